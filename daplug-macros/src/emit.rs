@@ -1,0 +1,384 @@
+//! IR → tokens. The only module that writes Rust.
+//!
+//! Generated code names nothing from the user's scope: std and serde are reached through
+//! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
+//! `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and impls sit in
+//! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{
+    Alias, Enum, EnumKind, Field, KeyAttr, KeyMeta, KeyType, Module, Struct, Ty, TypeDef,
+};
+use crate::naming;
+
+/// Everything `schema!` expands to.
+pub fn module(module: &Module) -> TokenStream {
+    let defs = module.defs.iter().map(type_def);
+    let include = module.include.as_ref().map(|path| {
+        quote! {
+            const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
+        }
+    });
+    quote! {
+        #(#defs)*
+        #include
+    }
+}
+
+/// One generated type, plus the model surface for model structs.
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(s) => {
+            let model = s.model.as_ref().map(|meta| model_items(s, meta));
+            let item = structure(s);
+            quote!(#item #model)
+        }
+        TypeDef::Enum(e) => enumeration(e),
+        TypeDef::Alias(a) => alias(a),
+    }
+}
+
+/// `Key`, `Patch`, the `Model` impl and the `Item` conversions of a model struct (without the
+/// struct itself: the derive reuses this for hand-written structs).
+pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
+    let name = ident(&s.name);
+    let key_name = format_ident!("{}Key", s.name);
+    let patch_name = format_ident!("{}Patch", s.name);
+    let patch_derives = derives(&["Debug", "Clone", "PartialEq"], &["Default"]);
+    let patch_fields = s.fields.iter().map(|f| {
+        let ty = match &f.ty {
+            Ty::Rust(inner) if is_option(inner) => ty(&f.ty),
+            other => option(ty(other)),
+        };
+        field(f, ty, true, None)
+    });
+    let patch_doc = doc(&format!(
+        "A partial update of [`{}`]: `None` fields are left as stored.",
+        s.name
+    ));
+    let keys: Vec<_> = [&meta.hash_key, &meta.range_key]
+        .into_iter()
+        .flatten()
+        .collect();
+    let (key_item, key_ty) = if keys.is_empty() {
+        (
+            quote!(),
+            quote!(::daplug_runtime::__private::serde_json::Value),
+        )
+    } else {
+        let key_fields = keys.iter().map(|k| {
+            let f = Field {
+                wire_name: k.attr.wire.clone(),
+                ident: k.ident.clone(),
+                ty: k.ty.clone(),
+                optional: false,
+                doc: None,
+                pointer: String::new(),
+                span: Span::call_site(),
+            };
+            field(&f, ty(&k.ty), false, None)
+        });
+        let key_doc = doc(&format!("The primary key of [`{}`].", s.name));
+        let key_derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+        (
+            quote! {
+                #key_doc
+                #key_derives
+                pub struct #key_name {
+                    #(#key_fields)*
+                }
+            },
+            quote!(#key_name),
+        )
+    };
+    let meta = model_meta(meta);
+    quote! {
+        #key_item
+
+        #patch_doc
+        #patch_derives
+        pub struct #patch_name {
+            #(#patch_fields)*
+        }
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #[automatically_derived]
+            impl ::daplug_runtime::Model for #name {
+                type Key = #key_ty;
+                type Patch = #patch_name;
+                const META: ::daplug_runtime::ModelMeta = #meta;
+            }
+
+            #[automatically_derived]
+            impl ::daplug_runtime::__private::std::convert::TryFrom<#name> for ::daplug_runtime::Item {
+                type Error = ::daplug_runtime::Error;
+
+                fn try_from(model: #name) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
+                    <#name as ::daplug_runtime::Model>::to_item(&model)
+                }
+            }
+
+            #[automatically_derived]
+            impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item> for #name {
+                type Error = ::daplug_runtime::Error;
+
+                fn try_from(item: ::daplug_runtime::Item) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
+                    <#name as ::daplug_runtime::Model>::from_item(item)
+                }
+            }
+        };
+    }
+}
+
+fn model_meta(meta: &KeyMeta) -> TokenStream {
+    let schema = &meta.schema_name;
+    let key = |k: Option<&KeyAttr>| some(k.map(key_attribute));
+    let hash_key = key(meta.hash_key.as_ref().map(|k| &k.attr));
+    let range_key = key(meta.range_key.as_ref().map(|k| &k.attr));
+    let text = |t: &Option<String>| some(t.as_ref().map(|t| quote!(#t)));
+    let hash_prefix = text(&meta.hash_prefix);
+    let range_prefix = text(&meta.range_prefix);
+    let idempotence_key = text(&meta.idempotence_key);
+    let indexes = meta.indexes.iter().map(|index| {
+        let name = &index.name;
+        let hash_key = key_attribute(&index.hash_key);
+        let range_key = key(index.range_key.as_ref());
+        quote! {
+            ::daplug_runtime::IndexMeta {
+                name: #name,
+                hash_key: #hash_key,
+                range_key: #range_key,
+            }
+        }
+    });
+    quote! {
+        ::daplug_runtime::ModelMeta {
+            schema: #schema,
+            hash_key: #hash_key,
+            range_key: #range_key,
+            hash_prefix: #hash_prefix,
+            range_prefix: #range_prefix,
+            idempotence_key: #idempotence_key,
+            indexes: &[#(#indexes),*],
+        }
+    }
+}
+
+fn key_attribute(attr: &KeyAttr) -> TokenStream {
+    let name = &attr.wire;
+    let key_type = match attr.key_type {
+        KeyType::S => quote!(S),
+        KeyType::N => quote!(N),
+        KeyType::B => quote!(B),
+    };
+    quote! {
+        ::daplug_runtime::KeyAttribute {
+            name: #name,
+            key_type: ::daplug_runtime::KeyType::#key_type,
+        }
+    }
+}
+
+fn some(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::daplug_runtime::__private::std::option::Option::Some(#value)),
+        None => quote!(::daplug_runtime::__private::std::option::Option::None),
+    }
+}
+
+fn structure(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = doc(&s.doc);
+    let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+    let fields = s.fields.iter().map(|f| {
+        let t = ty(&f.ty);
+        field(f, if f.optional { option(t) } else { t }, f.optional, None)
+    });
+    quote! {
+        #doc
+        #derives
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(f: &Field, ty: TokenStream, optional: bool, fallback_doc: Option<&str>) -> TokenStream {
+    let name = ident(&f.ident);
+    let text = match (&f.doc, fallback_doc) {
+        (Some(text), _) => text.clone(),
+        (None, Some(text)) => text.to_owned(),
+        (None, None) => format!("The `{}` attribute.", f.wire_name),
+    };
+    let doc = doc(&text);
+    let rename = rename(&f.ident, &f.wire_name);
+    let skip = optional.then(|| {
+        quote! {
+            #[serde(default, skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none")]
+        }
+    });
+    quote! {
+        #doc
+        #rename
+        #skip
+        pub #name: #ty,
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = doc(&e.doc);
+    match &e.kind {
+        EnumKind::Strings(variants) => {
+            let derives = derives(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"], &[]);
+            let variants = variants.iter().map(|v| {
+                let variant = ident(&v.ident);
+                let doc = crate::emit::doc(&format!("`{}`", v.wire));
+                let rename = rename(&v.ident, &v.wire);
+                quote!(#doc #rename #variant,)
+            });
+            quote! {
+                #doc
+                #derives
+                #[allow(clippy::enum_variant_names)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        EnumKind::OneOf { tag, alternatives } => {
+            let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+            let repr = match tag {
+                Some(tag) => quote!(#[serde(tag = #tag)]),
+                None => quote!(#[serde(untagged)]),
+            };
+            let variants = alternatives.iter().map(|a| {
+                let variant = ident(&a.ident);
+                let t = ty(&a.ty);
+                let rename = match &a.tag_value {
+                    Some(value) if tag.is_some() => rename(&a.ident, value),
+                    _ => quote!(),
+                };
+                let doc = crate::emit::doc(&format!("A [`{}`] value.", a.ident));
+                quote!(#doc #rename #variant(#t),)
+            });
+            quote! {
+                #doc
+                #derives
+                #repr
+                #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+    }
+}
+
+fn alias(a: &Alias) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = doc(&a.doc);
+    let t = ty(&a.ty);
+    quote! {
+        #doc
+        pub type #name = #t;
+    }
+}
+
+/// The tokens of a type, always through absolute paths.
+pub fn ty(t: &Ty) -> TokenStream {
+    let std = quote!(::daplug_runtime::__private::std);
+    match t {
+        Ty::String => quote!(#std::string::String),
+        Ty::I64 => quote!(i64),
+        Ty::I32 => quote!(i32),
+        Ty::F64 => quote!(f64),
+        Ty::F32 => quote!(f32),
+        Ty::Bool => quote!(bool),
+        Ty::Json => quote!(::daplug_runtime::__private::serde_json::Value),
+        Ty::Vec(inner) => {
+            let inner = ty(inner);
+            quote!(#std::vec::Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty(inner);
+            quote!(#std::collections::BTreeMap<#std::string::String, #inner>)
+        }
+        Ty::Option(inner) => option(ty(inner)),
+        Ty::Boxed(inner) => {
+            let inner = ty(inner);
+            quote!(#std::boxed::Box<#inner>)
+        }
+        Ty::Named(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        Ty::Rust(t) => quote!(#t),
+    }
+}
+
+fn option(inner: TokenStream) -> TokenStream {
+    quote!(::daplug_runtime::__private::std::option::Option<#inner>)
+}
+
+/// True when a user-written type is syntactically an `Option<...>`.
+fn is_option(t: &syn::Type) -> bool {
+    match t {
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+        _ => false,
+    }
+}
+
+/// `#[derive(...)]` with std derives by absolute path, serde's two, and the serde crate path.
+fn derives(std_derives: &[&str], extra: &[&str]) -> TokenStream {
+    let std_paths = std_derives.iter().chain(extra).map(|d| {
+        let module = match *d {
+            "Debug" => quote!(fmt),
+            "Clone" => quote!(clone),
+            "Copy" => quote!(marker),
+            "Hash" => quote!(hash),
+            "Default" => quote!(default),
+            _ => quote!(cmp),
+        };
+        let d = ident(d);
+        quote!(::daplug_runtime::__private::std::#module::#d)
+    });
+    quote! {
+        #[derive(
+            #(#std_paths,)*
+            ::daplug_runtime::__private::serde::Serialize,
+            ::daplug_runtime::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::daplug_runtime::__private::serde")]
+    }
+}
+
+fn rename(ident: &str, wire: &str) -> TokenStream {
+    let bare = ident.strip_prefix("r#").unwrap_or(ident);
+    if naming::needs_rename(bare, wire) {
+        quote!(#[serde(rename = #wire)])
+    } else {
+        quote!()
+    }
+}
+
+/// `#[doc = "..."]` lines (one per source line, with rustdoc's customary leading space).
+pub fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {}", line.trim_end());
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// An identifier from a generated or user-written name (`r#type` stays raw).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}

@@ -1,0 +1,270 @@
+//! The model between reading (a spec or a struct) and writing tokens.
+//!
+//! `schema!` lowers a spec into a [`Module`], `#[derive(DaplugModel)]` builds a [`Struct`] from a
+//! syn struct, and `emit.rs` writes both the same way, so the generated Model/Key/Patch surface cannot
+//! drift between the two front ends. Every node keeps its origin (a JSON pointer) so later checks
+//! (`payload!`, the derive's schema check) can name it in messages.
+
+use proc_macro2::Span;
+
+/// A Rust type as generated code spells it (always through absolute paths, see `emit.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `String` (also `format: date-time`).
+    String,
+    /// `i64` (`integer`).
+    I64,
+    /// `i32` (`integer`, `format: int32`).
+    I32,
+    /// `f64` (`number`).
+    F64,
+    /// `f32` (`number`, `format: float`).
+    F32,
+    /// `bool`.
+    Bool,
+    /// `serde_json::Value`: schema-less values.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>` (`additionalProperties`).
+    Map(Box<Ty>),
+    /// `Option<T>` in a position that is not a field (nullable array items, aliases).
+    Option(Box<Ty>),
+    /// `Box<T>`: breaks a recursive cycle.
+    Boxed(Box<Ty>),
+    /// A generated type, by Rust name.
+    Named(String),
+    /// A type written by the user (derive input), emitted verbatim.
+    Rust(Box<syn::Type>),
+}
+
+impl Ty {
+    /// The type with one `Option`/`Box` layer removed, for key fields.
+    pub fn strip_option(&self) -> &Ty {
+        match self {
+            Ty::Option(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+/// One struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Attribute name on the wire (after serde renames).
+    pub wire_name: String,
+    /// Rust identifier (without `r#`).
+    pub ident: String,
+    /// Type without the `Option` that `optional` adds.
+    pub ty: Ty,
+    /// Emitted as `Option<ty>` with `#[serde(default, skip_serializing_if = "Option::is_none")]`.
+    pub optional: bool,
+    /// Doc text (the property's `description`).
+    pub doc: Option<String>,
+    /// JSON pointer of the property (empty for derive input).
+    pub pointer: String,
+    /// Where the field was written (derive input); the macro call site otherwise.
+    pub span: Span,
+}
+
+/// A struct, possibly a model.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// Fields in declaration order.
+    pub fields: Vec<Field>,
+    /// JSON pointer of the schema (empty for derive input).
+    pub pointer: String,
+    /// Set for top-level schemas and derive input: emit `Model`, `Key`, `Patch`, conversions.
+    pub model: Option<KeyMeta>,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust variant name.
+    pub ident: String,
+    /// Value on the wire.
+    pub wire: String,
+}
+
+/// One alternative of a `oneOf`/`anyOf`.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// Rust variant name.
+    pub ident: String,
+    /// Tag value when internally tagged.
+    pub tag_value: Option<String>,
+    /// Payload type.
+    pub ty: Ty,
+}
+
+/// The flavours of generated enum.
+#[derive(Debug, Clone)]
+pub enum EnumKind {
+    /// `enum: [a, b]` on a string.
+    Strings(Vec<Variant>),
+    /// `oneOf`/`anyOf`, `#[serde(untagged)]` or `#[serde(tag = ...)]` when `tag` is set.
+    OneOf {
+        /// Discriminator property for an internally tagged enum.
+        tag: Option<String>,
+        /// Alternatives in schema order.
+        alternatives: Vec<Alternative>,
+    },
+}
+
+/// A generated enum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// Variants.
+    pub kind: EnumKind,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// `pub type Name = Ty;` for component schemas that are not objects or enums.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// Aliased type.
+    pub ty: Ty,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A struct (a model when `model` is set).
+    Struct(Struct),
+    /// An enum.
+    Enum(Enum),
+    /// A type alias.
+    Alias(Alias),
+}
+
+impl TypeDef {
+    /// The Rust name of the type.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Alias(a) => &a.name,
+        }
+    }
+}
+
+/// DynamoDB scalar type of a key attribute (mirrors `daplug_runtime::KeyType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// String.
+    S,
+    /// Number.
+    N,
+    /// Binary.
+    B,
+}
+
+/// A key attribute of the table or an index.
+#[derive(Debug, Clone)]
+pub struct KeyAttr {
+    /// Wire name.
+    pub wire: String,
+    /// Scalar type.
+    pub key_type: KeyType,
+}
+
+/// A key field of the model: what `<Name>Key` holds.
+#[derive(Debug, Clone)]
+pub struct KeyField {
+    /// Attribute (wire name and type).
+    pub attr: KeyAttr,
+    /// Rust field identifier in the model.
+    pub ident: String,
+    /// Rust type (no `Option`).
+    pub ty: Ty,
+}
+
+/// A global secondary index.
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Partition key.
+    pub hash_key: KeyAttr,
+    /// Sort key.
+    pub range_key: Option<KeyAttr>,
+}
+
+/// Persistence metadata of a model (becomes `ModelMeta`).
+#[derive(Debug, Clone, Default)]
+pub struct KeyMeta {
+    /// Schema name as written (`test-dynamo-model`) or the struct name.
+    pub schema_name: String,
+    /// Partition key.
+    pub hash_key: Option<KeyField>,
+    /// Sort key.
+    pub range_key: Option<KeyField>,
+    /// Prefix of the partition key value.
+    pub hash_prefix: Option<String>,
+    /// Prefix of the sort key value.
+    pub range_prefix: Option<String>,
+    /// Wire name of the optimistic-locking attribute.
+    pub idempotence_key: Option<String>,
+    /// Global secondary indexes.
+    pub indexes: Vec<Index>,
+}
+
+/// Everything `schema!` generates: types in a stable order plus the file to track for rebuilds.
+#[derive(Debug, Clone, Default)]
+pub struct Module {
+    /// Types sorted by name.
+    pub defs: Vec<TypeDef>,
+    /// Absolute path of the spec, for `include_str!`.
+    pub include: Option<String>,
+}
+
+impl Module {
+    /// Looks a generated type up by Rust name.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.defs.iter().find(|d| d.name() == name)
+    }
+}
+
+/// Collects errors instead of stopping at the first (serde's `Ctxt`), folded with
+/// `syn::Error::combine`.
+#[derive(Default)]
+pub struct Errors(Option<syn::Error>);
+
+impl Errors {
+    /// Records one error.
+    pub fn push(&mut self, err: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(err),
+            None => self.0 = Some(err),
+        }
+    }
+
+    /// Records the error of a result and returns its value, if any.
+    pub fn ok<T>(&mut self, result: syn::Result<T>) -> Option<T> {
+        result.map_err(|err| self.push(err)).ok()
+    }
+
+    /// `Err` with every recorded error, `Ok(value)` when there are none.
+    pub fn finish<T>(self, value: T) -> syn::Result<T> {
+        match self.0 {
+            Some(err) => Err(err),
+            None => Ok(value),
+        }
+    }
+}

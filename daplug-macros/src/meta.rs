@@ -1,0 +1,167 @@
+//! Persistence metadata from the `x-daplug` schema extension.
+//!
+//! ```yaml
+//! x-daplug:
+//!   hash_key: pk              # property names (wire names), checked against the schema
+//!   range_key: sk
+//!   hash_prefix: "tenant#"
+//!   range_prefix: "order#"
+//!   idempotence_key: modified # `version` is accepted as a synonym
+//!   indexes:
+//!     status-index: {hash_key: status, range_key: modified}
+//! ```
+//! Every name must be a property of the schema and key attributes must be strings or numbers, so a
+//! typo is a compile error instead of a runtime `ValidationException`.
+
+use serde_yaml::Value;
+
+use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Ty};
+use crate::spec::{join, Spec};
+
+/// Keys accepted inside `x-daplug`.
+const KEYS: &[&str] = &[
+    "hash_key",
+    "range_key",
+    "hash_prefix",
+    "range_prefix",
+    "idempotence_key",
+    "version",
+    "indexes",
+];
+
+/// The metadata of a component schema; `ext` is its `x-daplug` value and pointer, if present.
+pub fn from_extension(
+    spec: &Spec,
+    schema_name: &str,
+    ext: Option<(&Value, String)>,
+    fields: &[Field],
+) -> syn::Result<KeyMeta> {
+    let mut meta = KeyMeta {
+        schema_name: schema_name.to_owned(),
+        ..KeyMeta::default()
+    };
+    let Some((ext, at)) = ext else {
+        return Ok(meta);
+    };
+    let Some(map) = ext.as_mapping() else {
+        return Err(spec.error(&at, "`x-daplug` must be a map"));
+    };
+    let mut errors = Errors::default();
+    for key in map.keys() {
+        let key = key.as_str().unwrap_or_default();
+        if !KEYS.contains(&key) {
+            errors.push(spec.error(
+                &join(&at, key),
+                format!(
+                    "unknown `x-daplug` key `{key}` (expected one of {})",
+                    KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    let text = |errors: &mut Errors, key: &str| -> Option<String> {
+        match map.get(key) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                errors.push(spec.error(&join(&at, key), "expected a string"));
+                None
+            }
+        }
+    };
+    let property = |errors: &mut Errors, key: &str, at: &str| -> Option<&Field> {
+        let wire = text(errors, key)?;
+        let found = fields.iter().find(|f| f.wire_name == wire);
+        if found.is_none() {
+            errors.push(spec.error(&join(at, key), format!("unknown property `{wire}`")));
+        }
+        found
+    };
+    let key_field = |errors: &mut Errors, key: &str| -> Option<KeyField> {
+        let field = property(errors, key, &at)?;
+        let attr = errors.ok(key_attr(spec, &join(&at, key), field))?;
+        Some(KeyField {
+            attr,
+            ident: field.ident.clone(),
+            ty: field.ty.strip_option().clone(),
+        })
+    };
+    meta.hash_key = key_field(&mut errors, "hash_key");
+    meta.range_key = key_field(&mut errors, "range_key");
+    meta.hash_prefix = text(&mut errors, "hash_prefix");
+    meta.range_prefix = text(&mut errors, "range_prefix");
+    if map.contains_key("idempotence_key") && map.contains_key("version") {
+        errors.push(spec.error(
+            &at,
+            "`idempotence_key` and `version` are synonyms; give one",
+        ));
+    }
+    for key in ["idempotence_key", "version"] {
+        if let Some(field) = property(&mut errors, key, &at) {
+            meta.idempotence_key = Some(field.wire_name.clone());
+        }
+    }
+    if let Some(indexes) = map.get("indexes") {
+        let indexes_at = join(&at, "indexes");
+        match indexes.as_mapping() {
+            Some(indexes) => {
+                for (name, index) in indexes {
+                    let name = name.as_str().unwrap_or_default().to_owned();
+                    let index_at = join(&indexes_at, &name);
+                    let attr = |errors: &mut Errors, key: &str| -> Option<KeyAttr> {
+                        let wire = index.get(key)?.as_str()?;
+                        let Some(field) = fields.iter().find(|f| f.wire_name == wire) else {
+                            errors.push(spec.error(
+                                &join(&index_at, key),
+                                format!("unknown property `{wire}`"),
+                            ));
+                            return None;
+                        };
+                        errors.ok(key_attr(spec, &join(&index_at, key), field))
+                    };
+                    let hash_key = attr(&mut errors, "hash_key");
+                    let range_key = attr(&mut errors, "range_key");
+                    match hash_key {
+                        Some(hash_key) => meta.indexes.push(Index {
+                            name,
+                            hash_key,
+                            range_key,
+                        }),
+                        None if index.get("hash_key").is_none() => {
+                            errors.push(spec.error(&index_at, "index needs a `hash_key`"));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            None => errors.push(spec.error(&indexes_at, "`indexes` must be a map")),
+        }
+    }
+    errors.finish(meta)
+}
+
+/// The key attribute for a field, or an error when its type cannot be a DynamoDB key.
+fn key_attr(spec: &Spec, at: &str, field: &Field) -> syn::Result<KeyAttr> {
+    match key_type(field.ty.strip_option()) {
+        Some(key_type) => Ok(KeyAttr {
+            wire: field.wire_name.clone(),
+            key_type,
+        }),
+        None => Err(spec.error(
+            at,
+            format!(
+                "key attribute `{}` must be a string, integer or number property",
+                field.wire_name
+            ),
+        )),
+    }
+}
+
+/// `S` for strings, `N` for numbers; other types cannot be keys.
+pub fn key_type(ty: &Ty) -> Option<KeyType> {
+    match ty {
+        Ty::String => Some(KeyType::S),
+        Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 => Some(KeyType::N),
+        _ => None,
+    }
+}
