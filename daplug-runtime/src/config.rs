@@ -1,0 +1,309 @@
+//! [`Adapter`]: one table, its keys and prefixes, the clients and the event sink, built once and
+//! shared (cheaply cloned) by every [`Repository`](crate::Repository).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::events::{EventSink, MessageAttribute, SnsSink};
+use crate::model::Model;
+use crate::prefix::Prefixes;
+use crate::repo::Repository;
+
+/// The table's primary key attribute names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyConfig {
+    /// Partition key attribute.
+    pub hash_key: String,
+    /// Sort key attribute, if the table has one.
+    pub range_key: Option<String>,
+}
+
+impl KeyConfig {
+    /// The key attribute names, hash first.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.hash_key.as_str()).chain(self.range_key.as_deref())
+    }
+}
+
+/// A configured DynamoDB table: client, table name, keys, prefixes, event sink and default event
+/// attributes. Cloning is cheap (an `Arc`).
+///
+/// ```no_run
+/// # async fn demo() -> daplug_runtime::Result<()> {
+/// let adapter = daplug_runtime::Adapter::builder()
+///     .table("orders")
+///     .hash_key("pk")
+///     .range_key("sk")
+///     .hash_prefix("tenant#")
+///     .sns_topic("arn:aws:sns:us-east-1:123456789012:orders")
+///     .sns_attribute("source", "orders-service")
+///     .from_env()
+///     .await?;
+/// # let _ = adapter; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Adapter {
+    pub(crate) inner: Arc<AdapterInner>,
+}
+
+pub(crate) struct AdapterInner {
+    pub(crate) client: aws_sdk_dynamodb::Client,
+    pub(crate) table: String,
+    pub(crate) keys: KeyConfig,
+    pub(crate) prefixes: PrefixValues,
+    pub(crate) sink: Option<Arc<dyn EventSink>>,
+    pub(crate) attributes: BTreeMap<String, MessageAttribute>,
+}
+
+/// Prefix values for the hash and range key (attribute names come from [`KeyConfig`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PrefixValues {
+    pub(crate) hash: Option<String>,
+    pub(crate) range: Option<String>,
+}
+
+impl PrefixValues {
+    /// The prefix rules these values give on `keys`.
+    pub(crate) fn rules(&self, keys: &KeyConfig) -> Prefixes {
+        let mut rules = Prefixes::none();
+        if let Some(prefix) = &self.hash {
+            rules = rules.with(keys.hash_key.clone(), prefix.clone());
+        }
+        if let (Some(range_key), Some(prefix)) = (&keys.range_key, &self.range) {
+            rules = rules.with(range_key.clone(), prefix.clone());
+        }
+        rules
+    }
+}
+
+impl Adapter {
+    /// Starts building an adapter.
+    pub fn builder() -> AdapterBuilder {
+        AdapterBuilder::default()
+    }
+
+    /// A typed repository for model `M` on this table.
+    pub fn repository<M: Model>(&self) -> Repository<M> {
+        Repository::new(self.clone())
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.inner.table
+    }
+
+    /// The table's key attributes.
+    pub fn keys(&self) -> &KeyConfig {
+        &self.inner.keys
+    }
+
+    /// The DynamoDB client, for calls daplug does not wrap.
+    pub fn client(&self) -> &aws_sdk_dynamodb::Client {
+        &self.inner.client
+    }
+
+    /// The prefix rules configured on the adapter.
+    pub fn prefixes(&self) -> Prefixes {
+        self.inner.prefixes.rules(&self.inner.keys)
+    }
+}
+
+impl fmt::Debug for Adapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Adapter")
+            .field("table", &self.inner.table)
+            .field("keys", &self.inner.keys)
+            .field("prefixes", &self.inner.prefixes)
+            .field("events", &self.inner.sink.is_some())
+            .field("attributes", &self.inner.attributes)
+            .finish()
+    }
+}
+
+/// Builder for [`Adapter`]. Required: a table name and a hash key (or a model that declares one,
+/// through [`AdapterBuilder::keys_from`]).
+#[derive(Default)]
+#[must_use = "an AdapterBuilder does nothing until built"]
+pub struct AdapterBuilder {
+    table: Option<String>,
+    hash_key: Option<String>,
+    range_key: Option<String>,
+    prefixes: PrefixValues,
+    client: Option<aws_sdk_dynamodb::Client>,
+    sns_client: Option<aws_sdk_sns::Client>,
+    sdk_config: Option<aws_config::SdkConfig>,
+    endpoint_url: Option<String>,
+    region: Option<String>,
+    sns_topic: Option<String>,
+    sink: Option<Arc<dyn EventSink>>,
+    attributes: BTreeMap<String, MessageAttribute>,
+}
+
+impl AdapterBuilder {
+    /// The DynamoDB table name.
+    pub fn table(mut self, table: impl Into<String>) -> Self {
+        self.table = Some(table.into());
+        self
+    }
+    /// The partition key attribute.
+    pub fn hash_key(mut self, attribute: impl Into<String>) -> Self {
+        self.hash_key = Some(attribute.into());
+        self
+    }
+    /// The sort key attribute.
+    pub fn range_key(mut self, attribute: impl Into<String>) -> Self {
+        self.range_key = Some(attribute.into());
+        self
+    }
+    /// Prefix stored in front of every hash key value (`tenant#`).
+    pub fn hash_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefixes.hash = Some(prefix.into()).filter(|p| !p.is_empty());
+        self
+    }
+    /// Prefix stored in front of every range key value.
+    pub fn range_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefixes.range = Some(prefix.into()).filter(|p| !p.is_empty());
+        self
+    }
+    /// Takes keys and prefixes from a model's metadata (`x-daplug` / `#[daplug(...)]`) where this
+    /// builder has none yet.
+    pub fn keys_from<M: Model>(mut self) -> Self {
+        let meta = M::META;
+        if self.hash_key.is_none() {
+            self.hash_key = meta.hash_key.map(|k| k.name.to_owned());
+        }
+        if self.range_key.is_none() {
+            self.range_key = meta.range_key.map(|k| k.name.to_owned());
+        }
+        if self.prefixes.hash.is_none() {
+            self.prefixes.hash = meta.hash_prefix.map(str::to_owned);
+        }
+        if self.prefixes.range.is_none() {
+            self.prefixes.range = meta.range_prefix.map(str::to_owned);
+        }
+        self
+    }
+    /// Uses this DynamoDB client instead of one built from the environment.
+    pub fn client(mut self, client: aws_sdk_dynamodb::Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+    /// Uses this SNS client for events instead of one built from the environment.
+    pub fn sns_client(mut self, client: aws_sdk_sns::Client) -> Self {
+        self.sns_client = Some(client);
+        self
+    }
+    /// Builds missing clients from this AWS configuration.
+    pub fn sdk_config(mut self, config: aws_config::SdkConfig) -> Self {
+        self.sdk_config = Some(config);
+        self
+    }
+    /// Endpoint override for the clients built by [`from_env`](Self::from_env) (a local emulator).
+    /// `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_DYNAMODB` are honoured without this.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+    /// Region override for the clients built by [`from_env`](Self::from_env).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+    /// Publishes an event to this SNS topic after every successful write.
+    pub fn sns_topic(mut self, topic_arn: impl Into<String>) -> Self {
+        self.sns_topic = Some(topic_arn.into());
+        self
+    }
+    /// Sends events to this sink instead of SNS.
+    pub fn event_sink(mut self, sink: Arc<dyn EventSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+    /// A default message attribute on every event (per-call attributes override it).
+    pub fn sns_attribute(mut self, name: impl Into<String>, value: impl Into<MessageAttribute>) -> Self {
+        self.attributes.insert(name.into(), value.into());
+        self
+    }
+
+    /// Loads the standard AWS configuration chain (region, credentials, `AWS_ENDPOINT_URL`), applies
+    /// the endpoint and region overrides, and builds.
+    pub async fn from_env(mut self) -> Result<Adapter> {
+        if self.sdk_config.is_none() && (self.client.is_none() || self.needs_sns_client()) {
+            let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+            if let Some(url) = &self.endpoint_url {
+                loader = loader.endpoint_url(url);
+            }
+            if let Some(region) = &self.region {
+                loader = loader.region(aws_config::Region::new(region.clone()));
+            }
+            self.sdk_config = Some(loader.load().await);
+        }
+        self.build()
+    }
+
+    fn needs_sns_client(&self) -> bool {
+        self.sink.is_none() && self.sns_topic.is_some() && self.sns_client.is_none()
+    }
+
+    /// Builds with the given client(s) or [`sdk_config`](Self::sdk_config); use
+    /// [`from_env`](Self::from_env) to load the environment's configuration.
+    pub fn build(self) -> Result<Adapter> {
+        let table = self
+            .table
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| Error::Config("a table name is required (AdapterBuilder::table)".into()))?;
+        let hash_key = self.hash_key.filter(|k| !k.is_empty()).ok_or_else(|| {
+            Error::Config(format!("table `{table}`: a hash key is required (AdapterBuilder::hash_key)"))
+        })?;
+        let range_key = self.range_key.filter(|k| !k.is_empty());
+        if range_key.as_deref() == Some(hash_key.as_str()) {
+            return Err(Error::Config(format!("table `{table}`: hash and range key are both `{hash_key}`")));
+        }
+        if self.prefixes.range.is_some() && range_key.is_none() {
+            return Err(Error::Config(format!("table `{table}`: a range prefix needs a range key")));
+        }
+        let config = self.sdk_config.as_ref();
+        let client = match (self.client, config) {
+            (Some(client), _) => client,
+            (None, Some(config)) => aws_sdk_dynamodb::Client::new(config),
+            (None, None) => {
+                return Err(Error::Config(
+                    "no DynamoDB client: pass one with `client`, an `sdk_config`, or use `from_env`".into(),
+                ))
+            }
+        };
+        let sink: Option<Arc<dyn EventSink>> = match (self.sink, self.sns_topic) {
+            (Some(sink), _) => Some(sink),
+            (None, Some(topic)) => {
+                let sns = match (self.sns_client, config) {
+                    (Some(sns), _) => sns,
+                    (None, Some(config)) => aws_sdk_sns::Client::new(config),
+                    (None, None) => {
+                        return Err(Error::Config(
+                            "sns_topic is set but there is no SNS client: pass `sns_client`, an `sdk_config`, or use `from_env`".into(),
+                        ))
+                    }
+                };
+                Some(Arc::new(SnsSink::new(sns, topic)))
+            }
+            (None, None) => None,
+        };
+        if let Some((name, _)) =
+            self.attributes.iter().find(|(name, value)| name.is_empty() || value.as_str().is_empty())
+        {
+            return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
+        }
+        Ok(Adapter {
+            inner: Arc::new(AdapterInner {
+                client,
+                table,
+                keys: KeyConfig { hash_key, range_key },
+                prefixes: self.prefixes,
+                sink,
+                attributes: self.attributes,
+            }),
+        })
+    }
+}

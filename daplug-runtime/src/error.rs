@@ -1,0 +1,141 @@
+//! The one error type of daplug.
+
+use crate::model::Item;
+
+/// Result alias used throughout daplug.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a daplug call.
+///
+/// Variants carry enough context to act on: the key that already exists, the item currently stored
+/// after a lost race, the JSON path of a bad value, the items a batch could not write.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The adapter or a request was configured wrongly (missing table name, hash key, ...).
+    /// Nothing was sent.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+
+    /// A value did not match the model; `path` is the JSON path of the offending value (empty for the
+    /// root). Nothing was written.
+    #[error("{schema}: invalid value at `{path}`: {message}")]
+    Validation {
+        /// Schema (model) name.
+        schema: &'static str,
+        /// JSON path of the offending value (`line_items[1].qty`).
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// A model or key could not be turned into a DynamoDB item. Nothing was written.
+    #[error("{schema}: cannot convert to a DynamoDB item: {message}")]
+    Serialize {
+        /// Schema (model) name.
+        schema: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// An item or key lacks a key attribute, or has one of the wrong type. Nothing was sent.
+    #[error("key attribute `{attribute}`: {message}")]
+    InvalidKey {
+        /// The key attribute at fault.
+        attribute: String,
+        /// What was wrong.
+        message: String,
+    },
+
+    /// `insert` found an item with the same primary key; nothing was changed or published.
+    #[error("an item with this key already exists in `{table}`")]
+    AlreadyExists {
+        /// Table name.
+        table: String,
+        /// Key of the existing item (unprefixed).
+        key: Item,
+    },
+
+    /// The item to update does not exist.
+    #[error("no item found to update in `{table}`")]
+    NotFound {
+        /// Table name.
+        table: String,
+    },
+
+    /// A conditional write lost a race (locking). `current` is the item stored at the time of the
+    /// failed write (unprefixed), taken from the failed write itself when the service returns it.
+    #[error("conditional write on `{table}` failed: the item changed since it was read")]
+    Conflict {
+        /// Table name.
+        table: String,
+        /// The item as stored when the write was refused (`None` if it no longer exists).
+        current: Option<Box<Item>>,
+    },
+
+    /// The item was written but its event could not be published. `written` is the stored item
+    /// (unprefixed); the write is not rolled back.
+    #[error("item written but its event was not published: {source}")]
+    Publish {
+        /// The item that was written.
+        written: Box<serde_json::Value>,
+        /// Why publishing failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A batch call ran out of retries; `leftovers` are exactly the requests that were not applied
+    /// (items for puts, keys for deletes), unprefixed.
+    #[error("batch incomplete: {} request(s) not processed after retries", leftovers.len())]
+    BatchIncomplete {
+        /// The unapplied items or keys.
+        leftovers: Vec<Item>,
+    },
+
+    /// DynamoDB returned an error.
+    #[error("DynamoDB {operation} failed: {source}")]
+    DynamoDb {
+        /// The API operation (`PutItem`, `Query`, ...).
+        operation: &'static str,
+        /// The SDK error, with its service error code.
+        #[source]
+        source: Box<aws_sdk_dynamodb::Error>,
+    },
+
+    /// SNS returned an error (outside of a write; see [`Error::Publish`] for events after writes).
+    #[error("SNS {operation} failed: {source}")]
+    Sns {
+        /// The API operation.
+        operation: &'static str,
+        /// The SDK error.
+        #[source]
+        source: Box<aws_sdk_sns::Error>,
+    },
+}
+
+impl Error {
+    /// For [`Error::Conflict`]: the stored item, decoded as `M`.
+    pub fn current<M: crate::Model>(&self) -> Option<Result<M>> {
+        match self {
+            Error::Conflict { current: Some(item), .. } => Some(M::from_item((**item).clone())),
+            _ => None,
+        }
+    }
+
+    /// The DynamoDB service error code (`ValidationException`, ...), when the error came from DynamoDB.
+    pub fn aws_code(&self) -> Option<&str> {
+        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+        match self {
+            Error::DynamoDb { source, .. } => source.code(),
+            Error::Sns { source, .. } => aws_sdk_sns::error::ProvideErrorMetadata::code(&**source),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn dynamodb<E>(operation: &'static str, err: E) -> Self
+    where
+        aws_sdk_dynamodb::Error: From<E>,
+    {
+        Error::DynamoDb { operation, source: Box::new(aws_sdk_dynamodb::Error::from(err)) }
+    }
+}

@@ -1,0 +1,249 @@
+//! Events published after successful writes: the [`EventSink`] trait and its SNS implementation.
+//!
+//! The message body is the JSON of the written item with prefixes stripped, formatted the way
+//! daplug-ddb formats it (`", "` / `": "` separators, non-ASCII escaped, integral numbers without a
+//! fraction), so subscribers cannot tell a Rust producer from a Python one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+
+use futures::future::BoxFuture;
+use serde::Serialize;
+
+/// Boxed error returned by sinks.
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The write that produced an event; sent as the `operation` message attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `insert` (conditional put).
+    Insert,
+    /// `overwrite` (unconditional put).
+    Overwrite,
+    /// `update` (read, merge, conditional put).
+    Update,
+    /// `delete`.
+    Delete,
+    /// An item of `batch_insert`.
+    BatchInsert,
+    /// A key of `batch_delete`.
+    BatchDelete,
+}
+
+impl Operation {
+    /// The wire name (`insert`, `batch_delete`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Insert => "insert",
+            Operation::Overwrite => "overwrite",
+            Operation::Update => "update",
+            Operation::Delete => "delete",
+            Operation::BatchInsert => "batch_insert",
+            Operation::BatchDelete => "batch_delete",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A message attribute value: SNS sends every value as a string with a `DataType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MessageAttribute {
+    /// `DataType = String`.
+    String(String),
+    /// `DataType = Number`; the text of the number.
+    Number(String),
+}
+
+impl MessageAttribute {
+    /// SNS `DataType`.
+    pub fn data_type(&self) -> &'static str {
+        match self {
+            MessageAttribute::String(_) => "String",
+            MessageAttribute::Number(_) => "Number",
+        }
+    }
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MessageAttribute::String(s) | MessageAttribute::Number(s) => s,
+        }
+    }
+}
+
+impl From<&str> for MessageAttribute {
+    fn from(value: &str) -> Self {
+        MessageAttribute::String(value.to_owned())
+    }
+}
+impl From<String> for MessageAttribute {
+    fn from(value: String) -> Self {
+        MessageAttribute::String(value)
+    }
+}
+/// Booleans are sent as the strings `true` / `false` (SNS has no boolean type).
+impl From<bool> for MessageAttribute {
+    fn from(value: bool) -> Self {
+        MessageAttribute::String(value.to_string())
+    }
+}
+macro_rules! number_attribute {
+    ($($t:ty),*) => {$(
+        impl From<$t> for MessageAttribute {
+            fn from(value: $t) -> Self {
+                MessageAttribute::Number(value.to_string())
+            }
+        }
+    )*};
+}
+number_attribute!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize, f32, f64);
+
+/// One event: what was written, by which operation, with which attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The write that produced it.
+    pub operation: Operation,
+    /// Schema (model) name.
+    pub schema: &'static str,
+    /// Message body (already formatted JSON).
+    pub body: String,
+    /// Message attributes: adapter defaults overlaid by per-call ones, plus `operation`.
+    pub attributes: BTreeMap<String, MessageAttribute>,
+    /// FIFO topics: message group id.
+    pub group_id: Option<String>,
+    /// FIFO topics: deduplication id.
+    pub deduplication_id: Option<String>,
+}
+
+/// Where events go. [`SnsSink`] is the default; implement this to route events elsewhere
+/// (a queue, a log, a test recorder).
+pub trait EventSink: Send + Sync + 'static {
+    /// Publishes one event.
+    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>>;
+}
+
+/// Publishes events to one SNS topic.
+#[derive(Debug, Clone)]
+pub struct SnsSink {
+    client: aws_sdk_sns::Client,
+    topic_arn: String,
+}
+
+impl SnsSink {
+    /// A sink for `topic_arn` using `client`.
+    pub fn new(client: aws_sdk_sns::Client, topic_arn: impl Into<String>) -> Self {
+        SnsSink { client, topic_arn: topic_arn.into() }
+    }
+
+    /// The topic this sink publishes to.
+    pub fn topic_arn(&self) -> &str {
+        &self.topic_arn
+    }
+}
+
+impl EventSink for SnsSink {
+    fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+        Box::pin(async move {
+            let mut request = self
+                .client
+                .publish()
+                .topic_arn(&self.topic_arn)
+                .message(event.body)
+                .set_message_group_id(event.group_id)
+                .set_message_deduplication_id(event.deduplication_id);
+            for (name, value) in event.attributes {
+                let attribute = aws_sdk_sns::types::MessageAttributeValue::builder()
+                    .data_type(value.data_type())
+                    .string_value(value.as_str())
+                    .build()?;
+                request = request.message_attributes(name, attribute);
+            }
+            let output = request.send().await.map_err(aws_sdk_sns::Error::from)?;
+            tracing::debug!(message_id = output.message_id(), "event published");
+            Ok(())
+        })
+    }
+}
+
+/// Serialises `value` as daplug-ddb's publisher does (Python `simplejson.dumps` defaults).
+pub fn to_python_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(256);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    value.serialize(&mut serializer)?;
+    // The formatter only writes ASCII.
+    String::from_utf8(out).map_err(|err| serde_json::Error::io(io::Error::new(io::ErrorKind::InvalidData, err)))
+}
+
+/// `", "` and `": "` separators, `\uXXXX` escapes for non-ASCII, integral floats without `.0`.
+struct PythonFormatter;
+
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        // Python publishes the stored Decimal, which has no fraction for integral values.
+        if value.is_finite() && value.fract() == 0.0 && value.abs() < 1e15 {
+            write!(writer, "{}", value as i64)
+        } else {
+            write!(writer, "{value}")
+        }
+    }
+    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        self.write_f64(writer, f64::from(value))
+    }
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                writer.write_all(&[c as u8])?;
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_simplejson() {
+        let value = serde_json::json!({"a": [1, 2.0, 2.5], "b": "Caf\u{e9} \u{2615} \u{1F600}", "c": null, "d": true});
+        assert_eq!(
+            to_python_json(&value).unwrap(),
+            r#"{"a": [1, 2, 2.5], "b": "Caf\u00e9 \u2615 \ud83d\ude00", "c": null, "d": true}"#
+        );
+    }
+
+    #[test]
+    fn attribute_values_carry_their_data_type() {
+        assert_eq!(MessageAttribute::from(3).data_type(), "Number");
+        assert_eq!(MessageAttribute::from(2.5).as_str(), "2.5");
+        assert_eq!(MessageAttribute::from(true), MessageAttribute::String("true".into()));
+        assert_eq!(Operation::BatchDelete.to_string(), "batch_delete");
+    }
+}

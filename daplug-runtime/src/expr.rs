@@ -1,0 +1,74 @@
+//! Expression building: every attribute name and value goes through a placeholder (`#n0`, `:v0`), so
+//! reserved words (`name`, `status`, `data`) work as attribute names and no value is ever spliced
+//! into expression text. Values that belong to a prefixed key attribute are prefixed here, by the
+//! attribute they are compared with.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::prefix::Prefixes;
+
+/// Placeholder tables shared by the expressions of one request.
+#[derive(Debug, Default)]
+pub(crate) struct Placeholders {
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl Placeholders {
+    /// The placeholder for an attribute name (one per distinct name). Dotted paths are not split:
+    /// daplug conditions address top-level attributes.
+    pub(crate) fn name(&mut self, attribute: &str) -> String {
+        if let Some((placeholder, _)) = self.names.iter().find(|(_, name)| *name == attribute) {
+            return placeholder.clone();
+        }
+        let placeholder = format!("#n{}", self.names.len());
+        self.names.insert(placeholder.clone(), attribute.to_owned());
+        placeholder
+    }
+
+    /// The placeholder for a value compared with `attribute`, prefixed when a rule names it.
+    pub(crate) fn value(&mut self, attribute: &str, mut value: AttributeValue, prefixes: &Prefixes) -> String {
+        prefixes.add_value(attribute, &mut value);
+        let placeholder = format!(":v{}", self.values.len());
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    /// Name table for the request, `None` when empty (DynamoDB rejects empty maps).
+    pub(crate) fn names(&self) -> Option<HashMap<String, String>> {
+        (!self.names.is_empty()).then(|| self.names.clone())
+    }
+
+    /// Value table for the request, `None` when empty.
+    pub(crate) fn values(&self) -> Option<HashMap<String, AttributeValue>> {
+        (!self.values.is_empty()).then(|| self.values.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_deduplicated_and_values_prefixed_by_attribute() {
+        let prefixes = Prefixes::none().with("pk", "t#");
+        let mut p = Placeholders::default();
+        assert_eq!(p.name("status"), "#n0");
+        assert_eq!(p.name("pk"), "#n1");
+        assert_eq!(p.name("status"), "#n0");
+        let v = p.value("pk", AttributeValue::S("a".into()), &prefixes);
+        let w = p.value("status", AttributeValue::S("a".into()), &prefixes);
+        let values = p.values().unwrap_or_default();
+        assert_eq!(values[&v], AttributeValue::S("t#a".into()));
+        assert_eq!(values[&w], AttributeValue::S("a".into()));
+        assert_eq!(p.names().map(|n| n.len()), Some(2));
+    }
+
+    #[test]
+    fn empty_tables_are_none() {
+        let p = Placeholders::default();
+        assert!(p.names().is_none() && p.values().is_none());
+    }
+}

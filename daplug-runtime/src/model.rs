@@ -1,0 +1,162 @@
+//! The [`Model`] trait: what a type needs to be stored by a [`Repository`](crate::Repository).
+//!
+//! `schema!` and `#[derive(DaplugModel)]` implement it; a hand-written impl needs only the associated
+//! types and [`Model::META`], every conversion has a serde-based default.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A DynamoDB item: attribute name to value, exactly what the SDK sends and receives.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// String (`S`).
+    S,
+    /// Number (`N`).
+    N,
+    /// Binary (`B`).
+    B,
+}
+
+/// One key attribute of a table or index: its name and scalar type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttribute {
+    /// Attribute name as stored (the wire name, after serde renames).
+    pub name: &'static str,
+    /// Scalar type of the attribute.
+    pub key_type: KeyType,
+}
+
+/// A global secondary index declared by a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexMeta {
+    /// Index name.
+    pub name: &'static str,
+    /// Partition key of the index.
+    pub hash_key: KeyAttribute,
+    /// Sort key of the index, if any.
+    pub range_key: Option<KeyAttribute>,
+}
+
+/// Persistence metadata of a model: schema name, keys, prefixes, locking attribute and indexes.
+///
+/// Comes from the `x-daplug` extension of the OpenAPI schema or from `#[daplug(...)]` attributes.
+/// Everything except `schema` is optional: an [`Adapter`](crate::Adapter) can supply keys and prefixes
+/// itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModelMeta {
+    /// Schema name as written in the OpenAPI file (e.g. `test-dynamo-model`), or the struct name.
+    pub schema: &'static str,
+    /// Partition key.
+    pub hash_key: Option<KeyAttribute>,
+    /// Sort key.
+    pub range_key: Option<KeyAttribute>,
+    /// Prefix stored in front of the partition key value (`tenant#`).
+    pub hash_prefix: Option<&'static str>,
+    /// Prefix stored in front of the sort key value.
+    pub range_prefix: Option<&'static str>,
+    /// Attribute used for optimistic locking.
+    pub idempotence_key: Option<&'static str>,
+    /// Global secondary indexes.
+    pub indexes: &'static [IndexMeta],
+}
+
+impl ModelMeta {
+    /// Metadata with only a schema name; the adapter must supply keys.
+    pub const fn named(schema: &'static str) -> Self {
+        ModelMeta {
+            schema,
+            hash_key: None,
+            range_key: None,
+            hash_prefix: None,
+            range_prefix: None,
+            idempotence_key: None,
+            indexes: &[],
+        }
+    }
+}
+
+/// A type stored in DynamoDB through a [`Repository`](crate::Repository).
+///
+/// # Example
+///
+/// A hand-written model (normally `schema!` or `#[derive(DaplugModel)]` writes this for you):
+///
+/// ```
+/// use daplug_runtime::{KeyAttribute, KeyType, Model, ModelMeta};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Debug, Serialize, Deserialize, PartialEq)]
+/// struct Order {
+///     pk: String,
+///     qty: u32,
+/// }
+///
+/// #[derive(Serialize)]
+/// struct OrderKey {
+///     pk: String,
+/// }
+///
+/// impl Model for Order {
+///     type Key = OrderKey;
+///     type Patch = serde_json::Value;
+///     const META: ModelMeta = ModelMeta {
+///         hash_key: Some(KeyAttribute { name: "pk", key_type: KeyType::S }),
+///         ..ModelMeta::named("Order")
+///     };
+/// }
+///
+/// let order = Order { pk: "o-1".into(), qty: 2 };
+/// let item = order.to_item()?;
+/// assert_eq!(Order::from_item(item)?, order);
+/// # Ok::<(), daplug_runtime::Error>(())
+/// ```
+pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The primary key of this model (serialises to exactly the key attributes).
+    type Key: Serialize + Send + Sync + 'static;
+    /// A partial update: serialises to the attributes to change (absent fields are left alone).
+    type Patch: Serialize + Send + Sync + 'static;
+    /// Schema name, keys, prefixes and indexes.
+    const META: ModelMeta;
+
+    /// Converts the model to a DynamoDB item (unprefixed).
+    fn to_item(&self) -> Result<Item> {
+        serde_dynamo::to_item(self)
+            .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })
+    }
+
+    /// Converts a DynamoDB item (unprefixed) to the model; the error names the attribute path at fault.
+    fn from_item(item: Item) -> Result<Self> {
+        let item: serde_dynamo::Item = item.into();
+        let deserializer =
+            serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
+        serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Validation {
+            schema: Self::META.schema,
+            path: err.path().to_string(),
+            message: err.into_inner().to_string(),
+        })
+    }
+
+    /// Maps an inbound JSON payload to the model: unknown fields are dropped at every level, a value of
+    /// the wrong type is an [`Error::Validation`] naming its JSON path (e.g. `line_items[1].qty`).
+    fn from_json(value: &serde_json::Value) -> Result<Self> {
+        serde_path_to_error::deserialize(value).map_err(|err| Error::Validation {
+            schema: Self::META.schema,
+            path: err.path().to_string(),
+            message: err.into_inner().to_string(),
+        })
+    }
+
+    /// Converts a key to the DynamoDB key attributes (unprefixed).
+    fn key_item(key: &Self::Key) -> Result<Item> {
+        serde_dynamo::to_item(key)
+            .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
+    }
+}

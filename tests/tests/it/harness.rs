@@ -1,0 +1,182 @@
+//! Shared test setup: the emulator, AWS configuration, unique tables and a hand-written model.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType,
+};
+use daplug_runtime::{Adapter, AdapterBuilder, KeyAttribute, Model, ModelMeta};
+use serde::{Deserialize, Serialize};
+
+/// The emulator's endpoint for this run.
+pub fn endpoint() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(|| {
+        if let Ok(url) = std::env::var("DAPLUG_TEST_ENDPOINT") {
+            return url;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/emulator.sh");
+        let output = Command::new("bash")
+            .arg(script)
+            .args(["start", "--owner-pid", &std::process::id().to_string()])
+            .output()
+            .expect("run scripts/emulator.sh");
+        assert!(output.status.success(), "emulator failed to start: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8 endpoint").trim().to_owned()
+    })
+}
+
+/// AWS configuration pointing at the emulator, with static test credentials.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "daplug-tests"))
+        .load()
+        .await
+}
+
+/// A name unique to this run and call.
+pub fn unique(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("{prefix}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A table to create: key attributes (all strings) and GSIs as (name, hash, range).
+pub struct TableSpec<'a> {
+    pub hash: &'a str,
+    pub range: Option<&'a str>,
+    pub indexes: &'a [(&'a str, &'a str, Option<&'a str>)],
+}
+
+impl TableSpec<'static> {
+    /// `pk`/`sk` with a `status-index` GSI on `status`.
+    pub const STANDARD: TableSpec<'static> =
+        TableSpec { hash: "pk", range: Some("sk"), indexes: &[("status-index", "status", None)] };
+}
+
+/// Creates a fresh table and returns its name.
+pub async fn create_table(config: &aws_config::SdkConfig, spec: &TableSpec<'_>) -> String {
+    let client = aws_sdk_dynamodb::Client::new(config);
+    let name = unique("table");
+    let key = |attr: &str, key_type: KeyType| {
+        KeySchemaElement::builder().attribute_name(attr).key_type(key_type).build().expect("key schema")
+    };
+    let mut attributes: Vec<&str> = vec![spec.hash];
+    attributes.extend(spec.range);
+    for (_, hash, range) in spec.indexes {
+        attributes.push(hash);
+        attributes.extend(range);
+    }
+    attributes.sort_unstable();
+    attributes.dedup();
+    let mut request = client.create_table().table_name(&name).billing_mode(BillingMode::PayPerRequest);
+    for attr in attributes {
+        request = request.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attr)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .expect("attribute definition"),
+        );
+    }
+    request = request.key_schema(key(spec.hash, KeyType::Hash));
+    if let Some(range) = spec.range {
+        request = request.key_schema(key(range, KeyType::Range));
+    }
+    for (index, hash, range) in spec.indexes {
+        let mut gsi = GlobalSecondaryIndex::builder()
+            .index_name(*index)
+            .key_schema(key(hash, KeyType::Hash))
+            .projection(Projection::builder().projection_type(ProjectionType::All).build());
+        if let Some(range) = range {
+            gsi = gsi.key_schema(key(range, KeyType::Range));
+        }
+        request = request.global_secondary_indexes(gsi.build().expect("gsi"));
+    }
+    request.send().await.expect("create table");
+    name
+}
+
+/// A builder for an adapter on a fresh standard table (pk/sk, status-index).
+pub async fn standard() -> (AdapterBuilder, aws_config::SdkConfig, String) {
+    let config = sdk_config().await;
+    let table = create_table(&config, &TableSpec::STANDARD).await;
+    let builder = Adapter::builder().sdk_config(config.clone()).table(&table).hash_key("pk").range_key("sk");
+    (builder, config, table)
+}
+
+/// Reads an item straight from the table, bypassing daplug (no prefix handling).
+pub async fn raw_get(config: &aws_config::SdkConfig, table: &str, pk: &str, sk: &str) -> Option<daplug_runtime::Item> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    aws_sdk_dynamodb::Client::new(config)
+        .get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(pk.into()))
+        .key("sk", AttributeValue::S(sk.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("raw get")
+        .item
+}
+
+/// Number of items in a table, by a raw scan.
+pub async fn raw_count(config: &aws_config::SdkConfig, table: &str) -> usize {
+    let client = aws_sdk_dynamodb::Client::new(config);
+    let mut count = 0;
+    let mut start = None;
+    loop {
+        let out = client.scan().table_name(table).set_exclusive_start_key(start).send().await.expect("scan");
+        count += out.items().len();
+        start = out.last_evaluated_key;
+        if start.is_none() {
+            return count;
+        }
+    }
+}
+
+/// A hand-written model on the standard table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub pk: String,
+    pub sk: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub qty: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// The key of [`Order`].
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderKey {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl OrderKey {
+    pub fn new(pk: &str, sk: &str) -> Self {
+        OrderKey { pk: pk.into(), sk: sk.into() }
+    }
+}
+
+impl Model for Order {
+    type Key = OrderKey;
+    type Patch = serde_json::Value;
+    const META: ModelMeta = ModelMeta {
+        hash_key: Some(KeyAttribute { name: "pk", key_type: daplug_runtime::KeyType::S }),
+        range_key: Some(KeyAttribute { name: "sk", key_type: daplug_runtime::KeyType::S }),
+        ..ModelMeta::named("Order")
+    };
+}
+
+/// An order with the given keys and status.
+pub fn order(pk: &str, sk: &str, status: &str, qty: i64) -> Order {
+    Order { pk: pk.into(), sk: sk.into(), status: Some(status.into()), qty, tags: vec![] }
+}

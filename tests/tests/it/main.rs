@@ -1,0 +1,12 @@
+//! Integration tests: every feature against the local emulator (moto server).
+//!
+//! One emulator per test run: `DAPLUG_TEST_ENDPOINT` when set (the README's test command sets it),
+//! otherwise this binary starts one through `scripts/emulator.sh` and it stops when the run ends.
+//! Every test gets its own table (and topic/queue), so tests run in parallel.
+
+mod harness;
+
+mod crud;
+mod errors;
+mod prefixes;
+mod reads;
