@@ -8,9 +8,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{
-    Alias, Enum, EnumKind, Field, KeyAttr, KeyMeta, KeyType, Module, Struct, Ty, TypeDef,
-};
+use crate::ir::{Alias, Enum, EnumKind, Field, KeyAttr, KeyMeta, KeyType, Module, Struct, Ty, TypeDef};
 use crate::naming;
 
 /// Everything `schema!` expands to.
@@ -54,19 +52,10 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
         };
         field(f, ty, true, None)
     });
-    let patch_doc = doc(&format!(
-        "A partial update of [`{}`]: `None` fields are left as stored.",
-        s.name
-    ));
-    let keys: Vec<_> = [&meta.hash_key, &meta.range_key]
-        .into_iter()
-        .flatten()
-        .collect();
+    let patch_doc = doc(&format!("A partial update of [`{}`]: `None` fields are left as stored.", s.name));
+    let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
     let (key_item, key_ty) = if keys.is_empty() {
-        (
-            quote!(),
-            quote!(::daplug_runtime::__private::serde_json::Value),
-        )
+        (quote!(), quote!(::daplug_runtime::__private::serde_json::Value))
     } else {
         let key_fields = keys.iter().map(|k| {
             let f = Field {

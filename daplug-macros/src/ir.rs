@@ -138,11 +138,11 @@ pub struct Alias {
     pub doc: String,
     /// Aliased type.
     pub ty: Ty,
-    /// JSON pointer of the schema.
-    pub pointer: String,
 }
 
 /// A generated type.
+// A spec has a few dozen of these at most; boxing the struct variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum TypeDef {
     /// A struct (a model when `model` is set).

@@ -9,6 +9,8 @@
 //! payload.rs (JSON tokens)               -> checked against the lowered spec -> serde_json::json!
 //! ```
 
+mod check;
+mod derive;
 mod emit;
 mod ir;
 mod lower;
@@ -29,7 +31,28 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     let lit = syn::parse_macro_input!(input as syn::LitStr);
-    lower::expand(&lit)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    lower::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Implements `daplug_runtime::Model` for a hand-written struct and generates `<Name>Key`,
+/// `<Name>Patch` and the `Item` conversions, exactly as `schema!` does for a schema.
+///
+/// ```ignore
+/// #[derive(Serialize, Deserialize, DaplugModel)]
+/// #[daplug(schema_name = "orders", index(name = "status-index", hash_key = "status"))]
+/// #[daplug(schema = "openapi.yml", name = "Order")] // optional compile-time check
+/// struct Order {
+///     #[daplug(hash_key, prefix = "tenant#")]
+///     pk: String,
+///     #[daplug(range_key)]
+///     sk: String,
+///     #[daplug(idempotence_key)]
+///     modified: String,
+///     status: String,
+/// }
+/// ```
+#[proc_macro_derive(DaplugModel, attributes(daplug))]
+pub fn derive_daplug_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    derive::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -28,18 +28,15 @@ pub fn lower(spec: &Spec) -> syn::Result<Module> {
         assigned: BTreeMap::new(),
         errors: Errors::default(),
     };
-    for schema in spec.schemas()? {
-        let result = lowerer.ensure_def(&schema.pointer);
+    for pointer in spec.schemas()? {
+        let result = lowerer.ensure_def(&pointer);
         lowerer.errors.ok(result);
     }
     let Lowerer { defs, errors, .. } = lowerer;
     let mut defs: Vec<TypeDef> = defs.into_values().collect();
     defs.sort_by(|a, b| a.name().cmp(b.name()));
     box_cycles(&mut defs);
-    errors.finish(Module {
-        defs,
-        include: spec.path.as_ref().map(|p| p.display().to_string()),
-    })
+    errors.finish(Module { defs, include: spec.path.as_ref().map(|p| p.display().to_string()) })
 }
 
 /// How a schema is turned into Rust.
@@ -88,9 +85,7 @@ impl Lowerer<'_> {
         if let Some(other) = self.names.get(name) {
             return Err(self.spec.error(
                 pointer,
-                format!(
-                    "`#{other}` and `#{pointer}` both generate the Rust type `{name}`; rename one"
-                ),
+                format!("`#{other}` and `#{pointer}` both generate the Rust type `{name}`; rename one"),
             ));
         }
         self.names.insert(name.to_owned(), pointer.to_owned());
@@ -102,9 +97,7 @@ impl Lowerer<'_> {
             return Ok(Shape::Ref(target));
         }
         if value.get("not").is_some() {
-            return Err(self
-                .spec
-                .error(&join(at, "not"), "unsupported construct: `not`"));
+            return Err(self.spec.error(&join(at, "not"), "unsupported construct: `not`"));
         }
         if let Some(members) = value.get("allOf").and_then(Value::as_sequence) {
             if let ([only], None) = (members.as_slice(), value.get("properties")) {
@@ -126,10 +119,7 @@ impl Lowerer<'_> {
                 return Ok(Shape::StrEnum);
             }
         }
-        let has_props = value
-            .get("properties")
-            .and_then(Value::as_mapping)
-            .is_some_and(|p| !p.is_empty());
+        let has_props = value.get("properties").and_then(Value::as_mapping).is_some_and(|p| !p.is_empty());
         if has_props && matches!(ty, None | Some("object")) {
             return Ok(Shape::Object);
         }
@@ -148,10 +138,8 @@ impl Lowerer<'_> {
                 return Ok((ty, nullable || target_nullable));
             }
             Shape::OneOf(key) => {
-                let null_member = value
-                    .get(key)
-                    .and_then(Value::as_sequence)
-                    .is_some_and(|m| m.iter().any(is_null_schema));
+                let null_member =
+                    value.get(key).and_then(Value::as_sequence).is_some_and(|m| m.iter().any(is_null_schema));
                 return Ok((Ty::Named(self.ensure_def(at)?), nullable || null_member));
             }
             Shape::Object | Shape::StrEnum => Ty::Named(self.ensure_def(at)?),
@@ -166,11 +154,7 @@ impl Lowerer<'_> {
         let ty = match value.get("type") {
             Some(Value::Sequence(_)) => return Ok(Ty::Json),
             Some(Value::String(ty)) => Some(ty.as_str()),
-            Some(_) => {
-                return Err(self
-                    .spec
-                    .error(&join(at, "type"), "`type` must be a string"))
-            }
+            Some(_) => return Err(self.spec.error(&join(at, "type"), "`type` must be a string")),
             None => None,
         };
         Ok(match ty {
@@ -196,10 +180,7 @@ impl Lowerer<'_> {
                 _ => Ty::Json,
             },
             Some(other) => {
-                return Err(self.spec.error(
-                    &join(at, "type"),
-                    format!("unsupported construct: type `{other}`"),
-                ))
+                return Err(self.spec.error(&join(at, "type"), format!("unsupported construct: type `{other}`")))
             }
         })
     }
@@ -213,12 +194,7 @@ impl Lowerer<'_> {
             Shape::StrEnum => self.convert_str_enum(name, doc, value, at),
             Shape::Ref(_) | Shape::Other => {
                 let (ty, nullable) = self.ty_of(value, at)?;
-                Ok(TypeDef::Alias(crate::ir::Alias {
-                    name: name.to_owned(),
-                    doc,
-                    ty: optional(ty, nullable),
-                    pointer: at.to_owned(),
-                }))
+                Ok(TypeDef::Alias(crate::ir::Alias { name: name.to_owned(), doc, ty: optional(ty, nullable) }))
             }
         }
     }
@@ -259,12 +235,7 @@ impl Lowerer<'_> {
             }
             let schema_name = at.rsplit('/').next().unwrap_or(name);
             let schema_name = schema_name.replace("~1", "/").replace("~0", "~");
-            errors.ok(meta::from_extension(
-                spec,
-                &schema_name,
-                merged.daplug,
-                &fields,
-            ))
+            errors.ok(meta::from_extension(spec, &schema_name, merged.daplug, &fields))
         } else {
             None
         };
@@ -277,23 +248,13 @@ impl Lowerer<'_> {
         })
     }
 
-    fn convert_one_of(
-        &mut self,
-        name: &str,
-        doc: String,
-        value: &Value,
-        at: &str,
-        key: &str,
-    ) -> syn::Result<TypeDef> {
+    fn convert_one_of(&mut self, name: &str, doc: String, value: &Value, at: &str, key: &str) -> syn::Result<TypeDef> {
         let spec = self.spec;
         let members_at = join(at, key);
         let Some(members) = value.get(key).and_then(Value::as_sequence) else {
             return Err(spec.error(&members_at, format!("`{key}` must be a list")));
         };
-        let tag = value
-            .get("discriminator")
-            .and_then(|d| d.get("propertyName"))
-            .and_then(Value::as_str);
+        let tag = value.get("discriminator").and_then(|d| d.get("propertyName")).and_then(Value::as_str);
         let mapping = value.get("discriminator").and_then(|d| d.get("mapping"));
         let mut alternatives: Vec<Alternative> = Vec::new();
         let mut all_tagged = tag.is_some();
@@ -327,11 +288,7 @@ impl Lowerer<'_> {
                     None
                 }
             };
-            alternatives.push(Alternative {
-                ident,
-                tag_value,
-                ty,
-            });
+            alternatives.push(Alternative { ident, tag_value, ty });
         }
         if alternatives.is_empty() {
             return Err(spec.error(&members_at, format!("`{key}` has no alternatives")));
@@ -339,21 +296,12 @@ impl Lowerer<'_> {
         Ok(TypeDef::Enum(Enum {
             name: name.to_owned(),
             doc,
-            kind: EnumKind::OneOf {
-                tag: tag.filter(|_| all_tagged).map(str::to_owned),
-                alternatives,
-            },
+            kind: EnumKind::OneOf { tag: tag.filter(|_| all_tagged).map(str::to_owned), alternatives },
             pointer: at.to_owned(),
         }))
     }
 
-    fn convert_str_enum(
-        &mut self,
-        name: &str,
-        doc: String,
-        value: &Value,
-        at: &str,
-    ) -> syn::Result<TypeDef> {
+    fn convert_str_enum(&mut self, name: &str, doc: String, value: &Value, at: &str) -> syn::Result<TypeDef> {
         let mut variants: Vec<Variant> = Vec::new();
         let mut errors = Errors::default();
         let values = value.get("enum").and_then(Value::as_sequence);
@@ -368,10 +316,7 @@ impl Lowerer<'_> {
                         other.wire
                     ),
                 )),
-                None => variants.push(Variant {
-                    ident,
-                    wire: wire.to_owned(),
-                }),
+                None => variants.push(Variant { ident, wire: wire.to_owned() }),
             }
         }
         errors.finish(TypeDef::Enum(Enum {
@@ -424,22 +369,14 @@ fn optional(ty: Ty, nullable: bool) -> Ty {
 
 /// True for `/components/schemas/<name>` itself (not something inside it).
 pub fn is_component(pointer: &str) -> bool {
-    pointer
-        .strip_prefix("/components/schemas/")
-        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
+    pointer.strip_prefix("/components/schemas/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'))
 }
 
 /// The Rust type name for the schema at `pointer` (see the module docs).
 pub fn type_name_for(pointer: &str) -> String {
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
     let (mut name, rest) = match segments.as_slice() {
-        [c, s, schema, rest @ ..] if c == "components" && s == "schemas" => {
-            (naming::type_name(schema), rest)
-        }
+        [c, s, schema, rest @ ..] if c == "components" && s == "schemas" => (naming::type_name(schema), rest),
         all => (String::new(), all),
     };
     let mut iter = rest.iter();

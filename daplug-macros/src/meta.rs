@@ -19,15 +19,8 @@ use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Ty};
 use crate::spec::{join, Spec};
 
 /// Keys accepted inside `x-daplug`.
-const KEYS: &[&str] = &[
-    "hash_key",
-    "range_key",
-    "hash_prefix",
-    "range_prefix",
-    "idempotence_key",
-    "version",
-    "indexes",
-];
+const KEYS: &[&str] =
+    &["hash_key", "range_key", "hash_prefix", "range_prefix", "idempotence_key", "version", "indexes"];
 
 /// The metadata of a component schema; `ext` is its `x-daplug` value and pointer, if present.
 pub fn from_extension(
@@ -36,10 +29,7 @@ pub fn from_extension(
     ext: Option<(&Value, String)>,
     fields: &[Field],
 ) -> syn::Result<KeyMeta> {
-    let mut meta = KeyMeta {
-        schema_name: schema_name.to_owned(),
-        ..KeyMeta::default()
-    };
+    let mut meta = KeyMeta { schema_name: schema_name.to_owned(), ..KeyMeta::default() };
     let Some((ext, at)) = ext else {
         return Ok(meta);
     };
@@ -52,10 +42,7 @@ pub fn from_extension(
         if !KEYS.contains(&key) {
             errors.push(spec.error(
                 &join(&at, key),
-                format!(
-                    "unknown `x-daplug` key `{key}` (expected one of {})",
-                    KEYS.join(", ")
-                ),
+                format!("unknown `x-daplug` key `{key}` (expected one of {})", KEYS.join(", ")),
             ));
         }
     }
@@ -80,21 +67,14 @@ pub fn from_extension(
     let key_field = |errors: &mut Errors, key: &str| -> Option<KeyField> {
         let field = property(errors, key, &at)?;
         let attr = errors.ok(key_attr(spec, &join(&at, key), field))?;
-        Some(KeyField {
-            attr,
-            ident: field.ident.clone(),
-            ty: field.ty.strip_option().clone(),
-        })
+        Some(KeyField { attr, ident: field.ident.clone(), ty: field.ty.strip_option().clone() })
     };
     meta.hash_key = key_field(&mut errors, "hash_key");
     meta.range_key = key_field(&mut errors, "range_key");
     meta.hash_prefix = text(&mut errors, "hash_prefix");
     meta.range_prefix = text(&mut errors, "range_prefix");
     if map.contains_key("idempotence_key") && map.contains_key("version") {
-        errors.push(spec.error(
-            &at,
-            "`idempotence_key` and `version` are synonyms; give one",
-        ));
+        errors.push(spec.error(&at, "`idempotence_key` and `version` are synonyms; give one"));
     }
     for key in ["idempotence_key", "version"] {
         if let Some(field) = property(&mut errors, key, &at) {
@@ -111,10 +91,7 @@ pub fn from_extension(
                     let attr = |errors: &mut Errors, key: &str| -> Option<KeyAttr> {
                         let wire = index.get(key)?.as_str()?;
                         let Some(field) = fields.iter().find(|f| f.wire_name == wire) else {
-                            errors.push(spec.error(
-                                &join(&index_at, key),
-                                format!("unknown property `{wire}`"),
-                            ));
+                            errors.push(spec.error(&join(&index_at, key), format!("unknown property `{wire}`")));
                             return None;
                         };
                         errors.ok(key_attr(spec, &join(&index_at, key), field))
@@ -122,11 +99,7 @@ pub fn from_extension(
                     let hash_key = attr(&mut errors, "hash_key");
                     let range_key = attr(&mut errors, "range_key");
                     match hash_key {
-                        Some(hash_key) => meta.indexes.push(Index {
-                            name,
-                            hash_key,
-                            range_key,
-                        }),
+                        Some(hash_key) => meta.indexes.push(Index { name, hash_key, range_key }),
                         None if index.get("hash_key").is_none() => {
                             errors.push(spec.error(&index_at, "index needs a `hash_key`"));
                         }
@@ -140,20 +113,24 @@ pub fn from_extension(
     errors.finish(meta)
 }
 
-/// The key attribute for a field, or an error when its type cannot be a DynamoDB key.
+/// The key attribute for a field, or an error when its type cannot be a DynamoDB key. A `$ref` to a
+/// string enum or a string alias is a string key.
 fn key_attr(spec: &Spec, at: &str, field: &Field) -> syn::Result<KeyAttr> {
-    match key_type(field.ty.strip_option()) {
-        Some(key_type) => Ok(KeyAttr {
-            wire: field.wire_name.clone(),
-            key_type,
-        }),
-        None => Err(spec.error(
-            at,
-            format!(
-                "key attribute `{}` must be a string, integer or number property",
-                field.wire_name
-            ),
-        )),
+    let from_schema = || {
+        let schema = spec.lookup(&field.pointer)?;
+        let (schema, _) = spec.resolve(schema, &field.pointer).ok()?;
+        match schema.get("type")?.as_str()? {
+            "string" => Some(KeyType::S),
+            "integer" | "number" => Some(KeyType::N),
+            _ => None,
+        }
+    };
+    match key_type(field.ty.strip_option()).or_else(from_schema) {
+        Some(key_type) => Ok(KeyAttr { wire: field.wire_name.clone(), key_type }),
+        None => {
+            Err(spec
+                .error(at, format!("key attribute `{}` must be a string, integer or number property", field.wire_name)))
+        }
     }
 }
 

@@ -29,14 +29,6 @@ pub struct Spec {
     pub span: Span,
 }
 
-/// Where a component schema lives: its name as written and its JSON pointer.
-pub struct SchemaRef {
-    /// Name under `components/schemas` (`test-dynamo-model`).
-    pub name: String,
-    /// JSON pointer (`/components/schemas/test-dynamo-model`).
-    pub pointer: String,
-}
-
 /// One property of an object after `allOf` merging, with the pointer it was declared at.
 pub struct Prop<'a> {
     /// Property name as written (the wire name).
@@ -67,18 +59,10 @@ impl Spec {
     /// Reads the file named by `lit`, relative to the calling crate's `CARGO_MANIFEST_DIR`.
     pub fn load(lit: &syn::LitStr) -> syn::Result<Spec> {
         let file = lit.value();
-        let base = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_default();
+        let base = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
         let path = base.join(&file);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            syn::Error::new(
-                lit.span(),
-                format!(
-                    "couldn't read schema file {file} ({}): {err}",
-                    path.display()
-                ),
-            )
+            syn::Error::new(lit.span(), format!("couldn't read schema file {file} ({}): {err}", path.display()))
         })?;
         let mut spec = Spec::parse(&file, &text, lit.span())?;
         spec.path = Some(absolute(&path));
@@ -87,15 +71,10 @@ impl Spec {
 
     /// Parses and normalises spec text; `file` is only used in messages.
     pub fn parse(file: &str, text: &str, span: Span) -> syn::Result<Spec> {
-        let mut doc: Value = serde_yaml::from_str(text)
-            .map_err(|err| syn::Error::new(span, format!("{file}: invalid YAML: {err}")))?;
+        let mut doc: Value =
+            serde_yaml::from_str(text).map_err(|err| syn::Error::new(span, format!("{file}: invalid YAML: {err}")))?;
         normalise(&mut doc);
-        Ok(Spec {
-            file: file.to_owned(),
-            path: None,
-            doc,
-            span,
-        })
+        Ok(Spec { file: file.to_owned(), path: None, doc, span })
     }
 
     /// An error at the macro's path literal: `file#pointer: message`.
@@ -122,8 +101,8 @@ impl Spec {
         Some(node)
     }
 
-    /// Every schema under `components/schemas`, in file order.
-    pub fn schemas(&self) -> syn::Result<Vec<SchemaRef>> {
+    /// The JSON pointer of every schema under `components/schemas`, in file order.
+    pub fn schemas(&self) -> syn::Result<Vec<String>> {
         let Some(Value::Mapping(schemas)) = self.lookup("/components/schemas") else {
             return Err(self.error("/components/schemas", "no schemas found"));
         };
@@ -132,10 +111,7 @@ impl Spec {
             let Some(name) = key.as_str() else {
                 return Err(self.error("/components/schemas", "schema names must be strings"));
             };
-            out.push(SchemaRef {
-                name: name.to_owned(),
-                pointer: join("/components/schemas", name),
-            });
+            out.push(join("/components/schemas", name));
         }
         Ok(out)
     }
@@ -153,7 +129,9 @@ impl Spec {
         let Some(pointer) = reference.strip_prefix('#') else {
             return Err(self.error(
                 &here,
-                format!("unsupported construct: external reference `{reference}` (only `#/...` references are supported)"),
+                format!(
+                    "unsupported construct: external reference `{reference}` (only `#/...` references are supported)"
+                ),
             ));
         };
         if self.lookup(pointer).is_none() {
@@ -184,13 +162,7 @@ impl Spec {
         Ok(merged)
     }
 
-    fn merge_into<'a>(
-        &'a self,
-        merged: &mut Merged<'a>,
-        schema: &'a Value,
-        at: &str,
-        depth: usize,
-    ) -> syn::Result<()> {
+    fn merge_into<'a>(&'a self, merged: &mut Merged<'a>, schema: &'a Value, at: &str, depth: usize) -> syn::Result<()> {
         if depth > MAX_DEPTH {
             return Err(self.error(at, "`allOf`/`$ref` cycle"));
         }
@@ -200,10 +172,9 @@ impl Spec {
         }
         for key in ["oneOf", "anyOf", "not"] {
             if schema.get(key).is_some() {
-                return Err(self.error(
-                    &join(at, key),
-                    format!("unsupported construct: `{key}` inside an `allOf` object"),
-                ));
+                return Err(
+                    self.error(&join(at, key), format!("unsupported construct: `{key}` inside an `allOf` object"))
+                );
             }
         }
         if merged.description.is_none() {
@@ -232,11 +203,7 @@ impl Spec {
                 let Some(name) = key.as_str() else {
                     return Err(self.error(&props_at, "property names must be strings"));
                 };
-                let prop = Prop {
-                    name: name.to_owned(),
-                    schema: value,
-                    pointer: join(&props_at, name),
-                };
+                let prop = Prop { name: name.to_owned(), schema: value, pointer: join(&props_at, name) };
                 match merged.props.iter_mut().find(|p| p.name == name) {
                     Some(existing) => *existing = prop,
                     None => merged.props.push(prop),
@@ -262,10 +229,7 @@ pub fn description(schema: &Value) -> Option<String> {
 
 /// Appends one segment to a JSON pointer, escaping `~` and `/`.
 pub fn join(pointer: &str, segment: &str) -> String {
-    format!(
-        "{pointer}/{}",
-        segment.replace('~', "~0").replace('/', "~1")
-    )
+    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }
 
 /// Drops YAML tags and rewrites OpenAPI 3.1 type arrays into the 3.0 form, everywhere in the tree.
@@ -291,11 +255,7 @@ fn rewrite_type_array(map: &mut Mapping) {
     let Some(Value::Sequence(types)) = map.get("type") else {
         return;
     };
-    let names: Vec<String> = types
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect();
+    let names: Vec<String> = types.iter().filter_map(Value::as_str).map(str::to_owned).collect();
     let nullable = names.iter().any(|t| t == "null");
     let rest: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
     if nullable {
@@ -327,8 +287,7 @@ mod tests {
 
     #[test]
     fn normalises_type_arrays() {
-        let s =
-            spec("a: {type: [string, 'null']}\nb: {type: ['null']}\nc: {type: [string, integer]}");
+        let s = spec("a: {type: [string, 'null']}\nb: {type: ['null']}\nc: {type: [string, integer]}");
         assert_eq!(s.lookup("/a/type").and_then(Value::as_str), Some("string"));
         assert_eq!(s.lookup("/a/nullable"), Some(&Value::Bool(true)));
         assert!(s.lookup("/b/type").is_none());
@@ -359,10 +318,7 @@ mod tests {
         assert_eq!(names, ["a", "b", "c"]);
         assert_eq!(merged.required, ["a", "b"]);
         assert_eq!(merged.description.as_deref(), Some("cee"));
-        assert_eq!(
-            merged.props[0].pointer,
-            "/components/schemas/A/properties/a"
-        );
+        assert_eq!(merged.props[0].pointer, "/components/schemas/A/properties/a");
     }
 
     #[test]
@@ -370,10 +326,7 @@ mod tests {
         let s = spec("x: {$ref: '#/nope'}\ny: {$ref: 'other.yml#/a'}");
         let x = s.lookup("/x").expect("x");
         let err = s.reference(x, "/x").err().map(|e| e.to_string());
-        assert_eq!(
-            err.as_deref(),
-            Some("t.yml#/x/$ref: dangling reference `#/nope`")
-        );
+        assert_eq!(err.as_deref(), Some("t.yml#/x/$ref: dangling reference `#/nope`"));
         let y = s.lookup("/y").expect("y");
         let err = s.reference(y, "/y").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("unsupported construct: external reference")));

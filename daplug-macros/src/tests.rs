@@ -17,11 +17,7 @@ fn lower_ok(text: &str) -> Module {
 fn lower_err(text: &str) -> String {
     match lower::lower(&spec(text)) {
         Ok(_) => panic!("expected an error"),
-        Err(err) => err
-            .into_iter()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
     }
 }
 
@@ -40,17 +36,280 @@ fn fixture(name: &str) -> String {
 fn seed_and_vectors_expand() {
     for name in ["seed-openapi.yml", "vectors-openapi.yml"] {
         let out = expand(&fixture(name));
-        assert!(
-            out.contains("impl :: daplug_runtime :: Model for"),
-            "{name}"
-        );
+        assert!(out.contains("impl :: daplug_runtime :: Model for"), "{name}");
     }
 }
 
 #[test]
 fn print_vectors() {
-    println!(
-        "{}",
-        emit::module(&lower_ok(&fixture("vectors-openapi.yml")))
+    println!("{}", emit::module(&lower_ok(&fixture("vectors-openapi.yml"))));
+}
+
+/// Wraps component schemas (YAML, indented by 4) in a components-only document.
+fn components(schemas: &str) -> String {
+    format!("components:\n  schemas:\n{schemas}")
+}
+
+fn find<'a>(module: &'a Module, name: &str) -> &'a TypeDef {
+    module.get(name).unwrap_or_else(|| panic!("no type {name}"))
+}
+
+fn field_ty(module: &Module, ty: &str, field: &str) -> (Ty, bool) {
+    match find(module, ty) {
+        TypeDef::Struct(s) => s
+            .fields
+            .iter()
+            .find(|f| f.ident == field)
+            .map(|f| (f.ty.clone(), f.optional))
+            .unwrap_or_else(|| panic!("no field {field}")),
+        other => panic!("{ty} is not a struct: {other:?}"),
+    }
+}
+
+#[test]
+fn scalars_and_formats() {
+    let m = lower_ok(&components(
+        "    S:\n      properties:\n        a: {type: integer}\n        b: {type: integer, format: int32}\n        c: {type: number}\n        d: {type: number, format: float}\n        e: {type: boolean}\n        f: {type: string, format: date-time}\n        g: {}\n      required: [a]\n",
+    ));
+    assert_eq!(field_ty(&m, "S", "a"), (Ty::I64, false));
+    assert_eq!(field_ty(&m, "S", "b"), (Ty::I32, true));
+    assert_eq!(field_ty(&m, "S", "c").0, Ty::F64);
+    assert_eq!(field_ty(&m, "S", "d").0, Ty::F32);
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Bool);
+    assert_eq!(field_ty(&m, "S", "f").0, Ty::String);
+    assert_eq!(field_ty(&m, "S", "g").0, Ty::Json);
+}
+
+#[test]
+fn arrays_maps_and_schemaless() {
+    let m = lower_ok(&components(
+        "    S:\n      type: object\n      properties:\n        a: {type: array}\n        b: {type: array, items: {type: string}}\n        c: {type: object}\n        d: {type: object, additionalProperties: true}\n        e: {type: object, additionalProperties: {type: integer}}\n        f: {type: object, properties: {}}\n        g: {type: array, items: {type: array, items: {type: number}}}\n",
+    ));
+    let vec = |t: Ty| Ty::Vec(Box::new(t));
+    assert_eq!(field_ty(&m, "S", "a").0, vec(Ty::Json));
+    assert_eq!(field_ty(&m, "S", "b").0, vec(Ty::String));
+    assert_eq!(field_ty(&m, "S", "c").0, Ty::Json);
+    assert_eq!(field_ty(&m, "S", "d").0, Ty::Map(Box::new(Ty::Json)));
+    assert_eq!(field_ty(&m, "S", "e").0, Ty::Map(Box::new(Ty::I64)));
+    assert_eq!(field_ty(&m, "S", "f").0, Ty::Json);
+    assert_eq!(field_ty(&m, "S", "g").0, vec(vec(Ty::F64)));
+    let out = expand(&components("    S:\n      properties:\n        d: {additionalProperties: {}}\n"));
+    assert!(out.contains("BTreeMap < :: daplug_runtime :: __private :: std :: string :: String , :: daplug_runtime :: __private :: serde_json :: Value >"), "{out}");
+}
+
+#[test]
+fn nested_objects_are_named_after_parent_and_property() {
+    let m = lower_ok(&components(
+        "    test-dynamo-model:\n      properties:\n        object_key:\n          properties: {string_key: {type: string}}\n        array_objects:\n          type: array\n          items: {properties: {k: {type: string}}}\n",
+    ));
+    assert_eq!(field_ty(&m, "TestDynamoModel", "object_key").0, Ty::Named("TestDynamoModelObjectKey".into()));
+    assert_eq!(
+        field_ty(&m, "TestDynamoModel", "array_objects").0,
+        Ty::Vec(Box::new(Ty::Named("TestDynamoModelArrayObjectsItem".into())))
     );
+    let TypeDef::Struct(nested) = find(&m, "TestDynamoModelObjectKey") else { panic!("struct expected") };
+    assert!(nested.model.is_none(), "nested types are not models");
+}
+
+#[test]
+fn openapi_31_nullability_and_30_nullable() {
+    let m = lower_ok(&components(
+        "    S:\n      required: [a, b, c]\n      properties:\n        a: {type: [string, 'null']}\n        b: {type: string, nullable: true}\n        c: {type: string}\n        d: {type: array, items: {type: [integer, 'null']}}\n",
+    ));
+    assert_eq!(field_ty(&m, "S", "a"), (Ty::String, true));
+    assert_eq!(field_ty(&m, "S", "b"), (Ty::String, true));
+    assert_eq!(field_ty(&m, "S", "c"), (Ty::String, false));
+    assert_eq!(field_ty(&m, "S", "d").0, Ty::Vec(Box::new(Ty::Option(Box::new(Ty::I64)))));
+    let out = expand(&components("    S:\n      properties:\n        a: {type: [string, 'null']}\n"));
+    assert!(out.contains("# [serde (default , skip_serializing_if = \"::daplug_runtime::__private::std::option::Option::is_none\")] pub a : :: daplug_runtime :: __private :: std :: option :: Option <"), "{out}");
+}
+
+#[test]
+fn all_of_merges_at_depth_with_required_union() {
+    let m = lower_ok(&components(
+        "    A:\n      properties: {a: {type: string}}\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - properties: {b: {type: integer}}\n    C:\n      allOf:\n        - $ref: '#/components/schemas/B'\n        - required: [a, b]\n        - properties:\n            inner:\n              allOf:\n                - $ref: '#/components/schemas/A'\n                - properties: {x: {type: boolean}}\n",
+    ));
+    assert_eq!(field_ty(&m, "C", "a"), (Ty::String, false));
+    assert_eq!(field_ty(&m, "C", "b"), (Ty::I64, false));
+    assert_eq!(field_ty(&m, "B", "b"), (Ty::I64, true));
+    assert_eq!(field_ty(&m, "C", "inner").0, Ty::Named("CInner".into()));
+    assert_eq!(field_ty(&m, "CInner", "x").0, Ty::Bool);
+    assert_eq!(field_ty(&m, "CInner", "a").0, Ty::String);
+}
+
+#[test]
+fn one_of_any_of_and_discriminators() {
+    let m = lower_ok(&components(
+        "    A: {properties: {a: {type: string}}}\n    B: {properties: {b: {type: string}, kind: {type: string}}}\n    U:\n      oneOf: [{$ref: '#/components/schemas/A'}, {type: string}, {type: integer}, {type: 'null'}]\n    T:\n      oneOf: [{$ref: '#/components/schemas/A'}]\n      discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A'}}\n    V:\n      anyOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]\n      discriminator: {propertyName: kind}\n",
+    ));
+    let TypeDef::Enum(u) = find(&m, "U") else { panic!("enum") };
+    let EnumKind::OneOf { tag, alternatives } = &u.kind else { panic!("oneOf") };
+    assert!(tag.is_none());
+    let idents: Vec<&str> = alternatives.iter().map(|a| a.ident.as_str()).collect();
+    assert_eq!(idents, ["A", "String", "Integer"]);
+    let TypeDef::Enum(t) = find(&m, "T") else { panic!("enum") };
+    let EnumKind::OneOf { tag, alternatives } = &t.kind else { panic!("oneOf") };
+    assert_eq!(tag.as_deref(), Some("kind"));
+    assert_eq!(alternatives[0].tag_value.as_deref(), Some("a"));
+    // B declares the tag property itself, so V stays untagged (the struct carries the tag).
+    let TypeDef::Enum(v) = find(&m, "V") else { panic!("enum") };
+    assert!(matches!(&v.kind, EnumKind::OneOf { tag: None, .. }));
+    let out = expand(&components(
+        "    A: {properties: {a: {type: string}}}\n    T:\n      oneOf: [{$ref: '#/components/schemas/A'}]\n      discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A'}}\n",
+    ));
+    assert!(out.contains("# [serde (tag = \"kind\")]"), "{out}");
+    assert!(out.contains("# [serde (rename = \"a\")] A (A)"), "{out}");
+}
+
+#[test]
+fn string_enums_with_renames() {
+    let out = expand(&components("    S: {type: string, enum: [grain-receiver, reseller, 3PO, type]}\n"));
+    assert!(out.contains("# [serde (rename = \"grain-receiver\")] GrainReceiver"), "{out}");
+    assert!(out.contains("# [serde (rename = \"3PO\")] X3po"), "{out}");
+    assert!(out.contains("# [serde (rename = \"reseller\")] Reseller"), "{out}");
+    assert!(out.contains("# [serde (rename = \"type\")] Type"), "{out}");
+}
+
+#[test]
+fn property_names_and_keywords() {
+    let out = expand(&components("    S:\n      properties:\n        orderId: {type: string}\n        type: {type: string}\n        self: {type: string}\n"));
+    assert!(out.contains("# [serde (rename = \"orderId\")]"), "{out}");
+    assert!(out.contains("pub order_id :"), "{out}");
+    assert!(out.contains("# [serde (rename = \"type\")]"), "{out}");
+    assert!(out.contains("pub type_ :"), "{out}");
+    assert!(out.contains("pub self_ :"), "{out}");
+}
+
+#[test]
+fn descriptions_become_docs() {
+    let out = expand(&components("    S:\n      description: An order.\n      properties:\n        a: {type: string, description: The a.}\n    T:\n      properties: {b: {type: string}}\n"));
+    assert!(out.contains("# [doc = \" An order.\"] # [derive"), "{out}");
+    assert!(out.contains("# [doc = \" The a.\"]"), "{out}");
+    assert!(out.contains("# [doc = \" The `T` schema of `t.yml`.\"]"), "{out}");
+}
+
+#[test]
+fn recursion_is_boxed_only_through_plain_fields() {
+    let m = lower_ok(&components(
+        "    Node:\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n    A: {properties: {b: {$ref: '#/components/schemas/B'}}}\n    B: {properties: {a: {$ref: '#/components/schemas/A'}}}\n",
+    ));
+    let boxed = |n: &str| Ty::Boxed(Box::new(Ty::Named(n.into())));
+    assert_eq!(field_ty(&m, "Node", "next").0, boxed("Node"));
+    assert_eq!(field_ty(&m, "Node", "children").0, Ty::Vec(Box::new(Ty::Named("Node".into()))));
+    assert_eq!(field_ty(&m, "A", "b").0, boxed("B"));
+    assert_eq!(field_ty(&m, "B", "a").0, boxed("A"));
+}
+
+#[test]
+fn aliases_for_non_object_components() {
+    let out = expand(&components(
+        "    Id: {type: string}\n    Ids: {type: array, items: {$ref: '#/components/schemas/Id'}}\n",
+    ));
+    assert!(out.contains("pub type Id = :: daplug_runtime :: __private :: std :: string :: String ;"), "{out}");
+    assert!(out.contains("pub type Ids = :: daplug_runtime :: __private :: std :: vec :: Vec < Id > ;"), "{out}");
+}
+
+#[test]
+fn x_daplug_metadata() {
+    let out = expand(&components(
+        "    O:\n      x-daplug: {hash_key: pk, range_key: n, hash_prefix: 't#', version: v, indexes: {by-s: {hash_key: s}}}\n      properties:\n        pk: {type: string}\n        n: {type: integer}\n        v: {type: string}\n        s: {type: string, enum: [a]}\n",
+    ));
+    assert!(out.contains("pub struct OKey { # [doc = \" The `pk` attribute.\"] pub pk : :: daplug_runtime :: __private :: std :: string :: String , # [doc = \" The `n` attribute.\"] pub n : i64 , }"), "{out}");
+    assert!(out.contains("type Key = OKey ;"), "{out}");
+    assert!(out.contains("name : \"n\" , key_type : :: daplug_runtime :: KeyType :: N"), "{out}");
+    assert!(out.contains("name : \"by-s\""), "{out}");
+    assert!(
+        out.contains("idempotence_key : :: daplug_runtime :: __private :: std :: option :: Option :: Some (\"v\")"),
+        "{out}"
+    );
+    let plain = expand(&components("    O: {properties: {a: {type: string}}}\n"));
+    assert!(plain.contains("type Key = :: daplug_runtime :: __private :: serde_json :: Value ;"), "{plain}");
+}
+
+#[test]
+fn x_daplug_errors() {
+    let err = lower_err(&components(
+        "    O:\n      x-daplug: {hash_key: nope, range_key: obj, tabel: x, indexes: {i: {range_key: a}}}\n      properties:\n        a: {type: string}\n        obj: {type: object}\n",
+    ));
+    assert!(err.contains("t.yml#/components/schemas/O/x-daplug/hash_key: unknown property `nope`"), "{err}");
+    assert!(err.contains("key attribute `obj` must be a string, integer or number property"), "{err}");
+    assert!(err.contains("unknown `x-daplug` key `tabel`"), "{err}");
+    assert!(err.contains("x-daplug/indexes/i: index needs a `hash_key`"), "{err}");
+}
+
+#[test]
+fn collisions_are_errors_naming_both() {
+    let err = lower_err(&components("    order-item: {type: string}\n    OrderItem: {type: string}\n"));
+    assert!(err.contains("`#/components/schemas/order-item` and `#/components/schemas/OrderItem` both generate the Rust type `OrderItem`"), "{err}");
+    let err = lower_err(&components(
+        "    S:\n      properties:\n        orderId: {type: string}\n        order_id: {type: string}\n",
+    ));
+    assert!(err.contains("properties `orderId` and `order_id` both map to the Rust field `order_id`"), "{err}");
+    let err = lower_err(&components("    S: {type: string, enum: [a-b, a_b]}\n"));
+    assert!(err.contains("enum values `a-b` and `a_b` both map to the Rust variant `AB`"), "{err}");
+    let err = lower_err(&components("    O: {properties: {a: {type: string}}}\n    OKey: {type: string}\n"));
+    assert!(err.contains("both generate the Rust type `OKey`"), "{err}");
+}
+
+#[test]
+fn unsupported_and_dangling() {
+    let err = lower_err(&components("    S: {properties: {a: {not: {type: string}}}}\n"));
+    assert!(err.contains("t.yml#/components/schemas/S/properties/a/not: unsupported construct: `not`"), "{err}");
+    let err = lower_err(&components("    S: {properties: {a: {$ref: '#/components/schemas/Nope'}}}\n"));
+    assert!(
+        err.contains("t.yml#/components/schemas/S/properties/a/$ref: dangling reference `#/components/schemas/Nope`"),
+        "{err}"
+    );
+    let err = lower_err(&components("    S: {properties: {a: {type: file}}}\n"));
+    assert!(err.contains("unsupported construct: type `file`"), "{err}");
+    let err = lower_err("openapi: 3.0.0\n");
+    assert!(err.contains("t.yml#/components/schemas: no schemas found"), "{err}");
+}
+
+#[test]
+fn errors_from_several_schemas_are_collected() {
+    let err = lower_err(&components("    A: {properties: {a: {not: {}}}}\n    B: {properties: {b: {$ref: '#/x'}}}\n"));
+    assert!(err.contains("/A/properties/a/not") && err.contains("/B/properties/b/$ref"), "{err}");
+}
+
+#[test]
+fn required_naming_no_property_is_ignored() {
+    let m = lower_ok(&components("    S:\n      required: [a, ghost]\n      properties: {a: {type: string}}\n"));
+    assert_eq!(field_ty(&m, "S", "a"), (Ty::String, false));
+}
+
+#[test]
+fn output_is_deterministic_and_tracks_the_file() {
+    let text = fixture("vectors-openapi.yml");
+    assert_eq!(expand(&text), expand(&text));
+    let mut module = lower_ok(&text);
+    module.include = Some("/abs/openapi.yml".into());
+    let out = emit::module(&module).to_string();
+    assert!(
+        out.ends_with(
+            "const _ : & str = :: daplug_runtime :: __private :: std :: include_str ! (\"/abs/openapi.yml\") ;"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_bare_std_paths_in_output() {
+    let mut out = expand(&fixture("vectors-openapi.yml"));
+    for path in [
+        ":: std :: option :: Option :: Some",
+        ":: std :: option :: Option :: None",
+        ":: std :: string :: String",
+        ":: std :: option :: Option",
+        ":: std :: vec :: Vec",
+        ":: std :: boxed :: Box",
+        ":: std :: result :: Result",
+        ":: std :: collections :: BTreeMap",
+    ] {
+        out = out.replace(path, "");
+    }
+    for bare in [": String", "< String", ": Option", "< Option", "Vec <", "Box <", "Result <", "Some (", "None ,"] {
+        assert!(!out.contains(bare), "bare `{bare}`");
+    }
+    assert!(!out.contains("deny_unknown_fields"));
 }

@@ -1,0 +1,534 @@
+//! `#[derive(DaplugModel)]`: a hand-written struct + `#[daplug(...)]` attributes → the IR → `emit.rs`.
+//!
+//! Attribute reading follows serde_derive's `attr.rs`: every attribute is turned into a typed value,
+//! a second occurrence is reported on its own tokens ("duplicate daplug attribute"), unknown keys are
+//! reported on theirs, and all problems of one struct are collected ([`Errors`]) and shown together.
+//! serde's `rename`/`rename_all`/`skip` are read so key and patch types use the same wire names.
+//!
+//! Field attributes: `hash_key`, `range_key`, `prefix = "..."` (with a key), `hash_prefix = "..."`,
+//! `range_prefix = "..."`, `idempotence_key`. Container attributes: `schema_name = "..."`,
+//! `index(name = "...", hash_key = "...", range_key = "...")` (repeatable), and
+//! `schema = "openapi.yml", name = "Order"` to check the struct against a schema (`check.rs`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Attribute, LitStr};
+
+use crate::check;
+use crate::emit;
+use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Struct, Ty};
+
+/// Attribute keywords (serde's `symbol.rs`).
+mod sym {
+    pub const DAPLUG: &str = "daplug";
+    pub const SERDE: &str = "serde";
+    pub const HASH_KEY: &str = "hash_key";
+    pub const RANGE_KEY: &str = "range_key";
+    pub const PREFIX: &str = "prefix";
+    pub const HASH_PREFIX: &str = "hash_prefix";
+    pub const RANGE_PREFIX: &str = "range_prefix";
+    pub const IDEMPOTENCE_KEY: &str = "idempotence_key";
+    pub const SCHEMA_NAME: &str = "schema_name";
+    pub const INDEX: &str = "index";
+    pub const SCHEMA: &str = "schema";
+    pub const NAME: &str = "name";
+}
+
+/// One attribute value that may be given once; the second occurrence is an error on its tokens.
+struct Attr<T> {
+    name: &'static str,
+    value: Option<(T, Span)>,
+}
+
+impl<T> Attr<T> {
+    fn new(name: &'static str) -> Self {
+        Attr { name, value: None }
+    }
+
+    fn set(&mut self, errors: &mut Errors, tokens: impl ToTokens, value: T) {
+        if self.value.is_some() {
+            let msg = format!("duplicate daplug attribute `{}`", self.name);
+            errors.push(syn::Error::new_spanned(tokens, msg));
+        } else {
+            let span = tokens.into_token_stream().span();
+            self.value = Some((value, span));
+        }
+    }
+
+    fn get(self) -> Option<(T, Span)> {
+        self.value
+    }
+}
+
+/// The `#[derive(DaplugModel)]` pipeline.
+pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let syn::Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "DaplugModel can only be derived for structs with named fields",
+        ));
+    };
+    let syn::Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "DaplugModel can only be derived for structs with named fields",
+        ));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(&input.generics, "DaplugModel does not support generic structs"));
+    }
+    let mut errors = Errors::default();
+    let container = Container::read(&input.attrs, &mut errors);
+    let mut hash_key = Attr::new(sym::HASH_KEY);
+    let mut range_key = Attr::new(sym::RANGE_KEY);
+    let mut hash_prefix = Attr::new(sym::HASH_PREFIX);
+    let mut range_prefix = Attr::new(sym::RANGE_PREFIX);
+    let mut idempotence_key = Attr::new(sym::IDEMPOTENCE_KEY);
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let Some(ident) = &field.ident else { continue };
+        let serde = SerdeField::read(&field.attrs);
+        if serde.skip {
+            continue;
+        }
+        let ident_text = ident.to_string();
+        let bare = ident_text.strip_prefix("r#").unwrap_or(&ident_text);
+        let wire_name = match (serde.rename, &container.rename_all) {
+            (Some(rename), _) => rename,
+            (None, Some(rule)) => rule.apply(bare),
+            (None, None) => bare.to_owned(),
+        };
+        let ir = Field {
+            wire_name,
+            ident: ident_text.clone(),
+            ty: Ty::Rust(Box::new(field.ty.clone())),
+            optional: false,
+            doc: None,
+            pointer: String::new(),
+            span: ident.span(),
+        };
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident(sym::DAPLUG)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta_name(&meta);
+                match key.as_str() {
+                    sym::HASH_KEY => hash_key.set(&mut errors, &meta.path, ir.clone()),
+                    sym::RANGE_KEY => range_key.set(&mut errors, &meta.path, ir.clone()),
+                    sym::IDEMPOTENCE_KEY => {
+                        idempotence_key.set(&mut errors, &meta.path, ir.wire_name.clone())
+                    }
+                    sym::HASH_PREFIX => {
+                        let value = meta.value()?.parse::<LitStr>()?.value();
+                        hash_prefix.set(&mut errors, &meta.path, value);
+                    }
+                    sym::RANGE_PREFIX => {
+                        let value = meta.value()?.parse::<LitStr>()?.value();
+                        range_prefix.set(&mut errors, &meta.path, value);
+                    }
+                    sym::PREFIX => {
+                        let value = meta.value()?.parse::<LitStr>()?.value();
+                        let is_range = attr_has(attr, sym::RANGE_KEY);
+                        match (attr_has(attr, sym::HASH_KEY), is_range) {
+                            (true, _) => hash_prefix.set(&mut errors, &meta.path, value),
+                            (false, true) => range_prefix.set(&mut errors, &meta.path, value),
+                            (false, false) => errors.push(meta.error(
+                                "`prefix` goes with `hash_key` or `range_key` in the same attribute",
+                            )),
+                        }
+                    }
+                    _ => errors.push(meta.error(format!(
+                        "unknown daplug field attribute `{key}` (expected hash_key, range_key, prefix, hash_prefix, range_prefix or idempotence_key)"
+                    ))),
+                }
+                Ok(())
+            });
+            errors.ok(result);
+        }
+        fields.push(ir);
+    }
+    let key_field = |errors: &mut Errors, attr: Attr<Field>| -> Option<KeyField> {
+        let (field, _) = attr.get()?;
+        let Ty::Rust(ty) = &field.ty else { return None };
+        let inner = option_inner(ty).unwrap_or(ty);
+        let Some(key_type) = key_type(inner) else {
+            errors
+                .push(syn::Error::new(field.span, format!("key field `{}` must be a string or a number", field.ident)));
+            return None;
+        };
+        Some(KeyField {
+            attr: KeyAttr { wire: field.wire_name.clone(), key_type },
+            ident: field.ident.clone(),
+            ty: Ty::Rust(Box::new(inner.clone())),
+        })
+    };
+    let indexes = container.indexes.iter().filter_map(|spec| spec.resolve(&fields, &mut errors)).collect();
+    let meta = KeyMeta {
+        schema_name: container.schema_name.unwrap_or_else(|| input.ident.to_string()),
+        hash_key: key_field(&mut errors, hash_key),
+        range_key: key_field(&mut errors, range_key),
+        hash_prefix: hash_prefix.get().map(|(v, _)| v),
+        range_prefix: range_prefix.get().map(|(v, _)| v),
+        idempotence_key: idempotence_key.get().map(|(v, _)| v),
+        indexes,
+    };
+    let include = match &container.schema {
+        Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).flatten(),
+        None => None,
+    };
+    let ir = Struct { name: input.ident.to_string(), doc: String::new(), fields, pointer: String::new(), model: None };
+    let items = emit::model_items(&ir, &meta);
+    let include = include.map(|path| {
+        quote!(
+            const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
+        )
+    });
+    errors.finish(quote!(#items #include))
+}
+
+/// Container-level `#[daplug]` and serde attributes.
+#[derive(Default)]
+struct Container {
+    schema_name: Option<String>,
+    indexes: Vec<IndexSpec>,
+    schema: Option<(LitStr, LitStr)>,
+    rename_all: Option<RenameRule>,
+}
+
+/// `index(name = "...", hash_key = "...", range_key = "...")`, resolved once fields are known.
+struct IndexSpec {
+    name: LitStr,
+    hash_key: Option<LitStr>,
+    range_key: Option<LitStr>,
+}
+
+impl IndexSpec {
+    fn resolve(&self, fields: &[Field], errors: &mut Errors) -> Option<Index> {
+        let attr = |errors: &mut Errors, lit: &LitStr| -> Option<KeyAttr> {
+            let wanted = lit.value();
+            let found = fields.iter().find(|f| f.wire_name == wanted || f.ident == wanted);
+            let Some(field) = found else {
+                errors.push(syn::Error::new(lit.span(), format!("no field named `{wanted}`")));
+                return None;
+            };
+            let Ty::Rust(ty) = &field.ty else { return None };
+            let Some(key_type) = key_type(option_inner(ty).unwrap_or(ty)) else {
+                errors.push(syn::Error::new(
+                    lit.span(),
+                    format!("index key `{wanted}` must be a string or a number field"),
+                ));
+                return None;
+            };
+            Some(KeyAttr { wire: field.wire_name.clone(), key_type })
+        };
+        let Some(hash_lit) = &self.hash_key else {
+            errors.push(syn::Error::new(self.name.span(), "index needs `hash_key = \"...\"`"));
+            return None;
+        };
+        let hash_key = attr(errors, hash_lit)?;
+        let range_key = match &self.range_key {
+            Some(lit) => Some(attr(errors, lit)?),
+            None => None,
+        };
+        Some(Index { name: self.name.value(), hash_key, range_key })
+    }
+}
+
+impl Container {
+    fn read(attrs: &[Attribute], errors: &mut Errors) -> Container {
+        let mut container = Container::default();
+        let mut schema_name = Attr::new(sym::SCHEMA_NAME);
+        let mut schema = Attr::new(sym::SCHEMA);
+        let mut name = Attr::new(sym::NAME);
+        for attr in attrs.iter().filter(|a| a.path().is_ident(sym::DAPLUG)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = meta_name(&meta);
+                match key.as_str() {
+                    sym::SCHEMA_NAME => {
+                        let value = meta.value()?.parse::<LitStr>()?.value();
+                        schema_name.set(errors, &meta.path, value);
+                    }
+                    sym::SCHEMA => schema.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
+                    sym::NAME => name.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
+                    sym::INDEX => container.indexes.push(read_index(&meta, errors)?),
+                    _ => errors.push(meta.error(format!(
+                        "unknown daplug container attribute `{key}` (expected schema_name, index, schema or name)"
+                    ))),
+                }
+                Ok(())
+            });
+            errors.ok(result);
+        }
+        for attr in attrs.iter().filter(|a| a.path().is_ident(sym::SERDE)) {
+            // serde validates its own attributes; only `rename_all = "..."` matters here.
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename_all") && meta.input.peek(syn::Token![=]) {
+                    let lit = meta.value()?.parse::<LitStr>()?;
+                    match RenameRule::parse(&lit.value()) {
+                        Some(rule) => container.rename_all = Some(rule),
+                        None => errors.push(syn::Error::new(lit.span(), "unknown rename_all rule")),
+                    }
+                    return Ok(());
+                }
+                skip_meta_value(&meta)
+            });
+        }
+        container.schema_name = schema_name.get().map(|(v, _)| v);
+        match (schema.get(), name.get()) {
+            (Some((file, _)), Some((name, _))) => container.schema = Some((file, name)),
+            (Some((file, _)), None) => {
+                errors.push(syn::Error::new(file.span(), "`schema = \"...\"` needs `name = \"<schema name>\"` too"))
+            }
+            (None, Some((name, _))) => {
+                errors.push(syn::Error::new(name.span(), "`name = \"...\"` needs `schema = \"<file>\"` too"))
+            }
+            (None, None) => {}
+        }
+        container
+    }
+}
+
+fn read_index(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<IndexSpec> {
+    let mut name = Attr::new(sym::NAME);
+    let mut hash_key = Attr::new(sym::HASH_KEY);
+    let mut range_key = Attr::new(sym::RANGE_KEY);
+    meta.parse_nested_meta(|inner| {
+        let key = meta_name(&inner);
+        let slot = match key.as_str() {
+            sym::NAME => &mut name,
+            sym::HASH_KEY => &mut hash_key,
+            sym::RANGE_KEY => &mut range_key,
+            _ => {
+                errors.push(
+                    inner.error(format!("unknown index attribute `{key}` (expected name, hash_key or range_key)")),
+                );
+                return skip_meta_value(&inner);
+            }
+        };
+        let value = inner.value()?.parse::<LitStr>()?;
+        slot.set(errors, &inner.path, value);
+        Ok(())
+    })?;
+    let Some((name, _)) = name.get() else {
+        return Err(meta.error("index needs `name = \"...\"`"));
+    };
+    Ok(IndexSpec { name, hash_key: hash_key.get().map(|(v, _)| v), range_key: range_key.get().map(|(v, _)| v) })
+}
+
+/// The serde field attributes that change the wire shape.
+#[derive(Default)]
+struct SerdeField {
+    rename: Option<String>,
+    skip: bool,
+}
+
+impl SerdeField {
+    fn read(attrs: &[Attribute]) -> SerdeField {
+        let mut out = SerdeField::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident(sym::SERDE)) {
+            // Malformed serde attributes are serde's to report.
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
+                    out.rename = Some(meta.value()?.parse::<LitStr>()?.value());
+                    return Ok(());
+                }
+                if meta.path.is_ident("skip") {
+                    out.skip = true;
+                }
+                skip_meta_value(&meta)
+            });
+        }
+        out
+    }
+}
+
+/// Consumes `= value` or `(...)` after an attribute key we do not interpret.
+fn skip_meta_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}
+
+fn meta_name(meta: &ParseNestedMeta) -> String {
+    meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// True when a `#[daplug(...)]` attribute lists `key` as a bare flag.
+fn attr_has(attr: &Attribute, key: &str) -> bool {
+    let mut found = false;
+    let _ = attr.parse_nested_meta(|meta| {
+        found |= meta.path.is_ident(key);
+        skip_meta_value(&meta)
+    });
+    found
+}
+
+/// `T` when `ty` is `Option<T>`.
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_arg(ty, "Option")
+}
+
+/// The single type argument of `Name<T>` (by last path segment).
+pub fn generic_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    if segment.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// The last path segment of a type (`String` for `std::string::String`), `str` for references.
+pub fn type_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_ident(&r.elem),
+        _ => None,
+    }
+}
+
+/// `S` for string types, `N` for numeric ones, `B` for `Vec<u8>`.
+fn key_type(ty: &syn::Type) -> Option<KeyType> {
+    let ident = type_ident(ty)?;
+    match ident.as_str() {
+        "String" | "str" | "Cow" => Some(KeyType::S),
+        "Vec" if generic_arg(ty, "Vec").and_then(type_ident).as_deref() == Some("u8") => Some(KeyType::B),
+        other if check::is_integer(other) || other == "f32" || other == "f64" => Some(KeyType::N),
+        _ => None,
+    }
+}
+
+/// serde's `rename_all` rules, applied to a snake_case field name.
+#[derive(Clone, Copy)]
+enum RenameRule {
+    Lower,
+    Upper,
+    Pascal,
+    Camel,
+    Snake,
+    ScreamingSnake,
+    Kebab,
+    ScreamingKebab,
+}
+
+impl RenameRule {
+    fn parse(rule: &str) -> Option<RenameRule> {
+        Some(match rule {
+            "lowercase" => RenameRule::Lower,
+            "UPPERCASE" => RenameRule::Upper,
+            "PascalCase" => RenameRule::Pascal,
+            "camelCase" => RenameRule::Camel,
+            "snake_case" => RenameRule::Snake,
+            "SCREAMING_SNAKE_CASE" => RenameRule::ScreamingSnake,
+            "kebab-case" => RenameRule::Kebab,
+            "SCREAMING-KEBAB-CASE" => RenameRule::ScreamingKebab,
+            _ => return None,
+        })
+    }
+
+    fn apply(self, field: &str) -> String {
+        let pascal = || {
+            field
+                .split('_')
+                .map(|word| {
+                    let mut chars = word.chars();
+                    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+                })
+                .collect::<String>()
+        };
+        match self {
+            RenameRule::Lower | RenameRule::Snake => field.to_owned(),
+            RenameRule::Upper | RenameRule::ScreamingSnake => field.to_ascii_uppercase(),
+            RenameRule::Pascal => pascal(),
+            RenameRule::Camel => {
+                let p = pascal();
+                let mut chars = p.chars();
+                chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+            }
+            RenameRule::Kebab => field.replace('_', "-"),
+            RenameRule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand_str(src: &str) -> Result<String, String> {
+        let input: syn::DeriveInput = syn::parse_str(src).expect("input parses");
+        expand(&input)
+            .map(|t| t.to_string())
+            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+    }
+
+    #[test]
+    fn rename_rules() {
+        assert_eq!(RenameRule::Camel.apply("order_id"), "orderId");
+        assert_eq!(RenameRule::Pascal.apply("order_id"), "OrderId");
+        assert_eq!(RenameRule::ScreamingKebab.apply("order_id"), "ORDER-ID");
+    }
+
+    #[test]
+    fn keys_prefixes_and_renames() {
+        let out = expand_str(
+            r#"#[serde(rename_all = "camelCase")]
+            #[daplug(schema_name = "orders", index(name = "by-status", hash_key = "status"))]
+            struct Order {
+                #[daplug(hash_key, prefix = "t#")] order_id: String,
+                #[daplug(range_key)] #[serde(rename = "SK")] sk: Option<u64>,
+                #[daplug(idempotence_key)] modified: String,
+                status: String,
+                #[serde(skip)] cache: u8,
+            }"#,
+        )
+        .expect("expands");
+        assert!(out.contains("pub struct OrderKey"));
+        assert!(out.contains("# [serde (rename = \"orderId\")] pub order_id : String"));
+        assert!(out.contains("# [serde (rename = \"SK\")] pub sk : u64"));
+        assert!(
+            out.contains("hash_prefix : :: daplug_runtime :: __private :: std :: option :: Option :: Some (\"t#\")")
+        );
+        assert!(out.contains(
+            "idempotence_key : :: daplug_runtime :: __private :: std :: option :: Option :: Some (\"modified\")"
+        ));
+        assert!(out.contains("name : \"by-status\""));
+        assert!(out.contains("schema : \"orders\""));
+        assert!(!out.contains("cache"));
+    }
+
+    #[test]
+    fn attribute_errors_are_collected() {
+        let err = expand_str(
+            r#"#[daplug(tabel = "x")]
+            struct A {
+                #[daplug(hash_key)] a: String,
+                #[daplug(hash_key)] b: String,
+                #[daplug(primary)] c: String,
+                #[daplug(range_key)] d: Vec<String>,
+            }"#,
+        )
+        .expect_err("fails");
+        assert!(err.contains("unknown daplug container attribute `tabel`"), "{err}");
+        assert!(err.contains("duplicate daplug attribute `hash_key`"), "{err}");
+        assert!(err.contains("unknown daplug field attribute `primary`"), "{err}");
+        assert!(err.contains("key field `d` must be a string or a number"), "{err}");
+    }
+
+    #[test]
+    fn rejects_enums_and_generics() {
+        assert!(expand_str("enum E { A }").is_err());
+        assert!(expand_str("struct S<T> { t: T }").is_err());
+    }
+}

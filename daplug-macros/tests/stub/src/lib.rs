@@ -1,0 +1,127 @@
+//! The part of `daplug-runtime` that generated code touches, with the same paths and signatures,
+//! minus the AWS SDK: `Item` is a map of JSON values here. Tests alias it with
+//! `extern crate daplug_runtime_stub as daplug_runtime;` so `::daplug_runtime::...` resolves.
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Stand-in for the DynamoDB item type.
+pub type Item = HashMap<String, serde_json::Value>;
+
+/// Mirrors `daplug_runtime::Error` (only what the stub produces).
+#[derive(Debug)]
+pub enum Error {
+    /// A value did not match the model.
+    Validation {
+        /// Schema name.
+        schema: &'static str,
+        /// Path of the bad value.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// Serialisation failed.
+    Serialize {
+        /// Schema name.
+        schema: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Mirrors `daplug_runtime::KeyType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// String.
+    S,
+    /// Number.
+    N,
+    /// Binary.
+    B,
+}
+
+/// Mirrors `daplug_runtime::KeyAttribute`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttribute {
+    /// Wire name.
+    pub name: &'static str,
+    /// Scalar type.
+    pub key_type: KeyType,
+}
+
+/// Mirrors `daplug_runtime::IndexMeta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexMeta {
+    /// Index name.
+    pub name: &'static str,
+    /// Partition key.
+    pub hash_key: KeyAttribute,
+    /// Sort key.
+    pub range_key: Option<KeyAttribute>,
+}
+
+/// Mirrors `daplug_runtime::ModelMeta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModelMeta {
+    /// Schema name.
+    pub schema: &'static str,
+    /// Partition key.
+    pub hash_key: Option<KeyAttribute>,
+    /// Sort key.
+    pub range_key: Option<KeyAttribute>,
+    /// Partition key prefix.
+    pub hash_prefix: Option<&'static str>,
+    /// Sort key prefix.
+    pub range_prefix: Option<&'static str>,
+    /// Locking attribute.
+    pub idempotence_key: Option<&'static str>,
+    /// Indexes.
+    pub indexes: &'static [IndexMeta],
+}
+
+/// Mirrors `daplug_runtime::Model` (same items, JSON instead of DynamoDB items).
+pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Primary key.
+    type Key: Serialize + Send + Sync + 'static;
+    /// Partial update.
+    type Patch: Serialize + Send + Sync + 'static;
+    /// Metadata.
+    const META: ModelMeta;
+
+    /// Model → item.
+    fn to_item(&self) -> Result<Item, Error> {
+        let value = serde_json::to_value(self).map_err(|e| Error::Serialize {
+            schema: Self::META.schema,
+            message: e.to_string(),
+        })?;
+        serde_json::from_value(value).map_err(|e| Error::Serialize {
+            schema: Self::META.schema,
+            message: e.to_string(),
+        })
+    }
+
+    /// Item → model.
+    fn from_item(item: Item) -> Result<Self, Error> {
+        let map: serde_json::Map<String, serde_json::Value> = item.into_iter().collect();
+        Self::from_json(&serde_json::Value::Object(map))
+    }
+
+    /// JSON → model.
+    fn from_json(value: &serde_json::Value) -> Result<Self, Error> {
+        serde_json::from_value(value.clone()).map_err(|e| Error::Validation {
+            schema: Self::META.schema,
+            path: String::new(),
+            message: e.to_string(),
+        })
+    }
+}
+
+/// Mirrors `daplug_runtime::__private`.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+    pub use std;
+}
