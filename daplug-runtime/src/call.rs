@@ -17,6 +17,8 @@ pub(crate) struct CallOptions {
     pub(crate) no_publish: bool,
     pub(crate) group_id: Option<String>,
     pub(crate) deduplication_id: Option<String>,
+    /// Replaces the event body (daplug-ddb's `publish_data`).
+    pub(crate) payload: Option<serde_json::Value>,
 }
 
 impl CallOptions {
@@ -30,24 +32,43 @@ impl CallOptions {
     }
 
     /// Builds the event for a successful write, or `None` when no sink is configured or publishing
-    /// is off for this call. `payload` is the unprefixed model or item.
-    pub(crate) fn event<T: serde::Serialize + ?Sized>(
+    /// is off for this call. `body` is the unprefixed model or item rendered by
+    /// [`to_python_json`], rendered by the caller while it still holds the model.
+    pub(crate) fn event(
         &self,
         adapter: &AdapterInner,
         operation: Operation,
         schema: &'static str,
-        payload: &T,
+        body: &serde_json::Result<String>,
     ) -> Result<Option<Event>> {
         if adapter.sink.is_none() || self.no_publish {
             return Ok(None);
         }
         let mut attributes = adapter.attributes.clone();
+        attributes.insert("schema".into(), schema.into());
         attributes.extend(self.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // The operation is a fact about the write, not a setting: callers cannot override it.
         attributes.insert("operation".into(), operation.as_str().into());
         if let Some((name, _)) = attributes.iter().find(|(n, v)| n.is_empty() || v.as_str().is_empty()) {
             return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
         }
-        let body = to_python_json(payload).map_err(|err| Error::Serialize { schema, message: err.to_string() })?;
+        let serialize_error = |err: serde_json::Error| Error::Serialize { schema, message: err.to_string() };
+        let body = match (&self.payload, body) {
+            (Some(replacement), _) => to_python_json(replacement).map_err(serialize_error)?,
+            (None, Ok(body)) => body.clone(),
+            (None, Err(err)) => return Err(Error::Serialize { schema, message: err.to_string() }),
+        };
+        let contract = &adapter.contract;
+        if !contract.payload_keys.is_empty() || !contract.attributes.is_empty() {
+            let value: serde_json::Value = serde_json::from_str(&body).map_err(serialize_error)?;
+            let missing_payload_keys: Vec<String> =
+                contract.payload_keys.iter().filter(|key| value.get(key.as_str()).is_none()).cloned().collect();
+            let missing_attributes: Vec<String> =
+                contract.attributes.iter().filter(|name| !attributes.contains_key(name.as_str())).cloned().collect();
+            if !missing_payload_keys.is_empty() || !missing_attributes.is_empty() {
+                return Err(Error::PublishContract { missing_payload_keys, missing_attributes });
+            }
+        }
         Ok(Some(Event {
             operation,
             schema,
@@ -106,6 +127,11 @@ macro_rules! call_option_setters {
             /// `false` skips the event for this call.
             pub fn publish(mut self, publish: bool) -> Self {
                 self.call_mut().no_publish = !publish;
+                self
+            }
+            /// Publishes this JSON instead of the written item (daplug-ddb's `publish_data`).
+            pub fn publish_payload(mut self, payload: $crate::__private::serde_json::Value) -> Self {
+                self.call_mut().payload = Some(payload);
                 self
             }
             /// FIFO topics: the message group id of this call's event.

@@ -55,6 +55,14 @@ pub(crate) struct AdapterInner {
     pub(crate) prefixes: PrefixValues,
     pub(crate) sink: Option<Arc<dyn EventSink>>,
     pub(crate) attributes: BTreeMap<String, MessageAttribute>,
+    pub(crate) contract: PublishContract,
+}
+
+/// What every event must carry (daplug-ddb's `required_payload_keys` / `required_headers`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PublishContract {
+    pub(crate) payload_keys: Vec<String>,
+    pub(crate) attributes: Vec<String>,
 }
 
 /// Prefix values for the hash and range key (attribute names come from [`KeyConfig`]).
@@ -118,6 +126,7 @@ impl fmt::Debug for Adapter {
             .field("prefixes", &self.inner.prefixes)
             .field("events", &self.inner.sink.is_some())
             .field("attributes", &self.inner.attributes)
+            .field("contract", &self.inner.contract)
             .finish()
     }
 }
@@ -139,6 +148,7 @@ pub struct AdapterBuilder {
     sns_topic: Option<String>,
     sink: Option<Arc<dyn EventSink>>,
     attributes: BTreeMap<String, MessageAttribute>,
+    contract: PublishContract,
 }
 
 impl AdapterBuilder {
@@ -226,6 +236,25 @@ impl AdapterBuilder {
         self.attributes.insert(name.into(), value.into());
         self
     }
+    /// Publish contract: every event body must have these top-level keys. Checked **before** the
+    /// write, so an event that could not be published never leaves a written item behind.
+    pub fn required_payload_keys<I, S>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.contract.payload_keys = keys.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Publish contract: every event must carry these message attributes (checked before the write).
+    pub fn required_attributes<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.contract.attributes = names.into_iter().map(Into::into).collect();
+        self
+    }
 
     /// Loads the standard AWS configuration chain (region, credentials, `AWS_ENDPOINT_URL`), applies
     /// the endpoint and region overrides, and builds.
@@ -303,6 +332,7 @@ impl AdapterBuilder {
                 prefixes: self.prefixes,
                 sink,
                 attributes: self.attributes,
+                contract: self.contract,
             }),
         })
     }

@@ -84,6 +84,16 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The event for this write would break the adapter's publish contract (required payload keys or
+    /// message attributes missing). Checked before the write: nothing was written.
+    #[error("event contract not met: missing payload keys {missing_payload_keys:?}, missing attributes {missing_attributes:?}")]
+    PublishContract {
+        /// Required top-level keys absent from the event body.
+        missing_payload_keys: Vec<String>,
+        /// Required message attributes absent from the event.
+        missing_attributes: Vec<String>,
+    },
+
     /// A batch call ran out of retries; `leftovers` are exactly the requests that were not applied
     /// (items for puts, keys for deletes), unprefixed.
     #[error("batch incomplete: {} request(s) not processed after retries", leftovers.len())]

@@ -12,7 +12,7 @@ use tracing::Instrument;
 use crate::call::{call_option_setters, publish, CallOptions};
 use crate::config::{Adapter, KeyConfig};
 use crate::error::{Error, Result};
-use crate::events::Operation;
+use crate::events::{to_python_json, Operation};
 use crate::model::{Item, Model};
 use crate::read::{Query, Scan};
 
@@ -169,20 +169,29 @@ pub(crate) fn key_of(keys: &KeyConfig, item: &Item) -> Item {
     keys.attributes().filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone()))).collect()
 }
 
+/// Renders the event body of `model` when the adapter publishes events (the work is skipped otherwise).
+pub(crate) fn event_body<M: Model>(repo: &Repository<M>, model: &M) -> serde_json::Result<String> {
+    if repo.adapter.inner.sink.is_some() {
+        to_python_json(model)
+    } else {
+        Ok(String::new())
+    }
+}
+
 /// Shared body of insert / overwrite / create.
 struct Put<M: Model> {
     repo: Repository<M>,
     mode: WriteMode,
     item: Result<Item>,
-    event_payload: Result<serde_json::Value>,
+    /// The event body, rendered only when the adapter publishes events.
+    event_body: serde_json::Result<String>,
     call: CallOptions,
 }
 
 impl<M: Model> Put<M> {
     fn new(repo: &Repository<M>, model: &M, mode: WriteMode) -> Self {
-        let event_payload = serde_json::to_value(model)
-            .map_err(|err| Error::Serialize { schema: M::META.schema, message: err.to_string() });
-        Put { repo: repo.clone(), mode, item: model.to_item(), event_payload, call: CallOptions::default() }
+        let event_body = event_body(repo, model);
+        Put { repo: repo.clone(), mode, item: model.to_item(), event_body, call: CallOptions::default() }
     }
 
     async fn send(self) -> Result<()> {
@@ -194,11 +203,7 @@ impl<M: Model> Put<M> {
             WriteMode::Overwrite => Operation::Overwrite,
         };
         // Everything that can fail before the write is checked before it: nothing half-done.
-        let event = match &self.event_payload {
-            Ok(payload) => self.call.event(inner, operation, M::META.schema, payload)?,
-            Err(_) if inner.sink.is_none() || self.call.no_publish => None,
-            Err(err) => return Err(Error::Serialize { schema: M::META.schema, message: err.to_string() }),
-        };
+        let event = self.call.event(inner, operation, M::META.schema, &self.event_body)?;
         let prefixes = self.call.prefixes(inner);
         let key = key_of(&inner.keys, &item);
         let stored = prefixes.added(item);
@@ -370,7 +375,7 @@ impl<M: Model> Delete<M> {
             return Ok(None);
         };
         let model = M::from_item(old)?;
-        let event = call.event(&inner, Operation::Delete, M::META.schema, &model)?;
+        let event = call.event(&inner, Operation::Delete, M::META.schema, &to_python_json(&model))?;
         publish(&inner, event).await?;
         Ok(Some(model))
     }

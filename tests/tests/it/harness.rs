@@ -180,3 +180,88 @@ impl Model for Order {
 pub fn order(pk: &str, sk: &str, status: &str, qty: i64) -> Order {
     Order { pk: pk.into(), sk: sk.into(), status: Some(status.into()), qty, tags: vec![] }
 }
+
+/// An SNS topic with an SQS queue subscribed to it, to read back published events.
+pub struct Topic {
+    pub arn: String,
+    queue_url: String,
+    sqs: aws_sdk_sqs::Client,
+}
+
+/// One event as received on the queue.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The `Message` string exactly as published.
+    pub message: String,
+    /// `Message` parsed as JSON.
+    pub body: serde_json::Value,
+    /// Message attributes: name -> (type, value).
+    pub attributes: std::collections::BTreeMap<String, (String, String)>,
+}
+
+impl Topic {
+    /// Creates a topic and a queue subscribed to it.
+    pub async fn create(config: &aws_config::SdkConfig) -> Topic {
+        let sns = aws_sdk_sns::Client::new(config);
+        let sqs = aws_sdk_sqs::Client::new(config);
+        let name = unique("topic");
+        let arn = sns.create_topic().name(&name).send().await.expect("create topic").topic_arn.expect("topic arn");
+        let queue_url =
+            sqs.create_queue().queue_name(&name).send().await.expect("create queue").queue_url.expect("url");
+        let queue_arn = sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .expect("queue attributes")
+            .attributes
+            .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .expect("queue arn");
+        sns.subscribe().topic_arn(&arn).protocol("sqs").endpoint(queue_arn).send().await.expect("subscribe");
+        Topic { arn, queue_url, sqs }
+    }
+
+    /// Receives everything published so far (the emulator delivers synchronously on publish).
+    pub async fn drain(&self) -> Vec<Received> {
+        let mut received = Vec::new();
+        loop {
+            let out = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .expect("receive");
+            let messages = out.messages.unwrap_or_default();
+            if messages.is_empty() {
+                return received;
+            }
+            for message in messages {
+                let envelope: serde_json::Value =
+                    serde_json::from_str(message.body().expect("body")).expect("envelope json");
+                let text = envelope["Message"].as_str().expect("Message").to_owned();
+                let mut attributes = std::collections::BTreeMap::new();
+                if let Some(map) = envelope.get("MessageAttributes").and_then(|m| m.as_object()) {
+                    for (name, value) in map {
+                        let get = |k: &str| value[k].as_str().unwrap_or_default().to_owned();
+                        attributes.insert(name.clone(), (get("Type"), get("Value")));
+                    }
+                }
+                received.push(Received {
+                    body: serde_json::from_str(&text).expect("message json"),
+                    message: text,
+                    attributes,
+                });
+                self.sqs
+                    .delete_message()
+                    .queue_url(&self.queue_url)
+                    .receipt_handle(message.receipt_handle().expect("receipt"))
+                    .send()
+                    .await
+                    .expect("delete message");
+            }
+        }
+    }
+}

@@ -8,5 +8,6 @@ mod harness;
 
 mod crud;
 mod errors;
+mod events;
 mod prefixes;
 mod reads;
