@@ -18,6 +18,7 @@ mod model;
 mod prefix;
 mod read;
 mod repo;
+mod table;
 
 pub use cond::Condition;
 pub use config::{Adapter, AdapterBuilder, KeyConfig};
@@ -27,6 +28,7 @@ pub use model::{IndexMeta, Item, KeyAttribute, KeyType, Model, ModelMeta};
 pub use prefix::Prefixes;
 pub use read::{Page, Query, Scan};
 pub use repo::{Create, Delete, Get, Insert, Overwrite, Read, Repository, WriteMode};
+pub use table::Drift;
 
 // pub use daplug_macros::*;
 

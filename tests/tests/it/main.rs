@@ -11,3 +11,4 @@ mod errors;
 mod events;
 mod prefixes;
 mod reads;
+mod tables;
