@@ -16,6 +16,7 @@ mod ir;
 mod lower;
 mod meta;
 mod naming;
+mod payload;
 mod spec;
 #[cfg(test)]
 mod tests;
@@ -55,4 +56,13 @@ pub fn schema(input: TokenStream) -> TokenStream {
 pub fn derive_daplug_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     derive::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// Checks a JSON literal against a schema at compile time and converts it to the model:
+/// `payload!("openapi.yml", Order { "pk": "a", "qty": 2 })` evaluates to
+/// `Result<Order, daplug_runtime::Error>`. See the `payload` module docs for the exact rules.
+#[proc_macro]
+pub fn payload(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as payload::Input);
+    payload::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
 }

@@ -131,3 +131,27 @@ fn derived_model() {
     let patch = OrderPatch { order_id: Some("x".into()), ..Default::default() };
     assert_eq!(serde_json::to_value(&patch).expect("patch"), serde_json::json!({"orderId": "x"}));
 }
+
+#[test]
+fn payload_builds_the_model() {
+    let order = daplug_macros::payload!("tests/fixtures/models.yml", models::Order {
+        "pk": "a",
+        "sk": "b",
+        "qty": 2,
+        "status": "in-progress",
+        "note": null,
+        "labels": {"x": "y"},
+        "shipping": {"legs": [{"from": "here"}]},
+    })
+    .expect("checked at compile time");
+    assert_eq!(order.qty, 2);
+    assert_eq!(order.status, Some(models::Status::InProgress));
+    let seed = daplug_macros::payload!("../tests/fixtures/seed-openapi.yml", seed::V1TestRequest {
+        "test_id": "abc",
+        "object_key": {"string_key": "k"},
+        "array_number": [1, 2.5, -3],
+        "array_objects": [],
+    })
+    .expect("valid");
+    assert_eq!(seed.array_number, vec![1.0, 2.5, -3.0]);
+}
