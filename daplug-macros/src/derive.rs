@@ -137,9 +137,12 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
                             )),
                         }
                     }
-                    _ => errors.push(meta.error(format!(
+                    _ => {
+                        errors.push(meta.error(format!(
                         "unknown daplug field attribute `{key}` (expected hash_key, range_key, prefix, hash_prefix, range_prefix or idempotence_key)"
-                    ))),
+                        )));
+                        return skip_meta_value(&meta);
+                    }
                 }
                 Ok(())
             });
@@ -251,9 +254,12 @@ impl Container {
                     sym::SCHEMA => schema.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
                     sym::NAME => name.set(errors, &meta.path, meta.value()?.parse::<LitStr>()?),
                     sym::INDEX => container.indexes.push(read_index(&meta, errors)?),
-                    _ => errors.push(meta.error(format!(
-                        "unknown daplug container attribute `{key}` (expected schema_name, index, schema or name)"
-                    ))),
+                    _ => {
+                        errors.push(meta.error(format!(
+                            "unknown daplug container attribute `{key}` (expected schema_name, index, schema or name)"
+                        )));
+                        return skip_meta_value(&meta);
+                    }
                 }
                 Ok(())
             });

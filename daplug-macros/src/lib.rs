@@ -64,5 +64,5 @@ pub fn derive_daplug_model(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn payload(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as payload::Input);
-    payload::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+    payload::expand(&input).unwrap_or_else(payload::error_expr).into()
 }

@@ -1,0 +1,3 @@
+daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/enum-collision.yml");
+
+fn main() {}

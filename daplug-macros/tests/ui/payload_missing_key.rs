@@ -1,0 +1,3 @@
+fn main() {
+    let _ = daplug_macros::payload!("../../../../daplug-macros/tests/ui/fixtures/orders.yml", Order { "qty": 1 });
+}
