@@ -19,6 +19,7 @@ use syn::{Attribute, LitStr};
 use crate::check;
 use crate::emit;
 use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Struct, Ty};
+use crate::serde_attr::{RenameRule, SerdeField};
 
 /// Attribute keywords (serde's `symbol.rs`).
 mod sym {
@@ -179,7 +180,14 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).flatten(),
         None => None,
     };
-    let ir = Struct { name: input.ident.to_string(), doc: String::new(), fields, pointer: String::new(), model: None };
+    let ir = Struct {
+        name: input.ident.to_string(),
+        doc: String::new(),
+        fields,
+        pointer: String::new(),
+        model: None,
+        vis: Some(input.vis.clone()),
+    };
     let items = emit::model_items(&ir, &meta);
     let include = include.map(|path| {
         quote!(
@@ -321,35 +329,8 @@ fn read_index(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<IndexS
     Ok(IndexSpec { name, hash_key: hash_key.get().map(|(v, _)| v), range_key: range_key.get().map(|(v, _)| v) })
 }
 
-/// The serde field attributes that change the wire shape.
-#[derive(Default)]
-struct SerdeField {
-    rename: Option<String>,
-    skip: bool,
-}
-
-impl SerdeField {
-    fn read(attrs: &[Attribute]) -> SerdeField {
-        let mut out = SerdeField::default();
-        for attr in attrs.iter().filter(|a| a.path().is_ident(sym::SERDE)) {
-            // Malformed serde attributes are serde's to report.
-            let _ = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
-                    out.rename = Some(meta.value()?.parse::<LitStr>()?.value());
-                    return Ok(());
-                }
-                if meta.path.is_ident("skip") {
-                    out.skip = true;
-                }
-                skip_meta_value(&meta)
-            });
-        }
-        out
-    }
-}
-
 /// Consumes `= value` or `(...)` after an attribute key we do not interpret.
-fn skip_meta_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub fn skip_meta_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(syn::Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
@@ -415,59 +396,6 @@ fn key_type(ty: &syn::Type) -> Option<KeyType> {
     }
 }
 
-/// serde's `rename_all` rules, applied to a snake_case field name.
-#[derive(Clone, Copy)]
-enum RenameRule {
-    Lower,
-    Upper,
-    Pascal,
-    Camel,
-    Snake,
-    ScreamingSnake,
-    Kebab,
-    ScreamingKebab,
-}
-
-impl RenameRule {
-    fn parse(rule: &str) -> Option<RenameRule> {
-        Some(match rule {
-            "lowercase" => RenameRule::Lower,
-            "UPPERCASE" => RenameRule::Upper,
-            "PascalCase" => RenameRule::Pascal,
-            "camelCase" => RenameRule::Camel,
-            "snake_case" => RenameRule::Snake,
-            "SCREAMING_SNAKE_CASE" => RenameRule::ScreamingSnake,
-            "kebab-case" => RenameRule::Kebab,
-            "SCREAMING-KEBAB-CASE" => RenameRule::ScreamingKebab,
-            _ => return None,
-        })
-    }
-
-    fn apply(self, field: &str) -> String {
-        let pascal = || {
-            field
-                .split('_')
-                .map(|word| {
-                    let mut chars = word.chars();
-                    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-                })
-                .collect::<String>()
-        };
-        match self {
-            RenameRule::Lower | RenameRule::Snake => field.to_owned(),
-            RenameRule::Upper | RenameRule::ScreamingSnake => field.to_ascii_uppercase(),
-            RenameRule::Pascal => pascal(),
-            RenameRule::Camel => {
-                let p = pascal();
-                let mut chars = p.chars();
-                chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
-            }
-            RenameRule::Kebab => field.replace('_', "-"),
-            RenameRule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,18 +408,11 @@ mod tests {
     }
 
     #[test]
-    fn rename_rules() {
-        assert_eq!(RenameRule::Camel.apply("order_id"), "orderId");
-        assert_eq!(RenameRule::Pascal.apply("order_id"), "OrderId");
-        assert_eq!(RenameRule::ScreamingKebab.apply("order_id"), "ORDER-ID");
-    }
-
-    #[test]
     fn keys_prefixes_and_renames() {
         let out = expand_str(
             r#"#[serde(rename_all = "camelCase")]
             #[daplug(schema_name = "orders", index(name = "by-status", hash_key = "status"))]
-            struct Order {
+            pub struct Order {
                 #[daplug(hash_key, prefix = "t#")] order_id: String,
                 #[daplug(range_key)] #[serde(rename = "SK")] sk: Option<u64>,
                 #[daplug(idempotence_key)] modified: String,

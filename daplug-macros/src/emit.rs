@@ -44,13 +44,17 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
     let name = ident(&s.name);
     let key_name = format_ident!("{}Key", s.name);
     let patch_name = format_ident!("{}Patch", s.name);
+    let vis = match &s.vis {
+        Some(vis) => quote!(#vis),
+        None => quote!(pub),
+    };
     let patch_derives = derives(&["Debug", "Clone", "PartialEq"], &["Default"]);
     let patch_fields = s.fields.iter().map(|f| {
         let ty = match &f.ty {
             Ty::Rust(inner) if is_option(inner) => ty(&f.ty),
             other => option(ty(other)),
         };
-        field(f, ty, true, None)
+        field(f, ty, true, &vis)
     });
     let patch_doc = doc(&format!("A partial update of [`{}`]: `None` fields are left as stored.", s.name));
     let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
@@ -67,7 +71,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
                 pointer: String::new(),
                 span: Span::call_site(),
             };
-            field(&f, ty(&k.ty), false, None)
+            field(&f, ty(&k.ty), false, &vis)
         });
         let key_doc = doc(&format!("The primary key of [`{}`].", s.name));
         let key_derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
@@ -75,7 +79,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
             quote! {
                 #key_doc
                 #key_derives
-                pub struct #key_name {
+                #vis struct #key_name {
                     #(#key_fields)*
                 }
             },
@@ -88,7 +92,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
 
         #patch_doc
         #patch_derives
-        pub struct #patch_name {
+        #vis struct #patch_name {
             #(#patch_fields)*
         }
 
@@ -185,7 +189,7 @@ fn structure(s: &Struct) -> TokenStream {
     let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
     let fields = s.fields.iter().map(|f| {
         let t = ty(&f.ty);
-        field(f, if f.optional { option(t) } else { t }, f.optional, None)
+        field(f, if f.optional { option(t) } else { t }, f.optional, &quote!(pub))
     });
     quote! {
         #doc
@@ -196,13 +200,9 @@ fn structure(s: &Struct) -> TokenStream {
     }
 }
 
-fn field(f: &Field, ty: TokenStream, optional: bool, fallback_doc: Option<&str>) -> TokenStream {
+fn field(f: &Field, ty: TokenStream, optional: bool, vis: &TokenStream) -> TokenStream {
     let name = ident(&f.ident);
-    let text = match (&f.doc, fallback_doc) {
-        (Some(text), _) => text.clone(),
-        (None, Some(text)) => text.to_owned(),
-        (None, None) => format!("The `{}` attribute.", f.wire_name),
-    };
+    let text = f.doc.clone().unwrap_or_else(|| format!("The `{}` attribute.", f.wire_name));
     let doc = doc(&text);
     let rename = rename(&f.ident, &f.wire_name);
     let skip = optional.then(|| {
@@ -214,7 +214,7 @@ fn field(f: &Field, ty: TokenStream, optional: bool, fallback_doc: Option<&str>)
         #doc
         #rename
         #skip
-        pub #name: #ty,
+        #vis #name: #ty,
     }
 }
 

@@ -80,6 +80,9 @@ pub struct Struct {
     pub pointer: String,
     /// Set for top-level schemas and derive input: emit `Model`, `Key`, `Patch`, conversions.
     pub model: Option<KeyMeta>,
+    /// Visibility of the derive input, reused for `Key`/`Patch` so a private struct does not get
+    /// public companions exposing private field types; `None` (generated structs) means `pub`.
+    pub vis: Option<syn::Visibility>,
 }
 
 /// A string enum value.

@@ -17,6 +17,7 @@ mod lower;
 mod meta;
 mod naming;
 mod payload;
+mod serde_attr;
 mod spec;
 #[cfg(test)]
 mod tests;

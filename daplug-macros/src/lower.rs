@@ -245,6 +245,7 @@ impl Lowerer<'_> {
             fields,
             pointer: at.to_owned(),
             model,
+            vis: None,
         })
     }
 

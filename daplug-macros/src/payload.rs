@@ -139,7 +139,7 @@ impl Json {
 
 /// The expansion of a failed check: every `compile_error!` inside one block expression (several in a
 /// row are not an expression), ending in `loop {}` so the block has type `!` and code using the
-/// result (`.expect(..)`, `?`) adds no follow-on errors.
+/// result (a method call, `?`) adds no follow-on errors.
 pub fn error_expr(err: syn::Error) -> TokenStream {
     let errors = err.into_compile_error();
     quote!({ #errors loop {} })
