@@ -26,10 +26,16 @@ use proc_macro::TokenStream;
 
 /// Generates typed models from an OpenAPI file: `schema!("openapi.yml")`.
 ///
-/// The path is relative to the calling crate's `CARGO_MANIFEST_DIR`. For every component schema it
-/// generates a serde type; object schemas also get `<Name>Key`, `<Name>Patch`, an
-/// `impl daplug_runtime::Model` (metadata from the `x-daplug` extension) and `TryFrom` conversions
-/// to and from `daplug_runtime::Item`.
+/// The path is relative to the calling crate's `CARGO_MANIFEST_DIR`; OpenAPI 3.0, 3.1 and
+/// components-only files are accepted. For every schema under `components/schemas`:
+/// - `test-dynamo-model` → `pub struct TestDynamoModel` (or an enum for `oneOf`/`anyOf`/string
+///   `enum`, or `pub type` for anything else), nested inline objects and enums as
+///   `<Parent><Property>` (`…Item` for array items, `…Value` for map values, `…Variant<N>` for inline
+///   alternatives);
+/// - for object schemas also `<Name>Key` (hash and range key fields, when `x-daplug` names them;
+///   otherwise `Model::Key` is `serde_json::Value`), `<Name>Patch` (every field optional,
+///   `Default`), `impl daplug_runtime::Model` (`META` from `x-daplug`, see `meta.rs`) and
+///   `TryFrom` both ways between the model and `daplug_runtime::Item`.
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     let lit = syn::parse_macro_input!(input as syn::LitStr);
