@@ -30,7 +30,7 @@ pub use read::{Page, Query, Scan};
 pub use repo::{Create, Delete, Get, Insert, Overwrite, Read, Repository, WriteMode};
 pub use table::Drift;
 
-// pub use daplug_macros::*;
+pub use daplug_macros::{payload, schema, DaplugModel};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {

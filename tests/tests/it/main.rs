@@ -9,6 +9,7 @@ mod harness;
 mod crud;
 mod errors;
 mod events;
+mod models;
 mod prefixes;
 mod reads;
 mod tables;

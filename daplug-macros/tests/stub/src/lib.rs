@@ -92,14 +92,10 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Model → item.
     fn to_item(&self) -> Result<Item, Error> {
-        let value = serde_json::to_value(self).map_err(|e| Error::Serialize {
-            schema: Self::META.schema,
-            message: e.to_string(),
-        })?;
-        serde_json::from_value(value).map_err(|e| Error::Serialize {
-            schema: Self::META.schema,
-            message: e.to_string(),
-        })
+        let value = serde_json::to_value(self)
+            .map_err(|e| Error::Serialize { schema: Self::META.schema, message: e.to_string() })?;
+        serde_json::from_value(value)
+            .map_err(|e| Error::Serialize { schema: Self::META.schema, message: e.to_string() })
     }
 
     /// Item → model.
