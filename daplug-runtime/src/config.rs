@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::events::{EventSink, MessageAttribute, SnsSink};
+use crate::lock::LockPolicy;
 use crate::model::Model;
 use crate::prefix::Prefixes;
 use crate::repo::Repository;
@@ -56,6 +57,15 @@ pub(crate) struct AdapterInner {
     pub(crate) sink: Option<Arc<dyn EventSink>>,
     pub(crate) attributes: BTreeMap<String, MessageAttribute>,
     pub(crate) contract: PublishContract,
+    pub(crate) lock: Option<LockConfig>,
+}
+
+/// Optimistic locking: which attribute, which policy, and whether the stored item must carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LockConfig {
+    pub(crate) attribute: String,
+    pub(crate) policy: LockPolicy,
+    pub(crate) require_existing: bool,
 }
 
 /// What every event must carry (daplug-ddb's `required_payload_keys` / `required_headers`).
@@ -127,6 +137,7 @@ impl fmt::Debug for Adapter {
             .field("events", &self.inner.sink.is_some())
             .field("attributes", &self.inner.attributes)
             .field("contract", &self.inner.contract)
+            .field("lock", &self.inner.lock)
             .finish()
     }
 }
@@ -149,6 +160,9 @@ pub struct AdapterBuilder {
     sink: Option<Arc<dyn EventSink>>,
     attributes: BTreeMap<String, MessageAttribute>,
     contract: PublishContract,
+    lock_attribute: Option<String>,
+    lock_policy: Option<LockPolicy>,
+    require_lock_value: bool,
 }
 
 impl AdapterBuilder {
@@ -193,6 +207,27 @@ impl AdapterBuilder {
         if self.prefixes.range.is_none() {
             self.prefixes.range = meta.range_prefix.map(str::to_owned);
         }
+        if self.lock_attribute.is_none() {
+            self.lock_attribute = meta.idempotence_key.map(str::to_owned);
+        }
+        self
+    }
+    /// The attribute used for optimistic locking (daplug-ddb's `idempotence_key`). The policy defaults
+    /// to [`LockPolicy::Equality`].
+    pub fn idempotence_key(mut self, attribute: impl Into<String>) -> Self {
+        self.lock_attribute = Some(attribute.into()).filter(|a| !a.is_empty());
+        self
+    }
+    /// How the idempotence key protects writes; see [`LockPolicy`].
+    pub fn lock_policy(mut self, policy: LockPolicy) -> Self {
+        self.lock_policy = Some(policy);
+        self
+    }
+    /// `true`: an update of an item that lacks the idempotence key fails with
+    /// [`Error::Validation`] instead of writing (daplug-ddb's `raise_idempotence_error`, without its
+    /// refusal of every changed value).
+    pub fn require_lock_value(mut self, require: bool) -> Self {
+        self.require_lock_value = require;
         self
     }
     /// Uses this DynamoDB client instead of one built from the environment.
@@ -293,6 +328,25 @@ impl AdapterBuilder {
         if self.prefixes.range.is_some() && range_key.is_none() {
             return Err(Error::Config(format!("table `{table}`: a range prefix needs a range key")));
         }
+        let lock = match (self.lock_attribute, self.lock_policy) {
+            (Some(attribute), policy) => Some(LockConfig {
+                attribute,
+                policy: policy.unwrap_or(LockPolicy::Equality),
+                require_existing: self.require_lock_value,
+            }),
+            (None, Some(_)) => {
+                return Err(Error::Config(format!("table `{table}`: a lock policy needs an idempotence_key")))
+            }
+            (None, None) => None,
+        };
+        if let Some(lock) = &lock {
+            if lock.attribute == hash_key || range_key.as_deref() == Some(lock.attribute.as_str()) {
+                return Err(Error::Config(format!(
+                    "table `{table}`: the idempotence key `{}` cannot be a key attribute",
+                    lock.attribute
+                )));
+            }
+        }
         let config = self.sdk_config.as_ref();
         let client = match (self.client, config) {
             (Some(client), _) => client,
@@ -333,6 +387,7 @@ impl AdapterBuilder {
                 sink,
                 attributes: self.attributes,
                 contract: self.contract,
+                lock,
             }),
         })
     }

@@ -63,6 +63,13 @@ pub enum Error {
         table: String,
     },
 
+    /// An update by query matched more than one item and `first_match` was not set. Nothing written.
+    #[error("update matched {matches} items; narrow the query or call `first_match()`")]
+    AmbiguousUpdate {
+        /// Items on the first page of the query.
+        matches: usize,
+    },
+
     /// A conditional write lost a race (locking). `current` is the item stored at the time of the
     /// failed write (unprefixed), taken from the failed write itself when the service returns it.
     #[error("conditional write on `{table}` failed: the item changed since it was read")]

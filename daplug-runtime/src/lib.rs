@@ -21,6 +21,8 @@ mod prefix;
 mod read;
 mod repo;
 mod table;
+mod update;
+mod write;
 
 pub use cond::Condition;
 pub use config::{Adapter, AdapterBuilder, KeyConfig};
@@ -33,6 +35,7 @@ pub use prefix::Prefixes;
 pub use read::{Page, Query, Scan};
 pub use repo::{Create, Delete, Get, Insert, Overwrite, Read, Repository, WriteMode};
 pub use table::Drift;
+pub use update::{Update, UpdateOutcome};
 
 pub use daplug_macros::{payload, schema, DaplugModel};
 

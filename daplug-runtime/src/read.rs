@@ -319,3 +319,10 @@ impl<M: Model> Scan<M> {
         self
     }
 }
+
+impl<M: Model> Query<M> {
+    /// The first page's items, prefix-stripped and not yet decoded (for `update`).
+    pub(crate) async fn raw_items(&self) -> Result<Vec<Item>> {
+        Ok(self.0.fetch(Kind::Query).await?.items)
+    }
+}

@@ -4,8 +4,8 @@
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use futures::future::BoxFuture;
 use tracing::Instrument;
 
@@ -13,8 +13,10 @@ use crate::call::{call_option_setters, publish, CallOptions};
 use crate::config::{Adapter, KeyConfig};
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Operation};
+use crate::lock::{LockCondition, LockPolicy};
 use crate::model::{Item, Model};
 use crate::read::{Query, Scan};
+use crate::write::{put_conditionally, KeyGuard};
 
 /// Typed access to the items of model `M` in an [`Adapter`]'s table.
 ///
@@ -91,7 +93,7 @@ impl<M: Model> Repository<M> {
     /// Deletes one item by key and returns it as it was (`None` when there was none; then no event is
     /// published).
     pub fn delete(&self, key: &M::Key) -> Delete<M> {
-        Delete { repo: self.clone(), key: M::key_item(key), call: CallOptions::default() }
+        Delete { repo: self.clone(), key: M::key_item(key), expected_lock: None, call: CallOptions::default() }
     }
 
     /// A query on the table or one of its indexes.
@@ -196,39 +198,59 @@ impl<M: Model> Put<M> {
 
     async fn send(self) -> Result<()> {
         let inner = &self.repo.adapter.inner;
-        let item = self.item?;
+        let schema = M::META.schema;
+        let mut item = self.item?;
         check_key(&inner.keys, &item, false)?;
         let operation = match self.mode {
             WriteMode::Insert => Operation::Insert,
             WriteMode::Overwrite => Operation::Overwrite,
         };
+        let mut event_body = self.event_body;
+        let mut lock = None;
+        if let Some(config) = inner.lock.as_ref().filter(|lock| lock.policy == LockPolicy::Version) {
+            // Version locking covers every put: a new item starts at 1, an overwrite must match the
+            // version it carries (the one it was read at) and stores the next one.
+            let attribute = config.attribute.as_str();
+            let next = match (self.mode, item.get(attribute)) {
+                (WriteMode::Insert, _) => 1,
+                (WriteMode::Overwrite, None | Some(AttributeValue::Null(_))) => {
+                    lock = Some(LockCondition::NotExists(attribute.to_owned()));
+                    1
+                }
+                (WriteMode::Overwrite, Some(AttributeValue::N(text))) => {
+                    let version: i64 = text.parse().map_err(|_| version_error(schema, attribute, text))?;
+                    lock = Some(LockCondition::Equals(attribute.to_owned(), version.into()));
+                    version.checked_add(1).ok_or_else(|| version_error(schema, attribute, text))?
+                }
+                (WriteMode::Overwrite, Some(_)) => return Err(version_error(schema, attribute, "a non-number")),
+            };
+            item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+            if inner.sink.is_some() {
+                event_body = to_python_json(&M::from_item(item.clone())?);
+            }
+        }
         // Everything that can fail before the write is checked before it: nothing half-done.
-        let event = self.call.event(inner, operation, M::META.schema, &self.event_body)?;
+        let event = self.call.event(inner, operation, schema, &event_body)?;
         let prefixes = self.call.prefixes(inner);
         let key = key_of(&inner.keys, &item);
-        let stored = prefixes.added(item);
-        let mut request = inner.client.put_item().table_name(&inner.table).set_item(Some(stored));
-        if self.mode == WriteMode::Insert {
-            // Conditions are evaluated against the item with the same full primary key, so naming every
-            // key attribute states exactly what "already exists" means.
-            let mut condition = Vec::new();
-            for (i, attribute) in inner.keys.attributes().enumerate() {
-                request = request.expression_attribute_names(format!("#k{i}"), attribute);
-                condition.push(format!("attribute_not_exists(#k{i})"));
-            }
-            request = request.condition_expression(condition.join(" AND "));
+        let guard = match self.mode {
+            WriteMode::Insert => KeyGuard::Absent,
+            WriteMode::Overwrite => KeyGuard::None,
+        };
+        let span = tracing::debug_span!("daplug.put", table = %inner.table, schema, %operation);
+        match put_conditionally(inner, &prefixes, item, guard, lock.as_ref()).instrument(span).await? {
+            None => publish(inner, event).await,
+            Some(_) if self.mode == WriteMode::Insert => Err(Error::AlreadyExists { table: inner.table.clone(), key }),
+            Some(current) => Err(Error::Conflict { table: inner.table.clone(), current: current.map(Box::new) }),
         }
-        let span = tracing::debug_span!("daplug.put", table = %inner.table, schema = M::META.schema, %operation);
-        match request.send().instrument(span).await {
-            Ok(_) => {}
-            Err(err) => {
-                if let Some(PutItemError::ConditionalCheckFailedException(_)) = err.as_service_error() {
-                    return Err(Error::AlreadyExists { table: inner.table.clone(), key });
-                }
-                return Err(Error::dynamodb("PutItem", err));
-            }
-        }
-        publish(inner, event).await
+    }
+}
+
+fn version_error(schema: &'static str, attribute: &str, found: &str) -> Error {
+    Error::Validation {
+        schema,
+        path: attribute.to_owned(),
+        message: format!("version must be an integer, got {found}"),
     }
 }
 
@@ -336,10 +358,18 @@ call_option_setters!(Get);
 pub struct Delete<M: Model> {
     repo: Repository<M>,
     key: Result<Item>,
+    expected_lock: Option<std::result::Result<AttributeValue, String>>,
     call: CallOptions,
 }
 
 impl<M: Model> Delete<M> {
+    /// Deletes only if the adapter's idempotence key still has this value (e.g. the version the
+    /// caller read); otherwise [`Error::Conflict`] with the stored item.
+    pub fn if_lock_value(mut self, value: impl serde::Serialize) -> Self {
+        self.expected_lock = Some(serde_dynamo::to_attribute_value(value).map_err(|err| err.to_string()));
+        self
+    }
+
     fn call_mut(&mut self) -> &mut CallOptions {
         &mut self.call
     }
@@ -351,16 +381,38 @@ impl<M: Model> Delete<M> {
         let key = self.key?;
         check_key(&inner.keys, &key, true)?;
         let prefixes = self.call.prefixes(inner);
-        let mut output = inner
+        let mut request = inner
             .client
             .delete_item()
             .table_name(&inner.table)
             .set_key(Some(prefixes.added(key)))
-            .return_values(ReturnValue::AllOld)
+            .return_values(ReturnValue::AllOld);
+        if let Some(expected) = self.expected_lock {
+            let attribute = match &inner.lock {
+                Some(lock) => lock.attribute.as_str(),
+                None => return Err(Error::Config("if_lock_value needs the adapter's idempotence_key".into())),
+            };
+            let value = expected.map_err(|message| Error::Serialize { schema: M::META.schema, message })?;
+            request = request
+                .condition_expression("#lock = :lock")
+                .expression_attribute_names("#lock", attribute)
+                .expression_attribute_values(":lock", value)
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+        }
+        let result = request
             .send()
             .instrument(tracing::debug_span!("daplug.delete", table = %inner.table, schema = M::META.schema))
-            .await
-            .map_err(|err| Error::dynamodb("DeleteItem", err))?;
+            .await;
+        let mut output = match result {
+            Ok(output) => output,
+            Err(err) => {
+                if let Some(DeleteItemError::ConditionalCheckFailedException(failed)) = err.as_service_error() {
+                    let current = failed.item().cloned().map(|item| Box::new(prefixes.stripped(item)));
+                    return Err(Error::Conflict { table: inner.table.clone(), current });
+                }
+                return Err(Error::dynamodb("DeleteItem", err));
+            }
+        };
         if let Some(old) = output.attributes.as_mut() {
             prefixes.strip_item(old);
         }

@@ -13,3 +13,4 @@ mod models;
 mod prefixes;
 mod reads;
 mod tables;
+mod update;

@@ -1,0 +1,295 @@
+//! `update`: read the stored item, merge a patch into it, map it through the model, and write it back
+//! under the adapter's locking policy. daplug-ddb's read → merge → put, with its bugs fixed: key
+//! attributes cannot be changed (it silently wrote a second item), a lost race carries the stored
+//! item, and nothing is published unless the write happened.
+
+use std::future::IntoFuture;
+
+use futures::future::BoxFuture;
+use serde::Serialize;
+use serde_json::Value;
+use tracing::Instrument;
+
+use crate::call::{call_option_setters, publish, CallOptions};
+use crate::config::LockConfig;
+use crate::error::{Error, Result};
+use crate::events::{to_python_json, Operation};
+use crate::lock::{LockDecision, LockError, LockPolicy};
+use crate::merge::{merge, ListOp, MapOp, MergeOptions};
+use crate::model::{Item, Model};
+use crate::prefix::Prefixes;
+use crate::read::Query;
+use crate::repo::{check_key, Repository};
+use crate::write::{item_to_json, json_to_attribute, put_conditionally, KeyGuard};
+
+/// What an update did, for callers that want to inspect rather than get errors
+/// ([`Update::outcome`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateOutcome<M> {
+    /// The merged item was written (and its event published).
+    Written(M),
+    /// Latest-wins: the stored item is newer than the update; nothing was written or published.
+    Stale(M),
+    /// The item changed (or was deleted) between the read and the write; nothing was written.
+    /// `current` is the stored item at the time of the failed write.
+    Conflict {
+        /// The item as stored when the write was refused (`None` if it was deleted).
+        current: Option<M>,
+    },
+}
+
+enum Source<M: Model> {
+    Key(Result<Item>),
+    Query { query: Box<Query<M>>, first_match: bool },
+}
+
+/// Which lock applies to this call.
+#[derive(Clone, Copy)]
+enum LockChoice {
+    Adapter,
+    Off,
+    Policy(LockPolicy),
+}
+
+/// A read → merge → conditional write; see [`Repository::update`].
+///
+/// `.await` returns the written model (or, under latest-wins, the newer stored one); a lost race is
+/// [`Error::Conflict`]. [`outcome`](Update::outcome) reports both as values instead.
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Update<M: Model> {
+    repo: Repository<M>,
+    source: Source<M>,
+    patch: Result<Value>,
+    list: ListOp,
+    map: MapOp,
+    lock: LockChoice,
+    require_lock_value: Option<bool>,
+    call: CallOptions,
+}
+
+impl<M: Model> Repository<M> {
+    /// Updates the item with this key: `patch` (the model's typed `Patch`, or any JSON object) is
+    /// merged into the stored item (maps deeply, lists per [`ListOp`]), the result is validated by the
+    /// model and written back under the adapter's locking policy.
+    ///
+    /// ```no_run
+    /// # use daplug_runtime::{ListOp, Model, Repository};
+    /// # async fn demo<M: Model>(orders: Repository<M>, key: M::Key) -> daplug_runtime::Result<()> {
+    /// let updated: M = orders
+    ///     .update(&key, &serde_json::json!({"tags": ["urgent"], "modified": "2024-01-02T00:00:00Z"}))
+    ///     .list_op(ListOp::Add)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn update<P: Serialize + ?Sized>(&self, key: &M::Key, patch: &P) -> Update<M> {
+        self.new_update(Source::Key(M::key_item(key)), patch)
+    }
+
+    /// Updates the item found by `query` (its first page). More than one match is
+    /// [`Error::AmbiguousUpdate`] unless [`Update::first_match`] is set.
+    pub fn update_where<P: Serialize + ?Sized>(&self, query: Query<M>, patch: &P) -> Update<M> {
+        self.new_update(Source::Query { query: Box::new(query), first_match: false }, patch)
+    }
+
+    fn new_update<P: Serialize + ?Sized>(&self, source: Source<M>, patch: &P) -> Update<M> {
+        let patch = serde_json::to_value(patch)
+            .map_err(|err| Error::Serialize { schema: M::META.schema, message: format!("patch: {err}") });
+        Update {
+            repo: self.clone(),
+            source,
+            patch,
+            list: ListOp::default(),
+            map: MapOp::default(),
+            lock: LockChoice::Adapter,
+            require_lock_value: None,
+            call: CallOptions::default(),
+        }
+    }
+}
+
+impl<M: Model> Update<M> {
+    /// How lists in the patch combine with stored lists (default [`ListOp::Add`]).
+    pub fn list_op(mut self, list: ListOp) -> Self {
+        self.list = list;
+        self
+    }
+    /// Whether the patch sets or removes attributes (default [`MapOp::Upsert`]). Key attributes are
+    /// never removed.
+    pub fn map_op(mut self, map: MapOp) -> Self {
+        self.map = map;
+        self
+    }
+    /// Uses this locking policy for this call (the adapter's idempotence key is required).
+    pub fn lock_policy(mut self, policy: LockPolicy) -> Self {
+        self.lock = LockChoice::Policy(policy);
+        self
+    }
+    /// No locking for this call: the write only requires the item to still exist.
+    pub fn no_lock(mut self) -> Self {
+        self.lock = LockChoice::Off;
+        self
+    }
+    /// Overrides [`AdapterBuilder::require_lock_value`](crate::AdapterBuilder::require_lock_value).
+    pub fn require_lock_value(mut self, require: bool) -> Self {
+        self.require_lock_value = Some(require);
+        self
+    }
+    /// For [`Repository::update_where`]: update the first match when the query finds several.
+    pub fn first_match(mut self) -> Self {
+        if let Source::Query { first_match, .. } = &mut self.source {
+            *first_match = true;
+        }
+        self
+    }
+    fn call_mut(&mut self) -> &mut CallOptions {
+        &mut self.call
+    }
+
+    /// Runs the update (same as `.await`): the written model, or under latest-wins the stored one
+    /// when it is newer. A lost race is [`Error::Conflict`].
+    pub async fn send(self) -> Result<M> {
+        let table = self.repo.adapter.table().to_owned();
+        match self.outcome().await? {
+            UpdateOutcome::Written(model) | UpdateOutcome::Stale(model) => Ok(model),
+            UpdateOutcome::Conflict { current } => {
+                let current = current.map(|model| model.to_item().map(Box::new)).transpose()?;
+                Err(Error::Conflict { table, current })
+            }
+        }
+    }
+
+    /// Runs the update and reports stale and lost-race results as values.
+    pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
+        let inner = self.repo.adapter.inner.clone();
+        let schema = M::META.schema;
+        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema);
+        async move {
+            let (original, prefixes) = self.fetch_original().await?;
+            let original_json = item_to_json(schema, &original)?;
+            let patch = self.patch?;
+            let options = MergeOptions {
+                list: self.list,
+                map: self.map,
+                protected: inner.keys.attributes().map(str::to_owned).collect(),
+            };
+            let merged = merge(&original_json, &patch, &options).map_err(|err| Error::Validation {
+                schema,
+                path: err.path().to_owned(),
+                message: err.to_string(),
+            })?;
+            for attribute in inner.keys.attributes() {
+                if merged.get(attribute) != original_json.get(attribute) {
+                    return Err(Error::InvalidKey {
+                        attribute: attribute.to_owned(),
+                        message: "cannot be changed by an update; insert the new item and delete the old one".into(),
+                    });
+                }
+            }
+            let mut item = M::from_json(&merged)?.to_item()?;
+            let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+            let condition = match &lock {
+                None => None,
+                Some(lock) => {
+                    let updated = item_to_json(schema, &item)?;
+                    match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
+                        Ok(LockDecision::Skip) => {
+                            tracing::debug!("stored item is newer; update skipped");
+                            return Ok(UpdateOutcome::Stale(M::from_item(original)?));
+                        }
+                        Ok(LockDecision::Write { condition, set }) => {
+                            if let Some((attribute, value)) = set {
+                                item.insert(attribute, json_to_attribute(schema, &value)?);
+                            }
+                            Some(condition)
+                        }
+                        Err(err) if err.is_conflict() => {
+                            return Ok(UpdateOutcome::Conflict { current: Some(M::from_item(original)?) })
+                        }
+                        Err(err) => return Err(lock_error(schema, err)),
+                    }
+                }
+            };
+            let model = M::from_item(item.clone())?;
+            let body = if inner.sink.is_some() { to_python_json(&model) } else { Ok(String::new()) };
+            let event = self.call.event(&inner, Operation::Update, schema, &body)?;
+            match put_conditionally(&inner, &prefixes, item, KeyGuard::Exists, condition.as_ref()).await? {
+                None => {
+                    publish(&inner, event).await?;
+                    Ok(UpdateOutcome::Written(model))
+                }
+                Some(current) => {
+                    tracing::debug!("update lost a race");
+                    let current = current.map(M::from_item).transpose()?;
+                    Ok(UpdateOutcome::Conflict { current })
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The stored item (prefix-stripped) and the prefix rules of this call.
+    async fn fetch_original(&self) -> Result<(Item, Prefixes)> {
+        let inner = &self.repo.adapter.inner;
+        let prefixes = self.call.prefixes(inner);
+        let not_found = || Error::NotFound { table: inner.table.clone() };
+        let original = match &self.source {
+            Source::Key(key) => {
+                let key = key
+                    .as_ref()
+                    .map_err(|err| Error::Serialize { schema: M::META.schema, message: err.to_string() })?;
+                check_key(&inner.keys, key, true)?;
+                let output = inner
+                    .client
+                    .get_item()
+                    .table_name(&inner.table)
+                    .set_key(Some(prefixes.added(key.clone())))
+                    .consistent_read(true)
+                    .send()
+                    .await
+                    .map_err(|err| Error::dynamodb("GetItem", err))?;
+                prefixes.stripped(output.item.ok_or_else(not_found)?)
+            }
+            Source::Query { query, first_match } => {
+                let mut items = query.raw_items().await?;
+                if items.len() > 1 && !first_match {
+                    return Err(Error::AmbiguousUpdate { matches: items.len() });
+                }
+                if items.is_empty() {
+                    return Err(not_found());
+                }
+                items.swap_remove(0)
+            }
+        };
+        Ok((original, prefixes))
+    }
+}
+
+impl<M: Model> IntoFuture for Update<M> {
+    type Output = Result<M>;
+    type IntoFuture = BoxFuture<'static, Result<M>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+call_option_setters!(Update, events);
+
+/// The lock in force for one call.
+fn lock_for(adapter: &Option<LockConfig>, choice: LockChoice, require: Option<bool>) -> Result<Option<LockConfig>> {
+    let mut lock = match (adapter, choice) {
+        (_, LockChoice::Off) | (None, LockChoice::Adapter) => return Ok(None),
+        (Some(lock), LockChoice::Adapter) => lock.clone(),
+        (Some(lock), LockChoice::Policy(policy)) => LockConfig { policy, ..lock.clone() },
+        (None, LockChoice::Policy(_)) => {
+            return Err(Error::Config("a per-call lock policy needs the adapter's idempotence_key".into()))
+        }
+    };
+    if let Some(require) = require {
+        lock.require_existing = require;
+    }
+    Ok(Some(lock))
+}
+
+fn lock_error(schema: &'static str, err: LockError) -> Error {
+    Error::Validation { schema, path: err.attribute().to_owned(), message: err.to_string() }
+}
