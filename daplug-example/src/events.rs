@@ -1,0 +1,120 @@
+//! Reads the tour's events back: a temporary SQS queue subscribed to the topic.
+
+use aws_sdk_sqs::types::QueueAttributeName;
+use daplug_runtime::aws::aws_config::SdkConfig;
+use daplug_runtime::aws::sns;
+
+/// A queue subscribed to the topic, and what this run created (to clean it up).
+pub struct EventTap {
+    pub topic_arn: String,
+    created_topic: bool,
+    queue_url: String,
+    subscription_arn: Option<String>,
+    sns: sns::Client,
+    sqs: aws_sdk_sqs::Client,
+}
+
+/// One event as delivered.
+pub struct Delivered {
+    pub operation: String,
+    pub body: String,
+}
+
+fn fail(what: &str) -> impl Fn(&dyn std::fmt::Display) -> String + '_ {
+    move |err| format!("{what}: {err}")
+}
+
+impl EventTap {
+    /// Subscribes a new queue to `topic_arn`, creating a topic when none is given.
+    pub async fn create(config: &SdkConfig, topic_arn: Option<String>, name: &str) -> Result<EventTap, String> {
+        let sns = sns::Client::new(config);
+        let sqs = aws_sdk_sqs::Client::new(config);
+        let (topic_arn, created_topic) = match topic_arn {
+            Some(arn) => (arn, false),
+            None => {
+                let out = sns.create_topic().name(name).send().await.map_err(|e| fail("create topic")(&e))?;
+                (out.topic_arn.ok_or("create topic: no ARN returned")?, true)
+            }
+        };
+        let queue_url = sqs
+            .create_queue()
+            .queue_name(name)
+            .send()
+            .await
+            .map_err(|e| fail("create queue")(&e))?
+            .queue_url
+            .ok_or("create queue: no URL returned")?;
+        let mut tap = EventTap { topic_arn, created_topic, queue_url, subscription_arn: None, sns, sqs };
+        let queue_arn = tap
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&tap.queue_url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(|e| fail("queue attributes")(&e))?
+            .attributes
+            .and_then(|mut attributes| attributes.remove(&QueueAttributeName::QueueArn))
+            .ok_or("queue attributes: no ARN")?;
+        let subscription = tap
+            .sns
+            .subscribe()
+            .topic_arn(&tap.topic_arn)
+            .protocol("sqs")
+            .endpoint(queue_arn)
+            .send()
+            .await
+            .map_err(|e| fail("subscribe")(&e))?;
+        tap.subscription_arn = subscription.subscription_arn;
+        Ok(tap)
+    }
+
+    /// Everything delivered so far.
+    pub async fn drain(&self) -> Result<Vec<Delivered>, String> {
+        let mut delivered = Vec::new();
+        loop {
+            let out = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .map_err(|e| fail("receive")(&e))?;
+            let messages = out.messages.unwrap_or_default();
+            if messages.is_empty() {
+                return Ok(delivered);
+            }
+            for message in messages {
+                let envelope: serde_json::Value =
+                    serde_json::from_str(message.body().unwrap_or("{}")).map_err(|e| fail("envelope")(&e))?;
+                delivered.push(Delivered {
+                    operation: envelope["MessageAttributes"]["operation"]["Value"].as_str().unwrap_or("?").to_owned(),
+                    body: envelope["Message"].as_str().unwrap_or_default().to_owned(),
+                });
+                if let Some(handle) = message.receipt_handle() {
+                    self.sqs
+                        .delete_message()
+                        .queue_url(&self.queue_url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await
+                        .map_err(|e| fail("delete message")(&e))?;
+                }
+            }
+        }
+    }
+
+    /// Removes the queue, the subscription and (if this run made it) the topic.
+    pub async fn remove(self) -> Result<(), String> {
+        if let Some(arn) = &self.subscription_arn {
+            self.sns.unsubscribe().subscription_arn(arn).send().await.map_err(|e| fail("unsubscribe")(&e))?;
+        }
+        self.sqs.delete_queue().queue_url(&self.queue_url).send().await.map_err(|e| fail("delete queue")(&e))?;
+        if self.created_topic {
+            self.sns.delete_topic().topic_arn(&self.topic_arn).send().await.map_err(|e| fail("delete topic")(&e))?;
+        }
+        Ok(())
+    }
+}

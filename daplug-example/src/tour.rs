@@ -1,0 +1,138 @@
+//! The tour itself: one line per step, what was sent and what came back.
+
+use daplug_runtime::{Adapter, Error, ListOp, LockPolicy, Model, UpdateOutcome};
+use futures::TryStreamExt;
+use serde_json::json;
+
+use crate::events::EventTap;
+use crate::models::{ExampleModel, ExampleModelKey, ExampleModelPatch};
+
+fn step(name: &str, text: impl std::fmt::Display) {
+    println!("{name:<9} {text}");
+}
+
+fn key(id: &str) -> ExampleModelKey {
+    ExampleModelKey { record_id: id.into() }
+}
+
+/// Fails the tour when a step did not behave as documented.
+fn expect(ok: bool, what: &str) -> Result<(), Error> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Config(format!("tour step did not behave as expected: {what}")))
+    }
+}
+
+pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
+    let orders = adapter.repository::<ExampleModel>();
+
+    // 1. An inbound payload, mapped by the generated model: unknown fields are dropped.
+    let body = json!({
+        "record_id": "abc123",
+        "status": "open",
+        "modified": "2024-01-01T00:00:00Z",
+        "customer": {"name": "Ada", "email": "ada@example.com", "vip": true},
+        "array_number": [1, 2, 3],
+        "line_items": [{"sku": "apple", "qty": 2, "price": 0.5}],
+        "tracking": "not in the schema"
+    });
+    let order = ExampleModel::from_json(&body)?;
+    step("map", format!("payload -> {}", serde_json::to_string(&order).unwrap_or_default()));
+    let bad = json!({"record_id": "x", "status": "open", "line_items": [{"sku": "a", "qty": "two"}]});
+    match ExampleModel::from_json(&bad) {
+        Err(err @ Error::Validation { .. }) => step("map", format!("rejected payload -> {err}")),
+        other => return Err(Error::Config(format!("expected a validation error, got {other:?}"))),
+    }
+
+    // 2. Insert, stored under the x-daplug prefix; a second insert of the same key is refused.
+    orders.insert(&order).sns_attribute("priority", "high").await?;
+    let raw = adapter
+        .client()
+        .get_item()
+        .table_name(adapter.table())
+        .key("record_id", daplug_runtime::aws::dynamodb::types::AttributeValue::S("order#abc123".into()));
+    let stored = raw.send().await.map_err(|err| Error::Config(err.to_string()))?.item.is_some();
+    expect(stored, "item stored under order#abc123")?;
+    step("insert", "abc123 -> stored with record_id = \"order#abc123\"");
+    match orders.insert(&order).await {
+        Err(Error::AlreadyExists { .. }) => {
+            step("insert", "abc123 again -> AlreadyExists, nothing changed or published")
+        }
+        other => return Err(Error::Config(format!("expected AlreadyExists, got {other:?}"))),
+    }
+
+    // 3. Get by typed key: the prefix is stripped on the way out.
+    let got = orders.get(&key("abc123")).await?;
+    step("get", format!("abc123 -> record_id {:?}", got.as_ref().map(|o| o.record_id.as_str())));
+    expect(got.as_ref() == Some(&order), "get returns what was inserted")?;
+
+    // 4. More orders, then a query on the status GSI and a paginated scan.
+    for (id, status) in [("o-2", "open"), ("o-3", "shipped"), ("o-4", "open"), ("o-5", "closed")] {
+        let more = ExampleModel::from_json(&json!({"record_id": id, "status": status}))?;
+        orders.insert(&more).publish(false).await?;
+    }
+    let open: Vec<ExampleModel> =
+        orders.query().index("status-index").key_eq("status", "open").stream().try_collect().await?;
+    let mut ids: Vec<_> = open.iter().map(|o| o.record_id.clone()).collect();
+    ids.sort();
+    step("query", format!("status-index status = open -> {ids:?}"));
+    expect(ids == ["abc123", "o-2", "o-4"], "three open orders")?;
+    let sizes: Vec<usize> = orders.scan().limit(2).pages().map_ok(|page| page.items.len()).try_collect().await?;
+    step("scan", format!("limit 2 -> pages of {sizes:?} items"));
+    expect(sizes.iter().sum::<usize>() == 5, "five orders scanned")?;
+
+    // 5. Updates: each list operation, with a typed patch. The adapter locks on `modified`
+    //    (x-daplug idempotence_key) so each update is conditioned on the value it read.
+    let patch = |numbers: Vec<f64>| ExampleModelPatch { array_number: Some(numbers), ..Default::default() };
+    let added = orders.update(&key("abc123"), &patch(vec![3.0, 4.0])).list_op(ListOp::Add).await?;
+    step("update", format!("add [3, 4] -> array_number {:?}", added.array_number.unwrap_or_default()));
+    let removed = orders.update(&key("abc123"), &patch(vec![1.0, 4.0])).list_op(ListOp::Remove).await?;
+    step("update", format!("remove [1, 4] -> array_number {:?}", removed.array_number.unwrap_or_default()));
+    let replaced = orders.update(&key("abc123"), &patch(vec![9.0])).list_op(ListOp::Replace).await?;
+    step("update", format!("replace [9] -> array_number {:?}", replaced.array_number.unwrap_or_default()));
+    let bumped =
+        orders.update(&key("abc123"), &json!({"status": "shipped", "modified": "2024-01-02T00:00:00Z"})).await?;
+    step("update", format!("status shipped, modified bumped -> {:?}", bumped.modified));
+
+    // 6. Locking: a stale write loses. Latest-wins skips an older timestamp; a delete conditioned on
+    //    the value read before the bump is a Conflict carrying the stored item.
+    let stale = orders
+        .update(&key("abc123"), &json!({"status": "closed", "modified": "2023-12-31T23:00:00-05:00"}))
+        .lock_policy(LockPolicy::LatestWins)
+        .outcome()
+        .await?;
+    match stale {
+        UpdateOutcome::Stale(current) => {
+            step("update", format!("older modified -> skipped, stored status {:?}", current.status))
+        }
+        other => return Err(Error::Config(format!("expected a stale update, got {other:?}"))),
+    }
+    match orders.delete(&key("abc123")).if_lock_value("2024-01-01T00:00:00Z").await {
+        Err(err @ Error::Conflict { .. }) => {
+            let current: Option<ExampleModel> = err.current().transpose()?;
+            step(
+                "delete",
+                format!("if modified = 2024-01-01 -> Conflict, stored modified {:?}", current.and_then(|c| c.modified)),
+            );
+        }
+        other => return Err(Error::Config(format!("expected a conflict, got {other:?}"))),
+    }
+
+    // 7. Delete returns the old item.
+    let old = orders.delete(&key("abc123")).await?;
+    step("delete", format!("abc123 -> old status {:?}", old.map(|o| o.status)));
+
+    // 8. The events, read back from the queue subscribed to the topic.
+    let delivered = tap.drain().await.map_err(Error::Config)?;
+    for event in &delivered {
+        let shown: String = event.body.chars().take(100).collect();
+        step("event", format!("{:<9} {shown}{}", event.operation, if event.body.len() > 100 { "..." } else { "" }));
+    }
+    let operations: Vec<&str> = delivered.iter().map(|e| e.operation.as_str()).collect();
+    expect(
+        operations == ["insert", "update", "update", "update", "update", "delete"],
+        "one event per successful write",
+    )?;
+    Ok(())
+}
