@@ -3,6 +3,8 @@
 
 use std::future::IntoFuture;
 
+use aws_sdk_dynamodb::operation::query::QueryOutput;
+use aws_sdk_dynamodb::operation::scan::ScanOutput;
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use tracing::Instrument;
@@ -65,6 +67,12 @@ enum Kind {
     Scan,
 }
 
+/// The SDK output of one request.
+enum Output {
+    Query(QueryOutput),
+    Scan(ScanOutput),
+}
+
 /// A raw page: items and last evaluated key already prefix-stripped.
 struct RawPage {
     items: Vec<Item>,
@@ -89,7 +97,9 @@ impl<M: Model> ReadSpec<M> {
         }
     }
 
-    async fn fetch(&self, kind: Kind) -> Result<RawPage> {
+    /// Sends one request and returns the SDK output with prefixes stripped from its items and last
+    /// evaluated key.
+    async fn output(&self, kind: Kind) -> Result<Output> {
         let inner = &self.repo.adapter.inner;
         let prefixes = self.call.prefixes(inner);
         let mut placeholders = Placeholders::default();
@@ -105,9 +115,17 @@ impl<M: Model> ReadSpec<M> {
         let start = self.start.clone().map(|key| prefixes.added(key));
         let span =
             tracing::debug_span!("daplug.read", table = %inner.table, schema = M::META.schema, index = ?self.index);
-        let (items, last, count, scanned) = match kind {
+        let strip = |items: &mut Option<Vec<Item>>, last: &mut Option<Item>| {
+            for item in items.iter_mut().flatten() {
+                prefixes.strip_item(item);
+            }
+            if let Some(key) = last.as_mut() {
+                prefixes.strip_item(key);
+            }
+        };
+        Ok(match kind {
             Kind::Query => {
-                let out = inner
+                let mut out = inner
                     .client
                     .query()
                     .table_name(&inner.table)
@@ -124,10 +142,11 @@ impl<M: Model> ReadSpec<M> {
                     .instrument(span)
                     .await
                     .map_err(|err| Error::dynamodb("Query", err))?;
-                (out.items, out.last_evaluated_key, out.count, out.scanned_count)
+                strip(&mut out.items, &mut out.last_evaluated_key);
+                Output::Query(out)
             }
             Kind::Scan => {
-                let out = inner
+                let mut out = inner
                     .client
                     .scan()
                     .table_name(&inner.table)
@@ -144,14 +163,22 @@ impl<M: Model> ReadSpec<M> {
                     .instrument(span)
                     .await
                     .map_err(|err| Error::dynamodb("Scan", err))?;
-                (out.items, out.last_evaluated_key, out.count, out.scanned_count)
+                strip(&mut out.items, &mut out.last_evaluated_key);
+                Output::Scan(out)
             }
+        })
+    }
+
+    async fn fetch(&self, kind: Kind) -> Result<RawPage> {
+        let (items, last, count, scanned_count) = match self.output(kind).await? {
+            Output::Query(out) => (out.items, out.last_evaluated_key, out.count, out.scanned_count),
+            Output::Scan(out) => (out.items, out.last_evaluated_key, out.count, out.scanned_count),
         };
         Ok(RawPage {
-            items: items.unwrap_or_default().into_iter().map(|item| prefixes.stripped(item)).collect(),
-            last_evaluated_key: last.filter(|key| !key.is_empty()).map(|key| prefixes.stripped(key)),
+            items: items.unwrap_or_default(),
+            last_evaluated_key: last.filter(|key| !key.is_empty()),
             count,
-            scanned_count: scanned,
+            scanned_count,
         })
     }
 
@@ -282,6 +309,13 @@ read_request!(
 );
 
 impl<M: Model> Query<M> {
+    /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
+    pub async fn raw(self) -> Result<QueryOutput> {
+        match self.0.output(Kind::Query).await? {
+            Output::Query(out) => Ok(out),
+            Output::Scan(_) => Err(Error::Config("internal: a query returned scan output".into())),
+        }
+    }
     /// Key condition `attribute = value` (the partition key, and optionally the sort key).
     pub fn key_eq(self, attribute: impl Into<String>, value: impl serde::Serialize) -> Self {
         self.key(Condition::eq(attribute, value))
@@ -312,6 +346,14 @@ impl<M: Model> Query<M> {
 }
 
 impl<M: Model> Scan<M> {
+    /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
+    pub async fn raw(self) -> Result<ScanOutput> {
+        match self.0.output(Kind::Scan).await? {
+            Output::Scan(out) => Ok(out),
+            Output::Query(_) => Err(Error::Config("internal: a scan returned query output".into())),
+        }
+    }
+
     /// Parallel scan: this request reads `segment` of `total` segments.
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
         let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);

@@ -76,8 +76,14 @@ async fn raw_variants_return_sdk_output() {
     orders.insert(&order("o-1", "v1", "open", 5)).await.unwrap();
     let got = orders.get(&OrderKey::new("o-1", "v1")).raw().await.unwrap();
     assert_eq!(got.item().unwrap()["pk"], AttributeValue::S("o-1".into()), "raw output is prefix-stripped");
-    let page = orders.query().key_eq("pk", "o-1").send().await.unwrap();
-    assert_eq!(page.count, 1);
+    orders.insert(&order("o-1", "v2", "open", 6)).await.unwrap();
+    let query = orders.query().key_eq("pk", "o-1").limit(1).raw().await.unwrap();
+    assert_eq!(query.count, 1);
+    assert_eq!(query.items()[0]["pk"], AttributeValue::S("o-1".into()));
+    assert_eq!(query.last_evaluated_key().unwrap()["pk"], AttributeValue::S("o-1".into()), "stripped");
+    let scan = orders.scan().raw().await.unwrap();
+    assert_eq!(scan.count, 2);
+    assert!(scan.items().iter().all(|item| item["pk"] == AttributeValue::S("o-1".into())));
     let deleted = orders.delete(&OrderKey::new("o-1", "v1")).raw().await.unwrap();
     assert_eq!(deleted.attributes().unwrap()["qty"], AttributeValue::N("5".into()));
 }
