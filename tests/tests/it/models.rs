@@ -90,3 +90,58 @@ fn example_model_has_keys_and_metadata() {
     let back: Item = Item::try_from(model.clone()).unwrap();
     assert_eq!(example::ExampleModel::try_from(back).unwrap(), model);
 }
+
+/// A hand-written struct with the derive: keys, prefix, lock attribute and an index from attributes,
+/// checked against the vectors' `Order` schema at compile time.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, daplug_runtime::DaplugModel)]
+#[daplug(schema_name = "orders", index(name = "status-index", hash_key = "status"))]
+#[daplug(schema = "fixtures/vectors-openapi.yml", name = "Order")]
+pub struct DerivedOrder {
+    #[daplug(hash_key, prefix = "tenant#")]
+    pub pk: String,
+    #[daplug(range_key)]
+    pub sk: String,
+    #[daplug(idempotence_key)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+}
+
+#[tokio::test]
+async fn derived_model_works_end_to_end() {
+    let meta = DerivedOrder::META;
+    assert_eq!(meta.schema, "orders");
+    assert_eq!(meta.hash_prefix, Some("tenant#"));
+    assert_eq!(meta.idempotence_key, Some("modified"));
+    assert_eq!(meta.indexes[0].hash_key.name, "status");
+    let config = crate::harness::sdk_config().await;
+    let adapter = daplug_runtime::Adapter::builder()
+        .sdk_config(config.clone())
+        .table(crate::harness::unique("derived"))
+        .keys_from::<DerivedOrder>()
+        .build()
+        .unwrap();
+    adapter.create_table_if_missing::<DerivedOrder>().await.unwrap();
+    let repo = adapter.repository::<DerivedOrder>();
+    let order = DerivedOrder {
+        pk: "a".into(),
+        sk: "1".into(),
+        modified: Some("2024-01-01T00:00:00Z".into()),
+        status: Some("open".into()),
+        count: Some(1),
+    };
+    repo.insert(&order).await.unwrap();
+    let key = DerivedOrderKey { pk: "a".into(), sk: "1".into() };
+    assert_eq!(repo.get(&key).await.unwrap(), Some(order.clone()));
+    let patch =
+        DerivedOrderPatch { count: Some(2), modified: Some("2024-01-02T00:00:00Z".into()), ..Default::default() };
+    let updated = repo.update(&key, &patch).await.unwrap();
+    assert_eq!(updated.count, Some(2));
+    let by_status = repo.query().index("status-index").key_eq("status", "open").await.unwrap();
+    assert_eq!(by_status.items, vec![updated]);
+    let raw = crate::harness::raw_count(&config, adapter.table()).await;
+    assert_eq!(raw, 1);
+}
