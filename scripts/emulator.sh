@@ -41,7 +41,9 @@ start() {
   port="$(free_port)"
   url="http://127.0.0.1:$port"
   # setsid: the server must not receive the terminal's signals meant for the test runner.
-  setsid "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$STATE/moto-$port.log" 2>&1 < /dev/null &
+  # moto's server with requests applied one at a time (see moto_server.py for why).
+  MOTO_PORT="$port" setsid "$VENV/bin/python" "$ROOT/scripts/moto_server.py" 127.0.0.1 "$port" \
+    >"$STATE/moto-$port.log" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" >"$STATE/moto-$port.pid"
   for tries in $(seq 1 200); do

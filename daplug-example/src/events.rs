@@ -78,6 +78,7 @@ impl EventTap {
                 .receive_message()
                 .queue_url(&self.queue_url)
                 .max_number_of_messages(10)
+                // Real SNS delivers asynchronously; the emulator delivers before Publish returns.
                 .wait_time_seconds(1)
                 .send()
                 .await
