@@ -229,9 +229,17 @@ impl<M: Model> Put<M> {
                 event_body = to_python_json(&M::from_item(item.clone())?);
             }
         }
+        let prefixes = self.call.prefixes(inner);
+        // A key value given with its prefix already on is stored as is; the event carries it stripped,
+        // like every item read back (and like daplug-ddb's event), whatever spelling the caller used.
+        if inner.sink.is_some() {
+            let stripped = prefixes.stripped(item.clone());
+            if stripped != item {
+                event_body = to_python_json(&M::from_item(stripped)?);
+            }
+        }
         // Everything that can fail before the write is checked before it: nothing half-done.
         let event = self.call.event(inner, operation, schema, &event_body)?;
-        let prefixes = self.call.prefixes(inner);
         let key = key_of(&inner.keys, &item);
         let guard = match self.mode {
             WriteMode::Insert => KeyGuard::Absent,

@@ -14,3 +14,4 @@ mod prefixes;
 mod reads;
 mod tables;
 mod update;
+mod vectors;

@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use daplug_runtime::Condition;
 use futures::TryStreamExt;
 
-use crate::harness::{create_table, order, raw_get, sdk_config, standard, Order, OrderKey, TableSpec};
+use crate::harness::{create_table, order, raw_get, sdk_config, standard, Order, OrderKey, TableSpec, Topic};
 
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.into())
@@ -51,6 +51,23 @@ async fn both_prefixes_and_already_prefixed_values() {
     assert_eq!((got.pk.as_str(), got.sk.as_str()), ("b", "2"));
     // Inserting the already-prefixed spelling again hits the same item.
     assert!(orders.insert(&order("b", "2", "open", 3)).await.is_err());
+}
+
+#[tokio::test]
+async fn already_prefixed_values_are_published_stripped() {
+    let (builder, config, table) = standard().await;
+    let topic = Topic::create(&config).await;
+    let orders =
+        builder.hash_prefix("h#").range_prefix("r#").sns_topic(&topic.arn).build().unwrap().repository::<Order>();
+    orders.insert(&order("h#b", "r#2", "open", 2)).await.unwrap();
+    orders.overwrite(&order("h#b", "2", "closed", 3)).await.unwrap();
+    assert!(raw_get(&config, &table, "h#b", "r#2").await.is_some());
+    let got = topic.drain().await;
+    assert_eq!(got.len(), 2, "{got:?}");
+    for event in &got {
+        // The same body a read of the item would return.
+        assert_eq!((&event.body["pk"], &event.body["sk"]), (&"b".into(), &"2".into()), "{}", event.message);
+    }
 }
 
 #[tokio::test]
