@@ -45,7 +45,7 @@ pub fn schema(input: TokenStream) -> TokenStream {
 /// Implements `daplug_runtime::Model` for a hand-written struct and generates `<Name>Key`,
 /// `<Name>Patch` and the `Item` conversions, exactly as `schema!` does for a schema.
 ///
-/// ```ignore
+/// ```text
 /// #[derive(Serialize, Deserialize, DaplugModel)]
 /// #[daplug(schema_name = "orders", index(name = "status-index", hash_key = "status"))]
 /// #[daplug(schema = "openapi.yml", name = "Order")] // optional compile-time check
