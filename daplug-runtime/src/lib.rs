@@ -21,6 +21,7 @@ mod prefix;
 mod read;
 mod repo;
 mod table;
+mod timestamp;
 mod update;
 mod write;
 
