@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::timestamp::{parse_timestamp, Timestamp};
+use crate::timestamp::parse_timestamp;
 
 /// How updates are protected against concurrent writers. Chosen on the adapter, overridable per call.
 ///

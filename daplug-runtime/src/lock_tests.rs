@@ -2,6 +2,7 @@
 //! their cases are many).
 
 use super::*;
+use crate::timestamp::Timestamp;
 use serde_json::json;
 
 const K: &str = "modified";
