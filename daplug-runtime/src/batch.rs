@@ -278,8 +278,11 @@ impl<M: Model> BatchWrite<M> {
                 let original = &originals[pending.index];
                 let event = match self.kind {
                     Kind::Put => {
+                        // The same body as a single write's event: the model's JSON value.
                         let model = M::from_item(original.clone())?;
-                        self.call.event(&inner, operation, M::META.schema, &model)?
+                        let body = serde_json::to_value(&model)
+                            .map_err(|err| Error::Serialize { schema: M::META.schema, message: err.to_string() })?;
+                        self.call.event(&inner, operation, M::META.schema, &body)?
                     }
                     _ => {
                         let key: serde_json::Value = serde_dynamo::from_item(original.clone())

@@ -16,7 +16,7 @@ use crate::call::CallOptions;
 use crate::cond::Condition;
 use crate::config::{Adapter, AdapterInner};
 use crate::error::{Error, Result};
-use crate::events::{Event, MessageAttribute, Operation, PublishBatchError};
+use crate::events::{Event, EventSink, MessageAttribute, Operation, PublishBatchError};
 use crate::expr::Placeholders;
 use crate::model::{Item, Model};
 use crate::prefix::Prefixes;
@@ -244,7 +244,7 @@ impl TransactWrite {
         let mut seen = HashSet::with_capacity(count);
         let mut items = Vec::with_capacity(count);
         let mut prefixes = Vec::with_capacity(count);
-        let mut events: Vec<(Arc<AdapterInner>, Event)> = Vec::new();
+        let mut events: Vec<(Arc<dyn EventSink>, Event)> = Vec::new();
         for op in &ops {
             let inner = &op.adapter.inner;
             check_key(&inner.keys, &op.item, !op.kind.is_put())?;
@@ -256,8 +256,10 @@ impl TransactWrite {
             }
             items.push(render(op, stored, &rules)?);
             if let (Some(operation), Some(payload)) = (op.kind.operation(), &op.payload) {
-                if let Some(event) = self.call.event(inner, operation, op.schema, payload)? {
-                    events.push((inner.clone(), event));
+                if let (Some(event), Some(sink)) =
+                    (self.call.event(inner, operation, op.schema, payload)?, inner.sink.as_ref())
+                {
+                    events.push((sink.clone(), event));
                 }
             }
             prefixes.push(rules);
@@ -374,18 +376,19 @@ fn render(op: &Op, stored: Item, rules: &Prefixes) -> Result<TransactWriteItem> 
     Ok(item.build())
 }
 
-/// Publishes committed events, one `publish_batch` per sink, in operation order.
-async fn publish_all(events: Vec<(Arc<AdapterInner>, Event)>) -> Result<()> {
-    let mut groups: Vec<(Arc<AdapterInner>, Vec<Event>)> = Vec::new();
-    for (inner, event) in events {
-        match groups.iter_mut().find(|(other, _)| Arc::ptr_eq(other, &inner)) {
+/// Publishes committed events, one `publish_batch` per sink (adapters sharing a sink share the
+/// call), in operation order.
+async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
+    let mut groups: Vec<(Arc<dyn EventSink>, Vec<Event>)> = Vec::new();
+    for (sink, event) in events {
+        let same = |other: &Arc<dyn EventSink>| std::ptr::addr_eq(Arc::as_ptr(other), Arc::as_ptr(&sink));
+        match groups.iter_mut().find(|(other, _)| same(other)) {
             Some((_, group)) => group.push(event),
-            None => groups.push((inner, vec![event])),
+            None => groups.push((sink, vec![event])),
         }
     }
     let mut failure: Option<Error> = None;
-    for (inner, group) in groups {
-        let Some(sink) = inner.sink.as_ref() else { continue };
+    for (sink, group) in groups {
         let bodies: Vec<String> = group.iter().map(|event| event.body.clone()).collect();
         if let Err(source) = sink.publish_batch(group).await {
             let failed: Vec<usize> = match source.downcast_ref::<PublishBatchError>() {

@@ -4,9 +4,13 @@
 //! otherwise this binary starts one through `scripts/emulator.sh` and it stops when the run ends.
 //! Every test gets its own table (and topic/queue), so tests run in parallel.
 
+mod fault_layer;
 mod harness;
 
+mod batch;
 mod crud;
 mod errors;
+mod faults;
 mod prefixes;
 mod reads;
+mod transact;
