@@ -269,7 +269,8 @@ impl<M: Model> BatchWrite<M> {
             check_key(&inner.keys, entry, exact)?;
         }
         let prefixes = self.call.prefixes(&inner);
-        let prepared = Prepared::new(&inner, &originals, |item| prefixes.added(item.clone()), self.deduplicate)?;
+        let duplicates = if self.deduplicate { Duplicates::KeepLast } else { Duplicates::Reject };
+        let prepared = Prepared::new(&inner, &originals, |item| prefixes.added(item.clone()), duplicates)?;
 
         // Events are built before anything is written: a bad attribute or body fails the call early.
         let mut events: HashMap<usize, Event> = HashMap::new();
@@ -418,7 +419,7 @@ impl<M: Model> BatchGet<M> {
         }
         let prefixes = self.call.prefixes(&inner);
         // Reads are idempotent: a repeated key is read once (DynamoDB rejects duplicates in a call).
-        let prepared = Prepared::new(&inner, &originals, |key| prefixes.added(key.clone()), true)?;
+        let prepared = Prepared::new(&inner, &originals, |key| prefixes.added(key.clone()), Duplicates::KeepFirst)?;
         let order: Vec<KeyId> = prepared.pending.iter().map(|p| p.key.clone()).collect();
         let span = tracing::debug_span!(
             "daplug.batch_get",
@@ -528,6 +529,17 @@ struct Pending {
     item: Item,
 }
 
+/// What to do with requests that repeat a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Duplicates {
+    /// [`Error::DuplicateKey`].
+    Reject,
+    /// Drop the earlier requests (writes with `deduplicate(true)`).
+    KeepLast,
+    /// Drop the later requests (reads: the result follows the first occurrence).
+    KeepFirst,
+}
+
 /// The requests to send, after prefixing and duplicate handling, in the caller's order.
 struct Prepared {
     pending: Vec<Pending>,
@@ -535,21 +547,38 @@ struct Prepared {
 }
 
 impl Prepared {
-    /// Prefixes every entry and checks keys are unique: a duplicate is an error, or with `last_wins`
-    /// the earlier entries are dropped. Keys are compared as stored (after prefixing).
-    fn new(inner: &AdapterInner, originals: &[Item], prefix: impl Fn(&Item) -> Item, last_wins: bool) -> Result<Self> {
+    /// Prefixes every entry and checks keys are unique, handling repeats as `duplicates` says. Keys
+    /// are compared as stored (after prefixing).
+    fn new(
+        inner: &AdapterInner,
+        originals: &[Item],
+        prefix: impl Fn(&Item) -> Item,
+        duplicates: Duplicates,
+    ) -> Result<Self> {
         let mut latest: HashMap<KeyId, usize> = HashMap::with_capacity(originals.len());
         let mut pending = Vec::with_capacity(originals.len());
         let mut dropped = HashSet::new();
         for (index, original) in originals.iter().enumerate() {
             let item = prefix(original);
             let key = KeyId::of(&inner.keys, &item);
-            if let Some(earlier) = latest.insert(key.clone(), index) {
-                if !last_wins {
-                    return Err(Error::DuplicateKey { table: inner.table.clone(), key: key_of(&inner.keys, original) });
+            if let Some(&earlier) = latest.get(&key) {
+                match duplicates {
+                    Duplicates::Reject => {
+                        return Err(Error::DuplicateKey {
+                            table: inner.table.clone(),
+                            key: key_of(&inner.keys, original),
+                        })
+                    }
+                    Duplicates::KeepLast => {
+                        dropped.insert(earlier);
+                    }
+                    Duplicates::KeepFirst => {
+                        dropped.insert(index);
+                        continue;
+                    }
                 }
-                dropped.insert(earlier);
             }
+            latest.insert(key.clone(), index);
             pending.push(Pending { index, key, item });
         }
         pending.retain(|p| !dropped.contains(&p.index));

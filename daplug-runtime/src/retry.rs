@@ -1,28 +1,5 @@
 //! Retries for batch calls: exponential backoff with full jitter, and which failures are worth
-//! another attempt.
-//!
-//! # daplug's retry and the SDK's retry
-//!
-//! Two layers can retry a batch request, and they are deliberately kept separate:
-//!
-//! * **The SDK client** (its `retry_config`, standard mode with 3 attempts by default) retries
-//!   *failed HTTP calls*: throttling errors, 5xx responses, timeouts. It cannot see
-//!   `UnprocessedItems` / `UnprocessedKeys`, which arrive in a successful response.
-//! * **daplug** ([`RetryPolicy`]) retries per chunk: it re-sends exactly the requests the service
-//!   left unprocessed, and it also retries a chunk whose call still failed with a throttling error,
-//!   a 5xx or a transport error *after* the SDK gave up. Each daplug attempt is one SDK call, so with a
-//!   default client one daplug attempt may be up to 3 HTTP requests; the worst case is
-//!   `max_attempts × sdk attempts`.
-//!
-//! daplug does not turn the SDK's retry off: the client belongs to the caller and is shared with every
-//! other call. To make daplug the only layer (every throttle then counts against
-//! [`RetryPolicy::max_attempts`] and is visible in the progress counters), build the DynamoDB client
-//! with `RetryConfig::disabled()`; daplug's fault-injection tests do exactly that.
-//!
-//! Re-sending is safe: puts and deletes of `BatchWriteItem` are idempotent and only requests that
-//! were not confirmed are sent again. After an ambiguous failure (a timeout, a 5xx after the service
-//! may have applied the request) a put may reach the table twice with the same content; it is never
-//! reported as both written and left over.
+//! another attempt. See [`RetryPolicy`] for how this layer combines with the SDK's own retry.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -43,6 +20,29 @@ pub type JitterFn = Arc<dyn Fn() -> f64 + Send + Sync>;
 /// delay in `[0, min(max_delay, base_delay × 2^retry))` ("full jitter").
 ///
 /// The sleep and the random source can be replaced, so tests can record delays without waiting.
+///
+/// # daplug's retry and the SDK's retry
+///
+/// Two layers can retry a batch request, and they are deliberately kept separate:
+///
+/// * **The SDK client** (its `retry_config`, standard mode with 3 attempts by default) retries
+///   *failed HTTP calls*: throttling errors, 5xx responses, timeouts. It cannot see
+///   `UnprocessedItems` / `UnprocessedKeys`, which arrive in a successful response.
+/// * **daplug** ([`RetryPolicy`]) retries per chunk: it re-sends exactly the requests the service
+///   left unprocessed, and it also retries a chunk whose call still failed with a throttling error,
+///   a 5xx or a transport error *after* the SDK gave up. Each daplug attempt is one SDK call, so with a
+///   default client one daplug attempt may be up to 3 HTTP requests; the worst case is
+///   `max_attempts × sdk attempts`.
+///
+/// daplug does not turn the SDK's retry off: the client belongs to the caller and is shared with every
+/// other call. To make daplug the only layer (every throttle then counts against
+/// [`RetryPolicy::max_attempts`] and is visible in the progress counters), build the DynamoDB client
+/// with `RetryConfig::disabled()`; daplug's fault-injection tests do exactly that.
+///
+/// Re-sending is safe: puts and deletes of `BatchWriteItem` are idempotent and only requests that
+/// were not confirmed are sent again. After an ambiguous failure (a timeout, a 5xx after the service
+/// may have applied the request) a put may reach the table twice with the same content; it is never
+/// reported as both written and left over.
 ///
 /// ```
 /// use std::time::Duration;
