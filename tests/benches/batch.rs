@@ -38,6 +38,7 @@ async fn daplug_run(config: &aws_config::SdkConfig, items: &[Order], concurrency
     let elapsed = started.elapsed();
     assert_eq!(summary.written, items.len());
     assert_eq!(raw_count(config, &table).await, items.len());
+    drop_table(config, &table).await;
     elapsed
 }
 
@@ -71,7 +72,14 @@ async fn sdk_run(config: &aws_config::SdkConfig, items: &[Order], concurrency: u
         .await;
     let elapsed = started.elapsed();
     assert_eq!(raw_count(config, &table).await, items.len());
+    drop_table(config, &table).await;
     elapsed
+}
+
+/// Deletes a finished run's table, so the emulator's memory (and its garbage collector's work) does
+/// not grow from run to run and favour whichever side runs first.
+async fn drop_table(config: &aws_config::SdkConfig, table: &str) {
+    aws_sdk_dynamodb::Client::new(config).delete_table().table_name(table).send().await.expect("delete table");
 }
 
 fn rate(items: usize, elapsed: Duration) -> f64 {
