@@ -371,6 +371,46 @@ mod tests {
         );
     }
 
+    /// A sink with only `publish`, refusing bodies that contain "bad".
+    struct OneByOne(std::sync::Mutex<Vec<String>>);
+
+    impl EventSink for OneByOne {
+        fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+            let refused = event.body.contains("bad");
+            self.0.lock().map(|mut seen| seen.push(event.body)).ok();
+            Box::pin(async move {
+                if refused {
+                    Err("refused".into())
+                } else {
+                    Ok(())
+                }
+            })
+        }
+    }
+
+    fn event(body: &str) -> Event {
+        Event {
+            operation: Operation::BatchInsert,
+            schema: "T",
+            body: body.into(),
+            attributes: BTreeMap::new(),
+            group_id: None,
+            deduplication_id: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn default_publish_batch_attempts_every_event_and_names_the_failures() {
+        let sink = OneByOne(std::sync::Mutex::new(Vec::new()));
+        let events = vec![event("a"), event("bad-1"), event("c"), event("bad-3")];
+        let err = sink.publish_batch(events).await.unwrap_err();
+        let err = err.downcast_ref::<PublishBatchError>().unwrap();
+        assert_eq!(err.failed.iter().map(|f| f.index).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(sink.0.lock().unwrap().len(), 4, "a failure does not stop the rest");
+        assert!(err.to_string().starts_with("2 event(s) not published"));
+        assert!(sink.publish_batch(vec![event("ok")]).await.is_ok());
+    }
+
     #[test]
     fn attribute_values_carry_their_data_type() {
         assert_eq!(MessageAttribute::from(3).data_type(), "Number");
