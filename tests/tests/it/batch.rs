@@ -270,3 +270,25 @@ async fn batch_events_reach_sns_through_publish_batch() {
     bodies.dedup();
     assert_eq!(bodies.len(), 23, "one message per item");
 }
+
+#[tokio::test]
+async fn a_failed_publish_stops_the_batch_and_lists_the_unsent_items() {
+    let (builder, config, table) = standard().await;
+    let sink = Arc::new(Recorder::failing("\"o-3\""));
+    let repo = builder.event_sink(sink.clone()).build().unwrap().repository::<Order>();
+    let err = repo.batch_insert(orders(60)).concurrency(1).publish(true).await.unwrap_err();
+    let Error::BatchAborted { leftovers, source } = err else { panic!("expected BatchAborted, got {err:?}") };
+    // The first chunk landed and its events were refused; the two chunks after it were never sent.
+    let missing: Vec<String> = leftovers
+        .iter()
+        .map(|item| match &item["pk"] {
+            AttributeValue::S(pk) => pk.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(missing, (25..60).map(|i| format!("o-{i}")).collect::<Vec<_>>());
+    let Error::Publish { written, .. } = *source else { panic!("expected Publish, got {source:?}") };
+    assert_eq!(written[0]["pk"], "o-3");
+    assert_eq!(raw_count(&config, &table).await, 25);
+    assert_eq!(sink.events().len(), 25, "events were offered for the written chunk only");
+}
