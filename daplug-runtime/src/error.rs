@@ -109,6 +109,37 @@ pub enum Error {
         leftovers: Vec<Item>,
     },
 
+    /// A batch call stopped on an error that retrying cannot fix (a rejected request, or events that
+    /// could not be published). `leftovers` are exactly the requests that were not applied (items for
+    /// puts, keys for deletes), unprefixed; everything else was written.
+    #[error("batch stopped with {} request(s) not processed: {source}", leftovers.len())]
+    BatchAborted {
+        /// The unapplied items or keys.
+        leftovers: Vec<Item>,
+        /// What stopped the batch.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// Two requests of one batch or transaction name the same primary key (DynamoDB rejects such a
+    /// request). Nothing was sent.
+    #[error("duplicate key in one request to `{table}`")]
+    DuplicateKey {
+        /// Table name.
+        table: String,
+        /// The repeated key (unprefixed).
+        key: Item,
+    },
+
+    /// `TransactWriteItems` was cancelled: nothing was written and nothing published. `reasons` has one
+    /// entry per operation, in the order they were added; those with
+    /// [`is_failure`](crate::CancellationReason::is_failure) caused the cancellation.
+    #[error("transaction cancelled: {}", crate::transact::summary(reasons))]
+    TransactionCanceled {
+        /// Per-operation outcome.
+        reasons: Vec<crate::transact::CancellationReason>,
+    },
+
     /// DynamoDB returned an error.
     #[error("DynamoDB {operation} failed: {source}")]
     DynamoDb {

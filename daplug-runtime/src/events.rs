@@ -125,7 +125,71 @@ pub struct Event {
 pub trait EventSink: Send + Sync + 'static {
     /// Publishes one event.
     fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>>;
+
+    /// Publishes several events (one per item of a batch write or transaction). Every event is
+    /// attempted; when some fail the error is a [`PublishBatchError`] naming them by their index in
+    /// `events`.
+    ///
+    /// The default publishes the events one at a time with [`publish`](Self::publish).
+    fn publish_batch(&self, events: Vec<Event>) -> BoxFuture<'_, Result<(), SinkError>> {
+        Box::pin(async move {
+            let mut failed = Vec::new();
+            for (index, event) in events.into_iter().enumerate() {
+                if let Err(err) = self.publish(event).await {
+                    failed.push(FailedEvent { index, code: None, message: err.to_string() });
+                }
+            }
+            PublishBatchError::result(failed)
+        })
+    }
 }
+
+/// Some events of a [`EventSink::publish_batch`] call were not published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishBatchError {
+    /// The events that failed, in index order.
+    pub failed: Vec<FailedEvent>,
+}
+
+/// One event that could not be published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedEvent {
+    /// Position of the event in the batch passed to [`EventSink::publish_batch`].
+    pub index: usize,
+    /// Service error code, when there is one (`InvalidParameter`, ...).
+    pub code: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl PublishBatchError {
+    fn result(mut failed: Vec<FailedEvent>) -> Result<(), SinkError> {
+        if failed.is_empty() {
+            return Ok(());
+        }
+        failed.sort_by_key(|f| f.index);
+        Err(Box::new(PublishBatchError { failed }))
+    }
+}
+
+impl fmt::Display for PublishBatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} event(s) not published", self.failed.len())?;
+        if let Some(first) = self.failed.first() {
+            write!(f, " (first: #{}: {}", first.index, first.message)?;
+            if let Some(code) = &first.code {
+                write!(f, " [{code}]")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PublishBatchError {}
+
+/// Most entries one SNS `PublishBatch` request accepts.
+pub const SNS_BATCH_LIMIT: usize = 10;
 
 /// Publishes events to one SNS topic.
 #[derive(Debug, Clone)]
@@ -168,6 +232,74 @@ impl EventSink for SnsSink {
             Ok(())
         })
     }
+
+    /// `PublishBatch` in requests of at most [`SNS_BATCH_LIMIT`] entries (entry id = index in
+    /// `events`). Failed entries, and every entry of a request that failed as a whole, are reported in
+    /// a [`PublishBatchError`].
+    fn publish_batch(&self, events: Vec<Event>) -> BoxFuture<'_, Result<(), SinkError>> {
+        Box::pin(async move {
+            let mut failed = Vec::new();
+            let mut events = events.into_iter().enumerate().peekable();
+            while events.peek().is_some() {
+                let chunk: Vec<(usize, Event)> = events.by_ref().take(SNS_BATCH_LIMIT).collect();
+                let indexes: Vec<usize> = chunk.iter().map(|(index, _)| *index).collect();
+                let mut entries = Vec::with_capacity(chunk.len());
+                for (index, event) in chunk {
+                    entries.push(batch_entry(index, event)?);
+                }
+                match self
+                    .client
+                    .publish_batch()
+                    .topic_arn(&self.topic_arn)
+                    .set_publish_batch_request_entries(Some(entries))
+                    .send()
+                    .await
+                {
+                    Ok(output) => {
+                        tracing::debug!(
+                            published = output.successful().len(),
+                            failed = output.failed().len(),
+                            "event batch published"
+                        );
+                        for entry in output.failed() {
+                            let index = entry.id().parse().unwrap_or(usize::MAX);
+                            failed.push(FailedEvent {
+                                index,
+                                code: Some(entry.code().to_owned()),
+                                message: entry.message().unwrap_or("failed").to_owned(),
+                            });
+                        }
+                    }
+                    Err(err) => {
+                        let err = aws_sdk_sns::Error::from(err);
+                        let code = aws_sdk_sns::error::ProvideErrorMetadata::code(&err).map(str::to_owned);
+                        failed.extend(indexes.into_iter().map(|index| FailedEvent {
+                            index,
+                            code: code.clone(),
+                            message: err.to_string(),
+                        }));
+                    }
+                }
+            }
+            PublishBatchError::result(failed)
+        })
+    }
+}
+
+fn batch_entry(index: usize, event: Event) -> Result<aws_sdk_sns::types::PublishBatchRequestEntry, SinkError> {
+    let mut entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
+        .id(index.to_string())
+        .message(event.body)
+        .set_message_group_id(event.group_id)
+        .set_message_deduplication_id(event.deduplication_id);
+    for (name, value) in event.attributes {
+        let attribute = aws_sdk_sns::types::MessageAttributeValue::builder()
+            .data_type(value.data_type())
+            .string_value(value.as_str())
+            .build()?;
+        entry = entry.message_attributes(name, attribute);
+    }
+    Ok(entry.build()?)
 }
 
 /// Serialises `value` as daplug-ddb's publisher does (Python `simplejson.dumps` defaults).
@@ -237,6 +369,46 @@ mod tests {
             to_python_json(&value).unwrap(),
             r#"{"a": [1, 2, 2.5], "b": "Caf\u00e9 \u2615 \ud83d\ude00", "c": null, "d": true}"#
         );
+    }
+
+    /// A sink with only `publish`, refusing bodies that contain "bad".
+    struct OneByOne(std::sync::Mutex<Vec<String>>);
+
+    impl EventSink for OneByOne {
+        fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
+            let refused = event.body.contains("bad");
+            self.0.lock().map(|mut seen| seen.push(event.body)).ok();
+            Box::pin(async move {
+                if refused {
+                    Err("refused".into())
+                } else {
+                    Ok(())
+                }
+            })
+        }
+    }
+
+    fn event(body: &str) -> Event {
+        Event {
+            operation: Operation::BatchInsert,
+            schema: "T",
+            body: body.into(),
+            attributes: BTreeMap::new(),
+            group_id: None,
+            deduplication_id: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn default_publish_batch_attempts_every_event_and_names_the_failures() {
+        let sink = OneByOne(std::sync::Mutex::new(Vec::new()));
+        let events = vec![event("a"), event("bad-1"), event("c"), event("bad-3")];
+        let err = sink.publish_batch(events).await.unwrap_err();
+        let err = err.downcast_ref::<PublishBatchError>().unwrap();
+        assert_eq!(err.failed.iter().map(|f| f.index).collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(sink.0.lock().unwrap().len(), 4, "a failure does not stop the rest");
+        assert!(err.to_string().starts_with("2 event(s) not published"));
+        assert!(sink.publish_batch(vec![event("ok")]).await.is_ok());
     }
 
     #[test]

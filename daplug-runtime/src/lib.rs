@@ -8,6 +8,7 @@
 //! See the README for a tour; every operation lives on [`Repository`].
 #![warn(missing_docs)]
 
+mod batch;
 mod call;
 mod cond;
 mod config;
@@ -20,22 +21,32 @@ mod model;
 mod prefix;
 mod read;
 mod repo;
+mod retry;
 mod table;
 mod timestamp;
+mod transact;
 mod update;
 mod write;
 
+pub use batch::{
+    BatchGet, BatchProgress, BatchSummary, BatchWrite, BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY,
+};
 pub use cond::Condition;
 pub use config::{Adapter, AdapterBuilder, KeyConfig};
 pub use error::{Error, Result};
-pub use events::{to_python_json, Event, EventSink, MessageAttribute, Operation, SinkError, SnsSink};
+pub use events::{
+    to_python_json, Event, EventSink, FailedEvent, MessageAttribute, Operation, PublishBatchError, SinkError, SnsSink,
+    SNS_BATCH_LIMIT,
+};
 pub use lock::{LockCondition, LockDecision, LockError, LockPolicy, LockSide};
 pub use merge::{merge, ListOp, MapOp, MergeError, MergeOptions};
 pub use model::{IndexMeta, Item, KeyAttribute, KeyType, Model, ModelMeta};
 pub use prefix::Prefixes;
 pub use read::{Page, Query, Scan};
 pub use repo::{Create, Delete, Get, Insert, Overwrite, Read, Repository, WriteMode};
+pub use retry::{backoff_ceiling, full_jitter, JitterFn, RetryPolicy, SleepFn};
 pub use table::Drift;
+pub use transact::{CancellationReason, TransactWrite, TRANSACTION_LIMIT};
 pub use update::{Update, UpdateOutcome};
 
 pub use daplug_macros::{payload, schema, DaplugModel};

@@ -13,10 +13,10 @@ use crate::call::{call_option_setters, publish, CallOptions};
 use crate::config::{Adapter, KeyConfig};
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Operation};
-use crate::lock::{LockCondition, LockPolicy};
+use crate::lock::LockPolicy;
 use crate::model::{Item, Model};
 use crate::read::{Query, Scan};
-use crate::write::{put_conditionally, KeyGuard};
+use crate::write::{apply_version, put_conditionally, KeyGuard};
 
 /// Typed access to the items of model `M` in an [`Adapter`]'s table.
 ///
@@ -206,35 +206,15 @@ impl<M: Model> Put<M> {
             WriteMode::Overwrite => Operation::Overwrite,
         };
         let mut event_body = self.event_body;
-        let mut lock = None;
-        if let Some(config) = inner.lock.as_ref().filter(|lock| lock.policy == LockPolicy::Version) {
-            // Version locking covers every put: a new item starts at 1, an overwrite must match the
-            // version it carries (the one it was read at) and stores the next one.
-            let attribute = config.attribute.as_str();
-            let next = match (self.mode, item.get(attribute)) {
-                (WriteMode::Insert, _) => 1,
-                (WriteMode::Overwrite, None | Some(AttributeValue::Null(_))) => {
-                    lock = Some(LockCondition::NotExists(attribute.to_owned()));
-                    1
-                }
-                (WriteMode::Overwrite, Some(AttributeValue::N(text))) => {
-                    let version: i64 = text.parse().map_err(|_| version_error(schema, attribute, text))?;
-                    lock = Some(LockCondition::Equals(attribute.to_owned(), version.into()));
-                    version.checked_add(1).ok_or_else(|| version_error(schema, attribute, text))?
-                }
-                (WriteMode::Overwrite, Some(_)) => return Err(version_error(schema, attribute, "a non-number")),
-            };
-            item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
-            if inner.sink.is_some() {
-                event_body = to_python_json(&M::from_item(item.clone())?);
-            }
-        }
+        let fresh = self.mode == WriteMode::Insert;
+        let versioned = inner.lock.as_ref().is_some_and(|lock| lock.policy == LockPolicy::Version);
+        let lock = apply_version(inner.lock.as_ref(), schema, &mut item, fresh)?;
         let prefixes = self.call.prefixes(inner);
-        // A key value given with its prefix already on is stored as is; the event carries it stripped,
-        // like every item read back (and like daplug-ddb's event), whatever spelling the caller used.
+        // The event carries the item as written: with the version daplug set, and with key values
+        // stripped even when the caller gave them already prefixed (stored as is, like daplug-ddb).
         if inner.sink.is_some() {
             let stripped = prefixes.stripped(item.clone());
-            if stripped != item {
+            if versioned || stripped != item {
                 event_body = to_python_json(&M::from_item(stripped)?);
             }
         }
@@ -251,14 +231,6 @@ impl<M: Model> Put<M> {
             Some(_) if self.mode == WriteMode::Insert => Err(Error::AlreadyExists { table: inner.table.clone(), key }),
             Some(current) => Err(Error::Conflict { table: inner.table.clone(), current: current.map(Box::new) }),
         }
-    }
-}
-
-fn version_error(schema: &'static str, attribute: &str, found: &str) -> Error {
-    Error::Validation {
-        schema,
-        path: attribute.to_owned(),
-        message: format!("version must be an integer, got {found}"),
     }
 }
 

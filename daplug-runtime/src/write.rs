@@ -5,10 +5,10 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use serde_json::Value;
 
-use crate::config::AdapterInner;
+use crate::config::{AdapterInner, LockConfig};
 use crate::error::{Error, Result};
 use crate::expr::Placeholders;
-use crate::lock::LockCondition;
+use crate::lock::{LockCondition, LockPolicy};
 use crate::model::Item;
 use crate::prefix::Prefixes;
 
@@ -34,6 +34,61 @@ pub(crate) fn json_to_attribute(schema: &'static str, value: &Value) -> Result<A
     serde_dynamo::to_attribute_value(value).map_err(|err| Error::Serialize { schema, message: err.to_string() })
 }
 
+/// Renders a lock condition through placeholders.
+pub(crate) fn lock_clause(
+    placeholders: &mut Placeholders,
+    lock: &LockCondition,
+    prefixes: &Prefixes,
+) -> Result<String> {
+    Ok(match lock {
+        LockCondition::NotExists(attribute) => format!("attribute_not_exists({})", placeholders.name(attribute)),
+        LockCondition::IsNull(attribute) => {
+            // attribute_not_exists is false for a stored NULL; its type is what identifies it.
+            let name = placeholders.name(attribute);
+            let value = placeholders.value(attribute, AttributeValue::S("NULL".into()), &Prefixes::none());
+            format!("attribute_type({name}, {value})")
+        }
+        LockCondition::Equals(attribute, expected) => {
+            let name = placeholders.name(attribute);
+            let value = placeholders.value(attribute, json_to_attribute("lock", expected)?, prefixes);
+            format!("{name} = {value}")
+        }
+    })
+}
+
+/// Version locking on a put of a whole item: a new item (`fresh`) starts at 1; otherwise the put must
+/// match the version the item carries (the one it was read at; absent = never versioned) and stores
+/// the next one. Returns the condition to write under, `None` for a fresh item (its insert condition
+/// already covers it) or when the adapter does not version.
+pub(crate) fn apply_version(
+    lock: Option<&LockConfig>,
+    schema: &'static str,
+    item: &mut Item,
+    fresh: bool,
+) -> Result<Option<LockCondition>> {
+    let Some(config) = lock.filter(|lock| lock.policy == LockPolicy::Version) else {
+        return Ok(None);
+    };
+    let attribute = config.attribute.as_str();
+    let invalid = |found: &str| Error::Validation {
+        schema,
+        path: attribute.to_owned(),
+        message: format!("version must be an integer, got {found}"),
+    };
+    let (next, condition) = match item.get(attribute) {
+        _ if fresh => (1, None),
+        None | Some(AttributeValue::Null(_)) => (1, Some(LockCondition::NotExists(attribute.to_owned()))),
+        Some(AttributeValue::N(text)) => {
+            let version: i64 = text.parse().map_err(|_| invalid(text))?;
+            let next = version.checked_add(1).ok_or_else(|| invalid(text))?;
+            (next, Some(LockCondition::Equals(attribute.to_owned(), version.into())))
+        }
+        Some(_) => return Err(invalid("a non-number")),
+    };
+    item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+    Ok(condition)
+}
+
 /// Writes `item` (unprefixed) on condition that `guard` and the lock condition hold.
 /// Returns `Some(current)` (the stored item, stripped; `None` if deleted) when the condition failed.
 pub(crate) async fn put_conditionally(
@@ -53,22 +108,8 @@ pub(crate) async fn put_conditionally(
         Some(function) => inner.keys.attributes().map(|k| format!("{function}({})", placeholders.name(k))).collect(),
         None => Vec::new(),
     };
-    match lock {
-        None => {}
-        Some(LockCondition::NotExists(attribute)) => {
-            clauses.push(format!("attribute_not_exists({})", placeholders.name(attribute)));
-        }
-        Some(LockCondition::IsNull(attribute)) => {
-            // attribute_not_exists is false for a stored NULL; its type is what identifies it.
-            let name = placeholders.name(attribute);
-            let value = placeholders.value(attribute, AttributeValue::S("NULL".into()), &Prefixes::none());
-            clauses.push(format!("attribute_type({name}, {value})"));
-        }
-        Some(LockCondition::Equals(attribute, expected)) => {
-            let name = placeholders.name(attribute);
-            let value = placeholders.value(attribute, json_to_attribute("lock", expected)?, prefixes);
-            clauses.push(format!("{name} = {value}"));
-        }
+    if let Some(lock) = lock {
+        clauses.push(lock_clause(&mut placeholders, lock, prefixes)?);
     }
     let result = inner
         .client

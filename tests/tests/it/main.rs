@@ -4,14 +4,18 @@
 //! otherwise this binary starts one through `scripts/emulator.sh` and it stops when the run ends.
 //! Every test gets its own table (and topic/queue), so tests run in parallel.
 
+mod fault_layer;
 mod harness;
 
+mod batch;
 mod crud;
 mod errors;
 mod events;
+mod faults;
 mod models;
 mod prefixes;
 mod reads;
 mod tables;
+mod transact;
 mod update;
 mod vectors;

@@ -263,3 +263,30 @@ async fn no_lock_update_does_not_resurrect_a_deleted_item() {
     assert!(matches!(err, Error::NotFound { .. }));
     assert_eq!(raw_count(&config, &table).await, 0);
 }
+
+#[tokio::test]
+async fn version_lock_covers_transactional_puts() {
+    let (builder, config, _) = standard().await;
+    let topic = Topic::create(&config).await;
+    let docs = builder
+        .idempotence_key("version")
+        .lock_policy(LockPolicy::Version)
+        .sns_topic(&topic.arn)
+        .build()
+        .unwrap()
+        .repository::<Doc>();
+    docs.transact_write().insert(&docs, &doc("a", &[])).await.unwrap();
+    let read = docs.get(&key("a")).await.unwrap().unwrap();
+    assert_eq!(read.version, Some(1));
+    let cond = daplug_runtime::Condition::exists("pk");
+    docs.transact_write().update(&docs, &Doc { qty: 5, ..read.clone() }, cond.clone()).await.unwrap();
+    let stored = docs.get(&key("a")).await.unwrap().unwrap();
+    assert_eq!((stored.qty, stored.version), (5, Some(2)));
+    // The same stale read again: cancelled, nothing written.
+    let err = docs.transact_write().update(&docs, &Doc { qty: 6, ..read }, cond).await.unwrap_err();
+    assert!(matches!(err, Error::TransactionCanceled { .. }), "{err:?}");
+    assert_eq!(docs.get(&key("a")).await.unwrap().unwrap().qty, 5);
+    let events = topic.drain().await;
+    let versions: Vec<_> = events.iter().map(|e| e.body["version"].clone()).collect();
+    assert_eq!(versions, [json!(1), json!(2)], "events carry the version written");
+}

@@ -1,0 +1,275 @@
+//! Fault injection between the SDK and the emulator (emulators never throttle).
+//!
+//! [`Faults`] is an HTTP client wrapping the real one. For `BatchWriteItem` and `BatchGetItem` calls it
+//! follows a [`Schedule`]: it answers some calls with throttling errors or 500s without forwarding
+//! them, and for the others removes a share of the entries from the request before forwarding it and
+//! adds exactly those entries to the response's `UnprocessedItems` / `UnprocessedKeys` — what
+//! DynamoDB does when it has no capacity left. Every other call passes through untouched.
+//!
+//! It also counts, per item, how often a write reached the emulator, so tests can prove each item was
+//! written exactly once.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
+use serde_json::{json, Value};
+
+/// When to misbehave. Calls are numbered from 1 in the order they reach the layer (batch calls only).
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    /// Tenths of every batch call's entries left unprocessed (the last ones of the call):
+    /// `3` leaves `floor(n × 0.3)` of `n` entries.
+    pub unprocessed_tenths: usize,
+    /// Items (`pk|sk` as stored) that are never processed.
+    pub never: HashSet<String>,
+    /// Every `n`th call is answered with a throttling error (alternating
+    /// `ProvisionedThroughputExceededException` and `ThrottlingException`).
+    pub throttle_every: Option<usize>,
+    /// Every `n`th call (not already throttled) is answered with a 500 `InternalServerError`.
+    pub error_500_every: Option<usize>,
+    /// Calls naming one of these items are always throttled.
+    pub throttle_containing: HashSet<String>,
+    /// Calls naming one of these items are answered with a `ValidationException` (not retryable).
+    pub reject_containing: HashSet<String>,
+}
+
+/// What the layer did.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// Batch calls seen.
+    pub calls: usize,
+    /// Calls answered with a throttling error.
+    pub throttled: usize,
+    /// Calls answered with a 500.
+    pub errors_500: usize,
+    /// Calls answered with a validation error.
+    pub rejected: usize,
+    /// Entries moved to `UnprocessedItems` / `UnprocessedKeys`.
+    pub unprocessed: usize,
+    /// Per item (`pk|sk`), how many times a write of it reached the emulator.
+    pub written: HashMap<String, usize>,
+}
+
+/// The fault layer: share it between the client and the test through an `Arc`.
+pub struct Faults {
+    schedule: Schedule,
+    record: Mutex<Record>,
+}
+
+impl fmt::Debug for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Faults").field("schedule", &self.schedule).finish_non_exhaustive()
+    }
+}
+
+impl Faults {
+    pub fn new(schedule: Schedule) -> Arc<Self> {
+        Arc::new(Faults { schedule, record: Mutex::new(Record::default()) })
+    }
+
+    /// A snapshot of what happened so far.
+    pub fn record(&self) -> Record {
+        self.record.lock().unwrap().clone()
+    }
+
+    /// A DynamoDB client that goes through this layer, with the SDK's own retry disabled so every
+    /// injected fault reaches daplug (otherwise the SDK would absorb throttles and 500s itself).
+    pub fn client(self: &Arc<Self>, config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
+        self.client_with_retry(config, RetryConfig::disabled())
+    }
+
+    /// Like [`client`](Self::client) with the given SDK retry configuration.
+    pub fn client_with_retry(
+        self: &Arc<Self>,
+        config: &aws_config::SdkConfig,
+        retry: RetryConfig,
+    ) -> aws_sdk_dynamodb::Client {
+        let http = FaultClient { inner: aws_smithy_http_client::Builder::new().build_http(), faults: self.clone() };
+        let conf = aws_sdk_dynamodb::config::Builder::from(config).http_client(http).retry_config(retry).build();
+        aws_sdk_dynamodb::Client::from_conf(conf)
+    }
+
+    async fn handle(
+        &self,
+        mut request: HttpRequest,
+        inner: SharedHttpConnector,
+    ) -> Result<HttpResponse, ConnectorError> {
+        let target = request.headers().get("x-amz-target").unwrap_or_default().to_owned();
+        let op = if target.ends_with(".BatchWriteItem") {
+            Op::Write
+        } else if target.ends_with(".BatchGetItem") {
+            Op::Get
+        } else {
+            return inner.call(request).await;
+        };
+        let mut body: Value =
+            serde_json::from_slice(request.body().bytes().expect("in-memory request body")).expect("JSON request body");
+        let (table, entries) = {
+            let tables = body["RequestItems"].as_object().expect("RequestItems");
+            assert_eq!(tables.len(), 1, "daplug sends one table per batch call");
+            let (table, value) = tables.iter().next().expect("one table");
+            let entries = match op {
+                Op::Write => value.as_array().expect("write requests").clone(),
+                Op::Get => value["Keys"].as_array().expect("keys").clone(),
+            };
+            (table.clone(), entries)
+        };
+        let ids: Vec<String> = entries.iter().map(|entry| entry_id(op, entry)).collect();
+
+        // Decide this call's fate under the lock, forward outside it.
+        let (kept, removed) = {
+            let mut record = self.record.lock().unwrap();
+            record.calls += 1;
+            let n = record.calls;
+            let s = &self.schedule;
+            if ids.iter().any(|id| s.reject_containing.contains(id)) {
+                record.rejected += 1;
+                return Ok(error_response(400, "ValidationException", "injected validation error"));
+            }
+            if ids.iter().any(|id| s.throttle_containing.contains(id))
+                || s.throttle_every.is_some_and(|k| n.is_multiple_of(k))
+            {
+                record.throttled += 1;
+                let code = if record.throttled % 2 == 1 {
+                    "ProvisionedThroughputExceededException"
+                } else {
+                    "ThrottlingException"
+                };
+                return Ok(error_response(400, code, "injected throttling"));
+            }
+            if s.error_500_every.is_some_and(|k| n.is_multiple_of(k)) {
+                record.errors_500 += 1;
+                return Ok(error_response(500, "InternalServerError", "injected server error"));
+            }
+            let (never, others): (Vec<usize>, Vec<usize>) =
+                (0..entries.len()).partition(|&i| s.never.contains(&ids[i]));
+            let drop = others.len() * s.unprocessed_tenths / 10;
+            let mut removed: Vec<usize> = never;
+            removed.extend(&others[others.len() - drop..]);
+            removed.sort_unstable();
+            let kept: Vec<usize> = (0..entries.len()).filter(|i| !removed.contains(i)).collect();
+            record.unprocessed += removed.len();
+            if op == Op::Write {
+                for &i in &kept {
+                    *record.written.entry(ids[i].clone()).or_default() += 1;
+                }
+            }
+            (kept, removed)
+        };
+        let pick = |indexes: &[usize]| Value::Array(indexes.iter().map(|&i| entries[i].clone()).collect());
+        let unprocessed = match op {
+            Op::Write => {
+                json!({ "UnprocessedItems": if removed.is_empty() { json!({}) } else { json!({ &table: pick(&removed) }) } })
+            }
+            Op::Get => {
+                let mut keys = body["RequestItems"][&table].clone();
+                keys["Keys"] = pick(&removed);
+                json!({ "UnprocessedKeys": if removed.is_empty() { json!({}) } else { json!({ &table: keys }) } })
+            }
+        };
+        if kept.is_empty() {
+            let mut answer = unprocessed;
+            if op == Op::Get {
+                answer["Responses"] = json!({ &table: [] });
+            }
+            return Ok(json_response(200, &answer));
+        }
+        match op {
+            Op::Write => body["RequestItems"][&table] = pick(&kept),
+            Op::Get => body["RequestItems"][&table]["Keys"] = pick(&kept),
+        }
+        let bytes = serde_json::to_vec(&body).expect("serialize request");
+        request.headers_mut().insert("content-length", bytes.len().to_string());
+        *request.body_mut() = SdkBody::from(bytes);
+
+        let mut response = inner.call(request).await?;
+        if !response.status().is_success() {
+            return Ok(response);
+        }
+        let bytes = ByteStream::new(response.take_body())
+            .collect()
+            .await
+            .map_err(|err| ConnectorError::other(Box::new(err), None))?
+            .into_bytes();
+        let mut answer: Value = serde_json::from_slice(&bytes).expect("JSON response body");
+        for (key, value) in unprocessed.as_object().expect("object") {
+            answer[key] = value.clone();
+        }
+        let status = response.status().as_u16();
+        let mut rewritten = json_response(status, &answer);
+        for (name, value) in response.headers() {
+            if !matches!(name.to_ascii_lowercase().as_str(), "content-length" | "x-amz-crc32" | "content-type") {
+                rewritten.headers_mut().insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Ok(rewritten)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Write,
+    Get,
+}
+
+/// `pk|sk` of a write request or key, as sent (prefixed).
+fn entry_id(op: Op, entry: &Value) -> String {
+    let item = match op {
+        Op::Write => entry.get("PutRequest").map(|put| &put["Item"]).unwrap_or_else(|| &entry["DeleteRequest"]["Key"]),
+        Op::Get => entry,
+    };
+    let part = |name: &str| item[name]["S"].as_str().unwrap_or_default().to_owned();
+    format!("{}|{}", part("pk"), part("sk"))
+}
+
+fn json_response(status: u16, body: &Value) -> HttpResponse {
+    let bytes = serde_json::to_vec(body).expect("serialize response");
+    let mut response = HttpResponse::new(StatusCode::try_from(status).expect("status"), SdkBody::from(bytes.clone()));
+    response.headers_mut().insert("content-type", "application/x-amz-json-1.0");
+    response.headers_mut().insert("content-length", bytes.len().to_string());
+    response
+}
+
+fn error_response(status: u16, code: &str, message: &str) -> HttpResponse {
+    json_response(status, &json!({ "__type": format!("com.amazonaws.dynamodb.v20120810#{code}"), "message": message }))
+}
+
+#[derive(Debug)]
+struct FaultClient {
+    inner: SharedHttpClient,
+    faults: Arc<Faults>,
+}
+
+impl HttpClient for FaultClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(FaultConnector {
+            inner: self.inner.http_connector(settings, components),
+            faults: self.faults.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct FaultConnector {
+    inner: SharedHttpConnector,
+    faults: Arc<Faults>,
+}
+
+impl HttpConnector for FaultConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let faults = self.faults.clone();
+        let inner = self.inner.clone();
+        HttpConnectorFuture::new(async move { faults.handle(request, inner).await })
+    }
+}
