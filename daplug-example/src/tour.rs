@@ -123,7 +123,36 @@ pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
     let old = orders.delete(&key("abc123")).await?;
     step("delete", format!("abc123 -> old status {:?}", old.map(|o| o.status)));
 
-    // 8. The events, read back from the queue subscribed to the topic.
+    // 8. Batches: 60 orders in chunks of 25 (prefix added to every key), then deleted by key. Batch
+    //    events are off unless asked for.
+    let batch: Vec<ExampleModel> = (0..60)
+        .map(|i| ExampleModel::from_json(&json!({"record_id": format!("b-{i:02}"), "status": "open"})))
+        .collect::<Result<_, _>>()?;
+    let written = orders.batch_insert(&batch).concurrency(4).await?;
+    step(
+        "batch",
+        format!("insert 60 -> {} written in {} calls, {} retried", written.written, written.calls, written.retried),
+    );
+    let keys: Vec<ExampleModelKey> = batch.iter().map(|order| key(&order.record_id)).collect();
+    let fetched = orders.batch_get(&keys).await?;
+    step("batch", format!("get 60 keys -> {} orders", fetched.len()));
+    expect(fetched.len() == 60, "every batch item readable")?;
+    let deleted = orders.batch_delete(&keys).await?;
+    step("batch", format!("delete 60 -> {} deleted", deleted.written));
+
+    // 9. A transaction: both writes or neither.
+    let first = ExampleModel::from_json(&json!({"record_id": "t-1", "status": "open"}))?;
+    let second = ExampleModel::from_json(&json!({"record_id": "o-2", "status": "closed"}))?;
+    match orders.transact_write().insert(&orders, &first).insert(&orders, &second).await {
+        Err(Error::TransactionCanceled { reasons }) => {
+            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            step("transact", format!("insert t-1 + insert existing o-2 -> cancelled, reasons {codes:?}"));
+        }
+        other => return Err(Error::Config(format!("expected a cancelled transaction, got {other:?}"))),
+    }
+    expect(orders.get(&key("t-1")).await?.is_none(), "a cancelled transaction writes nothing")?;
+
+    // 10. The events, read back from the queue subscribed to the topic.
     let delivered = tap.drain().await.map_err(Error::Config)?;
     for event in &delivered {
         let shown: String = event.body.chars().take(100).collect();
