@@ -15,6 +15,7 @@ mod faults;
 mod models;
 mod prefixes;
 mod reads;
+mod roundtrip;
 mod tables;
 mod transact;
 mod update;
