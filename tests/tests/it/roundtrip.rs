@@ -38,7 +38,7 @@ impl Gen {
         options[(self.next() % options.len() as u64) as usize]
     }
     fn chance(&mut self) -> bool {
-        self.next() % 2 == 0
+        self.next().is_multiple_of(2)
     }
     fn text(&mut self) -> String {
         let alphabet = ["a", "Z", "é", "☕", " ", "#", "0", "\"", "😀", ""];
