@@ -27,8 +27,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
-parts=() quick=0 payloads=1000 schemas=1000 compile_reps=3 scan_items="10000 100000" e2e_count=1000 report=1
+parts=() quick=0 payloads=1000 schemas=1000 compile_reps="" scan_items="" e2e_count="" report=1
+opts=""  # the options as given, for the reproduce command recorded with each result
 while [ $# -gt 0 ]; do
+  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
   case "$1" in
     conversion|compile|memory|e2e) parts+=("$1") ;;
     --quick) quick=1 ;;
@@ -45,8 +47,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e)
 if [ "$quick" = 1 ]; then
-  compile_reps=1; scan_items="10000 20000"; e2e_count=200; export DAPLUG_BENCH_QUICK=1
+  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}"; export DAPLUG_BENCH_QUICK=1
 fi
+: "${compile_reps:=3}" "${scan_items:=10000 100000}" "${e2e_count:=1000}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -57,7 +60,7 @@ python3 scripts/bench/gen_payloads.py "$DAPLUG_BENCH_PAYLOADS" --count "$payload
 meta() { # common fields of every result file
   printf '"quick": %s, "date": "%s", "rustc": "%s", "cpus": %s, "command": "scripts/bench.sh %s"' \
     "$([ "$quick" = 1 ] && echo true || echo false)" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(rustc --version)" \
-    "$(nproc)" "$1$([ "$quick" = 1 ] && echo ' --quick')"
+    "$(nproc)" "$1$opts"
 }
 
 endpoint=""
