@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Runs daplug's benchmarks and rewrites their sections of BENCHMARKS.md.
+#
+#   scripts/bench.sh [PARTS...] [OPTIONS]
+#
+# PARTS (default: all four)
+#   conversion   criterion: generated model <-> item vs hand-written serde_dynamo; and the Python
+#                daplug-ddb package (map_to_schema + boto3 TypeSerializer/TypeDeserializer) on the same payloads
+#   compile      schema! on a generated 1,000-schema spec: clean and incremental build vs an empty crate
+#   memory       peak RSS of a streaming scan (limit 500) of 10k vs 100k items in the emulator
+#   e2e          1,000 inserts + 1,000 gets: repository vs raw SDK, interleaved, on the emulator
+#
+# OPTIONS
+#   --quick               short criterion runs, 1 compile rep, 10k/20k scan, 200 e2e calls (smoke test;
+#                         the numbers are then marked quick in BENCHMARKS.md)
+#   --payloads N          conversion payloads (default 1000)
+#   --schemas N           schemas in the compile-cost spec (default 1000)
+#   --compile-reps N      alternating clean/incremental repetitions (default 3)
+#   --scan-items "A B"    table sizes for the memory part (default "10000 100000")
+#   --e2e-count N         inserts and gets per side (default 1000)
+#   --no-report           leave BENCHMARKS.md alone (results stay in target/bench/results/)
+#
+# Needs Rust and Python 3 with venv. Installs daplug-ddb 1.0.0b18 into .venv-bench/ (first run) and
+# moto into .venv/ (scripts/emulator.sh). Builds release binaries (the first build compiles the AWS SDK
+# in release mode: a few minutes). Results: target/bench/results/<part>.json.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+parts=() quick=0 payloads=1000 schemas=1000 compile_reps="" scan_items="" e2e_count="" report=1
+opts=""  # the options as given, for the reproduce command recorded with each result
+while [ $# -gt 0 ]; do
+  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
+  case "$1" in
+    conversion|compile|memory|e2e) parts+=("$1") ;;
+    --quick) quick=1 ;;
+    --payloads) payloads="$2"; shift ;;
+    --schemas) schemas="$2"; shift ;;
+    --compile-reps) compile_reps="$2"; shift ;;
+    --scan-items) scan_items="$2"; shift ;;
+    --e2e-count) e2e_count="$2"; shift ;;
+    --no-report) report=0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e)
+if [ "$quick" = 1 ]; then
+  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}"; export DAPLUG_BENCH_QUICK=1
+fi
+: "${compile_reps:=3}" "${scan_items:=10000 100000}" "${e2e_count:=1000}"
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+RESULTS="$ROOT/target/bench/results"
+mkdir -p "$RESULTS"
+export DAPLUG_BENCH_PAYLOADS="$ROOT/target/bench/payloads.json"
+python3 scripts/bench/gen_payloads.py "$DAPLUG_BENCH_PAYLOADS" --count "$payloads"
+meta() { # common fields of every result file
+  printf '"quick": %s, "date": "%s", "rustc": "%s", "cpus": %s, "command": "scripts/bench.sh %s"' \
+    "$([ "$quick" = 1 ] && echo true || echo false)" "$(date -u +%Y-%m-%dT%H:%MZ)" "$(rustc --version)" \
+    "$(nproc)" "$1$opts"
+}
+
+endpoint=""
+emulator() {
+  if [ -z "$endpoint" ]; then
+    scripts/emulator.sh install
+    endpoint="$(scripts/emulator.sh start --owner-pid $$)"
+    trap 'scripts/emulator.sh stop "$endpoint"' EXIT
+  fi
+}
+release_bins() {
+  log "building release binaries (first time: compiles the AWS SDK in release mode)"
+  cargo build --release -p daplug-bench --bins
+}
+
+for part in "${parts[@]}"; do
+  case "$part" in
+    conversion)
+      if ! .venv-bench/bin/python -c 'import daplug_core, boto3' 2>/dev/null; then
+        log "installing daplug-ddb==1.0.0b18 into .venv-bench/"
+        python3 -m venv .venv-bench
+        .venv-bench/bin/pip install --quiet --disable-pip-version-check 'daplug-ddb==1.0.0b18'
+      fi
+      export CRITERION_HOME="$ROOT/target/bench/criterion"
+      rm -rf "$CRITERION_HOME"
+      log "conversion: criterion"
+      cargo bench -p daplug-bench --bench conversion
+      log "conversion: python daplug-ddb"
+      py="$(.venv-bench/bin/python scripts/bench/python_conversion.py "$DAPLUG_BENCH_PAYLOADS" openapi.yml \
+        --passes "$([ "$quick" = 1 ] && echo 2 || echo 5)")"
+      python3 scripts/bench/report.py collect-criterion "$CRITERION_HOME" "$payloads" "$py" "$(meta conversion)" \
+        > "$RESULTS/conversion.json"
+      ;;
+    compile)
+      log "compile: $schemas schemas, $compile_reps reps"
+      cargo build -p daplug-runtime
+      out="$(python3 scripts/bench/compile_cost.py --schemas "$schemas" --reps "$compile_reps")"
+      echo "$out" | python3 scripts/bench/report.py wrap "$(meta compile)" > "$RESULTS/compile.json"
+      ;;
+    memory)
+      release_bins; emulator
+      rows=""
+      for n in $scan_items; do
+        log "memory: seeding $n items"
+        seed="$("$TARGET/release/bench-scan" seed --endpoint "$endpoint" --table "scan-$n" --count "$n")"
+        log "memory: streaming scan of $n items ($seed)"
+        scan="$(/usr/bin/time -f '{"time_maxrss_kib": %M}' -o "$RESULTS/time-$n.json" \
+          "$TARGET/release/bench-scan" scan --endpoint "$endpoint" --table "scan-$n")"
+        rows="$rows{\"n\": $n, \"seed\": $seed, \"scan\": $scan, \"time\": $(cat "$RESULTS/time-$n.json")},"
+      done
+      first="${scan_items%% *}"
+      log "memory: contrast, collecting $first items into a Vec"
+      collect="$("$TARGET/release/bench-scan" scan --endpoint "$endpoint" --table "scan-$first" --collect)"
+      echo "{$(meta memory), \"runs\": [${rows%,}], \"collect\": $collect}" > "$RESULTS/memory.json"
+      ;;
+    e2e)
+      release_bins; emulator
+      log "e2e: $e2e_count inserts + gets per side"
+      out="$("$TARGET/release/bench-e2e" --endpoint "$endpoint" --count "$e2e_count" --rounds 10)"
+      echo "$out" | python3 scripts/bench/report.py wrap "$(meta e2e)" > "$RESULTS/e2e.json"
+      ;;
+  esac
+done
+
+if [ "$report" = 1 ]; then
+  python3 scripts/bench/report.py render "$RESULTS" BENCHMARKS.md "${parts[@]}"
+  log "BENCHMARKS.md updated (${parts[*]})"
+fi
