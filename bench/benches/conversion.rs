@@ -5,7 +5,7 @@
 //!
 //! Groups:
 //! - `roundtrip/*`: model → item → model;
-//! - `from_item/*`: item → model only, with and without the `serde_path_to_error` wrapper of
+//! - `from_item/*`: item → model only, with and without the path-tracking wrapper of
 //!   `Model::from_item`, and plain decoding of a clone (the happy path of "retry with the path on
 //!   error");
 //! - `to_item/*`: model → item only;

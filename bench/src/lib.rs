@@ -101,7 +101,7 @@ pub fn payloads_path() -> std::path::PathBuf {
     }
 }
 
-/// Plain `serde_dynamo` item → value, without the `serde_path_to_error` wrapper that
+/// Plain `serde_dynamo` item → value, without the path-tracking wrapper that
 /// `Model::from_item` adds (to measure what that wrapper costs).
 pub fn from_item_plain<T: serde::de::DeserializeOwned>(item: Item) -> T {
     serde_dynamo::from_item(item).expect("item decodes")

@@ -18,6 +18,7 @@ mod expr;
 mod lock;
 mod merge;
 mod model;
+mod path;
 mod prefix;
 mod read;
 mod repo;

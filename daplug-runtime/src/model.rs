@@ -137,20 +137,20 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
         let item: serde_dynamo::Item = item.into();
         let deserializer =
             serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
-        serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Validation {
+        crate::path::deserialize(deserializer).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
-            path: err.path().to_string(),
-            message: err.into_inner().to_string(),
+            path,
+            message: err.to_string(),
         })
     }
 
     /// Maps an inbound JSON payload to the model: unknown fields are dropped at every level, a value of
     /// the wrong type is an [`Error::Validation`] naming its JSON path (e.g. `line_items[1].qty`).
     fn from_json(value: &serde_json::Value) -> Result<Self> {
-        serde_path_to_error::deserialize(value).map_err(|err| Error::Validation {
+        crate::path::deserialize(value).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
-            path: err.path().to_string(),
-            message: err.into_inner().to_string(),
+            path,
+            message: err.to_string(),
         })
     }
 
