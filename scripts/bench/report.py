@@ -79,8 +79,8 @@ def conversion(d: dict) -> str:
     rows = [
         ("model → item → model, generated (`to_item` + `Model::from_item`)", gen, f"**{gen / floor:.2f}×**"),
         ("model → item → model, hand-written + plain `serde_dynamo` (floor)", floor, "1.00×"),
-        ("model → item → model, generated, `from_item` without `serde_path_to_error`", plain, f"{plain / floor:.2f}×"),
-        ("item → model, `Model::from_item` (with `serde_path_to_error`)", t["from_item/model_from_item"], ""),
+        ("model → item → model, generated, `from_item` without path tracking", plain, f"{plain / floor:.2f}×"),
+        ("item → model, `Model::from_item` (with path tracking)", t["from_item/model_from_item"], ""),
         ("item → model, plain `serde_dynamo::from_item`", t["from_item/serde_dynamo_from_item"], ""),
         ("item → model, plain `serde_dynamo::from_item` of a clone of the item", t["from_item/clone_then_serde_dynamo"], ""),
         ("model → item, generated (`Model::to_item`)", t["to_item/generated"], ""),
@@ -93,8 +93,8 @@ def conversion(d: dict) -> str:
     text += "| conversion | per item | vs floor |\n|---|---|---|\n"
     text += "".join(f"| {name} | {us(ns)} | {ratio} |\n" for name, ns, ratio in rows)
     text += f"\n- Generated vs floor: **{gen / floor:.2f}×** (goal ≤ 1.1×: {goal_floor}); without the "
-    text += f"`serde_path_to_error` wrapper: {plain / floor:.2f}×.\n"
-    text += f"- `serde_path_to_error` in `Model::from_item` costs {us(path_cost)} per item "
+    text += f"path-tracking wrapper: {plain / floor:.2f}×.\n"
+    text += f"- Path tracking in `Model::from_item` costs {us(path_cost)} per item "
     text += f"({path_cost / t['from_item/serde_dynamo_from_item'] * 100:.0f}% of the plain decode).\n\n"
     text += "Against daplug-ddb 1.0.0b18 (Python 3, same payloads, numbers as `Decimal`): "
     text += "`map_to_schema` + boto3 `TypeSerializer` + `TypeDeserializer` per payload, vs Rust "
