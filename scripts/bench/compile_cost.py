@@ -7,11 +7,14 @@ and built into the shared CARGO_TARGET_DIR:
 
     with/      src/lib.rs = `mod other; daplug_runtime::schema!("spec.yml");` + the 1,000-schema spec
     without/   src/lib.rs = `mod other;`
+    app/       src/lib.rs = `mod other; pub use bench_schema_with as models;` (the models in their own
+               crate, the layout the README recommends for large specs)
 
 Then, after one untimed build of each (dependencies), measures in alternation, `--reps` times:
     clean:       `cargo clean -p <crate>` then `cargo build` (only the final crate compiles)
     incremental: edit src/other.rs (an unrelated module) then `cargo build`
-and prints one JSON object with the medians in seconds. The time is the final crate's rustc
+and, for app/, the incremental build after editing its unrelated module (the models crate must not be
+recompiled). Prints one JSON object with the medians in seconds. The time is the final crate's rustc
 invocation (scripts/bench/time_rustc.sh as RUSTC_WORKSPACE_WRAPPER, which wraps only that crate):
 the target dir is shared with other builds and cargo's wall time would include waiting for its lock.
 Cargo's wall time of the clean builds is kept in the output too.
@@ -136,13 +139,17 @@ debug = false
 """
 
 
-def write_crate(out: str, name: str, with_schema: bool, count: int) -> str:
+def write_crate(out: str, name: str, with_schema: bool, count: int, models: str = "") -> str:
     path = os.path.join(out, name)
     os.makedirs(os.path.join(path, "src"), exist_ok=True)
-    with open(os.path.join(path, "Cargo.toml"), "w") as f:
-        f.write(MANIFEST.format(name=name, root=ROOT))
-    shutil.copy(os.path.join(ROOT, "Cargo.lock"), os.path.join(path, "Cargo.lock"))
+    manifest = MANIFEST.format(name=name, root=ROOT)
     lib = "//! compile-cost benchmark crate (generated)\n#![allow(missing_docs, dead_code)]\npub mod other;\n"
+    if models:
+        manifest = manifest.replace("[dependencies]\n", f'[dependencies]\n{models} = {{ path = "../{models}" }}\n')
+        lib += f"pub use {models.replace('-', '_')} as models;\n"
+    with open(os.path.join(path, "Cargo.toml"), "w") as f:
+        f.write(manifest)
+    shutil.copy(os.path.join(ROOT, "Cargo.lock"), os.path.join(path, "Cargo.lock"))
     if with_schema:
         lib += 'daplug_runtime::schema!("spec.yml");\n'
         with open(os.path.join(path, "spec.yml"), "w") as f:
@@ -169,11 +176,16 @@ def cargo(path: str, *args: str) -> float:
     return time.perf_counter() - start
 
 
-def timed_build(path: str, name: str) -> tuple:
+def timed_build(path: str, name: str, forbid: str = "") -> tuple:
     """`cargo build`; returns (rustc seconds for the crate itself, cargo wall seconds). The rustc time comes
-    from time_rustc.sh and excludes any wait for the target dir's lock, which is shared with other builds."""
+    from time_rustc.sh and excludes any wait for the target dir's lock, which is shared with other builds.
+    `forbid`: a dependency that must not be recompiled by this build."""
     open(RUSTC_LOG, "w").close()
-    wall = cargo(path, "build")
+    start = time.perf_counter()
+    done = subprocess.run(["cargo", "build"], cwd=path, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if forbid and f"Compiling {forbid} " in done.stderr.decode():
+        raise SystemExit(f"compile_cost: {forbid} was recompiled by an unrelated edit")
     crate = name.replace("-", "_")
     times = [float(line.split()[1]) for line in open(RUSTC_LOG) if line.split()[0] == crate]
     if not times:
@@ -211,6 +223,15 @@ def main() -> None:
             incr[key].append(timed_build(path, name)[0])
             print(f"compile_cost: rep {rep} {key}: clean {clean[key][-1]:.1f}s, incremental {incr[key][-1]:.1f}s",
                   file=sys.stderr)
+    # The recommended layout: the models in their own crate, the edit in the crate that uses them.
+    app = write_crate(args.out, "bench-schema-app", False, args.schemas, models="bench-schema-with")
+    print("compile_cost: warming bench-schema-app", file=sys.stderr)
+    cargo(app, "build")
+    incr_app = []
+    for rep in range(args.reps):
+        edit_other(app, rep + 1)
+        incr_app.append(timed_build(app, "bench-schema-app", forbid="bench-schema-with")[0])
+        print(f"compile_cost: rep {rep} app: incremental {incr_app[-1]:.2f}s", file=sys.stderr)
     lines = sum(1 for _ in open(os.path.join(crates["with"][1], "spec.yml")))
     print(json.dumps({
         "schemas": args.schemas,
@@ -221,6 +242,8 @@ def main() -> None:
         "clean_without_s": statistics.median(clean["without"]),
         "incremental_with_s": statistics.median(incr["with"]),
         "incremental_without_s": statistics.median(incr["without"]),
+        "incremental_app_s": statistics.median(incr_app),
+        "incremental_app_all": incr_app,
         "clean_with_all": clean["with"],
         "clean_without_all": clean["without"],
         "incremental_with_all": incr["with"],
