@@ -213,20 +213,14 @@ impl SnsSink {
 impl EventSink for SnsSink {
     fn publish(&self, event: Event) -> BoxFuture<'_, Result<(), SinkError>> {
         Box::pin(async move {
-            let mut request = self
+            let request = self
                 .client
                 .publish()
                 .topic_arn(&self.topic_arn)
                 .message(event.body)
                 .set_message_group_id(event.group_id)
-                .set_message_deduplication_id(event.deduplication_id);
-            for (name, value) in event.attributes {
-                let attribute = aws_sdk_sns::types::MessageAttributeValue::builder()
-                    .data_type(value.data_type())
-                    .string_value(value.as_str())
-                    .build()?;
-                request = request.message_attributes(name, attribute);
-            }
+                .set_message_deduplication_id(event.deduplication_id)
+                .set_message_attributes(Some(sns_attributes(event.attributes)?));
             let output = request.send().await.map_err(aws_sdk_sns::Error::from)?;
             tracing::debug!(message_id = output.message_id(), "event published");
             Ok(())
@@ -287,19 +281,28 @@ impl EventSink for SnsSink {
 }
 
 fn batch_entry(index: usize, event: Event) -> Result<aws_sdk_sns::types::PublishBatchRequestEntry, SinkError> {
-    let mut entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
+    let entry = aws_sdk_sns::types::PublishBatchRequestEntry::builder()
         .id(index.to_string())
         .message(event.body)
         .set_message_group_id(event.group_id)
-        .set_message_deduplication_id(event.deduplication_id);
-    for (name, value) in event.attributes {
+        .set_message_deduplication_id(event.deduplication_id)
+        .set_message_attributes(Some(sns_attributes(event.attributes)?));
+    Ok(entry.build()?)
+}
+
+/// An event's attributes as SNS message attributes (typed, string values on the wire).
+fn sns_attributes(
+    attributes: BTreeMap<String, MessageAttribute>,
+) -> Result<std::collections::HashMap<String, aws_sdk_sns::types::MessageAttributeValue>, SinkError> {
+    let mut out = std::collections::HashMap::with_capacity(attributes.len());
+    for (name, value) in attributes {
         let attribute = aws_sdk_sns::types::MessageAttributeValue::builder()
             .data_type(value.data_type())
             .string_value(value.as_str())
             .build()?;
-        entry = entry.message_attributes(name, attribute);
+        out.insert(name, attribute);
     }
-    Ok(entry.build()?)
+    Ok(out)
 }
 
 /// Serialises `value` as daplug-ddb's publisher does (Python `simplejson.dumps` defaults).
