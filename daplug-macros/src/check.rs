@@ -8,17 +8,17 @@
 //! type, an alias, `rust_decimal::Decimal`) is accepted and left to serde at run time.
 
 use crate::derive::{generic_arg, option_inner, type_ident};
-use crate::ir::{EnumKind, Errors, Field, Module, Ty, TypeDef};
-use crate::lower;
-use crate::spec::Spec;
+use daplug_codegen::ir::{EnumKind, Errors, Field, Module, Ty, TypeDef};
+use daplug_codegen::lower;
+use daplug_codegen::spec::Spec;
 
-/// Runs the check; returns the absolute spec path to track for rebuilds.
+/// Runs the check; returns the absolute spec paths to track for rebuilds.
 pub fn against_schema(
     file: &syn::LitStr,
     name: &syn::LitStr,
     ident: &syn::Ident,
     fields: &[Field],
-) -> syn::Result<Option<String>> {
+) -> syn::Result<Vec<String>> {
     let spec = Spec::load(file)?;
     let module = lower::lower(&spec)?;
     let wanted = name.value();
@@ -36,7 +36,7 @@ pub fn against_schema(
             )
         })?;
     let TypeDef::Struct(schema) = def else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let mut errors = Errors::default();
     for field in fields {
@@ -68,7 +68,7 @@ pub fn against_schema(
             ));
         }
     }
-    errors.finish(module.include)
+    errors.finish(module.includes)
 }
 
 /// What a Rust type certainly is, as far as the check can tell.
@@ -135,6 +135,7 @@ fn compatible(ty: &syn::Type, expected: &Ty, module: &Module) -> Result<(), Stri
             Some(TypeDef::Enum(e)) if matches!(e.kind, EnumKind::Strings(_)) => {
                 matches!(k, Kind::Str)
             }
+            Some(TypeDef::Enum(e)) if matches!(e.kind, EnumKind::Integers(_)) => matches!(k, Kind::Int),
             Some(TypeDef::Struct(_)) => matches!(k, Kind::Map(_)),
             _ => false,
         },
@@ -163,6 +164,7 @@ fn label(ty: &Ty, module: &Module) -> String {
             Some(TypeDef::Enum(e)) if matches!(e.kind, EnumKind::Strings(_)) => {
                 format!("string enum `{name}`")
             }
+            Some(TypeDef::Enum(e)) if matches!(e.kind, EnumKind::Integers(_)) => format!("integer enum `{name}`"),
             _ => format!("object `{name}`"),
         },
     }

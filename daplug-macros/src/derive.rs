@@ -17,9 +17,9 @@ use syn::spanned::Spanned;
 use syn::{Attribute, LitStr};
 
 use crate::check;
-use crate::emit;
-use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Struct, Ty};
 use crate::serde_attr::{RenameRule, SerdeField};
+use daplug_codegen::emit;
+use daplug_codegen::ir::{Companions, Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Struct, Ty};
 
 /// Attribute keywords (serde's `symbol.rs`).
 mod sym {
@@ -176,9 +176,9 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         idempotence_key: idempotence_key.get().map(|(v, _)| v),
         indexes,
     };
-    let include = match &container.schema {
-        Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).flatten(),
-        None => None,
+    let includes = match &container.schema {
+        Some((file, name)) => errors.ok(check::against_schema(file, name, &input.ident, &fields)).unwrap_or_default(),
+        None => Vec::new(),
     };
     let ir = Struct {
         name: input.ident.to_string(),
@@ -187,14 +187,15 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         pointer: String::new(),
         model: None,
         vis: Some(input.vis.clone()),
+        companions: Companions::of(&input.ident.to_string()),
     };
     let items = emit::model_items(&ir, &meta);
-    let include = include.map(|path| {
+    let includes = includes.iter().map(|path| {
         quote!(
             const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
         )
     });
-    errors.finish(quote!(#items #include))
+    errors.finish(quote!(#items #(#includes)*))
 }
 
 /// Container-level `#[daplug]` and serde attributes.

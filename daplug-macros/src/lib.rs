@@ -11,16 +11,8 @@
 
 mod check;
 mod derive;
-mod emit;
-mod ir;
-mod lower;
-mod meta;
-mod naming;
 mod payload;
 mod serde_attr;
-mod spec;
-#[cfg(test)]
-mod tests;
 
 use proc_macro::TokenStream;
 
@@ -39,7 +31,7 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     let lit = syn::parse_macro_input!(input as syn::LitStr);
-    lower::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    daplug_codegen::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
 }
 
 /// Implements `daplug_runtime::Model` for a hand-written struct and generates `<Name>Key`,

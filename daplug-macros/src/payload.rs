@@ -24,9 +24,9 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{LitStr, Token};
 
-use crate::ir::{EnumKind, Errors, Module, Ty, TypeDef};
-use crate::lower;
-use crate::spec::{join, Spec};
+use daplug_codegen::ir::{EnumKind, Errors, Module, Ty, TypeDef};
+use daplug_codegen::lower;
+use daplug_codegen::spec::{join, Spec};
 
 /// Parsed `payload!` input.
 pub struct Input {
@@ -180,14 +180,14 @@ fn expand_with(spec: &Spec, input: &Input) -> syn::Result<TokenStream> {
     checker.check(&input.value, &Ty::Named(model.name.clone()), &model.pointer, &mut errors);
     let path = &input.model;
     let body = &input.body;
-    let include = module.include.as_ref().map(|p| {
+    let include = module.includes.iter().map(|p| {
         quote!(
             const _: &str = ::daplug_runtime::__private::std::include_str!(#p);
         )
     });
     errors.finish(quote! {
         {
-            #include
+            #(#include)*
             let __payload = ::daplug_runtime::__private::serde_json::json!(#body);
             <#path as ::daplug_runtime::Model>::from_json(&__payload)
         }
@@ -252,6 +252,17 @@ impl Checker<'_> {
                     }
                 }
                 (EnumKind::Strings(_), _) => self.mismatch(value, &e.pointer, "a string", errors),
+                (EnumKind::Integers(variants), Json::Int(n, span)) => {
+                    if !variants.iter().any(|v| i128::from(v.value) == *n) {
+                        let allowed: Vec<String> = variants.iter().map(|v| v.value.to_string()).collect();
+                        errors.push(self.spec.error_at(
+                            *span,
+                            &e.pointer,
+                            format!("`{n}` is not one of: {}", allowed.join(", ")),
+                        ));
+                    }
+                }
+                (EnumKind::Integers(_), _) => self.mismatch(value, &e.pointer, "an integer", errors),
                 (EnumKind::OneOf { tag: Some(tag), alternatives }, Json::Object(entries, span)) => {
                     let tag_value = entries.iter().find(|(k, _)| k.value() == *tag);
                     let Some((_, Json::Str(lit))) = tag_value else {
@@ -299,7 +310,7 @@ impl Checker<'_> {
         &self,
         entries: &[(LitStr, Json)],
         span: Span,
-        s: &crate::ir::Struct,
+        s: &daplug_codegen::ir::Struct,
         skip: Option<&str>,
         errors: &mut Errors,
     ) {

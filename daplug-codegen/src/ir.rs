@@ -83,6 +83,24 @@ pub struct Struct {
     /// Visibility of the derive input, reused for `Key`/`Patch` so a private struct does not get
     /// public companions exposing private field types; `None` (generated structs) means `pub`.
     pub vis: Option<syn::Visibility>,
+    /// Rust names of the companion types (`<Name>Key`, `<Name>Patch`, or what they gave way to).
+    pub companions: Companions,
+}
+
+/// The Rust names of a model's key and patch types.
+#[derive(Debug, Clone, Default)]
+pub struct Companions {
+    /// `<Name>Key` unless that name belongs to a schema.
+    pub key: String,
+    /// `<Name>Patch` unless that name belongs to a schema.
+    pub patch: String,
+}
+
+impl Companions {
+    /// The default names for a model named `name`.
+    pub fn of(name: &str) -> Companions {
+        Companions { key: format!("{name}Key"), patch: format!("{name}Patch") }
+    }
 }
 
 /// A string enum value.
@@ -92,6 +110,17 @@ pub struct Variant {
     pub ident: String,
     /// Value on the wire.
     pub wire: String,
+}
+
+/// An integer enum value (`enum: [1, 2]` or `oneOf: [{const: 1, title: A}, ...]`).
+#[derive(Debug, Clone)]
+pub struct IntVariant {
+    /// Rust variant name (from the `title`, else from the value).
+    pub ident: String,
+    /// Value on the wire.
+    pub value: i64,
+    /// Doc text (the member's `description`).
+    pub doc: Option<String>,
 }
 
 /// One alternative of a `oneOf`/`anyOf`.
@@ -110,6 +139,8 @@ pub struct Alternative {
 pub enum EnumKind {
     /// `enum: [a, b]` on a string.
     Strings(Vec<Variant>),
+    /// Integer values (serialised as the number; any other number is rejected when read).
+    Integers(Vec<IntVariant>),
     /// `oneOf`/`anyOf`, `#[serde(untagged)]` or `#[serde(tag = ...)]` when `tag` is set.
     OneOf {
         /// Discriminator property for an internally tagged enum.
@@ -141,6 +172,11 @@ pub struct Alias {
     pub doc: String,
     /// Aliased type.
     pub ty: Ty,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+    /// Emitted as a `#[serde(transparent)]` newtype instead of `pub type`: the type refers to itself
+    /// (`A: {type: array, items: {$ref: A}}`), which a type alias cannot.
+    pub newtype: bool,
 }
 
 /// A generated type.
@@ -228,13 +264,13 @@ pub struct KeyMeta {
     pub indexes: Vec<Index>,
 }
 
-/// Everything `schema!` generates: types in a stable order plus the file to track for rebuilds.
+/// Everything `schema!` generates: types in a stable order plus the files to track for rebuilds.
 #[derive(Debug, Clone, Default)]
 pub struct Module {
     /// Types sorted by name.
     pub defs: Vec<TypeDef>,
-    /// Absolute path of the spec, for `include_str!`.
-    pub include: Option<String>,
+    /// Absolute paths of every spec file read, for `include_str!` (rebuild when one changes).
+    pub includes: Vec<String>,
 }
 
 impl Module {

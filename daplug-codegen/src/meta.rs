@@ -13,7 +13,7 @@
 //! Every name must be a property of the schema and key attributes must be strings or numbers, so a
 //! typo is a compile error instead of a runtime `ValidationException`.
 
-use serde_yaml::Value;
+use crate::value::Value;
 
 use crate::ir::{Errors, Field, Index, KeyAttr, KeyField, KeyMeta, KeyType, Ty};
 use crate::spec::{join, Spec};
@@ -38,7 +38,6 @@ pub fn from_extension(
     };
     let mut errors = Errors::default();
     for key in map.keys() {
-        let key = key.as_str().unwrap_or_default();
         if !KEYS.contains(&key) {
             errors.push(spec.error(
                 &join(&at, key),
@@ -71,6 +70,14 @@ pub fn from_extension(
     };
     meta.hash_key = key_field(&mut errors, "hash_key");
     meta.range_key = key_field(&mut errors, "range_key");
+    if let (Some(hash), Some(range)) = (&meta.hash_key, &meta.range_key) {
+        if hash.attr.wire == range.attr.wire {
+            errors.push(spec.error(
+                &join(&at, "range_key"),
+                format!("`hash_key` and `range_key` both name `{}`; a table's two keys must differ", hash.attr.wire),
+            ));
+        }
+    }
     meta.hash_prefix = text(&mut errors, "hash_prefix");
     meta.range_prefix = text(&mut errors, "range_prefix");
     if map.contains_key("idempotence_key") && map.contains_key("version") {
@@ -85,8 +92,8 @@ pub fn from_extension(
         let indexes_at = join(&at, "indexes");
         match indexes.as_mapping() {
             Some(indexes) => {
-                for (name, index) in indexes {
-                    let name = name.as_str().unwrap_or_default().to_owned();
+                for (name, index) in indexes.iter() {
+                    let name = name.to_owned();
                     let index_at = join(&indexes_at, &name);
                     let attr = |errors: &mut Errors, key: &str| -> Option<KeyAttr> {
                         let wire = index.get(key)?.as_str()?;

@@ -6,22 +6,22 @@
 //! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::ir::{Alias, Enum, EnumKind, Field, KeyAttr, KeyMeta, KeyType, Module, Struct, Ty, TypeDef};
+use crate::ir::{Alias, Enum, EnumKind, Field, IntVariant, KeyAttr, KeyMeta, KeyType, Module, Struct, Ty, TypeDef};
 use crate::naming;
 
 /// Everything `schema!` expands to.
 pub fn module(module: &Module) -> TokenStream {
     let defs = module.defs.iter().map(type_def);
-    let include = module.include.as_ref().map(|path| {
+    let include = module.includes.iter().map(|path| {
         quote! {
             const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
         }
     });
     quote! {
         #(#defs)*
-        #include
+        #(#include)*
     }
 }
 
@@ -42,8 +42,8 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
 /// struct itself: the derive reuses this for hand-written structs).
 pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
     let name = ident(&s.name);
-    let key_name = format_ident!("{}Key", s.name);
-    let patch_name = format_ident!("{}Patch", s.name);
+    let key_name = ident(&s.companions.key);
+    let patch_name = ident(&s.companions.patch);
     let vis = match &s.vis {
         Some(vis) => quote!(#vis),
         None => quote!(pub),
@@ -194,6 +194,7 @@ fn structure(s: &Struct) -> TokenStream {
     quote! {
         #doc
         #derives
+        #[allow(missing_docs)]
         pub struct #name {
             #(#fields)*
         }
@@ -202,8 +203,7 @@ fn structure(s: &Struct) -> TokenStream {
 
 fn field(f: &Field, ty: TokenStream, optional: bool, vis: &TokenStream) -> TokenStream {
     let name = ident(&f.ident);
-    let text = f.doc.clone().unwrap_or_else(|| format!("The `{}` attribute.", f.wire_name));
-    let doc = doc(&text);
+    let doc = f.doc.as_deref().map(doc);
     let rename = rename(&f.ident, &f.wire_name);
     let skip = optional.then(|| {
         quote! {
@@ -239,6 +239,7 @@ fn enumeration(e: &Enum) -> TokenStream {
                 }
             }
         }
+        EnumKind::Integers(variants) => integer_enum(&name, &doc, variants),
         EnumKind::OneOf { tag, alternatives } => {
             let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
             let repr = match tag {
@@ -268,10 +269,65 @@ fn enumeration(e: &Enum) -> TokenStream {
     }
 }
 
+/// An integer enum: serialised as its number, and any other number is an error when read (through
+/// `TryFrom<i64>`, whose message lists the allowed values).
+fn integer_enum(name: &Ident, doc: &TokenStream, variants: &[IntVariant]) -> TokenStream {
+    let std = quote!(::daplug_runtime::__private::std);
+    let derives = derives(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"], &[]);
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
+    let docs = variants.iter().map(|v| {
+        let text = match &v.doc {
+            Some(d) => format!("`{}`: {d}", v.value),
+            None => format!("`{}`", v.value),
+        };
+        crate::emit::doc(&text)
+    });
+    let allowed = values.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let message = format!("invalid value {{}}, expected one of {allowed}");
+    quote! {
+        #doc
+        #derives
+        #[serde(try_from = "i64", into = "i64")]
+        #[repr(i64)]
+        pub enum #name {
+            #(#docs #idents = #values,)*
+        }
+
+        #[automatically_derived]
+        impl #std::convert::From<#name> for i64 {
+            fn from(value: #name) -> i64 {
+                value as i64
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::convert::TryFrom<i64> for #name {
+            type Error = #std::string::String;
+
+            fn try_from(value: i64) -> #std::result::Result<Self, Self::Error> {
+                match value {
+                    #(#values => #std::result::Result::Ok(Self::#idents),)*
+                    other => #std::result::Result::Err(#std::format!(#message, other)),
+                }
+            }
+        }
+    }
+}
+
 fn alias(a: &Alias) -> TokenStream {
     let name = ident(&a.name);
     let doc = doc(&a.doc);
     let t = ty(&a.ty);
+    if a.newtype {
+        let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+        return quote! {
+            #doc
+            #derives
+            #[serde(transparent)]
+            pub struct #name(pub #t);
+        };
+    }
     quote! {
         #doc
         pub type #name = #t;

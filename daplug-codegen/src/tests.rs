@@ -214,7 +214,12 @@ fn x_daplug_metadata() {
     let out = expand(&components(
         "    O:\n      x-daplug: {hash_key: pk, range_key: n, hash_prefix: 't#', version: v, indexes: {by-s: {hash_key: s}}}\n      properties:\n        pk: {type: string}\n        n: {type: integer}\n        v: {type: string}\n        s: {type: string, enum: [a]}\n",
     ));
-    assert!(out.contains("pub struct OKey { # [doc = \" The `pk` attribute.\"] pub pk : :: daplug_runtime :: __private :: std :: string :: String , # [doc = \" The `n` attribute.\"] pub n : i64 , }"), "{out}");
+    assert!(
+        out.contains(
+            "pub struct OKey { pub pk : :: daplug_runtime :: __private :: std :: string :: String , pub n : i64 , }"
+        ),
+        "{out}"
+    );
     assert!(out.contains("type Key = OKey ;"), "{out}");
     assert!(out.contains("name : \"n\" , key_type : :: daplug_runtime :: KeyType :: N"), "{out}");
     assert!(out.contains("name : \"by-s\""), "{out}");
@@ -238,23 +243,40 @@ fn x_daplug_errors() {
 }
 
 #[test]
-fn collisions_are_errors_naming_both() {
-    let err = lower_err(&components("    order-item: {type: string}\n    OrderItem: {type: string}\n"));
-    assert!(err.contains("`#/components/schemas/order-item` and `#/components/schemas/OrderItem` both generate the Rust type `OrderItem`"), "{err}");
-    let err = lower_err(&components(
+fn collisions_are_resolved_in_claim_order() {
+    let m = lower_ok(&components("    order-item: {type: string}\n    OrderItem: {type: string}\n"));
+    assert!(m.get("OrderItem").is_some() && m.get("OrderItem2").is_some());
+    let m = lower_ok(&components(
         "    S:\n      properties:\n        orderId: {type: string}\n        order_id: {type: string}\n",
     ));
-    assert!(err.contains("properties `orderId` and `order_id` both map to the Rust field `order_id`"), "{err}");
-    let err = lower_err(&components("    S: {type: string, enum: [a-b, a_b]}\n"));
-    assert!(err.contains("enum values `a-b` and `a_b` both map to the Rust variant `AB`"), "{err}");
-    let err = lower_err(&components("    O: {properties: {a: {type: string}}}\n    OKey: {type: string}\n"));
-    assert!(err.contains("both generate the Rust type `OKey`"), "{err}");
+    assert_eq!(field_ty(&m, "S", "order_id").0, Ty::String);
+    let TypeDef::Struct(s) = find(&m, "S") else { panic!("struct") };
+    let fields: Vec<(&str, &str)> = s.fields.iter().map(|f| (f.ident.as_str(), f.wire_name.as_str())).collect();
+    assert_eq!(fields, [("order_id", "orderId"), ("order_id_2", "order_id")]);
+    let m = lower_ok(&components("    S: {type: string, enum: [ASC, asc, a-b, a_b]}\n"));
+    let TypeDef::Enum(e) = find(&m, "S") else { panic!("enum") };
+    let EnumKind::Strings(variants) = &e.kind else { panic!("strings") };
+    let idents: Vec<&str> = variants.iter().map(|v| v.ident.as_str()).collect();
+    assert_eq!(idents, ["Asc", "Asc2", "AB", "AB2"]);
+    // A companion gives way to a component of that name; the component keeps it.
+    let m = lower_ok(&components("    O: {properties: {a: {type: string}}}\n    OKey: {type: string}\n"));
+    let TypeDef::Struct(o) = find(&m, "O") else { panic!("struct") };
+    assert_eq!((o.companions.key.as_str(), o.companions.patch.as_str()), ("OKey2", "OPatch"));
+    assert!(matches!(find(&m, "OKey"), TypeDef::Alias(_)));
+    // A nested type gives way to a component, whatever their order in the file.
+    let m = lower_ok(&components(
+        "    R:\n      properties:\n        author: {properties: {x: {type: string}}}\n    RAuthor: {properties: {name: {type: string}}}\n",
+    ));
+    assert_eq!(field_ty(&m, "R", "author").0, Ty::Named("RAuthor2".into()));
+    assert_eq!(field_ty(&m, "RAuthor", "name").0, Ty::String);
 }
 
 #[test]
 fn unsupported_and_dangling() {
-    let err = lower_err(&components("    S: {properties: {a: {not: {type: string}}}}\n"));
-    assert!(err.contains("t.yml#/components/schemas/S/properties/a/not: unsupported construct: `not`"), "{err}");
+    let m = lower_ok(&components("    S: {properties: {a: {not: {type: string}}}}\n    N: {not: {type: string}}\n"));
+    assert_eq!(field_ty(&m, "S", "a").0, Ty::Json);
+    let TypeDef::Alias(n) = find(&m, "N") else { panic!("alias") };
+    assert!(n.doc.contains("`not` constraint is not checked"), "{}", n.doc);
     let err = lower_err(&components("    S: {properties: {a: {$ref: '#/components/schemas/Nope'}}}\n"));
     assert!(
         err.contains("t.yml#/components/schemas/S/properties/a/$ref: dangling reference `#/components/schemas/Nope`"),
@@ -268,8 +290,11 @@ fn unsupported_and_dangling() {
 
 #[test]
 fn errors_from_several_schemas_are_collected() {
-    let err = lower_err(&components("    A: {properties: {a: {not: {}}}}\n    B: {properties: {b: {$ref: '#/x'}}}\n"));
-    assert!(err.contains("/A/properties/a/not") && err.contains("/B/properties/b/$ref"), "{err}");
+    let err = lower_err(&components("    A: {properties: {a: {items: 3}}}\n    B: {properties: {b: {$ref: '#/x'}}}\n"));
+    assert!(
+        err.contains("/A/properties/a/items: `items` must be a schema") && err.contains("/B/properties/b/$ref"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -283,7 +308,7 @@ fn output_is_deterministic_and_tracks_the_file() {
     let text = fixture("vectors-openapi.yml");
     assert_eq!(expand(&text), expand(&text));
     let mut module = lower_ok(&text);
-    module.include = Some("/abs/openapi.yml".into());
+    module.includes = vec!["/abs/openapi.yml".into()];
     let out = emit::module(&module).to_string();
     assert!(
         out.ends_with(

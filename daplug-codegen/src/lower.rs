@@ -1,0 +1,598 @@
+//! Spec → IR: one [`TypeDef`] per named schema and per nested inline object or enum.
+//!
+//! Types are identified by the location of their schema and named from it (`names.rs`). A name is
+//! assigned before the schema is converted (typify's arena idea), so forward and circular `$ref`s
+//! resolve to a name that already exists; cycles are fixed afterwards (`cycles.rs`). A schema
+//! reached from several places (a property of a `$ref`'d base merged into an `allOf`) is generated
+//! once.
+//!
+//! Schemas are simplified before they are given a type, the way a person would read them:
+//! - `allOf` with one member that says something (the others only annotate: `description`,
+//!   `title`, ...) is that member: `allOf: [{$ref: A}, {description: d}]` is `A`;
+//! - `oneOf`/`anyOf` with one alternative besides `null` is that alternative, nullable;
+//! - `oneOf`/`anyOf` whose alternatives only constrain (alternative `required` lists) adds nothing to
+//!   the type; an object with `properties` and a `oneOf`/`anyOf` is a struct whose alternatives'
+//!   properties become optional fields (which alternative holds is not checked, and the type's
+//!   docs say so);
+//! - `const: v` is `enum: [v]`, and alternatives that are all `const`s are an `enum`;
+//! - `not` is a constraint: it is not checked, and a schema that is only `not` is `serde_json::Value`.
+//!
+//! `required` entries that name no property are ignored, like daplug-ddb's mapper does (the seed's
+//! `v1-test-fail-request` relies on it).
+
+use std::collections::BTreeMap;
+
+use crate::cycles;
+use crate::ir::{
+    Alias, Alternative, Companions, Enum, EnumKind, Errors, Field, IntVariant, Module, Struct, Ty, TypeDef, Variant,
+};
+use crate::meta;
+use crate::names::{self, is_component, is_named, Names};
+use crate::naming;
+use crate::spec::{self, join, Spec};
+use crate::value::Value;
+
+/// Lowers every component schema of `spec` (and everything they reach).
+pub fn lower(spec: &Spec) -> syn::Result<Module> {
+    let schemas = spec.schemas()?;
+    let mut lowerer = Lowerer {
+        spec,
+        defs: BTreeMap::new(),
+        names: Names::default(),
+        reserved: BTreeMap::new(),
+        assigned: BTreeMap::new(),
+        adopted: BTreeMap::new(),
+        errors: Errors::default(),
+    };
+    lowerer.reserve_components(&schemas);
+    for pointer in &schemas {
+        let result = lowerer.ensure_def(pointer);
+        lowerer.errors.ok(result);
+    }
+    let Lowerer { defs, mut errors, .. } = lowerer;
+    let mut defs: Vec<TypeDef> = defs.into_values().collect();
+    defs.sort_by(|a, b| a.name().cmp(b.name()));
+    if let Err(err) = cycles::fix(spec, &mut defs) {
+        errors.push(err);
+    }
+    let includes = spec.files().iter().map(|p| p.display().to_string()).collect();
+    errors.finish(Module { defs, includes })
+}
+
+/// Keys that only annotate a schema; an `allOf` member made of these adds nothing to the type.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "nullable",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// Keys that give a schema a shape; an alternative without any of them only constrains.
+const SHAPING: &[&str] =
+    &["$ref", "type", "properties", "items", "additionalProperties", "enum", "const", "allOf", "oneOf", "anyOf"];
+
+/// How a schema is turned into Rust.
+enum Shape {
+    /// `$ref`: the target's type.
+    Ref(String),
+    /// The schema is one of its members (see the module docs), at this location.
+    Member(String),
+    /// An object, possibly assembled from `allOf` members: a struct.
+    Object,
+    /// `oneOf`/`anyOf` (the key used): an enum.
+    OneOf(&'static str),
+    /// String values: a Rust enum.
+    StrEnum(Vec<String>),
+    /// Integer values (with their `title`s and descriptions): a Rust enum.
+    IntEnum(Vec<(i64, Option<String>, Option<String>)>),
+    /// Anything else: a type that needs no definition of its own.
+    Other,
+}
+
+struct Lowerer<'a> {
+    spec: &'a Spec,
+    /// Converted types by location.
+    defs: BTreeMap<String, TypeDef>,
+    /// Rust type names claimed so far.
+    names: Names,
+    /// Location → name reserved for it before lowering (component schemas).
+    reserved: BTreeMap<String, String>,
+    /// Location → Rust name, set before conversion so cycles terminate.
+    assigned: BTreeMap<String, String>,
+    /// External schema → the component that is only a `$ref` to it and lends it its name.
+    adopted: BTreeMap<String, String>,
+    errors: Errors,
+}
+
+impl Lowerer<'_> {
+    /// Claims every component's name in file order (components keep their names; see `names.rs`)
+    /// and lets an external schema take the name of a component that is nothing but a `$ref` to it.
+    fn reserve_components(&mut self, schemas: &[String]) {
+        for pointer in schemas {
+            let name = self.names.claim(&names::type_name_for(pointer), pointer);
+            self.reserved.insert(pointer.clone(), name);
+            let value = self.spec.lookup(pointer).unwrap_or(&Value::Null);
+            let only_ref =
+                value.as_mapping().is_some_and(|m| m.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k)));
+            if let (true, Ok(Some(target))) = (only_ref, self.spec.reference(value, pointer)) {
+                if !is_component(&target) && is_named(&target) && !self.adopted.contains_key(&target) {
+                    self.adopted.insert(target, pointer.clone());
+                }
+            }
+        }
+    }
+
+    /// The name of the type defined at `location`, converting it on first use.
+    fn ensure_def(&mut self, location: &str) -> syn::Result<String> {
+        if let Some(name) = self.assigned.get(location) {
+            return Ok(name.clone());
+        }
+        if let Some(target) = self.adopted.iter().find(|(_, c)| *c == location).map(|(t, _)| t.clone()) {
+            return self.ensure_def(&target);
+        }
+        let (name, schema_name) = match self.adopted.get(location) {
+            Some(component) => {
+                let component = component.clone();
+                let name = self.reserved.get(&component).cloned().unwrap_or_default();
+                self.assigned.insert(component.clone(), name.clone());
+                (name, names::schema_name(&component))
+            }
+            None => {
+                let name = match self.reserved.get(location) {
+                    Some(name) => name.clone(),
+                    None => self.names.claim(&names::type_name_for(location), location),
+                };
+                (name, names::schema_name(location))
+            }
+        };
+        self.assigned.insert(location.to_owned(), name.clone());
+        let spec = self.spec;
+        let value = spec.lookup(location).unwrap_or(&Value::Null);
+        let def = self.convert(&name, &schema_name, value, location)?;
+        self.defs.insert(location.to_owned(), def);
+        Ok(name)
+    }
+
+    fn shape(&self, value: &Value, at: &str) -> syn::Result<Shape> {
+        let spec = self.spec;
+        if !matches!(value, Value::Mapping(_) | Value::Bool(_) | Value::Null) {
+            return Err(spec.error(at, format!("expected a schema (a map), found {}", value.kind())));
+        }
+        if let Some(target) = spec.reference(value, at)? {
+            return Ok(Shape::Ref(target));
+        }
+        let has_props = match value.get("properties") {
+            None => false,
+            Some(Value::Mapping(props)) => !props.is_empty(),
+            Some(other) => {
+                let at = join(at, "properties");
+                return Err(spec.error(&at, format!("`properties` must be a map, found {}", other.kind())));
+            }
+        };
+        let alternatives = ["oneOf", "anyOf"].into_iter().find(|k| value.get(k).is_some());
+        if let Some(members) = value.get("allOf") {
+            let members_at = join(at, "allOf");
+            let members = spec.list(members, &members_at)?;
+            let meaningful: Vec<usize> = (0..members.len()).filter(|&i| !annotation_only(&members[i])).collect();
+            if let ([only], false, None) = (meaningful.as_slice(), has_props, alternatives) {
+                return Ok(Shape::Member(join(&members_at, &only.to_string())));
+            }
+            if !meaningful.is_empty() || has_props || alternatives.is_some() {
+                return Ok(Shape::Object);
+            }
+        }
+        if let Some(key) = alternatives {
+            if has_props {
+                return Ok(Shape::Object);
+            }
+            let members_at = join(at, key);
+            let members = spec.list(value.get(key).unwrap_or(&Value::Null), &members_at)?;
+            let real: Vec<usize> = (0..members.len()).filter(|&i| !is_null_schema(&members[i])).collect();
+            // A discriminator makes even one alternative a tagged enum (the tag is written).
+            if let ([only], None) = (real.as_slice(), value.get("discriminator")) {
+                return Ok(Shape::Member(join(&members_at, &only.to_string())));
+            }
+            let shaping =
+                real.iter().any(|&i| members[i].as_mapping().is_some_and(|m| m.keys().any(|k| SHAPING.contains(&k))));
+            if !real.is_empty() && shaping {
+                if let Some(values) = const_values(real.iter().map(|&i| &members[i])) {
+                    return Ok(values_shape(value, values).unwrap_or(Shape::OneOf(key)));
+                }
+                return Ok(Shape::OneOf(key));
+            }
+        }
+        let constant = value.get("const").map(|c| vec![(c.clone(), None, None)]);
+        let listed = value
+            .get("enum")
+            .and_then(Value::as_sequence)
+            .map(|values| values.iter().filter(|v| !v.is_null()).map(|v| (v.clone(), None, None)).collect::<Vec<_>>());
+        if let Some(values) = constant.or(listed).filter(|v| !v.is_empty()) {
+            if let Some(shape) = values_shape(value, values) {
+                return Ok(shape);
+            }
+        }
+        let ty = value.get("type").and_then(Value::as_str);
+        if has_props && matches!(ty, None | Some("object")) {
+            return Ok(Shape::Object);
+        }
+        Ok(Shape::Other)
+    }
+
+    /// The type of a schema used somewhere (a field, an item), and whether it is nullable.
+    fn ty_of(&mut self, value: &Value, at: &str) -> syn::Result<(Ty, bool)> {
+        let nullable = value.get("nullable").and_then(Value::as_bool) == Some(true) || has_null_member(value);
+        let ty = match self.shape(value, at)? {
+            Shape::Ref(target) if is_named(&target) => Ty::Named(self.ensure_def(&target)?),
+            Shape::Ref(target) | Shape::Member(target) => {
+                let spec = self.spec;
+                let target_value = spec.lookup(&target).unwrap_or(&Value::Null);
+                let (ty, target_nullable) = self.ty_of(target_value, &target)?;
+                return Ok((ty, nullable || target_nullable));
+            }
+            Shape::Object | Shape::StrEnum(_) | Shape::IntEnum(_) | Shape::OneOf(_) => Ty::Named(self.ensure_def(at)?),
+            Shape::Other => self.primitive(value, at)?,
+        };
+        Ok((ty, nullable))
+    }
+
+    /// Types that need no definition: scalars, arrays, maps, free-form values.
+    fn primitive(&mut self, value: &Value, at: &str) -> syn::Result<Ty> {
+        let spec = self.spec;
+        let format = value.get("format").and_then(Value::as_str);
+        let ty = match value.get("type") {
+            Some(Value::Sequence(_)) => return Ok(Ty::Json),
+            Some(Value::String(ty)) => Some(ty.as_str()),
+            Some(other) => {
+                return Err(spec.error(&join(at, "type"), format!("`type` must be a string, found {}", other.kind())))
+            }
+            None => None,
+        };
+        let items = match value.get("items") {
+            None | Some(Value::Bool(true)) => None,
+            Some(items @ Value::Mapping(_)) => Some(items),
+            Some(other) => {
+                let at = join(at, "items");
+                return Err(spec.error(&at, format!("`items` must be a schema (a map), found {}", other.kind())));
+            }
+        };
+        Ok(match ty {
+            Some("string") => Ty::String,
+            Some("integer") if format == Some("int32") => Ty::I32,
+            Some("integer") => Ty::I64,
+            Some("number") if format == Some("float") => Ty::F32,
+            Some("number") => Ty::F64,
+            Some("boolean") => Ty::Bool,
+            Some("null") => Ty::Json,
+            Some("array") | None if items.is_some() => {
+                let items = items.unwrap_or(&Value::Null);
+                let (item, nullable) = self.ty_of(items, &join(at, "items"))?;
+                Ty::Vec(Box::new(optional(item, nullable)))
+            }
+            Some("array") => Ty::Vec(Box::new(Ty::Json)),
+            Some("object") | None => match value.get("additionalProperties") {
+                Some(Value::Bool(true)) => Ty::Map(Box::new(Ty::Json)),
+                Some(extra @ Value::Mapping(m)) if !m.is_empty() => {
+                    let (item, nullable) = self.ty_of(extra, &join(at, "additionalProperties"))?;
+                    Ty::Map(Box::new(optional(item, nullable)))
+                }
+                Some(Value::Mapping(_)) => Ty::Map(Box::new(Ty::Json)),
+                None | Some(Value::Bool(false)) => Ty::Json,
+                Some(other) => {
+                    let at = join(at, "additionalProperties");
+                    return Err(spec.error(
+                        &at,
+                        format!("`additionalProperties` must be a schema or a boolean, found {}", other.kind()),
+                    ));
+                }
+            },
+            Some(other) => return Err(spec.error(&join(at, "type"), format!("unsupported construct: type `{other}`"))),
+        })
+    }
+
+    /// Converts the schema at `at` into the definition of type `name`.
+    fn convert(&mut self, name: &str, schema_name: &str, value: &Value, at: &str) -> syn::Result<TypeDef> {
+        let doc = spec::description(value).unwrap_or_else(|| default_doc(self.spec, at));
+        match self.shape(value, at)? {
+            Shape::Object => self.convert_struct(name, schema_name, value, at).map(TypeDef::Struct),
+            Shape::OneOf(key) => self.convert_one_of(name, doc, value, at, key),
+            Shape::StrEnum(values) => Ok(self.convert_str_enum(name, doc, &values, at)),
+            Shape::IntEnum(values) => Ok(convert_int_enum(name, doc, values, at)),
+            Shape::Ref(_) | Shape::Member(_) | Shape::Other => {
+                let (ty, nullable) = self.ty_of(value, at)?;
+                let doc = match (&ty, value.get("not")) {
+                    (Ty::Json, Some(_)) => format!("{doc}\n\nThe schema's `not` constraint is not checked."),
+                    _ => doc,
+                };
+                let ty = optional(ty, nullable);
+                Ok(TypeDef::Alias(Alias { name: name.to_owned(), doc, ty, pointer: at.to_owned(), newtype: false }))
+            }
+        }
+    }
+
+    fn convert_struct(&mut self, name: &str, schema_name: &str, value: &Value, at: &str) -> syn::Result<Struct> {
+        let spec = self.spec;
+        let merged = spec.merge(value, at)?;
+        let mut fields: Vec<Field> = Vec::new();
+        let mut errors = Errors::default();
+        for prop in &merged.props {
+            let (ty, nullable) = if prop.conflicting {
+                (Ty::Json, false)
+            } else {
+                match errors.ok(self.ty_of(prop.schema, &prop.pointer)) {
+                    Some(found) => found,
+                    None => continue,
+                }
+            };
+            let ident = names::unique(
+                &naming::field_name(&prop.name),
+                |candidate| fields.iter().any(|f| f.ident == candidate),
+                "_",
+            );
+            let mut doc = spec::description(prop.schema);
+            if prop.conflicting {
+                let note = "The `oneOf`/`anyOf` alternatives declare this property with different schemas; any JSON value is accepted.";
+                doc = Some(doc.map_or(note.to_owned(), |d| format!("{d}\n\n{note}")));
+            }
+            fields.push(Field {
+                wire_name: prop.name.clone(),
+                ident,
+                ty,
+                optional: nullable || prop.from_alternative || !merged.required.contains(&prop.name),
+                doc,
+                pointer: prop.pointer.clone(),
+                span: spec.span,
+            });
+        }
+        let (model, companions) = if is_named(at) {
+            let companions = Companions {
+                key: self.names.claim(&format!("{name}Key"), at),
+                patch: self.names.claim(&format!("{name}Patch"), at),
+            };
+            (errors.ok(meta::from_extension(spec, schema_name, merged.daplug, &fields)), companions)
+        } else {
+            (None, Companions::default())
+        };
+        let mut doc = merged.description.unwrap_or_else(|| default_doc(spec, at));
+        if !merged.alternatives.is_empty() {
+            let lists: Vec<String> = merged.alternatives.iter().map(|a| format!("`{}`", spec.describe(a))).collect();
+            doc.push_str(&format!(
+                "\n\nThe schema also asks for one of the alternatives of {} to hold; that is not checked, and the \
+                 alternatives' properties are optional fields here.",
+                lists.join(", ")
+            ));
+        }
+        errors.finish(Struct {
+            name: name.to_owned(),
+            doc,
+            fields,
+            pointer: at.to_owned(),
+            model,
+            vis: None,
+            companions,
+        })
+    }
+
+    fn convert_one_of(&mut self, name: &str, doc: String, value: &Value, at: &str, key: &str) -> syn::Result<TypeDef> {
+        let spec = self.spec;
+        let members_at = join(at, key);
+        let members = spec.list(value.get(key).unwrap_or(&Value::Null), &members_at)?;
+        let discriminator = value.get("discriminator");
+        let tag = discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str);
+        let mapping = discriminator.and_then(|d| d.get("mapping"));
+        if let Some(mapping) = mapping {
+            self.check_mapping(mapping, &join(&join(at, "discriminator"), "mapping"))?;
+        }
+        let mut alternatives: Vec<Alternative> = Vec::new();
+        let mut all_tagged = tag.is_some();
+        for (i, member) in members.iter().enumerate() {
+            if is_null_schema(member) {
+                continue;
+            }
+            let member_at = join(&members_at, &i.to_string());
+            let (ty, nullable) = self.ty_of(member, &member_at)?;
+            let ty = optional(ty, nullable);
+            let target = spec.reference(member, &member_at)?;
+            let wanted = match (&target, &ty) {
+                (Some(_), Ty::Named(n)) => n.clone(),
+                _ => kind_name(&ty, i),
+            };
+            let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
+            let tag_value = match (&target, tag) {
+                (Some(target), Some(tag)) if is_named(target) => {
+                    let declares_tag = spec
+                        .lookup(target)
+                        .map(|t| spec.merge(t, target))
+                        .transpose()?
+                        .is_none_or(|m| m.props.iter().any(|p| p.name == tag) || !m.alternatives.is_empty());
+                    all_tagged &= !declares_tag;
+                    Some(tag_value_for(mapping, target))
+                }
+                _ => {
+                    all_tagged = false;
+                    None
+                }
+            };
+            alternatives.push(Alternative { ident, tag_value, ty });
+        }
+        if alternatives.is_empty() {
+            return Err(spec.error(&members_at, format!("`{key}` has no alternatives")));
+        }
+        Ok(TypeDef::Enum(Enum {
+            name: name.to_owned(),
+            doc,
+            kind: EnumKind::OneOf { tag: tag.filter(|_| all_tagged).map(str::to_owned), alternatives },
+            pointer: at.to_owned(),
+        }))
+    }
+
+    /// Every `discriminator.mapping` value must name a schema that exists.
+    fn check_mapping(&self, mapping: &Value, at: &str) -> syn::Result<()> {
+        let spec = self.spec;
+        let Some(mapping) = mapping.as_mapping() else {
+            return Err(spec.error(at, format!("`mapping` must be a map, found {}", mapping.kind())));
+        };
+        for (key, target) in mapping.iter() {
+            let Some(target) = target.as_str() else {
+                return Err(spec.error(&join(at, key), "a mapping value must be a string"));
+            };
+            let reference = if target.contains('#') || target.contains('/') || target.contains('.') {
+                target.to_owned()
+            } else {
+                format!("#{}", join("/components/schemas", target))
+            };
+            spec.ref_target(&reference, at, &join(at, key))?;
+        }
+        Ok(())
+    }
+
+    fn convert_str_enum(&mut self, name: &str, doc: String, values: &[String], at: &str) -> TypeDef {
+        let mut variants: Vec<Variant> = Vec::new();
+        for wire in values {
+            if variants.iter().any(|v| &v.wire == wire) {
+                continue;
+            }
+            let ident = names::unique(&naming::variant_name(wire), |c| variants.iter().any(|v| v.ident == c), "");
+            variants.push(Variant { ident, wire: wire.clone() });
+        }
+        TypeDef::Enum(Enum { name: name.to_owned(), doc, kind: EnumKind::Strings(variants), pointer: at.to_owned() })
+    }
+}
+
+fn convert_int_enum(name: &str, doc: String, values: Vec<(i64, Option<String>, Option<String>)>, at: &str) -> TypeDef {
+    let mut variants: Vec<IntVariant> = Vec::new();
+    for (value, title, description) in values {
+        if variants.iter().any(|v| v.value == value) {
+            continue;
+        }
+        let wanted = match &title {
+            Some(title) => naming::variant_name(title),
+            None => format!("Value{}", value.to_string().replace('-', "Minus")),
+        };
+        let ident = names::unique(&wanted, |c| variants.iter().any(|v| v.ident == c), "");
+        variants.push(IntVariant { ident, value, doc: description });
+    }
+    TypeDef::Enum(Enum { name: name.to_owned(), doc, kind: EnumKind::Integers(variants), pointer: at.to_owned() })
+}
+
+/// The values of alternatives that are all `const` (or `enum`) members, with each one's `title` and
+/// `description`; `None` when one of them is something else.
+fn const_values<'v>(members: impl Iterator<Item = &'v Value>) -> Option<Vec<(Value, Option<String>, Option<String>)>> {
+    let mut out = Vec::new();
+    for member in members {
+        let title = member.get("title").and_then(Value::as_str).map(str::to_owned);
+        let description = spec::description(member);
+        if member.get("properties").is_some() || member.get("$ref").is_some() {
+            return None;
+        }
+        match (member.get("const"), member.get("enum").and_then(Value::as_sequence)) {
+            (Some(value), _) => out.push((value.clone(), title, description)),
+            (None, Some(values)) => out.extend(values.iter().map(|v| (v.clone(), None, description.clone()))),
+            (None, None) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A string or integer enum from listed values, when they are all of one kind that fits `type`.
+fn values_shape(schema: &Value, values: Vec<(Value, Option<String>, Option<String>)>) -> Option<Shape> {
+    let ty = schema.get("type").and_then(Value::as_str);
+    let values: Vec<_> = values.into_iter().filter(|(v, _, _)| !v.is_null()).collect();
+    if matches!(ty, None | Some("string")) && values.iter().all(|(v, _, _)| v.is_string()) {
+        return Some(Shape::StrEnum(
+            values.into_iter().filter_map(|(v, _, _)| v.as_str().map(str::to_owned)).collect(),
+        ));
+    }
+    if matches!(ty, None | Some("integer")) {
+        let ints: Option<Vec<_>> =
+            values.into_iter().map(|(v, title, doc)| Some((v.as_number()?.as_i64()?, title, doc))).collect();
+        return ints.filter(|i| !i.is_empty()).map(Shape::IntEnum);
+    }
+    None
+}
+
+/// Tag value of a discriminated alternative: the `mapping` key pointing at it, else the schema name.
+fn tag_value_for(mapping: Option<&Value>, target: &str) -> String {
+    let schema = names::schema_name(target);
+    let by_mapping = mapping.and_then(Value::as_mapping).and_then(|m| {
+        m.iter().find_map(|(k, v)| {
+            let v = v.as_str()?;
+            let points_here = v.strip_prefix('#') == Some(target) || v == schema;
+            points_here.then(|| k.to_owned())
+        })
+    });
+    by_mapping.unwrap_or(schema)
+}
+
+/// A variant name for an inline alternative, from its type.
+fn kind_name(ty: &Ty, index: usize) -> String {
+    match ty {
+        Ty::String => "String".to_owned(),
+        Ty::I64 | Ty::I32 => "Integer".to_owned(),
+        Ty::F64 | Ty::F32 => "Number".to_owned(),
+        Ty::Bool => "Boolean".to_owned(),
+        Ty::Vec(_) => "Array".to_owned(),
+        Ty::Map(_) => "Map".to_owned(),
+        _ => format!("Variant{index}"),
+    }
+}
+
+/// An `allOf` member that only annotates (`{description: ...}`).
+fn annotation_only(member: &Value) -> bool {
+    member.as_mapping().is_some_and(|m| m.keys().all(|k| ANNOTATIONS.contains(&k) || k.starts_with("x-")))
+}
+
+/// A `oneOf`/`anyOf` member that only admits `null`: `{type: "null"}`, `{nullable: true}`, or an
+/// object that may have no properties and may be null (`{type: object, nullable: true,
+/// additionalProperties: false}`, as Box's spec writes "no file").
+fn is_null_schema(value: &Value) -> bool {
+    let Some(map) = value.as_mapping() else {
+        return false;
+    };
+    if value.get("type").and_then(Value::as_str) == Some("null") || value.get("const").is_some_and(Value::is_null) {
+        return true;
+    }
+    let nullable = value.get("nullable").and_then(Value::as_bool) == Some(true);
+    let empty_object = value.get("additionalProperties").and_then(Value::as_bool) == Some(false)
+        && value.get("properties").and_then(Value::as_mapping).is_none_or(|p| p.is_empty());
+    nullable
+        && map.keys().all(|k| {
+            ANNOTATIONS.contains(&k) || (empty_object && matches!(k, "type" | "additionalProperties" | "properties"))
+        })
+}
+
+/// True when the schema's `oneOf`/`anyOf` has a `null` member.
+fn has_null_member(value: &Value) -> bool {
+    ["oneOf", "anyOf"]
+        .into_iter()
+        .filter_map(|k| value.get(k).and_then(Value::as_sequence))
+        .any(|members| members.iter().any(is_null_schema))
+}
+
+fn optional(ty: Ty, nullable: bool) -> Ty {
+    if nullable && !matches!(ty, Ty::Option(_)) {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+fn default_doc(spec: &Spec, location: &str) -> String {
+    if is_named(location) {
+        let (file, _) = crate::spec::split(location);
+        let file = match file {
+            None => spec.file.clone(),
+            Some(_) => spec.describe(location).split('#').next().unwrap_or_default().to_owned(),
+        };
+        format!("The `{}` schema of `{file}`.", names::schema_name(location))
+    } else {
+        format!("The inline schema at `{}`.", spec.describe(location))
+    }
+}

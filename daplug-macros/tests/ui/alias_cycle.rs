@@ -1,0 +1,3 @@
+daplug_macros::schema!("../../../../daplug-macros/tests/ui/fixtures/alias-cycle.yml");
+
+fn main() {}
