@@ -79,6 +79,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
             quote! {
                 #key_doc
                 #key_derives
+                #[allow(missing_docs)]
                 #vis struct #key_name {
                     #(#key_fields)*
                 }
@@ -92,6 +93,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta) -> TokenStream {
 
         #patch_doc
         #patch_derives
+        #[allow(missing_docs)]
         #vis struct #patch_name {
             #(#patch_fields)*
         }

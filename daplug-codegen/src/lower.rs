@@ -79,6 +79,9 @@ const ANNOTATIONS: &[&str] = &[
 const SHAPING: &[&str] =
     &["$ref", "type", "properties", "items", "additionalProperties", "enum", "const", "allOf", "oneOf", "anyOf"];
 
+/// One listed enum value with the `title` and `description` of the member that gave it.
+type Listed<T> = (T, Option<String>, Option<String>);
+
 /// How a schema is turned into Rust.
 enum Shape {
     /// `$ref`: the target's type.
@@ -92,7 +95,7 @@ enum Shape {
     /// String values: a Rust enum.
     StrEnum(Vec<String>),
     /// Integer values (with their `title`s and descriptions): a Rust enum.
-    IntEnum(Vec<(i64, Option<String>, Option<String>)>),
+    IntEnum(Vec<Listed<i64>>),
     /// Anything else: a type that needs no definition of its own.
     Other,
 }
@@ -169,7 +172,11 @@ impl Lowerer<'_> {
         if let Some(target) = spec.reference(value, at)? {
             return Ok(Shape::Ref(target));
         }
-        let has_props = match value.get("properties") {
+        let props = match value.get("properties") {
+            Some(props) => Some(spec.properties_map(props, &join(at, "properties"))?.0),
+            None => None,
+        };
+        let has_props = match props {
             None => false,
             Some(Value::Mapping(props)) => !props.is_empty(),
             Some(other) => {
@@ -466,7 +473,7 @@ impl Lowerer<'_> {
     }
 }
 
-fn convert_int_enum(name: &str, doc: String, values: Vec<(i64, Option<String>, Option<String>)>, at: &str) -> TypeDef {
+fn convert_int_enum(name: &str, doc: String, values: Vec<Listed<i64>>, at: &str) -> TypeDef {
     let mut variants: Vec<IntVariant> = Vec::new();
     for (value, title, description) in values {
         if variants.iter().any(|v| v.value == value) {
@@ -484,7 +491,7 @@ fn convert_int_enum(name: &str, doc: String, values: Vec<(i64, Option<String>, O
 
 /// The values of alternatives that are all `const` (or `enum`) members, with each one's `title` and
 /// `description`; `None` when one of them is something else.
-fn const_values<'v>(members: impl Iterator<Item = &'v Value>) -> Option<Vec<(Value, Option<String>, Option<String>)>> {
+fn const_values<'v>(members: impl Iterator<Item = &'v Value>) -> Option<Vec<Listed<Value>>> {
     let mut out = Vec::new();
     for member in members {
         let title = member.get("title").and_then(Value::as_str).map(str::to_owned);
@@ -502,7 +509,7 @@ fn const_values<'v>(members: impl Iterator<Item = &'v Value>) -> Option<Vec<(Val
 }
 
 /// A string or integer enum from listed values, when they are all of one kind that fits `type`.
-fn values_shape(schema: &Value, values: Vec<(Value, Option<String>, Option<String>)>) -> Option<Shape> {
+fn values_shape(schema: &Value, values: Vec<Listed<Value>>) -> Option<Shape> {
     let ty = schema.get("type").and_then(Value::as_str);
     let values: Vec<_> = values.into_iter().filter(|(v, _, _)| !v.is_null()).collect();
     if matches!(ty, None | Some("string")) && values.iter().all(|(v, _, _)| v.is_string()) {

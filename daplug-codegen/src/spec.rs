@@ -358,7 +358,7 @@ impl Spec {
             }
         }
         if let Some(props) = schema.get("properties") {
-            let props_at = join(at, "properties");
+            let (props, props_at) = self.properties_map(props, &join(at, "properties"))?;
             let Some(props) = props.as_mapping() else {
                 return Err(self.error(&props_at, format!("`properties` must be a map, found {}", props.kind())));
             };
@@ -390,6 +390,20 @@ impl Spec {
             }
         }
         Ok(())
+    }
+
+    /// A `properties` value, following a `$ref` that stands for the whole map
+    /// (`properties: {$ref: 'attributes.yml#/droplet_ids'}`, as DigitalOcean's spec writes shared
+    /// property sets); returns the map and its location.
+    pub fn properties_map<'a>(&'a self, props: &'a Value, at: &str) -> syn::Result<(&'a Value, String)> {
+        let only_ref = props.as_mapping().filter(|m| m.len() == 1).and_then(|m| m.get("$ref")).and_then(Value::as_str);
+        match only_ref {
+            Some(reference) => {
+                let target = self.ref_target(reference, at, &join(at, "$ref"))?;
+                Ok((self.lookup(&target).unwrap_or(&Value::Null), target))
+            }
+            None => Ok((props, at.to_owned())),
+        }
     }
 
     /// `value` as a list, or an error naming `at`.
