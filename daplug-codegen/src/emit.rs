@@ -415,11 +415,49 @@ fn rename(ident: &str, wire: &str) -> TokenStream {
 
 /// `#[doc = "..."]` lines (one per source line, with rustdoc's customary leading space).
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = format!(" {}", line.trim_end());
+    let lines = doc_lines(text).into_iter().map(|line| {
+        let line = format!(" {line}");
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// Spec descriptions as rustdoc reads them cleanly: tabs become spaces, and a line that continues a
+/// Markdown list item is indented to that item's text (specs often leave it flush left, or indent it
+/// further, which rustdoc renders oddly and clippy's doc lints reject in generated code).
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut item_indent: Option<usize> = None;
+    for line in text.lines() {
+        let line = line.replace('\t', "    ");
+        let line = line.trim_end();
+        let content = line.trim_start();
+        if content.is_empty() {
+            item_indent = None;
+            out.push(String::new());
+        } else if let Some(marker) = list_marker_width(content) {
+            // One space after the marker, so the item's text starts where its continuation lines do.
+            let lead = &line[..line.len() - content.len()];
+            let (mark, text) = content.split_at(marker - 1);
+            item_indent = Some(lead.len() + marker);
+            out.push(format!("{lead}{mark} {}", text.trim_start()));
+        } else if let Some(indent) = item_indent {
+            out.push(format!("{}{content}", " ".repeat(indent)));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    out
+}
+
+/// The width of a Markdown list marker with its space (`- `, `* `, `+ `, `12. `), if the line starts with one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 /// An identifier from a generated or user-written name (`r#type` stays raw).

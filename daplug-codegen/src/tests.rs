@@ -338,3 +338,109 @@ fn no_bare_std_paths_in_output() {
     }
     assert!(!out.contains("deny_unknown_fields"));
 }
+
+fn corpus_min(name: &str) -> Module {
+    let path = format!("{}/tests/corpus/min/{name}", env!("CARGO_MANIFEST_DIR"));
+    let spec = Spec::load_path(name, std::path::Path::new(&path), Span::call_site()).expect("loads");
+    lower::lower(&spec).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn real_world_constructs_lower_to_the_types_a_person_would_write() {
+    let named = |n: &str| Ty::Named(n.into());
+    // Simplified unions and allOf annotations: no wrapper types, no collisions.
+    let m = corpus_min("oneof-null-ref-collision.yml");
+    assert_eq!(field_ty(&m, "RichEmbed", "author"), (named("RichEmbedAuthor"), true));
+    let m = corpus_min("anyof-single-ref-nullable-collision.yml");
+    assert_eq!(field_ty(&m, "Account", "business_profile"), (named("AccountBusinessProfile"), true));
+    let m = corpus_min("anyof-nullable-scalar-collision.yml");
+    assert_eq!(field_ty(&m, "Response", "output_text"), (Ty::String, true));
+    let m = corpus_min("allof-ref-description-collision.yml");
+    assert_eq!(field_ty(&m, "Event", "source").0, named("EventSource"));
+    let m = corpus_min("allof-ref-to-oneof.yml");
+    assert_eq!(field_ty(&m, "Holder", "x").0, named("AOrB"));
+    let m = corpus_min("allof-oneof-null.yml");
+    assert_eq!(field_ty(&m, "Job", "output_file"), (named("FileReference"), true));
+    // Unions inside objects: every declared property survives; required lists of alternatives do not apply.
+    let m = corpus_min("properties-with-oneof-constraints.yml");
+    assert_eq!(field_ty(&m, "NiCategory", "ni_category"), (Ty::String, false));
+    assert_eq!(field_ty(&m, "NiCategory", "ni_category_id"), (Ty::F64, true));
+    assert_eq!(field_ty(&m, "NiCategory", "workplace_postcode"), (Ty::String, false));
+    let TypeDef::Struct(ni) = find(&m, "NiCategory") else { panic!("struct") };
+    assert!(ni.doc.contains("not checked"), "{}", ni.doc);
+    let m = corpus_min("allof-anyof-plus-properties.yml");
+    for field in ["a", "b", "stream_id"] {
+        assert_eq!(field_ty(&m, "Event", field), (Ty::String, true), "{field}");
+    }
+    let m = corpus_min("properties-with-anyof-required.yml");
+    assert_eq!(field_ty(&m, "ImageRef", "image_url"), (Ty::String, true));
+    let m = corpus_min("not-required.yml");
+    assert_eq!(field_ty(&m, "ImageRef", "file_id"), (Ty::String, true));
+    // A discriminated union whose alternative is itself a union stays untagged.
+    let m = corpus_min("discriminator-alternative-is-oneof.yml");
+    let TypeDef::Enum(input) = find(&m, "InputItem") else { panic!("enum") };
+    assert!(matches!(&input.kind, EnumKind::OneOf { tag: None, .. }));
+    // Integer enums from `const`s, named by their titles.
+    let m = corpus_min("const-oneof-int-enum.yml");
+    let TypeDef::Enum(actions) = find(&m, "ActionTypes") else { panic!("enum") };
+    let EnumKind::Integers(variants) = &actions.kind else { panic!("integers") };
+    let got: Vec<(&str, i64)> = variants.iter().map(|v| (v.ident.as_str(), v.value)).collect();
+    assert_eq!(got, [("BlockMessage", 1), ("FlagToChannel", 2)]);
+    // Collisions resolved: nested types and companions give way to components.
+    let m = corpus_min("inline-enum-name-collision.yml");
+    assert_eq!(field_ty(&m, "Classification", "template").0, named("ClassificationTemplate2"));
+    let m = corpus_min("inline-anyof-two-refs-collision.yml");
+    assert_eq!(
+        field_ty(&m, "SetupIntentPaymentMethodOptions", "acss_debit").0,
+        named("SetupIntentPaymentMethodOptionsAcssDebit2")
+    );
+    let m = corpus_min("key-suffix-collision.yml");
+    let TypeDef::Struct(account) = find(&m, "ApiV2010Account") else { panic!("struct") };
+    assert_eq!(account.companions.key, "ApiV2010AccountKey2");
+    assert!(matches!(find(&m, "ApiV2010AccountKey"), TypeDef::Struct(_)));
+    // 64-bit overflow in an unused keyword does not matter.
+    let m = corpus_min("big-integer.yml");
+    assert_eq!(field_ty(&m, "Req", "seed").0, Ty::I64);
+    // External files: a component that is a `$ref` lends its name; a whole file is named by its stem.
+    let m = corpus_min("external-ref.yml");
+    assert!(matches!(find(&m, "Pet"), TypeDef::Struct(s) if s.model.is_some()));
+    assert_eq!(m.includes.len(), 2);
+    let m = corpus_min("external-ref-wholefile.yml");
+    assert_eq!(field_ty(&m, "Holder", "kernel").0, named("ExternalRefKernel"));
+}
+
+#[test]
+fn hostile_specs_are_errors_or_valid_code() {
+    let err = lower_err(&components("    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"));
+    assert!(err.contains("`$ref` cycle"), "{err}");
+    let err = lower_err(&components(
+        "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
+    ));
+    assert!(err.contains("`$ref` cycle"), "{err}");
+    let m = lower_ok(&components(
+        "    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n    M: {additionalProperties: {$ref: '#/components/schemas/M'}}\n",
+    ));
+    assert!(matches!(find(&m, "A"), TypeDef::Alias(a) if a.newtype));
+    assert!(matches!(find(&m, "M"), TypeDef::Alias(a) if a.newtype));
+    let err = lower_err(&components("    O:\n      x-daplug: {hash_key: pk, range_key: pk}\n      properties: {pk: {type: string}}\n"));
+    assert!(err.contains("`hash_key` and `range_key` both name `pk`"), "{err}");
+    let err = lower_err(&components("    O: {properties: [a, b]}\n"));
+    assert!(err.contains("/components/schemas/O/properties: `properties` must be a map"), "{err}");
+    let err = lower_err(&components("    O: {type: array, items: 3}\n"));
+    assert!(err.contains("/components/schemas/O/items: `items` must be a schema"), "{err}");
+    let err = lower_err(&components(
+        "    C: {properties: {k: {type: string}}}\n    P:\n      oneOf: [{$ref: '#/components/schemas/C'}]\n      discriminator: {propertyName: k, mapping: {d: Dog}}\n",
+    ));
+    assert!(err.contains("/components/schemas/P/discriminator/mapping/d: dangling reference"), "{err}");
+}
+
+#[test]
+fn descriptions_are_tidied_for_rustdoc() {
+    let out = expand(&components(
+        "    S:\n      description: \"Intro\\n\\n- first item\\ncontinued\\n-  second\\n     overindented\\n\\ttabbed\"\n      properties: {a: {type: string}}\n",
+    ));
+    assert!(out.contains("# [doc = \"   continued\"]"), "{out}");
+    assert!(out.contains("# [doc = \" - second\"]"), "{out}");
+    assert!(out.contains("# [doc = \"   overindented\"]"), "{out}");
+    assert!(out.contains("# [doc = \"   tabbed\"]"), "{out}");
+}

@@ -3069,7 +3069,7 @@ pub struct AiExtractStructuredMetadataTemplate {
     /// The scope of the metadata template that can either be global or
     /// enterprise.
     /// * The **global** scope is used for templates that are
-    /// available to any Box enterprise.
+    ///   available to any Box enterprise.
     /// * The **enterprise** scope represents templates created within a specific enterprise,
     ///   containing the ID of that enterprise.
     #[serde(
@@ -16578,10 +16578,10 @@ pub struct FileFullRepresentationsEntriesItemContent {
     /// query params can be passed along.
     ///
     /// * `set_content_disposition_type` - Sets the
-    /// `Content-Disposition` header in the API response with the
-    /// specified disposition type of either `inline` or `attachment`.
-    /// If not supplied, the `Content-Disposition` header is not
-    /// included in the response.
+    ///   `Content-Disposition` header in the API response with the
+    ///   specified disposition type of either `inline` or `attachment`.
+    ///   If not supplied, the `Content-Disposition` header is not
+    ///   included in the response.
     ///
     /// * `set_content_disposition_filename` - Allows the application to
     ///   define the representation's file name used in the
@@ -17931,7 +17931,7 @@ pub struct FileSharedLink {
     /// * `open` - provides access to this item to anyone with this link
     /// * `company` - only provides access to this item to people the same company
     /// * `collaborators` - only provides access to this item to people who are
-    ///    collaborators on this item
+    ///   collaborators on this item
     ///
     /// If this field is omitted when creating the shared link, the access level
     /// will be set to the default access level specified by the enterprise admin.
@@ -17981,7 +17981,7 @@ pub struct FileSharedLink {
 /// * `open` - provides access to this item to anyone with this link
 /// * `company` - only provides access to this item to people the same company
 /// * `collaborators` - only provides access to this item to people who are
-///    collaborators on this item
+///   collaborators on this item
 ///
 /// If this field is omitted when creating the shared link, the access level
 /// will be set to the default access level specified by the enterprise admin.
@@ -22259,7 +22259,7 @@ pub struct FolderSharedLink {
     /// * `open` - provides access to this item to anyone with this link
     /// * `company` - only provides access to this item to people the same company
     /// * `collaborators` - only provides access to this item to people who are
-    ///    collaborators on this item
+    ///   collaborators on this item
     ///
     /// If this field is omitted when creating the shared link, the access level
     /// will be set to the default access level specified by the enterprise admin.
@@ -22309,7 +22309,7 @@ pub struct FolderSharedLink {
 /// * `open` - provides access to this item to anyone with this link
 /// * `company` - only provides access to this item to people the same company
 /// * `collaborators` - only provides access to this item to people who are
-///    collaborators on this item
+///   collaborators on this item
 ///
 /// If this field is omitted when creating the shared link, the access level
 /// will be set to the default access level specified by the enterprise admin.
@@ -28842,13 +28842,13 @@ pub struct MetadataQuery {
     /// For example:
     ///
     /// * `created_by` will add the details of the user who created the item to
-    /// the response.
+    ///   the response.
     /// * `metadata.<scope>.<templateKey>` will return the mini-representation
-    /// of the metadata instance identified by the `scope` and `templateKey`.
+    ///   of the metadata instance identified by the `scope` and `templateKey`.
     /// * `metadata.<scope>.<templateKey>.<field>` will return all the mini-representation
-    /// of the metadata instance identified by the `scope` and `templateKey` plus
-    /// the field specified by the `field` name. Multiple fields for the same
-    /// `scope` and `templateKey` can be defined.
+    ///   of the metadata instance identified by the `scope` and `templateKey` plus
+    ///   the field specified by the `field` name. Multiple fields for the same
+    ///   `scope` and `templateKey` can be defined.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -28958,13 +28958,13 @@ pub struct MetadataQueryPatch {
     /// For example:
     ///
     /// * `created_by` will add the details of the user who created the item to
-    /// the response.
+    ///   the response.
     /// * `metadata.<scope>.<templateKey>` will return the mini-representation
-    /// of the metadata instance identified by the `scope` and `templateKey`.
+    ///   of the metadata instance identified by the `scope` and `templateKey`.
     /// * `metadata.<scope>.<templateKey>.<field>` will return all the mini-representation
-    /// of the metadata instance identified by the `scope` and `templateKey` plus
-    /// the field specified by the `field` name. Multiple fields for the same
-    /// `scope` and `templateKey` can be defined.
+    ///   of the metadata instance identified by the `scope` and `templateKey` plus
+    ///   the field specified by the `field` name. Multiple fields for the same
+    ///   `scope` and `templateKey` can be defined.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -32514,18 +32514,18 @@ pub struct RetentionPolicy {
     /// Specifies the retention type:
     ///
     /// * `modifiable`: You can modify the retention policy. For example,
-    ///  you can add or remove folders, shorten or lengthen
-    ///  the policy duration, or delete the assignment.
-    ///  Use this type if your retention policy
-    ///  is not related to any regulatory purposes.
+    ///   you can add or remove folders, shorten or lengthen
+    ///   the policy duration, or delete the assignment.
+    ///   Use this type if your retention policy
+    ///   is not related to any regulatory purposes.
     ///
     /// * `non-modifiable`: You can modify the retention policy
-    ///  only in a limited way: add a folder, lengthen the duration,
-    ///  retire the policy, change the disposition action
-    ///  or notification settings. You cannot perform other actions,
-    ///  such as deleting the assignment or shortening the
-    ///  policy duration. Use this type to ensure
-    ///  compliance with regulatory retention policies.
+    ///   only in a limited way: add a folder, lengthen the duration,
+    ///   retire the policy, change the disposition action
+    ///   or notification settings. You cannot perform other actions,
+    ///   such as deleting the assignment or shortening the
+    ///   policy duration. Use this type to ensure
+    ///   compliance with regulatory retention policies.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -32691,18 +32691,18 @@ pub struct RetentionPolicyPatch {
     /// Specifies the retention type:
     ///
     /// * `modifiable`: You can modify the retention policy. For example,
-    ///  you can add or remove folders, shorten or lengthen
-    ///  the policy duration, or delete the assignment.
-    ///  Use this type if your retention policy
-    ///  is not related to any regulatory purposes.
+    ///   you can add or remove folders, shorten or lengthen
+    ///   the policy duration, or delete the assignment.
+    ///   Use this type if your retention policy
+    ///   is not related to any regulatory purposes.
     ///
     /// * `non-modifiable`: You can modify the retention policy
-    ///  only in a limited way: add a folder, lengthen the duration,
-    ///  retire the policy, change the disposition action
-    ///  or notification settings. You cannot perform other actions,
-    ///  such as deleting the assignment or shortening the
-    ///  policy duration. Use this type to ensure
-    ///  compliance with regulatory retention policies.
+    ///   only in a limited way: add a folder, lengthen the duration,
+    ///   retire the policy, change the disposition action
+    ///   or notification settings. You cannot perform other actions,
+    ///   such as deleting the assignment or shortening the
+    ///   policy duration. Use this type to ensure
+    ///   compliance with regulatory retention policies.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -33664,18 +33664,18 @@ pub enum RetentionPolicyPolicyType {
 /// Specifies the retention type:
 ///
 /// * `modifiable`: You can modify the retention policy. For example,
-///  you can add or remove folders, shorten or lengthen
-///  the policy duration, or delete the assignment.
-///  Use this type if your retention policy
-///  is not related to any regulatory purposes.
+///   you can add or remove folders, shorten or lengthen
+///   the policy duration, or delete the assignment.
+///   Use this type if your retention policy
+///   is not related to any regulatory purposes.
 ///
 /// * `non-modifiable`: You can modify the retention policy
-///  only in a limited way: add a folder, lengthen the duration,
-///  retire the policy, change the disposition action
-///  or notification settings. You cannot perform other actions,
-///  such as deleting the assignment or shortening the
-///  policy duration. Use this type to ensure
-///  compliance with regulatory retention policies.
+///   only in a limited way: add a folder, lengthen the duration,
+///   retire the policy, change the disposition action
+///   or notification settings. You cannot perform other actions,
+///   such as deleting the assignment or shortening the
+///   policy duration. Use this type to ensure
+///   compliance with regulatory retention policies.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43069,9 +43069,9 @@ pub struct Task {
     /// is considered completed.
     ///
     /// * `all_assignees` requires all assignees to review or
-    /// approve the task in order for it to be considered completed.
+    ///   approve the task in order for it to be considered completed.
     /// * `any_assignee` accepts any one assignee to review or
-    /// approve the task in order for it to be considered completed.
+    ///   approve the task in order for it to be considered completed.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -43165,9 +43165,9 @@ pub struct TaskPatch {
     /// is considered completed.
     ///
     /// * `all_assignees` requires all assignees to review or
-    /// approve the task in order for it to be considered completed.
+    ///   approve the task in order for it to be considered completed.
     /// * `any_assignee` accepts any one assignee to review or
-    /// approve the task in order for it to be considered completed.
+    ///   approve the task in order for it to be considered completed.
     #[serde(
         default,
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
@@ -43590,9 +43590,9 @@ const _: () = {
 /// is considered completed.
 ///
 /// * `all_assignees` requires all assignees to review or
-/// approve the task in order for it to be considered completed.
+///   approve the task in order for it to be considered completed.
 /// * `any_assignee` accepts any one assignee to review or
-/// approve the task in order for it to be considered completed.
+///   approve the task in order for it to be considered completed.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52192,7 +52192,7 @@ pub struct WebLinkSharedLink {
     /// * `open` - provides access to this item to anyone with this link
     /// * `company` - only provides access to this item to people the same company
     /// * `collaborators` - only provides access to this item to people who are
-    ///    collaborators on this item
+    ///   collaborators on this item
     ///
     /// If this field is omitted when creating the shared link, the access level
     /// will be set to the default access level specified by the enterprise admin.
@@ -52244,7 +52244,7 @@ pub struct WebLinkSharedLink {
 /// * `open` - provides access to this item to anyone with this link
 /// * `company` - only provides access to this item to people the same company
 /// * `collaborators` - only provides access to this item to people who are
-///    collaborators on this item
+///   collaborators on this item
 ///
 /// If this field is omitted when creating the shared link, the access level
 /// will be set to the default access level specified by the enterprise admin.

@@ -10770,7 +10770,7 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimSpec {
     ///   specified.
     /// * While dataSource only allows local objects, dataSourceRef allows objects
     ///   in any namespaces.
-    /// (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
+    ///   (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
     #[serde(rename = "dataSourceRef")]
     #[serde(
         default,
@@ -10862,7 +10862,7 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
     ///   specified.
     /// * While dataSource only allows local objects, dataSourceRef allows objects
     ///   in any namespaces.
-    /// (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
+    ///   (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
     #[serde(rename = "dataSourceRef")]
     #[serde(
         default,
@@ -17995,15 +17995,15 @@ const _: () = {
 ///
 /// ``` <quantity>        ::= <signedNumber><suffix>
 ///
-/// 	(Note that <suffix> may be empty, from the "" case in <decimalSI>.)
+///     (Note that <suffix> may be empty, from the "" case in <decimalSI>.)
 ///
 /// <digit>           ::= 0 | 1 | ... | 9 <digits>          ::= <digit> | <digit><digits> <number>          ::= <digits> | <digits>.<digits> | <digits>. | .<digits> <sign>            ::= "+" | "-" <signedNumber>    ::= <number> | <sign><number> <suffix>          ::= <binarySI> | <decimalExponent> | <decimalSI> <binarySI>        ::= Ki | Mi | Gi | Ti | Pi | Ei
 ///
-/// 	(International System of units; See: http://physics.nist.gov/cuu/Units/binary.html)
+///     (International System of units; See: http://physics.nist.gov/cuu/Units/binary.html)
 ///
 /// <decimalSI>       ::= m | "" | k | M | G | T | P | E
 ///
-/// 	(Note that 1024 = 1Ki but 1000 = 1k; I didn't choose the capitalization.)
+///     (Note that 1024 = 1Ki but 1000 = 1k; I didn't choose the capitalization.)
 ///
 /// <decimalExponent> ::= "e" <signedNumber> | "E" <signedNumber> ```
 ///
@@ -20321,36 +20321,36 @@ const _: () = {
 ///
 /// // Internal package:
 ///
-/// 	type MyAPIObject struct {
-/// 		runtime.TypeMeta `json:",inline"`
-/// 		MyPlugin runtime.Object `json:"myPlugin"`
-/// 	}
+///     type MyAPIObject struct {
+///         runtime.TypeMeta `json:",inline"`
+///         MyPlugin runtime.Object `json:"myPlugin"`
+///     }
 ///
-/// 	type PluginA struct {
-/// 		AOption string `json:"aOption"`
-/// 	}
+///     type PluginA struct {
+///         AOption string `json:"aOption"`
+///     }
 ///
 /// // External package:
 ///
-/// 	type MyAPIObject struct {
-/// 		runtime.TypeMeta `json:",inline"`
-/// 		MyPlugin runtime.RawExtension `json:"myPlugin"`
-/// 	}
+///     type MyAPIObject struct {
+///         runtime.TypeMeta `json:",inline"`
+///         MyPlugin runtime.RawExtension `json:"myPlugin"`
+///     }
 ///
-/// 	type PluginA struct {
-/// 		AOption string `json:"aOption"`
-/// 	}
+///     type PluginA struct {
+///         AOption string `json:"aOption"`
+///     }
 ///
 /// // On the wire, the JSON will look something like this:
 ///
-/// 	{
-/// 		"kind":"MyAPIObject",
-/// 		"apiVersion":"v1",
-/// 		"myPlugin": {
-/// 			"kind":"PluginA",
-/// 			"aOption":"foo",
-/// 		},
-/// 	}
+///     {
+///         "kind":"MyAPIObject",
+///         "apiVersion":"v1",
+///         "myPlugin": {
+///             "kind":"PluginA",
+///             "aOption":"foo",
+///         },
+///     }
 ///
 /// So what happens? Decode first uses json or yaml to unmarshal the serialized data into your external MyAPIObject. That causes the raw JSON to be stored, but not unpacked. The next step is to copy (using pkg/conversion) into the internal struct. The runtime package's DefaultScheme has conversion functions installed which will unpack the JSON stored in RawExtension, turning it into the correct object type, and storing it in the Object. (TODO: In the case where the object is of an unknown type, a runtime.Unknown object will be created and stored.)
 pub type IoK8sApimachineryPkgRuntimeRawExtension = ::daplug_runtime::__private::serde_json::Value;
