@@ -1,9 +1,26 @@
-//! Optimistic locking: pure decisions about how (and whether) to write an updated item. No I/O.
-//! The rules are documented on [`LockPolicy`] (this module is private; the types are re-exported).
+//! Optimistic locking: pure decisions about how (and whether) to write an item. No I/O.
+//! The rules are documented on [`LockPolicy`]; the version rule exists once ([`next_version`]), for
+//! updates ([`LockPolicy::decide`]) and whole-item puts ([`LockConfig::version_put`]) alike.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
+use crate::error::Error;
+use crate::expr::Condition;
+use crate::item::{self, Item};
 use crate::timestamp::parse_timestamp;
+
+/// The version an item gets on its first versioned write.
+const FIRST_VERSION: i64 = 1;
+
+/// Optimistic locking of one adapter (or one call): which attribute, which policy, and whether the
+/// stored item must carry the attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LockConfig {
+    pub(crate) attribute: String,
+    pub(crate) policy: LockPolicy,
+    pub(crate) require_existing: bool,
+}
 
 /// How updates are protected against concurrent writers. Chosen on the adapter, overridable per call.
 ///
@@ -47,10 +64,10 @@ pub enum LockPolicy {
     LatestWins,
 }
 
-/// What the stored item must look like for the write to succeed. Render it with placeholders
-/// (`#n0`, `:v0`); the attribute name may be a reserved word.
+/// What the stored item must look like for the write to succeed; rendered as a [`Condition`]
+/// (through placeholders: the attribute name may be a reserved word).
 #[derive(Debug, Clone, PartialEq)]
-pub enum LockCondition {
+pub(crate) enum LockCondition {
     /// The attribute must not exist: `attribute_not_exists(#n0)`.
     NotExists(String),
     /// The attribute must still be `NULL`: `attribute_type(#n0, :v0)` with `:v0 = S("NULL")`.
@@ -61,17 +78,19 @@ pub enum LockCondition {
 }
 
 impl LockCondition {
-    /// The lock attribute the condition is about.
-    pub fn attribute(&self) -> &str {
+    /// The condition as an expression.
+    pub(crate) fn condition(&self) -> Condition {
         match self {
-            LockCondition::NotExists(name) | LockCondition::IsNull(name) | LockCondition::Equals(name, _) => name,
+            LockCondition::NotExists(name) => Condition::not_exists(name),
+            LockCondition::IsNull(name) => Condition::is_null(name),
+            LockCondition::Equals(name, value) => Condition::eq(name, value),
         }
     }
 }
 
 /// The outcome of [`LockPolicy::decide`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum LockDecision {
+pub(crate) enum LockDecision {
     /// Write the updated item under `condition`, after setting attribute `set.0` to `set.1` when `set`
     /// is given (the new version under [`LockPolicy::Version`]). A failed condition is a conflict.
     Write {
@@ -87,7 +106,7 @@ pub enum LockDecision {
 
 /// Which of the two items a lock error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LockSide {
+pub(crate) enum LockSide {
     /// The item as read from the table.
     Stored,
     /// The updated item about to be written.
@@ -108,8 +127,7 @@ impl std::fmt::Display for LockSide {
 /// [`LockError::VersionMismatch`] is a lost race ([`LockError::is_conflict`]); every other variant is
 /// a bad or missing value of the lock attribute ([`LockError::attribute`] is its path).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum LockError {
+pub(crate) enum LockError {
     /// The lock attribute is absent or `NULL`: in the stored item while existence is required, or in
     /// the incoming item under [`LockPolicy::LatestWins`] (the update removed it).
     #[error("lock attribute `{attribute}` not found in the {side} item")]
@@ -175,7 +193,7 @@ fn describe_version(found: Option<i64>) -> String {
 
 impl LockError {
     /// The lock attribute at fault (its JSON path in the item).
-    pub fn attribute(&self) -> &str {
+    pub(crate) fn attribute(&self) -> &str {
         match self {
             LockError::Missing { attribute, .. }
             | LockError::NotATimestamp { attribute, .. }
@@ -187,8 +205,13 @@ impl LockError {
     }
 
     /// True when the error is a lost race (the stored item moved on), not a bad value.
-    pub fn is_conflict(&self) -> bool {
+    pub(crate) fn is_conflict(&self) -> bool {
         matches!(self, LockError::VersionMismatch { .. })
+    }
+
+    /// The error as daplug reports a bad lock value: [`Error::Validation`] at the lock attribute.
+    pub(crate) fn into_validation(self, schema: &'static str) -> Error {
+        Error::Validation { schema, path: self.attribute().to_owned(), message: self.to_string() }
     }
 }
 
@@ -214,7 +237,7 @@ impl LockPolicy {
     /// `require_existing` (daplug-ddb's `raise_idempotence_error`): when the stored item has no value
     /// for the attribute (absent or `NULL`), return [`LockError::Missing`] instead of writing under an
     /// "attribute still absent" condition.
-    pub fn decide(
+    pub(crate) fn decide(
         self,
         attribute: &str,
         original: &Value,
@@ -232,7 +255,7 @@ impl LockPolicy {
     /// [`LockPolicy::Version`], nothing under the other policies (the caller supplies those values).
     pub fn initial_value(self) -> Option<Value> {
         match self {
-            LockPolicy::Version => Some(Value::from(1)),
+            LockPolicy::Version => Some(Value::from(FIRST_VERSION)),
             LockPolicy::Equality | LockPolicy::LatestWins => None,
         }
     }
@@ -273,11 +296,10 @@ fn version(
         })
     };
     let found = find(original, attribute);
-    let stored = match found {
-        Found::Present(value) => Some((value, as_version(value, LockSide::Stored)?)),
+    let stored_version = match found {
+        Found::Present(value) => Some(as_version(value, LockSide::Stored)?),
         Found::Absent | Found::Null => None,
     };
-    let stored_version = stored.map(|(_, version)| version);
     // The merged item still carries the stored version unless the patch named another one; a patch
     // naming another version was computed from another read, and writing it would lose an update.
     if let Found::Present(value) = find(updated, attribute) {
@@ -290,16 +312,63 @@ fn version(
             });
         }
     }
-    let (condition, next) = match stored {
-        Some((value, current)) => {
+    let (condition, next) = next_version(attribute, stored_version, matches!(found, Found::Null), require_existing)?;
+    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), Value::from(next))) })
+}
+
+/// The one version rule: a write over an item at version `stored` requires that version to still be
+/// there and stores the next one; over a never-versioned item (`None`; `stored_null` when its
+/// attribute is `NULL`) it requires the attribute to still be unset and stores the first version.
+fn next_version(
+    attribute: &str,
+    stored: Option<i64>,
+    stored_null: bool,
+    require_existing: bool,
+) -> Result<(LockCondition, i64), LockError> {
+    match stored {
+        Some(current) => {
             let next = current
                 .checked_add(1)
                 .ok_or_else(|| LockError::VersionOverflow { attribute: attribute.to_owned(), value: current })?;
-            (LockCondition::Equals(attribute.to_owned(), value.clone()), next)
+            Ok((LockCondition::Equals(attribute.to_owned(), Value::from(current)), next))
         }
-        None => (unset(attribute, matches!(found, Found::Null), require_existing)?, 1),
-    };
-    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), Value::from(next))) })
+        None => Ok((unset(attribute, stored_null, require_existing)?, FIRST_VERSION)),
+    }
+}
+
+impl LockConfig {
+    /// Version locking on a put of a whole item (insert, overwrite, transactional puts): sets the
+    /// version to store on `item` and returns the condition to write under. A new item (`fresh`: its
+    /// insert condition already covers it) gets the first version and no condition; otherwise the put
+    /// must match the version the item carries (the one it was read at). An absent or `NULL` version
+    /// means "never versioned": the stored item must not have one. `None` when the policy does not
+    /// version.
+    pub(crate) fn version_put(&self, item: &mut Item, fresh: bool) -> Result<Option<LockCondition>, LockError> {
+        if self.policy != LockPolicy::Version {
+            return Ok(None);
+        }
+        let attribute = self.attribute.as_str();
+        let not_a_version = |value: &AttributeValue| LockError::NotAVersion {
+            attribute: attribute.to_owned(),
+            side: LockSide::Incoming,
+            value: item::attribute_to_json(value).unwrap_or(Value::Null),
+        };
+        let (condition, next) = match item.get(attribute) {
+            _ if fresh => (None, FIRST_VERSION),
+            None | Some(AttributeValue::Null(_)) => {
+                let (condition, next) = next_version(attribute, None, false, false)?;
+                (Some(condition), next)
+            }
+            Some(value @ AttributeValue::N(text)) => {
+                let current = text.parse().map_err(|_| not_a_version(value))?;
+                let (condition, next) = next_version(attribute, Some(current), false, false)?;
+                (Some(condition), next)
+            }
+            Some(value) => return Err(not_a_version(value)),
+        };
+        item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+        Ok(condition)
+    }
 }
 
 fn latest_wins(

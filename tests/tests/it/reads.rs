@@ -2,7 +2,8 @@
 //! and reserved words as attribute and key names.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Condition, KeyAttribute, KeyType, Model, ModelMeta, Read};
+use daplug_runtime::compat::Read;
+use daplug_runtime::{Condition, KeyAttribute, KeyType, Model, ModelMeta};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 

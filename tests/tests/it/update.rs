@@ -3,7 +3,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use daplug_runtime::{Error, KeyAttribute, KeyType, ListOp, LockPolicy, MapOp, Model, ModelMeta, UpdateOutcome};
+use daplug_runtime::lock::LockPolicy;
+use daplug_runtime::ops::{ListOp, MapOp, UpdateOutcome};
+use daplug_runtime::{Error, KeyAttribute, KeyType, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 

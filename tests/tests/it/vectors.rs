@@ -80,10 +80,11 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{
-    Adapter, Condition, Error, Item, ListOp, LockPolicy, MapOp, MessageAttribute, Model, ModelMeta, Page, Read,
-    WriteMode,
-};
+use daplug_runtime::compat::{Read, WriteMode};
+use daplug_runtime::events::MessageAttribute;
+use daplug_runtime::lock::LockPolicy;
+use daplug_runtime::ops::{ListOp, MapOp, Page};
+use daplug_runtime::{Adapter, Condition, Error, Item, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -854,7 +855,7 @@ macro_rules! with_read_params {
     }};
 }
 
-fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::Query<M> {
+fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::ops::Query<M> {
     let params = v.params();
     let mut query = with_read_params!(with_prefixes!(repo.query(), v), &params);
     for condition in conditions(&params, "KeyConditionExpression") {
@@ -863,7 +864,7 @@ fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_r
     query
 }
 
-fn scan<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::Scan<M> {
+fn scan<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::ops::Scan<M> {
     with_read_params!(with_prefixes!(repo.scan(), v), &v.params())
 }
 
@@ -1017,7 +1018,6 @@ fn error_kind(err: &Error) -> &'static str {
         Error::PublishContract { .. } => "PublishContract",
         Error::BatchIncomplete { .. } => "BatchIncomplete",
         Error::DynamoDb { .. } => "DynamoDb",
-        Error::Sns { .. } => "Sns",
         _ => "Other",
     }
 }

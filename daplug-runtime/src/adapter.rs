@@ -1,32 +1,18 @@
 //! [`Adapter`]: one table, its keys and prefixes, the clients and the event sink, built once and
-//! shared (cheaply cloned) by every [`Repository`](crate::Repository).
+//! shared (cheaply cloned) by every [`Repository`]. The `Repository` handle is declared here so the
+//! request types can hold it; its operations are in `repo.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::events::{EventSink, MessageAttribute, SnsSink};
-use crate::lock::LockPolicy;
+pub use crate::key::KeyConfig;
+use crate::lock::{LockConfig, LockPolicy};
 use crate::model::Model;
-use crate::prefix::Prefixes;
-use crate::repo::Repository;
-
-/// The table's primary key attribute names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyConfig {
-    /// Partition key attribute.
-    pub hash_key: String,
-    /// Sort key attribute, if the table has one.
-    pub range_key: Option<String>,
-}
-
-impl KeyConfig {
-    /// The key attribute names, hash first.
-    pub fn attributes(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.hash_key.as_str()).chain(self.range_key.as_deref())
-    }
-}
+pub use crate::prefix::Prefixes;
 
 /// A configured DynamoDB table: client, table name, keys, prefixes, event sink and default event
 /// attributes. Cloning is cheap (an `Arc`).
@@ -54,18 +40,12 @@ pub(crate) struct AdapterInner {
     pub(crate) table: String,
     pub(crate) keys: KeyConfig,
     pub(crate) prefixes: PrefixValues,
+    /// The rules `prefixes` give on `keys`, computed once at build.
+    pub(crate) rules: Prefixes,
     pub(crate) sink: Option<Arc<dyn EventSink>>,
     pub(crate) attributes: BTreeMap<String, MessageAttribute>,
     pub(crate) contract: PublishContract,
     pub(crate) lock: Option<LockConfig>,
-}
-
-/// Optimistic locking: which attribute, which policy, and whether the stored item must carry it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LockConfig {
-    pub(crate) attribute: String,
-    pub(crate) policy: LockPolicy,
-    pub(crate) require_existing: bool,
 }
 
 /// What every event must carry (daplug-ddb's `required_payload_keys` / `required_headers`).
@@ -102,11 +82,6 @@ impl Adapter {
         AdapterBuilder::default()
     }
 
-    /// A typed repository for model `M` on this table.
-    pub fn repository<M: Model>(&self) -> Repository<M> {
-        Repository::new(self.clone())
-    }
-
     /// The table name.
     pub fn table(&self) -> &str {
         &self.inner.table
@@ -124,7 +99,7 @@ impl Adapter {
 
     /// The prefix rules configured on the adapter.
     pub fn prefixes(&self) -> Prefixes {
-        self.inner.prefixes.rules(&self.inner.keys)
+        self.inner.rules.clone()
     }
 }
 
@@ -163,6 +138,29 @@ pub struct AdapterBuilder {
     lock_attribute: Option<String>,
     lock_policy: Option<LockPolicy>,
     require_lock_value: bool,
+}
+
+impl fmt::Debug for AdapterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdapterBuilder")
+            .field("table", &self.table)
+            .field("hash_key", &self.hash_key)
+            .field("range_key", &self.range_key)
+            .field("prefixes", &self.prefixes)
+            .field("client", &self.client.is_some())
+            .field("sns_client", &self.sns_client.is_some())
+            .field("sdk_config", &self.sdk_config.is_some())
+            .field("endpoint_url", &self.endpoint_url)
+            .field("region", &self.region)
+            .field("sns_topic", &self.sns_topic)
+            .field("event_sink", &self.sink.is_some())
+            .field("attributes", &self.attributes)
+            .field("contract", &self.contract)
+            .field("lock_attribute", &self.lock_attribute)
+            .field("lock_policy", &self.lock_policy)
+            .field("require_lock_value", &self.require_lock_value)
+            .finish()
+    }
 }
 
 impl AdapterBuilder {
@@ -378,11 +376,13 @@ impl AdapterBuilder {
         {
             return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
         }
+        let keys = KeyConfig { hash_key, range_key };
         Ok(Adapter {
             inner: Arc::new(AdapterInner {
                 client,
                 table,
-                keys: KeyConfig { hash_key, range_key },
+                rules: self.prefixes.rules(&keys),
+                keys,
                 prefixes: self.prefixes,
                 sink,
                 attributes: self.attributes,
@@ -390,5 +390,50 @@ impl AdapterBuilder {
                 lock,
             }),
         })
+    }
+}
+
+/// Typed access to the items of model `M` in an [`Adapter`]'s table.
+///
+/// ```no_run
+/// # use daplug_runtime::{Adapter, Model};
+/// # async fn demo<M: Model>(adapter: Adapter, order: M, key: M::Key) -> daplug_runtime::Result<()> {
+/// let orders = adapter.repository::<M>();
+/// orders.insert(&order).sns_attribute("priority", "high").await?;
+/// let stored: Option<M> = orders.get(&key).await?;
+/// let old: Option<M> = orders.delete(&key).await?;
+/// # Ok(()) }
+/// ```
+pub struct Repository<M> {
+    pub(crate) adapter: Adapter,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Repository<M> {
+    fn clone(&self) -> Self {
+        Repository { adapter: self.adapter.clone(), _model: PhantomData }
+    }
+}
+
+impl<M> fmt::Debug for Repository<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Repository")
+            .field("model", &std::any::type_name::<M>())
+            .field("adapter", &self.adapter)
+            .finish()
+    }
+}
+
+impl Adapter {
+    /// A typed repository for model `M` on this table.
+    pub fn repository<M: Model>(&self) -> Repository<M> {
+        Repository { adapter: self.clone(), _model: PhantomData }
+    }
+}
+
+impl<M> Repository<M> {
+    /// The adapter this repository writes through.
+    pub fn adapter(&self) -> &Adapter {
+        &self.adapter
     }
 }

@@ -1,6 +1,7 @@
 //! Queries and scans: one page at a time (with the prefix-stripped last evaluated key) or as a
 //! stream that follows `LastEvaluatedKey`, holding one page in memory.
 
+use std::fmt;
 use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::operation::query::QueryOutput;
@@ -9,12 +10,12 @@ use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use tracing::Instrument;
 
-use crate::call::{call_option_setters, CallOptions};
-use crate::cond::Condition;
+use super::options::{option_setters, KeyOptions};
+use crate::adapter::Repository;
 use crate::error::{Error, Result};
-use crate::expr::Placeholders;
-use crate::model::{Item, Model};
-use crate::repo::Repository;
+use crate::expr::{Condition, Placeholders};
+use crate::item::Item;
+use crate::model::Model;
 
 /// One page of a query or scan.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +42,7 @@ struct ReadSpec<M: Model> {
     consistent: bool,
     start: Option<Item>,
     segment: Option<(i32, i32)>,
-    call: CallOptions,
+    keys: KeyOptions,
 }
 
 impl<M: Model> Clone for ReadSpec<M> {
@@ -56,8 +57,25 @@ impl<M: Model> Clone for ReadSpec<M> {
             consistent: self.consistent,
             start: self.start.clone(),
             segment: self.segment,
-            call: self.call.clone(),
+            keys: self.keys.clone(),
         }
+    }
+}
+
+impl<M: Model> fmt::Debug for ReadSpec<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadSpec")
+            .field("repo", &self.repo)
+            .field("index", &self.index)
+            .field("key", &self.key)
+            .field("filter", &self.filter)
+            .field("limit", &self.limit)
+            .field("descending", &self.descending)
+            .field("consistent", &self.consistent)
+            .field("start", &self.start)
+            .field("segment", &self.segment)
+            .field("keys", &self.keys)
+            .finish()
     }
 }
 
@@ -93,7 +111,7 @@ impl<M: Model> ReadSpec<M> {
             consistent: false,
             start: None,
             segment: None,
-            call: CallOptions::default(),
+            keys: KeyOptions::default(),
         }
     }
 
@@ -101,7 +119,7 @@ impl<M: Model> ReadSpec<M> {
     /// evaluated key.
     async fn output(&self, kind: Kind) -> Result<Output> {
         let inner = &self.repo.adapter.inner;
-        let prefixes = self.call.prefixes(inner);
+        let prefixes = self.keys.prefixes(inner);
         let mut placeholders = Placeholders::default();
         let key_condition = match Condition::all(self.key.clone()) {
             Some(cond) => Some(cond.render(&mut placeholders, &prefixes)?),
@@ -223,12 +241,18 @@ macro_rules! read_request {
             }
         }
 
+        impl<M: Model> fmt::Debug for $ty<M> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.0).finish()
+            }
+        }
+
         impl<M: Model> $ty<M> {
             pub(crate) fn new(repo: Repository<M>) -> Self {
                 $ty(ReadSpec::new(repo))
             }
-            fn call_mut(&mut self) -> &mut CallOptions {
-                &mut self.0.call
+            fn key_options_mut(&mut self) -> &mut KeyOptions {
+                &mut self.0.keys
             }
             /// Reads a global secondary index instead of the table.
             pub fn index(mut self, name: impl Into<String>) -> Self {
@@ -278,7 +302,7 @@ macro_rules! read_request {
             }
         }
 
-        call_option_setters!($ty);
+        option_setters!(keys, impl[M: Model] $ty<M>);
     };
 }
 
@@ -313,7 +337,7 @@ impl<M: Model> Query<M> {
     pub async fn raw(self) -> Result<QueryOutput> {
         match self.0.output(Kind::Query).await? {
             Output::Query(out) => Ok(out),
-            Output::Scan(_) => Err(Error::Config("internal: a query returned scan output".into())),
+            Output::Scan(_) => Err(Error::Internal("a query returned scan output")),
         }
     }
     /// Key condition `attribute = value` (the partition key, and optionally the sort key).
@@ -350,7 +374,7 @@ impl<M: Model> Scan<M> {
     pub async fn raw(self) -> Result<ScanOutput> {
         match self.0.output(Kind::Scan).await? {
             Output::Scan(out) => Ok(out),
-            Output::Query(_) => Err(Error::Config("internal: a scan returned query output".into())),
+            Output::Query(_) => Err(Error::Internal("a scan returned query output")),
         }
     }
 
