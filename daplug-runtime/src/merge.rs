@@ -26,7 +26,8 @@ pub enum ListOp {
 /// What the patch's keys mean.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum MapOp {
-    /// Set or merge each key of the patch into the stored item (see [`merge`]).
+    /// Set or merge each key of the patch into the stored item: maps merge deeply, lists per
+    /// [`ListOp`], anything else is set as given.
     /// daplug-ddb's `'upsert'`.
     #[default]
     Upsert,

@@ -151,7 +151,7 @@ impl TransactWrite {
     /// Replaces the stored item with `model` (a full put) if `condition` holds on the stored item
     /// (e.g. `Condition::eq("version", 3)`); its event has operation `update`.
     ///
-    /// Under [`LockPolicy::Version`](crate::LockPolicy::Version) every put of the transaction
+    /// Under [`LockPolicy::Version`](crate::lock::LockPolicy::Version) every put of the transaction
     /// (insert, overwrite, update) is also conditioned on the version the model carries and writes
     /// the next one, as single writes do. A transactional update does not read the item first, so
     /// under the other policies `condition` is the guard (e.g. `Condition::eq("modified", read)`).

@@ -146,7 +146,7 @@ impl<M: Model> Update<M> {
         self.lock = LockChoice::Off;
         self
     }
-    /// Overrides [`AdapterBuilder::require_lock_value`](crate::AdapterBuilder::require_lock_value).
+    /// Overrides [`AdapterBuilder::require_lock_value`](crate::adapter::AdapterBuilder::require_lock_value).
     pub fn require_lock_value(mut self, require: bool) -> Self {
         self.require_lock_value = Some(require);
         self
