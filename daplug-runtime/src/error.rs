@@ -35,10 +35,6 @@ pub enum Error {
         what: &'static str,
     },
 
-    /// A daplug invariant did not hold: a bug in daplug, please report it.
-    #[error("internal error: {0}")]
-    Internal(&'static str),
-
     /// A value did not match the model; `path` is the JSON path of the offending value (`.` for the
     /// root). Nothing was written.
     #[error("{schema}: invalid value at `{path}`: {message}")]

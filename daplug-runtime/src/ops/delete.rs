@@ -46,14 +46,6 @@ impl<M: Model> Delete<M> {
         self
     }
 
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys
-    }
-
-    fn event_options_mut(&mut self) -> &mut EventOptions {
-        &mut self.events
-    }
-
     /// The `DeleteItem` request this call sends (key checked and prefixed, lock condition rendered),
     /// built but not sent; for inspection and tests.
     pub fn plan(self) -> Result<DeleteItemInputBuilder> {

@@ -35,10 +35,6 @@ impl<M: Model> Get<M> {
         self
     }
 
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys
-    }
-
     /// The `GetItem` request this call sends (key checked and prefixed), built but not sent; for
     /// inspection and tests.
     pub fn plan(self) -> Result<GetItemInputBuilder> {

@@ -114,25 +114,25 @@ pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Event>) -> Res
 }
 
 /// The per-call option setters of a request type: `keys` (prefix overrides) for every request,
-/// `events` (attributes, publish, FIFO ids) for writes, `payload` for single writes. The type
-/// provides `key_options_mut` / `event_options_mut`.
+/// `events` (attributes, publish, FIFO ids) for writes, `payload` for single writes. The options are
+/// the type's fields `keys: KeyOptions` and `events: EventOptions` (`via 0`: those of its field `0`).
 macro_rules! option_setters {
-    (keys, impl[$($g:tt)*] $ty:ty) => {
+    (keys, impl[$($g:tt)*] $ty:ty $(, via $via:tt)?) => {
         impl<$($g)*> $ty {
             /// Overrides the hash key prefix for this call (`""` disables it).
             pub fn hash_prefix(mut self, prefix: impl Into<String>) -> Self {
-                self.key_options_mut().hash_prefix = Some(prefix.into());
+                self$(.$via)?.keys.hash_prefix = Some(prefix.into());
                 self
             }
             /// Overrides the range key prefix for this call (`""` disables it).
             pub fn range_prefix(mut self, prefix: impl Into<String>) -> Self {
-                self.key_options_mut().range_prefix = Some(prefix.into());
+                self$(.$via)?.keys.range_prefix = Some(prefix.into());
                 self
             }
         }
     };
-    (events, impl[$($g:tt)*] $ty:ty) => {
-        $crate::ops::options::option_setters!(keys, impl[$($g)*] $ty);
+    (events, impl[$($g:tt)*] $ty:ty $(, via $via:tt)?) => {
+        $crate::ops::options::option_setters!(keys, impl[$($g)*] $ty $(, via $via)?);
         impl<$($g)*> $ty {
             /// Adds (or overrides) a message attribute on this call's events.
             pub fn sns_attribute(
@@ -140,35 +140,35 @@ macro_rules! option_setters {
                 name: impl Into<String>,
                 value: impl Into<$crate::events::MessageAttribute>,
             ) -> Self {
-                self.event_options_mut().attributes.insert(name.into(), value.into());
+                self$(.$via)?.events.attributes.insert(name.into(), value.into());
                 self
             }
             /// `false` skips this call's events, `true` turns them on where they are off by default
             /// (batches).
             pub fn publish(mut self, publish: bool) -> Self {
-                self.event_options_mut().publish = Some(publish);
+                self$(.$via)?.events.publish = Some(publish);
                 self
             }
             /// FIFO topics: the message group id of this call's events.
             pub fn fifo_group_id(mut self, id: impl Into<String>) -> Self {
-                self.event_options_mut().group_id = Some(id.into());
+                self$(.$via)?.events.group_id = Some(id.into());
                 self
             }
             /// FIFO topics: the deduplication id of this call's event. In a call with several events
             /// (batches, transactions) each event gets this id followed by `-<position>` (its index
             /// in the call), so re-sending the same call deduplicates item by item.
             pub fn fifo_deduplication_id(mut self, id: impl Into<String>) -> Self {
-                self.event_options_mut().deduplication_id = Some(id.into());
+                self$(.$via)?.events.deduplication_id = Some(id.into());
                 self
             }
         }
     };
-    (payload, impl[$($g:tt)*] $ty:ty) => {
-        $crate::ops::options::option_setters!(events, impl[$($g)*] $ty);
+    (payload, impl[$($g:tt)*] $ty:ty $(, via $via:tt)?) => {
+        $crate::ops::options::option_setters!(events, impl[$($g)*] $ty $(, via $via)?);
         impl<$($g)*> $ty {
             /// Publishes this JSON instead of the written item (daplug-ddb's `publish_data`).
             pub fn publish_payload(mut self, payload: $crate::__private::serde_json::Value) -> Self {
-                self.event_options_mut().payload = Some(payload);
+                self$(.$via)?.events.payload = Some(payload);
                 self
             }
         }

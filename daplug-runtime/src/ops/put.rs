@@ -186,12 +186,6 @@ macro_rules! put_request {
             pub async fn send(self) -> Result<()> {
                 self.0.send().await
             }
-            fn key_options_mut(&mut self) -> &mut KeyOptions {
-                &mut self.0.keys
-            }
-            fn event_options_mut(&mut self) -> &mut EventOptions {
-                &mut self.0.events
-            }
         }
 
         impl<M: Model> IntoFuture for $ty<M> {
@@ -213,7 +207,7 @@ macro_rules! put_request {
             }
         }
 
-        option_setters!(payload, impl[M: Model] $ty<M>);
+        option_setters!(payload, impl[M: Model] $ty<M>, via 0);
     };
 }
 

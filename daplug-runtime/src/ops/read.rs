@@ -4,8 +4,10 @@
 use std::fmt;
 use std::future::IntoFuture;
 
-use aws_sdk_dynamodb::operation::query::QueryOutput;
-use aws_sdk_dynamodb::operation::scan::ScanOutput;
+use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
+use aws_sdk_dynamodb::operation::query::{QueryInput, QueryOutput};
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
+use aws_sdk_dynamodb::operation::scan::{ScanInput, ScanOutput};
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use tracing::Instrument;
@@ -16,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::expr::{Condition, Placeholders};
 use crate::item::Item;
 use crate::model::Model;
+use crate::prefix::Prefixes;
 
 /// One page of a query or scan.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,10 +88,22 @@ enum Kind {
     Scan,
 }
 
-/// The SDK output of one request.
-enum Output {
-    Query(QueryOutput),
-    Scan(ScanOutput),
+/// The rendered expressions of one request.
+struct Expressions {
+    key_condition: Option<String>,
+    filter: Option<String>,
+    placeholders: Placeholders,
+    start: Option<Item>,
+}
+
+/// Strips prefixes from a response's items and last evaluated key.
+fn strip(prefixes: &Prefixes, items: &mut Option<Vec<Item>>, last: &mut Option<Item>) {
+    for item in items.iter_mut().flatten() {
+        prefixes.strip_item(item);
+    }
+    if let Some(key) = last.as_mut() {
+        prefixes.strip_item(key);
+    }
 }
 
 /// A raw page: items and last evaluated key already prefix-stripped.
@@ -115,82 +130,92 @@ impl<M: Model> ReadSpec<M> {
         }
     }
 
-    /// Sends one request and returns the SDK output with prefixes stripped from its items and last
-    /// evaluated key.
-    async fn output(&self, kind: Kind) -> Result<Output> {
-        let inner = &self.repo.adapter.inner;
-        let prefixes = self.keys.prefixes(inner);
+    /// The expressions of one request (through one placeholder table) and its start key, prefixed.
+    fn expressions(&self, prefixes: &Prefixes, kind: Kind) -> Result<Expressions> {
         let mut placeholders = Placeholders::default();
         let key_condition = match Condition::all(self.key.clone()) {
-            Some(cond) => Some(cond.render(&mut placeholders, &prefixes)?),
+            Some(cond) => Some(cond.render(&mut placeholders, prefixes)?),
             None if kind == Kind::Query => {
                 return Err(Error::Config("a query needs a key condition (key_eq on the partition key)".into()))
             }
             None => None,
         };
         let filter =
-            Condition::all(self.filter.clone()).map(|cond| cond.render(&mut placeholders, &prefixes)).transpose()?;
+            Condition::all(self.filter.clone()).map(|cond| cond.render(&mut placeholders, prefixes)).transpose()?;
         let start = self.start.clone().map(|key| prefixes.added(key));
-        let span =
-            tracing::debug_span!("daplug.read", table = %inner.table, schema = M::META.schema, index = ?self.index);
-        let strip = |items: &mut Option<Vec<Item>>, last: &mut Option<Item>| {
-            for item in items.iter_mut().flatten() {
-                prefixes.strip_item(item);
-            }
-            if let Some(key) = last.as_mut() {
-                prefixes.strip_item(key);
-            }
-        };
-        Ok(match kind {
-            Kind::Query => {
-                let mut out = inner
-                    .client
-                    .query()
-                    .table_name(&inner.table)
-                    .set_index_name(self.index.clone())
-                    .set_key_condition_expression(key_condition)
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names(placeholders.names())
-                    .set_expression_attribute_values(placeholders.values())
-                    .set_limit(self.limit)
-                    .set_exclusive_start_key(start)
-                    .scan_index_forward(!self.descending)
-                    .consistent_read(self.consistent)
-                    .send()
-                    .instrument(span)
-                    .await
-                    .map_err(|err| Error::dynamodb("Query", err))?;
-                strip(&mut out.items, &mut out.last_evaluated_key);
-                Output::Query(out)
-            }
-            Kind::Scan => {
-                let mut out = inner
-                    .client
-                    .scan()
-                    .table_name(&inner.table)
-                    .set_index_name(self.index.clone())
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names(placeholders.names())
-                    .set_expression_attribute_values(placeholders.values())
-                    .set_limit(self.limit)
-                    .set_exclusive_start_key(start)
-                    .set_segment(self.segment.map(|(segment, _)| segment))
-                    .set_total_segments(self.segment.map(|(_, total)| total))
-                    .consistent_read(self.consistent)
-                    .send()
-                    .instrument(span)
-                    .await
-                    .map_err(|err| Error::dynamodb("Scan", err))?;
-                strip(&mut out.items, &mut out.last_evaluated_key);
-                Output::Scan(out)
-            }
-        })
+        Ok(Expressions { key_condition, filter, placeholders, start })
+    }
+
+    fn plan_query(&self) -> Result<QueryInputBuilder> {
+        let inner = &self.repo.adapter.inner;
+        let e = self.expressions(&self.keys.prefixes(inner), Kind::Query)?;
+        Ok(QueryInput::builder()
+            .table_name(&inner.table)
+            .set_index_name(self.index.clone())
+            .set_key_condition_expression(e.key_condition)
+            .set_filter_expression(e.filter)
+            .set_expression_attribute_names(e.placeholders.names())
+            .set_expression_attribute_values(e.placeholders.values())
+            .set_limit(self.limit)
+            .set_exclusive_start_key(e.start)
+            .scan_index_forward(!self.descending)
+            .consistent_read(self.consistent))
+    }
+
+    fn plan_scan(&self) -> Result<ScanInputBuilder> {
+        let inner = &self.repo.adapter.inner;
+        let e = self.expressions(&self.keys.prefixes(inner), Kind::Scan)?;
+        Ok(ScanInput::builder()
+            .table_name(&inner.table)
+            .set_index_name(self.index.clone())
+            .set_filter_expression(e.filter)
+            .set_expression_attribute_names(e.placeholders.names())
+            .set_expression_attribute_values(e.placeholders.values())
+            .set_limit(self.limit)
+            .set_exclusive_start_key(e.start)
+            .set_segment(self.segment.map(|(segment, _)| segment))
+            .set_total_segments(self.segment.map(|(_, total)| total))
+            .consistent_read(self.consistent))
+    }
+
+    fn span(&self) -> tracing::Span {
+        let table = &self.repo.adapter.inner.table;
+        tracing::debug_span!("daplug.read", %table, schema = M::META.schema, index = ?self.index)
+    }
+
+    /// Sends one `Query`; items and last evaluated key come back prefix-stripped.
+    async fn query_output(&self) -> Result<QueryOutput> {
+        let inner = &self.repo.adapter.inner;
+        let input = self.plan_query()?;
+        let mut out = input
+            .send_with(&inner.client)
+            .instrument(self.span())
+            .await
+            .map_err(|err| Error::dynamodb("Query", err))?;
+        strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
+        Ok(out)
+    }
+
+    /// Sends one `Scan`; items and last evaluated key come back prefix-stripped.
+    async fn scan_output(&self) -> Result<ScanOutput> {
+        let inner = &self.repo.adapter.inner;
+        let input = self.plan_scan()?;
+        let mut out =
+            input.send_with(&inner.client).instrument(self.span()).await.map_err(|err| Error::dynamodb("Scan", err))?;
+        strip(&self.keys.prefixes(inner), &mut out.items, &mut out.last_evaluated_key);
+        Ok(out)
     }
 
     async fn fetch(&self, kind: Kind) -> Result<RawPage> {
-        let (items, last, count, scanned_count) = match self.output(kind).await? {
-            Output::Query(out) => (out.items, out.last_evaluated_key, out.count, out.scanned_count),
-            Output::Scan(out) => (out.items, out.last_evaluated_key, out.count, out.scanned_count),
+        let (items, last, count, scanned_count) = match kind {
+            Kind::Query => {
+                let out = self.query_output().await?;
+                (out.items, out.last_evaluated_key, out.count, out.scanned_count)
+            }
+            Kind::Scan => {
+                let out = self.scan_output().await?;
+                (out.items, out.last_evaluated_key, out.count, out.scanned_count)
+            }
         };
         Ok(RawPage {
             items: items.unwrap_or_default(),
@@ -251,9 +276,6 @@ macro_rules! read_request {
             pub(crate) fn new(repo: Repository<M>) -> Self {
                 $ty(ReadSpec::new(repo))
             }
-            fn key_options_mut(&mut self) -> &mut KeyOptions {
-                &mut self.0.keys
-            }
             /// Reads a global secondary index instead of the table.
             pub fn index(mut self, name: impl Into<String>) -> Self {
                 self.0.index = Some(name.into());
@@ -302,7 +324,7 @@ macro_rules! read_request {
             }
         }
 
-        option_setters!(keys, impl[M: Model] $ty<M>);
+        option_setters!(keys, impl[M: Model] $ty<M>, via 0);
     };
 }
 
@@ -335,10 +357,12 @@ read_request!(
 impl<M: Model> Query<M> {
     /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
     pub async fn raw(self) -> Result<QueryOutput> {
-        match self.0.output(Kind::Query).await? {
-            Output::Query(out) => Ok(out),
-            Output::Scan(_) => Err(Error::Internal("a query returned scan output")),
-        }
+        self.0.query_output().await
+    }
+    /// The `Query` request of this call's first page (conditions rendered through placeholders,
+    /// prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(&self) -> Result<QueryInputBuilder> {
+        self.0.plan_query()
     }
     /// Key condition `attribute = value` (the partition key, and optionally the sort key).
     pub fn key_eq(self, attribute: impl Into<String>, value: impl serde::Serialize) -> Self {
@@ -372,10 +396,12 @@ impl<M: Model> Query<M> {
 impl<M: Model> Scan<M> {
     /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
     pub async fn raw(self) -> Result<ScanOutput> {
-        match self.0.output(Kind::Scan).await? {
-            Output::Scan(out) => Ok(out),
-            Output::Query(_) => Err(Error::Internal("a scan returned query output")),
-        }
+        self.0.scan_output().await
+    }
+    /// The `Scan` request of this call's first page (filters rendered through placeholders,
+    /// prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(&self) -> Result<ScanInputBuilder> {
+        self.0.plan_scan()
     }
 
     /// Parallel scan: this request reads `segment` of `total` segments.
@@ -390,5 +416,54 @@ impl<M: Model> Query<M> {
     /// The first page's items, prefix-stripped and not yet decoded (for `update`).
     pub(crate) async fn raw_items(&self) -> Result<Vec<Item>> {
         Ok(self.0.fetch(Kind::Query).await?.items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use crate::ops::test_support::{adapter, Thing};
+    use crate::{Condition, Error, Item};
+
+    #[test]
+    fn a_query_plans_key_condition_and_filter_through_one_placeholder_table() {
+        let repo = adapter(|b| b.hash_prefix("t#")).repository::<Thing>();
+        let start: Item = [("pk".to_owned(), AttributeValue::S("a".into()))].into_iter().collect();
+        let input = repo
+            .query()
+            .key_eq("pk", "a")
+            .filter(Condition::gt("n", 3))
+            .index("by-n")
+            .limit(10)
+            .descending()
+            .exclusive_start_key(start)
+            .plan()
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(input.key_condition_expression(), Some("#n0 = :v0"));
+        assert_eq!(input.filter_expression(), Some("#n1 > :v1"));
+        let values = input.expression_attribute_values().unwrap();
+        assert_eq!(values[":v0"], AttributeValue::S("t#a".into()), "key values are prefixed");
+        assert_eq!(values[":v1"], AttributeValue::N("3".into()));
+        assert_eq!(input.index_name(), Some("by-n"));
+        assert_eq!((input.limit(), input.scan_index_forward()), (Some(10), Some(false)));
+        assert_eq!(input.exclusive_start_key().unwrap()["pk"], AttributeValue::S("t#a".into()));
+    }
+
+    #[test]
+    fn a_query_without_key_condition_fails_at_plan() {
+        let repo = adapter(|b| b).repository::<Thing>();
+        assert!(matches!(repo.query().plan(), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn a_scan_plans_filter_and_segment() {
+        let repo = adapter(|b| b).repository::<Thing>();
+        let input = repo.scan().filter(Condition::exists("n")).segment(1, 4).plan().unwrap().build().unwrap();
+        assert_eq!(input.filter_expression(), Some("attribute_exists(#n0)"));
+        assert!(input.expression_attribute_values().is_none());
+        assert_eq!((input.segment(), input.total_segments()), (Some(1), Some(4)));
     }
 }

@@ -6,7 +6,9 @@ use std::fmt;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsInputBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::{TransactWriteItemsError, TransactWriteItemsInput};
+use aws_sdk_dynamodb::types::error::TransactionCanceledException;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use futures::future::BoxFuture;
 use tracing::Instrument;
@@ -98,14 +100,6 @@ impl TransactWrite {
         }
     }
 
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys
-    }
-
-    fn event_options_mut(&mut self) -> &mut EventOptions {
-        &mut self.events
-    }
-
     fn put<N: Model>(mut self, repo: &Repository<N>, model: &N, kind: OpKind, condition: Option<Condition>) -> Self {
         let op = model.to_item().map(|item| Op {
             adapter: repo.adapter.clone(),
@@ -188,6 +182,28 @@ impl TransactWrite {
 
     /// Runs the transaction (same as `.await`), then publishes its events.
     pub async fn send(self) -> Result<()> {
+        let adapter = self.adapter.clone();
+        let Planned { input, ops, prefixes, events } = self.prepare()?;
+        let inner = &adapter.inner;
+        let span = tracing::debug_span!("daplug.transact_write", table = %inner.table, operations = ops.len());
+        let result = input.send_with(&inner.client).instrument(span).await;
+        if let Err(err) = result {
+            if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = err.as_service_error() {
+                return Err(canceled(cancelled, &ops, &prefixes));
+            }
+            return Err(Error::dynamodb("TransactWriteItems", err));
+        }
+        publish_all(events).await
+    }
+
+    /// The `TransactWriteItems` request this call sends (keys checked, versions set, conditions
+    /// rendered, prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(self) -> Result<TransactWriteItemsInputBuilder> {
+        Ok(self.prepare()?.input)
+    }
+
+    /// Everything that can fail before the commit is checked here: nothing half-done.
+    fn prepare(self) -> Result<Planned> {
         let count = self.ops.len();
         if !(1..=TRANSACTION_LIMIT).contains(&count) {
             return Err(Error::Config(format!("a transaction needs 1..={TRANSACTION_LIMIT} operations, got {count}")));
@@ -236,42 +252,45 @@ impl TransactWrite {
             }
             prefixes.push(rules);
         }
-
-        let inner = &self.adapter.inner;
-        let span = tracing::debug_span!("daplug.transact_write", table = %inner.table, operations = count);
-        let result = inner.client.transact_write_items().set_transact_items(Some(items)).send().instrument(span).await;
-        if let Err(err) = result {
-            if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = err.as_service_error() {
-                let reasons = cancelled
-                    .cancellation_reasons()
-                    .iter()
-                    .enumerate()
-                    .map(|(index, reason)| {
-                        let op = ops.get(index);
-                        CancellationReason {
-                            index,
-                            table: op.map(|op| op.adapter.inner.table.clone()).unwrap_or_default(),
-                            key: op.map(|op| key_of(&op.adapter.inner.keys, &op.item)).unwrap_or_default(),
-                            // The service says `None` for the operations that did not fail.
-                            code: reason.code().filter(|code| *code != "None").map(str::to_owned),
-                            message: reason.message().map(str::to_owned),
-                            item: reason.item.clone().filter(|item| !item.is_empty()).map(|item| {
-                                match prefixes.get(index) {
-                                    Some(rules) => rules.stripped(item),
-                                    None => item,
-                                }
-                            }),
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                let error = Error::TransactionCanceled { reasons };
-                tracing::debug!(%error, "transaction cancelled");
-                return Err(error);
-            }
-            return Err(Error::dynamodb("TransactWriteItems", err));
-        }
-        publish_all(events).await
+        let input = TransactWriteItemsInput::builder().set_transact_items(Some(items));
+        Ok(Planned { input, ops, prefixes, events })
     }
+}
+
+/// A transaction ready to send: the request, its operations and their prefix rules (to report a
+/// cancellation), and the events to publish after the commit.
+struct Planned {
+    input: TransactWriteItemsInputBuilder,
+    ops: Vec<Op>,
+    prefixes: Vec<Prefixes>,
+    events: Vec<(Arc<dyn EventSink>, Event)>,
+}
+
+/// [`Error::TransactionCanceled`] with one reason per operation, keys and items unprefixed.
+fn canceled(cancelled: &TransactionCanceledException, ops: &[Op], prefixes: &[Prefixes]) -> Error {
+    let reasons = cancelled
+        .cancellation_reasons()
+        .iter()
+        .enumerate()
+        .map(|(index, reason)| {
+            let op = ops.get(index);
+            CancellationReason {
+                index,
+                table: op.map(|op| op.adapter.inner.table.clone()).unwrap_or_default(),
+                key: op.map(|op| key_of(&op.adapter.inner.keys, &op.item)).unwrap_or_default(),
+                // The service says `None` for the operations that did not fail.
+                code: reason.code().filter(|code| *code != "None").map(str::to_owned),
+                message: reason.message().map(str::to_owned),
+                item: reason.item.clone().filter(|item| !item.is_empty()).map(|item| match prefixes.get(index) {
+                    Some(rules) => rules.stripped(item),
+                    None => item,
+                }),
+            }
+        })
+        .collect::<Vec<_>>();
+    let error = Error::TransactionCanceled { reasons };
+    tracing::debug!(%error, "transaction cancelled");
+    error
 }
 
 option_setters!(events, impl[] TransactWrite);
@@ -376,3 +395,7 @@ async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
     }
     failure.map_or(Ok(()), Err)
 }
+
+#[cfg(test)]
+#[path = "transact_tests.rs"]
+mod tests;

@@ -158,12 +158,6 @@ impl<M: Model> Update<M> {
         }
         self
     }
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys
-    }
-    fn event_options_mut(&mut self) -> &mut EventOptions {
-        &mut self.events
-    }
 
     /// Runs the update (same as `.await`): the written model, or under latest-wins the stored one
     /// when it is newer. A lost race is [`Error::Conflict`].

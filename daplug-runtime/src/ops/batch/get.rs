@@ -23,22 +23,22 @@ use crate::retry::RetryPolicy;
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BatchGet<M: Model> {
     repo: Repository<M>,
-    keys: Result<Vec<Item>>,
+    entries: Result<Vec<Item>>,
     consistent: bool,
     concurrency: usize,
     retry: RetryPolicy,
     progress: Option<ProgressFn>,
-    keys_options: KeyOptions,
+    keys: KeyOptions,
 }
 
 impl<M: Model> fmt::Debug for BatchGet<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BatchGet")
-            .field("keys", &self.keys.as_ref().map(Vec::len))
+            .field("entries", &self.entries.as_ref().map(Vec::len))
             .field("consistent", &self.consistent)
             .field("concurrency", &self.concurrency)
             .field("retry", &self.retry)
-            .field("key_options", &self.keys_options)
+            .field("keys", &self.keys)
             .finish_non_exhaustive()
     }
 }
@@ -47,17 +47,13 @@ impl<M: Model> BatchGet<M> {
     pub(crate) fn new(repo: &Repository<M>, keys: Result<Vec<Item>>) -> Self {
         BatchGet {
             repo: repo.clone(),
-            keys,
+            entries: keys,
             consistent: false,
             concurrency: DEFAULT_CONCURRENCY,
             retry: RetryPolicy::default(),
             progress: None,
-            keys_options: KeyOptions::default(),
+            keys: KeyOptions::default(),
         }
-    }
-
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys_options
     }
 
     /// Strongly consistent reads.
@@ -91,11 +87,11 @@ impl<M: Model> BatchGet<M> {
         if self.concurrency == 0 {
             return Err(Error::Config("batch concurrency must be at least 1".into()));
         }
-        let originals = self.keys?;
+        let originals = self.entries?;
         for key in &originals {
             check_key(&inner.keys, key, true)?;
         }
-        let prefixes = self.keys_options.prefixes(&inner);
+        let prefixes = self.keys.prefixes(&inner);
         // Reads are idempotent: a repeated key is read once (DynamoDB rejects duplicates in a call).
         let prepared = Prepared::new(&inner, &originals, |key| prefixes.added(key.clone()), Duplicates::KeepFirst)?;
         let order: Vec<KeyId> = prepared.pending.iter().map(|p| p.key.clone()).collect();

@@ -84,14 +84,6 @@ impl<M: Model> BatchWrite<M> {
         }
     }
 
-    fn key_options_mut(&mut self) -> &mut KeyOptions {
-        &mut self.keys
-    }
-
-    fn event_options_mut(&mut self) -> &mut EventOptions {
-        &mut self.events
-    }
-
     /// Requests per `BatchWriteItem` call, `1..=25` (default 25); anything else is an
     /// [`Error::Config`] when sent.
     pub fn batch_size(mut self, size: usize) -> Self {
