@@ -114,6 +114,25 @@ struct RawPage {
     scanned_count: i32,
 }
 
+/// The settings a `Query` and a `Scan` input share (the two SDK builders have no common trait):
+/// the input builder with them set, and the key condition (for queries).
+macro_rules! shared_settings {
+    ($spec:expr, $builder:expr, $kind:expr) => {{
+        let inner = &$spec.repo.adapter.inner;
+        let e = $spec.expressions(&$spec.keys.prefixes(inner), $kind)?;
+        let input = $builder
+            .table_name(&inner.table)
+            .set_index_name($spec.index.clone())
+            .set_filter_expression(e.filter)
+            .set_expression_attribute_names(e.placeholders.names())
+            .set_expression_attribute_values(e.placeholders.values())
+            .set_limit($spec.limit)
+            .set_exclusive_start_key(e.start)
+            .consistent_read($spec.consistent);
+        (input, e.key_condition)
+    }};
+}
+
 impl<M: Model> ReadSpec<M> {
     fn new(repo: Repository<M>) -> Self {
         ReadSpec {
@@ -147,35 +166,15 @@ impl<M: Model> ReadSpec<M> {
     }
 
     fn plan_query(&self) -> Result<QueryInputBuilder> {
-        let inner = &self.repo.adapter.inner;
-        let e = self.expressions(&self.keys.prefixes(inner), Kind::Query)?;
-        Ok(QueryInput::builder()
-            .table_name(&inner.table)
-            .set_index_name(self.index.clone())
-            .set_key_condition_expression(e.key_condition)
-            .set_filter_expression(e.filter)
-            .set_expression_attribute_names(e.placeholders.names())
-            .set_expression_attribute_values(e.placeholders.values())
-            .set_limit(self.limit)
-            .set_exclusive_start_key(e.start)
-            .scan_index_forward(!self.descending)
-            .consistent_read(self.consistent))
+        let (input, key_condition) = shared_settings!(self, QueryInput::builder(), Kind::Query);
+        Ok(input.set_key_condition_expression(key_condition).scan_index_forward(!self.descending))
     }
 
     fn plan_scan(&self) -> Result<ScanInputBuilder> {
-        let inner = &self.repo.adapter.inner;
-        let e = self.expressions(&self.keys.prefixes(inner), Kind::Scan)?;
-        Ok(ScanInput::builder()
-            .table_name(&inner.table)
-            .set_index_name(self.index.clone())
-            .set_filter_expression(e.filter)
-            .set_expression_attribute_names(e.placeholders.names())
-            .set_expression_attribute_values(e.placeholders.values())
-            .set_limit(self.limit)
-            .set_exclusive_start_key(e.start)
+        let (input, _) = shared_settings!(self, ScanInput::builder(), Kind::Scan);
+        Ok(input
             .set_segment(self.segment.map(|(segment, _)| segment))
-            .set_total_segments(self.segment.map(|(_, total)| total))
-            .consistent_read(self.consistent))
+            .set_total_segments(self.segment.map(|(_, total)| total)))
     }
 
     fn span(&self) -> tracing::Span {
