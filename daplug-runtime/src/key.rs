@@ -165,4 +165,25 @@ mod tests {
         assert_ne!(KeyId::of(&keys, &a), KeyId::of(&keys, &c), "string 1 is not number 1");
         assert_ne!(KeyId::of(&inner(false), &a), KeyId::of(&keys, &a));
     }
+
+    #[test]
+    fn keys_need_every_key_attribute_as_a_non_empty_scalar() {
+        let keys = inner(true);
+        let full = item(&[("pk", AttributeValue::S("a".into())), ("sk", AttributeValue::N("1".into()))]);
+        assert!(check_key(&keys, &full, true).is_ok());
+        let invalid = |key: &Item, exact| match check_key(&keys, key, exact) {
+            Err(Error::InvalidKey { attribute, message }) => (attribute, message),
+            other => panic!("expected InvalidKey, got {other:?}"),
+        };
+        assert_eq!(invalid(&item(&[("pk", AttributeValue::S("a".into()))]), false).0, "sk");
+        let empty = item(&[("pk", AttributeValue::S(String::new())), ("sk", AttributeValue::N("1".into()))]);
+        assert_eq!(invalid(&empty, false), ("pk".to_owned(), "empty string".to_owned()));
+        let listed = item(&[("pk", AttributeValue::L(vec![])), ("sk", AttributeValue::N("1".into()))]);
+        assert!(invalid(&listed, false).1.contains("a list"));
+        let mut extra = full.clone();
+        extra.insert("n".into(), AttributeValue::N("2".into()));
+        assert!(check_key(&keys, &extra, false).is_ok(), "items may carry more than the key");
+        assert_eq!(invalid(&extra, true).0, "n", "keys may not");
+        assert_eq!(key_of(&keys, &extra), full);
+    }
 }

@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::IntoFuture;
-use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use tracing::Instrument;
 
 use super::engine::{Engine, Kind, ProgressFn};
 use super::prepare::{Duplicates, Prepared};
-use super::{BatchProgress, BATCH_GET_LIMIT, DEFAULT_CONCURRENCY};
+use super::{BATCH_GET_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::error::{Error, Result};
 use crate::item::Item;
@@ -59,24 +58,6 @@ impl<M: Model> BatchGet<M> {
     /// Strongly consistent reads.
     pub fn consistent_read(mut self, consistent: bool) -> Self {
         self.consistent = consistent;
-        self
-    }
-
-    /// Chunks in flight at once (default [`DEFAULT_CONCURRENCY`]; `0` is an [`Error::Config`]).
-    pub fn concurrency(mut self, chunks: usize) -> Self {
-        self.concurrency = chunks;
-        self
-    }
-
-    /// Retry policy for unprocessed keys and retryable errors.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Called after every `BatchGetItem` call with the progress so far.
-    pub fn on_progress(mut self, progress: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(progress));
         self
     }
 
@@ -136,4 +117,5 @@ impl<M: Model> IntoFuture for BatchGet<M> {
         Box::pin(self.send())
     }
 }
+super::batch_setters!(BatchGet);
 option_setters!(keys, impl[M: Model] BatchGet<M>);

@@ -21,6 +21,39 @@ mod write;
 pub use get::BatchGet;
 pub use write::BatchWrite;
 
+/// The settings both batch request types share: concurrency, retries and progress reports.
+macro_rules! batch_setters {
+    ($ty:ident) => {
+        impl<M: $crate::model::Model> $ty<M> {
+            /// Chunks in flight at once (default [`DEFAULT_CONCURRENCY`](crate::ops::DEFAULT_CONCURRENCY);
+            /// `0` is an [`Error::Config`](crate::Error::Config)).
+            pub fn concurrency(mut self, chunks: usize) -> Self {
+                self.concurrency = chunks;
+                self
+            }
+
+            /// Retry policy for unprocessed requests and retryable errors (see
+            /// [`RetryPolicy`](crate::retry::RetryPolicy) for how it combines with the SDK client's own
+            /// retry).
+            pub fn retry(mut self, policy: $crate::retry::RetryPolicy) -> Self {
+                self.retry = policy;
+                self
+            }
+
+            /// Called after every batch request with the progress so far (from the task running the
+            /// batch; keep it quick).
+            pub fn on_progress(
+                mut self,
+                progress: impl Fn($crate::ops::BatchProgress) + Send + Sync + 'static,
+            ) -> Self {
+                self.progress = Some(std::sync::Arc::new(progress));
+                self
+            }
+        }
+    };
+}
+use batch_setters;
+
 /// Most write requests one `BatchWriteItem` call accepts.
 pub const BATCH_WRITE_LIMIT: usize = 25;
 /// Most keys one `BatchGetItem` call accepts.

@@ -71,3 +71,41 @@ impl Prepared {
         Ok(Prepared { pending, deduplicated: dropped.len() })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use super::*;
+    use crate::ops::test_support::adapter;
+    use crate::prefix::Prefixes;
+
+    fn entry(pk: &str, n: &str) -> Item {
+        [("pk".to_owned(), AttributeValue::S(pk.into())), ("n".to_owned(), AttributeValue::N(n.into()))]
+            .into_iter()
+            .collect()
+    }
+
+    fn prepare(originals: &[Item], duplicates: Duplicates) -> Result<Prepared> {
+        let adapter = adapter(|b| b);
+        let prefixes = Prefixes::none().with("pk", "t#");
+        Prepared::new(&adapter.inner, originals, |item| prefixes.added(item.clone()), duplicates)
+    }
+
+    fn indexes(prepared: &Prepared) -> Vec<usize> {
+        prepared.pending.iter().map(|p| p.index).collect()
+    }
+
+    #[test]
+    fn keys_are_compared_as_stored_and_repeats_handled_as_asked() {
+        // "t#a" is stored as is, so it is the same item as "a" once prefixed.
+        let originals = [entry("a", "1"), entry("b", "2"), entry("t#a", "3")];
+        let err = prepare(&originals, Duplicates::Reject).err().unwrap();
+        assert!(matches!(&err, Error::DuplicateKey { key, .. } if key["pk"] == AttributeValue::S("t#a".into())));
+        let last = prepare(&originals, Duplicates::KeepLast).unwrap();
+        assert_eq!((indexes(&last), last.deduplicated), (vec![1, 2], 1));
+        let first = prepare(&originals, Duplicates::KeepFirst).unwrap();
+        assert_eq!((indexes(&first), first.deduplicated), (vec![0, 1], 1));
+        assert_eq!(first.pending[0].item["pk"], AttributeValue::S("t#a".into()), "requests are prefixed");
+    }
+}

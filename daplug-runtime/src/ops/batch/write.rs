@@ -3,14 +3,13 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::future::IntoFuture;
-use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use tracing::Instrument;
 
 use super::engine::{Engine, Kind, ProgressFn};
 use super::prepare::{Duplicates, Prepared};
-use super::{BatchProgress, BatchSummary, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
+use super::{BatchSummary, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Event, Operation};
@@ -91,31 +90,11 @@ impl<M: Model> BatchWrite<M> {
         self
     }
 
-    /// Chunks in flight at once (default [`DEFAULT_CONCURRENCY`]; `0` is an [`Error::Config`]).
-    pub fn concurrency(mut self, chunks: usize) -> Self {
-        self.concurrency = chunks;
-        self
-    }
-
     /// `true`: when several requests share a primary key, keep the last and drop the others (counted
     /// in [`BatchSummary::deduplicated`]). Default `false`: duplicates are an [`Error::DuplicateKey`]
     /// before anything is sent, as DynamoDB itself rejects them.
     pub fn deduplicate(mut self, last_wins: bool) -> Self {
         self.deduplicate = last_wins;
-        self
-    }
-
-    /// Retry policy for unprocessed requests and retryable errors (see [`RetryPolicy`] for how it
-    /// combines with the SDK client's own retry).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Called after every `BatchWriteItem` call with the progress so far (from the task running the
-    /// batch; keep it quick).
-    pub fn on_progress(mut self, progress: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(progress));
         self
     }
 
@@ -220,4 +199,5 @@ impl<M: Model> IntoFuture for BatchWrite<M> {
         Box::pin(self.send())
     }
 }
+super::batch_setters!(BatchWrite);
 option_setters!(events, impl[M: Model] BatchWrite<M>);
