@@ -82,7 +82,7 @@ pub enum Error {
     },
 
     /// An update by query matched more than one item and `first_match` was not set. Nothing written.
-    #[error("update matched {matches} items; narrow the query or call `first_match()`")]
+    #[error("update matched {matches} items; narrow the query or call `first_match(true)`")]
     AmbiguousUpdate {
         /// Items on the first page of the query.
         matches: usize,

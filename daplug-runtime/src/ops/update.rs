@@ -151,10 +151,11 @@ impl<M: Model> Update<M> {
         self.require_lock_value = Some(require);
         self
     }
-    /// For [`Repository::update_where`]: update the first match when the query finds several.
-    pub fn first_match(mut self) -> Self {
+    /// For [`Repository::update_where`]: `true` updates the first match when the query finds
+    /// several (instead of [`Error::AmbiguousUpdate`]).
+    pub fn first_match(mut self, first: bool) -> Self {
         if let Source::Query { first_match, .. } = &mut self.source {
-            *first_match = true;
+            *first_match = first;
         }
         self
     }

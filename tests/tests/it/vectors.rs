@@ -21,7 +21,7 @@
 //!   `IndexName` and `ExclusiveStartKey`; `raw_query` / `raw_scan` become the one-page [`Page`]
 //!   (items, count, scanned count, last evaluated key). Python's `{}` for "no item" is Rust's `None`.
 //! * `update` with `operation='get'` is [`Repository::update`](daplug_runtime::Repository::update) by key;
-//!   `operation='query'` is `update_where(..).first_match()` (daplug-ddb took the first item).
+//!   `operation='query'` is `update_where(..).first_match(true)` (daplug-ddb took the first item).
 //!   `update_list_operation` / `update_dict_operation` are [`ListOp`] / [`MapOp`]; `idempotence_key`,
 //!   `raise_idempotence_error` and `idempotence_use_latest` are the adapter's idempotence key,
 //!   `require_lock_value` and [`LockPolicy::LatestWins`].
@@ -933,7 +933,7 @@ async fn execute<M: Model<Key = Value>>(v: &Vector, adapter: &Adapter) -> Result
             let mut update = if by_key {
                 repo.update(&v.key(), &v.input)
             } else {
-                repo.update_where(query(&repo, v), &v.input).first_match()
+                repo.update_where(query(&repo, v), &v.input).first_match(true)
             };
             update = match v.kw_str("update_list_operation") {
                 None | Some("add") => update.list_op(ListOp::Add),
