@@ -6,6 +6,7 @@
 use std::fmt;
 use std::future::IntoFuture;
 
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
@@ -16,7 +17,7 @@ use super::put::{conditional_put, event_body, send_conditional_put};
 use super::read::Query;
 use crate::adapter::Repository;
 use crate::error::{Error, Result};
-use crate::events::Operation;
+use crate::events::{Event, Operation};
 use crate::expr::KeyGuard;
 use crate::item::{self, Item};
 use crate::key::check_key;
@@ -57,6 +58,14 @@ impl<M: Model> fmt::Debug for Source<M> {
     }
 }
 
+/// What an update does once the stored item is known.
+enum Step<M> {
+    /// Nothing to write: stale (latest-wins) or a lost race seen before writing.
+    Done(UpdateOutcome<M>),
+    /// Write `model` with this conditional put, then publish `event`.
+    Write { input: Box<PutItemInputBuilder>, event: Option<Event>, model: M },
+}
+
 /// Which lock applies to this call.
 #[derive(Debug, Clone, Copy)]
 enum LockChoice {
@@ -73,7 +82,8 @@ enum LockChoice {
 pub struct Update<M: Model> {
     repo: Repository<M>,
     source: Source<M>,
-    patch: Result<Value>,
+    /// The patch as JSON, or why it could not be converted (reported when sent).
+    patch: std::result::Result<Value, String>,
     list: ListOp,
     map: MapOp,
     lock: LockChoice,
@@ -110,8 +120,7 @@ impl<M: Model> Update<M> {
     }
 
     fn new<P: Serialize + ?Sized>(repo: &Repository<M>, source: Source<M>, patch: &P) -> Self {
-        let patch = serde_json::to_value(patch)
-            .map_err(|err| Error::Serialize { schema: M::META.schema, message: format!("patch: {err}") });
+        let patch = serde_json::to_value(patch).map_err(|err| format!("patch: {err}"));
         Update {
             repo: repo.clone(),
             source,
@@ -176,56 +185,14 @@ impl<M: Model> Update<M> {
     /// Runs the update and reports stale and lost-race results as values.
     pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
         let inner = self.repo.adapter.inner.clone();
-        let schema = M::META.schema;
-        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema);
+        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema = M::META.schema);
         async move {
             let (original, prefixes) = self.fetch_original().await?;
-            let original_json = item::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
-            let patch = self.patch?;
-            let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
-            let merged = merge(&original_json, &patch, &options).map_err(|err| Error::Validation {
-                schema,
-                path: Some(err.path()).filter(|path| !path.is_empty()).unwrap_or(".").to_owned(),
-                message: err.to_string(),
-            })?;
-            for attribute in inner.keys.attributes() {
-                if merged.get(attribute) != original_json.get(attribute) {
-                    return Err(Error::InvalidKey {
-                        attribute: attribute.to_owned(),
-                        message: "cannot be changed by an update; insert the new item and delete the old one".into(),
-                    });
-                }
-            }
-            let mut item = M::from_json(&merged)?.to_item()?;
-            let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
-            let condition = match &lock {
-                None => None,
-                Some(lock) => {
-                    let updated = item::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
-                    match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
-                        Ok(LockDecision::Skip) => {
-                            tracing::debug!("stored item is newer; update skipped");
-                            return Ok(UpdateOutcome::Stale(M::from_item(original)?));
-                        }
-                        Ok(LockDecision::Write { condition, set }) => {
-                            if let Some((attribute, value)) = set {
-                                let value =
-                                    item::attribute_from_json(&value).map_err(|err| Error::serialize(schema, err))?;
-                                item.insert(attribute, value);
-                            }
-                            Some(condition)
-                        }
-                        Err(err) if err.is_conflict() => {
-                            return Ok(UpdateOutcome::Conflict { current: Some(M::from_item(original)?) })
-                        }
-                        Err(err) => return Err(err.into_validation(schema)),
-                    }
-                }
+            let (input, event, model) = match self.plan_write(original, &prefixes)? {
+                Step::Done(outcome) => return Ok(outcome),
+                Step::Write { input, event, model } => (input, event, model),
             };
-            let model = M::from_item(item.clone())?;
-            let event = self.events.event(&inner, Operation::Update, schema, &event_body(&inner, &model), None)?;
-            let input = conditional_put(&inner, &prefixes, item, KeyGuard::Exists, condition.as_ref())?;
-            match send_conditional_put(&inner, &prefixes, input).await? {
+            match send_conditional_put(&inner, &prefixes, *input).await? {
                 None => {
                     publish(&inner, event).await?;
                     Ok(UpdateOutcome::Written(model))
@@ -239,6 +206,61 @@ impl<M: Model> Update<M> {
         }
         .instrument(span)
         .await
+    }
+
+    /// Everything between the read and the write, pure: merges the patch into `original` (the
+    /// stored item, unprefixed), validates the result through the model, applies the lock, and
+    /// plans the conditional put with its event, or decides that there is nothing to write.
+    fn plan_write(&self, original: Item, prefixes: &Prefixes) -> Result<Step<M>> {
+        let inner = &self.repo.adapter.inner;
+        let schema = M::META.schema;
+        let original_json = item::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
+        let patch = self.patch.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
+        let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
+        let merged = merge(&original_json, patch, &options).map_err(|err| Error::Validation {
+            schema,
+            path: Some(err.path()).filter(|path| !path.is_empty()).unwrap_or(".").to_owned(),
+            message: err.to_string(),
+        })?;
+        for attribute in inner.keys.attributes() {
+            if merged.get(attribute) != original_json.get(attribute) {
+                return Err(Error::InvalidKey {
+                    attribute: attribute.to_owned(),
+                    message: "cannot be changed by an update; insert the new item and delete the old one".into(),
+                });
+            }
+        }
+        let mut item = M::from_json(&merged)?.to_item()?;
+        let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+        let condition = match &lock {
+            None => None,
+            Some(lock) => {
+                let updated = item::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
+                match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
+                    Ok(LockDecision::Skip) => {
+                        tracing::debug!("stored item is newer; update skipped");
+                        return Ok(Step::Done(UpdateOutcome::Stale(M::from_item(original)?)));
+                    }
+                    Ok(LockDecision::Write { condition, set }) => {
+                        if let Some((attribute, value)) = set {
+                            let value =
+                                item::attribute_from_json(&value).map_err(|err| Error::serialize(schema, err))?;
+                            item.insert(attribute, value);
+                        }
+                        Some(condition)
+                    }
+                    Err(err) if err.is_conflict() => {
+                        let current = Some(M::from_item(original)?);
+                        return Ok(Step::Done(UpdateOutcome::Conflict { current }));
+                    }
+                    Err(err) => return Err(err.into_validation(schema)),
+                }
+            }
+        };
+        let model = M::from_item(item.clone())?;
+        let event = self.events.event(inner, Operation::Update, schema, &event_body(inner, &model), None)?;
+        let input = conditional_put(inner, prefixes, item, KeyGuard::Exists, condition.as_ref())?;
+        Ok(Step::Write { input: Box::new(input), event, model })
     }
 
     /// The stored item (prefix-stripped) and the prefix rules of this call.
@@ -302,3 +324,7 @@ fn lock_for(adapter: &Option<LockConfig>, choice: LockChoice, require: Option<bo
     }
     Ok(Some(lock))
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
