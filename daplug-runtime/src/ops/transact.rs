@@ -318,42 +318,26 @@ fn render(op: &Op, stored: Item, rules: &Prefixes, lock: Option<&LockCondition>)
     }
     let expression = (!parts.is_empty()).then(|| parts.join(" AND "));
     let on_failure = expression.as_ref().map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
-    let table = &inner.table;
-    let build_error = Error::build("TransactWriteItems");
+    // The three SDK builders share these settings but no trait.
+    macro_rules! guarded {
+        ($builder:expr, $target:ident) => {
+            $builder
+                .table_name(&inner.table)
+                .$target(Some(stored))
+                .set_condition_expression(expression)
+                .set_expression_attribute_names(placeholders.names())
+                .set_expression_attribute_values(placeholders.values())
+                .set_return_values_on_condition_check_failure(on_failure)
+                .build()
+                .map_err(Error::build("TransactWriteItems"))?
+        };
+    }
     let item = match op.kind {
-        OpKind::Insert | OpKind::Overwrite | OpKind::Update => TransactWriteItem::builder().put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
-        OpKind::Delete => TransactWriteItem::builder().delete(
-            Delete::builder()
-                .table_name(table)
-                .set_key(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
-        OpKind::Check => TransactWriteItem::builder().condition_check(
-            ConditionCheck::builder()
-                .table_name(table)
-                .set_key(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
+        OpKind::Insert | OpKind::Overwrite | OpKind::Update => {
+            TransactWriteItem::builder().put(guarded!(Put::builder(), set_item))
+        }
+        OpKind::Delete => TransactWriteItem::builder().delete(guarded!(Delete::builder(), set_key)),
+        OpKind::Check => TransactWriteItem::builder().condition_check(guarded!(ConditionCheck::builder(), set_key)),
     };
     Ok(item.build())
 }
