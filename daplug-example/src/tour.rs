@@ -1,6 +1,8 @@
 //! The tour itself: one line per step, what was sent and what came back.
 
-use daplug_runtime::{Adapter, Error, ListOp, LockPolicy, Model, UpdateOutcome};
+use daplug_runtime::lock::LockPolicy;
+use daplug_runtime::ops::{ListOp, UpdateOutcome};
+use daplug_runtime::{Adapter, Error, Model};
 use futures::TryStreamExt;
 use serde_json::json;
 
@@ -145,7 +147,7 @@ pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
     let second = ExampleModel::from_json(&json!({"record_id": "o-2", "status": "closed"}))?;
     match orders.transact_write().insert(&orders, &first).insert(&orders, &second).await {
         Err(Error::TransactionCanceled { reasons }) => {
-            let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
+            let codes: Vec<&str> = reasons.iter().filter_map(|r| r.code.as_deref()).collect();
             step("transact", format!("insert t-1 + insert existing o-2 -> cancelled, reasons {codes:?}"));
         }
         other => return Err(Error::Config(format!("expected a cancelled transaction, got {other:?}"))),

@@ -1,6 +1,6 @@
-//! The one error type of daplug.
+//! The one error type of daplug, and the per-operation reasons of a cancelled transaction it carries.
 
-use crate::model::Item;
+use crate::item::Item;
 
 /// Result alias used throughout daplug.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -12,12 +12,30 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The adapter or a request was configured wrongly (missing table name, hash key, ...).
-    /// Nothing was sent.
+    /// The adapter or a request was configured wrongly (missing table name, hash key, a batch size out
+    /// of range, ...). Nothing was sent.
     #[error("invalid configuration: {0}")]
     Config(String),
 
-    /// A value did not match the model; `path` is the JSON path of the offending value (empty for the
+    /// The AWS SDK refused to build a request (a required field was missing). Nothing was sent.
+    #[error("cannot build the {operation} request: {message}")]
+    RequestBuild {
+        /// The API operation or request part (`TransactWriteItems`, `CreateTable`, ...).
+        operation: &'static str,
+        /// The SDK's message.
+        message: String,
+    },
+
+    /// Waiting for the service ran out of time (a created table did not become active).
+    #[error("timed out waiting for `{table}`: {what}")]
+    Timeout {
+        /// Table name.
+        table: String,
+        /// What was awaited.
+        what: &'static str,
+    },
+
+    /// A value did not match the model; `path` is the JSON path of the offending value (`.` for the
     /// root). Nothing was written.
     #[error("{schema}: invalid value at `{path}`: {message}")]
     Validation {
@@ -64,7 +82,7 @@ pub enum Error {
     },
 
     /// An update by query matched more than one item and `first_match` was not set. Nothing written.
-    #[error("update matched {matches} items; narrow the query or call `first_match()`")]
+    #[error("update matched {matches} items; narrow the query or call `first_match(true)`")]
     AmbiguousUpdate {
         /// Items on the first page of the query.
         matches: usize,
@@ -133,11 +151,11 @@ pub enum Error {
 
     /// `TransactWriteItems` was cancelled: nothing was written and nothing published. `reasons` has one
     /// entry per operation, in the order they were added; those with
-    /// [`is_failure`](crate::CancellationReason::is_failure) caused the cancellation.
-    #[error("transaction cancelled: {}", crate::transact::summary(reasons))]
+    /// [`is_failure`](CancellationReason::is_failure) caused the cancellation.
+    #[error("transaction cancelled: {}", summary(reasons))]
     TransactionCanceled {
         /// Per-operation outcome.
-        reasons: Vec<crate::transact::CancellationReason>,
+        reasons: Vec<CancellationReason>,
     },
 
     /// DynamoDB returned an error.
@@ -149,33 +167,14 @@ pub enum Error {
         #[source]
         source: Box<aws_sdk_dynamodb::Error>,
     },
-
-    /// SNS returned an error (outside of a write; see [`Error::Publish`] for events after writes).
-    #[error("SNS {operation} failed: {source}")]
-    Sns {
-        /// The API operation.
-        operation: &'static str,
-        /// The SDK error.
-        #[source]
-        source: Box<aws_sdk_sns::Error>,
-    },
 }
 
 impl Error {
-    /// For [`Error::Conflict`]: the stored item, decoded as `M`.
-    pub fn current<M: crate::Model>(&self) -> Option<Result<M>> {
-        match self {
-            Error::Conflict { current: Some(item), .. } => Some(M::from_item((**item).clone())),
-            _ => None,
-        }
-    }
-
     /// The DynamoDB service error code (`ValidationException`, ...), when the error came from DynamoDB.
     pub fn aws_code(&self) -> Option<&str> {
         use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         match self {
             Error::DynamoDb { source, .. } => source.code(),
-            Error::Sns { source, .. } => aws_sdk_sns::error::ProvideErrorMetadata::code(&**source),
             _ => None,
         }
     }
@@ -185,5 +184,53 @@ impl Error {
         aws_sdk_dynamodb::Error: From<E>,
     {
         Error::DynamoDb { operation, source: Box::new(aws_sdk_dynamodb::Error::from(err)) }
+    }
+
+    /// [`Error::Serialize`] for `schema`, from any conversion error.
+    pub(crate) fn serialize(schema: &'static str, err: impl std::fmt::Display) -> Self {
+        Error::Serialize { schema, message: err.to_string() }
+    }
+
+    /// [`Error::RequestBuild`] for `operation`, from an SDK builder error.
+    pub(crate) fn build(operation: &'static str) -> impl FnOnce(aws_sdk_dynamodb::error::BuildError) -> Self {
+        move |err| Error::RequestBuild { operation, message: err.to_string() }
+    }
+}
+
+/// Why one operation of a cancelled transaction failed, or that it did not (`code` is `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// Position of the operation in the transaction.
+    pub index: usize,
+    /// Table of the operation.
+    pub table: String,
+    /// Primary key of the operation (unprefixed).
+    pub key: Item,
+    /// The service's code when this operation caused the cancellation (`ConditionalCheckFailed`,
+    /// `TransactionConflict`, `ValidationError`, ...); `None` when it was fine.
+    pub code: Option<String>,
+    /// The service's message, if any.
+    pub message: Option<String>,
+    /// The item as stored when its condition failed (prefixes stripped), when the service returns it.
+    pub item: Option<Item>,
+}
+
+impl CancellationReason {
+    /// Whether this operation caused the cancellation.
+    pub fn is_failure(&self) -> bool {
+        self.code.is_some()
+    }
+}
+
+/// `#1 ConditionalCheckFailed on orders, #3 TransactionConflict on stock`.
+fn summary(reasons: &[CancellationReason]) -> String {
+    let failed: Vec<String> = reasons
+        .iter()
+        .filter_map(|reason| reason.code.as_ref().map(|code| format!("#{} {code} on {}", reason.index, reason.table)))
+        .collect();
+    if failed.is_empty() {
+        "no reasons given".to_owned()
+    } else {
+        failed.join(", ")
     }
 }

@@ -5,52 +5,42 @@
 //! conditional inserts, reads that follow pages as streams, key prefixing, optimistic locking and an
 //! event after every successful write.
 //!
-//! See the README for a tour; every operation lives on [`Repository`].
+//! See the README for a tour. Every operation is a constructor on [`Repository`]; the crate root
+//! holds the everyday API, the request types are in [`ops`], events in [`events`], locking in
+//! [`lock`], batch retries in [`retry`], table management in [`table`], the adapter's configuration
+//! types in [`adapter`] and the daplug-ddb parity shims in [`compat`].
 #![warn(missing_docs)]
+#![deny(missing_debug_implementations)]
 
-mod batch;
-mod call;
-mod cond;
-mod config;
+// The floors, bottom-up: a module imports only from modules listed before it (ARCHITECTURE.md).
+pub mod adapter;
+pub mod compat;
 mod error;
-mod events;
+pub mod events;
 mod expr;
-mod lock;
+mod item;
+mod key;
+pub mod lock;
 mod merge;
 mod model;
+pub mod ops;
 mod path;
 mod prefix;
-mod read;
 mod repo;
-mod retry;
-mod table;
+pub mod retry;
+pub mod table;
 mod timestamp;
-mod transact;
-mod update;
-mod write;
 
-pub use batch::{
-    BatchGet, BatchProgress, BatchSummary, BatchWrite, BATCH_GET_LIMIT, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY,
-};
-pub use cond::Condition;
-pub use config::{Adapter, AdapterBuilder, KeyConfig};
+pub use adapter::{Adapter, Repository};
 pub use error::{Error, Result};
-pub use events::{
-    to_python_json, Event, EventSink, FailedEvent, MessageAttribute, Operation, PublishBatchError, SinkError, SnsSink,
-    SNS_BATCH_LIMIT,
-};
-pub use lock::{LockCondition, LockDecision, LockError, LockPolicy, LockSide};
-pub use merge::{merge, ListOp, MapOp, MergeError, MergeOptions};
-pub use model::{IndexMeta, Item, KeyAttribute, KeyType, Model, ModelMeta};
-pub use prefix::Prefixes;
-pub use read::{Page, Query, Scan};
-pub use repo::{Create, Delete, Get, Insert, Overwrite, Read, Repository, WriteMode};
-pub use retry::{backoff_ceiling, full_jitter, JitterFn, RetryPolicy, SleepFn};
-pub use table::Drift;
-pub use transact::{CancellationReason, TransactWrite, TRANSACTION_LIMIT};
-pub use update::{Update, UpdateOutcome};
+pub use expr::Condition;
+pub use item::Item;
+pub use model::Model;
 
 pub use daplug_macros::{payload, schema, DaplugModel};
+
+// What generated code names (`::daplug_runtime::ModelMeta`, ...), and hand-written models with it.
+pub use model::{IndexMeta, KeyAttribute, KeyType, ModelMeta};
 
 /// The AWS SDK crates daplug is built on, for callers who need raw types (clients, `AttributeValue`).
 pub mod aws {

@@ -1,5 +1,6 @@
 //! The update merge: a patch applied to the stored item, both as `serde_json::Value`. Pure, no I/O.
-//! The rules are documented on [`merge`] (this module is private; the function is re-exported).
+//! The rules are documented on [`merge`] (internal; [`ListOp`] and [`MapOp`] are public through
+//! `daplug_runtime::ops`, as the options of `update`).
 
 use serde_json::{Map, Value};
 
@@ -25,7 +26,8 @@ pub enum ListOp {
 /// What the patch's keys mean.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum MapOp {
-    /// Set or merge each key of the patch into the stored item (see [`merge`]).
+    /// Set or merge each key of the patch into the stored item: maps merge deeply, lists per
+    /// [`ListOp`], anything else is set as given.
     /// daplug-ddb's `'upsert'`.
     #[default]
     Upsert,
@@ -46,10 +48,11 @@ pub struct MergeOptions {
     pub list: ListOp,
     /// Whether the patch sets or deletes attributes.
     pub map: MapOp,
-    /// Top-level attributes the merge must never delete: the table's (and indexes') key attributes.
+    /// Top-level attributes the merge must never delete: `update` passes the table's key attributes.
     /// Naming one under [`MapOp::Remove`], or setting one to `null` under [`MapOp::Upsert`], is a
-    /// [`MergeError::Protected`]. Changing a key attribute's value under `Upsert` is allowed (the
-    /// merged item is then written under the new key, as in daplug-ddb).
+    /// [`MergeError::Protected`]. Changing a protected attribute's value under `Upsert` is not the
+    /// merge's concern: the merge applies it, and `update` then refuses the result with
+    /// [`Error::InvalidKey`](crate::Error::InvalidKey) (daplug-ddb silently wrote a second item).
     pub protected: Vec<String>,
 }
 
@@ -78,8 +81,9 @@ impl MergeOptions {
 
 /// Why a patch could not be merged. Nothing should be written when this is returned.
 ///
-/// Every variant names the JSON path at fault ([`MergeError::path`]; empty for the root), so the caller
-/// can turn it into [`Error::Validation`](crate::Error::Validation).
+/// Every variant names the JSON path at fault ([`MergeError::path`]; empty for the root, which
+/// `update` reports as `.` in [`Error::Validation`](crate::Error::Validation), like every other
+/// validation path).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MergeError {

@@ -3,16 +3,11 @@
 //! `schema!` and `#[derive(DaplugModel)]` implement it; a hand-written impl needs only the associated
 //! types and [`Model::META`], every conversion has a serde-based default.
 
-use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-
-/// A DynamoDB item: attribute name to value, exactly what the SDK sends and receives.
-pub type Item = HashMap<String, AttributeValue>;
+use crate::error::{CancellationReason, Error, Result};
+use crate::item::Item;
 
 /// The DynamoDB scalar type of a key attribute (`AttributeDefinition.AttributeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,5 +153,24 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn key_item(key: &Self::Key) -> Result<Item> {
         serde_dynamo::to_item(key)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
+    }
+}
+
+// The decoding accessors of the error types live here, with the trait they decode through, so that
+// `error` stays below `model`.
+impl Error {
+    /// For [`Error::Conflict`]: the stored item, decoded as `M`.
+    pub fn current<M: Model>(&self) -> Option<Result<M>> {
+        match self {
+            Error::Conflict { current: Some(item), .. } => Some(M::from_item((**item).clone())),
+            _ => None,
+        }
+    }
+}
+
+impl CancellationReason {
+    /// [`item`](Self::item) decoded as `M`.
+    pub fn current<M: Model>(&self) -> Option<Result<M>> {
+        self.item.clone().map(M::from_item)
     }
 }

@@ -5,6 +5,10 @@
 //! (`visit_string`) is moved into the path slot and the inner visitor gets `visit_str` of it, a
 //! borrowed key (`visit_borrowed_str`) is kept as a borrow, and the path nodes borrow those slots. The
 //! path is rendered into a `String` only when an error occurs.
+//!
+//! Longer than the other files on purpose: serde's `Deserializer`, `Visitor`, `SeqAccess`,
+//! `MapAccess` and `EnumAccess` must each be wrapped method by method, and the wrappers are one
+//! concern (tracking the path), so they stay together.
 
 use std::borrow::Cow;
 use std::cell::Cell;

@@ -10,7 +10,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::model::Item;
+use crate::item::Item;
 
 /// The prefix rules in force for one call: at most one prefix for the hash key attribute and one for
 /// the range key attribute. Only string values are touched.
@@ -47,7 +47,7 @@ impl Prefixes {
     }
 
     /// Prefixes the value of `attribute` (if a rule names it and it is a string).
-    pub fn add_value(&self, attribute: &str, value: &mut AttributeValue) {
+    pub(crate) fn add_value(&self, attribute: &str, value: &mut AttributeValue) {
         if let (Some(prefix), AttributeValue::S(text)) = (self.prefix_of(attribute), value) {
             if !text.starts_with(prefix) {
                 text.insert_str(0, prefix);

@@ -46,7 +46,7 @@ pub type JitterFn = Arc<dyn Fn() -> f64 + Send + Sync>;
 ///
 /// ```
 /// use std::time::Duration;
-/// use daplug_runtime::RetryPolicy;
+/// use daplug_runtime::retry::RetryPolicy;
 /// let policy = RetryPolicy::default()
 ///     .max_attempts(5)
 ///     .base_delay(Duration::from_millis(20))
@@ -145,7 +145,7 @@ pub fn backoff_ceiling(base: Duration, cap: Duration, retry: u32) -> Duration {
 }
 
 /// Full jitter: `ceiling × unit`, with `unit` clamped to `[0, 1]` (NaN counts as 0).
-pub fn full_jitter(ceiling: Duration, unit: f64) -> Duration {
+pub(crate) fn full_jitter(ceiling: Duration, unit: f64) -> Duration {
     let unit = if unit.is_nan() { 0.0 } else { unit.clamp(0.0, 1.0) };
     ceiling.mul_f64(unit)
 }

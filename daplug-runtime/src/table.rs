@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TableDescription, TableStatus,
 };
 
-use crate::config::Adapter;
+use crate::adapter::Adapter;
 use crate::error::{Error, Result};
 use crate::model::{KeyAttribute, KeyType, Model};
 
@@ -79,8 +79,8 @@ fn scalar(key_type: KeyType) -> ScalarAttributeType {
     }
 }
 
-fn build_error(err: impl fmt::Display) -> Error {
-    Error::Config(format!("table definition: {err}"))
+fn build_error(err: aws_sdk_dynamodb::error::BuildError) -> Error {
+    Error::build("CreateTable")(err)
 }
 
 impl Adapter {
@@ -148,7 +148,7 @@ impl Adapter {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt.min(20) + 1))).await;
         }
-        Err(Error::Config(format!("table `{}` did not become active", self.table())))
+        Err(Error::Timeout { table: self.table().to_owned(), what: "the created table to become active" })
     }
 
     /// Compares the existing table with model `M` and this adapter's keys: key attributes and types of

@@ -3,7 +3,8 @@
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Error, Event, EventSink, FailedEvent, PublishBatchError, SinkError};
+use daplug_runtime::events::{Event, EventSink, FailedEvent, PublishBatchError, SinkError};
+use daplug_runtime::Error;
 use futures::future::BoxFuture;
 
 use crate::harness::{order, raw_count, raw_get, standard, Order, OrderKey};

@@ -1,7 +1,8 @@
 //! insert / overwrite / create / get / delete and their raw variants.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Error, WriteMode};
+use daplug_runtime::compat::WriteMode;
+use daplug_runtime::Error;
 
 use crate::harness::{order, raw_count, raw_get, standard, Order, OrderKey};
 

@@ -1,6 +1,7 @@
 //! Events after writes, read back from an SQS queue subscribed to the topic.
 
-use daplug_runtime::{Error, MessageAttribute};
+use daplug_runtime::events::MessageAttribute;
+use daplug_runtime::Error;
 
 use crate::harness::{order, raw_count, raw_get, standard, Order, OrderKey, Topic};
 

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Adapter, BatchProgress, Error, Item, RetryPolicy};
+use daplug_runtime::ops::BatchProgress;
+use daplug_runtime::retry::RetryPolicy;
+use daplug_runtime::{Adapter, Error, Item};
 
 use crate::batch::orders;
 use crate::fault_layer::{Faults, Schedule};

@@ -9,7 +9,8 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType,
 };
-use daplug_runtime::{Adapter, AdapterBuilder, KeyAttribute, Model, ModelMeta};
+use daplug_runtime::adapter::AdapterBuilder;
+use daplug_runtime::{Adapter, KeyAttribute, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 
 /// The emulator's endpoint for this run.

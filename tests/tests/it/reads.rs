@@ -2,7 +2,8 @@
 //! and reserved words as attribute and key names.
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Condition, KeyAttribute, KeyType, Model, ModelMeta, Read};
+use daplug_runtime::compat::Read;
+use daplug_runtime::{Condition, KeyAttribute, KeyType, Model, ModelMeta};
 use futures::{StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +26,7 @@ async fn query_key_conditions_descending_and_filter() {
     assert_eq!(page.items.len(), 10);
     assert!(page.last_evaluated_key.is_none());
     let sks: Vec<_> = page.items.iter().map(|o| o.sk.clone()).collect();
-    let desc = orders.query().key_eq("pk", "o").descending().await.unwrap();
+    let desc = orders.query().key_eq("pk", "o").descending(true).await.unwrap();
     let mut reversed: Vec<_> = desc.items.iter().map(|o| o.sk.clone()).collect();
     reversed.reverse();
     assert_eq!(sks, reversed);

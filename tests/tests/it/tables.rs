@@ -1,6 +1,7 @@
 //! Table management: create from model metadata, and drift checks against DescribeTable.
 
-use daplug_runtime::{Adapter, Drift, IndexMeta, KeyAttribute, KeyType, Model, ModelMeta};
+use daplug_runtime::table::Drift;
+use daplug_runtime::{Adapter, IndexMeta, KeyAttribute, KeyType, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 
 use crate::harness::{create_table, sdk_config, unique, TableSpec};

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{Adapter, Condition, Error, KeyAttribute, KeyType, Model, ModelMeta, Operation, Repository};
+use daplug_runtime::events::Operation;
+use daplug_runtime::{Adapter, Condition, Error, KeyAttribute, KeyType, Model, ModelMeta, Repository};
 use serde::{Deserialize, Serialize};
 
 use crate::batch::Recorder;
@@ -125,8 +126,8 @@ async fn a_cancelled_transaction_returns_per_item_reasons_and_changes_and_publis
     let Error::TransactionCanceled { reasons } = &err else { panic!("expected TransactionCanceled, got {err:?}") };
     // moto 5.2.5 answers like DynamoDB: one reason per operation, `None` for the ones that were fine,
     // the stored item (ReturnValuesOnConditionCheckFailure = ALL_OLD) for failed conditions.
-    let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["None", "ConditionalCheckFailed", "ConditionalCheckFailed"]);
+    let codes: Vec<Option<&str>> = reasons.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(codes, [None, Some("ConditionalCheckFailed"), Some("ConditionalCheckFailed")]);
     assert!(!reasons[0].is_failure() && reasons[1].is_failure());
     assert_eq!(reasons[1].key["pk"], AttributeValue::S("taken".into()), "unprefixed key");
     assert_eq!(reasons[1].table, f.orders_table);

@@ -3,7 +3,9 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use daplug_runtime::{Error, KeyAttribute, KeyType, ListOp, LockPolicy, MapOp, Model, ModelMeta, UpdateOutcome};
+use daplug_runtime::lock::LockPolicy;
+use daplug_runtime::ops::{ListOp, MapOp, UpdateOutcome};
+use daplug_runtime::{Error, KeyAttribute, KeyType, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -113,7 +115,7 @@ async fn update_by_query_takes_the_single_or_first_match() {
     assert_eq!((one.sk.as_str(), one.qty), ("2", 5));
     let err = docs.update_where(docs.query().key_eq("pk", "a"), &json!({"qty": 6})).await.unwrap_err();
     assert!(matches!(err, Error::AmbiguousUpdate { matches: 2 }), "{err:?}");
-    let first = docs.update_where(docs.query().key_eq("pk", "a"), &json!({"qty": 7})).first_match().await.unwrap();
+    let first = docs.update_where(docs.query().key_eq("pk", "a"), &json!({"qty": 7})).first_match(true).await.unwrap();
     assert_eq!((first.sk.as_str(), first.qty), ("1", 7));
     let err = docs.update_where(docs.query().key_eq("pk", "zzz"), &json!({"qty": 1})).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }));

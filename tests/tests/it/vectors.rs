@@ -21,7 +21,7 @@
 //!   `IndexName` and `ExclusiveStartKey`; `raw_query` / `raw_scan` become the one-page [`Page`]
 //!   (items, count, scanned count, last evaluated key). Python's `{}` for "no item" is Rust's `None`.
 //! * `update` with `operation='get'` is [`Repository::update`](daplug_runtime::Repository::update) by key;
-//!   `operation='query'` is `update_where(..).first_match()` (daplug-ddb took the first item).
+//!   `operation='query'` is `update_where(..).first_match(true)` (daplug-ddb took the first item).
 //!   `update_list_operation` / `update_dict_operation` are [`ListOp`] / [`MapOp`]; `idempotence_key`,
 //!   `raise_idempotence_error` and `idempotence_use_latest` are the adapter's idempotence key,
 //!   `require_lock_value` and [`LockPolicy::LatestWins`].
@@ -80,10 +80,11 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::types::AttributeValue;
-use daplug_runtime::{
-    Adapter, Condition, Error, Item, ListOp, LockPolicy, MapOp, MessageAttribute, Model, ModelMeta, Page, Read,
-    WriteMode,
-};
+use daplug_runtime::compat::{Read, WriteMode};
+use daplug_runtime::events::MessageAttribute;
+use daplug_runtime::lock::LockPolicy;
+use daplug_runtime::ops::{ListOp, MapOp, Page};
+use daplug_runtime::{Adapter, Condition, Error, Item, Model, ModelMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -854,7 +855,7 @@ macro_rules! with_read_params {
     }};
 }
 
-fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::Query<M> {
+fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::ops::Query<M> {
     let params = v.params();
     let mut query = with_read_params!(with_prefixes!(repo.query(), v), &params);
     for condition in conditions(&params, "KeyConditionExpression") {
@@ -863,7 +864,7 @@ fn query<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_r
     query
 }
 
-fn scan<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::Scan<M> {
+fn scan<M: Model>(repo: &daplug_runtime::Repository<M>, v: &Vector) -> daplug_runtime::ops::Scan<M> {
     with_read_params!(with_prefixes!(repo.scan(), v), &v.params())
 }
 
@@ -932,7 +933,7 @@ async fn execute<M: Model<Key = Value>>(v: &Vector, adapter: &Adapter) -> Result
             let mut update = if by_key {
                 repo.update(&v.key(), &v.input)
             } else {
-                repo.update_where(query(&repo, v), &v.input).first_match()
+                repo.update_where(query(&repo, v), &v.input).first_match(true)
             };
             update = match v.kw_str("update_list_operation") {
                 None | Some("add") => update.list_op(ListOp::Add),
@@ -1017,7 +1018,6 @@ fn error_kind(err: &Error) -> &'static str {
         Error::PublishContract { .. } => "PublishContract",
         Error::BatchIncomplete { .. } => "BatchIncomplete",
         Error::DynamoDb { .. } => "DynamoDb",
-        Error::Sns { .. } => "Sns",
         _ => "Other",
     }
 }

@@ -6,54 +6,26 @@ use std::fmt;
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsInputBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::{TransactWriteItemsError, TransactWriteItemsInput};
+use aws_sdk_dynamodb::types::error::TransactionCanceledException;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use futures::future::BoxFuture;
 use tracing::Instrument;
 
-use crate::batch::KeyId;
-use crate::call::CallOptions;
-use crate::cond::Condition;
-use crate::config::Adapter;
-use crate::error::{Error, Result};
-use crate::events::{to_python_json, Event, EventSink, MessageAttribute, Operation, PublishBatchError};
-use crate::expr::Placeholders;
+use super::options::{option_setters, EventOptions, KeyOptions};
+use crate::adapter::{Adapter, Repository};
+use crate::error::{CancellationReason, Error, Result};
+use crate::events::{to_python_json, Event, EventSink, Operation, PublishBatchError};
+use crate::expr::{Condition, KeyGuard, Placeholders};
+use crate::item::{self, Item};
+use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
-use crate::model::{Item, Model};
+use crate::model::Model;
 use crate::prefix::Prefixes;
-use crate::repo::{check_key, key_of, Repository};
-use crate::write::{apply_version, item_to_json, lock_clause};
 
 /// Most operations one `TransactWriteItems` call accepts.
 pub const TRANSACTION_LIMIT: usize = 100;
-
-impl Adapter {
-    /// Starts a transaction. Operations may use repositories of any model and any adapter sharing
-    /// this adapter's DynamoDB client (same account and region); the call is sent with this
-    /// adapter's client.
-    ///
-    /// ```no_run
-    /// # use daplug_runtime::{Adapter, Condition, Model, Repository};
-    /// # async fn demo<A: Model, B: Model>(adapter: Adapter, orders: Repository<A>, order: A,
-    /// #     stock: Repository<B>, item: B) -> daplug_runtime::Result<()> {
-    /// adapter
-    ///     .transact_write()
-    ///     .insert(&orders, &order)
-    ///     .update(&stock, &item, Condition::ge("count", 1))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn transact_write(&self) -> TransactWrite {
-        TransactWrite { adapter: self.clone(), ops: Vec::new(), publish: true, call: CallOptions::default() }
-    }
-}
-
-impl<M: Model> Repository<M> {
-    /// Starts a transaction sent with this repository's client; see [`Adapter::transact_write`].
-    pub fn transact_write(&self) -> TransactWrite {
-        self.adapter.transact_write()
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum OpKind {
@@ -103,8 +75,8 @@ struct Op {
 pub struct TransactWrite {
     adapter: Adapter,
     ops: Vec<Result<Op>>,
-    publish: bool,
-    call: CallOptions,
+    keys: KeyOptions,
+    events: EventOptions,
 }
 
 impl fmt::Debug for TransactWrite {
@@ -112,12 +84,22 @@ impl fmt::Debug for TransactWrite {
         f.debug_struct("TransactWrite")
             .field("table", &self.adapter.table())
             .field("operations", &self.ops.len())
-            .field("publish", &self.publish)
+            .field("keys", &self.keys)
+            .field("events", &self.events)
             .finish_non_exhaustive()
     }
 }
 
 impl TransactWrite {
+    pub(crate) fn new(adapter: &Adapter) -> Self {
+        TransactWrite {
+            adapter: adapter.clone(),
+            ops: Vec::new(),
+            keys: KeyOptions::default(),
+            events: EventOptions::default(),
+        }
+    }
+
     fn put<N: Model>(mut self, repo: &Repository<N>, model: &N, kind: OpKind, condition: Option<Condition>) -> Self {
         let op = model.to_item().map(|item| Op {
             adapter: repo.adapter.clone(),
@@ -163,7 +145,7 @@ impl TransactWrite {
     /// Replaces the stored item with `model` (a full put) if `condition` holds on the stored item
     /// (e.g. `Condition::eq("version", 3)`); its event has operation `update`.
     ///
-    /// Under [`LockPolicy::Version`](crate::LockPolicy::Version) every put of the transaction
+    /// Under [`LockPolicy::Version`](crate::lock::LockPolicy::Version) every put of the transaction
     /// (insert, overwrite, update) is also conditioned on the version the model carries and writes
     /// the next one, as single writes do. A transactional update does not read the item first, so
     /// under the other policies `condition` is the guard (e.g. `Condition::eq("modified", read)`).
@@ -198,40 +180,30 @@ impl TransactWrite {
         self.ops.is_empty()
     }
 
-    /// Overrides the hash key prefix of every operation (`""` disables it).
-    pub fn hash_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.call.hash_prefix = Some(prefix.into());
-        self
-    }
-
-    /// Overrides the range key prefix of every operation (`""` disables it).
-    pub fn range_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.call.range_prefix = Some(prefix.into());
-        self
-    }
-
-    /// Adds (or overrides) a message attribute on every event of this transaction.
-    pub fn sns_attribute(mut self, name: impl Into<String>, value: impl Into<MessageAttribute>) -> Self {
-        self.call.attributes.insert(name.into(), value.into());
-        self
-    }
-
-    /// `false` skips the events (on by default, like single writes: one per put or delete, published
-    /// after the commit through each adapter's sink).
-    pub fn publish(mut self, publish: bool) -> Self {
-        self.publish = publish;
-        self.call.no_publish = !publish;
-        self
-    }
-
-    /// FIFO topics: the message group id of this transaction's events.
-    pub fn fifo_group_id(mut self, id: impl Into<String>) -> Self {
-        self.call.group_id = Some(id.into());
-        self
-    }
-
     /// Runs the transaction (same as `.await`), then publishes its events.
     pub async fn send(self) -> Result<()> {
+        let adapter = self.adapter.clone();
+        let Planned { input, ops, prefixes, events } = self.prepare()?;
+        let inner = &adapter.inner;
+        let span = tracing::debug_span!("daplug.transact_write", table = %inner.table, operations = ops.len());
+        let result = input.send_with(&inner.client).instrument(span).await;
+        if let Err(err) = result {
+            if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = err.as_service_error() {
+                return Err(canceled(cancelled, &ops, &prefixes));
+            }
+            return Err(Error::dynamodb("TransactWriteItems", err));
+        }
+        publish_all(events).await
+    }
+
+    /// The `TransactWriteItems` request this call sends (keys checked, versions set, conditions
+    /// rendered, prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(self) -> Result<TransactWriteItemsInputBuilder> {
+        Ok(self.prepare()?.input)
+    }
+
+    /// Everything that can fail before the commit is checked here: nothing half-done.
+    fn prepare(self) -> Result<Planned> {
         let count = self.ops.len();
         if !(1..=TRANSACTION_LIMIT).contains(&count) {
             return Err(Error::Config(format!("a transaction needs 1..={TRANSACTION_LIMIT} operations, got {count}")));
@@ -241,16 +213,17 @@ impl TransactWrite {
         let mut items = Vec::with_capacity(count);
         let mut prefixes = Vec::with_capacity(count);
         let mut events: Vec<(Arc<dyn EventSink>, Event)> = Vec::new();
-        for op in &ops {
+        for (position, op) in ops.iter().enumerate() {
             let inner = &op.adapter.inner;
             check_key(&inner.keys, &op.item, !op.kind.is_put())?;
-            let rules = self.call.prefixes(inner);
+            let rules = self.keys.prefixes(inner);
             // Version locking covers transactional puts exactly as single ones.
             let mut item = op.item.clone();
-            let lock = if op.kind.is_put() {
-                apply_version(inner.lock.as_ref(), op.schema, &mut item, op.kind == OpKind::Insert)?
-            } else {
-                None
+            let lock = match &inner.lock {
+                Some(lock) if op.kind.is_put() => lock
+                    .version_put(&mut item, op.kind == OpKind::Insert)
+                    .map_err(|err| err.into_validation(op.schema))?,
+                _ => None,
             };
             let stored = rules.added(item.clone());
             if !seen.insert((inner.table.clone(), KeyId::of(&inner.keys, &stored))) {
@@ -266,52 +239,61 @@ impl TransactWrite {
                 let payload = if stripped == op.item {
                     payload
                 } else {
-                    restripped = item_to_json(op.schema, &stripped).map(|json| to_python_json(&json))?;
+                    restripped = item::to_json(&stripped)
+                        .map(|json| to_python_json(&json))
+                        .map_err(|err| Error::serialize(op.schema, err))?;
                     &restripped
                 };
                 if let (Some(event), Some(sink)) =
-                    (self.call.event(inner, operation, op.schema, payload)?, inner.sink.as_ref())
+                    (self.events.event(inner, operation, op.schema, payload, Some(position))?, inner.sink.as_ref())
                 {
                     events.push((sink.clone(), event));
                 }
             }
             prefixes.push(rules);
         }
-
-        let inner = &self.adapter.inner;
-        let span = tracing::debug_span!("daplug.transact_write", table = %inner.table, operations = count);
-        let result = inner.client.transact_write_items().set_transact_items(Some(items)).send().instrument(span).await;
-        if let Err(err) = result {
-            if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) = err.as_service_error() {
-                let reasons = cancelled
-                    .cancellation_reasons()
-                    .iter()
-                    .enumerate()
-                    .map(|(index, reason)| {
-                        let op = ops.get(index);
-                        CancellationReason {
-                            index,
-                            table: op.map(|op| op.adapter.inner.table.clone()).unwrap_or_default(),
-                            key: op.map(|op| key_of(&op.adapter.inner.keys, &op.item)).unwrap_or_default(),
-                            code: reason.code().unwrap_or("None").to_owned(),
-                            message: reason.message().map(str::to_owned),
-                            item: reason.item.clone().filter(|item| !item.is_empty()).map(|item| {
-                                match prefixes.get(index) {
-                                    Some(rules) => rules.stripped(item),
-                                    None => item,
-                                }
-                            }),
-                        }
-                    })
-                    .collect::<Vec<_>>();
-                tracing::debug!(reasons = %summary(&reasons), "transaction cancelled");
-                return Err(Error::TransactionCanceled { reasons });
-            }
-            return Err(Error::dynamodb("TransactWriteItems", err));
-        }
-        publish_all(events).await
+        let input = TransactWriteItemsInput::builder().set_transact_items(Some(items));
+        Ok(Planned { input, ops, prefixes, events })
     }
 }
+
+/// A transaction ready to send: the request, its operations and their prefix rules (to report a
+/// cancellation), and the events to publish after the commit.
+struct Planned {
+    input: TransactWriteItemsInputBuilder,
+    ops: Vec<Op>,
+    prefixes: Vec<Prefixes>,
+    events: Vec<(Arc<dyn EventSink>, Event)>,
+}
+
+/// [`Error::TransactionCanceled`] with one reason per operation, keys and items unprefixed.
+fn canceled(cancelled: &TransactionCanceledException, ops: &[Op], prefixes: &[Prefixes]) -> Error {
+    let reasons = cancelled
+        .cancellation_reasons()
+        .iter()
+        .enumerate()
+        .map(|(index, reason)| {
+            let op = ops.get(index);
+            CancellationReason {
+                index,
+                table: op.map(|op| op.adapter.inner.table.clone()).unwrap_or_default(),
+                key: op.map(|op| key_of(&op.adapter.inner.keys, &op.item)).unwrap_or_default(),
+                // The service says `None` for the operations that did not fail.
+                code: reason.code().filter(|code| *code != "None").map(str::to_owned),
+                message: reason.message().map(str::to_owned),
+                item: reason.item.clone().filter(|item| !item.is_empty()).map(|item| match prefixes.get(index) {
+                    Some(rules) => rules.stripped(item),
+                    None => item,
+                }),
+            }
+        })
+        .collect::<Vec<_>>();
+    let error = Error::TransactionCanceled { reasons };
+    tracing::debug!(%error, "transaction cancelled");
+    error
+}
+
+option_setters!(events, impl[] TransactWrite);
 
 impl IntoFuture for TransactWrite {
     type Output = Result<()>;
@@ -326,56 +308,36 @@ impl IntoFuture for TransactWrite {
 fn render(op: &Op, stored: Item, rules: &Prefixes, lock: Option<&LockCondition>) -> Result<TransactWriteItem> {
     let inner = &op.adapter.inner;
     let mut placeholders = Placeholders::default();
-    let mut parts = Vec::new();
-    if op.kind == OpKind::Insert {
-        for attribute in inner.keys.attributes() {
-            parts.push(format!("attribute_not_exists({})", placeholders.name(attribute)));
-        }
-    }
+    let guard = if op.kind == OpKind::Insert { KeyGuard::Absent } else { KeyGuard::None };
+    let mut parts = guard.clauses(&inner.keys, &mut placeholders);
     if let Some(condition) = &op.condition {
         parts.push(format!("({})", condition.render(&mut placeholders, rules)?));
     }
     if let Some(lock) = lock {
-        parts.push(lock_clause(&mut placeholders, lock, rules)?);
+        parts.push(lock.condition().render(&mut placeholders, rules)?);
     }
     let expression = (!parts.is_empty()).then(|| parts.join(" AND "));
     let on_failure = expression.as_ref().map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
-    let table = &inner.table;
-    let build_error = |err: aws_sdk_dynamodb::error::BuildError| Error::Config(err.to_string());
+    // The three SDK builders share these settings but no trait.
+    macro_rules! guarded {
+        ($builder:expr, $target:ident) => {
+            $builder
+                .table_name(&inner.table)
+                .$target(Some(stored))
+                .set_condition_expression(expression)
+                .set_expression_attribute_names(placeholders.names())
+                .set_expression_attribute_values(placeholders.values())
+                .set_return_values_on_condition_check_failure(on_failure)
+                .build()
+                .map_err(Error::build("TransactWriteItems"))?
+        };
+    }
     let item = match op.kind {
-        OpKind::Insert | OpKind::Overwrite | OpKind::Update => TransactWriteItem::builder().put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
-        OpKind::Delete => TransactWriteItem::builder().delete(
-            Delete::builder()
-                .table_name(table)
-                .set_key(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
-        OpKind::Check => TransactWriteItem::builder().condition_check(
-            ConditionCheck::builder()
-                .table_name(table)
-                .set_key(Some(stored))
-                .set_condition_expression(expression)
-                .set_expression_attribute_names(placeholders.names())
-                .set_expression_attribute_values(placeholders.values())
-                .set_return_values_on_condition_check_failure(on_failure)
-                .build()
-                .map_err(build_error)?,
-        ),
+        OpKind::Insert | OpKind::Overwrite | OpKind::Update => {
+            TransactWriteItem::builder().put(guarded!(Put::builder(), set_item))
+        }
+        OpKind::Delete => TransactWriteItem::builder().delete(guarded!(Delete::builder(), set_key)),
+        OpKind::Check => TransactWriteItem::builder().condition_check(guarded!(ConditionCheck::builder(), set_key)),
     };
     Ok(item.build())
 }
@@ -418,46 +380,6 @@ async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
     failure.map_or(Ok(()), Err)
 }
 
-/// Why one operation of a cancelled transaction failed (or `code == "None"` when it did not).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CancellationReason {
-    /// Position of the operation in the transaction.
-    pub index: usize,
-    /// Table of the operation.
-    pub table: String,
-    /// Primary key of the operation (unprefixed).
-    pub key: Item,
-    /// The service's code: `None` (this operation was fine), `ConditionalCheckFailed`,
-    /// `TransactionConflict`, `ValidationError`, ...
-    pub code: String,
-    /// The service's message, if any.
-    pub message: Option<String>,
-    /// The item as stored when its condition failed (prefixes stripped), when the service returns it.
-    pub item: Option<Item>,
-}
-
-impl CancellationReason {
-    /// Whether this operation caused the cancellation.
-    pub fn is_failure(&self) -> bool {
-        self.code != "None"
-    }
-
-    /// [`item`](Self::item) decoded as `M`.
-    pub fn current<M: Model>(&self) -> Option<Result<M>> {
-        self.item.clone().map(M::from_item)
-    }
-}
-
-/// `#1 ConditionalCheckFailed on orders, #3 TransactionConflict on stock`.
-pub(crate) fn summary(reasons: &[CancellationReason]) -> String {
-    let failed: Vec<String> = reasons
-        .iter()
-        .filter(|reason| reason.is_failure())
-        .map(|reason| format!("#{} {} on {}", reason.index, reason.code, reason.table))
-        .collect();
-    if failed.is_empty() {
-        "no reasons given".to_owned()
-    } else {
-        failed.join(", ")
-    }
-}
+#[cfg(test)]
+#[path = "transact_tests.rs"]
+mod tests;

@@ -6,8 +6,8 @@ use std::ops::{BitAnd, BitOr, Not};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
+use super::Placeholders;
 use crate::error::{Error, Result};
-use crate::expr::Placeholders;
 use crate::prefix::Prefixes;
 
 /// A condition on top-level attributes: comparisons, `begins_with`, `between`, existence and
@@ -90,6 +90,12 @@ impl Condition {
     /// `attribute_not_exists(attribute)`
     pub fn not_exists(attribute: impl Into<String>) -> Self {
         Self::function("attribute_not_exists", attribute, None)
+    }
+
+    /// `attribute_type(attribute, NULL)`: the attribute is stored as `NULL` (for which
+    /// `attribute_not_exists` is false).
+    pub(crate) fn is_null(attribute: impl Into<String>) -> Self {
+        Self::function("attribute_type", attribute, Some(Ok(AttributeValue::S("NULL".into()))))
     }
 
     fn function(function: &'static str, attribute: impl Into<String>, value: Option<Value>) -> Self {

@@ -1,146 +1,16 @@
-//! [`Adapter`]: one table, its keys and prefixes, the clients and the event sink, built once and
-//! shared (cheaply cloned) by every [`Repository`](crate::Repository).
+//! [`AdapterBuilder`]: the adapter's settings, with every configuration check run once, at
+//! [`build`](AdapterBuilder::build).
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use super::{Adapter, AdapterInner, PrefixValues, PublishContract};
 use crate::error::{Error, Result};
 use crate::events::{EventSink, MessageAttribute, SnsSink};
-use crate::lock::LockPolicy;
+use crate::key::KeyConfig;
+use crate::lock::{LockConfig, LockPolicy};
 use crate::model::Model;
-use crate::prefix::Prefixes;
-use crate::repo::Repository;
-
-/// The table's primary key attribute names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyConfig {
-    /// Partition key attribute.
-    pub hash_key: String,
-    /// Sort key attribute, if the table has one.
-    pub range_key: Option<String>,
-}
-
-impl KeyConfig {
-    /// The key attribute names, hash first.
-    pub fn attributes(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.hash_key.as_str()).chain(self.range_key.as_deref())
-    }
-}
-
-/// A configured DynamoDB table: client, table name, keys, prefixes, event sink and default event
-/// attributes. Cloning is cheap (an `Arc`).
-///
-/// ```no_run
-/// # async fn demo() -> daplug_runtime::Result<()> {
-/// let adapter = daplug_runtime::Adapter::builder()
-///     .table("orders")
-///     .hash_key("pk")
-///     .range_key("sk")
-///     .hash_prefix("tenant#")
-///     .sns_topic("arn:aws:sns:us-east-1:123456789012:orders")
-///     .sns_attribute("source", "orders-service")
-///     .from_env()
-///     .await?;
-/// # let _ = adapter; Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Adapter {
-    pub(crate) inner: Arc<AdapterInner>,
-}
-
-pub(crate) struct AdapterInner {
-    pub(crate) client: aws_sdk_dynamodb::Client,
-    pub(crate) table: String,
-    pub(crate) keys: KeyConfig,
-    pub(crate) prefixes: PrefixValues,
-    pub(crate) sink: Option<Arc<dyn EventSink>>,
-    pub(crate) attributes: BTreeMap<String, MessageAttribute>,
-    pub(crate) contract: PublishContract,
-    pub(crate) lock: Option<LockConfig>,
-}
-
-/// Optimistic locking: which attribute, which policy, and whether the stored item must carry it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LockConfig {
-    pub(crate) attribute: String,
-    pub(crate) policy: LockPolicy,
-    pub(crate) require_existing: bool,
-}
-
-/// What every event must carry (daplug-ddb's `required_payload_keys` / `required_headers`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct PublishContract {
-    pub(crate) payload_keys: Vec<String>,
-    pub(crate) attributes: Vec<String>,
-}
-
-/// Prefix values for the hash and range key (attribute names come from [`KeyConfig`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct PrefixValues {
-    pub(crate) hash: Option<String>,
-    pub(crate) range: Option<String>,
-}
-
-impl PrefixValues {
-    /// The prefix rules these values give on `keys`.
-    pub(crate) fn rules(&self, keys: &KeyConfig) -> Prefixes {
-        let mut rules = Prefixes::none();
-        if let Some(prefix) = &self.hash {
-            rules = rules.with(keys.hash_key.clone(), prefix.clone());
-        }
-        if let (Some(range_key), Some(prefix)) = (&keys.range_key, &self.range) {
-            rules = rules.with(range_key.clone(), prefix.clone());
-        }
-        rules
-    }
-}
-
-impl Adapter {
-    /// Starts building an adapter.
-    pub fn builder() -> AdapterBuilder {
-        AdapterBuilder::default()
-    }
-
-    /// A typed repository for model `M` on this table.
-    pub fn repository<M: Model>(&self) -> Repository<M> {
-        Repository::new(self.clone())
-    }
-
-    /// The table name.
-    pub fn table(&self) -> &str {
-        &self.inner.table
-    }
-
-    /// The table's key attributes.
-    pub fn keys(&self) -> &KeyConfig {
-        &self.inner.keys
-    }
-
-    /// The DynamoDB client, for calls daplug does not wrap.
-    pub fn client(&self) -> &aws_sdk_dynamodb::Client {
-        &self.inner.client
-    }
-
-    /// The prefix rules configured on the adapter.
-    pub fn prefixes(&self) -> Prefixes {
-        self.inner.prefixes.rules(&self.inner.keys)
-    }
-}
-
-impl fmt::Debug for Adapter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Adapter")
-            .field("table", &self.inner.table)
-            .field("keys", &self.inner.keys)
-            .field("prefixes", &self.inner.prefixes)
-            .field("events", &self.inner.sink.is_some())
-            .field("attributes", &self.inner.attributes)
-            .field("contract", &self.inner.contract)
-            .field("lock", &self.inner.lock)
-            .finish()
-    }
-}
 
 /// Builder for [`Adapter`]. Required: a table name and a hash key (or a model that declares one,
 /// through [`AdapterBuilder::keys_from`]).
@@ -163,6 +33,29 @@ pub struct AdapterBuilder {
     lock_attribute: Option<String>,
     lock_policy: Option<LockPolicy>,
     require_lock_value: bool,
+}
+
+impl fmt::Debug for AdapterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdapterBuilder")
+            .field("table", &self.table)
+            .field("hash_key", &self.hash_key)
+            .field("range_key", &self.range_key)
+            .field("prefixes", &self.prefixes)
+            .field("client", &self.client.is_some())
+            .field("sns_client", &self.sns_client.is_some())
+            .field("sdk_config", &self.sdk_config.is_some())
+            .field("endpoint_url", &self.endpoint_url)
+            .field("region", &self.region)
+            .field("sns_topic", &self.sns_topic)
+            .field("event_sink", &self.sink.is_some())
+            .field("attributes", &self.attributes)
+            .field("contract", &self.contract)
+            .field("lock_attribute", &self.lock_attribute)
+            .field("lock_policy", &self.lock_policy)
+            .field("require_lock_value", &self.require_lock_value)
+            .finish()
+    }
 }
 
 impl AdapterBuilder {
@@ -378,11 +271,13 @@ impl AdapterBuilder {
         {
             return Err(Error::Config(format!("event attribute `{name}` has an empty name or value")));
         }
+        let keys = KeyConfig { hash_key, range_key };
         Ok(Adapter {
             inner: Arc::new(AdapterInner {
                 client,
                 table,
-                keys: KeyConfig { hash_key, range_key },
+                rules: self.prefixes.rules(&keys),
+                keys,
                 prefixes: self.prefixes,
                 sink,
                 attributes: self.attributes,

@@ -2,12 +2,43 @@
 //! reserved words (`name`, `status`, `data`) work as attribute names and no value is ever spliced
 //! into expression text. Values that belong to a prefixed key attribute are prefixed here, by the
 //! attribute they are compared with.
+//!
+//! [`Condition`] (filters, key conditions, transaction guards, lock conditions) renders through
+//! [`Placeholders`]; [`KeyGuard`] is the existence condition on the primary key of a write.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::key::KeyConfig;
 use crate::prefix::Prefixes;
+
+mod condition;
+
+pub use condition::Condition;
+
+/// What a write requires of the item currently stored under the same primary key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyGuard {
+    /// Nothing (a plain overwrite).
+    None,
+    /// It exists: an update must not resurrect an item deleted since it was read.
+    Exists,
+    /// It does not exist: insert.
+    Absent,
+}
+
+impl KeyGuard {
+    /// One clause per key attribute (`attribute_not_exists(#n0)`, ...), none for [`KeyGuard::None`].
+    pub(crate) fn clauses(self, keys: &KeyConfig, placeholders: &mut Placeholders) -> Vec<String> {
+        let function = match self {
+            KeyGuard::None => return Vec::new(),
+            KeyGuard::Exists => "attribute_exists",
+            KeyGuard::Absent => "attribute_not_exists",
+        };
+        keys.attributes().map(|k| format!("{function}({})", placeholders.name(k))).collect()
+    }
+}
 
 /// Placeholder tables shared by the expressions of one request.
 #[derive(Debug, Default)]
@@ -64,6 +95,15 @@ mod tests {
         assert_eq!(values[&v], AttributeValue::S("t#a".into()));
         assert_eq!(values[&w], AttributeValue::S("a".into()));
         assert_eq!(p.names().map(|n| n.len()), Some(2));
+    }
+
+    #[test]
+    fn key_guards_name_every_key_attribute() {
+        let keys = KeyConfig { hash_key: "pk".into(), range_key: Some("sk".into()) };
+        let mut p = Placeholders::default();
+        assert_eq!(KeyGuard::Absent.clauses(&keys, &mut p), ["attribute_not_exists(#n0)", "attribute_not_exists(#n1)"]);
+        assert_eq!(KeyGuard::Exists.clauses(&keys, &mut p), ["attribute_exists(#n0)", "attribute_exists(#n1)"]);
+        assert!(KeyGuard::None.clauses(&keys, &mut p).is_empty());
     }
 
     #[test]

@@ -3,24 +3,28 @@
 //! attributes cannot be changed (it silently wrote a second item), a lost race carries the stored
 //! item, and nothing is published unless the write happened.
 
+use std::fmt;
 use std::future::IntoFuture;
 
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::call::{call_option_setters, publish, CallOptions};
-use crate::config::LockConfig;
+use super::options::{option_setters, publish, EventOptions, KeyOptions};
+use super::put::{conditional_put, event_body, send_conditional_put};
+use super::read::Query;
+use crate::adapter::Repository;
 use crate::error::{Error, Result};
-use crate::events::{to_python_json, Operation};
-use crate::lock::{LockDecision, LockError, LockPolicy};
+use crate::events::{Event, Operation};
+use crate::expr::KeyGuard;
+use crate::item::{self, Item};
+use crate::key::check_key;
+use crate::lock::{LockConfig, LockDecision, LockPolicy};
 use crate::merge::{merge, ListOp, MapOp, MergeOptions};
-use crate::model::{Item, Model};
+use crate::model::Model;
 use crate::prefix::Prefixes;
-use crate::read::Query;
-use crate::repo::{check_key, Repository};
-use crate::write::{item_to_json, json_to_attribute, put_conditionally, KeyGuard};
 
 /// What an update did, for callers that want to inspect rather than get errors
 /// ([`Update::outcome`]).
@@ -43,8 +47,27 @@ enum Source<M: Model> {
     Query { query: Box<Query<M>>, first_match: bool },
 }
 
+impl<M: Model> fmt::Debug for Source<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Key(key) => f.debug_tuple("Key").field(key).finish(),
+            Source::Query { query, first_match } => {
+                f.debug_struct("Query").field("query", query).field("first_match", first_match).finish()
+            }
+        }
+    }
+}
+
+/// What an update does once the stored item is known.
+enum Step<M> {
+    /// Nothing to write: stale (latest-wins) or a lost race seen before writing.
+    Done(UpdateOutcome<M>),
+    /// Write `model` with this conditional put, then publish `event`.
+    Write { input: Box<PutItemInputBuilder>, event: Option<Event>, model: M },
+}
+
 /// Which lock applies to this call.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum LockChoice {
     Adapter,
     Off,
@@ -59,55 +82,58 @@ enum LockChoice {
 pub struct Update<M: Model> {
     repo: Repository<M>,
     source: Source<M>,
-    patch: Result<Value>,
+    /// The patch as JSON, or why it could not be converted (reported when sent).
+    patch: std::result::Result<Value, String>,
     list: ListOp,
     map: MapOp,
     lock: LockChoice,
     require_lock_value: Option<bool>,
-    call: CallOptions,
+    keys: KeyOptions,
+    events: EventOptions,
 }
 
-impl<M: Model> Repository<M> {
-    /// Updates the item with this key: `patch` (the model's typed `Patch`, or any JSON object) is
-    /// merged into the stored item (maps deeply, lists per [`ListOp`]), the result is validated by the
-    /// model and written back under the adapter's locking policy.
-    ///
-    /// ```no_run
-    /// # use daplug_runtime::{ListOp, Model, Repository};
-    /// # async fn demo<M: Model>(orders: Repository<M>, key: M::Key) -> daplug_runtime::Result<()> {
-    /// let updated: M = orders
-    ///     .update(&key, &serde_json::json!({"tags": ["urgent"], "modified": "2024-01-02T00:00:00Z"}))
-    ///     .list_op(ListOp::Add)
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn update<P: Serialize + ?Sized>(&self, key: &M::Key, patch: &P) -> Update<M> {
-        self.new_update(Source::Key(M::key_item(key)), patch)
+impl<M: Model> fmt::Debug for Update<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Update")
+            .field("repo", &self.repo)
+            .field("source", &self.source)
+            .field("patch", &self.patch)
+            .field("list", &self.list)
+            .field("map", &self.map)
+            .field("lock", &self.lock)
+            .field("require_lock_value", &self.require_lock_value)
+            .field("keys", &self.keys)
+            .field("events", &self.events)
+            .finish()
+    }
+}
+
+impl<M: Model> Update<M> {
+    /// An update of the item with this key.
+    pub(crate) fn by_key<P: Serialize + ?Sized>(repo: &Repository<M>, key: &M::Key, patch: &P) -> Self {
+        Self::new(repo, Source::Key(M::key_item(key)), patch)
     }
 
-    /// Updates the item found by `query` (its first page). More than one match is
-    /// [`Error::AmbiguousUpdate`] unless [`Update::first_match`] is set.
-    pub fn update_where<P: Serialize + ?Sized>(&self, query: Query<M>, patch: &P) -> Update<M> {
-        self.new_update(Source::Query { query: Box::new(query), first_match: false }, patch)
+    /// An update of the item `query` finds.
+    pub(crate) fn by_query<P: Serialize + ?Sized>(repo: &Repository<M>, query: Query<M>, patch: &P) -> Self {
+        Self::new(repo, Source::Query { query: Box::new(query), first_match: false }, patch)
     }
 
-    fn new_update<P: Serialize + ?Sized>(&self, source: Source<M>, patch: &P) -> Update<M> {
-        let patch = serde_json::to_value(patch)
-            .map_err(|err| Error::Serialize { schema: M::META.schema, message: format!("patch: {err}") });
+    fn new<P: Serialize + ?Sized>(repo: &Repository<M>, source: Source<M>, patch: &P) -> Self {
+        let patch = serde_json::to_value(patch).map_err(|err| format!("patch: {err}"));
         Update {
-            repo: self.clone(),
+            repo: repo.clone(),
             source,
             patch,
             list: ListOp::default(),
             map: MapOp::default(),
             lock: LockChoice::Adapter,
             require_lock_value: None,
-            call: CallOptions::default(),
+            keys: KeyOptions::default(),
+            events: EventOptions::default(),
         }
     }
-}
 
-impl<M: Model> Update<M> {
     /// How lists in the patch combine with stored lists (default [`ListOp::Add`]).
     pub fn list_op(mut self, list: ListOp) -> Self {
         self.list = list;
@@ -129,20 +155,18 @@ impl<M: Model> Update<M> {
         self.lock = LockChoice::Off;
         self
     }
-    /// Overrides [`AdapterBuilder::require_lock_value`](crate::AdapterBuilder::require_lock_value).
+    /// Overrides [`AdapterBuilder::require_lock_value`](crate::adapter::AdapterBuilder::require_lock_value).
     pub fn require_lock_value(mut self, require: bool) -> Self {
         self.require_lock_value = Some(require);
         self
     }
-    /// For [`Repository::update_where`]: update the first match when the query finds several.
-    pub fn first_match(mut self) -> Self {
+    /// For [`Repository::update_where`]: `true` updates the first match when the query finds
+    /// several (instead of [`Error::AmbiguousUpdate`]).
+    pub fn first_match(mut self, first: bool) -> Self {
         if let Source::Query { first_match, .. } = &mut self.source {
-            *first_match = true;
+            *first_match = first;
         }
         self
-    }
-    fn call_mut(&mut self) -> &mut CallOptions {
-        &mut self.call
     }
 
     /// Runs the update (same as `.await`): the written model, or under latest-wins the stored one
@@ -161,58 +185,14 @@ impl<M: Model> Update<M> {
     /// Runs the update and reports stale and lost-race results as values.
     pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
         let inner = self.repo.adapter.inner.clone();
-        let schema = M::META.schema;
-        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema);
+        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema = M::META.schema);
         async move {
             let (original, prefixes) = self.fetch_original().await?;
-            let original_json = item_to_json(schema, &original)?;
-            let patch = self.patch?;
-            let options = MergeOptions {
-                list: self.list,
-                map: self.map,
-                protected: inner.keys.attributes().map(str::to_owned).collect(),
+            let (input, event, model) = match self.plan_write(original, &prefixes)? {
+                Step::Done(outcome) => return Ok(outcome),
+                Step::Write { input, event, model } => (input, event, model),
             };
-            let merged = merge(&original_json, &patch, &options).map_err(|err| Error::Validation {
-                schema,
-                path: err.path().to_owned(),
-                message: err.to_string(),
-            })?;
-            for attribute in inner.keys.attributes() {
-                if merged.get(attribute) != original_json.get(attribute) {
-                    return Err(Error::InvalidKey {
-                        attribute: attribute.to_owned(),
-                        message: "cannot be changed by an update; insert the new item and delete the old one".into(),
-                    });
-                }
-            }
-            let mut item = M::from_json(&merged)?.to_item()?;
-            let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
-            let condition = match &lock {
-                None => None,
-                Some(lock) => {
-                    let updated = item_to_json(schema, &item)?;
-                    match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
-                        Ok(LockDecision::Skip) => {
-                            tracing::debug!("stored item is newer; update skipped");
-                            return Ok(UpdateOutcome::Stale(M::from_item(original)?));
-                        }
-                        Ok(LockDecision::Write { condition, set }) => {
-                            if let Some((attribute, value)) = set {
-                                item.insert(attribute, json_to_attribute(schema, &value)?);
-                            }
-                            Some(condition)
-                        }
-                        Err(err) if err.is_conflict() => {
-                            return Ok(UpdateOutcome::Conflict { current: Some(M::from_item(original)?) })
-                        }
-                        Err(err) => return Err(lock_error(schema, err)),
-                    }
-                }
-            };
-            let model = M::from_item(item.clone())?;
-            let body = if inner.sink.is_some() { to_python_json(&model) } else { Ok(String::new()) };
-            let event = self.call.event(&inner, Operation::Update, schema, &body)?;
-            match put_conditionally(&inner, &prefixes, item, KeyGuard::Exists, condition.as_ref()).await? {
+            match send_conditional_put(&inner, &prefixes, *input).await? {
                 None => {
                     publish(&inner, event).await?;
                     Ok(UpdateOutcome::Written(model))
@@ -228,10 +208,65 @@ impl<M: Model> Update<M> {
         .await
     }
 
+    /// Everything between the read and the write, pure: merges the patch into `original` (the
+    /// stored item, unprefixed), validates the result through the model, applies the lock, and
+    /// plans the conditional put with its event, or decides that there is nothing to write.
+    fn plan_write(&self, original: Item, prefixes: &Prefixes) -> Result<Step<M>> {
+        let inner = &self.repo.adapter.inner;
+        let schema = M::META.schema;
+        let original_json = item::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
+        let patch = self.patch.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
+        let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
+        let merged = merge(&original_json, patch, &options).map_err(|err| Error::Validation {
+            schema,
+            path: Some(err.path()).filter(|path| !path.is_empty()).unwrap_or(".").to_owned(),
+            message: err.to_string(),
+        })?;
+        for attribute in inner.keys.attributes() {
+            if merged.get(attribute) != original_json.get(attribute) {
+                return Err(Error::InvalidKey {
+                    attribute: attribute.to_owned(),
+                    message: "cannot be changed by an update; insert the new item and delete the old one".into(),
+                });
+            }
+        }
+        let mut item = M::from_json(&merged)?.to_item()?;
+        let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+        let condition = match &lock {
+            None => None,
+            Some(lock) => {
+                let updated = item::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
+                match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
+                    Ok(LockDecision::Skip) => {
+                        tracing::debug!("stored item is newer; update skipped");
+                        return Ok(Step::Done(UpdateOutcome::Stale(M::from_item(original)?)));
+                    }
+                    Ok(LockDecision::Write { condition, set }) => {
+                        if let Some((attribute, value)) = set {
+                            let value =
+                                item::attribute_from_json(&value).map_err(|err| Error::serialize(schema, err))?;
+                            item.insert(attribute, value);
+                        }
+                        Some(condition)
+                    }
+                    Err(err) if err.is_conflict() => {
+                        let current = Some(M::from_item(original)?);
+                        return Ok(Step::Done(UpdateOutcome::Conflict { current }));
+                    }
+                    Err(err) => return Err(err.into_validation(schema)),
+                }
+            }
+        };
+        let model = M::from_item(item.clone())?;
+        let event = self.events.event(inner, Operation::Update, schema, &event_body(inner, &model), None)?;
+        let input = conditional_put(inner, prefixes, item, KeyGuard::Exists, condition.as_ref())?;
+        Ok(Step::Write { input: Box::new(input), event, model })
+    }
+
     /// The stored item (prefix-stripped) and the prefix rules of this call.
     async fn fetch_original(&self) -> Result<(Item, Prefixes)> {
         let inner = &self.repo.adapter.inner;
-        let prefixes = self.call.prefixes(inner);
+        let prefixes = self.keys.prefixes(inner);
         let not_found = || Error::NotFound { table: inner.table.clone() };
         let original = match &self.source {
             Source::Key(key) => {
@@ -272,7 +307,7 @@ impl<M: Model> IntoFuture for Update<M> {
         Box::pin(self.send())
     }
 }
-call_option_setters!(Update, events);
+option_setters!(payload, impl[M: Model] Update<M>);
 
 /// The lock in force for one call.
 fn lock_for(adapter: &Option<LockConfig>, choice: LockChoice, require: Option<bool>) -> Result<Option<LockConfig>> {
@@ -290,6 +325,6 @@ fn lock_for(adapter: &Option<LockConfig>, choice: LockChoice, require: Option<bo
     Ok(Some(lock))
 }
 
-fn lock_error(schema: &'static str, err: LockError) -> Error {
-    Error::Validation { schema, path: err.attribute().to_owned(), message: err.to_string() }
-}
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -1,13 +1,33 @@
-//! Optimistic locking: pure decisions about how (and whether) to write an updated item. No I/O.
-//! The rules are documented on [`LockPolicy`] (this module is private; the types are re-exported).
+//! Optimistic locking: pure decisions about how (and whether) to write an item. No I/O.
+//! The rules are documented on [`LockPolicy`]; the version rule exists once (`next_version`), for
+//! updates (`LockPolicy::decide`) and whole-item puts (`LockConfig::version_put`) alike.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
+use crate::expr::Condition;
+use crate::item::{self, Item};
 use crate::timestamp::parse_timestamp;
+
+mod error;
+
+pub(crate) use error::{LockError, LockSide};
+
+/// The version an item gets on its first versioned write.
+const FIRST_VERSION: i64 = 1;
+
+/// Optimistic locking of one adapter (or one call): which attribute, which policy, and whether the
+/// stored item must carry the attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LockConfig {
+    pub(crate) attribute: String,
+    pub(crate) policy: LockPolicy,
+    pub(crate) require_existing: bool,
+}
 
 /// How updates are protected against concurrent writers. Chosen on the adapter, overridable per call.
 ///
-/// `update` reads the stored item, merges the patch, then asks [`LockPolicy::decide`] what to do with
+/// `update` reads the stored item, merges the patch, then asks the policy what to do with
 /// the result: write it under a condition (rendered by the caller into a DynamoDB
 /// `ConditionExpression` with placeholders), possibly setting the lock attribute first, or skip the
 /// write because the stored item is newer. Every write decided here is conditioned, so a concurrent
@@ -42,15 +62,15 @@ pub enum LockPolicy {
     /// an offset compare as instants. Values without one (including date-only values, which mean
     /// midnight) are accepted because daplug-ddb tables are full of them (`datetime.isoformat()`
     /// output), and compare among themselves as wall-clock times; comparing one with an offset against
-    /// one without is an error ([`LockError::MixedOffsets`]) because the instant of a value without
+    /// one without is an error ([`Error::Validation`](crate::Error::Validation)) because the instant of a value without
     /// an offset is unknown, and guessing UTC could silently drop a genuinely newer write.
     LatestWins,
 }
 
-/// What the stored item must look like for the write to succeed. Render it with placeholders
-/// (`#n0`, `:v0`); the attribute name may be a reserved word.
+/// What the stored item must look like for the write to succeed; rendered as a [`Condition`]
+/// (through placeholders: the attribute name may be a reserved word).
 #[derive(Debug, Clone, PartialEq)]
-pub enum LockCondition {
+pub(crate) enum LockCondition {
     /// The attribute must not exist: `attribute_not_exists(#n0)`.
     NotExists(String),
     /// The attribute must still be `NULL`: `attribute_type(#n0, :v0)` with `:v0 = S("NULL")`.
@@ -61,17 +81,19 @@ pub enum LockCondition {
 }
 
 impl LockCondition {
-    /// The lock attribute the condition is about.
-    pub fn attribute(&self) -> &str {
+    /// The condition as an expression.
+    pub(crate) fn condition(&self) -> Condition {
         match self {
-            LockCondition::NotExists(name) | LockCondition::IsNull(name) | LockCondition::Equals(name, _) => name,
+            LockCondition::NotExists(name) => Condition::not_exists(name),
+            LockCondition::IsNull(name) => Condition::is_null(name),
+            LockCondition::Equals(name, value) => Condition::eq(name, value),
         }
     }
 }
 
 /// The outcome of [`LockPolicy::decide`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum LockDecision {
+pub(crate) enum LockDecision {
     /// Write the updated item under `condition`, after setting attribute `set.0` to `set.1` when `set`
     /// is given (the new version under [`LockPolicy::Version`]). A failed condition is a conflict.
     Write {
@@ -83,113 +105,6 @@ pub enum LockDecision {
     /// Do not write: the stored item is newer ([`LockPolicy::LatestWins`]). Return the stored item, as
     /// daplug-ddb did (no write, no event).
     Skip,
-}
-
-/// Which of the two items a lock error is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LockSide {
-    /// The item as read from the table.
-    Stored,
-    /// The updated item about to be written.
-    Incoming,
-}
-
-impl std::fmt::Display for LockSide {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            LockSide::Stored => "stored",
-            LockSide::Incoming => "incoming",
-        })
-    }
-}
-
-/// Why a locked write cannot proceed. Nothing should be written when this is returned.
-///
-/// [`LockError::VersionMismatch`] is a lost race ([`LockError::is_conflict`]); every other variant is
-/// a bad or missing value of the lock attribute ([`LockError::attribute`] is its path).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum LockError {
-    /// The lock attribute is absent or `NULL`: in the stored item while existence is required, or in
-    /// the incoming item under [`LockPolicy::LatestWins`] (the update removed it).
-    #[error("lock attribute `{attribute}` not found in the {side} item")]
-    Missing {
-        /// The lock attribute.
-        attribute: String,
-        /// Which item lacks it.
-        side: LockSide,
-    },
-    /// A [`LockPolicy::LatestWins`] value is not an accepted timestamp.
-    #[error("lock attribute `{attribute}`: the {side} value {value} is not an RFC 3339 date or date-time")]
-    NotATimestamp {
-        /// The lock attribute.
-        attribute: String,
-        /// Which item holds the value.
-        side: LockSide,
-        /// The value.
-        value: Value,
-    },
-    /// One timestamp has a UTC offset and the other does not, so they cannot be ordered.
-    #[error("lock attribute `{attribute}`: cannot order {stored} (stored) against {incoming} (incoming): only one has a UTC offset")]
-    MixedOffsets {
-        /// The lock attribute.
-        attribute: String,
-        /// The stored value.
-        stored: Value,
-        /// The incoming value.
-        incoming: Value,
-    },
-    /// A [`LockPolicy::Version`] value is not an integer.
-    #[error("lock attribute `{attribute}`: the {side} value {value} is not an integer version")]
-    NotAVersion {
-        /// The lock attribute.
-        attribute: String,
-        /// Which item holds the value.
-        side: LockSide,
-        /// The value.
-        value: Value,
-    },
-    /// The stored version is `i64::MAX`.
-    #[error("lock attribute `{attribute}`: version {value} cannot be incremented")]
-    VersionOverflow {
-        /// The lock attribute.
-        attribute: String,
-        /// The stored version.
-        value: i64,
-    },
-    /// The patch carries a version other than the stored one: it was based on an older (or newer) read.
-    #[error("lock attribute `{attribute}`: the update is based on version {expected} but the stored item has {}", describe_version(*.found))]
-    VersionMismatch {
-        /// The lock attribute.
-        attribute: String,
-        /// The version the patch carries.
-        expected: i64,
-        /// The stored version (`None`: absent or `NULL`).
-        found: Option<i64>,
-    },
-}
-
-fn describe_version(found: Option<i64>) -> String {
-    found.map_or_else(|| "none".to_owned(), |v| format!("version {v}"))
-}
-
-impl LockError {
-    /// The lock attribute at fault (its JSON path in the item).
-    pub fn attribute(&self) -> &str {
-        match self {
-            LockError::Missing { attribute, .. }
-            | LockError::NotATimestamp { attribute, .. }
-            | LockError::MixedOffsets { attribute, .. }
-            | LockError::NotAVersion { attribute, .. }
-            | LockError::VersionOverflow { attribute, .. }
-            | LockError::VersionMismatch { attribute, .. } => attribute,
-        }
-    }
-
-    /// True when the error is a lost race (the stored item moved on), not a bad value.
-    pub fn is_conflict(&self) -> bool {
-        matches!(self, LockError::VersionMismatch { .. })
-    }
 }
 
 /// The lock attribute as found in an item.
@@ -214,7 +129,7 @@ impl LockPolicy {
     /// `require_existing` (daplug-ddb's `raise_idempotence_error`): when the stored item has no value
     /// for the attribute (absent or `NULL`), return [`LockError::Missing`] instead of writing under an
     /// "attribute still absent" condition.
-    pub fn decide(
+    pub(crate) fn decide(
         self,
         attribute: &str,
         original: &Value,
@@ -232,7 +147,7 @@ impl LockPolicy {
     /// [`LockPolicy::Version`], nothing under the other policies (the caller supplies those values).
     pub fn initial_value(self) -> Option<Value> {
         match self {
-            LockPolicy::Version => Some(Value::from(1)),
+            LockPolicy::Version => Some(Value::from(FIRST_VERSION)),
             LockPolicy::Equality | LockPolicy::LatestWins => None,
         }
     }
@@ -273,11 +188,10 @@ fn version(
         })
     };
     let found = find(original, attribute);
-    let stored = match found {
-        Found::Present(value) => Some((value, as_version(value, LockSide::Stored)?)),
+    let stored_version = match found {
+        Found::Present(value) => Some(as_version(value, LockSide::Stored)?),
         Found::Absent | Found::Null => None,
     };
-    let stored_version = stored.map(|(_, version)| version);
     // The merged item still carries the stored version unless the patch named another one; a patch
     // naming another version was computed from another read, and writing it would lose an update.
     if let Found::Present(value) = find(updated, attribute) {
@@ -290,16 +204,63 @@ fn version(
             });
         }
     }
-    let (condition, next) = match stored {
-        Some((value, current)) => {
+    let (condition, next) = next_version(attribute, stored_version, matches!(found, Found::Null), require_existing)?;
+    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), Value::from(next))) })
+}
+
+/// The one version rule: a write over an item at version `stored` requires that version to still be
+/// there and stores the next one; over a never-versioned item (`None`; `stored_null` when its
+/// attribute is `NULL`) it requires the attribute to still be unset and stores the first version.
+fn next_version(
+    attribute: &str,
+    stored: Option<i64>,
+    stored_null: bool,
+    require_existing: bool,
+) -> Result<(LockCondition, i64), LockError> {
+    match stored {
+        Some(current) => {
             let next = current
                 .checked_add(1)
                 .ok_or_else(|| LockError::VersionOverflow { attribute: attribute.to_owned(), value: current })?;
-            (LockCondition::Equals(attribute.to_owned(), value.clone()), next)
+            Ok((LockCondition::Equals(attribute.to_owned(), Value::from(current)), next))
         }
-        None => (unset(attribute, matches!(found, Found::Null), require_existing)?, 1),
-    };
-    Ok(LockDecision::Write { condition, set: Some((attribute.to_owned(), Value::from(next))) })
+        None => Ok((unset(attribute, stored_null, require_existing)?, FIRST_VERSION)),
+    }
+}
+
+impl LockConfig {
+    /// Version locking on a put of a whole item (insert, overwrite, transactional puts): sets the
+    /// version to store on `item` and returns the condition to write under. A new item (`fresh`: its
+    /// insert condition already covers it) gets the first version and no condition; otherwise the put
+    /// must match the version the item carries (the one it was read at). An absent or `NULL` version
+    /// means "never versioned": the stored item must not have one. `None` when the policy does not
+    /// version.
+    pub(crate) fn version_put(&self, item: &mut Item, fresh: bool) -> Result<Option<LockCondition>, LockError> {
+        if self.policy != LockPolicy::Version {
+            return Ok(None);
+        }
+        let attribute = self.attribute.as_str();
+        let not_a_version = |value: &AttributeValue| LockError::NotAVersion {
+            attribute: attribute.to_owned(),
+            side: LockSide::Incoming,
+            value: item::attribute_to_json(value).unwrap_or(Value::Null),
+        };
+        let (condition, next) = match item.get(attribute) {
+            _ if fresh => (None, FIRST_VERSION),
+            None | Some(AttributeValue::Null(_)) => {
+                let (condition, next) = next_version(attribute, None, false, false)?;
+                (Some(condition), next)
+            }
+            Some(value @ AttributeValue::N(text)) => {
+                let current = text.parse().map_err(|_| not_a_version(value))?;
+                let (condition, next) = next_version(attribute, Some(current), false, false)?;
+                (Some(condition), next)
+            }
+            Some(value) => return Err(not_a_version(value)),
+        };
+        item.insert(attribute.to_owned(), AttributeValue::N(next.to_string()));
+        Ok(condition)
+    }
 }
 
 fn latest_wins(
@@ -346,5 +307,4 @@ fn latest_wins(
 }
 
 #[cfg(test)]
-#[path = "lock_tests.rs"]
 mod tests;

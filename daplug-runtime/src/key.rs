@@ -1,0 +1,189 @@
+//! Primary keys: the table's key attributes ([`KeyConfig`]), the checks a key or item must pass before
+//! it is sent, and key identity as DynamoDB compares keys ([`KeyId`], for duplicate detection in
+//! batches and transactions). Pure; no I/O.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::{Error, Result};
+use crate::item::Item;
+
+/// The table's primary key attribute names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyConfig {
+    /// Partition key attribute.
+    pub hash_key: String,
+    /// Sort key attribute, if the table has one.
+    pub range_key: Option<String>,
+}
+
+impl KeyConfig {
+    /// The key attribute names, hash first.
+    pub fn attributes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.hash_key.as_str()).chain(self.range_key.as_deref())
+    }
+}
+
+/// Checks that `key` holds exactly the table's key attributes with scalar, non-empty values.
+pub(crate) fn check_key(keys: &KeyConfig, key: &Item, exact: bool) -> Result<()> {
+    for attribute in keys.attributes() {
+        match key.get(attribute) {
+            None | Some(AttributeValue::Null(_)) => {
+                return Err(Error::InvalidKey { attribute: attribute.to_owned(), message: "missing".into() })
+            }
+            Some(AttributeValue::S(s)) if s.is_empty() => {
+                return Err(Error::InvalidKey { attribute: attribute.to_owned(), message: "empty string".into() })
+            }
+            Some(AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_)) => {}
+            Some(other) => {
+                return Err(Error::InvalidKey {
+                    attribute: attribute.to_owned(),
+                    message: format!("must be a string, number or binary, got {}", type_name(other)),
+                })
+            }
+        }
+    }
+    if exact {
+        if let Some(extra) = key.keys().find(|name| !keys.attributes().any(|k| k == name.as_str())) {
+            return Err(Error::InvalidKey {
+                attribute: extra.clone(),
+                message: "is not a key attribute of the table".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn type_name(value: &AttributeValue) -> &'static str {
+    match value {
+        AttributeValue::Bool(_) => "a boolean",
+        AttributeValue::L(_) => "a list",
+        AttributeValue::M(_) => "a map",
+        AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => "a set",
+        _ => "another type",
+    }
+}
+
+/// The key attributes of an item.
+pub(crate) fn key_of(keys: &KeyConfig, item: &Item) -> Item {
+    keys.attributes().filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone()))).collect()
+}
+
+/// A hashable identity of a primary key as DynamoDB compares keys: the key attribute values in key
+/// order, numbers in canonical form (`1.0` and `1` are the same key).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct KeyId(Vec<KeyPart>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyPart {
+    Missing,
+    S(String),
+    N(String),
+    B(Vec<u8>),
+    Other,
+}
+
+impl KeyId {
+    pub(crate) fn of(keys: &KeyConfig, item: &Item) -> Self {
+        KeyId(
+            keys.attributes()
+                .map(|attribute| match item.get(attribute) {
+                    None => KeyPart::Missing,
+                    Some(AttributeValue::S(s)) => KeyPart::S(s.clone()),
+                    Some(AttributeValue::N(n)) => KeyPart::N(canonical_number(n)),
+                    Some(AttributeValue::B(b)) => KeyPart::B(b.as_ref().to_vec()),
+                    Some(_) => KeyPart::Other,
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `digits` without leading or trailing zeros and a decimal exponent: `"-0012.50"` -> `"-125e-1"`.
+/// Text that is not a decimal number is returned unchanged.
+fn canonical_number(text: &str) -> String {
+    let text = text.trim();
+    let (negative, unsigned) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], &unsigned[at + 1..]),
+        None => (unsigned, "0"),
+    };
+    let Ok(exponent) = exponent.parse::<i64>() else { return text.to_owned() };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return text.to_owned();
+    }
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return "0".to_owned();
+    }
+    let trimmed = digits.trim_end_matches('0');
+    let exponent = exponent - frac.len() as i64 + (digits.len() - trimmed.len()) as i64;
+    format!("{}{trimmed}e{exponent}", if negative { "-" } else { "" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_as_dynamodb_compares_them() {
+        let same = [("1", "1.0"), ("1", "+1"), ("100", "1e2"), ("-0012.50", "-12.5"), ("0.0", "0"), ("-0", "0")];
+        for (a, b) in same {
+            assert_eq!(canonical_number(a), canonical_number(b), "{a} vs {b}");
+        }
+        assert_ne!(canonical_number("1"), canonical_number("10"));
+        assert_ne!(canonical_number("-1"), canonical_number("1"));
+        assert_eq!(canonical_number("12.5"), "125e-1");
+        assert_eq!(canonical_number("abc"), "abc");
+        assert_eq!(canonical_number("."), ".");
+    }
+
+    fn inner(range: bool) -> KeyConfig {
+        KeyConfig { hash_key: "pk".into(), range_key: range.then(|| "sk".to_owned()) }
+    }
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
+
+    #[test]
+    fn key_ids_ignore_non_key_attributes() {
+        let keys = inner(true);
+        let a = item(&[
+            ("pk", AttributeValue::S("a".into())),
+            ("sk", AttributeValue::N("1".into())),
+            ("x", AttributeValue::Bool(true)),
+        ]);
+        let b = item(&[("pk", AttributeValue::S("a".into())), ("sk", AttributeValue::N("1.00".into()))]);
+        let c = item(&[("pk", AttributeValue::S("a".into())), ("sk", AttributeValue::S("1".into()))]);
+        assert_eq!(KeyId::of(&keys, &a), KeyId::of(&keys, &b));
+        assert_ne!(KeyId::of(&keys, &a), KeyId::of(&keys, &c), "string 1 is not number 1");
+        assert_ne!(KeyId::of(&inner(false), &a), KeyId::of(&keys, &a));
+    }
+
+    #[test]
+    fn keys_need_every_key_attribute_as_a_non_empty_scalar() {
+        let keys = inner(true);
+        let full = item(&[("pk", AttributeValue::S("a".into())), ("sk", AttributeValue::N("1".into()))]);
+        assert!(check_key(&keys, &full, true).is_ok());
+        let invalid = |key: &Item, exact| match check_key(&keys, key, exact) {
+            Err(Error::InvalidKey { attribute, message }) => (attribute, message),
+            other => panic!("expected InvalidKey, got {other:?}"),
+        };
+        assert_eq!(invalid(&item(&[("pk", AttributeValue::S("a".into()))]), false).0, "sk");
+        let empty = item(&[("pk", AttributeValue::S(String::new())), ("sk", AttributeValue::N("1".into()))]);
+        assert_eq!(invalid(&empty, false), ("pk".to_owned(), "empty string".to_owned()));
+        let listed = item(&[("pk", AttributeValue::L(vec![])), ("sk", AttributeValue::N("1".into()))]);
+        assert!(invalid(&listed, false).1.contains("a list"));
+        let mut extra = full.clone();
+        extra.insert("n".into(), AttributeValue::N("2".into()));
+        assert!(check_key(&keys, &extra, false).is_ok(), "items may carry more than the key");
+        assert_eq!(invalid(&extra, true).0, "n", "keys may not");
+        assert_eq!(key_of(&keys, &extra), full);
+    }
+}

@@ -1,0 +1,276 @@
+//! `insert`, `overwrite` and `create`: one `PutItem` of a whole model, and the conditional `PutItem`
+//! (key guard + lock condition, stored item returned when the condition fails) that `update` also
+//! writes through.
+
+use std::fmt;
+use std::future::IntoFuture;
+
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
+use aws_sdk_dynamodb::operation::put_item::{PutItemError, PutItemInput};
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+use futures::future::BoxFuture;
+use tracing::Instrument;
+
+use super::options::{option_setters, publish, EventOptions, KeyOptions};
+use crate::adapter::{AdapterInner, Repository};
+use crate::error::{Error, Result};
+use crate::events::{to_python_json, Event, Operation};
+use crate::expr::{KeyGuard, Placeholders};
+use crate::item::Item;
+use crate::key::{check_key, key_of};
+use crate::lock::{LockCondition, LockPolicy};
+use crate::model::Model;
+use crate::prefix::Prefixes;
+
+/// How [`Repository::create`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WriteMode {
+    /// Conditional put: fails with [`Error::AlreadyExists`] if the key exists.
+    #[default]
+    Insert,
+    /// Unconditional put: replaces any existing item.
+    Overwrite,
+}
+
+/// The `PutItem` that writes `item` (unprefixed) on condition that `guard` and the lock condition
+/// hold, returning the stored item when the condition fails.
+pub(crate) fn conditional_put(
+    inner: &AdapterInner,
+    prefixes: &Prefixes,
+    item: Item,
+    guard: KeyGuard,
+    lock: Option<&LockCondition>,
+) -> Result<PutItemInputBuilder> {
+    let mut placeholders = Placeholders::default();
+    let mut clauses = guard.clauses(&inner.keys, &mut placeholders);
+    if let Some(lock) = lock {
+        clauses.push(lock.condition().render(&mut placeholders, prefixes)?);
+    }
+    Ok(PutItemInput::builder()
+        .table_name(&inner.table)
+        .set_item(Some(prefixes.added(item)))
+        .set_condition_expression((!clauses.is_empty()).then(|| clauses.join(" AND ")))
+        .set_expression_attribute_names(placeholders.names())
+        .set_expression_attribute_values(placeholders.values())
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld))
+}
+
+/// Sends a [`conditional_put`]. Returns `Some(current)` (the stored item, stripped; `None` if
+/// deleted) when the condition failed.
+pub(crate) async fn send_conditional_put(
+    inner: &AdapterInner,
+    prefixes: &Prefixes,
+    input: PutItemInputBuilder,
+) -> Result<Option<Option<Item>>> {
+    match input.send_with(&inner.client).await {
+        Ok(_) => Ok(None),
+        Err(err) => match err.as_service_error() {
+            Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                // The service returns the item as it was when the condition failed.
+                Ok(Some(failed.item().cloned().map(|item| prefixes.stripped(item))))
+            }
+            _ => Err(Error::dynamodb("PutItem", err)),
+        },
+    }
+}
+
+/// Renders the event body of `model` when the adapter publishes events (the work is skipped otherwise).
+pub(crate) fn event_body<M: Model>(inner: &AdapterInner, model: &M) -> serde_json::Result<String> {
+    if inner.sink.is_some() {
+        to_python_json(model)
+    } else {
+        Ok(String::new())
+    }
+}
+
+/// Shared body of insert / overwrite / create.
+struct Put<M: Model> {
+    repo: Repository<M>,
+    mode: WriteMode,
+    item: Result<Item>,
+    /// The event body, rendered only when the adapter publishes events.
+    event_body: serde_json::Result<String>,
+    keys: KeyOptions,
+    events: EventOptions,
+}
+
+/// A put ready to send: the request, the event to publish after it, and what a refusal reports.
+struct Planned {
+    input: PutItemInputBuilder,
+    event: Option<Event>,
+    prefixes: Prefixes,
+    key: Item,
+}
+
+impl<M: Model> Put<M> {
+    fn new(repo: &Repository<M>, model: &M, mode: WriteMode) -> Self {
+        let event_body = event_body(&repo.adapter.inner, model);
+        Put {
+            repo: repo.clone(),
+            mode,
+            item: model.to_item(),
+            event_body,
+            keys: KeyOptions::default(),
+            events: EventOptions::default(),
+        }
+    }
+
+    /// Everything that can fail before the write is checked here: nothing half-done.
+    fn plan(self) -> Result<Planned> {
+        let inner = &self.repo.adapter.inner;
+        let schema = M::META.schema;
+        let mut item = self.item?;
+        check_key(&inner.keys, &item, false)?;
+        let operation = match self.mode {
+            WriteMode::Insert => Operation::Insert,
+            WriteMode::Overwrite => Operation::Overwrite,
+        };
+        let mut event_body = self.event_body;
+        let lock = match &inner.lock {
+            Some(lock) => {
+                lock.version_put(&mut item, self.mode == WriteMode::Insert).map_err(|e| e.into_validation(schema))?
+            }
+            None => None,
+        };
+        let versioned = inner.lock.as_ref().is_some_and(|lock| lock.policy == LockPolicy::Version);
+        let prefixes = self.keys.prefixes(inner);
+        // The event carries the item as written: with the version daplug set, and with key values
+        // stripped even when the caller gave them already prefixed (stored as is, like daplug-ddb).
+        if inner.sink.is_some() {
+            let stripped = prefixes.stripped(item.clone());
+            if versioned || stripped != item {
+                event_body = to_python_json(&M::from_item(stripped)?);
+            }
+        }
+        let event = self.events.event(inner, operation, schema, &event_body, None)?;
+        let key = key_of(&inner.keys, &item);
+        let guard = match self.mode {
+            WriteMode::Insert => KeyGuard::Absent,
+            WriteMode::Overwrite => KeyGuard::None,
+        };
+        let input = conditional_put(inner, &prefixes, item, guard, lock.as_ref())?;
+        Ok(Planned { input, event, prefixes, key })
+    }
+
+    async fn send(self) -> Result<()> {
+        let repo = self.repo.clone();
+        let inner = &repo.adapter.inner;
+        let mode = self.mode;
+        let Planned { input, event, prefixes, key } = self.plan()?;
+        let operation = if mode == WriteMode::Insert { Operation::Insert } else { Operation::Overwrite };
+        let span = tracing::debug_span!("daplug.put", table = %inner.table, schema = M::META.schema, %operation);
+        match send_conditional_put(inner, &prefixes, input).instrument(span).await? {
+            None => publish(inner, event).await,
+            Some(_) if mode == WriteMode::Insert => Err(Error::AlreadyExists { table: inner.table.clone(), key }),
+            Some(current) => Err(Error::Conflict { table: inner.table.clone(), current: current.map(Box::new) }),
+        }
+    }
+}
+
+macro_rules! put_request {
+    ($(#[$doc:meta])* $ty:ident) => {
+        $(#[$doc])*
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct $ty<M: Model>(Put<M>);
+
+        impl<M: Model> $ty<M> {
+            pub(crate) fn new(repo: &Repository<M>, model: &M, mode: WriteMode) -> Self {
+                $ty(Put::new(repo, model, mode))
+            }
+            /// The `PutItem` request this call sends (prefixes added, conditions rendered), built
+            /// but not sent; for inspection and tests.
+            pub fn plan(self) -> Result<PutItemInputBuilder> {
+                Ok(self.0.plan()?.input)
+            }
+            /// Runs the write (same as `.await`).
+            pub async fn send(self) -> Result<()> {
+                self.0.send().await
+            }
+        }
+
+        impl<M: Model> IntoFuture for $ty<M> {
+            type Output = Result<()>;
+            type IntoFuture = BoxFuture<'static, Result<()>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        impl<M: Model> fmt::Debug for $ty<M> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("repo", &self.0.repo)
+                    .field("mode", &self.0.mode)
+                    .field("keys", &self.0.keys)
+                    .field("events", &self.0.events)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        option_setters!(payload, impl[M: Model] $ty<M>, via 0);
+    };
+}
+
+put_request!(
+    /// A conditional put; see [`Repository::insert`].
+    Insert
+);
+put_request!(
+    /// An unconditional put; see [`Repository::overwrite`].
+    Overwrite
+);
+put_request!(
+    /// An insert or overwrite; see [`Repository::create`].
+    Create
+);
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use crate::lock::LockPolicy;
+    use crate::ops::test_support::{adapter, Thing};
+
+    #[test]
+    fn insert_plans_a_put_guarded_on_the_absent_key_with_prefixes_added() {
+        let repo = adapter(|b| b.hash_prefix("t#")).repository::<Thing>();
+        let input = repo.insert(&Thing::new("a", 1)).plan().unwrap().build().unwrap();
+        assert_eq!(input.table_name(), Some("things"));
+        let item = input.item().unwrap();
+        assert_eq!(item["pk"], AttributeValue::S("t#a".into()));
+        assert_eq!(item["n"], AttributeValue::N("1".into()));
+        assert_eq!(input.condition_expression(), Some("attribute_not_exists(#n0)"));
+        assert_eq!(input.expression_attribute_names().unwrap()["#n0"], "pk");
+    }
+
+    #[test]
+    fn overwrite_plans_an_unconditional_put_and_a_per_call_prefix_override() {
+        let repo = adapter(|b| b.hash_prefix("t#")).repository::<Thing>();
+        let input = repo.overwrite(&Thing::new("a", 1)).hash_prefix("").plan().unwrap().build().unwrap();
+        assert_eq!(input.item().unwrap()["pk"], AttributeValue::S("a".into()));
+        assert_eq!(input.condition_expression(), None);
+        assert!(input.expression_attribute_names().is_none());
+    }
+
+    #[test]
+    fn versioned_overwrite_is_conditioned_on_the_carried_version_and_stores_the_next() {
+        let repo = adapter(|b| b.idempotence_key("version").lock_policy(LockPolicy::Version)).repository::<Thing>();
+        let thing = Thing { version: Some(4), ..Thing::new("a", 1) };
+        let input = repo.overwrite(&thing).plan().unwrap().build().unwrap();
+        assert_eq!(input.item().unwrap()["version"], AttributeValue::N("5".into()));
+        assert_eq!(input.condition_expression(), Some("#n0 = :v0"));
+        assert_eq!(input.expression_attribute_values().unwrap()[":v0"], AttributeValue::N("4".into()));
+        let fresh = repo.insert(&Thing::new("b", 1)).plan().unwrap().build().unwrap();
+        assert_eq!(fresh.item().unwrap()["version"], AttributeValue::N("1".into()));
+        assert_eq!(fresh.condition_expression(), Some("attribute_not_exists(#n0)"));
+        let unversioned = repo.overwrite(&Thing::new("c", 1)).plan().unwrap().build().unwrap();
+        assert_eq!(unversioned.condition_expression(), Some("attribute_not_exists(#n0)"));
+        assert_eq!(unversioned.expression_attribute_names().unwrap()["#n0"], "version");
+    }
+
+    #[test]
+    fn a_bad_key_fails_at_plan() {
+        let repo = adapter(|b| b).repository::<Thing>();
+        assert!(matches!(repo.insert(&Thing::new("", 1)).plan(), Err(crate::Error::InvalidKey { .. })));
+    }
+}

@@ -1,0 +1,185 @@
+//! [`Query`] and [`Scan`]: the public request types over the shared read settings, with their
+//! setters, `plan()`, `send()` / `.await`, `.pages()` and `.stream()`.
+
+use std::fmt;
+use std::future::IntoFuture;
+
+use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
+use aws_sdk_dynamodb::operation::query::QueryOutput;
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
+use aws_sdk_dynamodb::operation::scan::ScanOutput;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+
+use super::{Kind, Page, ReadSpec};
+use crate::adapter::Repository;
+use crate::error::Result;
+use crate::expr::Condition;
+use crate::item::Item;
+use crate::model::Model;
+use crate::ops::options::option_setters;
+
+macro_rules! read_request {
+    ($(#[$doc:meta])* $ty:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[must_use = "a request does nothing until it is awaited, sent or streamed"]
+        pub struct $ty<M: Model>(ReadSpec<M>);
+
+        impl<M: Model> Clone for $ty<M> {
+            fn clone(&self) -> Self {
+                $ty(self.0.clone())
+            }
+        }
+
+        impl<M: Model> fmt::Debug for $ty<M> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($ty)).field(&self.0).finish()
+            }
+        }
+
+        impl<M: Model> $ty<M> {
+            pub(crate) fn new(repo: Repository<M>) -> Self {
+                $ty(ReadSpec::new(repo))
+            }
+            /// Reads a global secondary index instead of the table.
+            pub fn index(mut self, name: impl Into<String>) -> Self {
+                self.0.index = Some(name.into());
+                self
+            }
+            /// Adds a filter (ANDed with earlier ones), applied after the read; values compared with a
+            /// prefixed key attribute are prefixed.
+            pub fn filter(mut self, condition: Condition) -> Self {
+                self.0.filter.push(condition);
+                self
+            }
+            /// Page size (`Limit`: items evaluated per request).
+            pub fn limit(mut self, limit: u32) -> Self {
+                self.0.limit = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+                self
+            }
+            /// Strongly consistent read (tables only).
+            pub fn consistent_read(mut self, consistent: bool) -> Self {
+                self.0.consistent = consistent;
+                self
+            }
+            /// Starts after this key (a [`Page::last_evaluated_key`]; unprefixed, prefixes are added).
+            pub fn exclusive_start_key(mut self, key: Item) -> Self {
+                self.0.start = Some(key);
+                self
+            }
+            /// Reads one page (same as `.await`).
+            pub async fn send(self) -> Result<Page<M>> {
+                self.0.page($kind).await
+            }
+            /// All pages, fetched one at a time as the stream is polled.
+            pub fn pages(self) -> BoxStream<'static, Result<Page<M>>> {
+                self.0.pages($kind)
+            }
+            /// All items of all pages, fetched one page at a time as the stream is polled.
+            pub fn stream(self) -> BoxStream<'static, Result<M>> {
+                self.0.items($kind)
+            }
+        }
+
+        impl<M: Model> IntoFuture for $ty<M> {
+            type Output = Result<Page<M>>;
+            type IntoFuture = BoxFuture<'static, Result<Page<M>>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        option_setters!(keys, impl[M: Model] $ty<M>, via 0);
+    };
+}
+
+read_request!(
+    /// A `Query`; see [`Repository::query`]. Needs at least `key_eq` on the partition key.
+    ///
+    /// ```no_run
+    /// # use daplug_runtime::{Model, Repository, Condition};
+    /// # use futures::TryStreamExt;
+    /// # async fn demo<M: Model>(orders: Repository<M>) -> daplug_runtime::Result<()> {
+    /// let open: Vec<M> = orders
+    ///     .query()
+    ///     .index("status-index")
+    ///     .key_eq("status", "open")
+    ///     .filter(Condition::gt("count", 3))
+    ///     .stream()
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    Query,
+    Kind::Query
+);
+read_request!(
+    /// A `Scan`; see [`Repository::scan`].
+    Scan,
+    Kind::Scan
+);
+
+impl<M: Model> Query<M> {
+    /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
+    pub async fn raw(self) -> Result<QueryOutput> {
+        self.0.query_output().await
+    }
+    /// The `Query` request of this call's first page (conditions rendered through placeholders,
+    /// prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(&self) -> Result<QueryInputBuilder> {
+        self.0.plan_query()
+    }
+    /// Key condition `attribute = value` (the partition key, and optionally the sort key).
+    pub fn key_eq(self, attribute: impl Into<String>, value: impl serde::Serialize) -> Self {
+        self.key(Condition::eq(attribute, value))
+    }
+    /// Key condition `begins_with(attribute, prefix)` on the sort key.
+    pub fn key_begins_with(self, attribute: impl Into<String>, prefix: impl serde::Serialize) -> Self {
+        self.key(Condition::begins_with(attribute, prefix))
+    }
+    /// Key condition `attribute BETWEEN low AND high` on the sort key.
+    pub fn key_between(
+        self,
+        attribute: impl Into<String>,
+        low: impl serde::Serialize,
+        high: impl serde::Serialize,
+    ) -> Self {
+        self.key(Condition::between(attribute, low, high))
+    }
+    /// Any key condition (ANDed with earlier ones): `Condition::lt("sk", "m")`, ...
+    pub fn key(mut self, condition: Condition) -> Self {
+        self.0.key.push(condition);
+        self
+    }
+    /// `true`: newest first (`ScanIndexForward = false`).
+    pub fn descending(mut self, descending: bool) -> Self {
+        self.0.descending = descending;
+        self
+    }
+}
+
+impl<M: Model> Scan<M> {
+    /// One request's SDK output, with prefixes stripped from its items and last evaluated key.
+    pub async fn raw(self) -> Result<ScanOutput> {
+        self.0.scan_output().await
+    }
+    /// The `Scan` request of this call's first page (filters rendered through placeholders,
+    /// prefixes added), built but not sent; for inspection and tests.
+    pub fn plan(&self) -> Result<ScanInputBuilder> {
+        self.0.plan_scan()
+    }
+
+    /// Parallel scan: this request reads `segment` of `total` segments.
+    pub fn segment(mut self, segment: u32, total: u32) -> Self {
+        let to_i32 = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        self.0.segment = Some((to_i32(segment), to_i32(total)));
+        self
+    }
+}
+
+impl<M: Model> Query<M> {
+    /// The first page's items, prefix-stripped and not yet decoded (for `update`).
+    pub(crate) async fn raw_items(&self) -> Result<Vec<Item>> {
+        Ok(self.0.fetch(Kind::Query).await?.items)
+    }
+}
