@@ -411,7 +411,8 @@ fn real_world_constructs_lower_to_the_types_a_person_would_write() {
 
 #[test]
 fn hostile_specs_are_errors_or_valid_code() {
-    let err = lower_err(&components("    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"));
+    let err =
+        lower_err(&components("    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"));
     assert!(err.contains("`$ref` cycle"), "{err}");
     let err = lower_err(&components(
         "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
@@ -422,7 +423,9 @@ fn hostile_specs_are_errors_or_valid_code() {
     ));
     assert!(matches!(find(&m, "A"), TypeDef::Alias(a) if a.newtype));
     assert!(matches!(find(&m, "M"), TypeDef::Alias(a) if a.newtype));
-    let err = lower_err(&components("    O:\n      x-daplug: {hash_key: pk, range_key: pk}\n      properties: {pk: {type: string}}\n"));
+    let err = lower_err(&components(
+        "    O:\n      x-daplug: {hash_key: pk, range_key: pk}\n      properties: {pk: {type: string}}\n",
+    ));
     assert!(err.contains("`hash_key` and `range_key` both name `pk`"), "{err}");
     let err = lower_err(&components("    O: {properties: [a, b]}\n"));
     assert!(err.contains("/components/schemas/O/properties: `properties` must be a map"), "{err}");

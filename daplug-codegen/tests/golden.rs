@@ -9,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use daplug_codegen::spec::Spec;
+use daplug_codegen::ir::TypeDef;
+use daplug_codegen::spec::{join, Spec};
+use daplug_codegen::value::Value;
 use daplug_codegen::{emit, lower};
 
 /// Golden name → spec file, relative to `tests/corpus/`.
@@ -97,3 +99,134 @@ fn digitalocean_models_with_a_missing_upstream_file_are_reported_at_the_ref() {
         root.display()
     );
 }
+
+/// The `example` / `examples` values of every component schema, as `(type, is_model, location, json)`.
+fn examples(path: &Path) -> Vec<(String, bool, String, String)> {
+    let shown = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let Ok(spec) = Spec::load_path(shown, path, proc_macro2::Span::call_site()) else { return Vec::new() };
+    let Ok(module) = lower::lower(&spec) else { return Vec::new() };
+    let mut out = Vec::new();
+    for location in spec.schemas().unwrap_or_default() {
+        let Some(schema) = spec.lookup(&location) else { continue };
+        let def = module.defs.iter().find(|d| match d {
+            TypeDef::Struct(s) => s.pointer == location,
+            TypeDef::Enum(e) => e.pointer == location,
+            TypeDef::Alias(a) => a.pointer == location,
+        });
+        let Some(def) = def else { continue };
+        let is_model = matches!(def, TypeDef::Struct(s) if s.model.is_some());
+        let mut values: Vec<(String, &Value)> = Vec::new();
+        if let Some(example) = schema.get("example") {
+            values.push((join(&location, "example"), example));
+        }
+        match schema.get("examples") {
+            Some(Value::Sequence(list)) => values
+                .extend(list.iter().enumerate().map(|(i, v)| (join(&join(&location, "examples"), &i.to_string()), v))),
+            Some(Value::Mapping(map)) => values
+                .extend(map.iter().map(|(k, v)| (join(&join(&location, "examples"), k), v.get("value").unwrap_or(v)))),
+            _ => {}
+        }
+        for (at, value) in values {
+            out.push((def.name().to_owned(), is_model, at, to_json(value)));
+        }
+    }
+    out
+}
+
+/// A spec value as JSON text (numbers as written when JSON can read them).
+fn to_json(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.text().parse::<f64>() {
+            Ok(_)
+                if n.as_i64().is_some()
+                    || !n.text().starts_with(['.', '+']) && n.text().parse::<f64>().is_ok_and(f64::is_finite) =>
+            {
+                n.text().to_owned()
+            }
+            Ok(f) => format!("{f:?}"),
+            Err(_) => "null".to_owned(),
+        },
+        Value::String(s) => format!("{s:?}").replace("\\'", "'"),
+        Value::Sequence(items) => format!("[{}]", items.iter().map(to_json).collect::<Vec<_>>().join(",")),
+        Value::Mapping(map) => {
+            format!("{{{}}}", map.iter().map(|(k, v)| format!("{:?}:{}", k, to_json(v))).collect::<Vec<_>>().join(","))
+        }
+    }
+}
+
+/// Examples that do not match their own spec's schema: `from_json` must reject them, naming the
+/// path. (spec, location, why, expected part of the error.)
+const INVALID_EXAMPLES: &[(&str, &str, &str, &str)] = &[
+    (
+        "openai",
+        "/components/schemas/Response/example",
+        "its output text content has no `logprobs`, which `OutputTextContent` requires",
+        "`output[0]`",
+    ),
+    (
+        "openai",
+        "/components/schemas/CompactResource/example",
+        "its output text content has no `logprobs`, which `OutputTextContent` requires",
+        "`output[0]`",
+    ),
+    (
+        "openai",
+        "/components/schemas/ChatSessionResource/example",
+        "its `workflow` has no `tracing`, which `ChatkitWorkflow` requires",
+        "missing field `tracing`",
+    ),
+    (
+        "openai",
+        "/components/schemas/BetaCompactResource/example",
+        "its output text content has no `logprobs`, which the output content schema requires",
+        "`output[0]`",
+    ),
+    (
+        "openai",
+        "/components/schemas/BetaResponse/example",
+        "its output text content has no `logprobs`, which the output content schema requires",
+        "`output[0]`",
+    ),
+];
+
+/// The schema examples of the corpus become tests in `tests/tests/corpus_examples/generated.rs`: each maps
+/// through `from_json` → item → model unchanged. The file is generated (and compared) here.
+#[test]
+fn corpus_examples_test_is_current() {
+    let mut modules = String::new();
+    let mut tests = String::new();
+    for (name, path) in corpus() {
+        let found = examples(&path);
+        if found.is_empty() {
+            continue;
+        }
+        let module = if name == "box" { "r#box".to_owned() } else { name.clone() };
+        modules.push_str(&format!(
+            "#[allow(dead_code, clippy::all)]\nmod {module} {{\n    include!(\"../../../corpus/src/golden/{name}.rs\");\n}}\n"
+        ));
+        for (i, (ty, is_model, at, json)) in found.iter().enumerate() {
+            let known = INVALID_EXAMPLES.iter().find(|(spec, location, _, _)| *spec == name && location == at);
+            let (check, extra, note) = match known {
+                Some((_, _, reason, error)) => {
+                    ("rejected", format!(", {error:?}"), format!("\n/// The spec's own example is invalid: {reason}."))
+                }
+                None if *is_model => ("model", String::new(), String::new()),
+                None => ("value", String::new(), String::new()),
+            };
+            tests.push_str(&format!(
+                "\n/// `{at}`{note}\n#[test]\nfn {name}_{i}() {{\n    {check}::<{module}::{ty}>({json:?}{extra});\n}}\n"
+            ));
+        }
+    }
+    let code = format!("{HEADER}\n{modules}{tests}");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tests/corpus_examples/generated.rs");
+    if std::env::var_os("DAPLUG_BLESS").is_some() {
+        std::fs::write(&file, &code).expect("write");
+    }
+    let current = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(current == code, "{} is out of date (DAPLUG_BLESS=1 to rewrite it)", file.display());
+}
+
+const HEADER: &str = "// @generated by daplug-codegen/tests/golden.rs (`DAPLUG_BLESS=1` rewrites it); included by\n// tests/tests/corpus_examples.rs.\n";

@@ -7,7 +7,7 @@
 //! wrong (a `String` for an `integer`, a `bool` for an `array`); a type it cannot see through (a user
 //! type, an alias, `rust_decimal::Decimal`) is accepted and left to serde at run time.
 
-use crate::derive::{generic_arg, option_inner, type_ident};
+use crate::syn_util::{generic_arg, option_inner, type_ident};
 use daplug_codegen::ir::{EnumKind, Errors, Field, Module, Ty, TypeDef};
 use daplug_codegen::lower;
 use daplug_codegen::spec::Spec;

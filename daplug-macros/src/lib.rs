@@ -13,6 +13,7 @@ mod check;
 mod derive;
 mod payload;
 mod serde_attr;
+mod syn_util;
 
 use proc_macro::TokenStream;
 

@@ -4,7 +4,7 @@
 
 use syn::{Attribute, LitStr};
 
-use crate::derive::skip_meta_value;
+use crate::syn_util::skip_meta_value;
 
 /// The serde field attributes that change the wire shape.
 #[derive(Default)]
