@@ -98,12 +98,13 @@ pub enum Error {
         current: Option<Box<Item>>,
     },
 
-    /// The item was written but its event could not be published. `written` is the stored item
-    /// (unprefixed); the write is not rolled back.
-    #[error("item written but its event was not published: {source}")]
+    /// The write happened but its event (or, for batches and transactions, some of their events)
+    /// could not be published; the write is not rolled back.
+    #[error("written, but {} event(s) not published: {source}", written.len())]
     Publish {
-        /// The item that was written.
-        written: Box<serde_json::Value>,
+        /// The items whose events were not published, as stored (unprefixed): one for a single
+        /// write, one per failed event for batches and transactions.
+        written: Vec<serde_json::Value>,
         /// Why publishing failed.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,

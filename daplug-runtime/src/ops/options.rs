@@ -108,7 +108,7 @@ pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Event>) -> Res
         Ok(()) => Ok(()),
         Err(source) => {
             tracing::warn!(%operation, error = %source, "write succeeded but its event was not published");
-            Err(Error::Publish { written: Box::new(written), source })
+            Err(Error::Publish { written: vec![written], source })
         }
     }
 }

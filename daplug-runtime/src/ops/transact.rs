@@ -368,12 +368,8 @@ async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
                 .map(|body| serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
                 .collect();
             match &mut failure {
-                Some(Error::Publish { written: first, .. }) => {
-                    if let serde_json::Value::Array(all) = first.as_mut() {
-                        all.extend(written);
-                    }
-                }
-                _ => failure = Some(Error::Publish { written: Box::new(serde_json::Value::Array(written)), source }),
+                Some(Error::Publish { written: all, .. }) => all.extend(written),
+                _ => failure = Some(Error::Publish { written, source }),
             }
         }
     }

@@ -120,7 +120,10 @@ async fn publish_failure_surfaces_with_the_written_item() {
         builder.sns_topic("arn:aws:sns:us-east-1:123456789012:does-not-exist").build().unwrap().repository::<Order>();
     let err = orders.insert(&order("a", "1", "open", 7)).await.unwrap_err();
     match &err {
-        Error::Publish { written, .. } => assert_eq!(written["qty"], 7),
+        Error::Publish { written, .. } => {
+            assert_eq!(written.len(), 1, "one write, one item");
+            assert_eq!(written[0]["qty"], 7);
+        }
         other => panic!("expected Publish, got {other:?}"),
     }
     assert!(raw_get(&config, &table, "a", "1").await.is_some(), "the write is not rolled back");

@@ -26,7 +26,7 @@ use crate::retry::RetryPolicy;
 /// (operation `batch_insert` / `batch_delete`) through the sink's
 /// [`publish_batch`](crate::events::EventSink::publish_batch), chunk by chunk as chunks land; no
 /// effect without a configured sink. When publishing fails the batch stops sending new chunks: the
-/// error is an [`Error::Publish`] whose `written` is the array of items whose events failed (wrapped
+/// error is an [`Error::Publish`] whose `written` lists the items whose events failed (wrapped
 /// in [`Error::BatchAborted`] when requests were left unsent).
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BatchWrite<M: Model> {
@@ -170,8 +170,7 @@ impl<M: Model> BatchWrite<M> {
             return Err(Error::BatchAborted { leftovers: leftovers(), source: Box::new(source) });
         }
         if let Some(publish) = outcome.publish_error {
-            let error =
-                Error::Publish { written: Box::new(serde_json::Value::Array(publish.items)), source: publish.source };
+            let error = Error::Publish { written: publish.items, source: publish.source };
             if outcome.leftover.is_empty() {
                 return Err(error);
             }
