@@ -8,6 +8,10 @@
 //! Walking the tree also keeps the JSON pointer of every node at hand, which every error message
 //! names, and the file's key order.
 //!
+//! The YAML reader is yaml-rust2, not the deprecated `serde_yaml` 0.9, which rejects integers beyond
+//! 64 bits (OpenAI's `minimum: -9223372036854776000`) and so makes a whole spec unreadable over a
+//! keyword daplug does not use; `value.rs` says how numbers are kept as written.
+//!
 //! ## Locations
 //! A node is addressed by a *location* string: a JSON pointer (`/components/schemas/Order`) for the
 //! root file, and `file#pointer` for another file (`resources/droplets/models/droplet.yml#/properties/id`,
