@@ -41,9 +41,13 @@ pub fn generate(spec: &spec::Spec) -> syn::Result<TokenStream> {
 }
 
 /// The `schema!` pipeline: read the file named by `lit` (relative to `CARGO_MANIFEST_DIR`), lower
-/// it, emit it.
-pub fn expand(lit: &syn::LitStr) -> syn::Result<TokenStream> {
-    generate(&spec::Spec::load(lit)?)
+/// it (only the schemas named in `only` and what they reach, when given), emit it.
+pub fn expand(lit: &syn::LitStr, only: Option<&[syn::LitStr]>) -> syn::Result<TokenStream> {
+    let spec = spec::Spec::load(lit)?;
+    let only: Option<Vec<(String, proc_macro2::Span)>> =
+        only.map(|o| o.iter().map(|l| (l.value(), l.span())).collect());
+    let module = lower::lower_only(&spec, only.as_deref())?;
+    Ok(emit::module(&module))
 }
 
 /// Generated code as formatted source text (for golden files and tools that write models to disk).

@@ -34,7 +34,19 @@ use crate::value::Value;
 
 /// Lowers every component schema of `spec` (and everything they reach).
 pub fn lower(spec: &Spec) -> syn::Result<Module> {
-    let schemas = spec.schemas()?;
+    lower_only(spec, None)
+}
+
+/// Lowers the component schemas named in `only` (as written in the spec, each with the span to
+/// report it at) and everything they reach; `None` lowers them all. Names are claimed for every
+/// component first either way, so a type has the same name in the subset as in the whole spec. An
+/// unknown name is an error listing the closest component names.
+pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> syn::Result<Module> {
+    let all = spec.schemas()?;
+    let schemas = match only {
+        None => all.clone(),
+        Some(wanted) => select(spec, &all, wanted)?,
+    };
     let mut lowerer = Lowerer {
         spec,
         defs: BTreeMap::new(),
@@ -44,7 +56,7 @@ pub fn lower(spec: &Spec) -> syn::Result<Module> {
         adopted: BTreeMap::new(),
         errors: Errors::default(),
     };
-    lowerer.reserve_components(&schemas);
+    lowerer.reserve_components(&all);
     for pointer in &schemas {
         let result = lowerer.ensure_def(pointer);
         lowerer.errors.ok(result);
@@ -57,6 +69,64 @@ pub fn lower(spec: &Spec) -> syn::Result<Module> {
     }
     let includes = spec.files().iter().map(|p| p.display().to_string()).collect();
     errors.finish(Module { defs, includes })
+}
+
+/// The locations of the wanted component schemas, or errors naming the unknown ones.
+fn select(spec: &Spec, all: &[String], wanted: &[(String, proc_macro2::Span)]) -> syn::Result<Vec<String>> {
+    let known: Vec<String> = all.iter().map(|p| names::schema_name(p)).collect();
+    let mut errors = Errors::default();
+    let mut out = Vec::new();
+    for (name, span) in wanted {
+        match known.iter().position(|k| k == name) {
+            Some(i) => out.push(all[i].clone()),
+            None => {
+                let near = near_matches(name, &known);
+                let hint = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                };
+                errors.push(spec.error_at(*span, "/components/schemas", format!("no schema named `{name}`{hint}")));
+            }
+        }
+    }
+    errors.finish(out)
+}
+
+/// Up to five names close to `name`: equal ignoring case and separators, containing it, or within a
+/// small edit distance.
+fn near_matches(name: &str, known: &[String]) -> Vec<String> {
+    let fold =
+        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let wanted = fold(name);
+    let limit = (wanted.len() / 3).max(2);
+    let mut scored: Vec<(usize, &String)> = known
+        .iter()
+        .filter_map(|k| {
+            let candidate = fold(k);
+            let distance = edit_distance(&wanted, &candidate);
+            let close = distance <= limit || (wanted.len() >= 4 && candidate.contains(&wanted));
+            close.then_some((distance, k))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, k)| k.clone()).collect()
+}
+
+/// Levenshtein distance over bytes (names are folded to ASCII first).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Keys that only annotate a schema; an `allOf` member made of these adds nothing to the type.

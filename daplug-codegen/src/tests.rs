@@ -447,3 +447,24 @@ fn descriptions_are_tidied_for_rustdoc() {
     assert!(out.contains("# [doc = \"   overindented\"]"), "{out}");
     assert!(out.contains("# [doc = \"   tabbed\"]"), "{out}");
 }
+
+#[test]
+fn a_subset_generates_what_its_schemas_reach_under_the_same_names() {
+    let text = components(
+        "    order-line: {properties: {sku: {type: string}}}\n    Order:\n      properties:\n        lines: {type: array, items: {$ref: '#/components/schemas/order-line'}}\n        customer: {properties: {name: {type: string}}}\n    Unrelated: {properties: {x: {type: string}}}\n    OrderCustomer: {type: string}\n",
+    );
+    let spec = spec(&text);
+    let only = [("Order".to_owned(), Span::call_site())];
+    let subset = lower::lower_only(&spec, Some(&only)).expect("lowers");
+    let mut names: Vec<&str> = subset.defs.iter().map(TypeDef::name).collect();
+    names.sort();
+    // `OrderCustomer2`: the component `OrderCustomer` still claims its name although it is not generated.
+    assert_eq!(names, ["Order", "OrderCustomer2", "OrderLine"]);
+    let wrong = [("Ordr".to_owned(), Span::call_site()), ("orderline".to_owned(), Span::call_site())];
+    let err = match lower::lower_only(&spec, Some(&wrong)) {
+        Ok(_) => panic!("expected errors"),
+        Err(err) => err.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"),
+    };
+    assert!(err.contains("no schema named `Ordr`; did you mean `Order`"), "{err}");
+    assert!(err.contains("no schema named `orderline`; did you mean `order-line`"), "{err}");
+}

@@ -29,10 +29,44 @@ use proc_macro::TokenStream;
 ///   otherwise `Model::Key` is `serde_json::Value`), `<Name>Patch` (every field optional,
 ///   `Default`), `impl daplug_runtime::Model` (`META` from `x-daplug`, see `meta.rs`) and
 ///   `TryFrom` both ways between the model and `daplug_runtime::Item`.
+///
+/// `schema!("stripe.yml", schemas = ["customer", "charge"])` generates only those component schemas
+/// (by the names the spec gives them) and everything they reach, so a large spec costs what the
+/// models a crate uses cost; the types keep the names they have in the whole spec. An unknown name is
+/// a compile error listing the closest ones.
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
-    let lit = syn::parse_macro_input!(input as syn::LitStr);
-    daplug_codegen::expand(&lit).unwrap_or_else(syn::Error::into_compile_error).into()
+    let input = syn::parse_macro_input!(input as SchemaInput);
+    daplug_codegen::expand(&input.file, input.schemas.as_deref()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// `"file"` or `"file", schemas = ["a", "b"]`.
+struct SchemaInput {
+    file: syn::LitStr,
+    schemas: Option<Vec<syn::LitStr>>,
+}
+
+impl syn::parse::Parse for SchemaInput {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let file = input.parse()?;
+        if input.is_empty() {
+            return Ok(SchemaInput { file, schemas: None });
+        }
+        input.parse::<syn::Token![,]>()?;
+        if input.is_empty() {
+            return Ok(SchemaInput { file, schemas: None });
+        }
+        let key: syn::Ident = input.parse()?;
+        if key != "schemas" {
+            return Err(syn::Error::new(key.span(), "expected `schemas = [\"name\", ...]`"));
+        }
+        input.parse::<syn::Token![=]>()?;
+        let list;
+        syn::bracketed!(list in input);
+        let names = list.parse_terminated(<syn::LitStr as syn::parse::Parse>::parse, syn::Token![,])?;
+        input.parse::<Option<syn::Token![,]>>()?;
+        Ok(SchemaInput { file, schemas: Some(names.into_iter().collect()) })
+    }
 }
 
 /// Implements `daplug_runtime::Model` for a hand-written struct and generates `<Name>Key`,

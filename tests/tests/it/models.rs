@@ -235,3 +235,16 @@ fn recursive_alias_is_a_newtype_that_round_trips() {
     assert_eq!(wrapper.tree, Some(Tree(vec![Tree(vec![]), Tree(vec![Tree(vec![])])])));
     round_trip(&wrapper);
 }
+
+/// A subset of a public spec: only `Booking` and what it reaches are generated.
+pub mod travel {
+    daplug_runtime::schema!("../daplug-codegen/tests/corpus/train-travel.yaml", schemas = ["Booking"]);
+}
+
+#[test]
+fn a_subset_generates_the_named_schema_under_its_usual_name() {
+    let body = serde_json::json!({"trip_id": "ea399ba1-6d95-433f-92d1-83f67b775594", "passenger_name": "John Doe", "has_bicycle": true, "has_dog": false});
+    let booking = travel::Booking::from_json(&body).unwrap();
+    assert_eq!(booking.passenger_name.as_deref(), Some("John Doe"));
+    round_trip(&booking);
+}
