@@ -19,6 +19,10 @@
 //!
 //! `required` entries that name no property are ignored, like daplug-ddb's mapper does (the seed's
 //! `v1-test-fail-request` relies on it).
+//!
+//! Why one long file: choosing a schema's shape and converting it are one recursion over the same
+//! `Lowerer` state (names claimed, definitions under way), and splitting them would pass that state
+//! back and forth between two files. The helpers below the `impl` are pure and could move out first.
 
 use std::collections::BTreeMap;
 

@@ -26,6 +26,9 @@
 //! cannot be read is reported at the `$ref` that names it, when that ref is resolved. Every file read
 //! is listed in [`Spec::files`], so the generated code can track them all for rebuilds.
 //!
+//! Why one long file: loading, locating and resolving share the multi-file document store and its
+//! location format; the unit tests live apart in `spec_tests.rs`.
+//!
 //! Normalisation happens once per file, right after parsing ([`normalise`]): a 3.1
 //! `type: [T, "null"]` becomes the 3.0 spelling `type: T, nullable: true`, so the rest of the crate
 //! only knows 3.0.
