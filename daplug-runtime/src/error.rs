@@ -1,5 +1,9 @@
 //! The one error type of daplug, and the per-operation reasons of a cancelled transaction it carries.
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+
+use crate::failure::AwsErrorKind;
 use crate::item::Item;
 
 /// Result alias used throughout daplug.
@@ -120,12 +124,18 @@ pub enum Error {
         missing_attributes: Vec<String>,
     },
 
-    /// A batch call ran out of retries; `leftovers` are exactly the requests that were not applied
-    /// (items for puts, keys for deletes), unprefixed.
-    #[error("batch incomplete: {} request(s) not processed after retries", leftovers.len())]
+    /// A batch call ran out of retries; `leftovers` are exactly the requests that were not confirmed
+    /// (items for puts, keys for deletes), unprefixed. Re-sending them is safe: batch puts and deletes
+    /// are idempotent.
+    #[error("batch incomplete: {} request(s) not processed after retries ({} of them maybe applied)", leftovers.len(), outcome_unknown.len())]
     BatchIncomplete {
-        /// The unapplied items or keys.
+        /// The requests not confirmed: those the service left unprocessed, and those of chunks whose
+        /// last attempt failed.
         leftovers: Vec<Item>,
+        /// The part of `leftovers` whose last attempt ended in a failure that may have been applied (a
+        /// timeout, a dropped connection, a 5xx): each may or may not be in the table (no event was
+        /// published for them). The others were certainly not applied.
+        outcome_unknown: Vec<Item>,
     },
 
     /// A batch call stopped on an error that retrying cannot fix (a rejected request, or events that
@@ -135,6 +145,9 @@ pub enum Error {
     BatchAborted {
         /// The unapplied items or keys.
         leftovers: Vec<Item>,
+        /// The part of `leftovers` an earlier, unanswered attempt may have applied (see
+        /// [`Error::BatchIncomplete`]).
+        outcome_unknown: Vec<Item>,
         /// What stopped the batch.
         #[source]
         source: Box<Error>,
@@ -159,12 +172,34 @@ pub enum Error {
         reasons: Vec<CancellationReason>,
     },
 
-    /// DynamoDB returned an error.
-    #[error("DynamoDB {operation} failed: {source}")]
+    /// A retry of this call found the item gone: an earlier attempt of the same call (whose answer
+    /// was lost, e.g. to a dropped connection) may have deleted it, or it was already absent. The
+    /// item is not in the table; what it was, and whether this call deleted it, is unknown, and no
+    /// event was published.
+    #[error(
+        "{operation} on `{table}`: the item is gone, but whether this call's earlier attempt deleted it is unknown"
+    )]
+    OutcomeUnknown {
+        /// Table name.
+        table: String,
+        /// The API operation (`DeleteItem`).
+        operation: &'static str,
+        /// Key of the item (unprefixed).
+        key: Item,
+    },
+
+    /// DynamoDB returned an error, or the call failed on its way there. `kind` says how, and so
+    /// whether the request may have been applied ([`Error::maybe_written`]).
+    #[error("DynamoDB {operation} failed: {detail}")]
     DynamoDb {
         /// The API operation (`PutItem`, `Query`, ...).
         operation: &'static str,
-        /// The SDK error, with its service error code.
+        /// How the call failed.
+        kind: AwsErrorKind,
+        /// The service's code and message (`ValidationException: Item size has exceeded the maximum
+        /// allowed size`), or the SDK's description of a failure without an answer.
+        detail: String,
+        /// The SDK error.
         #[source]
         source: Box<aws_sdk_dynamodb::Error>,
     },
@@ -173,18 +208,54 @@ pub enum Error {
 impl Error {
     /// The DynamoDB service error code (`ValidationException`, ...), when the error came from DynamoDB.
     pub fn aws_code(&self) -> Option<&str> {
-        use aws_sdk_dynamodb::error::ProvideErrorMetadata;
         match self {
-            Error::DynamoDb { source, .. } => source.code(),
+            Error::DynamoDb { kind, .. } => kind.code(),
             _ => None,
         }
     }
 
-    pub(crate) fn dynamodb<E>(operation: &'static str, err: E) -> Self
+    /// Whether the same call is worth making again as it is: a DynamoDB call that timed out, lost
+    /// its connection, was throttled or hit a 5xx ([`AwsErrorKind::is_retryable`]). Everything else
+    /// fails the same way again (validation, a missing table, an existing key), or needs a new
+    /// decision first ([`Error::Conflict`]: read the item again).
+    ///
+    /// A retry of a write that [`maybe_written`](Self::maybe_written) is not recognised as the same
+    /// write: an insert whose first call was applied fails with [`Error::AlreadyExists`] (its
+    /// `key` then holds the caller's item). Within one call, retries are recognised (see the README's
+    /// Reliability section).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::DynamoDb { kind, .. } => kind.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether the write this error reports on may have been applied. `false` means certainly not
+    /// (refused by daplug before sending, or by the service). `true` for a DynamoDB call that failed
+    /// without a definite answer (timeout, dropped connection, unreadable response, 5xx:
+    /// [`AwsErrorKind::maybe_applied`]), for [`Error::Publish`] (written, the event was lost), for
+    /// [`Error::OutcomeUnknown`], and for a batch whose leftovers include requests whose outcome is
+    /// unknown (`BatchIncomplete::outcome_unknown`; the batch's other requests are written or
+    /// listed as not applied).
+    pub fn maybe_written(&self) -> bool {
+        match self {
+            Error::DynamoDb { kind, .. } => kind.maybe_applied(),
+            Error::Publish { .. } | Error::OutcomeUnknown { .. } => true,
+            Error::BatchIncomplete { outcome_unknown, .. } => !outcome_unknown.is_empty(),
+            Error::BatchAborted { source, .. } => source.maybe_written(),
+            _ => false,
+        }
+    }
+
+    /// [`Error::DynamoDb`] from an SDK error, keeping its kind and the service's message.
+    pub(crate) fn dynamodb<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
-        aws_sdk_dynamodb::Error: From<E>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        aws_sdk_dynamodb::Error: From<SdkError<E, HttpResponse>>,
     {
-        Error::DynamoDb { operation, source: Box::new(aws_sdk_dynamodb::Error::from(err)) }
+        let kind = AwsErrorKind::of(&err);
+        let detail = crate::failure::describe(&kind, &err);
+        Error::DynamoDb { operation, kind, detail, source: Box::new(aws_sdk_dynamodb::Error::from(err)) }
     }
 
     /// [`Error::Serialize`] for `schema`, from any conversion error.

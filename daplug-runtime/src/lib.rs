@@ -14,10 +14,12 @@
 
 // The floors, bottom-up: a module imports only from modules listed before it (ARCHITECTURE.md).
 pub mod adapter;
+mod attempts;
 pub mod compat;
 mod error;
 pub mod events;
 mod expr;
+mod failure;
 mod item;
 mod key;
 pub mod lock;
@@ -34,6 +36,7 @@ mod timestamp;
 pub use adapter::{Adapter, Repository};
 pub use error::{Error, Result};
 pub use expr::Condition;
+pub use failure::{AwsErrorKind, DispatchCause};
 pub use item::Item;
 pub use model::Model;
 

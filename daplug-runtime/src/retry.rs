@@ -1,5 +1,6 @@
-//! Retries for batch calls: exponential backoff with full jitter, and which failures are worth
-//! another attempt. See [`RetryPolicy`] for how this layer combines with the SDK's own retry.
+//! Retries for batch calls: exponential backoff with full jitter (which failures are worth another
+//! attempt is [`AwsErrorKind::is_retryable`](crate::AwsErrorKind::is_retryable)). See [`RetryPolicy`]
+//! for how this layer combines with the SDK's own retry.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -7,7 +8,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use futures::future::BoxFuture;
 
 /// Sleeps for a duration (the default is `tokio::time::sleep`).
@@ -30,7 +30,8 @@ pub type JitterFn = Arc<dyn Fn() -> f64 + Send + Sync>;
 ///   `UnprocessedItems` / `UnprocessedKeys`, which arrive in a successful response.
 /// * **daplug** ([`RetryPolicy`]) retries per chunk: it re-sends exactly the requests the service
 ///   left unprocessed, and it also retries a chunk whose call still failed with a throttling error,
-///   a 5xx or a transport error *after* the SDK gave up. Each daplug attempt is one SDK call, so with a
+///   a 5xx, a timeout, an unreadable response or any transport failure (a refused, reset or dropped
+///   connection) *after* the SDK gave up. Each daplug attempt is one SDK call, so with a
 ///   default client one daplug attempt may be up to 3 HTTP requests; the worst case is
 ///   `max_attempts × sdk attempts`.
 ///
@@ -42,7 +43,10 @@ pub type JitterFn = Arc<dyn Fn() -> f64 + Send + Sync>;
 /// Re-sending is safe: puts and deletes of `BatchWriteItem` are idempotent and only requests that
 /// were not confirmed are sent again. After an ambiguous failure (a timeout, a 5xx after the service
 /// may have applied the request) a put may reach the table twice with the same content; it is never
-/// reported as both written and left over.
+/// reported as both written and left over. When a chunk's last attempt ends in such an ambiguous
+/// failure, its requests are leftovers whose outcome is unknown
+/// ([`Error::BatchIncomplete`](crate::Error::BatchIncomplete)'s `outcome_unknown`): re-sending them is
+/// safe for the same reason.
 ///
 /// ```
 /// use std::time::Duration;
@@ -150,35 +154,6 @@ pub(crate) fn full_jitter(ceiling: Duration, unit: f64) -> Duration {
     ceiling.mul_f64(unit)
 }
 
-/// Error codes DynamoDB uses for throttling and transient server trouble.
-const RETRYABLE_CODES: &[&str] = &[
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-];
-
-/// Whether a service error with this code and HTTP status is worth another attempt: throttling codes
-/// and any 5xx.
-pub(crate) fn retryable(code: Option<&str>, status: Option<u16>) -> bool {
-    code.is_some_and(|code| RETRYABLE_CODES.contains(&code)) || status.is_some_and(|status| status >= 500)
-}
-
-/// Classifies an SDK error: throttling, 5xx, timeouts and I/O failures are retryable; everything else
-/// (validation, missing table, construction errors) is not.
-pub(crate) fn should_retry<E: ProvideErrorMetadata>(
-    err: &SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> bool {
-    match err {
-        SdkError::TimeoutError(_) => true,
-        SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
-        SdkError::ResponseError(response) => response.raw().status().is_server_error(),
-        SdkError::ServiceError(service) => retryable(service.err().code(), Some(service.raw().status().as_u16())),
-        _ => false,
-    }
-}
-
 /// A process-wide splitmix64 sequence seeded from std's random hasher keys: good enough for jitter,
 /// no dependency.
 fn random_unit() -> f64 {
@@ -242,18 +217,5 @@ mod tests {
         assert!((0.4..0.6).contains(&mean), "mean {mean}");
         let policy = RetryPolicy::default().max_delay(Duration::from_secs(1));
         assert!((0..100).all(|_| policy.delay(3) <= policy.ceiling(3)));
-    }
-
-    #[test]
-    fn throttling_and_server_errors_are_retryable_others_not() {
-        assert!(retryable(Some("ProvisionedThroughputExceededException"), Some(400)));
-        assert!(retryable(Some("ThrottlingException"), Some(400)));
-        assert!(retryable(Some("RequestLimitExceeded"), None));
-        assert!(retryable(None, Some(500)));
-        assert!(retryable(Some("InternalServerError"), Some(500)));
-        assert!(retryable(None, Some(503)));
-        assert!(!retryable(Some("ValidationException"), Some(400)));
-        assert!(!retryable(Some("ResourceNotFoundException"), Some(400)));
-        assert!(!retryable(None, None));
     }
 }

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
+use super::clients::Timeouts;
 use super::{Adapter, AdapterInner, PrefixValues, PublishContract};
 use crate::error::{Error, Result};
 use crate::events::{EventSink, MessageAttribute, SnsSink};
@@ -33,6 +35,7 @@ pub struct AdapterBuilder {
     lock_attribute: Option<String>,
     lock_policy: Option<LockPolicy>,
     require_lock_value: bool,
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for AdapterBuilder {
@@ -54,6 +57,7 @@ impl fmt::Debug for AdapterBuilder {
             .field("lock_attribute", &self.lock_attribute)
             .field("lock_policy", &self.lock_policy)
             .field("require_lock_value", &self.require_lock_value)
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -131,6 +135,22 @@ impl AdapterBuilder {
     /// Uses this SNS client for events instead of one built from the environment.
     pub fn sns_client(mut self, client: aws_sdk_sns::Client) -> Self {
         self.sns_client = Some(client);
+        self
+    }
+    /// How long one AWS call (DynamoDB or SNS) may take in all, the SDK's retries included; then it
+    /// fails with a timeout ([`Error::DynamoDb`] of kind
+    /// [`Timeout`](crate::AwsErrorKind::Timeout), or [`Error::Publish`] for an event). Overrides the
+    /// client's own `operation_timeout`; without either,
+    /// [`DEFAULT_OPERATION_TIMEOUT`](super::DEFAULT_OPERATION_TIMEOUT) (30 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.operation = Some(timeout);
+        self
+    }
+    /// How long one HTTP attempt of an AWS call may take before the SDK abandons it (and retries,
+    /// if attempts remain). Overrides the client's own `operation_attempt_timeout`; without either,
+    /// [`DEFAULT_ATTEMPT_TIMEOUT`](super::DEFAULT_ATTEMPT_TIMEOUT) (10 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.attempt = Some(timeout);
         self
     }
     /// Builds missing clients from this AWS configuration.
@@ -242,8 +262,8 @@ impl AdapterBuilder {
         }
         let config = self.sdk_config.as_ref();
         let client = match (self.client, config) {
-            (Some(client), _) => client,
-            (None, Some(config)) => aws_sdk_dynamodb::Client::new(config),
+            (Some(client), _) => self.timeouts.dynamodb(&client),
+            (None, Some(config)) => self.timeouts.dynamodb(&aws_sdk_dynamodb::Client::new(config)),
             (None, None) => {
                 return Err(Error::Config(
                     "no DynamoDB client: pass one with `client`, an `sdk_config`, or use `from_env`".into(),
@@ -254,8 +274,8 @@ impl AdapterBuilder {
             (Some(sink), _) => Some(sink),
             (None, Some(topic)) => {
                 let sns = match (self.sns_client, config) {
-                    (Some(sns), _) => sns,
-                    (None, Some(config)) => aws_sdk_sns::Client::new(config),
+                    (Some(sns), _) => self.timeouts.sns(&sns),
+                    (None, Some(config)) => self.timeouts.sns(&aws_sdk_sns::Client::new(config)),
                     (None, None) => {
                         return Err(Error::Config(
                             "sns_topic is set but there is no SNS client: pass `sns_client`, an `sdk_config`, or use `from_env`".into(),

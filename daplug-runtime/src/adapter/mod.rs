@@ -14,8 +14,10 @@ use crate::model::Model;
 pub use crate::prefix::Prefixes;
 
 mod builder;
+mod clients;
 
 pub use builder::AdapterBuilder;
+pub use clients::{DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_OPERATION_TIMEOUT};
 
 /// A configured DynamoDB table: client, table name, keys, prefixes, event sink and default event
 /// attributes. Cloning is cheap (an `Arc`).
@@ -95,7 +97,8 @@ impl Adapter {
         &self.inner.keys
     }
 
-    /// The DynamoDB client, for calls daplug does not wrap.
+    /// The DynamoDB client, for calls daplug does not wrap: the one the adapter was built with, with
+    /// the adapter's timeouts applied.
     pub fn client(&self) -> &aws_sdk_dynamodb::Client {
         &self.inner.client
     }

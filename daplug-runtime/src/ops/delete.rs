@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::Repository;
+use crate::attempts::counted;
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Operation};
 use crate::item::Item;
@@ -73,27 +74,40 @@ impl<M: Model> Delete<M> {
 
     /// The SDK output (`ReturnValues = ALL_OLD`), with prefixes stripped from the old item. No event
     /// is published.
+    ///
+    /// When the SDK had to retry (an attempt's answer was lost) and the retry finds no item, the
+    /// earlier attempt may have deleted it: [`Error::OutcomeUnknown`] (the item is gone; what it was
+    /// is lost with the answer), rather than "nothing to delete" or a conflict.
     pub async fn raw(self) -> Result<DeleteItemOutput> {
         let repo = self.repo.clone();
         let inner = &repo.adapter.inner;
         let prefixes = self.keys.prefixes(inner);
-        let result = self
-            .plan()?
-            .send_with(&inner.client)
-            .instrument(tracing::debug_span!("daplug.delete", table = %inner.table, schema = M::META.schema))
-            .await;
+        let key = self.key.as_ref().ok().cloned().unwrap_or_default();
+        let span = tracing::debug_span!("daplug.delete", table = %inner.table, schema = M::META.schema, attempts = tracing::field::Empty);
+        let input = self.plan()?;
+        let (result, attempts) = counted(input.send_with(&inner.client)).instrument(span.clone()).await;
+        let unknown = || {
+            span.record("attempts", attempts);
+            tracing::debug!(parent: &span, attempts, "a retried delete found no item: outcome unknown");
+            Error::OutcomeUnknown { table: inner.table.clone(), operation: "DeleteItem", key: key.clone() }
+        };
         let mut output = match result {
             Ok(output) => output,
             Err(err) => {
                 if let Some(DeleteItemError::ConditionalCheckFailedException(failed)) = err.as_service_error() {
+                    if attempts > 1 && failed.item.is_none() {
+                        return Err(unknown());
+                    }
                     let current = failed.item().cloned().map(|item| Box::new(prefixes.stripped(item)));
                     return Err(Error::Conflict { table: inner.table.clone(), current });
                 }
                 return Err(Error::dynamodb("DeleteItem", err));
             }
         };
-        if let Some(old) = output.attributes.as_mut() {
-            prefixes.strip_item(old);
+        match output.attributes.as_mut() {
+            Some(old) => prefixes.strip_item(old),
+            None if attempts > 1 => return Err(unknown()),
+            None => {}
         }
         Ok(output)
     }

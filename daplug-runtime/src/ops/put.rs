@@ -13,6 +13,7 @@ use tracing::Instrument;
 
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use crate::adapter::{AdapterInner, Repository};
+use crate::attempts::counted;
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Event, Operation};
 use crate::expr::{KeyGuard, Placeholders};
@@ -55,19 +56,46 @@ pub(crate) fn conditional_put(
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld))
 }
 
-/// Sends a [`conditional_put`]. Returns `Some(current)` (the stored item, stripped; `None` if
-/// deleted) when the condition failed.
+/// What a [`conditional_put`] did.
+#[derive(Debug)]
+pub(crate) enum PutOutcome {
+    /// The item was written (by this attempt, or by an earlier attempt of this call whose answer
+    /// was lost: see [`own_retry`]).
+    Written,
+    /// The condition failed; the stored item (stripped; `None` if there is none).
+    Refused(Option<Item>),
+}
+
+/// Whether a failed condition is this call's own earlier write: the SDK made more than one attempt
+/// and the stored item is exactly the item this call sent (its version, under version locking).
+/// Records the finding in the current span (`own_retry`).
+pub(crate) fn own_retry(attempts: u32, sent: Option<&Item>, stored: Option<&Item>) -> bool {
+    let own = attempts > 1 && sent.is_some() && sent == stored;
+    if own {
+        tracing::Span::current().record("own_retry", true);
+        tracing::debug!(attempts, "condition failed on this call's own earlier attempt: written");
+    }
+    own
+}
+
+/// Sends a [`conditional_put`].
 pub(crate) async fn send_conditional_put(
     inner: &AdapterInner,
     prefixes: &Prefixes,
     input: PutItemInputBuilder,
-) -> Result<Option<Option<Item>>> {
-    match input.send_with(&inner.client).await {
-        Ok(_) => Ok(None),
+) -> Result<PutOutcome> {
+    // Kept to recognise a retry of this call that finds its own earlier write.
+    let sent = input.get_item().clone();
+    let (result, attempts) = counted(input.send_with(&inner.client)).await;
+    match result {
+        Ok(_) => Ok(PutOutcome::Written),
         Err(err) => match err.as_service_error() {
             Some(PutItemError::ConditionalCheckFailedException(failed)) => {
+                if own_retry(attempts, sent.as_ref(), failed.item.as_ref()) {
+                    return Ok(PutOutcome::Written);
+                }
                 // The service returns the item as it was when the condition failed.
-                Ok(Some(failed.item().cloned().map(|item| prefixes.stripped(item))))
+                Ok(PutOutcome::Refused(failed.item().cloned().map(|item| prefixes.stripped(item))))
             }
             _ => Err(Error::dynamodb("PutItem", err)),
         },
@@ -158,11 +186,21 @@ impl<M: Model> Put<M> {
         let mode = self.mode;
         let Planned { input, event, prefixes, key } = self.plan()?;
         let operation = if mode == WriteMode::Insert { Operation::Insert } else { Operation::Overwrite };
-        let span = tracing::debug_span!("daplug.put", table = %inner.table, schema = M::META.schema, %operation);
+        let span = tracing::debug_span!(
+            "daplug.put",
+            table = %inner.table,
+            schema = M::META.schema,
+            %operation,
+            own_retry = tracing::field::Empty
+        );
         match send_conditional_put(inner, &prefixes, input).instrument(span).await? {
-            None => publish(inner, event).await,
-            Some(_) if mode == WriteMode::Insert => Err(Error::AlreadyExists { table: inner.table.clone(), key }),
-            Some(current) => Err(Error::Conflict { table: inner.table.clone(), current: current.map(Box::new) }),
+            PutOutcome::Written => publish(inner, event).await,
+            PutOutcome::Refused(_) if mode == WriteMode::Insert => {
+                Err(Error::AlreadyExists { table: inner.table.clone(), key })
+            }
+            PutOutcome::Refused(current) => {
+                Err(Error::Conflict { table: inner.table.clone(), current: current.map(Box::new) })
+            }
         }
     }
 }

@@ -68,15 +68,20 @@ struct Op {
 /// [`send`](Self::send)) to run it.
 ///
 /// All operations succeed or none does. A cancelled transaction is an
-/// [`Error::TransactionCanceled`] with one [`CancellationReason`] per operation. The SDK fills in
-/// `ClientRequestToken`, so its own retries cannot apply a transaction twice; daplug does not retry
-/// transactions.
+/// [`Error::TransactionCanceled`] with one [`CancellationReason`] per operation.
+///
+/// Every call carries a `ClientRequestToken` (a fresh random one, or the caller's:
+/// [`client_request_token`](Self::client_request_token)), the same for all of the SDK's attempts:
+/// DynamoDB answers a repeated token within 10 minutes with the first attempt's success instead of
+/// applying the transaction again, so a retry after a lost answer is a success, not a cancellation
+/// by the transaction's own writes. daplug does not retry transactions itself.
 #[must_use = "a transaction does nothing until it is awaited or sent"]
 pub struct TransactWrite {
     adapter: Adapter,
     ops: Vec<Result<Op>>,
     keys: KeyOptions,
     events: EventOptions,
+    token: Option<String>,
 }
 
 impl fmt::Debug for TransactWrite {
@@ -86,6 +91,7 @@ impl fmt::Debug for TransactWrite {
             .field("operations", &self.ops.len())
             .field("keys", &self.keys)
             .field("events", &self.events)
+            .field("token", &self.token)
             .finish_non_exhaustive()
     }
 }
@@ -97,7 +103,17 @@ impl TransactWrite {
             ops: Vec::new(),
             keys: KeyOptions::default(),
             events: EventOptions::default(),
+            token: None,
         }
+    }
+
+    /// The `ClientRequestToken` of this call (at most 36 characters) instead of a fresh random one.
+    /// Re-sending the same transaction with the same token within 10 minutes (after an error whose
+    /// [`maybe_written`](Error::maybe_written) is `true`, say) lets DynamoDB recognise it: it is
+    /// applied at most once. Its events are published by every call that reports success.
+    pub fn client_request_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
     }
 
     fn put<N: Model>(mut self, repo: &Repository<N>, model: &N, kind: OpKind, condition: Option<Condition>) -> Self {
@@ -252,7 +268,8 @@ impl TransactWrite {
             }
             prefixes.push(rules);
         }
-        let input = TransactWriteItemsInput::builder().set_transact_items(Some(items));
+        let token = self.token.unwrap_or_else(fresh_token);
+        let input = TransactWriteItemsInput::builder().set_transact_items(Some(items)).client_request_token(token);
         Ok(Planned { input, ops, prefixes, events })
     }
 }
@@ -340,6 +357,18 @@ fn render(op: &Op, stored: Item, rules: &Prefixes, lock: Option<&LockCondition>)
         OpKind::Check => TransactWriteItem::builder().condition_check(guarded!(ConditionCheck::builder(), set_key)),
     };
     Ok(item.build())
+}
+
+/// A random `ClientRequestToken`: 32 hex digits from std's randomly keyed hasher, a process-wide
+/// counter and the clock (unique enough for DynamoDB's 10-minute window).
+fn fresh_token() -> String {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let random = std::collections::hash_map::RandomState::new();
+    format!("{:016x}{:016x}", random.hash_one((count, nanos)), random.hash_one((nanos, count, 1u8)))
 }
 
 /// Publishes committed events, one `publish_batch` per sink (adapters sharing a sink share the

@@ -67,3 +67,16 @@ fn cancellation_reasons_use_none_for_the_operations_that_did_not_fail() {
     assert_eq!(reasons[1].item.as_ref().unwrap()["pk"], AttributeValue::S("b".into()), "stripped item");
     assert_eq!(err.to_string(), "transaction cancelled: #1 ConditionalCheckFailed on things");
 }
+
+#[test]
+fn every_call_carries_a_fresh_client_request_token_or_the_callers() {
+    let adapter = adapter(|b| b);
+    let repo = adapter.repository::<Thing>();
+    let token = |tx: TransactWrite| tx.plan().unwrap().build().unwrap().client_request_token().map(str::to_owned);
+    let first = token(adapter.transact_write().insert(&repo, &Thing::new("a", 1))).unwrap();
+    let second = token(adapter.transact_write().insert(&repo, &Thing::new("a", 1))).unwrap();
+    assert_ne!(first, second);
+    assert!(first.len() <= 36 && first.chars().all(|c| c.is_ascii_hexdigit()), "{first}");
+    let given = adapter.transact_write().insert(&repo, &Thing::new("a", 1)).client_request_token("order-7");
+    assert_eq!(token(given).as_deref(), Some("order-7"));
+}

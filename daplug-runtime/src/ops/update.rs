@@ -13,7 +13,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::options::{option_setters, publish, EventOptions, KeyOptions};
-use super::put::{conditional_put, event_body, send_conditional_put};
+use super::put::{conditional_put, event_body, send_conditional_put, PutOutcome};
 use super::read::Query;
 use crate::adapter::Repository;
 use crate::error::{Error, Result};
@@ -185,7 +185,12 @@ impl<M: Model> Update<M> {
     /// Runs the update and reports stale and lost-race results as values.
     pub async fn outcome(self) -> Result<UpdateOutcome<M>> {
         let inner = self.repo.adapter.inner.clone();
-        let span = tracing::debug_span!("daplug.update", table = %inner.table, schema = M::META.schema);
+        let span = tracing::debug_span!(
+            "daplug.update",
+            table = %inner.table,
+            schema = M::META.schema,
+            own_retry = tracing::field::Empty
+        );
         async move {
             let (original, prefixes) = self.fetch_original().await?;
             let (input, event, model) = match self.plan_write(original, &prefixes)? {
@@ -193,11 +198,11 @@ impl<M: Model> Update<M> {
                 Step::Write { input, event, model } => (input, event, model),
             };
             match send_conditional_put(&inner, &prefixes, *input).await? {
-                None => {
+                PutOutcome::Written => {
                     publish(&inner, event).await?;
                     Ok(UpdateOutcome::Written(model))
                 }
-                Some(current) => {
+                PutOutcome::Refused(current) => {
                     tracing::debug!("update lost a race");
                     let current = current.map(M::from_item).transpose()?;
                     Ok(UpdateOutcome::Conflict { current })

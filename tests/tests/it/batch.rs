@@ -278,7 +278,7 @@ async fn a_failed_publish_stops_the_batch_and_lists_the_unsent_items() {
     let sink = Arc::new(Recorder::failing("\"o-3\""));
     let repo = builder.event_sink(sink.clone()).build().unwrap().repository::<Order>();
     let err = repo.batch_insert(orders(60)).concurrency(1).publish(true).await.unwrap_err();
-    let Error::BatchAborted { leftovers, source } = err else { panic!("expected BatchAborted, got {err:?}") };
+    let Error::BatchAborted { leftovers, source, .. } = err else { panic!("expected BatchAborted, got {err:?}") };
     // The first chunk landed and its events were refused; the two chunks after it were never sent.
     let missing: Vec<String> = leftovers
         .iter()

@@ -124,7 +124,7 @@ async fn exhausted_retries_list_exactly_the_items_not_written() {
     let (repo, config, table) = faulty(&faults, "t#").await;
     let items = orders(400);
     let err = repo.batch_insert(&items).retry(instant(12, Arc::default())).await.unwrap_err();
-    let Error::BatchIncomplete { leftovers } = err else { panic!("expected BatchIncomplete, got {err:?}") };
+    let Error::BatchIncomplete { leftovers, .. } = err else { panic!("expected BatchIncomplete, got {err:?}") };
     let missing: Vec<String> = leftovers.iter().map(pk_of).collect();
     assert_eq!(missing, ["o-3", "o-4", "o-77", "o-250", "o-251", "o-399"], "unprefixed, in input order");
     assert_eq!(leftovers[2], items[77].to_item_for_test(), "the full items are returned");
@@ -148,7 +148,7 @@ async fn a_chunk_throttled_on_every_attempt_is_reported_whole() {
     let (repo, config, table) = faulty(&faults, "").await;
     let delays = Arc::new(Mutex::new(Vec::new()));
     let err = repo.batch_insert(orders(100)).retry(instant(4, delays.clone())).await.unwrap_err();
-    let Error::BatchIncomplete { leftovers } = err else { panic!("expected BatchIncomplete, got {err:?}") };
+    let Error::BatchIncomplete { leftovers, .. } = err else { panic!("expected BatchIncomplete, got {err:?}") };
     let missing: Vec<String> = leftovers.iter().map(pk_of).collect();
     let expected: Vec<String> = (25..50).map(|i| format!("o-{i}")).collect();
     assert_eq!(missing, expected);
@@ -166,7 +166,7 @@ async fn backoff_delays_grow_and_stay_within_the_cap() {
     let delays = Arc::new(Mutex::new(Vec::new()));
     let policy = instant(9, delays.clone()).base_delay(10 * ms).max_delay(100 * ms).jitter_with(|| 1.0);
     let err = repo.batch_insert(orders(3)).retry(policy).await.unwrap_err();
-    assert!(matches!(err, Error::BatchIncomplete { ref leftovers } if leftovers.len() == 1), "{err:?}");
+    assert!(matches!(err, Error::BatchIncomplete { ref leftovers, .. } if leftovers.len() == 1), "{err:?}");
     assert_eq!(*delays.lock().unwrap(), [10, 20, 40, 80, 100, 100, 100, 100].map(|n| n * ms), "8 waits for 9 attempts");
 
     // Real jitter: each delay within [0, its ceiling], the ceiling capped.
@@ -189,7 +189,7 @@ async fn a_rejected_call_stops_the_batch_and_the_error_lists_what_was_not_writte
     });
     let (repo, config, table) = faulty(&faults, "").await;
     let err = repo.batch_insert(orders(250)).concurrency(1).retry(instant(10, Arc::default())).await.unwrap_err();
-    let Error::BatchAborted { leftovers, source } = err else { panic!("expected BatchAborted, got {err:?}") };
+    let Error::BatchAborted { leftovers, source, .. } = err else { panic!("expected BatchAborted, got {err:?}") };
     assert_eq!(source.aws_code(), Some("ValidationException"));
     let missing: HashSet<String> = leftovers.iter().map(pk_of).collect();
     // Concurrency 1: chunks 0 and 1 landed, chunk 2 (o-50 .. o-74) was refused, the rest never sent.
@@ -236,7 +236,7 @@ async fn batch_get_with_retries_exhausted_lists_the_keys_not_read() {
     plain.repository::<Order>().batch_insert(&items).await.unwrap();
     let keys: Vec<OrderKey> = items.iter().map(|o| OrderKey::new(&o.pk, &o.sk)).collect();
     let err = repo.batch_get(&keys).retry(instant(6, Arc::default())).await.unwrap_err();
-    let Error::BatchIncomplete { leftovers } = err else { panic!("expected BatchIncomplete, got {err:?}") };
+    let Error::BatchIncomplete { leftovers, .. } = err else { panic!("expected BatchIncomplete, got {err:?}") };
     assert_eq!(leftovers.iter().map(pk_of).collect::<Vec<_>>(), ["o-5", "o-120"]);
     assert_eq!(leftovers[0].len(), 2, "keys, not items");
 }

@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest};
 use futures::stream::{self, StreamExt};
 
@@ -14,9 +16,10 @@ use super::BatchProgress;
 use crate::adapter::AdapterInner;
 use crate::error::{Error, Result};
 use crate::events::{Event, PublishBatchError, SinkError};
+use crate::failure::AwsErrorKind;
 use crate::item::Item;
 use crate::key::KeyId;
-use crate::retry::{self, RetryPolicy};
+use crate::retry::RetryPolicy;
 
 pub(super) type ProgressFn = Arc<dyn Fn(BatchProgress) + Send + Sync>;
 
@@ -41,6 +44,8 @@ impl Kind {
 pub(super) struct Outcome {
     /// Indexes of requests not applied, sorted.
     pub(super) leftover: Vec<usize>,
+    /// The part of `leftover` an unanswered attempt may have applied, sorted.
+    pub(super) unknown: Vec<usize>,
     /// Items returned by gets (prefixed).
     pub(super) items: Vec<Item>,
     /// The first error that retrying could not fix.
@@ -61,15 +66,29 @@ struct ChunkOutcome {
     done: Vec<usize>,
     items: Vec<Item>,
     leftover: Vec<usize>,
+    /// The part of `leftover` an unanswered attempt may have applied.
+    unknown: Vec<usize>,
     error: Option<Error>,
+}
+
+impl ChunkOutcome {
+    /// Gives up on `pending`: leftovers, whose outcome is unknown when an earlier attempt that
+    /// included them went unanswered (every later attempt sends a subset of an earlier one).
+    fn give_up(&mut self, pending: &[Pending], ambiguous: bool) {
+        self.leftover.extend(pending.iter().map(|p| p.index));
+        if ambiguous {
+            self.unknown.extend(pending.iter().map(|p| p.index));
+        }
+    }
 }
 
 /// The answer to one call.
 enum Attempt {
     /// The call succeeded; these keys were left unprocessed.
     Answered { unprocessed: HashSet<KeyId>, items: Vec<Item> },
-    /// Throttling, 5xx, timeout: worth another attempt.
-    Retryable,
+    /// Throttling, 5xx, timeout, transport failure: worth another attempt. `maybe_applied`: the
+    /// write may have happened (no definite answer came back).
+    Retryable { maybe_applied: bool },
     /// Anything else.
     Fatal(Error),
 }
@@ -150,6 +169,7 @@ impl<'a> Engine<'a> {
             .buffer_unordered(concurrency);
         while let Some((chunk, published)) = results.next().await {
             outcome.leftover.extend(chunk.leftover);
+            outcome.unknown.extend(chunk.unknown);
             outcome.items.extend(chunk.items);
             if outcome.error.is_none() {
                 outcome.error = chunk.error;
@@ -163,6 +183,7 @@ impl<'a> Engine<'a> {
             }
         }
         outcome.leftover.sort_unstable();
+        outcome.unknown.sort_unstable();
         outcome
     }
 
@@ -170,9 +191,10 @@ impl<'a> Engine<'a> {
     async fn chunk(&self, mut pending: Vec<Pending>) -> ChunkOutcome {
         let mut outcome = ChunkOutcome::default();
         let mut attempt = 0;
+        let mut ambiguous = false;
         loop {
             if self.stop.load(Ordering::Relaxed) {
-                outcome.leftover.extend(pending.iter().map(|p| p.index));
+                outcome.give_up(&pending, ambiguous);
                 return outcome;
             }
             attempt += 1;
@@ -191,12 +213,14 @@ impl<'a> Engine<'a> {
                         return outcome;
                     }
                 }
-                Attempt::Retryable => {
+                Attempt::Retryable { maybe_applied } => {
                     self.throttled.fetch_add(1, Ordering::Relaxed);
+                    // A read changes nothing: only a write's outcome can be unknown.
+                    ambiguous |= maybe_applied && matches!(self.kind, Kind::Put | Kind::Delete);
                 }
                 Attempt::Fatal(error) => {
                     self.stop.store(true, Ordering::Relaxed);
-                    outcome.leftover.extend(pending.iter().map(|p| p.index));
+                    outcome.give_up(&pending, ambiguous);
                     outcome.error = Some(error);
                     self.report();
                     return outcome;
@@ -204,7 +228,7 @@ impl<'a> Engine<'a> {
             }
             self.report();
             if attempt >= self.retry.attempts() {
-                outcome.leftover.extend(pending.iter().map(|p| p.index));
+                outcome.give_up(&pending, ambiguous);
                 return outcome;
             }
             let delay = self.retry.wait(attempt - 1).await;
@@ -256,11 +280,7 @@ impl<'a> Engine<'a> {
                             .unwrap_or_default(),
                         items: Vec::new(),
                     },
-                    Err(err) if retry::should_retry(&err) => {
-                        tracing::debug!(error = %aws_sdk_dynamodb::Error::from(err), "{api} throttled or failed transiently");
-                        Attempt::Retryable
-                    }
-                    Err(err) => Attempt::Fatal(Error::dynamodb("BatchWriteItem", err)),
+                    Err(err) => failed(api, err),
                 }
             }
             Kind::Get { consistent } => {
@@ -281,11 +301,7 @@ impl<'a> Engine<'a> {
                             .unwrap_or_default(),
                         items: output.responses.and_then(|mut tables| tables.remove(table)).unwrap_or_default(),
                     },
-                    Err(err) if retry::should_retry(&err) => {
-                        tracing::debug!(error = %aws_sdk_dynamodb::Error::from(err), "{api} throttled or failed transiently");
-                        Attempt::Retryable
-                    }
-                    Err(err) => Attempt::Fatal(Error::dynamodb("BatchGetItem", err)),
+                    Err(err) => failed(api, err),
                 }
             }
         }
@@ -317,5 +333,21 @@ impl<'a> Engine<'a> {
                 Err(PublishFailure { items, source })
             }
         }
+    }
+}
+
+/// The attempt a failed call was: retryable (throttling, 5xx, timeouts, every transport failure) or
+/// fatal.
+fn failed<E>(api: &'static str, err: SdkError<E, HttpResponse>) -> Attempt
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    aws_sdk_dynamodb::Error: From<SdkError<E, HttpResponse>>,
+{
+    let kind = AwsErrorKind::of(&err);
+    if kind.is_retryable() {
+        tracing::debug!(error = %crate::failure::describe(&kind, &err), "{api} throttled or failed transiently");
+        Attempt::Retryable { maybe_applied: kind.maybe_applied() }
+    } else {
+        Attempt::Fatal(Error::dynamodb(api, err))
     }
 }

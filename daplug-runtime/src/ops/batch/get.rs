@@ -97,12 +97,18 @@ impl<M: Model> BatchGet<M> {
             .await;
         span.record("found", outcome.items.len());
         span.record("retried", engine.snapshot().retried);
-        let leftovers = || outcome.leftover.iter().map(|&index| originals[index].clone()).collect::<Vec<_>>();
+        let pick = |indexes: &[usize]| indexes.iter().map(|&index| originals[index].clone()).collect::<Vec<_>>();
+        let leftovers = || pick(&outcome.leftover);
+        let outcome_unknown = || pick(&outcome.unknown);
         if let Some(source) = outcome.error {
-            return Err(Error::BatchAborted { leftovers: leftovers(), source: Box::new(source) });
+            return Err(Error::BatchAborted {
+                leftovers: leftovers(),
+                outcome_unknown: outcome_unknown(),
+                source: Box::new(source),
+            });
         }
         if !outcome.leftover.is_empty() {
-            return Err(Error::BatchIncomplete { leftovers: leftovers() });
+            return Err(Error::BatchIncomplete { leftovers: leftovers(), outcome_unknown: outcome_unknown() });
         }
         let mut found: HashMap<KeyId, Item> =
             outcome.items.into_iter().map(|item| (KeyId::of(&inner.keys, &item), item)).collect();

@@ -162,23 +162,33 @@ impl<M: Model> BatchWrite<M> {
         span.record("throttled", progress.throttled);
         span.record("calls", progress.calls);
 
-        let leftovers = || outcome.leftover.iter().map(|&index| originals[index].clone()).collect::<Vec<_>>();
+        let pick = |indexes: &[usize]| indexes.iter().map(|&index| originals[index].clone()).collect::<Vec<_>>();
+        let leftovers = || pick(&outcome.leftover);
+        let outcome_unknown = || pick(&outcome.unknown);
         if let Some(source) = outcome.error {
             if let Some(publish) = outcome.publish_error {
                 tracing::warn!(error = %publish.source, "batch stopped; its events were not all published either");
             }
-            return Err(Error::BatchAborted { leftovers: leftovers(), source: Box::new(source) });
+            return Err(Error::BatchAborted {
+                leftovers: leftovers(),
+                outcome_unknown: outcome_unknown(),
+                source: Box::new(source),
+            });
         }
         if let Some(publish) = outcome.publish_error {
             let error = Error::Publish { written: publish.items, source: publish.source };
             if outcome.leftover.is_empty() {
                 return Err(error);
             }
-            return Err(Error::BatchAborted { leftovers: leftovers(), source: Box::new(error) });
+            return Err(Error::BatchAborted {
+                leftovers: leftovers(),
+                outcome_unknown: outcome_unknown(),
+                source: Box::new(error),
+            });
         }
         if !outcome.leftover.is_empty() {
             tracing::warn!(leftovers = outcome.leftover.len(), "batch incomplete after retries");
-            return Err(Error::BatchIncomplete { leftovers: leftovers() });
+            return Err(Error::BatchIncomplete { leftovers: leftovers(), outcome_unknown: outcome_unknown() });
         }
         Ok(BatchSummary {
             written: progress.done,
