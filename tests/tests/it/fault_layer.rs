@@ -8,10 +8,18 @@
 //!
 //! It also counts, per item, how often a write reached the emulator, so tests can prove each item was
 //! written exactly once.
+//!
+//! For every call (DynamoDB or SNS, named by operation: `PutItem`, `Publish`, ...) it can also
+//! forward the request and then drop the response ([`Schedule::drop_response`]: the write happened,
+//! the client sees a dropped connection and the SDK retries, as after a reset or a timeout), running
+//! a hook in between ([`Faults::before_drop`]: a competing writer), or accept the call and never
+//! answer ([`Schedule::hang`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_smithy_runtime_api::client::http::{
@@ -23,6 +31,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
+use aws_smithy_types::retry::ErrorKind;
 use serde_json::{json, Value};
 
 /// When to misbehave. Calls are numbered from 1 in the order they reach the layer (batch calls only).
@@ -42,6 +51,12 @@ pub struct Schedule {
     pub throttle_containing: HashSet<String>,
     /// Calls naming one of these items are answered with a `ValidationException` (not retryable).
     pub reject_containing: HashSet<String>,
+    /// Operation → how many of its calls are forwarded and then answered with a dropped connection
+    /// (`connection closed before message completed`, a transient error the SDK retries). Only a
+    /// call's first attempt is dropped, so the SDK's retry is answered.
+    pub drop_response: HashMap<&'static str, usize>,
+    /// Operations whose calls are accepted and never answered.
+    pub hang: HashSet<&'static str>,
 }
 
 /// What the layer did.
@@ -59,12 +74,24 @@ pub struct Record {
     pub unprocessed: usize,
     /// Per item (`pk|sk`), how many times a write of it reached the emulator.
     pub written: HashMap<String, usize>,
+    /// Per operation, calls seen (every operation, every attempt).
+    pub attempts: HashMap<String, usize>,
+    /// Per operation, responses dropped after forwarding.
+    pub dropped: HashMap<String, usize>,
+    /// Calls left hanging.
+    pub hung: usize,
+    /// The `ClientRequestToken` of every `TransactWriteItems` attempt, in order.
+    pub tokens: Vec<String>,
 }
+
+/// What runs between forwarding a call and dropping its response.
+type Hook = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
 
 /// The fault layer: share it between the client and the test through an `Arc`.
 pub struct Faults {
     schedule: Schedule,
     record: Mutex<Record>,
+    before_drop: Mutex<Option<Hook>>,
 }
 
 impl fmt::Debug for Faults {
@@ -75,7 +102,23 @@ impl fmt::Debug for Faults {
 
 impl Faults {
     pub fn new(schedule: Schedule) -> Arc<Self> {
-        Arc::new(Faults { schedule, record: Mutex::new(Record::default()) })
+        Arc::new(Faults { schedule, record: Mutex::new(Record::default()), before_drop: Mutex::new(None) })
+    }
+
+    /// Runs `hook` once, after the next dropped call reached the emulator and before its client sees
+    /// the dropped connection (a competing writer between a write and its retry).
+    pub fn before_drop<F>(&self, hook: impl FnOnce() -> F + Send + 'static)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        *self.before_drop.lock().unwrap() = Some(Box::new(move || Box::pin(hook())));
+    }
+
+    /// An SNS client that goes through this layer, with the given SDK retry configuration.
+    pub fn sns_client(self: &Arc<Self>, config: &aws_config::SdkConfig, retry: RetryConfig) -> aws_sdk_sns::Client {
+        let http = FaultClient { inner: aws_smithy_http_client::Builder::new().build_http(), faults: self.clone() };
+        let conf = aws_sdk_sns::config::Builder::from(config).http_client(http).retry_config(retry).build();
+        aws_sdk_sns::Client::from_conf(conf)
     }
 
     /// A snapshot of what happened so far.
@@ -100,7 +143,48 @@ impl Faults {
         aws_sdk_dynamodb::Client::from_conf(conf)
     }
 
-    async fn handle(
+    /// Every call: hang, or route it and maybe drop the answer.
+    async fn handle(&self, request: HttpRequest, inner: SharedHttpConnector) -> Result<HttpResponse, ConnectorError> {
+        let name = operation_name(&request);
+        let drop = {
+            let mut record = self.record.lock().unwrap();
+            *record.attempts.entry(name.clone()).or_default() += 1;
+            if name == "TransactWriteItems" {
+                let body: Value =
+                    serde_json::from_slice(request.body().bytes().unwrap_or_default()).unwrap_or_default();
+                record.tokens.push(body["ClientRequestToken"].as_str().unwrap_or_default().to_owned());
+            }
+            if self.schedule.hang.contains(name.as_str()) {
+                record.hung += 1;
+                None
+            } else {
+                // Only first attempts (`amz-sdk-request: attempt=1; max=3`): the SDK's retry of a
+                // dropped call gets its answer.
+                let first = request.headers().get("amz-sdk-request").is_none_or(|h| h.starts_with("attempt=1;"));
+                let limit = self.schedule.drop_response.get(name.as_str()).copied().unwrap_or(0);
+                let dropped = record.dropped.entry(name.clone()).or_default();
+                let drop = first && *dropped < limit;
+                if drop {
+                    *dropped += 1;
+                }
+                Some(drop)
+            }
+        };
+        let Some(drop) = drop else {
+            return futures::future::pending().await;
+        };
+        let response = self.route(request, inner).await;
+        if !drop {
+            return response;
+        }
+        let hook = self.before_drop.lock().unwrap().take();
+        if let Some(hook) = hook {
+            hook().await;
+        }
+        Err(ConnectorError::other("connection closed before message completed".into(), Some(ErrorKind::TransientError)))
+    }
+
+    async fn route(
         &self,
         mut request: HttpRequest,
         inner: SharedHttpConnector,
@@ -215,6 +299,16 @@ impl Faults {
         }
         Ok(rewritten)
     }
+}
+
+/// `PutItem` from `x-amz-target: DynamoDB_20120810.PutItem`, `Publish` from an SNS query body
+/// (`Action=Publish&...`).
+fn operation_name(request: &HttpRequest) -> String {
+    if let Some(target) = request.headers().get("x-amz-target") {
+        return target.rsplit('.').next().unwrap_or_default().to_owned();
+    }
+    let body = String::from_utf8_lossy(request.body().bytes().unwrap_or_default());
+    body.split('&').find_map(|pair| pair.strip_prefix("Action=")).unwrap_or_default().to_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
