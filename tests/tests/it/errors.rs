@@ -44,6 +44,23 @@ async fn wrong_key_type_is_a_typed_error_and_writes_nothing() {
     let err = repo.insert(&NumericKey { pk: 7, sk: "a".into() }).await.unwrap_err();
     assert_eq!(err.aws_code(), Some("ValidationException"), "{err:?}");
     assert!(matches!(err, Error::DynamoDb { operation: "PutItem", .. }));
+    let text = err.to_string();
+    assert!(text.starts_with("DynamoDB PutItem failed: ValidationException: "), "{text}");
+    assert!(text.len() > "DynamoDB PutItem failed: ValidationException: ".len(), "the service's message: {text}");
+    assert!(!err.maybe_written() && !err.is_retryable());
+    assert_eq!(raw_count(&config, &table).await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_item_error_carries_the_services_message() {
+    let (builder, config, table) = standard().await;
+    let orders = builder.build().unwrap().repository::<Order>();
+    let big = Order { tags: vec!["x".repeat(500 * 1024)], ..order("a", "1", "open", 1) };
+    let err = orders.insert(&big).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "DynamoDB PutItem failed: ValidationException: Item size has exceeded the maximum allowed size"
+    );
     assert_eq!(raw_count(&config, &table).await, 0);
 }
 

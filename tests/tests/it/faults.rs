@@ -124,7 +124,11 @@ async fn exhausted_retries_list_exactly_the_items_not_written() {
     let (repo, config, table) = faulty(&faults, "t#").await;
     let items = orders(400);
     let err = repo.batch_insert(&items).retry(instant(12, Arc::default())).await.unwrap_err();
-    let Error::BatchIncomplete { leftovers, .. } = err else { panic!("expected BatchIncomplete, got {err:?}") };
+    assert!(!err.maybe_written(), "throttled and unprocessed requests were certainly not applied");
+    let Error::BatchIncomplete { leftovers, outcome_unknown } = err else {
+        panic!("expected BatchIncomplete, got {err:?}")
+    };
+    assert!(outcome_unknown.is_empty());
     let missing: Vec<String> = leftovers.iter().map(pk_of).collect();
     assert_eq!(missing, ["o-3", "o-4", "o-77", "o-250", "o-251", "o-399"], "unprefixed, in input order");
     assert_eq!(leftovers[2], items[77].to_item_for_test(), "the full items are returned");
@@ -277,4 +281,39 @@ impl ToItemForTest for Order {
     fn to_item_for_test(&self) -> Item {
         daplug_runtime::Model::to_item(self).unwrap()
     }
+}
+
+#[tokio::test]
+async fn chunks_whose_connection_dropped_are_retried_and_land() {
+    let faults = Faults::new(Schedule { drop_response: [("BatchWriteItem", 3)].into(), ..Schedule::default() });
+    let (repo, config, table) = faulty(&faults, "").await;
+    let items = orders(60);
+    let summary = repo.batch_insert(&items).concurrency(1).retry(instant(4, Arc::default())).await.unwrap();
+    let record = faults.record();
+    assert_eq!(record.dropped["BatchWriteItem"], 3);
+    assert_eq!(summary.written, 60);
+    assert_eq!(summary.throttled, 3, "each dropped call was one retryable failure");
+    assert_eq!(summary.calls, 3 + 3, "three chunks, three of them sent twice");
+    assert_eq!(scan_all(&config, &table).await.len(), 60);
+}
+
+#[tokio::test]
+async fn a_chunk_whose_every_answer_was_lost_is_left_over_with_an_unknown_outcome() {
+    let faults = Faults::new(Schedule { drop_response: [("BatchWriteItem", 100)].into(), ..Schedule::default() });
+    let (repo, config, table) = faulty(&faults, "").await;
+    let items = orders(10);
+    let err = repo.batch_insert(&items).retry(instant(3, Arc::default())).await.unwrap_err();
+    assert!(err.maybe_written());
+    let Error::BatchIncomplete { leftovers, outcome_unknown } = err else {
+        panic!("expected BatchIncomplete, got {err:?}")
+    };
+    assert_eq!(faults.record().dropped["BatchWriteItem"], 3, "every attempt was sent and its answer lost");
+    assert_eq!(leftovers.len(), 10);
+    assert_eq!(outcome_unknown, leftovers, "every leftover may have been applied");
+    // They were, in fact: the emulator got every attempt. Re-sending them is safe (a put is idempotent).
+    assert_eq!(scan_all(&config, &table).await.len(), 10);
+    let plain = Adapter::builder().sdk_config(config.clone()).table(&table).hash_key("pk").range_key("sk");
+    plain.build().unwrap().repository::<Order>().batch_insert(&items).await.unwrap();
+    assert_eq!(scan_all(&config, &table).await.len(), 10);
+    drop(repo);
 }
