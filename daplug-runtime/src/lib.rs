@@ -22,6 +22,7 @@ mod expr;
 mod failure;
 mod item;
 mod key;
+mod limits;
 pub mod lock;
 mod merge;
 mod model;
@@ -39,6 +40,7 @@ pub use expr::Condition;
 pub use failure::{AwsErrorKind, DispatchCause};
 pub use item::Item;
 pub use model::Model;
+pub use path::MAX_DEPTH as MAX_NESTING_DEPTH;
 
 pub use daplug_macros::{payload, schema, DaplugModel};
 

@@ -121,14 +121,29 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// Schema name, keys, prefixes and indexes.
     const META: ModelMeta;
 
-    /// Converts the model to a DynamoDB item (unprefixed).
+    /// Converts the model to a DynamoDB item (unprefixed). A value DynamoDB cannot store (a
+    /// non-finite or out-of-range number, nesting deeper than
+    /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH)) is an [`Error::Validation`] naming its path.
     fn to_item(&self) -> Result<Item> {
-        serde_dynamo::to_item(self)
-            .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })
+        let item = serde_dynamo::to_item(self)
+            .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })?;
+        crate::limits::check_item(&item).map_err(|(path, message)| Error::Validation {
+            schema: Self::META.schema,
+            path,
+            message,
+        })?;
+        Ok(item)
     }
 
     /// Converts a DynamoDB item (unprefixed) to the model; the error names the attribute path at fault.
+    /// Nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and numbers that read as
+    /// `inf` / `NaN` (`N("1e999")`) are [`Error::Validation`].
     fn from_item(item: Item) -> Result<Self> {
+        crate::limits::check_depth(&item).map_err(|(path, message)| Error::Validation {
+            schema: Self::META.schema,
+            path,
+            message,
+        })?;
         let item: serde_dynamo::Item = item.into();
         let deserializer =
             serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
@@ -140,7 +155,9 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     }
 
     /// Maps an inbound JSON payload to the model: unknown fields are dropped at every level, a value of
-    /// the wrong type is an [`Error::Validation`] naming its JSON path (e.g. `line_items[1].qty`).
+    /// the wrong type is an [`Error::Validation`] naming its JSON path (e.g. `line_items[1].qty`), and
+    /// so are nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and a number too
+    /// large for its field (`3.5e38` for an `f32`).
     fn from_json(value: &serde_json::Value) -> Result<Self> {
         crate::path::deserialize(value).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
@@ -172,5 +189,110 @@ impl CancellationReason {
     /// [`item`](Self::item) decoded as `M`.
     pub fn current<M: Model>(&self) -> Option<Result<M>> {
         self.item.clone().map(M::from_item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use serde::Deserialize;
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::path::MAX_DEPTH;
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Doc {
+        pk: String,
+        #[serde(default)]
+        data: Value,
+        #[serde(default)]
+        f: f32,
+        #[serde(default)]
+        d: f64,
+        #[serde(default)]
+        child: Option<Box<Doc>>,
+    }
+
+    impl Model for Doc {
+        type Key = Value;
+        type Patch = Value;
+        const META: ModelMeta = ModelMeta::named("Doc");
+    }
+
+    fn validation(result: Result<Doc>) -> (String, String) {
+        match result {
+            Err(Error::Validation { path, message, .. }) => (path, message),
+            other => panic!("expected Validation, got {other:?}"),
+        }
+    }
+
+    fn nested_json(levels: usize) -> Value {
+        let mut value = json!(1);
+        for _ in 0..levels {
+            value = json!({ "x": value });
+        }
+        value
+    }
+
+    #[test]
+    fn deep_json_is_a_validation_error_at_the_limit_not_a_stack_overflow() {
+        let (path, message) = validation(Doc::from_json(&json!({"pk": "a", "data": nested_json(1000)})));
+        assert_eq!(path, format!("data{}", ".x".repeat(MAX_DEPTH)));
+        assert!(message.contains("nested deeper than 32 levels"), "{message}");
+        assert!(Doc::from_json(&json!({"pk": "a", "data": nested_json(MAX_DEPTH - 1)})).is_ok());
+        assert!(Doc::from_json(&json!({"pk": "a", "data": nested_json(MAX_DEPTH)})).is_err());
+
+        let mut doc = json!({"pk": "leaf"});
+        for _ in 0..1000 {
+            doc = json!({"pk": "n", "child": doc});
+        }
+        let (path, _) = validation(Doc::from_json(&doc));
+        assert!(path.starts_with("child.child."), "{path}");
+    }
+
+    #[test]
+    fn deep_items_are_a_validation_error_not_a_stack_overflow() {
+        let mut value = AttributeValue::N("1".into());
+        for _ in 0..1000 {
+            value = AttributeValue::M([("x".to_owned(), value)].into());
+        }
+        let item: Item = [("pk".to_owned(), AttributeValue::S("a".into())), ("data".to_owned(), value)].into();
+        let (path, message) = validation(Doc::from_item(item));
+        assert_eq!(path, format!("data{}", ".x".repeat(MAX_DEPTH)));
+        assert!(message.contains("nested deeper"), "{message}");
+    }
+
+    #[test]
+    fn numbers_that_would_be_infinite_are_validation_errors() {
+        let (path, message) = validation(Doc::from_json(&json!({"pk": "a", "f": 3.5e38})));
+        assert_eq!(path, "f");
+        assert!(message.contains("out of range"), "{message}");
+        assert!(Doc::from_json(&json!({"pk": "a", "f": 3.0e38})).is_ok());
+
+        for field in ["d", "f", "data"] {
+            let item: Item = [
+                ("pk".to_owned(), AttributeValue::S("a".into())),
+                (field.to_owned(), AttributeValue::N("1e999".into())),
+            ]
+            .into();
+            let (path, message) = validation(Doc::from_item(item));
+            assert_eq!(path, field);
+            assert!(message.contains("not a finite number"), "{field}: {message}");
+        }
+    }
+
+    #[test]
+    fn to_item_refuses_numbers_dynamodb_cannot_store() {
+        let doc = |d: f64| Doc { pk: "a".into(), data: Value::Null, f: 0.0, d, child: None };
+        for bad in [f64::NAN, f64::INFINITY, 1e200, 1e-200] {
+            match doc(bad).to_item() {
+                Err(Error::Validation { path, .. }) => assert_eq!(path, "d", "{bad}"),
+                other => panic!("{bad}: expected Validation, got {other:?}"),
+            }
+        }
+        let infinite = Doc { f: f32::INFINITY, ..doc(1.0) };
+        assert!(matches!(infinite.to_item(), Err(Error::Validation { path, .. }) if path == "f"));
+        assert!(doc(0.1 + 0.2).to_item().is_ok());
     }
 }

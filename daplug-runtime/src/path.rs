@@ -6,6 +6,10 @@
 //! borrowed key (`visit_borrowed_str`) is kept as a borrow, and the path nodes borrow those slots. The
 //! path is rendered into a `String` only when an error occurs.
 //!
+//! It also bounds what it reads: a value nested deeper than [`MAX_DEPTH`] levels, and a float that
+//! is not finite (or does not fit the `f32` it is read into), is an error at its path, so no input
+//! can exhaust the stack or smuggle `inf` / `NaN` into a model.
+//!
 //! Longer than the other files on purpose: serde's `Deserializer`, `Visitor`, `SeqAccess`,
 //! `MapAccess` and `EnumAccess` must each be wrapped method by method, and the wrappers are one
 //! concern (tracking the path), so they stay together.
@@ -15,6 +19,10 @@ use std::cell::Cell;
 use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, Visitor};
+
+/// How deep a value may be nested: 32 levels below the item, DynamoDB's own limit for nested
+/// attributes (a top-level attribute is at level 1).
+pub const MAX_DEPTH: usize = 32;
 
 /// Deserializes `T` from `deserializer`; on error also returns the path of the value at fault.
 pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, (String, D::Error)>
@@ -50,6 +58,17 @@ impl<'a> Chain<'a> {
             Some(key) => Chain::Key { parent, key },
             None => Chain::Unknown { parent },
         }
+    }
+
+    /// Levels below the root.
+    fn depth(&self) -> usize {
+        let mut depth = 0;
+        let mut node = self;
+        while let Chain::Seq { parent, .. } | Chain::Key { parent, .. } | Chain::Unknown { parent } = node {
+            depth += 1;
+            node = parent;
+        }
+        depth
     }
 
     /// `a.b[0].c`; `.` for the root.
@@ -176,6 +195,12 @@ macro_rules! deserializer_methods {
 }
 
 macro_rules! call_tracked {
+    // An `f32` is read through a visitor that refuses finite values beyond its range (which the
+    // primitive visitor would turn into `inf`).
+    ($this:ident, deserialize_f32(), $visitor:ident) => {{
+        let PathDe { de, chain, track } = $this;
+        de.deserialize_f32(Wrap { delegate: F32Range($visitor), chain, track }).map_err(|err| track.trigger(chain, err))
+    }};
     ($this:ident, $method:ident($($arg:expr),*), $visitor:ident) => {{
         let PathDe { de, chain, track } = $this;
         de.$method($($arg,)* Wrap { delegate: $visitor, chain, track }).map_err(|err| track.trigger(chain, err))
@@ -203,7 +228,32 @@ macro_rules! scalar_visits {
     };
 }
 
+/// Visits a float only when it is finite (`inf` / `NaN` cannot be stored in DynamoDB).
+macro_rules! finite {
+    ($this:ident, $v:ident, $method:ident) => {{
+        let Wrap { delegate, chain, track } = $this;
+        if !$v.is_finite() {
+            return Err(track.trigger(chain, de::Error::custom(format!("{} is not a finite number", $v))));
+        }
+        delegate.$method($v).map_err(|err| track.trigger(chain, err))
+    }};
+}
+
+macro_rules! visit_inner {
+    ($this:ident, $method:ident($($arg:expr)?)) => {
+        $this.0.$method($($arg)?)
+    };
+}
+
 macro_rules! visit_tracked {
+    ($this:ident, visit_f32($arg:expr)) => {{
+        let v: f32 = $arg;
+        finite!($this, v, visit_f32)
+    }};
+    ($this:ident, visit_f64($arg:expr)) => {{
+        let v: f64 = $arg;
+        finite!($this, v, visit_f64)
+    }};
     ($this:ident, $method:ident($($arg:expr)?)) => {{
         let Wrap { delegate, chain, track } = $this;
         delegate.$method($($arg)?).map_err(|err| track.trigger(chain, err))
@@ -256,6 +306,33 @@ impl<'de, X: Visitor<'de>> Visitor<'de> for Wrap<'_, X> {
     }
 }
 
+/// The visitor of an `f32`: a finite `f64` beyond `f32`'s range is an error, not `inf`.
+struct F32Range<X>(X);
+
+impl<'de, X: Visitor<'de>> Visitor<'de> for F32Range<X> {
+    type Value = X::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.is_finite() && (v as f32).is_infinite() {
+            return Err(E::custom(format!("{v} is out of range for a 32-bit float")));
+        }
+        self.0.visit_f64(v)
+    }
+
+    scalar_visits! { visit_inner;
+        visit_bool(bool); visit_i8(i8); visit_i16(i16); visit_i32(i32); visit_i64(i64); visit_i128(i128);
+        visit_u8(u8); visit_u16(u16); visit_u32(u32); visit_u64(u64); visit_u128(u128);
+        visit_f32(f32); visit_char(char);
+        visit_str(&str); visit_borrowed_str(&'de str); visit_string(String);
+        visit_bytes(&[u8]); visit_borrowed_bytes(&'de [u8]); visit_byte_buf(Vec<u8>);
+        visit_unit(); visit_none();
+    }
+}
+
 /// Seed of a map value, sequence element or newtype variant: deserializes it at `chain`.
 struct TrackedSeed<'a, X> {
     seed: X,
@@ -268,6 +345,11 @@ impl<'de, X: DeserializeSeed<'de>> DeserializeSeed<'de> for TrackedSeed<'_, X> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<X::Value, D::Error> {
         let TrackedSeed { seed, chain, track } = self;
+        // Every nested value (element, map value, variant content) passes here: the one depth check.
+        if chain.depth() > MAX_DEPTH {
+            let message = format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)");
+            return Err(track.trigger(chain, de::Error::custom(message)));
+        }
         seed.deserialize(PathDe { de: deserializer, chain, track }).map_err(|err| track.trigger(chain, err))
     }
 }
