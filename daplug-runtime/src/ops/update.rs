@@ -88,6 +88,8 @@ pub struct Update<M: Model> {
     map: MapOp,
     lock: LockChoice,
     require_lock_value: Option<bool>,
+    /// The lock value the caller read ([`Update::if_lock_value`]), as JSON.
+    expected_lock: Option<std::result::Result<Value, String>>,
     keys: KeyOptions,
     events: EventOptions,
 }
@@ -102,6 +104,7 @@ impl<M: Model> fmt::Debug for Update<M> {
             .field("map", &self.map)
             .field("lock", &self.lock)
             .field("require_lock_value", &self.require_lock_value)
+            .field("expected_lock", &self.expected_lock)
             .field("keys", &self.keys)
             .field("events", &self.events)
             .finish()
@@ -129,6 +132,7 @@ impl<M: Model> Update<M> {
             map: MapOp::default(),
             lock: LockChoice::Adapter,
             require_lock_value: None,
+            expected_lock: None,
             keys: KeyOptions::default(),
             events: EventOptions::default(),
         }
@@ -158,6 +162,19 @@ impl<M: Model> Update<M> {
     /// Overrides [`AdapterBuilder::require_lock_value`](crate::adapter::AdapterBuilder::require_lock_value).
     pub fn require_lock_value(mut self, require: bool) -> Self {
         self.require_lock_value = Some(require);
+        self
+    }
+    /// Updates only if the adapter's idempotence key still has this value: the one the caller read
+    /// before deciding on the patch (as [`Delete::if_lock_value`](super::Delete::if_lock_value)).
+    /// Otherwise nothing is written and the result is a conflict with the stored item.
+    ///
+    /// Without it, an update locks on the value *it* reads, just before writing: that protects the
+    /// merge, not a decision the caller made on an earlier read. Read → decide → update is safe under
+    /// [`LockPolicy::Equality`] and [`LockPolicy::LatestWins`] only with this (or with
+    /// `update_where` filtering on the value read); under [`LockPolicy::Version`] a patch carrying the
+    /// version read does the same.
+    pub fn if_lock_value(mut self, value: impl Serialize) -> Self {
+        self.expected_lock = Some(serde_json::to_value(value).map_err(|err| format!("lock value: {err}")));
         self
     }
     /// For [`Repository::update_where`]: `true` updates the first match when the query finds
@@ -233,6 +250,18 @@ impl<M: Model> Update<M> {
                     attribute: attribute.to_owned(),
                     message: "cannot be changed by an update; insert the new item and delete the old one".into(),
                 });
+            }
+        }
+        if let Some(expected) = &self.expected_lock {
+            let expected =
+                expected.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
+            let Some(lock) = &inner.lock else {
+                return Err(Error::Config("if_lock_value needs the adapter's idempotence_key".into()));
+            };
+            let stored = original_json.get(&lock.attribute).unwrap_or(&Value::Null);
+            if stored != expected {
+                tracing::debug!("stored lock value differs from the one read; update not written");
+                return Ok(Step::Done(UpdateOutcome::Conflict { current: Some(M::from_item(original)?) }));
             }
         }
         let mut item = M::from_json(&merged)?.to_item()?;

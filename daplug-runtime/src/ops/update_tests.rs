@@ -57,3 +57,22 @@ fn changing_a_key_attribute_or_patching_with_a_non_object_is_refused() {
     let err = scalar.plan_write(stored(1, None), &Prefixes::none()).err().unwrap();
     assert!(matches!(&err, Error::Validation { path, .. } if path == "."), "{err:?}");
 }
+
+#[test]
+fn if_lock_value_refuses_to_write_over_a_value_other_than_the_one_read() {
+    let repo = adapter(|b| b.idempotence_key("version")).repository::<Thing>();
+    let prefixes = repo.adapter().prefixes();
+    let changed = repo.update(&ThingKey::new("a"), &json!({"n": 5})).if_lock_value(3);
+    match changed.plan_write(stored(1, Some(4)), &prefixes).unwrap() {
+        Step::Done(UpdateOutcome::Conflict { current }) => assert_eq!(current.unwrap().version, Some(4)),
+        Step::Done(other) => panic!("expected a conflict, got {other:?}"),
+        Step::Write { .. } => panic!("expected a conflict, got a write"),
+    }
+    let same = repo.update(&ThingKey::new("a"), &json!({"n": 5})).if_lock_value(4);
+    let (input, model) = write(same.plan_write(stored(1, Some(4)), &prefixes).unwrap());
+    assert_eq!(model.n, 5);
+    assert_eq!(input.expression_attribute_values().unwrap()[":v0"], AttributeValue::N("4".into()));
+    let unlocked = adapter(|b| b).repository::<Thing>();
+    let err = unlocked.update(&ThingKey::new("a"), &json!({"n": 5})).if_lock_value(4);
+    assert!(matches!(err.plan_write(stored(1, None), &prefixes), Err(Error::Config(_))));
+}

@@ -292,3 +292,46 @@ async fn version_lock_covers_transactional_puts() {
     let versions: Vec<_> = events.iter().map(|e| e.body["version"].clone()).collect();
     assert_eq!(versions, [json!(1), json!(2)], "events carry the version written");
 }
+
+/// Read → decide → update, safe under equality locking with `if_lock_value`: the update refuses to
+/// write over a value other than the one the decision was based on.
+#[tokio::test]
+async fn read_decide_update_with_if_lock_value_loses_no_increment() {
+    use crate::retries::{counter, dropping, key, world, Counter};
+    use daplug_runtime::lock::LockPolicy;
+
+    let w = world(&dropping("PutItem", 0), Some(LockPolicy::Equality)).await;
+    w.raw_put(&Counter { modified: Some("0".into()), ..counter("a", 0) }).await;
+
+    // A decision on a stale read is refused, and nothing is written.
+    let read = w.repo.get(&key("a")).await.unwrap().unwrap();
+    w.raw_put(&Counter { modified: Some("other".into()), ..counter("a", 10) }).await;
+    let patch = serde_json::json!({ "n": read.n + 1, "modified": "mine" });
+    let err = w.repo.update(&key("a"), &patch).if_lock_value(&read.modified).await.unwrap_err();
+    assert_eq!(err.current::<Counter>().unwrap().unwrap().n, 10, "{err:?}");
+    assert_eq!(w.stored("a").await.unwrap().n, 10);
+
+    // Concurrent writers, each retrying on conflict: every increment lands once.
+    const WRITERS: usize = 4;
+    const EACH: usize = 6;
+    let tasks = (0..WRITERS).map(|writer| {
+        let repo = w.repo.clone();
+        tokio::spawn(async move {
+            for i in 0..EACH {
+                loop {
+                    let read = repo.get(&key("a")).await.unwrap().unwrap();
+                    let patch = serde_json::json!({ "n": read.n + 1, "modified": format!("{writer}-{i}") });
+                    match repo.update(&key("a"), &patch).if_lock_value(&read.modified).await {
+                        Ok(_) => break,
+                        Err(daplug_runtime::Error::Conflict { .. }) => continue,
+                        Err(other) => panic!("{other:?}"),
+                    }
+                }
+            }
+        })
+    });
+    for task in futures::future::join_all(tasks).await {
+        task.unwrap();
+    }
+    assert_eq!(w.stored("a").await.unwrap().n, 10 + (WRITERS * EACH) as i64);
+}
