@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use aws_sdk_dynamodb::config::timeout::{TimeoutConfig, TimeoutConfigBuilder};
+use aws_sdk_dynamodb::config::Intercept;
 
 use crate::attempts::CountAttempts;
 
@@ -47,8 +48,14 @@ impl Timeouts {
     pub(crate) fn dynamodb(self, client: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
         let config = client.config();
         let timeouts = self.applied_to(config.timeout_config());
-        let config = config.to_builder().timeout_config(timeouts).interceptor(CountAttempts).build();
-        aws_sdk_dynamodb::Client::from_conf(config)
+        // A client taken from another adapter counts already: counting twice would make every
+        // first attempt look like a retry.
+        let counting = config.interceptors().any(|interceptor| interceptor.name() == CountAttempts.name());
+        let mut config = config.to_builder().timeout_config(timeouts);
+        if !counting {
+            config = config.interceptor(CountAttempts);
+        }
+        aws_sdk_dynamodb::Client::from_conf(config.build())
     }
 
     /// `client` with these timeouts.

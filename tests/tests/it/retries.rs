@@ -157,6 +157,11 @@ async fn an_insert_of_an_identical_item_already_there_is_still_already_exists() 
     w.raw_put(&counter("a", 1)).await;
     let err = w.repo.insert(&counter("a", 1)).await.unwrap_err();
     assert!(matches!(err, Error::AlreadyExists { .. }), "{err:?}");
+    // Also through an adapter built on another adapter's client (attempts are counted once).
+    let again = Adapter::builder().client(w.repo.adapter().client().clone()).table(&w.table).hash_key("pk");
+    let again = again.range_key("sk").build().unwrap().repository::<Counter>();
+    let err = again.insert(&counter("a", 1)).await.unwrap_err();
+    assert!(matches!(err, Error::AlreadyExists { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use daplug_runtime::adapter::AdapterBuilder;
 use daplug_runtime::{Adapter, AwsErrorKind, Error};
 
 use crate::fault_layer::{Faults, Schedule};
@@ -20,20 +21,21 @@ fn hanging(operation: &'static str) -> std::sync::Arc<Faults> {
     Faults::new(Schedule { hang: [operation].into(), ..Schedule::default() })
 }
 
+/// A fresh table, and `builder` on it with the tests' short timeouts.
+async fn bounded(config: &aws_config::SdkConfig, builder: AdapterBuilder) -> (AdapterBuilder, String) {
+    let table = create_table(config, &TableSpec { hash: "pk", range: Some("sk"), indexes: &[] }).await;
+    let builder =
+        builder.table(&table).hash_key("pk").range_key("sk").attempt_timeout(ATTEMPT).operation_timeout(OPERATION);
+    (builder, table)
+}
+
 #[tokio::test]
 async fn a_hung_dynamodb_call_is_a_timeout_error_within_the_bound() {
     let faults = hanging("GetItem");
     let config = sdk_config().await;
-    let table = create_table(&config, &TableSpec { hash: "pk", range: Some("sk"), indexes: &[] }).await;
-    let adapter = Adapter::builder()
-        .client(faults.client_with_retry(&config, quick_retry()))
-        .table(&table)
-        .hash_key("pk")
-        .range_key("sk")
-        .attempt_timeout(ATTEMPT)
-        .operation_timeout(OPERATION)
-        .build()
-        .unwrap();
+    let (builder, _) =
+        bounded(&config, Adapter::builder().client(faults.client_with_retry(&config, quick_retry()))).await;
+    let adapter = builder.build().unwrap();
     let repo = adapter.repository::<Counter>();
     let started = Instant::now();
     let err = repo.get(&key("a")).await.unwrap_err();
@@ -75,19 +77,11 @@ async fn the_clients_own_timeouts_are_honoured_without_builder_values() {
 async fn a_hung_sns_publish_after_a_write_is_a_publish_error_within_the_bound() {
     let faults = hanging("Publish");
     let config = sdk_config().await;
-    let table = create_table(&config, &TableSpec { hash: "pk", range: Some("sk"), indexes: &[] }).await;
     let topic = Topic::create(&config).await;
-    let adapter = Adapter::builder()
-        .sdk_config(config.clone())
-        .sns_client(faults.sns_client(&config, RetryConfig::standard()))
-        .sns_topic(&topic.arn)
-        .table(&table)
-        .hash_key("pk")
-        .range_key("sk")
-        .attempt_timeout(ATTEMPT)
-        .operation_timeout(OPERATION)
-        .build()
-        .unwrap();
+    let sns = faults.sns_client(&config, RetryConfig::standard());
+    let builder = Adapter::builder().sdk_config(config.clone()).sns_client(sns).sns_topic(&topic.arn);
+    let (builder, table) = bounded(&config, builder).await;
+    let adapter = builder.build().unwrap();
     let started = Instant::now();
     let err = adapter.repository::<Counter>().insert(&counter("a", 7)).await.unwrap_err();
     assert!(started.elapsed() < WITHIN, "{:?}", started.elapsed());
