@@ -84,8 +84,9 @@ pub(crate) async fn send_conditional_put(
     prefixes: &Prefixes,
     input: PutItemInputBuilder,
 ) -> Result<PutOutcome> {
-    // Kept to recognise a retry of this call that finds its own earlier write.
-    let sent = input.get_item().clone();
+    // Kept to recognise a retry of this call that finds its own earlier write (only a condition can
+    // fail on it).
+    let sent = input.get_condition_expression().as_ref().and_then(|_| input.get_item().clone());
     let (result, attempts) = counted(input.send_with(&inner.client)).await;
     match result {
         Ok(_) => Ok(PutOutcome::Written),

@@ -17,6 +17,7 @@ mod prefixes;
 mod reads;
 mod retries;
 mod roundtrip;
+mod spans;
 mod tables;
 mod timeouts;
 mod transact;

@@ -122,6 +122,7 @@ pub fn dropping(operation: &'static str, times: usize) -> Arc<Faults> {
 
 #[tokio::test]
 async fn an_insert_whose_answer_was_lost_succeeds_and_publishes_once() {
+    crate::spans::install();
     for lock in [None, Some(LockPolicy::Version)] {
         let faults = dropping("PutItem", 1);
         let w = world(&faults, lock).await;
@@ -133,6 +134,7 @@ async fn an_insert_whose_answer_was_lost_succeeds_and_publishes_once() {
         assert_eq!(events.len(), 1, "{lock:?}: one event");
         assert_eq!(events[0].body["n"], 1);
         assert_eq!(w.stored("a").await.unwrap().n, 1);
+        assert_eq!(crate::spans::own_retries(&w.table), 1, "{lock:?}: the insert's span records its own retry");
     }
 }
 
