@@ -12,7 +12,8 @@
 //!
 //! Longer than the other files on purpose: serde's `Deserializer`, `Visitor`, `SeqAccess`,
 //! `MapAccess` and `EnumAccess` must each be wrapped method by method, and the wrappers are one
-//! concern (tracking the path), so they stay together.
+//! concern (tracking the path, and bounding depth and floats at the same hooks, where the path is
+//! known), so they stay together.
 
 use std::borrow::Cow;
 use std::cell::Cell;
