@@ -69,9 +69,9 @@ pub struct BatchProgress {
     pub total: usize,
     /// Requests applied so far (written, deleted, or read).
     pub done: usize,
-    /// Requests re-sent so far (left unprocessed, or in a chunk whose call was throttled).
+    /// Requests re-sent so far (left unprocessed, or in a chunk whose call failed retryably).
     pub retried: usize,
-    /// Calls that failed with a retryable error (throttling, 5xx, timeout).
+    /// Calls that failed with a retryable error (throttling, 5xx, timeout, a transport failure).
     pub throttled: usize,
     /// Calls made so far.
     pub calls: usize,
