@@ -365,7 +365,7 @@ async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
             let written: Vec<serde_json::Value> = failed
                 .into_iter()
                 .filter_map(|i| bodies.get(i))
-                .map(|body| serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+                .map(|body| crate::events::parse_body(body))
                 .collect();
             match &mut failure {
                 Some(Error::Publish { written: all, .. }) => all.extend(written),
