@@ -452,12 +452,13 @@ impl Lowerer<'_> {
             let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
             let tag_value = match (&target, tag) {
                 (Some(target), Some(tag)) if is_named(target) => {
-                    let declares_tag = spec
-                        .lookup(target)
-                        .map(|t| spec.merge(t, target))
-                        .transpose()?
-                        .is_none_or(|m| m.props.iter().any(|p| p.name == tag) || !m.alternatives.is_empty());
-                    all_tagged &= !declares_tag;
+                    // Tagged only when every alternative is an object without the tag of its own:
+                    // serde writes the tag into the alternative's map, which a string or a list has
+                    // not (it would be a serialisation error; untagged never is).
+                    let taggable = spec.lookup(target).map(|t| spec.merge(t, target)).transpose()?.is_some_and(|m| {
+                        !m.props.is_empty() && !m.props.iter().any(|p| p.name == tag) && m.alternatives.is_empty()
+                    });
+                    all_tagged &= taggable;
                     Some(tag_value_for(mapping, target))
                 }
                 _ => {

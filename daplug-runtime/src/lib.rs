@@ -14,6 +14,7 @@
 
 // The floors, bottom-up: a module imports only from modules listed before it (ARCHITECTURE.md).
 pub mod adapter;
+mod codec;
 pub mod compat;
 mod error;
 pub mod events;
@@ -28,6 +29,7 @@ mod path;
 mod prefix;
 mod repo;
 pub mod retry;
+mod support;
 pub mod table;
 mod timestamp;
 
@@ -52,6 +54,8 @@ pub mod aws {
 /// Paths used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::codec::generated_item;
+    pub use crate::support::{fields, Fields};
     pub use serde;
     pub use serde_dynamo;
     pub use serde_json;

@@ -123,16 +123,13 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Converts the model to a DynamoDB item (unprefixed).
     fn to_item(&self) -> Result<Item> {
-        serde_dynamo::to_item(self)
+        crate::codec::to_item(self)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })
     }
 
     /// Converts a DynamoDB item (unprefixed) to the model; the error names the attribute path at fault.
     fn from_item(item: Item) -> Result<Self> {
-        let item: serde_dynamo::Item = item.into();
-        let deserializer =
-            serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
-        crate::path::deserialize(deserializer).map_err(|(path, err)| Error::Validation {
+        crate::codec::from_item(item).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,
             message: err.to_string(),
@@ -151,7 +148,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Converts a key to the DynamoDB key attributes (unprefixed).
     fn key_item(key: &Self::Key) -> Result<Item> {
-        serde_dynamo::to_item(key)
+        crate::codec::to_item(key)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
     }
 }
