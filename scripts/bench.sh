@@ -6,7 +6,9 @@
 # PARTS (default: all four)
 #   conversion   criterion: generated model <-> item vs hand-written serde_dynamo; and the Python
 #                daplug-ddb package (map_to_schema + boto3 TypeSerializer/TypeDeserializer) on the same payloads
-#   compile      schema! on a generated 1,000-schema spec: clean and incremental build vs an empty crate
+#   compile      schema! vs the same types written by hand: generated 200/1,000-schema specs and two
+#                corpus specs (clean build time and peak RSS), the subset option, a binary using 5 of
+#                1,000 models, and the expansion's growth at 1,000 vs 2,000 schemas
 #   memory       peak RSS of a streaming scan (limit 500) of 10k vs 100k items in the emulator
 #   e2e          1,000 inserts + 1,000 gets: repository vs raw SDK, interleaved, on the emulator
 #
@@ -14,8 +16,8 @@
 #   --quick               short criterion runs, 1 compile rep, 10k/20k scan, 200 e2e calls (smoke test;
 #                         the numbers are then marked quick in BENCHMARKS.md)
 #   --payloads N          conversion payloads (default 1000)
-#   --schemas N           schemas in the compile-cost spec (default 1000)
-#   --compile-reps N      alternating clean/incremental repetitions (default 3)
+#   --schemas "A,B"       schema counts of the generated compile-cost specs (default 200,1000)
+#   --compile-reps N      alternating clean builds per crate (default 3)
 #   --scan-items "A B"    table sizes for the memory part (default "10000 100000")
 #   --e2e-count N         inserts and gets per side (default 1000)
 #   --no-report           leave BENCHMARKS.md alone (results stay in target/bench/results/)
@@ -27,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
-parts=() quick=0 payloads=1000 schemas=1000 compile_reps="" scan_items="" e2e_count="" report=1
+parts=() quick=0 payloads=1000 schemas=200,1000 compile_reps="" scan_items="" e2e_count="" report=1
 opts=""  # the options as given, for the reproduce command recorded with each result
 while [ $# -gt 0 ]; do
   case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
@@ -95,7 +97,7 @@ for part in "${parts[@]}"; do
         > "$RESULTS/conversion.json"
       ;;
     compile)
-      log "compile: $schemas schemas, $compile_reps reps"
+      log "compile: $schemas schemas and corpus specs, $compile_reps reps"
       cargo build -p daplug-runtime
       out="$(python3 scripts/bench/compile_cost.py --schemas "$schemas" --reps "$compile_reps")"
       echo "$out" | python3 scripts/bench/report.py wrap "$(meta compile)" > "$RESULTS/compile.json"

@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use daplug_bench::{from_item_plain, generated, hand, load_payloads, payloads_path};
+use daplug_bench::{direct, from_item_plain, generated, hand, load_payloads, payloads_path};
 use daplug_runtime::{Item, Model};
 
 struct Data {
@@ -37,6 +37,8 @@ fn data() -> Data {
     for (g, h) in generated.iter().zip(&hand) {
         let from_hand: Item = serde_dynamo::to_item(h).unwrap();
         assert_eq!(g.to_item().unwrap(), from_hand, "generated and hand-written items differ");
+        assert_eq!(direct::to_item(h), from_hand, "the direct twin writes other items");
+        assert_eq!(&direct::from_item(from_hand).unwrap(), h, "the direct twin reads other models");
     }
     Data { json, generated, hand, items }
 }
@@ -60,6 +62,14 @@ fn conversion(c: &mut Criterion) {
             for m in &data.hand {
                 let item: Item = serde_dynamo::to_item(m).unwrap();
                 black_box(serde_dynamo::from_item::<_, hand::ExampleModel>(item).unwrap());
+            }
+        })
+    });
+    group.bench_function("hand_direct", |b| {
+        b.iter(|| {
+            for m in &data.hand {
+                let item = direct::to_item(m);
+                black_box(direct::from_item(item).unwrap());
             }
         })
     });
@@ -99,6 +109,17 @@ fn conversion(c: &mut Criterion) {
     });
     // What "decode plain, and re-decode with the path only on error" would cost on the happy path:
     // the deserializer consumes the item, so the fast path has to decode a clone.
+    group.bench_function("hand_direct", |b| {
+        b.iter_batched(
+            || data.items.clone(),
+            |items| {
+                for item in items {
+                    black_box(direct::from_item(item).unwrap());
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
     group.bench_function("clone_then_serde_dynamo", |b| {
         b.iter_batched(
             || data.items.clone(),
@@ -125,6 +146,13 @@ fn conversion(c: &mut Criterion) {
         b.iter(|| {
             for m in &data.hand {
                 black_box(serde_dynamo::to_item::<_, Item>(m).unwrap());
+            }
+        })
+    });
+    group.bench_function("hand_direct", |b| {
+        b.iter(|| {
+            for m in &data.hand {
+                black_box(direct::to_item(m));
             }
         })
     });

@@ -86,6 +86,152 @@ pub mod hand {
     }
 }
 
+/// [`hand::ExampleModel`] to and from an item written by hand against the SDK's `AttributeValue`,
+/// with no serde at all: the limit a generated codec can approach (the benchmark's "direct" rows).
+/// It writes the same items as serde_dynamo (checked when the benchmark loads its data).
+pub mod direct {
+    use std::collections::{BTreeMap, HashMap};
+
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use daplug_runtime::Item;
+
+    use crate::hand::{Customer, ExampleModel, LineItem, Status};
+
+    fn s(value: &str) -> AttributeValue {
+        AttributeValue::S(value.to_owned())
+    }
+
+    fn n(value: f64) -> AttributeValue {
+        AttributeValue::N(value.to_string())
+    }
+
+    /// Model → item.
+    pub fn to_item(m: &ExampleModel) -> Item {
+        let mut item = HashMap::with_capacity(8);
+        item.insert("record_id".to_owned(), s(&m.record_id));
+        let status = match m.status {
+            Status::Open => "open",
+            Status::Shipped => "shipped",
+            Status::Closed => "closed",
+        };
+        item.insert("status".to_owned(), s(status));
+        if let Some(v) = &m.modified {
+            item.insert("modified".to_owned(), s(v));
+        }
+        if let Some(c) = &m.customer {
+            let mut map = HashMap::with_capacity(2);
+            map.insert("name".to_owned(), s(&c.name));
+            if let Some(e) = &c.email {
+                map.insert("email".to_owned(), s(e));
+            }
+            item.insert("customer".to_owned(), AttributeValue::M(map));
+        }
+        if let Some(v) = &m.array_number {
+            item.insert("array_number".to_owned(), AttributeValue::L(v.iter().map(|x| n(*x)).collect()));
+        }
+        if let Some(lines) = &m.line_items {
+            let lines = lines
+                .iter()
+                .map(|l| {
+                    let mut map = HashMap::with_capacity(3);
+                    map.insert("sku".to_owned(), s(&l.sku));
+                    map.insert("qty".to_owned(), AttributeValue::N(l.qty.to_string()));
+                    if let Some(p) = l.price {
+                        map.insert("price".to_owned(), n(p));
+                    }
+                    AttributeValue::M(map)
+                })
+                .collect();
+            item.insert("line_items".to_owned(), AttributeValue::L(lines));
+        }
+        if let Some(meta) = &m.metadata {
+            item.insert(
+                "metadata".to_owned(),
+                AttributeValue::M(meta.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+            );
+        }
+        if let Some(v) = &m.note {
+            item.insert("note".to_owned(), s(v));
+        }
+        item
+    }
+
+    fn string(value: AttributeValue, at: &str) -> Result<String, String> {
+        match value {
+            AttributeValue::S(s) => Ok(s),
+            _ => Err(format!("{at}: expected a string")),
+        }
+    }
+
+    fn number<T: std::str::FromStr>(value: AttributeValue, at: &str) -> Result<T, String> {
+        match value {
+            AttributeValue::N(text) => text.parse().map_err(|_| format!("{at}: invalid number")),
+            _ => Err(format!("{at}: expected a number")),
+        }
+    }
+
+    fn map(value: AttributeValue, at: &str) -> Result<HashMap<String, AttributeValue>, String> {
+        match value {
+            AttributeValue::M(m) => Ok(m),
+            _ => Err(format!("{at}: expected a map")),
+        }
+    }
+
+    fn list(value: AttributeValue, at: &str) -> Result<Vec<AttributeValue>, String> {
+        match value {
+            AttributeValue::L(l) => Ok(l),
+            _ => Err(format!("{at}: expected a list")),
+        }
+    }
+
+    /// Item → model, moving the strings out of the item; the error names the attribute.
+    pub fn from_item(mut item: Item) -> Result<ExampleModel, String> {
+        let mut take = |name: &str| item.remove(name).filter(|v| !matches!(v, AttributeValue::Null(true)));
+        let record_id = string(take("record_id").ok_or("record_id: missing")?, "record_id")?;
+        let status = match string(take("status").ok_or("status: missing")?, "status")?.as_str() {
+            "open" => Status::Open,
+            "shipped" => Status::Shipped,
+            "closed" => Status::Closed,
+            other => return Err(format!("status: unknown variant `{other}`")),
+        };
+        let modified = take("modified").map(|v| string(v, "modified")).transpose()?;
+        let customer = take("customer")
+            .map(|v| -> Result<Customer, String> {
+                let mut m = map(v, "customer")?;
+                Ok(Customer {
+                    name: string(m.remove("name").ok_or("customer.name: missing")?, "customer.name")?,
+                    email: m.remove("email").map(|v| string(v, "customer.email")).transpose()?,
+                })
+            })
+            .transpose()?;
+        let array_number = take("array_number")
+            .map(|v| list(v, "array_number")?.into_iter().map(|x| number(x, "array_number[]")).collect())
+            .transpose()?;
+        let line_items = take("line_items")
+            .map(|v| -> Result<Vec<LineItem>, String> {
+                list(v, "line_items")?
+                    .into_iter()
+                    .map(|l| {
+                        let mut m = map(l, "line_items[]")?;
+                        Ok(LineItem {
+                            sku: string(m.remove("sku").ok_or("line_items[].sku: missing")?, "sku")?,
+                            qty: number(m.remove("qty").ok_or("line_items[].qty: missing")?, "qty")?,
+                            price: m.remove("price").map(|p| number(p, "price")).transpose()?,
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()?;
+        let metadata = take("metadata")
+            .map(|v| -> Result<BTreeMap<String, String>, String> {
+                map(v, "metadata")?.into_iter().map(|(k, v)| Ok((k, string(v, "metadata")?))).collect()
+            })
+            .transpose()?;
+        let note = take("note").map(|v| string(v, "note")).transpose()?;
+        Ok(ExampleModel { record_id, status, modified, customer, array_number, line_items, metadata, note })
+    }
+}
+
 /// Reads the payload file (a JSON array of objects) written by `scripts/bench/gen_payloads.py`.
 pub fn load_payloads(path: impl AsRef<Path>) -> Vec<serde_json::Value> {
     let path = path.as_ref();

@@ -84,7 +84,7 @@ fn select(spec: &Spec, all: &[String], wanted: &[(String, proc_macro2::Span)]) -
         match known.iter().position(|k| k == name) {
             Some(i) => out.push(all[i].clone()),
             None => {
-                let near = near_matches(name, &known);
+                let near = names::near_matches(name, &known);
                 let hint = if near.is_empty() {
                     String::new()
                 } else {
@@ -95,42 +95,6 @@ fn select(spec: &Spec, all: &[String], wanted: &[(String, proc_macro2::Span)]) -
         }
     }
     errors.finish(out)
-}
-
-/// Up to five names close to `name`: equal ignoring case and separators, containing it, or within a
-/// small edit distance.
-fn near_matches(name: &str, known: &[String]) -> Vec<String> {
-    let fold =
-        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
-    let wanted = fold(name);
-    let limit = (wanted.len() / 3).max(2);
-    let mut scored: Vec<(usize, &String)> = known
-        .iter()
-        .filter_map(|k| {
-            let candidate = fold(k);
-            let distance = edit_distance(&wanted, &candidate);
-            let close = distance <= limit || (wanted.len() >= 4 && candidate.contains(&wanted));
-            close.then_some((distance, k))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(5).map(|(_, k)| k.clone()).collect()
-}
-
-/// Levenshtein distance over bytes (names are folded to ASCII first).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Keys that only annotate a schema; an `allOf` member made of these adds nothing to the type.
@@ -488,12 +452,13 @@ impl Lowerer<'_> {
             let ident = names::unique(&wanted, |c| alternatives.iter().any(|a| a.ident == c), "");
             let tag_value = match (&target, tag) {
                 (Some(target), Some(tag)) if is_named(target) => {
-                    let declares_tag = spec
-                        .lookup(target)
-                        .map(|t| spec.merge(t, target))
-                        .transpose()?
-                        .is_none_or(|m| m.props.iter().any(|p| p.name == tag) || !m.alternatives.is_empty());
-                    all_tagged &= !declares_tag;
+                    // Tagged only when every alternative is an object without the tag of its own:
+                    // serde writes the tag into the alternative's map, which a string or a list has
+                    // not (it would be a serialisation error; untagged never is).
+                    let taggable = spec.lookup(target).map(|t| spec.merge(t, target)).transpose()?.is_some_and(|m| {
+                        !m.props.is_empty() && !m.props.iter().any(|p| p.name == tag) && m.alternatives.is_empty()
+                    });
+                    all_tagged &= taggable;
                     Some(tag_value_for(mapping, target))
                 }
                 _ => {

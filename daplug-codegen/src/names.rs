@@ -137,6 +137,42 @@ fn stem(file: &str) -> String {
     name.split('.').next().unwrap_or(name).to_owned()
 }
 
+/// Up to five names close to `name`: equal ignoring case and separators, containing it, or within a
+/// small edit distance.
+pub(crate) fn near_matches(name: &str, known: &[String]) -> Vec<String> {
+    let fold =
+        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let wanted = fold(name);
+    let limit = (wanted.len() / 3).max(2);
+    let mut scored: Vec<(usize, &String)> = known
+        .iter()
+        .filter_map(|k| {
+            let candidate = fold(k);
+            let distance = edit_distance(&wanted, &candidate);
+            let close = distance <= limit || (wanted.len() >= 4 && candidate.contains(&wanted));
+            close.then_some((distance, k))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, k)| k.clone()).collect()
+}
+
+/// Levenshtein distance over bytes (names are folded to ASCII first).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(previous + 1).min(row[j] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

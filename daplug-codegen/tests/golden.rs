@@ -88,15 +88,13 @@ fn corpus_matches_golden_files() {
 #[test]
 fn digitalocean_models_with_a_missing_upstream_file_are_reported_at_the_ref() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/digitalocean/specification");
-    let root = dir.join("daplug-tiers.yml.tmp");
     let text = "components:\n  schemas:\n    tier: {$ref: 'resources/apps/models/apps_get_tier_response.yml'}\n";
     let mut read = |relative: &Path| std::fs::read_to_string(dir.join(relative));
     let spec = Spec::parse_with("daplug-tiers.yml", text, proc_macro2::Span::call_site(), &mut read).expect("parses");
     let err = lower::lower(&spec).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(
         err.starts_with("resources/apps/models/apps_get_tier_response.yml#/properties/tier/$ref: couldn't read `resources/apps/models/apps_tier.yml`"),
-        "{err} ({})",
-        root.display()
+        "{err}"
     );
 }
 
@@ -138,16 +136,16 @@ fn to_json(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match n.text().parse::<f64>() {
-            Ok(_)
-                if n.as_i64().is_some()
-                    || !n.text().starts_with(['.', '+']) && n.text().parse::<f64>().is_ok_and(f64::is_finite) =>
-            {
-                n.text().to_owned()
+        Value::Number(n) => {
+            // YAML spells numbers more ways than JSON (`+1`, `.5`, `1.`); those are re-printed.
+            let text = n.text();
+            let finite = text.parse::<f64>().ok().filter(|f| f.is_finite());
+            match finite {
+                Some(_) if !text.starts_with(['.', '+']) && !text.ends_with('.') => text.to_owned(),
+                Some(f) => format!("{f:?}"),
+                None => "null".to_owned(),
             }
-            Ok(f) => format!("{f:?}"),
-            Err(_) => "null".to_owned(),
-        },
+        }
         Value::String(s) => format!("{s:?}").replace("\\'", "'"),
         Value::Sequence(items) => format!("[{}]", items.iter().map(to_json).collect::<Vec<_>>().join(",")),
         Value::Mapping(map) => {

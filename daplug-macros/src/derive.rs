@@ -190,7 +190,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         vis: Some(input.vis.clone()),
         companions: Companions::of(&input.ident.to_string()),
     };
-    let items = emit::model_items(&ir, &meta);
+    let items = emit::model_items(&ir, &meta, emit::IntoItem::TryFrom);
     let includes = includes.iter().map(|path| {
         quote!(
             const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
@@ -382,8 +382,8 @@ mod tests {
         )
         .expect("expands");
         assert!(out.contains("pub struct OrderKey"));
-        assert!(out.contains("# [serde (rename = \"orderId\")] pub order_id : String"));
-        assert!(out.contains("# [serde (rename = \"SK\")] pub sk : u64"));
+        assert!(out.contains("pub order_id : String , pub sk : u64"), "{out}");
+        assert!(out.contains(". field (\"orderId\" , & self . order_id) . field (\"SK\" , & self . sk)"), "{out}");
         assert!(
             out.contains("hash_prefix : :: daplug_runtime :: __private :: std :: option :: Option :: Some (\"t#\")")
         );

@@ -74,7 +74,7 @@ fn seed_round_trips() {
     });
     let model = seed::V1TestRequest::from_json(&value).expect("valid payload");
     assert_eq!(model.test_id, "abc");
-    let item = daplug_runtime::Item::try_from(model.clone()).expect("to item");
+    let item: daplug_runtime::Item = model.clone().into();
     assert_eq!(seed::V1TestRequest::try_from(item).expect("from item"), model);
     let company: seed::TestEsMapperModel =
         serde_json::from_value(serde_json::json!({"company_type": "3PO"})).expect("enum value");

@@ -15,6 +15,7 @@
 // The floors, bottom-up: a module imports only from modules listed before it (ARCHITECTURE.md).
 pub mod adapter;
 mod attempts;
+mod codec;
 pub mod compat;
 mod error;
 pub mod events;
@@ -31,6 +32,7 @@ mod path;
 mod prefix;
 mod repo;
 pub mod retry;
+mod support;
 pub mod table;
 mod timestamp;
 
@@ -57,6 +59,8 @@ pub mod aws {
 /// Paths used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::codec::generated_item;
+    pub use crate::support::{fields, Fields};
     pub use serde;
     pub use serde_dynamo;
     pub use serde_json;

@@ -125,7 +125,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// non-finite or out-of-range number, nesting deeper than
     /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH)) is an [`Error::Validation`] naming its path.
     fn to_item(&self) -> Result<Item> {
-        let item = serde_dynamo::to_item(self)
+        let item = crate::codec::to_item(self)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })?;
         crate::limits::check_item(&item).map_err(|(path, message)| Error::Validation {
             schema: Self::META.schema,
@@ -139,15 +139,9 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// Nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and numbers that read as
     /// `inf` / `NaN` (`N("1e999")`) are [`Error::Validation`].
     fn from_item(item: Item) -> Result<Self> {
-        crate::limits::check_depth(&item).map_err(|(path, message)| Error::Validation {
-            schema: Self::META.schema,
-            path,
-            message,
-        })?;
-        let item: serde_dynamo::Item = item.into();
-        let deserializer =
-            serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
-        crate::path::deserialize(deserializer).map_err(|(path, err)| Error::Validation {
+        // The direct deserializer recurses only through the path tracker, which stops at the
+        // nesting limit: no depth pre-check is needed (the item is never converted first).
+        crate::codec::from_item(item).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,
             message: err.to_string(),
@@ -168,7 +162,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 
     /// Converts a key to the DynamoDB key attributes (unprefixed).
     fn key_item(key: &Self::Key) -> Result<Item> {
-        serde_dynamo::to_item(key)
+        crate::codec::to_item(key)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
     }
 }

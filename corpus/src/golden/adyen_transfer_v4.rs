@@ -36,42 +36,51 @@ pub struct AdditionalBankIdentification {
         AdditionalBankIdentificationType,
     >,
 }
-/// A partial update of [`AdditionalBankIdentification`]: `None` fields are left as stored.
+/// A partial update of [`AdditionalBankIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AdditionalBankIdentificationPatch {
-    /// The value of the additional bank identification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of additional bank identification, depending on the country.
-    ///
-    /// Possible values:
-    ///
-    ///  * **auBsbCode**: The 6-digit [Australian Bank State Branch (BSB) code](https://en.wikipedia.org/wiki/Bank_state_branch), without separators or spaces.
-    ///  * **caRoutingNumber**: The 9-digit [Canadian routing number](https://en.wikipedia.org/wiki/Routing_number_(Canada)), in EFT format, without separators or spaces.
-    ///  * **gbSortCode**: The 6-digit [UK sort code](https://en.wikipedia.org/wiki/Sort_code), without separators or spaces
-    ///  * **usRoutingNumber**: The 9-digit [routing number](https://en.wikipedia.org/wiki/ABA_routing_transit_number), without separators or spaces.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         AdditionalBankIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AdditionalBankIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AdditionalBankIdentificationPatch")
+            .field("code", &self.code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for AdditionalBankIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AdditionalBankIdentificationPatch",
+                2usize,
+            )
+            .optional("code", &self.code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -91,19 +100,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<AdditionalBankIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<AdditionalBankIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: AdditionalBankIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <AdditionalBankIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: AdditionalBankIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for AdditionalBankIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -222,89 +230,66 @@ pub struct Address {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Address`]: `None` fields are left as stored.
+/// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AddressPatch {
-    /// The name of the city.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] . - — / # , ’ ° ( ) : ; [ ] & \ |** and Space.
-    ///
-    /// > Required when the `category` is **card**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The two-character ISO 3166-1 alpha-2 country code. For example, **US**, **NL**, or **GB**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The first line of the street address.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] . - — / # , ’ ° ( ) : ; [ ] & \ |** and Space.
-    ///
-    /// > Required when the `category` is **card**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub line1: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The second line of the street address.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] . - — / # , ’ ° ( ) : ; [ ] & \ |** and Space.
-    ///
-    /// > Required when the `category` is **card**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub line2: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The postal code.
-    /// Maximum length:
-    /// * 5 digits for an address in the US.
-    /// * 10 characters for an address in all other countries.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9]** and Space.
-    ///
-    /// > Required for addresses in the US.
-    #[serde(rename = "postalCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The two-letter ISO 3166-2 state or province code. For example, **CA** in the US or **ON** in Canada.
-    ///
-    ///    > Required for the US and Canada.
-    #[serde(rename = "stateOrProvince")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub state_or_province: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AddressPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AddressPatch")
+            .field("city", &self.city)
+            .field("country", &self.country)
+            .field("line1", &self.line1)
+            .field("line2", &self.line2)
+            .field("postal_code", &self.postal_code)
+            .field("state_or_province", &self.state_or_province)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AddressPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AddressPatch", 6usize)
+            .optional("city", &self.city)
+            .optional("country", &self.country)
+            .optional("line1", &self.line1)
+            .optional("line2", &self.line2)
+            .optional("postalCode", &self.postal_code)
+            .optional("stateOrProvince", &self.state_or_province)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -324,19 +309,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Address>
+    impl ::daplug_runtime::__private::std::convert::From<Address>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Address,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Address as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Address) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Address {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -373,35 +357,46 @@ pub struct Airline {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Airline`]: `None` fields are left as stored.
+/// A partial update of [`Airline`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AirlinePatch {
-    /// Details about the flight legs for this ticket.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub legs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Leg>,
     >,
-    /// The ticket's unique identifier
-    #[serde(rename = "ticketNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AirlinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AirlinePatch")
+            .field("legs", &self.legs)
+            .field("ticket_number", &self.ticket_number)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AirlinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AirlinePatch", 2usize)
+            .optional("legs", &self.legs)
+            .optional("ticketNumber", &self.ticket_number)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -421,19 +416,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Airline>
+    impl ::daplug_runtime::__private::std::convert::From<Airline>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Airline,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Airline as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Airline) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Airline {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -457,32 +451,44 @@ pub struct Amount {
     /// The numeric value of the amount, in [minor units](https://docs.adyen.com/development-resources/currency-codes#minor-units).
     pub value: i64,
 }
-/// A partial update of [`Amount`]: `None` fields are left as stored.
+/// A partial update of [`Amount`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AmountPatch {
-    /// The three-character [ISO currency code](https://docs.adyen.com/development-resources/currency-codes#currency-codes) of the amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The numeric value of the amount, in [minor units](https://docs.adyen.com/development-resources/currency-codes#minor-units).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AmountPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AmountPatch")
+            .field("currency", &self.currency)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AmountPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AmountPatch", 2usize)
+            .optional("currency", &self.currency)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -502,19 +508,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Amount>
+    impl ::daplug_runtime::__private::std::convert::From<Amount>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Amount,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Amount as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Amount) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Amount {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -557,41 +562,47 @@ pub struct AmountAdjustment {
     )]
     pub basepoints: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`AmountAdjustment`]: `None` fields are left as stored.
+/// A partial update of [`AmountAdjustment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AmountAdjustmentPatch {
-    /// The adjustment amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// The type of markup that is applied to an authorised payment.
-    ///
-    /// Possible values: **exchange**, **forexMarkup**, **authHoldReserve**, **atmMarkup**.
-    #[serde(rename = "amountAdjustmentType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount_adjustment_type: ::daplug_runtime::__private::std::option::Option<
         AmountAdjustmentAmountAdjustmentType,
     >,
-    /// The basepoints associated with the applied markup.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub basepoints: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AmountAdjustmentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AmountAdjustmentPatch")
+            .field("amount", &self.amount)
+            .field("amount_adjustment_type", &self.amount_adjustment_type)
+            .field("basepoints", &self.basepoints)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AmountAdjustmentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AmountAdjustmentPatch", 3usize)
+            .optional("amount", &self.amount)
+            .optional("amountAdjustmentType", &self.amount_adjustment_type)
+            .optional("basepoints", &self.basepoints)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -611,19 +622,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<AmountAdjustment>
+    impl ::daplug_runtime::__private::std::convert::From<AmountAdjustment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: AmountAdjustment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <AmountAdjustment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: AmountAdjustment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for AmountAdjustment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -683,29 +693,47 @@ pub struct ApproveTransfersRequest {
         >,
     >,
 }
-/// A partial update of [`ApproveTransfersRequest`]: `None` fields are left as stored.
+/// A partial update of [`ApproveTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ApproveTransfersRequestPatch {
-    /// Contains the unique identifiers of the transfers that you want to approve.
-    #[serde(rename = "transferIds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_ids: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ApproveTransfersRequestPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ApproveTransfersRequestPatch")
+            .field("transfer_ids", &self.transfer_ids)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ApproveTransfersRequestPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ApproveTransfersRequestPatch",
+                1usize,
+            )
+            .optional("transferIds", &self.transfer_ids)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -725,19 +753,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ApproveTransfersRequest>
+    impl ::daplug_runtime::__private::std::convert::From<ApproveTransfersRequest>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ApproveTransfersRequest,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ApproveTransfersRequest as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ApproveTransfersRequest) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ApproveTransfersRequest {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -766,45 +793,56 @@ pub struct AuLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: AuLocalAccountIdentificationType,
 }
-/// A partial update of [`AuLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`AuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AuLocalAccountIdentificationPatch {
-    /// The bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 6-digit [Bank State Branch (BSB) code](https://en.wikipedia.org/wiki/Bank_state_branch), without separators or whitespace.
-    #[serde(rename = "bsbCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bsb_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **auLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         AuLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AuLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AuLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("bsb_code", &self.bsb_code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for AuLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "AuLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("bsbCode", &self.bsb_code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -824,19 +862,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<AuLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<AuLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: AuLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <AuLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: AuLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for AuLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -900,44 +937,50 @@ pub struct BalanceMutation {
     )]
     pub reserved: ::daplug_runtime::__private::std::option::Option<i64>,
 }
-/// A partial update of [`BalanceMutation`]: `None` fields are left as stored.
+/// A partial update of [`BalanceMutation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BalanceMutationPatch {
-    /// The amount in the payment's currency that is debited or credited on the balance accounting register.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The three-character [ISO currency code](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The amount in the payment's currency that is debited or credited on the received accounting register.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub received: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The amount in the payment's currency that is debited or credited on the reserved accounting register.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reserved: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BalanceMutationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BalanceMutationPatch")
+            .field("balance", &self.balance)
+            .field("currency", &self.currency)
+            .field("received", &self.received)
+            .field("reserved", &self.reserved)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BalanceMutationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BalanceMutationPatch", 4usize)
+            .optional("balance", &self.balance)
+            .optional("currency", &self.currency)
+            .optional("received", &self.received)
+            .optional("reserved", &self.reserved)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -957,19 +1000,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BalanceMutation>
+    impl ::daplug_runtime::__private::std::convert::From<BalanceMutation>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BalanceMutation,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BalanceMutation as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BalanceMutation) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BalanceMutation {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1004,45 +1046,51 @@ pub struct BankAccountV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`BankAccountV3`]: `None` fields are left as stored.
+/// A partial update of [`BankAccountV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BankAccountV3Patch {
-    /// Information about the owner of the bank account.
-    #[serde(rename = "accountHolder")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
         PartyIdentification,
     >,
-    /// Contains the bank account details. The fields required in this object depend on the country of the bank account and the currency of the transfer.
-    #[serde(rename = "accountIdentification")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_identification: ::daplug_runtime::__private::std::option::Option<
         BankAccountV3AccountIdentification,
     >,
-    /// The unique token that identifies the stored bank account details of the counterparty for a payout.
-    #[serde(rename = "storedPaymentMethodId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BankAccountV3Patch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BankAccountV3Patch")
+            .field("account_holder", &self.account_holder)
+            .field("account_identification", &self.account_identification)
+            .field("stored_payment_method_id", &self.stored_payment_method_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BankAccountV3Patch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BankAccountV3Patch", 3usize)
+            .optional("accountHolder", &self.account_holder)
+            .optional("accountIdentification", &self.account_identification)
+            .optional("storedPaymentMethodId", &self.stored_payment_method_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1062,19 +1110,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BankAccountV3>
+    impl ::daplug_runtime::__private::std::convert::From<BankAccountV3>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BankAccountV3,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BankAccountV3 as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BankAccountV3) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BankAccountV3 {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1168,47 +1215,44 @@ pub struct BankCategoryData {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
 }
-/// A partial update of [`BankCategoryData`]: `None` fields are left as stored.
+/// A partial update of [`BankCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BankCategoryDataPatch {
-    /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
-    ///
-    /// Possible values:
-    ///
-    /// * **regular**: For normal, low-value transactions.
-    ///
-    /// * **fast**: A faster way to transfer funds, but the fees are higher. Recommended for high-priority, low-value transactions.
-    ///
-    /// * **wire**: The fastest way to transfer funds, but this has the highest fees. Recommended for high-priority, high-value transactions.
-    ///
-    /// * **instant**: For instant funds transfers within the United States and in [SEPA locations](https://www.ecb.europa.eu/paym/integration/retail/sepa/html/index.en.html).
-    ///
-    /// * **crossBorder**: For high-value transfers to a recipient in a different country.
-    ///
-    /// * **internal**: For transfers to an Adyen-issued business bank account (by bank account number/IBAN).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<
         BankCategoryDataPriority,
     >,
-    /// **bank**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BankCategoryDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BankCategoryDataPatch")
+            .field("priority", &self.priority)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BankCategoryDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BankCategoryDataPatch", 2usize)
+            .optional("priority", &self.priority)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1228,19 +1272,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BankCategoryData>
+    impl ::daplug_runtime::__private::std::convert::From<BankCategoryData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BankCategoryData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BankCategoryData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BankCategoryData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BankCategoryData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1345,62 +1388,66 @@ pub struct BrLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: BrLocalAccountIdentificationType,
 }
-/// A partial update of [`BrLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`BrLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BrLocalAccountIdentificationPatch {
-    /// The bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 3-digit bank code, with leading zeros.
-    #[serde(rename = "bankCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The bank account branch number, without separators or whitespace.
-    #[serde(rename = "branchNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub branch_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 8-digit ISPB, with leading zeros.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ispb: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **brLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         BrLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BrLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BrLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("bank_code", &self.bank_code)
+            .field("branch_number", &self.branch_number)
+            .field("ispb", &self.ispb)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for BrLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "BrLocalAccountIdentificationPatch",
+                5usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("bankCode", &self.bank_code)
+            .optional("branchNumber", &self.branch_number)
+            .optional("ispb", &self.ispb)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1420,19 +1467,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BrLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<BrLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BrLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BrLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BrLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BrLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1493,65 +1539,66 @@ pub struct CaLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: CaLocalAccountIdentificationType,
 }
-/// A partial update of [`CaLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`CaLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CaLocalAccountIdentificationPatch {
-    /// The 5- to 12-digit bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The bank account type.
-    ///
-    /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    #[serde(rename = "accountType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_type: ::daplug_runtime::__private::std::option::Option<
         CaLocalAccountIdentificationAccountType,
     >,
-    /// The 3-digit institution number, without separators or whitespace.
-    #[serde(rename = "institutionNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub institution_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 5-digit transit number, without separators or whitespace.
-    #[serde(rename = "transitNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transit_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **caLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         CaLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CaLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CaLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("account_type", &self.account_type)
+            .field("institution_number", &self.institution_number)
+            .field("transit_number", &self.transit_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for CaLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CaLocalAccountIdentificationPatch",
+                5usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("accountType", &self.account_type)
+            .optional("institutionNumber", &self.institution_number)
+            .optional("transitNumber", &self.transit_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1571,19 +1618,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CaLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<CaLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CaLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CaLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CaLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CaLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1655,29 +1701,47 @@ pub struct CancelTransfersRequest {
         >,
     >,
 }
-/// A partial update of [`CancelTransfersRequest`]: `None` fields are left as stored.
+/// A partial update of [`CancelTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CancelTransfersRequestPatch {
-    /// Contains the unique identifiers of the transfers that you want to cancel.
-    #[serde(rename = "transferIds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_ids: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CancelTransfersRequestPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CancelTransfersRequestPatch")
+            .field("transfer_ids", &self.transfer_ids)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CancelTransfersRequestPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CancelTransfersRequestPatch",
+                1usize,
+            )
+            .optional("transferIds", &self.transfer_ids)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1697,19 +1761,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CancelTransfersRequest>
+    impl ::daplug_runtime::__private::std::convert::From<CancelTransfersRequest>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CancelTransfersRequest,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CancelTransfersRequest as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CancelTransfersRequest) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CancelTransfersRequest {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1737,44 +1800,50 @@ pub struct CapitalBalance {
     /// Total amount. A sum of principal amount and fee amount.
     pub total: i64,
 }
-/// A partial update of [`CapitalBalance`]: `None` fields are left as stored.
+/// A partial update of [`CapitalBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CapitalBalancePatch {
-    /// The three-character [ISO currency code](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Fee amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fee: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Principal amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub principal: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Total amount. A sum of principal amount and fee amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CapitalBalancePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CapitalBalancePatch")
+            .field("currency", &self.currency)
+            .field("fee", &self.fee)
+            .field("principal", &self.principal)
+            .field("total", &self.total)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CapitalBalancePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CapitalBalancePatch", 4usize)
+            .optional("currency", &self.currency)
+            .optional("fee", &self.fee)
+            .optional("principal", &self.principal)
+            .optional("total", &self.total)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1794,19 +1863,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CapitalBalance>
+    impl ::daplug_runtime::__private::std::convert::From<CapitalBalance>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CapitalBalance,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CapitalBalance as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CapitalBalance) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CapitalBalance {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1864,82 +1932,71 @@ pub struct CapitalGrant {
     /// The current status of the grant. Possible values: **Pending**, **Active**, **Repaid**, **WrittenOff**, **Failed**, **Revoked**.
     pub status: CapitalGrantStatus,
 }
-/// A partial update of [`CapitalGrant`]: `None` fields are left as stored.
+/// A partial update of [`CapitalGrant`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CapitalGrantPatch {
-    /// An object containing the amount of the grant, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// An object containing the details of the existing grant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balances: ::daplug_runtime::__private::std::option::Option<CapitalBalance>,
-    /// An object containing the details of the receiving party of the grant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         GrantCounterparty,
     >,
-    /// An object containing the fee currency and value, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
-    /// The identifier of the grant account used for the grant.
-    #[serde(rename = "grantAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grant_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the grant offer that has been selected and from which the grant details will be used.
-    #[serde(rename = "grantOfferId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grant_offer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the grant reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// An object containing the details of the 30-day repayment threshold.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub repayment: ::daplug_runtime::__private::std::option::Option<Repayment>,
-    /// The current status of the grant. Possible values: **Pending**, **Active**, **Repaid**, **WrittenOff**, **Failed**, **Revoked**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<CapitalGrantStatus>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CapitalGrantPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CapitalGrantPatch")
+            .field("amount", &self.amount)
+            .field("balances", &self.balances)
+            .field("counterparty", &self.counterparty)
+            .field("fee", &self.fee)
+            .field("grant_account_id", &self.grant_account_id)
+            .field("grant_offer_id", &self.grant_offer_id)
+            .field("id", &self.id)
+            .field("repayment", &self.repayment)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CapitalGrantPatch", 9usize)
+            .optional("amount", &self.amount)
+            .optional("balances", &self.balances)
+            .optional("counterparty", &self.counterparty)
+            .optional("fee", &self.fee)
+            .optional("grantAccountId", &self.grant_account_id)
+            .optional("grantOfferId", &self.grant_offer_id)
+            .optional("id", &self.id)
+            .optional("repayment", &self.repayment)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1959,19 +2016,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CapitalGrant>
+    impl ::daplug_runtime::__private::std::convert::From<CapitalGrant>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CapitalGrant,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CapitalGrant as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CapitalGrant) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CapitalGrant {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2005,44 +2061,51 @@ pub struct CapitalGrantInfo {
     #[serde(rename = "grantOfferId")]
     pub grant_offer_id: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`CapitalGrantInfo`]: `None` fields are left as stored.
+/// A partial update of [`CapitalGrantInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CapitalGrantInfoPatch {
-    /// An object containing the details of the receiving party of the grant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         GrantInfoCounterparty,
     >,
-    /// The identifier of the grant account used for the grant.
-    #[serde(rename = "grantAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grant_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the grant offer that has been selected and from which the grant details will be used.
-    #[serde(rename = "grantOfferId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grant_offer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CapitalGrantInfoPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CapitalGrantInfoPatch")
+            .field("counterparty", &self.counterparty)
+            .field("grant_account_id", &self.grant_account_id)
+            .field("grant_offer_id", &self.grant_offer_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantInfoPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CapitalGrantInfoPatch", 3usize)
+            .optional("counterparty", &self.counterparty)
+            .optional("grantAccountId", &self.grant_account_id)
+            .optional("grantOfferId", &self.grant_offer_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2062,19 +2125,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CapitalGrantInfo>
+    impl ::daplug_runtime::__private::std::convert::From<CapitalGrantInfo>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CapitalGrantInfo,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CapitalGrantInfo as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CapitalGrantInfo) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CapitalGrantInfo {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2123,26 +2185,39 @@ pub struct CapitalGrants {
     /// The unique identifier of the grant.
     pub grants: ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
 }
-/// A partial update of [`CapitalGrants`]: `None` fields are left as stored.
+/// A partial update of [`CapitalGrants`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CapitalGrantsPatch {
-    /// The unique identifier of the grant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grants: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CapitalGrantsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CapitalGrantsPatch").field("grants", &self.grants).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CapitalGrantsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CapitalGrantsPatch", 1usize)
+            .optional("grants", &self.grants)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2162,19 +2237,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CapitalGrants>
+    impl ::daplug_runtime::__private::std::convert::From<CapitalGrants>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CapitalGrants,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CapitalGrants as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CapitalGrants) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CapitalGrants {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2200,36 +2274,46 @@ pub struct Card {
     #[serde(rename = "cardIdentification")]
     pub card_identification: CardIdentification,
 }
-/// A partial update of [`Card`]: `None` fields are left as stored.
+/// A partial update of [`Card`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CardPatch {
-    /// Contains information about the cardholder.
-    #[serde(rename = "cardHolder")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card_holder: ::daplug_runtime::__private::std::option::Option<
         PartyIdentification,
     >,
-    /// Contains the identification details of the card.
-    #[serde(rename = "cardIdentification")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card_identification: ::daplug_runtime::__private::std::option::Option<
         CardIdentification,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CardPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CardPatch")
+            .field("card_holder", &self.card_holder)
+            .field("card_identification", &self.card_identification)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CardPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CardPatch", 2usize)
+            .optional("cardHolder", &self.card_holder)
+            .optional("cardIdentification", &self.card_identification)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2249,19 +2333,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Card>
+    impl ::daplug_runtime::__private::std::convert::From<Card>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Card,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Card as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Card) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Card {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2357,94 +2440,75 @@ pub struct CardIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`CardIdentification`]: `None` fields are left as stored.
+/// A partial update of [`CardIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CardIdentificationPatch {
-    /// The expiry month of the card.
-    ///
-    /// Format: two digits. Add a leading zero for single-digit months. For example:
-    /// * 03 = March
-    /// * 11 = November
-    #[serde(rename = "expiryMonth")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expiry_month: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The expiry year of the card.
-    ///
-    /// Format: four digits. For example: 2020
-    #[serde(rename = "expiryYear")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expiry_year: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The issue number of the card. Applies only to some UK debit cards.
-    #[serde(rename = "issueNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub issue_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The card number without any separators.
-    ///
-    /// For security, the response only includes the last four digits of the card number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The month when the card was issued. Applies only to some UK debit cards.
-    ///
-    /// Format: two digits. Add a leading zero for single-digit months. For example:
-    /// * 03 = March
-    /// * 11 = November
-    #[serde(rename = "startMonth")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_month: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The year when the card was issued. Applies only to some UK debit cards.
-    ///
-    /// Format: four digits. For example: 2020
-    #[serde(rename = "startYear")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_year: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique [token](/payouts/payout-service/pay-out-to-cards/manage-card-information#save-card-details) created to identify the counterparty.
-    #[serde(rename = "storedPaymentMethodId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CardIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CardIdentificationPatch")
+            .field("expiry_month", &self.expiry_month)
+            .field("expiry_year", &self.expiry_year)
+            .field("issue_number", &self.issue_number)
+            .field("number", &self.number)
+            .field("start_month", &self.start_month)
+            .field("start_year", &self.start_year)
+            .field("stored_payment_method_id", &self.stored_payment_method_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CardIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CardIdentificationPatch",
+                7usize,
+            )
+            .optional("expiryMonth", &self.expiry_month)
+            .optional("expiryYear", &self.expiry_year)
+            .optional("issueNumber", &self.issue_number)
+            .optional("number", &self.number)
+            .optional("startMonth", &self.start_month)
+            .optional("startYear", &self.start_year)
+            .optional("storedPaymentMethodId", &self.stored_payment_method_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2464,19 +2528,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CardIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<CardIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CardIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CardIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CardIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CardIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2559,103 +2622,83 @@ pub struct CashOut {
     /// The list of transfers related to cashout.
     pub transfers: ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
 }
-/// A partial update of [`CashOut`]: `None` fields are left as stored.
+/// A partial update of [`CashOut`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CashOutPatch {
-    /// Contains the amount of the cashout, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Contains information about the counterparty of the cashout transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         CashOutInfoCounterparty,
     >,
-    /// Allowed and returned only when you provide the `counterparty.transferInstrumentId` field.
-    ///
-    /// Your description of the cashout transfer. This description is used by most banks as the transfer description. We recommend sending a maximum of 140 characters, otherwise the description may be truncated.
-    ///
-    /// If you do not provide a description, Adyen generates a description automatically. This generated description is not returned in the response.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] / - ? : ( ) . , ' + Space**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains the currency and value of the cashout fee, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
-    /// The unique identifier of the cashout reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the balance account that initiates the cashout request.
-    #[serde(rename = "instructingBalanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instructing_balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Allowed and returned only when you provide the `counterparty.transferInstrumentId` field.
-    ///
-    /// The reference that is sent to the recipient of a cashout transfer. This reference is also sent in all webhooks related to the cashout transfer, so you can use it to track the status of the transfer.
-    ///
-    /// If you do not provide a reference for the beneficiary, Adyen generates one automatically. This generated reference for the beneficiary is not returned in the response.
-    ///
-    /// Supported characters: **a-z**, **A-Z**, **0-9**.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **Use `counterparty.transferInstrumentId` instead.**
-    ///
-    /// The unique identifier of the counterparty transfer instrument.
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The list of transfers related to cashout.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CashOutPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CashOutPatch")
+            .field("amount", &self.amount)
+            .field("counterparty", &self.counterparty)
+            .field("description", &self.description)
+            .field("fee", &self.fee)
+            .field("id", &self.id)
+            .field(
+                "instructing_balance_account_id",
+                &self.instructing_balance_account_id,
+            )
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .field("transfers", &self.transfers)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CashOutPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CashOutPatch", 9usize)
+            .optional("amount", &self.amount)
+            .optional("counterparty", &self.counterparty)
+            .optional("description", &self.description)
+            .optional("fee", &self.fee)
+            .optional("id", &self.id)
+            .optional(
+                "instructingBalanceAccountId",
+                &self.instructing_balance_account_id,
+            )
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .optional("transfers", &self.transfers)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2675,19 +2718,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CashOut>
+    impl ::daplug_runtime::__private::std::convert::From<CashOut>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CashOut,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CashOut as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CashOut) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CashOut {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2774,95 +2816,78 @@ pub struct CashOutInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`CashOutInfo`]: `None` fields are left as stored.
+/// A partial update of [`CashOutInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CashOutInfoPatch {
-    /// Contains the amount of the cashout, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Contains information about the counterparty of the cashout transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         CashOutInfoCounterparty,
     >,
-    /// Allowed and returned only when you provide the `counterparty.transferInstrumentId` field.
-    ///
-    /// Your description of the cashout transfer. This description is used by most banks as the transfer description. We recommend sending a maximum of 140 characters, otherwise the description may be truncated.
-    ///
-    /// If you do not provide a description, Adyen generates a description automatically. This generated description is not returned in the response.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] / - ? : ( ) . , ' + Space**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains the currency and value of the cashout fee, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fee: ::daplug_runtime::__private::std::option::Option<Fee>,
-    /// The ID of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the balance account that initiates the cashout request.
-    #[serde(rename = "instructingBalanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instructing_balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Allowed and returned only when you provide the `counterparty.transferInstrumentId` field.
-    ///
-    /// The reference that is sent to the recipient of a cashout transfer. This reference is also sent in all webhooks related to the cashout transfer, so you can use it to track the status of the transfer.
-    ///
-    /// If you do not provide a reference for the beneficiary, Adyen generates one automatically. This generated reference for the beneficiary is not returned in the response.
-    ///
-    /// Supported characters: **a-z**, **A-Z**, **0-9**.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **Use `counterparty.transferInstrumentId` instead.**
-    ///
-    /// The unique identifier of the counterparty transfer instrument.
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CashOutInfoPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CashOutInfoPatch")
+            .field("amount", &self.amount)
+            .field("counterparty", &self.counterparty)
+            .field("description", &self.description)
+            .field("fee", &self.fee)
+            .field("id", &self.id)
+            .field(
+                "instructing_balance_account_id",
+                &self.instructing_balance_account_id,
+            )
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CashOutInfoPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CashOutInfoPatch", 8usize)
+            .optional("amount", &self.amount)
+            .optional("counterparty", &self.counterparty)
+            .optional("description", &self.description)
+            .optional("fee", &self.fee)
+            .optional("id", &self.id)
+            .optional(
+                "instructingBalanceAccountId",
+                &self.instructing_balance_account_id,
+            )
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2882,19 +2907,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CashOutInfo>
+    impl ::daplug_runtime::__private::std::convert::From<CashOutInfo>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CashOutInfo,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CashOutInfo as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CashOutInfo) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CashOutInfo {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2925,29 +2949,45 @@ pub struct CashOutInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`CashOutInfoCounterparty`]: `None` fields are left as stored.
+/// A partial update of [`CashOutInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CashOutInfoCounterpartyPatch {
-    /// The unique identifier of the counterparty transfer instrument.
-    ///
-    /// If you do not provide this field, the cashout funds remain in the instructing balance account after the cashout transfer is settled.
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CashOutInfoCounterpartyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CashOutInfoCounterpartyPatch")
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CashOutInfoCounterpartyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CashOutInfoCounterpartyPatch",
+                1usize,
+            )
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2967,19 +3007,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CashOutInfoCounterparty>
+    impl ::daplug_runtime::__private::std::convert::From<CashOutInfoCounterparty>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CashOutInfoCounterparty,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CashOutInfoCounterparty as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CashOutInfoCounterparty) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CashOutInfoCounterparty {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3010,43 +3049,47 @@ pub struct CashOutTransfer {
     #[serde(rename = "type")]
     pub type_: CashOutTransferType,
 }
-/// A partial update of [`CashOutTransfer`]: `None` fields are left as stored.
+/// A partial update of [`CashOutTransfer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CashOutTransferPatch {
-    /// The amount of the cashout instruction transaction, in [minor units](https://docs.adyen.com/development-resources/currency-codes).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// The reference of the cashout transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of the cashout transfer.
-    ///
-    /// Possible values:
-    /// - **cashoutRepayment**: Corresponds to the transfer created to deduct the cashout amount after settlement.
-    /// - **cashoutFee**: Corresponds to the transfer created to debit the cashout fee form the user's balance account.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<CashOutTransferType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CashOutTransferPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CashOutTransferPatch")
+            .field("amount", &self.amount)
+            .field("id", &self.id)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CashOutTransferPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CashOutTransferPatch", 3usize)
+            .optional("amount", &self.amount)
+            .optional("id", &self.id)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3066,19 +3109,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CashOutTransfer>
+    impl ::daplug_runtime::__private::std::convert::From<CashOutTransfer>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CashOutTransfer,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CashOutTransfer as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CashOutTransfer) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CashOutTransfer {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3136,43 +3178,50 @@ pub struct ConfirmationTrackingData {
     #[serde(rename = "type")]
     pub type_: ConfirmationTrackingDataType,
 }
-/// A partial update of [`ConfirmationTrackingData`]: `None` fields are left as stored.
+/// A partial update of [`ConfirmationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ConfirmationTrackingDataPatch {
-    /// The status of the transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **credited**: the funds are credited to your user's transfer instrument or bank account.- **accepted**: the request is accepted by the integration.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ConfirmationTrackingDataStatus,
     >,
-    /// The type of the tracking event.
-    ///
-    /// Possible values:
-    ///
-    ///  - **confirmation**: the transfer passed Adyen's internal review.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ConfirmationTrackingDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ConfirmationTrackingDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ConfirmationTrackingDataPatch")
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ConfirmationTrackingDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ConfirmationTrackingDataPatch",
+                2usize,
+            )
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3192,19 +3241,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ConfirmationTrackingData>
+    impl ::daplug_runtime::__private::std::convert::From<ConfirmationTrackingData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ConfirmationTrackingData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ConfirmationTrackingData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ConfirmationTrackingData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ConfirmationTrackingData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3302,49 +3350,56 @@ pub struct CounterpartyInfoV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`CounterpartyInfoV3`]: `None` fields are left as stored.
+/// A partial update of [`CounterpartyInfoV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CounterpartyInfoV3Patch {
-    /// The unique identifier of the counterparty [balance account](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id).
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the counterparty bank account.
-    #[serde(rename = "bankAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    /// Contains information about the counterparty card.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card: ::daplug_runtime::__private::std::option::Option<Card>,
-    /// The unique identifier of the counterparty [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id).
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CounterpartyInfoV3Patch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CounterpartyInfoV3Patch")
+            .field("balance_account_id", &self.balance_account_id)
+            .field("bank_account", &self.bank_account)
+            .field("card", &self.card)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CounterpartyInfoV3Patch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CounterpartyInfoV3Patch",
+                4usize,
+            )
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("bankAccount", &self.bank_account)
+            .optional("card", &self.card)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3364,19 +3419,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CounterpartyInfoV3>
+    impl ::daplug_runtime::__private::std::convert::From<CounterpartyInfoV3>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CounterpartyInfoV3,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CounterpartyInfoV3 as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CounterpartyInfoV3) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CounterpartyInfoV3 {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3433,55 +3487,55 @@ pub struct CounterpartyV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`CounterpartyV3`]: `None` fields are left as stored.
+/// A partial update of [`CounterpartyV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CounterpartyV3Patch {
-    /// The unique identifier of the counterparty [balance account](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id).
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the counterparty bank account.
-    #[serde(rename = "bankAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    /// Contains information about the counterparty card.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card: ::daplug_runtime::__private::std::option::Option<Card>,
-    /// Contains information about the merchant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub merchant: ::daplug_runtime::__private::std::option::Option<MerchantData>,
-    /// The unique identifier of the counterparty [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id).
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CounterpartyV3Patch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CounterpartyV3Patch")
+            .field("balance_account_id", &self.balance_account_id)
+            .field("bank_account", &self.bank_account)
+            .field("card", &self.card)
+            .field("merchant", &self.merchant)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CounterpartyV3Patch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CounterpartyV3Patch", 5usize)
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("bankAccount", &self.bank_account)
+            .optional("card", &self.card)
+            .optional("merchant", &self.merchant)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3501,19 +3555,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CounterpartyV3>
+    impl ::daplug_runtime::__private::std::convert::From<CounterpartyV3>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CounterpartyV3,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CounterpartyV3 as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CounterpartyV3) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CounterpartyV3 {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3556,59 +3609,56 @@ pub struct CzLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: CzLocalAccountIdentificationType,
 }
-/// A partial update of [`CzLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`CzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CzLocalAccountIdentificationPatch {
-    /// The 2- to 16-digit bank account number (Číslo účtu) in the following format:
-    ///
-    /// - The optional prefix (předčíslí).
-    ///
-    /// - The required second part (základní část) which must be at least two non-zero digits.
-    ///
-    /// Examples:
-    ///
-    /// - **19-123457** (with prefix)
-    ///
-    /// - **123457** (without prefix)
-    ///
-    /// - **000019-0000123457** (with prefix, normalized)
-    ///
-    /// - **000000-0000123457** (without prefix, normalized)
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 4-digit bank code (Kód banky), without separators or whitespace.
-    #[serde(rename = "bankCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **czLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         CzLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CzLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CzLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("bank_code", &self.bank_code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for CzLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "CzLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("bankCode", &self.bank_code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3628,19 +3678,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CzLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<CzLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CzLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CzLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CzLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CzLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3744,84 +3793,78 @@ pub struct DefaultErrorResponseEntity {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`DefaultErrorResponseEntity`]: `None` fields are left as stored.
+/// A partial update of [`DefaultErrorResponseEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DefaultErrorResponseEntityPatch {
-    /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Unique business error code.
-    #[serde(rename = "errorCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A URI that identifies the specific occurrence of the problem if applicable.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Array of fields with validation errors when applicable.
-    #[serde(rename = "invalidFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
-    /// The unique reference for the request.
-    #[serde(rename = "requestId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub request_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The HTTP status code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// A short, human-readable summary of the problem type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A URI that identifies the validation error type. It points to human-readable documentation for the problem type.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DefaultErrorResponseEntityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DefaultErrorResponseEntityPatch")
+            .field("detail", &self.detail)
+            .field("error_code", &self.error_code)
+            .field("instance", &self.instance)
+            .field("invalid_fields", &self.invalid_fields)
+            .field("request_id", &self.request_id)
+            .field("status", &self.status)
+            .field("title", &self.title)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DefaultErrorResponseEntityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DefaultErrorResponseEntityPatch",
+                8usize,
+            )
+            .optional("detail", &self.detail)
+            .optional("errorCode", &self.error_code)
+            .optional("instance", &self.instance)
+            .optional("invalidFields", &self.invalid_fields)
+            .optional("requestId", &self.request_id)
+            .optional("status", &self.status)
+            .optional("title", &self.title)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3841,19 +3884,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DefaultErrorResponseEntity>
+    impl ::daplug_runtime::__private::std::convert::From<DefaultErrorResponseEntity>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DefaultErrorResponseEntity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DefaultErrorResponseEntity as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DefaultErrorResponseEntity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DefaultErrorResponseEntity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3910,55 +3952,60 @@ pub struct DirectDebitInformation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`DirectDebitInformation`]: `None` fields are left as stored.
+/// A partial update of [`DirectDebitInformation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DirectDebitInformationPatch {
-    /// The date when the direct debit mandate was accepted by your user, in [ISO-8601](https://www.w3.org/TR/NOTE-datetime) format.
-    #[serde(rename = "dateOfSignature")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_of_signature: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the funds are deducted from your user's balance account.
-    #[serde(rename = "dueDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub due_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your unique identifier for the direct debit mandate.
-    #[serde(rename = "mandateId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mandate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifies the direct debit transfer's type.
-    /// Possible values: **OneOff**, **First**, **Recurring**, **Final**.
-    #[serde(rename = "sequenceType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sequence_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DirectDebitInformationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DirectDebitInformationPatch")
+            .field("date_of_signature", &self.date_of_signature)
+            .field("due_date", &self.due_date)
+            .field("mandate_id", &self.mandate_id)
+            .field("sequence_type", &self.sequence_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DirectDebitInformationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DirectDebitInformationPatch",
+                4usize,
+            )
+            .optional("dateOfSignature", &self.date_of_signature)
+            .optional("dueDate", &self.due_date)
+            .optional("mandateId", &self.mandate_id)
+            .optional("sequenceType", &self.sequence_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3978,19 +4025,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DirectDebitInformation>
+    impl ::daplug_runtime::__private::std::convert::From<DirectDebitInformation>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DirectDebitInformation,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DirectDebitInformation as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DirectDebitInformation) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DirectDebitInformation {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4019,45 +4065,56 @@ pub struct DkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: DkLocalAccountIdentificationType,
 }
-/// A partial update of [`DkLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`DkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DkLocalAccountIdentificationPatch {
-    /// The 4-10 digits bank account number (Kontonummer) (without separators or whitespace).
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 4-digit bank code (Registreringsnummer) (without separators or whitespace).
-    #[serde(rename = "bankCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **dkLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         DkLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DkLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DkLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("bank_code", &self.bank_code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for DkLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DkLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("bankCode", &self.bank_code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4077,19 +4134,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DkLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<DkLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DkLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DkLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DkLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DkLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4137,40 +4193,50 @@ pub struct EstimationTrackingData {
     #[serde(rename = "type")]
     pub type_: EstimationTrackingDataType,
 }
-/// A partial update of [`EstimationTrackingData`]: `None` fields are left as stored.
+/// A partial update of [`EstimationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EstimationTrackingDataPatch {
-    /// The estimated time the beneficiary should have access to the funds.
-    #[serde(rename = "estimatedArrivalTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub estimated_arrival_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of tracking event.
-    ///
-    /// Possible values:
-    ///
-    /// - **estimation**: the estimated date and time of when the funds will be credited has been determined.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         EstimationTrackingDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EstimationTrackingDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EstimationTrackingDataPatch")
+            .field("estimated_arrival_time", &self.estimated_arrival_time)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EstimationTrackingDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EstimationTrackingDataPatch",
+                2usize,
+            )
+            .optional("estimatedArrivalTime", &self.estimated_arrival_time)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4190,19 +4256,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EstimationTrackingData>
+    impl ::daplug_runtime::__private::std::convert::From<EstimationTrackingData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EstimationTrackingData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EstimationTrackingData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EstimationTrackingData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EstimationTrackingData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4265,39 +4330,46 @@ pub struct ExecutionDate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ExecutionDate`]: `None` fields are left as stored.
+/// A partial update of [`ExecutionDate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ExecutionDatePatch {
-    /// The date when the transfer will be processed. This date must be:
-    /// * Within 30 days of the current date.
-    /// * In the [ISO 8601 format](https://www.iso.org/iso-8601-date-and-time-format.html) **YYYY-MM-DD**. For example: 2025-01-31
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The timezone that applies to the execution date. Use a timezone identifier from the [tz database](https://en.wikipedia.org/wiki/List_of_tz_database_time_zones).
-    ///
-    /// Example: **America/Los_Angeles**.
-    ///  Default value: **Europe/Amsterdam**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timezone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ExecutionDatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ExecutionDatePatch")
+            .field("date", &self.date)
+            .field("timezone", &self.timezone)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ExecutionDatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ExecutionDatePatch", 2usize)
+            .optional("date", &self.date)
+            .optional("timezone", &self.timezone)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4317,19 +4389,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ExecutionDate>
+    impl ::daplug_runtime::__private::std::convert::From<ExecutionDate>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ExecutionDate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ExecutionDate as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ExecutionDate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ExecutionDate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4373,42 +4444,51 @@ pub struct ExternalReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ExternalReason`]: `None` fields are left as stored.
+/// A partial update of [`ExternalReason`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ExternalReasonPatch {
-    /// The reason code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The description of the reason code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The namespace for the reason code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespace: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ExternalReasonPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ExternalReasonPatch")
+            .field("code", &self.code)
+            .field("description", &self.description)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ExternalReasonPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ExternalReasonPatch", 3usize)
+            .optional("code", &self.code)
+            .optional("description", &self.description)
+            .optional("namespace", &self.namespace)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4428,19 +4508,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ExternalReason>
+    impl ::daplug_runtime::__private::std::convert::From<ExternalReason>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ExternalReason,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ExternalReason as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ExternalReason) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ExternalReason {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4462,24 +4541,37 @@ pub struct Fee {
     /// Contains the fee amount.
     pub amount: Amount,
 }
-/// A partial update of [`Fee`]: `None` fields are left as stored.
+/// A partial update of [`Fee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct FeePatch {
-    /// Contains the fee amount.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for FeePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("FeePatch").field("amount", &self.amount).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for FeePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "FeePatch", 1usize)
+            .optional("amount", &self.amount)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4499,19 +4591,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Fee>
+    impl ::daplug_runtime::__private::std::convert::From<Fee>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Fee,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Fee as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Fee) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Fee {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4546,33 +4637,48 @@ pub struct FindTransfersResponse {
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     >,
 }
-/// A partial update of [`FindTransfersResponse`]: `None` fields are left as stored.
+/// A partial update of [`FindTransfersResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct FindTransfersResponsePatch {
-    /// Contains links to the next and previous page whenever applicable.
-    #[serde(rename = "_links")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<Links>,
-    /// Contains the transfers that match the query parameters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for FindTransfersResponsePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("FindTransfersResponsePatch")
+            .field("links", &self.links)
+            .field("data", &self.data)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for FindTransfersResponsePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "FindTransfersResponsePatch",
+                2usize,
+            )
+            .optional("_links", &self.links)
+            .optional("data", &self.data)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4592,19 +4698,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<FindTransfersResponse>
+    impl ::daplug_runtime::__private::std::convert::From<FindTransfersResponse>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: FindTransfersResponse,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <FindTransfersResponse as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: FindTransfersResponse) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for FindTransfersResponse {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4663,57 +4768,56 @@ pub struct FundingInstrument {
         FundingInstrumentSourceOfFunds,
     >,
 }
-/// A partial update of [`FundingInstrument`]: `None` fields are left as stored.
+/// A partial update of [`FundingInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct FundingInstrumentPatch {
-    /// Card details used for the transfer, such as the Primary Account Number (PAN) or stored payment method ID. Required if `sourceOfFunds` is **DEBIT**. Provide either:
-    ///  - `storedPaymentMethodId` or
-    ///  - `expiryMonth`, `expiryYear`, and `number`.
-    #[serde(rename = "cardIdentification")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card_identification: ::daplug_runtime::__private::std::option::Option<
         CardIdentification,
     >,
-    /// The unique reference assigned by the card network for the pay-in transaction.
-    #[serde(rename = "networkPaymentReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub network_payment_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your internal reference that identifies this funding instrument. Required if `sourceOfFunds` is **DEPOSIT_ACCOUNT**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates where the funds used for the transfer originated. Possible values are:
-    /// - **DEBIT** for card-to-card transfers.
-    /// - **DEPOSIT_ACCOUNT** for wallet-to-card transfers.
-    #[serde(rename = "sourceOfFunds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub source_of_funds: ::daplug_runtime::__private::std::option::Option<
         FundingInstrumentSourceOfFunds,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for FundingInstrumentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("FundingInstrumentPatch")
+            .field("card_identification", &self.card_identification)
+            .field("network_payment_reference", &self.network_payment_reference)
+            .field("reference", &self.reference)
+            .field("source_of_funds", &self.source_of_funds)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for FundingInstrumentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "FundingInstrumentPatch", 4usize)
+            .optional("cardIdentification", &self.card_identification)
+            .optional("networkPaymentReference", &self.network_payment_reference)
+            .optional("reference", &self.reference)
+            .optional("sourceOfFunds", &self.source_of_funds)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4733,19 +4837,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<FundingInstrument>
+    impl ::daplug_runtime::__private::std::convert::From<FundingInstrument>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: FundingInstrument,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <FundingInstrument as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: FundingInstrument) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for FundingInstrument {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4815,45 +4918,51 @@ pub struct GrantCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`GrantCounterparty`]: `None` fields are left as stored.
+/// A partial update of [`GrantCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct GrantCounterpartyPatch {
-    /// The identifier of the receiving account holder.
-    #[serde(rename = "accountHolderId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_holder_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the balance account that belongs to the receiving account holder.
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the transfer instrument that belongs to the legal entity of the account holder.
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for GrantCounterpartyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("GrantCounterpartyPatch")
+            .field("account_holder_id", &self.account_holder_id)
+            .field("balance_account_id", &self.balance_account_id)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for GrantCounterpartyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "GrantCounterpartyPatch", 3usize)
+            .optional("accountHolderId", &self.account_holder_id)
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4873,19 +4982,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<GrantCounterparty>
+    impl ::daplug_runtime::__private::std::convert::From<GrantCounterparty>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: GrantCounterparty,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <GrantCounterparty as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: GrantCounterparty) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for GrantCounterparty {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4923,36 +5031,50 @@ pub struct GrantInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`GrantInfoCounterparty`]: `None` fields are left as stored.
+/// A partial update of [`GrantInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct GrantInfoCounterpartyPatch {
-    /// The identifier of the balance account that belongs to the receiving account holder.
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The identifier of the transfer instrument that belongs to the legal entity of the account holder.
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for GrantInfoCounterpartyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("GrantInfoCounterpartyPatch")
+            .field("balance_account_id", &self.balance_account_id)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for GrantInfoCounterpartyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "GrantInfoCounterpartyPatch",
+                2usize,
+            )
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4972,19 +5094,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<GrantInfoCounterparty>
+    impl ::daplug_runtime::__private::std::convert::From<GrantInfoCounterparty>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: GrantInfoCounterparty,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <GrantInfoCounterparty as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: GrantInfoCounterparty) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for GrantInfoCounterparty {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5013,45 +5134,56 @@ pub struct HkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: HkLocalAccountIdentificationType,
 }
-/// A partial update of [`HkLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`HkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct HkLocalAccountIdentificationPatch {
-    /// The 9- to 17-digit bank account number, without separators or whitespace. Starts with the 3-digit branch code.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 3-digit clearing code, without separators or whitespace.
-    #[serde(rename = "clearingCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub clearing_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **hkLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         HkLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for HkLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("HkLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("clearing_code", &self.clearing_code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for HkLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "HkLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("clearingCode", &self.clearing_code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5071,19 +5203,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<HkLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<HkLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: HkLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <HkLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: HkLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for HkLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5127,36 +5258,51 @@ pub struct HuLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: HuLocalAccountIdentificationType,
 }
-/// A partial update of [`HuLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`HuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct HuLocalAccountIdentificationPatch {
-    /// The 24-digit bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **huLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         HuLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for HuLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("HuLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for HuLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "HuLocalAccountIdentificationPatch",
+                2usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5176,19 +5322,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<HuLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<HuLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: HuLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <HuLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: HuLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for HuLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5239,43 +5384,55 @@ pub struct IbanAccountIdentification {
     #[serde(rename = "type")]
     pub type_: IbanAccountIdentificationType,
 }
-/// A partial update of [`IbanAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`IbanAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IbanAccountIdentificationPatch {
-    /// The bank's 8- or 11-character BIC or SWIFT code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bic: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The international bank account number as defined in the [ISO-13616](https://www.iso.org/standard/81090.html) standard.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub iban: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **iban**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         IbanAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IbanAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IbanAccountIdentificationPatch")
+            .field("bic", &self.bic)
+            .field("iban", &self.iban)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IbanAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IbanAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("bic", &self.bic)
+            .optional("iban", &self.iban)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5295,19 +5452,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IbanAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<IbanAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IbanAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IbanAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IbanAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IbanAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5368,45 +5524,47 @@ pub struct InterchangeData {
     #[serde(rename = "type")]
     pub type_: InterchangeDataType,
 }
-/// A partial update of [`InterchangeData`]: `None` fields are left as stored.
+/// A partial update of [`InterchangeData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InterchangeDataPatch {
-    /// The currency and value of the adjusted interchange fee.
-    #[serde(rename = "interchangeAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub interchange_amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// A 3-character alphanumeric code assigned by Visa that identifies the specific interchange reimbursement program a transaction qualified for. The code is assigned based on the card type, entry mode, and security data provided.
-    #[serde(rename = "interchangeRateIndicator")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub interchange_rate_indicator: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of events data.
-    ///
-    /// Possible values:
-    ///
-    ///  - **interchangeData**: information about the interchange fee applied to a transaction.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<InterchangeDataType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for InterchangeDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("InterchangeDataPatch")
+            .field("interchange_amount", &self.interchange_amount)
+            .field("interchange_rate_indicator", &self.interchange_rate_indicator)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for InterchangeDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "InterchangeDataPatch", 3usize)
+            .optional("interchangeAmount", &self.interchange_amount)
+            .optional("interchangeRateIndicator", &self.interchange_rate_indicator)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5426,19 +5584,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<InterchangeData>
+    impl ::daplug_runtime::__private::std::convert::From<InterchangeData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: InterchangeData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <InterchangeData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: InterchangeData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for InterchangeData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5507,45 +5664,61 @@ pub struct InternalCategoryData {
         InternalCategoryDataType,
     >,
 }
-/// A partial update of [`InternalCategoryData`]: `None` fields are left as stored.
+/// A partial update of [`InternalCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InternalCategoryDataPatch {
-    /// The capture's merchant reference included in the transfer.
-    #[serde(rename = "modificationMerchantReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub modification_merchant_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The capture reference included in the transfer.
-    #[serde(rename = "modificationPspReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub modification_psp_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **internal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         InternalCategoryDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for InternalCategoryDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("InternalCategoryDataPatch")
+            .field(
+                "modification_merchant_reference",
+                &self.modification_merchant_reference,
+            )
+            .field("modification_psp_reference", &self.modification_psp_reference)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for InternalCategoryDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "InternalCategoryDataPatch",
+                3usize,
+            )
+            .optional(
+                "modificationMerchantReference",
+                &self.modification_merchant_reference,
+            )
+            .optional("modificationPspReference", &self.modification_psp_reference)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5565,19 +5738,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<InternalCategoryData>
+    impl ::daplug_runtime::__private::std::convert::From<InternalCategoryData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: InternalCategoryData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <InternalCategoryData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: InternalCategoryData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for InternalCategoryData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5642,57 +5814,55 @@ pub struct InternalReviewTrackingData {
     #[serde(rename = "type")]
     pub type_: InternalReviewTrackingDataType,
 }
-/// A partial update of [`InternalReviewTrackingData`]: `None` fields are left as stored.
+/// A partial update of [`InternalReviewTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InternalReviewTrackingDataPatch {
-    /// The reason why the transfer failed Adyen's internal review.
-    ///
-    /// Possible values:
-    ///
-    /// - **refusedForRegulatoryReasons**: the transfer does not comply with Adyen's risk policy. For more information, [contact the Support Team](https://www.adyen.help/hc/en-us/requests/new).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         InternalReviewTrackingDataReason,
     >,
-    /// The status of the transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **pending**: the transfer is under internal review by Adyen.
-    ///
-    /// - **failed**: the transfer failed Adyen's internal review. For details, see `reason`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         InternalReviewTrackingDataStatus,
     >,
-    /// The type of tracking event.
-    ///
-    /// Possible values:
-    ///
-    ///  - **internalReview**: the transfer was flagged because it does not comply with Adyen's risk policy.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         InternalReviewTrackingDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for InternalReviewTrackingDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("InternalReviewTrackingDataPatch")
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for InternalReviewTrackingDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "InternalReviewTrackingDataPatch",
+                3usize,
+            )
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5712,19 +5882,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<InternalReviewTrackingData>
+    impl ::daplug_runtime::__private::std::convert::From<InternalReviewTrackingData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: InternalReviewTrackingData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <InternalReviewTrackingData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: InternalReviewTrackingData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for InternalReviewTrackingData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5821,42 +5990,51 @@ pub struct InvalidField {
     /// The invalid value.
     pub value: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`InvalidField`]: `None` fields are left as stored.
+/// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InvalidFieldPatch {
-    /// Description of the validation error.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The field that has an invalid value.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The invalid value.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for InvalidFieldPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("InvalidFieldPatch")
+            .field("message", &self.message)
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for InvalidFieldPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "InvalidFieldPatch", 3usize)
+            .optional("message", &self.message)
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5876,19 +6054,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<InvalidField>
+    impl ::daplug_runtime::__private::std::convert::From<InvalidField>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: InvalidField,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <InvalidField as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: InvalidField) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for InvalidField {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5989,99 +6166,77 @@ pub struct IssuedCard {
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     >,
 }
-/// A partial update of [`IssuedCard`]: `None` fields are left as stored.
+/// A partial update of [`IssuedCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IssuedCardPatch {
-    /// The authorisation type. For example, **defaultAuthorisation**, **preAuthorisation**, **finalAuthorisation**
-    #[serde(rename = "authorisationType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub authorisation_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates the method used for entering the PAN to initiate a transaction.
-    ///
-    /// Possible values: **manual**, **chip**, **magstripe**, **contactless**, **cof**, **ecommerce**, **token**.
-    #[serde(rename = "panEntryMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pan_entry_mode: ::daplug_runtime::__private::std::option::Option<
         IssuedCardPanEntryMode,
     >,
-    /// Contains information about how the payment was processed.
-    ///
-    /// Possible values: **atmWithdraw**, **balanceInquiry**, **ecommerce**, **moto**, **pos**, **purchaseWithCashback**, **recurring**, **token**.
-    #[serde(rename = "processingType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub processing_type: ::daplug_runtime::__private::std::option::Option<
         IssuedCardProcessingType,
     >,
-    /// If you are using relayed authorisation, this object contains information from the relayed authorisation response from your server.
-    #[serde(rename = "relayedAuthorisationData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub relayed_authorisation_data: ::daplug_runtime::__private::std::option::Option<
         RelayedAuthorisationData,
     >,
-    /// The identifier of the original payment. This ID is provided by the scheme and can be alphanumeric or numeric, depending on the scheme. The `schemeTraceID` should refer to an original `schemeUniqueTransactionID` provided in an earlier payment (not necessarily processed by Adyen). A `schemeTraceId` is typically available for authorization adjustments or recurring payments.
-    #[serde(rename = "schemeTraceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scheme_trace_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier created by the scheme. This ID can be alphanumeric or numeric depending on the scheme.
-    #[serde(rename = "schemeUniqueTransactionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scheme_unique_transaction_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The data of the result from the 3DS authentication.
-    #[serde(rename = "threeDSecure")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub three_d_secure: ::daplug_runtime::__private::std::option::Option<ThreeDSecure>,
-    /// **issuedCard**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<IssuedCardType>,
-    /// The evaluation of the validation facts. See [validation checks](https://docs.adyen.com/issuing/validation-checks) for more information.
-    #[serde(rename = "validationFacts")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IssuedCardPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IssuedCardPatch")
+            .field("authorisation_type", &self.authorisation_type)
+            .field("pan_entry_mode", &self.pan_entry_mode)
+            .field("processing_type", &self.processing_type)
+            .field("relayed_authorisation_data", &self.relayed_authorisation_data)
+            .field("scheme_trace_id", &self.scheme_trace_id)
+            .field("scheme_unique_transaction_id", &self.scheme_unique_transaction_id)
+            .field("three_d_secure", &self.three_d_secure)
+            .field("type_", &self.type_)
+            .field("validation_facts", &self.validation_facts)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IssuedCardPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "IssuedCardPatch", 9usize)
+            .optional("authorisationType", &self.authorisation_type)
+            .optional("panEntryMode", &self.pan_entry_mode)
+            .optional("processingType", &self.processing_type)
+            .optional("relayedAuthorisationData", &self.relayed_authorisation_data)
+            .optional("schemeTraceId", &self.scheme_trace_id)
+            .optional("schemeUniqueTransactionId", &self.scheme_unique_transaction_id)
+            .optional("threeDSecure", &self.three_d_secure)
+            .optional("type", &self.type_)
+            .optional("validationFacts", &self.validation_facts)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6101,19 +6256,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IssuedCard>
+    impl ::daplug_runtime::__private::std::convert::From<IssuedCard>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IssuedCard,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IssuedCard as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IssuedCard) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IssuedCard {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6246,40 +6400,50 @@ pub struct IssuingTransactionData {
     #[serde(rename = "type")]
     pub type_: IssuingTransactionDataType,
 }
-/// A partial update of [`IssuingTransactionData`]: `None` fields are left as stored.
+/// A partial update of [`IssuingTransactionData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IssuingTransactionDataPatch {
-    /// captureCycleId associated with transfer event.
-    #[serde(rename = "captureCycleId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub capture_cycle_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of events data.
-    ///
-    /// Possible values:
-    ///
-    ///  - **issuingTransactionData**: issuing transaction data
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         IssuingTransactionDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IssuingTransactionDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IssuingTransactionDataPatch")
+            .field("capture_cycle_id", &self.capture_cycle_id)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IssuingTransactionDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IssuingTransactionDataPatch",
+                2usize,
+            )
+            .optional("captureCycleId", &self.capture_cycle_id)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6299,19 +6463,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IssuingTransactionData>
+    impl ::daplug_runtime::__private::std::convert::From<IssuingTransactionData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IssuingTransactionData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IssuingTransactionData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IssuingTransactionData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IssuingTransactionData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6409,72 +6572,66 @@ pub struct Leg {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Leg`]: `None` fields are left as stored.
+/// A partial update of [`Leg`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LegPatch {
-    /// The IATA 3-letter airport code of the destination airport. This field is required if the airline data includes leg details.
-    #[serde(rename = "arrivalAirportCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub arrival_airport_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The basic fare code for this leg.
-    #[serde(rename = "basicFareCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub basic_fare_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// IATA code of the carrier operating the flight.
-    #[serde(rename = "carrierCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub carrier_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The IATA three-letter airport code of the departure airport. This field is required if the airline data includes leg details
-    #[serde(rename = "departureAirportCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub departure_airport_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The flight departure date.
-    #[serde(rename = "departureDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub departure_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The flight identifier.
-    #[serde(rename = "flightNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub flight_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LegPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LegPatch")
+            .field("arrival_airport_code", &self.arrival_airport_code)
+            .field("basic_fare_code", &self.basic_fare_code)
+            .field("carrier_code", &self.carrier_code)
+            .field("departure_airport_code", &self.departure_airport_code)
+            .field("departure_date", &self.departure_date)
+            .field("flight_number", &self.flight_number)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LegPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LegPatch", 6usize)
+            .optional("arrivalAirportCode", &self.arrival_airport_code)
+            .optional("basicFareCode", &self.basic_fare_code)
+            .optional("carrierCode", &self.carrier_code)
+            .optional("departureAirportCode", &self.departure_airport_code)
+            .optional("departureDate", &self.departure_date)
+            .optional("flightNumber", &self.flight_number)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6494,19 +6651,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Leg>
+    impl ::daplug_runtime::__private::std::convert::From<Leg>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Leg,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Leg as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Leg) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Leg {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6534,26 +6690,39 @@ pub struct Link {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Link`]: `None` fields are left as stored.
+/// A partial update of [`Link`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinkPatch {
-    /// The link to the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub href: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LinkPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LinkPatch").field("href", &self.href).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LinkPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LinkPatch", 1usize)
+            .optional("href", &self.href)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6573,19 +6742,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Link>
+    impl ::daplug_runtime::__private::std::convert::From<Link>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Link,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Link as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Link) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Link {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6617,30 +6785,42 @@ pub struct Links {
     )]
     pub prev: ::daplug_runtime::__private::std::option::Option<Link>,
 }
-/// A partial update of [`Links`]: `None` fields are left as stored.
+/// A partial update of [`Links`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LinksPatch {
-    /// Contains a link to the next page.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub next: ::daplug_runtime::__private::std::option::Option<Link>,
-    /// Contains a link to the previous page.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub prev: ::daplug_runtime::__private::std::option::Option<Link>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LinksPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LinksPatch")
+            .field("next", &self.next)
+            .field("prev", &self.prev)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LinksPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LinksPatch", 2usize)
+            .optional("next", &self.next)
+            .optional("prev", &self.prev)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6660,19 +6840,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Links>
+    impl ::daplug_runtime::__private::std::convert::From<Links>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Links,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Links as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Links) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Links {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6708,34 +6887,44 @@ pub struct Lodging {
     )]
     pub number_of_nights: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`Lodging`]: `None` fields are left as stored.
+/// A partial update of [`Lodging`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LodgingPatch {
-    /// The check-in date.
-    #[serde(rename = "checkInDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub check_in_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The total number of nights the room is booked for.
-    #[serde(rename = "numberOfNights")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_nights: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LodgingPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LodgingPatch")
+            .field("check_in_date", &self.check_in_date)
+            .field("number_of_nights", &self.number_of_nights)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LodgingPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LodgingPatch", 2usize)
+            .optional("checkInDate", &self.check_in_date)
+            .optional("numberOfNights", &self.number_of_nights)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6755,19 +6944,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Lodging>
+    impl ::daplug_runtime::__private::std::convert::From<Lodging>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Lodging,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Lodging as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Lodging) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Lodging {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6829,60 +7017,59 @@ pub struct MerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`MerchantData`]: `None` fields are left as stored.
+/// A partial update of [`MerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MerchantDataPatch {
-    /// The unique identifier of the merchant's acquirer.
-    #[serde(rename = "acquirerId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub acquirer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The merchant category code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mcc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the merchant.
-    #[serde(rename = "merchantId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub merchant_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains the name and location of the merchant.
-    #[serde(rename = "nameLocation")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name_location: ::daplug_runtime::__private::std::option::Option<NameLocation>,
-    /// The postal code of the merchant.
-    #[serde(rename = "postalCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for MerchantDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("MerchantDataPatch")
+            .field("acquirer_id", &self.acquirer_id)
+            .field("mcc", &self.mcc)
+            .field("merchant_id", &self.merchant_id)
+            .field("name_location", &self.name_location)
+            .field("postal_code", &self.postal_code)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for MerchantDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "MerchantDataPatch", 5usize)
+            .optional("acquirerId", &self.acquirer_id)
+            .optional("mcc", &self.mcc)
+            .optional("merchantId", &self.merchant_id)
+            .optional("nameLocation", &self.name_location)
+            .optional("postalCode", &self.postal_code)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6902,19 +7089,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<MerchantData>
+    impl ::daplug_runtime::__private::std::convert::From<MerchantData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: MerchantData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <MerchantData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: MerchantData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for MerchantData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6955,45 +7141,53 @@ pub struct MerchantPurchaseData {
     #[serde(rename = "type")]
     pub type_: MerchantPurchaseDataType,
 }
-/// A partial update of [`MerchantPurchaseData`]: `None` fields are left as stored.
+/// A partial update of [`MerchantPurchaseData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MerchantPurchaseDataPatch {
-    /// Airline information.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub airline: ::daplug_runtime::__private::std::option::Option<Airline>,
-    /// Lodging information.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lodging: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Lodging>,
     >,
-    /// The type of events data.
-    ///
-    /// Possible values:
-    ///
-    ///  - **merchantPurchaseData**: merchant purchase data
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         MerchantPurchaseDataType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for MerchantPurchaseDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("MerchantPurchaseDataPatch")
+            .field("airline", &self.airline)
+            .field("lodging", &self.lodging)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for MerchantPurchaseDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "MerchantPurchaseDataPatch",
+                3usize,
+            )
+            .optional("airline", &self.airline)
+            .optional("lodging", &self.lodging)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7013,19 +7207,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<MerchantPurchaseData>
+    impl ::daplug_runtime::__private::std::convert::From<MerchantPurchaseData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: MerchantPurchaseData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <MerchantPurchaseData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: MerchantPurchaseData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for MerchantPurchaseData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7106,57 +7299,59 @@ pub struct Modification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Modification`]: `None` fields are left as stored.
+/// A partial update of [`Modification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ModificationPatch {
-    /// The direction of the money movement.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direction: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Our reference for the modification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your reference for the modification, used internally within your platform.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The status of the transfer event.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<ModificationStatus>,
-    /// The type of transfer modification.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ModificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ModificationPatch")
+            .field("direction", &self.direction)
+            .field("id", &self.id)
+            .field("reference", &self.reference)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ModificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ModificationPatch", 5usize)
+            .optional("direction", &self.direction)
+            .optional("id", &self.id)
+            .optional("reference", &self.reference)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7176,19 +7371,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Modification>
+    impl ::daplug_runtime::__private::std::convert::From<Modification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Modification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Modification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Modification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Modification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7489,68 +7683,66 @@ pub struct NameLocation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`NameLocation`]: `None` fields are left as stored.
+/// A partial update of [`NameLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NameLocationPatch {
-    /// The city where the merchant is located.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The country where the merchant is located in [three-letter country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-3) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The home country in [three-digit country code](https://en.wikipedia.org/wiki/ISO_3166-1_numeric) format, used for government-controlled merchants such as embassies.
-    #[serde(rename = "countryOfOrigin")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country_of_origin: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The name of the merchant's shop or service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The raw data.
-    #[serde(rename = "rawData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub raw_data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The state where the merchant is located.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub state: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for NameLocationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NameLocationPatch")
+            .field("city", &self.city)
+            .field("country", &self.country)
+            .field("country_of_origin", &self.country_of_origin)
+            .field("name", &self.name)
+            .field("raw_data", &self.raw_data)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for NameLocationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "NameLocationPatch", 6usize)
+            .optional("city", &self.city)
+            .optional("country", &self.country)
+            .optional("countryOfOrigin", &self.country_of_origin)
+            .optional("name", &self.name)
+            .optional("rawData", &self.raw_data)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7570,19 +7762,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<NameLocation>
+    impl ::daplug_runtime::__private::std::convert::From<NameLocation>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NameLocation,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NameLocation as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: NameLocation) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NameLocation {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7608,36 +7799,51 @@ pub struct NoLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NoLocalAccountIdentificationType,
 }
-/// A partial update of [`NoLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`NoLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NoLocalAccountIdentificationPatch {
-    /// The 11-digit bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **noLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         NoLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for NoLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NoLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for NoLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "NoLocalAccountIdentificationPatch",
+                2usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7657,19 +7863,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<NoLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<NoLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NoLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NoLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: NoLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NoLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7724,53 +7929,68 @@ pub struct NumberAndBicAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NumberAndBicAccountIdentificationType,
 }
-/// A partial update of [`NumberAndBicAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`NumberAndBicAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NumberAndBicAccountIdentificationPatch {
-    /// The bank account number, without separators or whitespace. The length and format depends on the bank or country.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Additional identification codes of the bank. Some banks may require these identifiers for cross-border transfers.
-    #[serde(rename = "additionalBankIdentification")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub additional_bank_identification: ::daplug_runtime::__private::std::option::Option<
         AdditionalBankIdentification,
     >,
-    /// The bank's 8- or 11-character BIC or SWIFT code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bic: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **numberAndBic**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         NumberAndBicAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for NumberAndBicAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NumberAndBicAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field(
+                "additional_bank_identification",
+                &self.additional_bank_identification,
+            )
+            .field("bic", &self.bic)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for NumberAndBicAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "NumberAndBicAccountIdentificationPatch",
+                4usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional(
+                "additionalBankIdentification",
+                &self.additional_bank_identification,
+            )
+            .optional("bic", &self.bic)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7790,22 +8010,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         NumberAndBicAccountIdentification,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NumberAndBicAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NumberAndBicAccountIdentification as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: NumberAndBicAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NumberAndBicAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7851,36 +8068,51 @@ pub struct NzLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NzLocalAccountIdentificationType,
 }
-/// A partial update of [`NzLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`NzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NzLocalAccountIdentificationPatch {
-    /// The 15-16 digit bank account number. The first 2 digits are the bank number, the next 4 digits are the branch number, the next 7 digits are the account number, and the final 2-3 digits are the suffix.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **nzLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         NzLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for NzLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NzLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for NzLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "NzLocalAccountIdentificationPatch",
+                2usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7900,19 +8132,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<NzLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<NzLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NzLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NzLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: NzLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NzLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8047,115 +8278,81 @@ pub struct PartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`PartyIdentification`]: `None` fields are left as stored.
+/// A partial update of [`PartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PartyIdentificationPatch {
-    /// The address of the bank account or card owner.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address: ::daplug_runtime::__private::std::option::Option<Address>,
-    /// The date of birth of the individual in [ISO-8601](https://www.w3.org/TR/NOTE-datetime) format. For example, **YYYY-MM-DD**.
-    ///
-    /// Allowed only when `type` is **individual**.
-    #[serde(rename = "dateOfBirth")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_of_birth: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The email address of the organization or individual. Maximum length: 254 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The first name of the individual.
-    ///
-    /// Supported characters: [a-z] [A-Z] - . / — and space.
-    ///
-    /// This parameter is:
-    /// - Allowed only when `type` is **individual**.
-    /// - Required when `category` is **card**.
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The full name of the entity that owns the bank account or card.
-    ///
-    /// Supported characters: [a-z] [A-Z] [0-9] , . ; : - — / \ + & ! ? @ ( ) " ' and space.
-    ///
-    /// Required when `category` is **bank**.
-    #[serde(rename = "fullName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub full_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The last name of the individual.
-    ///
-    /// Supported characters: [a-z] [A-Z] - . / — and space.
-    ///
-    /// This parameter is:
-    /// - Allowed only when `type` is **individual**.
-    /// - Required when `category` is **card**.
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A unique reference to identify the party or counterparty involved in the transfer. For example, your client's unique wallet or payee ID.
-    ///
-    /// Required when you include `cardIdentification.storedPaymentMethodId`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of entity that owns the bank account or card.
-    ///
-    /// Possible values: **individual**, **organization**, or **unknown**.
-    ///
-    /// Required when `category` is **card**. In this case, the value must be **individual**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<PartyIdentificationType>,
-    /// The URL of the organization or individual. Maximum length: 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PartyIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PartyIdentificationPatch")
+            .field("address", &self.address)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("email", &self.email)
+            .field("first_name", &self.first_name)
+            .field("full_name", &self.full_name)
+            .field("last_name", &self.last_name)
+            .field("reference", &self.reference)
+            .field("type_", &self.type_)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PartyIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PartyIdentificationPatch",
+                9usize,
+            )
+            .optional("address", &self.address)
+            .optional("dateOfBirth", &self.date_of_birth)
+            .optional("email", &self.email)
+            .optional("firstName", &self.first_name)
+            .optional("fullName", &self.full_name)
+            .optional("lastName", &self.last_name)
+            .optional("reference", &self.reference)
+            .optional("type", &self.type_)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8175,19 +8372,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PartyIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<PartyIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PartyIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PartyIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PartyIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PartyIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8268,51 +8464,56 @@ pub struct PaymentInstrument {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`PaymentInstrument`]: `None` fields are left as stored.
+/// A partial update of [`PaymentInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentInstrumentPatch {
-    /// The description of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reference for the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of wallet that the network token is associated with.
-    #[serde(rename = "tokenType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub token_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PaymentInstrumentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PaymentInstrumentPatch")
+            .field("description", &self.description)
+            .field("id", &self.id)
+            .field("reference", &self.reference)
+            .field("token_type", &self.token_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PaymentInstrumentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PaymentInstrumentPatch", 4usize)
+            .optional("description", &self.description)
+            .optional("id", &self.id)
+            .optional("reference", &self.reference)
+            .optional("tokenType", &self.token_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8332,19 +8533,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PaymentInstrument>
+    impl ::daplug_runtime::__private::std::convert::From<PaymentInstrument>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PaymentInstrument,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PaymentInstrument as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PaymentInstrument) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PaymentInstrument {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8370,36 +8570,51 @@ pub struct PlLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: PlLocalAccountIdentificationType,
 }
-/// A partial update of [`PlLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`PlLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PlLocalAccountIdentificationPatch {
-    /// The 26-digit bank account number ([Numer rachunku](https://pl.wikipedia.org/wiki/Numer_Rachunku_Bankowego)), without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **plLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         PlLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PlLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PlLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for PlLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PlLocalAccountIdentificationPatch",
+                2usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8419,19 +8634,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PlLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<PlLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PlLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PlLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PlLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PlLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8555,104 +8769,70 @@ pub struct PlatformPayment {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
 }
-/// A partial update of [`PlatformPayment`]: `None` fields are left as stored.
+/// A partial update of [`PlatformPayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PlatformPaymentPatch {
-    /// The capture's merchant reference included in the transfer.
-    #[serde(rename = "modificationMerchantReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub modification_merchant_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The capture reference included in the transfer.
-    #[serde(rename = "modificationPspReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub modification_psp_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The payment's merchant reference included in the transfer.
-    #[serde(rename = "paymentMerchantReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_merchant_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specifies the nature of the transfer. This parameter helps categorize transfers so you can reconcile transactions at a later time, using the Balance Platform Accounting Report for [marketplaces](https://docs.adyen.com/marketplaces/reports-and-fees/balance-platform-accounting-report/) or [platforms](https://docs.adyen.com/platforms/reports-and-fees/balance-platform-accounting-report/).
-    ///
-    /// Possible values:
-    ///
-    /// * **AcquiringFees**: The acquiring fee (the aggregated amount of interchange and scheme fee) incurred on a transaction.
-    ///
-    /// * **AdyenCommission**: The transaction fee due to Adyen under [blended rates](https://www.adyen.com/knowledge-hub/guides/payments-training-guide/get-the-best-from-your-card-processing).
-    ///
-    /// * **AdyenFees**: All transaction fees due to Adyen. This is the aggregated amount of Adyen's commission and markup.
-    ///
-    /// * **AdyenMarkup**: The transaction fee due to Adyen under [Interchange++ pricing](https://www.adyen.com/pricing).
-    ///
-    /// * **BalanceAccount**: The amount booked to your user after the deduction of the relevant fees.
-    ///
-    /// * **Commission**: Your platform's or marketplace's commission on a transaction.
-    ///
-    /// * **DCCPlatformCommission**: **deprecated** The Dynamic Currency Conversion (DCC) fee on a transaction.
-    ///
-    /// * **DCCMarkup**: The Dynamic Currency Conversion (DCC) fee on a transaction.
-    ///
-    /// * **Interchange**: The interchange fee (fee paid to the issuer) incurred on a transaction.
-    ///
-    /// * **PaymentFee**: The aggregated amount of all transaction fees.
-    ///
-    /// * **Remainder**: The leftover amount after currency conversion.
-    ///
-    /// * **SchemeFee**: The scheme fee incurred on a transaction.
-    ///
-    /// * **Surcharge**: The surcharge paid by the customer on a transaction.
-    ///
-    /// * **Tip**: The tip paid by the customer.
-    ///
-    /// * **TopUp**: An incoming transfer to top up your user's balance account.
-    ///
-    /// * **VAT**: The value-added tax charged on the payment.
-    #[serde(rename = "platformPaymentType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub platform_payment_type: ::daplug_runtime::__private::std::option::Option<
         PlatformPaymentPlatformPaymentType,
     >,
-    /// The payment reference included in the transfer.
-    #[serde(rename = "pspPaymentReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub psp_payment_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **platformPayment**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PlatformPaymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PlatformPaymentPatch")
+            .field(
+                "modification_merchant_reference",
+                &self.modification_merchant_reference,
+            )
+            .field("modification_psp_reference", &self.modification_psp_reference)
+            .field("payment_merchant_reference", &self.payment_merchant_reference)
+            .field("platform_payment_type", &self.platform_payment_type)
+            .field("psp_payment_reference", &self.psp_payment_reference)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PlatformPaymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PlatformPaymentPatch", 6usize)
+            .optional(
+                "modificationMerchantReference",
+                &self.modification_merchant_reference,
+            )
+            .optional("modificationPspReference", &self.modification_psp_reference)
+            .optional("paymentMerchantReference", &self.payment_merchant_reference)
+            .optional("platformPaymentType", &self.platform_payment_type)
+            .optional("pspPaymentReference", &self.psp_payment_reference)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8672,19 +8852,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PlatformPayment>
+    impl ::daplug_runtime::__private::std::convert::From<PlatformPayment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PlatformPayment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PlatformPayment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PlatformPayment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PlatformPayment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8829,37 +9008,53 @@ pub struct RelayedAuthorisationData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`RelayedAuthorisationData`]: `None` fields are left as stored.
+/// A partial update of [`RelayedAuthorisationData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RelayedAuthorisationDataPatch {
-    /// Contains key-value pairs of your references and descriptions, for example, `customId`:`your-own-custom-field-12345`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Your reference for the relayed authorisation data.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for RelayedAuthorisationDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("RelayedAuthorisationDataPatch")
+            .field("metadata", &self.metadata)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for RelayedAuthorisationDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "RelayedAuthorisationDataPatch",
+                2usize,
+            )
+            .optional("metadata", &self.metadata)
+            .optional("reference", &self.reference)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8879,19 +9074,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<RelayedAuthorisationData>
+    impl ::daplug_runtime::__private::std::convert::From<RelayedAuthorisationData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: RelayedAuthorisationData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <RelayedAuthorisationData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: RelayedAuthorisationData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for RelayedAuthorisationData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8926,37 +9120,45 @@ pub struct Repayment {
     )]
     pub threshold: ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
 }
-/// A partial update of [`Repayment`]: `None` fields are left as stored.
+/// A partial update of [`Repayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RepaymentPatch {
-    /// The repayment that is deducted daily from incoming net volume, in [basis points](https://www.investopedia.com/terms/b/basispoint.asp).
-    #[serde(rename = "basisPoints")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub basis_points: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// An object containing the details of the configuration for repayment term.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub term: ::daplug_runtime::__private::std::option::Option<RepaymentTerm>,
-    /// An object containing the details of the 30-day repayment threshold.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub threshold: ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for RepaymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("RepaymentPatch")
+            .field("basis_points", &self.basis_points)
+            .field("term", &self.term)
+            .field("threshold", &self.threshold)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for RepaymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "RepaymentPatch", 3usize)
+            .optional("basisPoints", &self.basis_points)
+            .optional("term", &self.term)
+            .optional("threshold", &self.threshold)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8976,19 +9178,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Repayment>
+    impl ::daplug_runtime::__private::std::convert::From<Repayment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Repayment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Repayment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Repayment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Repayment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9018,32 +9219,42 @@ pub struct RepaymentTerm {
     )]
     pub maximum_days: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`RepaymentTerm`]: `None` fields are left as stored.
+/// A partial update of [`RepaymentTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RepaymentTermPatch {
-    /// The estimated term for repaying the grant, in days.
-    #[serde(rename = "estimatedDays")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub estimated_days: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The maximum term for repaying the grant, in days. Only applies when `contractType` is **loan**.
-    #[serde(rename = "maximumDays")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub maximum_days: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for RepaymentTermPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("RepaymentTermPatch")
+            .field("estimated_days", &self.estimated_days)
+            .field("maximum_days", &self.maximum_days)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for RepaymentTermPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "RepaymentTermPatch", 2usize)
+            .optional("estimatedDays", &self.estimated_days)
+            .optional("maximumDays", &self.maximum_days)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9063,19 +9274,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<RepaymentTerm>
+    impl ::daplug_runtime::__private::std::convert::From<RepaymentTerm>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: RepaymentTerm,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <RepaymentTerm as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: RepaymentTerm) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for RepaymentTerm {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9119,42 +9329,51 @@ pub struct ResourceReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ResourceReference`]: `None` fields are left as stored.
+/// A partial update of [`ResourceReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ResourceReferencePatch {
-    /// The description of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reference for the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ResourceReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ResourceReferencePatch")
+            .field("description", &self.description)
+            .field("id", &self.id)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ResourceReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ResourceReferencePatch", 3usize)
+            .optional("description", &self.description)
+            .optional("id", &self.id)
+            .optional("reference", &self.reference)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9174,19 +9393,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ResourceReference>
+    impl ::daplug_runtime::__private::std::convert::From<ResourceReference>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ResourceReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ResourceReference as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ResourceReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ResourceReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9250,90 +9468,77 @@ pub struct RestServiceError {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`RestServiceError`]: `None` fields are left as stored.
+/// A partial update of [`RestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RestServiceErrorPatch {
-    /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A code that identifies the problem type.
-    #[serde(rename = "errorCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A unique URI that identifies the specific occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Detailed explanation of each validation error, when applicable.
-    #[serde(rename = "invalidFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
-    /// A unique reference for the request, essentially the same as `pspReference`.
-    #[serde(rename = "requestId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub request_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// JSON response payload.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub response: ::daplug_runtime::__private::std::option::Option<JsonObject>,
-    /// The HTTP status code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// A short, human-readable summary of the problem type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A URI that identifies the problem type, pointing to human-readable documentation on this problem type.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for RestServiceErrorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("RestServiceErrorPatch")
+            .field("detail", &self.detail)
+            .field("error_code", &self.error_code)
+            .field("instance", &self.instance)
+            .field("invalid_fields", &self.invalid_fields)
+            .field("request_id", &self.request_id)
+            .field("response", &self.response)
+            .field("status", &self.status)
+            .field("title", &self.title)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for RestServiceErrorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "RestServiceErrorPatch", 9usize)
+            .optional("detail", &self.detail)
+            .optional("errorCode", &self.error_code)
+            .optional("instance", &self.instance)
+            .optional("invalidFields", &self.invalid_fields)
+            .optional("requestId", &self.request_id)
+            .optional("response", &self.response)
+            .optional("status", &self.status)
+            .optional("title", &self.title)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9353,19 +9558,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<RestServiceError>
+    impl ::daplug_runtime::__private::std::convert::From<RestServiceError>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: RestServiceError,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <RestServiceError as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: RestServiceError) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for RestServiceError {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9398,35 +9602,48 @@ pub struct ReturnTransferRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ReturnTransferRequest`]: `None` fields are left as stored.
+/// A partial update of [`ReturnTransferRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReturnTransferRequestPatch {
-    /// Contains information about the amount to be returned.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Your internal reference for the return. If you don't provide this in the request, Adyen generates a unique reference. This reference is used in all communication with you about the instruction status.
-    ///
-    /// We recommend using a unique value per instruction.
-    /// If you need to provide multiple references for a transaction, separate them with hyphens ("-").
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReturnTransferRequestPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReturnTransferRequestPatch")
+            .field("amount", &self.amount)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReturnTransferRequestPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReturnTransferRequestPatch",
+                2usize,
+            )
+            .optional("amount", &self.amount)
+            .optional("reference", &self.reference)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9446,19 +9663,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ReturnTransferRequest>
+    impl ::daplug_runtime::__private::std::convert::From<ReturnTransferRequest>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ReturnTransferRequest,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ReturnTransferRequest as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ReturnTransferRequest) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ReturnTransferRequest {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9513,53 +9729,60 @@ pub struct ReturnTransferResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ReturnTransferResponse`]: `None` fields are left as stored.
+/// A partial update of [`ReturnTransferResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReturnTransferResponsePatch {
-    /// The unique identifier of the return.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your internal reference for the return.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The resulting status of the return.
-    ///
-    /// Possible values: **Authorised**, **Declined**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ReturnTransferResponseStatus,
     >,
-    /// The unique identifier of the original transfer.
-    #[serde(rename = "transferId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReturnTransferResponsePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReturnTransferResponsePatch")
+            .field("id", &self.id)
+            .field("reference", &self.reference)
+            .field("status", &self.status)
+            .field("transfer_id", &self.transfer_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReturnTransferResponsePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReturnTransferResponsePatch",
+                4usize,
+            )
+            .optional("id", &self.id)
+            .optional("reference", &self.reference)
+            .optional("status", &self.status)
+            .optional("transferId", &self.transfer_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9579,19 +9802,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ReturnTransferResponse>
+    impl ::daplug_runtime::__private::std::convert::From<ReturnTransferResponse>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ReturnTransferResponse,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ReturnTransferResponse as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ReturnTransferResponse) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ReturnTransferResponse {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9679,65 +9901,56 @@ pub struct RoutingDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`RoutingDetails`]: `None` fields are left as stored.
+/// A partial update of [`RoutingDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct RoutingDetailsPatch {
-    /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A code that identifies the problem type.
-    #[serde(rename = "errorCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
-    ///
-    /// Possible values:
-    ///
-    /// * **regular**: For normal, low-value transactions.
-    ///
-    /// * **fast**: A faster way to transfer funds, but the fees are higher. Recommended for high-priority, low-value transactions.
-    ///
-    /// * **wire**: The fastest way to transfer funds, but this has the highest fees. Recommended for high-priority, high-value transactions.
-    ///
-    /// * **instant**: For instant funds transfers within the United States and in [SEPA locations](https://www.ecb.europa.eu/paym/integration/retail/sepa/html/index.en.html).
-    ///
-    /// * **crossBorder**: For high-value transfers to a recipient in a different country.
-    ///
-    /// * **internal**: For transfers to an Adyen-issued business bank account (by bank account number/IBAN).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<
         RoutingDetailsPriority,
     >,
-    /// A short, human-readable summary of the problem type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for RoutingDetailsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("RoutingDetailsPatch")
+            .field("detail", &self.detail)
+            .field("error_code", &self.error_code)
+            .field("priority", &self.priority)
+            .field("title", &self.title)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for RoutingDetailsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "RoutingDetailsPatch", 4usize)
+            .optional("detail", &self.detail)
+            .optional("errorCode", &self.error_code)
+            .optional("priority", &self.priority)
+            .optional("title", &self.title)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9757,19 +9970,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<RoutingDetails>
+    impl ::daplug_runtime::__private::std::convert::From<RoutingDetails>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: RoutingDetails,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <RoutingDetails as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: RoutingDetails) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for RoutingDetails {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9845,45 +10057,56 @@ pub struct SeLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: SeLocalAccountIdentificationType,
 }
-/// A partial update of [`SeLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`SeLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SeLocalAccountIdentificationPatch {
-    /// The 7- to 10-digit bank account number ([Bankkontonummer](https://sv.wikipedia.org/wiki/Bankkonto)), without the clearing number, separators, or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 4- to 5-digit clearing number ([Clearingnummer](https://sv.wikipedia.org/wiki/Clearingnummer)), without separators or whitespace.
-    #[serde(rename = "clearingNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub clearing_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **seLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         SeLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SeLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SeLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("clearing_number", &self.clearing_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for SeLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SeLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("clearingNumber", &self.clearing_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9903,19 +10126,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SeLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<SeLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SeLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SeLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SeLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SeLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9994,59 +10216,59 @@ pub struct ServiceError {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`ServiceError`]: `None` fields are left as stored.
+/// A partial update of [`ServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ServiceErrorPatch {
-    /// The error code mapped to the error message.
-    #[serde(rename = "errorCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The category of the error.
-    #[serde(rename = "errorType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A short explanation of the issue.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The PSP reference of the payment.
-    #[serde(rename = "pspReference")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub psp_reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The HTTP response status.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ServiceErrorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ServiceErrorPatch")
+            .field("error_code", &self.error_code)
+            .field("error_type", &self.error_type)
+            .field("message", &self.message)
+            .field("psp_reference", &self.psp_reference)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ServiceErrorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ServiceErrorPatch", 5usize)
+            .optional("errorCode", &self.error_code)
+            .optional("errorType", &self.error_type)
+            .optional("message", &self.message)
+            .optional("pspReference", &self.psp_reference)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10066,19 +10288,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ServiceError>
+    impl ::daplug_runtime::__private::std::convert::From<ServiceError>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ServiceError,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ServiceError as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ServiceError) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ServiceError {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10112,44 +10333,56 @@ pub struct SgLocalAccountIdentification {
         SgLocalAccountIdentificationType,
     >,
 }
-/// A partial update of [`SgLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`SgLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SgLocalAccountIdentificationPatch {
-    /// The 4- to 19-digit bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The bank's 8- or 11-character BIC or SWIFT code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bic: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **sgLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         SgLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SgLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SgLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("bic", &self.bic)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for SgLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SgLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("bic", &self.bic)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10169,19 +10402,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SgLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<SgLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SgLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SgLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SgLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SgLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10228,27 +10460,41 @@ pub struct ThreeDSecure {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ThreeDSecure`]: `None` fields are left as stored.
+/// A partial update of [`ThreeDSecure`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ThreeDSecurePatch {
-    /// The transaction identifier for the Access Control Server
-    #[serde(rename = "acsTransactionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub acs_transaction_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ThreeDSecurePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ThreeDSecurePatch")
+            .field("acs_transaction_id", &self.acs_transaction_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ThreeDSecurePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ThreeDSecurePatch", 1usize)
+            .optional("acsTransactionId", &self.acs_transaction_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10268,19 +10514,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ThreeDSecure>
+    impl ::daplug_runtime::__private::std::convert::From<ThreeDSecure>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ThreeDSecure,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ThreeDSecure as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ThreeDSecure) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ThreeDSecure {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10302,24 +10547,41 @@ pub struct ThresholdRepayment {
     /// The amount to be repaid on a 30-day basis.
     pub amount: Amount,
 }
-/// A partial update of [`ThresholdRepayment`]: `None` fields are left as stored.
+/// A partial update of [`ThresholdRepayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ThresholdRepaymentPatch {
-    /// The amount to be repaid on a 30-day basis.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ThresholdRepaymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ThresholdRepaymentPatch").field("amount", &self.amount).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ThresholdRepaymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ThresholdRepaymentPatch",
+                1usize,
+            )
+            .optional("amount", &self.amount)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10339,19 +10601,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ThresholdRepayment>
+    impl ::daplug_runtime::__private::std::convert::From<ThresholdRepayment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ThresholdRepayment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ThresholdRepayment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ThresholdRepayment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ThresholdRepayment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10443,134 +10704,95 @@ pub struct Transaction {
     #[serde(rename = "valueDate")]
     pub value_date: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`Transaction`]: `None` fields are left as stored.
+/// A partial update of [`Transaction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionPatch {
-    /// Contains information about the account holder associated with the `balanceAccount`.
-    #[serde(rename = "accountHolder")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// Contains information about the amount of the transaction.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Contains information about the balance account involved in the transaction.
-    #[serde(rename = "balanceAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// The unique identifier of the balance platform.
-    #[serde(rename = "balancePlatform")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_platform: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date the transaction was booked into the balance account.
-    #[serde(rename = "bookingDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub booking_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time when the event was triggered, in ISO 8601 extended format. For example, **2025-03-19T10:15:30+01:00**.
-    #[serde(rename = "creationDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The `description` from the `/transfers` request.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the transaction.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the payment instrument that was used for the transaction.
-    #[serde(rename = "paymentInstrument")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
         PaymentInstrument,
     >,
-    /// The reference sent to or received from the counterparty.
-    ///
-    /// * For outgoing funds, this is the [`referenceForBeneficiary`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__resParam_referenceForBeneficiary) from the  [`/transfers`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__reqParam_referenceForBeneficiary) request.
-    ///
-    ///  * For incoming funds, this is the reference from the sender.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The status of the transaction.
-    ///
-    ///  Possible values:
-    ///
-    /// * **pending**: The transaction is still pending.
-    ///
-    /// * **booked**: The transaction has been booked to the balance account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TransactionStatus>,
-    /// Contains information about the transfer related to the transaction.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer: ::daplug_runtime::__private::std::option::Option<TransferView>,
-    /// The date the transfer amount becomes available in the balance account.
-    #[serde(rename = "valueDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionPatch")
+            .field("account_holder", &self.account_holder)
+            .field("amount", &self.amount)
+            .field("balance_account", &self.balance_account)
+            .field("balance_platform", &self.balance_platform)
+            .field("booking_date", &self.booking_date)
+            .field("creation_date", &self.creation_date)
+            .field("description", &self.description)
+            .field("id", &self.id)
+            .field("payment_instrument", &self.payment_instrument)
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("status", &self.status)
+            .field("transfer", &self.transfer)
+            .field("value_date", &self.value_date)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransactionPatch", 13usize)
+            .optional("accountHolder", &self.account_holder)
+            .optional("amount", &self.amount)
+            .optional("balanceAccount", &self.balance_account)
+            .optional("balancePlatform", &self.balance_platform)
+            .optional("bookingDate", &self.booking_date)
+            .optional("creationDate", &self.creation_date)
+            .optional("description", &self.description)
+            .optional("id", &self.id)
+            .optional("paymentInstrument", &self.payment_instrument)
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("status", &self.status)
+            .optional("transfer", &self.transfer)
+            .optional("valueDate", &self.value_date)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10590,19 +10812,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Transaction>
+    impl ::daplug_runtime::__private::std::convert::From<Transaction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Transaction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Transaction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Transaction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Transaction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10648,44 +10869,55 @@ pub struct TransactionEventViolation {
         TransactionRuleSource,
     >,
 }
-/// A partial update of [`TransactionEventViolation`]: `None` fields are left as stored.
+/// A partial update of [`TransactionEventViolation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionEventViolationPatch {
-    /// An explanation about why the transaction rule failed.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the transaction rule.
-    #[serde(rename = "transactionRule")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transaction_rule: ::daplug_runtime::__private::std::option::Option<
         TransactionRuleReference,
     >,
-    /// Contains information about the resource to which the transaction rule applies.
-    #[serde(rename = "transactionRuleSource")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transaction_rule_source: ::daplug_runtime::__private::std::option::Option<
         TransactionRuleSource,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionEventViolationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionEventViolationPatch")
+            .field("reason", &self.reason)
+            .field("transaction_rule", &self.transaction_rule)
+            .field("transaction_rule_source", &self.transaction_rule_source)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionEventViolationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransactionEventViolationPatch",
+                3usize,
+            )
+            .optional("reason", &self.reason)
+            .optional("transactionRule", &self.transaction_rule)
+            .optional("transactionRuleSource", &self.transaction_rule_source)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10705,19 +10937,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransactionEventViolation>
+    impl ::daplug_runtime::__private::std::convert::From<TransactionEventViolation>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransactionEventViolation,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransactionEventViolation as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransactionEventViolation) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransactionEventViolation {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10776,57 +11007,63 @@ pub struct TransactionRuleReference {
     )]
     pub score: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`TransactionRuleReference`]: `None` fields are left as stored.
+/// A partial update of [`TransactionRuleReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionRuleReferencePatch {
-    /// The description of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The outcome type of the rule.
-    #[serde(rename = "outcomeType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub outcome_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reference for the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The transaction score determined by the rule. Returned only when `outcomeType` is **scoreBased**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub score: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionRuleReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionRuleReferencePatch")
+            .field("description", &self.description)
+            .field("id", &self.id)
+            .field("outcome_type", &self.outcome_type)
+            .field("reference", &self.reference)
+            .field("score", &self.score)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionRuleReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransactionRuleReferencePatch",
+                5usize,
+            )
+            .optional("description", &self.description)
+            .optional("id", &self.id)
+            .optional("outcomeType", &self.outcome_type)
+            .optional("reference", &self.reference)
+            .optional("score", &self.score)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10846,19 +11083,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransactionRuleReference>
+    impl ::daplug_runtime::__private::std::convert::From<TransactionRuleReference>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransactionRuleReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransactionRuleReference as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransactionRuleReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransactionRuleReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10907,47 +11143,50 @@ pub struct TransactionRuleSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransactionRuleSource`]: `None` fields are left as stored.
+/// A partial update of [`TransactionRuleSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionRuleSourcePatch {
-    /// ID of the resource, when applicable.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates the type of resource for which the transaction rule is defined.
-    ///
-    /// Possible values:
-    ///
-    ///  * **PaymentInstrumentGroup**
-    ///
-    /// * **PaymentInstrument**
-    ///
-    /// * **BalancePlatform**
-    ///
-    /// * **EntityUsageConfiguration**
-    ///
-    /// * **PlatformRule**: The transaction rule is a platform-wide rule imposed by Adyen.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionRuleSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionRuleSourcePatch")
+            .field("id", &self.id)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionRuleSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransactionRuleSourcePatch",
+                2usize,
+            )
+            .optional("id", &self.id)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10967,19 +11206,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransactionRuleSource>
+    impl ::daplug_runtime::__private::std::convert::From<TransactionRuleSource>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransactionRuleSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransactionRuleSource as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransactionRuleSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransactionRuleSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11031,50 +11269,58 @@ pub struct TransactionRulesResult {
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     >,
 }
-/// A partial update of [`TransactionRulesResult`]: `None` fields are left as stored.
+/// A partial update of [`TransactionRulesResult`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionRulesResultPatch {
-    /// The advice given by the Risk analysis.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub advice: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates whether the transaction passed the evaluation for all hardblock rules
-    #[serde(rename = "allHardBlockRulesPassed")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub all_hard_block_rules_passed: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// The score of the Risk analysis.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub score: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Array containing all the transaction rules that the transaction triggered.
-    #[serde(rename = "triggeredTransactionRules")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub triggered_transaction_rules: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionRulesResultPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionRulesResultPatch")
+            .field("advice", &self.advice)
+            .field("all_hard_block_rules_passed", &self.all_hard_block_rules_passed)
+            .field("score", &self.score)
+            .field("triggered_transaction_rules", &self.triggered_transaction_rules)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionRulesResultPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransactionRulesResultPatch",
+                4usize,
+            )
+            .optional("advice", &self.advice)
+            .optional("allHardBlockRulesPassed", &self.all_hard_block_rules_passed)
+            .optional("score", &self.score)
+            .optional("triggeredTransactionRules", &self.triggered_transaction_rules)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11094,19 +11340,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransactionRulesResult>
+    impl ::daplug_runtime::__private::std::convert::From<TransactionRulesResult>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransactionRulesResult,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransactionRulesResult as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransactionRulesResult) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransactionRulesResult {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11141,33 +11386,48 @@ pub struct TransactionSearchResponse {
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     >,
 }
-/// A partial update of [`TransactionSearchResponse`]: `None` fields are left as stored.
+/// A partial update of [`TransactionSearchResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransactionSearchResponsePatch {
-    /// Contains links to the next and previous page whenever applicable.
-    #[serde(rename = "_links")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<Links>,
-    /// Contains the transactions that match the query parameters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransactionSearchResponsePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransactionSearchResponsePatch")
+            .field("links", &self.links)
+            .field("data", &self.data)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransactionSearchResponsePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransactionSearchResponsePatch",
+                2usize,
+            )
+            .optional("_links", &self.links)
+            .optional("data", &self.data)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11187,19 +11447,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransactionSearchResponse>
+    impl ::daplug_runtime::__private::std::convert::From<TransactionSearchResponse>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransactionSearchResponse,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransactionSearchResponse as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransactionSearchResponse) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransactionSearchResponse {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11432,220 +11691,123 @@ pub struct Transfer {
         UltimatePartyIdentification,
     >,
 }
-/// A partial update of [`Transfer`]: `None` fields are left as stored.
+/// A partial update of [`Transfer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferPatch {
-    /// The account holder associated with the balance account involved in the transfer.
-    #[serde(rename = "accountHolder")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// The amount of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Contains information about the balance account involved in the transfer.
-    #[serde(rename = "balanceAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// The category of the transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **bank**: A transfer involving a [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id) or a bank account.
-    ///
-    /// - **card**: A transfer involving a third-party card.
-    ///
-    /// - **internal**: A transfer between [balance accounts](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id) within your platform.
-    ///
-    /// - **issuedCard**: A transfer initiated by an Adyen-issued card.
-    ///
-    /// - **platformPayment**: Funds movements related to payments that are acquired for your users.
-    ///
-    /// - **topUp**: An incoming transfer initiated by your user to top up their balance account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category: ::daplug_runtime::__private::std::option::Option<TransferCategory>,
-    /// The relevant data according to the transfer category.
-    #[serde(rename = "categoryData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category_data: ::daplug_runtime::__private::std::option::Option<
         TransferCategoryData,
     >,
-    /// The other party in the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<CounterpartyV3>,
-    /// The date and time when the transfer was created, in ISO 8601 extended format. For example, **2020-12-18T10:15:30+01:00**.
-    #[serde(rename = "createdAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time when the event was triggered, in ISO 8601 extended format. For example, **2020-12-18T10:15:30+01:00**.
-    #[serde(rename = "creationDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your description for the transfer. It is used by most banks as the transfer description. We recommend sending a maximum of 140 characters, otherwise the description may be truncated.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] / - ?** **: ( ) . , ' + Space**
-    ///
-    /// Supported characters for **regular** and **fast** transfers to a US counterparty: **[a-z] [A-Z] [0-9] & $ % # @** **~ = + - _ ' " ! ?**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The details of the direct debit.
-    #[serde(rename = "directDebitInformation")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direct_debit_information: ::daplug_runtime::__private::std::option::Option<
         DirectDebitInformation,
     >,
-    /// The direction of the transfer.
-    ///
-    /// Possible values: **incoming**, **outgoing**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direction: ::daplug_runtime::__private::std::option::Option<TransferDirection>,
-    /// Contains information about the date when the transfer will be processed. The execution date must be within 30 days of the current date.
-    ///
-    /// Until the execution date:
-    /// - The `status` of the transfer remains as **received**.
-    /// - The `reason` of the transfer remains as **pending**.
-    #[serde(rename = "executionDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
-    /// The ID of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the payment instrument used in the transfer.
-    #[serde(rename = "paymentInstrument")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
         PaymentInstrument,
     >,
-    /// Additional information about the status of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<TransferReason>,
-    /// Your reference for the transfer, used internally within your platform. If you don't provide this in the request, Adyen generates a unique reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A reference that is sent to the recipient. This reference is also sent in all webhooks related to the transfer, so you can use it to track statuses for both the source and recipient of funds.
-    ///
-    ///  Supported characters: **a-z**, **A-Z**, **0-9**.The maximum length depends on the `category`.
-    ///
-    ///  - **internal**: 80 characters
-    ///
-    /// - **bank**: 35 characters when transferring to an IBAN, 15 characters for others.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains status updates related to additional reviews.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub review: ::daplug_runtime::__private::std::option::Option<TransferReview>,
-    /// The result of the transfer.
-    ///
-    /// For example:
-    ///
-    /// - **received**: an outgoing transfer request is created.
-    /// - **refused**: the transfer request is rejected by Adyen for one of the following reasons:
-    ///   - Transfer limit exceeded.
-    ///   - Transaction rule requirements violated.
-    /// - **authorised**: the transfer request is authorized and the funds are reserved.
-    /// - **booked**: the funds are deducted from your user's balance account.
-    ///  - **failed**: the transfer is rejected by the counterparty's bank.
-    /// - **returned**: the transfer is returned by the counterparty's bank.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TransferStatus>,
-    /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<TransferType>,
-    /// The ultimate sender of the funds of the transfer (ultimate debtor).
-    #[serde(rename = "ultimateParty")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
         UltimatePartyIdentification,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferPatch")
+            .field("account_holder", &self.account_holder)
+            .field("amount", &self.amount)
+            .field("balance_account", &self.balance_account)
+            .field("category", &self.category)
+            .field("category_data", &self.category_data)
+            .field("counterparty", &self.counterparty)
+            .field("created_at", &self.created_at)
+            .field("creation_date", &self.creation_date)
+            .field("description", &self.description)
+            .field("direct_debit_information", &self.direct_debit_information)
+            .field("direction", &self.direction)
+            .field("execution_date", &self.execution_date)
+            .field("id", &self.id)
+            .field("payment_instrument", &self.payment_instrument)
+            .field("reason", &self.reason)
+            .field("reference", &self.reference)
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("review", &self.review)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .field("ultimate_party", &self.ultimate_party)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferPatch", 21usize)
+            .optional("accountHolder", &self.account_holder)
+            .optional("amount", &self.amount)
+            .optional("balanceAccount", &self.balance_account)
+            .optional("category", &self.category)
+            .optional("categoryData", &self.category_data)
+            .optional("counterparty", &self.counterparty)
+            .optional("createdAt", &self.created_at)
+            .optional("creationDate", &self.creation_date)
+            .optional("description", &self.description)
+            .optional("directDebitInformation", &self.direct_debit_information)
+            .optional("direction", &self.direction)
+            .optional("executionDate", &self.execution_date)
+            .optional("id", &self.id)
+            .optional("paymentInstrument", &self.payment_instrument)
+            .optional("reason", &self.reason)
+            .optional("reference", &self.reference)
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("review", &self.review)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .optional("ultimateParty", &self.ultimate_party)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11665,19 +11827,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Transfer>
+    impl ::daplug_runtime::__private::std::convert::From<Transfer>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Transfer,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Transfer as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Transfer) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Transfer {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12035,300 +12196,168 @@ pub struct TransferData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransferData`]: `None` fields are left as stored.
+/// A partial update of [`TransferData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferDataPatch {
-    /// The account holder associated with the balance account involved in the transfer.
-    #[serde(rename = "accountHolder")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_holder: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// The amount of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// Contains information about the balance account involved in the transfer.
-    #[serde(rename = "balanceAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account: ::daplug_runtime::__private::std::option::Option<
         ResourceReference,
     >,
-    /// The unique identifier of the balance platform.
-    #[serde(rename = "balancePlatform")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_platform: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The list of the latest balance statuses in the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balances: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
     >,
-    /// The category of the transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **bank**: A transfer involving a [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id) or a bank account.
-    ///
-    /// - **card**: A transfer involving a third-party card.
-    ///
-    /// - **internal**: A transfer between [balance accounts](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id) within your platform.
-    ///
-    /// - **issuedCard**: A transfer initiated by an Adyen-issued card.
-    ///
-    /// - **platformPayment**: Funds movements related to payments that are acquired for your users.
-    ///
-    /// - **topUp**: An incoming transfer initiated by your user to top up their balance account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category: ::daplug_runtime::__private::std::option::Option<TransferDataCategory>,
-    /// The relevant data according to the transfer category.
-    #[serde(rename = "categoryData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category_data: ::daplug_runtime::__private::std::option::Option<
         TransferDataCategoryData,
     >,
-    /// The other party in the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         TransferNotificationCounterParty,
     >,
-    /// The date and time when the transfer was created, in ISO 8601 extended format. For example, **2020-12-18T10:15:30+01:00**.
-    #[serde(rename = "createdAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time when the event was triggered, in ISO 8601 extended format. For example, **2020-12-18T10:15:30+01:00**.
-    #[serde(rename = "creationDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub creation_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Your description for the transfer. It is used by most banks as the transfer description. We recommend sending a maximum of 140 characters, otherwise the description may be truncated.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] / - ?** **: ( ) . , ' + Space**
-    ///
-    /// Supported characters for **regular** and **fast** transfers to a US counterparty: **[a-z] [A-Z] [0-9] & $ % # @** **~ = + - _ ' " ! ?**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The details of the direct debit.
-    #[serde(rename = "directDebitInformation")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direct_debit_information: ::daplug_runtime::__private::std::option::Option<
         DirectDebitInformation,
     >,
-    /// The direction of the transfer.
-    ///
-    /// Possible values: **incoming**, **outgoing**.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub direction: ::daplug_runtime::__private::std::option::Option<
         TransferDataDirection,
     >,
-    /// The unique identifier of the latest transfer event. Included only when the `category` is **issuedCard**.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The list of events leading up to the current status of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub events: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
     >,
-    /// Contains information about the date when the transfer will be processed. The execution date must be within 30 days of the current date.
-    ///
-    /// Until the execution date:
-    /// - The `status` of the transfer remains as **received**.
-    /// - The `reason` of the transfer remains as **pending**.
-    #[serde(rename = "executionDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
-    /// The external reason of this transfer.
-    #[serde(rename = "externalReason")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub external_reason: ::daplug_runtime::__private::std::option::Option<
         ExternalReason,
     >,
-    /// The ID of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the payment instrument used in the transfer.
-    #[serde(rename = "paymentInstrument")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_instrument: ::daplug_runtime::__private::std::option::Option<
         PaymentInstrument,
     >,
-    /// Additional information about the status of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<TransferDataReason>,
-    /// Your reference for the transfer, used internally within your platform. If you don't provide this in the request, Adyen generates a unique reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A reference that is sent to the recipient. This reference is also sent in all webhooks related to the transfer, so you can use it to track statuses for both the source and recipient of funds.
-    ///
-    ///  Supported characters: **a-z**, **A-Z**, **0-9**.The maximum length depends on the `category`.
-    ///
-    ///  - **internal**: 80 characters
-    ///
-    /// - **bank**: 35 characters when transferring to an IBAN, 15 characters for others.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains status updates related to additional reviews.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub review: ::daplug_runtime::__private::std::option::Option<TransferReview>,
-    /// The sequence number of the transfer webhook. The numbers start from 1 and increase with each new webhook for a specific transfer.
-    ///
-    /// The sequence number can help you restore the correct sequence of events even if they arrive out of order.
-    #[serde(rename = "sequenceNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sequence_number: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The result of the transfer.
-    ///
-    /// For example:
-    ///
-    /// - **received**: an outgoing transfer request is created.
-    /// - **refused**: the transfer request is rejected by Adyen for one of the following reasons:
-    ///   - Transfer limit exceeded.
-    ///   - Transaction rule requirements violated.
-    /// - **authorised**: the transfer request is authorized and the funds are reserved.
-    /// - **booked**: the funds are deducted from your user's balance account.
-    ///  - **failed**: the transfer is rejected by the counterparty's bank.
-    /// - **returned**: the transfer is returned by the counterparty's bank.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TransferDataStatus>,
-    /// The latest tracking information of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking: ::daplug_runtime::__private::std::option::Option<TransferDataTracking>,
-    /// Contains the results of the evaluation of the transaction rules.
-    #[serde(rename = "transactionRulesResult")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transaction_rules_result: ::daplug_runtime::__private::std::option::Option<
         TransactionRulesResult,
     >,
-    /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<TransferDataType>,
-    /// The ultimate sender of the funds of the transfer (ultimate debtor).
-    #[serde(rename = "ultimateParty")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
         UltimatePartyIdentification,
     >,
-    /// The date and time when the event was triggered, in ISO 8601 extended format. For example, **2020-12-18T10:15:30+01:00**.
-    #[serde(rename = "updatedAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferDataPatch")
+            .field("account_holder", &self.account_holder)
+            .field("amount", &self.amount)
+            .field("balance_account", &self.balance_account)
+            .field("balance_platform", &self.balance_platform)
+            .field("balances", &self.balances)
+            .field("category", &self.category)
+            .field("category_data", &self.category_data)
+            .field("counterparty", &self.counterparty)
+            .field("created_at", &self.created_at)
+            .field("creation_date", &self.creation_date)
+            .field("description", &self.description)
+            .field("direct_debit_information", &self.direct_debit_information)
+            .field("direction", &self.direction)
+            .field("event_id", &self.event_id)
+            .field("events", &self.events)
+            .field("execution_date", &self.execution_date)
+            .field("external_reason", &self.external_reason)
+            .field("id", &self.id)
+            .field("payment_instrument", &self.payment_instrument)
+            .field("reason", &self.reason)
+            .field("reference", &self.reference)
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("review", &self.review)
+            .field("sequence_number", &self.sequence_number)
+            .field("status", &self.status)
+            .field("tracking", &self.tracking)
+            .field("transaction_rules_result", &self.transaction_rules_result)
+            .field("type_", &self.type_)
+            .field("ultimate_party", &self.ultimate_party)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferDataPatch", 30usize)
+            .optional("accountHolder", &self.account_holder)
+            .optional("amount", &self.amount)
+            .optional("balanceAccount", &self.balance_account)
+            .optional("balancePlatform", &self.balance_platform)
+            .optional("balances", &self.balances)
+            .optional("category", &self.category)
+            .optional("categoryData", &self.category_data)
+            .optional("counterparty", &self.counterparty)
+            .optional("createdAt", &self.created_at)
+            .optional("creationDate", &self.creation_date)
+            .optional("description", &self.description)
+            .optional("directDebitInformation", &self.direct_debit_information)
+            .optional("direction", &self.direction)
+            .optional("eventId", &self.event_id)
+            .optional("events", &self.events)
+            .optional("executionDate", &self.execution_date)
+            .optional("externalReason", &self.external_reason)
+            .optional("id", &self.id)
+            .optional("paymentInstrument", &self.payment_instrument)
+            .optional("reason", &self.reason)
+            .optional("reference", &self.reference)
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("review", &self.review)
+            .optional("sequenceNumber", &self.sequence_number)
+            .optional("status", &self.status)
+            .optional("tracking", &self.tracking)
+            .optional("transactionRulesResult", &self.transaction_rules_result)
+            .optional("type", &self.type_)
+            .optional("ultimateParty", &self.ultimate_party)
+            .optional("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12348,19 +12377,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferData>
+    impl ::daplug_runtime::__private::std::convert::From<TransferData>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferData as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13297,161 +13325,114 @@ pub struct TransferEvent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransferEvent`]: `None` fields are left as stored.
+/// A partial update of [`TransferEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferEventPatch {
-    /// The original journal amount. Only applicable for [issuing](https://docs.adyen.com/issuing/) integrations.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// The amount adjustments in this transfer. Only applicable for [issuing](https://docs.adyen.com/issuing/) integrations.
-    #[serde(rename = "amountAdjustments")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount_adjustments: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
     >,
-    /// Scheme unique arn identifier useful for tracing captures, chargebacks, refunds, etc.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub arn: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the transfer request was sent.
-    #[serde(rename = "bookingDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub booking_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The estimated time when the beneficiary should have access to the funds.
-    #[serde(rename = "estimatedArrivalTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub estimated_arrival_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A list of event data.
-    #[serde(rename = "eventsData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub events_data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferEventEventsDataItem>,
     >,
-    /// The external reason for the transfer status.
-    #[serde(rename = "externalReason")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub external_reason: ::daplug_runtime::__private::std::option::Option<
         ExternalReason,
     >,
-    /// The unique identifier of the transfer event.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The payment modification. Only applicable for [returned internal transfers](https://docs.adyen.com/platforms/internal-fund-transfers/internal-transfer-webhooks/#returned-internal-transfer).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub modification: ::daplug_runtime::__private::std::option::Option<Modification>,
-    /// The list of balance mutations per event.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mutations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
     >,
-    /// The amount in the original currency. Only applicable for [issuing](https://docs.adyen.com/issuing/) integrations.
-    #[serde(rename = "originalAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub original_amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// The reason for the transfer status.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<TransferEventReason>,
-    /// The status of the transfer event.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TransferEventStatus>,
-    /// Additional information for the tracking event.
-    #[serde(rename = "trackingData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking_data: ::daplug_runtime::__private::std::option::Option<
         TransferEventTrackingData,
     >,
-    /// The id of the transaction that is related to this accounting event. Only sent for events of type **accounting** where the balance changes.
-    #[serde(rename = "transactionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transaction_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of the transfer event. Possible values: **accounting**, **tracking**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<TransferEventType>,
-    /// The date when the tracking status was updated.
-    #[serde(rename = "updateDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub update_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the funds are expected to be deducted from or credited to the balance account. This date can be in either the past or future.
-    #[serde(rename = "valueDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferEventPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferEventPatch")
+            .field("amount", &self.amount)
+            .field("amount_adjustments", &self.amount_adjustments)
+            .field("arn", &self.arn)
+            .field("booking_date", &self.booking_date)
+            .field("estimated_arrival_time", &self.estimated_arrival_time)
+            .field("events_data", &self.events_data)
+            .field("external_reason", &self.external_reason)
+            .field("id", &self.id)
+            .field("modification", &self.modification)
+            .field("mutations", &self.mutations)
+            .field("original_amount", &self.original_amount)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("tracking_data", &self.tracking_data)
+            .field("transaction_id", &self.transaction_id)
+            .field("type_", &self.type_)
+            .field("update_date", &self.update_date)
+            .field("value_date", &self.value_date)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferEventPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferEventPatch", 18usize)
+            .optional("amount", &self.amount)
+            .optional("amountAdjustments", &self.amount_adjustments)
+            .optional("arn", &self.arn)
+            .optional("bookingDate", &self.booking_date)
+            .optional("estimatedArrivalTime", &self.estimated_arrival_time)
+            .optional("eventsData", &self.events_data)
+            .optional("externalReason", &self.external_reason)
+            .optional("id", &self.id)
+            .optional("modification", &self.modification)
+            .optional("mutations", &self.mutations)
+            .optional("originalAmount", &self.original_amount)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("trackingData", &self.tracking_data)
+            .optional("transactionId", &self.transaction_id)
+            .optional("type", &self.type_)
+            .optional("updateDate", &self.update_date)
+            .optional("valueDate", &self.value_date)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13471,19 +13452,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferEvent>
+    impl ::daplug_runtime::__private::std::convert::From<TransferEvent>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferEvent,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferEvent as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferEvent) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferEvent {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14226,192 +14206,94 @@ pub struct TransferInfo {
         UltimatePartyIdentification,
     >,
 }
-/// A partial update of [`TransferInfo`]: `None` fields are left as stored.
+/// A partial update of [`TransferInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferInfoPatch {
-    /// The amount of the transfer.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<Amount>,
-    /// The unique identifier of the source [balance account](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id).
-    ///
-    /// If you want to make a transfer using a **virtual** **bankAccount** assigned to the balance account, you must specify the [payment instrument ID](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/paymentInstruments#responses-200-id) of the **virtual** **bankAccount**. If you only specify a balance account ID, Adyen uses the default **physical** **bankAccount** payment instrument assigned to the balance account.
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The category of the transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **bank**: A transfer involving a [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id) or a bank account.
-    ///
-    /// - **card**: A transfer involving a third-party card.
-    ///
-    /// - **internal**: A transfer between [balance accounts](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id) within your platform.
-    ///
-    /// - **issuedCard**: A transfer initiated by an Adyen-issued card.
-    ///
-    /// - **platformPayment**: Funds movements related to payments that are acquired for your users.
-    ///
-    /// - **topUp**: An incoming transfer initiated by your user to top up their balance account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category: ::daplug_runtime::__private::std::option::Option<TransferInfoCategory>,
-    /// The other party involved in the funds transfer. A bank account, a balance account, a card, or a transfer instrument is required.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub counterparty: ::daplug_runtime::__private::std::option::Option<
         CounterpartyInfoV3,
     >,
-    /// Your description for the transfer. It is used by most banks as the transfer description. We recommend sending a maximum of 140 characters, otherwise the description may be truncated.
-    ///
-    /// Supported characters: **[a-z] [A-Z] [0-9] / - ?** **: ( ) . , ' + Space**
-    ///
-    /// Supported characters for **regular** and **fast** transfers to a US counterparty: **[a-z] [A-Z] [0-9] & $ % # @** **~ = + - _ ' " ! ?**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the transfer will be processed. This date must be within 30 days of the current date.
-    ///
-    /// Until the `executionDate`:
-    /// - The `status` of the transfer remains as **received**.
-    /// - The `reason` of the transfer remains as **pending**.
-    #[serde(rename = "executionDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub execution_date: ::daplug_runtime::__private::std::option::Option<ExecutionDate>,
-    /// The unique identifier of the source [payment instrument](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/paymentInstruments#responses-200-id).
-    ///
-    /// If you want to make a transfer using a **virtual** **bankAccount**, you must specify the payment instrument ID of the **virtual** **bankAccount**. If you only specify a balance account ID, Adyen uses the default **physical** **bankAccount** payment instrument assigned to the balance account.
-    #[serde(rename = "paymentInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The list of priorities for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. You can provide multiple priorities. Adyen will try to pay out using the priority you list first. If that's not possible, it moves on to the next option in the order of your provided priorities.
-    ///
-    /// Possible values:
-    ///
-    /// * **regular**: For normal, low-value transactions.
-    ///
-    /// * **fast**: A faster way to transfer funds, but the fees are higher. Recommended for high-priority, low-value transactions.
-    ///
-    /// * **wire**: The fastest way to transfer funds, but this has the highest fees. Recommended for high-priority, high-value transactions.
-    ///
-    /// * **instant**: For instant funds transfers within the United States and in [SEPA locations](https://www.ecb.europa.eu/paym/integration/retail/sepa/html/index.en.html).
-    ///
-    /// * **crossBorder**: For high-value transfers to a recipient in a different country.
-    ///
-    /// * **internal**: For transfers to an Adyen-issued business bank account (by bank account number/IBAN).
-    ///
-    /// Required for transfers with `category` **bank**. For more details, see [fallback priorities](https://docs.adyen.com/payouts/payout-service/payout-to-users/#fallback-priorities).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priorities: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferInfoPrioritiesItem>,
     >,
-    /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
-    ///
-    /// Possible values:
-    ///
-    /// * **regular**: For normal, low-value transactions.
-    ///
-    /// * **fast**: A faster way to transfer funds, but the fees are higher. Recommended for high-priority, low-value transactions.
-    ///
-    /// * **wire**: The fastest way to transfer funds, but this has the highest fees. Recommended for high-priority, high-value transactions.
-    ///
-    /// * **instant**: For instant funds transfers within the United States and in [SEPA locations](https://www.ecb.europa.eu/paym/integration/retail/sepa/html/index.en.html).
-    ///
-    /// * **crossBorder**: For high-value transfers to a recipient in a different country.
-    ///
-    /// * **internal**: For transfers to an Adyen-issued business bank account (by bank account number/IBAN).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<TransferInfoPriority>,
-    /// Your reference for the transfer, used internally within your platform. If you don't provide this in the request, Adyen generates a unique reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A reference that is sent to the recipient. This reference is also sent in all webhooks related to the transfer, so you can use it to track statuses for both parties involved in the funds movement.
-    ///
-    ///  Supported characters: **a-z**, **A-Z**, **0-9**. The maximum length depends on the `category`.
-    ///
-    /// - **internal**: 80 characters
-    ///
-    /// - **bank**: 35 characters when transferring to an IBAN, 15 characters for others.
-    #[serde(rename = "referenceForBeneficiary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference_for_beneficiary: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information required for triggering transfer reviews.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub review: ::daplug_runtime::__private::std::option::Option<TransferRequestReview>,
-    /// The type of transfer.
-    ///
-    /// Possible values:
-    ///
-    ///  - **bankTransfer**: for push transfers to a transfer instrument or a bank account. The `category` must be **bank**.
-    /// - **internalTransfer**: for push transfers between balance accounts. The `category` must be **internal**.
-    /// - **internalDirectDebit**: for pull transfers (direct debits) between balance accounts. The `category` must be **internal**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<TransferInfoType>,
-    /// The ultimate sender of the funds of the transfer (ultimate debtor).
-    #[serde(rename = "ultimateParty")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
         UltimatePartyIdentification,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferInfoPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferInfoPatch")
+            .field("amount", &self.amount)
+            .field("balance_account_id", &self.balance_account_id)
+            .field("category", &self.category)
+            .field("counterparty", &self.counterparty)
+            .field("description", &self.description)
+            .field("execution_date", &self.execution_date)
+            .field("payment_instrument_id", &self.payment_instrument_id)
+            .field("priorities", &self.priorities)
+            .field("priority", &self.priority)
+            .field("reference", &self.reference)
+            .field("reference_for_beneficiary", &self.reference_for_beneficiary)
+            .field("review", &self.review)
+            .field("type_", &self.type_)
+            .field("ultimate_party", &self.ultimate_party)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferInfoPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferInfoPatch", 14usize)
+            .optional("amount", &self.amount)
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("category", &self.category)
+            .optional("counterparty", &self.counterparty)
+            .optional("description", &self.description)
+            .optional("executionDate", &self.execution_date)
+            .optional("paymentInstrumentId", &self.payment_instrument_id)
+            .optional("priorities", &self.priorities)
+            .optional("priority", &self.priority)
+            .optional("reference", &self.reference)
+            .optional("referenceForBeneficiary", &self.reference_for_beneficiary)
+            .optional("review", &self.review)
+            .optional("type", &self.type_)
+            .optional("ultimateParty", &self.ultimate_party)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14431,19 +14313,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferInfo>
+    impl ::daplug_runtime::__private::std::convert::From<TransferInfo>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferInfo,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferInfo as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferInfo) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferInfo {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14659,57 +14540,63 @@ pub struct TransferNotificationCounterParty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransferNotificationCounterParty`]: `None` fields are left as stored.
+/// A partial update of [`TransferNotificationCounterParty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferNotificationCounterPartyPatch {
-    /// The unique identifier of the counterparty [balance account](https://docs.adyen.com/api-explorer/balanceplatform/latest/post/balanceAccounts#responses-200-id).
-    #[serde(rename = "balanceAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains information about the counterparty bank account.
-    #[serde(rename = "bankAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_account: ::daplug_runtime::__private::std::option::Option<BankAccountV3>,
-    /// Contains information about the counterparty card.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub card: ::daplug_runtime::__private::std::option::Option<Card>,
-    /// Contains information about the merchant.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub merchant: ::daplug_runtime::__private::std::option::Option<
         TransferNotificationMerchantData,
     >,
-    /// The unique identifier of the counterparty [transfer instrument](https://docs.adyen.com/api-explorer/legalentity/latest/post/transferInstruments#responses-200-id).
-    #[serde(rename = "transferInstrumentId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub transfer_instrument_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for TransferNotificationCounterPartyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferNotificationCounterPartyPatch")
+            .field("balance_account_id", &self.balance_account_id)
+            .field("bank_account", &self.bank_account)
+            .field("card", &self.card)
+            .field("merchant", &self.merchant)
+            .field("transfer_instrument_id", &self.transfer_instrument_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for TransferNotificationCounterPartyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransferNotificationCounterPartyPatch",
+                5usize,
+            )
+            .optional("balanceAccountId", &self.balance_account_id)
+            .optional("bankAccount", &self.bank_account)
+            .optional("card", &self.card)
+            .optional("merchant", &self.merchant)
+            .optional("transferInstrumentId", &self.transfer_instrument_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14729,22 +14616,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         TransferNotificationCounterParty,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferNotificationCounterParty,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferNotificationCounterParty as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: TransferNotificationCounterParty) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferNotificationCounterParty {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14834,86 +14718,82 @@ pub struct TransferNotificationMerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransferNotificationMerchantData`]: `None` fields are left as stored.
+/// A partial update of [`TransferNotificationMerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferNotificationMerchantDataPatch {
-    /// The unique identifier of the merchant's acquirer.
-    #[serde(rename = "acquirerId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub acquirer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The city where the merchant is located.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The country where the merchant is located.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The two-character country code of the merchant's location, in [ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) format.
-    #[serde(rename = "countryCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The merchant category code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mcc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier of the merchant.
-    #[serde(rename = "merchantId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub merchant_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The name of the merchant's shop or service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The postal code of the merchant.
-    #[serde(rename = "postalCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub postal_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for TransferNotificationMerchantDataPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferNotificationMerchantDataPatch")
+            .field("acquirer_id", &self.acquirer_id)
+            .field("city", &self.city)
+            .field("country", &self.country)
+            .field("country_code", &self.country_code)
+            .field("mcc", &self.mcc)
+            .field("merchant_id", &self.merchant_id)
+            .field("name", &self.name)
+            .field("postal_code", &self.postal_code)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for TransferNotificationMerchantDataPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransferNotificationMerchantDataPatch",
+                8usize,
+            )
+            .optional("acquirerId", &self.acquirer_id)
+            .optional("city", &self.city)
+            .optional("country", &self.country)
+            .optional("countryCode", &self.country_code)
+            .optional("mcc", &self.mcc)
+            .optional("merchantId", &self.merchant_id)
+            .optional("name", &self.name)
+            .optional("postalCode", &self.postal_code)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14933,22 +14813,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         TransferNotificationMerchantData,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferNotificationMerchantData,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferNotificationMerchantData as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: TransferNotificationMerchantData) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferNotificationMerchantData {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14987,35 +14864,52 @@ pub struct TransferNotificationValidationFact {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TransferNotificationValidationFact`]: `None` fields are left as stored.
+/// A partial update of [`TransferNotificationValidationFact`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferNotificationValidationFactPatch {
-    /// The evaluation result of the validation fact.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub result: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of the validation fact.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for TransferNotificationValidationFactPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferNotificationValidationFactPatch")
+            .field("result", &self.result)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for TransferNotificationValidationFactPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransferNotificationValidationFactPatch",
+                2usize,
+            )
+            .optional("result", &self.result)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15035,22 +14929,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         TransferNotificationValidationFact,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferNotificationValidationFact,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferNotificationValidationFact as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: TransferNotificationValidationFact) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferNotificationValidationFact {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15360,36 +15251,48 @@ pub struct TransferRequestReview {
     )]
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`TransferRequestReview`]: `None` fields are left as stored.
+/// A partial update of [`TransferRequestReview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferRequestReviewPatch {
-    /// Specifies the number of [approvals](https://docs.adyen.com/api-explorer/transfers/latest/post/transfers/approve) required to process the transfer.
-    #[serde(rename = "numberOfApprovalsRequired")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_approvals_required: ::daplug_runtime::__private::std::option::Option<
         i32,
     >,
-    /// Specifies whether you will initiate Strong Customer Authentication (SCA) in thePOST [/transfers/approve](https://docs.adyen.com/api-explorer/transfers/latest/post/transfers/approve) request.
-    ///
-    /// Only applies to transfers made with an Adyen [business account](https://docs.adyen.com/platforms/business-accounts).
-    #[serde(rename = "scaOnApproval")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferRequestReviewPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferRequestReviewPatch")
+            .field("number_of_approvals_required", &self.number_of_approvals_required)
+            .field("sca_on_approval", &self.sca_on_approval)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferRequestReviewPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransferRequestReviewPatch",
+                2usize,
+            )
+            .optional("numberOfApprovalsRequired", &self.number_of_approvals_required)
+            .optional("scaOnApproval", &self.sca_on_approval)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15409,19 +15312,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferRequestReview>
+    impl ::daplug_runtime::__private::std::convert::From<TransferRequestReview>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferRequestReview,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferRequestReview as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferRequestReview) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferRequestReview {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15461,38 +15363,46 @@ pub struct TransferReview {
         TransferReviewScaOnApproval,
     >,
 }
-/// A partial update of [`TransferReview`]: `None` fields are left as stored.
+/// A partial update of [`TransferReview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferReviewPatch {
-    /// Shows the number of [approvals](https://docs.adyen.com/api-explorer/transfers/latest/post/transfers/approve) required to process the transfer.
-    #[serde(rename = "numberOfApprovalsRequired")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_approvals_required: ::daplug_runtime::__private::std::option::Option<
         i32,
     >,
-    /// Shows the status of the Strong Customer Authentication (SCA) process.
-    ///
-    /// Possible values: **required**, **notApplicable**.
-    #[serde(rename = "scaOnApproval")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<
         TransferReviewScaOnApproval,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferReviewPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferReviewPatch")
+            .field("number_of_approvals_required", &self.number_of_approvals_required)
+            .field("sca_on_approval", &self.sca_on_approval)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferReviewPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferReviewPatch", 2usize)
+            .optional("numberOfApprovalsRequired", &self.number_of_approvals_required)
+            .optional("scaOnApproval", &self.sca_on_approval)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15512,19 +15422,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferReview>
+    impl ::daplug_runtime::__private::std::convert::From<TransferReview>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferReview,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferReview as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferReview) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferReview {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15623,99 +15532,88 @@ pub struct TransferServiceRestServiceError {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`TransferServiceRestServiceError`]: `None` fields are left as stored.
+/// A partial update of [`TransferServiceRestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferServiceRestServiceErrorPatch {
-    /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A code that identifies the problem type.
-    #[serde(rename = "errorCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub error_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A unique URI that identifies the specific occurrence of the problem.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Detailed explanation of each validation error, when applicable.
-    #[serde(rename = "invalidFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
-    /// A unique reference for the request, essentially the same as `pspReference`.
-    #[serde(rename = "requestId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub request_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// JSON response payload.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub response: ::daplug_runtime::__private::std::option::Option<JsonObject>,
-    /// Detailed explanation of each attempt to route the transfer with the priorities from the request.
-    #[serde(rename = "routingDetails")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub routing_details: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
     >,
-    /// The HTTP status code.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// A short, human-readable summary of the problem type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A URI that identifies the problem type, pointing to human-readable documentation on this problem type.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for TransferServiceRestServiceErrorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferServiceRestServiceErrorPatch")
+            .field("detail", &self.detail)
+            .field("error_code", &self.error_code)
+            .field("instance", &self.instance)
+            .field("invalid_fields", &self.invalid_fields)
+            .field("request_id", &self.request_id)
+            .field("response", &self.response)
+            .field("routing_details", &self.routing_details)
+            .field("status", &self.status)
+            .field("title", &self.title)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for TransferServiceRestServiceErrorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TransferServiceRestServiceErrorPatch",
+                10usize,
+            )
+            .optional("detail", &self.detail)
+            .optional("errorCode", &self.error_code)
+            .optional("instance", &self.instance)
+            .optional("invalidFields", &self.invalid_fields)
+            .optional("requestId", &self.request_id)
+            .optional("response", &self.response)
+            .optional("routingDetails", &self.routing_details)
+            .optional("status", &self.status)
+            .optional("title", &self.title)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15735,20 +15633,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        TransferServiceRestServiceError,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferServiceRestServiceError,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferServiceRestServiceError as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<TransferServiceRestServiceError>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: TransferServiceRestServiceError) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferServiceRestServiceError {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16158,43 +16054,51 @@ pub struct TransferView {
     /// The [`reference`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__reqParam_reference) from the `/transfers` request. If you haven't provided any, Adyen generates a unique reference.
     pub reference: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`TransferView`]: `None` fields are left as stored.
+/// A partial update of [`TransferView`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TransferViewPatch {
-    /// The relevant data according to the transfer category.
-    #[serde(rename = "categoryData")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category_data: ::daplug_runtime::__private::std::option::Option<
         TransferViewCategoryData,
     >,
-    /// The ID of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The [`reference`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__reqParam_reference) from the `/transfers` request. If you haven't provided any, Adyen generates a unique reference.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TransferViewPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TransferViewPatch")
+            .field("category_data", &self.category_data)
+            .field("id", &self.id)
+            .field("reference", &self.reference)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TransferViewPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TransferViewPatch", 3usize)
+            .optional("categoryData", &self.category_data)
+            .optional("id", &self.id)
+            .optional("reference", &self.reference)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16214,19 +16118,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TransferView>
+    impl ::daplug_runtime::__private::std::convert::From<TransferView>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TransferView,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TransferView as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TransferView) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TransferView {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16276,45 +16179,56 @@ pub struct UkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: UkLocalAccountIdentificationType,
 }
-/// A partial update of [`UkLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`UkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct UkLocalAccountIdentificationPatch {
-    /// The 8-digit bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The 6-digit [sort code](https://en.wikipedia.org/wiki/Sort_code), without separators or whitespace.
-    #[serde(rename = "sortCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **ukLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         UkLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for UkLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("UkLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("sort_code", &self.sort_code)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for UkLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "UkLocalAccountIdentificationPatch",
+                3usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("sortCode", &self.sort_code)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16334,19 +16248,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<UkLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<UkLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: UkLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <UkLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: UkLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for UkLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16492,126 +16405,88 @@ pub struct UltimatePartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`UltimatePartyIdentification`]: `None` fields are left as stored.
+/// A partial update of [`UltimatePartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct UltimatePartyIdentificationPatch {
-    /// The address of the bank account or card owner.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address: ::daplug_runtime::__private::std::option::Option<Address>,
-    /// The date of birth of the individual in [ISO-8601](https://www.w3.org/TR/NOTE-datetime) format. For example, **YYYY-MM-DD**.
-    ///
-    /// Allowed only when `type` is **individual**.
-    #[serde(rename = "dateOfBirth")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_of_birth: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The email address of the organization or individual. Maximum length: 254 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The first name of the individual.
-    ///
-    /// Supported characters: [a-z] [A-Z] - . / — and space.
-    ///
-    /// This parameter is:
-    /// - Allowed only when `type` is **individual**.
-    /// - Required when `category` is **card**.
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The full name of the entity that owns the bank account or card.
-    ///
-    /// Supported characters: [a-z] [A-Z] [0-9] , . ; : - — / \ + & ! ? @ ( ) " ' and space.
-    ///
-    /// Required when `category` is **bank**.
-    #[serde(rename = "fullName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub full_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Details of the card or token used to fund the pay-in transaction.
-    #[serde(rename = "fundingInstrument")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub funding_instrument: ::daplug_runtime::__private::std::option::Option<
         FundingInstrument,
     >,
-    /// The last name of the individual.
-    ///
-    /// Supported characters: [a-z] [A-Z] - . / — and space.
-    ///
-    /// This parameter is:
-    /// - Allowed only when `type` is **individual**.
-    /// - Required when `category` is **card**.
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A unique reference to identify the party or counterparty involved in the transfer. For example, your client's unique wallet or payee ID.
-    ///
-    /// Required when you include `cardIdentification.storedPaymentMethodId`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of entity that owns the bank account or card.
-    ///
-    /// Possible values: **individual**, **organization**, or **unknown**.
-    ///
-    /// Required when `category` is **card**. In this case, the value must be **individual**.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         UltimatePartyIdentificationType,
     >,
-    /// The URL of the organization or individual. Maximum length: 255 characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for UltimatePartyIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("UltimatePartyIdentificationPatch")
+            .field("address", &self.address)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("email", &self.email)
+            .field("first_name", &self.first_name)
+            .field("full_name", &self.full_name)
+            .field("funding_instrument", &self.funding_instrument)
+            .field("last_name", &self.last_name)
+            .field("reference", &self.reference)
+            .field("type_", &self.type_)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for UltimatePartyIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "UltimatePartyIdentificationPatch",
+                10usize,
+            )
+            .optional("address", &self.address)
+            .optional("dateOfBirth", &self.date_of_birth)
+            .optional("email", &self.email)
+            .optional("firstName", &self.first_name)
+            .optional("fullName", &self.full_name)
+            .optional("fundingInstrument", &self.funding_instrument)
+            .optional("lastName", &self.last_name)
+            .optional("reference", &self.reference)
+            .optional("type", &self.type_)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16631,19 +16506,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<UltimatePartyIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<UltimatePartyIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: UltimatePartyIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <UltimatePartyIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: UltimatePartyIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for UltimatePartyIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16711,56 +16585,61 @@ pub struct UsLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: UsLocalAccountIdentificationType,
 }
-/// A partial update of [`UsLocalAccountIdentification`]: `None` fields are left as stored.
+/// A partial update of [`UsLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct UsLocalAccountIdentificationPatch {
-    /// The bank account number, without separators or whitespace.
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The bank account type.
-    ///
-    /// Possible values: **checking** or **savings**. Defaults to **checking**.
-    #[serde(rename = "accountType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_type: ::daplug_runtime::__private::std::option::Option<
         UsLocalAccountIdentificationAccountType,
     >,
-    /// The 9-digit [routing number](https://en.wikipedia.org/wiki/ABA_routing_transit_number), without separators or whitespace.
-    #[serde(rename = "routingNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub routing_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// **usLocal**
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         UsLocalAccountIdentificationType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for UsLocalAccountIdentificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("UsLocalAccountIdentificationPatch")
+            .field("account_number", &self.account_number)
+            .field("account_type", &self.account_type)
+            .field("routing_number", &self.routing_number)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for UsLocalAccountIdentificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "UsLocalAccountIdentificationPatch",
+                4usize,
+            )
+            .optional("accountNumber", &self.account_number)
+            .optional("accountType", &self.account_type)
+            .optional("routingNumber", &self.routing_number)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16780,19 +16659,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<UsLocalAccountIdentification>
+    impl ::daplug_runtime::__private::std::convert::From<UsLocalAccountIdentification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: UsLocalAccountIdentification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <UsLocalAccountIdentification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: UsLocalAccountIdentification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for UsLocalAccountIdentification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -47,57 +47,65 @@ pub struct IoK8sApiAppsV1ControllerRevision {
     /// Revision indicates the revision of the state represented by Data.
     pub revision: i64,
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ControllerRevision`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ControllerRevisionPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Data is the serialized representation of the state.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgRuntimeRawExtension,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// Revision indicates the revision of the state represented by Data.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub revision: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1ControllerRevisionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ControllerRevisionPatch")
+            .field("api_version", &self.api_version)
+            .field("data", &self.data)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("revision", &self.revision)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ControllerRevisionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ControllerRevisionPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("data", &self.data)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("revision", &self.revision)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -117,22 +125,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1ControllerRevision,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ControllerRevision,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ControllerRevision as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ControllerRevision) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ControllerRevision {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -183,51 +188,62 @@ pub struct IoK8sApiAppsV1ControllerRevisionList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ControllerRevisionList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ControllerRevisionListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Items is the list of ControllerRevisions
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ControllerRevision>,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1ControllerRevisionListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ControllerRevisionListPatch")
+            .field("api_version", &self.api_version)
+            .field("items", &self.items)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ControllerRevisionListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ControllerRevisionListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("items", &self.items)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -247,22 +263,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1ControllerRevisionList,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ControllerRevisionList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ControllerRevisionList as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ControllerRevisionList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ControllerRevisionList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -325,59 +338,65 @@ pub struct IoK8sApiAppsV1DaemonSet {
         IoK8sApiAppsV1DaemonSetStatus,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DaemonSetSpec,
     >,
-    /// The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DaemonSetStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DaemonSetPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetPatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -397,19 +416,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1DaemonSet>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSet>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSet,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSet as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSet) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSet {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -459,60 +477,67 @@ pub struct IoK8sApiAppsV1DaemonSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetConditionPatch {
-    /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// A human readable message indicating details about the transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reason for the condition's last transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the condition, one of True, False, Unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type of DaemonSet condition.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DaemonSetConditionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetConditionPatch")
+            .field("last_transition_time", &self.last_transition_time)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DaemonSetConditionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetConditionPatch",
+                5usize,
+            )
+            .optional("lastTransitionTime", &self.last_transition_time)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -532,22 +557,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1DaemonSetCondition,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSetCondition,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSetCondition as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSetCondition) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSetCondition {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -596,51 +618,60 @@ pub struct IoK8sApiAppsV1DaemonSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A list of daemon sets.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSet>,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DaemonSetListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetListPatch")
+            .field("api_version", &self.api_version)
+            .field("items", &self.items)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("items", &self.items)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -660,19 +691,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1DaemonSetList>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetList>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSetList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSetList as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSetList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSetList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -719,57 +749,61 @@ pub struct IoK8sApiAppsV1DaemonSetSpec {
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetSpecPatch {
-    /// The minimum number of seconds for which a newly created DaemonSet pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready).
-    #[serde(rename = "minReadySeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The number of old history to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// An object that describes the pod that will be created. The DaemonSet will create exactly one copy of this pod on every node that matches the template's node selector (or on every node if no node selector is specified). More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodTemplateSpec,
     >,
-    /// An update strategy to replace existing DaemonSet pods with new pods.
-    #[serde(rename = "updateStrategy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub update_strategy: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DaemonSetSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetSpecPatch")
+            .field("min_ready_seconds", &self.min_ready_seconds)
+            .field("revision_history_limit", &self.revision_history_limit)
+            .field("selector", &self.selector)
+            .field("template", &self.template)
+            .field("update_strategy", &self.update_strategy)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DaemonSetSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetSpecPatch",
+                5usize,
+            )
+            .optional("minReadySeconds", &self.min_ready_seconds)
+            .optional("revisionHistoryLimit", &self.revision_history_limit)
+            .optional("selector", &self.selector)
+            .optional("template", &self.template)
+            .optional("updateStrategy", &self.update_strategy)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -789,19 +823,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1DaemonSetSpec>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetSpec>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSetSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSetSpec as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSetSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSetSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -876,89 +909,74 @@ pub struct IoK8sApiAppsV1DaemonSetStatus {
     )]
     pub updated_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetStatusPatch {
-    /// Count of hash collisions for the DaemonSet. The DaemonSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.
-    #[serde(rename = "collisionCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Represents the latest available observations of a DaemonSet's current state.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conditions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSetCondition>,
     >,
-    /// The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "currentNumberScheduled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "desiredNumberScheduled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub desired_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)
-    #[serde(rename = "numberAvailable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_available: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The number of nodes that are running the daemon pod, but are not supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
-    #[serde(rename = "numberMisscheduled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_misscheduled: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.
-    #[serde(rename = "numberReady")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_ready: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The number of nodes that should be running the daemon pod and have none of the daemon pod running and available (ready for at least spec.minReadySeconds)
-    #[serde(rename = "numberUnavailable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_unavailable: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The most recent generation observed by the daemon set controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The total number of nodes that are running updated daemon pod
-    #[serde(rename = "updatedNumberScheduled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DaemonSetStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetStatusPatch")
+            .field("collision_count", &self.collision_count)
+            .field("conditions", &self.conditions)
+            .field("current_number_scheduled", &self.current_number_scheduled)
+            .field("desired_number_scheduled", &self.desired_number_scheduled)
+            .field("number_available", &self.number_available)
+            .field("number_misscheduled", &self.number_misscheduled)
+            .field("number_ready", &self.number_ready)
+            .field("number_unavailable", &self.number_unavailable)
+            .field("observed_generation", &self.observed_generation)
+            .field("updated_number_scheduled", &self.updated_number_scheduled)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DaemonSetStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetStatusPatch",
+                10usize,
+            )
+            .optional("collisionCount", &self.collision_count)
+            .optional("conditions", &self.conditions)
+            .optional("currentNumberScheduled", &self.current_number_scheduled)
+            .optional("desiredNumberScheduled", &self.desired_number_scheduled)
+            .optional("numberAvailable", &self.number_available)
+            .optional("numberMisscheduled", &self.number_misscheduled)
+            .optional("numberReady", &self.number_ready)
+            .optional("numberUnavailable", &self.number_unavailable)
+            .optional("observedGeneration", &self.observed_generation)
+            .optional("updatedNumberScheduled", &self.updated_number_scheduled)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -978,20 +996,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1DaemonSetStatus,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSetStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSetStatus as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetStatus>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSetStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSetStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1029,36 +1045,52 @@ pub struct IoK8sApiAppsV1DaemonSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DaemonSetUpdateStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
-    /// Rolling update config params. Present only if type = "RollingUpdate".
-    #[serde(rename = "rollingUpdate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1RollingUpdateDaemonSet,
     >,
-    /// Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DaemonSetUpdateStrategyPatch")
+            .field("rolling_update", &self.rolling_update)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DaemonSetUpdateStrategyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DaemonSetUpdateStrategyPatch",
+                2usize,
+            )
+            .optional("rollingUpdate", &self.rolling_update)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1078,22 +1110,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DaemonSetUpdateStrategy,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DaemonSetUpdateStrategy as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DaemonSetUpdateStrategy) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DaemonSetUpdateStrategy {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1156,59 +1185,65 @@ pub struct IoK8sApiAppsV1Deployment {
         IoK8sApiAppsV1DeploymentStatus,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1Deployment`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1Deployment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// Specification of the desired behavior of the Deployment.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DeploymentSpec,
     >,
-    /// Most recently observed status of the Deployment.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DeploymentStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DeploymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentPatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1DeploymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1228,19 +1263,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1Deployment>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1Deployment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1Deployment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1Deployment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1Deployment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1Deployment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1299,69 +1333,72 @@ pub struct IoK8sApiAppsV1DeploymentCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DeploymentCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentConditionPatch {
-    /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// The last time this condition was updated.
-    #[serde(rename = "lastUpdateTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_update_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// A human readable message indicating details about the transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reason for the condition's last transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the condition, one of True, False, Unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type of deployment condition.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DeploymentConditionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentConditionPatch")
+            .field("last_transition_time", &self.last_transition_time)
+            .field("last_update_time", &self.last_update_time)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DeploymentConditionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentConditionPatch",
+                6usize,
+            )
+            .optional("lastTransitionTime", &self.last_transition_time)
+            .optional("lastUpdateTime", &self.last_update_time)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1381,22 +1418,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1DeploymentCondition,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DeploymentCondition,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DeploymentCondition as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DeploymentCondition) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DeploymentCondition {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1445,51 +1479,61 @@ pub struct IoK8sApiAppsV1DeploymentList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DeploymentList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Items is the list of Deployments.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1Deployment>,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard list metadata.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DeploymentListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentListPatch")
+            .field("api_version", &self.api_version)
+            .field("items", &self.items)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DeploymentListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("items", &self.items)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1509,19 +1553,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1DeploymentList>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentList>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DeploymentList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DeploymentList as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DeploymentList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DeploymentList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1586,75 +1629,71 @@ pub struct IoK8sApiAppsV1DeploymentSpec {
     /// Template describes the pods that will be created.
     pub template: IoK8sApiCoreV1PodTemplateSpec,
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentSpecPatch {
-    /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Indicates that the deployment is paused.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub paused: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The maximum time in seconds for a deployment to make progress before it is considered to be failed. The deployment controller will continue to process failed deployments and a condition with a ProgressDeadlineExceeded reason will be surfaced in the deployment status. Note that progress will not be estimated during the time a deployment is paused. Defaults to 600s.
-    #[serde(rename = "progressDeadlineSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub progress_deadline_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// The number of old ReplicaSets to retain to allow rollback. This is a pointer to distinguish between explicit zero and not specified. Defaults to 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// The deployment strategy to use to replace existing pods with new ones.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub strategy: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1DeploymentStrategy,
     >,
-    /// Template describes the pods that will be created.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodTemplateSpec,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1DeploymentSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentSpecPatch")
+            .field("min_ready_seconds", &self.min_ready_seconds)
+            .field("paused", &self.paused)
+            .field("progress_deadline_seconds", &self.progress_deadline_seconds)
+            .field("replicas", &self.replicas)
+            .field("revision_history_limit", &self.revision_history_limit)
+            .field("selector", &self.selector)
+            .field("strategy", &self.strategy)
+            .field("template", &self.template)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DeploymentSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentSpecPatch",
+                8usize,
+            )
+            .optional("minReadySeconds", &self.min_ready_seconds)
+            .optional("paused", &self.paused)
+            .optional("progressDeadlineSeconds", &self.progress_deadline_seconds)
+            .optional("replicas", &self.replicas)
+            .optional("revisionHistoryLimit", &self.revision_history_limit)
+            .optional("selector", &self.selector)
+            .optional("strategy", &self.strategy)
+            .optional("template", &self.template)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1674,19 +1713,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1DeploymentSpec>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentSpec>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DeploymentSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DeploymentSpec as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DeploymentSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DeploymentSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1762,74 +1800,68 @@ pub struct IoK8sApiAppsV1DeploymentStatus {
     )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentStatusPatch {
-    /// Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.
-    #[serde(rename = "availableReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Count of hash collisions for the Deployment. The Deployment controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ReplicaSet.
-    #[serde(rename = "collisionCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Represents the latest available observations of a deployment's current state.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conditions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DeploymentCondition>,
     >,
-    /// The generation observed by the deployment controller.
-    #[serde(rename = "observedGeneration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// readyReplicas is the number of pods targeted by this Deployment with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Total number of non-terminated pods targeted by this deployment (their labels match the selector).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Total number of unavailable pods targeted by this deployment. This is the total number of pods that are still required for the deployment to have 100% available capacity. They may either be pods that are running but not yet available or pods that still have not been created.
-    #[serde(rename = "unavailableReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub unavailable_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Total number of non-terminated pods targeted by this deployment that have the desired template spec.
-    #[serde(rename = "updatedReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DeploymentStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentStatusPatch")
+            .field("available_replicas", &self.available_replicas)
+            .field("collision_count", &self.collision_count)
+            .field("conditions", &self.conditions)
+            .field("observed_generation", &self.observed_generation)
+            .field("ready_replicas", &self.ready_replicas)
+            .field("replicas", &self.replicas)
+            .field("unavailable_replicas", &self.unavailable_replicas)
+            .field("updated_replicas", &self.updated_replicas)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DeploymentStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentStatusPatch",
+                8usize,
+            )
+            .optional("availableReplicas", &self.available_replicas)
+            .optional("collisionCount", &self.collision_count)
+            .optional("conditions", &self.conditions)
+            .optional("observedGeneration", &self.observed_generation)
+            .optional("readyReplicas", &self.ready_replicas)
+            .optional("replicas", &self.replicas)
+            .optional("unavailableReplicas", &self.unavailable_replicas)
+            .optional("updatedReplicas", &self.updated_replicas)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1849,20 +1881,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1DeploymentStatus,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DeploymentStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DeploymentStatus as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentStatus>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DeploymentStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DeploymentStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1900,36 +1930,52 @@ pub struct IoK8sApiAppsV1DeploymentStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1DeploymentStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1DeploymentStrategyPatch {
-    /// Rolling update config params. Present only if DeploymentStrategyType = RollingUpdate.
-    #[serde(rename = "rollingUpdate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1RollingUpdateDeployment,
     >,
-    /// Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1DeploymentStrategyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1DeploymentStrategyPatch")
+            .field("rolling_update", &self.rolling_update)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1DeploymentStrategyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1DeploymentStrategyPatch",
+                2usize,
+            )
+            .optional("rollingUpdate", &self.rolling_update)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1949,22 +1995,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1DeploymentStrategy,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1DeploymentStrategy,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1DeploymentStrategy as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1DeploymentStrategy) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1DeploymentStrategy {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2027,59 +2070,65 @@ pub struct IoK8sApiAppsV1ReplicaSet {
         IoK8sApiAppsV1ReplicaSetStatus,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If the Labels of a ReplicaSet are empty, they are defaulted to be the same as the Pod(s) that the ReplicaSet manages. Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// Spec defines the specification of the desired behavior of the ReplicaSet. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1ReplicaSetSpec,
     >,
-    /// Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1ReplicaSetStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1ReplicaSetPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ReplicaSetPatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1ReplicaSetPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ReplicaSetPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2099,19 +2148,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1ReplicaSet>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSet>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ReplicaSet,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ReplicaSet as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ReplicaSet) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ReplicaSet {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2161,60 +2209,67 @@ pub struct IoK8sApiAppsV1ReplicaSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetConditionPatch {
-    /// The last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// A human readable message indicating details about the transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reason for the condition's last transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the condition, one of True, False, Unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type of replica set condition.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1ReplicaSetConditionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ReplicaSetConditionPatch")
+            .field("last_transition_time", &self.last_transition_time)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ReplicaSetConditionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ReplicaSetConditionPatch",
+                5usize,
+            )
+            .optional("lastTransitionTime", &self.last_transition_time)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2234,22 +2289,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1ReplicaSetCondition,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ReplicaSetCondition,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ReplicaSetCondition as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ReplicaSetCondition) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ReplicaSetCondition {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2298,51 +2350,61 @@ pub struct IoK8sApiAppsV1ReplicaSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// List of ReplicaSets. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSet>,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1ReplicaSetListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ReplicaSetListPatch")
+            .field("api_version", &self.api_version)
+            .field("items", &self.items)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ReplicaSetListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ReplicaSetListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("items", &self.items)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2362,19 +2424,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1ReplicaSetList>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetList>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ReplicaSetList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ReplicaSetList as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ReplicaSetList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ReplicaSetList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2417,47 +2478,57 @@ pub struct IoK8sApiAppsV1ReplicaSetSpec {
         IoK8sApiCoreV1PodTemplateSpec,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetSpecPatch {
-    /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// Template is the object that describes the pod that will be created if insufficient replicas are detected. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodTemplateSpec,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1ReplicaSetSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ReplicaSetSpecPatch")
+            .field("min_ready_seconds", &self.min_ready_seconds)
+            .field("replicas", &self.replicas)
+            .field("selector", &self.selector)
+            .field("template", &self.template)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ReplicaSetSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ReplicaSetSpecPatch",
+                4usize,
+            )
+            .optional("minReadySeconds", &self.min_ready_seconds)
+            .optional("replicas", &self.replicas)
+            .optional("selector", &self.selector)
+            .optional("template", &self.template)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2477,19 +2548,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1ReplicaSetSpec>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetSpec>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ReplicaSetSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ReplicaSetSpec as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ReplicaSetSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ReplicaSetSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2547,60 +2617,62 @@ pub struct IoK8sApiAppsV1ReplicaSetStatus {
     /// Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
     pub replicas: i32,
 }
-/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1ReplicaSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1ReplicaSetStatusPatch {
-    /// The number of available replicas (ready for at least minReadySeconds) for this replica set.
-    #[serde(rename = "availableReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Represents the latest available observations of a replica set's current state.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conditions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSetCondition>,
     >,
-    /// The number of pods that have labels matching the labels of the pod template of the replicaset.
-    #[serde(rename = "fullyLabeledReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fully_labeled_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// ObservedGeneration reflects the generation of the most recently observed ReplicaSet.
-    #[serde(rename = "observedGeneration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1ReplicaSetStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1ReplicaSetStatusPatch")
+            .field("available_replicas", &self.available_replicas)
+            .field("conditions", &self.conditions)
+            .field("fully_labeled_replicas", &self.fully_labeled_replicas)
+            .field("observed_generation", &self.observed_generation)
+            .field("ready_replicas", &self.ready_replicas)
+            .field("replicas", &self.replicas)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1ReplicaSetStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1ReplicaSetStatusPatch",
+                6usize,
+            )
+            .optional("availableReplicas", &self.available_replicas)
+            .optional("conditions", &self.conditions)
+            .optional("fullyLabeledReplicas", &self.fully_labeled_replicas)
+            .optional("observedGeneration", &self.observed_generation)
+            .optional("readyReplicas", &self.ready_replicas)
+            .optional("replicas", &self.replicas)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2620,20 +2692,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1ReplicaSetStatus,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1ReplicaSetStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1ReplicaSetStatus as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetStatus>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1ReplicaSetStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1ReplicaSetStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2671,36 +2741,52 @@ pub struct IoK8sApiAppsV1RollingUpdateDaemonSet {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDaemonSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
-    /// The maximum number of nodes with an existing available DaemonSet pod that can have an updated DaemonSet pod during during an update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up to a minimum of 1. Default value is 0. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their a new pod created before the old pod is marked as deleted. The update starts by launching new pods on 30% of nodes. Once an updated pod is available (Ready for at least minReadySeconds) the old DaemonSet pod on that node is marked deleted. If the old pod becomes unavailable for any reason (Ready transitions to false, is evicted, or is drained) an updated pod is immediatedly created on that node without considering surge limits. Allowing surge implies the possibility that the resources consumed by the daemonset on any given node can double if the readiness check fails, and so resource intensive daemonsets should take into account that they may cause evictions during disruption.
-    #[serde(rename = "maxSurge")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_surge: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
-    /// The maximum number of DaemonSet pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of total number of DaemonSet pods at the start of the update (ex: 10%). Absolute number is calculated from percentage by rounding up. This cannot be 0 if MaxSurge is 0 Default value is 1. Example: when this is set to 30%, at most 30% of the total number of nodes that should be running the daemon pod (i.e. status.desiredNumberScheduled) can have their pods stopped for an update at any given time. The update starts by stopping at most 30% of those DaemonSet pods and then brings up new DaemonSet pods in their place. Once the new pods are available, it then proceeds onto other DaemonSet pods, thus ensuring that at least 70% of original number of DaemonSet pods are available at all times during the update.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1RollingUpdateDaemonSetPatch")
+            .field("max_surge", &self.max_surge)
+            .field("max_unavailable", &self.max_unavailable)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1RollingUpdateDaemonSetPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1RollingUpdateDaemonSetPatch",
+                2usize,
+            )
+            .optional("maxSurge", &self.max_surge)
+            .optional("maxUnavailable", &self.max_unavailable)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2720,22 +2806,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1RollingUpdateDaemonSet,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1RollingUpdateDaemonSet,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1RollingUpdateDaemonSet as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1RollingUpdateDaemonSet) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1RollingUpdateDaemonSet {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2775,36 +2858,52 @@ pub struct IoK8sApiAppsV1RollingUpdateDeployment {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateDeployment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateDeploymentPatch {
-    /// The maximum number of pods that can be scheduled above the desired number of pods. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). This can not be 0 if MaxUnavailable is 0. Absolute number is calculated from percentage by rounding up. Defaults to 25%. Example: when this is set to 30%, the new ReplicaSet can be scaled up immediately when the rolling update starts, such that the total number of old and new pods do not exceed 130% of desired pods. Once old pods have been killed, new ReplicaSet can be scaled up further, ensuring that total number of pods running at any time during the update is at most 130% of desired pods.
-    #[serde(rename = "maxSurge")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_surge: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
-    /// The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding down. This can not be 0 if MaxSurge is 0. Defaults to 25%. Example: when this is set to 30%, the old ReplicaSet can be scaled down to 70% of desired pods immediately when the rolling update starts. Once new pods are ready, old ReplicaSet can be scaled down further, followed by scaling up the new ReplicaSet, ensuring that the total number of pods available at all times during the update is at least 70% of desired pods.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1RollingUpdateDeploymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1RollingUpdateDeploymentPatch")
+            .field("max_surge", &self.max_surge)
+            .field("max_unavailable", &self.max_unavailable)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1RollingUpdateDeploymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1RollingUpdateDeploymentPatch",
+                2usize,
+            )
+            .optional("maxSurge", &self.max_surge)
+            .optional("maxUnavailable", &self.max_unavailable)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2824,22 +2923,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1RollingUpdateDeployment,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1RollingUpdateDeployment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1RollingUpdateDeployment as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1RollingUpdateDeployment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1RollingUpdateDeployment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2876,33 +2972,50 @@ pub struct IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
     )]
     pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
-    /// The maximum number of pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of desired pods (ex: 10%). Absolute number is calculated from percentage by rounding up. This can not be 0. Defaults to 1. This field is alpha-level and is only honored by servers that enable the MaxUnavailableStatefulSet feature. The field applies to all pods in the range 0 to Replicas-1. That means if there is any unavailable pod in the range 0 to Replicas-1, it will be counted towards MaxUnavailable.
-    #[serde(rename = "maxUnavailable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_unavailable: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
-    /// Partition indicates the ordinal at which the StatefulSet should be partitioned for updates. During a rolling update, all pods from ordinal Replicas-1 to Partition are updated. All pods from ordinal Partition-1 to 0 remain untouched. This is helpful in being able to do a canary based deployment. The default value is 0.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch")
+            .field("max_unavailable", &self.max_unavailable)
+            .field("partition", &self.partition)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1RollingUpdateStatefulSetStrategyPatch",
+                2usize,
+            )
+            .optional("maxUnavailable", &self.max_unavailable)
+            .optional("partition", &self.partition)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2922,22 +3035,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1RollingUpdateStatefulSetStrategy as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1RollingUpdateStatefulSetStrategy) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3004,59 +3114,65 @@ pub struct IoK8sApiAppsV1StatefulSet {
         IoK8sApiAppsV1StatefulSetStatus,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// Spec defines the desired identities of pods in this set.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1StatefulSetSpec,
     >,
-    /// Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1StatefulSetStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAppsV1StatefulSetPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetPatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAppsV1StatefulSetPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3076,19 +3192,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAppsV1StatefulSet>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSet>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSet,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSet as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSet) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSet {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3138,60 +3253,67 @@ pub struct IoK8sApiAppsV1StatefulSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetConditionPatch {
-    /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// A human readable message indicating details about the transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reason for the condition's last transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the condition, one of True, False, Unknown.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type of statefulset condition.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetConditionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetConditionPatch")
+            .field("last_transition_time", &self.last_transition_time)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetConditionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetConditionPatch",
+                5usize,
+            )
+            .optional("lastTransitionTime", &self.last_transition_time)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3211,22 +3333,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1StatefulSetCondition,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetCondition,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetCondition as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetCondition) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetCondition {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3275,51 +3394,62 @@ pub struct IoK8sApiAppsV1StatefulSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Items is the list of stateful sets.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSet>,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard list's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetListPatch")
+            .field("api_version", &self.api_version)
+            .field("items", &self.items)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("items", &self.items)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3339,20 +3469,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1StatefulSetList,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetList as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetList>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3381,27 +3509,45 @@ pub struct IoK8sApiAppsV1StatefulSetOrdinals {
     )]
     pub start: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetOrdinals`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetOrdinalsPatch {
-    /// start is the number representing the first replica's index. It may be used to number replicas from an alternate index (eg: 1-indexed) over the default 0-indexed names, or to orchestrate progressive movement of replicas from one StatefulSet to another. If set, replica indices will be in the range:
-    ///   [.spec.ordinals.start, .spec.ordinals.start + .spec.replicas).
-    /// If unset, defaults to 0. Replica indices will be in the range:
-    ///   [0, .spec.replicas).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetOrdinalsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetOrdinalsPatch")
+            .field("start", &self.start)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetOrdinalsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetOrdinalsPatch",
+                1usize,
+            )
+            .optional("start", &self.start)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3421,22 +3567,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1StatefulSetOrdinals,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetOrdinals,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetOrdinals as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetOrdinals) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetOrdinals {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3476,36 +3619,54 @@ pub struct IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
-    /// WhenDeleted specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is deleted. The default policy of `Retain` causes PVCs to not be affected by StatefulSet deletion. The `Delete` policy causes those PVCs to be deleted.
-    #[serde(rename = "whenDeleted")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub when_deleted: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// WhenScaled specifies what happens to PVCs created from StatefulSet VolumeClaimTemplates when the StatefulSet is scaled down. The default policy of `Retain` causes PVCs to not be affected by a scaledown. The `Delete` policy causes the associated PVCs for any excess pods above the replica count to be deleted.
-    #[serde(rename = "whenScaled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub when_scaled: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct(
+                "IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch",
+            )
+            .field("when_deleted", &self.when_deleted)
+            .field("when_scaled", &self.when_scaled)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicyPatch",
+                2usize,
+            )
+            .optional("whenDeleted", &self.when_deleted)
+            .optional("whenScaled", &self.when_scaled)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3526,22 +3687,21 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
+        #[inline]
+        fn from(
             model: IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        ) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3634,107 +3794,97 @@ pub struct IoK8sApiAppsV1StatefulSetSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetSpecPatch {
-    /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub min_ready_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// ordinals controls the numbering of replica indices in a StatefulSet. The default ordinals behavior assigns a "0" index to the first replica and increments the index by one for each additional replica requested. Using the ordinals field requires the StatefulSetStartOrdinal feature gate to be enabled, which is alpha.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ordinals: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1StatefulSetOrdinals,
     >,
-    /// persistentVolumeClaimRetentionPolicy describes the lifecycle of persistent volume claims created from volumeClaimTemplates. By default, all persistent volume claims are created as needed and retained until manually deleted. This policy allows the lifecycle to be altered, for example by deleting persistent volume claims when their stateful set is deleted, or when their pod is scaled down. This requires the StatefulSetAutoDeletePVC feature gate to be enabled, which is alpha.  +optional
-    #[serde(rename = "persistentVolumeClaimRetentionPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub persistent_volume_claim_retention_policy: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
     >,
-    /// podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`, where pods are created in increasing order (pod-0, then pod-1, etc) and the controller will wait until each pod is ready before continuing. When scaling down, the pods are removed in the opposite order. The alternative policy is `Parallel` which will create pods in parallel to match the desired scale without waiting, and on scale down will delete all pods at once.
-    #[serde(rename = "podManagementPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pod_management_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// replicas is the desired number of replicas of the given Template. These are replicas in the sense that they are instantiations of the same Template, but individual replicas also have a consistent identity. If unspecified, defaults to 1.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// revisionHistoryLimit is the maximum number of revisions that will be maintained in the StatefulSet's revision history. The revision history consists of all revisions not represented by a currently applied StatefulSetSpec version. The default value is 10.
-    #[serde(rename = "revisionHistoryLimit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub revision_history_limit: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// selector is a label query over pods that should match the replica count. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// serviceName is the name of the service that governs this StatefulSet. This service must exist before the StatefulSet, and is responsible for the network identity of the set. Pods get DNS/hostnames that follow the pattern: pod-specific-string.serviceName.default.svc.cluster.local where "pod-specific-string" is managed by the StatefulSet controller.
-    #[serde(rename = "serviceName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// template is the object that describes the pod that will be created if insufficient replicas are detected. Each pod stamped out by the StatefulSet will fulfill this Template, but have a unique identity from the rest of the StatefulSet. Each pod will be named with the format <statefulsetname>-<podindex>. For example, a pod in a StatefulSet named "web" with index number "3" would be named "web-3".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodTemplateSpec,
     >,
-    /// updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.
-    #[serde(rename = "updateStrategy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub update_strategy: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1StatefulSetUpdateStrategy,
     >,
-    /// volumeClaimTemplates is a list of claims that pods are allowed to reference. The StatefulSet controller is responsible for mapping network identities to claims in a way that maintains the identity of a pod. Every claim in this list must have at least one matching (by name) volumeMount in one container in the template. A claim in this list takes precedence over any volumes in the template, with the same name.
-    #[serde(rename = "volumeClaimTemplates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_claim_templates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetSpecPatch")
+            .field("min_ready_seconds", &self.min_ready_seconds)
+            .field("ordinals", &self.ordinals)
+            .field(
+                "persistent_volume_claim_retention_policy",
+                &self.persistent_volume_claim_retention_policy,
+            )
+            .field("pod_management_policy", &self.pod_management_policy)
+            .field("replicas", &self.replicas)
+            .field("revision_history_limit", &self.revision_history_limit)
+            .field("selector", &self.selector)
+            .field("service_name", &self.service_name)
+            .field("template", &self.template)
+            .field("update_strategy", &self.update_strategy)
+            .field("volume_claim_templates", &self.volume_claim_templates)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetSpecPatch",
+                11usize,
+            )
+            .optional("minReadySeconds", &self.min_ready_seconds)
+            .optional("ordinals", &self.ordinals)
+            .optional(
+                "persistentVolumeClaimRetentionPolicy",
+                &self.persistent_volume_claim_retention_policy,
+            )
+            .optional("podManagementPolicy", &self.pod_management_policy)
+            .optional("replicas", &self.replicas)
+            .optional("revisionHistoryLimit", &self.revision_history_limit)
+            .optional("selector", &self.selector)
+            .optional("serviceName", &self.service_name)
+            .optional("template", &self.template)
+            .optional("updateStrategy", &self.update_strategy)
+            .optional("volumeClaimTemplates", &self.volume_claim_templates)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3754,20 +3904,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1StatefulSetSpec,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetSpec as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetSpec>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3857,92 +4005,78 @@ pub struct IoK8sApiAppsV1StatefulSetStatus {
     )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetStatusPatch {
-    /// Total number of available pods (ready for at least minReadySeconds) targeted by this statefulset.
-    #[serde(rename = "availableReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub available_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// collisionCount is the count of hash collisions for the StatefulSet. The StatefulSet controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ControllerRevision.
-    #[serde(rename = "collisionCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub collision_count: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Represents the latest available observations of a statefulset's current state.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conditions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSetCondition>,
     >,
-    /// currentReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by currentRevision.
-    #[serde(rename = "currentReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// currentRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).
-    #[serde(rename = "currentRevision")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_revision: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// observedGeneration is the most recent generation observed for this StatefulSet. It corresponds to the StatefulSet's generation, which is updated on mutation by the API Server.
-    #[serde(rename = "observedGeneration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub observed_generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// readyReplicas is the number of pods created for this StatefulSet with a Ready Condition.
-    #[serde(rename = "readyReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ready_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// replicas is the number of Pods created by the StatefulSet controller.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// updateRevision, if not empty, indicates the version of the StatefulSet used to generate Pods in the sequence [replicas-updatedReplicas,replicas)
-    #[serde(rename = "updateRevision")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub update_revision: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// updatedReplicas is the number of Pods created by the StatefulSet controller from the StatefulSet version indicated by updateRevision.
-    #[serde(rename = "updatedReplicas")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetStatusPatch")
+            .field("available_replicas", &self.available_replicas)
+            .field("collision_count", &self.collision_count)
+            .field("conditions", &self.conditions)
+            .field("current_replicas", &self.current_replicas)
+            .field("current_revision", &self.current_revision)
+            .field("observed_generation", &self.observed_generation)
+            .field("ready_replicas", &self.ready_replicas)
+            .field("replicas", &self.replicas)
+            .field("update_revision", &self.update_revision)
+            .field("updated_replicas", &self.updated_replicas)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetStatusPatch",
+                10usize,
+            )
+            .optional("availableReplicas", &self.available_replicas)
+            .optional("collisionCount", &self.collision_count)
+            .optional("conditions", &self.conditions)
+            .optional("currentReplicas", &self.current_replicas)
+            .optional("currentRevision", &self.current_revision)
+            .optional("observedGeneration", &self.observed_generation)
+            .optional("readyReplicas", &self.ready_replicas)
+            .optional("replicas", &self.replicas)
+            .optional("updateRevision", &self.update_revision)
+            .optional("updatedReplicas", &self.updated_replicas)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3962,20 +4096,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAppsV1StatefulSetStatus,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetStatus as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetStatus>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4013,36 +4145,52 @@ pub struct IoK8sApiAppsV1StatefulSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAppsV1StatefulSetUpdateStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
-    /// RollingUpdate is used to communicate parameters when Type is RollingUpdateStatefulSetStrategyType.
-    #[serde(rename = "rollingUpdate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rolling_update: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
     >,
-    /// Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAppsV1StatefulSetUpdateStrategyPatch")
+            .field("rolling_update", &self.rolling_update)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAppsV1StatefulSetUpdateStrategyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAppsV1StatefulSetUpdateStrategyPatch",
+                2usize,
+            )
+            .optional("rollingUpdate", &self.rolling_update)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4062,22 +4210,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAppsV1StatefulSetUpdateStrategy,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAppsV1StatefulSetUpdateStrategy,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAppsV1StatefulSetUpdateStrategy as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAppsV1StatefulSetUpdateStrategy) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAppsV1StatefulSetUpdateStrategy {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4140,59 +4285,65 @@ pub struct IoK8sApiAutoscalingV1Scale {
         IoK8sApiAutoscalingV1ScaleStatus,
     >,
 }
-/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAutoscalingV1Scale`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAutoscalingV1ScalePatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object metadata; More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// defines the behavior of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAutoscalingV1ScaleSpec,
     >,
-    /// current status of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status. Read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiAutoscalingV1ScaleStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiAutoscalingV1ScalePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAutoscalingV1ScalePatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiAutoscalingV1ScalePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAutoscalingV1ScalePatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4212,19 +4363,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiAutoscalingV1Scale>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAutoscalingV1Scale>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAutoscalingV1Scale,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAutoscalingV1Scale as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiAutoscalingV1Scale) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAutoscalingV1Scale {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4250,24 +4400,45 @@ pub struct IoK8sApiAutoscalingV1ScaleSpec {
     )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAutoscalingV1ScaleSpecPatch {
-    /// desired number of instances for the scaled object.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAutoscalingV1ScaleSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAutoscalingV1ScaleSpecPatch")
+            .field("replicas", &self.replicas)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAutoscalingV1ScaleSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAutoscalingV1ScaleSpecPatch",
+                1usize,
+            )
+            .optional("replicas", &self.replicas)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4287,20 +4458,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiAutoscalingV1ScaleSpec,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAutoscalingV1ScaleSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAutoscalingV1ScaleSpec as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAutoscalingV1ScaleSpec>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiAutoscalingV1ScaleSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAutoscalingV1ScaleSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4330,32 +4499,50 @@ pub struct IoK8sApiAutoscalingV1ScaleStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiAutoscalingV1ScaleStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiAutoscalingV1ScaleStatusPatch {
-    /// actual number of observed instances of the scaled object.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// label query over pods that should match the replicas count. This is same as the label selector but in the string format to avoid introspection by clients. The string will be in the same format as the query-param syntax. More info about label selectors: http://kubernetes.io/docs/user-guide/labels#label-selectors
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiAutoscalingV1ScaleStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiAutoscalingV1ScaleStatusPatch")
+            .field("replicas", &self.replicas)
+            .field("selector", &self.selector)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiAutoscalingV1ScaleStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiAutoscalingV1ScaleStatusPatch",
+                2usize,
+            )
+            .optional("replicas", &self.replicas)
+            .optional("selector", &self.selector)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4375,22 +4562,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiAutoscalingV1ScaleStatus,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiAutoscalingV1ScaleStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiAutoscalingV1ScaleStatus as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiAutoscalingV1ScaleStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiAutoscalingV1ScaleStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4439,45 +4623,55 @@ pub struct IoK8sApiCoreV1Affinity {
         IoK8sApiCoreV1PodAntiAffinity,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Affinity`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Affinity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AffinityPatch {
-    /// Describes node affinity scheduling rules for the pod.
-    #[serde(rename = "nodeAffinity")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_affinity: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1NodeAffinity,
     >,
-    /// Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
-    #[serde(rename = "podAffinity")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pod_affinity: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodAffinity,
     >,
-    /// Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
-    #[serde(rename = "podAntiAffinity")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pod_anti_affinity: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodAntiAffinity,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1AffinityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1AffinityPatch")
+            .field("node_affinity", &self.node_affinity)
+            .field("pod_affinity", &self.pod_affinity)
+            .field("pod_anti_affinity", &self.pod_anti_affinity)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1AffinityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1AffinityPatch",
+                3usize,
+            )
+            .optional("nodeAffinity", &self.node_affinity)
+            .optional("podAffinity", &self.pod_affinity)
+            .optional("podAntiAffinity", &self.pod_anti_affinity)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4497,19 +4691,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Affinity>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Affinity>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Affinity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Affinity as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Affinity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Affinity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4556,49 +4749,58 @@ pub struct IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
-    /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// readOnly value true will force the readOnly setting in VolumeMounts. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS volume). More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-    #[serde(rename = "volumeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("partition", &self.partition)
+            .field("read_only", &self.read_only)
+            .field("volume_id", &self.volume_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1AwsElasticBlockStoreVolumeSourcePatch",
+                4usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("partition", &self.partition)
+            .optional("readOnly", &self.read_only)
+            .optional("volumeID", &self.volume_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4618,22 +4820,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4694,69 +4893,70 @@ pub struct IoK8sApiCoreV1AzureDiskVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
-    /// cachingMode is the Host Caching mode: None, Read Only, Read Write.
-    #[serde(rename = "cachingMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub caching_mode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// diskName is the Name of the data disk in the blob storage
-    #[serde(rename = "diskName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub disk_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// diskURI is the URI of data disk in the blob storage
-    #[serde(rename = "diskURI")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub disk_uri: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1AzureDiskVolumeSourcePatch")
+            .field("caching_mode", &self.caching_mode)
+            .field("disk_name", &self.disk_name)
+            .field("disk_uri", &self.disk_uri)
+            .field("fs_type", &self.fs_type)
+            .field("kind", &self.kind)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1AzureDiskVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1AzureDiskVolumeSourcePatch",
+                6usize,
+            )
+            .optional("cachingMode", &self.caching_mode)
+            .optional("diskName", &self.disk_name)
+            .optional("diskURI", &self.disk_uri)
+            .optional("fsType", &self.fs_type)
+            .optional("kind", &self.kind)
+            .optional("readOnly", &self.read_only)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4776,22 +4976,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1AzureDiskVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1AzureDiskVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1AzureDiskVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1AzureDiskVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1AzureDiskVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4826,43 +5023,55 @@ pub struct IoK8sApiCoreV1AzureFileVolumeSource {
     #[serde(rename = "shareName")]
     pub share_name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1AzureFileVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1AzureFileVolumeSourcePatch {
-    /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretName is the  name of secret that contains Azure Storage Account Name and Key
-    #[serde(rename = "secretName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// shareName is the azure share Name
-    #[serde(rename = "shareName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub share_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1AzureFileVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1AzureFileVolumeSourcePatch")
+            .field("read_only", &self.read_only)
+            .field("secret_name", &self.secret_name)
+            .field("share_name", &self.share_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1AzureFileVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1AzureFileVolumeSourcePatch",
+                3usize,
+            )
+            .optional("readOnly", &self.read_only)
+            .optional("secretName", &self.secret_name)
+            .optional("shareName", &self.share_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4882,22 +5091,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1AzureFileVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1AzureFileVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1AzureFileVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1AzureFileVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1AzureFileVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4939,38 +5145,54 @@ pub struct IoK8sApiCoreV1Capabilities {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Capabilities`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Capabilities`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CapabilitiesPatch {
-    /// Added capabilities
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub add: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Removed capabilities
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub drop: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1CapabilitiesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1CapabilitiesPatch")
+            .field("add", &self.add)
+            .field("drop", &self.drop)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1CapabilitiesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1CapabilitiesPatch",
+                2usize,
+            )
+            .optional("add", &self.add)
+            .optional("drop", &self.drop)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4990,19 +5212,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Capabilities>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Capabilities>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Capabilities,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Capabilities as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Capabilities) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Capabilities {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5067,69 +5288,72 @@ pub struct IoK8sApiCoreV1CephFsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1CephFsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CephFsVolumeSourcePatch {
-    /// monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub monitors: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "secretFile")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_file: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// user is optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1CephFsVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1CephFsVolumeSourcePatch")
+            .field("monitors", &self.monitors)
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .field("secret_file", &self.secret_file)
+            .field("secret_ref", &self.secret_ref)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1CephFsVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1CephFsVolumeSourcePatch",
+                6usize,
+            )
+            .optional("monitors", &self.monitors)
+            .optional("path", &self.path)
+            .optional("readOnly", &self.read_only)
+            .optional("secretFile", &self.secret_file)
+            .optional("secretRef", &self.secret_ref)
+            .optional("user", &self.user)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5149,22 +5373,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1CephFsVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1CephFsVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1CephFsVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1CephFsVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1CephFsVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5214,52 +5435,60 @@ pub struct IoK8sApiCoreV1CinderVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1CinderVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CinderVolumeSourcePatch {
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef is optional: points to a secret object containing parameters used to connect to OpenStack.
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(rename = "volumeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1CinderVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1CinderVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .field("volume_id", &self.volume_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1CinderVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1CinderVolumeSourcePatch",
+                4usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .optional("volumeID", &self.volume_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5279,22 +5508,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1CinderVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1CinderVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1CinderVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1CinderVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1CinderVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5342,42 +5568,50 @@ pub struct IoK8sApiCoreV1ClaimSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ClaimSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ClaimSourcePatch {
-    /// ResourceClaimName is the name of a ResourceClaim object in the same namespace as this pod.
-    #[serde(rename = "resourceClaimName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_claim_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace as this pod.
-    ///
-    /// The template will be used to create a new ResourceClaim, which will be bound to this pod. When this pod is deleted, the ResourceClaim will also be deleted. The name of the ResourceClaim will be <pod name>-<resource name>, where <resource name> is the PodResourceClaim.Name. Pod validation will reject the pod if the concatenated name is not valid for a ResourceClaim (e.g. too long).
-    ///
-    /// An existing ResourceClaim with that name that is not owned by the pod will not be used for the pod to avoid using an unrelated resource by mistake. Scheduling and pod startup are then blocked until the unrelated ResourceClaim is removed.
-    ///
-    /// This field is immutable and no changes will be made to the corresponding ResourceClaim by the control plane after creating the ResourceClaim.
-    #[serde(rename = "resourceClaimTemplateName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_claim_template_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ClaimSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ClaimSourcePatch")
+            .field("resource_claim_name", &self.resource_claim_name)
+            .field("resource_claim_template_name", &self.resource_claim_template_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ClaimSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ClaimSourcePatch",
+                2usize,
+            )
+            .optional("resourceClaimName", &self.resource_claim_name)
+            .optional("resourceClaimTemplateName", &self.resource_claim_template_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5397,19 +5631,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1ClaimSource>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ClaimSource>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ClaimSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ClaimSource as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ClaimSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ClaimSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5445,32 +5678,50 @@ pub struct IoK8sApiCoreV1ConfigMapEnvSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapEnvSourcePatch {
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specify whether the ConfigMap must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ConfigMapEnvSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ConfigMapEnvSourcePatch")
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ConfigMapEnvSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ConfigMapEnvSourcePatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5490,22 +5741,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ConfigMapEnvSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ConfigMapEnvSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ConfigMapEnvSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ConfigMapEnvSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ConfigMapEnvSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5543,40 +5791,55 @@ pub struct IoK8sApiCoreV1ConfigMapKeySelector {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapKeySelectorPatch {
-    /// The key to select.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specify whether the ConfigMap or its key must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ConfigMapKeySelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ConfigMapKeySelectorPatch")
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ConfigMapKeySelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ConfigMapKeySelectorPatch",
+                3usize,
+            )
+            .optional("key", &self.key)
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5596,22 +5859,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ConfigMapKeySelector,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ConfigMapKeySelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ConfigMapKeySelector as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ConfigMapKeySelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ConfigMapKeySelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5657,40 +5917,55 @@ pub struct IoK8sApiCoreV1ConfigMapProjection {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapProjectionPatch {
-    /// items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the ConfigMap, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     >,
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// optional specify whether the ConfigMap or its keys must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ConfigMapProjectionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ConfigMapProjectionPatch")
+            .field("items", &self.items)
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ConfigMapProjectionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ConfigMapProjectionPatch",
+                3usize,
+            )
+            .optional("items", &self.items)
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5710,22 +5985,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ConfigMapProjection,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ConfigMapProjection,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ConfigMapProjection as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ConfigMapProjection) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ConfigMapProjection {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5778,47 +6050,58 @@ pub struct IoK8sApiCoreV1ConfigMapVolumeSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
-    /// defaultMode is optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the ConfigMap, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     >,
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// optional specify whether the ConfigMap or its keys must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ConfigMapVolumeSourcePatch")
+            .field("default_mode", &self.default_mode)
+            .field("items", &self.items)
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ConfigMapVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ConfigMapVolumeSourcePatch",
+                4usize,
+            )
+            .optional("defaultMode", &self.default_mode)
+            .optional("items", &self.items)
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5838,22 +6121,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ConfigMapVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ConfigMapVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ConfigMapVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ConfigMapVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ConfigMapVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6055,204 +6335,148 @@ pub struct IoK8sApiCoreV1Container {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Container`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Container`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ContainerPatch {
-    /// Arguments to the entrypoint. The container image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub args: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub command: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// List of environment variables to set in the container. Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub env: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
     >,
-    /// List of sources to populate environment variables in the container. The keys defined within a source must be a C_IDENTIFIER. All invalid keys will be reported as an event when the container is starting. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.
-    #[serde(rename = "envFrom")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub env_from: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
     >,
-    /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-    #[serde(rename = "imagePullPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image_pull_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Actions that the management system should take in response to container lifecycle events. Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lifecycle: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Lifecycle,
     >,
-    /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-    #[serde(rename = "livenessProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liveness_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed. Any port which is listening on the default "0.0.0.0" address inside a container will be accessible from the network. Modifying this array with strategic merge patch may corrupt the data. For more information See https://github.com/kubernetes/kubernetes/issues/108255. Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ports: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
     >,
-    /// Periodic probe of container service readiness. Container will be removed from service endpoints if the probe fails. Cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-    #[serde(rename = "readinessProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub readiness_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Compute Resources required by this container. Cannot be updated. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resources: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ResourceRequirements,
     >,
-    /// SecurityContext defines the security options the container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext. More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-    #[serde(rename = "securityContext")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub security_context: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecurityContext,
     >,
-    /// StartupProbe indicates that the Pod has successfully initialized. If specified, no other probes are executed until this completes successfully. If this probe fails, the Pod will be restarted, just as if the livenessProbe failed. This can be used to provide different probe parameters at the beginning of a Pod's lifecycle, when it might take a long time to load data or warm a cache, than during steady-state operation. This cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-    #[serde(rename = "startupProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub startup_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stdin: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether the container runtime should close the stdin channel after it has been opened by a single attach. When stdin is true the stdin stream will remain open across multiple attach sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the first client attaches to stdin, and then remains open and accepts data until the client disconnects, at which time stdin is closed and remains closed until the container is restarted. If this flag is false, a container processes that reads from stdin will never receive an EOF. Default is false
-    #[serde(rename = "stdinOnce")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stdin_once: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
-    #[serde(rename = "terminationMessagePath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_message_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-    #[serde(rename = "terminationMessagePolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_message_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tty: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// volumeDevices is the list of block devices to be used by the container.
-    #[serde(rename = "volumeDevices")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_devices: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
     >,
-    /// Pod volumes to mount into the container's filesystem. Cannot be updated.
-    #[serde(rename = "volumeMounts")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_mounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
     >,
-    /// Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.
-    #[serde(rename = "workingDir")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub working_dir: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ContainerPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ContainerPatch")
+            .field("args", &self.args)
+            .field("command", &self.command)
+            .field("env", &self.env)
+            .field("env_from", &self.env_from)
+            .field("image", &self.image)
+            .field("image_pull_policy", &self.image_pull_policy)
+            .field("lifecycle", &self.lifecycle)
+            .field("liveness_probe", &self.liveness_probe)
+            .field("name", &self.name)
+            .field("ports", &self.ports)
+            .field("readiness_probe", &self.readiness_probe)
+            .field("resources", &self.resources)
+            .field("security_context", &self.security_context)
+            .field("startup_probe", &self.startup_probe)
+            .field("stdin", &self.stdin)
+            .field("stdin_once", &self.stdin_once)
+            .field("termination_message_path", &self.termination_message_path)
+            .field("termination_message_policy", &self.termination_message_policy)
+            .field("tty", &self.tty)
+            .field("volume_devices", &self.volume_devices)
+            .field("volume_mounts", &self.volume_mounts)
+            .field("working_dir", &self.working_dir)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ContainerPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ContainerPatch",
+                22usize,
+            )
+            .optional("args", &self.args)
+            .optional("command", &self.command)
+            .optional("env", &self.env)
+            .optional("envFrom", &self.env_from)
+            .optional("image", &self.image)
+            .optional("imagePullPolicy", &self.image_pull_policy)
+            .optional("lifecycle", &self.lifecycle)
+            .optional("livenessProbe", &self.liveness_probe)
+            .optional("name", &self.name)
+            .optional("ports", &self.ports)
+            .optional("readinessProbe", &self.readiness_probe)
+            .optional("resources", &self.resources)
+            .optional("securityContext", &self.security_context)
+            .optional("startupProbe", &self.startup_probe)
+            .optional("stdin", &self.stdin)
+            .optional("stdinOnce", &self.stdin_once)
+            .optional("terminationMessagePath", &self.termination_message_path)
+            .optional("terminationMessagePolicy", &self.termination_message_policy)
+            .optional("tty", &self.tty)
+            .optional("volumeDevices", &self.volume_devices)
+            .optional("volumeMounts", &self.volume_mounts)
+            .optional("workingDir", &self.working_dir)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6272,19 +6496,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Container>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Container>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Container,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Container as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Container) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Container {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6339,57 +6562,61 @@ pub struct IoK8sApiCoreV1ContainerPort {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ContainerPort`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ContainerPortPatch {
-    /// Number of port to expose on the pod's IP address. This must be a valid port number, 0 < x < 65536.
-    #[serde(rename = "containerPort")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub container_port: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// What host IP to bind the external port to.
-    #[serde(rename = "hostIP")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_ip: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Number of port to expose on the host. If specified, this must be a valid port number, 0 < x < 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.
-    #[serde(rename = "hostPort")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_port: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub protocol: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ContainerPortPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ContainerPortPatch")
+            .field("container_port", &self.container_port)
+            .field("host_ip", &self.host_ip)
+            .field("host_port", &self.host_port)
+            .field("name", &self.name)
+            .field("protocol", &self.protocol)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ContainerPortPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ContainerPortPatch",
+                5usize,
+            )
+            .optional("containerPort", &self.container_port)
+            .optional("hostIP", &self.host_ip)
+            .optional("hostPort", &self.host_port)
+            .optional("name", &self.name)
+            .optional("protocol", &self.protocol)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6409,19 +6636,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1ContainerPort>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ContainerPort>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ContainerPort,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ContainerPort as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ContainerPort) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ContainerPort {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6480,63 +6706,68 @@ pub struct IoK8sApiCoreV1CsiVolumeSource {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1CsiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1CsiVolumeSourcePatch {
-    /// driver is the name of the CSI driver that handles this volume. Consult with your admin for the correct name as registered in the cluster.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub driver: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value is passed to the associated CSI driver which will determine the default filesystem to apply.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and  may be empty if no secret is required. If the secret object contains more than one secret, all secret references are passed.
-    #[serde(rename = "nodePublishSecretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_publish_secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// readOnly specifies a read-only configuration for the volume. Defaults to false (read/write).
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// volumeAttributes stores driver-specific properties that are passed to the CSI driver. Consult your driver's documentation for supported values.
-    #[serde(rename = "volumeAttributes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_attributes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1CsiVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1CsiVolumeSourcePatch")
+            .field("driver", &self.driver)
+            .field("fs_type", &self.fs_type)
+            .field("node_publish_secret_ref", &self.node_publish_secret_ref)
+            .field("read_only", &self.read_only)
+            .field("volume_attributes", &self.volume_attributes)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1CsiVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1CsiVolumeSourcePatch",
+                5usize,
+            )
+            .optional("driver", &self.driver)
+            .optional("fsType", &self.fs_type)
+            .optional("nodePublishSecretRef", &self.node_publish_secret_ref)
+            .optional("readOnly", &self.read_only)
+            .optional("volumeAttributes", &self.volume_attributes)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6556,20 +6787,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1CsiVolumeSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1CsiVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1CsiVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1CsiVolumeSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1CsiVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1CsiVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6597,26 +6826,47 @@ pub struct IoK8sApiCoreV1DownwardApiProjection {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiProjectionPatch {
-    /// Items is a list of DownwardAPIVolume file
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1DownwardApiProjectionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1DownwardApiProjectionPatch")
+            .field("items", &self.items)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1DownwardApiProjectionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1DownwardApiProjectionPatch",
+                1usize,
+            )
+            .optional("items", &self.items)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6636,22 +6886,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1DownwardApiProjection,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1DownwardApiProjection,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1DownwardApiProjection as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1DownwardApiProjection) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1DownwardApiProjection {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6699,50 +6946,60 @@ pub struct IoK8sApiCoreV1DownwardApiVolumeFile {
         IoK8sApiCoreV1ResourceFieldSelector,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeFile`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiVolumeFilePatch {
-    /// Required: Selects a field of the pod: only annotations, labels, name and namespace are supported.
-    #[serde(rename = "fieldRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub field_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ObjectFieldSelector,
     >,
-    /// Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Required: Path is  the relative path name of the file to be created. Must not be absolute or contain the '..' path. Must be utf-8 encoded. The first item of the relative path must not start with '..'
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported.
-    #[serde(rename = "resourceFieldRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_field_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ResourceFieldSelector,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1DownwardApiVolumeFilePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1DownwardApiVolumeFilePatch")
+            .field("field_ref", &self.field_ref)
+            .field("mode", &self.mode)
+            .field("path", &self.path)
+            .field("resource_field_ref", &self.resource_field_ref)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1DownwardApiVolumeFilePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1DownwardApiVolumeFilePatch",
+                4usize,
+            )
+            .optional("fieldRef", &self.field_ref)
+            .optional("mode", &self.mode)
+            .optional("path", &self.path)
+            .optional("resourceFieldRef", &self.resource_field_ref)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6762,22 +7019,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1DownwardApiVolumeFile,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1DownwardApiVolumeFile,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1DownwardApiVolumeFile as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1DownwardApiVolumeFile) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1DownwardApiVolumeFile {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6814,33 +7068,50 @@ pub struct IoK8sApiCoreV1DownwardApiVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1DownwardApiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
-    /// Optional: mode bits to use on created files by default. Must be a Optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Items is a list of downward API volume file
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1DownwardApiVolumeSourcePatch")
+            .field("default_mode", &self.default_mode)
+            .field("items", &self.items)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1DownwardApiVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1DownwardApiVolumeSourcePatch",
+                2usize,
+            )
+            .optional("defaultMode", &self.default_mode)
+            .optional("items", &self.items)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6860,22 +7131,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1DownwardApiVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1DownwardApiVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1DownwardApiVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1DownwardApiVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1DownwardApiVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6914,35 +7182,52 @@ pub struct IoK8sApiCoreV1EmptyDirVolumeSource {
         IoK8sApimachineryPkgApiResourceQuantity,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EmptyDirVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
-    /// medium represents what type of storage medium should back this directory. The default is "" which means to use the node's default medium. Must be an empty string (default) or Memory. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub medium: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// sizeLimit is the total amount of local storage required for this EmptyDir volume. The size limit is also applicable for memory medium. The maximum usage on memory medium EmptyDir would be the minimum value between the SizeLimit specified here and the sum of memory limits of all containers in a pod. The default is nil which means that the limit is undefined. More info: http://kubernetes.io/docs/user-guide/volumes#emptydir
-    #[serde(rename = "sizeLimit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub size_limit: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApiResourceQuantity,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EmptyDirVolumeSourcePatch")
+            .field("medium", &self.medium)
+            .field("size_limit", &self.size_limit)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1EmptyDirVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EmptyDirVolumeSourcePatch",
+                2usize,
+            )
+            .optional("medium", &self.medium)
+            .optional("sizeLimit", &self.size_limit)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6962,22 +7247,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1EmptyDirVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EmptyDirVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EmptyDirVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EmptyDirVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EmptyDirVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7025,44 +7307,55 @@ pub struct IoK8sApiCoreV1EnvFromSource {
         IoK8sApiCoreV1SecretEnvSource,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EnvFromSourcePatch {
-    /// The ConfigMap to select from
-    #[serde(rename = "configMapRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config_map_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ConfigMapEnvSource,
     >,
-    /// An optional identifier to prepend to each key in the ConfigMap. Must be a C_IDENTIFIER.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub prefix: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Secret to select from
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecretEnvSource,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1EnvFromSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EnvFromSourcePatch")
+            .field("config_map_ref", &self.config_map_ref)
+            .field("prefix", &self.prefix)
+            .field("secret_ref", &self.secret_ref)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvFromSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EnvFromSourcePatch",
+                3usize,
+            )
+            .optional("configMapRef", &self.config_map_ref)
+            .optional("prefix", &self.prefix)
+            .optional("secretRef", &self.secret_ref)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7082,19 +7375,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1EnvFromSource>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvFromSource>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EnvFromSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EnvFromSource as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EnvFromSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EnvFromSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7133,43 +7425,55 @@ pub struct IoK8sApiCoreV1EnvVar {
         IoK8sApiCoreV1EnvVarSource,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVar`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EnvVar`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EnvVarPatch {
-    /// Name of the environment variable. Must be a C_IDENTIFIER.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Defaults to "".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Source for the environment variable's value. Cannot be used if value is not empty.
-    #[serde(rename = "valueFrom")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value_from: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1EnvVarSource,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1EnvVarPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EnvVarPatch")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .field("value_from", &self.value_from)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvVarPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EnvVarPatch",
+                3usize,
+            )
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .optional("valueFrom", &self.value_from)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7189,19 +7493,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1EnvVar>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvVar>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EnvVar,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EnvVar as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EnvVar) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EnvVar {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7257,54 +7560,60 @@ pub struct IoK8sApiCoreV1EnvVarSource {
         IoK8sApiCoreV1SecretKeySelector,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EnvVarSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EnvVarSourcePatch {
-    /// Selects a key of a ConfigMap.
-    #[serde(rename = "configMapKeyRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config_map_key_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ConfigMapKeySelector,
     >,
-    /// Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-    #[serde(rename = "fieldRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub field_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ObjectFieldSelector,
     >,
-    /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-    #[serde(rename = "resourceFieldRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_field_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ResourceFieldSelector,
     >,
-    /// Selects a key of a secret in the pod's namespace
-    #[serde(rename = "secretKeyRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_key_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecretKeySelector,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1EnvVarSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EnvVarSourcePatch")
+            .field("config_map_key_ref", &self.config_map_key_ref)
+            .field("field_ref", &self.field_ref)
+            .field("resource_field_ref", &self.resource_field_ref)
+            .field("secret_key_ref", &self.secret_key_ref)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1EnvVarSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EnvVarSourcePatch",
+                4usize,
+            )
+            .optional("configMapKeyRef", &self.config_map_key_ref)
+            .optional("fieldRef", &self.field_ref)
+            .optional("resourceFieldRef", &self.resource_field_ref)
+            .optional("secretKeyRef", &self.secret_key_ref)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7324,19 +7633,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1EnvVarSource>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvVarSource>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EnvVarSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EnvVarSource as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EnvVarSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EnvVarSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7549,215 +7857,155 @@ pub struct IoK8sApiCoreV1EphemeralContainer {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EphemeralContainer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EphemeralContainerPatch {
-    /// Arguments to the entrypoint. The image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub args: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub command: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// List of environment variables to set in the container. Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub env: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
     >,
-    /// List of sources to populate environment variables in the container. The keys defined within a source must be a C_IDENTIFIER. All invalid keys will be reported as an event when the container is starting. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.
-    #[serde(rename = "envFrom")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub env_from: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
     >,
-    /// Container image name. More info: https://kubernetes.io/docs/concepts/containers/images
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-    #[serde(rename = "imagePullPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image_pull_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Lifecycle is not allowed for ephemeral containers.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lifecycle: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Lifecycle,
     >,
-    /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "livenessProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liveness_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Ports are not allowed for ephemeral containers.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ports: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
     >,
-    /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "readinessProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub readiness_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources already allocated to the pod.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resources: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ResourceRequirements,
     >,
-    /// Optional: SecurityContext defines the security options the ephemeral container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-    #[serde(rename = "securityContext")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub security_context: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecurityContext,
     >,
-    /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "startupProbe")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub startup_probe: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Probe,
     >,
-    /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stdin: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether the container runtime should close the stdin channel after it has been opened by a single attach. When stdin is true the stdin stream will remain open across multiple attach sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the first client attaches to stdin, and then remains open and accepts data until the client disconnects, at which time stdin is closed and remains closed until the container is restarted. If this flag is false, a container processes that reads from stdin will never receive an EOF. Default is false
-    #[serde(rename = "stdinOnce")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub stdin_once: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// If set, the name of the container from PodSpec that this ephemeral container targets. The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container. If not set then the ephemeral container uses the namespaces configured in the Pod spec.
-    ///
-    /// The container runtime must implement support for this feature. If the runtime does not support namespace targeting then the result of setting this field is undefined.
-    #[serde(rename = "targetContainerName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub target_container_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
-    #[serde(rename = "terminationMessagePath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_message_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
-    #[serde(rename = "terminationMessagePolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_message_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tty: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// volumeDevices is the list of block devices to be used by the container.
-    #[serde(rename = "volumeDevices")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_devices: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
     >,
-    /// Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers. Cannot be updated.
-    #[serde(rename = "volumeMounts")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_mounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
     >,
-    /// Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.
-    #[serde(rename = "workingDir")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub working_dir: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1EphemeralContainerPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EphemeralContainerPatch")
+            .field("args", &self.args)
+            .field("command", &self.command)
+            .field("env", &self.env)
+            .field("env_from", &self.env_from)
+            .field("image", &self.image)
+            .field("image_pull_policy", &self.image_pull_policy)
+            .field("lifecycle", &self.lifecycle)
+            .field("liveness_probe", &self.liveness_probe)
+            .field("name", &self.name)
+            .field("ports", &self.ports)
+            .field("readiness_probe", &self.readiness_probe)
+            .field("resources", &self.resources)
+            .field("security_context", &self.security_context)
+            .field("startup_probe", &self.startup_probe)
+            .field("stdin", &self.stdin)
+            .field("stdin_once", &self.stdin_once)
+            .field("target_container_name", &self.target_container_name)
+            .field("termination_message_path", &self.termination_message_path)
+            .field("termination_message_policy", &self.termination_message_policy)
+            .field("tty", &self.tty)
+            .field("volume_devices", &self.volume_devices)
+            .field("volume_mounts", &self.volume_mounts)
+            .field("working_dir", &self.working_dir)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1EphemeralContainerPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EphemeralContainerPatch",
+                23usize,
+            )
+            .optional("args", &self.args)
+            .optional("command", &self.command)
+            .optional("env", &self.env)
+            .optional("envFrom", &self.env_from)
+            .optional("image", &self.image)
+            .optional("imagePullPolicy", &self.image_pull_policy)
+            .optional("lifecycle", &self.lifecycle)
+            .optional("livenessProbe", &self.liveness_probe)
+            .optional("name", &self.name)
+            .optional("ports", &self.ports)
+            .optional("readinessProbe", &self.readiness_probe)
+            .optional("resources", &self.resources)
+            .optional("securityContext", &self.security_context)
+            .optional("startupProbe", &self.startup_probe)
+            .optional("stdin", &self.stdin)
+            .optional("stdinOnce", &self.stdin_once)
+            .optional("targetContainerName", &self.target_container_name)
+            .optional("terminationMessagePath", &self.termination_message_path)
+            .optional("terminationMessagePolicy", &self.termination_message_policy)
+            .optional("tty", &self.tty)
+            .optional("volumeDevices", &self.volume_devices)
+            .optional("volumeMounts", &self.volume_mounts)
+            .optional("workingDir", &self.working_dir)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7777,22 +8025,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1EphemeralContainer,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EphemeralContainer,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EphemeralContainer as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EphemeralContainer) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EphemeralContainer {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7829,33 +8074,47 @@ pub struct IoK8sApiCoreV1EphemeralVolumeSource {
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1EphemeralVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1EphemeralVolumeSourcePatch {
-    /// Will be used to create a stand-alone PVC to provision the volume. The pod in which this EphemeralVolumeSource is embedded will be the owner of the PVC, i.e. the PVC will be deleted together with the pod.  The name of the PVC will be `<pod name>-<volume name>` where `<volume name>` is the name from the `PodSpec.Volumes` array entry. Pod validation will reject the pod if the concatenated name is not valid for a PVC (for example, too long).
-    ///
-    /// An existing PVC with that name that is not owned by the pod will *not* be used for the pod to avoid using an unrelated volume by mistake. Starting the pod is then blocked until the unrelated PVC is removed. If such a pre-created PVC is meant to be used by the pod, the PVC has to updated with an owner reference to the pod once the pod exists. Normally this should not be necessary, but it may be useful when manually reconstructing a broken cluster.
-    ///
-    /// This field is read-only and no changes will be made by Kubernetes to the PVC after it has been created.
-    ///
-    /// Required, must not be nil.
-    #[serde(rename = "volumeClaimTemplate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_claim_template: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1EphemeralVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1EphemeralVolumeSourcePatch")
+            .field("volume_claim_template", &self.volume_claim_template)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1EphemeralVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1EphemeralVolumeSourcePatch",
+                1usize,
+            )
+            .optional("volumeClaimTemplate", &self.volume_claim_template)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7875,22 +8134,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1EphemeralVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1EphemeralVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1EphemeralVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1EphemeralVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1EphemeralVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7922,28 +8178,47 @@ pub struct IoK8sApiCoreV1ExecAction {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ExecAction`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ExecAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ExecActionPatch {
-    /// Command is the command line to execute inside the container, the working directory for the command  is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub command: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ExecActionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ExecActionPatch")
+            .field("command", &self.command)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ExecActionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ExecActionPatch",
+                1usize,
+            )
+            .optional("command", &self.command)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7963,19 +8238,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1ExecAction>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ExecAction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ExecAction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ExecAction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ExecAction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ExecAction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8038,61 +8312,66 @@ pub struct IoK8sApiCoreV1FcVolumeSource {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1FcVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1FcVolumeSourcePatch {
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// lun is Optional: FC target lun number
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lun: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// targetWWNs is Optional: FC target worldwide names (WWNs)
-    #[serde(rename = "targetWWNs")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub target_ww_ns: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub wwids: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1FcVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1FcVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("lun", &self.lun)
+            .field("read_only", &self.read_only)
+            .field("target_ww_ns", &self.target_ww_ns)
+            .field("wwids", &self.wwids)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1FcVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1FcVolumeSourcePatch",
+                5usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("lun", &self.lun)
+            .optional("readOnly", &self.read_only)
+            .optional("targetWWNs", &self.target_ww_ns)
+            .optional("wwids", &self.wwids)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8112,19 +8391,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1FcVolumeSource>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1FcVolumeSource>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1FcVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1FcVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1FcVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1FcVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8182,62 +8460,68 @@ pub struct IoK8sApiCoreV1FlexVolumeSource {
         IoK8sApiCoreV1LocalObjectReference,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1FlexVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1FlexVolumeSourcePatch {
-    /// driver is the name of the driver to use for this volume.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub driver: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// options is Optional: this field holds extra command options if any.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub options: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1FlexVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1FlexVolumeSourcePatch")
+            .field("driver", &self.driver)
+            .field("fs_type", &self.fs_type)
+            .field("options", &self.options)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1FlexVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1FlexVolumeSourcePatch",
+                5usize,
+            )
+            .optional("driver", &self.driver)
+            .optional("fsType", &self.fs_type)
+            .optional("options", &self.options)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8257,20 +8541,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1FlexVolumeSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1FlexVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1FlexVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1FlexVolumeSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1FlexVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1FlexVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8308,36 +8590,52 @@ pub struct IoK8sApiCoreV1FlockerVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1FlockerVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1FlockerVolumeSourcePatch {
-    /// datasetName is Name of the dataset stored as metadata -> name on the dataset for Flocker should be considered as deprecated
-    #[serde(rename = "datasetName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dataset_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// datasetUUID is the UUID of the dataset. This is unique identifier of a Flocker dataset
-    #[serde(rename = "datasetUUID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dataset_uuid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1FlockerVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1FlockerVolumeSourcePatch")
+            .field("dataset_name", &self.dataset_name)
+            .field("dataset_uuid", &self.dataset_uuid)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1FlockerVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1FlockerVolumeSourcePatch",
+                2usize,
+            )
+            .optional("datasetName", &self.dataset_name)
+            .optional("datasetUUID", &self.dataset_uuid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8357,22 +8655,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1FlockerVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1FlockerVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1FlockerVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1FlockerVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1FlockerVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8421,49 +8716,58 @@ pub struct IoK8sApiCoreV1GcePersistentDiskVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
-    /// fsType is filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty). More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// pdName is unique name of the PD resource in GCE. Used to identify the disk in GCE. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(rename = "pdName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pd_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("partition", &self.partition)
+            .field("pd_name", &self.pd_name)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1GcePersistentDiskVolumeSourcePatch",
+                4usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("partition", &self.partition)
+            .optional("pdName", &self.pd_name)
+            .optional("readOnly", &self.read_only)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8483,22 +8787,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1GcePersistentDiskVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1GcePersistentDiskVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1GcePersistentDiskVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1GcePersistentDiskVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1GcePersistentDiskVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8540,42 +8841,57 @@ pub struct IoK8sApiCoreV1GitRepoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1GitRepoVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GitRepoVolumeSourcePatch {
-    /// directory is the target directory name. Must not contain or start with '..'.  If '.' is supplied, the volume directory will be the git repository.  Otherwise, if specified, the volume will contain the git repository in the subdirectory with the given name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub directory: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// repository is the URL
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub repository: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// revision is the commit hash for the specified revision.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub revision: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1GitRepoVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1GitRepoVolumeSourcePatch")
+            .field("directory", &self.directory)
+            .field("repository", &self.repository)
+            .field("revision", &self.revision)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1GitRepoVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1GitRepoVolumeSourcePatch",
+                3usize,
+            )
+            .optional("directory", &self.directory)
+            .optional("repository", &self.repository)
+            .optional("revision", &self.revision)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8595,22 +8911,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1GitRepoVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1GitRepoVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1GitRepoVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1GitRepoVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1GitRepoVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8643,41 +8956,55 @@ pub struct IoK8sApiCoreV1GlusterfsVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
-    /// endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub endpoints: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1GlusterfsVolumeSourcePatch")
+            .field("endpoints", &self.endpoints)
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1GlusterfsVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1GlusterfsVolumeSourcePatch",
+                3usize,
+            )
+            .optional("endpoints", &self.endpoints)
+            .optional("path", &self.path)
+            .optional("readOnly", &self.read_only)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8697,22 +9024,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1GlusterfsVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1GlusterfsVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1GlusterfsVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1GlusterfsVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1GlusterfsVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8746,34 +9070,48 @@ pub struct IoK8sApiCoreV1GrpcAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1GrpcAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1GrpcActionPatch {
-    /// Port number of the gRPC service. Number must be in the range 1 to 65535.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub port: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Service is the name of the service to place in the gRPC HealthCheckRequest (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-    ///
-    /// If this is not specified, the default behavior is defined by gRPC.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1GrpcActionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1GrpcActionPatch")
+            .field("port", &self.port)
+            .field("service", &self.service)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1GrpcActionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1GrpcActionPatch",
+                2usize,
+            )
+            .optional("port", &self.port)
+            .optional("service", &self.service)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8793,19 +9131,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1GrpcAction>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1GrpcAction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1GrpcAction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1GrpcAction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1GrpcAction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1GrpcAction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8843,36 +9180,52 @@ pub struct IoK8sApiCoreV1HostAlias {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1HostAlias`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1HostAlias`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HostAliasPatch {
-    /// Hostnames for the above IP address.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub hostnames: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// IP address of the host file entry.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ip: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1HostAliasPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1HostAliasPatch")
+            .field("hostnames", &self.hostnames)
+            .field("ip", &self.ip)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HostAliasPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1HostAliasPatch",
+                2usize,
+            )
+            .optional("hostnames", &self.hostnames)
+            .optional("ip", &self.ip)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8892,19 +9245,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1HostAlias>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HostAlias>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1HostAlias,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1HostAlias as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1HostAlias) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1HostAlias {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8935,35 +9287,52 @@ pub struct IoK8sApiCoreV1HostPathVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1HostPathVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HostPathVolumeSourcePatch {
-    /// path of the directory on the host. If the path is a symlink, it will follow the link to the real path. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// type for HostPath Volume Defaults to "" More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1HostPathVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1HostPathVolumeSourcePatch")
+            .field("path", &self.path)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1HostPathVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1HostPathVolumeSourcePatch",
+                2usize,
+            )
+            .optional("path", &self.path)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8983,22 +9352,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1HostPathVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1HostPathVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1HostPathVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1HostPathVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1HostPathVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9055,59 +9421,65 @@ pub struct IoK8sApiCoreV1HttpGetAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1HttpGetAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HttpGetActionPatch {
-    /// Host name to connect to, defaults to the pod IP. You probably want to set "Host" in httpHeaders instead.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Custom headers to set in the request. HTTP allows repeated headers.
-    #[serde(rename = "httpHeaders")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub http_headers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
     >,
-    /// Path to access on the HTTP server.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name or number of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub port: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
-    /// Scheme to use for connecting to the host. Defaults to HTTP.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scheme: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1HttpGetActionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1HttpGetActionPatch")
+            .field("host", &self.host)
+            .field("http_headers", &self.http_headers)
+            .field("path", &self.path)
+            .field("port", &self.port)
+            .field("scheme", &self.scheme)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HttpGetActionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1HttpGetActionPatch",
+                5usize,
+            )
+            .optional("host", &self.host)
+            .optional("httpHeaders", &self.http_headers)
+            .optional("path", &self.path)
+            .optional("port", &self.port)
+            .optional("scheme", &self.scheme)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9127,19 +9499,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1HttpGetAction>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HttpGetAction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1HttpGetAction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1HttpGetAction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1HttpGetAction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1HttpGetAction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9163,34 +9534,50 @@ pub struct IoK8sApiCoreV1HttpHeader {
     /// The header field value
     pub value: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1HttpHeader`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1HttpHeaderPatch {
-    /// The header field name
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The header field value
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1HttpHeaderPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1HttpHeaderPatch")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1HttpHeaderPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1HttpHeaderPatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9210,19 +9597,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1HttpHeader>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HttpHeader>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1HttpHeader,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1HttpHeader as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1HttpHeader) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1HttpHeader {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9316,108 +9702,91 @@ pub struct IoK8sApiCoreV1IscsiVolumeSource {
     #[serde(rename = "targetPortal")]
     pub target_portal: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1IscsiVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1IscsiVolumeSourcePatch {
-    /// chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication
-    #[serde(rename = "chapAuthDiscovery")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub chap_auth_discovery: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// chapAuthSession defines whether support iSCSI Session CHAP authentication
-    #[serde(rename = "chapAuthSession")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub chap_auth_session: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface <target portal>:<volume name> will be created for the connection.
-    #[serde(rename = "initiatorName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub initiator_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// iqn is the target iSCSI Qualified Name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub iqn: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
-    #[serde(rename = "iscsiInterface")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub iscsi_interface: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// lun represents iSCSI Target Lun number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lun: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// portals is the iSCSI Target Portal List. The portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub portals: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef is the CHAP Secret for iSCSI target and initiator authentication
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(rename = "targetPortal")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub target_portal: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1IscsiVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1IscsiVolumeSourcePatch")
+            .field("chap_auth_discovery", &self.chap_auth_discovery)
+            .field("chap_auth_session", &self.chap_auth_session)
+            .field("fs_type", &self.fs_type)
+            .field("initiator_name", &self.initiator_name)
+            .field("iqn", &self.iqn)
+            .field("iscsi_interface", &self.iscsi_interface)
+            .field("lun", &self.lun)
+            .field("portals", &self.portals)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .field("target_portal", &self.target_portal)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1IscsiVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1IscsiVolumeSourcePatch",
+                11usize,
+            )
+            .optional("chapAuthDiscovery", &self.chap_auth_discovery)
+            .optional("chapAuthSession", &self.chap_auth_session)
+            .optional("fsType", &self.fs_type)
+            .optional("initiatorName", &self.initiator_name)
+            .optional("iqn", &self.iqn)
+            .optional("iscsiInterface", &self.iscsi_interface)
+            .optional("lun", &self.lun)
+            .optional("portals", &self.portals)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .optional("targetPortal", &self.target_portal)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9437,20 +9806,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1IscsiVolumeSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1IscsiVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1IscsiVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1IscsiVolumeSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1IscsiVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1IscsiVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9480,40 +9847,53 @@ pub struct IoK8sApiCoreV1KeyToPath {
     /// path is the relative path of the file to map the key to. May not be an absolute path. May not contain the path element '..'. May not start with the string '..'.
     pub path: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1KeyToPath`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1KeyToPathPatch {
-    /// key is the key to project.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// mode is Optional: mode bits used to set permissions on this file. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// path is the relative path of the file to map the key to. May not be an absolute path. May not contain the path element '..'. May not start with the string '..'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1KeyToPathPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1KeyToPathPatch")
+            .field("key", &self.key)
+            .field("mode", &self.mode)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1KeyToPathPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1KeyToPathPatch",
+                3usize,
+            )
+            .optional("key", &self.key)
+            .optional("mode", &self.mode)
+            .optional("path", &self.path)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9533,19 +9913,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1KeyToPath>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1KeyToPath>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1KeyToPath,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1KeyToPath as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1KeyToPath) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1KeyToPath {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9583,36 +9962,50 @@ pub struct IoK8sApiCoreV1Lifecycle {
         IoK8sApiCoreV1LifecycleHandler,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Lifecycle`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LifecyclePatch {
-    /// PostStart is called immediately after a container is created. If the handler fails, the container is terminated and restarted according to its restart policy. Other management of the container blocks until the hook completes. More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-    #[serde(rename = "postStart")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub post_start: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LifecycleHandler,
     >,
-    /// PreStop is called immediately before a container is terminated due to an API request or management event such as liveness/startup probe failure, preemption, resource contention, etc. The handler is not called if the container crashes or exits. The Pod's termination grace period countdown begins before the PreStop hook is executed. Regardless of the outcome of the handler, the container will eventually terminate within the Pod's termination grace period (unless delayed by finalizers). Other management of the container blocks until the hook completes or until the termination grace period is reached. More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-    #[serde(rename = "preStop")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pre_stop: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LifecycleHandler,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1LifecyclePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1LifecyclePatch")
+            .field("post_start", &self.post_start)
+            .field("pre_stop", &self.pre_stop)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1LifecyclePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1LifecyclePatch",
+                2usize,
+            )
+            .optional("postStart", &self.post_start)
+            .optional("preStop", &self.pre_stop)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9632,19 +10025,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Lifecycle>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Lifecycle>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Lifecycle,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Lifecycle as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Lifecycle) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Lifecycle {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9688,42 +10080,55 @@ pub struct IoK8sApiCoreV1LifecycleHandler {
         IoK8sApiCoreV1TcpSocketAction,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LifecycleHandlerPatch {
-    /// Exec specifies the action to take.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub exec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
-    /// HTTPGet specifies the http request to perform.
-    #[serde(rename = "httpGet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub http_get: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1HttpGetAction,
     >,
-    /// Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for the backward compatibility. There are no validation of this field and lifecycle hooks will fail in runtime when tcp handler is specified.
-    #[serde(rename = "tcpSocket")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tcp_socket: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1TcpSocketAction,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1LifecycleHandlerPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1LifecycleHandlerPatch")
+            .field("exec", &self.exec)
+            .field("http_get", &self.http_get)
+            .field("tcp_socket", &self.tcp_socket)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1LifecycleHandlerPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1LifecycleHandlerPatch",
+                3usize,
+            )
+            .optional("exec", &self.exec)
+            .optional("httpGet", &self.http_get)
+            .optional("tcpSocket", &self.tcp_socket)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9743,20 +10148,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1LifecycleHandler,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1LifecycleHandler,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1LifecycleHandler as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1LifecycleHandler>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1LifecycleHandler) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1LifecycleHandler {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9784,26 +10187,47 @@ pub struct IoK8sApiCoreV1LocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1LocalObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1LocalObjectReferencePatch {
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1LocalObjectReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1LocalObjectReferencePatch")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1LocalObjectReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1LocalObjectReferencePatch",
+                1usize,
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9823,22 +10247,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1LocalObjectReference,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1LocalObjectReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1LocalObjectReference as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1LocalObjectReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1LocalObjectReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9871,41 +10292,55 @@ pub struct IoK8sApiCoreV1NfsVolumeSource {
     /// server is the hostname or IP address of the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     pub server: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1NfsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NfsVolumeSourcePatch {
-    /// path that is exported by the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// server is the hostname or IP address of the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub server: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1NfsVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1NfsVolumeSourcePatch")
+            .field("path", &self.path)
+            .field("read_only", &self.read_only)
+            .field("server", &self.server)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1NfsVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1NfsVolumeSourcePatch",
+                3usize,
+            )
+            .optional("path", &self.path)
+            .optional("readOnly", &self.read_only)
+            .optional("server", &self.server)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9925,20 +10360,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1NfsVolumeSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1NfsVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1NfsVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NfsVolumeSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1NfsVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1NfsVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9976,36 +10409,62 @@ pub struct IoK8sApiCoreV1NodeAffinity {
         IoK8sApiCoreV1NodeSelector,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1NodeAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeAffinityPatch {
-    /// The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling affinity expressions, etc.), compute a sum by iterating through the elements of this field and adding "weight" to the sum if the node matches the corresponding matchExpressions; the node(s) with the highest sum are the most preferred.
-    #[serde(rename = "preferredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PreferredSchedulingTerm>,
     >,
-    /// If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to an update), the system may or may not try to eventually evict the pod from its node.
-    #[serde(rename = "requiredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1NodeSelector,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1NodeAffinityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1NodeAffinityPatch")
+            .field(
+                "preferred_during_scheduling_ignored_during_execution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .field(
+                "required_during_scheduling_ignored_during_execution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1NodeAffinityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1NodeAffinityPatch",
+                2usize,
+            )
+            .optional(
+                "preferredDuringSchedulingIgnoredDuringExecution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .optional(
+                "requiredDuringSchedulingIgnoredDuringExecution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10025,19 +10484,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1NodeAffinity>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeAffinity>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1NodeAffinity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1NodeAffinity as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1NodeAffinity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1NodeAffinity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10062,27 +10520,45 @@ pub struct IoK8sApiCoreV1NodeSelector {
         IoK8sApiCoreV1NodeSelectorTerm,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1NodeSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeSelectorPatch {
-    /// Required. A list of node selector terms. The terms are ORed.
-    #[serde(rename = "nodeSelectorTerms")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_selector_terms: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorTerm>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1NodeSelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1NodeSelectorPatch")
+            .field("node_selector_terms", &self.node_selector_terms)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1NodeSelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1NodeSelectorPatch",
+                1usize,
+            )
+            .optional("nodeSelectorTerms", &self.node_selector_terms)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10102,19 +10578,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1NodeSelector>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeSelector>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1NodeSelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1NodeSelector as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1NodeSelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1NodeSelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10148,44 +10623,59 @@ pub struct IoK8sApiCoreV1NodeSelectorRequirement {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorRequirement`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeSelectorRequirementPatch {
-    /// The label key that the selector applies to.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub operator: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub values: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1NodeSelectorRequirementPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1NodeSelectorRequirementPatch")
+            .field("key", &self.key)
+            .field("operator", &self.operator)
+            .field("values", &self.values)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1NodeSelectorRequirementPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1NodeSelectorRequirementPatch",
+                3usize,
+            )
+            .optional("key", &self.key)
+            .optional("operator", &self.operator)
+            .optional("values", &self.values)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10205,22 +10695,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1NodeSelectorRequirement,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1NodeSelectorRequirement,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1NodeSelectorRequirement as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1NodeSelectorRequirement) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1NodeSelectorRequirement {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10260,36 +10747,52 @@ pub struct IoK8sApiCoreV1NodeSelectorTerm {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1NodeSelectorTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1NodeSelectorTermPatch {
-    /// A list of node selector requirements by node's labels.
-    #[serde(rename = "matchExpressions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub match_expressions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     >,
-    /// A list of node selector requirements by node's fields.
-    #[serde(rename = "matchFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub match_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1NodeSelectorTermPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1NodeSelectorTermPatch")
+            .field("match_expressions", &self.match_expressions)
+            .field("match_fields", &self.match_fields)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1NodeSelectorTermPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1NodeSelectorTermPatch",
+                2usize,
+            )
+            .optional("matchExpressions", &self.match_expressions)
+            .optional("matchFields", &self.match_fields)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10309,20 +10812,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1NodeSelectorTerm,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1NodeSelectorTerm,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1NodeSelectorTerm as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeSelectorTerm>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1NodeSelectorTerm) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1NodeSelectorTerm {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10354,36 +10855,52 @@ pub struct IoK8sApiCoreV1ObjectFieldSelector {
     #[serde(rename = "fieldPath")]
     pub field_path: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ObjectFieldSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ObjectFieldSelectorPatch {
-    /// Version of the schema the FieldPath is written in terms of, defaults to "v1".
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Path of the field to select in the specified API version.
-    #[serde(rename = "fieldPath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub field_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ObjectFieldSelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ObjectFieldSelectorPatch")
+            .field("api_version", &self.api_version)
+            .field("field_path", &self.field_path)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ObjectFieldSelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ObjectFieldSelectorPatch",
+                2usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("fieldPath", &self.field_path)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10403,22 +10920,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ObjectFieldSelector,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ObjectFieldSelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ObjectFieldSelector as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ObjectFieldSelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ObjectFieldSelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10481,59 +10995,67 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaim {
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// spec defines the desired characteristics of a volume requested by a pod author. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     >,
-    /// status represents the current information/status of a persistent volume claim. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimPatch")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimPatch",
+                5usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("kind", &self.kind)
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10553,22 +11075,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaim,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaim,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaim as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaim) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaim {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10627,67 +11146,72 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
-    /// lastProbeTime is the time we probed the condition.
-    #[serde(rename = "lastProbeTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_probe_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// lastTransitionTime is the time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_transition_time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// message is the human-readable message indicating details about last transition.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition. If it reports "ResizeStarted" that means the underlying persistent volume is being resized.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimConditionPatch")
+            .field("last_probe_time", &self.last_probe_time)
+            .field("last_transition_time", &self.last_transition_time)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimConditionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimConditionPatch",
+                6usize,
+            )
+            .optional("lastProbeTime", &self.last_probe_time)
+            .optional("lastTransitionTime", &self.last_transition_time)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10707,22 +11231,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaimCondition,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaimCondition,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaimCondition as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaimCondition) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaimCondition {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10823,97 +11344,84 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
-    /// accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-    #[serde(rename = "accessModes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub access_modes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// dataSource field can be used to specify either: * An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) * An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified data source, it will create a new volume based on the contents of the specified data source. When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified. If the namespace is specified, then dataSourceRef will not be copied to dataSource.
-    #[serde(rename = "dataSource")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data_source: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1TypedLocalObjectReference,
     >,
-    /// dataSourceRef specifies the object from which to populate the volume with data, if a non-empty volume is desired. This may be any object from a non-empty API group (non core object) or a PersistentVolumeClaim object. When this field is specified, volume binding will only succeed if the type of the specified object matches some installed volume populator or dynamic provisioner. This field will replace the functionality of the dataSource field and as such if both fields are non-empty, they must have the same value. For backwards compatibility, when namespace isn't specified in dataSourceRef, both fields (dataSource and dataSourceRef) will be set to the same value automatically if one of them is empty and the other is non-empty. When namespace is specified in dataSourceRef, dataSource isn't set to the same value and must be empty. There are three important differences between dataSource and dataSourceRef: * While dataSource only allows two specific types of objects, dataSourceRef
-    ///   allows any non-core object, as well as PersistentVolumeClaim objects.
-    /// * While dataSource ignores disallowed values (dropping them), dataSourceRef
-    ///   preserves all values, and generates an error if a disallowed value is
-    ///   specified.
-    /// * While dataSource only allows local objects, dataSourceRef allows objects
-    ///   in any namespaces.
-    ///   (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
-    #[serde(rename = "dataSourceRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub data_source_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1TypedObjectReference,
     >,
-    /// resources represents the minimum resources the volume should have. If RecoverVolumeExpansionFailure feature is enabled users are allowed to specify resource requirements that are lower than previous value but must still be higher than capacity recorded in the status field of the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resources: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ResourceRequirements,
     >,
-    /// selector is a label query over volumes to consider for binding.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// storageClassName is the name of the StorageClass required by the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1
-    #[serde(rename = "storageClassName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_class_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.
-    #[serde(rename = "volumeMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_mode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volumeName is the binding reference to the PersistentVolume backing this claim.
-    #[serde(rename = "volumeName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimSpecPatch")
+            .field("access_modes", &self.access_modes)
+            .field("data_source", &self.data_source)
+            .field("data_source_ref", &self.data_source_ref)
+            .field("resources", &self.resources)
+            .field("selector", &self.selector)
+            .field("storage_class_name", &self.storage_class_name)
+            .field("volume_mode", &self.volume_mode)
+            .field("volume_name", &self.volume_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimSpecPatch",
+                8usize,
+            )
+            .optional("accessModes", &self.access_modes)
+            .optional("dataSource", &self.data_source)
+            .optional("dataSourceRef", &self.data_source_ref)
+            .optional("resources", &self.resources)
+            .optional("selector", &self.selector)
+            .optional("storageClassName", &self.storage_class_name)
+            .optional("volumeMode", &self.volume_mode)
+            .optional("volumeName", &self.volume_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10933,22 +11441,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaimSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaimSpec as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaimSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaimSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11031,79 +11536,82 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
-    /// accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1
-    #[serde(rename = "accessModes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub access_modes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// allocatedResources is the storage resource within AllocatedResources tracks the capacity allocated to a PVC. It may be larger than the actual capacity when a volume expansion operation is requested. For storage quota, the larger value from allocatedResources and PVC.spec.resources is used. If allocatedResources is not set, PVC.spec.resources alone is used for quota calculation. If a volume expansion capacity request is lowered, allocatedResources is only lowered if there are no expansion operations in progress and if the actual volume capacity is equal or lower than the requested capacity. This is an alpha field and requires enabling RecoverVolumeExpansionFailure feature.
-    #[serde(rename = "allocatedResources")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub allocated_resources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     >,
-    /// capacity represents the actual resources of the underlying volume.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub capacity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     >,
-    /// conditions is the current Condition of persistent volume claim. If underlying persistent volume is being resized then the Condition will be set to 'ResizeStarted'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conditions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApiCoreV1PersistentVolumeClaimCondition,
         >,
     >,
-    /// phase represents the current phase of PersistentVolumeClaim.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phase: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// resizeStatus stores status of resize operation. ResizeStatus is not set by default but when expansion is complete resizeStatus is set to empty string by resize controller or kubelet. This is an alpha field and requires enabling RecoverVolumeExpansionFailure feature.
-    #[serde(rename = "resizeStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resize_status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimStatusPatch")
+            .field("access_modes", &self.access_modes)
+            .field("allocated_resources", &self.allocated_resources)
+            .field("capacity", &self.capacity)
+            .field("conditions", &self.conditions)
+            .field("phase", &self.phase)
+            .field("resize_status", &self.resize_status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimStatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimStatusPatch",
+                6usize,
+            )
+            .optional("accessModes", &self.access_modes)
+            .optional("allocatedResources", &self.allocated_resources)
+            .optional("capacity", &self.capacity)
+            .optional("conditions", &self.conditions)
+            .optional("phase", &self.phase)
+            .optional("resizeStatus", &self.resize_status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11123,22 +11631,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaimStatus,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaimStatus as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaimStatus) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaimStatus {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11170,34 +11675,52 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimTemplate {
     /// The specification for the PersistentVolumeClaim. The entire content is copied unchanged into the PVC that gets created from this template. The same fields as in a PersistentVolumeClaim are also valid here.
     pub spec: IoK8sApiCoreV1PersistentVolumeClaimSpec,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
-    /// May contain labels and annotations that will be copied into the PVC when creating it. No other fields are allowed and will be rejected during validation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// The specification for the PersistentVolumeClaim. The entire content is copied unchanged into the PVC that gets created from this template. The same fields as in a PersistentVolumeClaim are also valid here.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch")
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimTemplatePatch",
+                2usize,
+            )
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11217,22 +11740,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaimTemplate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaimTemplate as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaimTemplate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11264,34 +11784,50 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
-    /// claimName is the name of a PersistentVolumeClaim in the same namespace as the pod using this volume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(rename = "claimName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub claim_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch")
+            .field("claim_name", &self.claim_name)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PersistentVolumeClaimVolumeSourcePatch",
+                2usize,
+            )
+            .optional("claimName", &self.claim_name)
+            .optional("readOnly", &self.read_only)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11311,22 +11847,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PersistentVolumeClaimVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PersistentVolumeClaimVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11360,36 +11893,52 @@ pub struct IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
     #[serde(rename = "pdID")]
     pub pd_id: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PhotonPersistentDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// pdID is the ID that identifies Photon Controller persistent disk
-    #[serde(rename = "pdID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pd_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("pd_id", &self.pd_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PhotonPersistentDiskVolumeSourcePatch",
+                2usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("pdID", &self.pd_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11409,22 +11958,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PhotonPersistentDiskVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PhotonPersistentDiskVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11464,36 +12010,62 @@ pub struct IoK8sApiCoreV1PodAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAffinityPatch {
-    /// The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling affinity expressions, etc.), compute a sum by iterating through the elements of this field and adding "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the node(s) with the highest sum are the most preferred.
-    #[serde(rename = "preferredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
     >,
-    /// If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to a pod label update), the system may or may not try to eventually evict the pod from its node. When there are multiple elements, the lists of nodes corresponding to each podAffinityTerm are intersected, i.e. all terms must be satisfied.
-    #[serde(rename = "requiredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1PodAffinityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodAffinityPatch")
+            .field(
+                "preferred_during_scheduling_ignored_during_execution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .field(
+                "required_during_scheduling_ignored_during_execution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodAffinityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodAffinityPatch",
+                2usize,
+            )
+            .optional(
+                "preferredDuringSchedulingIgnoredDuringExecution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .optional(
+                "requiredDuringSchedulingIgnoredDuringExecution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11513,19 +12085,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1PodAffinity>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAffinity>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodAffinity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodAffinity as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodAffinity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodAffinity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11576,55 +12147,64 @@ pub struct IoK8sApiCoreV1PodAffinityTerm {
     #[serde(rename = "topologyKey")]
     pub topology_key: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodAffinityTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAffinityTermPatch {
-    /// A label query over a set of resources, in this case pods.
-    #[serde(rename = "labelSelector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub label_selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// A label query over the set of namespaces that the term applies to. The term is applied to the union of the namespaces selected by this field and the ones listed in the namespaces field. null selector and null or empty namespaces list means "this pod's namespace". An empty selector ({}) matches all namespaces.
-    #[serde(rename = "namespaceSelector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespace_selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// namespaces specifies a static list of namespace names that the term applies to. The term is applied to the union of the namespaces listed in this field and the ones selected by namespaceSelector. null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespaces: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyKey matches that of any node on which any of the selected pods is running. Empty topologyKey is not allowed.
-    #[serde(rename = "topologyKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub topology_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodAffinityTermPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodAffinityTermPatch")
+            .field("label_selector", &self.label_selector)
+            .field("namespace_selector", &self.namespace_selector)
+            .field("namespaces", &self.namespaces)
+            .field("topology_key", &self.topology_key)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodAffinityTermPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodAffinityTermPatch",
+                4usize,
+            )
+            .optional("labelSelector", &self.label_selector)
+            .optional("namespaceSelector", &self.namespace_selector)
+            .optional("namespaces", &self.namespaces)
+            .optional("topologyKey", &self.topology_key)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11644,20 +12224,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodAffinityTerm,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodAffinityTerm,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodAffinityTerm as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAffinityTerm>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodAffinityTerm) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodAffinityTerm {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11695,36 +12273,64 @@ pub struct IoK8sApiCoreV1PodAntiAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodAntiAffinity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodAntiAffinityPatch {
-    /// The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling anti-affinity expressions, etc.), compute a sum by iterating through the elements of this field and adding "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the node(s) with the highest sum are the most preferred.
-    #[serde(rename = "preferredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preferred_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
     >,
-    /// If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the anti-affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to a pod label update), the system may or may not try to eventually evict the pod from its node. When there are multiple elements, the lists of nodes corresponding to each podAffinityTerm are intersected, i.e. all terms must be satisfied.
-    #[serde(rename = "requiredDuringSchedulingIgnoredDuringExecution")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub required_during_scheduling_ignored_during_execution: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodAntiAffinityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodAntiAffinityPatch")
+            .field(
+                "preferred_during_scheduling_ignored_during_execution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .field(
+                "required_during_scheduling_ignored_during_execution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodAntiAffinityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodAntiAffinityPatch",
+                2usize,
+            )
+            .optional(
+                "preferredDuringSchedulingIgnoredDuringExecution",
+                &self.preferred_during_scheduling_ignored_during_execution,
+            )
+            .optional(
+                "requiredDuringSchedulingIgnoredDuringExecution",
+                &self.required_during_scheduling_ignored_during_execution,
+            )
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11744,20 +12350,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodAntiAffinity,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodAntiAffinity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodAntiAffinity as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAntiAffinity>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodAntiAffinity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodAntiAffinity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11805,46 +12409,59 @@ pub struct IoK8sApiCoreV1PodDnsConfig {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodDnsConfigPatch {
-    /// A list of DNS name server IP addresses. This will be appended to the base nameservers generated from DNSPolicy. Duplicated nameservers will be removed.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub nameservers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// A list of DNS resolver options. This will be merged with the base options generated from DNSPolicy. Duplicated entries will be removed. Resolution options given in Options will override those that appear in the base DNSPolicy.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub options: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodDnsConfigOption>,
     >,
-    /// A list of DNS search domains for host-name lookup. This will be appended to the base search paths generated from DNSPolicy. Duplicated search paths will be removed.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub searches: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1PodDnsConfigPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodDnsConfigPatch")
+            .field("nameservers", &self.nameservers)
+            .field("options", &self.options)
+            .field("searches", &self.searches)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodDnsConfigPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodDnsConfigPatch",
+                3usize,
+            )
+            .optional("nameservers", &self.nameservers)
+            .optional("options", &self.options)
+            .optional("searches", &self.searches)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11864,19 +12481,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1PodDnsConfig>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodDnsConfig>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodDnsConfig,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodDnsConfig as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodDnsConfig) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodDnsConfig {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11911,33 +12527,52 @@ pub struct IoK8sApiCoreV1PodDnsConfigOption {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodDnsConfigOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodDnsConfigOptionPatch {
-    /// Required.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodDnsConfigOptionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodDnsConfigOptionPatch")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodDnsConfigOptionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodDnsConfigOptionPatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11957,22 +12592,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PodDnsConfigOption,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodDnsConfigOption,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodDnsConfigOption as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodDnsConfigOption) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodDnsConfigOption {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11996,26 +12628,43 @@ pub struct IoK8sApiCoreV1PodOs {
     /// Name is the name of the operating system. The currently supported values are linux and windows. Additional value may be defined in future and can be one of: https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration Clients should expect to handle additional values and treat unrecognized values in this field as os: null
     pub name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PodOs`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodOs`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodOsPatch {
-    /// Name is the name of the operating system. The currently supported values are linux and windows. Additional value may be defined in future and can be one of: https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration Clients should expect to handle additional values and treat unrecognized values in this field as os: null
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1PodOsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodOsPatch").field("name", &self.name).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodOsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodOsPatch",
+                1usize,
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12035,19 +12684,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1PodOs>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodOs>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodOs,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodOs as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodOs) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodOs {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12070,27 +12718,47 @@ pub struct IoK8sApiCoreV1PodReadinessGate {
     #[serde(rename = "conditionType")]
     pub condition_type: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodReadinessGate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodReadinessGatePatch {
-    /// ConditionType refers to a condition in the pod's condition list with matching type.
-    #[serde(rename = "conditionType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub condition_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodReadinessGatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodReadinessGatePatch")
+            .field("condition_type", &self.condition_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodReadinessGatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodReadinessGatePatch",
+                1usize,
+            )
+            .optional("conditionType", &self.condition_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12110,20 +12778,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodReadinessGate,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodReadinessGate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodReadinessGate as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodReadinessGate>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodReadinessGate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodReadinessGate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12153,34 +12819,52 @@ pub struct IoK8sApiCoreV1PodResourceClaim {
         IoK8sApiCoreV1ClaimSource,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodResourceClaimPatch {
-    /// Name uniquely identifies this resource claim inside the pod. This must be a DNS_LABEL.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Source describes where to find the ResourceClaim.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub source: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ClaimSource,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodResourceClaimPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodResourceClaimPatch")
+            .field("name", &self.name)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodResourceClaimPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodResourceClaimPatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("source", &self.source)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12200,20 +12884,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodResourceClaim,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodResourceClaim,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodResourceClaim as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodResourceClaim>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodResourceClaim) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodResourceClaim {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12235,26 +12917,47 @@ pub struct IoK8sApiCoreV1PodSchedulingGate {
     /// Name of the scheduling gate. Each scheduling gate must have a unique name field.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodSchedulingGate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodSchedulingGatePatch {
-    /// Name of the scheduling gate. Each scheduling gate must have a unique name field.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodSchedulingGatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodSchedulingGatePatch")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodSchedulingGatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodSchedulingGatePatch",
+                1usize,
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12274,20 +12977,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodSchedulingGate,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodSchedulingGate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodSchedulingGate as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodSchedulingGate>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodSchedulingGate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodSchedulingGate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12392,103 +13093,84 @@ pub struct IoK8sApiCoreV1PodSecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodSecurityContext`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodSecurityContextPatch {
-    /// A special supplemental group that applies to all containers in a pod. Some volume types allow the Kubelet to change the ownership of that volume to be owned by the pod:
-    ///
-    /// 1. The owning GID will be the FSGroup 2. The setgid bit is set (new files created in the volume will be owned by FSGroup) 3. The permission bits are OR'd with rw-rw----
-    ///
-    /// If unset, the Kubelet will not modify the ownership and permissions of any volume. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "fsGroup")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. This field will only apply to volume types which support fsGroup based ownership(and permissions). It will have no effect on ephemeral volume types such as: secret, configmaps and emptydir. Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "fsGroupChangePolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_group_change_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsGroup")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Indicates that the container must run as a non-root user. If true, the Kubelet will validate the image at runtime to ensure that it does not run as UID 0 (root) and fail to start the container if it does. If unset or false, no such validation will be performed. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsNonRoot")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The UID to run the entrypoint of the container process. Defaults to user specified in image metadata if unspecified. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsUser")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_user: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The SELinux context to be applied to all containers. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seLinuxOptions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub se_linux_options: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SeLinuxOptions,
     >,
-    /// The seccomp options to use by the containers in this pod. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seccompProfile")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub seccomp_profile: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SeccompProfile,
     >,
-    /// A list of groups applied to the first process run in each container, in addition to the container's primary GID, the fsGroup (if specified), and group memberships defined in the container image for the uid of the container process. If unspecified, no additional groups are added to any container. Note that group memberships defined in the container image for the uid of the container process are still effective, even if they are not included in this list. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "supplementalGroups")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub supplemental_groups: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
-    /// Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported sysctls (by the container runtime) might fail to launch. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sysctls: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
     >,
-    /// The Windows specific settings applied to all containers. If unspecified, the options within a container's SecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.
-    #[serde(rename = "windowsOptions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub windows_options: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodSecurityContextPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodSecurityContextPatch")
+            .field("fs_group", &self.fs_group)
+            .field("fs_group_change_policy", &self.fs_group_change_policy)
+            .field("run_as_group", &self.run_as_group)
+            .field("run_as_non_root", &self.run_as_non_root)
+            .field("run_as_user", &self.run_as_user)
+            .field("se_linux_options", &self.se_linux_options)
+            .field("seccomp_profile", &self.seccomp_profile)
+            .field("supplemental_groups", &self.supplemental_groups)
+            .field("sysctls", &self.sysctls)
+            .field("windows_options", &self.windows_options)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodSecurityContextPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodSecurityContextPatch",
+                10usize,
+            )
+            .optional("fsGroup", &self.fs_group)
+            .optional("fsGroupChangePolicy", &self.fs_group_change_policy)
+            .optional("runAsGroup", &self.run_as_group)
+            .optional("runAsNonRoot", &self.run_as_non_root)
+            .optional("runAsUser", &self.run_as_user)
+            .optional("seLinuxOptions", &self.se_linux_options)
+            .optional("seccompProfile", &self.seccomp_profile)
+            .optional("supplementalGroups", &self.supplemental_groups)
+            .optional("sysctls", &self.sysctls)
+            .optional("windowsOptions", &self.windows_options)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12508,22 +13190,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PodSecurityContext,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodSecurityContext,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodSecurityContext as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodSecurityContext) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodSecurityContext {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12879,358 +13558,235 @@ pub struct IoK8sApiCoreV1PodSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1PodSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodSpecPatch {
-    /// Optional duration in seconds the pod may be active on the node relative to StartTime before the system will actively try to mark it failed and kill associated containers. Value must be a positive integer.
-    #[serde(rename = "activeDeadlineSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub active_deadline_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// If specified, the pod's scheduling constraints
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub affinity: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Affinity,
     >,
-    /// AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
-    #[serde(rename = "automountServiceAccountToken")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub automount_service_account_token: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub containers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
     >,
-    /// Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.
-    #[serde(rename = "dnsConfig")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dns_config: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodDnsConfig,
     >,
-    /// Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
-    #[serde(rename = "dnsPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dns_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.
-    #[serde(rename = "enableServiceLinks")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub enable_service_links: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing pod to perform user-initiated actions such as debugging. This list cannot be specified when creating a pod, and it cannot be modified by updating the pod spec. In order to add an ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.
-    #[serde(rename = "ephemeralContainers")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ephemeral_containers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EphemeralContainer>,
     >,
-    /// HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts file if specified. This is only valid for non-hostNetwork pods.
-    #[serde(rename = "hostAliases")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_aliases: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HostAlias>,
     >,
-    /// Use the host's ipc namespace. Optional: Default to false.
-    #[serde(rename = "hostIPC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_ipc: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Host networking requested for this pod. Use the host's network namespace. If this option is set, the ports that will be used must be specified. Default to false.
-    #[serde(rename = "hostNetwork")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_network: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Use the host's pid namespace. Optional: Default to false.
-    #[serde(rename = "hostPID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_pid: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Use the host's user namespace. Optional: Default to true. If set to true or not present, the pod will be run in the host user namespace, useful for when the pod needs a feature only available to the host user namespace, such as loading a kernel module with CAP_SYS_MODULE. When set to false, a new userns is created for the pod. Setting false is useful for mitigating container breakout vulnerabilities even allowing users to run their containers as root without actually having root privileges on the host. This field is alpha-level and is only honored by servers that enable the UserNamespacesSupport feature.
-    #[serde(rename = "hostUsers")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_users: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub hostname: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec. If specified, these secrets will be passed to individual puller implementations for them to use. More info: https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod
-    #[serde(rename = "imagePullSecrets")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image_pull_secrets: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1LocalObjectReference>,
     >,
-    /// List of initialization containers belonging to the pod. Init containers are executed in order prior to containers being started. If any init container fails, the pod is considered to have failed and is handled according to its restartPolicy. The name for an init container or normal container must be unique among all containers. Init containers may not have Lifecycle actions, Readiness probes, Liveness probes, or Startup probes. The resourceRequirements of an init container are taken into account during scheduling by finding the highest request/limit for each resource type, and then using the max of of that value or the sum of the normal containers. Limits are applied to init containers in a similar fashion. Init containers cannot currently be added or removed. Cannot be updated. More info: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
-    #[serde(rename = "initContainers")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub init_containers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
     >,
-    /// NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.
-    #[serde(rename = "nodeName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/
-    #[serde(rename = "nodeSelector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_selector: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is set.
-    ///
-    /// If the OS field is set to linux, the following fields must be unset: -securityContext.windowsOptions
-    ///
-    /// If the OS field is set to windows, following fields must be unset: - spec.hostPID - spec.hostIPC - spec.hostUsers - spec.securityContext.seLinuxOptions - spec.securityContext.seccompProfile - spec.securityContext.fsGroup - spec.securityContext.fsGroupChangePolicy - spec.securityContext.sysctls - spec.shareProcessNamespace - spec.securityContext.runAsUser - spec.securityContext.runAsGroup - spec.securityContext.supplementalGroups - spec.containers[*].securityContext.seLinuxOptions - spec.containers[*].securityContext.seccompProfile - spec.containers[*].securityContext.capabilities - spec.containers[*].securityContext.readOnlyRootFilesystem - spec.containers[*].securityContext.privileged - spec.containers[*].securityContext.allowPrivilegeEscalation - spec.containers[*].securityContext.procMount - spec.containers[*].securityContext.runAsUser - spec.containers[*].securityContext.runAsGroup
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub os: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodOs>,
-    /// Overhead represents the resource overhead associated with running a pod for a given RuntimeClass. This field will be autopopulated at admission time by the RuntimeClass admission controller. If the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests. The RuntimeClass admission controller will reject Pod create requests which have the overhead already set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero. More info: https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub overhead: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     >,
-    /// PreemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-    #[serde(rename = "preemptionPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preemption_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The priority value. Various system components use this field to find the priority of the pod. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// If specified, indicates the pod's priority. "system-node-critical" and "system-cluster-critical" are two special keywords which indicate the highest priorities with the former being the highest priority. Any other name must be defined by creating a PriorityClass object with that name. If not specified, the pod priority will be default or zero if there is no default.
-    #[serde(rename = "priorityClassName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority_class_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates
-    #[serde(rename = "readinessGates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub readiness_gates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodReadinessGate>,
     >,
-    /// ResourceClaims defines which ResourceClaims must be allocated and reserved before the Pod is allowed to start. The resources will be made available to those containers which consume them by name.
-    ///
-    /// This is an alpha field and requires enabling the DynamicResourceAllocation feature gate.
-    ///
-    /// This field is immutable.
-    #[serde(rename = "resourceClaims")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_claims: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodResourceClaim>,
     >,
-    /// Restart policy for all containers within the pod. One of Always, OnFailure, Never. Default to Always. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
-    #[serde(rename = "restartPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub restart_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run. If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an empty definition that uses the default runtime handler. More info: https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class
-    #[serde(rename = "runtimeClassName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub runtime_class_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If specified, the pod will be dispatched by specified scheduler. If not specified, the pod will be dispatched by default scheduler.
-    #[serde(rename = "schedulerName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scheduler_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// SchedulingGates is an opaque list of values that if specified will block scheduling the pod. More info:  https://git.k8s.io/enhancements/keps/sig-scheduling/3521-pod-scheduling-readiness.
-    ///
-    /// This is an alpha-level feature enabled by PodSchedulingReadiness feature gate.
-    #[serde(rename = "schedulingGates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scheduling_gates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodSchedulingGate>,
     >,
-    /// SecurityContext holds pod-level security attributes and common container settings. Optional: Defaults to empty.  See type description for default values of each field.
-    #[serde(rename = "securityContext")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub security_context: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodSecurityContext,
     >,
-    /// DeprecatedServiceAccount is a depreciated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead.
-    #[serde(rename = "serviceAccount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_account: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// ServiceAccountName is the name of the ServiceAccount to use to run this pod. More info: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
-    #[serde(rename = "serviceAccountName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_account_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default). In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname). In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
-    #[serde(rename = "setHostnameAsFQDN")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub set_hostname_as_fqdn: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Share a single process namespace between all of the containers in a pod. When this is set containers will be able to view and signal processes from other containers in the same pod, and the first process in each container will not be assigned PID 1. HostPID and ShareProcessNamespace cannot both be set. Optional: Default to false.
-    #[serde(rename = "shareProcessNamespace")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub share_process_namespace: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// If specified, the fully qualified Pod hostname will be "<hostname>.<subdomain>.<pod namespace>.svc.<cluster domain>". If not specified, the pod will not have a domainname at all.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subdomain: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). If this value is nil, the default grace period will be used instead. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. Defaults to 30 seconds.
-    #[serde(rename = "terminationGracePeriodSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
         i64,
     >,
-    /// If specified, the pod's tolerations.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tolerations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Toleration>,
     >,
-    /// TopologySpreadConstraints describes how a group of pods ought to spread across topology domains. Scheduler will schedule pods in a way which abides by the constraints. All topologySpreadConstraints are ANDed.
-    #[serde(rename = "topologySpreadConstraints")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub topology_spread_constraints: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApiCoreV1TopologySpreadConstraint,
         >,
     >,
-    /// List of volumes that can be mounted by containers belonging to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volumes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1PodSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodSpecPatch")
+            .field("active_deadline_seconds", &self.active_deadline_seconds)
+            .field("affinity", &self.affinity)
+            .field(
+                "automount_service_account_token",
+                &self.automount_service_account_token,
+            )
+            .field("containers", &self.containers)
+            .field("dns_config", &self.dns_config)
+            .field("dns_policy", &self.dns_policy)
+            .field("enable_service_links", &self.enable_service_links)
+            .field("ephemeral_containers", &self.ephemeral_containers)
+            .field("host_aliases", &self.host_aliases)
+            .field("host_ipc", &self.host_ipc)
+            .field("host_network", &self.host_network)
+            .field("host_pid", &self.host_pid)
+            .field("host_users", &self.host_users)
+            .field("hostname", &self.hostname)
+            .field("image_pull_secrets", &self.image_pull_secrets)
+            .field("init_containers", &self.init_containers)
+            .field("node_name", &self.node_name)
+            .field("node_selector", &self.node_selector)
+            .field("os", &self.os)
+            .field("overhead", &self.overhead)
+            .field("preemption_policy", &self.preemption_policy)
+            .field("priority", &self.priority)
+            .field("priority_class_name", &self.priority_class_name)
+            .field("readiness_gates", &self.readiness_gates)
+            .field("resource_claims", &self.resource_claims)
+            .field("restart_policy", &self.restart_policy)
+            .field("runtime_class_name", &self.runtime_class_name)
+            .field("scheduler_name", &self.scheduler_name)
+            .field("scheduling_gates", &self.scheduling_gates)
+            .field("security_context", &self.security_context)
+            .field("service_account", &self.service_account)
+            .field("service_account_name", &self.service_account_name)
+            .field("set_hostname_as_fqdn", &self.set_hostname_as_fqdn)
+            .field("share_process_namespace", &self.share_process_namespace)
+            .field("subdomain", &self.subdomain)
+            .field(
+                "termination_grace_period_seconds",
+                &self.termination_grace_period_seconds,
+            )
+            .field("tolerations", &self.tolerations)
+            .field("topology_spread_constraints", &self.topology_spread_constraints)
+            .field("volumes", &self.volumes)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1PodSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodSpecPatch",
+                39usize,
+            )
+            .optional("activeDeadlineSeconds", &self.active_deadline_seconds)
+            .optional("affinity", &self.affinity)
+            .optional(
+                "automountServiceAccountToken",
+                &self.automount_service_account_token,
+            )
+            .optional("containers", &self.containers)
+            .optional("dnsConfig", &self.dns_config)
+            .optional("dnsPolicy", &self.dns_policy)
+            .optional("enableServiceLinks", &self.enable_service_links)
+            .optional("ephemeralContainers", &self.ephemeral_containers)
+            .optional("hostAliases", &self.host_aliases)
+            .optional("hostIPC", &self.host_ipc)
+            .optional("hostNetwork", &self.host_network)
+            .optional("hostPID", &self.host_pid)
+            .optional("hostUsers", &self.host_users)
+            .optional("hostname", &self.hostname)
+            .optional("imagePullSecrets", &self.image_pull_secrets)
+            .optional("initContainers", &self.init_containers)
+            .optional("nodeName", &self.node_name)
+            .optional("nodeSelector", &self.node_selector)
+            .optional("os", &self.os)
+            .optional("overhead", &self.overhead)
+            .optional("preemptionPolicy", &self.preemption_policy)
+            .optional("priority", &self.priority)
+            .optional("priorityClassName", &self.priority_class_name)
+            .optional("readinessGates", &self.readiness_gates)
+            .optional("resourceClaims", &self.resource_claims)
+            .optional("restartPolicy", &self.restart_policy)
+            .optional("runtimeClassName", &self.runtime_class_name)
+            .optional("schedulerName", &self.scheduler_name)
+            .optional("schedulingGates", &self.scheduling_gates)
+            .optional("securityContext", &self.security_context)
+            .optional("serviceAccount", &self.service_account)
+            .optional("serviceAccountName", &self.service_account_name)
+            .optional("setHostnameAsFQDN", &self.set_hostname_as_fqdn)
+            .optional("shareProcessNamespace", &self.share_process_namespace)
+            .optional("subdomain", &self.subdomain)
+            .optional(
+                "terminationGracePeriodSeconds",
+                &self.termination_grace_period_seconds,
+            )
+            .optional("tolerations", &self.tolerations)
+            .optional("topologySpreadConstraints", &self.topology_spread_constraints)
+            .optional("volumes", &self.volumes)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13250,19 +13806,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1PodSpec>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodSpec>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodSpec as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13296,32 +13851,50 @@ pub struct IoK8sApiCoreV1PodTemplateSpec {
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
 }
-/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PodTemplateSpecPatch {
-    /// Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     >,
-    /// Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub spec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PodTemplateSpecPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PodTemplateSpecPatch")
+            .field("metadata", &self.metadata)
+            .field("spec", &self.spec)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PodTemplateSpecPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PodTemplateSpecPatch",
+                2usize,
+            )
+            .optional("metadata", &self.metadata)
+            .optional("spec", &self.spec)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13341,20 +13914,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1PodTemplateSpec,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PodTemplateSpec,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PodTemplateSpec as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodTemplateSpec>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PodTemplateSpec) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PodTemplateSpec {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13393,43 +13964,55 @@ pub struct IoK8sApiCoreV1PortworxVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PortworxVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PortworxVolumeSourcePatch {
-    /// fSType represents the filesystem type to mount Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// volumeID uniquely identifies a Portworx volume
-    #[serde(rename = "volumeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PortworxVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PortworxVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("read_only", &self.read_only)
+            .field("volume_id", &self.volume_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PortworxVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PortworxVolumeSourcePatch",
+                3usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("readOnly", &self.read_only)
+            .optional("volumeID", &self.volume_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13449,22 +14032,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PortworxVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PortworxVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PortworxVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PortworxVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PortworxVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13490,32 +14070,50 @@ pub struct IoK8sApiCoreV1PreferredSchedulingTerm {
     /// Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
     pub weight: i32,
 }
-/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1PreferredSchedulingTermPatch {
-    /// A node selector term, associated with the corresponding weight.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preference: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1NodeSelectorTerm,
     >,
-    /// Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub weight: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1PreferredSchedulingTermPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1PreferredSchedulingTermPatch")
+            .field("preference", &self.preference)
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1PreferredSchedulingTermPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1PreferredSchedulingTermPatch",
+                2usize,
+            )
+            .optional("preference", &self.preference)
+            .optional("weight", &self.weight)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13535,22 +14133,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1PreferredSchedulingTerm,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1PreferredSchedulingTerm,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1PreferredSchedulingTerm as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1PreferredSchedulingTerm) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1PreferredSchedulingTerm {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13646,92 +14241,82 @@ pub struct IoK8sApiCoreV1Probe {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
-/// A partial update of [`IoK8sApiCoreV1Probe`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Probe`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ProbePatch {
-    /// Exec specifies the action to take.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub exec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1ExecAction>,
-    /// Minimum consecutive failures for the probe to be considered failed after having succeeded. Defaults to 3. Minimum value is 1.
-    #[serde(rename = "failureThreshold")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub failure_threshold: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// GRPC specifies an action involving a GRPC port. This is a beta field and requires enabling GRPCContainerProbe feature gate.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grpc: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1GrpcAction>,
-    /// HTTPGet specifies the http request to perform.
-    #[serde(rename = "httpGet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub http_get: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1HttpGetAction,
     >,
-    /// Number of seconds after the container has started before liveness probes are initiated. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-    #[serde(rename = "initialDelaySeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub initial_delay_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1.
-    #[serde(rename = "periodSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Minimum consecutive successes for the probe to be considered successful after having failed. Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-    #[serde(rename = "successThreshold")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub success_threshold: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// TCPSocket specifies an action involving a TCP port.
-    #[serde(rename = "tcpSocket")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tcp_socket: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1TcpSocketAction,
     >,
-    /// Optional duration in seconds the pod needs to terminate gracefully upon probe failure. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this value overrides the value provided by the pod spec. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate. Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-    #[serde(rename = "terminationGracePeriodSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub termination_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
         i64,
     >,
-    /// Number of seconds after which the probe times out. Defaults to 1 second. Minimum value is 1. More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-    #[serde(rename = "timeoutSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ProbePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ProbePatch")
+            .field("exec", &self.exec)
+            .field("failure_threshold", &self.failure_threshold)
+            .field("grpc", &self.grpc)
+            .field("http_get", &self.http_get)
+            .field("initial_delay_seconds", &self.initial_delay_seconds)
+            .field("period_seconds", &self.period_seconds)
+            .field("success_threshold", &self.success_threshold)
+            .field("tcp_socket", &self.tcp_socket)
+            .field(
+                "termination_grace_period_seconds",
+                &self.termination_grace_period_seconds,
+            )
+            .field("timeout_seconds", &self.timeout_seconds)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ProbePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ProbePatch",
+                10usize,
+            )
+            .optional("exec", &self.exec)
+            .optional("failureThreshold", &self.failure_threshold)
+            .optional("grpc", &self.grpc)
+            .optional("httpGet", &self.http_get)
+            .optional("initialDelaySeconds", &self.initial_delay_seconds)
+            .optional("periodSeconds", &self.period_seconds)
+            .optional("successThreshold", &self.success_threshold)
+            .optional("tcpSocket", &self.tcp_socket)
+            .optional(
+                "terminationGracePeriodSeconds",
+                &self.termination_grace_period_seconds,
+            )
+            .optional("timeoutSeconds", &self.timeout_seconds)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13751,19 +14336,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Probe>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Probe>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Probe,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Probe as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Probe) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Probe {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13798,33 +14382,50 @@ pub struct IoK8sApiCoreV1ProjectedVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ProjectedVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ProjectedVolumeSourcePatch {
-    /// defaultMode are the mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// sources is the list of volume projections
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ProjectedVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ProjectedVolumeSourcePatch")
+            .field("default_mode", &self.default_mode)
+            .field("sources", &self.sources)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ProjectedVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ProjectedVolumeSourcePatch",
+                2usize,
+            )
+            .optional("defaultMode", &self.default_mode)
+            .optional("sources", &self.sources)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13844,22 +14445,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ProjectedVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ProjectedVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ProjectedVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ProjectedVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ProjectedVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -13916,65 +14514,70 @@ pub struct IoK8sApiCoreV1QuobyteVolumeSource {
     /// volume is a string that references an already created Quobyte volume by name.
     pub volume: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1QuobyteVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1QuobyteVolumeSourcePatch {
-    /// group to map volume access to Default is no group
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub group: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly here will force the Quobyte volume to be mounted with read-only permissions. Defaults to false.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// registry represents a single or multiple Quobyte Registry services specified as a string as host:port pair (multiple entries are separated with commas) which acts as the central registry for volumes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub registry: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// tenant owning the given Quobyte volume in the Backend Used with dynamically provisioned Quobyte volumes, value is set by the plugin
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tenant: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// user to map volume access to Defaults to serivceaccount user
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volume is a string that references an already created Quobyte volume by name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1QuobyteVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1QuobyteVolumeSourcePatch")
+            .field("group", &self.group)
+            .field("read_only", &self.read_only)
+            .field("registry", &self.registry)
+            .field("tenant", &self.tenant)
+            .field("user", &self.user)
+            .field("volume", &self.volume)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1QuobyteVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1QuobyteVolumeSourcePatch",
+                6usize,
+            )
+            .optional("group", &self.group)
+            .optional("readOnly", &self.read_only)
+            .optional("registry", &self.registry)
+            .optional("tenant", &self.tenant)
+            .optional("user", &self.user)
+            .optional("volume", &self.volume)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -13994,22 +14597,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1QuobyteVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1QuobyteVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1QuobyteVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1QuobyteVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1QuobyteVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14086,85 +14686,82 @@ pub struct IoK8sApiCoreV1RbdVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1RbdVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1RbdVolumeSourcePatch {
-    /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub image: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub keyring: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub monitors: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pool: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1RbdVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1RbdVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("image", &self.image)
+            .field("keyring", &self.keyring)
+            .field("monitors", &self.monitors)
+            .field("pool", &self.pool)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1RbdVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1RbdVolumeSourcePatch",
+                8usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("image", &self.image)
+            .optional("keyring", &self.keyring)
+            .optional("monitors", &self.monitors)
+            .optional("pool", &self.pool)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .optional("user", &self.user)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14184,20 +14781,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1RbdVolumeSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1RbdVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1RbdVolumeSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1RbdVolumeSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1RbdVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1RbdVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14219,26 +14814,45 @@ pub struct IoK8sApiCoreV1ResourceClaim {
     /// Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ResourceClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ResourceClaimPatch {
-    /// Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1ResourceClaimPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ResourceClaimPatch")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1ResourceClaimPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ResourceClaimPatch",
+                1usize,
+            )
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14258,19 +14872,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1ResourceClaim>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ResourceClaim>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ResourceClaim,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ResourceClaim as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ResourceClaim) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ResourceClaim {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14309,43 +14922,57 @@ pub struct IoK8sApiCoreV1ResourceFieldSelector {
     /// Required: resource to select
     pub resource: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ResourceFieldSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ResourceFieldSelectorPatch {
-    /// Container name: required for volumes, optional for env vars
-    #[serde(rename = "containerName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub container_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specifies the output format of the exposed resources, defaults to "1"
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub divisor: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApiResourceQuantity,
     >,
-    /// Required: resource to select
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ResourceFieldSelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ResourceFieldSelectorPatch")
+            .field("container_name", &self.container_name)
+            .field("divisor", &self.divisor)
+            .field("resource", &self.resource)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ResourceFieldSelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ResourceFieldSelectorPatch",
+                3usize,
+            )
+            .optional("containerName", &self.container_name)
+            .optional("divisor", &self.divisor)
+            .optional("resource", &self.resource)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14365,22 +14992,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ResourceFieldSelector,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ResourceFieldSelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ResourceFieldSelector as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ResourceFieldSelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ResourceFieldSelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14436,52 +15060,63 @@ pub struct IoK8sApiCoreV1ResourceRequirements {
         >,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ResourceRequirements`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ResourceRequirementsPatch {
-    /// Claims lists the names of resources, defined in spec.resourceClaims, that are used by this container.
-    ///
-    /// This is an alpha field and requires enabling the DynamicResourceAllocation feature gate.
-    ///
-    /// This field is immutable.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub claims: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ResourceClaim>,
     >,
-    /// Limits describes the maximum amount of compute resources allowed. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub limits: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     >,
-    /// Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified, otherwise to an implementation-defined value. More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub requests: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ResourceRequirementsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ResourceRequirementsPatch")
+            .field("claims", &self.claims)
+            .field("limits", &self.limits)
+            .field("requests", &self.requests)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ResourceRequirementsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ResourceRequirementsPatch",
+                3usize,
+            )
+            .optional("claims", &self.claims)
+            .optional("limits", &self.limits)
+            .optional("requests", &self.requests)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14501,22 +15136,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ResourceRequirements,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ResourceRequirements,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ResourceRequirements as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ResourceRequirements) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ResourceRequirements {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14604,102 +15236,88 @@ pub struct IoK8sApiCoreV1ScaleIoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ScaleIoVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// gateway is the host address of the ScaleIO API Gateway.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gateway: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
-    #[serde(rename = "protectionDomain")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub protection_domain: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail.
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// sslEnabled Flag enable/disable SSL communication with Gateway, default false
-    #[serde(rename = "sslEnabled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ssl_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
-    #[serde(rename = "storageMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_mode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
-    #[serde(rename = "storagePool")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_pool: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// system is the name of the storage system as configured in ScaleIO.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub system: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
-    #[serde(rename = "volumeName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ScaleIoVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("gateway", &self.gateway)
+            .field("protection_domain", &self.protection_domain)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .field("ssl_enabled", &self.ssl_enabled)
+            .field("storage_mode", &self.storage_mode)
+            .field("storage_pool", &self.storage_pool)
+            .field("system", &self.system)
+            .field("volume_name", &self.volume_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ScaleIoVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ScaleIoVolumeSourcePatch",
+                10usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("gateway", &self.gateway)
+            .optional("protectionDomain", &self.protection_domain)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .optional("sslEnabled", &self.ssl_enabled)
+            .optional("storageMode", &self.storage_mode)
+            .optional("storagePool", &self.storage_pool)
+            .optional("system", &self.system)
+            .optional("volumeName", &self.volume_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14719,22 +15337,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ScaleIoVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ScaleIoVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ScaleIoVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ScaleIoVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ScaleIoVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14789,51 +15404,61 @@ pub struct IoK8sApiCoreV1SeLinuxOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SeLinuxOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SeLinuxOptionsPatch {
-    /// Level is SELinux level label that applies to the container.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub level: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Role is a SELinux role label that applies to the container.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub role: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type is a SELinux type label that applies to the container.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// User is a SELinux user label that applies to the container.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1SeLinuxOptionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SeLinuxOptionsPatch")
+            .field("level", &self.level)
+            .field("role", &self.role)
+            .field("type_", &self.type_)
+            .field("user", &self.user)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SeLinuxOptionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SeLinuxOptionsPatch",
+                4usize,
+            )
+            .optional("level", &self.level)
+            .optional("role", &self.role)
+            .optional("type", &self.type_)
+            .optional("user", &self.user)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14853,19 +15478,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1SeLinuxOptions>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SeLinuxOptions>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SeLinuxOptions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SeLinuxOptions as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SeLinuxOptions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SeLinuxOptions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14899,38 +15523,51 @@ pub struct IoK8sApiCoreV1SeccompProfile {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SeccompProfile`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SeccompProfilePatch {
-    /// localhostProfile indicates a profile defined in a file on the node should be used. The profile must be preconfigured on the node to work. Must be a descending path, relative to the kubelet's configured seccomp profile location. Must only be set if type is "Localhost".
-    #[serde(rename = "localhostProfile")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub localhost_profile: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// type indicates which kind of seccomp profile will be applied. Valid options are:
-    ///
-    /// Localhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1SeccompProfilePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SeccompProfilePatch")
+            .field("localhost_profile", &self.localhost_profile)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SeccompProfilePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SeccompProfilePatch",
+                2usize,
+            )
+            .optional("localhostProfile", &self.localhost_profile)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -14950,19 +15587,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1SeccompProfile>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SeccompProfile>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SeccompProfile,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SeccompProfile as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SeccompProfile) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SeccompProfile {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -14998,32 +15634,50 @@ pub struct IoK8sApiCoreV1SecretEnvSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SecretEnvSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretEnvSourcePatch {
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specify whether the Secret must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1SecretEnvSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SecretEnvSourcePatch")
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SecretEnvSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SecretEnvSourcePatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15043,20 +15697,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1SecretEnvSource,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SecretEnvSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SecretEnvSource as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretEnvSource>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SecretEnvSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SecretEnvSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15092,40 +15744,55 @@ pub struct IoK8sApiCoreV1SecretKeySelector {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SecretKeySelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretKeySelectorPatch {
-    /// The key of the secret to select from.  Must be a valid secret key.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specify whether the Secret or its key must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1SecretKeySelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SecretKeySelectorPatch")
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SecretKeySelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SecretKeySelectorPatch",
+                3usize,
+            )
+            .optional("key", &self.key)
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15145,20 +15812,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1SecretKeySelector,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SecretKeySelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SecretKeySelector as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretKeySelector>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SecretKeySelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SecretKeySelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15202,40 +15867,55 @@ pub struct IoK8sApiCoreV1SecretProjection {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SecretProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretProjectionPatch {
-    /// items if unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the Secret, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     >,
-    /// Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// optional field specify whether the Secret or its key must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1SecretProjectionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SecretProjectionPatch")
+            .field("items", &self.items)
+            .field("name", &self.name)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SecretProjectionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SecretProjectionPatch",
+                3usize,
+            )
+            .optional("items", &self.items)
+            .optional("name", &self.name)
+            .optional("optional", &self.optional)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15255,20 +15935,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1SecretProjection,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SecretProjection,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SecretProjection as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretProjection>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SecretProjection) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SecretProjection {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15320,48 +15998,58 @@ pub struct IoK8sApiCoreV1SecretVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SecretVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecretVolumeSourcePatch {
-    /// defaultMode is Optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_mode: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// items If unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the Secret, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub items: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     >,
-    /// optional field specify whether the Secret or its keys must be defined
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretName is the name of the secret in the pod's namespace to use. More info: https://kubernetes.io/docs/concepts/storage/volumes#secret
-    #[serde(rename = "secretName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1SecretVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SecretVolumeSourcePatch")
+            .field("default_mode", &self.default_mode)
+            .field("items", &self.items)
+            .field("optional", &self.optional)
+            .field("secret_name", &self.secret_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SecretVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SecretVolumeSourcePatch",
+                4usize,
+            )
+            .optional("defaultMode", &self.default_mode)
+            .optional("items", &self.items)
+            .optional("optional", &self.optional)
+            .optional("secretName", &self.secret_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15381,22 +16069,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1SecretVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SecretVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SecretVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SecretVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SecretVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15507,107 +16192,89 @@ pub struct IoK8sApiCoreV1SecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1SecurityContext`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SecurityContextPatch {
-    /// AllowPrivilegeEscalation controls whether a process can gain more privileges than its parent process. This bool directly controls if the no_new_privs flag will be set on the container process. AllowPrivilegeEscalation is true always when the container is: 1) run as Privileged 2) has CAP_SYS_ADMIN Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "allowPrivilegeEscalation")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub allow_privilege_escalation: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// The capabilities to add/drop when running containers. Defaults to the default set of capabilities granted by the container runtime. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub capabilities: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1Capabilities,
     >,
-    /// Run container in privileged mode. Processes in privileged containers are essentially equivalent to root on the host. Defaults to false. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub privileged: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// procMount denotes the type of proc mount to use for the containers. The default is DefaultProcMount which uses the container runtime defaults for readonly paths and masked paths. This requires the ProcMountType feature flag to be enabled. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "procMount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub proc_mount: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether this container has a read-only root filesystem. Default is false. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "readOnlyRootFilesystem")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only_root_filesystem: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsGroup")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_group: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Indicates that the container must run as a non-root user. If true, the Kubelet will validate the image at runtime to ensure that it does not run as UID 0 (root) and fail to start the container if it does. If unset or false, no such validation will be performed. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsNonRoot")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_non_root: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The UID to run the entrypoint of the container process. Defaults to user specified in image metadata if unspecified. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsUser")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_user: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The SELinux context to be applied to the container. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seLinuxOptions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub se_linux_options: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SeLinuxOptions,
     >,
-    /// The seccomp options to use by this container. If seccomp options are provided at both the pod & container level, the container options override the pod options. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seccompProfile")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub seccomp_profile: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SeccompProfile,
     >,
-    /// The Windows specific settings applied to all containers. If unspecified, the options from the PodSecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.
-    #[serde(rename = "windowsOptions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub windows_options: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1SecurityContextPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SecurityContextPatch")
+            .field("allow_privilege_escalation", &self.allow_privilege_escalation)
+            .field("capabilities", &self.capabilities)
+            .field("privileged", &self.privileged)
+            .field("proc_mount", &self.proc_mount)
+            .field("read_only_root_filesystem", &self.read_only_root_filesystem)
+            .field("run_as_group", &self.run_as_group)
+            .field("run_as_non_root", &self.run_as_non_root)
+            .field("run_as_user", &self.run_as_user)
+            .field("se_linux_options", &self.se_linux_options)
+            .field("seccomp_profile", &self.seccomp_profile)
+            .field("windows_options", &self.windows_options)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1SecurityContextPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SecurityContextPatch",
+                11usize,
+            )
+            .optional("allowPrivilegeEscalation", &self.allow_privilege_escalation)
+            .optional("capabilities", &self.capabilities)
+            .optional("privileged", &self.privileged)
+            .optional("procMount", &self.proc_mount)
+            .optional("readOnlyRootFilesystem", &self.read_only_root_filesystem)
+            .optional("runAsGroup", &self.run_as_group)
+            .optional("runAsNonRoot", &self.run_as_non_root)
+            .optional("runAsUser", &self.run_as_user)
+            .optional("seLinuxOptions", &self.se_linux_options)
+            .optional("seccompProfile", &self.seccomp_profile)
+            .optional("windowsOptions", &self.windows_options)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15627,20 +16294,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1SecurityContext,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1SecurityContext,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1SecurityContext as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecurityContext>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1SecurityContext) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1SecurityContext {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15677,41 +16342,55 @@ pub struct IoK8sApiCoreV1ServiceAccountTokenProjection {
     /// path is the path relative to the mount point of the file to project the token into.
     pub path: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1ServiceAccountTokenProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
-    /// audience is the intended audience of the token. A recipient of a token must identify itself with an identifier specified in the audience of the token, and otherwise should reject the token. The audience defaults to the identifier of the apiserver.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub audience: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// expirationSeconds is the requested duration of validity of the service account token. As the token approaches expiration, the kubelet volume plugin will proactively rotate the service account token. The kubelet will start trying to rotate the token if the token is older than 80 percent of its time to live or if the token is older than 24 hours.Defaults to 1 hour and must be at least 10 minutes.
-    #[serde(rename = "expirationSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expiration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// path is the path relative to the mount point of the file to project the token into.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1ServiceAccountTokenProjectionPatch")
+            .field("audience", &self.audience)
+            .field("expiration_seconds", &self.expiration_seconds)
+            .field("path", &self.path)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1ServiceAccountTokenProjectionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1ServiceAccountTokenProjectionPatch",
+                3usize,
+            )
+            .optional("audience", &self.audience)
+            .optional("expirationSeconds", &self.expiration_seconds)
+            .optional("path", &self.path)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15731,22 +16410,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1ServiceAccountTokenProjection,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1ServiceAccountTokenProjection as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1ServiceAccountTokenProjection) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1ServiceAccountTokenProjection {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15811,61 +16487,65 @@ pub struct IoK8sApiCoreV1StorageOsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1StorageOsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1StorageOsVolumeSourcePatch {
-    /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.
-    #[serde(rename = "secretRef")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret_ref: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1LocalObjectReference,
     >,
-    /// volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.
-    #[serde(rename = "volumeName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
-    #[serde(rename = "volumeNamespace")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_namespace: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1StorageOsVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1StorageOsVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("read_only", &self.read_only)
+            .field("secret_ref", &self.secret_ref)
+            .field("volume_name", &self.volume_name)
+            .field("volume_namespace", &self.volume_namespace)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1StorageOsVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1StorageOsVolumeSourcePatch",
+                5usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("readOnly", &self.read_only)
+            .optional("secretRef", &self.secret_ref)
+            .optional("volumeName", &self.volume_name)
+            .optional("volumeNamespace", &self.volume_namespace)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15885,22 +16565,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1StorageOsVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1StorageOsVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1StorageOsVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1StorageOsVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1StorageOsVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -15926,34 +16603,50 @@ pub struct IoK8sApiCoreV1Sysctl {
     /// Value of a property to set
     pub value: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1Sysctl`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Sysctl`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1SysctlPatch {
-    /// Name of a property to set
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Value of a property to set
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1SysctlPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1SysctlPatch")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1SysctlPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1SysctlPatch",
+                2usize,
+            )
+            .optional("name", &self.name)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -15973,19 +16666,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Sysctl>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Sysctl>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Sysctl,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Sysctl as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Sysctl) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Sysctl {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16015,34 +16707,52 @@ pub struct IoK8sApiCoreV1TcpSocketAction {
     /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     pub port: IoK8sApimachineryPkgUtilIntstrIntOrString,
 }
-/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1TcpSocketAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TcpSocketActionPatch {
-    /// Optional: Host name to connect to, defaults to the pod IP.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub port: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1TcpSocketActionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1TcpSocketActionPatch")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1TcpSocketActionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1TcpSocketActionPatch",
+                2usize,
+            )
+            .optional("host", &self.host)
+            .optional("port", &self.port)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16062,20 +16772,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1TcpSocketAction,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1TcpSocketAction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1TcpSocketAction as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1TcpSocketAction>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1TcpSocketAction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1TcpSocketAction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16134,57 +16842,63 @@ pub struct IoK8sApiCoreV1Toleration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Toleration`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Toleration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TolerationPatch {
-    /// Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub effect: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub operator: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.
-    #[serde(rename = "tolerationSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub toleration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1TolerationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1TolerationPatch")
+            .field("effect", &self.effect)
+            .field("key", &self.key)
+            .field("operator", &self.operator)
+            .field("toleration_seconds", &self.toleration_seconds)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1TolerationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1TolerationPatch",
+                5usize,
+            )
+            .optional("effect", &self.effect)
+            .optional("key", &self.key)
+            .optional("operator", &self.operator)
+            .optional("tolerationSeconds", &self.toleration_seconds)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16204,19 +16918,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Toleration>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Toleration>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Toleration,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Toleration as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Toleration) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Toleration {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16301,99 +17014,80 @@ pub struct IoK8sApiCoreV1TopologySpreadConstraint {
     #[serde(rename = "whenUnsatisfiable")]
     pub when_unsatisfiable: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1TopologySpreadConstraint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TopologySpreadConstraintPatch {
-    /// LabelSelector is used to find matching pods. Pods that match this label selector are counted to determine the number of pods in their corresponding topology domain.
-    #[serde(rename = "labelSelector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub label_selector: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     >,
-    /// MatchLabelKeys is a set of pod label keys to select the pods over which spreading will be calculated. The keys are used to lookup values from the incoming pod labels, those key-value labels are ANDed with labelSelector to select the group of existing pods over which spreading will be calculated for the incoming pod. Keys that don't exist in the incoming pod labels will be ignored. A null or empty list means only match against labelSelector.
-    #[serde(rename = "matchLabelKeys")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub match_label_keys: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// MaxSkew describes the degree to which pods may be unevenly distributed. When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference between the number of matching pods in the target topology and the global minimum. The global minimum is the minimum number of matching pods in an eligible domain or zero if the number of eligible domains is less than MinDomains. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 2/2/1: In this case, the global minimum is 1. | zone1 | zone2 | zone3 | |  P P  |  P P  |   P   | - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2; scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2) violate MaxSkew(1). - if MaxSkew is 2, incoming pod can be scheduled onto any zone. When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence to topologies that satisfy it. It's a required field. Default value is 1 and 0 is not allowed.
-    #[serde(rename = "maxSkew")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max_skew: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// MinDomains indicates a minimum number of eligible domains. When the number of eligible domains with matching topology keys is less than minDomains, Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed. And when the number of eligible domains with matching topology keys equals or greater than minDomains, this value has no effect on scheduling. As a result, when the number of eligible domains is less than minDomains, scheduler won't schedule more than maxSkew Pods to those domains. If value is nil, the constraint behaves as if MinDomains is equal to 1. Valid values are integers greater than 0. When value is not nil, WhenUnsatisfiable must be DoNotSchedule.
-    ///
-    /// For example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same labelSelector spread as 2/2/2: | zone1 | zone2 | zone3 | |  P P  |  P P  |  P P  | The number of domains is less than 5(MinDomains), so "global minimum" is treated as 0. In this situation, new pod with the same labelSelector cannot be scheduled, because computed skew will be 3(3 - 0) if new Pod is scheduled to any of the three zones, it will violate MaxSkew.
-    ///
-    /// This is a beta field and requires the MinDomainsInPodTopologySpread feature gate to be enabled (enabled by default).
-    #[serde(rename = "minDomains")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub min_domains: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector when calculating pod topology spread skew. Options are: - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations. - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.
-    ///
-    /// If this value is nil, the behavior is equivalent to the Honor policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.
-    #[serde(rename = "nodeAffinityPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_affinity_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.
-    ///
-    /// If this value is nil, the behavior is equivalent to the Ignore policy. This is a beta-level feature default enabled by the NodeInclusionPolicyInPodTopologySpread feature flag.
-    #[serde(rename = "nodeTaintsPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub node_taints_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// TopologyKey is the key of node labels. Nodes that have a label with this key and identical values are considered to be in the same topology. We consider each <key, value> as a "bucket", and try to put balanced number of pods into each bucket. We define a domain as a particular instance of a topology. Also, we define an eligible domain as a domain whose nodes meet the requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology. And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology. It's a required field.
-    #[serde(rename = "topologyKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub topology_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,
-    ///   but giving higher precedence to topologies that would help reduce the
-    ///   skew.
-    /// A constraint is considered "Unsatisfiable" for an incoming pod if and only if every possible node assignment for that pod would violate "MaxSkew" on some topology. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 3/1/1: | zone1 | zone2 | zone3 | | P P P |   P   |   P   | If WhenUnsatisfiable is set to DoNotSchedule, incoming pod can only be scheduled to zone2(zone3) to become 3/2/1(3/1/2) as ActualSkew(2-1) on zone2(zone3) satisfies MaxSkew(1). In other words, the cluster can still be imbalanced, but scheduler won't make it *more* imbalanced. It's a required field.
-    #[serde(rename = "whenUnsatisfiable")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub when_unsatisfiable: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1TopologySpreadConstraintPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1TopologySpreadConstraintPatch")
+            .field("label_selector", &self.label_selector)
+            .field("match_label_keys", &self.match_label_keys)
+            .field("max_skew", &self.max_skew)
+            .field("min_domains", &self.min_domains)
+            .field("node_affinity_policy", &self.node_affinity_policy)
+            .field("node_taints_policy", &self.node_taints_policy)
+            .field("topology_key", &self.topology_key)
+            .field("when_unsatisfiable", &self.when_unsatisfiable)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1TopologySpreadConstraintPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1TopologySpreadConstraintPatch",
+                8usize,
+            )
+            .optional("labelSelector", &self.label_selector)
+            .optional("matchLabelKeys", &self.match_label_keys)
+            .optional("maxSkew", &self.max_skew)
+            .optional("minDomains", &self.min_domains)
+            .optional("nodeAffinityPolicy", &self.node_affinity_policy)
+            .optional("nodeTaintsPolicy", &self.node_taints_policy)
+            .optional("topologyKey", &self.topology_key)
+            .optional("whenUnsatisfiable", &self.when_unsatisfiable)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16413,22 +17107,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1TopologySpreadConstraint,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1TopologySpreadConstraint,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1TopologySpreadConstraint as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1TopologySpreadConstraint) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1TopologySpreadConstraint {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16463,43 +17154,57 @@ pub struct IoK8sApiCoreV1TypedLocalObjectReference {
     /// Name is the name of resource being referenced
     pub name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1TypedLocalObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TypedLocalObjectReferencePatch {
-    /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
-    #[serde(rename = "apiGroup")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_group: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is the type of resource being referenced
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name is the name of resource being referenced
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1TypedLocalObjectReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1TypedLocalObjectReferencePatch")
+            .field("api_group", &self.api_group)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1TypedLocalObjectReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1TypedLocalObjectReferencePatch",
+                3usize,
+            )
+            .optional("apiGroup", &self.api_group)
+            .optional("kind", &self.kind)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16519,22 +17224,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1TypedLocalObjectReference,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1TypedLocalObjectReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1TypedLocalObjectReference as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1TypedLocalObjectReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1TypedLocalObjectReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16577,51 +17279,62 @@ pub struct IoK8sApiCoreV1TypedObjectReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1TypedObjectReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1TypedObjectReferencePatch {
-    /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
-    #[serde(rename = "apiGroup")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_group: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is the type of resource being referenced
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name is the name of resource being referenced
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the reference. See the ReferenceGrant documentation for details. (Alpha) This field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespace: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1TypedObjectReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1TypedObjectReferencePatch")
+            .field("api_group", &self.api_group)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1TypedObjectReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1TypedObjectReferencePatch",
+                4usize,
+            )
+            .optional("apiGroup", &self.api_group)
+            .optional("kind", &self.kind)
+            .optional("name", &self.name)
+            .optional("namespace", &self.namespace)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -16641,22 +17354,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1TypedObjectReference,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1TypedObjectReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1TypedObjectReference as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1TypedObjectReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1TypedObjectReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -16940,286 +17650,190 @@ pub struct IoK8sApiCoreV1Volume {
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1Volume`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1Volume`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumePatch {
-    /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore
-    #[serde(rename = "awsElasticBlockStore")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub aws_elastic_block_store: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
     >,
-    /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.
-    #[serde(rename = "azureDisk")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub azure_disk: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1AzureDiskVolumeSource,
     >,
-    /// azureFile represents an Azure File Service mount on the host and bind mount to the pod.
-    #[serde(rename = "azureFile")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub azure_file: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1AzureFileVolumeSource,
     >,
-    /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub cephfs: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1CephFsVolumeSource,
     >,
-    /// cinder represents a cinder volume attached and mounted on kubelets host machine. More info: https://examples.k8s.io/mysql-cinder-pd/README.md
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub cinder: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1CinderVolumeSource,
     >,
-    /// configMap represents a configMap that should populate this volume
-    #[serde(rename = "configMap")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config_map: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ConfigMapVolumeSource,
     >,
-    /// csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers (Beta feature).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub csi: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1CsiVolumeSource,
     >,
-    /// downwardAPI represents downward API about the pod that should populate this volume
-    #[serde(rename = "downwardAPI")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub downward_api: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1DownwardApiVolumeSource,
     >,
-    /// emptyDir represents a temporary directory that shares a pod's lifetime. More info: https://kubernetes.io/docs/concepts/storage/volumes#emptydir
-    #[serde(rename = "emptyDir")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub empty_dir: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1EmptyDirVolumeSource,
     >,
-    /// ephemeral represents a volume that is handled by a cluster storage driver. The volume's lifecycle is tied to the pod that defines it - it will be created before the pod starts, and deleted when the pod is removed.
-    ///
-    /// Use this if: a) the volume is only needed while the pod runs, b) features of normal volumes like restoring from snapshot or capacity
-    ///    tracking are needed,
-    /// c) the storage driver is specified through a storage class, and d) the storage driver supports dynamic volume provisioning through
-    ///    a PersistentVolumeClaim (see EphemeralVolumeSource for more
-    ///    information on the connection between this volume type
-    ///    and PersistentVolumeClaim).
-    ///
-    /// Use PersistentVolumeClaim or one of the vendor-specific APIs for volumes that persist for longer than the lifecycle of an individual pod.
-    ///
-    /// Use CSI for light-weight local ephemeral volumes if the CSI driver is meant to be used that way - see the documentation of the driver for more information.
-    ///
-    /// A pod can use both types of ephemeral volumes and persistent volumes at the same time.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ephemeral: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1EphemeralVolumeSource,
     >,
-    /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fc: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1FcVolumeSource,
     >,
-    /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.
-    #[serde(rename = "flexVolume")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub flex_volume: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1FlexVolumeSource,
     >,
-    /// flocker represents a Flocker volume attached to a kubelet's host machine. This depends on the Flocker control service being running
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub flocker: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1FlockerVolumeSource,
     >,
-    /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk
-    #[serde(rename = "gcePersistentDisk")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gce_persistent_disk: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1GcePersistentDiskVolumeSource,
     >,
-    /// gitRepo represents a git repository at a particular revision. DEPRECATED: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
-    #[serde(rename = "gitRepo")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub git_repo: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1GitRepoVolumeSource,
     >,
-    /// glusterfs represents a Glusterfs mount on the host that shares a pod's lifetime. More info: https://examples.k8s.io/volumes/glusterfs/README.md
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub glusterfs: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1GlusterfsVolumeSource,
     >,
-    /// hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. This is generally used for system agents or other privileged things that are allowed to see the host machine. Most containers will NOT need this. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath
-    #[serde(rename = "hostPath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_path: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1HostPathVolumeSource,
     >,
-    /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: https://examples.k8s.io/volumes/iscsi/README.md
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub iscsi: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1IscsiVolumeSource,
     >,
-    /// name of the volume. Must be a DNS_LABEL and unique within the pod. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// nfs represents an NFS mount on the host that shares a pod's lifetime More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub nfs: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1NfsVolumeSource,
     >,
-    /// persistentVolumeClaimVolumeSource represents a reference to a PersistentVolumeClaim in the same namespace. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims
-    #[serde(rename = "persistentVolumeClaim")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub persistent_volume_claim: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
     >,
-    /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine
-    #[serde(rename = "photonPersistentDisk")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub photon_persistent_disk: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
     >,
-    /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine
-    #[serde(rename = "portworxVolume")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub portworx_volume: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PortworxVolumeSource,
     >,
-    /// projected items for all in one resources secrets, configmaps, and downward API
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub projected: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ProjectedVolumeSource,
     >,
-    /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub quobyte: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1QuobyteVolumeSource,
     >,
-    /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. More info: https://examples.k8s.io/volumes/rbd/README.md
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rbd: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1RbdVolumeSource,
     >,
-    /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes.
-    #[serde(rename = "scaleIO")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub scale_io: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ScaleIoVolumeSource,
     >,
-    /// secret represents a secret that should populate this volume. More info: https://kubernetes.io/docs/concepts/storage/volumes#secret
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecretVolumeSource,
     >,
-    /// storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storageos: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1StorageOsVolumeSource,
     >,
-    /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine
-    #[serde(rename = "vsphereVolume")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub vsphere_volume: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1VolumePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1VolumePatch")
+            .field("aws_elastic_block_store", &self.aws_elastic_block_store)
+            .field("azure_disk", &self.azure_disk)
+            .field("azure_file", &self.azure_file)
+            .field("cephfs", &self.cephfs)
+            .field("cinder", &self.cinder)
+            .field("config_map", &self.config_map)
+            .field("csi", &self.csi)
+            .field("downward_api", &self.downward_api)
+            .field("empty_dir", &self.empty_dir)
+            .field("ephemeral", &self.ephemeral)
+            .field("fc", &self.fc)
+            .field("flex_volume", &self.flex_volume)
+            .field("flocker", &self.flocker)
+            .field("gce_persistent_disk", &self.gce_persistent_disk)
+            .field("git_repo", &self.git_repo)
+            .field("glusterfs", &self.glusterfs)
+            .field("host_path", &self.host_path)
+            .field("iscsi", &self.iscsi)
+            .field("name", &self.name)
+            .field("nfs", &self.nfs)
+            .field("persistent_volume_claim", &self.persistent_volume_claim)
+            .field("photon_persistent_disk", &self.photon_persistent_disk)
+            .field("portworx_volume", &self.portworx_volume)
+            .field("projected", &self.projected)
+            .field("quobyte", &self.quobyte)
+            .field("rbd", &self.rbd)
+            .field("scale_io", &self.scale_io)
+            .field("secret", &self.secret)
+            .field("storageos", &self.storageos)
+            .field("vsphere_volume", &self.vsphere_volume)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1VolumePatch",
+                30usize,
+            )
+            .optional("awsElasticBlockStore", &self.aws_elastic_block_store)
+            .optional("azureDisk", &self.azure_disk)
+            .optional("azureFile", &self.azure_file)
+            .optional("cephfs", &self.cephfs)
+            .optional("cinder", &self.cinder)
+            .optional("configMap", &self.config_map)
+            .optional("csi", &self.csi)
+            .optional("downwardAPI", &self.downward_api)
+            .optional("emptyDir", &self.empty_dir)
+            .optional("ephemeral", &self.ephemeral)
+            .optional("fc", &self.fc)
+            .optional("flexVolume", &self.flex_volume)
+            .optional("flocker", &self.flocker)
+            .optional("gcePersistentDisk", &self.gce_persistent_disk)
+            .optional("gitRepo", &self.git_repo)
+            .optional("glusterfs", &self.glusterfs)
+            .optional("hostPath", &self.host_path)
+            .optional("iscsi", &self.iscsi)
+            .optional("name", &self.name)
+            .optional("nfs", &self.nfs)
+            .optional("persistentVolumeClaim", &self.persistent_volume_claim)
+            .optional("photonPersistentDisk", &self.photon_persistent_disk)
+            .optional("portworxVolume", &self.portworx_volume)
+            .optional("projected", &self.projected)
+            .optional("quobyte", &self.quobyte)
+            .optional("rbd", &self.rbd)
+            .optional("scaleIO", &self.scale_io)
+            .optional("secret", &self.secret)
+            .optional("storageos", &self.storageos)
+            .optional("vsphereVolume", &self.vsphere_volume)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17239,19 +17853,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1Volume>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Volume>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1Volume,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1Volume as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1Volume) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1Volume {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17276,35 +17889,50 @@ pub struct IoK8sApiCoreV1VolumeDevice {
     /// name must match the name of a persistentVolumeClaim in the pod
     pub name: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1VolumeDevice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumeDevicePatch {
-    /// devicePath is the path inside of the container that the device will be mapped to.
-    #[serde(rename = "devicePath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub device_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// name must match the name of a persistentVolumeClaim in the pod
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1VolumeDevicePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1VolumeDevicePatch")
+            .field("device_path", &self.device_path)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumeDevicePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1VolumeDevicePatch",
+                2usize,
+            )
+            .optional("devicePath", &self.device_path)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17324,19 +17952,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1VolumeDevice>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeDevice>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1VolumeDevice,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1VolumeDevice as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1VolumeDevice) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1VolumeDevice {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17395,69 +18022,68 @@ pub struct IoK8sApiCoreV1VolumeMount {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1VolumeMount`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumeMountPatch {
-    /// Path within the container at which the volume should be mounted.  Must not contain ':'.
-    #[serde(rename = "mountPath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mount_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10.
-    #[serde(rename = "mountPropagation")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub mount_propagation: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// This must match the Name of a Volume.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.
-    #[serde(rename = "readOnly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Path within the volume from which the container's volume should be mounted. Defaults to "" (volume's root).
-    #[serde(rename = "subPath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sub_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Expanded path within the volume from which the container's volume should be mounted. Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment. Defaults to "" (volume's root). SubPathExpr and SubPath are mutually exclusive.
-    #[serde(rename = "subPathExpr")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sub_path_expr: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for IoK8sApiCoreV1VolumeMountPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1VolumeMountPatch")
+            .field("mount_path", &self.mount_path)
+            .field("mount_propagation", &self.mount_propagation)
+            .field("name", &self.name)
+            .field("read_only", &self.read_only)
+            .field("sub_path", &self.sub_path)
+            .field("sub_path_expr", &self.sub_path_expr)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for IoK8sApiCoreV1VolumeMountPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1VolumeMountPatch",
+                6usize,
+            )
+            .optional("mountPath", &self.mount_path)
+            .optional("mountPropagation", &self.mount_propagation)
+            .optional("name", &self.name)
+            .optional("readOnly", &self.read_only)
+            .optional("subPath", &self.sub_path)
+            .optional("subPathExpr", &self.sub_path_expr)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17477,19 +18103,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<IoK8sApiCoreV1VolumeMount>
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeMount>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1VolumeMount,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1VolumeMount as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: IoK8sApiCoreV1VolumeMount) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1VolumeMount {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17544,53 +18169,62 @@ pub struct IoK8sApiCoreV1VolumeProjection {
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1VolumeProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VolumeProjectionPatch {
-    /// configMap information about the configMap data to project
-    #[serde(rename = "configMap")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config_map: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ConfigMapProjection,
     >,
-    /// downwardAPI information about the downwardAPI data to project
-    #[serde(rename = "downwardAPI")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub downward_api: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1DownwardApiProjection,
     >,
-    /// secret information about the secret data to project
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub secret: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1SecretProjection,
     >,
-    /// serviceAccountToken is information about the serviceAccountToken data to project
-    #[serde(rename = "serviceAccountToken")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_account_token: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1VolumeProjectionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1VolumeProjectionPatch")
+            .field("config_map", &self.config_map)
+            .field("downward_api", &self.downward_api)
+            .field("secret", &self.secret)
+            .field("service_account_token", &self.service_account_token)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1VolumeProjectionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1VolumeProjectionPatch",
+                4usize,
+            )
+            .optional("configMap", &self.config_map)
+            .optional("downwardAPI", &self.downward_api)
+            .optional("secret", &self.secret)
+            .optional("serviceAccountToken", &self.service_account_token)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17610,20 +18244,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        IoK8sApiCoreV1VolumeProjection,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1VolumeProjection,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1VolumeProjection as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeProjection>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: IoK8sApiCoreV1VolumeProjection) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1VolumeProjection {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17673,54 +18305,62 @@ pub struct IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
     #[serde(rename = "volumePath")]
     pub volume_path: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1VsphereVirtualDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
-    /// fsType is filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fs_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// storagePolicyID is the storage Policy Based Management (SPBM) profile ID associated with the StoragePolicyName.
-    #[serde(rename = "storagePolicyID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_policy_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// storagePolicyName is the storage Policy Based Management (SPBM) profile name.
-    #[serde(rename = "storagePolicyName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_policy_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// volumePath is the path that identifies vSphere volume vmdk
-    #[serde(rename = "volumePath")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub volume_path: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch")
+            .field("fs_type", &self.fs_type)
+            .field("storage_policy_id", &self.storage_policy_id)
+            .field("storage_policy_name", &self.storage_policy_name)
+            .field("volume_path", &self.volume_path)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1VsphereVirtualDiskVolumeSourcePatch",
+                4usize,
+            )
+            .optional("fsType", &self.fs_type)
+            .optional("storagePolicyID", &self.storage_policy_id)
+            .optional("storagePolicyName", &self.storage_policy_name)
+            .optional("volumePath", &self.volume_path)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17740,22 +18380,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1VsphereVirtualDiskVolumeSource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1VsphereVirtualDiskVolumeSource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17782,33 +18419,50 @@ pub struct IoK8sApiCoreV1WeightedPodAffinityTerm {
     /// weight associated with matching the corresponding podAffinityTerm, in the range 1-100.
     pub weight: i32,
 }
-/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1WeightedPodAffinityTermPatch {
-    /// Required. A pod affinity term, associated with the corresponding weight.
-    #[serde(rename = "podAffinityTerm")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pod_affinity_term: ::daplug_runtime::__private::std::option::Option<
         IoK8sApiCoreV1PodAffinityTerm,
     >,
-    /// weight associated with matching the corresponding podAffinityTerm, in the range 1-100.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub weight: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1WeightedPodAffinityTermPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1WeightedPodAffinityTermPatch")
+            .field("pod_affinity_term", &self.pod_affinity_term)
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1WeightedPodAffinityTermPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1WeightedPodAffinityTermPatch",
+                2usize,
+            )
+            .optional("podAffinityTerm", &self.pod_affinity_term)
+            .optional("weight", &self.weight)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17828,22 +18482,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1WeightedPodAffinityTerm,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1WeightedPodAffinityTerm,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1WeightedPodAffinityTerm as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1WeightedPodAffinityTerm) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1WeightedPodAffinityTerm {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -17899,52 +18550,60 @@ pub struct IoK8sApiCoreV1WindowsSecurityContextOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApiCoreV1WindowsSecurityContextOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
-    /// GMSACredentialSpec is where the GMSA admission webhook (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field.
-    #[serde(rename = "gmsaCredentialSpec")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gmsa_credential_spec: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// GMSACredentialSpecName is the name of the GMSA credential spec to use.
-    #[serde(rename = "gmsaCredentialSpecName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gmsa_credential_spec_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// HostProcess determines if a container should be run as a 'Host Process' container. This field is alpha-level and will only be honored by components that enable the WindowsHostProcessContainers feature flag. Setting this field without the feature flag will result in errors when validating the Pod. All of a Pod's containers must have the same effective HostProcess value (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).  In addition, if HostProcess is true then HostNetwork must also be set to true.
-    #[serde(rename = "hostProcess")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub host_process: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The UserName in Windows to run the entrypoint of the container process. Defaults to the user specified in image metadata if unspecified. May also be set in PodSecurityContext. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsUserName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub run_as_user_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApiCoreV1WindowsSecurityContextOptionsPatch")
+            .field("gmsa_credential_spec", &self.gmsa_credential_spec)
+            .field("gmsa_credential_spec_name", &self.gmsa_credential_spec_name)
+            .field("host_process", &self.host_process)
+            .field("run_as_user_name", &self.run_as_user_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApiCoreV1WindowsSecurityContextOptionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApiCoreV1WindowsSecurityContextOptionsPatch",
+                4usize,
+            )
+            .optional("gmsaCredentialSpec", &self.gmsa_credential_spec)
+            .optional("gmsaCredentialSpecName", &self.gmsa_credential_spec_name)
+            .optional("hostProcess", &self.host_process)
+            .optional("runAsUserName", &self.run_as_user_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -17964,22 +18623,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApiCoreV1WindowsSecurityContextOptions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApiCoreV1WindowsSecurityContextOptions as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApiCoreV1WindowsSecurityContextOptions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApiCoreV1WindowsSecurityContextOptions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18113,105 +18769,96 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
-    /// categories is a list of the grouped resources this resource belongs to (e.g. 'all')
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// group is the preferred group of the resource.  Empty implies the group of the containing resource list. For subresources, this may have a different value, for example: Scale".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub group: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// kind is the kind for the resource (e.g. 'Foo' is the kind for a resource 'foo')
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// name is the plural name of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// namespaced indicates if a resource is namespaced or not.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespaced: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// shortNames is a list of suggested short names of the resource.
-    #[serde(rename = "shortNames")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub short_names: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// singularName is the singular name of the resource.  This allows clients to handle plural and singular opaquely. The singularName is more correct for reporting status on a single item and both singular and plural are allowed from the kubectl CLI interface.
-    #[serde(rename = "singularName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub singular_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The hash value of the storage version, the version this resource is converted to when written to the data store. Value must be treated as opaque by clients. Only equality comparison on the value is valid. This is an alpha feature and may change or be removed in the future. The field is populated by the apiserver only if the StorageVersionHash feature gate is enabled. This field will remain optional even if it graduates.
-    #[serde(rename = "storageVersionHash")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub storage_version_hash: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// verbs is a list of supported kube verbs (this includes get, list, watch, create, update, patch, delete, deletecollection, and proxy)
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verbs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// version is the preferred version of the resource.  Empty implies the version of the containing resource list For subresources, this may have a different value, for example: v1 (while inside a v1beta1 version of the core resource's group)".
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1ApiResourcePatch")
+            .field("categories", &self.categories)
+            .field("group", &self.group)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("namespaced", &self.namespaced)
+            .field("short_names", &self.short_names)
+            .field("singular_name", &self.singular_name)
+            .field("storage_version_hash", &self.storage_version_hash)
+            .field("verbs", &self.verbs)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1ApiResourcePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1ApiResourcePatch",
+                10usize,
+            )
+            .optional("categories", &self.categories)
+            .optional("group", &self.group)
+            .optional("kind", &self.kind)
+            .optional("name", &self.name)
+            .optional("namespaced", &self.namespaced)
+            .optional("shortNames", &self.short_names)
+            .optional("singularName", &self.singular_name)
+            .optional("storageVersionHash", &self.storage_version_hash)
+            .optional("verbs", &self.verbs)
+            .optional("version", &self.version)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18231,22 +18878,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1ApiResource,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1ApiResource,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1ApiResource as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1ApiResource) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1ApiResource {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18292,54 +18936,64 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResourceList {
         IoK8sApimachineryPkgApisMetaV1ApiResource,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ApiResourceList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// groupVersion is the group and version this APIResourceList is for.
-    #[serde(rename = "groupVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub group_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// resources contains the name of the resources and if they are namespaced.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1ApiResource,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch")
+            .field("api_version", &self.api_version)
+            .field("group_version", &self.group_version)
+            .field("kind", &self.kind)
+            .field("resources", &self.resources)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1ApiResourceListPatch",
+                4usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("groupVersion", &self.group_version)
+            .optional("kind", &self.kind)
+            .optional("resources", &self.resources)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18359,22 +19013,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1ApiResourceList,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1ApiResourceList,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1ApiResourceList as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1ApiResourceList) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1ApiResourceList {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18455,77 +19106,75 @@ pub struct IoK8sApimachineryPkgApisMetaV1DeleteOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1DeleteOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed
-    #[serde(rename = "dryRun")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dry_run: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.
-    #[serde(rename = "gracePeriodSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the "orphan" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.
-    #[serde(rename = "orphanDependents")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub orphan_dependents: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Must be fulfilled before a deletion is carried out. If not possible, a 409 Conflict status will be returned.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub preconditions: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Preconditions,
     >,
-    /// Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.
-    #[serde(rename = "propagationPolicy")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub propagation_policy: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch")
+            .field("api_version", &self.api_version)
+            .field("dry_run", &self.dry_run)
+            .field("grace_period_seconds", &self.grace_period_seconds)
+            .field("kind", &self.kind)
+            .field("orphan_dependents", &self.orphan_dependents)
+            .field("preconditions", &self.preconditions)
+            .field("propagation_policy", &self.propagation_policy)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1DeleteOptionsPatch",
+                7usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("dryRun", &self.dry_run)
+            .optional("gracePeriodSeconds", &self.grace_period_seconds)
+            .optional("kind", &self.kind)
+            .optional("orphanDependents", &self.orphan_dependents)
+            .optional("preconditions", &self.preconditions)
+            .optional("propagationPolicy", &self.propagation_policy)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18545,22 +19194,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1DeleteOptions,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1DeleteOptions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1DeleteOptions as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1DeleteOptions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1DeleteOptions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18611,41 +19257,57 @@ pub struct IoK8sApimachineryPkgApisMetaV1LabelSelector {
         >,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
-    /// matchExpressions is a list of label selector requirements. The requirements are ANDed.
-    #[serde(rename = "matchExpressions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub match_expressions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
         >,
     >,
-    /// matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
-    #[serde(rename = "matchLabels")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub match_labels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch")
+            .field("match_expressions", &self.match_expressions)
+            .field("match_labels", &self.match_labels)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1LabelSelectorPatch",
+                2usize,
+            )
+            .optional("matchExpressions", &self.match_expressions)
+            .optional("matchLabels", &self.match_labels)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18665,22 +19327,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1LabelSelector,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1LabelSelector as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1LabelSelector) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1LabelSelector {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18716,44 +19375,59 @@ pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         >,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
-    /// key is the label key that the selector applies to.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub operator: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub values: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch")
+            .field("key", &self.key)
+            .field("operator", &self.operator)
+            .field("values", &self.values)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirementPatch",
+                3usize,
+            )
+            .optional("key", &self.key)
+            .optional("operator", &self.operator)
+            .optional("values", &self.values)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18774,22 +19448,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -18845,52 +19516,60 @@ pub struct IoK8sApimachineryPkgApisMetaV1ListMeta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ListMeta`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
-    /// continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. Continuing a consistent list may not be possible if the server configuration has changed or more than a few minutes have passed. The resourceVersion field returned when using this continue value will be identical to the value in the first response, unless you have received this token from an error message.
-    #[serde(rename = "continue")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub continue_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// remainingItemCount is the number of subsequent items in the list which are not included in this list response. If the list request contained label or field selectors, then the number of remaining items is unknown and the field will be left unset and omitted during serialization. If the list is complete (either because it is not chunking or because this is the last chunk), then there are no more remaining items and this field will be left unset and omitted during serialization. Servers older than v1.15 do not set this field. The intended use of the remainingItemCount is *estimating* the size of a collection. Clients should not rely on the remainingItemCount to be set or to be exact.
-    #[serde(rename = "remainingItemCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub remaining_item_count: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-    #[serde(rename = "resourceVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
-    #[serde(rename = "selfLink")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub self_link: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1ListMetaPatch")
+            .field("continue_", &self.continue_)
+            .field("remaining_item_count", &self.remaining_item_count)
+            .field("resource_version", &self.resource_version)
+            .field("self_link", &self.self_link)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1ListMetaPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1ListMetaPatch",
+                4usize,
+            )
+            .optional("continue", &self.continue_)
+            .optional("remainingItemCount", &self.remaining_item_count)
+            .optional("resourceVersion", &self.resource_version)
+            .optional("selfLink", &self.self_link)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -18910,22 +19589,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1ListMeta,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1ListMeta as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1ListMeta) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1ListMeta {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19006,77 +19682,77 @@ pub struct IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
-    /// APIVersion defines the version of this resource that this field set applies to. The format is "group/version" just like the top-level APIVersion field. It is necessary to track the version of a field set because it cannot be automatically converted.
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1"
-    #[serde(rename = "fieldsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fields_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// FieldsV1 holds the first JSON version format as described in the "FieldsV1" type.
-    #[serde(rename = "fieldsV1")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fields_v1: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1FieldsV1,
     >,
-    /// Manager is an identifier of the workflow managing these fields.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub manager: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub operation: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. The value of this field is used to distinguish between managers, even if they share the same name. For example, a status update will be distinct from a regular update using the same manager name. Note that the APIVersion field is not related to the Subresource field and it always corresponds to the version of the main resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subresource: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Time is the timestamp of when the ManagedFields entry was added. The timestamp will also be updated if a field is added, the manager changes any of the owned fields value or removes a field. The timestamp does not update when a field is removed from the entry because another manager took it over.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub time: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch")
+            .field("api_version", &self.api_version)
+            .field("fields_type", &self.fields_type)
+            .field("fields_v1", &self.fields_v1)
+            .field("manager", &self.manager)
+            .field("operation", &self.operation)
+            .field("subresource", &self.subresource)
+            .field("time", &self.time)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntryPatch",
+                7usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("fieldsType", &self.fields_type)
+            .optional("fieldsV1", &self.fields_v1)
+            .optional("manager", &self.manager)
+            .optional("operation", &self.operation)
+            .optional("subresource", &self.subresource)
+            .optional("time", &self.time)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19096,22 +19772,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19285,170 +19958,127 @@ pub struct IoK8sApimachineryPkgApisMetaV1ObjectMeta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1ObjectMeta`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
-    /// Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. More info: http://kubernetes.io/docs/user-guide/annotations
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub annotations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.
-    ///
-    /// Populated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(rename = "creationTimestamp")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub creation_timestamp: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. May only be shortened. Read-only.
-    #[serde(rename = "deletionGracePeriodSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deletion_grace_period_seconds: ::daplug_runtime::__private::std::option::Option<
         i64,
     >,
-    /// DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. This field is set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. The resource is expected to be deleted (no longer visible from resource lists, and not reachable by name) after the time in this field, once the finalizers list is empty. As long as the finalizers list contains items, deletion is blocked. Once the deletionTimestamp is set, this value may not be unset or be set further into the future, although it may be shortened or the resource may be deleted prior to this time. For example, a user may request that a pod is deleted in 30 seconds. The Kubelet will react by sending a graceful termination signal to the containers in the pod. After that 30 seconds, the Kubelet will send a hard termination signal (SIGKILL) to the container and after cleanup, remove the pod from the API. In the presence of network partitions, this object may still exist after this timestamp, until an administrator or automated process can determine the resource is fully terminated. If not set, graceful deletion of the object has not been requested.
-    ///
-    /// Populated by the system when a graceful deletion is requested. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-    #[serde(rename = "deletionTimestamp")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deletion_timestamp: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
-    /// Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. If the deletionTimestamp of the object is non-nil, entries in this list can only be removed. Finalizers may be processed and removed in any order.  Order is NOT enforced because it introduces significant risk of stuck finalizers. finalizers is a shared field, any actor with permission can reorder it. If the finalizer list is processed in order, then this can lead to a situation in which the component responsible for the first finalizer in the list is waiting for a signal (field value, external system, or other) produced by a component responsible for a finalizer later in the list, resulting in a deadlock. Without enforced ordering finalizers are free to order amongst themselves and are not vulnerable to ordering changes in the list.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub finalizers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. If this field is used, the name returned to the client will be different than the name passed. This value will also be combined with a unique suffix. The provided value has the same validation rules as the Name field, and may be truncated by the length of the suffix required to make the value unique on the server.
-    ///
-    /// If this field is specified and the generated name exists, the server will return a 409.
-    ///
-    /// Applied only if Name is not specified. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency
-    #[serde(rename = "generateName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub generate_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub generation: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. More info: http://kubernetes.io/docs/user-guide/labels
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub labels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically shouldn't need to set or understand this field. A workflow can be the user's name, a controller's name, or the name of a specific apply path like "ci-cd". The set of fields is always in the version that the workflow used when modifying the object.
-    #[serde(rename = "managedFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub managed_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
         >,
     >,
-    /// Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace, but "default" is the canonical representation. Not all objects are required to be scoped to a namespace - the value of this field for those objects will be empty.
-    ///
-    /// Must be a DNS_LABEL. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/namespaces
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub namespace: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. If this object is managed by a controller, then an entry in this list will point to this controller, with the controller field set to true. There cannot be more than one managing controller.
-    #[serde(rename = "ownerReferences")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub owner_references: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1OwnerReference,
         >,
     >,
-    /// An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Clients must treat these values as opaque and passed unmodified back to the server. They may only be valid for a particular resource or set of resources.
-    ///
-    /// Populated by the system. Read-only. Value must be treated as opaque by clients and . More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-    #[serde(rename = "resourceVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
-    #[serde(rename = "selfLink")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub self_link: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// UID is the unique in time and space value for this object. It is typically generated by the server on successful creation of a resource and is not allowed to change on PUT operations.
-    ///
-    /// Populated by the system. Read-only. More info: http://kubernetes.io/docs/user-guide/identifiers#uids
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub uid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch")
+            .field("annotations", &self.annotations)
+            .field("creation_timestamp", &self.creation_timestamp)
+            .field("deletion_grace_period_seconds", &self.deletion_grace_period_seconds)
+            .field("deletion_timestamp", &self.deletion_timestamp)
+            .field("finalizers", &self.finalizers)
+            .field("generate_name", &self.generate_name)
+            .field("generation", &self.generation)
+            .field("labels", &self.labels)
+            .field("managed_fields", &self.managed_fields)
+            .field("name", &self.name)
+            .field("namespace", &self.namespace)
+            .field("owner_references", &self.owner_references)
+            .field("resource_version", &self.resource_version)
+            .field("self_link", &self.self_link)
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1ObjectMetaPatch",
+                15usize,
+            )
+            .optional("annotations", &self.annotations)
+            .optional("creationTimestamp", &self.creation_timestamp)
+            .optional("deletionGracePeriodSeconds", &self.deletion_grace_period_seconds)
+            .optional("deletionTimestamp", &self.deletion_timestamp)
+            .optional("finalizers", &self.finalizers)
+            .optional("generateName", &self.generate_name)
+            .optional("generation", &self.generation)
+            .optional("labels", &self.labels)
+            .optional("managedFields", &self.managed_fields)
+            .optional("name", &self.name)
+            .optional("namespace", &self.namespace)
+            .optional("ownerReferences", &self.owner_references)
+            .optional("resourceVersion", &self.resource_version)
+            .optional("selfLink", &self.self_link)
+            .optional("uid", &self.uid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19468,22 +20098,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1ObjectMeta,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1ObjectMeta as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1ObjectMeta) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19527,64 +20154,68 @@ pub struct IoK8sApimachineryPkgApisMetaV1OwnerReference {
     /// UID of the referent. More info: http://kubernetes.io/docs/user-guide/identifiers#uids
     pub uid: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1OwnerReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
-    /// API version of the referent.
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. See https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion for how the garbage collector interacts with this field and enforces the foreground deletion. Defaults to false. To set this field, a user needs "delete" permission of the owner, otherwise 422 (Unprocessable Entity) will be returned.
-    #[serde(rename = "blockOwnerDeletion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub block_owner_deletion: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// If true, this reference points to the managing controller.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub controller: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the referent. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// UID of the referent. More info: http://kubernetes.io/docs/user-guide/identifiers#uids
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub uid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch")
+            .field("api_version", &self.api_version)
+            .field("block_owner_deletion", &self.block_owner_deletion)
+            .field("controller", &self.controller)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1OwnerReferencePatch",
+                6usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("blockOwnerDeletion", &self.block_owner_deletion)
+            .optional("controller", &self.controller)
+            .optional("kind", &self.kind)
+            .optional("name", &self.name)
+            .optional("uid", &self.uid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19604,22 +20235,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1OwnerReference,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1OwnerReference,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1OwnerReference as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1OwnerReference) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1OwnerReference {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19660,35 +20288,52 @@ pub struct IoK8sApimachineryPkgApisMetaV1Preconditions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Preconditions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
-    /// Specifies the target ResourceVersion
-    #[serde(rename = "resourceVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub resource_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Specifies the target UID.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub uid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1PreconditionsPatch")
+            .field("resource_version", &self.resource_version)
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1PreconditionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1PreconditionsPatch",
+                2usize,
+            )
+            .optional("resourceVersion", &self.resource_version)
+            .optional("uid", &self.uid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19708,22 +20353,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1Preconditions,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1Preconditions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1Preconditions as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1Preconditions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1Preconditions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19808,81 +20450,80 @@ pub struct IoK8sApimachineryPkgApisMetaV1Status {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1Status`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusPatch {
-    /// APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-    #[serde(rename = "apiVersion")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub api_version: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Suggested HTTP return code for this status, 0 if not set.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// Extended data associated with the reason.  Each reason may define its own extended details. This field is optional and the data returned is not guaranteed to conform to any schema except that defined by the reason type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub details: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1StatusDetails,
     >,
-    /// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A human-readable description of the status of this operation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
-    /// A machine-readable description of why this operation is in the "Failure" status. If this value is empty there is no information available. A Reason clarifies an HTTP status code but does not override it.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the operation. One of: "Success" or "Failure". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1StatusPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1StatusPatch")
+            .field("api_version", &self.api_version)
+            .field("code", &self.code)
+            .field("details", &self.details)
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("metadata", &self.metadata)
+            .field("reason", &self.reason)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1StatusPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1StatusPatch",
+                8usize,
+            )
+            .optional("apiVersion", &self.api_version)
+            .optional("code", &self.code)
+            .optional("details", &self.details)
+            .optional("kind", &self.kind)
+            .optional("message", &self.message)
+            .optional("metadata", &self.metadata)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -19902,22 +20543,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1Status,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1Status,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1Status as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1Status) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1Status {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -19967,46 +20605,57 @@ pub struct IoK8sApimachineryPkgApisMetaV1StatusCause {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusCause`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
-    /// The field of the resource that has caused this error, as named by its JSON serialization. May include dot and postfix notation for nested attributes. Arrays are zero-indexed.  Fields may appear more than once in an array of causes due to fields having multiple errors. Optional.
-    ///
-    /// Examples:
-    ///   "name" - the field "name" on the current resource
-    ///   "items[0].name" - the field "name" on the first array entry in "items"
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub field: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A human-readable description of the cause of the error.  This field may be presented as-is to a reader.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A machine-readable description of the cause of the error. If this value is empty there is no information available.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1StatusCausePatch")
+            .field("field", &self.field)
+            .field("message", &self.message)
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1StatusCausePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1StatusCausePatch",
+                3usize,
+            )
+            .optional("field", &self.field)
+            .optional("message", &self.message)
+            .optional("reason", &self.reason)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -20026,22 +20675,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1StatusCause,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1StatusCause,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1StatusCause as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1StatusCause) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1StatusCause {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -20112,67 +20758,72 @@ pub struct IoK8sApimachineryPkgApisMetaV1StatusDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1StatusDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
-    /// The Causes array includes more details associated with the StatusReason failure. Not all StatusReasons may provide detailed causes.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub causes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1StatusCause,
         >,
     >,
-    /// The group attribute of the resource associated with the status StatusReason.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub group: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The kind attribute of the resource associated with the status StatusReason. On some operations may differ from the requested resource Kind. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kind: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The name attribute of the resource associated with the status StatusReason (when there is a single name which can be described).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// If specified, the time in seconds before the operation should be retried. Some errors may indicate the client must take an alternate action - for those errors this field may indicate how long to wait before taking the alternate action.
-    #[serde(rename = "retryAfterSeconds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub retry_after_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
-    /// UID of the resource. (when there is a single resource which can be described). More info: http://kubernetes.io/docs/user-guide/identifiers#uids
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub uid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch")
+            .field("causes", &self.causes)
+            .field("group", &self.group)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("retry_after_seconds", &self.retry_after_seconds)
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1StatusDetailsPatch",
+                6usize,
+            )
+            .optional("causes", &self.causes)
+            .optional("group", &self.group)
+            .optional("kind", &self.kind)
+            .optional("name", &self.name)
+            .optional("retryAfterSeconds", &self.retry_after_seconds)
+            .optional("uid", &self.uid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -20192,22 +20843,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1StatusDetails,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1StatusDetails,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1StatusDetails as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1StatusDetails) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1StatusDetails {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -20239,38 +20887,52 @@ pub struct IoK8sApimachineryPkgApisMetaV1WatchEvent {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: `None` fields are left as stored.
+/// A partial update of [`IoK8sApimachineryPkgApisMetaV1WatchEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
-    /// Object is:
-    ///  * If Type is Added or Modified: the new state of the object.
-    ///  * If Type is Deleted: the state of the object immediately before deletion.
-    ///  * If Type is Error: *Status is recommended; other types may make sense
-    ///    depending on context.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub object: ::daplug_runtime::__private::std::option::Option<
         IoK8sApimachineryPkgRuntimeRawExtension,
     >,
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("IoK8sApimachineryPkgApisMetaV1WatchEventPatch")
+            .field("object", &self.object)
+            .field("type_", &self.type_)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for IoK8sApimachineryPkgApisMetaV1WatchEventPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "IoK8sApimachineryPkgApisMetaV1WatchEventPatch",
+                2usize,
+            )
+            .optional("object", &self.object)
+            .optional("type", &self.type_)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -20290,22 +20952,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         IoK8sApimachineryPkgApisMetaV1WatchEvent,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: IoK8sApimachineryPkgApisMetaV1WatchEvent,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <IoK8sApimachineryPkgApisMetaV1WatchEvent as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: IoK8sApimachineryPkgApisMetaV1WatchEvent) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for IoK8sApimachineryPkgApisMetaV1WatchEvent {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

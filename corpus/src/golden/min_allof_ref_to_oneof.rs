@@ -19,25 +19,39 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`A`]: `None` fields are left as stored.
+/// A partial update of [`A`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct APatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub a: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for APatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("APatch").field("a", &self.a).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for APatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "APatch", 1usize)
+            .optional("a", &self.a)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -57,19 +71,17 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<A>
-    for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: A,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <A as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<A> for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: A) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for A {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -113,25 +125,39 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`B`]: `None` fields are left as stored.
+/// A partial update of [`B`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub b: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BPatch").field("b", &self.b).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BPatch", 1usize)
+            .optional("b", &self.b)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -151,19 +177,17 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<B>
-    for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: B,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <B as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<B> for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: B) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for B {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -188,23 +212,37 @@ pub struct Holder {
     )]
     pub x: ::daplug_runtime::__private::std::option::Option<AOrB>,
 }
-/// A partial update of [`Holder`]: `None` fields are left as stored.
+/// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct HolderPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub x: ::daplug_runtime::__private::std::option::Option<AOrB>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for HolderPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("HolderPatch").field("x", &self.x).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for HolderPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "HolderPatch", 1usize)
+            .optional("x", &self.x)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -224,19 +262,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Holder>
+    impl ::daplug_runtime::__private::std::convert::From<Holder>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Holder,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Holder as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Holder) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Holder {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -19,25 +19,39 @@ pub struct Response {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Response`]: `None` fields are left as stored.
+/// A partial update of [`Response`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ResponsePatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub output_text: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ResponsePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ResponsePatch").field("output_text", &self.output_text).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ResponsePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ResponsePatch", 1usize)
+            .optional("output_text", &self.output_text)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -57,19 +71,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Response>
+    impl ::daplug_runtime::__private::std::convert::From<Response>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Response,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Response as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Response) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Response {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -96,25 +109,43 @@ pub struct ResponseOutputText {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ResponseOutputText`]: `None` fields are left as stored.
+/// A partial update of [`ResponseOutputText`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ResponseOutputTextPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub text: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ResponseOutputTextPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ResponseOutputTextPatch").field("text", &self.text).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ResponseOutputTextPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ResponseOutputTextPatch",
+                1usize,
+            )
+            .optional("text", &self.text)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -134,19 +165,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ResponseOutputText>
+    impl ::daplug_runtime::__private::std::convert::From<ResponseOutputText>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ResponseOutputText,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ResponseOutputText as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ResponseOutputText) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ResponseOutputText {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -17,23 +17,37 @@ pub struct ExternalRefKernel {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
-/// A partial update of [`ExternalRefKernel`]: `None` fields are left as stored.
+/// A partial update of [`ExternalRefKernel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ExternalRefKernelPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ExternalRefKernelPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ExternalRefKernelPatch").field("id", &self.id).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ExternalRefKernelPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ExternalRefKernelPatch", 1usize)
+            .optional("id", &self.id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -53,19 +67,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ExternalRefKernel>
+    impl ::daplug_runtime::__private::std::convert::From<ExternalRefKernel>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ExternalRefKernel,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ExternalRefKernel as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ExternalRefKernel) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ExternalRefKernel {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -90,23 +103,37 @@ pub struct Holder {
     )]
     pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
 }
-/// A partial update of [`Holder`]: `None` fields are left as stored.
+/// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct HolderPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for HolderPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("HolderPatch").field("kernel", &self.kernel).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for HolderPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "HolderPatch", 1usize)
+            .optional("kernel", &self.kernel)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -126,19 +153,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Holder>
+    impl ::daplug_runtime::__private::std::convert::From<Holder>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Holder,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Holder as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Holder) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Holder {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

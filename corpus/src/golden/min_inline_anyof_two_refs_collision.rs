@@ -19,25 +19,47 @@ pub struct SetupIntentPaymentMethodOptions {
         SetupIntentPaymentMethodOptionsAcssDebit2,
     >,
 }
-/// A partial update of [`SetupIntentPaymentMethodOptions`]: `None` fields are left as stored.
+/// A partial update of [`SetupIntentPaymentMethodOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptionsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub acss_debit: ::daplug_runtime::__private::std::option::Option<
         SetupIntentPaymentMethodOptionsAcssDebit2,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for SetupIntentPaymentMethodOptionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SetupIntentPaymentMethodOptionsPatch")
+            .field("acss_debit", &self.acss_debit)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for SetupIntentPaymentMethodOptionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SetupIntentPaymentMethodOptionsPatch",
+                1usize,
+            )
+            .optional("acss_debit", &self.acss_debit)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -57,20 +79,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        SetupIntentPaymentMethodOptions,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SetupIntentPaymentMethodOptions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SetupIntentPaymentMethodOptions as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<SetupIntentPaymentMethodOptions>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: SetupIntentPaymentMethodOptions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SetupIntentPaymentMethodOptions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -97,25 +117,47 @@ pub struct SetupIntentPaymentMethodOptionsAcssDebit {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: `None` fields are left as stored.
+/// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentPaymentMethodOptionsAcssDebitPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for SetupIntentPaymentMethodOptionsAcssDebitPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SetupIntentPaymentMethodOptionsAcssDebitPatch")
+            .field("currency", &self.currency)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for SetupIntentPaymentMethodOptionsAcssDebitPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SetupIntentPaymentMethodOptionsAcssDebitPatch",
+                1usize,
+            )
+            .optional("currency", &self.currency)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -135,22 +177,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         SetupIntentPaymentMethodOptionsAcssDebit,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SetupIntentPaymentMethodOptionsAcssDebit,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SetupIntentPaymentMethodOptionsAcssDebit as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: SetupIntentPaymentMethodOptionsAcssDebit) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SetupIntentPaymentMethodOptionsAcssDebit {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -198,25 +237,47 @@ pub struct SetupIntentTypeSpecificPaymentMethodOptionsClient {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: `None` fields are left as stored.
+/// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verification_method: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SetupIntentTypeSpecificPaymentMethodOptionsClientPatch")
+            .field("verification_method", &self.verification_method)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for SetupIntentTypeSpecificPaymentMethodOptionsClientPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SetupIntentTypeSpecificPaymentMethodOptionsClientPatch",
+                1usize,
+            )
+            .optional("verification_method", &self.verification_method)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -236,22 +297,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         SetupIntentTypeSpecificPaymentMethodOptionsClient,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SetupIntentTypeSpecificPaymentMethodOptionsClient,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SetupIntentTypeSpecificPaymentMethodOptionsClient as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: SetupIntentTypeSpecificPaymentMethodOptionsClient) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SetupIntentTypeSpecificPaymentMethodOptionsClient {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -19,25 +19,39 @@ pub struct ApiV2010Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ApiV2010Account`]: `None` fields are left as stored.
+/// A partial update of [`ApiV2010Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ApiV2010AccountPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ApiV2010AccountPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ApiV2010AccountPatch").field("sid", &self.sid).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ApiV2010AccountPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ApiV2010AccountPatch", 1usize)
+            .optional("sid", &self.sid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -57,19 +71,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ApiV2010Account>
+    impl ::daplug_runtime::__private::std::convert::From<ApiV2010Account>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ApiV2010Account,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ApiV2010Account as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ApiV2010Account) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ApiV2010Account {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -96,25 +109,43 @@ pub struct ApiV2010AccountKey {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`ApiV2010AccountKey`]: `None` fields are left as stored.
+/// A partial update of [`ApiV2010AccountKey`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ApiV2010AccountKeyPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ApiV2010AccountKeyPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ApiV2010AccountKeyPatch").field("sid", &self.sid).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ApiV2010AccountKeyPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ApiV2010AccountKeyPatch",
+                1usize,
+            )
+            .optional("sid", &self.sid)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -134,19 +165,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ApiV2010AccountKey>
+    impl ::daplug_runtime::__private::std::convert::From<ApiV2010AccountKey>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ApiV2010AccountKey,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ApiV2010AccountKey as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ApiV2010AccountKey) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ApiV2010AccountKey {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -20,26 +20,41 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
 }
-/// A partial update of [`Employee`]: `None` fields are left as stored.
+/// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePatch {
-    #[serde(rename = "niCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeePatch")
+            .field("ni_categories", &self.ni_categories)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeePatch", 1usize)
+            .optional("niCategories", &self.ni_categories)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -59,19 +74,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Employee>
+    impl ::daplug_runtime::__private::std::convert::From<Employee>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Employee,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Employee as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Employee) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Employee {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -103,40 +117,49 @@ pub struct NiCategory {
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`NiCategory`]: `None` fields are left as stored.
+/// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NiCategoryPatch {
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "niCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
-    #[serde(rename = "workplacePostcode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub workplace_postcode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for NiCategoryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NiCategoryPatch")
+            .field("ni_category", &self.ni_category)
+            .field("ni_category_id", &self.ni_category_id)
+            .field("workplace_postcode", &self.workplace_postcode)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "NiCategoryPatch", 3usize)
+            .optional("niCategory", &self.ni_category)
+            .optional("niCategoryID", &self.ni_category_id)
+            .optional("workplacePostcode", &self.workplace_postcode)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -156,19 +179,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<NiCategory>
+    impl ::daplug_runtime::__private::std::convert::From<NiCategory>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NiCategory,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NiCategory as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: NiCategory) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NiCategory {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

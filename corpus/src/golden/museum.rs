@@ -35,49 +35,51 @@ pub struct BuyMuseumTickets {
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
-/// A partial update of [`BuyMuseumTickets`]: `None` fields are left as stored.
+/// A partial update of [`BuyMuseumTickets`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BuyMuseumTicketsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<Email>,
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
-    /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
-    #[serde(rename = "ticketType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BuyMuseumTicketsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BuyMuseumTicketsPatch")
+            .field("email", &self.email)
+            .field("ticket_id", &self.ticket_id)
+            .field("ticket_date", &self.ticket_date)
+            .field("ticket_type", &self.ticket_type)
+            .field("event_id", &self.event_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BuyMuseumTicketsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BuyMuseumTicketsPatch", 5usize)
+            .optional("email", &self.email)
+            .optional("ticketId", &self.ticket_id)
+            .optional("ticketDate", &self.ticket_date)
+            .optional("ticketType", &self.ticket_type)
+            .optional("eventId", &self.event_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -97,19 +99,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BuyMuseumTickets>
+    impl ::daplug_runtime::__private::std::convert::From<BuyMuseumTickets>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BuyMuseumTickets,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BuyMuseumTickets as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BuyMuseumTickets) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BuyMuseumTickets {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -148,33 +149,46 @@ pub struct Error {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Error`]: `None` fields are left as stored.
+/// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ErrorPatch {
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ErrorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ErrorPatch")
+            .field("type_", &self.type_)
+            .field("title", &self.title)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ErrorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ErrorPatch", 2usize)
+            .optional("type", &self.type_)
+            .optional("title", &self.title)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -194,19 +208,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Error>
+    impl ::daplug_runtime::__private::std::convert::From<Error>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Error,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Error as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Error) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Error {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -246,42 +259,49 @@ pub struct MuseumDailyHours {
     #[serde(rename = "timeClose")]
     pub time_close: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`MuseumDailyHours`]: `None` fields are left as stored.
+/// A partial update of [`MuseumDailyHours`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MuseumDailyHoursPatch {
-    /// Date the operating hours apply to.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date: ::daplug_runtime::__private::std::option::Option<Date>,
-    /// Time the museum opens on a specific date. Uses 24 hour time format (`HH:mm`).
-    #[serde(rename = "timeOpen")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub time_open: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Time the museum closes on a specific date. Uses 24 hour time format (`HH:mm`).
-    #[serde(rename = "timeClose")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub time_close: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for MuseumDailyHoursPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("MuseumDailyHoursPatch")
+            .field("date", &self.date)
+            .field("time_open", &self.time_open)
+            .field("time_close", &self.time_close)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for MuseumDailyHoursPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "MuseumDailyHoursPatch", 3usize)
+            .optional("date", &self.date)
+            .optional("timeOpen", &self.time_open)
+            .optional("timeClose", &self.time_close)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -301,19 +321,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<MuseumDailyHours>
+    impl ::daplug_runtime::__private::std::convert::From<MuseumDailyHours>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: MuseumDailyHours,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <MuseumDailyHours as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: MuseumDailyHours) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for MuseumDailyHours {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -356,57 +375,60 @@ pub struct MuseumTicketsConfirmation {
     #[serde(rename = "confirmationCode")]
     pub confirmation_code: TicketConfirmation,
 }
-/// A partial update of [`MuseumTicketsConfirmation`]: `None` fields are left as stored.
+/// A partial update of [`MuseumTicketsConfirmation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct MuseumTicketsConfirmationPatch {
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
-    /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
-    #[serde(rename = "ticketType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub message: ::daplug_runtime::__private::std::option::Option<TicketMessage>,
-    #[serde(rename = "confirmationCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub confirmation_code: ::daplug_runtime::__private::std::option::Option<
         TicketConfirmation,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for MuseumTicketsConfirmationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("MuseumTicketsConfirmationPatch")
+            .field("ticket_id", &self.ticket_id)
+            .field("ticket_date", &self.ticket_date)
+            .field("ticket_type", &self.ticket_type)
+            .field("event_id", &self.event_id)
+            .field("message", &self.message)
+            .field("confirmation_code", &self.confirmation_code)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for MuseumTicketsConfirmationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "MuseumTicketsConfirmationPatch",
+                6usize,
+            )
+            .optional("ticketId", &self.ticket_id)
+            .optional("ticketDate", &self.ticket_date)
+            .optional("ticketType", &self.ticket_type)
+            .optional("eventId", &self.event_id)
+            .optional("message", &self.message)
+            .optional("confirmationCode", &self.confirmation_code)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -426,19 +448,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<MuseumTicketsConfirmation>
+    impl ::daplug_runtime::__private::std::convert::From<MuseumTicketsConfirmation>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: MuseumTicketsConfirmation,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <MuseumTicketsConfirmation as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: MuseumTicketsConfirmation) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for MuseumTicketsConfirmation {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -470,52 +491,56 @@ pub struct SpecialEvent {
     pub dates: EventDates,
     pub price: EventPrice,
 }
-/// A partial update of [`SpecialEvent`]: `None` fields are left as stored.
+/// A partial update of [`SpecialEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SpecialEventPatch {
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<EventName>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub location: ::daplug_runtime::__private::std::option::Option<EventLocation>,
-    #[serde(rename = "eventDescription")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_description: ::daplug_runtime::__private::std::option::Option<
         EventDescription,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dates: ::daplug_runtime::__private::std::option::Option<EventDates>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SpecialEventPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SpecialEventPatch")
+            .field("event_id", &self.event_id)
+            .field("name", &self.name)
+            .field("location", &self.location)
+            .field("event_description", &self.event_description)
+            .field("dates", &self.dates)
+            .field("price", &self.price)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SpecialEventPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "SpecialEventPatch", 6usize)
+            .optional("eventId", &self.event_id)
+            .optional("name", &self.name)
+            .optional("location", &self.location)
+            .optional("eventDescription", &self.event_description)
+            .optional("dates", &self.dates)
+            .optional("price", &self.price)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -535,19 +560,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SpecialEvent>
+    impl ::daplug_runtime::__private::std::convert::From<SpecialEvent>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SpecialEvent,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SpecialEvent as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SpecialEvent) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SpecialEvent {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -599,46 +623,57 @@ pub struct SpecialEventFields {
     )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
 }
-/// A partial update of [`SpecialEventFields`]: `None` fields are left as stored.
+/// A partial update of [`SpecialEventFields`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SpecialEventFieldsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<EventName>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub location: ::daplug_runtime::__private::std::option::Option<EventLocation>,
-    #[serde(rename = "eventDescription")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_description: ::daplug_runtime::__private::std::option::Option<
         EventDescription,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dates: ::daplug_runtime::__private::std::option::Option<EventDates>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SpecialEventFieldsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SpecialEventFieldsPatch")
+            .field("name", &self.name)
+            .field("location", &self.location)
+            .field("event_description", &self.event_description)
+            .field("dates", &self.dates)
+            .field("price", &self.price)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SpecialEventFieldsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SpecialEventFieldsPatch",
+                5usize,
+            )
+            .optional("name", &self.name)
+            .optional("location", &self.location)
+            .optional("eventDescription", &self.event_description)
+            .optional("dates", &self.dates)
+            .optional("price", &self.price)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -658,19 +693,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SpecialEventFields>
+    impl ::daplug_runtime::__private::std::convert::From<SpecialEventFields>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SpecialEventFields,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SpecialEventFields as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SpecialEventFields) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SpecialEventFields {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -708,44 +742,48 @@ pub struct Ticket {
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
-/// A partial update of [`Ticket`]: `None` fields are left as stored.
+/// A partial update of [`Ticket`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TicketPatch {
-    #[serde(rename = "ticketId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_id: ::daplug_runtime::__private::std::option::Option<TicketId>,
-    /// Date when this ticket can be used for museum entry.
-    #[serde(rename = "ticketDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_date: ::daplug_runtime::__private::std::option::Option<Date>,
-    #[serde(rename = "ticketType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ticket_type: ::daplug_runtime::__private::std::option::Option<TicketType>,
-    /// Unique identifier for a special event. Required if purchasing tickets for the museum's special events.
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TicketPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TicketPatch")
+            .field("ticket_id", &self.ticket_id)
+            .field("ticket_date", &self.ticket_date)
+            .field("ticket_type", &self.ticket_type)
+            .field("event_id", &self.event_id)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TicketPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TicketPatch", 4usize)
+            .optional("ticketId", &self.ticket_id)
+            .optional("ticketDate", &self.ticket_date)
+            .optional("ticketType", &self.ticket_type)
+            .optional("eventId", &self.event_id)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -765,19 +803,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Ticket>
+    impl ::daplug_runtime::__private::std::convert::From<Ticket>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Ticket,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Ticket as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Ticket) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Ticket {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -659,47 +659,54 @@ pub struct VerifyV2Form {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2Form`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2Form`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2FormPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub form_type: ::daplug_runtime::__private::std::option::Option<FormEnumFormTypes>,
-    /// Object that contains the available forms for this type. This available forms are given in the standard [JSON Schema](https://json-schema.org/) format
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub forms: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Additional information for the available forms for this type. E.g. The separator string used for `binding` in a Factor push.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub form_meta: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The URL to access the forms for this type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2FormPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2FormPatch")
+            .field("form_type", &self.form_type)
+            .field("forms", &self.forms)
+            .field("form_meta", &self.form_meta)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2FormPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "VerifyV2FormPatch", 4usize)
+            .optional("form_type", &self.form_type)
+            .optional("forms", &self.forms)
+            .optional("form_meta", &self.form_meta)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -719,19 +726,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2Form>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2Form>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2Form,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2Form as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2Form) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2Form {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -775,42 +781,51 @@ pub struct VerifyV2Safelist {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2Safelist`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2Safelist`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2SafelistPatch {
-    /// The unique string that we created to identify the SafeList resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The phone number in SafeList.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The absolute URL of the SafeList resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2SafelistPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2SafelistPatch")
+            .field("sid", &self.sid)
+            .field("phone_number", &self.phone_number)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2SafelistPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "VerifyV2SafelistPatch", 3usize)
+            .optional("sid", &self.sid)
+            .optional("phone_number", &self.phone_number)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -830,19 +845,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2Safelist>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2Safelist>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2Safelist,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2Safelist as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2Safelist) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2Safelist {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1015,171 +1029,135 @@ pub struct VerifyV2Service {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
-/// A partial update of [`VerifyV2Service`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2Service`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServicePatch {
-    /// The unique string that we created to identify the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The name that appears in the body of your verification messages. It can be up to 30 characters long and can include letters, numbers, spaces, dashes, underscores. Phone numbers, special characters or links are NOT allowed. It cannot contain more than 4 (consecutive or non-consecutive) digits. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The length of the verification code to generate.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code_length: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Whether to perform a lookup with each verification started and return info about the phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lookup_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether to pass PSD2 transaction parameters when starting a verification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub psd2_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether to skip sending SMS verifications to landlines. Requires `lookup_enabled`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub skip_sms_to_landlines: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether to ask the user to press a number before delivering the verify code in a phone call.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub dtmf_input_required: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The name of an alternative text-to-speech service to use in phone calls. Applies only to TTS languages.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tts_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether to add a security warning at the end of an SMS verification body. Disabled by default and applies only to SMS. Example SMS body: `Your AppName verification code is: 1234. Don’t share this code with anyone; our employees will never ask for the code`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub do_not_share_warning_enabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// Whether to allow sending verifications with a custom code instead of a randomly generated one.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub custom_code_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Configurations for the Push factors (channel) created under this Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub push: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Configurations for the TOTP factors (channel) created under this Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub totp: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub default_template_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub whatsapp: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub passkeys: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Whether to allow verifications from the service to reach the stream-events sinks if configured
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verify_event_subscription_enabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The absolute URL of the resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URLs of related resources.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServicePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServicePatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("friendly_name", &self.friendly_name)
+            .field("code_length", &self.code_length)
+            .field("lookup_enabled", &self.lookup_enabled)
+            .field("psd2_enabled", &self.psd2_enabled)
+            .field("skip_sms_to_landlines", &self.skip_sms_to_landlines)
+            .field("dtmf_input_required", &self.dtmf_input_required)
+            .field("tts_name", &self.tts_name)
+            .field("do_not_share_warning_enabled", &self.do_not_share_warning_enabled)
+            .field("custom_code_enabled", &self.custom_code_enabled)
+            .field("push", &self.push)
+            .field("totp", &self.totp)
+            .field("default_template_sid", &self.default_template_sid)
+            .field("whatsapp", &self.whatsapp)
+            .field("passkeys", &self.passkeys)
+            .field(
+                "verify_event_subscription_enabled",
+                &self.verify_event_subscription_enabled,
+            )
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .field("links", &self.links)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServicePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "VerifyV2ServicePatch", 21usize)
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("friendly_name", &self.friendly_name)
+            .optional("code_length", &self.code_length)
+            .optional("lookup_enabled", &self.lookup_enabled)
+            .optional("psd2_enabled", &self.psd2_enabled)
+            .optional("skip_sms_to_landlines", &self.skip_sms_to_landlines)
+            .optional("dtmf_input_required", &self.dtmf_input_required)
+            .optional("tts_name", &self.tts_name)
+            .optional("do_not_share_warning_enabled", &self.do_not_share_warning_enabled)
+            .optional("custom_code_enabled", &self.custom_code_enabled)
+            .optional("push", &self.push)
+            .optional("totp", &self.totp)
+            .optional("default_template_sid", &self.default_template_sid)
+            .optional("whatsapp", &self.whatsapp)
+            .optional("passkeys", &self.passkeys)
+            .optional(
+                "verify_event_subscription_enabled",
+                &self.verify_event_subscription_enabled,
+            )
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .optional("links", &self.links)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1199,19 +1177,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2Service>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2Service>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2Service,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2Service as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2Service) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2Service {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1308,95 +1285,88 @@ pub struct VerifyV2ServiceAccessToken {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceAccessToken`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceAccessToken`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceAccessTokenPatch {
-    /// A 34 character string that uniquely identifies this Access Token.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Verify Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique external identifier for the Entity of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         AccessTokenEnumFactorTypes,
     >,
-    /// A human readable description of this factor, up to 64 characters. For a push factor, this can be the device's name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The access token generated for enrollment, this is an encrypted json web token.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub token: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// How long, in seconds, the access token is valid. Max: 5 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The date that this access token was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceAccessTokenPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceAccessTokenPatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("entity_identity", &self.entity_identity)
+            .field("factor_type", &self.factor_type)
+            .field("factor_friendly_name", &self.factor_friendly_name)
+            .field("token", &self.token)
+            .field("url", &self.url)
+            .field("ttl", &self.ttl)
+            .field("date_created", &self.date_created)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceAccessTokenPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceAccessTokenPatch",
+                10usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("entity_identity", &self.entity_identity)
+            .optional("factor_type", &self.factor_type)
+            .optional("factor_friendly_name", &self.factor_friendly_name)
+            .optional("token", &self.token)
+            .optional("url", &self.url)
+            .optional("ttl", &self.ttl)
+            .optional("date_created", &self.date_created)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1416,19 +1386,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceAccessToken>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceAccessToken>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceAccessToken,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceAccessToken as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceAccessToken) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceAccessToken {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1512,82 +1481,80 @@ pub struct VerifyV2ServiceEntity {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
-/// A partial update of [`VerifyV2ServiceEntity`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityPatch {
-    /// A 34 character string that uniquely identifies this Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique external identifier for the Entity of the Service. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Entity was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Entity was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains a dictionary of URL links to nested resources of this Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceEntityPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceEntityPatch")
+            .field("sid", &self.sid)
+            .field("identity", &self.identity)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .field("links", &self.links)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceEntityPatch",
+                8usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("identity", &self.identity)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .optional("links", &self.links)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1607,19 +1574,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceEntity>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntity>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceEntity,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceEntity as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceEntity) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceEntity {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1780,159 +1746,132 @@ pub struct VerifyV2ServiceEntityChallenge {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
-/// A partial update of [`VerifyV2ServiceEntityChallenge`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceEntityChallenge`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityChallengePatch {
-    /// A 34 character string that uniquely identifies this Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Customer unique identity for the Entity owner of the Challenge. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Challenge was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Challenge was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Challenge was responded, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_responded: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date-time when this Challenge expires, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. The default value is five (5) minutes after Challenge creation. The max value is sixty (60) minutes after creation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expiration_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ChallengeEnumChallengeStatuses,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub responded_reason: ::daplug_runtime::__private::std::option::Option<
         ChallengeEnumChallengeReasons,
     >,
-    /// Details provided to give context about the Challenge. Intended to be shown to the end user.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub details: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Details provided to give context about the Challenge. Intended to be hidden from the end user. It must be a stringified JSON with only strings values eg. `{"ip": "172.168.1.234"}`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub hidden_details: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Custom metadata associated with the challenge. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         ChallengeEnumFactorTypes,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains a dictionary of URL links to nested resources of this Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceEntityChallengePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceEntityChallengePatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("entity_sid", &self.entity_sid)
+            .field("identity", &self.identity)
+            .field("factor_sid", &self.factor_sid)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("date_responded", &self.date_responded)
+            .field("expiration_date", &self.expiration_date)
+            .field("status", &self.status)
+            .field("responded_reason", &self.responded_reason)
+            .field("details", &self.details)
+            .field("hidden_details", &self.hidden_details)
+            .field("metadata", &self.metadata)
+            .field("factor_type", &self.factor_type)
+            .field("url", &self.url)
+            .field("links", &self.links)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceEntityChallengePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceEntityChallengePatch",
+                18usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("entity_sid", &self.entity_sid)
+            .optional("identity", &self.identity)
+            .optional("factor_sid", &self.factor_sid)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("date_responded", &self.date_responded)
+            .optional("expiration_date", &self.expiration_date)
+            .optional("status", &self.status)
+            .optional("responded_reason", &self.responded_reason)
+            .optional("details", &self.details)
+            .optional("hidden_details", &self.hidden_details)
+            .optional("metadata", &self.metadata)
+            .optional("factor_type", &self.factor_type)
+            .optional("url", &self.url)
+            .optional("links", &self.links)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1952,20 +1891,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        VerifyV2ServiceEntityChallenge,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceEntityChallenge,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceEntityChallenge as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityChallenge>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: VerifyV2ServiceEntityChallenge) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceEntityChallenge {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2055,88 +1992,85 @@ pub struct VerifyV2ServiceEntityChallengeNotification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceEntityChallengeNotification`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceEntityChallengeNotification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityChallengeNotificationPatch {
-    /// A 34 character string that uniquely identifies this Notification.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Customer unique identity for the Entity owner of the Challenge. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Challenge.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub challenge_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The priority of the notification. For `push` Challenges it's always `high` which sends the notification immediately, and can wake up a sleeping device.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub priority: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// How long, in seconds, the notification is valid. Max: 5 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ttl: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The date that this Notification was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceEntityChallengeNotificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceEntityChallengeNotificationPatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("entity_sid", &self.entity_sid)
+            .field("identity", &self.identity)
+            .field("challenge_sid", &self.challenge_sid)
+            .field("priority", &self.priority)
+            .field("ttl", &self.ttl)
+            .field("date_created", &self.date_created)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceEntityChallengeNotificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceEntityChallengeNotificationPatch",
+                9usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("entity_sid", &self.entity_sid)
+            .optional("identity", &self.identity)
+            .optional("challenge_sid", &self.challenge_sid)
+            .optional("priority", &self.priority)
+            .optional("ttl", &self.ttl)
+            .optional("date_created", &self.date_created)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2156,22 +2090,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         VerifyV2ServiceEntityChallengeNotification,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceEntityChallengeNotification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceEntityChallengeNotification as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: VerifyV2ServiceEntityChallengeNotification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceEntityChallengeNotification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2295,120 +2226,105 @@ pub struct VerifyV2ServiceEntityFactor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceEntityFactor`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceEntityFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityFactorPatch {
-    /// A 34 character string that uniquely identifies this Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Customer unique identity for the Entity owner of the Factor. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Factor was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Factor was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A human readable description of this resource, up to 64 characters. For a push factor, this can be the device's name.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         FactorEnumFactorStatuses,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         FactorEnumFactorTypes,
     >,
-    /// An object that contains configurations specific to a `factor_type`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceEntityFactorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceEntityFactorPatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("entity_sid", &self.entity_sid)
+            .field("identity", &self.identity)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("friendly_name", &self.friendly_name)
+            .field("status", &self.status)
+            .field("factor_type", &self.factor_type)
+            .field("config", &self.config)
+            .field("metadata", &self.metadata)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceEntityFactorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceEntityFactorPatch",
+                13usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("entity_sid", &self.entity_sid)
+            .optional("identity", &self.identity)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("friendly_name", &self.friendly_name)
+            .optional("status", &self.status)
+            .optional("factor_type", &self.factor_type)
+            .optional("config", &self.config)
+            .optional("metadata", &self.metadata)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2428,19 +2344,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceEntityFactor>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityFactor>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceEntityFactor,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceEntityFactor as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceEntityFactor) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceEntityFactor {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2585,143 +2500,117 @@ pub struct VerifyV2ServiceEntityNewFactor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceEntityNewFactor`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceEntityNewFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceEntityNewFactorPatch {
-    /// A 34 character string that uniquely identifies this Factor.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Entity.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entity_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Customer unique identity for the Entity owner of the Factor. This identifier should be immutable, not PII, length between 8 and 64 characters, and generated by your external system, such as your user's UUID, GUID, or SID. It can only contain dash (-) separated alphanumeric characters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub identity: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Contains the `factor_type` specific secret and metadata.
-    /// For push, this is `binding.public_key` and `binding.alg`.
-    /// For totp, this is `binding.secret` and `binding.uri`. The `binding.uri` property is generated following the [google authenticator key URI format](https://github.com/google/google-authenticator/wiki/Key-Uri-Format), and `Factor.friendly_name` is used for the “accountname” value and `Service.friendly_name` or `Service.totp.issuer` is used for the `issuer` value.
-    ///
-    ///
-    /// The Binding property is ONLY returned upon Factor creation.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub binding: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub options: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The date that this Factor was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Factor was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The friendly name of this Factor. This can be any string up to 64 characters, meant for humans to distinguish between Factors.
-    /// For `factor_type` `push`, this could be a device name.
-    /// For `factor_type` `totp`, this value is used as the “account name” in constructing the `binding.uri` property.
-    /// At the same time, we recommend avoiding providing PII.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         NewFactorEnumFactorStatuses,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub factor_type: ::daplug_runtime::__private::std::option::Option<
         NewFactorEnumFactorTypes,
     >,
-    /// An object that contains configurations specific to a `factor_type`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub config: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub metadata: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceEntityNewFactorPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceEntityNewFactorPatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("entity_sid", &self.entity_sid)
+            .field("identity", &self.identity)
+            .field("binding", &self.binding)
+            .field("options", &self.options)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("friendly_name", &self.friendly_name)
+            .field("status", &self.status)
+            .field("factor_type", &self.factor_type)
+            .field("config", &self.config)
+            .field("metadata", &self.metadata)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceEntityNewFactorPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceEntityNewFactorPatch",
+                15usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("entity_sid", &self.entity_sid)
+            .optional("identity", &self.identity)
+            .optional("binding", &self.binding)
+            .optional("options", &self.options)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("friendly_name", &self.friendly_name)
+            .optional("status", &self.status)
+            .optional("factor_type", &self.factor_type)
+            .optional("config", &self.config)
+            .optional("metadata", &self.metadata)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2741,20 +2630,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        VerifyV2ServiceEntityNewFactor,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceEntityNewFactor,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceEntityNewFactor as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityNewFactor>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: VerifyV2ServiceEntityNewFactor) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceEntityNewFactor {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2830,74 +2717,77 @@ pub struct VerifyV2ServiceMessagingConfiguration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceMessagingConfiguration`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceMessagingConfiguration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceMessagingConfigurationPatch {
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) that the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country this configuration will be applied to. If this is a global configuration, Country will take the value `all`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) to be used to send SMS to the country of this configuration.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub messaging_service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceMessagingConfigurationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceMessagingConfigurationPatch")
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("country", &self.country)
+            .field("messaging_service_sid", &self.messaging_service_sid)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceMessagingConfigurationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceMessagingConfigurationPatch",
+                7usize,
+            )
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("country", &self.country)
+            .optional("messaging_service_sid", &self.messaging_service_sid)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2917,22 +2807,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         VerifyV2ServiceMessagingConfiguration,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceMessagingConfiguration,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceMessagingConfiguration as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: VerifyV2ServiceMessagingConfiguration) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceMessagingConfiguration {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3026,90 +2913,85 @@ pub struct VerifyV2ServiceRateLimit {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
-/// A partial update of [`VerifyV2ServiceRateLimit`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceRateLimit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceRateLimitPatch {
-    /// A 34 character string that uniquely identifies this Rate Limit.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Provides a unique and addressable name to be assigned to this Rate Limit, assigned by the developer, to be optionally used in addition to SID. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub unique_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Description of this Rate Limit
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URLs of related resources.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceRateLimitPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceRateLimitPatch")
+            .field("sid", &self.sid)
+            .field("service_sid", &self.service_sid)
+            .field("account_sid", &self.account_sid)
+            .field("unique_name", &self.unique_name)
+            .field("description", &self.description)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .field("links", &self.links)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceRateLimitPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceRateLimitPatch",
+                9usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("unique_name", &self.unique_name)
+            .optional("description", &self.description)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .optional("links", &self.links)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3129,19 +3011,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceRateLimit>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceRateLimit>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceRateLimit,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceRateLimit as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceRateLimit) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceRateLimit {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3229,86 +3110,83 @@ pub struct VerifyV2ServiceRateLimitBucket {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceRateLimitBucket`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceRateLimitBucket`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceRateLimitBucketPatch {
-    /// A 34 character string that uniquely identifies this Bucket.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Twilio-provided string that uniquely identifies the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_limit_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Rate Limit resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Maximum number of requests permitted in during the interval.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub max: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Number of seconds that the rate limit will be enforced over.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub interval: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The URL of this resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceRateLimitBucketPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceRateLimitBucketPatch")
+            .field("sid", &self.sid)
+            .field("rate_limit_sid", &self.rate_limit_sid)
+            .field("service_sid", &self.service_sid)
+            .field("account_sid", &self.account_sid)
+            .field("max", &self.max)
+            .field("interval", &self.interval)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceRateLimitBucketPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceRateLimitBucketPatch",
+                9usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("rate_limit_sid", &self.rate_limit_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("max", &self.max)
+            .optional("interval", &self.interval)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3328,20 +3206,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        VerifyV2ServiceRateLimitBucket,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceRateLimitBucket,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceRateLimitBucket as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceRateLimitBucket>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: VerifyV2ServiceRateLimitBucket) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceRateLimitBucket {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3480,137 +3356,115 @@ pub struct VerifyV2ServiceVerification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceVerification`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceVerification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerificationPatch {
-    /// The unique string that we created to identify the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The phone number or [email](https://www.twilio.com/docs/verify/email) being verified. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub to: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationEnumChannel,
     >,
-    /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Use "status" instead. Legacy property indicating whether the verification was successful.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Information about the phone number being verified.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub lookup: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payee: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// An array of verification attempt objects containing the channel attempted and the channel-specific transaction SID.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub send_code_attempts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
-    /// The date and time in GMT when the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The set of fields used for a silent network auth (`sna`) verification. Contains a single field with the URL to be invoked to verify the phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sna: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// The absolute URL of the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceVerificationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceVerificationPatch")
+            .field("sid", &self.sid)
+            .field("service_sid", &self.service_sid)
+            .field("account_sid", &self.account_sid)
+            .field("to", &self.to)
+            .field("channel", &self.channel)
+            .field("status", &self.status)
+            .field("valid", &self.valid)
+            .field("lookup", &self.lookup)
+            .field("amount", &self.amount)
+            .field("payee", &self.payee)
+            .field("send_code_attempts", &self.send_code_attempts)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("sna", &self.sna)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceVerificationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceVerificationPatch",
+                15usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("to", &self.to)
+            .optional("channel", &self.channel)
+            .optional("status", &self.status)
+            .optional("valid", &self.valid)
+            .optional("lookup", &self.lookup)
+            .optional("amount", &self.amount)
+            .optional("payee", &self.payee)
+            .optional("send_code_attempts", &self.send_code_attempts)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("sna", &self.sna)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3630,19 +3484,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceVerification>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceVerification>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceVerification,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceVerification as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceVerification) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceVerification {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3757,113 +3610,102 @@ pub struct VerifyV2ServiceVerificationCheck {
         >,
     >,
 }
-/// A partial update of [`VerifyV2ServiceVerificationCheck`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceVerificationCheck`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceVerificationCheckPatch {
-    /// The unique string that we created to identify the VerificationCheck resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) the resource is associated with.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the VerificationCheck resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The phone number or [email](https://www.twilio.com/docs/verify/email) being verified. Phone numbers must be in [E.164 format](https://www.twilio.com/docs/glossary/what-e164).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub to: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationCheckEnumChannel,
     >,
-    /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Use "status" instead. Legacy property indicating whether the verification was successful.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub valid: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The amount of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The payee of the associated PSD2 compliant transaction. Requires the PSD2 Service flag enabled.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payee: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Verification Check resource was created.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Verification Check resource was last updated.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// List of error codes as a result of attempting a verification using the `sna` channel. The error codes are chronologically ordered, from the first attempt to the latest attempt. This will be an empty list if no errors occured or `null` if the last channel used wasn't `sna`.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sna_attempts_error_codes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2ServiceVerificationCheckPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceVerificationCheckPatch")
+            .field("sid", &self.sid)
+            .field("service_sid", &self.service_sid)
+            .field("account_sid", &self.account_sid)
+            .field("to", &self.to)
+            .field("channel", &self.channel)
+            .field("status", &self.status)
+            .field("valid", &self.valid)
+            .field("amount", &self.amount)
+            .field("payee", &self.payee)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("sna_attempts_error_codes", &self.sna_attempts_error_codes)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2ServiceVerificationCheckPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceVerificationCheckPatch",
+                12usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("to", &self.to)
+            .optional("channel", &self.channel)
+            .optional("status", &self.status)
+            .optional("valid", &self.valid)
+            .optional("amount", &self.amount)
+            .optional("payee", &self.payee)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("sna_attempts_error_codes", &self.sna_attempts_error_codes)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3883,22 +3725,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         VerifyV2ServiceVerificationCheck,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceVerificationCheck,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceVerificationCheck as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: VerifyV2ServiceVerificationCheck) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceVerificationCheck {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4011,109 +3850,98 @@ pub struct VerifyV2ServiceWebhook {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2ServiceWebhook`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2ServiceWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2ServiceWebhookPatch {
-    /// The unique string that we created to identify the Webhook resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Service.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The string that you assigned to describe the webhook. **This value should not contain PII.**
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The array of events that this Webhook is subscribed to. Possible event types: `*, factor.deleted, factor.created, factor.verified, challenge.approved, challenge.denied`
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub event_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<WebhookEnumStatus>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub version: ::daplug_runtime::__private::std::option::Option<WebhookEnumVersion>,
-    /// The URL associated with this Webhook.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub webhook_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub webhook_method: ::daplug_runtime::__private::std::option::Option<
         WebhookEnumMethods,
     >,
-    /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The absolute URL of the Webhook resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2ServiceWebhookPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2ServiceWebhookPatch")
+            .field("sid", &self.sid)
+            .field("service_sid", &self.service_sid)
+            .field("account_sid", &self.account_sid)
+            .field("friendly_name", &self.friendly_name)
+            .field("event_types", &self.event_types)
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_method", &self.webhook_method)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2ServiceWebhookPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2ServiceWebhookPatch",
+                12usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("friendly_name", &self.friendly_name)
+            .optional("event_types", &self.event_types)
+            .optional("status", &self.status)
+            .optional("version", &self.version)
+            .optional("webhook_url", &self.webhook_url)
+            .optional("webhook_method", &self.webhook_method)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4133,19 +3961,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2ServiceWebhook>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceWebhook>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2ServiceWebhook,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2ServiceWebhook as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2ServiceWebhook) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2ServiceWebhook {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4250,103 +4077,95 @@ pub struct VerifyV2VerificationAttempt {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2VerificationAttempt`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2VerificationAttempt`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptPatch {
-    /// The SID that uniquely identifies the verification attempt resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Verification resource.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Service](https://www.twilio.com/docs/verify/api/service) used to generate the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub service_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The SID of the [Verification](https://www.twilio.com/docs/verify/api/verification) that generated the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub verification_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Attempt was created, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_created: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date that this Attempt was updated, given in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_updated: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conversion_status: ::daplug_runtime::__private::std::option::Option<
         VerificationAttemptEnumConversionStatus,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel: ::daplug_runtime::__private::std::option::Option<
         VerificationAttemptEnumChannels,
     >,
-    /// An object containing the charge for this verification attempt related to the channel costs and the currency used. The costs related to the succeeded verifications are not included. May not be immediately available. More information on pricing is available [here](https://www.twilio.com/en-us/verify/pricing).
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub price: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    /// An object containing the channel specific information for an attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channel_data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2VerificationAttemptPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2VerificationAttemptPatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("service_sid", &self.service_sid)
+            .field("verification_sid", &self.verification_sid)
+            .field("date_created", &self.date_created)
+            .field("date_updated", &self.date_updated)
+            .field("conversion_status", &self.conversion_status)
+            .field("channel", &self.channel)
+            .field("price", &self.price)
+            .field("channel_data", &self.channel_data)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for VerifyV2VerificationAttemptPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2VerificationAttemptPatch",
+                11usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("service_sid", &self.service_sid)
+            .optional("verification_sid", &self.verification_sid)
+            .optional("date_created", &self.date_created)
+            .optional("date_updated", &self.date_updated)
+            .optional("conversion_status", &self.conversion_status)
+            .optional("channel", &self.channel)
+            .optional("price", &self.price)
+            .optional("channel_data", &self.channel_data)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4366,19 +4185,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2VerificationAttempt>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2VerificationAttempt>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2VerificationAttempt,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2VerificationAttempt as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2VerificationAttempt) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2VerificationAttempt {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4431,51 +4249,61 @@ pub struct VerifyV2VerificationAttemptsSummary {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`VerifyV2VerificationAttemptsSummary`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2VerificationAttemptsSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationAttemptsSummaryPatch {
-    /// Total of attempts made according to the provided filters
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_attempts: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Total of  attempts made that were confirmed by the end user, according to the provided filters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_converted: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Total of attempts made that were not confirmed by the end user, according to the provided filters.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_unconverted: ::daplug_runtime::__private::std::option::Option<i64>,
-    /// Percentage of the confirmed messages over the total, defined by (total_converted/total_attempts)*100.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub conversion_rate_percentage: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for VerifyV2VerificationAttemptsSummaryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2VerificationAttemptsSummaryPatch")
+            .field("total_attempts", &self.total_attempts)
+            .field("total_converted", &self.total_converted)
+            .field("total_unconverted", &self.total_unconverted)
+            .field("conversion_rate_percentage", &self.conversion_rate_percentage)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2VerificationAttemptsSummaryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2VerificationAttemptsSummaryPatch",
+                5usize,
+            )
+            .optional("total_attempts", &self.total_attempts)
+            .optional("total_converted", &self.total_converted)
+            .optional("total_unconverted", &self.total_unconverted)
+            .optional("conversion_rate_percentage", &self.conversion_rate_percentage)
+            .optional("url", &self.url)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4495,22 +4323,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         VerifyV2VerificationAttemptsSummary,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2VerificationAttemptsSummary,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2VerificationAttemptsSummary as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: VerifyV2VerificationAttemptsSummary) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2VerificationAttemptsSummary {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4574,60 +4399,68 @@ pub struct VerifyV2VerificationTemplate {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
-/// A partial update of [`VerifyV2VerificationTemplate`]: `None` fields are left as stored.
+/// A partial update of [`VerifyV2VerificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct VerifyV2VerificationTemplatePatch {
-    /// A 34 character string that uniquely identifies a Verification Template.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique SID identifier of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A descriptive string that you create to describe a Template. It can be up to 32 characters long.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub friendly_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A list of channels that support the Template. Can include: sms, voice.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub channels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// An object that contains the different translations of the template. Every translation is identified by the language short name and contains its respective information as the approval status, text and created/modified date.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub translations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for VerifyV2VerificationTemplatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("VerifyV2VerificationTemplatePatch")
+            .field("sid", &self.sid)
+            .field("account_sid", &self.account_sid)
+            .field("friendly_name", &self.friendly_name)
+            .field("channels", &self.channels)
+            .field("translations", &self.translations)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for VerifyV2VerificationTemplatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "VerifyV2VerificationTemplatePatch",
+                5usize,
+            )
+            .optional("sid", &self.sid)
+            .optional("account_sid", &self.account_sid)
+            .optional("friendly_name", &self.friendly_name)
+            .optional("channels", &self.channels)
+            .optional("translations", &self.translations)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4647,19 +4480,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<VerifyV2VerificationTemplate>
+    impl ::daplug_runtime::__private::std::convert::From<VerifyV2VerificationTemplate>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: VerifyV2VerificationTemplate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <VerifyV2VerificationTemplate as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: VerifyV2VerificationTemplate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for VerifyV2VerificationTemplate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -44,50 +44,54 @@ pub struct Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Account`]: `None` fields are left as stored.
+/// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AccountPatch {
-    /// The Xero identifier for Settings.
-    #[serde(rename = "accountID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The assigned AccountType
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<AccountType>,
-    /// A unique 3 digit number for each Account
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the Account.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AccountPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AccountPatch")
+            .field("account_id", &self.account_id)
+            .field("type_", &self.type_)
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AccountPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AccountPatch", 4usize)
+            .optional("accountID", &self.account_id)
+            .optional("type", &self.type_)
+            .optional("code", &self.code)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -107,19 +111,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Account>
+    impl ::daplug_runtime::__private::std::convert::From<Account>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Account,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Account as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Account) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Account {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -182,25 +185,39 @@ pub struct Accounts {
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     >,
 }
-/// A partial update of [`Accounts`]: `None` fields are left as stored.
+/// A partial update of [`Accounts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AccountsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub accounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AccountsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AccountsPatch").field("accounts", &self.accounts).finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AccountsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AccountsPatch", 1usize)
+            .optional("accounts", &self.accounts)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -220,19 +237,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Accounts>
+    impl ::daplug_runtime::__private::std::convert::From<Accounts>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Accounts,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Accounts as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Accounts) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Accounts {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -278,62 +294,61 @@ pub struct Address {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`Address`]: `None` fields are left as stored.
+/// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct AddressPatch {
-    /// Address line 1 for employee home address
-    #[serde(rename = "addressLine1")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_line1: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Address line 2 for employee home address
-    #[serde(rename = "addressLine2")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address_line2: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Suburb for employee home address
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub city: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// PostCode for employee home address
-    #[serde(rename = "postCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub post_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Country of HomeAddress
-    #[serde(rename = "countryName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub country_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for AddressPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("AddressPatch")
+            .field("address_line1", &self.address_line1)
+            .field("address_line2", &self.address_line2)
+            .field("city", &self.city)
+            .field("post_code", &self.post_code)
+            .field("country_name", &self.country_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for AddressPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "AddressPatch", 5usize)
+            .optional("addressLine1", &self.address_line1)
+            .optional("addressLine2", &self.address_line2)
+            .optional("city", &self.city)
+            .optional("postCode", &self.post_code)
+            .optional("countryName", &self.country_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -353,19 +368,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Address>
+    impl ::daplug_runtime::__private::std::convert::From<Address>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Address,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Address as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Address) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Address {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -394,45 +408,51 @@ pub struct BankAccount {
     #[serde(rename = "sortCode")]
     pub sort_code: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`BankAccount`]: `None` fields are left as stored.
+/// A partial update of [`BankAccount`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BankAccountPatch {
-    /// Bank account name (max length = 32)
-    #[serde(rename = "accountName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Bank account number (digits only; max length = 8)
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Bank account sort code (6 digits)
-    #[serde(rename = "sortCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BankAccountPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BankAccountPatch")
+            .field("account_name", &self.account_name)
+            .field("account_number", &self.account_number)
+            .field("sort_code", &self.sort_code)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BankAccountPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BankAccountPatch", 3usize)
+            .optional("accountName", &self.account_name)
+            .optional("accountNumber", &self.account_number)
+            .optional("sortCode", &self.sort_code)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -452,19 +472,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BankAccount>
+    impl ::daplug_runtime::__private::std::convert::From<BankAccount>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BankAccount,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BankAccount as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BankAccount) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BankAccount {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -560,124 +579,96 @@ pub struct Benefit {
     )]
     pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`Benefit`]: `None` fields are left as stored.
+/// A partial update of [`Benefit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitPatch {
-    /// unique identifier in Xero
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the employer pension
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Category type of the employer pension
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub category: ::daplug_runtime::__private::std::option::Option<BenefitCategory>,
-    /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero identifier for Expense Account
-    #[serde(rename = "expenseAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expense_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Standard amount of the employer pension
-    #[serde(rename = "standardAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Percentage of gross of the employer pension
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Calculation Type of the employer pension (FixedAmount or PercentageOfGross).
-    #[serde(rename = "calculationType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calculation_type: ::daplug_runtime::__private::std::option::Option<
         BenefitCalculationType,
     >,
-    /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of subject To NIC
-    #[serde(rename = "subjectToNIC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of subject To pension
-    #[serde(rename = "subjectToPension")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_pension: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of subject To Tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of calculating on qualifying earnings
-    #[serde(rename = "isCalculatingOnQualifyingEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// display the balance to employee
-    #[serde(rename = "showBalanceToEmployee")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BenefitPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BenefitPatch")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("category", &self.category)
+            .field("liability_account_id", &self.liability_account_id)
+            .field("expense_account_id", &self.expense_account_id)
+            .field("standard_amount", &self.standard_amount)
+            .field("percentage", &self.percentage)
+            .field("calculation_type", &self.calculation_type)
+            .field("current_record", &self.current_record)
+            .field("subject_to_nic", &self.subject_to_nic)
+            .field("subject_to_pension", &self.subject_to_pension)
+            .field("subject_to_tax", &self.subject_to_tax)
+            .field(
+                "is_calculating_on_qualifying_earnings",
+                &self.is_calculating_on_qualifying_earnings,
+            )
+            .field("show_balance_to_employee", &self.show_balance_to_employee)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BenefitPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BenefitPatch", 14usize)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("category", &self.category)
+            .optional("liabilityAccountId", &self.liability_account_id)
+            .optional("expenseAccountId", &self.expense_account_id)
+            .optional("standardAmount", &self.standard_amount)
+            .optional("percentage", &self.percentage)
+            .optional("calculationType", &self.calculation_type)
+            .optional("currentRecord", &self.current_record)
+            .optional("subjectToNIC", &self.subject_to_nic)
+            .optional("subjectToPension", &self.subject_to_pension)
+            .optional("subjectToTax", &self.subject_to_tax)
+            .optional(
+                "isCalculatingOnQualifyingEarnings",
+                &self.is_calculating_on_qualifying_earnings,
+            )
+            .optional("showBalanceToEmployee", &self.show_balance_to_employee)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -697,19 +688,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Benefit>
+    impl ::daplug_runtime::__private::std::convert::From<Benefit>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Benefit,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Benefit as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Benefit) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Benefit {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -804,55 +794,55 @@ pub struct BenefitLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`BenefitLine`]: `None` fields are left as stored.
+/// A partial update of [`BenefitLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitLinePatch {
-    /// Xero identifier for payroll benefit type
-    #[serde(rename = "benefitTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Benefit display name
-    #[serde(rename = "displayName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub display_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The amount of the benefit line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Benefit fixed amount
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Benefit rate percentage
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BenefitLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BenefitLinePatch")
+            .field("benefit_type_id", &self.benefit_type_id)
+            .field("display_name", &self.display_name)
+            .field("amount", &self.amount)
+            .field("fixed_amount", &self.fixed_amount)
+            .field("percentage", &self.percentage)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BenefitLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BenefitLinePatch", 5usize)
+            .optional("benefitTypeID", &self.benefit_type_id)
+            .optional("displayName", &self.display_name)
+            .optional("amount", &self.amount)
+            .optional("fixedAmount", &self.fixed_amount)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -872,19 +862,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BenefitLine>
+    impl ::daplug_runtime::__private::std::convert::From<BenefitLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BenefitLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BenefitLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BenefitLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BenefitLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -921,33 +910,45 @@ pub struct BenefitObject {
     )]
     pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
 }
-/// A partial update of [`BenefitObject`]: `None` fields are left as stored.
+/// A partial update of [`BenefitObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BenefitObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BenefitObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("benefit", &self.benefit)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BenefitObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BenefitObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("benefit", &self.benefit)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -967,19 +968,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<BenefitObject>
+    impl ::daplug_runtime::__private::std::convert::From<BenefitObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: BenefitObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <BenefitObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: BenefitObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for BenefitObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1016,35 +1016,47 @@ pub struct Benefits {
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     >,
 }
-/// A partial update of [`Benefits`]: `None` fields are left as stored.
+/// A partial update of [`Benefits`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct BenefitsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefits: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for BenefitsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("BenefitsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("benefits", &self.benefits)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for BenefitsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "BenefitsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("benefits", &self.benefits)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1064,19 +1076,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Benefits>
+    impl ::daplug_runtime::__private::std::convert::From<Benefits>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Benefits,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Benefits as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Benefits) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Benefits {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1159,74 +1170,67 @@ pub struct Contracts {
         DevelopmentalRoleDetails,
     >,
 }
-/// A partial update of [`Contracts`]: `None` fields are left as stored.
+/// A partial update of [`Contracts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ContractsPatch {
-    /// The contract start date of the employee. This will be locked once an employee has been paid and cannot be changed (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "employmentStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employment_status: ::daplug_runtime::__private::std::option::Option<
         EmploymentStatus,
     >,
-    #[serde(rename = "contractType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub contract_type: ::daplug_runtime::__private::std::option::Option<ContractType>,
-    /// The public key of the contract. Public key is required if the intention is to edit an existing contract. If no key is supplied a new contract will be created
-    #[serde(rename = "publicKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub public_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// describes whether the contract is fixed term (required if trying to create Fixed term contract)
-    #[serde(rename = "isFixedTerm")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_fixed_term: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The fixed term end date of the employee. Not required if isFixedTerm is false or not provided (required if trying to create Fixed term contract)
-    #[serde(rename = "fixedTermEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_term_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "developmentalRoleDetails")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub developmental_role_details: ::daplug_runtime::__private::std::option::Option<
         DevelopmentalRoleDetails,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ContractsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ContractsPatch")
+            .field("start_date", &self.start_date)
+            .field("employment_status", &self.employment_status)
+            .field("contract_type", &self.contract_type)
+            .field("public_key", &self.public_key)
+            .field("is_fixed_term", &self.is_fixed_term)
+            .field("fixed_term_end_date", &self.fixed_term_end_date)
+            .field("developmental_role_details", &self.developmental_role_details)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ContractsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ContractsPatch", 7usize)
+            .optional("startDate", &self.start_date)
+            .optional("employmentStatus", &self.employment_status)
+            .optional("contractType", &self.contract_type)
+            .optional("publicKey", &self.public_key)
+            .optional("isFixedTerm", &self.is_fixed_term)
+            .optional("fixedTermEndDate", &self.fixed_term_end_date)
+            .optional("developmentalRoleDetails", &self.developmental_role_details)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1246,19 +1250,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Contracts>
+    impl ::daplug_runtime::__private::std::convert::From<Contracts>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Contracts,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Contracts as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Contracts) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Contracts {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1293,33 +1296,44 @@ pub struct CourtOrderLine {
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`CourtOrderLine`]: `None` fields are left as stored.
+/// A partial update of [`CourtOrderLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct CourtOrderLinePatch {
-    /// Xero identifier for payroll court order type
-    #[serde(rename = "courtOrderTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub court_order_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Amount
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for CourtOrderLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("CourtOrderLinePatch")
+            .field("court_order_type_id", &self.court_order_type_id)
+            .field("amount", &self.amount)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for CourtOrderLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "CourtOrderLinePatch", 2usize)
+            .optional("courtOrderTypeID", &self.court_order_type_id)
+            .optional("amount", &self.amount)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1339,19 +1353,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<CourtOrderLine>
+    impl ::daplug_runtime::__private::std::convert::From<CourtOrderLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: CourtOrderLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <CourtOrderLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: CourtOrderLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for CourtOrderLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1486,143 +1499,104 @@ pub struct Deduction {
     )]
     pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`Deduction`]: `None` fields are left as stored.
+/// A partial update of [`Deduction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionPatch {
-    /// The Xero identifier for Deduction
-    #[serde(rename = "deductionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the deduction
-    #[serde(rename = "deductionName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Deduction Category type
-    #[serde(rename = "deductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_category: ::daplug_runtime::__private::std::option::Option<
         DeductionDeductionCategory,
     >,
-    /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Standard amount of the deduction
-    #[serde(rename = "standardAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub standard_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifier of reduces super liability
-    #[serde(rename = "reducesSuperLiability")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reduces_super_liability: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of reduces tax liability
-    #[serde(rename = "reducesTaxLiability")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reduces_tax_liability: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// determine the calculation type whether fixed amount or percentage of gross
-    #[serde(rename = "calculationType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calculation_type: ::daplug_runtime::__private::std::option::Option<
         DeductionCalculationType,
     >,
-    /// Percentage of gross
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifier of subject To NIC
-    #[serde(rename = "subjectToNIC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_nic: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of subject To Tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier of reduced by basic rate applicable or not
-    #[serde(rename = "isReducedByBasicRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_reduced_by_basic_rate: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifier for apply to pension calculations
-    #[serde(rename = "applyToPensionCalculations")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub apply_to_pension_calculations: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// Identifier of calculating on qualifying earnings
-    #[serde(rename = "isCalculatingOnQualifyingEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_calculating_on_qualifying_earnings: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// Identifier of applicable for pension or not
-    #[serde(rename = "isPension")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DeductionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DeductionPatch")
+            .field("deduction_id", &self.deduction_id)
+            .field("deduction_name", &self.deduction_name)
+            .field("deduction_category", &self.deduction_category)
+            .field("liability_account_id", &self.liability_account_id)
+            .field("current_record", &self.current_record)
+            .field("standard_amount", &self.standard_amount)
+            .field("reduces_super_liability", &self.reduces_super_liability)
+            .field("reduces_tax_liability", &self.reduces_tax_liability)
+            .field("calculation_type", &self.calculation_type)
+            .field("percentage", &self.percentage)
+            .field("subject_to_nic", &self.subject_to_nic)
+            .field("subject_to_tax", &self.subject_to_tax)
+            .field("is_reduced_by_basic_rate", &self.is_reduced_by_basic_rate)
+            .field("apply_to_pension_calculations", &self.apply_to_pension_calculations)
+            .field(
+                "is_calculating_on_qualifying_earnings",
+                &self.is_calculating_on_qualifying_earnings,
+            )
+            .field("is_pension", &self.is_pension)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DeductionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "DeductionPatch", 16usize)
+            .optional("deductionId", &self.deduction_id)
+            .optional("deductionName", &self.deduction_name)
+            .optional("deductionCategory", &self.deduction_category)
+            .optional("liabilityAccountId", &self.liability_account_id)
+            .optional("currentRecord", &self.current_record)
+            .optional("standardAmount", &self.standard_amount)
+            .optional("reducesSuperLiability", &self.reduces_super_liability)
+            .optional("reducesTaxLiability", &self.reduces_tax_liability)
+            .optional("calculationType", &self.calculation_type)
+            .optional("percentage", &self.percentage)
+            .optional("subjectToNIC", &self.subject_to_nic)
+            .optional("subjectToTax", &self.subject_to_tax)
+            .optional("isReducedByBasicRate", &self.is_reduced_by_basic_rate)
+            .optional("applyToPensionCalculations", &self.apply_to_pension_calculations)
+            .optional(
+                "isCalculatingOnQualifyingEarnings",
+                &self.is_calculating_on_qualifying_earnings,
+            )
+            .optional("isPension", &self.is_pension)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1642,19 +1616,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Deduction>
+    impl ::daplug_runtime::__private::std::convert::From<Deduction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Deduction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Deduction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Deduction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Deduction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1756,46 +1729,50 @@ pub struct DeductionLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`DeductionLine`]: `None` fields are left as stored.
+/// A partial update of [`DeductionLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionLinePatch {
-    /// Xero identifier for payroll deduction
-    #[serde(rename = "deductionTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The amount of the deduction line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifies if the deduction is subject to tax
-    #[serde(rename = "subjectToTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub subject_to_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Deduction rate percentage
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DeductionLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DeductionLinePatch")
+            .field("deduction_type_id", &self.deduction_type_id)
+            .field("amount", &self.amount)
+            .field("subject_to_tax", &self.subject_to_tax)
+            .field("percentage", &self.percentage)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DeductionLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "DeductionLinePatch", 4usize)
+            .optional("deductionTypeID", &self.deduction_type_id)
+            .optional("amount", &self.amount)
+            .optional("subjectToTax", &self.subject_to_tax)
+            .optional("percentage", &self.percentage)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1815,19 +1792,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DeductionLine>
+    impl ::daplug_runtime::__private::std::convert::From<DeductionLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DeductionLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DeductionLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DeductionLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DeductionLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1864,33 +1840,45 @@ pub struct DeductionObject {
     )]
     pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
 }
-/// A partial update of [`DeductionObject`]: `None` fields are left as stored.
+/// A partial update of [`DeductionObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DeductionObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DeductionObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("deduction", &self.deduction)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DeductionObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "DeductionObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("deduction", &self.deduction)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -1910,19 +1898,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DeductionObject>
+    impl ::daplug_runtime::__private::std::convert::From<DeductionObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DeductionObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DeductionObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DeductionObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DeductionObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -1959,35 +1946,47 @@ pub struct Deductions {
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     >,
 }
-/// A partial update of [`Deductions`]: `None` fields are left as stored.
+/// A partial update of [`Deductions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DeductionsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DeductionsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DeductionsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("deductions", &self.deductions)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DeductionsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "DeductionsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("deductions", &self.deductions)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2007,19 +2006,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Deductions>
+    impl ::daplug_runtime::__private::std::convert::From<Deductions>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Deductions,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Deductions as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Deductions) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Deductions {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2057,54 +2055,60 @@ pub struct DevelopmentalRoleDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`DevelopmentalRoleDetails`]: `None` fields are left as stored.
+/// A partial update of [`DevelopmentalRoleDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct DevelopmentalRoleDetailsPatch {
-    /// The start date of the developmental role
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The end date of the developmental role
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The developmental role type - "Apprentice" is the only supported role currently
-    #[serde(rename = "developmentalRole")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub developmental_role: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The public key of the developmental role. Public key is required if the intention is to edit an existing developmental role. If no key is supplied a new developmental role will be created
-    #[serde(rename = "publicKey")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub public_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for DevelopmentalRoleDetailsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("DevelopmentalRoleDetailsPatch")
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("developmental_role", &self.developmental_role)
+            .field("public_key", &self.public_key)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for DevelopmentalRoleDetailsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "DevelopmentalRoleDetailsPatch",
+                4usize,
+            )
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("developmentalRole", &self.developmental_role)
+            .optional("publicKey", &self.public_key)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2124,19 +2128,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<DevelopmentalRoleDetails>
+    impl ::daplug_runtime::__private::std::convert::From<DevelopmentalRoleDetails>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: DevelopmentalRoleDetails,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <DevelopmentalRoleDetails as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: DevelopmentalRoleDetails) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for DevelopmentalRoleDetails {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2226,88 +2229,71 @@ pub struct EarningsLine {
         bool,
     >,
 }
-/// A partial update of [`EarningsLine`]: `None` fields are left as stored.
+/// A partial update of [`EarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsLinePatch {
-    /// Xero identifier for payroll earnings line
-    #[serde(rename = "earningsLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero identifier for payroll earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// name of earnings rate for display in UI
-    #[serde(rename = "displayName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub display_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Rate per unit for earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The amount of the earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifies if the earnings is taken from the timesheet. False for earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Identifies if the earnings is using an average daily pay rate
-    #[serde(rename = "isAverageDailyPayRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_average_daily_pay_rate: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsLinePatch")
+            .field("earnings_line_id", &self.earnings_line_id)
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("display_name", &self.display_name)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field("number_of_units", &self.number_of_units)
+            .field("fixed_amount", &self.fixed_amount)
+            .field("amount", &self.amount)
+            .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+            .field("is_average_daily_pay_rate", &self.is_average_daily_pay_rate)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsLinePatch", 9usize)
+            .optional("earningsLineID", &self.earnings_line_id)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("displayName", &self.display_name)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional("numberOfUnits", &self.number_of_units)
+            .optional("fixedAmount", &self.fixed_amount)
+            .optional("amount", &self.amount)
+            .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+            .optional("isAverageDailyPayRate", &self.is_average_daily_pay_rate)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2327,19 +2313,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsLine>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2395,58 +2380,59 @@ pub struct EarningsOrder {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`EarningsOrder`]: `None` fields are left as stored.
+/// A partial update of [`EarningsOrder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrderPatch {
-    /// Xero unique identifier for an earning rate
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the earning order
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "statutoryDeductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
         StatutoryDeductionCategory,
     >,
-    /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsOrderPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsOrderPatch")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("statutory_deduction_category", &self.statutory_deduction_category)
+            .field("liability_account_id", &self.liability_account_id)
+            .field("current_record", &self.current_record)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsOrderPatch", 5usize)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("statutoryDeductionCategory", &self.statutory_deduction_category)
+            .optional("liabilityAccountId", &self.liability_account_id)
+            .optional("currentRecord", &self.current_record)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2466,19 +2452,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsOrder>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsOrder>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsOrder,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsOrder as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsOrder) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsOrder {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2516,36 +2501,51 @@ pub struct EarningsOrderObject {
         EarningsOrder,
     >,
 }
-/// A partial update of [`EarningsOrderObject`]: `None` fields are left as stored.
+/// A partial update of [`EarningsOrderObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrderObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryDeduction")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction: ::daplug_runtime::__private::std::option::Option<
         EarningsOrder,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsOrderObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsOrderObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("statutory_deduction", &self.statutory_deduction)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsOrderObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsOrderObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("statutoryDeduction", &self.statutory_deduction)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2565,19 +2565,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsOrderObject>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsOrderObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsOrderObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsOrderObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsOrderObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsOrderObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2615,36 +2614,47 @@ pub struct EarningsOrders {
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     >,
 }
-/// A partial update of [`EarningsOrders`]: `None` fields are left as stored.
+/// A partial update of [`EarningsOrders`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsOrdersPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryDeductions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsOrdersPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsOrdersPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("statutory_deductions", &self.statutory_deductions)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsOrdersPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsOrdersPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("statutoryDeductions", &self.statutory_deductions)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2664,19 +2674,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsOrders>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsOrders>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsOrders,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsOrders as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsOrders) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsOrders {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2749,101 +2758,86 @@ pub struct EarningsRate {
     )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`EarningsRate`]: `None` fields are left as stored.
+/// A partial update of [`EarningsRate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRatePatch {
-    /// Xero unique identifier for an earning rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the earning rate
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates how an employee will be paid when taking this type of earning
-    #[serde(rename = "earningsType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_type: ::daplug_runtime::__private::std::option::Option<
         EarningsRateEarningsType,
     >,
-    /// Indicates the type of the earning rate
-    #[serde(rename = "rateType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_type: ::daplug_runtime::__private::std::option::Option<
         EarningsRateRateType,
     >,
-    /// The type of units used to record earnings
-    #[serde(rename = "typeOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_of_units: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates whether an earning type is active
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The account that will be used for the earnings rate
-    #[serde(rename = "expenseAccountID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub expense_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Default rate per unit (optional). Only applicable if RateType is RatePerUnit
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// This is the multiplier used to calculate the rate per unit, based on the employee’s ordinary earnings rate. For example, for time and a half enter 1.5. Only applicable if RateType is MultipleOfOrdinaryEarningsRate
-    #[serde(rename = "multipleOfOrdinaryEarningsRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub multiple_of_ordinary_earnings_rate: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
-    /// Optional Fixed Rate Amount. Applicable for FixedAmount Rate
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsRatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsRatePatch")
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("name", &self.name)
+            .field("earnings_type", &self.earnings_type)
+            .field("rate_type", &self.rate_type)
+            .field("type_of_units", &self.type_of_units)
+            .field("current_record", &self.current_record)
+            .field("expense_account_id", &self.expense_account_id)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field(
+                "multiple_of_ordinary_earnings_rate",
+                &self.multiple_of_ordinary_earnings_rate,
+            )
+            .field("fixed_amount", &self.fixed_amount)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsRatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsRatePatch", 10usize)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("name", &self.name)
+            .optional("earningsType", &self.earnings_type)
+            .optional("rateType", &self.rate_type)
+            .optional("typeOfUnits", &self.type_of_units)
+            .optional("currentRecord", &self.current_record)
+            .optional("expenseAccountID", &self.expense_account_id)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional(
+                "multipleOfOrdinaryEarningsRate",
+                &self.multiple_of_ordinary_earnings_rate,
+            )
+            .optional("fixedAmount", &self.fixed_amount)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -2863,19 +2857,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsRate>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsRate>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsRate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsRate as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsRate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsRate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -2978,34 +2971,49 @@ pub struct EarningsRateObject {
     )]
     pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
 }
-/// A partial update of [`EarningsRateObject`]: `None` fields are left as stored.
+/// A partial update of [`EarningsRateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRateObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningsRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsRateObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsRateObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("earnings_rate", &self.earnings_rate)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsRateObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsRateObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("earningsRate", &self.earnings_rate)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3025,19 +3033,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsRateObject>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsRateObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsRateObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsRateObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsRateObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsRateObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3096,36 +3103,47 @@ pub struct EarningsRates {
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     >,
 }
-/// A partial update of [`EarningsRates`]: `None` fields are left as stored.
+/// A partial update of [`EarningsRates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsRatesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningsRates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsRatesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsRatesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("earnings_rates", &self.earnings_rates)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsRatesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsRatesPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("earningsRates", &self.earnings_rates)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3145,19 +3163,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsRates>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsRates>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsRates,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsRates as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsRates) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsRates {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3224,65 +3241,60 @@ pub struct EarningsTemplate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`EarningsTemplate`]: `None` fields are left as stored.
+/// A partial update of [`EarningsTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsTemplatePatch {
-    /// The Xero identifier for the earnings template
-    #[serde(rename = "payTemplateEarningID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_template_earning_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The rate per unit
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The rate per unit
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The fixed amount per period
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The corresponding earnings rate identifier
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The read-only name of the Earning Template.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsTemplatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsTemplatePatch")
+            .field("pay_template_earning_id", &self.pay_template_earning_id)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field("number_of_units", &self.number_of_units)
+            .field("fixed_amount", &self.fixed_amount)
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EarningsTemplatePatch", 6usize)
+            .optional("payTemplateEarningID", &self.pay_template_earning_id)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional("numberOfUnits", &self.number_of_units)
+            .optional("fixedAmount", &self.fixed_amount)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3302,19 +3314,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsTemplate>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsTemplate>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsTemplate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsTemplate as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsTemplate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsTemplate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3352,36 +3363,51 @@ pub struct EarningsTemplateObject {
         EarningsTemplate,
     >,
 }
-/// A partial update of [`EarningsTemplateObject`]: `None` fields are left as stored.
+/// A partial update of [`EarningsTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EarningsTemplateObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningTemplate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earning_template: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplate,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EarningsTemplateObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EarningsTemplateObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("earning_template", &self.earning_template)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EarningsTemplateObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EarningsTemplateObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("earningTemplate", &self.earning_template)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3401,19 +3427,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EarningsTemplateObject>
+    impl ::daplug_runtime::__private::std::convert::From<EarningsTemplateObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EarningsTemplateObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EarningsTemplateObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EarningsTemplateObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EarningsTemplateObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3561,174 +3586,123 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
-/// A partial update of [`Employee`]: `None` fields are left as stored.
+/// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePatch {
-    /// Xero unique identifier for the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Title of the employee
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// First name of employee
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Last name of employee
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Date of birth of the employee (YYYY-MM-DD)
-    #[serde(rename = "dateOfBirth")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_of_birth: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub address: ::daplug_runtime::__private::std::option::Option<Address>,
-    /// The email address for the employee
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The employee’s gender
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gender: ::daplug_runtime::__private::std::option::Option<EmployeeGender>,
-    /// Employee phone number
-    #[serde(rename = "phoneNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub phone_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Employment start date of the employee at the time it was requested
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Employment end date of the employee at the time it was requested
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for the payroll calendar of the employee
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// UTC timestamp of last update to the employee
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// UTC timestamp when the employee was created in Xero
-    #[serde(rename = "createdDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub created_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
-    /// The employee's NI categories
-    #[serde(rename = "niCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
-    /// National insurance number of the employee
-    #[serde(rename = "nationalInsuranceNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub national_insurance_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether the employee is an off payroll worker
-    #[serde(rename = "isOffPayrollWorker")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_off_payroll_worker: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The employee's contracts
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub contracts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeePatch")
+            .field("employee_id", &self.employee_id)
+            .field("title", &self.title)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("date_of_birth", &self.date_of_birth)
+            .field("address", &self.address)
+            .field("email", &self.email)
+            .field("gender", &self.gender)
+            .field("phone_number", &self.phone_number)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("payroll_calendar_id", &self.payroll_calendar_id)
+            .field("updated_date_utc", &self.updated_date_utc)
+            .field("created_date_utc", &self.created_date_utc)
+            .field("ni_category", &self.ni_category)
+            .field("ni_categories", &self.ni_categories)
+            .field("national_insurance_number", &self.national_insurance_number)
+            .field("is_off_payroll_worker", &self.is_off_payroll_worker)
+            .field("contracts", &self.contracts)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeePatch", 19usize)
+            .optional("employeeID", &self.employee_id)
+            .optional("title", &self.title)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("dateOfBirth", &self.date_of_birth)
+            .optional("address", &self.address)
+            .optional("email", &self.email)
+            .optional("gender", &self.gender)
+            .optional("phoneNumber", &self.phone_number)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("payrollCalendarID", &self.payroll_calendar_id)
+            .optional("updatedDateUTC", &self.updated_date_utc)
+            .optional("createdDateUTC", &self.created_date_utc)
+            .optional("niCategory", &self.ni_category)
+            .optional("niCategories", &self.ni_categories)
+            .optional("nationalInsuranceNumber", &self.national_insurance_number)
+            .optional("isOffPayrollWorker", &self.is_off_payroll_worker)
+            .optional("contracts", &self.contracts)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3748,19 +3722,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Employee>
+    impl ::daplug_runtime::__private::std::convert::From<Employee>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Employee,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Employee as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Employee) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Employee {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3836,79 +3809,71 @@ pub struct EmployeeLeave {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`EmployeeLeave`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeavePatch {
-    /// The Xero identifier for LeaveType
-    #[serde(rename = "leaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for LeaveType
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The description of the leave  (max length = 50)
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Start date of the leave (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// End date of the leave (YYYY-MM-DD)
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The leave period information. The StartDate, EndDate and NumberOfUnits needs to be specified when you do not want to calculate NumberOfUnits automatically. Using incorrect period StartDate and EndDate will result in automatic computation of the NumberOfUnits.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub periods: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
-    /// UTC timestamp of last update to the leave type note
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeavePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeavePatch")
+            .field("leave_id", &self.leave_id)
+            .field("leave_type_id", &self.leave_type_id)
+            .field("description", &self.description)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("periods", &self.periods)
+            .field("updated_date_utc", &self.updated_date_utc)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeLeavePatch", 7usize)
+            .optional("leaveID", &self.leave_id)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("description", &self.description)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("periods", &self.periods)
+            .optional("updatedDateUTC", &self.updated_date_utc)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -3928,19 +3893,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeave>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeave>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeave,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeave as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeave) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeave {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -3992,50 +3956,58 @@ pub struct EmployeeLeaveBalance {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`EmployeeLeaveBalance`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalancePatch {
-    /// Name of the leave type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The employees current balance for the corresponding leave type.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The type of the units of the leave.
-    #[serde(rename = "typeOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_of_units: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveBalancePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveBalancePatch")
+            .field("name", &self.name)
+            .field("leave_type_id", &self.leave_type_id)
+            .field("balance", &self.balance)
+            .field("type_of_units", &self.type_of_units)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveBalancePatch",
+                4usize,
+            )
+            .optional("name", &self.name)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("balance", &self.balance)
+            .optional("typeOfUnits", &self.type_of_units)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4055,19 +4027,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveBalance>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveBalance>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveBalance,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveBalance as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveBalance) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveBalance {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4105,36 +4076,51 @@ pub struct EmployeeLeaveBalances {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     >,
 }
-/// A partial update of [`EmployeeLeaveBalances`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveBalancesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveBalances")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_balances: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveBalancesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveBalancesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_balances", &self.leave_balances)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveBalancesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveBalancesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveBalances", &self.leave_balances)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4154,19 +4140,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveBalances>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveBalances>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveBalances,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveBalances as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveBalances) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveBalances {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4201,33 +4186,49 @@ pub struct EmployeeLeaveObject {
     )]
     pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
 }
-/// A partial update of [`EmployeeLeaveObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave", &self.leave)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leave", &self.leave)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4247,19 +4248,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4322,73 +4322,63 @@ pub struct EmployeeLeaveType {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`EmployeeLeaveType`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypePatch {
-    /// The Xero identifier for leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The schedule of accrual
-    #[serde(rename = "scheduleOfAccrual")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub schedule_of_accrual: ::daplug_runtime::__private::std::option::Option<
         EmployeeLeaveTypeScheduleOfAccrual,
     >,
-    /// The number of hours accrued for the leave annually. This is 0 when the scheduleOfAccrual chosen is "OnHourWorked"
-    #[serde(rename = "hoursAccruedAnnually")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub hours_accrued_annually: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The maximum number of hours that can be accrued for the leave
-    #[serde(rename = "maximumToAccrue")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub maximum_to_accrue: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The initial number of hours assigned when the leave was added to the employee
-    #[serde(rename = "openingBalance")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub opening_balance: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The number of hours added to the leave balance for every hour worked by the employee. This is normally 0, unless the scheduleOfAccrual chosen is "OnHourWorked"
-    #[serde(rename = "rateAccruedHourly")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_accrued_hourly: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The date when an employee becomes entitled to their accrual. Only applicable when scheduleOfAccrual is "OnAnniversaryDate"
-    #[serde(rename = "scheduleOfAccrualDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub schedule_of_accrual_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveTypePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveTypePatch")
+            .field("leave_type_id", &self.leave_type_id)
+            .field("schedule_of_accrual", &self.schedule_of_accrual)
+            .field("hours_accrued_annually", &self.hours_accrued_annually)
+            .field("maximum_to_accrue", &self.maximum_to_accrue)
+            .field("opening_balance", &self.opening_balance)
+            .field("rate_accrued_hourly", &self.rate_accrued_hourly)
+            .field("schedule_of_accrual_date", &self.schedule_of_accrual_date)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeLeaveTypePatch", 7usize)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("scheduleOfAccrual", &self.schedule_of_accrual)
+            .optional("hoursAccruedAnnually", &self.hours_accrued_annually)
+            .optional("maximumToAccrue", &self.maximum_to_accrue)
+            .optional("openingBalance", &self.opening_balance)
+            .optional("rateAccruedHourly", &self.rate_accrued_hourly)
+            .optional("scheduleOfAccrualDate", &self.schedule_of_accrual_date)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4408,19 +4398,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveType>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveType>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveType,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveType as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveType) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveType {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4456,34 +4445,49 @@ pub struct EmployeeLeaveTypeObject {
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
 }
-/// A partial update of [`EmployeeLeaveTypeObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypeObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveTypeObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveTypeObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_type", &self.leave_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypeObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveTypeObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveType", &self.leave_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4503,19 +4507,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveTypeObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveTypeObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveTypeObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveTypeObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveTypeObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveTypeObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4576,36 +4579,51 @@ pub struct EmployeeLeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     >,
 }
-/// A partial update of [`EmployeeLeaveTypes`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeaveTypesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveTypes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeaveTypesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeaveTypesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_types", &self.leave_types)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeaveTypesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeLeaveTypesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveTypes", &self.leave_types)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4625,19 +4643,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaveTypes>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveTypes>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaveTypes,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaveTypes as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaveTypes) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaveTypes {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4674,35 +4691,47 @@ pub struct EmployeeLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     >,
 }
-/// A partial update of [`EmployeeLeaves`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeLeavesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeLeavesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeLeavesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave", &self.leave)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeLeavesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeLeavesPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leave", &self.leave)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4722,19 +4751,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeLeaves>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaves>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeLeaves,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeLeaves as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeLeaves) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeLeaves {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4769,33 +4797,45 @@ pub struct EmployeeObject {
     )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
 }
-/// A partial update of [`EmployeeObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee: ::daplug_runtime::__private::std::option::Option<Employee>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("employee", &self.employee)
+            .field("problem", &self.problem)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("employee", &self.employee)
+            .optional("problem", &self.problem)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4815,19 +4855,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -4891,62 +4930,60 @@ pub struct EmployeeOpeningBalances {
     )]
     pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`EmployeeOpeningBalances`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeOpeningBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalancesPatch {
-    /// The total accumulated statutory adoption pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryAdoptionPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_adoption_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The total accumulated statutory maternity pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryMaternityPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_maternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The total accumulated statutory paternity pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutoryPaternityPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_paternity_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The total accumulated statutory shared parental pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutorySharedParentalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_shared_parental_pay: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
-    /// The total accumulated statutory sick pay amount received by the employee for current fiscal year to date
-    #[serde(rename = "statutorySickPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The unique employee number issued by the employee's former employer
-    #[serde(rename = "priorEmployeeNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeOpeningBalancesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeOpeningBalancesPatch")
+            .field("statutory_adoption_pay", &self.statutory_adoption_pay)
+            .field("statutory_maternity_pay", &self.statutory_maternity_pay)
+            .field("statutory_paternity_pay", &self.statutory_paternity_pay)
+            .field("statutory_shared_parental_pay", &self.statutory_shared_parental_pay)
+            .field("statutory_sick_pay", &self.statutory_sick_pay)
+            .field("prior_employee_number", &self.prior_employee_number)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeOpeningBalancesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeOpeningBalancesPatch",
+                6usize,
+            )
+            .optional("statutoryAdoptionPay", &self.statutory_adoption_pay)
+            .optional("statutoryMaternityPay", &self.statutory_maternity_pay)
+            .optional("statutoryPaternityPay", &self.statutory_paternity_pay)
+            .optional("statutorySharedParentalPay", &self.statutory_shared_parental_pay)
+            .optional("statutorySickPay", &self.statutory_sick_pay)
+            .optional("priorEmployeeNumber", &self.prior_employee_number)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -4966,19 +5003,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeOpeningBalances>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeOpeningBalances>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeOpeningBalances,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeOpeningBalances as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeOpeningBalances) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeOpeningBalances {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5016,36 +5052,53 @@ pub struct EmployeeOpeningBalancesObject {
         EmployeeOpeningBalances,
     >,
 }
-/// A partial update of [`EmployeeOpeningBalancesObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeOpeningBalancesObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeOpeningBalancesObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "openingBalances")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub opening_balances: ::daplug_runtime::__private::std::option::Option<
         EmployeeOpeningBalances,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeOpeningBalancesObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeOpeningBalancesObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("opening_balances", &self.opening_balances)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeOpeningBalancesObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeOpeningBalancesObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("openingBalances", &self.opening_balances)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5065,20 +5118,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        EmployeeOpeningBalancesObject,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeOpeningBalancesObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeOpeningBalancesObject as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeOpeningBalancesObject>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: EmployeeOpeningBalancesObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeOpeningBalancesObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5109,35 +5160,50 @@ pub struct EmployeePayTemplate {
     #[serde(rename = "earningTemplates")]
     pub earning_templates: EarningsTemplates,
 }
-/// A partial update of [`EmployeePayTemplate`]: `None` fields are left as stored.
+/// A partial update of [`EmployeePayTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplatePatch {
-    /// Unique identifier for the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "earningTemplates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplates,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeePayTemplatePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeePayTemplatePatch")
+            .field("employee_id", &self.employee_id)
+            .field("earning_templates", &self.earning_templates)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeePayTemplatePatch",
+                2usize,
+            )
+            .optional("employeeID", &self.employee_id)
+            .optional("earningTemplates", &self.earning_templates)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5157,19 +5223,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeePayTemplate>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplate>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeePayTemplate,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeePayTemplate as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeePayTemplate) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeePayTemplate {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5207,36 +5272,51 @@ pub struct EmployeePayTemplateObject {
         EmployeePayTemplate,
     >,
 }
-/// A partial update of [`EmployeePayTemplateObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeePayTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplateObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payTemplate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_template: ::daplug_runtime::__private::std::option::Option<
         EmployeePayTemplate,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeePayTemplateObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeePayTemplateObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_template", &self.pay_template)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplateObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeePayTemplateObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("payTemplate", &self.pay_template)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5256,19 +5336,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeePayTemplateObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplateObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeePayTemplateObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeePayTemplateObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeePayTemplateObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeePayTemplateObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5306,36 +5385,51 @@ pub struct EmployeePayTemplates {
         EarningsTemplates,
     >,
 }
-/// A partial update of [`EmployeePayTemplates`]: `None` fields are left as stored.
+/// A partial update of [`EmployeePayTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeePayTemplatesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "earningTemplates")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplates,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeePayTemplatesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeePayTemplatesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("earning_templates", &self.earning_templates)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeePayTemplatesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeePayTemplatesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("earningTemplates", &self.earning_templates)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5355,19 +5449,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeePayTemplates>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplates>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeePayTemplates,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeePayTemplates as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeePayTemplates) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeePayTemplates {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5411,42 +5504,55 @@ pub struct EmployeeStatutoryLeaveBalance {
         EmployeeStatutoryLeaveBalanceUnits,
     >,
 }
-/// A partial update of [`EmployeeStatutoryLeaveBalance`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutoryLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalancePatch {
-    /// The type of statutory leave
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalanceLeaveType,
     >,
-    /// The balance remaining for the corresponding leave type as of specified date.
-    #[serde(rename = "balanceRemaining")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub balance_remaining: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The units will be "Hours"
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub units: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalanceUnits,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeStatutoryLeaveBalancePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutoryLeaveBalancePatch")
+            .field("leave_type", &self.leave_type)
+            .field("balance_remaining", &self.balance_remaining)
+            .field("units", &self.units)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeStatutoryLeaveBalancePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutoryLeaveBalancePatch",
+                3usize,
+            )
+            .optional("leaveType", &self.leave_type)
+            .optional("balanceRemaining", &self.balance_remaining)
+            .optional("units", &self.units)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5466,20 +5572,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        EmployeeStatutoryLeaveBalance,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutoryLeaveBalance,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutoryLeaveBalance as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutoryLeaveBalance>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: EmployeeStatutoryLeaveBalance) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutoryLeaveBalance {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5546,36 +5650,53 @@ pub struct EmployeeStatutoryLeaveBalanceObject {
         EmployeeStatutoryLeaveBalance,
     >,
 }
-/// A partial update of [`EmployeeStatutoryLeaveBalanceObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutoryLeaveBalanceObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveBalanceObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveBalance")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_balance: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalance,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeStatutoryLeaveBalanceObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutoryLeaveBalanceObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_balance", &self.leave_balance)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeStatutoryLeaveBalanceObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutoryLeaveBalanceObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveBalance", &self.leave_balance)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5595,22 +5716,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         EmployeeStatutoryLeaveBalanceObject,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutoryLeaveBalanceObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutoryLeaveBalanceObject as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: EmployeeStatutoryLeaveBalanceObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutoryLeaveBalanceObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5709,78 +5827,75 @@ pub struct EmployeeStatutoryLeaveSummary {
         EmployeeStatutoryLeaveSummaryStatus,
     >,
 }
-/// A partial update of [`EmployeeStatutoryLeaveSummary`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutoryLeaveSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeaveSummaryPatch {
-    /// The unique identifier (guid) of a statutory leave.
-    #[serde(rename = "statutoryLeaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier (guid) of the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The category of statutory leave
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveSummaryType,
     >,
-    /// The date when the leave starts
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the leave ends
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Whether the leave was entitled to receive payment
-    #[serde(rename = "isEntitled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The status of the leave
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveSummaryStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeStatutoryLeaveSummaryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutoryLeaveSummaryPatch")
+            .field("statutory_leave_id", &self.statutory_leave_id)
+            .field("employee_id", &self.employee_id)
+            .field("type_", &self.type_)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("is_entitled", &self.is_entitled)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeStatutoryLeaveSummaryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutoryLeaveSummaryPatch",
+                7usize,
+            )
+            .optional("statutoryLeaveID", &self.statutory_leave_id)
+            .optional("employeeID", &self.employee_id)
+            .optional("type", &self.type_)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("isEntitled", &self.is_entitled)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5800,20 +5915,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
-        EmployeeStatutoryLeaveSummary,
-    > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutoryLeaveSummary,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutoryLeaveSummary as ::daplug_runtime::Model>::to_item(&model)
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutoryLeaveSummary>
+    for ::daplug_runtime::Item {
+        #[inline]
+        fn from(model: EmployeeStatutoryLeaveSummary) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutoryLeaveSummary {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -5904,36 +6017,53 @@ pub struct EmployeeStatutoryLeavesSummaries {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     >,
 }
-/// A partial update of [`EmployeeStatutoryLeavesSummaries`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutoryLeavesSummaries`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutoryLeavesSummariesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutoryLeaves")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leaves: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeStatutoryLeavesSummariesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutoryLeavesSummariesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("statutory_leaves", &self.statutory_leaves)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeStatutoryLeavesSummariesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutoryLeavesSummariesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("statutoryLeaves", &self.statutory_leaves)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -5953,22 +6083,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         EmployeeStatutoryLeavesSummaries,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutoryLeavesSummaries,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutoryLeavesSummaries as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: EmployeeStatutoryLeavesSummaries) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutoryLeavesSummaries {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6093,159 +6220,118 @@ pub struct EmployeeStatutorySickLeave {
         >,
     >,
 }
-/// A partial update of [`EmployeeStatutorySickLeave`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutorySickLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeavePatch {
-    /// The unique identifier (guid) of a statutory leave
-    #[serde(rename = "statutoryLeaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier (guid) of the employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The unique identifier (guid) of the "Statutory Sick Leave (non-pensionable)" pay item
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the leave starts
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date when the leave ends
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// the type of statutory leave
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// the type of statutory leave
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The days of the work week the employee is scheduled to work at the time the leave is taken
-    #[serde(rename = "workPattern")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub work_pattern: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
-    /// Whether the sick leave was pregnancy related
-    #[serde(rename = "isPregnancyRelated")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_pregnancy_related: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether the employee provided sufficient notice and documentation as required by the employer supporting the sick leave request
-    #[serde(rename = "sufficientNotice")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sufficient_notice: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Whether the leave was entitled to receive payment
-    #[serde(rename = "isEntitled")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_entitled: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The amount of requested time (in weeks)
-    #[serde(rename = "entitlementWeeksRequested")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_requested: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
-    /// The amount of statutory sick leave time off (in weeks) that is available to take at the time the leave was requested
-    #[serde(rename = "entitlementWeeksQualified")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_qualified: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
-    /// A calculated amount of time (in weeks) that remains for the statutory sick leave period
-    #[serde(rename = "entitlementWeeksRemaining")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_weeks_remaining: ::daplug_runtime::__private::std::option::Option<
         f64,
     >,
-    /// Whether another leave (Paternity, Shared Parental specifically) occurs during the requested leave's period. While this is allowed it could affect payment amounts
-    #[serde(rename = "overlapsWithOtherLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub overlaps_with_other_leave: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
-    /// If the leave requested was considered "not entitled", the reasons why are listed here.
-    #[serde(rename = "entitlementFailureReasons")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub entitlement_failure_reasons: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<
             EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
         >,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeStatutorySickLeavePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutorySickLeavePatch")
+            .field("statutory_leave_id", &self.statutory_leave_id)
+            .field("employee_id", &self.employee_id)
+            .field("leave_type_id", &self.leave_type_id)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("type_", &self.type_)
+            .field("status", &self.status)
+            .field("work_pattern", &self.work_pattern)
+            .field("is_pregnancy_related", &self.is_pregnancy_related)
+            .field("sufficient_notice", &self.sufficient_notice)
+            .field("is_entitled", &self.is_entitled)
+            .field("entitlement_weeks_requested", &self.entitlement_weeks_requested)
+            .field("entitlement_weeks_qualified", &self.entitlement_weeks_qualified)
+            .field("entitlement_weeks_remaining", &self.entitlement_weeks_remaining)
+            .field("overlaps_with_other_leave", &self.overlaps_with_other_leave)
+            .field("entitlement_failure_reasons", &self.entitlement_failure_reasons)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeavePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutorySickLeavePatch",
+                16usize,
+            )
+            .optional("statutoryLeaveID", &self.statutory_leave_id)
+            .optional("employeeID", &self.employee_id)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("type", &self.type_)
+            .optional("status", &self.status)
+            .optional("workPattern", &self.work_pattern)
+            .optional("isPregnancyRelated", &self.is_pregnancy_related)
+            .optional("sufficientNotice", &self.sufficient_notice)
+            .optional("isEntitled", &self.is_entitled)
+            .optional("entitlementWeeksRequested", &self.entitlement_weeks_requested)
+            .optional("entitlementWeeksQualified", &self.entitlement_weeks_qualified)
+            .optional("entitlementWeeksRemaining", &self.entitlement_weeks_remaining)
+            .optional("overlapsWithOtherLeave", &self.overlaps_with_other_leave)
+            .optional("entitlementFailureReasons", &self.entitlement_failure_reasons)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6265,19 +6351,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeStatutorySickLeave>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutorySickLeave>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutorySickLeave,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutorySickLeave as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeStatutorySickLeave) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutorySickLeave {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6342,36 +6427,53 @@ pub struct EmployeeStatutorySickLeaveObject {
         EmployeeStatutorySickLeave,
     >,
 }
-/// A partial update of [`EmployeeStatutorySickLeaveObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutorySickLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeaveObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutorySickLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutorySickLeave,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug
+for EmployeeStatutorySickLeaveObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutorySickLeaveObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("statutory_sick_leave", &self.statutory_sick_leave)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize
+for EmployeeStatutorySickLeaveObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutorySickLeaveObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("statutorySickLeave", &self.statutory_sick_leave)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6391,22 +6493,19 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<
+    impl ::daplug_runtime::__private::std::convert::From<
         EmployeeStatutorySickLeaveObject,
     > for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutorySickLeaveObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutorySickLeaveObject as ::daplug_runtime::Model>::to_item(
-                &model,
-            )
+        #[inline]
+        fn from(model: EmployeeStatutorySickLeaveObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutorySickLeaveObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6446,36 +6545,51 @@ pub struct EmployeeStatutorySickLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     >,
 }
-/// A partial update of [`EmployeeStatutorySickLeaves`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeStatutorySickLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeStatutorySickLeavesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "statutorySickLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeStatutorySickLeavesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeStatutorySickLeavesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("statutory_sick_leave", &self.statutory_sick_leave)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeStatutorySickLeavesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "EmployeeStatutorySickLeavesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("statutorySickLeave", &self.statutory_sick_leave)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6495,19 +6609,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeStatutorySickLeaves>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutorySickLeaves>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeStatutorySickLeaves,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeStatutorySickLeaves as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeStatutorySickLeaves) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeStatutorySickLeaves {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6616,107 +6729,81 @@ pub struct EmployeeTax {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`EmployeeTax`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeTax`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeTaxPatch {
-    /// The Starter type.
-    #[serde(rename = "starterType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub starter_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Starter declaration.
-    #[serde(rename = "starterDeclaration")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub starter_declaration: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Tax code.
-    #[serde(rename = "taxCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tax_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Describes whether the tax settings is W1M1
-    #[serde(rename = "w1M1")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub w1_m1: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The previous taxable pay
-    #[serde(rename = "previousTaxablePay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub previous_taxable_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The tax amount previously paid
-    #[serde(rename = "previousTaxPaid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub previous_tax_paid: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The employee's student loan deduction type
-    #[serde(rename = "studentLoanDeduction")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub student_loan_deduction: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Describes whether the employee has post graduate loans
-    #[serde(rename = "hasPostGraduateLoans")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub has_post_graduate_loans: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Describes whether the employee is director
-    #[serde(rename = "isDirector")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_director: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The directorship start date
-    #[serde(rename = "directorshipStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub directorship_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// NICs calculation method
-    #[serde(rename = "nicCalculationMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub nic_calculation_method: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeTaxPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeTaxPatch")
+            .field("starter_type", &self.starter_type)
+            .field("starter_declaration", &self.starter_declaration)
+            .field("tax_code", &self.tax_code)
+            .field("w1_m1", &self.w1_m1)
+            .field("previous_taxable_pay", &self.previous_taxable_pay)
+            .field("previous_tax_paid", &self.previous_tax_paid)
+            .field("student_loan_deduction", &self.student_loan_deduction)
+            .field("has_post_graduate_loans", &self.has_post_graduate_loans)
+            .field("is_director", &self.is_director)
+            .field("directorship_start_date", &self.directorship_start_date)
+            .field("nic_calculation_method", &self.nic_calculation_method)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeTaxPatch", 11usize)
+            .optional("starterType", &self.starter_type)
+            .optional("starterDeclaration", &self.starter_declaration)
+            .optional("taxCode", &self.tax_code)
+            .optional("w1M1", &self.w1_m1)
+            .optional("previousTaxablePay", &self.previous_taxable_pay)
+            .optional("previousTaxPaid", &self.previous_tax_paid)
+            .optional("studentLoanDeduction", &self.student_loan_deduction)
+            .optional("hasPostGraduateLoans", &self.has_post_graduate_loans)
+            .optional("isDirector", &self.is_director)
+            .optional("directorshipStartDate", &self.directorship_start_date)
+            .optional("nicCalculationMethod", &self.nic_calculation_method)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6736,19 +6823,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeTax>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeTax>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeTax,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeTax as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeTax) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeTax {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6784,34 +6870,45 @@ pub struct EmployeeTaxObject {
     )]
     pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
 }
-/// A partial update of [`EmployeeTaxObject`]: `None` fields are left as stored.
+/// A partial update of [`EmployeeTaxObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeeTaxObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "employeeTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeeTaxObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeeTaxObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("employee_tax", &self.employee_tax)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeeTaxObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeeTaxObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("employeeTax", &self.employee_tax)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6831,19 +6928,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmployeeTaxObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmployeeTaxObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmployeeTaxObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmployeeTaxObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmployeeTaxObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmployeeTaxObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6880,35 +6976,47 @@ pub struct Employees {
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     >,
 }
-/// A partial update of [`Employees`]: `None` fields are left as stored.
+/// A partial update of [`Employees`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmployeesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employees: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmployeesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmployeesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("employees", &self.employees)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmployeesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmployeesPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("employees", &self.employees)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -6928,19 +7036,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Employees>
+    impl ::daplug_runtime::__private::std::convert::From<Employees>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Employees,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Employees as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Employees) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Employees {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -6986,68 +7093,64 @@ pub struct Employment {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
-/// A partial update of [`Employment`]: `None` fields are left as stored.
+/// A partial update of [`Employment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmploymentPatch {
-    /// Xero unique identifier for the payroll calendar of the employee
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Start date of the employment (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The employment number of the employee
-    #[serde(rename = "employeeNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
-    /// The employee's NI categories
-    #[serde(rename = "niCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_categories: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
-    /// The employee's contracts
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub contracts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmploymentPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmploymentPatch")
+            .field("payroll_calendar_id", &self.payroll_calendar_id)
+            .field("start_date", &self.start_date)
+            .field("employee_number", &self.employee_number)
+            .field("ni_category", &self.ni_category)
+            .field("ni_categories", &self.ni_categories)
+            .field("contracts", &self.contracts)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmploymentPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmploymentPatch", 6usize)
+            .optional("payrollCalendarID", &self.payroll_calendar_id)
+            .optional("startDate", &self.start_date)
+            .optional("employeeNumber", &self.employee_number)
+            .optional("niCategory", &self.ni_category)
+            .optional("niCategories", &self.ni_categories)
+            .optional("contracts", &self.contracts)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7067,19 +7170,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Employment>
+    impl ::daplug_runtime::__private::std::convert::From<Employment>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Employment,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Employment as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Employment) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Employment {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7114,33 +7216,45 @@ pub struct EmploymentObject {
     )]
     pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
 }
-/// A partial update of [`EmploymentObject`]: `None` fields are left as stored.
+/// A partial update of [`EmploymentObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct EmploymentObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for EmploymentObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("EmploymentObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("employment", &self.employment)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for EmploymentObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "EmploymentObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("employment", &self.employment)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7160,19 +7274,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<EmploymentObject>
+    impl ::daplug_runtime::__private::std::convert::From<EmploymentObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: EmploymentObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <EmploymentObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: EmploymentObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for EmploymentObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7229,34 +7342,46 @@ pub struct InvalidField {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`InvalidField`]: `None` fields are left as stored.
+/// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct InvalidFieldPatch {
-    /// The name of the field that caused the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The reason the error occurred
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for InvalidFieldPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("InvalidFieldPatch")
+            .field("name", &self.name)
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for InvalidFieldPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "InvalidFieldPatch", 2usize)
+            .optional("name", &self.name)
+            .optional("reason", &self.reason)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7276,19 +7401,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<InvalidField>
+    impl ::daplug_runtime::__private::std::convert::From<InvalidField>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: InvalidField,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <InvalidField as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: InvalidField) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for InvalidField {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7324,34 +7448,44 @@ pub struct LeaveAccrualLine {
     )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`LeaveAccrualLine`]: `None` fields are left as stored.
+/// A partial update of [`LeaveAccrualLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveAccrualLinePatch {
-    /// Xero identifier for the Leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Leave accrual number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeaveAccrualLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeaveAccrualLinePatch")
+            .field("leave_type_id", &self.leave_type_id)
+            .field("number_of_units", &self.number_of_units)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeaveAccrualLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeaveAccrualLinePatch", 2usize)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("numberOfUnits", &self.number_of_units)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7371,19 +7505,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeaveAccrualLine>
+    impl ::daplug_runtime::__private::std::convert::From<LeaveAccrualLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeaveAccrualLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeaveAccrualLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeaveAccrualLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeaveAccrualLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7450,61 +7583,56 @@ pub struct LeaveEarningsLine {
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`LeaveEarningsLine`]: `None` fields are left as stored.
+/// A partial update of [`LeaveEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveEarningsLinePatch {
-    /// Xero identifier for payroll leave earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Rate per unit for leave earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Leave earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Leave earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The amount of the earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifies if the leave earnings is taken from the timesheet. False for leave earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeaveEarningsLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeaveEarningsLinePatch")
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field("number_of_units", &self.number_of_units)
+            .field("fixed_amount", &self.fixed_amount)
+            .field("amount", &self.amount)
+            .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeaveEarningsLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeaveEarningsLinePatch", 6usize)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional("numberOfUnits", &self.number_of_units)
+            .optional("fixedAmount", &self.fixed_amount)
+            .optional("amount", &self.amount)
+            .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7524,19 +7652,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeaveEarningsLine>
+    impl ::daplug_runtime::__private::std::convert::From<LeaveEarningsLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeaveEarningsLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeaveEarningsLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeaveEarningsLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeaveEarningsLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7594,52 +7721,54 @@ pub struct LeavePeriod {
         LeavePeriodPeriodStatus,
     >,
 }
-/// A partial update of [`LeavePeriod`]: `None` fields are left as stored.
+/// A partial update of [`LeavePeriod`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeavePeriodPatch {
-    /// The Pay Period Start Date (YYYY-MM-DD)
-    #[serde(rename = "periodStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Pay Period End Date (YYYY-MM-DD)
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Number of Units for the leave
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Period Status
-    #[serde(rename = "periodStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_status: ::daplug_runtime::__private::std::option::Option<
         LeavePeriodPeriodStatus,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeavePeriodPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeavePeriodPatch")
+            .field("period_start_date", &self.period_start_date)
+            .field("period_end_date", &self.period_end_date)
+            .field("number_of_units", &self.number_of_units)
+            .field("period_status", &self.period_status)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeavePeriodPatch", 4usize)
+            .optional("periodStartDate", &self.period_start_date)
+            .optional("periodEndDate", &self.period_end_date)
+            .optional("numberOfUnits", &self.number_of_units)
+            .optional("periodStatus", &self.period_status)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7659,19 +7788,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeavePeriod>
+    impl ::daplug_runtime::__private::std::convert::From<LeavePeriod>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeavePeriod,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeavePeriod as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeavePeriod) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeavePeriod {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7727,35 +7855,47 @@ pub struct LeavePeriods {
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
 }
-/// A partial update of [`LeavePeriods`]: `None` fields are left as stored.
+/// A partial update of [`LeavePeriods`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeavePeriodsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub periods: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeavePeriodsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeavePeriodsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("periods", &self.periods)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeavePeriodsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeavePeriodsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("periods", &self.periods)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7775,19 +7915,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeavePeriods>
+    impl ::daplug_runtime::__private::std::convert::From<LeavePeriods>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeavePeriods,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeavePeriods as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeavePeriods) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeavePeriods {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7856,81 +7995,68 @@ pub struct LeaveType {
     )]
     pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`LeaveType`]: `None` fields are left as stored.
+/// A partial update of [`LeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveTypePatch {
-    /// Xero unique identifier for the leave
-    #[serde(rename = "leaveID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for the leave type
-    #[serde(rename = "leaveTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the leave type
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicate that an employee will be paid when taking this type of leave
-    #[serde(rename = "isPaidLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_paid_leave: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Indicate that a balance for this leave type to be shown on the employee’s payslips
-    #[serde(rename = "showOnPayslip")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub show_on_payslip: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// UTC timestamp of last update to the leave type note
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Shows whether the leave type is active or not
-    #[serde(rename = "isActive")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// Shows whether the leave type is a statutory leave type or not
-    #[serde(rename = "isStatutoryLeave")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeaveTypePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeaveTypePatch")
+            .field("leave_id", &self.leave_id)
+            .field("leave_type_id", &self.leave_type_id)
+            .field("name", &self.name)
+            .field("is_paid_leave", &self.is_paid_leave)
+            .field("show_on_payslip", &self.show_on_payslip)
+            .field("updated_date_utc", &self.updated_date_utc)
+            .field("is_active", &self.is_active)
+            .field("is_statutory_leave", &self.is_statutory_leave)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeaveTypePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeaveTypePatch", 8usize)
+            .optional("leaveID", &self.leave_id)
+            .optional("leaveTypeID", &self.leave_type_id)
+            .optional("name", &self.name)
+            .optional("isPaidLeave", &self.is_paid_leave)
+            .optional("showOnPayslip", &self.show_on_payslip)
+            .optional("updatedDateUTC", &self.updated_date_utc)
+            .optional("isActive", &self.is_active)
+            .optional("isStatutoryLeave", &self.is_statutory_leave)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -7950,19 +8076,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeaveType>
+    impl ::daplug_runtime::__private::std::convert::From<LeaveType>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeaveType,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeaveType as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeaveType) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeaveType {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -7998,34 +8123,45 @@ pub struct LeaveTypeObject {
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
 }
-/// A partial update of [`LeaveTypeObject`]: `None` fields are left as stored.
+/// A partial update of [`LeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveTypeObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeaveTypeObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeaveTypeObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_type", &self.leave_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeaveTypeObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeaveTypeObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveType", &self.leave_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8045,19 +8181,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeaveTypeObject>
+    impl ::daplug_runtime::__private::std::convert::From<LeaveTypeObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeaveTypeObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeaveTypeObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeaveTypeObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeaveTypeObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8095,36 +8230,47 @@ pub struct LeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     >,
 }
-/// A partial update of [`LeaveTypes`]: `None` fields are left as stored.
+/// A partial update of [`LeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct LeaveTypesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "leaveTypes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for LeaveTypesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("LeaveTypesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("leave_types", &self.leave_types)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for LeaveTypesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "LeaveTypesPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("leaveTypes", &self.leave_types)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8144,19 +8290,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<LeaveTypes>
+    impl ::daplug_runtime::__private::std::convert::From<LeaveTypes>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: LeaveTypes,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <LeaveTypes as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: LeaveTypes) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for LeaveTypes {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8208,58 +8353,63 @@ pub struct NiCategory {
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
-/// A partial update of [`NiCategory`]: `None` fields are left as stored.
+/// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct NiCategoryPatch {
-    #[serde(rename = "niCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category: ::daplug_runtime::__private::std::option::Option<NiCategoryLetter>,
-    /// The start date of the NI category (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for the NI category
-    #[serde(rename = "niCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The date in which the employee was first employed as a civilian (YYYY-MM-DD)
-    #[serde(rename = "dateFirstEmployedAsCivilian")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date_first_employed_as_civilian: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The workplace postcode
-    #[serde(rename = "workplacePostcode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub workplace_postcode: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for NiCategoryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("NiCategoryPatch")
+            .field("ni_category", &self.ni_category)
+            .field("start_date", &self.start_date)
+            .field("ni_category_id", &self.ni_category_id)
+            .field(
+                "date_first_employed_as_civilian",
+                &self.date_first_employed_as_civilian,
+            )
+            .field("workplace_postcode", &self.workplace_postcode)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for NiCategoryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "NiCategoryPatch", 5usize)
+            .optional("niCategory", &self.ni_category)
+            .optional("startDate", &self.start_date)
+            .optional("niCategoryID", &self.ni_category_id)
+            .optional(
+                "dateFirstEmployedAsCivilian",
+                &self.date_first_employed_as_civilian,
+            )
+            .optional("workplacePostcode", &self.workplace_postcode)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8279,19 +8429,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<NiCategory>
+    impl ::daplug_runtime::__private::std::convert::From<NiCategory>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: NiCategory,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <NiCategory as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: NiCategory) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for NiCategory {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8383,41 +8532,48 @@ pub struct Pagination {
     )]
     pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
-/// A partial update of [`Pagination`]: `None` fields are left as stored.
+/// A partial update of [`Pagination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaginationPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "pageSize")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page_size: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "pageCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub page_count: ::daplug_runtime::__private::std::option::Option<i64>,
-    #[serde(rename = "itemCount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PaginationPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PaginationPatch")
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .field("page_count", &self.page_count)
+            .field("item_count", &self.item_count)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PaginationPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PaginationPatch", 4usize)
+            .optional("page", &self.page)
+            .optional("pageSize", &self.page_size)
+            .optional("pageCount", &self.page_count)
+            .optional("itemCount", &self.item_count)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8437,19 +8593,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Pagination>
+    impl ::daplug_runtime::__private::std::convert::From<Pagination>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Pagination,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Pagination as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Pagination) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Pagination {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8570,119 +8725,90 @@ pub struct PayRun {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
-/// A partial update of [`PayRun`]: `None` fields are left as stored.
+/// A partial update of [`PayRun`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunPatch {
-    /// Xero unique identifier for the pay run
-    #[serde(rename = "payRunID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for the payroll calendar
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Period start date of the payroll calendar
-    #[serde(rename = "periodStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Period end date of the payroll calendar
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Payment date of the pay run
-    #[serde(rename = "paymentDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Total cost of the pay run
-    #[serde(rename = "totalCost")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_cost: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Total pay of the pay run
-    #[serde(rename = "totalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Pay run status
-    #[serde(rename = "payRunStatus")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_status: ::daplug_runtime::__private::std::option::Option<
         PayRunPayRunStatus,
     >,
-    /// Pay run type
-    #[serde(rename = "payRunType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_type: ::daplug_runtime::__private::std::option::Option<PayRunPayRunType>,
-    /// Calendar type of the pay run
-    #[serde(rename = "calendarType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calendar_type: ::daplug_runtime::__private::std::option::Option<
         PayRunCalendarType,
     >,
-    /// Posted date time of the pay run
-    #[serde(rename = "postedDateTime")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub posted_date_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "paySlips")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunPatch")
+            .field("pay_run_id", &self.pay_run_id)
+            .field("payroll_calendar_id", &self.payroll_calendar_id)
+            .field("period_start_date", &self.period_start_date)
+            .field("period_end_date", &self.period_end_date)
+            .field("payment_date", &self.payment_date)
+            .field("total_cost", &self.total_cost)
+            .field("total_pay", &self.total_pay)
+            .field("pay_run_status", &self.pay_run_status)
+            .field("pay_run_type", &self.pay_run_type)
+            .field("calendar_type", &self.calendar_type)
+            .field("posted_date_time", &self.posted_date_time)
+            .field("pay_slips", &self.pay_slips)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayRunPatch", 12usize)
+            .optional("payRunID", &self.pay_run_id)
+            .optional("payrollCalendarID", &self.payroll_calendar_id)
+            .optional("periodStartDate", &self.period_start_date)
+            .optional("periodEndDate", &self.period_end_date)
+            .optional("paymentDate", &self.payment_date)
+            .optional("totalCost", &self.total_cost)
+            .optional("totalPay", &self.total_pay)
+            .optional("payRunStatus", &self.pay_run_status)
+            .optional("payRunType", &self.pay_run_type)
+            .optional("calendarType", &self.calendar_type)
+            .optional("postedDateTime", &self.posted_date_time)
+            .optional("paySlips", &self.pay_slips)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8702,19 +8828,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRun>
+    impl ::daplug_runtime::__private::std::convert::From<PayRun>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRun,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRun as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRun) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRun {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8772,80 +8897,71 @@ pub struct PayRunCalendar {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`PayRunCalendar`]: `None` fields are left as stored.
+/// A partial update of [`PayRunCalendar`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendarPatch {
-    /// Xero unique identifier for the payroll calendar
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the calendar
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Type of the calendar
-    #[serde(rename = "calendarType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub calendar_type: ::daplug_runtime::__private::std::option::Option<
         PayRunCalendarCalendarType,
     >,
-    /// Period start date of the calendar
-    #[serde(rename = "periodStartDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Period end date of the calendar
-    #[serde(rename = "periodEndDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub period_end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Payment date of the calendar
-    #[serde(rename = "paymentDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// UTC timestamp of the last update to the pay run calendar
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunCalendarPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunCalendarPatch")
+            .field("payroll_calendar_id", &self.payroll_calendar_id)
+            .field("name", &self.name)
+            .field("calendar_type", &self.calendar_type)
+            .field("period_start_date", &self.period_start_date)
+            .field("period_end_date", &self.period_end_date)
+            .field("payment_date", &self.payment_date)
+            .field("updated_date_utc", &self.updated_date_utc)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayRunCalendarPatch", 7usize)
+            .optional("payrollCalendarID", &self.payroll_calendar_id)
+            .optional("name", &self.name)
+            .optional("calendarType", &self.calendar_type)
+            .optional("periodStartDate", &self.period_start_date)
+            .optional("periodEndDate", &self.period_end_date)
+            .optional("paymentDate", &self.payment_date)
+            .optional("updatedDateUTC", &self.updated_date_utc)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8865,19 +8981,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRunCalendar>
+    impl ::daplug_runtime::__private::std::convert::From<PayRunCalendar>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRunCalendar,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRunCalendar as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRunCalendar) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRunCalendar {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -8942,36 +9057,51 @@ pub struct PayRunCalendarObject {
         PayRunCalendar,
     >,
 }
-/// A partial update of [`PayRunCalendarObject`]: `None` fields are left as stored.
+/// A partial update of [`PayRunCalendarObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendarObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRunCalendar")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_calendar: ::daplug_runtime::__private::std::option::Option<
         PayRunCalendar,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunCalendarObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunCalendarObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_run_calendar", &self.pay_run_calendar)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PayRunCalendarObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("payRunCalendar", &self.pay_run_calendar)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -8991,19 +9121,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRunCalendarObject>
+    impl ::daplug_runtime::__private::std::convert::From<PayRunCalendarObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRunCalendarObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRunCalendarObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRunCalendarObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRunCalendarObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9068,36 +9197,47 @@ pub struct PayRunCalendars {
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     >,
 }
-/// A partial update of [`PayRunCalendars`]: `None` fields are left as stored.
+/// A partial update of [`PayRunCalendars`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunCalendarsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRunCalendars")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_calendars: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunCalendarsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunCalendarsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_run_calendars", &self.pay_run_calendars)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunCalendarsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayRunCalendarsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("payRunCalendars", &self.pay_run_calendars)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9117,19 +9257,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRunCalendars>
+    impl ::daplug_runtime::__private::std::convert::From<PayRunCalendars>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRunCalendars,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRunCalendars as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRunCalendars) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRunCalendars {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9165,34 +9304,45 @@ pub struct PayRunObject {
     )]
     pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
 }
-/// A partial update of [`PayRunObject`]: `None` fields are left as stored.
+/// A partial update of [`PayRunObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRun")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_run", &self.pay_run)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayRunObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("payRun", &self.pay_run)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9212,19 +9362,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRunObject>
+    impl ::daplug_runtime::__private::std::convert::From<PayRunObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRunObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRunObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRunObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRunObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9302,36 +9451,47 @@ pub struct PayRuns {
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     >,
 }
-/// A partial update of [`PayRuns`]: `None` fields are left as stored.
+/// A partial update of [`PayRuns`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayRunsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "payRuns")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_runs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayRunsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayRunsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_runs", &self.pay_runs)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayRunsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayRunsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("payRuns", &self.pay_runs)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9351,19 +9511,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayRuns>
+    impl ::daplug_runtime::__private::std::convert::From<PayRuns>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayRuns,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayRuns as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayRuns) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayRuns {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9425,60 +9584,59 @@ pub struct PaymentLine {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`PaymentLine`]: `None` fields are left as stored.
+/// A partial update of [`PaymentLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentLinePatch {
-    /// Xero identifier for payroll payment line
-    #[serde(rename = "paymentLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The amount of the payment line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The account number
-    #[serde(rename = "accountNumber")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_number: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The account sort code
-    #[serde(rename = "sortCode")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub sort_code: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The account name
-    #[serde(rename = "accountName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PaymentLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PaymentLinePatch")
+            .field("payment_line_id", &self.payment_line_id)
+            .field("amount", &self.amount)
+            .field("account_number", &self.account_number)
+            .field("sort_code", &self.sort_code)
+            .field("account_name", &self.account_name)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PaymentLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PaymentLinePatch", 5usize)
+            .optional("paymentLineID", &self.payment_line_id)
+            .optional("amount", &self.amount)
+            .optional("accountNumber", &self.account_number)
+            .optional("sortCode", &self.sort_code)
+            .optional("accountName", &self.account_name)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9498,19 +9656,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PaymentLine>
+    impl ::daplug_runtime::__private::std::convert::From<PaymentLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PaymentLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PaymentLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PaymentLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PaymentLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9543,35 +9700,46 @@ pub struct PaymentMethod {
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     >,
 }
-/// A partial update of [`PaymentMethod`]: `None` fields are left as stored.
+/// A partial update of [`PaymentMethod`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentMethodPatch {
-    /// The payment method code
-    #[serde(rename = "paymentMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<
         PaymentMethodPaymentMethod,
     >,
-    #[serde(rename = "bankAccounts")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bank_accounts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PaymentMethodPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PaymentMethodPatch")
+            .field("payment_method", &self.payment_method)
+            .field("bank_accounts", &self.bank_accounts)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PaymentMethodPatch", 2usize)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("bankAccounts", &self.bank_accounts)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9591,19 +9759,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PaymentMethod>
+    impl ::daplug_runtime::__private::std::convert::From<PaymentMethod>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PaymentMethod,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PaymentMethod as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PaymentMethod) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PaymentMethod {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9639,34 +9806,49 @@ pub struct PaymentMethodObject {
     )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
 }
-/// A partial update of [`PaymentMethodObject`]: `None` fields are left as stored.
+/// A partial update of [`PaymentMethodObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PaymentMethodObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paymentMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PaymentMethodObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PaymentMethodObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("payment_method", &self.payment_method)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PaymentMethodObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "PaymentMethodObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("paymentMethod", &self.payment_method)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -9686,19 +9868,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PaymentMethodObject>
+    impl ::daplug_runtime::__private::std::convert::From<PaymentMethodObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PaymentMethodObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PaymentMethodObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PaymentMethodObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PaymentMethodObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -9952,231 +10133,148 @@ pub struct Payslip {
         CourtOrderLines,
     >,
 }
-/// A partial update of [`Payslip`]: `None` fields are left as stored.
+/// A partial update of [`Payslip`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayslipPatch {
-    /// The Xero identifier for a Payslip
-    #[serde(rename = "paySlipID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slip_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for payroll employee
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for the associated payrun
-    #[serde(rename = "payRunID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_run_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The date payslip was last updated
-    #[serde(rename = "lastEdited")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_edited: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Employee first name
-    #[serde(rename = "firstName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub first_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Employee last name
-    #[serde(rename = "lastName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub last_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Total earnings before any deductions. Same as gross earnings for UK.
-    #[serde(rename = "totalEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Total earnings before any deductions. Same as total earnings for UK.
-    #[serde(rename = "grossEarnings")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub gross_earnings: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The employee net pay
-    #[serde(rename = "totalPay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_pay: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The employer's tax obligation
-    #[serde(rename = "totalEmployerTaxes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_employer_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The part of an employee's earnings that is deducted for tax purposes
-    #[serde(rename = "totalEmployeeTaxes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_employee_taxes: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Total amount subtracted from an employee's earnings to reach total pay
-    #[serde(rename = "totalDeductions")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_deductions: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Total reimbursements are nontaxable payments to an employee used to repay out-of-pocket expenses when the person incurs those expenses through employment
-    #[serde(rename = "totalReimbursements")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_reimbursements: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Total amounts required by law to subtract from the employee's earnings
-    #[serde(rename = "totalCourtOrders")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_court_orders: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Benefits (also called fringe benefits, perquisites or perks) are various non-earnings compensations provided to employees in addition to their normal earnings or salaries
-    #[serde(rename = "totalBenefits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_benefits: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// BACS Service User Number
-    #[serde(rename = "bacsHash")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub bacs_hash: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The payment method code
-    #[serde(rename = "paymentMethod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<
         PayslipPaymentMethod,
     >,
-    #[serde(rename = "earningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_lines: ::daplug_runtime::__private::std::option::Option<EarningsLines>,
-    #[serde(rename = "leaveEarningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_earnings_lines: ::daplug_runtime::__private::std::option::Option<
         LeaveEarningsLines,
     >,
-    #[serde(rename = "timesheetEarningsLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_earnings_lines: ::daplug_runtime::__private::std::option::Option<
         TimesheetEarningsLines,
     >,
-    #[serde(rename = "deductionLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub deduction_lines: ::daplug_runtime::__private::std::option::Option<
         DeductionLines,
     >,
-    #[serde(rename = "reimbursementLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_lines: ::daplug_runtime::__private::std::option::Option<
         ReimbursementLines,
     >,
-    #[serde(rename = "leaveAccrualLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub leave_accrual_lines: ::daplug_runtime::__private::std::option::Option<
         LeaveAccrualLines,
     >,
-    #[serde(rename = "benefitLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub benefit_lines: ::daplug_runtime::__private::std::option::Option<BenefitLines>,
-    #[serde(rename = "paymentLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_lines: ::daplug_runtime::__private::std::option::Option<PaymentLines>,
-    #[serde(rename = "employeeTaxLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
-    #[serde(rename = "employerTaxLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employer_tax_lines: ::daplug_runtime::__private::std::option::Option<TaxLines>,
-    #[serde(rename = "courtOrderLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub court_order_lines: ::daplug_runtime::__private::std::option::Option<
         CourtOrderLines,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayslipPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayslipPatch")
+            .field("pay_slip_id", &self.pay_slip_id)
+            .field("employee_id", &self.employee_id)
+            .field("pay_run_id", &self.pay_run_id)
+            .field("last_edited", &self.last_edited)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("total_earnings", &self.total_earnings)
+            .field("gross_earnings", &self.gross_earnings)
+            .field("total_pay", &self.total_pay)
+            .field("total_employer_taxes", &self.total_employer_taxes)
+            .field("total_employee_taxes", &self.total_employee_taxes)
+            .field("total_deductions", &self.total_deductions)
+            .field("total_reimbursements", &self.total_reimbursements)
+            .field("total_court_orders", &self.total_court_orders)
+            .field("total_benefits", &self.total_benefits)
+            .field("bacs_hash", &self.bacs_hash)
+            .field("payment_method", &self.payment_method)
+            .field("earnings_lines", &self.earnings_lines)
+            .field("leave_earnings_lines", &self.leave_earnings_lines)
+            .field("timesheet_earnings_lines", &self.timesheet_earnings_lines)
+            .field("deduction_lines", &self.deduction_lines)
+            .field("reimbursement_lines", &self.reimbursement_lines)
+            .field("leave_accrual_lines", &self.leave_accrual_lines)
+            .field("benefit_lines", &self.benefit_lines)
+            .field("payment_lines", &self.payment_lines)
+            .field("employee_tax_lines", &self.employee_tax_lines)
+            .field("employer_tax_lines", &self.employer_tax_lines)
+            .field("court_order_lines", &self.court_order_lines)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayslipPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayslipPatch", 28usize)
+            .optional("paySlipID", &self.pay_slip_id)
+            .optional("employeeID", &self.employee_id)
+            .optional("payRunID", &self.pay_run_id)
+            .optional("lastEdited", &self.last_edited)
+            .optional("firstName", &self.first_name)
+            .optional("lastName", &self.last_name)
+            .optional("totalEarnings", &self.total_earnings)
+            .optional("grossEarnings", &self.gross_earnings)
+            .optional("totalPay", &self.total_pay)
+            .optional("totalEmployerTaxes", &self.total_employer_taxes)
+            .optional("totalEmployeeTaxes", &self.total_employee_taxes)
+            .optional("totalDeductions", &self.total_deductions)
+            .optional("totalReimbursements", &self.total_reimbursements)
+            .optional("totalCourtOrders", &self.total_court_orders)
+            .optional("totalBenefits", &self.total_benefits)
+            .optional("bacsHash", &self.bacs_hash)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("earningsLines", &self.earnings_lines)
+            .optional("leaveEarningsLines", &self.leave_earnings_lines)
+            .optional("timesheetEarningsLines", &self.timesheet_earnings_lines)
+            .optional("deductionLines", &self.deduction_lines)
+            .optional("reimbursementLines", &self.reimbursement_lines)
+            .optional("leaveAccrualLines", &self.leave_accrual_lines)
+            .optional("benefitLines", &self.benefit_lines)
+            .optional("paymentLines", &self.payment_lines)
+            .optional("employeeTaxLines", &self.employee_tax_lines)
+            .optional("employerTaxLines", &self.employer_tax_lines)
+            .optional("courtOrderLines", &self.court_order_lines)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10196,19 +10294,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Payslip>
+    impl ::daplug_runtime::__private::std::convert::From<Payslip>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Payslip,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Payslip as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Payslip) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Payslip {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10244,34 +10341,45 @@ pub struct PayslipObject {
     )]
     pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
 }
-/// A partial update of [`PayslipObject`]: `None` fields are left as stored.
+/// A partial update of [`PayslipObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayslipObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paySlip")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayslipObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayslipObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_slip", &self.pay_slip)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayslipObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayslipObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("paySlip", &self.pay_slip)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10291,19 +10399,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<PayslipObject>
+    impl ::daplug_runtime::__private::std::convert::From<PayslipObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: PayslipObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <PayslipObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: PayslipObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for PayslipObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10362,36 +10469,47 @@ pub struct Payslips {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
-/// A partial update of [`Payslips`]: `None` fields are left as stored.
+/// A partial update of [`Payslips`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct PayslipsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "paySlips")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for PayslipsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("PayslipsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("pay_slips", &self.pay_slips)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for PayslipsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "PayslipsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("paySlips", &self.pay_slips)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10411,19 +10529,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Payslips>
+    impl ::daplug_runtime::__private::std::convert::From<Payslips>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Payslips,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Payslips as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Payslips) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Payslips {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10491,66 +10608,66 @@ pub struct Problem {
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
 }
-/// A partial update of [`Problem`]: `None` fields are left as stored.
+/// A partial update of [`Problem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ProblemPatch {
-    /// The type of error format
-    #[serde(rename = "type")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The type of the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub title: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The error status code
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// A description of the error
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub detail: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub instance: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "invalidFields")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub invalid_fields: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ProblemPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ProblemPatch")
+            .field("type_", &self.type_)
+            .field("title", &self.title)
+            .field("status", &self.status)
+            .field("detail", &self.detail)
+            .field("instance", &self.instance)
+            .field("invalid_fields", &self.invalid_fields)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ProblemPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ProblemPatch", 6usize)
+            .optional("type", &self.type_)
+            .optional("title", &self.title)
+            .optional("status", &self.status)
+            .optional("detail", &self.detail)
+            .optional("instance", &self.instance)
+            .optional("invalidFields", &self.invalid_fields)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10570,19 +10687,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Problem>
+    impl ::daplug_runtime::__private::std::convert::From<Problem>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Problem,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Problem as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Problem) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Problem {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10623,51 +10739,54 @@ pub struct Reimbursement {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`Reimbursement`]: `None` fields are left as stored.
+/// A partial update of [`Reimbursement`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementPatch {
-    /// Xero unique identifier for a reimbursement
-    #[serde(rename = "reimbursementID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the reimbursement
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for the account used for the reimbursement
-    #[serde(rename = "accountID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Indicates that whether the reimbursement is active
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReimbursementPatch")
+            .field("reimbursement_id", &self.reimbursement_id)
+            .field("name", &self.name)
+            .field("account_id", &self.account_id)
+            .field("current_record", &self.current_record)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReimbursementPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ReimbursementPatch", 4usize)
+            .optional("reimbursementID", &self.reimbursement_id)
+            .optional("name", &self.name)
+            .optional("accountID", &self.account_id)
+            .optional("currentRecord", &self.current_record)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10687,19 +10806,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Reimbursement>
+    impl ::daplug_runtime::__private::std::convert::From<Reimbursement>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Reimbursement,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Reimbursement as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Reimbursement) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Reimbursement {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10742,41 +10860,49 @@ pub struct ReimbursementLine {
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
-/// A partial update of [`ReimbursementLine`]: `None` fields are left as stored.
+/// A partial update of [`ReimbursementLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementLinePatch {
-    /// Xero identifier for payroll reimbursement
-    #[serde(rename = "reimbursementTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Reimbursement line description
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Reimbursement amount
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReimbursementLinePatch")
+            .field("reimbursement_type_id", &self.reimbursement_type_id)
+            .field("description", &self.description)
+            .field("amount", &self.amount)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReimbursementLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ReimbursementLinePatch", 3usize)
+            .optional("reimbursementTypeID", &self.reimbursement_type_id)
+            .optional("description", &self.description)
+            .optional("amount", &self.amount)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10796,19 +10922,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ReimbursementLine>
+    impl ::daplug_runtime::__private::std::convert::From<ReimbursementLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ReimbursementLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ReimbursementLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ReimbursementLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ReimbursementLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10847,33 +10972,49 @@ pub struct ReimbursementObject {
     )]
     pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
 }
-/// A partial update of [`ReimbursementObject`]: `None` fields are left as stored.
+/// A partial update of [`ReimbursementObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReimbursementObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("reimbursement", &self.reimbursement)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReimbursementObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "ReimbursementObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("reimbursement", &self.reimbursement)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10893,19 +11034,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<ReimbursementObject>
+    impl ::daplug_runtime::__private::std::convert::From<ReimbursementObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: ReimbursementObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <ReimbursementObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: ReimbursementObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for ReimbursementObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -10942,35 +11082,47 @@ pub struct Reimbursements {
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     >,
 }
-/// A partial update of [`Reimbursements`]: `None` fields are left as stored.
+/// A partial update of [`Reimbursements`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct ReimbursementsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub reimbursements: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for ReimbursementsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("ReimbursementsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("reimbursements", &self.reimbursements)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for ReimbursementsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "ReimbursementsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("reimbursements", &self.reimbursements)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -10990,19 +11142,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Reimbursements>
+    impl ::daplug_runtime::__private::std::convert::From<Reimbursements>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Reimbursements,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Reimbursements as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Reimbursements) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Reimbursements {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11062,88 +11213,71 @@ pub struct SalaryAndWage {
     #[serde(rename = "paymentType")]
     pub payment_type: SalaryAndWagePaymentType,
 }
-/// A partial update of [`SalaryAndWage`]: `None` fields are left as stored.
+/// A partial update of [`SalaryAndWage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWagePatch {
-    /// Xero unique identifier for a salary and wages record
-    #[serde(rename = "salaryAndWagesID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Xero unique identifier for an earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Number of Units per week for the corresponding salary and wages
-    #[serde(rename = "numberOfUnitsPerWeek")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units_per_week: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The rate of each unit for the corresponding salary and wages
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The Number of Units per day for the corresponding salary and wages
-    #[serde(rename = "numberOfUnitsPerDay")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units_per_day: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The effective date of the corresponding salary and wages
-    #[serde(rename = "effectiveFrom")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub effective_from: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The annual salary
-    #[serde(rename = "annualSalary")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub annual_salary: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The current status of the corresponding salary and wages
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<SalaryAndWageStatus>,
-    /// The type of the payment of the corresponding salary and wages
-    #[serde(rename = "paymentType")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payment_type: ::daplug_runtime::__private::std::option::Option<
         SalaryAndWagePaymentType,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SalaryAndWagePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SalaryAndWagePatch")
+            .field("salary_and_wages_id", &self.salary_and_wages_id)
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("number_of_units_per_week", &self.number_of_units_per_week)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field("number_of_units_per_day", &self.number_of_units_per_day)
+            .field("effective_from", &self.effective_from)
+            .field("annual_salary", &self.annual_salary)
+            .field("status", &self.status)
+            .field("payment_type", &self.payment_type)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "SalaryAndWagePatch", 9usize)
+            .optional("salaryAndWagesID", &self.salary_and_wages_id)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("numberOfUnitsPerWeek", &self.number_of_units_per_week)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional("numberOfUnitsPerDay", &self.number_of_units_per_day)
+            .optional("effectiveFrom", &self.effective_from)
+            .optional("annualSalary", &self.annual_salary)
+            .optional("status", &self.status)
+            .optional("paymentType", &self.payment_type)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11163,19 +11297,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SalaryAndWage>
+    impl ::daplug_runtime::__private::std::convert::From<SalaryAndWage>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SalaryAndWage,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SalaryAndWage as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SalaryAndWage) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SalaryAndWage {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11213,36 +11346,51 @@ pub struct SalaryAndWageObject {
         SalaryAndWage,
     >,
 }
-/// A partial update of [`SalaryAndWageObject`]: `None` fields are left as stored.
+/// A partial update of [`SalaryAndWageObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWageObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "salaryAndWages")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
         SalaryAndWage,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SalaryAndWageObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SalaryAndWageObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("salary_and_wages", &self.salary_and_wages)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWageObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "SalaryAndWageObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("salaryAndWages", &self.salary_and_wages)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11262,19 +11410,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SalaryAndWageObject>
+    impl ::daplug_runtime::__private::std::convert::From<SalaryAndWageObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SalaryAndWageObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SalaryAndWageObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SalaryAndWageObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SalaryAndWageObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11352,36 +11499,47 @@ pub struct SalaryAndWages {
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     >,
 }
-/// A partial update of [`SalaryAndWages`]: `None` fields are left as stored.
+/// A partial update of [`SalaryAndWages`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SalaryAndWagesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "salaryAndWages")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SalaryAndWagesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SalaryAndWagesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("salary_and_wages", &self.salary_and_wages)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SalaryAndWagesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "SalaryAndWagesPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("salaryAndWages", &self.salary_and_wages)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11401,19 +11559,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<SalaryAndWages>
+    impl ::daplug_runtime::__private::std::convert::From<SalaryAndWages>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: SalaryAndWages,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <SalaryAndWages as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: SalaryAndWages) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for SalaryAndWages {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11448,33 +11605,45 @@ pub struct Settings {
     )]
     pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
 }
-/// A partial update of [`Settings`]: `None` fields are left as stored.
+/// A partial update of [`Settings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct SettingsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for SettingsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("SettingsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for SettingsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "SettingsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("settings", &self.settings)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11494,19 +11663,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Settings>
+    impl ::daplug_runtime::__private::std::convert::From<Settings>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Settings,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Settings as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Settings) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Settings {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11566,58 +11734,63 @@ pub struct StatutoryDeduction {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`StatutoryDeduction`]: `None` fields are left as stored.
+/// A partial update of [`StatutoryDeduction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct StatutoryDeductionPatch {
-    /// The Xero identifier for earnings order
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Name of the earnings order
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "statutoryDeductionCategory")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub statutory_deduction_category: ::daplug_runtime::__private::std::option::Option<
         StatutoryDeductionCategory,
     >,
-    /// Xero identifier for Liability Account
-    #[serde(rename = "liabilityAccountId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub liability_account_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifier of a record is active or not.
-    #[serde(rename = "currentRecord")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for StatutoryDeductionPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("StatutoryDeductionPatch")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("statutory_deduction_category", &self.statutory_deduction_category)
+            .field("liability_account_id", &self.liability_account_id)
+            .field("current_record", &self.current_record)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for StatutoryDeductionPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "StatutoryDeductionPatch",
+                5usize,
+            )
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("statutoryDeductionCategory", &self.statutory_deduction_category)
+            .optional("liabilityAccountId", &self.liability_account_id)
+            .optional("currentRecord", &self.current_record)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11637,19 +11810,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<StatutoryDeduction>
+    impl ::daplug_runtime::__private::std::convert::From<StatutoryDeduction>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: StatutoryDeduction,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <StatutoryDeduction as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: StatutoryDeduction) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for StatutoryDeduction {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11763,64 +11935,60 @@ pub struct TaxLine {
     )]
     pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`TaxLine`]: `None` fields are left as stored.
+/// A partial update of [`TaxLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TaxLinePatch {
-    /// Xero identifier for payroll tax line
-    #[serde(rename = "taxLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tax_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Tax line description
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifies if the amount is paid for by the employee or employer. True if employer pays the tax
-    #[serde(rename = "isEmployerTax")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_employer_tax: ::daplug_runtime::__private::std::option::Option<bool>,
-    /// The amount of the tax line
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Tax type ID
-    #[serde(rename = "globalTaxTypeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub global_tax_type_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Identifies if the tax line is a manual adjustment
-    #[serde(rename = "manualAdjustment")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TaxLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TaxLinePatch")
+            .field("tax_line_id", &self.tax_line_id)
+            .field("description", &self.description)
+            .field("is_employer_tax", &self.is_employer_tax)
+            .field("amount", &self.amount)
+            .field("global_tax_type_id", &self.global_tax_type_id)
+            .field("manual_adjustment", &self.manual_adjustment)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TaxLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TaxLinePatch", 6usize)
+            .optional("taxLineID", &self.tax_line_id)
+            .optional("description", &self.description)
+            .optional("isEmployerTax", &self.is_employer_tax)
+            .optional("amount", &self.amount)
+            .optional("globalTaxTypeID", &self.global_tax_type_id)
+            .optional("manualAdjustment", &self.manual_adjustment)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -11840,19 +12008,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TaxLine>
+    impl ::daplug_runtime::__private::std::convert::From<TaxLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TaxLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TaxLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TaxLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TaxLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -11925,93 +12092,77 @@ pub struct Timesheet {
         TimesheetLines,
     >,
 }
-/// A partial update of [`Timesheet`]: `None` fields are left as stored.
+/// A partial update of [`Timesheet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetPatch {
-    /// The Xero identifier for a Timesheet
-    #[serde(rename = "timesheetID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for the Payroll Calendar that the Timesheet applies to
-    #[serde(rename = "payrollCalendarID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub payroll_calendar_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for the Employee that the Timesheet is for
-    #[serde(rename = "employeeID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Start Date of the Timesheet period (YYYY-MM-DD)
-    #[serde(rename = "startDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub start_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The End Date of the Timesheet period (YYYY-MM-DD)
-    #[serde(rename = "endDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub end_date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Status of the timesheet
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub status: ::daplug_runtime::__private::std::option::Option<TimesheetStatus>,
-    /// The Total Hours of the Timesheet
-    #[serde(rename = "totalHours")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub total_hours: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The UTC date time that the Timesheet was last updated
-    #[serde(rename = "updatedDateUTC")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub updated_date_utc: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    #[serde(rename = "timesheetLines")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_lines: ::daplug_runtime::__private::std::option::Option<
         TimesheetLines,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetPatch")
+            .field("timesheet_id", &self.timesheet_id)
+            .field("payroll_calendar_id", &self.payroll_calendar_id)
+            .field("employee_id", &self.employee_id)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("status", &self.status)
+            .field("total_hours", &self.total_hours)
+            .field("updated_date_utc", &self.updated_date_utc)
+            .field("timesheet_lines", &self.timesheet_lines)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TimesheetPatch", 9usize)
+            .optional("timesheetID", &self.timesheet_id)
+            .optional("payrollCalendarID", &self.payroll_calendar_id)
+            .optional("employeeID", &self.employee_id)
+            .optional("startDate", &self.start_date)
+            .optional("endDate", &self.end_date)
+            .optional("status", &self.status)
+            .optional("totalHours", &self.total_hours)
+            .optional("updatedDateUTC", &self.updated_date_utc)
+            .optional("timesheetLines", &self.timesheet_lines)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12031,19 +12182,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Timesheet>
+    impl ::daplug_runtime::__private::std::convert::From<Timesheet>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Timesheet,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Timesheet as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Timesheet) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Timesheet {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12106,61 +12256,60 @@ pub struct TimesheetEarningsLine {
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
-/// A partial update of [`TimesheetEarningsLine`]: `None` fields are left as stored.
+/// A partial update of [`TimesheetEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetEarningsLinePatch {
-    /// Xero identifier for payroll timesheet earnings rate
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// Rate per unit for timesheet earnings line
-    #[serde(rename = "ratePerUnit")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub rate_per_unit: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Timesheet earnings number of units
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Timesheet earnings fixed amount. Only applicable if the EarningsRate RateType is Fixed
-    #[serde(rename = "fixedAmount")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// The amount of the timesheet earnings line.
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
-    /// Identifies if the timesheet earnings is taken from the timesheet. False for leave earnings line
-    #[serde(rename = "isLinkedToTimesheet")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetEarningsLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetEarningsLinePatch")
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("rate_per_unit", &self.rate_per_unit)
+            .field("number_of_units", &self.number_of_units)
+            .field("fixed_amount", &self.fixed_amount)
+            .field("amount", &self.amount)
+            .field("is_linked_to_timesheet", &self.is_linked_to_timesheet)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetEarningsLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetEarningsLinePatch",
+                6usize,
+            )
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("ratePerUnit", &self.rate_per_unit)
+            .optional("numberOfUnits", &self.number_of_units)
+            .optional("fixedAmount", &self.fixed_amount)
+            .optional("amount", &self.amount)
+            .optional("isLinkedToTimesheet", &self.is_linked_to_timesheet)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12180,19 +12329,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TimesheetEarningsLine>
+    impl ::daplug_runtime::__private::std::convert::From<TimesheetEarningsLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TimesheetEarningsLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TimesheetEarningsLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TimesheetEarningsLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TimesheetEarningsLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12242,60 +12390,59 @@ pub struct TimesheetLine {
     #[serde(rename = "numberOfUnits")]
     pub number_of_units: f64,
 }
-/// A partial update of [`TimesheetLine`]: `None` fields are left as stored.
+/// A partial update of [`TimesheetLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetLinePatch {
-    /// The Xero identifier for a Timesheet Line
-    #[serde(rename = "timesheetLineID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_line_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Date that this Timesheet Line is for (YYYY-MM-DD)
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub date: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for the Earnings Rate that the Timesheet is for
-    #[serde(rename = "earningsRateID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub earnings_rate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for the Tracking Item that the Timesheet is for
-    #[serde(rename = "trackingItemID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking_item_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Number of Units of the Timesheet Line
-    #[serde(rename = "numberOfUnits")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetLinePatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetLinePatch")
+            .field("timesheet_line_id", &self.timesheet_line_id)
+            .field("date", &self.date)
+            .field("earnings_rate_id", &self.earnings_rate_id)
+            .field("tracking_item_id", &self.tracking_item_id)
+            .field("number_of_units", &self.number_of_units)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetLinePatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TimesheetLinePatch", 5usize)
+            .optional("timesheetLineID", &self.timesheet_line_id)
+            .optional("date", &self.date)
+            .optional("earningsRateID", &self.earnings_rate_id)
+            .optional("trackingItemID", &self.tracking_item_id)
+            .optional("numberOfUnits", &self.number_of_units)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12315,19 +12462,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TimesheetLine>
+    impl ::daplug_runtime::__private::std::convert::From<TimesheetLine>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TimesheetLine,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TimesheetLine as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TimesheetLine) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TimesheetLine {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12363,34 +12509,49 @@ pub struct TimesheetLineObject {
     )]
     pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
 }
-/// A partial update of [`TimesheetLineObject`]: `None` fields are left as stored.
+/// A partial update of [`TimesheetLineObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetLineObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "timesheetLine")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetLineObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetLineObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("timesheet_line", &self.timesheet_line)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetLineObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TimesheetLineObjectPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("timesheetLine", &self.timesheet_line)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12410,19 +12571,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TimesheetLineObject>
+    impl ::daplug_runtime::__private::std::convert::From<TimesheetLineObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TimesheetLineObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TimesheetLineObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TimesheetLineObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TimesheetLineObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12459,33 +12619,45 @@ pub struct TimesheetObject {
     )]
     pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
 }
-/// A partial update of [`TimesheetObject`]: `None` fields are left as stored.
+/// A partial update of [`TimesheetObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetObjectPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetObjectPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetObjectPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("timesheet", &self.timesheet)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetObjectPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TimesheetObjectPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("timesheet", &self.timesheet)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12505,19 +12677,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TimesheetObject>
+    impl ::daplug_runtime::__private::std::convert::From<TimesheetObject>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TimesheetObject,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TimesheetObject as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TimesheetObject) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TimesheetObject {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12575,35 +12746,47 @@ pub struct Timesheets {
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     >,
 }
-/// A partial update of [`Timesheets`]: `None` fields are left as stored.
+/// A partial update of [`Timesheets`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TimesheetsPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheets: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TimesheetsPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TimesheetsPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("timesheets", &self.timesheets)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TimesheetsPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TimesheetsPatch", 3usize)
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("timesheets", &self.timesheets)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12623,19 +12806,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<Timesheets>
+    impl ::daplug_runtime::__private::std::convert::From<Timesheets>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: Timesheets,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <Timesheets as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: Timesheets) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for Timesheets {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12673,36 +12855,51 @@ pub struct TrackingCategories {
         TrackingCategory,
     >,
 }
-/// A partial update of [`TrackingCategories`]: `None` fields are left as stored.
+/// A partial update of [`TrackingCategories`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TrackingCategoriesPatch {
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub pagination: ::daplug_runtime::__private::std::option::Option<Pagination>,
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
-    #[serde(rename = "trackingCategories")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub tracking_categories: ::daplug_runtime::__private::std::option::Option<
         TrackingCategory,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TrackingCategoriesPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TrackingCategoriesPatch")
+            .field("pagination", &self.pagination)
+            .field("problem", &self.problem)
+            .field("tracking_categories", &self.tracking_categories)
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoriesPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(
+                serializer,
+                "TrackingCategoriesPatch",
+                3usize,
+            )
+            .optional("pagination", &self.pagination)
+            .optional("problem", &self.problem)
+            .optional("trackingCategories", &self.tracking_categories)
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12722,19 +12919,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TrackingCategories>
+    impl ::daplug_runtime::__private::std::convert::From<TrackingCategories>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TrackingCategories,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TrackingCategories as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TrackingCategories) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TrackingCategories {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
@@ -12772,36 +12968,58 @@ pub struct TrackingCategory {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
-/// A partial update of [`TrackingCategory`]: `None` fields are left as stored.
+/// A partial update of [`TrackingCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
-    ::daplug_runtime::__private::std::fmt::Debug,
     ::daplug_runtime::__private::std::clone::Clone,
     ::daplug_runtime::__private::std::cmp::PartialEq,
     ::daplug_runtime::__private::std::default::Default,
-    ::daplug_runtime::__private::serde::Serialize,
-    ::daplug_runtime::__private::serde::Deserialize,
 )]
-#[serde(crate = "::daplug_runtime::__private::serde")]
 #[allow(missing_docs)]
 pub struct TrackingCategoryPatch {
-    /// The Xero identifier for Employee groups tracking category.
-    #[serde(rename = "employeeGroupsTrackingCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub employee_groups_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-    /// The Xero identifier for Timesheet tracking category.
-    #[serde(rename = "timesheetTrackingCategoryID")]
-    #[serde(
-        default,
-        skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
-    )]
     pub timesheet_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::std::fmt::Debug for TrackingCategoryPatch {
+    #[inline]
+    fn fmt(
+        &self,
+        f: &mut ::daplug_runtime::__private::std::fmt::Formatter<'_>,
+    ) -> ::daplug_runtime::__private::std::fmt::Result {
+        f.debug_struct("TrackingCategoryPatch")
+            .field(
+                "employee_groups_tracking_category_id",
+                &self.employee_groups_tracking_category_id,
+            )
+            .field(
+                "timesheet_tracking_category_id",
+                &self.timesheet_tracking_category_id,
+            )
+            .finish()
+    }
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::serde::Serialize for TrackingCategoryPatch {
+    #[inline]
+    fn serialize<S: ::daplug_runtime::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::daplug_runtime::__private::std::result::Result<S::Ok, S::Error> {
+        ::daplug_runtime::__private::fields(serializer, "TrackingCategoryPatch", 2usize)
+            .optional(
+                "employeeGroupsTrackingCategoryID",
+                &self.employee_groups_tracking_category_id,
+            )
+            .optional(
+                "timesheetTrackingCategoryID",
+                &self.timesheet_tracking_category_id,
+            )
+            .end()
+    }
 }
 #[doc(hidden)]
 #[allow(non_upper_case_globals, unused_qualifications)]
@@ -12821,19 +13039,18 @@ const _: () = {
         };
     }
     #[automatically_derived]
-    impl ::daplug_runtime::__private::std::convert::TryFrom<TrackingCategory>
+    impl ::daplug_runtime::__private::std::convert::From<TrackingCategory>
     for ::daplug_runtime::Item {
-        type Error = ::daplug_runtime::Error;
-        fn try_from(
-            model: TrackingCategory,
-        ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
-            <TrackingCategory as ::daplug_runtime::Model>::to_item(&model)
+        #[inline]
+        fn from(model: TrackingCategory) -> Self {
+            ::daplug_runtime::__private::generated_item(&model)
         }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item>
     for TrackingCategory {
         type Error = ::daplug_runtime::Error;
+        #[inline]
         fn try_from(
             item: ::daplug_runtime::Item,
         ) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {

@@ -13,6 +13,16 @@ mod python_json;
 
 pub(crate) use python_json::to_python_json;
 
+/// The JSON of a formatted event body, for [`Error::Publish`](crate::Error::Publish)'s `written`.
+///
+/// Bodies are formatted once, when the write is planned, and kept as text: a `serde_json::Value`
+/// would sort the keys (serde_json's map is ordered by key) and widen `f32`s, changing the body
+/// daplug-ddb subscribers see. Parsing happens only when a publish fails.
+pub(crate) fn parse_body(body: &str) -> serde_json::Value {
+    // A body daplug formatted is always valid JSON; a custom `payload` is too (it was a Value).
+    serde_json::from_str(body).unwrap_or_else(|_| serde_json::Value::String(body.to_owned()))
+}
+
 /// Boxed error returned by sinks.
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -103,12 +103,14 @@ pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Event>) -> Res
         return Ok(());
     };
     let operation = event.operation;
-    let written = serde_json::from_str(&event.body).unwrap_or(serde_json::Value::Null);
+    // The sink takes the event; the body is kept (not parsed) so a failure can still report what
+    // was written. It is parsed back to JSON only on that failure path.
+    let body = event.body.clone();
     match sink.publish(event).await {
         Ok(()) => Ok(()),
         Err(source) => {
             tracing::warn!(%operation, error = %source, "write succeeded but its event was not published");
-            Err(Error::Publish { written: vec![written], source })
+            Err(Error::Publish { written: vec![crate::events::parse_body(&body)], source })
         }
     }
 }

@@ -391,11 +391,8 @@ async fn publish_all(events: Vec<(Arc<dyn EventSink>, Event)>) -> Result<()> {
                 None => (0..bodies.len()).collect(),
             };
             tracing::warn!(failed = failed.len(), error = %source, "transaction committed but its events were not all published");
-            let written: Vec<serde_json::Value> = failed
-                .into_iter()
-                .filter_map(|i| bodies.get(i))
-                .map(|body| serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
-                .collect();
+            let written: Vec<serde_json::Value> =
+                failed.into_iter().filter_map(|i| bodies.get(i)).map(|body| crate::events::parse_body(body)).collect();
             match &mut failure {
                 Some(Error::Publish { written: all, .. }) => all.extend(written),
                 _ => failure = Some(Error::Publish { written, source }),

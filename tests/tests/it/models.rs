@@ -87,7 +87,7 @@ fn example_model_has_keys_and_metadata() {
     })
     .unwrap();
     round_trip(&model);
-    let back: Item = Item::try_from(model.clone()).unwrap();
+    let back: Item = model.clone().into();
     assert_eq!(example::ExampleModel::try_from(back).unwrap(), model);
 }
 

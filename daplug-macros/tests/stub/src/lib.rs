@@ -114,10 +114,24 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     }
 }
 
+// The runtime's serialisation helpers for companion types, compiled from the runtime's own file
+// (they depend only on serde).
+#[path = "../../../../daplug-runtime/src/support.rs"]
+mod support;
+
 /// Mirrors `daplug_runtime::__private`.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::support::{fields, Fields};
     pub use serde;
     pub use serde_json;
     pub use std;
+
+    /// Mirrors `daplug_runtime::__private::generated_item` (JSON items here).
+    pub fn generated_item<T: serde::Serialize + ?Sized>(value: &T) -> crate::Item {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
+            other => panic!("stub: generated model did not serialise to a map: {other:?}"),
+        }
+    }
 }

@@ -328,7 +328,7 @@ impl<'a> Engine<'a> {
                 let items = failed
                     .into_iter()
                     .filter_map(|i| bodies.get(i))
-                    .map(|body| serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+                    .map(|body| crate::events::parse_body(body))
                     .collect();
                 Err(PublishFailure { items, source })
             }

@@ -1,0 +1,52 @@
+//! `cargo run -p daplug-codegen --example types_only -- SPEC OUT`: writes the types of SPEC as a user
+//! would write them by hand (the same structs and enums with the same derives and serde attributes),
+//! without what `schema!` adds for daplug (`<Name>Key`, `<Name>Patch`, the `Model` impls and item
+//! conversions).
+//!
+//! It shows the library used from a tool (lower a spec to the IR, emit part of it), and it is the
+//! hand-written twin the compile-cost benchmark (`scripts/bench/compile_cost.py`) compares `schema!`
+//! against.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use daplug_codegen::ir::TypeDef;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [spec, out] = args.as_slice() else {
+        eprintln!("usage: types_only SPEC OUT");
+        return ExitCode::from(2);
+    };
+    let span = proc_macro2::Span::call_site();
+    let module = daplug_codegen::spec::Spec::load_path(spec, Path::new(spec), span)
+        .and_then(|spec| daplug_codegen::lower::lower(&spec));
+    let module = match module {
+        Ok(module) => module,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let types = module.defs.into_iter().map(|def| match def {
+        TypeDef::Struct(s) => {
+            daplug_codegen::emit::type_def(&TypeDef::Struct(daplug_codegen::ir::Struct { model: None, ..s }))
+        }
+        other => daplug_codegen::emit::type_def(&other),
+    });
+    let file = quote::quote!(#(#types)*);
+    let code = match syn::parse2::<syn::File>(file) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match std::fs::write(out, code) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: couldn't write {out}: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

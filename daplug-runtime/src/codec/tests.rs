@@ -1,0 +1,334 @@
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::*;
+
+/// serde_dynamo's item for `value`, in the SDK's types (what daplug wrote before this codec).
+fn reference<T: Serialize>(value: &T) -> Item {
+    let item: serde_dynamo::Item = serde_dynamo::to_item(value).expect("serde_dynamo serialises it");
+    item.into()
+}
+
+fn same<T: Serialize>(value: &T) {
+    assert_eq!(to_item(value).expect("direct codec serialises it"), reference(value));
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Everything {
+    text: String,
+    flag: bool,
+    small: i8,
+    int: i32,
+    long: i64,
+    unsigned: u64,
+    float: f32,
+    double: f64,
+    not_a_number: f64,
+    infinite: f32,
+    letter: char,
+    nothing: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
+    some: Option<Box<Everything>>,
+    list: Vec<Option<i32>>,
+    bytes: Vec<u8>,
+    tuple: (u8, String),
+    unit: (),
+    by_name: BTreeMap<String, Vec<String>>,
+    by_number: HashMap<i32, bool>,
+    by_flag: BTreeMap<bool, u8>,
+    json: serde_json::Value,
+    shapes: Vec<Shape>,
+    tagged: Vec<Tagged>,
+    untagged: Vec<Untagged>,
+    newtype: Meters,
+    strings: serde_dynamo::string_set::StringSet<Vec<String>>,
+    numbers: serde_dynamo::number_set::NumberSet<Vec<i64>>,
+}
+
+#[derive(Serialize)]
+struct Meters(f64);
+
+#[derive(Serialize)]
+enum Shape {
+    Point,
+    Circle(f64),
+    Pair(i32, i32),
+    Rect { w: u32, h: u32 },
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind")]
+enum Tagged {
+    Card { last4: String },
+    Wire(Wire),
+    Nothing,
+}
+
+#[derive(Serialize)]
+struct Wire {
+    iban: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Untagged {
+    Number(i64),
+    Text(String),
+    Object(Wire),
+}
+
+fn everything(some: Option<Box<Everything>>) -> Everything {
+    Everything {
+        text: "héllo \u{1F600}".into(),
+        flag: true,
+        small: -8,
+        int: i32::MIN,
+        long: i64::MAX,
+        unsigned: u64::MAX,
+        float: 0.1,
+        double: 12.50,
+        not_a_number: f64::NAN,
+        infinite: f32::INFINITY,
+        letter: 'ß',
+        nothing: None,
+        skipped: None,
+        some,
+        list: vec![Some(1), None],
+        bytes: vec![0, 255],
+        tuple: (7, "x".into()),
+        unit: (),
+        by_name: BTreeMap::from([("a".into(), vec!["b".into()]), ("".into(), vec![])]),
+        by_number: HashMap::from([(-3, true), (4, false)]),
+        by_flag: BTreeMap::from([(true, 1)]),
+        json: json!({"n": [1, -2.5, 1e300, null, {"deep": {"er": "x"}}], "b": false, "s": ""}),
+        shapes: vec![Shape::Point, Shape::Circle(1.5), Shape::Pair(1, 2), Shape::Rect { w: 3, h: 4 }],
+        tagged: vec![Tagged::Card { last4: "4242".into() }, Tagged::Wire(Wire { iban: "DE".into() }), Tagged::Nothing],
+        untagged: vec![Untagged::Number(3), Untagged::Text("t".into()), Untagged::Object(Wire { iban: "FR".into() })],
+        newtype: Meters(3.25),
+        strings: serde_dynamo::string_set::StringSet(vec!["a".into(), "b".into()]),
+        numbers: serde_dynamo::number_set::NumberSet(vec![1, 2]),
+    }
+}
+
+#[test]
+fn writes_what_serde_dynamo_writes_for_every_shape() {
+    same(&everything(Some(Box::new(everything(None)))));
+    same(&json!({"pk": "a", "nested": {"list": [[], {}, [1, "2"]]}}));
+    same(&BTreeMap::from([("k", 1)]));
+}
+
+#[test]
+fn refuses_what_is_not_a_map_and_keys_that_are_not_text() {
+    assert!(to_item(&3).unwrap_err().to_string().contains("expected a map"));
+    assert!(to_item(&vec![1]).is_err());
+    let float_keys = vec![(1.5_f64, 1)];
+    struct FloatKeys(Vec<(f64, i32)>);
+    impl Serialize for FloatKeys {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+        }
+    }
+    assert!(to_item(&FloatKeys(float_keys)).unwrap_err().to_string().contains("Key must be a string"));
+}
+
+#[test]
+fn a_serialisation_error_is_returned() {
+    #[derive(Serialize)]
+    #[serde(tag = "kind")]
+    enum BadTag {
+        Text(String),
+    }
+    #[derive(Serialize)]
+    struct Holder {
+        bad: BadTag,
+    }
+    assert!(to_item(&Holder { bad: BadTag::Text("x".into()) }).is_err());
+}
+
+#[test]
+fn writes_128_bit_integers_which_serde_dynamo_refuses() {
+    let item = to_item(&BTreeMap::from([("n", i128::MIN)])).unwrap();
+    assert_eq!(item["n"], AttributeValue::N("-170141183460469231731687303715884105728".into()));
+}
+
+#[test]
+fn generated_item_is_the_item() {
+    assert_eq!(generated_item(&json!({"a": 1})), reference(&json!({"a": 1})));
+}
+
+/// What serde_dynamo reads from `item` (what daplug read before this codec), with the path.
+fn reference_read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
+    let item: serde_dynamo::Item = item.into();
+    let deserializer = serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::M(item.into()));
+    crate::path::deserialize(deserializer).map_err(|(path, err)| (path, err.to_string()))
+}
+
+fn read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
+    from_item(item).map_err(|(path, err)| (path, err.to_string()))
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Order {
+    pk: String,
+    qty: i32,
+    big: u64,
+    price: Option<f64>,
+    ratio: f32,
+    flag: bool,
+    letter: char,
+    #[serde(default)]
+    missing: Option<String>,
+    nothing: Option<i64>,
+    lines: Vec<Line>,
+    by_name: BTreeMap<String, i64>,
+    by_number: BTreeMap<u16, String>,
+    by_flag: BTreeMap<bool, String>,
+    by_state: BTreeMap<State, i64>,
+    json: serde_json::Value,
+    shapes: Vec<ReadShape>,
+    tagged: Vec<ReadTagged>,
+    untagged: Vec<ReadUntagged>,
+    tuple: (u8, String),
+    unit: (),
+    newtype: ReadMeters,
+    #[serde(with = "serde_dynamo::string_set")]
+    strings: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Line {
+    sku: String,
+    qty: i32,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum State {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct ReadMeters(f64);
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum ReadShape {
+    Point,
+    Circle(f64),
+    Pair(i32, i32),
+    Rect { w: u32, h: u32 },
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+enum ReadTagged {
+    Card { last4: String },
+    Wire(Line),
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum ReadUntagged {
+    Number(i64),
+    Text(String),
+    Object(Line),
+}
+
+fn order() -> Order {
+    Order {
+        pk: "p".into(),
+        qty: -3,
+        big: u64::MAX,
+        price: Some(12.5),
+        ratio: 0.1,
+        flag: true,
+        letter: 'ß',
+        missing: None,
+        nothing: None,
+        lines: vec![Line { sku: "a".into(), qty: 1 }, Line { sku: "b".into(), qty: 2 }],
+        by_name: BTreeMap::from([("x".into(), 1)]),
+        by_number: BTreeMap::from([(7, "seven".into())]),
+        by_flag: BTreeMap::from([(false, "no".into())]),
+        by_state: BTreeMap::from([(State::Open, 1)]),
+        json: json!({"a": [1, -2, 2.5, u64::MAX, null, true, {"b": "c"}]}),
+        shapes: vec![ReadShape::Point, ReadShape::Circle(1.5), ReadShape::Pair(1, 2), ReadShape::Rect { w: 3, h: 4 }],
+        tagged: vec![ReadTagged::Card { last4: "4242".into() }, ReadTagged::Wire(Line { sku: "w".into(), qty: 9 })],
+        untagged: vec![
+            ReadUntagged::Number(3),
+            ReadUntagged::Text("t".into()),
+            ReadUntagged::Object(Line { sku: "o".into(), qty: 0 }),
+        ],
+        tuple: (7, "x".into()),
+        unit: (),
+        newtype: ReadMeters(3.25),
+        strings: vec!["a".into(), "b".into()],
+    }
+}
+
+#[test]
+fn reads_what_serde_dynamo_reads() {
+    let item = to_item(&order()).unwrap();
+    let direct: Order = read(item.clone()).unwrap();
+    assert_eq!(direct, order());
+    assert_eq!(Ok(direct), reference_read::<Order>(item));
+}
+
+#[test]
+fn errors_name_the_same_path_with_the_same_message() {
+    let s = |v: &str| AttributeValue::S(v.into());
+    let n = |v: &str| AttributeValue::N(v.into());
+    let mut cases: Vec<(&str, Item)> = Vec::new();
+    let base = to_item(&order()).unwrap();
+    let with = |name: &str, value: AttributeValue| {
+        let mut item = base.clone();
+        item.insert(name.to_owned(), value);
+        item
+    };
+    cases.push(("string for a number", with("qty", s("three"))));
+    cases.push(("bad number text", with("qty", n("1.5"))));
+    cases.push(("number too big", with("qty", n("99999999999"))));
+    cases.push(("bad float", with("price", n("abc"))));
+    cases.push(("map for a string", with("pk", AttributeValue::M(HashMap::new()))));
+    cases.push(("list for a map", with("by_name", AttributeValue::L(vec![]))));
+    cases.push(("number for a bool", with("flag", n("1"))));
+    cases.push(("long char", with("letter", s("ab"))));
+    cases.push(("empty char", with("letter", s(""))));
+    cases.push(("null false for a unit", with("unit", AttributeValue::Null(false))));
+    cases.push(("bad map key", with("by_number", AttributeValue::M(HashMap::from([("x".into(), s("y"))])))));
+    cases.push(("bad bool key", with("by_flag", AttributeValue::M(HashMap::from([("yes".into(), s("y"))])))));
+    cases.push(("unknown variant", with("shapes", AttributeValue::L(vec![s("Hexagon")]))));
+    cases.push((
+        "two-key variant",
+        with(
+            "shapes",
+            AttributeValue::L(vec![AttributeValue::M(HashMap::from([
+                ("Circle".into(), n("1")),
+                ("Pair".into(), n("2")),
+            ]))]),
+        ),
+    ));
+    cases.push(("bool for an enum", with("shapes", AttributeValue::L(vec![AttributeValue::Bool(true)]))));
+    cases.push((
+        "nested",
+        with(
+            "lines",
+            AttributeValue::L(vec![AttributeValue::M(HashMap::from([("sku".into(), s("a")), ("qty".into(), s("x"))]))]),
+        ),
+    ));
+    cases.push(("untagged mismatch", with("untagged", AttributeValue::L(vec![AttributeValue::Bool(true)]))));
+    cases.push((
+        "bad tag",
+        with("tagged", AttributeValue::L(vec![AttributeValue::M(HashMap::from([("kind".into(), s("Cash"))]))])),
+    ));
+    cases.push(("bad set", with("strings", n("1"))));
+    let mut missing = base.clone();
+    missing.remove("pk");
+    cases.push(("missing field", missing));
+    for (what, item) in cases {
+        let direct = read::<Order>(item.clone()).expect_err(what);
+        assert_eq!(direct, reference_read::<Order>(item).expect_err(what), "{what}");
+    }
+}

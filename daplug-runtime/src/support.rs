@@ -1,0 +1,101 @@
+//! Small generic helpers that generated code calls instead of expanding the same logic per type
+//! (reached through `__private`; not public API).
+//!
+//! Why: the crate holding `schema!` type-checks and borrow-checks every function body it contains,
+//! used or not. A derived `Serialize` for a companion type (`<Name>Key`, `<Name>Patch`) expands to a
+//! length computation, a branch and a `?` per field; a chain of calls into these generic helpers is a
+//! third of that, and the helpers themselves are compiled only where a companion is serialised.
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// A struct being serialised field by field; the first error is kept and returned by
+/// [`end`](Self::end).
+#[derive(Debug)]
+pub struct Fields<S: SerializeStruct> {
+    state: Result<S, S::Error>,
+}
+
+/// Starts serialising a struct `name` with at most `len` fields.
+#[inline]
+pub fn fields<S: Serializer>(serializer: S, name: &'static str, len: usize) -> Fields<S::SerializeStruct> {
+    Fields { state: serializer.serialize_struct(name, len) }
+}
+
+impl<S: SerializeStruct> Fields<S> {
+    /// A field that is always written.
+    #[inline]
+    pub fn field<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+        if let Ok(state) = &mut self.state {
+            if let Err(err) = state.serialize_field(key, value) {
+                self.state = Err(err);
+            }
+        }
+        self
+    }
+
+    /// A field written only when it is `Some` (serde's `skip_serializing_if = "Option::is_none"`).
+    #[inline]
+    pub fn optional<T: Serialize>(mut self, key: &'static str, value: &Option<T>) -> Self {
+        if let Ok(state) = &mut self.state {
+            let written = match value {
+                Some(_) => state.serialize_field(key, value),
+                None => state.skip_field(key),
+            };
+            if let Err(err) = written {
+                self.state = Err(err);
+            }
+        }
+        self
+    }
+
+    /// Finishes the struct.
+    #[inline]
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        self.state?.end()
+    }
+}
+
+// Only serde and serde_json here: daplug-macros' test stub compiles this file too.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Patch {
+        name: Option<String>,
+        qty: Option<i64>,
+        pk: String,
+    }
+
+    impl Serialize for Patch {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fields(serializer, "Patch", 3)
+                .optional("name", &self.name)
+                .optional("qty", &self.qty)
+                .field("pk", &self.pk)
+                .end()
+        }
+    }
+
+    #[test]
+    fn fields_skip_none_and_keep_order() {
+        let patch = Patch { name: None, qty: Some(3), pk: "a".into() };
+        assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"qty":3,"pk":"a"}"#);
+    }
+
+    #[test]
+    fn the_first_error_is_returned() {
+        struct Bad;
+        impl Serialize for Bad {
+            fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("bad value"))
+            }
+        }
+        struct Two;
+        impl Serialize for Two {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                fields(serializer, "Two", 2).field("a", &Bad).field("b", &1).end()
+            }
+        }
+        assert!(serde_json::to_string(&Two).unwrap_err().to_string().contains("bad value"));
+    }
+}
