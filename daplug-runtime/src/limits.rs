@@ -21,17 +21,8 @@ enum Step<'a> {
 
 /// Checks every attribute of `item`; the error is (path, message).
 pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
-    check(item, true)
-}
-
-/// Checks only the nesting of `item` (before converting it, which recurses once per level).
-pub(crate) fn check_depth(item: &Item) -> Result<(), (String, String)> {
-    check(item, false)
-}
-
-fn check(item: &Item, numbers: bool) -> Result<(), (String, String)> {
     for (name, value) in item {
-        check_value(value, 1, numbers).map_err(|(mut steps, message)| {
+        check_value(value, 1).map_err(|(mut steps, message)| {
             steps.push(Step::Key(name));
             (render(&steps), message)
         })?;
@@ -40,25 +31,24 @@ fn check(item: &Item, numbers: bool) -> Result<(), (String, String)> {
 }
 
 /// Checks `value` at `depth` levels below the item; on error the steps are innermost first.
-fn check_value(value: &AttributeValue, depth: usize, numbers: bool) -> Result<(), (Vec<Step<'_>>, String)> {
+fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step<'_>>, String)> {
     if depth > MAX_DEPTH {
         return Err((Vec::new(), format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")));
     }
     match value {
-        AttributeValue::N(_) | AttributeValue::Ns(_) if !numbers => Ok(()),
         AttributeValue::N(text) => check_number(text).map_err(|message| (Vec::new(), message)),
         AttributeValue::Ns(numbers) => numbers
             .iter()
             .enumerate()
             .try_for_each(|(index, text)| check_number(text).map_err(|message| (vec![Step::Index(index)], message))),
         AttributeValue::L(values) => values.iter().enumerate().try_for_each(|(index, value)| {
-            check_value(value, depth + 1, numbers).map_err(|(mut steps, message)| {
+            check_value(value, depth + 1).map_err(|(mut steps, message)| {
                 steps.push(Step::Index(index));
                 (steps, message)
             })
         }),
         AttributeValue::M(map) => map.iter().try_for_each(|(name, value)| {
-            check_value(value, depth + 1, numbers).map_err(|(mut steps, message)| {
+            check_value(value, depth + 1).map_err(|(mut steps, message)| {
                 steps.push(Step::Key(name));
                 (steps, message)
             })
