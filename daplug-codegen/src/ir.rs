@@ -1,13 +1,13 @@
 //! The model between reading (a spec or a struct) and writing tokens.
 //!
 //! `schema!` lowers a spec into a [`Module`], `#[derive(DaplugModel)]` builds a [`Struct`] from a
-//! syn struct, and `emit.rs` writes both the same way, so the generated Model/Key/Patch surface cannot
+//! syn struct, and `emit/` writes both the same way, so the generated Model/Key/Patch surface cannot
 //! drift between the two front ends. Every node keeps its origin (a JSON pointer) so later checks
 //! (`payload!`, the derive's schema check) can name it in messages.
 
 use proc_macro2::Span;
 
-/// A Rust type as generated code spells it (always through absolute paths, see `emit.rs`).
+/// A Rust type as generated code spells it (always through absolute paths, see `emit/`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ty {
     /// `String` (also `format: date-time`).

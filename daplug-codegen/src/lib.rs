@@ -1,7 +1,7 @@
 //! The pipeline behind daplug's `schema!`: an OpenAPI description in, Rust models out.
 //!
 //! ```text
-//! value.rs (YAML/JSON → tree) → spec.rs (files, $ref, allOf) → lower.rs (→ ir.rs) → emit.rs (→ tokens)
+//! value.rs (YAML/JSON → tree) → spec.rs (files, $ref, allOf) → lower.rs (→ ir.rs) → emit/ (→ tokens)
 //!                                                    naming.rs, meta.rs (x-daplug) ↗
 //! ```
 //! It is a plain library (no proc-macro API), so it is unit-tested without a compiler, and usable

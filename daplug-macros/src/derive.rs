@@ -1,4 +1,4 @@
-//! `#[derive(DaplugModel)]`: a hand-written struct + `#[daplug(...)]` attributes → the IR → `emit.rs`.
+//! `#[derive(DaplugModel)]`: a hand-written struct + `#[daplug(...)]` attributes → the IR → `emit/`.
 //!
 //! Attribute reading follows serde_derive's `attr.rs`: every attribute is turned into a typed value,
 //! a second occurrence is reported on its own tokens ("duplicate daplug attribute"), unknown keys are

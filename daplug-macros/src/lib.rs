@@ -4,8 +4,8 @@
 //! (unit-tested on strings) and turns a failure into `compile_error!`:
 //!
 //! ```text
-//! spec.rs (read, normalise, $ref, allOf) -> lower.rs (-> ir.rs) -> emit.rs (-> tokens)
-//! derive.rs (struct + #[daplug] attrs)   -> ir.rs              -> emit.rs
+//! spec.rs (read, normalise, $ref, allOf) -> lower.rs (-> ir.rs) -> emit/ (-> tokens)
+//! derive.rs (struct + #[daplug] attrs)   -> ir.rs              -> emit/
 //! payload.rs (JSON tokens)               -> checked against the lowered spec -> serde_json::json!
 //! ```
 

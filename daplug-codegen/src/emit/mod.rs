@@ -1,0 +1,47 @@
+//! IR → tokens. The only module that writes Rust, in three files: `tokens.rs` (paths, types,
+//! docs, identifiers), `types.rs` (structs, enums, aliases) and `model.rs` (what a model adds:
+//! companions, the `Model` impl, item conversions).
+//!
+//! Generated code names nothing from the user's scope: std and serde are reached through
+//! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
+//! `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and impls sit in
+//! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
+
+mod model;
+mod tokens;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Module, TypeDef};
+
+pub use model::{model_items, IntoItem};
+pub use tokens::{doc, ident, ty};
+
+/// Everything `schema!` expands to.
+pub fn module(module: &Module) -> TokenStream {
+    let defs = module.defs.iter().map(type_def);
+    let include = module.includes.iter().map(|path| {
+        quote! {
+            const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
+        }
+    });
+    quote! {
+        #(#defs)*
+        #(#include)*
+    }
+}
+
+/// One generated type, plus the model surface for model structs.
+pub fn type_def(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(s) => {
+            let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
+            let item = types::structure(s);
+            quote!(#item #model)
+        }
+        TypeDef::Enum(e) => types::enumeration(e),
+        TypeDef::Alias(a) => types::alias(a),
+    }
+}

@@ -1,0 +1,222 @@
+//! What a model struct adds to its type: `<Name>Key`, `<Name>Patch`, the `Model` impl and the item
+//! conversions, emitted so that the crate holding `schema!` compiles little more than the types.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::tokens::{doc, ident, is_option, option, some, ty};
+use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
+
+/// How a model becomes an `Item`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntoItem {
+    /// `From<Model> for Item`: for generated types, which cannot fail to serialise (every field
+    /// type is known; see `daplug_runtime`'s `generated_item`).
+    From,
+    /// `TryFrom<Model> for Item`: for hand-written structs, whose field types' `Serialize` impls
+    /// can fail.
+    TryFrom,
+}
+
+/// `Key`, `Patch`, the `Model` impl and the `Item` conversions of a model struct (without the
+/// struct itself: the derive reuses this for hand-written structs).
+///
+/// The conversions are `#[inline]` so that they, and the serde code they instantiate, are compiled
+/// in the crate that converts the model, not in the crate holding `schema!`.
+pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStream {
+    let name = ident(&s.name);
+    let key_name = ident(&s.companions.key);
+    let patch_name = ident(&s.companions.patch);
+    let vis = match &s.vis {
+        Some(vis) => quote!(#vis),
+        None => quote!(pub),
+    };
+    let patch_fields: Vec<CompanionField> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let ty = match &f.ty {
+                Ty::Rust(inner) if is_option(inner) => ty(&f.ty),
+                other => option(ty(other)),
+            };
+            CompanionField { ident: &f.ident, wire: &f.wire_name, ty, optional: true }
+        })
+        .collect();
+    let patch_doc = format!(
+        "A partial update of [`{}`]: `None` fields are left as stored; each field is the model's field \
+         of the same name.",
+        s.name
+    );
+    let patch_item = companion(&patch_name, &patch_doc, &vis, &patch_fields, true);
+    let keys: Vec<_> = [&meta.hash_key, &meta.range_key].into_iter().flatten().collect();
+    let (key_item, key_ty) = if keys.is_empty() {
+        (quote!(), quote!(::daplug_runtime::__private::serde_json::Value))
+    } else {
+        let key_fields: Vec<CompanionField> = keys
+            .iter()
+            .map(|k| CompanionField { ident: &k.ident, wire: &k.attr.wire, ty: ty(&k.ty), optional: false })
+            .collect();
+        let key_doc = format!("The primary key of [`{}`].", s.name);
+        (companion(&key_name, &key_doc, &vis, &key_fields, false), quote!(#key_name))
+    };
+    let meta = model_meta(meta);
+    let to_item = match into_item {
+        IntoItem::From => quote! {
+            #[automatically_derived]
+            impl ::daplug_runtime::__private::std::convert::From<#name> for ::daplug_runtime::Item {
+                #[inline]
+                fn from(model: #name) -> Self {
+                    ::daplug_runtime::__private::generated_item(&model)
+                }
+            }
+        },
+        IntoItem::TryFrom => quote! {
+            #[automatically_derived]
+            impl ::daplug_runtime::__private::std::convert::TryFrom<#name> for ::daplug_runtime::Item {
+                type Error = ::daplug_runtime::Error;
+
+                #[inline]
+                fn try_from(model: #name) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
+                    <#name as ::daplug_runtime::Model>::to_item(&model)
+                }
+            }
+        },
+    };
+    quote! {
+        #key_item
+        #patch_item
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications)]
+        const _: () = {
+            #[automatically_derived]
+            impl ::daplug_runtime::Model for #name {
+                type Key = #key_ty;
+                type Patch = #patch_name;
+                const META: ::daplug_runtime::ModelMeta = #meta;
+            }
+
+            #to_item
+
+            #[automatically_derived]
+            impl ::daplug_runtime::__private::std::convert::TryFrom<::daplug_runtime::Item> for #name {
+                type Error = ::daplug_runtime::Error;
+
+                #[inline]
+                fn try_from(item: ::daplug_runtime::Item) -> ::daplug_runtime::__private::std::result::Result<Self, Self::Error> {
+                    <#name as ::daplug_runtime::Model>::from_item(item)
+                }
+            }
+        };
+    }
+}
+
+/// A field of a companion type.
+struct CompanionField<'a> {
+    ident: &'a str,
+    wire: &'a str,
+    ty: TokenStream,
+    /// Written only when `Some`.
+    optional: bool,
+}
+
+/// A companion type (`<Name>Key`, `<Name>Patch`): the struct with `Clone`, `PartialEq` (and
+/// `Default` for patches) derived, and `Debug` and `Serialize` written out.
+///
+/// Companions are serialised, never parsed, so they have no `Deserialize` (the larger half of serde's
+/// output). `Debug` is the derived one marked `#[inline]`: a derived `fmt` is compiled in the crate
+/// holding `schema!` whether or not anything prints the type, an inline one only where it is used.
+/// `Serialize` is a chain of calls into `__private::fields` (one call per field, where the derive
+/// expands a length sum, a branch and a `?` per field), with the output of the derive.
+fn companion(name: &Ident, doc_text: &str, vis: &TokenStream, fields: &[CompanionField], default: bool) -> TokenStream {
+    let std = quote!(::daplug_runtime::__private::std);
+    let serde = quote!(::daplug_runtime::__private::serde);
+    let doc = doc(doc_text);
+    let default = default.then(|| quote!(#std::default::Default,));
+    let idents: Vec<Ident> = fields.iter().map(|f| ident(f.ident)).collect();
+    let types = fields.iter().map(|f| &f.ty);
+    let label = name.to_string();
+    let shown = fields.iter().map(|f| f.ident.strip_prefix("r#").unwrap_or(f.ident));
+    let len = fields.len();
+    let writes = fields.iter().zip(&idents).map(|(f, member)| {
+        let wire = f.wire;
+        if f.optional {
+            quote!(.optional(#wire, &self.#member))
+        } else {
+            quote!(.field(#wire, &self.#member))
+        }
+    });
+    quote! {
+        #doc
+        #[derive(#std::clone::Clone, #std::cmp::PartialEq, #default)]
+        #[allow(missing_docs)]
+        #vis struct #name {
+            #(#vis #idents: #types,)*
+        }
+
+        #[automatically_derived]
+        impl #std::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
+                f.debug_struct(#label) #(.field(#shown, &self.#idents))* .finish()
+            }
+        }
+
+        #[automatically_derived]
+        impl #serde::Serialize for #name {
+            #[inline]
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> #std::result::Result<S::Ok, S::Error> {
+                ::daplug_runtime::__private::fields(serializer, #label, #len) #(#writes)* .end()
+            }
+        }
+    }
+}
+
+fn model_meta(meta: &KeyMeta) -> TokenStream {
+    let schema = &meta.schema_name;
+    let key = |k: Option<&KeyAttr>| some(k.map(key_attribute));
+    let hash_key = key(meta.hash_key.as_ref().map(|k| &k.attr));
+    let range_key = key(meta.range_key.as_ref().map(|k| &k.attr));
+    let text = |t: &Option<String>| some(t.as_ref().map(|t| quote!(#t)));
+    let hash_prefix = text(&meta.hash_prefix);
+    let range_prefix = text(&meta.range_prefix);
+    let idempotence_key = text(&meta.idempotence_key);
+    let indexes = meta.indexes.iter().map(|index| {
+        let name = &index.name;
+        let hash_key = key_attribute(&index.hash_key);
+        let range_key = key(index.range_key.as_ref());
+        quote! {
+            ::daplug_runtime::IndexMeta {
+                name: #name,
+                hash_key: #hash_key,
+                range_key: #range_key,
+            }
+        }
+    });
+    quote! {
+        ::daplug_runtime::ModelMeta {
+            schema: #schema,
+            hash_key: #hash_key,
+            range_key: #range_key,
+            hash_prefix: #hash_prefix,
+            range_prefix: #range_prefix,
+            idempotence_key: #idempotence_key,
+            indexes: &[#(#indexes),*],
+        }
+    }
+}
+
+fn key_attribute(attr: &KeyAttr) -> TokenStream {
+    let name = &attr.wire;
+    let key_type = match attr.key_type {
+        KeyType::S => quote!(S),
+        KeyType::N => quote!(N),
+        KeyType::B => quote!(B),
+    };
+    quote! {
+        ::daplug_runtime::KeyAttribute {
+            name: #name,
+            key_type: ::daplug_runtime::KeyType::#key_type,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The user-visible types: structs, enums (strings, integers, `oneOf`) and aliases, with serde's
+//! derives and attributes.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::tokens::{derives, doc, ident, option, rename, ty};
+use crate::ir::{Alias, Enum, EnumKind, Field, IntVariant, Struct};
+
+pub(super) fn structure(s: &Struct) -> TokenStream {
+    let name = ident(&s.name);
+    let doc = doc(&s.doc);
+    let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+    let fields = s.fields.iter().map(|f| {
+        let t = ty(&f.ty);
+        field(f, if f.optional { option(t) } else { t }, f.optional, &quote!(pub))
+    });
+    quote! {
+        #doc
+        #derives
+        #[allow(missing_docs)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(f: &Field, ty: TokenStream, optional: bool, vis: &TokenStream) -> TokenStream {
+    let name = ident(&f.ident);
+    let doc = f.doc.as_deref().map(doc);
+    let rename = rename(&f.ident, &f.wire_name);
+    let skip = optional.then(|| {
+        quote! {
+            #[serde(default, skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none")]
+        }
+    });
+    quote! {
+        #doc
+        #rename
+        #skip
+        #vis #name: #ty,
+    }
+}
+
+pub(super) fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = doc(&e.doc);
+    match &e.kind {
+        EnumKind::Strings(variants) => {
+            let derives = derives(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"], &[]);
+            let variants = variants.iter().map(|v| {
+                let variant = ident(&v.ident);
+                let doc = crate::emit::doc(&format!("`{}`", v.wire));
+                let rename = rename(&v.ident, &v.wire);
+                quote!(#doc #rename #variant,)
+            });
+            quote! {
+                #doc
+                #derives
+                #[allow(clippy::enum_variant_names)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        EnumKind::Integers(variants) => integer_enum(&name, &doc, variants),
+        EnumKind::OneOf { tag, alternatives } => {
+            let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+            let repr = match tag {
+                Some(tag) => quote!(#[serde(tag = #tag)]),
+                None => quote!(#[serde(untagged)]),
+            };
+            let variants = alternatives.iter().map(|a| {
+                let variant = ident(&a.ident);
+                let t = ty(&a.ty);
+                let rename = match &a.tag_value {
+                    Some(value) if tag.is_some() => rename(&a.ident, value),
+                    _ => quote!(),
+                };
+                let doc = crate::emit::doc(&format!("A [`{}`] value.", a.ident));
+                quote!(#doc #rename #variant(#t),)
+            });
+            quote! {
+                #doc
+                #derives
+                #repr
+                #[allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+    }
+}
+
+/// An integer enum: serialised as its number, and any other number is an error when read (through
+/// `TryFrom<i64>`, whose message lists the allowed values).
+fn integer_enum(name: &Ident, doc: &TokenStream, variants: &[IntVariant]) -> TokenStream {
+    let std = quote!(::daplug_runtime::__private::std);
+    let derives = derives(&["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"], &[]);
+    let idents: Vec<Ident> = variants.iter().map(|v| ident(&v.ident)).collect();
+    let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
+    let docs = variants.iter().map(|v| {
+        let text = match &v.doc {
+            Some(d) => format!("`{}`: {d}", v.value),
+            None => format!("`{}`", v.value),
+        };
+        crate::emit::doc(&text)
+    });
+    let allowed = values.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let message = format!("invalid value {{}}, expected one of {allowed}");
+    quote! {
+        #doc
+        #derives
+        #[serde(try_from = "i64", into = "i64")]
+        #[repr(i64)]
+        pub enum #name {
+            #(#docs #idents = #values,)*
+        }
+
+        #[automatically_derived]
+        impl #std::convert::From<#name> for i64 {
+            fn from(value: #name) -> i64 {
+                value as i64
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::convert::TryFrom<i64> for #name {
+            type Error = #std::string::String;
+
+            fn try_from(value: i64) -> #std::result::Result<Self, Self::Error> {
+                match value {
+                    #(#values => #std::result::Result::Ok(Self::#idents),)*
+                    other => #std::result::Result::Err(#std::format!(#message, other)),
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn alias(a: &Alias) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = doc(&a.doc);
+    let t = ty(&a.ty);
+    if a.newtype {
+        let derives = derives(&["Debug", "Clone", "PartialEq"], &[]);
+        return quote! {
+            #doc
+            #derives
+            #[serde(transparent)]
+            pub struct #name(pub #t);
+        };
+    }
+    quote! {
+        #doc
+        pub type #name = #t;
+    }
+}
