@@ -12,11 +12,12 @@
 #![warn(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-// The floors, bottom-up: a module imports only from modules listed before it (ARCHITECTURE.md).
+// Alphabetical, as rustfmt keeps them; the floors (which module may import which) are in ARCHITECTURE.md.
 pub mod adapter;
 mod attempts;
 mod codec;
 pub mod compat;
+mod decimal;
 mod error;
 pub mod events;
 mod expr;
@@ -27,6 +28,7 @@ mod limits;
 pub mod lock;
 mod merge;
 mod model;
+mod number;
 pub mod ops;
 mod path;
 mod prefix;
@@ -37,6 +39,7 @@ pub mod table;
 mod timestamp;
 
 pub use adapter::{Adapter, Repository};
+pub use decimal::{Decimal, DecimalError};
 pub use error::{Error, Result};
 pub use expr::Condition;
 pub use failure::{AwsErrorKind, DispatchCause};

@@ -18,6 +18,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 
+use crate::decimal::RAW_VALUE;
+
 /// serde_dynamo's error type, so messages and types match what callers saw before.
 pub(crate) type DeError = serde_dynamo::Error;
 
@@ -144,7 +146,17 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
         }
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value> {
+        if name == RAW_VALUE {
+            // A `Decimal` (or a serde_json `RawValue`): the `N` text, handed over the way serde_json
+            // hands out a raw fragment.
+            return match self.0 {
+                AttributeValue::N(text) => {
+                    visitor.visit_map(de::value::MapDeserializer::new(std::iter::once((RAW_VALUE, text))))
+                }
+                _ => Err(error("Expected num")),
+            };
+        }
         visitor.visit_newtype_struct(self)
     }
 

@@ -13,6 +13,9 @@ use std::fmt;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::ser::{self, Serialize};
 
+use crate::decimal::RAW_VALUE;
+use crate::number;
+
 /// Why a value could not be written as an attribute value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SerError(String);
@@ -157,8 +160,11 @@ impl ser::Serializer for AttributeSerializer {
     fn serialize_map(self, len: Option<usize>) -> Result<MapWriter> {
         Ok(MapWriter { map: HashMap::with_capacity(len.unwrap_or(0)), key: None })
     }
-    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<StructWriter> {
-        Ok(StructWriter(HashMap::with_capacity(len)))
+    fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructWriter> {
+        if name == RAW_VALUE {
+            return Ok(StructWriter::Number(None));
+        }
+        Ok(StructWriter::Map(HashMap::with_capacity(len)))
     }
     fn serialize_struct_variant(
         self,
@@ -167,7 +173,7 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<VariantWriter<StructWriter>> {
-        Ok(VariantWriter { variant, inner: StructWriter(HashMap::with_capacity(len)) })
+        Ok(VariantWriter { variant, inner: StructWriter::Map(HashMap::with_capacity(len)) })
     }
 }
 
@@ -215,19 +221,46 @@ impl ser::SerializeTupleStruct for SeqWriter {
     }
 }
 
-/// A struct (`M`) being written.
+/// A struct (`M`) being written, or the raw JSON fragment a [`Decimal`](crate::Decimal) (or a
+/// serde_json `RawValue`) writes itself as, which becomes an `N` when it is a number.
 #[derive(Debug)]
-pub struct StructWriter(HashMap<String, AttributeValue>);
+pub enum StructWriter {
+    /// An ordinary struct.
+    Map(HashMap<String, AttributeValue>),
+    /// A raw fragment: its text, once written.
+    Number(Option<String>),
+}
+
+impl StructWriter {
+    fn map(self) -> HashMap<String, AttributeValue> {
+        match self {
+            StructWriter::Map(map) => map,
+            StructWriter::Number(_) => HashMap::new(),
+        }
+    }
+}
 
 impl ser::SerializeStruct for StructWriter {
     type Ok = AttributeValue;
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        self.0.insert(key.to_owned(), value.serialize(AttributeSerializer)?);
+        match self {
+            StructWriter::Map(map) => {
+                map.insert(key.to_owned(), value.serialize(AttributeSerializer)?);
+            }
+            StructWriter::Number(text) => match value.serialize(AttributeSerializer)? {
+                AttributeValue::S(raw) if number::is_json(&raw) => *text = Some(raw),
+                _ => return Err(SerError("a raw JSON value is stored only when it is a number".into())),
+            },
+        }
         Ok(())
     }
     fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::M(self.0))
+        match self {
+            StructWriter::Map(map) => Ok(AttributeValue::M(map)),
+            StructWriter::Number(Some(text)) => Ok(AttributeValue::N(text)),
+            StructWriter::Number(None) => Err(SerError("a raw JSON value without its text".into())),
+        }
     }
 }
 
@@ -303,6 +336,6 @@ impl ser::SerializeStructVariant for VariantWriter<StructWriter> {
         ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
     }
     fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::M(self.inner.0))])))
+        Ok(AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::M(self.inner.map()))])))
     }
 }

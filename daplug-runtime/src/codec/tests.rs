@@ -332,3 +332,45 @@ fn errors_name_the_same_path_with_the_same_message() {
         assert_eq!(direct, reference_read::<Order>(item).expect_err(what), "{what}");
     }
 }
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Priced {
+    total: crate::Decimal,
+    lines: Vec<crate::Decimal>,
+    maybe: Option<crate::Decimal>,
+}
+
+#[test]
+fn decimals_are_their_n_text_both_ways() {
+    let texts = ["12.50", "-12345678901234567890123456789012345678", "1.5e-7", "1E+125", "0.0"];
+    for text in texts {
+        let priced = Priced { total: text.parse().unwrap(), lines: vec![text.parse().unwrap()], maybe: None };
+        let item = to_item(&priced).unwrap();
+        assert_eq!(item["total"], AttributeValue::N(text.into()));
+        assert_eq!(item["lines"], AttributeValue::L(vec![AttributeValue::N(text.into())]));
+        let back: Priced = from_item(item).unwrap();
+        assert_eq!(back.total.as_str(), text, "the text is kept, not only the value");
+        assert_eq!(back.lines[0].as_str(), text);
+        assert_eq!(back, priced);
+    }
+    // serde_json's own raw fragments are numbers only.
+    let raw = serde_json::value::RawValue::from_string("2.50".into()).unwrap();
+    assert_eq!(raw.serialize(ser::AttributeSerializer).unwrap(), AttributeValue::N("2.50".into()));
+    let raw = serde_json::value::RawValue::from_string("{}".into()).unwrap();
+    assert!(raw.serialize(ser::AttributeSerializer).is_err());
+}
+
+#[test]
+fn a_decimal_read_from_a_non_number_names_the_path() {
+    let item = Item::from([
+        ("total".to_owned(), AttributeValue::S("12.50".into())),
+        ("lines".to_owned(), AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::N("NaN".into())])),
+    ]);
+    let (path, _) = from_item::<Priced>(item.clone()).map_err(|(path, err)| (path, err.to_string())).unwrap_err();
+    assert_eq!(path, "total");
+    let mut item = item;
+    item.insert("total".into(), AttributeValue::N("1".into()));
+    let (path, message) = read::<Priced>(item).unwrap_err();
+    assert_eq!(path, "lines[1]");
+    assert!(message.contains("NaN"), "{message}");
+}
