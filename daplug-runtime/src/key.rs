@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::error::{Error, Result};
 use crate::item::Item;
+use crate::number;
 
 /// The table's primary key attribute names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +90,7 @@ impl KeyId {
                 .map(|attribute| match item.get(attribute) {
                     None => KeyPart::Missing,
                     Some(AttributeValue::S(s)) => KeyPart::S(s.clone()),
-                    Some(AttributeValue::N(n)) => KeyPart::N(canonical_number(n)),
+                    Some(AttributeValue::N(n)) => KeyPart::N(number::canonical(n)),
                     Some(AttributeValue::B(b)) => KeyPart::B(b.as_ref().to_vec()),
                     Some(_) => KeyPart::Other,
                 })
@@ -98,50 +99,9 @@ impl KeyId {
     }
 }
 
-/// `digits` without leading or trailing zeros and a decimal exponent: `"-0012.50"` -> `"-125e-1"`.
-/// Text that is not a decimal number is returned unchanged.
-fn canonical_number(text: &str) -> String {
-    let text = text.trim();
-    let (negative, unsigned) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(at) => (&unsigned[..at], &unsigned[at + 1..]),
-        None => (unsigned, "0"),
-    };
-    let Ok(exponent) = exponent.parse::<i64>() else { return text.to_owned() };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int.is_empty() && frac.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return text.to_owned();
-    }
-    let digits = format!("{int}{frac}");
-    let digits = digits.trim_start_matches('0');
-    if digits.is_empty() {
-        return "0".to_owned();
-    }
-    let trimmed = digits.trim_end_matches('0');
-    let exponent = exponent - frac.len() as i64 + (digits.len() - trimmed.len()) as i64;
-    format!("{}{trimmed}e{exponent}", if negative { "-" } else { "" })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_compare_as_dynamodb_compares_them() {
-        let same = [("1", "1.0"), ("1", "+1"), ("100", "1e2"), ("-0012.50", "-12.5"), ("0.0", "0"), ("-0", "0")];
-        for (a, b) in same {
-            assert_eq!(canonical_number(a), canonical_number(b), "{a} vs {b}");
-        }
-        assert_ne!(canonical_number("1"), canonical_number("10"));
-        assert_ne!(canonical_number("-1"), canonical_number("1"));
-        assert_eq!(canonical_number("12.5"), "125e-1");
-        assert_eq!(canonical_number("abc"), "abc");
-        assert_eq!(canonical_number("."), ".");
-    }
 
     fn inner(range: bool) -> KeyConfig {
         KeyConfig { hash_key: "pk".into(), range_key: range.then(|| "sk".to_owned()) }

@@ -185,6 +185,20 @@ pub(crate) fn eq(a: &str, b: &str) -> bool {
     }
 }
 
+/// One text per value, for hashing (key identity): `-12.50` and `-0012.5e0` both give `-125e1`
+/// (the digits, then the exponent of the first one); text that is not a number is returned as is.
+pub(crate) fn canonical(text: &str) -> String {
+    let mut scratch = Vec::new();
+    match value(text, &mut scratch) {
+        None => text.to_owned(),
+        Some(Value { digits: [], .. }) => "0".to_owned(),
+        Some(Value { negative, digits, scale }) => {
+            let digits = String::from_utf8_lossy(digits);
+            format!("{}{digits}e{scale}", if negative { "-" } else { "" })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +267,19 @@ mod tests {
         for (a, b) in [("2", "3"), ("-2", "2"), ("1e3", "100"), ("0.1", "0.01"), ("x", "y")] {
             assert!(!eq(a, b), "{a} != {b}");
         }
+    }
+
+    #[test]
+    fn one_canonical_text_per_value() {
+        let same = [("1", "1.0"), ("1", "+1"), ("100", "1e2"), ("-0012.50", "-12.5"), ("0.0", "0"), ("-0", "0")];
+        for (a, b) in same {
+            assert_eq!(canonical(a), canonical(b), "{a} vs {b}");
+        }
+        assert_ne!(canonical("1"), canonical("10"));
+        assert_ne!(canonical("-1"), canonical("1"));
+        assert_eq!(canonical("-12.50"), "-125e1");
+        assert_eq!(canonical("abc"), "abc");
+        assert_eq!(canonical("."), ".");
     }
 
     #[test]
