@@ -20,6 +20,22 @@ pub(crate) fn to_item<T: Serialize + ?Sized>(value: &T) -> Result<Item, SerError
     }
 }
 
+/// `value` as one attribute value.
+pub(crate) fn to_attribute_value<T: Serialize + ?Sized>(value: &T) -> Result<AttributeValue, SerError> {
+    value.serialize(ser::AttributeSerializer)
+}
+
+/// An (unprefixed) item as JSON, for lock decisions and messages. Numbers become JSON numbers
+/// (`i64`, `u64` or `f64`, as serde_dynamo reads them), so a decimal's text is not kept here.
+pub(crate) fn to_json(item: &Item) -> Result<serde_json::Value, de::DeError> {
+    attribute_to_json(&AttributeValue::M(item.clone()))
+}
+
+/// One attribute value as JSON (see [`to_json`]).
+pub(crate) fn attribute_to_json(value: &AttributeValue) -> Result<serde_json::Value, de::DeError> {
+    serde::Deserialize::deserialize(de::AttributeDeserializer(value.clone()))
+}
+
 /// Reads `T` from an item; on error also returns the path of the attribute at fault.
 pub(crate) fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, de::DeError)> {
     crate::path::deserialize(de::AttributeDeserializer(AttributeValue::M(item)))

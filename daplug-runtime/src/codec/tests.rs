@@ -375,3 +375,20 @@ fn a_decimal_read_from_a_non_number_names_the_path() {
     assert_eq!(path, "lines[1]");
     assert!(message.contains("NaN"), "{message}");
 }
+
+#[test]
+fn items_read_as_json_as_serde_dynamo_reads_them() {
+    let item = Item::from([
+        ("pk".to_owned(), AttributeValue::S("a".into())),
+        ("n".to_owned(), AttributeValue::N("2".into())),
+        ("f".to_owned(), AttributeValue::N("-2.5".into())),
+        ("tags".to_owned(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)])),
+        ("set".to_owned(), AttributeValue::Ss(vec!["x".into()])),
+    ]);
+    let json = to_json(&item).unwrap();
+    assert_eq!(json, json!({"pk": "a", "n": 2, "f": -2.5, "tags": [true, null], "set": ["x"]}));
+    let reference: serde_json::Value = serde_dynamo::from_item(serde_dynamo::Item::from(item.clone())).unwrap();
+    assert_eq!(json, reference);
+    assert_eq!(attribute_to_json(&item["n"]).unwrap(), json!(2));
+    assert_eq!(to_attribute_value(&json["pk"]).unwrap(), AttributeValue::S("a".into()));
+}

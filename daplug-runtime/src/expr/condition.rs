@@ -39,7 +39,7 @@ enum Node {
 type Value = std::result::Result<AttributeValue, String>;
 
 fn convert(value: impl Serialize) -> Value {
-    serde_dynamo::to_attribute_value(value).map_err(|err| err.to_string())
+    crate::codec::to_attribute_value(&value).map_err(|err| err.to_string())
 }
 
 impl Condition {

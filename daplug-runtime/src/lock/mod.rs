@@ -6,7 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
 use crate::expr::Condition;
-use crate::item::{self, Item};
+use crate::codec;
+use crate::item::Item;
 use crate::timestamp::parse_timestamp;
 
 mod error;
@@ -243,7 +244,7 @@ impl LockConfig {
         let not_a_version = |value: &AttributeValue| LockError::NotAVersion {
             attribute: attribute.to_owned(),
             side: LockSide::Incoming,
-            value: item::attribute_to_json(value).unwrap_or(Value::Null),
+            value: codec::attribute_to_json(value).unwrap_or(Value::Null),
         };
         let (condition, next) = match item.get(attribute) {
             _ if fresh => (None, FIRST_VERSION),

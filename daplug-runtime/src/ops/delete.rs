@@ -43,7 +43,7 @@ impl<M: Model> Delete<M> {
     /// Deletes only if the adapter's idempotence key still has this value (e.g. the version the
     /// caller read); otherwise [`Error::Conflict`] with the stored item.
     pub fn if_lock_value(mut self, value: impl serde::Serialize) -> Self {
-        self.expected_lock = Some(serde_dynamo::to_attribute_value(value).map_err(|err| err.to_string()));
+        self.expected_lock = Some(crate::codec::to_attribute_value(&value).map_err(|err| err.to_string()));
         self
     }
 

@@ -18,7 +18,8 @@ use crate::adapter::{Adapter, Repository};
 use crate::error::{CancellationReason, Error, Result};
 use crate::events::{to_python_json, Event, EventSink, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
-use crate::item::{self, Item};
+use crate::codec;
+use crate::item::Item;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;
 use crate::model::Model;
@@ -255,7 +256,7 @@ impl TransactWrite {
                 let payload = if stripped == op.item {
                     payload
                 } else {
-                    restripped = item::to_json(&stripped)
+                    restripped = codec::to_json(&stripped)
                         .map(|json| to_python_json(&json))
                         .map_err(|err| Error::serialize(op.schema, err))?;
                     &restripped

@@ -19,7 +19,8 @@ use crate::adapter::Repository;
 use crate::error::{Error, Result};
 use crate::events::{Event, Operation};
 use crate::expr::KeyGuard;
-use crate::item::{self, Item};
+use crate::codec;
+use crate::item::Item;
 use crate::key::check_key;
 use crate::lock::{LockConfig, LockDecision, LockPolicy};
 use crate::merge::{merge, ListOp, MapOp, MergeOptions};
@@ -236,7 +237,7 @@ impl<M: Model> Update<M> {
     fn plan_write(&self, original: Item, prefixes: &Prefixes) -> Result<Step<M>> {
         let inner = &self.repo.adapter.inner;
         let schema = M::META.schema;
-        let original_json = item::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
+        let original_json = codec::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
         let patch = self.patch.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
         let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
         let merged = merge(&original_json, patch, &options).map_err(|err| Error::Validation {
@@ -269,7 +270,7 @@ impl<M: Model> Update<M> {
         let condition = match &lock {
             None => None,
             Some(lock) => {
-                let updated = item::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
+                let updated = codec::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
                 match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
                     Ok(LockDecision::Skip) => {
                         tracing::debug!("stored item is newer; update skipped");
@@ -278,7 +279,7 @@ impl<M: Model> Update<M> {
                     Ok(LockDecision::Write { condition, set }) => {
                         if let Some((attribute, value)) = set {
                             let value =
-                                item::attribute_from_json(&value).map_err(|err| Error::serialize(schema, err))?;
+                                codec::to_attribute_value(&value).map_err(|err| Error::serialize(schema, err))?;
                             item.insert(attribute, value);
                         }
                         Some(condition)

@@ -13,7 +13,8 @@ use super::{BatchSummary, BATCH_WRITE_LIMIT, DEFAULT_CONCURRENCY};
 use crate::adapter::Repository;
 use crate::error::{Error, Result};
 use crate::events::{to_python_json, Event, Operation};
-use crate::item::{self, Item};
+use crate::codec;
+use crate::item::Item;
 use crate::key::check_key;
 use crate::model::Model;
 use crate::ops::options::{option_setters, EventOptions, KeyOptions};
@@ -133,7 +134,7 @@ impl<M: Model> BatchWrite<M> {
                         self.events.event(&inner, operation, M::META.schema, &to_python_json(&model), position)?
                     }
                     _ => {
-                        let key = item::to_json(&prefixes.stripped(original.clone()))
+                        let key = codec::to_json(&prefixes.stripped(original.clone()))
                             .map_err(|err| Error::serialize(M::META.schema, err))?;
                         self.events.event(&inner, operation, M::META.schema, &to_python_json(&key), position)?
                     }
