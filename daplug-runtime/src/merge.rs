@@ -1,8 +1,11 @@
-//! The update merge: a patch applied to the stored item, both as `serde_json::Value`. Pure, no I/O.
+//! The update merge: a patch applied to the stored item, both as DynamoDB attribute values. Pure, no I/O.
 //! The rules are documented on [`merge`] (internal; [`ListOp`] and [`MapOp`] are public through
 //! `daplug_runtime::ops`, as the options of `update`).
 
-use serde_json::{Map, Value};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::item::Item;
+use crate::number;
 
 /// How a list in the patch combines with the list stored under the same key.
 ///
@@ -87,20 +90,20 @@ impl MergeOptions {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MergeError {
-    /// The stored item or the patch is not a JSON object.
+    /// The patch is not a map.
     #[error("the {which} is {found}, not a map")]
     NotAnItem {
-        /// `"stored item"` or `"patch"`.
+        /// What is not a map (`"patch"`).
         which: &'static str,
-        /// The JSON type found (`"a string"`, `"a list"`, ...).
+        /// The type found (`"a string"`, `"a list"`, ...).
         found: &'static str,
     },
     /// The patch gives a map where the stored value is a scalar or a list.
     #[error("the patch gives a map at `{path}` but the stored value is {stored}; remove it first to replace it")]
     TypeMismatch {
-        /// JSON path of the value (`address.geo`).
+        /// Path of the value (`address.geo`).
         path: String,
-        /// The JSON type stored there (`"a string"`, `"a list"`, ...).
+        /// The type stored there (`"a string"`, `"a list"`, ...).
         stored: &'static str,
     },
     /// The patch would delete a protected (key) attribute.
@@ -112,7 +115,7 @@ pub enum MergeError {
 }
 
 impl MergeError {
-    /// JSON path of the offending value; empty for the root.
+    /// Path of the offending value; empty for the root.
     pub fn path(&self) -> &str {
         match self {
             MergeError::NotAnItem { .. } => "",
@@ -121,70 +124,86 @@ impl MergeError {
     }
 }
 
-/// Merges `patch` into a copy of `original` (the stored item, unprefixed) and returns the result.
+/// Merges `patch` (an attribute value that must be a map) into a copy of `original` (the stored
+/// item, unprefixed) and returns the result.
 ///
-/// Both must be JSON objects. `update` reads the stored item, merges the caller's patch into it with
-/// this function and writes the whole result back. The rules follow daplug-ddb's `dict_merger.merge`
-/// where it was right and fix it where it was not:
+/// The merge works on DynamoDB's attribute values, not on JSON, so that numbers keep their text
+/// (a stored decimal `12.50` the patch does not touch is written back as `12.50`, not through an
+/// `f64`). `update` reads the stored item, merges the caller's patch into it with this function and
+/// writes the whole result back. The rules follow daplug-ddb's `dict_merger.merge` where it was
+/// right and fix it where it was not:
 ///
 /// * **Maps merge deeply**, at any depth: keys of the patch are applied one by one, untouched keys of
 ///   the stored map survive.
 /// * **Lists** combine per [`ListOp`]: [`Add`](ListOp::Add) appends the elements not already present,
 ///   [`Remove`](ListOp::Remove) removes every element equal to one of the patch's,
-///   [`Replace`](ListOp::Replace) replaces the list. Elements compare as JSON values, with numbers
-///   compared by numeric value (`2 == 2.0`) and maps key-order-insensitively.
+///   [`Replace`](ListOp::Replace) replaces the list. Elements compare by value, with numbers
+///   compared numerically (`2 == 2.0`) and maps key-order-insensitively. A stored set (`SS`, `NS`)
+///   combines the same way with a patch list of its element type, and stays a set; a set emptied
+///   by `Remove` is removed (DynamoDB stores no empty sets).
 /// * **Anything else** (a scalar, `null`, a list over a non-list, a map over a missing or `null`
 ///   value) is set as given. `null` is kept, not treated as "remove": daplug-ddb stored it as a
 ///   DynamoDB `NULL` and so do we; removal is what [`MapOp::Remove`] is for.
 /// * **A map over a value that is neither a map nor `null`** is a [`MergeError::TypeMismatch`]
-///   naming the JSON path. daplug-ddb crashed with `AttributeError` there (and silently replaced
+///   naming the path. daplug-ddb crashed with `AttributeError` there (and silently replaced
 ///   falsy values such as `""`, `0` or `[]`); guessing whether the caller meant "replace" is worse
 ///   than asking, so a caller who wants to replace a scalar with a map must remove it first.
 ///
 /// [`MapOp::Remove`] turns the patch into a list of attributes to delete; it never deletes the
 /// attributes named in [`MergeOptions::protected`] (the key attributes), and asking it to is an error.
-pub fn merge(original: &Value, patch: &Value, options: &MergeOptions) -> Result<Value, MergeError> {
-    let Value::Object(stored) = original else {
-        return Err(MergeError::NotAnItem { which: "stored item", found: type_name(original) });
-    };
-    let Value::Object(patch) = patch else {
+pub fn merge(original: &Item, patch: &AttributeValue, options: &MergeOptions) -> Result<Item, MergeError> {
+    let AttributeValue::M(patch) = patch else {
         return Err(MergeError::NotAnItem { which: "patch", found: type_name(patch) });
     };
     // Key attributes live at the top level only, so this is the one place to check them.
     for (key, value) in patch {
         let removes = match options.map {
             MapOp::Remove => true,
-            MapOp::Upsert => value.is_null(),
+            MapOp::Upsert => is_null(value),
         };
         if removes && options.protected.iter().any(|p| p == key) {
             return Err(MergeError::Protected { path: key.clone() });
         }
     }
-    let mut merged = stored.clone();
+    let mut merged = original.clone();
     let mut path = String::new();
     match options.map {
         MapOp::Upsert => upsert_map(&mut merged, patch, options.list, &mut path)?,
         MapOp::Remove => remove_keys(&mut merged, patch, &mut path)?,
     }
-    Ok(Value::Object(merged))
+    Ok(merged)
 }
 
-fn upsert_map(
-    target: &mut Map<String, Value>,
-    patch: &Map<String, Value>,
-    list: ListOp,
-    path: &mut String,
-) -> Result<(), MergeError> {
+fn is_null(value: &AttributeValue) -> bool {
+    matches!(value, AttributeValue::Null(_))
+}
+
+fn upsert_map(target: &mut Item, patch: &Item, list: ListOp, path: &mut String) -> Result<(), MergeError> {
     for (key, new) in patch {
         let len = push_key(path, key);
         match (target.get_mut(key), new) {
-            (Some(Value::Object(old)), Value::Object(new)) => upsert_map(old, new, list, path)?,
-            (Some(Value::Array(old)), Value::Array(new)) => merge_list(old, new, list),
-            (Some(old), Value::Object(_)) if !old.is_null() => {
+            (Some(AttributeValue::M(old)), AttributeValue::M(new)) => upsert_map(old, new, list, path)?,
+            (Some(AttributeValue::L(old)), AttributeValue::L(new)) => merge_list(old, new, list),
+            (Some(AttributeValue::Ss(old)), AttributeValue::L(new)) if all(new, AttributeValue::as_s) => {
+                merge_set(old, new.iter().filter_map(|v| v.as_s().ok()), list, |a, b| a == b)
+            }
+            (Some(AttributeValue::Ns(old)), AttributeValue::L(new)) if all(new, AttributeValue::as_n) => {
+                merge_set(old, new.iter().filter_map(|v| v.as_n().ok()), list, number::eq)
+            }
+            (Some(AttributeValue::Ss(old)), AttributeValue::Ss(new)) => merge_set(old, new.iter(), list, |a, b| a == b),
+            (Some(AttributeValue::Ns(old)), AttributeValue::Ns(new)) => merge_set(old, new.iter(), list, number::eq),
+            (Some(old), AttributeValue::M(_)) if !is_null(old) => {
                 return Err(MergeError::TypeMismatch { path: path.clone(), stored: type_name(old) });
             }
             _ => {
                 target.insert(key.clone(), new.clone());
+            }
+        }
+        // DynamoDB has no empty sets: a set whose last element was removed is gone, as when
+        // UpdateItem's DELETE empties one.
+        if let Some(AttributeValue::Ss(set) | AttributeValue::Ns(set)) = target.get(key) {
+            if set.is_empty() {
+                target.remove(key);
             }
         }
         path.truncate(len);
@@ -192,18 +211,18 @@ fn upsert_map(
     Ok(())
 }
 
-fn remove_keys(
-    target: &mut Map<String, Value>,
-    patch: &Map<String, Value>,
-    path: &mut String,
-) -> Result<(), MergeError> {
+fn all<T>(values: &[AttributeValue], get: impl Fn(&AttributeValue) -> Result<&T, &AttributeValue>) -> bool {
+    values.iter().all(|value| get(value).is_ok())
+}
+
+fn remove_keys(target: &mut Item, patch: &Item, path: &mut String) -> Result<(), MergeError> {
     for (key, new) in patch {
         let len = push_key(path, key);
         match (target.get_mut(key), new) {
-            (Some(Value::Object(old)), Value::Object(new)) => remove_keys(old, new, path)?,
+            (Some(AttributeValue::M(old)), AttributeValue::M(new)) => remove_keys(old, new, path)?,
             // Nested keys of nothing: already absent.
-            (None | Some(Value::Null), Value::Object(_)) => {}
-            (Some(old), Value::Object(_)) => {
+            (None | Some(AttributeValue::Null(_)), AttributeValue::M(_)) => {}
+            (Some(old), AttributeValue::M(_)) => {
                 return Err(MergeError::TypeMismatch { path: path.clone(), stored: type_name(old) });
             }
             _ => {
@@ -215,21 +234,44 @@ fn remove_keys(
     Ok(())
 }
 
-fn merge_list(old: &mut Vec<Value>, new: &[Value], op: ListOp) {
+fn merge_list(old: &mut Vec<AttributeValue>, new: &[AttributeValue], op: ListOp) {
     match op {
         ListOp::Add => {
             for element in new {
-                if !old.iter().any(|present| json_eq(present, element)) {
+                if !old.iter().any(|present| value_eq(present, element)) {
                     old.push(element.clone());
                 }
             }
         }
-        ListOp::Remove => old.retain(|present| !new.iter().any(|gone| json_eq(present, gone))),
+        ListOp::Remove => old.retain(|present| !new.iter().any(|gone| value_eq(present, gone))),
         ListOp::Replace => *old = new.to_vec(),
     }
 }
 
-/// Appends `key` to a JSON path (`a.b`, or `a["odd.key"]` when the key would be ambiguous) and returns
+/// A set's elements combined per `op`, with the list rules (the service keeps sets unordered).
+fn merge_set<'a>(
+    old: &mut Vec<String>,
+    new: impl Iterator<Item = &'a String>,
+    op: ListOp,
+    eq: impl Fn(&str, &str) -> bool,
+) {
+    match op {
+        ListOp::Add => {
+            for element in new {
+                if !old.iter().any(|present| eq(present, element)) {
+                    old.push(element.clone());
+                }
+            }
+        }
+        ListOp::Remove => {
+            let gone: Vec<&String> = new.collect();
+            old.retain(|present| !gone.iter().any(|gone| eq(present, gone)));
+        }
+        ListOp::Replace => *old = new.cloned().collect(),
+    }
+}
+
+/// Appends `key` to a path (`a.b`, or `a["odd.key"]` when the key would be ambiguous) and returns
 /// the length to truncate back to.
 fn push_key(path: &mut String, key: &str) -> usize {
     let len = path.len();
@@ -241,62 +283,43 @@ fn push_key(path: &mut String, key: &str) -> usize {
         path.push_str(key);
     } else {
         path.push('[');
-        path.push_str(&Value::String(key.to_owned()).to_string());
+        path.push_str(&serde_json::Value::String(key.to_owned()).to_string());
         path.push(']');
     }
     len
 }
 
-/// JSON equality with numbers compared by value: DynamoDB numbers have no int/float distinction, so a
-/// stored `2` (decoded as an integer) must equal a patch's `2.0`. Maps compare key-order-insensitively.
-pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
+/// Equality of attribute values with numbers compared by value: DynamoDB numbers have no int/float
+/// distinction and keep no trailing zeros, so a stored `2` must equal a patch's `2.0`. Maps compare
+/// key-order-insensitively.
+pub(crate) fn value_eq(a: &AttributeValue, b: &AttributeValue) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => number_eq(x, y),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_eq(x, y)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        (AttributeValue::N(x), AttributeValue::N(y)) => number::eq(x, y),
+        (AttributeValue::Ns(x), AttributeValue::Ns(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| number::eq(x, y))
+        }
+        (AttributeValue::L(x), AttributeValue::L(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| value_eq(x, y))
+        }
+        (AttributeValue::M(x), AttributeValue::M(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| value_eq(v, w)))
         }
         _ => a == b,
     }
 }
 
-enum Num {
-    Int(i128),
-    Float(f64),
-}
-
-fn num(n: &serde_json::Number) -> Option<Num> {
-    if let Some(i) = n.as_i64() {
-        Some(Num::Int(i128::from(i)))
-    } else if let Some(u) = n.as_u64() {
-        Some(Num::Int(i128::from(u)))
-    } else {
-        n.as_f64().map(Num::Float)
-    }
-}
-
-fn number_eq(x: &serde_json::Number, y: &serde_json::Number) -> bool {
-    // Exact comparison: an integer equals a float only if the float is that integer exactly, so
-    // large integers are not conflated through a lossy f64 conversion.
-    const LIMIT: f64 = 170_141_183_460_469_231_731_687_303_715_884_105_728.0; // 2^127
-    let int_eq_float = |i: i128, f: f64| f.fract() == 0.0 && (-LIMIT..LIMIT).contains(&f) && f as i128 == i;
-    match (num(x), num(y)) {
-        (Some(Num::Int(a)), Some(Num::Int(b))) => a == b,
-        (Some(Num::Float(a)), Some(Num::Float(b))) => a == b,
-        (Some(Num::Int(i)), Some(Num::Float(f))) | (Some(Num::Float(f)), Some(Num::Int(i))) => int_eq_float(i, f),
-        _ => x == y,
-    }
-}
-
 /// "a string", "a list", ... for messages.
-pub(crate) fn type_name(value: &Value) -> &'static str {
+pub(crate) fn type_name(value: &AttributeValue) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a map",
+        AttributeValue::Null(_) => "null",
+        AttributeValue::Bool(_) => "a boolean",
+        AttributeValue::N(_) => "a number",
+        AttributeValue::S(_) => "a string",
+        AttributeValue::B(_) => "binary",
+        AttributeValue::L(_) => "a list",
+        AttributeValue::M(_) => "a map",
+        AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => "a set",
+        _ => "an unknown value",
     }
 }
 

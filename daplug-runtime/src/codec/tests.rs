@@ -370,7 +370,10 @@ fn a_decimal_read_from_a_non_number_names_the_path() {
     let (path, _) = read::<Priced>(item.clone()).unwrap_err();
     assert_eq!(path, "total");
     item.insert("total".into(), AttributeValue::N("1".into()));
-    item.insert("lines".into(), AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::N("NaN".into())]));
+    item.insert(
+        "lines".into(),
+        AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::N("NaN".into())]),
+    );
     let (path, message) = read::<Priced>(item).unwrap_err();
     assert_eq!(path, "lines[1]");
     assert!(message.contains("NaN"), "{message}");

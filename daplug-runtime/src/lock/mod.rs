@@ -5,8 +5,8 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use crate::expr::Condition;
 use crate::codec;
+use crate::expr::Condition;
 use crate::item::Item;
 use crate::timestamp::parse_timestamp;
 

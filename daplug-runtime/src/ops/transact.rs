@@ -15,10 +15,10 @@ use tracing::Instrument;
 
 use super::options::{option_setters, EventOptions, KeyOptions};
 use crate::adapter::{Adapter, Repository};
+use crate::codec;
 use crate::error::{CancellationReason, Error, Result};
 use crate::events::{to_python_json, Event, EventSink, Operation, PublishBatchError};
 use crate::expr::{Condition, KeyGuard, Placeholders};
-use crate::codec;
 use crate::item::Item;
 use crate::key::{check_key, key_of, KeyId};
 use crate::lock::LockCondition;

@@ -7,6 +7,7 @@ use std::fmt;
 use std::future::IntoFuture;
 
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
@@ -16,14 +17,14 @@ use super::options::{option_setters, publish, EventOptions, KeyOptions};
 use super::put::{conditional_put, event_body, send_conditional_put, PutOutcome};
 use super::read::Query;
 use crate::adapter::Repository;
+use crate::codec;
 use crate::error::{Error, Result};
 use crate::events::{Event, Operation};
 use crate::expr::KeyGuard;
-use crate::codec;
 use crate::item::Item;
 use crate::key::check_key;
 use crate::lock::{LockConfig, LockDecision, LockPolicy};
-use crate::merge::{merge, ListOp, MapOp, MergeOptions};
+use crate::merge::{merge, value_eq, ListOp, MapOp, MergeOptions};
 use crate::model::Model;
 use crate::prefix::Prefixes;
 
@@ -83,8 +84,8 @@ enum LockChoice {
 pub struct Update<M: Model> {
     repo: Repository<M>,
     source: Source<M>,
-    /// The patch as JSON, or why it could not be converted (reported when sent).
-    patch: std::result::Result<Value, String>,
+    /// The patch as an attribute value, or why it could not be converted (reported when sent).
+    patch: std::result::Result<AttributeValue, String>,
     list: ListOp,
     map: MapOp,
     lock: LockChoice,
@@ -124,7 +125,7 @@ impl<M: Model> Update<M> {
     }
 
     fn new<P: Serialize + ?Sized>(repo: &Repository<M>, source: Source<M>, patch: &P) -> Self {
-        let patch = serde_json::to_value(patch).map_err(|err| format!("patch: {err}"));
+        let patch = codec::to_attribute_value(patch).map_err(|err| format!("patch: {err}"));
         Update {
             repo: repo.clone(),
             source,
@@ -237,41 +238,55 @@ impl<M: Model> Update<M> {
     fn plan_write(&self, original: Item, prefixes: &Prefixes) -> Result<Step<M>> {
         let inner = &self.repo.adapter.inner;
         let schema = M::META.schema;
-        let original_json = codec::to_json(&original).map_err(|err| Error::serialize(schema, err))?;
         let patch = self.patch.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
         let options = MergeOptions::protecting(inner.keys.attributes()).with_list(self.list).with_map(self.map);
-        let merged = merge(&original_json, patch, &options).map_err(|err| Error::Validation {
+        // On attribute values, not JSON: numbers the patch does not touch keep their stored text.
+        let merged = merge(&original, patch, &options).map_err(|err| Error::Validation {
             schema,
             path: Some(err.path()).filter(|path| !path.is_empty()).unwrap_or(".").to_owned(),
             message: err.to_string(),
         })?;
         for attribute in inner.keys.attributes() {
-            if merged.get(attribute) != original_json.get(attribute) {
+            let same = match (merged.get(attribute), original.get(attribute)) {
+                (Some(merged), Some(original)) => value_eq(merged, original),
+                (merged, original) => merged.is_none() && original.is_none(),
+            };
+            if !same {
                 return Err(Error::InvalidKey {
                     attribute: attribute.to_owned(),
                     message: "cannot be changed by an update; insert the new item and delete the old one".into(),
                 });
             }
         }
+        let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+        // The lock attribute as JSON, the form lock decisions compare.
+        let lock_json = |item: &Item, attribute: &str| -> Result<Value> {
+            let mut view = serde_json::Map::new();
+            if let Some(value) = item.get(attribute) {
+                let value = codec::attribute_to_json(value).map_err(|err| Error::serialize(schema, err))?;
+                view.insert(attribute.to_owned(), value);
+            }
+            Ok(Value::Object(view))
+        };
         if let Some(expected) = &self.expected_lock {
             let expected =
                 expected.as_ref().map_err(|message| Error::Serialize { schema, message: message.clone() })?;
-            let Some(lock) = &inner.lock else {
+            let Some(config) = &inner.lock else {
                 return Err(Error::Config("if_lock_value needs the adapter's idempotence_key".into()));
             };
-            let stored = original_json.get(&lock.attribute).unwrap_or(&Value::Null);
-            if stored != expected {
+            let stored = lock_json(&original, &config.attribute)?;
+            if stored.get(&config.attribute).unwrap_or(&Value::Null) != expected {
                 tracing::debug!("stored lock value differs from the one read; update not written");
                 return Ok(Step::Done(UpdateOutcome::Conflict { current: Some(M::from_item(original)?) }));
             }
         }
-        let mut item = M::from_json(&merged)?.to_item()?;
-        let lock = lock_for(&inner.lock, self.lock, self.require_lock_value)?;
+        let mut item = M::from_item(merged)?.to_item()?;
         let condition = match &lock {
             None => None,
             Some(lock) => {
-                let updated = codec::to_json(&item).map_err(|err| Error::serialize(schema, err))?;
-                match lock.policy.decide(&lock.attribute, &original_json, &updated, lock.require_existing) {
+                let stored = lock_json(&original, &lock.attribute)?;
+                let updated = lock_json(&item, &lock.attribute)?;
+                match lock.policy.decide(&lock.attribute, &stored, &updated, lock.require_existing) {
                     Ok(LockDecision::Skip) => {
                         tracing::debug!("stored item is newer; update skipped");
                         return Ok(Step::Done(UpdateOutcome::Stale(M::from_item(original)?)));
