@@ -20,6 +20,9 @@ pub enum Ty {
     F64,
     /// `f32` (`number`, `format: float`).
     F32,
+    /// `daplug_runtime::Decimal`, an exact number that keeps its text (`number`, `format: decimal`,
+    /// or every `number` under the root's `x-daplug: {numbers: decimal}`).
+    Decimal,
     /// `bool`.
     Bool,
     /// `serde_json::Value`: schema-less values.

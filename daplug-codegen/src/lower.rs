@@ -58,6 +58,10 @@ pub fn lower_only(spec: &Spec, only: Option<&[(String, proc_macro2::Span)]>) -> 
         reserved: BTreeMap::new(),
         assigned: BTreeMap::new(),
         adopted: BTreeMap::new(),
+        numbers: match meta::spec_settings(spec)? {
+            meta::Numbers::F64 => Ty::F64,
+            meta::Numbers::Decimal => Ty::Decimal,
+        },
         errors: Errors::default(),
     };
     lowerer.reserve_components(&all);
@@ -150,6 +154,8 @@ struct Lowerer<'a> {
     assigned: BTreeMap<String, String>,
     /// External schema → the component that is only a `$ref` to it and lends it its name.
     adopted: BTreeMap<String, String>,
+    /// What a `type: number` without a format becomes (the root's `x-daplug: {numbers: ...}`).
+    numbers: Ty,
     errors: Errors,
 }
 
@@ -313,7 +319,9 @@ impl Lowerer<'_> {
             Some("integer") if format == Some("int32") => Ty::I32,
             Some("integer") => Ty::I64,
             Some("number") if format == Some("float") => Ty::F32,
-            Some("number") => Ty::F64,
+            Some("number") if format == Some("double") => Ty::F64,
+            Some("number") if format == Some("decimal") => Ty::Decimal,
+            Some("number") => self.numbers.clone(),
             Some("boolean") => Ty::Bool,
             Some("null") => Ty::Json,
             Some("array") | None if items.is_some() => {
@@ -582,7 +590,7 @@ fn kind_name(ty: &Ty, index: usize) -> String {
     match ty {
         Ty::String => "String".to_owned(),
         Ty::I64 | Ty::I32 => "Integer".to_owned(),
-        Ty::F64 | Ty::F32 => "Number".to_owned(),
+        Ty::F64 | Ty::F32 | Ty::Decimal => "Number".to_owned(),
         Ty::Bool => "Boolean".to_owned(),
         Ty::Vec(_) => "Array".to_owned(),
         Ty::Map(_) => "Map".to_owned(),

@@ -12,6 +12,13 @@
 //! ```
 //! Every name must be a property of the schema and key attributes must be strings or numbers, so a
 //! typo is a compile error instead of a runtime `ValidationException`.
+//!
+//! The root of the spec file may carry settings for the whole spec:
+//!
+//! ```yaml
+//! x-daplug:
+//!   numbers: decimal          # every `type: number` without a format is a `Decimal` (default `f64`)
+//! ```
 
 use crate::value::Value;
 
@@ -21,6 +28,45 @@ use crate::spec::{join, Spec};
 /// Keys accepted inside `x-daplug`.
 const KEYS: &[&str] =
     &["hash_key", "range_key", "hash_prefix", "range_prefix", "idempotence_key", "version", "indexes"];
+
+/// How a `type: number` without a `format` is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Numbers {
+    /// `f64` (the default).
+    #[default]
+    F64,
+    /// `daplug_runtime::Decimal`.
+    Decimal,
+}
+
+/// The spec-wide settings in the root file's `x-daplug` map (see the module docs).
+pub fn spec_settings(spec: &Spec) -> syn::Result<Numbers> {
+    let at = "/x-daplug";
+    let Some(ext) = spec.lookup(at) else {
+        return Ok(Numbers::default());
+    };
+    let Some(map) = ext.as_mapping() else {
+        return Err(spec.error(at, "the root's `x-daplug` must be a map (spec-wide settings: `numbers`)"));
+    };
+    let mut errors = Errors::default();
+    let mut numbers = Numbers::default();
+    for (key, value) in map.iter() {
+        match (key, value) {
+            ("numbers", Value::String(mode)) if mode == "decimal" => numbers = Numbers::Decimal,
+            ("numbers", Value::String(mode)) if mode == "f64" => numbers = Numbers::F64,
+            ("numbers", _) => {
+                errors.push(spec.error(&join(at, key), "expected `decimal` or `f64` (how `type: number` is generated)"))
+            }
+            _ => errors.push(spec.error(
+                &join(at, key),
+                format!(
+                    "unknown spec-wide `x-daplug` key `{key}` (expected `numbers`; per-schema settings go on a schema)"
+                ),
+            )),
+        }
+    }
+    errors.finish(numbers)
+}
 
 /// The metadata of a component schema; `ext` is its `x-daplug` value and pointer, if present.
 pub fn from_extension(
@@ -145,7 +191,7 @@ fn key_attr(spec: &Spec, at: &str, field: &Field) -> syn::Result<KeyAttr> {
 pub fn key_type(ty: &Ty) -> Option<KeyType> {
     match ty {
         Ty::String => Some(KeyType::S),
-        Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 => Some(KeyType::N),
+        Ty::I64 | Ty::I32 | Ty::F64 | Ty::F32 | Ty::Decimal => Some(KeyType::N),
         _ => None,
     }
 }

@@ -67,6 +67,21 @@ fn field_ty(module: &Module, ty: &str, field: &str) -> (Ty, bool) {
 }
 
 #[test]
+fn decimals_per_property_and_per_spec() {
+    let props = "    S:\n      properties:\n        a: {type: number}\n        b: {type: number, format: decimal}\n        c: {type: number, format: double}\n        d: {type: number, format: float}\n        e: {type: string, format: decimal}\n        f: {type: integer}\n";
+    let m = lower_ok(&components(props));
+    let types = |m: &Module| ["a", "b", "c", "d", "e", "f"].map(|f| field_ty(m, "S", f).0);
+    assert_eq!(types(&m), [Ty::F64, Ty::Decimal, Ty::F64, Ty::F32, Ty::String, Ty::I64]);
+    let m = lower_ok(&format!("x-daplug: {{numbers: decimal}}\n{}", components(props)));
+    assert_eq!(types(&m), [Ty::Decimal, Ty::Decimal, Ty::F64, Ty::F32, Ty::String, Ty::I64]);
+    let out = expand(&format!("x-daplug: {{numbers: decimal}}\n{}", components(props)));
+    assert!(out.contains(":: daplug_runtime :: Decimal"), "{out}");
+    let err = lower_err(&format!("x-daplug: {{numbers: exact, tabel: x}}\n{}", components(props)));
+    assert!(err.contains("t.yml#/x-daplug/numbers: expected `decimal` or `f64`"), "{err}");
+    assert!(err.contains("t.yml#/x-daplug/tabel: unknown spec-wide `x-daplug` key"), "{err}");
+}
+
+#[test]
 fn scalars_and_formats() {
     let m = lower_ok(&components(
         "    S:\n      properties:\n        a: {type: integer}\n        b: {type: integer, format: int32}\n        c: {type: number}\n        d: {type: number, format: float}\n        e: {type: boolean}\n        f: {type: string, format: date-time}\n        g: {}\n      required: [a]\n",

@@ -79,6 +79,7 @@ enum Kind<'a> {
     Bool,
     Seq(Option<&'a syn::Type>),
     Map(Option<&'a syn::Type>),
+    Decimal,
     Unknown,
 }
 
@@ -90,6 +91,7 @@ fn kind(ty: &syn::Type) -> Kind<'_> {
         "String" | "str" | "Cow" => Kind::Str,
         "bool" => Kind::Bool,
         "f32" | "f64" => Kind::Float,
+        "Decimal" => Kind::Decimal,
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" => Kind::Seq(generic_arg(ty, &ident)),
         "HashMap" | "BTreeMap" => Kind::Map(map_value(ty)),
         other if is_integer(other) => Kind::Int,
@@ -127,6 +129,9 @@ fn compatible(ty: &syn::Type, expected: &Ty, module: &Module) -> Result<(), Stri
         (Ty::Json | Ty::Rust(_), _) | (_, Kind::Unknown) => true,
         (Ty::String, Kind::Str) | (Ty::Bool, Kind::Bool) => true,
         (Ty::I64 | Ty::I32, Kind::Int) | (Ty::F64 | Ty::F32, Kind::Float) => true,
+        // A decimal field may hold any number of the schema exactly; an `f64` field for a
+        // `format: decimal` property would round it, so that is a mismatch.
+        (Ty::Decimal | Ty::F64 | Ty::F32 | Ty::I64 | Ty::I32, Kind::Decimal) => true,
         (Ty::Vec(inner), Kind::Seq(item)) | (Ty::Map(inner), Kind::Map(item)) => {
             return item.map_or(Ok(()), |item| compatible(item, inner, module));
         }
@@ -154,6 +159,7 @@ fn label(ty: &Ty, module: &Module) -> String {
         Ty::String => "string".into(),
         Ty::I64 | Ty::I32 => "integer".into(),
         Ty::F64 | Ty::F32 => "number".into(),
+        Ty::Decimal => "daplug_runtime::Decimal".into(),
         Ty::Bool => "boolean".into(),
         Ty::Json | Ty::Rust(_) => "any value".into(),
         Ty::Vec(inner) => format!("array of {}", label(inner, module)),

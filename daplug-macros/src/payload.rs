@@ -211,7 +211,7 @@ impl Checker<'_> {
             (Ty::Option(_), Json::Null(_)) => {}
             (Ty::Option(inner) | Ty::Boxed(inner), _) => self.check(value, inner, pointer, errors),
             (Ty::String, Json::Str(_)) | (Ty::Bool, Json::Bool(_)) => {}
-            (Ty::F64 | Ty::F32, Json::Int(..) | Json::Float(_)) => {}
+            (Ty::F64 | Ty::F32 | Ty::Decimal, Json::Int(..) | Json::Float(_)) => {}
             (Ty::I64, Json::Int(v, _)) if i64::try_from(*v).is_ok() => {}
             (Ty::I32, Json::Int(v, _)) if i32::try_from(*v).is_ok() => {}
             (Ty::I64 | Ty::I32, Json::Int(..)) => {
@@ -350,7 +350,7 @@ fn label(ty: &Ty) -> String {
     match ty {
         Ty::String => "a string".into(),
         Ty::I64 | Ty::I32 => "an integer".into(),
-        Ty::F64 | Ty::F32 => "a number".into(),
+        Ty::F64 | Ty::F32 | Ty::Decimal => "a number".into(),
         Ty::Bool => "a boolean".into(),
         Ty::Vec(_) => "an array".into(),
         Ty::Map(_) => "an object".into(),

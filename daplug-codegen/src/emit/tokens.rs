@@ -23,6 +23,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::I32 => quote!(i32),
         Ty::F64 => quote!(f64),
         Ty::F32 => quote!(f32),
+        Ty::Decimal => quote!(::daplug_runtime::Decimal),
         Ty::Bool => quote!(bool),
         Ty::Json => quote!(::daplug_runtime::__private::serde_json::Value),
         Ty::Vec(inner) => {
