@@ -9,6 +9,7 @@ mod harness;
 
 mod batch;
 mod crud;
+mod decimals;
 mod errors;
 mod events;
 mod faults;
