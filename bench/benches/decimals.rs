@@ -48,7 +48,8 @@ fn main() {
     println!("|---|---|---|---|");
     for (name, codec) in codecs {
         let exact = TEXTS.iter().filter(|t| codec(t).as_deref() == Some(**t)).count();
-        let value = TEXTS.iter().filter(|t| codec(t).and_then(|out| daplug_codec_value(&out)) == daplug_codec_value(t)).count();
+        let value =
+            TEXTS.iter().filter(|t| codec(t).and_then(|out| daplug_codec_value(&out)) == daplug_codec_value(t)).count();
         let rounds = 200_000;
         let start = Instant::now();
         for _ in 0..rounds {

@@ -15,6 +15,7 @@
 // Alphabetical, as rustfmt keeps them; the floors (which module may import which) are in ARCHITECTURE.md.
 pub mod adapter;
 mod attempts;
+mod attr;
 mod codec;
 pub mod compat;
 mod decimal;
@@ -39,6 +40,7 @@ pub mod table;
 mod timestamp;
 
 pub use adapter::{Adapter, Repository};
+pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
 pub use decimal::{Decimal, DecimalError};
 pub use error::{Error, Result};
 pub use expr::Condition;

@@ -7,10 +7,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use super::Placeholders;
+use crate::attr::{AttrPath, Attribute, AttributeOf};
 use crate::error::{Error, Result};
 use crate::prefix::Prefixes;
 
-/// A condition on top-level attributes: comparisons, `begins_with`, `between`, existence and
+/// A condition on attributes (top-level names, [`AttrPath`]s or typed [`Field`](crate::Field)s): comparisons, `begins_with`, `between`, existence and
 /// `contains`, combined with `&`, `|` and `!`.
 ///
 /// Values are any `Serialize` type; a value compared with a prefixed key attribute is prefixed
@@ -27,9 +28,9 @@ pub struct Condition(Node);
 
 #[derive(Clone)]
 enum Node {
-    Compare { attribute: String, op: &'static str, value: Value },
-    Between { attribute: String, low: Value, high: Value },
-    Function { function: &'static str, attribute: String, value: Option<Value> },
+    Compare { attribute: AttrPath, op: &'static str, value: Value },
+    Between { attribute: AttrPath, low: Value, high: Value },
+    Function { function: &'static str, attribute: AttrPath, value: Option<Value> },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Not(Box<Node>),
@@ -43,63 +44,66 @@ fn convert(value: impl Serialize) -> Value {
 }
 
 impl Condition {
-    fn compare(attribute: impl Into<String>, op: &'static str, value: impl Serialize) -> Self {
-        Condition(Node::Compare { attribute: attribute.into(), op, value: convert(value) })
+    fn compare<V, A: AttributeOf<V>>(attribute: A, op: &'static str, value: V) -> Self {
+        Condition(Node::Compare { op, value: A::attribute_value(value), attribute: attribute.into_path() })
     }
 
     /// `attribute = value`
-    pub fn eq(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn eq<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "=", value)
     }
     /// `attribute <> value`
-    pub fn ne(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn ne<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "<>", value)
     }
     /// `attribute < value`
-    pub fn lt(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn lt<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "<", value)
     }
     /// `attribute <= value`
-    pub fn le(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn le<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, "<=", value)
     }
     /// `attribute > value`
-    pub fn gt(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn gt<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, ">", value)
     }
     /// `attribute >= value`
-    pub fn ge(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    pub fn ge<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
         Self::compare(attribute, ">=", value)
     }
     /// `attribute BETWEEN low AND high`
-    pub fn between(attribute: impl Into<String>, low: impl Serialize, high: impl Serialize) -> Self {
-        Condition(Node::Between { attribute: attribute.into(), low: convert(low), high: convert(high) })
+    pub fn between<V, A: AttributeOf<V>>(attribute: A, low: V, high: V) -> Self {
+        let (low, high) = (A::attribute_value(low), A::attribute_value(high));
+        Condition(Node::Between { attribute: attribute.into_path(), low, high })
     }
     /// `begins_with(attribute, prefix)`
-    pub fn begins_with(attribute: impl Into<String>, prefix: impl Serialize) -> Self {
-        Self::function("begins_with", attribute, Some(convert(prefix)))
+    pub fn begins_with<V, A: AttributeOf<V>>(attribute: A, prefix: V) -> Self {
+        let prefix = A::attribute_value(prefix);
+        Self::function("begins_with", attribute, Some(prefix))
     }
-    /// `contains(attribute, value)`
-    pub fn contains(attribute: impl Into<String>, value: impl Serialize) -> Self {
+    /// `contains(attribute, value)`: a substring of a string, an element of a list or set. The
+    /// value is not checked against a typed field's type (it is usually an element of it).
+    pub fn contains(attribute: impl Attribute, value: impl Serialize) -> Self {
         Self::function("contains", attribute, Some(convert(value)))
     }
     /// `attribute_exists(attribute)`
-    pub fn exists(attribute: impl Into<String>) -> Self {
+    pub fn exists(attribute: impl Attribute) -> Self {
         Self::function("attribute_exists", attribute, None)
     }
     /// `attribute_not_exists(attribute)`
-    pub fn not_exists(attribute: impl Into<String>) -> Self {
+    pub fn not_exists(attribute: impl Attribute) -> Self {
         Self::function("attribute_not_exists", attribute, None)
     }
 
     /// `attribute_type(attribute, NULL)`: the attribute is stored as `NULL` (for which
     /// `attribute_not_exists` is false).
-    pub(crate) fn is_null(attribute: impl Into<String>) -> Self {
+    pub(crate) fn is_null(attribute: impl Attribute) -> Self {
         Self::function("attribute_type", attribute, Some(Ok(AttributeValue::S("NULL".into()))))
     }
 
-    fn function(function: &'static str, attribute: impl Into<String>, value: Option<Value>) -> Self {
-        Condition(Node::Function { function, attribute: attribute.into(), value })
+    fn function(function: &'static str, attribute: impl Attribute, value: Option<Value>) -> Self {
+        Condition(Node::Function { function, attribute: attribute.into_path(), value })
     }
 
     /// Renders the expression text, registering names and (prefixed) values in `placeholders`.
@@ -113,9 +117,9 @@ impl Condition {
     }
 }
 
-fn value(attribute: &str, value: &Value, placeholders: &mut Placeholders, prefixes: &Prefixes) -> Result<String> {
+fn value(attribute: &AttrPath, value: &Value, placeholders: &mut Placeholders, prefixes: &Prefixes) -> Result<String> {
     match value {
-        Ok(value) => Ok(placeholders.value(attribute, value.clone(), prefixes)),
+        Ok(value) => Ok(placeholders.path_value(attribute, value.clone(), prefixes)),
         Err(message) => {
             Err(Error::Serialize { schema: "condition", message: format!("value for `{attribute}`: {message}") })
         }
@@ -125,17 +129,17 @@ fn value(attribute: &str, value: &Value, placeholders: &mut Placeholders, prefix
 fn render(node: &Node, p: &mut Placeholders, prefixes: &Prefixes) -> Result<String> {
     Ok(match node {
         Node::Compare { attribute, op, value: v } => {
-            format!("{} {op} {}", p.name(attribute), value(attribute, v, p, prefixes)?)
+            format!("{} {op} {}", p.path(attribute), value(attribute, v, p, prefixes)?)
         }
         Node::Between { attribute, low, high } => {
-            let name = p.name(attribute);
+            let name = p.path(attribute);
             let low = value(attribute, low, p, prefixes)?;
             let high = value(attribute, high, p, prefixes)?;
             format!("{name} BETWEEN {low} AND {high}")
         }
-        Node::Function { function, attribute, value: None } => format!("{function}({})", p.name(attribute)),
+        Node::Function { function, attribute, value: None } => format!("{function}({})", p.path(attribute)),
         Node::Function { function, attribute, value: Some(v) } => {
-            let name = p.name(attribute);
+            let name = p.path(attribute);
             format!("{function}({name}, {})", value(attribute, v, p, prefixes)?)
         }
         Node::And(a, b) => format!("({}) AND ({})", render(a, p, prefixes)?, render(b, p, prefixes)?),

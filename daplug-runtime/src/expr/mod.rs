@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::attr::{AttrPath, Step};
 use crate::key::KeyConfig;
 use crate::prefix::Prefixes;
 
@@ -48,8 +49,8 @@ pub(crate) struct Placeholders {
 }
 
 impl Placeholders {
-    /// The placeholder for an attribute name (one per distinct name). Dotted paths are not split:
-    /// daplug conditions address top-level attributes.
+    /// The placeholder for one attribute name (one per distinct name); a name is never split at
+    /// dots (paths are [`AttrPath`]s).
     pub(crate) fn name(&mut self, attribute: &str) -> String {
         if let Some((placeholder, _)) = self.names.iter().find(|(_, name)| *name == attribute) {
             return placeholder.clone();
@@ -57,6 +58,32 @@ impl Placeholders {
         let placeholder = format!("#n{}", self.names.len());
         self.names.insert(placeholder.clone(), attribute.to_owned());
         placeholder
+    }
+
+    /// The placeholders of a path, one per segment name (`#n0.#n1[2]`).
+    pub(crate) fn path(&mut self, path: &AttrPath) -> String {
+        let mut text = self.name(path.top_level());
+        for step in path.steps() {
+            match step {
+                Step::Name(name) => {
+                    let placeholder = self.name(name);
+                    text.push('.');
+                    text.push_str(&placeholder);
+                }
+                Step::Index(index) => text.push_str(&format!("[{index}]")),
+            }
+        }
+        text
+    }
+
+    /// The placeholder for a value compared with the attribute at `path`, prefixed when a rule
+    /// names it (rules name top-level attributes, so a nested path is never prefixed).
+    pub(crate) fn path_value(&mut self, path: &AttrPath, value: AttributeValue, prefixes: &Prefixes) -> String {
+        if path.is_top_level() {
+            self.value(path.top_level(), value, prefixes)
+        } else {
+            self.value(path.top_level(), value, &Prefixes::none())
+        }
     }
 
     /// The placeholder for a value compared with `attribute`, prefixed when a rule names it.

@@ -13,6 +13,7 @@ use futures::stream::BoxStream;
 
 use super::{Kind, Page, ReadSpec};
 use crate::adapter::Repository;
+use crate::attr::{AttributeIn, AttributeOf, IndexOf};
 use crate::error::Result;
 use crate::expr::Condition;
 use crate::item::Item;
@@ -42,8 +43,9 @@ macro_rules! read_request {
                 $ty(ReadSpec::new(repo))
             }
             /// Reads a global secondary index instead of the table.
-            pub fn index(mut self, name: impl Into<String>) -> Self {
-                self.0.index = Some(name.into());
+            /// `name` is a string or the model's generated index enum (`OrderIndex::StatusIndex`).
+            pub fn index(mut self, name: impl IndexOf<M>) -> Self {
+                self.0.index = Some(name.index_name());
                 self
             }
             /// Adds a filter (ANDed with earlier ones), applied after the read; values compared with a
@@ -130,20 +132,17 @@ impl<M: Model> Query<M> {
         self.0.plan_query()
     }
     /// Key condition `attribute = value` (the partition key, and optionally the sort key).
-    pub fn key_eq(self, attribute: impl Into<String>, value: impl serde::Serialize) -> Self {
+    /// `attribute` is a name or one of `M`'s typed fields (`Order::CUSTOMER_ID`), whose type `value`
+    /// must convert into.
+    pub fn key_eq<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, value: V) -> Self {
         self.key(Condition::eq(attribute, value))
     }
     /// Key condition `begins_with(attribute, prefix)` on the sort key.
-    pub fn key_begins_with(self, attribute: impl Into<String>, prefix: impl serde::Serialize) -> Self {
+    pub fn key_begins_with<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, prefix: V) -> Self {
         self.key(Condition::begins_with(attribute, prefix))
     }
     /// Key condition `attribute BETWEEN low AND high` on the sort key.
-    pub fn key_between(
-        self,
-        attribute: impl Into<String>,
-        low: impl serde::Serialize,
-        high: impl serde::Serialize,
-    ) -> Self {
+    pub fn key_between<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, low: V, high: V) -> Self {
         self.key(Condition::between(attribute, low, high))
     }
     /// Any key condition (ANDed with earlier ones): `Condition::lt("sk", "m")`, ...
