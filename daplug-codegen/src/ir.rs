@@ -97,12 +97,15 @@ pub struct Companions {
     pub key: String,
     /// `<Name>Patch` unless that name belongs to a schema.
     pub patch: String,
+    /// `<Name>Index` (the enum of a model's secondary indexes) unless that name belongs to a
+    /// schema; emitted only for a model with indexes.
+    pub index: String,
 }
 
 impl Companions {
     /// The default names for a model named `name`.
     pub fn of(name: &str) -> Companions {
-        Companions { key: format!("{name}Key"), patch: format!("{name}Patch") }
+        Companions { key: format!("{name}Key"), patch: format!("{name}Patch"), index: format!("{name}Index") }
     }
 }
 

@@ -405,11 +405,16 @@ impl Lowerer<'_> {
             });
         }
         let (model, companions) = if is_named(at) {
-            let companions = Companions {
+            let mut companions = Companions {
                 key: self.names.claim(&format!("{name}Key"), at),
                 patch: self.names.claim(&format!("{name}Patch"), at),
+                index: String::new(),
             };
-            (errors.ok(meta::from_extension(spec, schema_name, merged.daplug, &fields)), companions)
+            let model = errors.ok(meta::from_extension(spec, schema_name, merged.daplug, &fields));
+            if model.as_ref().is_some_and(|m| !m.indexes.is_empty()) {
+                companions.index = self.names.claim(&format!("{name}Index"), at);
+            }
+            (model, companions)
         } else {
             (None, Companions::default())
         };

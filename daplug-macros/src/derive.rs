@@ -191,12 +191,13 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         companions: Companions::of(&input.ident.to_string()),
     };
     let items = emit::model_items(&ir, &meta, emit::IntoItem::TryFrom);
+    let fields = emit::field_constants(&ir);
     let includes = includes.iter().map(|path| {
         quote!(
             const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
         )
     });
-    errors.finish(quote!(#items #(#includes)*))
+    errors.finish(quote!(#items #fields #(#includes)*))
 }
 
 /// Container-level `#[daplug]` and serde attributes.

@@ -36,6 +36,18 @@ pub struct AdditionalBankIdentification {
         AdditionalBankIdentificationType,
     >,
 }
+impl AdditionalBankIdentification {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        AdditionalBankIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AdditionalBankIdentification,
+        AdditionalBankIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`AdditionalBankIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -230,6 +242,38 @@ pub struct Address {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Address {
+    /// The `city` attribute.
+    pub const CITY: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("city");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
+    /// The `line1` attribute.
+    pub const LINE1: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("line1");
+    /// The `line2` attribute.
+    pub const LINE2: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("line2");
+    /// The `postalCode` attribute.
+    pub const POSTAL_CODE: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postalCode");
+    /// The `stateOrProvince` attribute.
+    pub const STATE_OR_PROVINCE: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("stateOrProvince");
+}
 /// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -357,6 +401,18 @@ pub struct Airline {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Airline {
+    /// The `legs` attribute.
+    pub const LEGS: ::daplug_runtime::Field<
+        Airline,
+        ::daplug_runtime::__private::std::vec::Vec<Leg>,
+    > = ::daplug_runtime::Field::new("legs");
+    /// The `ticketNumber` attribute.
+    pub const TICKET_NUMBER: ::daplug_runtime::Field<
+        Airline,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ticketNumber");
+}
 /// A partial update of [`Airline`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -450,6 +506,17 @@ pub struct Amount {
     pub currency: ::daplug_runtime::__private::std::string::String,
     /// The numeric value of the amount, in [minor units](https://docs.adyen.com/development-resources/currency-codes#minor-units).
     pub value: i64,
+}
+impl Amount {
+    /// The `currency` attribute.
+    pub const CURRENCY: ::daplug_runtime::Field<
+        Amount,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("currency");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<Amount, i64> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`Amount`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -561,6 +628,21 @@ pub struct AmountAdjustment {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub basepoints: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl AmountAdjustment {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<AmountAdjustment, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `amountAdjustmentType` attribute.
+    pub const AMOUNT_ADJUSTMENT_TYPE: ::daplug_runtime::Field<
+        AmountAdjustment,
+        AmountAdjustmentAmountAdjustmentType,
+    > = ::daplug_runtime::Field::new("amountAdjustmentType");
+    /// The `basepoints` attribute.
+    pub const BASEPOINTS: ::daplug_runtime::Field<AmountAdjustment, i32> = ::daplug_runtime::Field::new(
+        "basepoints",
+    );
 }
 /// A partial update of [`AmountAdjustment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -693,6 +775,15 @@ pub struct ApproveTransfersRequest {
         >,
     >,
 }
+impl ApproveTransfersRequest {
+    /// The `transferIds` attribute.
+    pub const TRANSFER_IDS: ::daplug_runtime::Field<
+        ApproveTransfersRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("transferIds");
+}
 /// A partial update of [`ApproveTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -792,6 +883,23 @@ pub struct AuLocalAccountIdentification {
     /// **auLocal**
     #[serde(rename = "type")]
     pub type_: AuLocalAccountIdentificationType,
+}
+impl AuLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        AuLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `bsbCode` attribute.
+    pub const BSB_CODE: ::daplug_runtime::Field<
+        AuLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bsbCode");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AuLocalAccountIdentification,
+        AuLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`AuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -937,6 +1045,25 @@ pub struct BalanceMutation {
     )]
     pub reserved: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BalanceMutation {
+    /// The `balance` attribute.
+    pub const BALANCE: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+        "balance",
+    );
+    /// The `currency` attribute.
+    pub const CURRENCY: ::daplug_runtime::Field<
+        BalanceMutation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("currency");
+    /// The `received` attribute.
+    pub const RECEIVED: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+        "received",
+    );
+    /// The `reserved` attribute.
+    pub const RESERVED: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+        "reserved",
+    );
+}
 /// A partial update of [`BalanceMutation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1045,6 +1172,23 @@ pub struct BankAccountV3 {
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BankAccountV3 {
+    /// The `accountHolder` attribute.
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<
+        BankAccountV3,
+        PartyIdentification,
+    > = ::daplug_runtime::Field::new("accountHolder");
+    /// The `accountIdentification` attribute.
+    pub const ACCOUNT_IDENTIFICATION: ::daplug_runtime::Field<
+        BankAccountV3,
+        BankAccountV3AccountIdentification,
+    > = ::daplug_runtime::Field::new("accountIdentification");
+    /// The `storedPaymentMethodId` attribute.
+    pub const STORED_PAYMENT_METHOD_ID: ::daplug_runtime::Field<
+        BankAccountV3,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
 /// A partial update of [`BankAccountV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1214,6 +1358,17 @@ pub struct BankCategoryData {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
+}
+impl BankCategoryData {
+    /// The `priority` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<
+        BankCategoryData,
+        BankCategoryDataPriority,
+    > = ::daplug_runtime::Field::new("priority");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<BankCategoryData, BankCategoryDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`BankCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1388,6 +1543,33 @@ pub struct BrLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: BrLocalAccountIdentificationType,
 }
+impl BrLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        BrLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `bankCode` attribute.
+    pub const BANK_CODE: ::daplug_runtime::Field<
+        BrLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bankCode");
+    /// The `branchNumber` attribute.
+    pub const BRANCH_NUMBER: ::daplug_runtime::Field<
+        BrLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branchNumber");
+    /// The `ispb` attribute.
+    pub const ISPB: ::daplug_runtime::Field<
+        BrLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ispb");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        BrLocalAccountIdentification,
+        BrLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`BrLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1538,6 +1720,33 @@ pub struct CaLocalAccountIdentification {
     /// **caLocal**
     #[serde(rename = "type")]
     pub type_: CaLocalAccountIdentificationType,
+}
+impl CaLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        CaLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `accountType` attribute.
+    pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
+        CaLocalAccountIdentification,
+        CaLocalAccountIdentificationAccountType,
+    > = ::daplug_runtime::Field::new("accountType");
+    /// The `institutionNumber` attribute.
+    pub const INSTITUTION_NUMBER: ::daplug_runtime::Field<
+        CaLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("institutionNumber");
+    /// The `transitNumber` attribute.
+    pub const TRANSIT_NUMBER: ::daplug_runtime::Field<
+        CaLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transitNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CaLocalAccountIdentification,
+        CaLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`CaLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1701,6 +1910,15 @@ pub struct CancelTransfersRequest {
         >,
     >,
 }
+impl CancelTransfersRequest {
+    /// The `transferIds` attribute.
+    pub const TRANSFER_IDS: ::daplug_runtime::Field<
+        CancelTransfersRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("transferIds");
+}
 /// A partial update of [`CancelTransfersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1799,6 +2017,25 @@ pub struct CapitalBalance {
     pub principal: i64,
     /// Total amount. A sum of principal amount and fee amount.
     pub total: i64,
+}
+impl CapitalBalance {
+    /// The `currency` attribute.
+    pub const CURRENCY: ::daplug_runtime::Field<
+        CapitalBalance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("currency");
+    /// The `fee` attribute.
+    pub const FEE: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+        "fee",
+    );
+    /// The `principal` attribute.
+    pub const PRINCIPAL: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+        "principal",
+    );
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+        "total",
+    );
 }
 /// A partial update of [`CapitalBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1932,6 +2169,47 @@ pub struct CapitalGrant {
     /// The current status of the grant. Possible values: **Pending**, **Active**, **Repaid**, **WrittenOff**, **Failed**, **Revoked**.
     pub status: CapitalGrantStatus,
 }
+impl CapitalGrant {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<CapitalGrant, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `balances` attribute.
+    pub const BALANCES: ::daplug_runtime::Field<CapitalGrant, CapitalBalance> = ::daplug_runtime::Field::new(
+        "balances",
+    );
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<CapitalGrant, GrantCounterparty> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
+    /// The `fee` attribute.
+    pub const FEE: ::daplug_runtime::Field<CapitalGrant, Fee> = ::daplug_runtime::Field::new(
+        "fee",
+    );
+    /// The `grantAccountId` attribute.
+    pub const GRANT_ACCOUNT_ID: ::daplug_runtime::Field<
+        CapitalGrant,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("grantAccountId");
+    /// The `grantOfferId` attribute.
+    pub const GRANT_OFFER_ID: ::daplug_runtime::Field<
+        CapitalGrant,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("grantOfferId");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CapitalGrant,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `repayment` attribute.
+    pub const REPAYMENT: ::daplug_runtime::Field<CapitalGrant, Repayment> = ::daplug_runtime::Field::new(
+        "repayment",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<CapitalGrant, CapitalGrantStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+}
 /// A partial update of [`CapitalGrant`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2061,6 +2339,23 @@ pub struct CapitalGrantInfo {
     #[serde(rename = "grantOfferId")]
     pub grant_offer_id: ::daplug_runtime::__private::std::string::String,
 }
+impl CapitalGrantInfo {
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<
+        CapitalGrantInfo,
+        GrantInfoCounterparty,
+    > = ::daplug_runtime::Field::new("counterparty");
+    /// The `grantAccountId` attribute.
+    pub const GRANT_ACCOUNT_ID: ::daplug_runtime::Field<
+        CapitalGrantInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("grantAccountId");
+    /// The `grantOfferId` attribute.
+    pub const GRANT_OFFER_ID: ::daplug_runtime::Field<
+        CapitalGrantInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("grantOfferId");
+}
 /// A partial update of [`CapitalGrantInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2185,6 +2480,13 @@ pub struct CapitalGrants {
     /// The unique identifier of the grant.
     pub grants: ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
 }
+impl CapitalGrants {
+    /// The `grants` attribute.
+    pub const GRANTS: ::daplug_runtime::Field<
+        CapitalGrants,
+        ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
+    > = ::daplug_runtime::Field::new("grants");
+}
 /// A partial update of [`CapitalGrants`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2273,6 +2575,16 @@ pub struct Card {
     /// Contains the identification details of the card.
     #[serde(rename = "cardIdentification")]
     pub card_identification: CardIdentification,
+}
+impl Card {
+    /// The `cardHolder` attribute.
+    pub const CARD_HOLDER: ::daplug_runtime::Field<Card, PartyIdentification> = ::daplug_runtime::Field::new(
+        "cardHolder",
+    );
+    /// The `cardIdentification` attribute.
+    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<Card, CardIdentification> = ::daplug_runtime::Field::new(
+        "cardIdentification",
+    );
 }
 /// A partial update of [`Card`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2439,6 +2751,43 @@ pub struct CardIdentification {
     pub stored_payment_method_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CardIdentification {
+    /// The `expiryMonth` attribute.
+    pub const EXPIRY_MONTH: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expiryMonth");
+    /// The `expiryYear` attribute.
+    pub const EXPIRY_YEAR: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expiryYear");
+    /// The `issueNumber` attribute.
+    pub const ISSUE_NUMBER: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("issueNumber");
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("number");
+    /// The `startMonth` attribute.
+    pub const START_MONTH: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startMonth");
+    /// The `startYear` attribute.
+    pub const START_YEAR: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startYear");
+    /// The `storedPaymentMethodId` attribute.
+    pub const STORED_PAYMENT_METHOD_ID: ::daplug_runtime::Field<
+        CardIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
 /// A partial update of [`CardIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2621,6 +2970,50 @@ pub struct CashOut {
     >,
     /// The list of transfers related to cashout.
     pub transfers: ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
+}
+impl CashOut {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<CashOut, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<CashOut, CashOutInfoCounterparty> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `fee` attribute.
+    pub const FEE: ::daplug_runtime::Field<CashOut, Fee> = ::daplug_runtime::Field::new(
+        "fee",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `instructingBalanceAccountId` attribute.
+    pub const INSTRUCTING_BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instructingBalanceAccountId");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+    /// The `transfers` attribute.
+    pub const TRANSFERS: ::daplug_runtime::Field<
+        CashOut,
+        ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
+    > = ::daplug_runtime::Field::new("transfers");
 }
 /// A partial update of [`CashOut`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2816,6 +3209,46 @@ pub struct CashOutInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CashOutInfo {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<CashOutInfo, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<
+        CashOutInfo,
+        CashOutInfoCounterparty,
+    > = ::daplug_runtime::Field::new("counterparty");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        CashOutInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `fee` attribute.
+    pub const FEE: ::daplug_runtime::Field<CashOutInfo, Fee> = ::daplug_runtime::Field::new(
+        "fee",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CashOutInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `instructingBalanceAccountId` attribute.
+    pub const INSTRUCTING_BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        CashOutInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instructingBalanceAccountId");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        CashOutInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        CashOutInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`CashOutInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2949,6 +3382,13 @@ pub struct CashOutInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CashOutInfoCounterparty {
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        CashOutInfoCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`CashOutInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3048,6 +3488,21 @@ pub struct CashOutTransfer {
     /// - **cashoutFee**: Corresponds to the transfer created to debit the cashout fee form the user's balance account.
     #[serde(rename = "type")]
     pub type_: CashOutTransferType,
+}
+impl CashOutTransfer {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<CashOutTransfer, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CashOutTransfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CashOutTransfer, CashOutTransferType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`CashOutTransfer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3177,6 +3632,18 @@ pub struct ConfirmationTrackingData {
     ///  - **confirmation**: the transfer passed Adyen's internal review.
     #[serde(rename = "type")]
     pub type_: ConfirmationTrackingDataType,
+}
+impl ConfirmationTrackingData {
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ConfirmationTrackingData,
+        ConfirmationTrackingDataStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ConfirmationTrackingData,
+        ConfirmationTrackingDataType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`ConfirmationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3350,6 +3817,26 @@ pub struct CounterpartyInfoV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CounterpartyInfoV3 {
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        CounterpartyInfoV3,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `bankAccount` attribute.
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<CounterpartyInfoV3, BankAccountV3> = ::daplug_runtime::Field::new(
+        "bankAccount",
+    );
+    /// The `card` attribute.
+    pub const CARD: ::daplug_runtime::Field<CounterpartyInfoV3, Card> = ::daplug_runtime::Field::new(
+        "card",
+    );
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        CounterpartyInfoV3,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`CounterpartyInfoV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3487,6 +3974,30 @@ pub struct CounterpartyV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CounterpartyV3 {
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        CounterpartyV3,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `bankAccount` attribute.
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<CounterpartyV3, BankAccountV3> = ::daplug_runtime::Field::new(
+        "bankAccount",
+    );
+    /// The `card` attribute.
+    pub const CARD: ::daplug_runtime::Field<CounterpartyV3, Card> = ::daplug_runtime::Field::new(
+        "card",
+    );
+    /// The `merchant` attribute.
+    pub const MERCHANT: ::daplug_runtime::Field<CounterpartyV3, MerchantData> = ::daplug_runtime::Field::new(
+        "merchant",
+    );
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        CounterpartyV3,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`CounterpartyV3`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3608,6 +4119,23 @@ pub struct CzLocalAccountIdentification {
     /// **czLocal**
     #[serde(rename = "type")]
     pub type_: CzLocalAccountIdentificationType,
+}
+impl CzLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        CzLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `bankCode` attribute.
+    pub const BANK_CODE: ::daplug_runtime::Field<
+        CzLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bankCode");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CzLocalAccountIdentification,
+        CzLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`CzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3793,6 +4321,47 @@ pub struct DefaultErrorResponseEntity {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DefaultErrorResponseEntity {
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `errorCode` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorCode");
+    /// The `instance` attribute.
+    pub const INSTANCE: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance");
+    /// The `invalidFields` attribute.
+    pub const INVALID_FIELDS: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+    > = ::daplug_runtime::Field::new("invalidFields");
+    /// The `requestId` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("requestId");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<DefaultErrorResponseEntity, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DefaultErrorResponseEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`DefaultErrorResponseEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3952,6 +4521,28 @@ pub struct DirectDebitInformation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DirectDebitInformation {
+    /// The `dateOfSignature` attribute.
+    pub const DATE_OF_SIGNATURE: ::daplug_runtime::Field<
+        DirectDebitInformation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dateOfSignature");
+    /// The `dueDate` attribute.
+    pub const DUE_DATE: ::daplug_runtime::Field<
+        DirectDebitInformation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dueDate");
+    /// The `mandateId` attribute.
+    pub const MANDATE_ID: ::daplug_runtime::Field<
+        DirectDebitInformation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mandateId");
+    /// The `sequenceType` attribute.
+    pub const SEQUENCE_TYPE: ::daplug_runtime::Field<
+        DirectDebitInformation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequenceType");
+}
 /// A partial update of [`DirectDebitInformation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4064,6 +4655,23 @@ pub struct DkLocalAccountIdentification {
     /// **dkLocal**
     #[serde(rename = "type")]
     pub type_: DkLocalAccountIdentificationType,
+}
+impl DkLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        DkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `bankCode` attribute.
+    pub const BANK_CODE: ::daplug_runtime::Field<
+        DkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bankCode");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DkLocalAccountIdentification,
+        DkLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`DkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4192,6 +4800,18 @@ pub struct EstimationTrackingData {
     /// - **estimation**: the estimated date and time of when the funds will be credited has been determined.
     #[serde(rename = "type")]
     pub type_: EstimationTrackingDataType,
+}
+impl EstimationTrackingData {
+    /// The `estimatedArrivalTime` attribute.
+    pub const ESTIMATED_ARRIVAL_TIME: ::daplug_runtime::Field<
+        EstimationTrackingData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("estimatedArrivalTime");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        EstimationTrackingData,
+        EstimationTrackingDataType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`EstimationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4330,6 +4950,18 @@ pub struct ExecutionDate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ExecutionDate {
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<
+        ExecutionDate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date");
+    /// The `timezone` attribute.
+    pub const TIMEZONE: ::daplug_runtime::Field<
+        ExecutionDate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timezone");
+}
 /// A partial update of [`ExecutionDate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4444,6 +5076,23 @@ pub struct ExternalReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ExternalReason {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        ExternalReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ExternalReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        ExternalReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+}
 /// A partial update of [`ExternalReason`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4541,6 +5190,12 @@ pub struct Fee {
     /// Contains the fee amount.
     pub amount: Amount,
 }
+impl Fee {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<Fee, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+}
 /// A partial update of [`Fee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4636,6 +5291,17 @@ pub struct FindTransfersResponse {
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     >,
+}
+impl FindTransfersResponse {
+    /// The `_links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<FindTransfersResponse, Links> = ::daplug_runtime::Field::new(
+        "_links",
+    );
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        FindTransfersResponse,
+        ::daplug_runtime::__private::std::vec::Vec<TransferData>,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`FindTransfersResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4767,6 +5433,28 @@ pub struct FundingInstrument {
     pub source_of_funds: ::daplug_runtime::__private::std::option::Option<
         FundingInstrumentSourceOfFunds,
     >,
+}
+impl FundingInstrument {
+    /// The `cardIdentification` attribute.
+    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<
+        FundingInstrument,
+        CardIdentification,
+    > = ::daplug_runtime::Field::new("cardIdentification");
+    /// The `networkPaymentReference` attribute.
+    pub const NETWORK_PAYMENT_REFERENCE: ::daplug_runtime::Field<
+        FundingInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("networkPaymentReference");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        FundingInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `sourceOfFunds` attribute.
+    pub const SOURCE_OF_FUNDS: ::daplug_runtime::Field<
+        FundingInstrument,
+        FundingInstrumentSourceOfFunds,
+    > = ::daplug_runtime::Field::new("sourceOfFunds");
 }
 /// A partial update of [`FundingInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4918,6 +5606,23 @@ pub struct GrantCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GrantCounterparty {
+    /// The `accountHolderId` attribute.
+    pub const ACCOUNT_HOLDER_ID: ::daplug_runtime::Field<
+        GrantCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountHolderId");
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        GrantCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        GrantCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`GrantCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5031,6 +5736,18 @@ pub struct GrantInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GrantInfoCounterparty {
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        GrantInfoCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        GrantInfoCounterparty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`GrantInfoCounterparty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5133,6 +5850,23 @@ pub struct HkLocalAccountIdentification {
     /// **hkLocal**
     #[serde(rename = "type")]
     pub type_: HkLocalAccountIdentificationType,
+}
+impl HkLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        HkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `clearingCode` attribute.
+    pub const CLEARING_CODE: ::daplug_runtime::Field<
+        HkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("clearingCode");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        HkLocalAccountIdentification,
+        HkLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`HkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5257,6 +5991,18 @@ pub struct HuLocalAccountIdentification {
     /// **huLocal**
     #[serde(rename = "type")]
     pub type_: HuLocalAccountIdentificationType,
+}
+impl HuLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        HuLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        HuLocalAccountIdentification,
+        HuLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`HuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5383,6 +6129,23 @@ pub struct IbanAccountIdentification {
     /// **iban**
     #[serde(rename = "type")]
     pub type_: IbanAccountIdentificationType,
+}
+impl IbanAccountIdentification {
+    /// The `bic` attribute.
+    pub const BIC: ::daplug_runtime::Field<
+        IbanAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bic");
+    /// The `iban` attribute.
+    pub const IBAN: ::daplug_runtime::Field<
+        IbanAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("iban");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IbanAccountIdentification,
+        IbanAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`IbanAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5524,6 +6287,21 @@ pub struct InterchangeData {
     #[serde(rename = "type")]
     pub type_: InterchangeDataType,
 }
+impl InterchangeData {
+    /// The `interchangeAmount` attribute.
+    pub const INTERCHANGE_AMOUNT: ::daplug_runtime::Field<InterchangeData, Amount> = ::daplug_runtime::Field::new(
+        "interchangeAmount",
+    );
+    /// The `interchangeRateIndicator` attribute.
+    pub const INTERCHANGE_RATE_INDICATOR: ::daplug_runtime::Field<
+        InterchangeData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("interchangeRateIndicator");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<InterchangeData, InterchangeDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`InterchangeData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5663,6 +6441,23 @@ pub struct InternalCategoryData {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         InternalCategoryDataType,
     >,
+}
+impl InternalCategoryData {
+    /// The `modificationMerchantReference` attribute.
+    pub const MODIFICATION_MERCHANT_REFERENCE: ::daplug_runtime::Field<
+        InternalCategoryData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modificationMerchantReference");
+    /// The `modificationPspReference` attribute.
+    pub const MODIFICATION_PSP_REFERENCE: ::daplug_runtime::Field<
+        InternalCategoryData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modificationPspReference");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        InternalCategoryData,
+        InternalCategoryDataType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`InternalCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5813,6 +6608,23 @@ pub struct InternalReviewTrackingData {
     ///  - **internalReview**: the transfer was flagged because it does not comply with Adyen's risk policy.
     #[serde(rename = "type")]
     pub type_: InternalReviewTrackingDataType,
+}
+impl InternalReviewTrackingData {
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        InternalReviewTrackingData,
+        InternalReviewTrackingDataReason,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        InternalReviewTrackingData,
+        InternalReviewTrackingDataStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        InternalReviewTrackingData,
+        InternalReviewTrackingDataType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`InternalReviewTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5990,6 +6802,23 @@ pub struct InvalidField {
     /// The invalid value.
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+impl InvalidField {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        InvalidField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InvalidField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        InvalidField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+}
 /// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6165,6 +6994,51 @@ pub struct IssuedCard {
     pub validation_facts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     >,
+}
+impl IssuedCard {
+    /// The `authorisationType` attribute.
+    pub const AUTHORISATION_TYPE: ::daplug_runtime::Field<
+        IssuedCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("authorisationType");
+    /// The `panEntryMode` attribute.
+    pub const PAN_ENTRY_MODE: ::daplug_runtime::Field<
+        IssuedCard,
+        IssuedCardPanEntryMode,
+    > = ::daplug_runtime::Field::new("panEntryMode");
+    /// The `processingType` attribute.
+    pub const PROCESSING_TYPE: ::daplug_runtime::Field<
+        IssuedCard,
+        IssuedCardProcessingType,
+    > = ::daplug_runtime::Field::new("processingType");
+    /// The `relayedAuthorisationData` attribute.
+    pub const RELAYED_AUTHORISATION_DATA: ::daplug_runtime::Field<
+        IssuedCard,
+        RelayedAuthorisationData,
+    > = ::daplug_runtime::Field::new("relayedAuthorisationData");
+    /// The `schemeTraceId` attribute.
+    pub const SCHEME_TRACE_ID: ::daplug_runtime::Field<
+        IssuedCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("schemeTraceId");
+    /// The `schemeUniqueTransactionId` attribute.
+    pub const SCHEME_UNIQUE_TRANSACTION_ID: ::daplug_runtime::Field<
+        IssuedCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("schemeUniqueTransactionId");
+    /// The `threeDSecure` attribute.
+    pub const THREE_D_SECURE: ::daplug_runtime::Field<IssuedCard, ThreeDSecure> = ::daplug_runtime::Field::new(
+        "threeDSecure",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<IssuedCard, IssuedCardType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `validationFacts` attribute.
+    pub const VALIDATION_FACTS: ::daplug_runtime::Field<
+        IssuedCard,
+        ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
+    > = ::daplug_runtime::Field::new("validationFacts");
 }
 /// A partial update of [`IssuedCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6400,6 +7274,18 @@ pub struct IssuingTransactionData {
     #[serde(rename = "type")]
     pub type_: IssuingTransactionDataType,
 }
+impl IssuingTransactionData {
+    /// The `captureCycleId` attribute.
+    pub const CAPTURE_CYCLE_ID: ::daplug_runtime::Field<
+        IssuingTransactionData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("captureCycleId");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IssuingTransactionData,
+        IssuingTransactionDataType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`IssuingTransactionData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6572,6 +7458,38 @@ pub struct Leg {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Leg {
+    /// The `arrivalAirportCode` attribute.
+    pub const ARRIVAL_AIRPORT_CODE: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arrivalAirportCode");
+    /// The `basicFareCode` attribute.
+    pub const BASIC_FARE_CODE: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("basicFareCode");
+    /// The `carrierCode` attribute.
+    pub const CARRIER_CODE: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("carrierCode");
+    /// The `departureAirportCode` attribute.
+    pub const DEPARTURE_AIRPORT_CODE: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("departureAirportCode");
+    /// The `departureDate` attribute.
+    pub const DEPARTURE_DATE: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("departureDate");
+    /// The `flightNumber` attribute.
+    pub const FLIGHT_NUMBER: ::daplug_runtime::Field<
+        Leg,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("flightNumber");
+}
 /// A partial update of [`Leg`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6690,6 +7608,13 @@ pub struct Link {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Link {
+    /// The `href` attribute.
+    pub const HREF: ::daplug_runtime::Field<
+        Link,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("href");
+}
 /// A partial update of [`Link`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6784,6 +7709,16 @@ pub struct Links {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub prev: ::daplug_runtime::__private::std::option::Option<Link>,
+}
+impl Links {
+    /// The `next` attribute.
+    pub const NEXT: ::daplug_runtime::Field<Links, Link> = ::daplug_runtime::Field::new(
+        "next",
+    );
+    /// The `prev` attribute.
+    pub const PREV: ::daplug_runtime::Field<Links, Link> = ::daplug_runtime::Field::new(
+        "prev",
+    );
 }
 /// A partial update of [`Links`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6886,6 +7821,17 @@ pub struct Lodging {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub number_of_nights: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl Lodging {
+    /// The `checkInDate` attribute.
+    pub const CHECK_IN_DATE: ::daplug_runtime::Field<
+        Lodging,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("checkInDate");
+    /// The `numberOfNights` attribute.
+    pub const NUMBER_OF_NIGHTS: ::daplug_runtime::Field<Lodging, i32> = ::daplug_runtime::Field::new(
+        "numberOfNights",
+    );
 }
 /// A partial update of [`Lodging`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7017,6 +7963,32 @@ pub struct MerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MerchantData {
+    /// The `acquirerId` attribute.
+    pub const ACQUIRER_ID: ::daplug_runtime::Field<
+        MerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("acquirerId");
+    /// The `mcc` attribute.
+    pub const MCC: ::daplug_runtime::Field<
+        MerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mcc");
+    /// The `merchantId` attribute.
+    pub const MERCHANT_ID: ::daplug_runtime::Field<
+        MerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("merchantId");
+    /// The `nameLocation` attribute.
+    pub const NAME_LOCATION: ::daplug_runtime::Field<MerchantData, NameLocation> = ::daplug_runtime::Field::new(
+        "nameLocation",
+    );
+    /// The `postalCode` attribute.
+    pub const POSTAL_CODE: ::daplug_runtime::Field<
+        MerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postalCode");
+}
 /// A partial update of [`MerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7140,6 +8112,22 @@ pub struct MerchantPurchaseData {
     ///  - **merchantPurchaseData**: merchant purchase data
     #[serde(rename = "type")]
     pub type_: MerchantPurchaseDataType,
+}
+impl MerchantPurchaseData {
+    /// The `airline` attribute.
+    pub const AIRLINE: ::daplug_runtime::Field<MerchantPurchaseData, Airline> = ::daplug_runtime::Field::new(
+        "airline",
+    );
+    /// The `lodging` attribute.
+    pub const LODGING: ::daplug_runtime::Field<
+        MerchantPurchaseData,
+        ::daplug_runtime::__private::std::vec::Vec<Lodging>,
+    > = ::daplug_runtime::Field::new("lodging");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MerchantPurchaseData,
+        MerchantPurchaseDataType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`MerchantPurchaseData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7298,6 +8286,32 @@ pub struct Modification {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Modification {
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        Modification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("direction");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Modification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        Modification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Modification, ModificationStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Modification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`Modification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7683,6 +8697,38 @@ pub struct NameLocation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl NameLocation {
+    /// The `city` attribute.
+    pub const CITY: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("city");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
+    /// The `countryOfOrigin` attribute.
+    pub const COUNTRY_OF_ORIGIN: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("countryOfOrigin");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `rawData` attribute.
+    pub const RAW_DATA: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rawData");
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        NameLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("state");
+}
 /// A partial update of [`NameLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7798,6 +8844,18 @@ pub struct NoLocalAccountIdentification {
     /// **noLocal**
     #[serde(rename = "type")]
     pub type_: NoLocalAccountIdentificationType,
+}
+impl NoLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        NoLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        NoLocalAccountIdentification,
+        NoLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`NoLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7928,6 +8986,28 @@ pub struct NumberAndBicAccountIdentification {
     /// **numberAndBic**
     #[serde(rename = "type")]
     pub type_: NumberAndBicAccountIdentificationType,
+}
+impl NumberAndBicAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        NumberAndBicAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `additionalBankIdentification` attribute.
+    pub const ADDITIONAL_BANK_IDENTIFICATION: ::daplug_runtime::Field<
+        NumberAndBicAccountIdentification,
+        AdditionalBankIdentification,
+    > = ::daplug_runtime::Field::new("additionalBankIdentification");
+    /// The `bic` attribute.
+    pub const BIC: ::daplug_runtime::Field<
+        NumberAndBicAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bic");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        NumberAndBicAccountIdentification,
+        NumberAndBicAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`NumberAndBicAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8067,6 +9147,18 @@ pub struct NzLocalAccountIdentification {
     /// **nzLocal**
     #[serde(rename = "type")]
     pub type_: NzLocalAccountIdentificationType,
+}
+impl NzLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        NzLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        NzLocalAccountIdentification,
+        NzLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`NzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8278,6 +9370,52 @@ pub struct PartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PartyIdentification {
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<PartyIdentification, Address> = ::daplug_runtime::Field::new(
+        "address",
+    );
+    /// The `dateOfBirth` attribute.
+    pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dateOfBirth");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `firstName` attribute.
+    pub const FIRST_NAME: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("firstName");
+    /// The `fullName` attribute.
+    pub const FULL_NAME: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("fullName");
+    /// The `lastName` attribute.
+    pub const LAST_NAME: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastName");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PartyIdentification,
+        PartyIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        PartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`PartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8464,6 +9602,28 @@ pub struct PaymentInstrument {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PaymentInstrument {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        PaymentInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        PaymentInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        PaymentInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `tokenType` attribute.
+    pub const TOKEN_TYPE: ::daplug_runtime::Field<
+        PaymentInstrument,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tokenType");
+}
 /// A partial update of [`PaymentInstrument`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8569,6 +9729,18 @@ pub struct PlLocalAccountIdentification {
     /// **plLocal**
     #[serde(rename = "type")]
     pub type_: PlLocalAccountIdentificationType,
+}
+impl PlLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        PlLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PlLocalAccountIdentification,
+        PlLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`PlLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8768,6 +9940,37 @@ pub struct PlatformPayment {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
+}
+impl PlatformPayment {
+    /// The `modificationMerchantReference` attribute.
+    pub const MODIFICATION_MERCHANT_REFERENCE: ::daplug_runtime::Field<
+        PlatformPayment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modificationMerchantReference");
+    /// The `modificationPspReference` attribute.
+    pub const MODIFICATION_PSP_REFERENCE: ::daplug_runtime::Field<
+        PlatformPayment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modificationPspReference");
+    /// The `paymentMerchantReference` attribute.
+    pub const PAYMENT_MERCHANT_REFERENCE: ::daplug_runtime::Field<
+        PlatformPayment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paymentMerchantReference");
+    /// The `platformPaymentType` attribute.
+    pub const PLATFORM_PAYMENT_TYPE: ::daplug_runtime::Field<
+        PlatformPayment,
+        PlatformPaymentPlatformPaymentType,
+    > = ::daplug_runtime::Field::new("platformPaymentType");
+    /// The `pspPaymentReference` attribute.
+    pub const PSP_PAYMENT_REFERENCE: ::daplug_runtime::Field<
+        PlatformPayment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("pspPaymentReference");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<PlatformPayment, PlatformPaymentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`PlatformPayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9008,6 +10211,21 @@ pub struct RelayedAuthorisationData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RelayedAuthorisationData {
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        RelayedAuthorisationData,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        RelayedAuthorisationData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+}
 /// A partial update of [`RelayedAuthorisationData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9120,6 +10338,20 @@ pub struct Repayment {
     )]
     pub threshold: ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
 }
+impl Repayment {
+    /// The `basisPoints` attribute.
+    pub const BASIS_POINTS: ::daplug_runtime::Field<Repayment, i32> = ::daplug_runtime::Field::new(
+        "basisPoints",
+    );
+    /// The `term` attribute.
+    pub const TERM: ::daplug_runtime::Field<Repayment, RepaymentTerm> = ::daplug_runtime::Field::new(
+        "term",
+    );
+    /// The `threshold` attribute.
+    pub const THRESHOLD: ::daplug_runtime::Field<Repayment, ThresholdRepayment> = ::daplug_runtime::Field::new(
+        "threshold",
+    );
+}
 /// A partial update of [`Repayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9218,6 +10450,16 @@ pub struct RepaymentTerm {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub maximum_days: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl RepaymentTerm {
+    /// The `estimatedDays` attribute.
+    pub const ESTIMATED_DAYS: ::daplug_runtime::Field<RepaymentTerm, i32> = ::daplug_runtime::Field::new(
+        "estimatedDays",
+    );
+    /// The `maximumDays` attribute.
+    pub const MAXIMUM_DAYS: ::daplug_runtime::Field<RepaymentTerm, i32> = ::daplug_runtime::Field::new(
+        "maximumDays",
+    );
 }
 /// A partial update of [`RepaymentTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9328,6 +10570,23 @@ pub struct ResourceReference {
     pub reference: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ResourceReference {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ResourceReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ResourceReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        ResourceReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
 }
 /// A partial update of [`ResourceReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9468,6 +10727,51 @@ pub struct RestServiceError {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+impl RestServiceError {
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `errorCode` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorCode");
+    /// The `instance` attribute.
+    pub const INSTANCE: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance");
+    /// The `invalidFields` attribute.
+    pub const INVALID_FIELDS: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+    > = ::daplug_runtime::Field::new("invalidFields");
+    /// The `requestId` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("requestId");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<RestServiceError, JsonObject> = ::daplug_runtime::Field::new(
+        "response",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<RestServiceError, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`RestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9602,6 +10906,17 @@ pub struct ReturnTransferRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ReturnTransferRequest {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<ReturnTransferRequest, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        ReturnTransferRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+}
 /// A partial update of [`ReturnTransferRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9728,6 +11043,28 @@ pub struct ReturnTransferResponse {
     pub transfer_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ReturnTransferResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ReturnTransferResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        ReturnTransferResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ReturnTransferResponse,
+        ReturnTransferResponseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `transferId` attribute.
+    pub const TRANSFER_ID: ::daplug_runtime::Field<
+        ReturnTransferResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferId");
 }
 /// A partial update of [`ReturnTransferResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9901,6 +11238,28 @@ pub struct RoutingDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RoutingDetails {
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        RoutingDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `errorCode` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        RoutingDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorCode");
+    /// The `priority` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<
+        RoutingDetails,
+        RoutingDetailsPriority,
+    > = ::daplug_runtime::Field::new("priority");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        RoutingDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+}
 /// A partial update of [`RoutingDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10056,6 +11415,23 @@ pub struct SeLocalAccountIdentification {
     /// **seLocal**
     #[serde(rename = "type")]
     pub type_: SeLocalAccountIdentificationType,
+}
+impl SeLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        SeLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `clearingNumber` attribute.
+    pub const CLEARING_NUMBER: ::daplug_runtime::Field<
+        SeLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("clearingNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SeLocalAccountIdentification,
+        SeLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`SeLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10216,6 +11592,32 @@ pub struct ServiceError {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl ServiceError {
+    /// The `errorCode` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        ServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorCode");
+    /// The `errorType` attribute.
+    pub const ERROR_TYPE: ::daplug_runtime::Field<
+        ServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorType");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `pspReference` attribute.
+    pub const PSP_REFERENCE: ::daplug_runtime::Field<
+        ServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("pspReference");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<ServiceError, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+}
 /// A partial update of [`ServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10332,6 +11734,23 @@ pub struct SgLocalAccountIdentification {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         SgLocalAccountIdentificationType,
     >,
+}
+impl SgLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        SgLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `bic` attribute.
+    pub const BIC: ::daplug_runtime::Field<
+        SgLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bic");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SgLocalAccountIdentification,
+        SgLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`SgLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10460,6 +11879,13 @@ pub struct ThreeDSecure {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ThreeDSecure {
+    /// The `acsTransactionId` attribute.
+    pub const ACS_TRANSACTION_ID: ::daplug_runtime::Field<
+        ThreeDSecure,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("acsTransactionId");
+}
 /// A partial update of [`ThreeDSecure`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10546,6 +11972,12 @@ const _: () = {
 pub struct ThresholdRepayment {
     /// The amount to be repaid on a 30-day basis.
     pub amount: Amount,
+}
+impl ThresholdRepayment {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<ThresholdRepayment, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
 }
 /// A partial update of [`ThresholdRepayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10703,6 +12135,68 @@ pub struct Transaction {
     /// The date the transfer amount becomes available in the balance account.
     #[serde(rename = "valueDate")]
     pub value_date: ::daplug_runtime::__private::std::string::String,
+}
+impl Transaction {
+    /// The `accountHolder` attribute.
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Transaction, ResourceReference> = ::daplug_runtime::Field::new(
+        "accountHolder",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<Transaction, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `balanceAccount` attribute.
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Transaction, ResourceReference> = ::daplug_runtime::Field::new(
+        "balanceAccount",
+    );
+    /// The `balancePlatform` attribute.
+    pub const BALANCE_PLATFORM: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balancePlatform");
+    /// The `bookingDate` attribute.
+    pub const BOOKING_DATE: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bookingDate");
+    /// The `creationDate` attribute.
+    pub const CREATION_DATE: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("creationDate");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `paymentInstrument` attribute.
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<
+        Transaction,
+        PaymentInstrument,
+    > = ::daplug_runtime::Field::new("paymentInstrument");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Transaction, TransactionStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `transfer` attribute.
+    pub const TRANSFER: ::daplug_runtime::Field<Transaction, TransferView> = ::daplug_runtime::Field::new(
+        "transfer",
+    );
+    /// The `valueDate` attribute.
+    pub const VALUE_DATE: ::daplug_runtime::Field<
+        Transaction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("valueDate");
 }
 /// A partial update of [`Transaction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10869,6 +12363,23 @@ pub struct TransactionEventViolation {
         TransactionRuleSource,
     >,
 }
+impl TransactionEventViolation {
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        TransactionEventViolation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `transactionRule` attribute.
+    pub const TRANSACTION_RULE: ::daplug_runtime::Field<
+        TransactionEventViolation,
+        TransactionRuleReference,
+    > = ::daplug_runtime::Field::new("transactionRule");
+    /// The `transactionRuleSource` attribute.
+    pub const TRANSACTION_RULE_SOURCE: ::daplug_runtime::Field<
+        TransactionEventViolation,
+        TransactionRuleSource,
+    > = ::daplug_runtime::Field::new("transactionRuleSource");
+}
 /// A partial update of [`TransactionEventViolation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11007,6 +12518,32 @@ pub struct TransactionRuleReference {
     )]
     pub score: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl TransactionRuleReference {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TransactionRuleReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TransactionRuleReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `outcomeType` attribute.
+    pub const OUTCOME_TYPE: ::daplug_runtime::Field<
+        TransactionRuleReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("outcomeType");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        TransactionRuleReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `score` attribute.
+    pub const SCORE: ::daplug_runtime::Field<TransactionRuleReference, i32> = ::daplug_runtime::Field::new(
+        "score",
+    );
+}
 /// A partial update of [`TransactionRuleReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11143,6 +12680,18 @@ pub struct TransactionRuleSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TransactionRuleSource {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TransactionRuleSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TransactionRuleSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`TransactionRuleSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11269,6 +12818,27 @@ pub struct TransactionRulesResult {
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     >,
 }
+impl TransactionRulesResult {
+    /// The `advice` attribute.
+    pub const ADVICE: ::daplug_runtime::Field<
+        TransactionRulesResult,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("advice");
+    /// The `allHardBlockRulesPassed` attribute.
+    pub const ALL_HARD_BLOCK_RULES_PASSED: ::daplug_runtime::Field<
+        TransactionRulesResult,
+        bool,
+    > = ::daplug_runtime::Field::new("allHardBlockRulesPassed");
+    /// The `score` attribute.
+    pub const SCORE: ::daplug_runtime::Field<TransactionRulesResult, i32> = ::daplug_runtime::Field::new(
+        "score",
+    );
+    /// The `triggeredTransactionRules` attribute.
+    pub const TRIGGERED_TRANSACTION_RULES: ::daplug_runtime::Field<
+        TransactionRulesResult,
+        ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
+    > = ::daplug_runtime::Field::new("triggeredTransactionRules");
+}
 /// A partial update of [`TransactionRulesResult`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11385,6 +12955,17 @@ pub struct TransactionSearchResponse {
     pub data: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     >,
+}
+impl TransactionSearchResponse {
+    /// The `_links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<TransactionSearchResponse, Links> = ::daplug_runtime::Field::new(
+        "_links",
+    );
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        TransactionSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<Transaction>,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`TransactionSearchResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11690,6 +13271,100 @@ pub struct Transfer {
     pub ultimate_party: ::daplug_runtime::__private::std::option::Option<
         UltimatePartyIdentification,
     >,
+}
+impl Transfer {
+    /// The `accountHolder` attribute.
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Transfer, ResourceReference> = ::daplug_runtime::Field::new(
+        "accountHolder",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<Transfer, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `balanceAccount` attribute.
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Transfer, ResourceReference> = ::daplug_runtime::Field::new(
+        "balanceAccount",
+    );
+    /// The `category` attribute.
+    pub const CATEGORY: ::daplug_runtime::Field<Transfer, TransferCategory> = ::daplug_runtime::Field::new(
+        "category",
+    );
+    /// The `categoryData` attribute.
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<Transfer, TransferCategoryData> = ::daplug_runtime::Field::new(
+        "categoryData",
+    );
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Transfer, CounterpartyV3> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
+    /// The `createdAt` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("createdAt");
+    /// The `creationDate` attribute.
+    pub const CREATION_DATE: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("creationDate");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `directDebitInformation` attribute.
+    pub const DIRECT_DEBIT_INFORMATION: ::daplug_runtime::Field<
+        Transfer,
+        DirectDebitInformation,
+    > = ::daplug_runtime::Field::new("directDebitInformation");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<Transfer, TransferDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
+    /// The `executionDate` attribute.
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<Transfer, ExecutionDate> = ::daplug_runtime::Field::new(
+        "executionDate",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `paymentInstrument` attribute.
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<Transfer, PaymentInstrument> = ::daplug_runtime::Field::new(
+        "paymentInstrument",
+    );
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<Transfer, TransferReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        Transfer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `review` attribute.
+    pub const REVIEW: ::daplug_runtime::Field<Transfer, TransferReview> = ::daplug_runtime::Field::new(
+        "review",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Transfer, TransferStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Transfer, TransferType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `ultimateParty` attribute.
+    pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
+        Transfer,
+        UltimatePartyIdentification,
+    > = ::daplug_runtime::Field::new("ultimateParty");
 }
 /// A partial update of [`Transfer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12195,6 +13870,146 @@ pub struct TransferData {
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TransferData {
+    /// The `accountHolder` attribute.
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<TransferData, ResourceReference> = ::daplug_runtime::Field::new(
+        "accountHolder",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<TransferData, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `balanceAccount` attribute.
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<
+        TransferData,
+        ResourceReference,
+    > = ::daplug_runtime::Field::new("balanceAccount");
+    /// The `balancePlatform` attribute.
+    pub const BALANCE_PLATFORM: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balancePlatform");
+    /// The `balances` attribute.
+    pub const BALANCES: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+    > = ::daplug_runtime::Field::new("balances");
+    /// The `category` attribute.
+    pub const CATEGORY: ::daplug_runtime::Field<TransferData, TransferDataCategory> = ::daplug_runtime::Field::new(
+        "category",
+    );
+    /// The `categoryData` attribute.
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<
+        TransferData,
+        TransferDataCategoryData,
+    > = ::daplug_runtime::Field::new("categoryData");
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<
+        TransferData,
+        TransferNotificationCounterParty,
+    > = ::daplug_runtime::Field::new("counterparty");
+    /// The `createdAt` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("createdAt");
+    /// The `creationDate` attribute.
+    pub const CREATION_DATE: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("creationDate");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `directDebitInformation` attribute.
+    pub const DIRECT_DEBIT_INFORMATION: ::daplug_runtime::Field<
+        TransferData,
+        DirectDebitInformation,
+    > = ::daplug_runtime::Field::new("directDebitInformation");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<TransferData, TransferDataDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
+    /// The `eventId` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("eventId");
+    /// The `events` attribute.
+    pub const EVENTS: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
+    > = ::daplug_runtime::Field::new("events");
+    /// The `executionDate` attribute.
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<TransferData, ExecutionDate> = ::daplug_runtime::Field::new(
+        "executionDate",
+    );
+    /// The `externalReason` attribute.
+    pub const EXTERNAL_REASON: ::daplug_runtime::Field<TransferData, ExternalReason> = ::daplug_runtime::Field::new(
+        "externalReason",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `paymentInstrument` attribute.
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<
+        TransferData,
+        PaymentInstrument,
+    > = ::daplug_runtime::Field::new("paymentInstrument");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<TransferData, TransferDataReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `review` attribute.
+    pub const REVIEW: ::daplug_runtime::Field<TransferData, TransferReview> = ::daplug_runtime::Field::new(
+        "review",
+    );
+    /// The `sequenceNumber` attribute.
+    pub const SEQUENCE_NUMBER: ::daplug_runtime::Field<TransferData, i32> = ::daplug_runtime::Field::new(
+        "sequenceNumber",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<TransferData, TransferDataStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `tracking` attribute.
+    pub const TRACKING: ::daplug_runtime::Field<TransferData, TransferDataTracking> = ::daplug_runtime::Field::new(
+        "tracking",
+    );
+    /// The `transactionRulesResult` attribute.
+    pub const TRANSACTION_RULES_RESULT: ::daplug_runtime::Field<
+        TransferData,
+        TransactionRulesResult,
+    > = ::daplug_runtime::Field::new("transactionRulesResult");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TransferData, TransferDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `ultimateParty` attribute.
+    pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
+        TransferData,
+        UltimatePartyIdentification,
+    > = ::daplug_runtime::Field::new("ultimateParty");
+    /// The `updatedAt` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        TransferData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedAt");
 }
 /// A partial update of [`TransferData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13325,6 +15140,91 @@ pub struct TransferEvent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TransferEvent {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<TransferEvent, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `amountAdjustments` attribute.
+    pub const AMOUNT_ADJUSTMENTS: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
+    > = ::daplug_runtime::Field::new("amountAdjustments");
+    /// The `arn` attribute.
+    pub const ARN: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arn");
+    /// The `bookingDate` attribute.
+    pub const BOOKING_DATE: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bookingDate");
+    /// The `estimatedArrivalTime` attribute.
+    pub const ESTIMATED_ARRIVAL_TIME: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("estimatedArrivalTime");
+    /// The `eventsData` attribute.
+    pub const EVENTS_DATA: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::vec::Vec<TransferEventEventsDataItem>,
+    > = ::daplug_runtime::Field::new("eventsData");
+    /// The `externalReason` attribute.
+    pub const EXTERNAL_REASON: ::daplug_runtime::Field<TransferEvent, ExternalReason> = ::daplug_runtime::Field::new(
+        "externalReason",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `modification` attribute.
+    pub const MODIFICATION: ::daplug_runtime::Field<TransferEvent, Modification> = ::daplug_runtime::Field::new(
+        "modification",
+    );
+    /// The `mutations` attribute.
+    pub const MUTATIONS: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+    > = ::daplug_runtime::Field::new("mutations");
+    /// The `originalAmount` attribute.
+    pub const ORIGINAL_AMOUNT: ::daplug_runtime::Field<TransferEvent, Amount> = ::daplug_runtime::Field::new(
+        "originalAmount",
+    );
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<TransferEvent, TransferEventReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<TransferEvent, TransferEventStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `trackingData` attribute.
+    pub const TRACKING_DATA: ::daplug_runtime::Field<
+        TransferEvent,
+        TransferEventTrackingData,
+    > = ::daplug_runtime::Field::new("trackingData");
+    /// The `transactionId` attribute.
+    pub const TRANSACTION_ID: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transactionId");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TransferEvent, TransferEventType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `updateDate` attribute.
+    pub const UPDATE_DATE: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updateDate");
+    /// The `valueDate` attribute.
+    pub const VALUE_DATE: ::daplug_runtime::Field<
+        TransferEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("valueDate");
+}
 /// A partial update of [`TransferEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14206,6 +16106,71 @@ pub struct TransferInfo {
         UltimatePartyIdentification,
     >,
 }
+impl TransferInfo {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<TransferInfo, Amount> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `category` attribute.
+    pub const CATEGORY: ::daplug_runtime::Field<TransferInfo, TransferInfoCategory> = ::daplug_runtime::Field::new(
+        "category",
+    );
+    /// The `counterparty` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<TransferInfo, CounterpartyInfoV3> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `executionDate` attribute.
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<TransferInfo, ExecutionDate> = ::daplug_runtime::Field::new(
+        "executionDate",
+    );
+    /// The `paymentInstrumentId` attribute.
+    pub const PAYMENT_INSTRUMENT_ID: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paymentInstrumentId");
+    /// The `priorities` attribute.
+    pub const PRIORITIES: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::vec::Vec<TransferInfoPrioritiesItem>,
+    > = ::daplug_runtime::Field::new("priorities");
+    /// The `priority` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<TransferInfo, TransferInfoPriority> = ::daplug_runtime::Field::new(
+        "priority",
+    );
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `referenceForBeneficiary` attribute.
+    pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
+        TransferInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("referenceForBeneficiary");
+    /// The `review` attribute.
+    pub const REVIEW: ::daplug_runtime::Field<TransferInfo, TransferRequestReview> = ::daplug_runtime::Field::new(
+        "review",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TransferInfo, TransferInfoType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `ultimateParty` attribute.
+    pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
+        TransferInfo,
+        UltimatePartyIdentification,
+    > = ::daplug_runtime::Field::new("ultimateParty");
+}
 /// A partial update of [`TransferInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14540,6 +16505,32 @@ pub struct TransferNotificationCounterParty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TransferNotificationCounterParty {
+    /// The `balanceAccountId` attribute.
+    pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
+        TransferNotificationCounterParty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("balanceAccountId");
+    /// The `bankAccount` attribute.
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<
+        TransferNotificationCounterParty,
+        BankAccountV3,
+    > = ::daplug_runtime::Field::new("bankAccount");
+    /// The `card` attribute.
+    pub const CARD: ::daplug_runtime::Field<TransferNotificationCounterParty, Card> = ::daplug_runtime::Field::new(
+        "card",
+    );
+    /// The `merchant` attribute.
+    pub const MERCHANT: ::daplug_runtime::Field<
+        TransferNotificationCounterParty,
+        TransferNotificationMerchantData,
+    > = ::daplug_runtime::Field::new("merchant");
+    /// The `transferInstrumentId` attribute.
+    pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
+        TransferNotificationCounterParty,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("transferInstrumentId");
+}
 /// A partial update of [`TransferNotificationCounterParty`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14718,6 +16709,48 @@ pub struct TransferNotificationMerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TransferNotificationMerchantData {
+    /// The `acquirerId` attribute.
+    pub const ACQUIRER_ID: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("acquirerId");
+    /// The `city` attribute.
+    pub const CITY: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("city");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
+    /// The `countryCode` attribute.
+    pub const COUNTRY_CODE: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("countryCode");
+    /// The `mcc` attribute.
+    pub const MCC: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mcc");
+    /// The `merchantId` attribute.
+    pub const MERCHANT_ID: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("merchantId");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `postalCode` attribute.
+    pub const POSTAL_CODE: ::daplug_runtime::Field<
+        TransferNotificationMerchantData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postalCode");
+}
 /// A partial update of [`TransferNotificationMerchantData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14863,6 +16896,18 @@ pub struct TransferNotificationValidationFact {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TransferNotificationValidationFact {
+    /// The `result` attribute.
+    pub const RESULT: ::daplug_runtime::Field<
+        TransferNotificationValidationFact,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("result");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TransferNotificationValidationFact,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`TransferNotificationValidationFact`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15251,6 +17296,17 @@ pub struct TransferRequestReview {
     )]
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl TransferRequestReview {
+    /// The `numberOfApprovalsRequired` attribute.
+    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<
+        TransferRequestReview,
+        i32,
+    > = ::daplug_runtime::Field::new("numberOfApprovalsRequired");
+    /// The `scaOnApproval` attribute.
+    pub const SCA_ON_APPROVAL: ::daplug_runtime::Field<TransferRequestReview, bool> = ::daplug_runtime::Field::new(
+        "scaOnApproval",
+    );
+}
 /// A partial update of [`TransferRequestReview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15362,6 +17418,18 @@ pub struct TransferReview {
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<
         TransferReviewScaOnApproval,
     >,
+}
+impl TransferReview {
+    /// The `numberOfApprovalsRequired` attribute.
+    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<
+        TransferReview,
+        i32,
+    > = ::daplug_runtime::Field::new("numberOfApprovalsRequired");
+    /// The `scaOnApproval` attribute.
+    pub const SCA_ON_APPROVAL: ::daplug_runtime::Field<
+        TransferReview,
+        TransferReviewScaOnApproval,
+    > = ::daplug_runtime::Field::new("scaOnApproval");
 }
 /// A partial update of [`TransferReview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15531,6 +17599,57 @@ pub struct TransferServiceRestServiceError {
     /// A URI that identifies the problem type, pointing to human-readable documentation on this problem type.
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
+}
+impl TransferServiceRestServiceError {
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `errorCode` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("errorCode");
+    /// The `instance` attribute.
+    pub const INSTANCE: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance");
+    /// The `invalidFields` attribute.
+    pub const INVALID_FIELDS: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+    > = ::daplug_runtime::Field::new("invalidFields");
+    /// The `requestId` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("requestId");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        JsonObject,
+    > = ::daplug_runtime::Field::new("response");
+    /// The `routingDetails` attribute.
+    pub const ROUTING_DETAILS: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
+    > = ::daplug_runtime::Field::new("routingDetails");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<TransferServiceRestServiceError, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TransferServiceRestServiceError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`TransferServiceRestServiceError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16054,6 +18173,23 @@ pub struct TransferView {
     /// The [`reference`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__reqParam_reference) from the `/transfers` request. If you haven't provided any, Adyen generates a unique reference.
     pub reference: ::daplug_runtime::__private::std::string::String,
 }
+impl TransferView {
+    /// The `categoryData` attribute.
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<
+        TransferView,
+        TransferViewCategoryData,
+    > = ::daplug_runtime::Field::new("categoryData");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TransferView,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        TransferView,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+}
 /// A partial update of [`TransferView`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16178,6 +18314,23 @@ pub struct UkLocalAccountIdentification {
     /// **ukLocal**
     #[serde(rename = "type")]
     pub type_: UkLocalAccountIdentificationType,
+}
+impl UkLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        UkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `sortCode` attribute.
+    pub const SORT_CODE: ::daplug_runtime::Field<
+        UkLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sortCode");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UkLocalAccountIdentification,
+        UkLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`UkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16405,6 +18558,57 @@ pub struct UltimatePartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UltimatePartyIdentification {
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<UltimatePartyIdentification, Address> = ::daplug_runtime::Field::new(
+        "address",
+    );
+    /// The `dateOfBirth` attribute.
+    pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dateOfBirth");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `firstName` attribute.
+    pub const FIRST_NAME: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("firstName");
+    /// The `fullName` attribute.
+    pub const FULL_NAME: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("fullName");
+    /// The `fundingInstrument` attribute.
+    pub const FUNDING_INSTRUMENT: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        FundingInstrument,
+    > = ::daplug_runtime::Field::new("fundingInstrument");
+    /// The `lastName` attribute.
+    pub const LAST_NAME: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastName");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        UltimatePartyIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        UltimatePartyIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`UltimatePartyIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16584,6 +18788,28 @@ pub struct UsLocalAccountIdentification {
     /// **usLocal**
     #[serde(rename = "type")]
     pub type_: UsLocalAccountIdentificationType,
+}
+impl UsLocalAccountIdentification {
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        UsLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `accountType` attribute.
+    pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
+        UsLocalAccountIdentification,
+        UsLocalAccountIdentificationAccountType,
+    > = ::daplug_runtime::Field::new("accountType");
+    /// The `routingNumber` attribute.
+    pub const ROUTING_NUMBER: ::daplug_runtime::Field<
+        UsLocalAccountIdentification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("routingNumber");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UsLocalAccountIdentification,
+        UsLocalAccountIdentificationType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`UsLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -62,6 +62,36 @@ pub struct AccessToken {
         AccessTokenIssuedTokenType,
     >,
 }
+impl AccessToken {
+    /// The `access_token` attribute.
+    pub const ACCESS_TOKEN: ::daplug_runtime::Field<
+        AccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_token");
+    /// The `expires_in` attribute.
+    pub const EXPIRES_IN: ::daplug_runtime::Field<AccessToken, i64> = ::daplug_runtime::Field::new(
+        "expires_in",
+    );
+    /// The `token_type` attribute.
+    pub const TOKEN_TYPE: ::daplug_runtime::Field<AccessToken, AccessTokenTokenType> = ::daplug_runtime::Field::new(
+        "token_type",
+    );
+    /// The `restricted_to` attribute.
+    pub const RESTRICTED_TO: ::daplug_runtime::Field<
+        AccessToken,
+        ::daplug_runtime::__private::std::vec::Vec<ResourceScope>,
+    > = ::daplug_runtime::Field::new("restricted_to");
+    /// The `refresh_token` attribute.
+    pub const REFRESH_TOKEN: ::daplug_runtime::Field<
+        AccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refresh_token");
+    /// The `issued_token_type` attribute.
+    pub const ISSUED_TOKEN_TYPE: ::daplug_runtime::Field<
+        AccessToken,
+        AccessTokenIssuedTokenType,
+    > = ::daplug_runtime::Field::new("issued_token_type");
+}
 /// A partial update of [`AccessToken`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -299,6 +329,43 @@ pub struct AiAgentAsk {
         AiAgentBasicTextTool,
     >,
 }
+impl AiAgentAsk {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiAgentAsk, AiAgentAskType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<AiAgentAsk, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text",
+    );
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<AiAgentAsk, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text",
+    );
+    /// The `spreadsheet` attribute.
+    pub const SPREADSHEET: ::daplug_runtime::Field<AiAgentAsk, AiAgentSpreadsheetTool> = ::daplug_runtime::Field::new(
+        "spreadsheet",
+    );
+    /// The `long_text_multi` attribute.
+    pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
+        AiAgentAsk,
+        AiAgentLongTextTool,
+    > = ::daplug_runtime::Field::new("long_text_multi");
+    /// The `basic_text_multi` attribute.
+    pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
+        AiAgentAsk,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text_multi");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<AiAgentAsk, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image",
+    );
+    /// The `basic_image_multi` attribute.
+    pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
+        AiAgentAsk,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image_multi");
+}
 /// A partial update of [`AiAgentAsk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -490,6 +557,43 @@ pub struct AiAgentBasicGenTool {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiAgentBasicGenTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        AiAgentLongTextToolTextGenEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
+    /// The `content_template` attribute.
+    pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_template");
+}
 /// A partial update of [`AiAgentBasicGenTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -646,6 +750,33 @@ pub struct AiAgentBasicTextTool {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiAgentBasicTextTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentBasicTextTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentBasicTextTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+}
 /// A partial update of [`AiAgentBasicTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -773,6 +904,23 @@ pub struct AiAgentBasicTextToolBase {
     pub llm_endpoint_params: ::daplug_runtime::__private::std::option::Option<
         AiLlmEndpointParams,
     >,
+}
+impl AiAgentBasicTextToolBase {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentBasicTextToolBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentBasicTextToolBase,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentBasicTextToolBase,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
 }
 /// A partial update of [`AiAgentBasicTextToolBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -912,6 +1060,33 @@ pub struct AiAgentBasicTextToolTextGen {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiAgentBasicTextToolTextGen {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentBasicTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentBasicTextToolTextGen,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentBasicTextToolTextGen,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiAgentBasicTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentBasicTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+}
 /// A partial update of [`AiAgentBasicTextToolTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1041,6 +1216,26 @@ pub struct AiAgentExtract {
         AiAgentBasicTextTool,
     >,
 }
+impl AiAgentExtract {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiAgentExtract, AiAgentExtractType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<AiAgentExtract, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text",
+    );
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiAgentExtract,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiAgentExtract,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image");
+}
 /// A partial update of [`AiAgentExtract`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1158,6 +1353,28 @@ pub struct AiAgentExtractStructured {
     pub basic_image: ::daplug_runtime::__private::std::option::Option<
         AiAgentBasicTextTool,
     >,
+}
+impl AiAgentExtractStructured {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiAgentExtractStructured,
+        AiAgentExtractStructuredType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<
+        AiAgentExtractStructured,
+        AiAgentLongTextTool,
+    > = ::daplug_runtime::Field::new("long_text");
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiAgentExtractStructured,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiAgentExtractStructured,
+        AiAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image");
 }
 /// A partial update of [`AiAgentExtractStructured`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1313,6 +1530,18 @@ pub struct AiAgentInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiAgentInfo {
+    /// The `models` attribute.
+    pub const MODELS: ::daplug_runtime::Field<
+        AiAgentInfo,
+        ::daplug_runtime::__private::std::vec::Vec<AiAgentInfoModelsItem>,
+    > = ::daplug_runtime::Field::new("models");
+    /// The `processor` attribute.
+    pub const PROCESSOR: ::daplug_runtime::Field<
+        AiAgentInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("processor");
+}
 /// A partial update of [`AiAgentInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1427,6 +1656,23 @@ pub struct AiAgentInfoModelsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiAgentInfoModelsItem {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AiAgentInfoModelsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `provider` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<
+        AiAgentInfoModelsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("provider");
+    /// The `supported_purpose` attribute.
+    pub const SUPPORTED_PURPOSE: ::daplug_runtime::Field<
+        AiAgentInfoModelsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("supported_purpose");
+}
 /// AI agent processor used to to handle longer text.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1484,6 +1730,38 @@ pub struct AiAgentLongTextTool {
     pub embeddings: ::daplug_runtime::__private::std::option::Option<
         AiAgentLongTextToolEmbeddings,
     >,
+}
+impl AiAgentLongTextTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiAgentLongTextTool,
+        AiAgentLongTextToolEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
 }
 /// A partial update of [`AiAgentLongTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1612,6 +1890,18 @@ pub struct AiAgentLongTextToolEmbeddings {
         AiAgentLongTextToolEmbeddingsStrategy,
     >,
 }
+impl AiAgentLongTextToolEmbeddings {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentLongTextToolEmbeddings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `strategy` attribute.
+    pub const STRATEGY: ::daplug_runtime::Field<
+        AiAgentLongTextToolEmbeddings,
+        AiAgentLongTextToolEmbeddingsStrategy,
+    > = ::daplug_runtime::Field::new("strategy");
+}
 /// The inline schema at `box.json#/components/schemas/AiAgentLongTextTool/allOf/1/properties/embeddings/properties/strategy`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1637,6 +1927,18 @@ pub struct AiAgentLongTextToolEmbeddingsStrategy {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub num_tokens_per_chunk: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl AiAgentLongTextToolEmbeddingsStrategy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiAgentLongTextToolEmbeddingsStrategy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `num_tokens_per_chunk` attribute.
+    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<
+        AiAgentLongTextToolEmbeddingsStrategy,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_per_chunk");
 }
 /// AI agent processor used to to handle longer text.
 #[derive(
@@ -1697,6 +1999,38 @@ pub struct AiAgentLongTextToolTextGen {
     pub embeddings: ::daplug_runtime::__private::std::option::Option<
         AiAgentLongTextToolTextGenEmbeddings,
     >,
+}
+impl AiAgentLongTextToolTextGen {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGen,
+        AiAgentLongTextToolTextGenEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
 }
 /// A partial update of [`AiAgentLongTextToolTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1825,6 +2159,18 @@ pub struct AiAgentLongTextToolTextGenEmbeddings {
         AiAgentLongTextToolTextGenEmbeddingsStrategy,
     >,
 }
+impl AiAgentLongTextToolTextGenEmbeddings {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGenEmbeddings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `strategy` attribute.
+    pub const STRATEGY: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGenEmbeddings,
+        AiAgentLongTextToolTextGenEmbeddingsStrategy,
+    > = ::daplug_runtime::Field::new("strategy");
+}
 /// The inline schema at `box.json#/components/schemas/AiAgentLongTextToolTextGen/allOf/1/properties/embeddings/properties/strategy`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1851,6 +2197,18 @@ pub struct AiAgentLongTextToolTextGenEmbeddingsStrategy {
     )]
     pub num_tokens_per_chunk: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl AiAgentLongTextToolTextGenEmbeddingsStrategy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGenEmbeddingsStrategy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `num_tokens_per_chunk` attribute.
+    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<
+        AiAgentLongTextToolTextGenEmbeddingsStrategy,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_per_chunk");
+}
 /// The AI agent used to handle queries.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1869,6 +2227,17 @@ pub struct AiAgentReference {
     /// or a unique identifier for pre-built agents (for example, `enhanced_extract_agent`
     /// for the [Enhanced Extract Agent](https://developer.box.com/guides/box-ai/ai-tutorials/extract-metadata-structured#enhanced-extract-agent)).
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl AiAgentReference {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiAgentReference, AiAgentReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiAgentReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`AiAgentReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1997,6 +2366,23 @@ pub struct AiAgentSpreadsheetTool {
         AiLlmEndpointParams,
     >,
 }
+impl AiAgentSpreadsheetTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiAgentSpreadsheetTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiAgentSpreadsheetTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiAgentSpreadsheetTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+}
 /// A partial update of [`AiAgentSpreadsheetTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2101,6 +2487,16 @@ pub struct AiAgentTextGen {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub basic_gen: ::daplug_runtime::__private::std::option::Option<AiAgentBasicGenTool>,
+}
+impl AiAgentTextGen {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiAgentTextGen, AiAgentTextGenType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `basic_gen` attribute.
+    pub const BASIC_GEN: ::daplug_runtime::Field<AiAgentTextGen, AiAgentBasicGenTool> = ::daplug_runtime::Field::new(
+        "basic_gen",
+    );
 }
 /// A partial update of [`AiAgentTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2240,6 +2636,35 @@ pub struct AiAsk {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiAskAgent>,
+}
+impl AiAsk {
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<AiAsk, AiAskMode> = ::daplug_runtime::Field::new(
+        "mode",
+    );
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        AiAsk,
+        ::daplug_runtime::__private::std::vec::Vec<AiItemAsk>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `dialogue_history` attribute.
+    pub const DIALOGUE_HISTORY: ::daplug_runtime::Field<
+        AiAsk,
+        ::daplug_runtime::__private::std::vec::Vec<AiDialogueHistory>,
+    > = ::daplug_runtime::Field::new("dialogue_history");
+    /// The `include_citations` attribute.
+    pub const INCLUDE_CITATIONS: ::daplug_runtime::Field<AiAsk, bool> = ::daplug_runtime::Field::new(
+        "include_citations",
+    );
+    /// The `ai_agent` attribute.
+    pub const AI_AGENT: ::daplug_runtime::Field<AiAsk, AiAskAgent> = ::daplug_runtime::Field::new(
+        "ai_agent",
+    );
 }
 /// A partial update of [`AiAsk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2420,6 +2845,27 @@ pub struct AiCitation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiCitation {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        AiCitation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiCitation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiCitation, AiCitationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AiCitation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`AiCitation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2560,6 +3006,23 @@ pub struct AiDialogueHistory {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiDialogueHistory {
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiDialogueHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `answer` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<
+        AiDialogueHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("answer");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiDialogueHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+}
 /// A partial update of [`AiDialogueHistory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2663,6 +3126,22 @@ pub struct AiExtract {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiExtractAgent>,
+}
+impl AiExtract {
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiExtract,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        AiExtract,
+        ::daplug_runtime::__private::std::vec::Vec<AiItemBase>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `ai_agent` attribute.
+    pub const AI_AGENT: ::daplug_runtime::Field<AiExtract, AiExtractAgent> = ::daplug_runtime::Field::new(
+        "ai_agent",
+    );
 }
 /// A partial update of [`AiExtract`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2775,6 +3254,13 @@ pub enum AiExtractAgent {
 pub struct AiExtractFieldOption {
     /// A unique identifier for the option.
     pub key: ::daplug_runtime::__private::std::string::String,
+}
+impl AiExtractFieldOption {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AiExtractFieldOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
 }
 /// A partial update of [`AiExtractFieldOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2917,6 +3403,42 @@ pub struct AiExtractStructured {
     pub taxonomy_sources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AiTaxonomySource>,
     >,
+}
+impl AiExtractStructured {
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        AiExtractStructured,
+        ::daplug_runtime::__private::std::vec::Vec<AiItemBase>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `metadata_template` attribute.
+    pub const METADATA_TEMPLATE: ::daplug_runtime::Field<
+        AiExtractStructured,
+        AiExtractStructuredMetadataTemplate,
+    > = ::daplug_runtime::Field::new("metadata_template");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        AiExtractStructured,
+        ::daplug_runtime::__private::std::vec::Vec<AiExtractStructuredFieldsItem>,
+    > = ::daplug_runtime::Field::new("fields");
+    /// The `ai_agent` attribute.
+    pub const AI_AGENT: ::daplug_runtime::Field<
+        AiExtractStructured,
+        AiExtractStructuredAgent,
+    > = ::daplug_runtime::Field::new("ai_agent");
+    /// The `include_confidence_score` attribute.
+    pub const INCLUDE_CONFIDENCE_SCORE: ::daplug_runtime::Field<
+        AiExtractStructured,
+        bool,
+    > = ::daplug_runtime::Field::new("include_confidence_score");
+    /// The `include_reference` attribute.
+    pub const INCLUDE_REFERENCE: ::daplug_runtime::Field<AiExtractStructured, bool> = ::daplug_runtime::Field::new(
+        "include_reference",
+    );
+    /// The `taxonomy_sources` attribute.
+    pub const TAXONOMY_SOURCES: ::daplug_runtime::Field<
+        AiExtractStructured,
+        ::daplug_runtime::__private::std::vec::Vec<AiTaxonomySource>,
+    > = ::daplug_runtime::Field::new("taxonomy_sources");
 }
 /// A partial update of [`AiExtractStructured`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3125,6 +3647,60 @@ pub struct AiExtractStructuredFieldsItem {
     )]
     pub options_rules: ::daplug_runtime::__private::std::option::Option<AiOptionsRules>,
 }
+impl AiExtractStructuredFieldsItem {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            AiExtractStructuredFieldsItemOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::vec::Vec<AiExtractSubField>,
+    > = ::daplug_runtime::Field::new("fields");
+    /// The `taxonomy_key` attribute.
+    pub const TAXONOMY_KEY: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxonomy_key");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+    /// The `options_rules` attribute.
+    pub const OPTIONS_RULES: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItem,
+        AiOptionsRules,
+    > = ::daplug_runtime::Field::new("options_rules");
+}
 /// The inline schema at `box.json#/components/schemas/AiExtractStructured/properties/fields/items/properties/options/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3138,6 +3714,13 @@ pub struct AiExtractStructuredFieldsItem {
 pub struct AiExtractStructuredFieldsItemOptionsItem {
     /// A unique identifier for the option.
     pub key: ::daplug_runtime::__private::std::string::String,
+}
+impl AiExtractStructuredFieldsItemOptionsItem {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AiExtractStructuredFieldsItemOptionsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
 }
 /// The metadata template containing the fields to extract.
 /// For your request to work, you must provide either `metadata_template` or `fields`, but not both.
@@ -3181,6 +3764,23 @@ pub struct AiExtractStructuredMetadataTemplate {
     pub scope: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AiExtractStructuredMetadataTemplate {
+    /// The `template_key` attribute.
+    pub const TEMPLATE_KEY: ::daplug_runtime::Field<
+        AiExtractStructuredMetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("template_key");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiExtractStructuredMetadataTemplate,
+        AiExtractStructuredMetadataTemplateType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        AiExtractStructuredMetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
 }
 /// Value is always `metadata_template`.
 #[derive(
@@ -3249,6 +3849,44 @@ pub struct AiExtractStructuredResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ai_agent_info: ::daplug_runtime::__private::std::option::Option<AiAgentInfo>,
+}
+impl AiExtractStructuredResponse {
+    /// The `answer` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        AiExtractResponse,
+    > = ::daplug_runtime::Field::new("answer");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `completion_reason` attribute.
+    pub const COMPLETION_REASON: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completion_reason");
+    /// The `confidence_score` attribute.
+    pub const CONFIDENCE_SCORE: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("confidence_score");
+    /// The `reference` attribute.
+    pub const REFERENCE: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("reference");
+    /// The `ai_agent_info` attribute.
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<
+        AiExtractStructuredResponse,
+        AiAgentInfo,
+    > = ::daplug_runtime::Field::new("ai_agent_info");
 }
 /// A partial update of [`AiExtractStructuredResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3410,6 +4048,38 @@ pub struct AiExtractSubField {
         ::daplug_runtime::__private::std::vec::Vec<AiExtractFieldOption>,
     >,
 }
+impl AiExtractSubField {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        AiExtractSubField,
+        ::daplug_runtime::__private::std::vec::Vec<AiExtractFieldOption>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`AiExtractSubField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3534,6 +4204,22 @@ pub struct AiItemAsk {
     pub content: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AiItemAsk {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiItemAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiItemAsk, AiItemAskType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        AiItemAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
 }
 /// A partial update of [`AiItemAsk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3663,6 +4349,22 @@ pub struct AiItemBase {
     pub content: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AiItemBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiItemBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiItemBase, AiItemBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        AiItemBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
 }
 /// A partial update of [`AiItemBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3816,6 +4518,21 @@ pub struct AiLlmEndpointParamsAws {
     )]
     pub top_p: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl AiLlmEndpointParamsAws {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiLlmEndpointParamsAws,
+        AiLlmEndpointParamsAwsType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsAws, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsAws, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+}
 /// A partial update of [`AiLlmEndpointParamsAws`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3953,6 +4670,25 @@ pub struct AiLlmEndpointParamsGoogle {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub top_k: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl AiLlmEndpointParamsGoogle {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiLlmEndpointParamsGoogle,
+        AiLlmEndpointParamsGoogleType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `top_k` attribute.
+    pub const TOP_K: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+        "top_k",
+    );
 }
 /// A partial update of [`AiLlmEndpointParamsGoogle`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4098,6 +4834,25 @@ pub struct AiLlmEndpointParamsIbm {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub top_k: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl AiLlmEndpointParamsIbm {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiLlmEndpointParamsIbm,
+        AiLlmEndpointParamsIbmType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `top_k` attribute.
+    pub const TOP_K: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+        "top_k",
+    );
 }
 /// A partial update of [`AiLlmEndpointParamsIbm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4257,6 +5012,36 @@ pub struct AiLlmEndpointParamsOpenAi {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiLlmEndpointParamsOpenAi {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiLlmEndpointParamsOpenAi,
+        AiLlmEndpointParamsOpenAiType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsOpenAi, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsOpenAi, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `frequency_penalty` attribute.
+    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<
+        AiLlmEndpointParamsOpenAi,
+        f64,
+    > = ::daplug_runtime::Field::new("frequency_penalty");
+    /// The `presence_penalty` attribute.
+    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<
+        AiLlmEndpointParamsOpenAi,
+        f64,
+    > = ::daplug_runtime::Field::new("presence_penalty");
+    /// The `stop` attribute.
+    pub const STOP: ::daplug_runtime::Field<
+        AiLlmEndpointParamsOpenAi,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("stop");
+}
 /// A partial update of [`AiLlmEndpointParamsOpenAi`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4408,6 +5193,27 @@ pub struct AiMultipleAgentResponse {
     /// The list of AI Agents.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<AiSingleAgentResponseFull>,
 }
+impl AiMultipleAgentResponse {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<AiMultipleAgentResponse, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        AiMultipleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        AiMultipleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        AiMultipleAgentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AiSingleAgentResponseFull>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`AiMultipleAgentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4526,6 +5332,17 @@ pub struct AiOptionsRules {
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
 }
+impl AiOptionsRules {
+    /// The `multi_select` attribute.
+    pub const MULTI_SELECT: ::daplug_runtime::Field<AiOptionsRules, bool> = ::daplug_runtime::Field::new(
+        "multi_select",
+    );
+    /// The `selectable_levels` attribute.
+    pub const SELECTABLE_LEVELS: ::daplug_runtime::Field<
+        AiOptionsRules,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("selectable_levels");
+}
 /// A partial update of [`AiOptionsRules`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4630,6 +5447,27 @@ pub struct AiResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ai_agent_info: ::daplug_runtime::__private::std::option::Option<AiAgentInfo>,
+}
+impl AiResponse {
+    /// The `answer` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<
+        AiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("answer");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `completion_reason` attribute.
+    pub const COMPLETION_REASON: ::daplug_runtime::Field<
+        AiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completion_reason");
+    /// The `ai_agent_info` attribute.
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<AiResponse, AiAgentInfo> = ::daplug_runtime::Field::new(
+        "ai_agent_info",
+    );
 }
 /// A partial update of [`AiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4753,6 +5591,32 @@ pub struct AiResponseFull {
     pub citations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AiCitation>,
     >,
+}
+impl AiResponseFull {
+    /// The `answer` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<
+        AiResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("answer");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `completion_reason` attribute.
+    pub const COMPLETION_REASON: ::daplug_runtime::Field<
+        AiResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completion_reason");
+    /// The `ai_agent_info` attribute.
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<AiResponseFull, AiAgentInfo> = ::daplug_runtime::Field::new(
+        "ai_agent_info",
+    );
+    /// The `citations` attribute.
+    pub const CITATIONS: ::daplug_runtime::Field<
+        AiResponseFull,
+        ::daplug_runtime::__private::std::vec::Vec<AiCitation>,
+    > = ::daplug_runtime::Field::new("citations");
 }
 /// A partial update of [`AiResponseFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4917,6 +5781,61 @@ pub struct AiSingleAgentResponse {
     pub allowed_entities: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
     >,
+}
+impl AiSingleAgentResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        AiSingleAgentResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `origin` attribute.
+    pub const ORIGIN: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("origin");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<AiSingleAgentResponse, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<AiSingleAgentResponse, UserBase> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `icon_reference` attribute.
+    pub const ICON_REFERENCE: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_reference");
+    /// The `allowed_entities` attribute.
+    pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
+        AiSingleAgentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
+    > = ::daplug_runtime::Field::new("allowed_entities");
 }
 /// A partial update of [`AiSingleAgentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5132,6 +6051,77 @@ pub struct AiSingleAgentResponseFull {
     pub extract: ::daplug_runtime::__private::std::option::Option<
         AiStudioAgentExtractResponse,
     >,
+}
+impl AiSingleAgentResponseFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        AiSingleAgentResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `origin` attribute.
+    pub const ORIGIN: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("origin");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<AiSingleAgentResponseFull, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        UserBase,
+    > = ::daplug_runtime::Field::new("modified_by");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `icon_reference` attribute.
+    pub const ICON_REFERENCE: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_reference");
+    /// The `allowed_entities` attribute.
+    pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
+    > = ::daplug_runtime::Field::new("allowed_entities");
+    /// The `ask` attribute.
+    pub const ASK: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        AiStudioAgentAskResponse,
+    > = ::daplug_runtime::Field::new("ask");
+    /// The `text_gen` attribute.
+    pub const TEXT_GEN: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        AiStudioAgentTextGenResponse,
+    > = ::daplug_runtime::Field::new("text_gen");
+    /// The `extract` attribute.
+    pub const EXTRACT: ::daplug_runtime::Field<
+        AiSingleAgentResponseFull,
+        AiStudioAgentExtractResponse,
+    > = ::daplug_runtime::Field::new("extract");
 }
 /// A partial update of [`AiSingleAgentResponseFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5373,6 +6363,69 @@ pub struct AiStudioAgentAsk {
         AiStudioAgentBasicTextTool,
     >,
 }
+impl AiStudioAgentAsk {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AiStudioAgentAsk, AiStudioAgentAskType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `suggested_questions` attribute.
+    pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("suggested_questions");
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentLongTextTool,
+    > = ::daplug_runtime::Field::new("long_text");
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image");
+    /// The `spreadsheet` attribute.
+    pub const SPREADSHEET: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentSpreadsheetTool,
+    > = ::daplug_runtime::Field::new("spreadsheet");
+    /// The `long_text_multi` attribute.
+    pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentLongTextTool,
+    > = ::daplug_runtime::Field::new("long_text_multi");
+    /// The `basic_text_multi` attribute.
+    pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text_multi");
+    /// The `basic_image_multi` attribute.
+    pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAsk,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image_multi");
+}
 /// A partial update of [`AiStudioAgentAsk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5586,6 +6639,70 @@ pub struct AiStudioAgentAskResponse {
     pub basic_image_multi: ::daplug_runtime::__private::std::option::Option<
         AiStudioAgentBasicTextToolResponse,
     >,
+}
+impl AiStudioAgentAskResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentAskResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `suggested_questions` attribute.
+    pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("suggested_questions");
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentLongTextToolResponse,
+    > = ::daplug_runtime::Field::new("long_text");
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_image");
+    /// The `spreadsheet` attribute.
+    pub const SPREADSHEET: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentSpreadsheetToolResponse,
+    > = ::daplug_runtime::Field::new("spreadsheet");
+    /// The `long_text_multi` attribute.
+    pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentLongTextToolResponse,
+    > = ::daplug_runtime::Field::new("long_text_multi");
+    /// The `basic_text_multi` attribute.
+    pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_text_multi");
+    /// The `basic_image_multi` attribute.
+    pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
+        AiStudioAgentAskResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_image_multi");
 }
 /// A partial update of [`AiStudioAgentAskResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5834,6 +6951,48 @@ pub struct AiStudioAgentBasicGenTool {
         bool,
     >,
 }
+impl AiStudioAgentBasicGenTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        AiAgentLongTextToolTextGenEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
+    /// The `content_template` attribute.
+    pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_template");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenTool,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+}
 /// A partial update of [`AiStudioAgentBasicGenTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6037,6 +7196,55 @@ pub struct AiStudioAgentBasicGenToolResponse {
         >,
     >,
 }
+impl AiStudioAgentBasicGenToolResponse {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        AiAgentLongTextToolTextGenEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
+    /// The `content_template` attribute.
+    pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_template");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    /// The `warnings` attribute.
+    pub const WARNINGS: ::daplug_runtime::Field<
+        AiStudioAgentBasicGenToolResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("warnings");
+}
 /// A partial update of [`AiStudioAgentBasicGenToolResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6224,6 +7432,38 @@ pub struct AiStudioAgentBasicTextTool {
         bool,
     >,
 }
+impl AiStudioAgentBasicTextTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextTool,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+}
 /// A partial update of [`AiStudioAgentBasicTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6399,6 +7639,45 @@ pub struct AiStudioAgentBasicTextToolResponse {
         >,
     >,
 }
+impl AiStudioAgentBasicTextToolResponse {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    /// The `warnings` attribute.
+    pub const WARNINGS: ::daplug_runtime::Field<
+        AiStudioAgentBasicTextToolResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("warnings");
+}
 /// A partial update of [`AiStudioAgentBasicTextToolResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6565,6 +7844,43 @@ pub struct AiStudioAgentExtract {
         AiStudioAgentBasicTextTool,
     >,
 }
+impl AiStudioAgentExtract {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        AiStudioAgentExtractType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        AiStudioAgentLongTextTool,
+    > = ::daplug_runtime::Field::new("long_text");
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiStudioAgentExtract,
+        AiStudioAgentBasicTextTool,
+    > = ::daplug_runtime::Field::new("basic_image");
+}
 /// A partial update of [`AiStudioAgentExtract`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6719,6 +8035,43 @@ pub struct AiStudioAgentExtractResponse {
     pub basic_image: ::daplug_runtime::__private::std::option::Option<
         AiStudioAgentBasicTextToolResponse,
     >,
+}
+impl AiStudioAgentExtractResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        AiStudioAgentExtractResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `long_text` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        AiStudioAgentLongTextToolResponse,
+    > = ::daplug_runtime::Field::new("long_text");
+    /// The `basic_text` attribute.
+    pub const BASIC_TEXT: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_text");
+    /// The `basic_image` attribute.
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<
+        AiStudioAgentExtractResponse,
+        AiStudioAgentBasicTextToolResponse,
+    > = ::daplug_runtime::Field::new("basic_image");
 }
 /// A partial update of [`AiStudioAgentExtractResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6930,6 +8283,43 @@ pub struct AiStudioAgentLongTextTool {
         bool,
     >,
 }
+impl AiStudioAgentLongTextTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        AiAgentLongTextToolEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentLongTextTool,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+}
 /// A partial update of [`AiStudioAgentLongTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7117,6 +8507,50 @@ pub struct AiStudioAgentLongTextToolResponse {
         >,
     >,
 }
+impl AiStudioAgentLongTextToolResponse {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `system_message` attribute.
+    pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("system_message");
+    /// The `prompt_template` attribute.
+    pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt_template");
+    /// The `embeddings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        AiAgentLongTextToolEmbeddings,
+    > = ::daplug_runtime::Field::new("embeddings");
+    /// The `is_custom_instructions_included` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    /// The `warnings` attribute.
+    pub const WARNINGS: ::daplug_runtime::Field<
+        AiStudioAgentLongTextToolResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("warnings");
+}
 /// A partial update of [`AiStudioAgentLongTextToolResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7273,6 +8707,23 @@ pub struct AiStudioAgentSpreadsheetTool {
         AiLlmEndpointParams,
     >,
 }
+impl AiStudioAgentSpreadsheetTool {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetTool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetTool,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetTool,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+}
 /// A partial update of [`AiStudioAgentSpreadsheetTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7401,6 +8852,30 @@ pub struct AiStudioAgentSpreadsheetToolResponse {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl AiStudioAgentSpreadsheetToolResponse {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetToolResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `num_tokens_for_completion` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetToolResponse,
+        i64,
+    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
+    /// The `llm_endpoint_params` attribute.
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetToolResponse,
+        AiLlmEndpointParams,
+    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    /// The `warnings` attribute.
+    pub const WARNINGS: ::daplug_runtime::Field<
+        AiStudioAgentSpreadsheetToolResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("warnings");
 }
 /// A partial update of [`AiStudioAgentSpreadsheetToolResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7542,6 +9017,40 @@ pub struct AiStudioAgentTextGen {
     pub basic_gen: ::daplug_runtime::__private::std::option::Option<
         AiStudioAgentBasicGenTool,
     >,
+}
+impl AiStudioAgentTextGen {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        AiStudioAgentTextGenType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `suggested_questions` attribute.
+    pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("suggested_questions");
+    /// The `basic_gen` attribute.
+    pub const BASIC_GEN: ::daplug_runtime::Field<
+        AiStudioAgentTextGen,
+        AiStudioAgentBasicGenTool,
+    > = ::daplug_runtime::Field::new("basic_gen");
 }
 /// A partial update of [`AiStudioAgentTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7690,6 +9199,40 @@ pub struct AiStudioAgentTextGenResponse {
     pub basic_gen: ::daplug_runtime::__private::std::option::Option<
         AiStudioAgentBasicGenToolResponse,
     >,
+}
+impl AiStudioAgentTextGenResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        AiStudioAgentTextGenResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `custom_instructions` attribute.
+    pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_instructions");
+    /// The `suggested_questions` attribute.
+    pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("suggested_questions");
+    /// The `basic_gen` attribute.
+    pub const BASIC_GEN: ::daplug_runtime::Field<
+        AiStudioAgentTextGenResponse,
+        AiStudioAgentBasicGenToolResponse,
+    > = ::daplug_runtime::Field::new("basic_gen");
 }
 /// A partial update of [`AiStudioAgentTextGenResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7869,6 +9412,23 @@ pub struct AiTaxonomyFileReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiTaxonomyFileReference {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiTaxonomyFileReference,
+        AiTaxonomyFileReferenceType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `taxonomy_key` attribute.
+    pub const TAXONOMY_KEY: ::daplug_runtime::Field<
+        AiTaxonomyFileReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxonomy_key");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiTaxonomyFileReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`AiTaxonomyFileReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8008,6 +9568,23 @@ pub struct AiTaxonomyReference {
     pub namespace: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AiTaxonomyReference {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiTaxonomyReference,
+        AiTaxonomyReferenceType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `taxonomy_key` attribute.
+    pub const TAXONOMY_KEY: ::daplug_runtime::Field<
+        AiTaxonomyReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxonomy_key");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        AiTaxonomyReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
 }
 /// A partial update of [`AiTaxonomyReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8162,6 +9739,27 @@ pub struct AiTextGen {
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiTextGenAgent>,
 }
+impl AiTextGen {
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AiTextGen,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        AiTextGen,
+        ::daplug_runtime::__private::std::vec::Vec<AiTextGenItemsItem>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `dialogue_history` attribute.
+    pub const DIALOGUE_HISTORY: ::daplug_runtime::Field<
+        AiTextGen,
+        ::daplug_runtime::__private::std::vec::Vec<AiDialogueHistory>,
+    > = ::daplug_runtime::Field::new("dialogue_history");
+    /// The `ai_agent` attribute.
+    pub const AI_AGENT: ::daplug_runtime::Field<AiTextGen, AiTextGenAgent> = ::daplug_runtime::Field::new(
+        "ai_agent",
+    );
+}
 /// A partial update of [`AiTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8290,6 +9888,23 @@ pub struct AiTextGenItemsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AiTextGenItemsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AiTextGenItemsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AiTextGenItemsItem,
+        AiTextGenItemsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        AiTextGenItemsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// The type of the item.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8328,6 +9943,22 @@ pub struct AppItem {
     pub type_: AppItemType,
     /// The type of the app that owns this app item.
     pub application_type: ::daplug_runtime::__private::std::string::String,
+}
+impl AppItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AppItem, AppItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `application_type` attribute.
+    pub const APPLICATION_TYPE: ::daplug_runtime::Field<
+        AppItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("application_type");
 }
 /// A partial update of [`AppItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8449,6 +10080,26 @@ pub struct AppItemAssociation {
     pub type_: AppItemAssociationType,
     pub app_item: AppItem,
     pub item: AppItemAssociatedItem,
+}
+impl AppItemAssociation {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppItemAssociation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AppItemAssociation,
+        AppItemAssociationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `app_item` attribute.
+    pub const APP_ITEM: ::daplug_runtime::Field<AppItemAssociation, AppItem> = ::daplug_runtime::Field::new(
+        "app_item",
+    );
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<AppItemAssociation, AppItemAssociatedItem> = ::daplug_runtime::Field::new(
+        "item",
+    );
 }
 /// A partial update of [`AppItemAssociation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8597,6 +10248,27 @@ pub struct AppItemAssociations {
         ::daplug_runtime::__private::std::vec::Vec<AppItemAssociation>,
     >,
 }
+impl AppItemAssociations {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<AppItemAssociations, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        AppItemAssociations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        AppItemAssociations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        AppItemAssociations,
+        ::daplug_runtime::__private::std::vec::Vec<AppItemAssociation>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`AppItemAssociations`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8715,6 +10387,31 @@ pub struct AppItemEventSource {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub group: ::daplug_runtime::__private::std::option::Option<GroupMini>,
+}
+impl AppItemEventSource {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppItemEventSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AppItemEventSource,
+        AppItemEventSourceType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `app_item_type` attribute.
+    pub const APP_ITEM_TYPE: ::daplug_runtime::Field<
+        AppItemEventSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_item_type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<AppItemEventSource, UserMini> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `group` attribute.
+    pub const GROUP: ::daplug_runtime::Field<AppItemEventSource, GroupMini> = ::daplug_runtime::Field::new(
+        "group",
+    );
 }
 /// A partial update of [`AppItemEventSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8934,6 +10631,45 @@ pub struct Classification {
     )]
     pub can_edit: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl Classification {
+    /// The `Box__Security__Classification__Key` attribute.
+    pub const BOX_SECURITY_CLASSIFICATION_KEY: ::daplug_runtime::Field<
+        Classification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("Box__Security__Classification__Key");
+    /// The `$parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<
+        Classification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$parent");
+    /// The `$template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        Classification,
+        ClassificationTemplate2,
+    > = ::daplug_runtime::Field::new("$template");
+    /// The `$scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        Classification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$scope");
+    /// The `$version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<Classification, i64> = ::daplug_runtime::Field::new(
+        "$version",
+    );
+    /// The `$type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Classification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$type");
+    /// The `$typeVersion` attribute.
+    pub const TYPE_VERSION: ::daplug_runtime::Field<Classification, f64> = ::daplug_runtime::Field::new(
+        "$typeVersion",
+    );
+    /// The `$canEdit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<Classification, bool> = ::daplug_runtime::Field::new(
+        "$canEdit",
+    );
+}
 /// A partial update of [`Classification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9093,6 +10829,47 @@ pub struct ClassificationTemplate {
     pub fields: ::daplug_runtime::__private::std::vec::Vec<
         ClassificationTemplateFieldsItem,
     >,
+}
+impl ClassificationTemplate {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ClassificationTemplateType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `templateKey` attribute.
+    pub const TEMPLATE_KEY: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ClassificationTemplateTemplateKey,
+    > = ::daplug_runtime::Field::new("templateKey");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ClassificationTemplateDisplayName,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `hidden` attribute.
+    pub const HIDDEN: ::daplug_runtime::Field<ClassificationTemplate, bool> = ::daplug_runtime::Field::new(
+        "hidden",
+    );
+    /// The `copyInstanceOnItemCopy` attribute.
+    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        bool,
+    > = ::daplug_runtime::Field::new("copyInstanceOnItemCopy");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ::daplug_runtime::__private::std::vec::Vec<ClassificationTemplateFieldsItem>,
+    > = ::daplug_runtime::Field::new("fields");
 }
 /// A partial update of [`ClassificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9273,6 +11050,39 @@ pub struct ClassificationTemplateFieldsItem {
         ClassificationTemplateFieldsItemOptionsItem,
     >,
 }
+impl ClassificationTemplateFieldsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItem,
+        ClassificationTemplateFieldsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItem,
+        ClassificationTemplateFieldsItemKey,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItem,
+        ClassificationTemplateFieldsItemDisplayName,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `hidden` attribute.
+    pub const HIDDEN: ::daplug_runtime::Field<ClassificationTemplateFieldsItem, bool> = ::daplug_runtime::Field::new(
+        "hidden",
+    );
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ClassificationTemplateFieldsItemOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// The value will always be `Classification`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9334,6 +11144,23 @@ pub struct ClassificationTemplateFieldsItemOptionsItem {
         ClassificationTemplateFieldsItemOptionsItemStaticConfig,
     >,
 }
+impl ClassificationTemplateFieldsItemOptionsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `staticConfig` attribute.
+    pub const STATIC_CONFIG: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItem,
+        ClassificationTemplateFieldsItemOptionsItemStaticConfig,
+    > = ::daplug_runtime::Field::new("staticConfig");
+}
 /// Additional information about the classification.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9359,6 +11186,13 @@ pub struct ClassificationTemplateFieldsItemOptionsItemStaticConfig {
     pub classification: ::daplug_runtime::__private::std::option::Option<
         ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
     >,
+}
+impl ClassificationTemplateFieldsItemOptionsItemStaticConfig {
+    /// The `classification` attribute.
+    pub const CLASSIFICATION: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItemStaticConfig,
+        ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
+    > = ::daplug_runtime::Field::new("classification");
 }
 /// Additional information about the classification.
 ///
@@ -9407,6 +11241,18 @@ pub struct ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub color_id: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification {
+    /// The `classificationDefinition` attribute.
+    pub const CLASSIFICATION_DEFINITION: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("classificationDefinition");
+    /// The `colorID` attribute.
+    pub const COLOR_ID: ::daplug_runtime::Field<
+        ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
+        i64,
+    > = ::daplug_runtime::Field::new("colorID");
 }
 /// The array item type.
 #[derive(
@@ -9530,6 +11376,43 @@ pub struct ClientError {
     pub request_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ClientError {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<ClientError, ClientErrorType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<ClientError, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<ClientError, ClientErrorCode> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ClientError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `context_info` attribute.
+    pub const CONTEXT_INFO: ::daplug_runtime::Field<
+        ClientError,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("context_info");
+    /// The `help_url` attribute.
+    pub const HELP_URL: ::daplug_runtime::Field<
+        ClientError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("help_url");
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        ClientError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
 }
 /// A partial update of [`ClientError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9830,6 +11713,76 @@ pub struct Collaboration {
         CollaborationAcceptanceRequirementsStatus,
     >,
 }
+impl Collaboration {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Collaboration, CollaborationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<Collaboration, CollaborationItem> = ::daplug_runtime::Field::new(
+        "item",
+    );
+    /// The `app_item` attribute.
+    pub const APP_ITEM: ::daplug_runtime::Field<Collaboration, AppItem> = ::daplug_runtime::Field::new(
+        "app_item",
+    );
+    /// The `accessible_by` attribute.
+    pub const ACCESSIBLE_BY: ::daplug_runtime::Field<
+        Collaboration,
+        CollaborationAccessGrantee,
+    > = ::daplug_runtime::Field::new("accessible_by");
+    /// The `invite_email` attribute.
+    pub const INVITE_EMAIL: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invite_email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<Collaboration, CollaborationRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `is_access_only` attribute.
+    pub const IS_ACCESS_ONLY: ::daplug_runtime::Field<Collaboration, bool> = ::daplug_runtime::Field::new(
+        "is_access_only",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Collaboration, CollaborationStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `acknowledged_at` attribute.
+    pub const ACKNOWLEDGED_AT: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("acknowledged_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Collaboration, UserCollaborations> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        Collaboration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `acceptance_requirements_status` attribute.
+    pub const ACCEPTANCE_REQUIREMENTS_STATUS: ::daplug_runtime::Field<
+        Collaboration,
+        CollaborationAcceptanceRequirementsStatus,
+    > = ::daplug_runtime::Field::new("acceptance_requirements_status");
+}
 /// A partial update of [`Collaboration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9998,6 +11951,23 @@ pub struct CollaborationAcceptanceRequirementsStatus {
         CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
     >,
 }
+impl CollaborationAcceptanceRequirementsStatus {
+    /// The `terms_of_service_requirement` attribute.
+    pub const TERMS_OF_SERVICE_REQUIREMENT: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatus,
+        CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
+    > = ::daplug_runtime::Field::new("terms_of_service_requirement");
+    /// The `strong_password_requirement` attribute.
+    pub const STRONG_PASSWORD_REQUIREMENT: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatus,
+        CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
+    > = ::daplug_runtime::Field::new("strong_password_requirement");
+    /// The `two_factor_authentication_requirement` attribute.
+    pub const TWO_FACTOR_AUTHENTICATION_REQUIREMENT: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatus,
+        CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
+    > = ::daplug_runtime::Field::new("two_factor_authentication_requirement");
+}
 /// The inline schema at `box.json#/components/schemas/Collaboration/properties/acceptance_requirements_status/properties/strong_password_requirement`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10028,6 +11998,20 @@ pub struct CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement {
     )]
     pub user_has_strong_password: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement {
+    /// The `enterprise_has_strong_password_required_for_external_users` attribute.
+    pub const ENTERPRISE_HAS_STRONG_PASSWORD_REQUIRED_FOR_EXTERNAL_USERS: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
+        bool,
+    > = ::daplug_runtime::Field::new(
+        "enterprise_has_strong_password_required_for_external_users",
+    );
+    /// The `user_has_strong_password` attribute.
+    pub const USER_HAS_STRONG_PASSWORD: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
+        bool,
+    > = ::daplug_runtime::Field::new("user_has_strong_password");
+}
 /// The inline schema at `box.json#/components/schemas/Collaboration/properties/acceptance_requirements_status/properties/terms_of_service_requirement`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10053,6 +12037,18 @@ pub struct CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement {
     pub terms_of_service: ::daplug_runtime::__private::std::option::Option<
         TermsOfServiceBase,
     >,
+}
+impl CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement {
+    /// The `is_accepted` attribute.
+    pub const IS_ACCEPTED: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
+        bool,
+    > = ::daplug_runtime::Field::new("is_accepted");
+    /// The `terms_of_service` attribute.
+    pub const TERMS_OF_SERVICE: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
+        TermsOfServiceBase,
+    > = ::daplug_runtime::Field::new("terms_of_service");
 }
 /// The inline schema at `box.json#/components/schemas/Collaboration/properties/acceptance_requirements_status/properties/two_factor_authentication_requirement`.
 #[derive(
@@ -10085,6 +12081,18 @@ pub struct CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequi
     pub user_has_two_factor_authentication_enabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement {
+    /// The `enterprise_has_two_factor_auth_enabled` attribute.
+    pub const ENTERPRISE_HAS_TWO_FACTOR_AUTH_ENABLED: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
+        bool,
+    > = ::daplug_runtime::Field::new("enterprise_has_two_factor_auth_enabled");
+    /// The `user_has_two_factor_authentication_enabled` attribute.
+    pub const USER_HAS_TWO_FACTOR_AUTHENTICATION_ENABLED: ::daplug_runtime::Field<
+        CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
+        bool,
+    > = ::daplug_runtime::Field::new("user_has_two_factor_authentication_enabled");
 }
 /// The user or group that is granted access.
 #[derive(
@@ -10146,6 +12154,27 @@ pub struct CollaborationAllowlistEntries {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistEntry>,
     >,
+}
+impl CollaborationAllowlistEntries {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<CollaborationAllowlistEntries, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        CollaborationAllowlistEntries,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        CollaborationAllowlistEntries,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        CollaborationAllowlistEntries,
+        ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistEntry>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`CollaborationAllowlistEntries`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10299,6 +12328,38 @@ pub struct CollaborationAllowlistEntry {
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CollaborationAllowlistEntry {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        CollaborationAllowlistEntryType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `domain` attribute.
+    pub const DOMAIN: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("domain");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        CollaborationAllowlistEntryDirection,
+    > = ::daplug_runtime::Field::new("direction");
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        CollaborationAllowlistEntryEnterprise,
+    > = ::daplug_runtime::Field::new("enterprise");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        CollaborationAllowlistEntry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
 }
 /// A partial update of [`CollaborationAllowlistEntry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10463,6 +12524,23 @@ pub struct CollaborationAllowlistEntryEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CollaborationAllowlistEntryEnterprise {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CollaborationAllowlistEntryEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaborationAllowlistEntryEnterprise,
+        CollaborationAllowlistEntryEnterpriseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CollaborationAllowlistEntryEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10556,6 +12634,38 @@ pub struct CollaborationAllowlistExemptTarget {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CollaborationAllowlistExemptTarget {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        CollaborationAllowlistExemptTargetType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        CollaborationAllowlistExemptTargetEnterprise,
+    > = ::daplug_runtime::Field::new("enterprise");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        UserMini,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTarget,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`CollaborationAllowlistExemptTarget`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10699,6 +12809,23 @@ pub struct CollaborationAllowlistExemptTargetEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CollaborationAllowlistExemptTargetEnterprise {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargetEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargetEnterprise,
+        CollaborationAllowlistExemptTargetEnterpriseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargetEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10781,6 +12908,27 @@ pub struct CollaborationAllowlistExemptTargets {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistExemptTarget>,
     >,
+}
+impl CollaborationAllowlistExemptTargets {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<CollaborationAllowlistExemptTargets, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargets,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargets,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        CollaborationAllowlistExemptTargets,
+        ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistExemptTarget>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`CollaborationAllowlistExemptTargets`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11022,6 +13170,27 @@ pub struct Collaborations {
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     >,
 }
+impl Collaborations {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Collaborations, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        Collaborations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        Collaborations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Collaborations,
+        ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`Collaborations`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11157,6 +13326,25 @@ pub struct CollaborationsOffsetPaginated {
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     >,
 }
+impl CollaborationsOffsetPaginated {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        CollaborationsOffsetPaginated,
+        ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`CollaborationsOffsetPaginated`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11272,6 +13460,23 @@ pub struct CollaboratorVariable {
     pub variable_value: ::daplug_runtime::__private::std::vec::Vec<
         CollaboratorVariableVariableValueItem,
     >,
+}
+impl CollaboratorVariable {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaboratorVariable,
+        CollaboratorVariableType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `variable_type` attribute.
+    pub const VARIABLE_TYPE: ::daplug_runtime::Field<
+        CollaboratorVariable,
+        CollaboratorVariableVariableType,
+    > = ::daplug_runtime::Field::new("variable_type");
+    /// The `variable_value` attribute.
+    pub const VARIABLE_VALUE: ::daplug_runtime::Field<
+        CollaboratorVariable,
+        ::daplug_runtime::__private::std::vec::Vec<CollaboratorVariableVariableValueItem>,
+    > = ::daplug_runtime::Field::new("variable_value");
 }
 /// A partial update of [`CollaboratorVariable`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11417,6 +13622,18 @@ pub struct CollaboratorVariableVariableValueItem {
     /// User's ID.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl CollaboratorVariableVariableValueItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CollaboratorVariableVariableValueItem,
+        CollaboratorVariableVariableValueItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CollaboratorVariableVariableValueItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The object type.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11484,6 +13701,26 @@ pub struct Collection {
     pub collection_type: ::daplug_runtime::__private::std::option::Option<
         CollectionCollectionType,
     >,
+}
+impl Collection {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Collection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Collection, CollectionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<Collection, CollectionName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `collection_type` attribute.
+    pub const COLLECTION_TYPE: ::daplug_runtime::Field<
+        Collection,
+        CollectionCollectionType,
+    > = ::daplug_runtime::Field::new("collection_type");
 }
 /// A partial update of [`Collection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11684,6 +13921,30 @@ pub struct Collections {
         ::daplug_runtime::__private::std::vec::Vec<Collection>,
     >,
 }
+impl Collections {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        Collections,
+        ::daplug_runtime::__private::std::vec::Vec<CollectionsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Collections,
+        ::daplug_runtime::__private::std::vec::Vec<Collection>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`Collections`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11799,6 +14060,18 @@ pub struct CollectionsOrderItem {
         CollectionsOrderItemDirection,
     >,
 }
+impl CollectionsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        CollectionsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        CollectionsOrderItem,
+        CollectionsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11887,6 +14160,44 @@ pub struct Comment {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub item: ::daplug_runtime::__private::std::option::Option<CommentItem>,
+}
+impl Comment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Comment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Comment, CommentBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `is_reply_comment` attribute.
+    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<Comment, bool> = ::daplug_runtime::Field::new(
+        "is_reply_comment",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        Comment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Comment, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Comment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        Comment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<Comment, CommentItem> = ::daplug_runtime::Field::new(
+        "item",
+    );
 }
 /// A partial update of [`Comment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12014,6 +14325,17 @@ pub struct CommentBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<CommentBaseType>,
+}
+impl CommentBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CommentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CommentBase, CommentBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`CommentBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12190,6 +14512,49 @@ pub struct CommentFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CommentFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CommentFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CommentFull, CommentBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `is_reply_comment` attribute.
+    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<CommentFull, bool> = ::daplug_runtime::Field::new(
+        "is_reply_comment",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        CommentFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<CommentFull, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        CommentFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        CommentFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<CommentFull, CommentItem> = ::daplug_runtime::Field::new(
+        "item",
+    );
+    /// The `tagged_message` attribute.
+    pub const TAGGED_MESSAGE: ::daplug_runtime::Field<
+        CommentFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tagged_message");
+}
 /// A partial update of [`CommentFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12324,6 +14689,18 @@ pub struct CommentItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CommentItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CommentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CommentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A list of comments.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12383,6 +14760,30 @@ pub struct Comments {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<CommentFull>,
     >,
+}
+impl Comments {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        Comments,
+        ::daplug_runtime::__private::std::vec::Vec<CommentsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Comments,
+        ::daplug_runtime::__private::std::vec::Vec<CommentFull>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Comments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12499,6 +14900,18 @@ pub struct CommentsOrderItem {
         CommentsOrderItemDirection,
     >,
 }
+impl CommentsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        CommentsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        CommentsOrderItem,
+        CommentsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12546,6 +14959,23 @@ pub struct CompletionRuleVariable {
     /// values for a completion
     /// rule.
     pub variable_value: CompletionRuleVariableVariableValue,
+}
+impl CompletionRuleVariable {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CompletionRuleVariable,
+        CompletionRuleVariableType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `variable_type` attribute.
+    pub const VARIABLE_TYPE: ::daplug_runtime::Field<
+        CompletionRuleVariable,
+        CompletionRuleVariableVariableType,
+    > = ::daplug_runtime::Field::new("variable_type");
+    /// The `variable_value` attribute.
+    pub const VARIABLE_VALUE: ::daplug_runtime::Field<
+        CompletionRuleVariable,
+        CompletionRuleVariableVariableValue,
+    > = ::daplug_runtime::Field::new("variable_value");
 }
 /// A partial update of [`CompletionRuleVariable`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12760,6 +15190,40 @@ pub struct ConflictError {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ConflictError {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<ConflictError, ClientErrorType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<ConflictError, i32> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<ConflictError, ClientErrorCode> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ConflictError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `context_info` attribute.
+    pub const CONTEXT_INFO: ::daplug_runtime::Field<
+        ConflictError,
+        ConflictErrorContextInfo,
+    > = ::daplug_runtime::Field::new("context_info");
+    /// The `help_url` attribute.
+    pub const HELP_URL: ::daplug_runtime::Field<
+        ConflictError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("help_url");
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        ConflictError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
+}
 /// A partial update of [`ConflictError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12877,6 +15341,13 @@ pub struct ConflictErrorContextInfo {
         ::daplug_runtime::__private::std::vec::Vec<FileConflict>,
     >,
 }
+impl ConflictErrorContextInfo {
+    /// The `conflicts` attribute.
+    pub const CONFLICTS: ::daplug_runtime::Field<
+        ConflictErrorContextInfo,
+        ::daplug_runtime::__private::std::vec::Vec<FileConflict>,
+    > = ::daplug_runtime::Field::new("conflicts");
+}
 /// The schema for AI agent create request.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12927,6 +15398,44 @@ pub struct CreateAiAgent {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub extract: ::daplug_runtime::__private::std::option::Option<AiStudioAgentExtract>,
+}
+impl CreateAiAgent {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CreateAiAgent, CreateAiAgentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateAiAgent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `access_state` attribute.
+    pub const ACCESS_STATE: ::daplug_runtime::Field<
+        CreateAiAgent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_state");
+    /// The `icon_reference` attribute.
+    pub const ICON_REFERENCE: ::daplug_runtime::Field<
+        CreateAiAgent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_reference");
+    /// The `allowed_entities` attribute.
+    pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
+        CreateAiAgent,
+        ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
+    > = ::daplug_runtime::Field::new("allowed_entities");
+    /// The `ask` attribute.
+    pub const ASK: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentAsk> = ::daplug_runtime::Field::new(
+        "ask",
+    );
+    /// The `text_gen` attribute.
+    pub const TEXT_GEN: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentTextGen> = ::daplug_runtime::Field::new(
+        "text_gen",
+    );
+    /// The `extract` attribute.
+    pub const EXTRACT: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentExtract> = ::daplug_runtime::Field::new(
+        "extract",
+    );
 }
 /// A partial update of [`CreateAiAgent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13087,6 +15596,26 @@ pub struct DevicePinner {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DevicePinner {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DevicePinner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<DevicePinner, DevicePinnerType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<DevicePinner, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `product_name` attribute.
+    pub const PRODUCT_NAME: ::daplug_runtime::Field<
+        DevicePinner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("product_name");
+}
 /// A partial update of [`DevicePinner`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13231,6 +15760,26 @@ pub struct DevicePinners {
         ::daplug_runtime::__private::std::vec::Vec<DevicePinnersOrderItem>,
     >,
 }
+impl DevicePinners {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        DevicePinners,
+        ::daplug_runtime::__private::std::vec::Vec<DevicePinner>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<DevicePinners, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<DevicePinners, i64> = ::daplug_runtime::Field::new(
+        "next_marker",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        DevicePinners,
+        ::daplug_runtime::__private::std::vec::Vec<DevicePinnersOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+}
 /// A partial update of [`DevicePinners`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13341,6 +15890,18 @@ pub struct DevicePinnersOrderItem {
         DevicePinnersOrderItemDirection,
     >,
 }
+impl DevicePinnersOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        DevicePinnersOrderItem,
+        DevicePinnersOrderItemBy,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        DevicePinnersOrderItem,
+        DevicePinnersOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The field that is ordered by.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13420,6 +15981,26 @@ pub struct EmailAlias {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_confirmed: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl EmailAlias {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        EmailAlias,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<EmailAlias, EmailAliasType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        EmailAlias,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `is_confirmed` attribute.
+    pub const IS_CONFIRMED: ::daplug_runtime::Field<EmailAlias, bool> = ::daplug_runtime::Field::new(
+        "is_confirmed",
+    );
 }
 /// A partial update of [`EmailAlias`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13549,6 +16130,17 @@ pub struct EmailAliases {
         ::daplug_runtime::__private::std::vec::Vec<EmailAlias>,
     >,
 }
+impl EmailAliases {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<EmailAliases, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        EmailAliases,
+        ::daplug_runtime::__private::std::vec::Vec<EmailAlias>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`EmailAliases`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13652,6 +16244,17 @@ pub struct EnterpriseBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<EnterpriseBaseType>,
+}
+impl EnterpriseBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        EnterpriseBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<EnterpriseBase, EnterpriseBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`EnterpriseBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13831,6 +16434,53 @@ pub struct Event {
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
+}
+impl Event {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `recorded_at` attribute.
+    pub const RECORDED_AT: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("recorded_at");
+    /// The `event_id` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("event_id");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Event, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Event, EventEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
+    /// The `session_id` attribute.
+    pub const SESSION_ID: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("session_id");
+    /// The `source` attribute.
+    pub const SOURCE: ::daplug_runtime::Field<Event, EventSourceResource> = ::daplug_runtime::Field::new(
+        "source",
+    );
+    /// The `additional_details` attribute.
+    pub const ADDITIONAL_DETAILS: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("additional_details");
 }
 /// A partial update of [`Event`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14601,6 +17251,35 @@ pub struct EventSource {
     )]
     pub owned_by: ::daplug_runtime::__private::std::option::Option<UserMini>,
 }
+impl EventSource {
+    /// The `item_type` attribute.
+    pub const ITEM_TYPE: ::daplug_runtime::Field<EventSource, EventSourceItemType> = ::daplug_runtime::Field::new(
+        "item_type",
+    );
+    /// The `item_id` attribute.
+    pub const ITEM_ID: ::daplug_runtime::Field<
+        EventSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("item_id");
+    /// The `item_name` attribute.
+    pub const ITEM_NAME: ::daplug_runtime::Field<
+        EventSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("item_name");
+    /// The `classification` attribute.
+    pub const CLASSIFICATION: ::daplug_runtime::Field<
+        EventSource,
+        EventSourceClassification,
+    > = ::daplug_runtime::Field::new("classification");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<EventSource, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<EventSource, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+}
 /// A partial update of [`EventSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14715,6 +17394,13 @@ pub struct EventSourceClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EventSourceClassification {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EventSourceClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The type of the item that the event
 /// represents. Can be `file` or `folder`.
 #[derive(
@@ -14796,6 +17482,22 @@ pub struct Events {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Event>,
     >,
+}
+impl Events {
+    /// The `chunk_size` attribute.
+    pub const CHUNK_SIZE: ::daplug_runtime::Field<Events, i64> = ::daplug_runtime::Field::new(
+        "chunk_size",
+    );
+    /// The `next_stream_position` attribute.
+    pub const NEXT_STREAM_POSITION: ::daplug_runtime::Field<
+        Events,
+        EventsNextStreamPosition,
+    > = ::daplug_runtime::Field::new("next_stream_position");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Events,
+        ::daplug_runtime::__private::std::vec::Vec<Event>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Events`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15069,6 +17771,108 @@ pub struct File {
     )]
     pub item_status: ::daplug_runtime::__private::std::option::Option<FileItemStatus>,
 }
+impl File {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<File, FileBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<File, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<File, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<File, FilePathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        File,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<File, FileSharedLink> = ::daplug_runtime::Field::new(
+        "shared_link",
+    );
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<File, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<File, FileItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
+}
 /// A partial update of [`File`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15264,6 +18068,22 @@ pub struct FileBase {
     #[serde(rename = "type")]
     pub type_: FileBaseType,
 }
+impl FileBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FileBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileBase, FileBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`FileBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15423,6 +18243,41 @@ pub struct FileConflict {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub file_version: ::daplug_runtime::__private::std::option::Option<FileVersionMini>,
+}
+impl FileConflict {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileConflict,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FileConflict,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileConflict, FileBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        FileConflict,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileConflict,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileConflict,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<FileConflict, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
 }
 /// A partial update of [`FileConflict`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15865,6 +18720,214 @@ pub struct FileFull {
         bool,
     >,
 }
+impl FileFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileFull, FileBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<FileFull, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<FileFull, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<FileFull, FilePathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<FileFull, FileSharedLink> = ::daplug_runtime::Field::new(
+        "shared_link",
+    );
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<FileFull, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<FileFull, FileItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
+    /// The `version_number` attribute.
+    pub const VERSION_NUMBER: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_number");
+    /// The `comment_count` attribute.
+    pub const COMMENT_COUNT: ::daplug_runtime::Field<FileFull, i64> = ::daplug_runtime::Field::new(
+        "comment_count",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<FileFull, FileFullPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `lock` attribute.
+    pub const LOCK: ::daplug_runtime::Field<FileFull, FileFullLock> = ::daplug_runtime::Field::new(
+        "lock",
+    );
+    /// The `extension` attribute.
+    pub const EXTENSION: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("extension");
+    /// The `is_package` attribute.
+    pub const IS_PACKAGE: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+        "is_package",
+    );
+    /// The `expiring_embed_link` attribute.
+    pub const EXPIRING_EMBED_LINK: ::daplug_runtime::Field<
+        FileFull,
+        FileFullExpiringEmbedLink,
+    > = ::daplug_runtime::Field::new("expiring_embed_link");
+    /// The `watermark_info` attribute.
+    pub const WATERMARK_INFO: ::daplug_runtime::Field<FileFull, FileFullWatermarkInfo> = ::daplug_runtime::Field::new(
+        "watermark_info",
+    );
+    /// The `is_accessible_via_shared_link` attribute.
+    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+        "is_accessible_via_shared_link",
+    );
+    /// The `allowed_invitee_roles` attribute.
+    pub const ALLOWED_INVITEE_ROLES: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::vec::Vec<FileFullAllowedInviteeRolesItem>,
+    > = ::daplug_runtime::Field::new("allowed_invitee_roles");
+    /// The `is_externally_owned` attribute.
+    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+        "is_externally_owned",
+    );
+    /// The `has_collaborations` attribute.
+    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+        "has_collaborations",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                MetadataFull,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `representations` attribute.
+    pub const REPRESENTATIONS: ::daplug_runtime::Field<
+        FileFull,
+        FileFullRepresentations,
+    > = ::daplug_runtime::Field::new("representations");
+    /// The `classification` attribute.
+    pub const CLASSIFICATION: ::daplug_runtime::Field<
+        FileFull,
+        FileFullClassification,
+    > = ::daplug_runtime::Field::new("classification");
+    /// The `uploader_display_name` attribute.
+    pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uploader_display_name");
+    /// The `disposition_at` attribute.
+    pub const DISPOSITION_AT: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("disposition_at");
+    /// The `shared_link_permission_options` attribute.
+    pub const SHARED_LINK_PERMISSION_OPTIONS: ::daplug_runtime::Field<
+        FileFull,
+        ::daplug_runtime::__private::std::vec::Vec<
+            FileFullSharedLinkPermissionOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("shared_link_permission_options");
+    /// The `is_associated_with_app_item` attribute.
+    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+        "is_associated_with_app_item",
+    );
+}
 /// A partial update of [`FileFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16213,6 +19276,23 @@ pub struct FileFullClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileFullClassification {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `definition` attribute.
+    pub const DEFINITION: ::daplug_runtime::Field<
+        FileFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("definition");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<
+        FileFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("color");
+}
 /// An expiring Box Embed Link.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16265,6 +19345,32 @@ pub struct FileFullExpiringEmbedLink {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FileFullExpiringEmbedLink {
+    /// The `access_token` attribute.
+    pub const ACCESS_TOKEN: ::daplug_runtime::Field<
+        FileFullExpiringEmbedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_token");
+    /// The `expires_in` attribute.
+    pub const EXPIRES_IN: ::daplug_runtime::Field<FileFullExpiringEmbedLink, i64> = ::daplug_runtime::Field::new(
+        "expires_in",
+    );
+    /// The `token_type` attribute.
+    pub const TOKEN_TYPE: ::daplug_runtime::Field<
+        FileFullExpiringEmbedLink,
+        FileFullExpiringEmbedLinkTokenType,
+    > = ::daplug_runtime::Field::new("token_type");
+    /// The `restricted_to` attribute.
+    pub const RESTRICTED_TO: ::daplug_runtime::Field<
+        FileFullExpiringEmbedLink,
+        ::daplug_runtime::__private::std::vec::Vec<ResourceScope>,
+    > = ::daplug_runtime::Field::new("restricted_to");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        FileFullExpiringEmbedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// The type of access token returned.
 #[derive(
@@ -16348,6 +19454,39 @@ pub struct FileFullLock {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub app_type: ::daplug_runtime::__private::std::option::Option<FileFullLockAppType>,
+}
+impl FileFullLock {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileFullLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileFullLock, FileFullLockType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<FileFullLock, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FileFullLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `expired_at` attribute.
+    pub const EXPIRED_AT: ::daplug_runtime::Field<
+        FileFullLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expired_at");
+    /// The `is_download_prevented` attribute.
+    pub const IS_DOWNLOAD_PREVENTED: ::daplug_runtime::Field<FileFullLock, bool> = ::daplug_runtime::Field::new(
+        "is_download_prevented",
+    );
+    /// The `app_type` attribute.
+    pub const APP_TYPE: ::daplug_runtime::Field<FileFullLock, FileFullLockAppType> = ::daplug_runtime::Field::new(
+        "app_type",
+    );
 }
 /// If the lock is managed by an application rather than a user, this
 /// field identifies the type of the application that holds the lock.
@@ -16444,6 +19583,63 @@ pub struct FileFullPermissions {
     )]
     pub can_apply_watermark: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl FileFullPermissions {
+    /// The `can_delete` attribute.
+    pub const CAN_DELETE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_delete",
+    );
+    /// The `can_download` attribute.
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_download",
+    );
+    /// The `can_invite_collaborator` attribute.
+    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<
+        FileFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_invite_collaborator");
+    /// The `can_rename` attribute.
+    pub const CAN_RENAME: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_rename",
+    );
+    /// The `can_set_share_access` attribute.
+    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_set_share_access",
+    );
+    /// The `can_share` attribute.
+    pub const CAN_SHARE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_share",
+    );
+    /// The `can_annotate` attribute.
+    pub const CAN_ANNOTATE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_annotate",
+    );
+    /// The `can_comment` attribute.
+    pub const CAN_COMMENT: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_comment",
+    );
+    /// The `can_preview` attribute.
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_preview",
+    );
+    /// The `can_upload` attribute.
+    pub const CAN_UPLOAD: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_upload",
+    );
+    /// The `can_view_annotations_all` attribute.
+    pub const CAN_VIEW_ANNOTATIONS_ALL: ::daplug_runtime::Field<
+        FileFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_view_annotations_all");
+    /// The `can_view_annotations_self` attribute.
+    pub const CAN_VIEW_ANNOTATIONS_SELF: ::daplug_runtime::Field<
+        FileFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_view_annotations_self");
+    /// The `can_apply_watermark` attribute.
+    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_apply_watermark",
+    );
+}
 /// A list of file representations.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16463,6 +19659,13 @@ pub struct FileFullRepresentations {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<FileFullRepresentationsEntriesItem>,
     >,
+}
+impl FileFullRepresentations {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FileFullRepresentations,
+        ::daplug_runtime::__private::std::vec::Vec<FileFullRepresentationsEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A file representation.
 #[derive(
@@ -16518,6 +19721,33 @@ pub struct FileFullRepresentationsEntriesItem {
         FileFullRepresentationsEntriesItemStatus,
     >,
 }
+impl FileFullRepresentationsEntriesItem {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItem,
+        FileFullRepresentationsEntriesItemContent,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `info` attribute.
+    pub const INFO: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItem,
+        FileFullRepresentationsEntriesItemInfo,
+    > = ::daplug_runtime::Field::new("info");
+    /// The `properties` attribute.
+    pub const PROPERTIES: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItem,
+        FileFullRepresentationsEntriesItemProperties,
+    > = ::daplug_runtime::Field::new("properties");
+    /// The `representation` attribute.
+    pub const REPRESENTATION: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("representation");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItem,
+        FileFullRepresentationsEntriesItemStatus,
+    > = ::daplug_runtime::Field::new("status");
+}
 /// An object containing the URL that can be used to actually fetch
 /// the representation.
 #[derive(
@@ -16563,6 +19793,13 @@ pub struct FileFullRepresentationsEntriesItemContent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileFullRepresentationsEntriesItemContent {
+    /// The `url_template` attribute.
+    pub const URL_TEMPLATE: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemContent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url_template");
+}
 /// An object containing the URL that can be used to fetch more info
 /// on this representation.
 #[derive(
@@ -16585,6 +19822,13 @@ pub struct FileFullRepresentationsEntriesItemInfo {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FileFullRepresentationsEntriesItemInfo {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// An object containing the size and type of this presentation.
 #[derive(
@@ -16624,6 +19868,23 @@ pub struct FileFullRepresentationsEntriesItemProperties {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileFullRepresentationsEntriesItemProperties {
+    /// The `dimensions` attribute.
+    pub const DIMENSIONS: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemProperties,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dimensions");
+    /// The `paged` attribute.
+    pub const PAGED: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemProperties,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paged");
+    /// The `thumb` attribute.
+    pub const THUMB: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemProperties,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("thumb");
+}
 /// An object containing the status of this representation.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16651,6 +19912,13 @@ pub struct FileFullRepresentationsEntriesItemStatus {
     pub state: ::daplug_runtime::__private::std::option::Option<
         FileFullRepresentationsEntriesItemStatusState,
     >,
+}
+impl FileFullRepresentationsEntriesItemStatus {
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        FileFullRepresentationsEntriesItemStatus,
+        FileFullRepresentationsEntriesItemStatusState,
+    > = ::daplug_runtime::Field::new("state");
 }
 /// The status of the representation.
 ///
@@ -16743,6 +20011,22 @@ pub struct FileFullWatermarkInfo {
         bool,
     >,
 }
+impl FileFullWatermarkInfo {
+    /// The `is_watermarked` attribute.
+    pub const IS_WATERMARKED: ::daplug_runtime::Field<FileFullWatermarkInfo, bool> = ::daplug_runtime::Field::new(
+        "is_watermarked",
+    );
+    /// The `is_watermark_inherited` attribute.
+    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<
+        FileFullWatermarkInfo,
+        bool,
+    > = ::daplug_runtime::Field::new("is_watermark_inherited");
+    /// The `is_watermarked_by_access_policy` attribute.
+    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<
+        FileFullWatermarkInfo,
+        bool,
+    > = ::daplug_runtime::Field::new("is_watermarked_by_access_policy");
+}
 /// Defines if this item has been deleted or not.
 ///
 /// * `active` when the item has is not in the trash
@@ -16833,6 +20117,41 @@ pub struct FileMini {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub file_version: ::daplug_runtime::__private::std::option::Option<FileVersionMini>,
+}
+impl FileMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FileMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileMini, FileBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        FileMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<FileMini, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
 }
 /// A partial update of [`FileMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16948,6 +20267,17 @@ pub struct FilePathCollection {
     pub total_count: i64,
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+}
+impl FilePathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<FilePathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FilePathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A standard representation of a file request, as returned
 /// from any file request API endpoints by default.
@@ -17079,6 +20409,76 @@ pub struct FileRequest {
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserMini>,
     /// The date and time when the file request was last updated.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
+}
+impl FileRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileRequest, FileRequestType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<FileRequest, FileRequestStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `is_email_required` attribute.
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<FileRequest, bool> = ::daplug_runtime::Field::new(
+        "is_email_required",
+    );
+    /// The `is_description_required` attribute.
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<FileRequest, bool> = ::daplug_runtime::Field::new(
+        "is_description_required",
+    );
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `folder` attribute.
+    pub const FOLDER: ::daplug_runtime::Field<FileRequest, FolderMini> = ::daplug_runtime::Field::new(
+        "folder",
+    );
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<FileRequest, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_by` attribute.
+    pub const UPDATED_BY: ::daplug_runtime::Field<FileRequest, UserMini> = ::daplug_runtime::Field::new(
+        "updated_by",
+    );
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        FileRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`FileRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17298,6 +20698,42 @@ pub struct FileRequestCopyRequest {
     /// The folder to associate the new file request to.
     pub folder: FileRequestCopyRequestFolder,
 }
+impl FileRequestCopyRequest {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        FileRequestUpdateRequestStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `is_email_required` attribute.
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<FileRequestCopyRequest, bool> = ::daplug_runtime::Field::new(
+        "is_email_required",
+    );
+    /// The `is_description_required` attribute.
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_description_required");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `folder` attribute.
+    pub const FOLDER: ::daplug_runtime::Field<
+        FileRequestCopyRequest,
+        FileRequestCopyRequestFolder,
+    > = ::daplug_runtime::Field::new("folder");
+}
 /// A partial update of [`FileRequestCopyRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17424,6 +20860,18 @@ pub struct FileRequestCopyRequestFolder {
     /// The ID of the folder to associate the new
     /// file request to.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl FileRequestCopyRequestFolder {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileRequestCopyRequestFolder,
+        FileRequestCopyRequestFolderType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileRequestCopyRequestFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The value will always be `folder`.
 #[derive(
@@ -17577,6 +21025,38 @@ pub struct FileRequestUpdateRequest {
     pub expires_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FileRequestUpdateRequest {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        FileRequestUpdateRequestStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `is_email_required` attribute.
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_email_required");
+    /// The `is_description_required` attribute.
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_description_required");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        FileRequestUpdateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
 }
 /// A partial update of [`FileRequestUpdateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17806,6 +21286,64 @@ pub struct FileSharedLink {
     /// The number of times this item has been previewed.
     pub preview_count: i64,
 }
+impl FileSharedLink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        FileSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `download_url` attribute.
+    pub const DOWNLOAD_URL: ::daplug_runtime::Field<
+        FileSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_url");
+    /// The `vanity_url` attribute.
+    pub const VANITY_URL: ::daplug_runtime::Field<
+        FileSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url");
+    /// The `vanity_name` attribute.
+    pub const VANITY_NAME: ::daplug_runtime::Field<
+        FileSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_name");
+    /// The `access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<FileSharedLink, FileSharedLinkAccess> = ::daplug_runtime::Field::new(
+        "access",
+    );
+    /// The `effective_access` attribute.
+    pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
+        FileSharedLink,
+        FileSharedLinkEffectiveAccess,
+    > = ::daplug_runtime::Field::new("effective_access");
+    /// The `effective_permission` attribute.
+    pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
+        FileSharedLink,
+        FileSharedLinkEffectivePermission,
+    > = ::daplug_runtime::Field::new("effective_permission");
+    /// The `unshared_at` attribute.
+    pub const UNSHARED_AT: ::daplug_runtime::Field<
+        FileSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unshared_at");
+    /// The `is_password_enabled` attribute.
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<FileSharedLink, bool> = ::daplug_runtime::Field::new(
+        "is_password_enabled",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        FileSharedLink,
+        FileSharedLinkPermissions,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `download_count` attribute.
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<FileSharedLink, i64> = ::daplug_runtime::Field::new(
+        "download_count",
+    );
+    /// The `preview_count` attribute.
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<FileSharedLink, i64> = ::daplug_runtime::Field::new(
+        "preview_count",
+    );
+}
 /// The access level for this shared link.
 ///
 /// * `open` - provides access to this item to anyone with this link
@@ -17925,6 +21463,20 @@ pub struct FileSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+impl FileSharedLinkPermissions {
+    /// The `can_download` attribute.
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_download",
+    );
+    /// The `can_preview` attribute.
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_preview",
+    );
+    /// The `can_edit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_edit",
+    );
+}
 /// A standard representation of a file version.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18025,6 +21577,73 @@ pub struct FileVersion {
     pub uploader_display_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FileVersion {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileVersion, FileVersionBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<FileVersion, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `trashed_by` attribute.
+    pub const TRASHED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+        "trashed_by",
+    );
+    /// The `restored_at` attribute.
+    pub const RESTORED_AT: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("restored_at");
+    /// The `restored_by` attribute.
+    pub const RESTORED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+        "restored_by",
+    );
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `uploader_display_name` attribute.
+    pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
+        FileVersion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uploader_display_name");
 }
 /// A partial update of [`FileVersion`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18172,6 +21791,17 @@ pub struct FileVersionBase {
     /// The value will always be `file_version`.
     #[serde(rename = "type")]
     pub type_: FileVersionBaseType,
+}
+impl FileVersionBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersionBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileVersionBase, FileVersionBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`FileVersionBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18377,6 +22007,78 @@ pub struct FileVersionFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileVersionFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileVersionFull, FileVersionBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<FileVersionFull, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `trashed_by` attribute.
+    pub const TRASHED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+        "trashed_by",
+    );
+    /// The `restored_at` attribute.
+    pub const RESTORED_AT: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("restored_at");
+    /// The `restored_by` attribute.
+    pub const RESTORED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+        "restored_by",
+    );
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `uploader_display_name` attribute.
+    pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uploader_display_name");
+    /// The `version_number` attribute.
+    pub const VERSION_NUMBER: ::daplug_runtime::Field<
+        FileVersionFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_number");
+}
 /// A partial update of [`FileVersionFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18567,6 +22269,37 @@ pub struct FileVersionLegalHold {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileVersionLegalHold {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersionLegalHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileVersionLegalHold,
+        FileVersionLegalHoldType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<
+        FileVersionLegalHold,
+        FileVersionMini,
+    > = ::daplug_runtime::Field::new("file_version");
+    /// The `file` attribute.
+    pub const FILE: ::daplug_runtime::Field<FileVersionLegalHold, FileMini> = ::daplug_runtime::Field::new(
+        "file",
+    );
+    /// The `legal_hold_policy_assignments` attribute.
+    pub const LEGAL_HOLD_POLICY_ASSIGNMENTS: ::daplug_runtime::Field<
+        FileVersionLegalHold,
+        ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
+    > = ::daplug_runtime::Field::new("legal_hold_policy_assignments");
+    /// The `deleted_at` attribute.
+    pub const DELETED_AT: ::daplug_runtime::Field<
+        FileVersionLegalHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deleted_at");
+}
 /// A partial update of [`FileVersionLegalHold`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18730,6 +22463,27 @@ pub struct FileVersionLegalHolds {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionLegalHold>,
     >,
 }
+impl FileVersionLegalHolds {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FileVersionLegalHolds, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FileVersionLegalHolds,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        FileVersionLegalHolds,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FileVersionLegalHolds,
+        ::daplug_runtime::__private::std::vec::Vec<FileVersionLegalHold>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`FileVersionLegalHolds`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18845,6 +22599,22 @@ pub struct FileVersionMini {
     pub sha1: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FileVersionMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersionMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FileVersionMini, FileVersionBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        FileVersionMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
 }
 /// A partial update of [`FileVersionMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19000,6 +22770,42 @@ pub struct FileVersionRetention {
     pub winning_retention_policy: ::daplug_runtime::__private::std::option::Option<
         RetentionPolicyMini,
     >,
+}
+impl FileVersionRetention {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileVersionRetention,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileVersionRetention,
+        FileVersionRetentionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<
+        FileVersionRetention,
+        FileVersionMini,
+    > = ::daplug_runtime::Field::new("file_version");
+    /// The `file` attribute.
+    pub const FILE: ::daplug_runtime::Field<FileVersionRetention, FileMini> = ::daplug_runtime::Field::new(
+        "file",
+    );
+    /// The `applied_at` attribute.
+    pub const APPLIED_AT: ::daplug_runtime::Field<
+        FileVersionRetention,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("applied_at");
+    /// The `disposition_at` attribute.
+    pub const DISPOSITION_AT: ::daplug_runtime::Field<
+        FileVersionRetention,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("disposition_at");
+    /// The `winning_retention_policy` attribute.
+    pub const WINNING_RETENTION_POLICY: ::daplug_runtime::Field<
+        FileVersionRetention,
+        RetentionPolicyMini,
+    > = ::daplug_runtime::Field::new("winning_retention_policy");
 }
 /// A partial update of [`FileVersionRetention`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19171,6 +22977,27 @@ pub struct FileVersionRetentions {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionRetention>,
     >,
 }
+impl FileVersionRetentions {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FileVersionRetentions, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FileVersionRetentions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        FileVersionRetentions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FileVersionRetentions,
+        ::daplug_runtime::__private::std::vec::Vec<FileVersionRetention>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`FileVersionRetentions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19321,6 +23148,30 @@ pub struct FileVersions {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionFull>,
     >,
 }
+impl FileVersions {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        FileVersions,
+        ::daplug_runtime::__private::std::vec::Vec<FileVersionsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FileVersions,
+        ::daplug_runtime::__private::std::vec::Vec<FileVersionFull>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`FileVersions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19452,6 +23303,27 @@ pub struct FileVersionsOnHold {
         ::daplug_runtime::__private::std::vec::Vec<FileVersion>,
     >,
 }
+impl FileVersionsOnHold {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FileVersionsOnHold, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FileVersionsOnHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        FileVersionsOnHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FileVersionsOnHold,
+        ::daplug_runtime::__private::std::vec::Vec<FileVersion>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`FileVersionsOnHold`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19570,6 +23442,18 @@ pub struct FileVersionsOrderItem {
         FileVersionsOrderItemDirection,
     >,
 }
+impl FileVersionsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        FileVersionsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        FileVersionsOrderItem,
+        FileVersionsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19616,6 +23500,17 @@ pub struct Files {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<FileFull>,
     >,
+}
+impl Files {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Files, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Files,
+        ::daplug_runtime::__private::std::vec::Vec<FileFull>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Files`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19736,6 +23631,27 @@ pub struct FilesOnHold {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     >,
+}
+impl FilesOnHold {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FilesOnHold, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FilesOnHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        FilesOnHold,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FilesOnHold,
+        ::daplug_runtime::__private::std::vec::Vec<FileMini>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`FilesOnHold`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19866,6 +23782,27 @@ pub struct FilesUnderRetention {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     >,
+}
+impl FilesUnderRetention {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<FilesUnderRetention, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FilesUnderRetention,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        FilesUnderRetention,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FilesUnderRetention,
+        ::daplug_runtime::__private::std::vec::Vec<FileMini>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`FilesUnderRetention`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20137,6 +24074,108 @@ pub struct Folder {
     )]
     pub item_collection: ::daplug_runtime::__private::std::option::Option<Items>,
 }
+impl Folder {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Folder, FolderBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<Folder, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Folder, FolderPathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        Folder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<Folder, FolderSharedLink> = ::daplug_runtime::Field::new(
+        "shared_link",
+    );
+    /// The `folder_upload_email` attribute.
+    pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
+        Folder,
+        FolderFolderUploadEmail,
+    > = ::daplug_runtime::Field::new("folder_upload_email");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<Folder, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Folder, FolderItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
+    /// The `item_collection` attribute.
+    pub const ITEM_COLLECTION: ::daplug_runtime::Field<Folder, Items> = ::daplug_runtime::Field::new(
+        "item_collection",
+    );
+}
 /// A partial update of [`Folder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20332,6 +24371,22 @@ pub struct FolderBase {
     #[serde(rename = "type")]
     pub type_: FolderBaseType,
 }
+impl FolderBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FolderBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FolderBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FolderBase, FolderBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`FolderBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20476,6 +24531,18 @@ pub struct FolderFolderUploadEmail {
     pub email: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FolderFolderUploadEmail {
+    /// The `access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<
+        FolderFolderUploadEmail,
+        FolderFolderUploadEmailAccess,
+    > = ::daplug_runtime::Field::new("access");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        FolderFolderUploadEmail,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
 }
 /// When this parameter has been set, users can email files
 /// to the email address that has been automatically
@@ -20821,6 +24888,187 @@ pub struct FolderFull {
     pub is_associated_with_app_item: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl FolderFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FolderFull, FolderBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<FolderFull, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        FolderFull,
+        FolderPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<FolderFull, FolderSharedLink> = ::daplug_runtime::Field::new(
+        "shared_link",
+    );
+    /// The `folder_upload_email` attribute.
+    pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
+        FolderFull,
+        FolderFolderUploadEmail,
+    > = ::daplug_runtime::Field::new("folder_upload_email");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<FolderFull, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<FolderFull, FolderItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
+    /// The `item_collection` attribute.
+    pub const ITEM_COLLECTION: ::daplug_runtime::Field<FolderFull, Items> = ::daplug_runtime::Field::new(
+        "item_collection",
+    );
+    /// The `sync_state` attribute.
+    pub const SYNC_STATE: ::daplug_runtime::Field<FolderFull, FolderFullSyncState> = ::daplug_runtime::Field::new(
+        "sync_state",
+    );
+    /// The `has_collaborations` attribute.
+    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+        "has_collaborations",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<FolderFull, FolderFullPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `can_non_owners_invite` attribute.
+    pub const CAN_NON_OWNERS_INVITE: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+        "can_non_owners_invite",
+    );
+    /// The `is_externally_owned` attribute.
+    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+        "is_externally_owned",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::collections::BTreeMap<
+                ::daplug_runtime::__private::std::string::String,
+                MetadataFull,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `is_collaboration_restricted_to_enterprise` attribute.
+    pub const IS_COLLABORATION_RESTRICTED_TO_ENTERPRISE: ::daplug_runtime::Field<
+        FolderFull,
+        bool,
+    > = ::daplug_runtime::Field::new("is_collaboration_restricted_to_enterprise");
+    /// The `allowed_shared_link_access_levels` attribute.
+    pub const ALLOWED_SHARED_LINK_ACCESS_LEVELS: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::vec::Vec<
+            FolderFullAllowedSharedLinkAccessLevelsItem,
+        >,
+    > = ::daplug_runtime::Field::new("allowed_shared_link_access_levels");
+    /// The `allowed_invitee_roles` attribute.
+    pub const ALLOWED_INVITEE_ROLES: ::daplug_runtime::Field<
+        FolderFull,
+        ::daplug_runtime::__private::std::vec::Vec<FolderFullAllowedInviteeRolesItem>,
+    > = ::daplug_runtime::Field::new("allowed_invitee_roles");
+    /// The `watermark_info` attribute.
+    pub const WATERMARK_INFO: ::daplug_runtime::Field<
+        FolderFull,
+        FolderFullWatermarkInfo,
+    > = ::daplug_runtime::Field::new("watermark_info");
+    /// The `is_accessible_via_shared_link` attribute.
+    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+        "is_accessible_via_shared_link",
+    );
+    /// The `can_non_owners_view_collaborators` attribute.
+    pub const CAN_NON_OWNERS_VIEW_COLLABORATORS: ::daplug_runtime::Field<
+        FolderFull,
+        bool,
+    > = ::daplug_runtime::Field::new("can_non_owners_view_collaborators");
+    /// The `classification` attribute.
+    pub const CLASSIFICATION: ::daplug_runtime::Field<
+        FolderFull,
+        FolderFullClassification,
+    > = ::daplug_runtime::Field::new("classification");
+    /// The `is_associated_with_app_item` attribute.
+    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+        "is_associated_with_app_item",
+    );
 }
 /// A partial update of [`FolderFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21180,6 +25428,23 @@ pub struct FolderFullClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FolderFullClassification {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FolderFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `definition` attribute.
+    pub const DEFINITION: ::daplug_runtime::Field<
+        FolderFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("definition");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<
+        FolderFullClassification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("color");
+}
 /// The permissions that the authenticated user has for a folder.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21215,6 +25480,43 @@ pub struct FolderFullPermissions {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub can_apply_watermark: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl FolderFullPermissions {
+    /// The `can_delete` attribute.
+    pub const CAN_DELETE: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_delete",
+    );
+    /// The `can_download` attribute.
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_download",
+    );
+    /// The `can_invite_collaborator` attribute.
+    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<
+        FolderFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_invite_collaborator");
+    /// The `can_rename` attribute.
+    pub const CAN_RENAME: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_rename",
+    );
+    /// The `can_set_share_access` attribute.
+    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<
+        FolderFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_set_share_access");
+    /// The `can_share` attribute.
+    pub const CAN_SHARE: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_share",
+    );
+    /// The `can_upload` attribute.
+    pub const CAN_UPLOAD: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_upload",
+    );
+    /// The `can_apply_watermark` attribute.
+    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<
+        FolderFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_apply_watermark");
 }
 /// Specifies whether a folder should be synced to a
 /// user's device or not. This is used by Box Sync
@@ -21273,6 +25575,22 @@ pub struct FolderFullWatermarkInfo {
     pub is_watermarked_by_access_policy: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl FolderFullWatermarkInfo {
+    /// The `is_watermarked` attribute.
+    pub const IS_WATERMARKED: ::daplug_runtime::Field<FolderFullWatermarkInfo, bool> = ::daplug_runtime::Field::new(
+        "is_watermarked",
+    );
+    /// The `is_watermark_inherited` attribute.
+    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<
+        FolderFullWatermarkInfo,
+        bool,
+    > = ::daplug_runtime::Field::new("is_watermark_inherited");
+    /// The `is_watermarked_by_access_policy` attribute.
+    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<
+        FolderFullWatermarkInfo,
+        bool,
+    > = ::daplug_runtime::Field::new("is_watermarked_by_access_policy");
 }
 /// Defines if this item has been deleted or not.
 ///
@@ -21367,6 +25685,41 @@ pub struct FolderLock {
     pub lock_type: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FolderLock {
+    /// The `folder` attribute.
+    pub const FOLDER: ::daplug_runtime::Field<FolderLock, FolderMini> = ::daplug_runtime::Field::new(
+        "folder",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FolderLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FolderLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<FolderLock, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FolderLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `locked_operations` attribute.
+    pub const LOCKED_OPERATIONS: ::daplug_runtime::Field<
+        FolderLock,
+        FolderLockLockedOperations,
+    > = ::daplug_runtime::Field::new("locked_operations");
+    /// The `lock_type` attribute.
+    pub const LOCK_TYPE: ::daplug_runtime::Field<
+        FolderLock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lock_type");
 }
 /// A partial update of [`FolderLock`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21486,6 +25839,16 @@ pub struct FolderLockLockedOperations {
     /// Whether deleting the folder is restricted.
     pub delete: bool,
 }
+impl FolderLockLockedOperations {
+    /// The `move` attribute.
+    pub const MOVE_: ::daplug_runtime::Field<FolderLockLockedOperations, bool> = ::daplug_runtime::Field::new(
+        "move",
+    );
+    /// The `delete` attribute.
+    pub const DELETE: ::daplug_runtime::Field<FolderLockLockedOperations, bool> = ::daplug_runtime::Field::new(
+        "delete",
+    );
+}
 /// A list of folder locks.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21523,6 +25886,23 @@ pub struct FolderLocks {
     pub next_marker: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FolderLocks {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FolderLocks,
+        ::daplug_runtime::__private::std::vec::Vec<FolderLock>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<
+        FolderLocks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("limit");
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        FolderLocks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
 }
 /// A partial update of [`FolderLocks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21656,6 +26036,32 @@ pub struct FolderMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FolderMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FolderMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        FolderMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FolderMini, FolderBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        FolderMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FolderMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`FolderMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21763,6 +26169,17 @@ pub struct FolderPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+impl FolderPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<FolderPathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        FolderPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// Folder reference.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21779,6 +26196,17 @@ pub struct FolderReference {
     pub type_: FolderReferenceType,
     /// ID of the folder.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl FolderReference {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FolderReference, FolderReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FolderReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`FolderReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21976,6 +26404,65 @@ pub struct FolderSharedLink {
     /// The number of times this item has been previewed.
     pub preview_count: i64,
 }
+impl FolderSharedLink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        FolderSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `download_url` attribute.
+    pub const DOWNLOAD_URL: ::daplug_runtime::Field<
+        FolderSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_url");
+    /// The `vanity_url` attribute.
+    pub const VANITY_URL: ::daplug_runtime::Field<
+        FolderSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url");
+    /// The `vanity_name` attribute.
+    pub const VANITY_NAME: ::daplug_runtime::Field<
+        FolderSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_name");
+    /// The `access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<
+        FolderSharedLink,
+        FolderSharedLinkAccess,
+    > = ::daplug_runtime::Field::new("access");
+    /// The `effective_access` attribute.
+    pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
+        FolderSharedLink,
+        FolderSharedLinkEffectiveAccess,
+    > = ::daplug_runtime::Field::new("effective_access");
+    /// The `effective_permission` attribute.
+    pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
+        FolderSharedLink,
+        FolderSharedLinkEffectivePermission,
+    > = ::daplug_runtime::Field::new("effective_permission");
+    /// The `unshared_at` attribute.
+    pub const UNSHARED_AT: ::daplug_runtime::Field<
+        FolderSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unshared_at");
+    /// The `is_password_enabled` attribute.
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<FolderSharedLink, bool> = ::daplug_runtime::Field::new(
+        "is_password_enabled",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        FolderSharedLink,
+        FolderSharedLinkPermissions,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `download_count` attribute.
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<FolderSharedLink, i64> = ::daplug_runtime::Field::new(
+        "download_count",
+    );
+    /// The `preview_count` attribute.
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<FolderSharedLink, i64> = ::daplug_runtime::Field::new(
+        "preview_count",
+    );
+}
 /// The access level for this shared link.
 ///
 /// * `open` - provides access to this item to anyone with this link
@@ -22095,6 +26582,20 @@ pub struct FolderSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+impl FolderSharedLinkPermissions {
+    /// The `can_download` attribute.
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_download",
+    );
+    /// The `can_preview` attribute.
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_preview",
+    );
+    /// The `can_edit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_edit",
+    );
+}
 /// A generic event source type.
 pub type GenericSource = ::daplug_runtime::__private::std::collections::BTreeMap<
     ::daplug_runtime::__private::std::string::String,
@@ -22147,6 +26648,36 @@ pub struct Group {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Group {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Group,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Group, GroupBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Group,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `group_type` attribute.
+    pub const GROUP_TYPE: ::daplug_runtime::Field<Group, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+        "group_type",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Group,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        Group,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`Group`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22258,6 +26789,17 @@ pub struct GroupBase {
     /// The value will always be `group`.
     #[serde(rename = "type")]
     pub type_: GroupBaseType,
+}
+impl GroupBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GroupBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GroupBase, GroupBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`GroupBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22476,6 +27018,65 @@ pub struct GroupFull {
         GroupFullPermissions,
     >,
 }
+impl GroupFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GroupFull, GroupBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `group_type` attribute.
+    pub const GROUP_TYPE: ::daplug_runtime::Field<GroupFull, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+        "group_type",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `provenance` attribute.
+    pub const PROVENANCE: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("provenance");
+    /// The `external_sync_identifier` attribute.
+    pub const EXTERNAL_SYNC_IDENTIFIER: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_sync_identifier");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GroupFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `invitability_level` attribute.
+    pub const INVITABILITY_LEVEL: ::daplug_runtime::Field<
+        GroupFull,
+        GroupFullInvitabilityLevel,
+    > = ::daplug_runtime::Field::new("invitability_level");
+    /// The `member_viewability_level` attribute.
+    pub const MEMBER_VIEWABILITY_LEVEL: ::daplug_runtime::Field<
+        GroupFull,
+        GroupFullMemberViewabilityLevel,
+    > = ::daplug_runtime::Field::new("member_viewability_level");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<GroupFull, GroupFullPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+}
 /// A partial update of [`GroupFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22685,6 +27286,13 @@ pub struct GroupFullPermissions {
         bool,
     >,
 }
+impl GroupFullPermissions {
+    /// The `can_invite_as_collaborator` attribute.
+    pub const CAN_INVITE_AS_COLLABORATOR: ::daplug_runtime::Field<
+        GroupFullPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_invite_as_collaborator");
+}
 /// Membership is used to signify that a user is part of a
 /// group.
 #[derive(
@@ -22744,6 +27352,39 @@ pub struct GroupMembership {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GroupMembership {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GroupMembership,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GroupMembership, GroupMembershipType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GroupMembership, UserMini> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `group` attribute.
+    pub const GROUP: ::daplug_runtime::Field<GroupMembership, GroupMini> = ::daplug_runtime::Field::new(
+        "group",
+    );
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<GroupMembership, GroupMembershipRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GroupMembership,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        GroupMembership,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`GroupMembership`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22939,6 +27580,30 @@ pub struct GroupMemberships {
         ::daplug_runtime::__private::std::vec::Vec<GroupMembership>,
     >,
 }
+impl GroupMemberships {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        GroupMemberships,
+        ::daplug_runtime::__private::std::vec::Vec<GroupMembershipsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        GroupMemberships,
+        ::daplug_runtime::__private::std::vec::Vec<GroupMembership>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`GroupMemberships`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23054,6 +27719,18 @@ pub struct GroupMembershipsOrderItem {
         GroupMembershipsOrderItemDirection,
     >,
 }
+impl GroupMembershipsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        GroupMembershipsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        GroupMembershipsOrderItem,
+        GroupMembershipsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23106,6 +27783,26 @@ pub struct GroupMini {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub group_type: ::daplug_runtime::__private::std::option::Option<GroupMiniGroupType>,
+}
+impl GroupMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GroupMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GroupMini, GroupBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GroupMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `group_type` attribute.
+    pub const GROUP_TYPE: ::daplug_runtime::Field<GroupMini, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+        "group_type",
+    );
 }
 /// A partial update of [`GroupMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23272,6 +27969,30 @@ pub struct Groups {
         ::daplug_runtime::__private::std::vec::Vec<GroupFull>,
     >,
 }
+impl Groups {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        Groups,
+        ::daplug_runtime::__private::std::vec::Vec<GroupsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Groups,
+        ::daplug_runtime::__private::std::vec::Vec<GroupFull>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`Groups`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23387,6 +28108,18 @@ pub struct GroupsOrderItem {
         GroupsOrderItemDirection,
     >,
 }
+impl GroupsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        GroupsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        GroupsOrderItem,
+        GroupsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23492,6 +28225,61 @@ pub struct IntegrationMapping {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl IntegrationMapping {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMapping,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMapping,
+        IntegrationMappingBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `integration_type` attribute.
+    pub const INTEGRATION_TYPE: ::daplug_runtime::Field<
+        IntegrationMapping,
+        IntegrationMappingIntegrationType,
+    > = ::daplug_runtime::Field::new("integration_type");
+    /// The `is_manually_created` attribute.
+    pub const IS_MANUALLY_CREATED: ::daplug_runtime::Field<IntegrationMapping, bool> = ::daplug_runtime::Field::new(
+        "is_manually_created",
+    );
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        IntegrationMapping,
+        IntegrationMappingSlackOptions,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<
+        IntegrationMapping,
+        UserIntegrationMappings,
+    > = ::daplug_runtime::Field::new("created_by");
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<
+        IntegrationMapping,
+        UserIntegrationMappings,
+    > = ::daplug_runtime::Field::new("modified_by");
+    /// The `partner_item` attribute.
+    pub const PARTNER_ITEM: ::daplug_runtime::Field<
+        IntegrationMapping,
+        IntegrationMappingPartnerItemSlack,
+    > = ::daplug_runtime::Field::new("partner_item");
+    /// The `box_item` attribute.
+    pub const BOX_ITEM: ::daplug_runtime::Field<IntegrationMapping, FolderMini> = ::daplug_runtime::Field::new(
+        "box_item",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        IntegrationMapping,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        IntegrationMapping,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`IntegrationMapping`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23636,6 +28424,18 @@ pub struct IntegrationMappingBase {
     #[serde(rename = "type")]
     pub type_: IntegrationMappingBaseType,
 }
+impl IntegrationMappingBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingBase,
+        IntegrationMappingBaseType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`IntegrationMappingBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23752,6 +28552,18 @@ pub struct IntegrationMappingBoxItemSlack {
     pub type_: IntegrationMappingBoxItemSlackType,
     /// ID of the mapped item (of type referenced in `type`).
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl IntegrationMappingBoxItemSlack {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingBoxItemSlack,
+        IntegrationMappingBoxItemSlackType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingBoxItemSlack,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`IntegrationMappingBoxItemSlack`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23913,6 +28725,28 @@ pub struct IntegrationMappingPartnerItemSlack {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl IntegrationMappingPartnerItemSlack {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemSlack,
+        IntegrationMappingPartnerItemSlackType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemSlack,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `slack_workspace_id` attribute.
+    pub const SLACK_WORKSPACE_ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemSlack,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slack_workspace_id");
+    /// The `slack_org_id` attribute.
+    pub const SLACK_ORG_ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemSlack,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slack_org_id");
+}
 /// A partial update of [`IntegrationMappingPartnerItemSlack`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24047,6 +28881,23 @@ pub struct IntegrationMappingPartnerItemTeams {
     /// ID of the tenant that is registered with Microsoft Teams.
     pub tenant_id: ::daplug_runtime::__private::std::string::String,
 }
+impl IntegrationMappingPartnerItemTeams {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeams,
+        IntegrationMappingPartnerItemTeamsType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeams,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `tenant_id` attribute.
+    pub const TENANT_ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeams,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tenant_id");
+}
 /// A partial update of [`IntegrationMappingPartnerItemTeams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24159,6 +29010,28 @@ pub struct IntegrationMappingPartnerItemTeamsCreateRequest {
     pub tenant_id: ::daplug_runtime::__private::std::string::String,
     /// ID of the team that is registered with Microsoft Teams.
     pub team_id: ::daplug_runtime::__private::std::string::String,
+}
+impl IntegrationMappingPartnerItemTeamsCreateRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeamsCreateRequest,
+        IntegrationMappingPartnerItemTeamsCreateRequestType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeamsCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `tenant_id` attribute.
+    pub const TENANT_ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeamsCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tenant_id");
+    /// The `team_id` attribute.
+    pub const TEAM_ID: ::daplug_runtime::Field<
+        IntegrationMappingPartnerItemTeamsCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("team_id");
 }
 /// A partial update of [`IntegrationMappingPartnerItemTeamsCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24320,6 +29193,23 @@ pub struct IntegrationMappingSlackCreateRequest {
         IntegrationMappingSlackOptions,
     >,
 }
+impl IntegrationMappingSlackCreateRequest {
+    /// The `partner_item` attribute.
+    pub const PARTNER_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingSlackCreateRequest,
+        IntegrationMappingPartnerItemSlack,
+    > = ::daplug_runtime::Field::new("partner_item");
+    /// The `box_item` attribute.
+    pub const BOX_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingSlackCreateRequest,
+        IntegrationMappingBoxItemSlack,
+    > = ::daplug_runtime::Field::new("box_item");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        IntegrationMappingSlackCreateRequest,
+        IntegrationMappingSlackOptions,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`IntegrationMappingSlackCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24435,6 +29325,13 @@ pub struct IntegrationMappingSlackOptions {
     pub is_access_management_disabled: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl IntegrationMappingSlackOptions {
+    /// The `is_access_management_disabled` attribute.
+    pub const IS_ACCESS_MANAGEMENT_DISABLED: ::daplug_runtime::Field<
+        IntegrationMappingSlackOptions,
+        bool,
+    > = ::daplug_runtime::Field::new("is_access_management_disabled");
 }
 /// A partial update of [`IntegrationMappingSlackOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24578,6 +29475,48 @@ pub struct IntegrationMappingTeams {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl IntegrationMappingTeams {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        IntegrationMappingBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `integration_type` attribute.
+    pub const INTEGRATION_TYPE: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        IntegrationMappingTeamsIntegrationType,
+    > = ::daplug_runtime::Field::new("integration_type");
+    /// The `is_overridden_by_manual_mapping` attribute.
+    pub const IS_OVERRIDDEN_BY_MANUAL_MAPPING: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        bool,
+    > = ::daplug_runtime::Field::new("is_overridden_by_manual_mapping");
+    /// The `partner_item` attribute.
+    pub const PARTNER_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        IntegrationMappingPartnerItemTeams,
+    > = ::daplug_runtime::Field::new("partner_item");
+    /// The `box_item` attribute.
+    pub const BOX_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        FolderReference,
+    > = ::daplug_runtime::Field::new("box_item");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        IntegrationMappingTeams,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+}
 /// A partial update of [`IntegrationMappingTeams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24707,6 +29646,18 @@ const _: () = {
 pub struct IntegrationMappingTeamsCreateRequest {
     pub partner_item: IntegrationMappingPartnerItemTeamsCreateRequest,
     pub box_item: FolderReference,
+}
+impl IntegrationMappingTeamsCreateRequest {
+    /// The `partner_item` attribute.
+    pub const PARTNER_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingTeamsCreateRequest,
+        IntegrationMappingPartnerItemTeamsCreateRequest,
+    > = ::daplug_runtime::Field::new("partner_item");
+    /// The `box_item` attribute.
+    pub const BOX_ITEM: ::daplug_runtime::Field<
+        IntegrationMappingTeamsCreateRequest,
+        FolderReference,
+    > = ::daplug_runtime::Field::new("box_item");
 }
 /// A partial update of [`IntegrationMappingTeamsCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24851,6 +29802,22 @@ pub struct IntegrationMappings {
         ::daplug_runtime::__private::std::vec::Vec<IntegrationMapping>,
     >,
 }
+impl IntegrationMappings {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<IntegrationMappings, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        IntegrationMappings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        IntegrationMappings,
+        ::daplug_runtime::__private::std::vec::Vec<IntegrationMapping>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`IntegrationMappings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24959,6 +29926,13 @@ pub struct IntegrationMappingsTeams2 {
         ::daplug_runtime::__private::std::vec::Vec<IntegrationMappingTeams>,
     >,
 }
+impl IntegrationMappingsTeams2 {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        IntegrationMappingsTeams2,
+        ::daplug_runtime::__private::std::vec::Vec<IntegrationMappingTeams>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// An invite for a user to an enterprise.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -25015,6 +29989,44 @@ pub struct Invite {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Invite {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Invite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Invite, InviteType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `invited_to` attribute.
+    pub const INVITED_TO: ::daplug_runtime::Field<Invite, InviteInvitedTo> = ::daplug_runtime::Field::new(
+        "invited_to",
+    );
+    /// The `actionable_by` attribute.
+    pub const ACTIONABLE_BY: ::daplug_runtime::Field<Invite, UserMini> = ::daplug_runtime::Field::new(
+        "actionable_by",
+    );
+    /// The `invited_by` attribute.
+    pub const INVITED_BY: ::daplug_runtime::Field<Invite, UserMini> = ::daplug_runtime::Field::new(
+        "invited_by",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        Invite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Invite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        Invite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`Invite`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25151,6 +30163,22 @@ pub struct InviteInvitedTo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl InviteInvitedTo {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        InviteInvitedTo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<InviteInvitedTo, InviteInvitedToType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InviteInvitedTo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -25282,6 +30310,40 @@ pub struct Items {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     >,
+}
+impl Items {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        Items,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        Items,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        Items,
+        ::daplug_runtime::__private::std::vec::Vec<ItemsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Items,
+        ::daplug_runtime::__private::std::vec::Vec<Item>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Items`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25441,6 +30503,30 @@ pub struct ItemsOffsetPaginated {
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     >,
 }
+impl ItemsOffsetPaginated {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        ItemsOffsetPaginated,
+        ::daplug_runtime::__private::std::vec::Vec<ItemsOffsetPaginatedOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ItemsOffsetPaginated,
+        ::daplug_runtime::__private::std::vec::Vec<Item>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`ItemsOffsetPaginated`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25560,6 +30646,18 @@ pub struct ItemsOffsetPaginatedOrderItem {
         ItemsOffsetPaginatedOrderItemDirection,
     >,
 }
+impl ItemsOffsetPaginatedOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        ItemsOffsetPaginatedOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        ItemsOffsetPaginatedOrderItem,
+        ItemsOffsetPaginatedOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -25608,6 +30706,18 @@ pub struct ItemsOrderItem {
     pub direction: ::daplug_runtime::__private::std::option::Option<
         ItemsOrderItemDirection,
     >,
+}
+impl ItemsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        ItemsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        ItemsOrderItem,
+        ItemsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -25669,6 +30779,41 @@ pub struct KeywordSkillCard {
     pub invocation: KeywordSkillCardInvocation,
     /// An list of entries in the metadata card.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<KeywordSkillCardEntriesItem>,
+}
+impl KeywordSkillCard {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        KeywordSkillCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<KeywordSkillCard, KeywordSkillCardType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `skill_card_type` attribute.
+    pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
+        KeywordSkillCard,
+        KeywordSkillCardSkillCardType,
+    > = ::daplug_runtime::Field::new("skill_card_type");
+    /// The `skill_card_title` attribute.
+    pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
+        KeywordSkillCard,
+        KeywordSkillCardSkillCardTitle,
+    > = ::daplug_runtime::Field::new("skill_card_title");
+    /// The `skill` attribute.
+    pub const SKILL: ::daplug_runtime::Field<KeywordSkillCard, KeywordSkillCardSkill> = ::daplug_runtime::Field::new(
+        "skill",
+    );
+    /// The `invocation` attribute.
+    pub const INVOCATION: ::daplug_runtime::Field<
+        KeywordSkillCard,
+        KeywordSkillCardInvocation,
+    > = ::daplug_runtime::Field::new("invocation");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        KeywordSkillCard,
+        ::daplug_runtime::__private::std::vec::Vec<KeywordSkillCardEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`KeywordSkillCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25789,6 +30934,13 @@ pub struct KeywordSkillCardEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl KeywordSkillCardEntriesItem {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        KeywordSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+}
 /// The invocation of this service, used to track
 /// which instance of a service applied the metadata.
 #[derive(
@@ -25810,6 +30962,18 @@ pub struct KeywordSkillCardInvocation {
     /// nodes, this field can be used to identify the ID of
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl KeywordSkillCardInvocation {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        KeywordSkillCardInvocation,
+        KeywordSkillCardInvocationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        KeywordSkillCardInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The value will always be `skill_invocation`.
 #[derive(
@@ -25847,6 +31011,18 @@ pub struct KeywordSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl KeywordSkillCardSkill {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        KeywordSkillCardSkill,
+        KeywordSkillCardSkillType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        KeywordSkillCardSkill,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The title of the card.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -25868,6 +31044,18 @@ pub struct KeywordSkillCardSkillCardTitle {
     >,
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl KeywordSkillCardSkillCardTitle {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        KeywordSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        KeywordSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// The value will always be `keyword`.
 #[derive(
@@ -25966,6 +31154,27 @@ pub struct LegalHoldPolicies {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicy>,
     >,
+}
+impl LegalHoldPolicies {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<LegalHoldPolicies, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        LegalHoldPolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        LegalHoldPolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        LegalHoldPolicies,
+        ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicy>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`LegalHoldPolicies`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26169,6 +31378,70 @@ pub struct LegalHoldPolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LegalHoldPolicy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<LegalHoldPolicy, LegalHoldPolicyMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `policy_name` attribute.
+    pub const POLICY_NAME: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("policy_name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<LegalHoldPolicy, LegalHoldPolicyStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `assignment_counts` attribute.
+    pub const ASSIGNMENT_COUNTS: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        LegalHoldPolicyAssignmentCounts,
+    > = ::daplug_runtime::Field::new("assignment_counts");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<LegalHoldPolicy, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `deleted_at` attribute.
+    pub const DELETED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deleted_at");
+    /// The `filter_started_at` attribute.
+    pub const FILTER_STARTED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filter_started_at");
+    /// The `filter_ended_at` attribute.
+    pub const FILTER_ENDED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filter_ended_at");
+    /// The `release_notes` attribute.
+    pub const RELEASE_NOTES: ::daplug_runtime::Field<
+        LegalHoldPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("release_notes");
+}
 /// A partial update of [`LegalHoldPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26312,6 +31585,18 @@ pub struct LegalHoldPolicyAssignedItem {
     pub type_: LegalHoldPolicyAssignedItemType,
     /// The ID of the item the policy is assigned to.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl LegalHoldPolicyAssignedItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignedItem,
+        LegalHoldPolicyAssignedItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignedItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`LegalHoldPolicyAssignedItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26502,6 +31787,43 @@ pub struct LegalHoldPolicyAssignment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LegalHoldPolicyAssignment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        LegalHoldPolicyAssignmentBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `legal_hold_policy` attribute.
+    pub const LEGAL_HOLD_POLICY: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        LegalHoldPolicyMini,
+    > = ::daplug_runtime::Field::new("legal_hold_policy");
+    /// The `assigned_to` attribute.
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        LegalHoldPolicyAssignedItem,
+    > = ::daplug_runtime::Field::new("assigned_to");
+    /// The `assigned_by` attribute.
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        UserMini,
+    > = ::daplug_runtime::Field::new("assigned_by");
+    /// The `assigned_at` attribute.
+    pub const ASSIGNED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("assigned_at");
+    /// The `deleted_at` attribute.
+    pub const DELETED_AT: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deleted_at");
+}
 /// A partial update of [`LegalHoldPolicyAssignment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26640,6 +31962,18 @@ pub struct LegalHoldPolicyAssignmentBase {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         LegalHoldPolicyAssignmentBaseType,
     >,
+}
+impl LegalHoldPolicyAssignmentBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignmentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignmentBase,
+        LegalHoldPolicyAssignmentBaseType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`LegalHoldPolicyAssignmentBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26791,6 +32125,34 @@ pub struct LegalHoldPolicyAssignmentCounts {
     )]
     pub interactions: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl LegalHoldPolicyAssignmentCounts {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `folder` attribute.
+    pub const FOLDER: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+        "folder",
+    );
+    /// The `file` attribute.
+    pub const FILE: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+        "file",
+    );
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignmentCounts,
+        i64,
+    > = ::daplug_runtime::Field::new("file_version");
+    /// The `ownership` attribute.
+    pub const OWNERSHIP: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+        "ownership",
+    );
+    /// The `interactions` attribute.
+    pub const INTERACTIONS: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignmentCounts,
+        i64,
+    > = ::daplug_runtime::Field::new("interactions");
+}
 /// A list of legal hold policies assignments.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -26835,6 +32197,27 @@ pub struct LegalHoldPolicyAssignments {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
     >,
+}
+impl LegalHoldPolicyAssignments {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<LegalHoldPolicyAssignments, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        LegalHoldPolicyAssignments,
+        ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`LegalHoldPolicyAssignments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26942,6 +32325,18 @@ pub struct LegalHoldPolicyMini {
     /// The value will always be `legal_hold_policy`.
     #[serde(rename = "type")]
     pub type_: LegalHoldPolicyMiniType,
+}
+impl LegalHoldPolicyMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LegalHoldPolicyMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LegalHoldPolicyMini,
+        LegalHoldPolicyMiniType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`LegalHoldPolicyMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27129,6 +32524,27 @@ pub struct MetadataBase {
     )]
     pub version: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl MetadataBase {
+    /// The `$parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<
+        MetadataBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$parent");
+    /// The `$template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        MetadataBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$template");
+    /// The `$scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        MetadataBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$scope");
+    /// The `$version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<MetadataBase, i64> = ::daplug_runtime::Field::new(
+        "$version",
+    );
+}
 /// A partial update of [`MetadataBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27258,6 +32674,27 @@ pub struct MetadataCascadePolicies {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<MetadataCascadePolicy>,
     >,
+}
+impl MetadataCascadePolicies {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataCascadePolicies, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        MetadataCascadePolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        MetadataCascadePolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataCascadePolicies,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataCascadePolicy>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`MetadataCascadePolicies`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27418,6 +32855,38 @@ pub struct MetadataCascadePolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MetadataCascadePolicy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        MetadataCascadePolicyType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `owner_enterprise` attribute.
+    pub const OWNER_ENTERPRISE: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        MetadataCascadePolicyOwnerEnterprise,
+    > = ::daplug_runtime::Field::new("owner_enterprise");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        MetadataCascadePolicyParent,
+    > = ::daplug_runtime::Field::new("parent");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `templateKey` attribute.
+    pub const TEMPLATE_KEY: ::daplug_runtime::Field<
+        MetadataCascadePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("templateKey");
+}
 /// A partial update of [`MetadataCascadePolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27549,6 +33018,18 @@ pub struct MetadataCascadePolicyOwnerEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MetadataCascadePolicyOwnerEnterprise {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MetadataCascadePolicyOwnerEnterprise,
+        MetadataCascadePolicyOwnerEnterpriseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataCascadePolicyOwnerEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -27595,6 +33076,18 @@ pub struct MetadataCascadePolicyParent {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MetadataCascadePolicyParent {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MetadataCascadePolicyParent,
+        MetadataCascadePolicyParentType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataCascadePolicyParent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The value will always be `folder`.
 #[derive(
@@ -27668,6 +33161,23 @@ pub struct MetadataError {
     pub request_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MetadataError {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        MetadataError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        MetadataError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        MetadataError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
 }
 /// A partial update of [`MetadataError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27787,6 +33297,18 @@ pub struct MetadataFieldFilterDateRange {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MetadataFieldFilterDateRange {
+    /// The `lt` attribute.
+    pub const LT: ::daplug_runtime::Field<
+        MetadataFieldFilterDateRange,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lt");
+    /// The `gt` attribute.
+    pub const GT: ::daplug_runtime::Field<
+        MetadataFieldFilterDateRange,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("gt");
+}
 /// A partial update of [`MetadataFieldFilterDateRange`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27900,6 +33422,16 @@ pub struct MetadataFieldFilterFloatRange {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub gt: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl MetadataFieldFilterFloatRange {
+    /// The `lt` attribute.
+    pub const LT: ::daplug_runtime::Field<MetadataFieldFilterFloatRange, f64> = ::daplug_runtime::Field::new(
+        "lt",
+    );
+    /// The `gt` attribute.
+    pub const GT: ::daplug_runtime::Field<MetadataFieldFilterFloatRange, f64> = ::daplug_runtime::Field::new(
+        "gt",
+    );
 }
 /// A partial update of [`MetadataFieldFilterFloatRange`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28038,6 +33570,25 @@ pub struct MetadataFilter {
             MetadataFilterValue,
         >,
     >,
+}
+impl MetadataFilter {
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<MetadataFilter, MetadataFilterScope> = ::daplug_runtime::Field::new(
+        "scope",
+    );
+    /// The `templateKey` attribute.
+    pub const TEMPLATE_KEY: ::daplug_runtime::Field<
+        MetadataFilter,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("templateKey");
+    /// The `filters` attribute.
+    pub const FILTERS: ::daplug_runtime::Field<
+        MetadataFilter,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            MetadataFilterValue,
+        >,
+    > = ::daplug_runtime::Field::new("filters");
 }
 /// A partial update of [`MetadataFilter`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28266,6 +33817,45 @@ pub struct MetadataFull {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_version: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl MetadataFull {
+    /// The `$parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<
+        MetadataFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$parent");
+    /// The `$template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        MetadataFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$template");
+    /// The `$scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        MetadataFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$scope");
+    /// The `$version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<MetadataFull, i64> = ::daplug_runtime::Field::new(
+        "$version",
+    );
+    /// The `$canEdit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<MetadataFull, bool> = ::daplug_runtime::Field::new(
+        "$canEdit",
+    );
+    /// The `$id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$id");
+    /// The `$type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MetadataFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$type");
+    /// The `$typeVersion` attribute.
+    pub const TYPE_VERSION: ::daplug_runtime::Field<MetadataFull, i64> = ::daplug_runtime::Field::new(
+        "$typeVersion",
+    );
 }
 /// A partial update of [`MetadataFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28506,6 +34096,52 @@ pub struct MetadataQuery {
         >,
     >,
 }
+impl MetadataQuery {
+    /// The `from` attribute.
+    pub const FROM: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("from");
+    /// The `query` attribute.
+    pub const QUERY: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("query");
+    /// The `query_params` attribute.
+    pub const QUERY_PARAMS: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("query_params");
+    /// The `ancestor_folder_id` attribute.
+    pub const ANCESTOR_FOLDER_ID: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ancestor_folder_id");
+    /// The `order_by` attribute.
+    pub const ORDER_BY: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataQueryOrderByItem>,
+    > = ::daplug_runtime::Field::new("order_by");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataQuery, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `marker` attribute.
+    pub const MARKER: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("marker");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        MetadataQuery,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("fields");
+}
 /// A partial update of [`MetadataQuery`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28652,6 +34288,18 @@ pub struct MetadataQueryOrderByItem {
         MetadataQueryOrderByItemDirection,
     >,
 }
+impl MetadataQueryOrderByItem {
+    /// The `field_key` attribute.
+    pub const FIELD_KEY: ::daplug_runtime::Field<
+        MetadataQueryOrderByItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("field_key");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        MetadataQueryOrderByItem,
+        MetadataQueryOrderByItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 ///
 /// The `ordering` direction must be the same for each item in the
@@ -28739,6 +34387,22 @@ pub struct MetadataQueryResults {
     pub next_marker: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MetadataQueryResults {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataQueryResults,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataQueryResultItem>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataQueryResults, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        MetadataQueryResults,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
 }
 /// A partial update of [`MetadataQueryResults`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28869,6 +34533,27 @@ pub struct MetadataTaxonomies {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomy>,
     >,
 }
+impl MetadataTaxonomies {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataTaxonomies, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        MetadataTaxonomies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        MetadataTaxonomies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataTaxonomies,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomy>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`MetadataTaxonomies`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28994,6 +34679,33 @@ pub struct MetadataTaxonomy {
     pub levels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
     >,
+}
+impl MetadataTaxonomy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTaxonomy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        MetadataTaxonomy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTaxonomy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        MetadataTaxonomy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+    /// The `levels` attribute.
+    pub const LEVELS: ::daplug_runtime::Field<
+        MetadataTaxonomy,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
+    > = ::daplug_runtime::Field::new("levels");
 }
 /// A partial update of [`MetadataTaxonomy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29123,6 +34835,22 @@ pub struct MetadataTaxonomyAncestor {
     )]
     pub level: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl MetadataTaxonomyAncestor {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTaxonomyAncestor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTaxonomyAncestor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `level` attribute.
+    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyAncestor, i64> = ::daplug_runtime::Field::new(
+        "level",
+    );
+}
 /// A partial update of [`MetadataTaxonomyAncestor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29244,6 +34972,22 @@ pub struct MetadataTaxonomyLevel {
     )]
     pub level: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl MetadataTaxonomyLevel {
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTaxonomyLevel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MetadataTaxonomyLevel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `level` attribute.
+    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyLevel, i32> = ::daplug_runtime::Field::new(
+        "level",
+    );
+}
 /// A partial update of [`MetadataTaxonomyLevel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29352,6 +35096,13 @@ pub struct MetadataTaxonomyLevels2 {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
     >,
 }
+impl MetadataTaxonomyLevels2 {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataTaxonomyLevels2,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A node object for metadata taxonomy that can be used in metadata templates.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29400,6 +35151,39 @@ pub struct MetadataTaxonomyNode {
     pub ancestors: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyAncestor>,
     >,
+}
+impl MetadataTaxonomyNode {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTaxonomyNode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTaxonomyNode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `level` attribute.
+    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyNode, i64> = ::daplug_runtime::Field::new(
+        "level",
+    );
+    /// The `parentId` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<
+        MetadataTaxonomyNode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("parentId");
+    /// The `nodePath` attribute.
+    pub const NODE_PATH: ::daplug_runtime::Field<
+        MetadataTaxonomyNode,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("nodePath");
+    /// The `ancestors` attribute.
+    pub const ANCESTORS: ::daplug_runtime::Field<
+        MetadataTaxonomyNode,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyAncestor>,
+    > = ::daplug_runtime::Field::new("ancestors");
 }
 /// A partial update of [`MetadataTaxonomyNode`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29546,6 +35330,27 @@ pub struct MetadataTaxonomyNodes {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyNode>,
     >,
+}
+impl MetadataTaxonomyNodes {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataTaxonomyNodes, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        MetadataTaxonomyNodes,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        MetadataTaxonomyNodes,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataTaxonomyNodes,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyNode>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`MetadataTaxonomyNodes`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29712,6 +35517,46 @@ pub struct MetadataTemplate {
     pub copy_instance_on_item_copy: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl MetadataTemplate {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<MetadataTemplate, MetadataTemplateType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        MetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `templateKey` attribute.
+    pub const TEMPLATE_KEY: ::daplug_runtime::Field<
+        MetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("templateKey");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `hidden` attribute.
+    pub const HIDDEN: ::daplug_runtime::Field<MetadataTemplate, bool> = ::daplug_runtime::Field::new(
+        "hidden",
+    );
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        MetadataTemplate,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTemplateFieldsItem>,
+    > = ::daplug_runtime::Field::new("fields");
+    /// The `copyInstanceOnItemCopy` attribute.
+    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<
+        MetadataTemplate,
+        bool,
+    > = ::daplug_runtime::Field::new("copyInstanceOnItemCopy");
 }
 /// A partial update of [`MetadataTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29924,6 +35769,62 @@ pub struct MetadataTemplateFieldsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MetadataTemplateFieldsItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        MetadataTemplateFieldsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `hidden` attribute.
+    pub const HIDDEN: ::daplug_runtime::Field<MetadataTemplateFieldsItem, bool> = ::daplug_runtime::Field::new(
+        "hidden",
+    );
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTemplateFieldsItemOptionsItem>,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `taxonomyKey` attribute.
+    pub const TAXONOMY_KEY: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxonomyKey");
+    /// The `taxonomyId` attribute.
+    pub const TAXONOMY_ID: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxonomyId");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+    /// The `optionsRules` attribute.
+    pub const OPTIONS_RULES: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        MetadataTemplateFieldsItemOptionsRules,
+    > = ::daplug_runtime::Field::new("optionsRules");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// An option for a Metadata Template Field.
 ///
 /// Options are only present for fields of type `enum` and
@@ -29950,6 +35851,18 @@ pub struct MetadataTemplateFieldsItemOptionsItem {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MetadataTemplateFieldsItemOptionsItem {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItemOptionsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItemOptionsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// An object defining additional rules for the options of the taxonomy field.
 /// This property is required when the field `type` is set to `taxonomy`.
@@ -29980,6 +35893,18 @@ pub struct MetadataTemplateFieldsItemOptionsRules {
     pub selectable_levels: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
+}
+impl MetadataTemplateFieldsItemOptionsRules {
+    /// The `multiSelect` attribute.
+    pub const MULTI_SELECT: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItemOptionsRules,
+        bool,
+    > = ::daplug_runtime::Field::new("multiSelect");
+    /// The `selectableLevels` attribute.
+    pub const SELECTABLE_LEVELS: ::daplug_runtime::Field<
+        MetadataTemplateFieldsItemOptionsRules,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("selectableLevels");
 }
 /// The type of field. The basic fields are a `string` field for text, a
 /// `float` field for numbers, and a `date` fields to present the user with a
@@ -30091,6 +36016,27 @@ pub struct MetadataTemplates {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<MetadataTemplate>,
     >,
+}
+impl MetadataTemplates {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<MetadataTemplates, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        MetadataTemplates,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        MetadataTemplates,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        MetadataTemplates,
+        ::daplug_runtime::__private::std::vec::Vec<MetadataTemplate>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`MetadataTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30204,6 +36150,17 @@ pub struct Metadatas {
     )]
     pub limit: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl Metadatas {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Metadatas,
+        ::daplug_runtime::__private::std::vec::Vec<Metadata>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Metadatas, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+}
 /// A partial update of [`Metadatas`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30307,6 +36264,18 @@ pub struct OAuth2Error {
     pub error_description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl OAuth2Error {
+    /// The `error` attribute.
+    pub const ERROR: ::daplug_runtime::Field<
+        OAuth2Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error");
+    /// The `error_description` attribute.
+    pub const ERROR_DESCRIPTION: ::daplug_runtime::Field<
+        OAuth2Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_description");
 }
 /// A partial update of [`OAuth2Error`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30432,6 +36401,35 @@ pub struct Outcome {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub role: ::daplug_runtime::__private::std::option::Option<RoleVariable>,
+}
+impl Outcome {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Outcome,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `collaborators` attribute.
+    pub const COLLABORATORS: ::daplug_runtime::Field<Outcome, CollaboratorVariable> = ::daplug_runtime::Field::new(
+        "collaborators",
+    );
+    /// The `completion_rule` attribute.
+    pub const COMPLETION_RULE: ::daplug_runtime::Field<
+        Outcome,
+        CompletionRuleVariable,
+    > = ::daplug_runtime::Field::new("completion_rule");
+    /// The `file_collaborator_role` attribute.
+    pub const FILE_COLLABORATOR_ROLE: ::daplug_runtime::Field<Outcome, RoleVariable> = ::daplug_runtime::Field::new(
+        "file_collaborator_role",
+    );
+    /// The `task_collaborators` attribute.
+    pub const TASK_COLLABORATORS: ::daplug_runtime::Field<
+        Outcome,
+        CollaboratorVariable,
+    > = ::daplug_runtime::Field::new("task_collaborators");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<Outcome, RoleVariable> = ::daplug_runtime::Field::new(
+        "role",
+    );
 }
 /// A partial update of [`Outcome`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30566,6 +36564,23 @@ pub struct PostOAuth2Revoke {
     pub token: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl PostOAuth2Revoke {
+    /// The `client_id` attribute.
+    pub const CLIENT_ID: ::daplug_runtime::Field<
+        PostOAuth2Revoke,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_id");
+    /// The `client_secret` attribute.
+    pub const CLIENT_SECRET: ::daplug_runtime::Field<
+        PostOAuth2Revoke,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_secret");
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        PostOAuth2Revoke,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
 }
 /// A partial update of [`PostOAuth2Revoke`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30815,6 +36830,83 @@ pub struct PostOAuth2Token {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PostOAuth2Token {
+    /// The `grant_type` attribute.
+    pub const GRANT_TYPE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        PostOAuth2TokenGrantType,
+    > = ::daplug_runtime::Field::new("grant_type");
+    /// The `client_id` attribute.
+    pub const CLIENT_ID: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_id");
+    /// The `client_secret` attribute.
+    pub const CLIENT_SECRET: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_secret");
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `refresh_token` attribute.
+    pub const REFRESH_TOKEN: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refresh_token");
+    /// The `assertion` attribute.
+    pub const ASSERTION: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("assertion");
+    /// The `subject_token` attribute.
+    pub const SUBJECT_TOKEN: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("subject_token");
+    /// The `subject_token_type` attribute.
+    pub const SUBJECT_TOKEN_TYPE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        PostOAuth2TokenSubjectTokenType,
+    > = ::daplug_runtime::Field::new("subject_token_type");
+    /// The `actor_token` attribute.
+    pub const ACTOR_TOKEN: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("actor_token");
+    /// The `actor_token_type` attribute.
+    pub const ACTOR_TOKEN_TYPE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        PostOAuth2TokenActorTokenType,
+    > = ::daplug_runtime::Field::new("actor_token_type");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `resource` attribute.
+    pub const RESOURCE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource");
+    /// The `box_subject_type` attribute.
+    pub const BOX_SUBJECT_TYPE: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        PostOAuth2TokenBoxSubjectType,
+    > = ::daplug_runtime::Field::new("box_subject_type");
+    /// The `box_subject_id` attribute.
+    pub const BOX_SUBJECT_ID: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("box_subject_id");
+    /// The `box_shared_link` attribute.
+    pub const BOX_SHARED_LINK: ::daplug_runtime::Field<
+        PostOAuth2Token,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("box_shared_link");
+}
 /// A partial update of [`PostOAuth2Token`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31053,6 +37145,28 @@ pub struct PostOAuth2TokenRefreshAccessToken {
     /// The refresh token to refresh.
     pub refresh_token: ::daplug_runtime::__private::std::string::String,
 }
+impl PostOAuth2TokenRefreshAccessToken {
+    /// The `grant_type` attribute.
+    pub const GRANT_TYPE: ::daplug_runtime::Field<
+        PostOAuth2TokenRefreshAccessToken,
+        PostOAuth2TokenRefreshAccessTokenGrantType,
+    > = ::daplug_runtime::Field::new("grant_type");
+    /// The `client_id` attribute.
+    pub const CLIENT_ID: ::daplug_runtime::Field<
+        PostOAuth2TokenRefreshAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_id");
+    /// The `client_secret` attribute.
+    pub const CLIENT_SECRET: ::daplug_runtime::Field<
+        PostOAuth2TokenRefreshAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_secret");
+    /// The `refresh_token` attribute.
+    pub const REFRESH_TOKEN: ::daplug_runtime::Field<
+        PostOAuth2TokenRefreshAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refresh_token");
+}
 /// A partial update of [`PostOAuth2TokenRefreshAccessToken`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31248,6 +37362,32 @@ pub struct RealtimeServer {
     )]
     pub retry_timeout: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl RealtimeServer {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RealtimeServer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RealtimeServer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<
+        RealtimeServer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ttl");
+    /// The `max_retries` attribute.
+    pub const MAX_RETRIES: ::daplug_runtime::Field<
+        RealtimeServer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("max_retries");
+    /// The `retry_timeout` attribute.
+    pub const RETRY_TIMEOUT: ::daplug_runtime::Field<RealtimeServer, i64> = ::daplug_runtime::Field::new(
+        "retry_timeout",
+    );
+}
 /// A partial update of [`RealtimeServer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31365,6 +37505,17 @@ pub struct RealtimeServers {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<RealtimeServer>,
     >,
+}
+impl RealtimeServers {
+    /// The `chunk_size` attribute.
+    pub const CHUNK_SIZE: ::daplug_runtime::Field<RealtimeServers, i64> = ::daplug_runtime::Field::new(
+        "chunk_size",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        RealtimeServers,
+        ::daplug_runtime::__private::std::vec::Vec<RealtimeServer>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`RealtimeServers`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31493,6 +37644,32 @@ pub struct RecentItem {
     pub interaction_shared_link: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RecentItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RecentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<RecentItem, RecentItemResource> = ::daplug_runtime::Field::new(
+        "item",
+    );
+    /// The `interaction_type` attribute.
+    pub const INTERACTION_TYPE: ::daplug_runtime::Field<
+        RecentItem,
+        RecentItemInteractionType,
+    > = ::daplug_runtime::Field::new("interaction_type");
+    /// The `interacted_at` attribute.
+    pub const INTERACTED_AT: ::daplug_runtime::Field<
+        RecentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("interacted_at");
+    /// The `interaction_shared_link` attribute.
+    pub const INTERACTION_SHARED_LINK: ::daplug_runtime::Field<
+        RecentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("interaction_shared_link");
 }
 /// A partial update of [`RecentItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31679,6 +37856,27 @@ pub struct RecentItems {
         ::daplug_runtime::__private::std::vec::Vec<RecentItem>,
     >,
 }
+impl RecentItems {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<RecentItems, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        RecentItems,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        RecentItems,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        RecentItems,
+        ::daplug_runtime::__private::std::vec::Vec<RecentItem>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`RecentItems`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31804,6 +38002,16 @@ pub struct ResourceScope {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub object: ::daplug_runtime::__private::std::option::Option<Resource>,
+}
+impl ResourceScope {
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<ResourceScope, ResourceScopeScope> = ::daplug_runtime::Field::new(
+        "scope",
+    );
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<ResourceScope, Resource> = ::daplug_runtime::Field::new(
+        "object",
+    );
 }
 /// A partial update of [`ResourceScope`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31971,6 +38179,22 @@ pub struct RetentionPolicies {
     pub next_marker: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RetentionPolicies {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        RetentionPolicies,
+        ::daplug_runtime::__private::std::vec::Vec<RetentionPolicy>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<RetentionPolicies, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        RetentionPolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
 }
 /// A partial update of [`RetentionPolicies`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32224,6 +38448,89 @@ pub struct RetentionPolicy {
         RetentionPolicyAssignmentCounts,
     >,
 }
+impl RetentionPolicy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<RetentionPolicy, RetentionPolicyBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `policy_name` attribute.
+    pub const POLICY_NAME: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("policy_name");
+    /// The `retention_length` attribute.
+    pub const RETENTION_LENGTH: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("retention_length");
+    /// The `disposition_action` attribute.
+    pub const DISPOSITION_ACTION: ::daplug_runtime::Field<
+        RetentionPolicy,
+        RetentionPolicyMiniDispositionAction,
+    > = ::daplug_runtime::Field::new("disposition_action");
+    /// The `max_extension_length` attribute.
+    pub const MAX_EXTENSION_LENGTH: ::daplug_runtime::Field<
+        RetentionPolicy,
+        RetentionPolicyMaxExtensionLengthResponse,
+    > = ::daplug_runtime::Field::new("max_extension_length");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `policy_type` attribute.
+    pub const POLICY_TYPE: ::daplug_runtime::Field<
+        RetentionPolicy,
+        RetentionPolicyPolicyType,
+    > = ::daplug_runtime::Field::new("policy_type");
+    /// The `retention_type` attribute.
+    pub const RETENTION_TYPE: ::daplug_runtime::Field<
+        RetentionPolicy,
+        RetentionPolicyRetentionType,
+    > = ::daplug_runtime::Field::new("retention_type");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<RetentionPolicy, RetentionPolicyStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<RetentionPolicy, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `can_owner_extend_retention` attribute.
+    pub const CAN_OWNER_EXTEND_RETENTION: ::daplug_runtime::Field<
+        RetentionPolicy,
+        bool,
+    > = ::daplug_runtime::Field::new("can_owner_extend_retention");
+    /// The `are_owners_notified` attribute.
+    pub const ARE_OWNERS_NOTIFIED: ::daplug_runtime::Field<RetentionPolicy, bool> = ::daplug_runtime::Field::new(
+        "are_owners_notified",
+    );
+    /// The `custom_notification_recipients` attribute.
+    pub const CUSTOM_NOTIFICATION_RECIPIENTS: ::daplug_runtime::Field<
+        RetentionPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<UserMini>,
+    > = ::daplug_runtime::Field::new("custom_notification_recipients");
+    /// The `assignment_counts` attribute.
+    pub const ASSIGNMENT_COUNTS: ::daplug_runtime::Field<
+        RetentionPolicy,
+        RetentionPolicyAssignmentCounts,
+    > = ::daplug_runtime::Field::new("assignment_counts");
+}
 /// A partial update of [`RetentionPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32449,6 +38756,52 @@ pub struct RetentionPolicyAssignment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RetentionPolicyAssignment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        RetentionPolicyAssignmentType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `retention_policy` attribute.
+    pub const RETENTION_POLICY: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        RetentionPolicyMini,
+    > = ::daplug_runtime::Field::new("retention_policy");
+    /// The `assigned_to` attribute.
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        RetentionPolicyAssignmentAssignedTo,
+    > = ::daplug_runtime::Field::new("assigned_to");
+    /// The `filter_fields` attribute.
+    pub const FILTER_FIELDS: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                RetentionPolicyAssignmentFilterFieldsItem,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("filter_fields");
+    /// The `assigned_by` attribute.
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        UserMini,
+    > = ::daplug_runtime::Field::new("assigned_by");
+    /// The `assigned_at` attribute.
+    pub const ASSIGNED_AT: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("assigned_at");
+    /// The `start_date_field` attribute.
+    pub const START_DATE_FIELD: ::daplug_runtime::Field<
+        RetentionPolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start_date_field");
+}
 /// A partial update of [`RetentionPolicyAssignment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32596,6 +38949,18 @@ pub struct RetentionPolicyAssignmentAssignedTo {
         RetentionPolicyAssignmentAssignedToType,
     >,
 }
+impl RetentionPolicyAssignmentAssignedTo {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentAssignedTo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentAssignedTo,
+        RetentionPolicyAssignmentAssignedToType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// The type of resource the policy is assigned to.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -32650,6 +39015,22 @@ pub struct RetentionPolicyAssignmentCounts {
     )]
     pub metadata_template: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl RetentionPolicyAssignmentCounts {
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentCounts,
+        i64,
+    > = ::daplug_runtime::Field::new("enterprise");
+    /// The `folder` attribute.
+    pub const FOLDER: ::daplug_runtime::Field<RetentionPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+        "folder",
+    );
+    /// The `metadata_template` attribute.
+    pub const METADATA_TEMPLATE: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentCounts,
+        i64,
+    > = ::daplug_runtime::Field::new("metadata_template");
+}
 /// The inline schema at `box.json#/components/schemas/RetentionPolicyAssignment/properties/filter_fields/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -32678,6 +39059,18 @@ pub struct RetentionPolicyAssignmentFilterFieldsItem {
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RetentionPolicyAssignmentFilterFieldsItem {
+    /// The `field` attribute.
+    pub const FIELD: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentFilterFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("field");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        RetentionPolicyAssignmentFilterFieldsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// The value will always be `retention_policy_assignment`.
 #[derive(
@@ -32732,6 +39125,22 @@ pub struct RetentionPolicyAssignments {
     pub next_marker: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RetentionPolicyAssignments {
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        RetentionPolicyAssignments,
+        ::daplug_runtime::__private::std::vec::Vec<RetentionPolicyAssignment>,
+    > = ::daplug_runtime::Field::new("entries");
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<RetentionPolicyAssignments, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        RetentionPolicyAssignments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
 }
 /// A partial update of [`RetentionPolicyAssignments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32834,6 +39243,18 @@ pub struct RetentionPolicyBase {
     /// The value will always be `retention_policy`.
     #[serde(rename = "type")]
     pub type_: RetentionPolicyBaseType,
+}
+impl RetentionPolicyBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RetentionPolicyBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RetentionPolicyBase,
+        RetentionPolicyBaseType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`RetentionPolicyBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33078,6 +39499,38 @@ pub struct RetentionPolicyMini {
         RetentionPolicyMaxExtensionLengthResponse,
     >,
 }
+impl RetentionPolicyMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        RetentionPolicyBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `policy_name` attribute.
+    pub const POLICY_NAME: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("policy_name");
+    /// The `retention_length` attribute.
+    pub const RETENTION_LENGTH: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("retention_length");
+    /// The `disposition_action` attribute.
+    pub const DISPOSITION_ACTION: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        RetentionPolicyMiniDispositionAction,
+    > = ::daplug_runtime::Field::new("disposition_action");
+    /// The `max_extension_length` attribute.
+    pub const MAX_EXTENSION_LENGTH: ::daplug_runtime::Field<
+        RetentionPolicyMini,
+        RetentionPolicyMaxExtensionLengthResponse,
+    > = ::daplug_runtime::Field::new("max_extension_length");
+}
 /// A partial update of [`RetentionPolicyMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33312,6 +39765,22 @@ pub struct RoleVariable {
     pub variable_type: RoleVariableVariableType,
     pub variable_value: RoleVariableVariableValue,
 }
+impl RoleVariable {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<RoleVariable, RoleVariableType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `variable_type` attribute.
+    pub const VARIABLE_TYPE: ::daplug_runtime::Field<
+        RoleVariable,
+        RoleVariableVariableType,
+    > = ::daplug_runtime::Field::new("variable_type");
+    /// The `variable_value` attribute.
+    pub const VARIABLE_VALUE: ::daplug_runtime::Field<
+        RoleVariable,
+        RoleVariableVariableValue,
+    > = ::daplug_runtime::Field::new("variable_value");
+}
 /// A partial update of [`RoleVariable`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33529,6 +39998,23 @@ pub struct SearchResultWithSharedLink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SearchResultWithSharedLink {
+    /// The `accessible_via_shared_link` attribute.
+    pub const ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<
+        SearchResultWithSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accessible_via_shared_link");
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<
+        SearchResultWithSharedLink,
+        SearchResultWithSharedLinkItem,
+    > = ::daplug_runtime::Field::new("item");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SearchResultWithSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`SearchResultWithSharedLink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33680,6 +40166,29 @@ pub struct SearchResults {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SearchResultItem>,
     >,
+}
+impl SearchResults {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<SearchResults, SearchResultsType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        SearchResults,
+        ::daplug_runtime::__private::std::vec::Vec<SearchResultItem>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`SearchResults`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33854,6 +40363,30 @@ pub struct SearchResultsWithSharedLinks {
         ::daplug_runtime::__private::std::vec::Vec<SearchResultWithSharedLink>,
     >,
 }
+impl SearchResultsWithSharedLinks {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SearchResultsWithSharedLinks,
+        SearchResultsWithSharedLinksType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        SearchResultsWithSharedLinks,
+        ::daplug_runtime::__private::std::vec::Vec<SearchResultWithSharedLink>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`SearchResultsWithSharedLinks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33984,6 +40517,13 @@ pub struct SessionTerminationMessage {
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SessionTerminationMessage {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        SessionTerminationMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`SessionTerminationMessage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34148,6 +40688,55 @@ pub struct ShieldInformationBarrier {
     )]
     pub enabled_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+impl ShieldInformationBarrier {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ShieldInformationBarrierType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        EnterpriseBase,
+    > = ::daplug_runtime::Field::new("enterprise");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ShieldInformationBarrierStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `updated_by` attribute.
+    pub const UPDATED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+        "updated_by",
+    );
+    /// The `enabled_at` attribute.
+    pub const ENABLED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrier,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("enabled_at");
+    /// The `enabled_by` attribute.
+    pub const ENABLED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+        "enabled_by",
+    );
+}
 /// A partial update of [`ShieldInformationBarrier`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34292,6 +40881,18 @@ pub struct ShieldInformationBarrierBase {
         ShieldInformationBarrierBaseType,
     >,
 }
+impl ShieldInformationBarrierBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierBase,
+        ShieldInformationBarrierBaseType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`ShieldInformationBarrierBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34411,6 +41012,13 @@ pub struct ShieldInformationBarrierReference {
     pub shield_information_barrier: ::daplug_runtime::__private::std::option::Option<
         ShieldInformationBarrierBase,
     >,
+}
+impl ShieldInformationBarrierReference {
+    /// The `shield_information_barrier` attribute.
+    pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
+        ShieldInformationBarrierReference,
+        ShieldInformationBarrierBase,
+    > = ::daplug_runtime::Field::new("shield_information_barrier");
 }
 /// A partial update of [`ShieldInformationBarrierReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34569,6 +41177,48 @@ pub struct ShieldInformationBarrierReport {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ShieldInformationBarrierReport {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ShieldInformationBarrierReportBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `shield_information_barrier` attribute.
+    pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ShieldInformationBarrierReference,
+    > = ::daplug_runtime::Field::new("shield_information_barrier");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ShieldInformationBarrierReportStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `details` attribute.
+    pub const DETAILS: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ShieldInformationBarrierReportDetails,
+    > = ::daplug_runtime::Field::new("details");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        UserBase,
+    > = ::daplug_runtime::Field::new("created_by");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierReport,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`ShieldInformationBarrierReport`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34711,6 +41361,18 @@ pub struct ShieldInformationBarrierReportBase {
         ShieldInformationBarrierReportBaseType,
     >,
 }
+impl ShieldInformationBarrierReportBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierReportBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierReportBase,
+        ShieldInformationBarrierReportBaseType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`ShieldInformationBarrierReportBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34836,6 +41498,13 @@ pub struct ShieldInformationBarrierReportDetails {
         ShieldInformationBarrierReportDetailsDetails,
     >,
 }
+impl ShieldInformationBarrierReportDetails {
+    /// The `details` attribute.
+    pub const DETAILS: ::daplug_runtime::Field<
+        ShieldInformationBarrierReportDetails,
+        ShieldInformationBarrierReportDetailsDetails,
+    > = ::daplug_runtime::Field::new("details");
+}
 /// A partial update of [`ShieldInformationBarrierReportDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34938,6 +41607,13 @@ pub struct ShieldInformationBarrierReportDetailsDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ShieldInformationBarrierReportDetailsDetails {
+    /// The `folder_id` attribute.
+    pub const FOLDER_ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierReportDetailsDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("folder_id");
+}
 /// Status of the shield information report.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -35001,6 +41677,22 @@ pub struct ShieldInformationBarrierReports {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierReport>,
     >,
+}
+impl ShieldInformationBarrierReports {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarrierReports, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        ShieldInformationBarrierReports,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ShieldInformationBarrierReports,
+        ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierReport>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`ShieldInformationBarrierReports`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35168,6 +41860,53 @@ pub struct ShieldInformationBarrierSegment {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
+}
+impl ShieldInformationBarrierSegment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ShieldInformationBarrierSegmentType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `shield_information_barrier` attribute.
+    pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ShieldInformationBarrierBase,
+    > = ::daplug_runtime::Field::new("shield_information_barrier");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        UserBase,
+    > = ::daplug_runtime::Field::new("created_by");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `updated_by` attribute.
+    pub const UPDATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegment,
+        UserBase,
+    > = ::daplug_runtime::Field::new("updated_by");
 }
 /// A partial update of [`ShieldInformationBarrierSegment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35364,6 +42103,53 @@ pub struct ShieldInformationBarrierSegmentMember {
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+impl ShieldInformationBarrierSegmentMember {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ShieldInformationBarrierSegmentMemberBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        UserBase,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `shield_information_barrier` attribute.
+    pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ShieldInformationBarrierBase,
+    > = ::daplug_runtime::Field::new("shield_information_barrier");
+    /// The `shield_information_barrier_segment` attribute.
+    pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
+    > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        UserBase,
+    > = ::daplug_runtime::Field::new("created_by");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `updated_by` attribute.
+    pub const UPDATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMember,
+        UserBase,
+    > = ::daplug_runtime::Field::new("updated_by");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentMember`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35517,6 +42303,18 @@ pub struct ShieldInformationBarrierSegmentMemberBase {
         ShieldInformationBarrierSegmentMemberBaseType,
     >,
 }
+impl ShieldInformationBarrierSegmentMemberBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberBase,
+        ShieldInformationBarrierSegmentMemberBaseType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentMemberBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35658,6 +42456,23 @@ pub struct ShieldInformationBarrierSegmentMemberMini {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+impl ShieldInformationBarrierSegmentMemberMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberMini,
+        ShieldInformationBarrierSegmentMemberBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberMini,
+        UserBase,
+    > = ::daplug_runtime::Field::new("user");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentMemberMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35779,6 +42594,18 @@ pub struct ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment 
         ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegmentType,
     >,
 }
+impl ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
+        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegmentType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// The type of the shield information barrier segment.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -35833,6 +42660,23 @@ pub struct ShieldInformationBarrierSegmentMembers {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegmentMember>,
     >,
+}
+impl ShieldInformationBarrierSegmentMembers {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMembers,
+        i64,
+    > = ::daplug_runtime::Field::new("limit");
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMembers,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentMembers,
+        ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegmentMember>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`ShieldInformationBarrierSegmentMembers`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35999,6 +42843,53 @@ pub struct ShieldInformationBarrierSegmentRestriction {
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+impl ShieldInformationBarrierSegmentRestriction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ShieldInformationBarrierSegmentRestrictionBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `shield_information_barrier_segment` attribute.
+    pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+    > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
+    /// The `restricted_segment` attribute.
+    pub const RESTRICTED_SEGMENT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+    > = ::daplug_runtime::Field::new("restricted_segment");
+    /// The `shield_information_barrier` attribute.
+    pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ShieldInformationBarrierBase,
+    > = ::daplug_runtime::Field::new("shield_information_barrier");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        UserBase,
+    > = ::daplug_runtime::Field::new("created_by");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `updated_by` attribute.
+    pub const UPDATED_BY: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestriction,
+        UserBase,
+    > = ::daplug_runtime::Field::new("updated_by");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentRestriction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36155,6 +43046,18 @@ pub struct ShieldInformationBarrierSegmentRestrictionBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ShieldInformationBarrierSegmentRestrictionBase {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionBase,
+        ShieldInformationBarrierSegmentRestrictionBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentRestrictionBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36298,6 +43201,28 @@ pub struct ShieldInformationBarrierSegmentRestrictionMini {
     /// restricted shield information barrier segment.
     pub restricted_segment: ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
 }
+impl ShieldInformationBarrierSegmentRestrictionMini {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMini,
+        ShieldInformationBarrierSegmentRestrictionBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `shield_information_barrier_segment` attribute.
+    pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMini,
+        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+    > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
+    /// The `restricted_segment` attribute.
+    pub const RESTRICTED_SEGMENT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMini,
+        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+    > = ::daplug_runtime::Field::new("restricted_segment");
+}
 /// A partial update of [`ShieldInformationBarrierSegmentRestrictionMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36432,6 +43357,18 @@ pub struct ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment {
         ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegmentType,
     >,
 }
+impl ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegmentType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// The type of the shield information segment.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -36480,6 +43417,18 @@ pub struct ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrie
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegmentType,
     >,
+}
+impl ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegmentType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// The type of the shield information barrier segment.
 #[derive(
@@ -36537,6 +43486,25 @@ pub struct ShieldInformationBarrierSegmentRestrictions {
             ShieldInformationBarrierSegmentRestriction,
         >,
     >,
+}
+impl ShieldInformationBarrierSegmentRestrictions {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictions,
+        i64,
+    > = ::daplug_runtime::Field::new("limit");
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegmentRestrictions,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ShieldInformationBarrierSegmentRestriction,
+        >,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`ShieldInformationBarrierSegmentRestrictions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36684,6 +43652,22 @@ pub struct ShieldInformationBarrierSegments {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegment>,
     >,
+}
+impl ShieldInformationBarrierSegments {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarrierSegments, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ShieldInformationBarrierSegments,
+        ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegment>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`ShieldInformationBarrierSegments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36858,6 +43842,22 @@ pub struct ShieldInformationBarriers {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrier>,
     >,
+}
+impl ShieldInformationBarriers {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarriers, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        ShieldInformationBarriers,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        ShieldInformationBarriers,
+        ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrier>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`ShieldInformationBarriers`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37206,6 +44206,159 @@ pub struct SignRequest {
     )]
     pub sender_id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl SignRequest {
+    /// The `is_document_preparation_needed` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
+        SignRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
+    /// The `redirect_url` attribute.
+    pub const REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redirect_url");
+    /// The `declined_redirect_url` attribute.
+    pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("declined_redirect_url");
+    /// The `are_text_signatures_enabled` attribute.
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<SignRequest, bool> = ::daplug_runtime::Field::new(
+        "are_text_signatures_enabled",
+    );
+    /// The `email_subject` attribute.
+    pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_subject");
+    /// The `email_message` attribute.
+    pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_message");
+    /// The `are_reminders_enabled` attribute.
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<SignRequest, bool> = ::daplug_runtime::Field::new(
+        "are_reminders_enabled",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `prefill_tags` attribute.
+    pub const PREFILL_TAGS: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
+    > = ::daplug_runtime::Field::new("prefill_tags");
+    /// The `days_valid` attribute.
+    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequest, i64> = ::daplug_runtime::Field::new(
+        "days_valid",
+    );
+    /// The `external_id` attribute.
+    pub const EXTERNAL_ID: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_id");
+    /// The `template_id` attribute.
+    pub const TEMPLATE_ID: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("template_id");
+    /// The `external_system_name` attribute.
+    pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_system_name");
+    /// The `request_flow` attribute.
+    pub const REQUEST_FLOW: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_flow");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<SignRequest, SignRequestType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `source_files` attribute.
+    pub const SOURCE_FILES: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::vec::Vec<FileBase>,
+    > = ::daplug_runtime::Field::new("source_files");
+    /// The `signers` attribute.
+    pub const SIGNERS: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestSigner>,
+    > = ::daplug_runtime::Field::new("signers");
+    /// The `signature_color` attribute.
+    pub const SIGNATURE_COLOR: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("signature_color");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `prepare_url` attribute.
+    pub const PREPARE_URL: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prepare_url");
+    /// The `signing_log` attribute.
+    pub const SIGNING_LOG: ::daplug_runtime::Field<SignRequest, FileMini> = ::daplug_runtime::Field::new(
+        "signing_log",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<SignRequest, SignRequestStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `sign_files` attribute.
+    pub const SIGN_FILES: ::daplug_runtime::Field<SignRequest, SignRequestSignFiles> = ::daplug_runtime::Field::new(
+        "sign_files",
+    );
+    /// The `auto_expire_at` attribute.
+    pub const AUTO_EXPIRE_AT: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("auto_expire_at");
+    /// The `parent_folder` attribute.
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<SignRequest, FolderMini> = ::daplug_runtime::Field::new(
+        "parent_folder",
+    );
+    /// The `collaborator_level` attribute.
+    pub const COLLABORATOR_LEVEL: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("collaborator_level");
+    /// The `short_id` attribute.
+    pub const SHORT_ID: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("short_id");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `finished_at` attribute.
+    pub const FINISHED_AT: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("finished_at");
+    /// The `error_code` attribute.
+    pub const ERROR_CODE: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_code");
+    /// The `sender_email` attribute.
+    pub const SENDER_EMAIL: ::daplug_runtime::Field<
+        SignRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sender_email");
+    /// The `sender_id` attribute.
+    pub const SENDER_ID: ::daplug_runtime::Field<SignRequest, i64> = ::daplug_runtime::Field::new(
+        "sender_id",
+    );
+}
 /// A partial update of [`SignRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37547,6 +44700,76 @@ pub struct SignRequestBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestBase {
+    /// The `is_document_preparation_needed` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
+        SignRequestBase,
+        bool,
+    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
+    /// The `redirect_url` attribute.
+    pub const REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redirect_url");
+    /// The `declined_redirect_url` attribute.
+    pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("declined_redirect_url");
+    /// The `are_text_signatures_enabled` attribute.
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<
+        SignRequestBase,
+        bool,
+    > = ::daplug_runtime::Field::new("are_text_signatures_enabled");
+    /// The `email_subject` attribute.
+    pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_subject");
+    /// The `email_message` attribute.
+    pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_message");
+    /// The `are_reminders_enabled` attribute.
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<SignRequestBase, bool> = ::daplug_runtime::Field::new(
+        "are_reminders_enabled",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `prefill_tags` attribute.
+    pub const PREFILL_TAGS: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
+    > = ::daplug_runtime::Field::new("prefill_tags");
+    /// The `days_valid` attribute.
+    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequestBase, i64> = ::daplug_runtime::Field::new(
+        "days_valid",
+    );
+    /// The `external_id` attribute.
+    pub const EXTERNAL_ID: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_id");
+    /// The `template_id` attribute.
+    pub const TEMPLATE_ID: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("template_id");
+    /// The `external_system_name` attribute.
+    pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_system_name");
+    /// The `request_flow` attribute.
+    pub const REQUEST_FLOW: ::daplug_runtime::Field<
+        SignRequestBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_flow");
+}
 /// A partial update of [`SignRequestBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37706,6 +44929,13 @@ pub struct SignRequestCancelRequest {
     pub reason: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SignRequestCancelRequest {
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        SignRequestCancelRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
 }
 /// A partial update of [`SignRequestCancelRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37934,6 +45164,97 @@ pub struct SignRequestCreateRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub parent_folder: ::daplug_runtime::__private::std::option::Option<FolderMini>,
+}
+impl SignRequestCreateRequest {
+    /// The `is_document_preparation_needed` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
+    /// The `redirect_url` attribute.
+    pub const REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redirect_url");
+    /// The `declined_redirect_url` attribute.
+    pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("declined_redirect_url");
+    /// The `are_text_signatures_enabled` attribute.
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("are_text_signatures_enabled");
+    /// The `email_subject` attribute.
+    pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_subject");
+    /// The `email_message` attribute.
+    pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_message");
+    /// The `are_reminders_enabled` attribute.
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("are_reminders_enabled");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `prefill_tags` attribute.
+    pub const PREFILL_TAGS: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
+    > = ::daplug_runtime::Field::new("prefill_tags");
+    /// The `days_valid` attribute.
+    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequestCreateRequest, i64> = ::daplug_runtime::Field::new(
+        "days_valid",
+    );
+    /// The `external_id` attribute.
+    pub const EXTERNAL_ID: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_id");
+    /// The `template_id` attribute.
+    pub const TEMPLATE_ID: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("template_id");
+    /// The `external_system_name` attribute.
+    pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_system_name");
+    /// The `request_flow` attribute.
+    pub const REQUEST_FLOW: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_flow");
+    /// The `source_files` attribute.
+    pub const SOURCE_FILES: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<FileBase>,
+    > = ::daplug_runtime::Field::new("source_files");
+    /// The `signature_color` attribute.
+    pub const SIGNATURE_COLOR: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        SignRequestCreateRequestSignatureColor,
+    > = ::daplug_runtime::Field::new("signature_color");
+    /// The `signers` attribute.
+    pub const SIGNERS: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestCreateSigner>,
+    > = ::daplug_runtime::Field::new("signers");
+    /// The `parent_folder` attribute.
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<
+        SignRequestCreateRequest,
+        FolderMini,
+    > = ::daplug_runtime::Field::new("parent_folder");
 }
 /// A partial update of [`SignRequestCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38257,6 +45578,70 @@ pub struct SignRequestCreateSigner {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestCreateSigner {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        SignRequestCreateSignerRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `is_in_person` attribute.
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<SignRequestCreateSigner, bool> = ::daplug_runtime::Field::new(
+        "is_in_person",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<SignRequestCreateSigner, i64> = ::daplug_runtime::Field::new(
+        "order",
+    );
+    /// The `embed_url_external_user_id` attribute.
+    pub const EMBED_URL_EXTERNAL_USER_ID: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("embed_url_external_user_id");
+    /// The `redirect_url` attribute.
+    pub const REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redirect_url");
+    /// The `declined_redirect_url` attribute.
+    pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("declined_redirect_url");
+    /// The `login_required` attribute.
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<SignRequestCreateSigner, bool> = ::daplug_runtime::Field::new(
+        "login_required",
+    );
+    /// The `verification_phone_number` attribute.
+    pub const VERIFICATION_PHONE_NUMBER: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verification_phone_number");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `signer_group_id` attribute.
+    pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("signer_group_id");
+    /// The `suppress_notifications` attribute.
+    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        bool,
+    > = ::daplug_runtime::Field::new("suppress_notifications");
+    /// The `language` attribute.
+    pub const LANGUAGE: ::daplug_runtime::Field<
+        SignRequestCreateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("language");
+}
 /// A partial update of [`SignRequestCreateSigner`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38456,6 +45841,27 @@ pub struct SignRequestPrefillTag {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestPrefillTag {
+    /// The `document_tag_id` attribute.
+    pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
+        SignRequestPrefillTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("document_tag_id");
+    /// The `text_value` attribute.
+    pub const TEXT_VALUE: ::daplug_runtime::Field<
+        SignRequestPrefillTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text_value");
+    /// The `checkbox_value` attribute.
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<SignRequestPrefillTag, bool> = ::daplug_runtime::Field::new(
+        "checkbox_value",
+    );
+    /// The `date_value` attribute.
+    pub const DATE_VALUE: ::daplug_runtime::Field<
+        SignRequestPrefillTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_value");
+}
 /// A partial update of [`SignRequestPrefillTag`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38576,6 +45982,18 @@ pub struct SignRequestSignFiles {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_ready_for_download: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl SignRequestSignFiles {
+    /// The `files` attribute.
+    pub const FILES: ::daplug_runtime::Field<
+        SignRequestSignFiles,
+        ::daplug_runtime::__private::std::vec::Vec<FileMini>,
+    > = ::daplug_runtime::Field::new("files");
+    /// The `is_ready_for_download` attribute.
+    pub const IS_READY_FOR_DOWNLOAD: ::daplug_runtime::Field<
+        SignRequestSignFiles,
+        bool,
+    > = ::daplug_runtime::Field::new("is_ready_for_download");
 }
 /// The schema for a Signer object used
 /// on the body of a Box Sign request object.
@@ -38763,6 +46181,98 @@ pub struct SignRequestSigner {
         ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerAttachment>,
     >,
 }
+impl SignRequestSigner {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        SignRequestSigner,
+        SignRequestCreateSignerRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `is_in_person` attribute.
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+        "is_in_person",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<SignRequestSigner, i64> = ::daplug_runtime::Field::new(
+        "order",
+    );
+    /// The `embed_url_external_user_id` attribute.
+    pub const EMBED_URL_EXTERNAL_USER_ID: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("embed_url_external_user_id");
+    /// The `redirect_url` attribute.
+    pub const REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redirect_url");
+    /// The `declined_redirect_url` attribute.
+    pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("declined_redirect_url");
+    /// The `login_required` attribute.
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+        "login_required",
+    );
+    /// The `verification_phone_number` attribute.
+    pub const VERIFICATION_PHONE_NUMBER: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verification_phone_number");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `signer_group_id` attribute.
+    pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("signer_group_id");
+    /// The `suppress_notifications` attribute.
+    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+        "suppress_notifications",
+    );
+    /// The `language` attribute.
+    pub const LANGUAGE: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("language");
+    /// The `has_viewed_document` attribute.
+    pub const HAS_VIEWED_DOCUMENT: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+        "has_viewed_document",
+    );
+    /// The `signer_decision` attribute.
+    pub const SIGNER_DECISION: ::daplug_runtime::Field<
+        SignRequestSigner,
+        SignRequestSignerSignerDecision,
+    > = ::daplug_runtime::Field::new("signer_decision");
+    /// The `inputs` attribute.
+    pub const INPUTS: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerInput>,
+    > = ::daplug_runtime::Field::new("inputs");
+    /// The `embed_url` attribute.
+    pub const EMBED_URL: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("embed_url");
+    /// The `iframeable_embed_url` attribute.
+    pub const IFRAMEABLE_EMBED_URL: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("iframeable_embed_url");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        SignRequestSigner,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerAttachment>,
+    > = ::daplug_runtime::Field::new("attachments");
+}
 /// A partial update of [`SignRequestSigner`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38948,6 +46458,18 @@ pub struct SignRequestSignerAttachment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestSignerAttachment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        SignRequestSignerAttachment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignRequestSignerAttachment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`SignRequestSignerAttachment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39122,6 +46644,59 @@ pub struct SignRequestSignerInput {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_validated: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl SignRequestSignerInput {
+    /// The `document_tag_id` attribute.
+    pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("document_tag_id");
+    /// The `text_value` attribute.
+    pub const TEXT_VALUE: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text_value");
+    /// The `checkbox_value` attribute.
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+        "checkbox_value",
+    );
+    /// The `date_value` attribute.
+    pub const DATE_VALUE: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_value");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        SignRequestSignerInputType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        SignRequestSignerInputContentType,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `page_index` attribute.
+    pub const PAGE_INDEX: ::daplug_runtime::Field<SignRequestSignerInput, i64> = ::daplug_runtime::Field::new(
+        "page_index",
+    );
+    /// The `read_only` attribute.
+    pub const READ_ONLY: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+        "read_only",
+    );
+    /// The `validation` attribute.
+    pub const VALIDATION: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        SignRequestSignerInputValidation,
+    > = ::daplug_runtime::Field::new("validation");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        SignRequestSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `is_validated` attribute.
+    pub const IS_VALIDATED: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+        "is_validated",
+    );
 }
 /// A partial update of [`SignRequestSignerInput`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39334,6 +46909,23 @@ pub struct SignRequestSignerInputCustomValidation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestSignerInputCustomValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputCustomValidation,
+        SignRequestSignerInputCustomValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+    /// The `custom_regex` attribute.
+    pub const CUSTOM_REGEX: ::daplug_runtime::Field<
+        SignRequestSignerInputCustomValidation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_regex");
+    /// The `custom_error_message` attribute.
+    pub const CUSTOM_ERROR_MESSAGE: ::daplug_runtime::Field<
+        SignRequestSignerInputCustomValidation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_error_message");
+}
 /// A partial update of [`SignRequestSignerInputCustomValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39467,6 +47059,13 @@ pub struct SignRequestSignerInputDateAsiaValidation {
         SignRequestSignerInputDateAsiaValidationValidationType,
     >,
 }
+impl SignRequestSignerInputDateAsiaValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputDateAsiaValidation,
+        SignRequestSignerInputDateAsiaValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputDateAsiaValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39588,6 +47187,13 @@ pub struct SignRequestSignerInputDateEuValidation {
     pub validation_type: ::daplug_runtime::__private::std::option::Option<
         SignRequestSignerInputDateEuValidationValidationType,
     >,
+}
+impl SignRequestSignerInputDateEuValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputDateEuValidation,
+        SignRequestSignerInputDateEuValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
 }
 /// A partial update of [`SignRequestSignerInputDateEuValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39711,6 +47317,13 @@ pub struct SignRequestSignerInputDateIsoValidation {
         SignRequestSignerInputDateIsoValidationValidationType,
     >,
 }
+impl SignRequestSignerInputDateIsoValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputDateIsoValidation,
+        SignRequestSignerInputDateIsoValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputDateIsoValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39833,6 +47446,13 @@ pub struct SignRequestSignerInputDateUsValidation {
         SignRequestSignerInputDateUsValidationValidationType,
     >,
 }
+impl SignRequestSignerInputDateUsValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputDateUsValidation,
+        SignRequestSignerInputDateUsValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputDateUsValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39947,6 +47567,13 @@ pub enum SignRequestSignerInputDateUsValidationValidationType {
 pub struct SignRequestSignerInputEmailValidation {
     /// Validates that the text input is an email address.
     pub validation_type: SignRequestSignerInputEmailValidationValidationType,
+}
+impl SignRequestSignerInputEmailValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputEmailValidation,
+        SignRequestSignerInputEmailValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
 }
 /// A partial update of [`SignRequestSignerInputEmailValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40069,6 +47696,13 @@ pub struct SignRequestSignerInputNumberWithCommaValidation {
         SignRequestSignerInputNumberWithCommaValidationValidationType,
     >,
 }
+impl SignRequestSignerInputNumberWithCommaValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputNumberWithCommaValidation,
+        SignRequestSignerInputNumberWithCommaValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputNumberWithCommaValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40190,6 +47824,13 @@ pub struct SignRequestSignerInputNumberWithPeriodValidation {
         SignRequestSignerInputNumberWithPeriodValidationValidationType,
     >,
 }
+impl SignRequestSignerInputNumberWithPeriodValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputNumberWithPeriodValidation,
+        SignRequestSignerInputNumberWithPeriodValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputNumberWithPeriodValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40304,6 +47945,13 @@ pub enum SignRequestSignerInputNumberWithPeriodValidationValidationType {
 pub struct SignRequestSignerInputSsnValidation {
     /// Validates that the text input is a Social Security Number (SSN).
     pub validation_type: SignRequestSignerInputSsnValidationValidationType,
+}
+impl SignRequestSignerInputSsnValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputSsnValidation,
+        SignRequestSignerInputSsnValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
 }
 /// A partial update of [`SignRequestSignerInputSsnValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40495,6 +48143,13 @@ pub struct SignRequestSignerInputZip4Validation {
     /// Validates that the text input is a ZIP+4 code.
     pub validation_type: SignRequestSignerInputZip4ValidationValidationType,
 }
+impl SignRequestSignerInputZip4Validation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputZip4Validation,
+        SignRequestSignerInputZip4ValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
+}
 /// A partial update of [`SignRequestSignerInputZip4Validation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40609,6 +48264,13 @@ pub enum SignRequestSignerInputZip4ValidationValidationType {
 pub struct SignRequestSignerInputZipValidation {
     /// Validates that the text input is a ZIP code.
     pub validation_type: SignRequestSignerInputZipValidationValidationType,
+}
+impl SignRequestSignerInputZipValidation {
+    /// The `validation_type` attribute.
+    pub const VALIDATION_TYPE: ::daplug_runtime::Field<
+        SignRequestSignerInputZipValidation,
+        SignRequestSignerInputZipValidationValidationType,
+    > = ::daplug_runtime::Field::new("validation_type");
 }
 /// A partial update of [`SignRequestSignerInputZipValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40747,6 +48409,23 @@ pub struct SignRequestSignerSignerDecision {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignRequestSignerSignerDecision {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SignRequestSignerSignerDecision,
+        SignRequestSignerSignerDecisionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `finalized_at` attribute.
+    pub const FINALIZED_AT: ::daplug_runtime::Field<
+        SignRequestSignerSignerDecision,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("finalized_at");
+    /// The `additional_info` attribute.
+    pub const ADDITIONAL_INFO: ::daplug_runtime::Field<
+        SignRequestSignerSignerDecision,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("additional_info");
+}
 /// Type of decision made by the signer.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -40876,6 +48555,22 @@ pub struct SignRequests {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SignRequest>,
     >,
+}
+impl SignRequests {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<SignRequests, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        SignRequests,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        SignRequests,
+        ::daplug_runtime::__private::std::vec::Vec<SignRequest>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`SignRequests`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41139,6 +48834,90 @@ pub struct SignTemplate2 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SignTemplate2 {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<SignTemplate2, SignTemplateType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `email_subject` attribute.
+    pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_subject");
+    /// The `email_message` attribute.
+    pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_message");
+    /// The `days_valid` attribute.
+    pub const DAYS_VALID: ::daplug_runtime::Field<SignTemplate2, i64> = ::daplug_runtime::Field::new(
+        "days_valid",
+    );
+    /// The `parent_folder` attribute.
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<SignTemplate2, FolderMini> = ::daplug_runtime::Field::new(
+        "parent_folder",
+    );
+    /// The `source_files` attribute.
+    pub const SOURCE_FILES: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::vec::Vec<FileMini>,
+    > = ::daplug_runtime::Field::new("source_files");
+    /// The `are_fields_locked` attribute.
+    pub const ARE_FIELDS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+        "are_fields_locked",
+    );
+    /// The `are_options_locked` attribute.
+    pub const ARE_OPTIONS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+        "are_options_locked",
+    );
+    /// The `are_recipients_locked` attribute.
+    pub const ARE_RECIPIENTS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+        "are_recipients_locked",
+    );
+    /// The `are_email_settings_locked` attribute.
+    pub const ARE_EMAIL_SETTINGS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+        "are_email_settings_locked",
+    );
+    /// The `are_files_locked` attribute.
+    pub const ARE_FILES_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+        "are_files_locked",
+    );
+    /// The `signers` attribute.
+    pub const SIGNERS: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::vec::Vec<TemplateSigner>,
+    > = ::daplug_runtime::Field::new("signers");
+    /// The `additional_info` attribute.
+    pub const ADDITIONAL_INFO: ::daplug_runtime::Field<
+        SignTemplate2,
+        SignTemplateAdditionalInfo,
+    > = ::daplug_runtime::Field::new("additional_info");
+    /// The `ready_sign_link` attribute.
+    pub const READY_SIGN_LINK: ::daplug_runtime::Field<
+        SignTemplate2,
+        SignTemplateReadySignLink,
+    > = ::daplug_runtime::Field::new("ready_sign_link");
+    /// The `custom_branding` attribute.
+    pub const CUSTOM_BRANDING: ::daplug_runtime::Field<
+        SignTemplate2,
+        SignTemplateCustomBranding,
+    > = ::daplug_runtime::Field::new("custom_branding");
+    /// The `request_flow` attribute.
+    pub const REQUEST_FLOW: ::daplug_runtime::Field<
+        SignTemplate2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_flow");
+}
 /// Additional information on which fields are
 /// required and which fields are not editable.
 #[derive(
@@ -41169,6 +48948,20 @@ pub struct SignTemplateAdditionalInfo {
     pub required: ::daplug_runtime::__private::std::option::Option<
         SignTemplateAdditionalInfoRequired,
     >,
+}
+impl SignTemplateAdditionalInfo {
+    /// The `non_editable` attribute.
+    pub const NON_EDITABLE: ::daplug_runtime::Field<
+        SignTemplateAdditionalInfo,
+        ::daplug_runtime::__private::std::vec::Vec<
+            SignTemplateAdditionalInfoNonEditableItem,
+        >,
+    > = ::daplug_runtime::Field::new("non_editable");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        SignTemplateAdditionalInfo,
+        SignTemplateAdditionalInfoRequired,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// The inline schema at `box.json#/components/schemas/SignTemplate/allOf/0/properties/additional_info/properties/non_editable/items`.
 #[derive(
@@ -41226,6 +49019,17 @@ pub struct SignTemplateAdditionalInfoRequired {
             >,
         >,
     >,
+}
+impl SignTemplateAdditionalInfoRequired {
+    /// The `signers` attribute.
+    pub const SIGNERS: ::daplug_runtime::Field<
+        SignTemplateAdditionalInfoRequired,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::vec::Vec<
+                SignTemplateAdditionalInfoRequiredSignersItemItem,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("signers");
 }
 /// The inline schema at `box.json#/components/schemas/SignTemplate/allOf/0/properties/additional_info/properties/required/properties/signers/items/items`.
 #[derive(
@@ -41289,6 +49093,28 @@ pub struct SignTemplateCustomBranding {
     pub email_footer_text: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SignTemplateCustomBranding {
+    /// The `company_name` attribute.
+    pub const COMPANY_NAME: ::daplug_runtime::Field<
+        SignTemplateCustomBranding,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("company_name");
+    /// The `logo_uri` attribute.
+    pub const LOGO_URI: ::daplug_runtime::Field<
+        SignTemplateCustomBranding,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("logo_uri");
+    /// The `branding_color` attribute.
+    pub const BRANDING_COLOR: ::daplug_runtime::Field<
+        SignTemplateCustomBranding,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branding_color");
+    /// The `email_footer_text` attribute.
+    pub const EMAIL_FOOTER_TEXT: ::daplug_runtime::Field<
+        SignTemplateCustomBranding,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email_footer_text");
 }
 /// Box's ready-sign link feature enables you to create a
 /// link to a signature request that
@@ -41359,6 +49185,37 @@ pub struct SignTemplateReadySignLink {
     )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl SignTemplateReadySignLink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        SignTemplateReadySignLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SignTemplateReadySignLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `instructions` attribute.
+    pub const INSTRUCTIONS: ::daplug_runtime::Field<
+        SignTemplateReadySignLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instructions");
+    /// The `folder_id` attribute.
+    pub const FOLDER_ID: ::daplug_runtime::Field<
+        SignTemplateReadySignLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("folder_id");
+    /// The `is_notification_disabled` attribute.
+    pub const IS_NOTIFICATION_DISABLED: ::daplug_runtime::Field<
+        SignTemplateReadySignLink,
+        bool,
+    > = ::daplug_runtime::Field::new("is_notification_disabled");
+    /// The `is_active` attribute.
+    pub const IS_ACTIVE: ::daplug_runtime::Field<SignTemplateReadySignLink, bool> = ::daplug_runtime::Field::new(
+        "is_active",
+    );
+}
 /// The value will always be `sign-template`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41421,6 +49278,27 @@ pub struct SignTemplates {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SignTemplate>,
     >,
+}
+impl SignTemplates {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<SignTemplates, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        SignTemplates,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        SignTemplates,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        SignTemplates,
+        ::daplug_runtime::__private::std::vec::Vec<SignTemplate>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`SignTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41619,6 +49497,50 @@ pub struct SkillCardsMetadata {
         ::daplug_runtime::__private::std::vec::Vec<SkillCard>,
     >,
 }
+impl SkillCardsMetadata {
+    /// The `$canEdit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<SkillCardsMetadata, bool> = ::daplug_runtime::Field::new(
+        "$canEdit",
+    );
+    /// The `$id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$id");
+    /// The `$parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$parent");
+    /// The `$scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$scope");
+    /// The `$template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$template");
+    /// The `$type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("$type");
+    /// The `$typeVersion` attribute.
+    pub const TYPE_VERSION: ::daplug_runtime::Field<SkillCardsMetadata, i64> = ::daplug_runtime::Field::new(
+        "$typeVersion",
+    );
+    /// The `$version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<SkillCardsMetadata, i64> = ::daplug_runtime::Field::new(
+        "$version",
+    );
+    /// The `cards` attribute.
+    pub const CARDS: ::daplug_runtime::Field<
+        SkillCardsMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<SkillCard>,
+    > = ::daplug_runtime::Field::new("cards");
+}
 /// A partial update of [`SkillCardsMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41770,6 +49692,40 @@ pub struct StatusSkillCard {
     /// which instance of a service applied the metadata.
     pub invocation: StatusSkillCardInvocation,
 }
+impl StatusSkillCard {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        StatusSkillCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `skill_card_type` attribute.
+    pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
+        StatusSkillCard,
+        StatusSkillCardSkillCardType,
+    > = ::daplug_runtime::Field::new("skill_card_type");
+    /// The `skill_card_title` attribute.
+    pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
+        StatusSkillCard,
+        StatusSkillCardSkillCardTitle,
+    > = ::daplug_runtime::Field::new("skill_card_title");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `skill` attribute.
+    pub const SKILL: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardSkill> = ::daplug_runtime::Field::new(
+        "skill",
+    );
+    /// The `invocation` attribute.
+    pub const INVOCATION: ::daplug_runtime::Field<
+        StatusSkillCard,
+        StatusSkillCardInvocation,
+    > = ::daplug_runtime::Field::new("invocation");
+}
 /// A partial update of [`StatusSkillCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41889,6 +49845,18 @@ pub struct StatusSkillCardInvocation {
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl StatusSkillCardInvocation {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StatusSkillCardInvocation,
+        StatusSkillCardInvocationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StatusSkillCardInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The value will always be `skill_invocation`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41925,6 +49893,18 @@ pub struct StatusSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl StatusSkillCardSkill {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StatusSkillCardSkill,
+        StatusSkillCardSkillType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StatusSkillCardSkill,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The title of the card.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41946,6 +49926,18 @@ pub struct StatusSkillCardSkillCardTitle {
     >,
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl StatusSkillCardSkillCardTitle {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        StatusSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        StatusSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// The value will always be `status`.
 #[derive(
@@ -42008,6 +50000,18 @@ pub struct StatusSkillCardStatus {
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl StatusSkillCardStatus {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        StatusSkillCardStatus,
+        StatusSkillCardStatusCode,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        StatusSkillCardStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A code for the status of this Skill invocation. By
 /// default each of these will have their own accompanied
@@ -42103,6 +50107,27 @@ pub struct StoragePolicies {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicy>,
     >,
+}
+impl StoragePolicies {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<StoragePolicies, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        StoragePolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        StoragePolicies,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        StoragePolicies,
+        ::daplug_runtime::__private::std::vec::Vec<StoragePolicy>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`StoragePolicies`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42215,6 +50240,22 @@ pub struct StoragePolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl StoragePolicy {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StoragePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<StoragePolicy, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StoragePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`StoragePolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -42326,6 +50367,28 @@ pub struct StoragePolicyAssignment {
     pub assigned_to: ::daplug_runtime::__private::std::option::Option<
         StoragePolicyAssignmentAssignedTo,
     >,
+}
+impl StoragePolicyAssignment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StoragePolicyAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StoragePolicyAssignment,
+        StoragePolicyAssignmentType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `storage_policy` attribute.
+    pub const STORAGE_POLICY: ::daplug_runtime::Field<
+        StoragePolicyAssignment,
+        StoragePolicyMini,
+    > = ::daplug_runtime::Field::new("storage_policy");
+    /// The `assigned_to` attribute.
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<
+        StoragePolicyAssignment,
+        StoragePolicyAssignmentAssignedTo,
+    > = ::daplug_runtime::Field::new("assigned_to");
 }
 /// A partial update of [`StoragePolicyAssignment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42448,6 +50511,18 @@ pub struct StoragePolicyAssignmentAssignedTo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl StoragePolicyAssignmentAssignedTo {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StoragePolicyAssignmentAssignedTo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StoragePolicyAssignmentAssignedTo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// The value will always be `storage_policy_assignment`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -42509,6 +50584,27 @@ pub struct StoragePolicyAssignments {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicyAssignment>,
     >,
+}
+impl StoragePolicyAssignments {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<StoragePolicyAssignments, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        StoragePolicyAssignments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        StoragePolicyAssignments,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        StoragePolicyAssignments,
+        ::daplug_runtime::__private::std::vec::Vec<StoragePolicyAssignment>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`StoragePolicyAssignments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42616,6 +50712,17 @@ pub struct StoragePolicyMini {
     /// The value will always be `storage_policy`.
     #[serde(rename = "type")]
     pub type_: StoragePolicyMiniType,
+}
+impl StoragePolicyMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StoragePolicyMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<StoragePolicyMini, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`StoragePolicyMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42807,6 +50914,57 @@ pub struct Task {
     pub completion_rule: ::daplug_runtime::__private::std::option::Option<
         TaskCompletionRule,
     >,
+}
+impl Task {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Task,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Task, TaskType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<Task, FileMini> = ::daplug_runtime::Field::new(
+        "item",
+    );
+    /// The `due_at` attribute.
+    pub const DUE_AT: ::daplug_runtime::Field<
+        Task,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("due_at");
+    /// The `action` attribute.
+    pub const ACTION: ::daplug_runtime::Field<Task, TaskAction> = ::daplug_runtime::Field::new(
+        "action",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        Task,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `task_assignment_collection` attribute.
+    pub const TASK_ASSIGNMENT_COLLECTION: ::daplug_runtime::Field<
+        Task,
+        TaskAssignments,
+    > = ::daplug_runtime::Field::new("task_assignment_collection");
+    /// The `is_completed` attribute.
+    pub const IS_COMPLETED: ::daplug_runtime::Field<Task, bool> = ::daplug_runtime::Field::new(
+        "is_completed",
+    );
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Task, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Task,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `completion_rule` attribute.
+    pub const COMPLETION_RULE: ::daplug_runtime::Field<Task, TaskCompletionRule> = ::daplug_runtime::Field::new(
+        "completion_rule",
+    );
 }
 /// A partial update of [`Task`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43030,6 +51188,54 @@ pub struct TaskAssignment {
     )]
     pub assigned_by: ::daplug_runtime::__private::std::option::Option<UserMini>,
 }
+impl TaskAssignment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TaskAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TaskAssignment, TaskAssignmentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `item` attribute.
+    pub const ITEM: ::daplug_runtime::Field<TaskAssignment, FileMini> = ::daplug_runtime::Field::new(
+        "item",
+    );
+    /// The `assigned_to` attribute.
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<TaskAssignment, UserMini> = ::daplug_runtime::Field::new(
+        "assigned_to",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        TaskAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        TaskAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `assigned_at` attribute.
+    pub const ASSIGNED_AT: ::daplug_runtime::Field<
+        TaskAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("assigned_at");
+    /// The `reminded_at` attribute.
+    pub const REMINDED_AT: ::daplug_runtime::Field<
+        TaskAssignment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reminded_at");
+    /// The `resolution_state` attribute.
+    pub const RESOLUTION_STATE: ::daplug_runtime::Field<
+        TaskAssignment,
+        TaskAssignmentResolutionState,
+    > = ::daplug_runtime::Field::new("resolution_state");
+    /// The `assigned_by` attribute.
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<TaskAssignment, UserMini> = ::daplug_runtime::Field::new(
+        "assigned_by",
+    );
+}
 /// A partial update of [`TaskAssignment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43212,6 +51418,17 @@ pub struct TaskAssignments {
         ::daplug_runtime::__private::std::vec::Vec<TaskAssignment>,
     >,
 }
+impl TaskAssignments {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TaskAssignments, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TaskAssignments,
+        ::daplug_runtime::__private::std::vec::Vec<TaskAssignment>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`TaskAssignments`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43360,6 +51577,17 @@ pub struct Tasks {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Task>,
     >,
+}
+impl Tasks {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Tasks, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Tasks,
+        ::daplug_runtime::__private::std::vec::Vec<Task>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Tasks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43533,6 +51761,57 @@ pub struct TemplateSigner {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub login_required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl TemplateSigner {
+    /// The `inputs` attribute.
+    pub const INPUTS: ::daplug_runtime::Field<
+        TemplateSigner,
+        ::daplug_runtime::__private::std::vec::Vec<TemplateSignerInput>,
+    > = ::daplug_runtime::Field::new("inputs");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        TemplateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<TemplateSigner, TemplateSignerRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `is_in_person` attribute.
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+        "is_in_person",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<TemplateSigner, i64> = ::daplug_runtime::Field::new(
+        "order",
+    );
+    /// The `signer_group_id` attribute.
+    pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
+        TemplateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("signer_group_id");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TemplateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `public_id` attribute.
+    pub const PUBLIC_ID: ::daplug_runtime::Field<
+        TemplateSigner,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("public_id");
+    /// The `is_password_required` attribute.
+    pub const IS_PASSWORD_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+        "is_password_required",
+    );
+    /// The `is_phone_number_required` attribute.
+    pub const IS_PHONE_NUMBER_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+        "is_phone_number_required",
+    );
+    /// The `login_required` attribute.
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+        "login_required",
+    );
 }
 /// A partial update of [`TemplateSigner`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43778,6 +52057,86 @@ pub struct TemplateSignerInput {
         SignRequestSignerInputValidation,
     >,
 }
+impl TemplateSignerInput {
+    /// The `document_tag_id` attribute.
+    pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("document_tag_id");
+    /// The `text_value` attribute.
+    pub const TEXT_VALUE: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text_value");
+    /// The `checkbox_value` attribute.
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+        "checkbox_value",
+    );
+    /// The `date_value` attribute.
+    pub const DATE_VALUE: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_value");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        TemplateSignerInputType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        TemplateSignerInputContentType,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `is_required` attribute.
+    pub const IS_REQUIRED: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+        "is_required",
+    );
+    /// The `page_index` attribute.
+    pub const PAGE_INDEX: ::daplug_runtime::Field<TemplateSignerInput, i64> = ::daplug_runtime::Field::new(
+        "page_index",
+    );
+    /// The `document_id` attribute.
+    pub const DOCUMENT_ID: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("document_id");
+    /// The `dropdown_choices` attribute.
+    pub const DROPDOWN_CHOICES: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("dropdown_choices");
+    /// The `group_id` attribute.
+    pub const GROUP_ID: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("group_id");
+    /// The `coordinates` attribute.
+    pub const COORDINATES: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        TemplateSignerInputCoordinates,
+    > = ::daplug_runtime::Field::new("coordinates");
+    /// The `dimensions` attribute.
+    pub const DIMENSIONS: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        TemplateSignerInputDimensions,
+    > = ::daplug_runtime::Field::new("dimensions");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `read_only` attribute.
+    pub const READ_ONLY: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+        "read_only",
+    );
+    /// The `validation` attribute.
+    pub const VALIDATION: ::daplug_runtime::Field<
+        TemplateSignerInput,
+        SignRequestSignerInputValidation,
+    > = ::daplug_runtime::Field::new("validation");
+}
 /// A partial update of [`TemplateSignerInput`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44006,6 +52365,16 @@ pub struct TemplateSignerInputCoordinates {
     )]
     pub y: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl TemplateSignerInputCoordinates {
+    /// The `x` attribute.
+    pub const X: ::daplug_runtime::Field<TemplateSignerInputCoordinates, f64> = ::daplug_runtime::Field::new(
+        "x",
+    );
+    /// The `y` attribute.
+    pub const Y: ::daplug_runtime::Field<TemplateSignerInputCoordinates, f64> = ::daplug_runtime::Field::new(
+        "y",
+    );
+}
 /// The size of the input.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -44029,6 +52398,16 @@ pub struct TemplateSignerInputDimensions {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub height: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl TemplateSignerInputDimensions {
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<TemplateSignerInputDimensions, f64> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<TemplateSignerInputDimensions, f64> = ::daplug_runtime::Field::new(
+        "height",
+    );
 }
 /// Type of input.
 #[derive(
@@ -44158,6 +52537,45 @@ pub struct TermsOfService {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TermsOfService {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TermsOfService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TermsOfService, TermsOfServiceBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<TermsOfService, TermsOfServiceStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<
+        TermsOfService,
+        TermsOfServiceEnterprise,
+    > = ::daplug_runtime::Field::new("enterprise");
+    /// The `tos_type` attribute.
+    pub const TOS_TYPE: ::daplug_runtime::Field<TermsOfService, TermsOfServiceTosType> = ::daplug_runtime::Field::new(
+        "tos_type",
+    );
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        TermsOfService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TermsOfService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TermsOfService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+}
 /// A partial update of [`TermsOfService`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44279,6 +52697,18 @@ pub struct TermsOfServiceBase {
     /// The value will always be `terms_of_service`.
     #[serde(rename = "type")]
     pub type_: TermsOfServiceBaseType,
+}
+impl TermsOfServiceBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TermsOfServiceBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TermsOfServiceBase,
+        TermsOfServiceBaseType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`TermsOfServiceBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44415,6 +52845,23 @@ pub struct TermsOfServiceEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TermsOfServiceEnterprise {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TermsOfServiceEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TermsOfServiceEnterprise,
+        TermsOfServiceEnterpriseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TermsOfServiceEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -44523,6 +52970,41 @@ pub struct TermsOfServiceUserStatus {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TermsOfServiceUserStatus {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TermsOfServiceUserStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TermsOfServiceUserStatus,
+        TermsOfServiceUserStatusType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `tos` attribute.
+    pub const TOS: ::daplug_runtime::Field<
+        TermsOfServiceUserStatus,
+        TermsOfServiceBase,
+    > = ::daplug_runtime::Field::new("tos");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<TermsOfServiceUserStatus, UserMini> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `is_accepted` attribute.
+    pub const IS_ACCEPTED: ::daplug_runtime::Field<TermsOfServiceUserStatus, bool> = ::daplug_runtime::Field::new(
+        "is_accepted",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TermsOfServiceUserStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TermsOfServiceUserStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// A partial update of [`TermsOfServiceUserStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44669,6 +53151,17 @@ pub struct TermsOfServiceUserStatuses {
         ::daplug_runtime::__private::std::vec::Vec<TermsOfServiceUserStatus>,
     >,
 }
+impl TermsOfServiceUserStatuses {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TermsOfServiceUserStatuses, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TermsOfServiceUserStatuses,
+        ::daplug_runtime::__private::std::vec::Vec<TermsOfServiceUserStatus>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`TermsOfServiceUserStatuses`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44774,6 +53267,17 @@ pub struct TermsOfServices {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TermsOfService>,
     >,
+}
+impl TermsOfServices {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TermsOfServices, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TermsOfServices,
+        ::daplug_runtime::__private::std::vec::Vec<TermsOfService>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`TermsOfServices`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44899,6 +53403,46 @@ pub struct TimelineSkillCard {
     pub entries: ::daplug_runtime::__private::std::vec::Vec<
         TimelineSkillCardEntriesItem,
     >,
+}
+impl TimelineSkillCard {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TimelineSkillCard, TimelineSkillCardType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `skill_card_type` attribute.
+    pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        TimelineSkillCardSkillCardType,
+    > = ::daplug_runtime::Field::new("skill_card_type");
+    /// The `skill_card_title` attribute.
+    pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        TimelineSkillCardSkillCardTitle,
+    > = ::daplug_runtime::Field::new("skill_card_title");
+    /// The `skill` attribute.
+    pub const SKILL: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        TimelineSkillCardSkill,
+    > = ::daplug_runtime::Field::new("skill");
+    /// The `invocation` attribute.
+    pub const INVOCATION: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        TimelineSkillCardInvocation,
+    > = ::daplug_runtime::Field::new("invocation");
+    /// The `duration` attribute.
+    pub const DURATION: ::daplug_runtime::Field<TimelineSkillCard, i64> = ::daplug_runtime::Field::new(
+        "duration",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TimelineSkillCard,
+        ::daplug_runtime::__private::std::vec::Vec<TimelineSkillCardEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`TimelineSkillCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45049,6 +53593,25 @@ pub struct TimelineSkillCardEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TimelineSkillCardEntriesItem {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        TimelineSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `appears` attribute.
+    pub const APPEARS: ::daplug_runtime::Field<
+        TimelineSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            TimelineSkillCardEntriesItemAppearsItem,
+        >,
+    > = ::daplug_runtime::Field::new("appears");
+    /// The `image_url` attribute.
+    pub const IMAGE_URL: ::daplug_runtime::Field<
+        TimelineSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image_url");
+}
 /// The timestamp for an entry.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -45075,6 +53638,18 @@ pub struct TimelineSkillCardEntriesItemAppearsItem {
     )]
     pub end: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl TimelineSkillCardEntriesItemAppearsItem {
+    /// The `start` attribute.
+    pub const START: ::daplug_runtime::Field<
+        TimelineSkillCardEntriesItemAppearsItem,
+        i64,
+    > = ::daplug_runtime::Field::new("start");
+    /// The `end` attribute.
+    pub const END: ::daplug_runtime::Field<
+        TimelineSkillCardEntriesItemAppearsItem,
+        i64,
+    > = ::daplug_runtime::Field::new("end");
+}
 /// The invocation of this service, used to track
 /// which instance of a service applied the metadata.
 #[derive(
@@ -45096,6 +53671,18 @@ pub struct TimelineSkillCardInvocation {
     /// nodes, this field can be used to identify the ID of
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl TimelineSkillCardInvocation {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TimelineSkillCardInvocation,
+        TimelineSkillCardInvocationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TimelineSkillCardInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The value will always be `skill_invocation`.
 #[derive(
@@ -45133,6 +53720,18 @@ pub struct TimelineSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl TimelineSkillCardSkill {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TimelineSkillCardSkill,
+        TimelineSkillCardSkillType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TimelineSkillCardSkill,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The title of the card.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -45154,6 +53753,18 @@ pub struct TimelineSkillCardSkillCardTitle {
     >,
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl TimelineSkillCardSkillCardTitle {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        TimelineSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        TimelineSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// The value will always be `timeline`.
 #[derive(
@@ -45246,6 +53857,22 @@ pub struct TrackingCode {
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TrackingCode {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TrackingCode, TrackingCodeType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrackingCode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        TrackingCode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// A partial update of [`TrackingCode`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45398,6 +54025,47 @@ pub struct TranscriptSkillCard {
         TranscriptSkillCardEntriesItem,
     >,
 }
+impl TranscriptSkillCard {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        TranscriptSkillCardType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `skill_card_type` attribute.
+    pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        TranscriptSkillCardSkillCardType,
+    > = ::daplug_runtime::Field::new("skill_card_type");
+    /// The `skill_card_title` attribute.
+    pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        TranscriptSkillCardSkillCardTitle,
+    > = ::daplug_runtime::Field::new("skill_card_title");
+    /// The `skill` attribute.
+    pub const SKILL: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        TranscriptSkillCardSkill,
+    > = ::daplug_runtime::Field::new("skill");
+    /// The `invocation` attribute.
+    pub const INVOCATION: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        TranscriptSkillCardInvocation,
+    > = ::daplug_runtime::Field::new("invocation");
+    /// The `duration` attribute.
+    pub const DURATION: ::daplug_runtime::Field<TranscriptSkillCard, i64> = ::daplug_runtime::Field::new(
+        "duration",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TranscriptSkillCard,
+        ::daplug_runtime::__private::std::vec::Vec<TranscriptSkillCardEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`TranscriptSkillCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45538,6 +54206,20 @@ pub struct TranscriptSkillCardEntriesItem {
         >,
     >,
 }
+impl TranscriptSkillCardEntriesItem {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        TranscriptSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `appears` attribute.
+    pub const APPEARS: ::daplug_runtime::Field<
+        TranscriptSkillCardEntriesItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            TranscriptSkillCardEntriesItemAppearsItem,
+        >,
+    > = ::daplug_runtime::Field::new("appears");
+}
 /// The timestamp for an entry.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -45556,6 +54238,13 @@ pub struct TranscriptSkillCardEntriesItemAppearsItem {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub start: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl TranscriptSkillCardEntriesItemAppearsItem {
+    /// The `start` attribute.
+    pub const START: ::daplug_runtime::Field<
+        TranscriptSkillCardEntriesItemAppearsItem,
+        i64,
+    > = ::daplug_runtime::Field::new("start");
 }
 /// The invocation of this service, used to track
 /// which instance of a service applied the metadata.
@@ -45578,6 +54267,18 @@ pub struct TranscriptSkillCardInvocation {
     /// nodes, this field can be used to identify the ID of
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl TranscriptSkillCardInvocation {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TranscriptSkillCardInvocation,
+        TranscriptSkillCardInvocationType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TranscriptSkillCardInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The value will always be `skill_invocation`.
 #[derive(
@@ -45615,6 +54316,18 @@ pub struct TranscriptSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl TranscriptSkillCardSkill {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TranscriptSkillCardSkill,
+        TranscriptSkillCardSkillType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TranscriptSkillCardSkill,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The title of the card.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -45636,6 +54349,18 @@ pub struct TranscriptSkillCardSkillCardTitle {
     >,
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl TranscriptSkillCardSkillCardTitle {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        TranscriptSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        TranscriptSkillCardSkillCardTitle,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// The value will always be `transcript`.
 #[derive(
@@ -45819,6 +54544,110 @@ pub struct TrashFile {
     /// * `trashed` when the item has been moved to the trash but not deleted
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFileItemStatus,
+}
+impl TrashFile {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TrashFile, TrashFileType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<TrashFile, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<TrashFile, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashFile,
+        TrashFilePathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashFile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashFile, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<TrashFile, TrashFileItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
 }
 /// A partial update of [`TrashFile`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46030,6 +54859,17 @@ pub struct TrashFilePathCollection {
         TrashFilePathCollectionEntriesItem,
     >,
 }
+impl TrashFilePathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashFilePathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashFilePathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<TrashFilePathCollectionEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The parent folder for this item.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -46082,6 +54922,33 @@ pub struct TrashFilePathCollectionEntriesItem {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TrashFilePathCollectionEntriesItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TrashFilePathCollectionEntriesItem,
+        TrashFilePathCollectionEntriesItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFilePathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFilePathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFilePathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFilePathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// The value will always be `folder`.
 #[derive(
@@ -46230,6 +55097,112 @@ pub struct TrashFileRestored {
     /// * `trashed` when the item has been moved to the trash but not deleted
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFileRestoredItemStatus,
+}
+impl TrashFileRestored {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TrashFileRestored, TrashFileRestoredType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
+    /// The `file_version` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<
+        TrashFileRestored,
+        FileVersionMini,
+    > = ::daplug_runtime::Field::new("file_version");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<TrashFileRestored, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashFileRestored,
+        TrashFileRestoredPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashFileRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashFileRestored, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<
+        TrashFileRestored,
+        TrashFileRestoredItemStatus,
+    > = ::daplug_runtime::Field::new("item_status");
 }
 /// A partial update of [`TrashFileRestored`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46443,6 +55416,18 @@ pub struct TrashFileRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+impl TrashFileRestoredPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<
+        TrashFileRestoredPathCollection,
+        i64,
+    > = ::daplug_runtime::Field::new("total_count");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashFileRestoredPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The value will always be `file`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -46615,6 +55600,106 @@ pub struct TrashFolder {
     /// * `trashed` when the item has been moved to the trash but not deleted
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFolderItemStatus,
+}
+impl TrashFolder {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TrashFolder, TrashFolderType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<TrashFolder, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashFolder,
+        TrashFolderPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `folder_upload_email` attribute.
+    pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
+        TrashFolder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("folder_upload_email");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashFolder, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<TrashFolder, TrashFolderItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
 }
 /// A partial update of [`TrashFolder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46823,6 +55908,17 @@ pub struct TrashFolderPathCollection {
         TrashFolderPathCollectionEntriesItem,
     >,
 }
+impl TrashFolderPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashFolderPathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashFolderPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<TrashFolderPathCollectionEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The parent folder for this item.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -46875,6 +55971,33 @@ pub struct TrashFolderPathCollectionEntriesItem {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TrashFolderPathCollectionEntriesItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TrashFolderPathCollectionEntriesItem,
+        TrashFolderPathCollectionEntriesItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFolderPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFolderPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFolderPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFolderPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// The value will always be `folder`.
 #[derive(
@@ -47081,6 +56204,108 @@ pub struct TrashFolderRestored {
     pub item_status: ::daplug_runtime::__private::std::option::Option<
         TrashFolderRestoredItemStatus,
     >,
+}
+impl TrashFolderRestored {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        TrashFolderRestoredType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<TrashFolderRestored, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        TrashFolderRestoredPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `content_created_at` attribute.
+    pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_created_at");
+    /// The `content_modified_at` attribute.
+    pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_modified_at");
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `folder_upload_email` attribute.
+    pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("folder_upload_email");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashFolderRestored, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<
+        TrashFolderRestored,
+        TrashFolderRestoredItemStatus,
+    > = ::daplug_runtime::Field::new("item_status");
 }
 /// A partial update of [`TrashFolderRestored`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47291,6 +56516,18 @@ pub struct TrashFolderRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+impl TrashFolderRestoredPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<
+        TrashFolderRestoredPathCollection,
+        i64,
+    > = ::daplug_runtime::Field::new("total_count");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashFolderRestoredPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The value will always be `folder`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -47474,6 +56711,93 @@ pub struct TrashWebLink {
     pub item_status: ::daplug_runtime::__private::std::option::Option<
         TrashWebLinkItemStatus,
     >,
+}
+impl TrashWebLink {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<TrashWebLink, TrashWebLinkType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashWebLink, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashWebLink,
+        TrashWebLinkPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashWebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<
+        TrashWebLink,
+        TrashWebLinkItemStatus,
+    > = ::daplug_runtime::Field::new("item_status");
 }
 /// A partial update of [`TrashWebLink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47667,6 +56991,17 @@ pub struct TrashWebLinkPathCollection {
         TrashWebLinkPathCollectionEntriesItem,
     >,
 }
+impl TrashWebLinkPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashWebLinkPathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashWebLinkPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<TrashWebLinkPathCollectionEntriesItem>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The parent folder for this item.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -47719,6 +57054,33 @@ pub struct TrashWebLinkPathCollectionEntriesItem {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TrashWebLinkPathCollectionEntriesItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TrashWebLinkPathCollectionEntriesItem,
+        TrashWebLinkPathCollectionEntriesItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashWebLinkPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashWebLinkPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashWebLinkPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashWebLinkPathCollectionEntriesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// The value will always be `folder`.
 #[derive(
@@ -47883,6 +57245,94 @@ pub struct TrashWebLinkRestored {
     pub item_status: ::daplug_runtime::__private::std::option::Option<
         TrashWebLinkRestoredItemStatus,
     >,
+}
+impl TrashWebLinkRestored {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        TrashWebLinkRestoredType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<TrashWebLinkRestored, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        TrashWebLinkRestoredPathCollection,
+    > = ::daplug_runtime::Field::new("path_collection");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shared_link");
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<
+        TrashWebLinkRestored,
+        TrashWebLinkRestoredItemStatus,
+    > = ::daplug_runtime::Field::new("item_status");
 }
 /// A partial update of [`TrashWebLinkRestored`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48080,6 +57530,18 @@ pub struct TrashWebLinkRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+impl TrashWebLinkRestoredPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<
+        TrashWebLinkRestoredPathCollection,
+        i64,
+    > = ::daplug_runtime::Field::new("total_count");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        TrashWebLinkRestoredPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// The value will always be `web_link`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -48158,6 +57620,26 @@ pub struct UploadPart {
     pub sha1: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UploadPart {
+    /// The `part_id` attribute.
+    pub const PART_ID: ::daplug_runtime::Field<
+        UploadPart,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("part_id");
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<UploadPart, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<UploadPart, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `sha1` attribute.
+    pub const SHA1: ::daplug_runtime::Field<
+        UploadPart,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1");
 }
 /// A partial update of [`UploadPart`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48277,6 +57759,21 @@ pub struct UploadPartMini {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub size: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl UploadPartMini {
+    /// The `part_id` attribute.
+    pub const PART_ID: ::daplug_runtime::Field<
+        UploadPartMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("part_id");
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<UploadPartMini, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<UploadPartMini, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
 }
 /// A partial update of [`UploadPartMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48419,6 +57916,30 @@ pub struct UploadParts {
         ::daplug_runtime::__private::std::vec::Vec<UploadPart>,
     >,
 }
+impl UploadParts {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        UploadParts,
+        ::daplug_runtime::__private::std::vec::Vec<UploadPartsOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        UploadParts,
+        ::daplug_runtime::__private::std::vec::Vec<UploadPart>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`UploadParts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48534,6 +58055,18 @@ pub struct UploadPartsOrderItem {
         UploadPartsOrderItemDirection,
     >,
 }
+impl UploadPartsOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        UploadPartsOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        UploadPartsOrderItem,
+        UploadPartsOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -48622,6 +58155,39 @@ pub struct UploadSession {
     pub session_endpoints: ::daplug_runtime::__private::std::option::Option<
         UploadSessionSessionEndpoints,
     >,
+}
+impl UploadSession {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UploadSession,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UploadSession, UploadSessionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `session_expires_at` attribute.
+    pub const SESSION_EXPIRES_AT: ::daplug_runtime::Field<
+        UploadSession,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("session_expires_at");
+    /// The `part_size` attribute.
+    pub const PART_SIZE: ::daplug_runtime::Field<UploadSession, i64> = ::daplug_runtime::Field::new(
+        "part_size",
+    );
+    /// The `total_parts` attribute.
+    pub const TOTAL_PARTS: ::daplug_runtime::Field<UploadSession, i32> = ::daplug_runtime::Field::new(
+        "total_parts",
+    );
+    /// The `num_parts_processed` attribute.
+    pub const NUM_PARTS_PROCESSED: ::daplug_runtime::Field<UploadSession, i32> = ::daplug_runtime::Field::new(
+        "num_parts_processed",
+    );
+    /// The `session_endpoints` attribute.
+    pub const SESSION_ENDPOINTS: ::daplug_runtime::Field<
+        UploadSession,
+        UploadSessionSessionEndpoints,
+    > = ::daplug_runtime::Field::new("session_endpoints");
 }
 /// A partial update of [`UploadSession`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48778,6 +58344,38 @@ pub struct UploadSessionSessionEndpoints {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UploadSessionSessionEndpoints {
+    /// The `upload_part` attribute.
+    pub const UPLOAD_PART: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("upload_part");
+    /// The `commit` attribute.
+    pub const COMMIT: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("commit");
+    /// The `abort` attribute.
+    pub const ABORT: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("abort");
+    /// The `list_parts` attribute.
+    pub const LIST_PARTS: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("list_parts");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `log_event` attribute.
+    pub const LOG_EVENT: ::daplug_runtime::Field<
+        UploadSessionSessionEndpoints,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("log_event");
+}
 /// The value will always be `upload_session`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -48824,6 +58422,18 @@ pub struct UploadUrl {
     pub upload_token: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UploadUrl {
+    /// The `upload_url` attribute.
+    pub const UPLOAD_URL: ::daplug_runtime::Field<
+        UploadUrl,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("upload_url");
+    /// The `upload_token` attribute.
+    pub const UPLOAD_TOKEN: ::daplug_runtime::Field<
+        UploadUrl,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("upload_token");
 }
 /// A partial update of [`UploadUrl`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48920,6 +58530,12 @@ pub struct UploadedPart {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub part: ::daplug_runtime::__private::std::option::Option<UploadPart>,
+}
+impl UploadedPart {
+    /// The `part` attribute.
+    pub const PART: ::daplug_runtime::Field<UploadedPart, UploadPart> = ::daplug_runtime::Field::new(
+        "part",
+    );
 }
 /// A partial update of [`UploadedPart`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49124,6 +58740,87 @@ pub struct User {
         UserNotificationEmail,
     >,
 }
+impl User {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<User, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `language` attribute.
+    pub const LANGUAGE: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("language");
+    /// The `timezone` attribute.
+    pub const TIMEZONE: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timezone");
+    /// The `space_amount` attribute.
+    pub const SPACE_AMOUNT: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+        "space_amount",
+    );
+    /// The `space_used` attribute.
+    pub const SPACE_USED: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+        "space_used",
+    );
+    /// The `max_upload_size` attribute.
+    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+        "max_upload_size",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<User, UserStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `job_title` attribute.
+    pub const JOB_TITLE: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("job_title");
+    /// The `phone` attribute.
+    pub const PHONE: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phone");
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address");
+    /// The `avatar_url` attribute.
+    pub const AVATAR_URL: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar_url");
+    /// The `notification_email` attribute.
+    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<User, UserNotificationEmail> = ::daplug_runtime::Field::new(
+        "notification_email",
+    );
+}
 /// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49286,6 +58983,12 @@ pub struct UserAvatar {
     )]
     pub pic_urls: ::daplug_runtime::__private::std::option::Option<UserAvatarPicUrls>,
 }
+impl UserAvatar {
+    /// The `pic_urls` attribute.
+    pub const PIC_URLS: ::daplug_runtime::Field<UserAvatar, UserAvatarPicUrls> = ::daplug_runtime::Field::new(
+        "pic_urls",
+    );
+}
 /// A partial update of [`UserAvatar`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49391,6 +59094,23 @@ pub struct UserAvatarPicUrls {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UserAvatarPicUrls {
+    /// The `small` attribute.
+    pub const SMALL: ::daplug_runtime::Field<
+        UserAvatarPicUrls,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("small");
+    /// The `large` attribute.
+    pub const LARGE: ::daplug_runtime::Field<
+        UserAvatarPicUrls,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("large");
+    /// The `preview` attribute.
+    pub const PREVIEW: ::daplug_runtime::Field<
+        UserAvatarPicUrls,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("preview");
+}
 /// A mini representation of a user, used when
 /// nested within another resource.
 #[derive(
@@ -49408,6 +59128,17 @@ pub struct UserBase {
     /// The value will always be `user`.
     #[serde(rename = "type")]
     pub type_: UserBaseType,
+}
+impl UserBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UserBase, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`UserBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49542,6 +59273,31 @@ pub struct UserCollaborations {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl UserCollaborations {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserCollaborations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UserCollaborations, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserCollaborations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        UserCollaborations,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
+    /// The `is_active` attribute.
+    pub const IS_ACTIVE: ::daplug_runtime::Field<UserCollaborations, bool> = ::daplug_runtime::Field::new(
+        "is_active",
+    );
 }
 /// A partial update of [`UserCollaborations`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49865,6 +59621,143 @@ pub struct UserFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UserFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UserFull, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `language` attribute.
+    pub const LANGUAGE: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("language");
+    /// The `timezone` attribute.
+    pub const TIMEZONE: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timezone");
+    /// The `space_amount` attribute.
+    pub const SPACE_AMOUNT: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+        "space_amount",
+    );
+    /// The `space_used` attribute.
+    pub const SPACE_USED: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+        "space_used",
+    );
+    /// The `max_upload_size` attribute.
+    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+        "max_upload_size",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<UserFull, UserStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `job_title` attribute.
+    pub const JOB_TITLE: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("job_title");
+    /// The `phone` attribute.
+    pub const PHONE: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phone");
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address");
+    /// The `avatar_url` attribute.
+    pub const AVATAR_URL: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar_url");
+    /// The `notification_email` attribute.
+    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<
+        UserFull,
+        UserNotificationEmail,
+    > = ::daplug_runtime::Field::new("notification_email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<UserFull, UserFullRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `tracking_codes` attribute.
+    pub const TRACKING_CODES: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::vec::Vec<TrackingCode>,
+    > = ::daplug_runtime::Field::new("tracking_codes");
+    /// The `can_see_managed_users` attribute.
+    pub const CAN_SEE_MANAGED_USERS: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+        "can_see_managed_users",
+    );
+    /// The `is_sync_enabled` attribute.
+    pub const IS_SYNC_ENABLED: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+        "is_sync_enabled",
+    );
+    /// The `is_external_collab_restricted` attribute.
+    pub const IS_EXTERNAL_COLLAB_RESTRICTED: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+        "is_external_collab_restricted",
+    );
+    /// The `is_exempt_from_device_limits` attribute.
+    pub const IS_EXEMPT_FROM_DEVICE_LIMITS: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+        "is_exempt_from_device_limits",
+    );
+    /// The `is_exempt_from_login_verification` attribute.
+    pub const IS_EXEMPT_FROM_LOGIN_VERIFICATION: ::daplug_runtime::Field<
+        UserFull,
+        bool,
+    > = ::daplug_runtime::Field::new("is_exempt_from_login_verification");
+    /// The `enterprise` attribute.
+    pub const ENTERPRISE: ::daplug_runtime::Field<UserFull, UserFullEnterprise> = ::daplug_runtime::Field::new(
+        "enterprise",
+    );
+    /// The `my_tags` attribute.
+    pub const MY_TAGS: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("my_tags");
+    /// The `hostname` attribute.
+    pub const HOSTNAME: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("hostname");
+    /// The `is_platform_access_only` attribute.
+    pub const IS_PLATFORM_ACCESS_ONLY: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+        "is_platform_access_only",
+    );
+    /// The `external_app_user_id` attribute.
+    pub const EXTERNAL_APP_USER_ID: ::daplug_runtime::Field<
+        UserFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("external_app_user_id");
+}
 /// A partial update of [`UserFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50104,6 +59997,23 @@ pub struct UserFullEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UserFullEnterprise {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserFullEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserFullEnterprise,
+        UserFullEnterpriseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserFullEnterprise,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The value will always be `enterprise`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50179,6 +60089,27 @@ pub struct UserIntegrationMappings {
     pub login: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UserIntegrationMappings {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserIntegrationMappings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UserIntegrationMappings, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserIntegrationMappings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        UserIntegrationMappings,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
 }
 /// A partial update of [`UserIntegrationMappings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50304,6 +60235,27 @@ pub struct UserMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UserMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<UserMini, UserBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        UserMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
+}
 /// A partial update of [`UserMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50419,6 +60371,17 @@ pub struct UserNotificationEmail {
     )]
     pub is_confirmed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl UserNotificationEmail {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        UserNotificationEmail,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `is_confirmed` attribute.
+    pub const IS_CONFIRMED: ::daplug_runtime::Field<UserNotificationEmail, bool> = ::daplug_runtime::Field::new(
+        "is_confirmed",
+    );
+}
 /// The user's account status.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50521,6 +60484,40 @@ pub struct Users {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<UserFull>,
     >,
+}
+impl Users {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        Users,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        Users,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
+    /// The `order` attribute.
+    pub const ORDER: ::daplug_runtime::Field<
+        Users,
+        ::daplug_runtime::__private::std::vec::Vec<UsersOrderItem>,
+    > = ::daplug_runtime::Field::new("order");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Users,
+        ::daplug_runtime::__private::std::vec::Vec<UserFull>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Users`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50647,6 +60644,18 @@ pub struct UsersOrderItem {
         UsersOrderItemDirection,
     >,
 }
+impl UsersOrderItem {
+    /// The `by` attribute.
+    pub const BY: ::daplug_runtime::Field<
+        UsersOrderItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("by");
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<
+        UsersOrderItem,
+        UsersOrderItemDirection,
+    > = ::daplug_runtime::Field::new("direction");
+}
 /// The direction to order by, either ascending or descending.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50686,6 +60695,12 @@ pub struct Watermark {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub watermark: ::daplug_runtime::__private::std::option::Option<WatermarkWatermark>,
+}
+impl Watermark {
+    /// The `watermark` attribute.
+    pub const WATERMARK: ::daplug_runtime::Field<Watermark, WatermarkWatermark> = ::daplug_runtime::Field::new(
+        "watermark",
+    );
 }
 /// A partial update of [`Watermark`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50783,6 +60798,18 @@ pub struct WatermarkWatermark {
     pub modified_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl WatermarkWatermark {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        WatermarkWatermark,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        WatermarkWatermark,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
 }
 /// Web links are objects that point to URLs. These objects
 /// are also known as bookmarks within the Box web application.
@@ -50918,6 +60945,90 @@ pub struct WebLink {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub item_status: ::daplug_runtime::__private::std::option::Option<WebLinkItemStatus>,
+}
+impl WebLink {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WebLink, WebLinkBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `parent` attribute.
+    pub const PARENT: ::daplug_runtime::Field<WebLink, FolderMini> = ::daplug_runtime::Field::new(
+        "parent",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `path_collection` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<WebLink, WebLinkPathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `modified_at` attribute.
+    pub const MODIFIED_AT: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("modified_at");
+    /// The `trashed_at` attribute.
+    pub const TRASHED_AT: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trashed_at");
+    /// The `purged_at` attribute.
+    pub const PURGED_AT: ::daplug_runtime::Field<
+        WebLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("purged_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `modified_by` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+        "owned_by",
+    );
+    /// The `shared_link` attribute.
+    pub const SHARED_LINK: ::daplug_runtime::Field<WebLink, WebLinkSharedLink> = ::daplug_runtime::Field::new(
+        "shared_link",
+    );
+    /// The `item_status` attribute.
+    pub const ITEM_STATUS: ::daplug_runtime::Field<WebLink, WebLinkItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
 }
 /// A partial update of [`WebLink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51092,6 +61203,22 @@ pub struct WebLinkBase {
     pub etag: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl WebLinkBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WebLinkBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WebLinkBase, WebLinkBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        WebLinkBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
 }
 /// A partial update of [`WebLinkBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51271,6 +61398,37 @@ pub struct WebLinkMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl WebLinkMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WebLinkMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WebLinkMini, WebLinkBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `etag` attribute.
+    pub const ETAG: ::daplug_runtime::Field<
+        WebLinkMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("etag");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        WebLinkMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `sequence_id` attribute.
+    pub const SEQUENCE_ID: ::daplug_runtime::Field<
+        WebLinkMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sequence_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WebLinkMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`WebLinkMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -51383,6 +61541,17 @@ pub struct WebLinkPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+impl WebLinkPathCollection {
+    /// The `total_count` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<WebLinkPathCollection, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        WebLinkPathCollection,
+        ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// Shared links provide direct, read-only access to files or folder on Box.
 ///
 /// Shared links with open access level allow anyone with the URL
@@ -51486,6 +61655,65 @@ pub struct WebLinkSharedLink {
     pub download_count: i64,
     /// The number of times this item has been previewed.
     pub preview_count: i64,
+}
+impl WebLinkSharedLink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `download_url` attribute.
+    pub const DOWNLOAD_URL: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_url");
+    /// The `vanity_url` attribute.
+    pub const VANITY_URL: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url");
+    /// The `vanity_name` attribute.
+    pub const VANITY_NAME: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_name");
+    /// The `access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        WebLinkSharedLinkAccess,
+    > = ::daplug_runtime::Field::new("access");
+    /// The `effective_access` attribute.
+    pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        WebLinkSharedLinkEffectiveAccess,
+    > = ::daplug_runtime::Field::new("effective_access");
+    /// The `effective_permission` attribute.
+    pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        WebLinkSharedLinkEffectivePermission,
+    > = ::daplug_runtime::Field::new("effective_permission");
+    /// The `unshared_at` attribute.
+    pub const UNSHARED_AT: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unshared_at");
+    /// The `is_password_enabled` attribute.
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<WebLinkSharedLink, bool> = ::daplug_runtime::Field::new(
+        "is_password_enabled",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        WebLinkSharedLink,
+        WebLinkSharedLinkPermissions,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `download_count` attribute.
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<WebLinkSharedLink, i64> = ::daplug_runtime::Field::new(
+        "download_count",
+    );
+    /// The `preview_count` attribute.
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<WebLinkSharedLink, i64> = ::daplug_runtime::Field::new(
+        "preview_count",
+    );
 }
 /// The access level for this shared link.
 ///
@@ -51606,6 +61834,21 @@ pub struct WebLinkSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+impl WebLinkSharedLinkPermissions {
+    /// The `can_download` attribute.
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<
+        WebLinkSharedLinkPermissions,
+        bool,
+    > = ::daplug_runtime::Field::new("can_download");
+    /// The `can_preview` attribute.
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<WebLinkSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_preview",
+    );
+    /// The `can_edit` attribute.
+    pub const CAN_EDIT: ::daplug_runtime::Field<WebLinkSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+        "can_edit",
+    );
+}
 /// Represents a configured webhook.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -51669,6 +61912,40 @@ pub struct Webhook {
     pub triggers: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<WebhookTriggersItem>,
     >,
+}
+impl Webhook {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Webhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Webhook, WebhookMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `target` attribute.
+    pub const TARGET: ::daplug_runtime::Field<Webhook, WebhookMiniTarget> = ::daplug_runtime::Field::new(
+        "target",
+    );
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Webhook, UserMini> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Webhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<
+        Webhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address");
+    /// The `triggers` attribute.
+    pub const TRIGGERS: ::daplug_runtime::Field<
+        Webhook,
+        ::daplug_runtime::__private::std::vec::Vec<WebhookTriggersItem>,
+    > = ::daplug_runtime::Field::new("triggers");
 }
 /// A partial update of [`Webhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51800,6 +62077,21 @@ pub struct WebhookMini {
     )]
     pub target: ::daplug_runtime::__private::std::option::Option<WebhookMiniTarget>,
 }
+impl WebhookMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WebhookMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WebhookMini, WebhookMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `target` attribute.
+    pub const TARGET: ::daplug_runtime::Field<WebhookMini, WebhookMiniTarget> = ::daplug_runtime::Field::new(
+        "target",
+    );
+}
 /// A partial update of [`WebhookMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -51905,6 +62197,17 @@ pub struct WebhookMiniTarget {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<WebhookMiniTargetType>,
+}
+impl WebhookMiniTarget {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WebhookMiniTarget,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WebhookMiniTarget, WebhookMiniTargetType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// The type of item to trigger a webhook.
 #[derive(
@@ -52133,6 +62436,27 @@ pub struct Webhooks {
         ::daplug_runtime::__private::std::vec::Vec<WebhookMini>,
     >,
 }
+impl Webhooks {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Webhooks, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        Webhooks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        Webhooks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Webhooks,
+        ::daplug_runtime::__private::std::vec::Vec<WebhookMini>,
+    > = ::daplug_runtime::Field::new("entries");
+}
 /// A partial update of [`Webhooks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52278,6 +62602,36 @@ pub struct Workflow {
     pub flows: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItem>,
     >,
+}
+impl Workflow {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Workflow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Workflow, WorkflowMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Workflow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        Workflow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<Workflow, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
+    /// The `flows` attribute.
+    pub const FLOWS: ::daplug_runtime::Field<
+        Workflow,
+        ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItem>,
+    > = ::daplug_runtime::Field::new("flows");
 }
 /// A partial update of [`Workflow`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52429,6 +62783,36 @@ pub struct WorkflowFlowsItem {
     )]
     pub created_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+impl WorkflowFlowsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WorkflowFlowsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WorkflowFlowsItem, WorkflowFlowsItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `trigger` attribute.
+    pub const TRIGGER: ::daplug_runtime::Field<
+        WorkflowFlowsItem,
+        WorkflowFlowsItemTrigger,
+    > = ::daplug_runtime::Field::new("trigger");
+    /// The `outcomes` attribute.
+    pub const OUTCOMES: ::daplug_runtime::Field<
+        WorkflowFlowsItem,
+        ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemOutcomesItem>,
+    > = ::daplug_runtime::Field::new("outcomes");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        WorkflowFlowsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `created_by` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<WorkflowFlowsItem, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+}
 /// List of outcomes to perform once the conditions of trigger are met.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -52483,6 +62867,35 @@ pub struct WorkflowFlowsItemOutcomesItem {
             WorkflowFlowsItemOutcomesItemIfRejectedItem,
         >,
     >,
+}
+impl WorkflowFlowsItemOutcomesItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItem,
+        WorkflowFlowsItemOutcomesItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `action_type` attribute.
+    pub const ACTION_TYPE: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItem,
+        WorkflowFlowsItemOutcomesItemActionType,
+    > = ::daplug_runtime::Field::new("action_type");
+    /// The `if_rejected` attribute.
+    pub const IF_REJECTED: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        >,
+    > = ::daplug_runtime::Field::new("if_rejected");
 }
 /// The type of outcome.
 #[derive(
@@ -52611,6 +63024,28 @@ pub struct WorkflowFlowsItemOutcomesItemIfRejectedItem {
     pub action_type: ::daplug_runtime::__private::std::option::Option<
         WorkflowFlowsItemOutcomesItemIfRejectedItemActionType,
     >,
+}
+impl WorkflowFlowsItemOutcomesItemIfRejectedItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        WorkflowFlowsItemOutcomesItemIfRejectedItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `action_type` attribute.
+    pub const ACTION_TYPE: ::daplug_runtime::Field<
+        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        WorkflowFlowsItemOutcomesItemIfRejectedItemActionType,
+    > = ::daplug_runtime::Field::new("action_type");
 }
 /// The type of outcome.
 #[derive(
@@ -52769,6 +63204,23 @@ pub struct WorkflowFlowsItemTrigger {
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemTriggerScopeItem>,
     >,
 }
+impl WorkflowFlowsItemTrigger {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        WorkflowFlowsItemTrigger,
+        WorkflowFlowsItemTriggerType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        WorkflowFlowsItemTrigger,
+        WorkflowFlowsItemTriggerTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        WorkflowFlowsItemTrigger,
+        ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemTriggerScopeItem>,
+    > = ::daplug_runtime::Field::new("scope");
+}
 /// Object that describes where and how a Trigger condition is met.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -52807,6 +63259,23 @@ pub struct WorkflowFlowsItemTriggerScopeItem {
         WorkflowFlowsItemTriggerScopeItemObject,
     >,
 }
+impl WorkflowFlowsItemTriggerScopeItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        WorkflowFlowsItemTriggerScopeItem,
+        WorkflowFlowsItemTriggerScopeItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `ref` attribute.
+    pub const REF_: ::daplug_runtime::Field<
+        WorkflowFlowsItemTriggerScopeItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ref");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        WorkflowFlowsItemTriggerScopeItem,
+        WorkflowFlowsItemTriggerScopeItemObject,
+    > = ::daplug_runtime::Field::new("object");
+}
 /// The object the `ref` points to.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -52835,6 +63304,18 @@ pub struct WorkflowFlowsItemTriggerScopeItemObject {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl WorkflowFlowsItemTriggerScopeItemObject {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        WorkflowFlowsItemTriggerScopeItemObject,
+        WorkflowFlowsItemTriggerScopeItemObjectType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WorkflowFlowsItemTriggerScopeItemObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// The type of the object.
 #[derive(
@@ -52977,6 +63458,31 @@ pub struct WorkflowMini {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl WorkflowMini {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WorkflowMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<WorkflowMini, WorkflowMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WorkflowMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        WorkflowMini,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<WorkflowMini, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
 }
 /// A partial update of [`WorkflowMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53131,6 +63637,27 @@ pub struct Workflows {
     pub entries: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Workflow>,
     >,
+}
+impl Workflows {
+    /// The `limit` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Workflows, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
+    /// The `next_marker` attribute.
+    pub const NEXT_MARKER: ::daplug_runtime::Field<
+        Workflows,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_marker");
+    /// The `prev_marker` attribute.
+    pub const PREV_MARKER: ::daplug_runtime::Field<
+        Workflows,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev_marker");
+    /// The `entries` attribute.
+    pub const ENTRIES: ::daplug_runtime::Field<
+        Workflows,
+        ::daplug_runtime::__private::std::vec::Vec<Workflow>,
+    > = ::daplug_runtime::Field::new("entries");
 }
 /// A partial update of [`Workflows`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53295,6 +63822,30 @@ pub struct ZipDownload {
         >,
     >,
 }
+impl ZipDownload {
+    /// The `download_url` attribute.
+    pub const DOWNLOAD_URL: ::daplug_runtime::Field<
+        ZipDownload,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_url");
+    /// The `status_url` attribute.
+    pub const STATUS_URL: ::daplug_runtime::Field<
+        ZipDownload,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status_url");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        ZipDownload,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `name_conflicts` attribute.
+    pub const NAME_CONFLICTS: ::daplug_runtime::Field<
+        ZipDownload,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::vec::Vec<ZipDownloadNameConflictsItemItem>,
+        >,
+    > = ::daplug_runtime::Field::new("name_conflicts");
+}
 /// A partial update of [`ZipDownload`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53431,6 +63982,28 @@ pub struct ZipDownloadNameConflictsItemItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ZipDownloadNameConflictsItemItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ZipDownloadNameConflictsItemItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ZipDownloadNameConflictsItemItem,
+        ZipDownloadNameConflictsItemItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `original_name` attribute.
+    pub const ORIGINAL_NAME: ::daplug_runtime::Field<
+        ZipDownloadNameConflictsItemItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("original_name");
+    /// The `download_name` attribute.
+    pub const DOWNLOAD_NAME: ::daplug_runtime::Field<
+        ZipDownloadNameConflictsItemItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_name");
+}
 /// The type of this item.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -53475,6 +64048,18 @@ pub struct ZipDownloadRequest {
     pub download_file_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ZipDownloadRequest {
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        ZipDownloadRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ZipDownloadRequestItemsItem>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `download_file_name` attribute.
+    pub const DOWNLOAD_FILE_NAME: ::daplug_runtime::Field<
+        ZipDownloadRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("download_file_name");
 }
 /// A partial update of [`ZipDownloadRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53576,6 +64161,18 @@ pub struct ZipDownloadRequestItemsItem {
     /// a folder then this can not be the root folder with ID `0`.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+impl ZipDownloadRequestItemsItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ZipDownloadRequestItemsItem,
+        ZipDownloadRequestItemsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ZipDownloadRequestItemsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// The type of the item to add to the archive.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -53644,6 +64241,29 @@ pub struct ZipDownloadStatus {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<ZipDownloadStatusState>,
+}
+impl ZipDownloadStatus {
+    /// The `total_file_count` attribute.
+    pub const TOTAL_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+        "total_file_count",
+    );
+    /// The `downloaded_file_count` attribute.
+    pub const DOWNLOADED_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+        "downloaded_file_count",
+    );
+    /// The `skipped_file_count` attribute.
+    pub const SKIPPED_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+        "skipped_file_count",
+    );
+    /// The `skipped_folder_count` attribute.
+    pub const SKIPPED_FOLDER_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+        "skipped_folder_count",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        ZipDownloadStatus,
+        ZipDownloadStatusState,
+    > = ::daplug_runtime::Field::new("state");
 }
 /// A partial update of [`ZipDownloadStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

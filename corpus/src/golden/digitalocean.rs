@@ -54,6 +54,33 @@ pub struct AccessKey {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AccessKey {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AccessKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccessKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        AccessKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AccessKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AccessKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`AccessKey`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -168,6 +195,18 @@ pub struct AccessKeyCreateRequest {
     pub expires_in: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AccessKeyCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccessKeyCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `expires_in` attribute.
+    pub const EXPIRES_IN: ::daplug_runtime::Field<
+        AccessKeyCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_in");
 }
 /// A partial update of [`AccessKeyCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -311,6 +350,38 @@ pub struct AccessKeyCreateResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AccessKeyCreateResponse {
+    /// The `secret` attribute.
+    pub const SECRET: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("secret");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AccessKeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`AccessKeyCreateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -427,6 +498,17 @@ pub struct AccessPointActionResponse {
     pub access_point: AccessPointResponse,
     pub action: NfsAction,
 }
+impl AccessPointActionResponse {
+    /// The `access_point` attribute.
+    pub const ACCESS_POINT: ::daplug_runtime::Field<
+        AccessPointActionResponse,
+        AccessPointResponse,
+    > = ::daplug_runtime::Field::new("access_point");
+    /// The `action` attribute.
+    pub const ACTION: ::daplug_runtime::Field<AccessPointActionResponse, NfsAction> = ::daplug_runtime::Field::new(
+        "action",
+    );
+}
 /// A partial update of [`AccessPointActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -520,6 +602,13 @@ const _: () = {
 pub struct AccessPointGetResponse {
     pub access_point: AccessPointResponse,
 }
+impl AccessPointGetResponse {
+    /// The `access_point` attribute.
+    pub const ACCESS_POINT: ::daplug_runtime::Field<
+        AccessPointGetResponse,
+        AccessPointResponse,
+    > = ::daplug_runtime::Field::new("access_point");
+}
 /// A partial update of [`AccessPointGetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -610,6 +699,13 @@ const _: () = {
 pub struct AccessPointListResponse {
     /// Array of access point objects.
     pub access_points: ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
+}
+impl AccessPointListResponse {
+    /// The `access_points` attribute.
+    pub const ACCESS_POINTS: ::daplug_runtime::Field<
+        AccessPointListResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
+    > = ::daplug_runtime::Field::new("access_points");
 }
 /// A partial update of [`AccessPointListResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -714,6 +810,27 @@ pub struct AccessPointRequest {
     /// provisioned (or reused) in this VPC, and the access point becomes mountable from
     /// this VPC regardless of whether the parent share is currently attached to it.
     pub vpc_id: ::daplug_runtime::__private::std::string::String,
+}
+impl AccessPointRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccessPointRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `path` attribute.
+    pub const PATH: ::daplug_runtime::Field<
+        AccessPointRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("path");
+    /// The `access_policy` attribute.
+    pub const ACCESS_POLICY: ::daplug_runtime::Field<AccessPointRequest, AccessPolicy> = ::daplug_runtime::Field::new(
+        "access_policy",
+    );
+    /// The `vpc_id` attribute.
+    pub const VPC_ID: ::daplug_runtime::Field<
+        AccessPointRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_id");
 }
 /// A partial update of [`AccessPointRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -846,6 +963,57 @@ pub struct AccessPointResponse {
     pub vpc_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AccessPointResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `share_id` attribute.
+    pub const SHARE_ID: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("share_id");
+    /// The `path` attribute.
+    pub const PATH: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("path");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AccessPointResponse,
+        AccessPointResponseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `access_policy` attribute.
+    pub const ACCESS_POLICY: ::daplug_runtime::Field<
+        AccessPointResponse,
+        AccessPolicy,
+    > = ::daplug_runtime::Field::new("access_policy");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `is_default` attribute.
+    pub const IS_DEFAULT: ::daplug_runtime::Field<AccessPointResponse, bool> = ::daplug_runtime::Field::new(
+        "is_default",
+    );
+    /// The `vpc_id` attribute.
+    pub const VPC_ID: ::daplug_runtime::Field<
+        AccessPointResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_id");
 }
 /// A partial update of [`AccessPointResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1017,6 +1185,31 @@ pub struct AccessPolicy {
     pub squash_config: AccessPolicySquashConfig,
     /// Whether identity enforcement is enabled for this export.
     pub identity_enforcement_enabled: bool,
+}
+impl AccessPolicy {
+    /// The `anonuid` attribute.
+    pub const ANONUID: ::daplug_runtime::Field<AccessPolicy, i64> = ::daplug_runtime::Field::new(
+        "anonuid",
+    );
+    /// The `anongid` attribute.
+    pub const ANONGID: ::daplug_runtime::Field<AccessPolicy, i64> = ::daplug_runtime::Field::new(
+        "anongid",
+    );
+    /// The `protocols` attribute.
+    pub const PROTOCOLS: ::daplug_runtime::Field<
+        AccessPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<AccessPolicyProtocolsItem>,
+    > = ::daplug_runtime::Field::new("protocols");
+    /// The `squash_config` attribute.
+    pub const SQUASH_CONFIG: ::daplug_runtime::Field<
+        AccessPolicy,
+        AccessPolicySquashConfig,
+    > = ::daplug_runtime::Field::new("squash_config");
+    /// The `identity_enforcement_enabled` attribute.
+    pub const IDENTITY_ENFORCEMENT_ENABLED: ::daplug_runtime::Field<
+        AccessPolicy,
+        bool,
+    > = ::daplug_runtime::Field::new("identity_enforcement_enabled");
 }
 /// A partial update of [`AccessPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1194,6 +1387,48 @@ pub struct Account {
     )]
     pub team: ::daplug_runtime::__private::std::option::Option<AccountTeam>,
 }
+impl Account {
+    /// The `droplet_limit` attribute.
+    pub const DROPLET_LIMIT: ::daplug_runtime::Field<Account, i64> = ::daplug_runtime::Field::new(
+        "droplet_limit",
+    );
+    /// The `floating_ip_limit` attribute.
+    pub const FLOATING_IP_LIMIT: ::daplug_runtime::Field<Account, i64> = ::daplug_runtime::Field::new(
+        "floating_ip_limit",
+    );
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `email_verified` attribute.
+    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<Account, bool> = ::daplug_runtime::Field::new(
+        "email_verified",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Account, AccountStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `status_message` attribute.
+    pub const STATUS_MESSAGE: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status_message");
+    /// The `team` attribute.
+    pub const TEAM: ::daplug_runtime::Field<Account, AccountTeam> = ::daplug_runtime::Field::new(
+        "team",
+    );
+}
 /// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1349,6 +1584,18 @@ pub struct AccountTeam {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AccountTeam {
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        AccountTeam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccountTeam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The `action` schema of `resources/actions/models/action.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1424,6 +1671,49 @@ pub struct Action {
     pub region_slug: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Action {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Action, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Action, ActionStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Action,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        Action,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        Action,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<Action, i64> = ::daplug_runtime::Field::new(
+        "resource_id",
+    );
+    /// The `resource_type` attribute.
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<
+        Action,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<Action, Region> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        Action,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
 }
 /// A partial update of [`Action`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1574,6 +1864,28 @@ pub struct AddonsAppInfo {
     /// A list of plans available for the resource.
     pub plans: ::daplug_runtime::__private::std::vec::Vec<AddonsPlan>,
 }
+impl AddonsAppInfo {
+    /// The `app_slug` attribute.
+    pub const APP_SLUG: ::daplug_runtime::Field<
+        AddonsAppInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_slug");
+    /// The `tos` attribute.
+    pub const TOS: ::daplug_runtime::Field<
+        AddonsAppInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tos");
+    /// The `eula` attribute.
+    pub const EULA: ::daplug_runtime::Field<
+        AddonsAppInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("eula");
+    /// The `plans` attribute.
+    pub const PLANS: ::daplug_runtime::Field<
+        AddonsAppInfo,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsPlan>,
+    > = ::daplug_runtime::Field::new("plans");
+}
 /// A partial update of [`AddonsAppInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1693,6 +2005,38 @@ pub struct AddonsAppMetadata {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl AddonsAppMetadata {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AddonsAppMetadata, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AddonsAppMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `display_name` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        AddonsAppMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("display_name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AddonsAppMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AddonsAppMetadata, AddonsAppMetadataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        AddonsAppMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("options");
 }
 /// A partial update of [`AddonsAppMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1831,6 +2175,25 @@ pub struct AddonsDimensionVolumeWithPrice {
     /// The price per unit for the volume tier in US dollars.
     pub price_per_unit: ::daplug_runtime::__private::std::string::String,
 }
+impl AddonsDimensionVolumeWithPrice {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `low_volume` attribute.
+    pub const LOW_VOLUME: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+        "low_volume",
+    );
+    /// The `max_volume` attribute.
+    pub const MAX_VOLUME: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+        "max_volume",
+    );
+    /// The `price_per_unit` attribute.
+    pub const PRICE_PER_UNIT: ::daplug_runtime::Field<
+        AddonsDimensionVolumeWithPrice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("price_per_unit");
+}
 /// A partial update of [`AddonsDimensionVolumeWithPrice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1944,6 +2307,37 @@ pub struct AddonsDimensionWithPrice {
     pub volumes: ::daplug_runtime::__private::std::vec::Vec<
         AddonsDimensionVolumeWithPrice,
     >,
+}
+impl AddonsDimensionWithPrice {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AddonsDimensionWithPrice, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `sku` attribute.
+    pub const SKU: ::daplug_runtime::Field<
+        AddonsDimensionWithPrice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sku");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        AddonsDimensionWithPrice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `display_name` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        AddonsDimensionWithPrice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("display_name");
+    /// The `feature_name` attribute.
+    pub const FEATURE_NAME: ::daplug_runtime::Field<
+        AddonsDimensionWithPrice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("feature_name");
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        AddonsDimensionWithPrice,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionVolumeWithPrice>,
+    > = ::daplug_runtime::Field::new("volumes");
 }
 /// A partial update of [`AddonsDimensionWithPrice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2075,6 +2469,39 @@ pub struct AddonsFeature {
     pub created_at: ::daplug_runtime::__private::std::string::String,
     /// Timestamp when the feature was last updated.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
+}
+impl AddonsFeature {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AddonsFeature, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AddonsFeature,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `unit` attribute.
+    pub const UNIT: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureUnit> = ::daplug_runtime::Field::new(
+        "unit",
+    );
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureValue> = ::daplug_runtime::Field::new(
+        "value",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AddonsFeature,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AddonsFeature,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`AddonsFeature`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2310,6 +2737,76 @@ pub struct AddonsPlan {
         ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionWithPrice>,
     >,
 }
+impl AddonsPlan {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `app_id` attribute.
+    pub const APP_ID: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+        "app_id",
+    );
+    /// The `display_name` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("display_name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `price_per_month` attribute.
+    pub const PRICE_PER_MONTH: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+        "price_per_month",
+    );
+    /// The `active` attribute.
+    pub const ACTIVE: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+        "active",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<AddonsPlan, AddonsPlanState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsFeature>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `by_default` attribute.
+    pub const BY_DEFAULT: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+        "by_default",
+    );
+    /// The `dimensions` attribute.
+    pub const DIMENSIONS: ::daplug_runtime::Field<
+        AddonsPlan,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionWithPrice>,
+    > = ::daplug_runtime::Field::new("dimensions");
+}
 /// A partial update of [`AddonsPlan`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2542,6 +3039,65 @@ pub struct AddonsResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AddonsResource {
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<AddonsResource, AddonsResourceState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    /// The `app_name` attribute.
+    pub const APP_NAME: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_name");
+    /// The `app_slug` attribute.
+    pub const APP_SLUG: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_slug");
+    /// The `plan_name` attribute.
+    pub const PLAN_NAME: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("plan_name");
+    /// The `plan_slug` attribute.
+    pub const PLAN_SLUG: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("plan_slug");
+    /// The `plan_price_per_month` attribute.
+    pub const PLAN_PRICE_PER_MONTH: ::daplug_runtime::Field<AddonsResource, i64> = ::daplug_runtime::Field::new(
+        "plan_price_per_month",
+    );
+    /// The `has_config` attribute.
+    pub const HAS_CONFIG: ::daplug_runtime::Field<AddonsResource, bool> = ::daplug_runtime::Field::new(
+        "has_config",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsResourceMetadata>,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `sso_url` attribute.
+    pub const SSO_URL: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sso_url");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        AddonsResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`AddonsResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2680,6 +3236,18 @@ pub struct AddonsResourceMetadata {
     /// The value to be set for the metadata item, which can be a string or boolean.
     pub value: AddonsResourceMetadataValue,
 }
+impl AddonsResourceMetadata {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AddonsResourceMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        AddonsResourceMetadata,
+        AddonsResourceMetadataValue,
+    > = ::daplug_runtime::Field::new("value");
+}
 /// A partial update of [`AddonsResourceMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2812,6 +3380,37 @@ pub struct AddonsResourceNew {
     pub fleet_uuid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AddonsResourceNew {
+    /// The `app_slug` attribute.
+    pub const APP_SLUG: ::daplug_runtime::Field<
+        AddonsResourceNew,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_slug");
+    /// The `plan_slug` attribute.
+    pub const PLAN_SLUG: ::daplug_runtime::Field<
+        AddonsResourceNew,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("plan_slug");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AddonsResourceNew,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        AddonsResourceNew,
+        ::daplug_runtime::__private::std::vec::Vec<AddonsResourceMetadata>,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `linked_droplet_id` attribute.
+    pub const LINKED_DROPLET_ID: ::daplug_runtime::Field<AddonsResourceNew, i64> = ::daplug_runtime::Field::new(
+        "linked_droplet_id",
+    );
+    /// The `fleet_uuid` attribute.
+    pub const FLEET_UUID: ::daplug_runtime::Field<
+        AddonsResourceNew,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("fleet_uuid");
 }
 /// A partial update of [`AddonsResourceNew`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2977,6 +3576,56 @@ pub struct AlertPolicy {
     pub value: f32,
     pub window: AlertPolicyWindow,
 }
+impl AlertPolicy {
+    /// The `alerts` attribute.
+    pub const ALERTS: ::daplug_runtime::Field<AlertPolicy, Alerts> = ::daplug_runtime::Field::new(
+        "alerts",
+    );
+    /// The `compare` attribute.
+    pub const COMPARE: ::daplug_runtime::Field<AlertPolicy, AlertPolicyCompare> = ::daplug_runtime::Field::new(
+        "compare",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AlertPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<AlertPolicy, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `entities` attribute.
+    pub const ENTITIES: ::daplug_runtime::Field<
+        AlertPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("entities");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        AlertPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AlertPolicy, AlertPolicyType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        AlertPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<AlertPolicy, f32> = ::daplug_runtime::Field::new(
+        "value",
+    );
+    /// The `window` attribute.
+    pub const WINDOW: ::daplug_runtime::Field<AlertPolicy, AlertPolicyWindow> = ::daplug_runtime::Field::new(
+        "window",
+    );
+}
 /// A partial update of [`AlertPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3131,6 +3780,54 @@ pub struct AlertPolicyRequest {
     pub type_: AlertPolicyRequestType,
     pub value: f32,
     pub window: AlertPolicyRequestWindow,
+}
+impl AlertPolicyRequest {
+    /// The `alerts` attribute.
+    pub const ALERTS: ::daplug_runtime::Field<AlertPolicyRequest, Alerts> = ::daplug_runtime::Field::new(
+        "alerts",
+    );
+    /// The `compare` attribute.
+    pub const COMPARE: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        AlertPolicyRequestCompare,
+    > = ::daplug_runtime::Field::new("compare");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<AlertPolicyRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `entities` attribute.
+    pub const ENTITIES: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("entities");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        AlertPolicyRequestType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<AlertPolicyRequest, f32> = ::daplug_runtime::Field::new(
+        "value",
+    );
+    /// The `window` attribute.
+    pub const WINDOW: ::daplug_runtime::Field<
+        AlertPolicyRequest,
+        AlertPolicyRequestWindow,
+    > = ::daplug_runtime::Field::new("window");
 }
 /// A partial update of [`AlertPolicyRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3582,6 +4279,20 @@ pub struct Alerts {
     /// Slack integration details.
     pub slack: ::daplug_runtime::__private::std::vec::Vec<SlackDetails>,
 }
+impl Alerts {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        Alerts,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `slack` attribute.
+    pub const SLACK: ::daplug_runtime::Field<
+        Alerts,
+        ::daplug_runtime::__private::std::vec::Vec<SlackDetails>,
+    > = ::daplug_runtime::Field::new("slack");
+}
 /// A partial update of [`Alerts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3680,6 +4391,13 @@ pub struct AmdGpuDeviceMetricsExporterPlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl AmdGpuDeviceMetricsExporterPlugin {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<
+        AmdGpuDeviceMetricsExporterPlugin,
+        bool,
+    > = ::daplug_runtime::Field::new("enabled");
+}
 /// A partial update of [`AmdGpuDeviceMetricsExporterPlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3777,6 +4495,12 @@ pub struct AmdGpuDevicePlugin {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AmdGpuDevicePlugin {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<AmdGpuDevicePlugin, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`AmdGpuDevicePlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3996,6 +4720,101 @@ pub struct App {
     )]
     pub vpc: ::daplug_runtime::__private::std::option::Option<AppsVpc>,
 }
+impl App {
+    /// The `active_deployment` attribute.
+    pub const ACTIVE_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+        "active_deployment",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `default_ingress` attribute.
+    pub const DEFAULT_INGRESS: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default_ingress");
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDomain>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `in_progress_deployment` attribute.
+    pub const IN_PROGRESS_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+        "in_progress_deployment",
+    );
+    /// The `last_deployment_created_at` attribute.
+    pub const LAST_DEPLOYMENT_CREATED_AT: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_deployment_created_at");
+    /// The `live_domain` attribute.
+    pub const LIVE_DOMAIN: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("live_domain");
+    /// The `live_url` attribute.
+    pub const LIVE_URL: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("live_url");
+    /// The `live_url_base` attribute.
+    pub const LIVE_URL_BASE: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("live_url_base");
+    /// The `owner_uuid` attribute.
+    pub const OWNER_UUID: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("owner_uuid");
+    /// The `pending_deployment` attribute.
+    pub const PENDING_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+        "pending_deployment",
+    );
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<App, AppsRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<App, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `tier_slug` attribute.
+    pub const TIER_SLUG: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_slug");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `pinned_deployment` attribute.
+    pub const PINNED_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+        "pinned_deployment",
+    );
+    /// The `dedicated_ips` attribute.
+    pub const DEDICATED_IPS: ::daplug_runtime::Field<
+        App,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDedicatedEgressIp>,
+    > = ::daplug_runtime::Field::new("dedicated_ips");
+    /// The `vpc` attribute.
+    pub const VPC: ::daplug_runtime::Field<App, AppsVpc> = ::daplug_runtime::Field::new(
+        "vpc",
+    );
+}
 /// A partial update of [`App`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4213,6 +5032,40 @@ pub struct AppAlert {
     )]
     pub progress: ::daplug_runtime::__private::std::option::Option<AppAlertProgress>,
 }
+impl AppAlert {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppAlert,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `component_name` attribute.
+    pub const COMPONENT_NAME: ::daplug_runtime::Field<
+        AppAlert,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("component_name");
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppAlert, AppAlertSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `emails` attribute.
+    pub const EMAILS: ::daplug_runtime::Field<
+        AppAlert,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertEmail>,
+    > = ::daplug_runtime::Field::new("emails");
+    /// The `slack_webhooks` attribute.
+    pub const SLACK_WEBHOOKS: ::daplug_runtime::Field<
+        AppAlert,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
+    > = ::daplug_runtime::Field::new("slack_webhooks");
+    /// The `phase` attribute.
+    pub const PHASE: ::daplug_runtime::Field<AppAlert, AppAlertPhase> = ::daplug_runtime::Field::new(
+        "phase",
+    );
+    /// The `progress` attribute.
+    pub const PROGRESS: ::daplug_runtime::Field<AppAlert, AppAlertProgress> = ::daplug_runtime::Field::new(
+        "progress",
+    );
+}
 /// A partial update of [`AppAlert`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4361,6 +5214,13 @@ pub struct AppAlertProgress {
         ::daplug_runtime::__private::std::vec::Vec<AppAlertProgressStep>,
     >,
 }
+impl AppAlertProgress {
+    /// The `steps` attribute.
+    pub const STEPS: ::daplug_runtime::Field<
+        AppAlertProgress,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertProgressStep>,
+    > = ::daplug_runtime::Field::new("steps");
+}
 /// A partial update of [`AppAlertProgress`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4478,6 +5338,33 @@ pub struct AppAlertProgressStep {
     pub reason: ::daplug_runtime::__private::std::option::Option<
         AppAlertProgressStepReason,
     >,
+}
+impl AppAlertProgressStep {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppAlertProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AppAlertProgressStep,
+        AppAlertProgressStepStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        AppAlertProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `ended_at` attribute.
+    pub const ENDED_AT: ::daplug_runtime::Field<
+        AppAlertProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ended_at");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        AppAlertProgressStep,
+        AppAlertProgressStepReason,
+    > = ::daplug_runtime::Field::new("reason");
 }
 /// A partial update of [`AppAlertProgressStep`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4601,6 +5488,18 @@ pub struct AppAlertProgressStepReason {
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppAlertProgressStepReason {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        AppAlertProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        AppAlertProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`AppAlertProgressStepReason`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4740,6 +5639,18 @@ pub struct AppAlertSlackWebhook {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppAlertSlackWebhook {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        AppAlertSlackWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        AppAlertSlackWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("channel");
+}
 /// A partial update of [`AppAlertSlackWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4860,6 +5771,28 @@ pub struct AppAlertSpec {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub window: ::daplug_runtime::__private::std::option::Option<AppAlertSpecWindow>,
+}
+impl AppAlertSpec {
+    /// The `rule` attribute.
+    pub const RULE: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecRule> = ::daplug_runtime::Field::new(
+        "rule",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<AppAlertSpec, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `operator` attribute.
+    pub const OPERATOR: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecOperator> = ::daplug_runtime::Field::new(
+        "operator",
+    );
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<AppAlertSpec, f32> = ::daplug_runtime::Field::new(
+        "value",
+    );
+    /// The `window` attribute.
+    pub const WINDOW: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecWindow> = ::daplug_runtime::Field::new(
+        "window",
+    );
 }
 /// A partial update of [`AppAlertSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5099,6 +6032,21 @@ pub struct AppAutoscalingSpec {
         AppAutoscalingSpecMetrics,
     >,
 }
+impl AppAutoscalingSpec {
+    /// The `min_instance_count` attribute.
+    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<AppAutoscalingSpec, i64> = ::daplug_runtime::Field::new(
+        "min_instance_count",
+    );
+    /// The `max_instance_count` attribute.
+    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<AppAutoscalingSpec, i64> = ::daplug_runtime::Field::new(
+        "max_instance_count",
+    );
+    /// The `metrics` attribute.
+    pub const METRICS: ::daplug_runtime::Field<
+        AppAutoscalingSpec,
+        AppAutoscalingSpecMetrics,
+    > = ::daplug_runtime::Field::new("metrics");
+}
 /// A partial update of [`AppAutoscalingSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5202,6 +6150,13 @@ pub struct AppAutoscalingSpecMetrics {
         AppAutoscalingSpecMetricsCpu,
     >,
 }
+impl AppAutoscalingSpecMetrics {
+    /// The `cpu` attribute.
+    pub const CPU: ::daplug_runtime::Field<
+        AppAutoscalingSpecMetrics,
+        AppAutoscalingSpecMetricsCpu,
+    > = ::daplug_runtime::Field::new("cpu");
+}
 /// Settings for scaling the component based on CPU utilization.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5219,6 +6174,12 @@ pub struct AppAutoscalingSpecMetricsCpu {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub percent: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl AppAutoscalingSpecMetricsCpu {
+    /// The `percent` attribute.
+    pub const PERCENT: ::daplug_runtime::Field<AppAutoscalingSpecMetricsCpu, i64> = ::daplug_runtime::Field::new(
+        "percent",
+    );
 }
 /// Configuration for automatically scaling this component based on metrics.
 #[derive(
@@ -5250,6 +6211,23 @@ pub struct AppAutoscalingSpecService {
     pub metrics: ::daplug_runtime::__private::std::option::Option<
         AppAutoscalingSpecServiceMetrics,
     >,
+}
+impl AppAutoscalingSpecService {
+    /// The `min_instance_count` attribute.
+    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<
+        AppAutoscalingSpecService,
+        i64,
+    > = ::daplug_runtime::Field::new("min_instance_count");
+    /// The `max_instance_count` attribute.
+    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<
+        AppAutoscalingSpecService,
+        i64,
+    > = ::daplug_runtime::Field::new("max_instance_count");
+    /// The `metrics` attribute.
+    pub const METRICS: ::daplug_runtime::Field<
+        AppAutoscalingSpecService,
+        AppAutoscalingSpecServiceMetrics,
+    > = ::daplug_runtime::Field::new("metrics");
 }
 /// A partial update of [`AppAutoscalingSpecService`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5362,6 +6340,18 @@ pub struct AppAutoscalingSpecServiceMetrics {
         AppAutoscalingSpecServiceMetricsRequestDuration,
     >,
 }
+impl AppAutoscalingSpecServiceMetrics {
+    /// The `requests_per_second` attribute.
+    pub const REQUESTS_PER_SECOND: ::daplug_runtime::Field<
+        AppAutoscalingSpecServiceMetrics,
+        AppAutoscalingSpecServiceMetricsRequestsPerSecond,
+    > = ::daplug_runtime::Field::new("requests_per_second");
+    /// The `request_duration` attribute.
+    pub const REQUEST_DURATION: ::daplug_runtime::Field<
+        AppAutoscalingSpecServiceMetrics,
+        AppAutoscalingSpecServiceMetricsRequestDuration,
+    > = ::daplug_runtime::Field::new("request_duration");
+}
 /// Settings for scaling the component based on request duration.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5380,6 +6370,13 @@ pub struct AppAutoscalingSpecServiceMetricsRequestDuration {
     )]
     pub p95_milliseconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl AppAutoscalingSpecServiceMetricsRequestDuration {
+    /// The `p95_milliseconds` attribute.
+    pub const P95_MILLISECONDS: ::daplug_runtime::Field<
+        AppAutoscalingSpecServiceMetricsRequestDuration,
+        i64,
+    > = ::daplug_runtime::Field::new("p95_milliseconds");
+}
 /// Settings for scaling the component based on requests per second.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5397,6 +6394,13 @@ pub struct AppAutoscalingSpecServiceMetricsRequestsPerSecond {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub per_instance: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl AppAutoscalingSpecServiceMetricsRequestsPerSecond {
+    /// The `per_instance` attribute.
+    pub const PER_INSTANCE: ::daplug_runtime::Field<
+        AppAutoscalingSpecServiceMetricsRequestsPerSecond,
+        i64,
+    > = ::daplug_runtime::Field::new("per_instance");
 }
 /// The `app_component_base` schema of `resources/apps/models/app_component_base.yml`.
 #[derive(
@@ -5500,6 +6504,69 @@ pub struct AppComponentBase {
     pub log_destinations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     >,
+}
+impl AppComponentBase {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppComponentBase, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppComponentBase, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppComponentBase, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<
+        AppComponentBase,
+        AppsBitbucketSourceSpec,
+    > = ::daplug_runtime::Field::new("bitbucket");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<AppComponentBase, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `dockerfile_path` attribute.
+    pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dockerfile_path");
+    /// The `build_command` attribute.
+    pub const BUILD_COMMAND: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("build_command");
+    /// The `run_command` attribute.
+    pub const RUN_COMMAND: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_command");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `environment_slug` attribute.
+    pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("environment_slug");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppComponentBase,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
 }
 /// A partial update of [`AppComponentBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5670,6 +6737,34 @@ pub struct AppComponentHealth {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<AppComponentHealthState>,
 }
+impl AppComponentHealth {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppComponentHealth,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `cpu_usage_percent` attribute.
+    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealth, f64> = ::daplug_runtime::Field::new(
+        "cpu_usage_percent",
+    );
+    /// The `memory_usage_percent` attribute.
+    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealth, f64> = ::daplug_runtime::Field::new(
+        "memory_usage_percent",
+    );
+    /// The `replicas_desired` attribute.
+    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<AppComponentHealth, i64> = ::daplug_runtime::Field::new(
+        "replicas_desired",
+    );
+    /// The `replicas_ready` attribute.
+    pub const REPLICAS_READY: ::daplug_runtime::Field<AppComponentHealth, i64> = ::daplug_runtime::Field::new(
+        "replicas_ready",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        AppComponentHealth,
+        AppComponentHealthState,
+    > = ::daplug_runtime::Field::new("state");
+}
 /// A partial update of [`AppComponentHealth`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5807,6 +6902,35 @@ pub struct AppComponentHealthCopy {
     pub state: ::daplug_runtime::__private::std::option::Option<
         AppComponentHealthCopyState,
     >,
+}
+impl AppComponentHealthCopy {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppComponentHealthCopy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `cpu_usage_percent` attribute.
+    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealthCopy, f64> = ::daplug_runtime::Field::new(
+        "cpu_usage_percent",
+    );
+    /// The `memory_usage_percent` attribute.
+    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<
+        AppComponentHealthCopy,
+        f64,
+    > = ::daplug_runtime::Field::new("memory_usage_percent");
+    /// The `replicas_desired` attribute.
+    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<AppComponentHealthCopy, i64> = ::daplug_runtime::Field::new(
+        "replicas_desired",
+    );
+    /// The `replicas_ready` attribute.
+    pub const REPLICAS_READY: ::daplug_runtime::Field<AppComponentHealthCopy, i64> = ::daplug_runtime::Field::new(
+        "replicas_ready",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        AppComponentHealthCopy,
+        AppComponentHealthCopyState,
+    > = ::daplug_runtime::Field::new("state");
 }
 /// A partial update of [`AppComponentHealthCopy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5975,6 +7099,17 @@ pub struct AppComponentInstanceBase {
     pub instance_size_slug: ::daplug_runtime::__private::std::option::Option<
         AppComponentInstanceBaseInstanceSizeSlug,
     >,
+}
+impl AppComponentInstanceBase {
+    /// The `instance_count` attribute.
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppComponentInstanceBase, i64> = ::daplug_runtime::Field::new(
+        "instance_count",
+    );
+    /// The `instance_size_slug` attribute.
+    pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
+        AppComponentInstanceBase,
+        AppComponentInstanceBaseInstanceSizeSlug,
+    > = ::daplug_runtime::Field::new("instance_size_slug");
 }
 /// A partial update of [`AppComponentInstanceBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6207,6 +7342,41 @@ pub struct AppDatabaseSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppDatabaseSpec {
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        AppDatabaseSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
+    /// The `db_name` attribute.
+    pub const DB_NAME: ::daplug_runtime::Field<
+        AppDatabaseSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("db_name");
+    /// The `db_user` attribute.
+    pub const DB_USER: ::daplug_runtime::Field<
+        AppDatabaseSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("db_user");
+    /// The `engine` attribute.
+    pub const ENGINE: ::daplug_runtime::Field<AppDatabaseSpec, AppDatabaseSpecEngine> = ::daplug_runtime::Field::new(
+        "engine",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppDatabaseSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `production` attribute.
+    pub const PRODUCTION: ::daplug_runtime::Field<AppDatabaseSpec, bool> = ::daplug_runtime::Field::new(
+        "production",
+    );
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        AppDatabaseSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+}
 /// A partial update of [`AppDatabaseSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6401,6 +7571,31 @@ pub struct AppDomainSpec {
         AppDomainSpecMinimumTlsVersion,
     >,
 }
+impl AppDomainSpec {
+    /// The `domain` attribute.
+    pub const DOMAIN: ::daplug_runtime::Field<
+        AppDomainSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("domain");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AppDomainSpec, AppDomainSpecType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `wildcard` attribute.
+    pub const WILDCARD: ::daplug_runtime::Field<AppDomainSpec, bool> = ::daplug_runtime::Field::new(
+        "wildcard",
+    );
+    /// The `zone` attribute.
+    pub const ZONE: ::daplug_runtime::Field<
+        AppDomainSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("zone");
+    /// The `minimum_tls_version` attribute.
+    pub const MINIMUM_TLS_VERSION: ::daplug_runtime::Field<
+        AppDomainSpec,
+        AppDomainSpecMinimumTlsVersion,
+    > = ::daplug_runtime::Field::new("minimum_tls_version");
+}
 /// A partial update of [`AppDomainSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6566,6 +7761,18 @@ pub struct AppDomainValidation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppDomainValidation {
+    /// The `txt_name` attribute.
+    pub const TXT_NAME: ::daplug_runtime::Field<
+        AppDomainValidation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("txt_name");
+    /// The `txt_value` attribute.
+    pub const TXT_VALUE: ::daplug_runtime::Field<
+        AppDomainValidation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("txt_value");
+}
 /// A partial update of [`AppDomainValidation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6665,6 +7872,12 @@ pub struct AppEgressSpec {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<AppEgressTypeSpec>,
+}
+impl AppEgressSpec {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AppEgressSpec, AppEgressTypeSpec> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`AppEgressSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6810,6 +8023,35 @@ pub struct AppEvent {
         AppEventAutoscaling,
     >,
 }
+impl AppEvent {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<AppEvent, AppEventType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AppEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `deployment_id` attribute.
+    pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
+        AppEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deployment_id");
+    /// The `deployment` attribute.
+    pub const DEPLOYMENT: ::daplug_runtime::Field<AppEvent, AppsDeployment> = ::daplug_runtime::Field::new(
+        "deployment",
+    );
+    /// The `autoscaling` attribute.
+    pub const AUTOSCALING: ::daplug_runtime::Field<AppEvent, AppEventAutoscaling> = ::daplug_runtime::Field::new(
+        "autoscaling",
+    );
+}
 /// A partial update of [`AppEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6935,6 +8177,21 @@ pub struct AppEventAutoscaling {
         >,
     >,
 }
+impl AppEventAutoscaling {
+    /// The `phase` attribute.
+    pub const PHASE: ::daplug_runtime::Field<
+        AppEventAutoscaling,
+        AppEventAutoscalingPhase,
+    > = ::daplug_runtime::Field::new("phase");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        AppEventAutoscaling,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            AppEventAutoscalingComponentsValue,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+}
 /// The inline schema at `resources/apps/models/app_event.yml#/properties/autoscaling/properties/components/additionalProperties`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6966,6 +8223,21 @@ pub struct AppEventAutoscalingComponentsValue {
     pub triggering_metric: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppEventAutoscalingComponentsValue {
+    /// The `from` attribute.
+    pub const FROM: ::daplug_runtime::Field<AppEventAutoscalingComponentsValue, i64> = ::daplug_runtime::Field::new(
+        "from",
+    );
+    /// The `to` attribute.
+    pub const TO: ::daplug_runtime::Field<AppEventAutoscalingComponentsValue, i64> = ::daplug_runtime::Field::new(
+        "to",
+    );
+    /// The `triggering_metric` attribute.
+    pub const TRIGGERING_METRIC: ::daplug_runtime::Field<
+        AppEventAutoscalingComponentsValue,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("triggering_metric");
 }
 /// The current phase of the autoscaling event
 #[derive(
@@ -7047,6 +8319,17 @@ pub struct AppEvents {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
+}
+impl AppEvents {
+    /// The `events` attribute.
+    pub const EVENTS: ::daplug_runtime::Field<
+        AppEvents,
+        ::daplug_runtime::__private::std::vec::Vec<AppEvent>,
+    > = ::daplug_runtime::Field::new("events");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<AppEvents, PageLinks> = ::daplug_runtime::Field::new(
+        "links",
+    );
 }
 /// A partial update of [`AppEvents`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7151,6 +8434,20 @@ pub struct AppFunctionsComponentHealth {
             AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
         >,
     >,
+}
+impl AppFunctionsComponentHealth {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppFunctionsComponentHealth,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `functions_component_health_metrics` attribute.
+    pub const FUNCTIONS_COMPONENT_HEALTH_METRICS: ::daplug_runtime::Field<
+        AppFunctionsComponentHealth,
+        ::daplug_runtime::__private::std::vec::Vec<
+            AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        >,
+    > = ::daplug_runtime::Field::new("functions_component_health_metrics");
 }
 /// A partial update of [`AppFunctionsComponentHealth`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7273,6 +8570,23 @@ pub struct AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
+    /// The `metric_label` attribute.
+    pub const METRIC_LABEL: ::daplug_runtime::Field<
+        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("metric_label");
+    /// The `metric_value` attribute.
+    pub const METRIC_VALUE: ::daplug_runtime::Field<
+        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        f64,
+    > = ::daplug_runtime::Field::new("metric_value");
+    /// The `time_window` attribute.
+    pub const TIME_WINDOW: ::daplug_runtime::Field<
+        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("time_window");
+}
 /// The `app_functions_spec` schema of `resources/apps/models/app_functions_spec.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7352,6 +8666,59 @@ pub struct AppFunctionsSpec {
     pub log_destinations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     >,
+}
+impl AppFunctionsSpec {
+    /// The `cors` attribute.
+    pub const CORS: ::daplug_runtime::Field<AppFunctionsSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+        "cors",
+    );
+    /// The `routes` attribute.
+    pub const ROUTES: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
+    > = ::daplug_runtime::Field::new("routes");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `alerts` attribute.
+    pub const ALERTS: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertSpec>,
+    > = ::daplug_runtime::Field::new("alerts");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppFunctionsSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppFunctionsSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppFunctionsSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        AppsBitbucketSourceSpec,
+    > = ::daplug_runtime::Field::new("bitbucket");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppFunctionsSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
 }
 /// A partial update of [`AppFunctionsSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7494,6 +8861,18 @@ pub struct AppHealth {
         ::daplug_runtime::__private::std::vec::Vec<AppFunctionsComponentHealth>,
     >,
 }
+impl AppHealth {
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        AppHealth,
+        ::daplug_runtime::__private::std::vec::Vec<AppComponentHealth>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `functions_components` attribute.
+    pub const FUNCTIONS_COMPONENTS: ::daplug_runtime::Field<
+        AppHealth,
+        ::daplug_runtime::__private::std::vec::Vec<AppFunctionsComponentHealth>,
+    > = ::daplug_runtime::Field::new("functions_components");
+}
 /// A partial update of [`AppHealth`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7628,6 +9007,37 @@ pub struct AppHealthCheckSpec {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppHealthCheckSpec {
+    /// The `failure_threshold` attribute.
+    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+        "failure_threshold",
+    );
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<AppHealthCheckSpec, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `http_path` attribute.
+    pub const HTTP_PATH: ::daplug_runtime::Field<
+        AppHealthCheckSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("http_path");
+    /// The `initial_delay_seconds` attribute.
+    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+        "initial_delay_seconds",
+    );
+    /// The `period_seconds` attribute.
+    pub const PERIOD_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+        "period_seconds",
+    );
+    /// The `success_threshold` attribute.
+    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+        "success_threshold",
+    );
+    /// The `timeout_seconds` attribute.
+    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+        "timeout_seconds",
+    );
+}
 /// A partial update of [`AppHealthCheckSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7740,6 +9150,12 @@ pub struct AppHealthResponse {
     )]
     pub app_health: ::daplug_runtime::__private::std::option::Option<AppHealth>,
 }
+impl AppHealthResponse {
+    /// The `app_health` attribute.
+    pub const APP_HEALTH: ::daplug_runtime::Field<AppHealthResponse, AppHealth> = ::daplug_runtime::Field::new(
+        "app_health",
+    );
+}
 /// A partial update of [`AppHealthResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7841,6 +9257,18 @@ pub struct AppIngressSpec {
     pub custom_error_page_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppIngressSpec {
+    /// The `rules` attribute.
+    pub const RULES: ::daplug_runtime::Field<
+        AppIngressSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppIngressSpecRule>,
+    > = ::daplug_runtime::Field::new("rules");
+    /// The `custom_error_page_url` attribute.
+    pub const CUSTOM_ERROR_PAGE_URL: ::daplug_runtime::Field<
+        AppIngressSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_error_page_url");
 }
 /// A partial update of [`AppIngressSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7959,6 +9387,27 @@ pub struct AppIngressSpecRule {
         AppIngressSpecRuleRoutingRedirect,
     >,
 }
+impl AppIngressSpecRule {
+    /// The `match` attribute.
+    pub const MATCH_: ::daplug_runtime::Field<
+        AppIngressSpecRule,
+        AppIngressSpecRuleMatch,
+    > = ::daplug_runtime::Field::new("match");
+    /// The `cors` attribute.
+    pub const CORS: ::daplug_runtime::Field<AppIngressSpecRule, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+        "cors",
+    );
+    /// The `component` attribute.
+    pub const COMPONENT: ::daplug_runtime::Field<
+        AppIngressSpecRule,
+        AppIngressSpecRuleRoutingComponent,
+    > = ::daplug_runtime::Field::new("component");
+    /// The `redirect` attribute.
+    pub const REDIRECT: ::daplug_runtime::Field<
+        AppIngressSpecRule,
+        AppIngressSpecRuleRoutingRedirect,
+    > = ::daplug_runtime::Field::new("redirect");
+}
 /// A partial update of [`AppIngressSpecRule`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8075,6 +9524,18 @@ pub struct AppIngressSpecRuleMatch {
         AppIngressSpecRuleStringMatchExact,
     >,
 }
+impl AppIngressSpecRuleMatch {
+    /// The `path` attribute.
+    pub const PATH: ::daplug_runtime::Field<
+        AppIngressSpecRuleMatch,
+        AppIngressSpecRuleStringMatchPrefix,
+    > = ::daplug_runtime::Field::new("path");
+    /// The `authority` attribute.
+    pub const AUTHORITY: ::daplug_runtime::Field<
+        AppIngressSpecRuleMatch,
+        AppIngressSpecRuleStringMatchExact,
+    > = ::daplug_runtime::Field::new("authority");
+}
 /// A partial update of [`AppIngressSpecRuleMatch`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8186,6 +9647,23 @@ pub struct AppIngressSpecRuleRoutingComponent {
     pub rewrite: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppIngressSpecRuleRoutingComponent {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingComponent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `preserve_path_prefix` attribute.
+    pub const PRESERVE_PATH_PREFIX: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingComponent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("preserve_path_prefix");
+    /// The `rewrite` attribute.
+    pub const REWRITE: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingComponent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rewrite");
 }
 /// A partial update of [`AppIngressSpecRuleRoutingComponent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8327,6 +9805,32 @@ pub struct AppIngressSpecRuleRoutingRedirect {
     )]
     pub redirect_code: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl AppIngressSpecRuleRoutingRedirect {
+    /// The `uri` attribute.
+    pub const URI: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingRedirect,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uri");
+    /// The `authority` attribute.
+    pub const AUTHORITY: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingRedirect,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("authority");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<AppIngressSpecRuleRoutingRedirect, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `scheme` attribute.
+    pub const SCHEME: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingRedirect,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheme");
+    /// The `redirect_code` attribute.
+    pub const REDIRECT_CODE: ::daplug_runtime::Field<
+        AppIngressSpecRuleRoutingRedirect,
+        i64,
+    > = ::daplug_runtime::Field::new("redirect_code");
+}
 /// A partial update of [`AppIngressSpecRuleRoutingRedirect`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8445,6 +9949,13 @@ pub struct AppIngressSpecRuleStringMatchExact {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppIngressSpecRuleStringMatchExact {
+    /// The `exact` attribute.
+    pub const EXACT: ::daplug_runtime::Field<
+        AppIngressSpecRuleStringMatchExact,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("exact");
+}
 /// A partial update of [`AppIngressSpecRuleStringMatchExact`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8546,6 +10057,13 @@ pub struct AppIngressSpecRuleStringMatchPrefix {
     pub prefix: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppIngressSpecRuleStringMatchPrefix {
+    /// The `prefix` attribute.
+    pub const PREFIX: ::daplug_runtime::Field<
+        AppIngressSpecRuleStringMatchPrefix,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prefix");
 }
 /// A partial update of [`AppIngressSpecRuleStringMatchPrefix`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8672,6 +10190,28 @@ pub struct AppInstance {
     pub instance_alias: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppInstance {
+    /// The `component_name` attribute.
+    pub const COMPONENT_NAME: ::daplug_runtime::Field<
+        AppInstance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("component_name");
+    /// The `component_type` attribute.
+    pub const COMPONENT_TYPE: ::daplug_runtime::Field<
+        AppInstance,
+        AppInstanceComponentType,
+    > = ::daplug_runtime::Field::new("component_type");
+    /// The `instance_name` attribute.
+    pub const INSTANCE_NAME: ::daplug_runtime::Field<
+        AppInstance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance_name");
+    /// The `instance_alias` attribute.
+    pub const INSTANCE_ALIAS: ::daplug_runtime::Field<
+        AppInstance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance_alias");
 }
 /// A partial update of [`AppInstance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8804,6 +10344,13 @@ pub struct AppInstances {
         ::daplug_runtime::__private::std::vec::Vec<AppInstance>,
     >,
 }
+impl AppInstances {
+    /// The `instances` attribute.
+    pub const INSTANCES: ::daplug_runtime::Field<
+        AppInstances,
+        ::daplug_runtime::__private::std::vec::Vec<AppInstance>,
+    > = ::daplug_runtime::Field::new("instances");
+}
 /// A partial update of [`AppInstances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8891,6 +10438,12 @@ pub struct AppInstancesResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub instances: ::daplug_runtime::__private::std::option::Option<AppInstances>,
+}
+impl AppInstancesResponse {
+    /// The `instances` attribute.
+    pub const INSTANCES: ::daplug_runtime::Field<AppInstancesResponse, AppInstances> = ::daplug_runtime::Field::new(
+        "instances",
+    );
 }
 /// A partial update of [`AppInstancesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9033,6 +10586,47 @@ pub struct AppJobInvocation {
     pub completed_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppJobInvocation {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `job_name` attribute.
+    pub const JOB_NAME: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("job_name");
+    /// The `deployment_id` attribute.
+    pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deployment_id");
+    /// The `phase` attribute.
+    pub const PHASE: ::daplug_runtime::Field<AppJobInvocation, AppJobInvocationPhase> = ::daplug_runtime::Field::new(
+        "phase",
+    );
+    /// The `trigger` attribute.
+    pub const TRIGGER: ::daplug_runtime::Field<
+        AppJobInvocation,
+        AppJobInvocationTrigger,
+    > = ::daplug_runtime::Field::new("trigger");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        AppJobInvocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
 }
 /// A partial update of [`AppJobInvocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9213,6 +10807,23 @@ pub struct AppJobInvocationTrigger {
         AppJobInvocationTriggerManual,
     >,
 }
+impl AppJobInvocationTrigger {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AppJobInvocationTrigger,
+        AppJobInvocationTriggerType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `scheduled` attribute.
+    pub const SCHEDULED: ::daplug_runtime::Field<
+        AppJobInvocationTrigger,
+        AppJobInvocationTriggerScheduled,
+    > = ::daplug_runtime::Field::new("scheduled");
+    /// The `manual` attribute.
+    pub const MANUAL: ::daplug_runtime::Field<
+        AppJobInvocationTrigger,
+        AppJobInvocationTriggerManual,
+    > = ::daplug_runtime::Field::new("manual");
+}
 /// Details about the manual trigger, if applicable
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9232,6 +10843,13 @@ pub struct AppJobInvocationTriggerManual {
     pub user: ::daplug_runtime::__private::std::option::Option<
         AppJobInvocationTriggerManualUser,
     >,
+}
+impl AppJobInvocationTriggerManual {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        AppJobInvocationTriggerManual,
+        AppJobInvocationTriggerManualUser,
+    > = ::daplug_runtime::Field::new("user");
 }
 /// The user who triggered the job
 #[derive(
@@ -9266,6 +10884,23 @@ pub struct AppJobInvocationTriggerManualUser {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppJobInvocationTriggerManualUser {
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        AppJobInvocationTriggerManualUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        AppJobInvocationTriggerManualUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `full_name` attribute.
+    pub const FULL_NAME: ::daplug_runtime::Field<
+        AppJobInvocationTriggerManualUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("full_name");
+}
 /// The schedule for the job
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9284,6 +10919,13 @@ pub struct AppJobInvocationTriggerScheduled {
     pub schedule: ::daplug_runtime::__private::std::option::Option<
         AppJobInvocationTriggerScheduledSchedule,
     >,
+}
+impl AppJobInvocationTriggerScheduled {
+    /// The `schedule` attribute.
+    pub const SCHEDULE: ::daplug_runtime::Field<
+        AppJobInvocationTriggerScheduled,
+        AppJobInvocationTriggerScheduledSchedule,
+    > = ::daplug_runtime::Field::new("schedule");
 }
 /// The inline schema at `resources/apps/models/app_job_invocation.yml#/properties/trigger/properties/scheduled/properties/schedule`.
 #[derive(
@@ -9312,6 +10954,18 @@ pub struct AppJobInvocationTriggerScheduledSchedule {
     pub time_zone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppJobInvocationTriggerScheduledSchedule {
+    /// The `cron` attribute.
+    pub const CRON: ::daplug_runtime::Field<
+        AppJobInvocationTriggerScheduledSchedule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cron");
+    /// The `time_zone` attribute.
+    pub const TIME_ZONE: ::daplug_runtime::Field<
+        AppJobInvocationTriggerScheduledSchedule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("time_zone");
 }
 /// The type of trigger that initiated the job invocation.
 #[derive(
@@ -9360,6 +11014,17 @@ pub struct AppJobInvocations {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
+}
+impl AppJobInvocations {
+    /// The `job_invocations` attribute.
+    pub const JOB_INVOCATIONS: ::daplug_runtime::Field<
+        AppJobInvocations,
+        ::daplug_runtime::__private::std::vec::Vec<AppJobInvocation>,
+    > = ::daplug_runtime::Field::new("job_invocations");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<AppJobInvocations, PageLinks> = ::daplug_runtime::Field::new(
+        "links",
+    );
 }
 /// A partial update of [`AppJobInvocations`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9564,6 +11229,85 @@ pub struct AppJobSpec {
         AppJobSpecTermination,
     >,
 }
+impl AppJobSpec {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppJobSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppJobSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppJobSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<AppJobSpec, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<AppJobSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `dockerfile_path` attribute.
+    pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dockerfile_path");
+    /// The `build_command` attribute.
+    pub const BUILD_COMMAND: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("build_command");
+    /// The `run_command` attribute.
+    pub const RUN_COMMAND: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_command");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `environment_slug` attribute.
+    pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("environment_slug");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppJobSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
+    /// The `instance_count` attribute.
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppJobSpec, i64> = ::daplug_runtime::Field::new(
+        "instance_count",
+    );
+    /// The `instance_size_slug` attribute.
+    pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
+        AppJobSpec,
+        AppComponentInstanceBaseInstanceSizeSlug,
+    > = ::daplug_runtime::Field::new("instance_size_slug");
+    /// The `kind` attribute.
+    pub const KIND: ::daplug_runtime::Field<AppJobSpec, AppJobSpecKind> = ::daplug_runtime::Field::new(
+        "kind",
+    );
+    /// The `termination` attribute.
+    pub const TERMINATION: ::daplug_runtime::Field<AppJobSpec, AppJobSpecTermination> = ::daplug_runtime::Field::new(
+        "termination",
+    );
+}
 /// A partial update of [`AppJobSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9753,6 +11497,13 @@ pub struct AppJobSpecTermination {
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppJobSpecTermination {
+    /// The `grace_period_seconds` attribute.
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
+        AppJobSpecTermination,
+        i32,
+    > = ::daplug_runtime::Field::new("grace_period_seconds");
+}
 /// A partial update of [`AppJobSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9849,6 +11600,18 @@ pub struct AppLogDestinationDatadogSpec {
     >,
     /// Datadog API key.
     pub api_key: ::daplug_runtime::__private::std::string::String,
+}
+impl AppLogDestinationDatadogSpec {
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        AppLogDestinationDatadogSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `api_key` attribute.
+    pub const API_KEY: ::daplug_runtime::Field<
+        AppLogDestinationDatadogSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("api_key");
 }
 /// A partial update of [`AppLogDestinationDatadogSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9974,6 +11737,33 @@ pub struct AppLogDestinationDefinition {
         AppLogDestinationOpenSearchSpec,
     >,
 }
+impl AppLogDestinationDefinition {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppLogDestinationDefinition,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `papertrail` attribute.
+    pub const PAPERTRAIL: ::daplug_runtime::Field<
+        AppLogDestinationDefinition,
+        AppLogDestinationPapertrailSpec,
+    > = ::daplug_runtime::Field::new("papertrail");
+    /// The `datadog` attribute.
+    pub const DATADOG: ::daplug_runtime::Field<
+        AppLogDestinationDefinition,
+        AppLogDestinationDatadogSpec,
+    > = ::daplug_runtime::Field::new("datadog");
+    /// The `logtail` attribute.
+    pub const LOGTAIL: ::daplug_runtime::Field<
+        AppLogDestinationDefinition,
+        AppLogDestinationLogtailSpec,
+    > = ::daplug_runtime::Field::new("logtail");
+    /// The `open_search` attribute.
+    pub const OPEN_SEARCH: ::daplug_runtime::Field<
+        AppLogDestinationDefinition,
+        AppLogDestinationOpenSearchSpec,
+    > = ::daplug_runtime::Field::new("open_search");
+}
 /// A partial update of [`AppLogDestinationDefinition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10090,6 +11880,13 @@ pub struct AppLogDestinationLogtailSpec {
     pub token: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppLogDestinationLogtailSpec {
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        AppLogDestinationLogtailSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
 }
 /// A partial update of [`AppLogDestinationLogtailSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10213,6 +12010,28 @@ pub struct AppLogDestinationOpenSearchSpec {
     pub cluster_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppLogDestinationOpenSearchSpec {
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `basic_auth` attribute.
+    pub const BASIC_AUTH: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpec,
+        AppLogDestinationOpenSearchSpecBasicAuth,
+    > = ::daplug_runtime::Field::new("basic_auth");
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
 }
 /// A partial update of [`AppLogDestinationOpenSearchSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10338,6 +12157,18 @@ pub struct AppLogDestinationOpenSearchSpecBasicAuth {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppLogDestinationOpenSearchSpecBasicAuth {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpecBasicAuth,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        AppLogDestinationOpenSearchSpecBasicAuth,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+}
 /// A partial update of [`AppLogDestinationOpenSearchSpecBasicAuth`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10438,6 +12269,13 @@ const _: () = {
 pub struct AppLogDestinationPapertrailSpec {
     /// Papertrail syslog endpoint.
     pub endpoint: ::daplug_runtime::__private::std::string::String,
+}
+impl AppLogDestinationPapertrailSpec {
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        AppLogDestinationPapertrailSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
 }
 /// A partial update of [`AppLogDestinationPapertrailSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10550,6 +12388,21 @@ pub struct AppMaintenanceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppMaintenanceSpec {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<AppMaintenanceSpec, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `archive` attribute.
+    pub const ARCHIVE: ::daplug_runtime::Field<AppMaintenanceSpec, bool> = ::daplug_runtime::Field::new(
+        "archive",
+    );
+    /// The `offline_page_url` attribute.
+    pub const OFFLINE_PAGE_URL: ::daplug_runtime::Field<
+        AppMaintenanceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("offline_page_url");
+}
 /// A partial update of [`AppMaintenanceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10661,6 +12514,18 @@ pub struct AppMetricsBandwidthUsage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppMetricsBandwidthUsage {
+    /// The `app_bandwidth_usage` attribute.
+    pub const APP_BANDWIDTH_USAGE: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsage,
+        ::daplug_runtime::__private::std::vec::Vec<AppMetricsBandwidthUsageDetails>,
+    > = ::daplug_runtime::Field::new("app_bandwidth_usage");
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date");
+}
 /// A partial update of [`AppMetricsBandwidthUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10771,6 +12636,18 @@ pub struct AppMetricsBandwidthUsageDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppMetricsBandwidthUsageDetails {
+    /// The `app_id` attribute.
+    pub const APP_ID: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsageDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_id");
+    /// The `bandwidth_bytes` attribute.
+    pub const BANDWIDTH_BYTES: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsageDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bandwidth_bytes");
+}
 /// A partial update of [`AppMetricsBandwidthUsageDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10879,6 +12756,20 @@ pub struct AppMetricsBandwidthUsageRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppMetricsBandwidthUsageRequest {
+    /// The `app_ids` attribute.
+    pub const APP_IDS: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("app_ids");
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<
+        AppMetricsBandwidthUsageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date");
+}
 /// A partial update of [`AppMetricsBandwidthUsageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10985,6 +12876,17 @@ pub struct AppPropose {
     pub app_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppPropose {
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppPropose, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `app_id` attribute.
+    pub const APP_ID: ::daplug_runtime::Field<
+        AppPropose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_id");
 }
 /// A partial update of [`AppPropose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11119,6 +13021,39 @@ pub struct AppProposeResponse {
     )]
     pub app_tier_downgrade_cost: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppProposeResponse {
+    /// The `app_is_static` attribute.
+    pub const APP_IS_STATIC: ::daplug_runtime::Field<AppProposeResponse, bool> = ::daplug_runtime::Field::new(
+        "app_is_static",
+    );
+    /// The `app_name_available` attribute.
+    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<AppProposeResponse, bool> = ::daplug_runtime::Field::new(
+        "app_name_available",
+    );
+    /// The `app_name_suggestion` attribute.
+    pub const APP_NAME_SUGGESTION: ::daplug_runtime::Field<
+        AppProposeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_name_suggestion");
+    /// The `existing_static_apps` attribute.
+    pub const EXISTING_STATIC_APPS: ::daplug_runtime::Field<
+        AppProposeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("existing_static_apps");
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppProposeResponse, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `app_cost` attribute.
+    pub const APP_COST: ::daplug_runtime::Field<AppProposeResponse, i32> = ::daplug_runtime::Field::new(
+        "app_cost",
+    );
+    /// The `app_tier_downgrade_cost` attribute.
+    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<
+        AppProposeResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("app_tier_downgrade_cost");
+}
 /// A partial update of [`AppProposeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11232,6 +13167,12 @@ pub struct AppResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub app: ::daplug_runtime::__private::std::option::Option<App>,
+}
+impl AppResponse {
+    /// The `app` attribute.
+    pub const APP: ::daplug_runtime::Field<AppResponse, App> = ::daplug_runtime::Field::new(
+        "app",
+    );
 }
 /// A partial update of [`AppResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11350,6 +13291,25 @@ pub struct AppRollbackValidationCondition {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl AppRollbackValidationCondition {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        AppRollbackValidationCondition,
+        AppRollbackValidationConditionCode,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        AppRollbackValidationCondition,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        AppRollbackValidationCondition,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`AppRollbackValidationCondition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11518,6 +13478,17 @@ pub struct AppRouteSpec {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub preserve_path_prefix: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AppRouteSpec {
+    /// The `path` attribute.
+    pub const PATH: ::daplug_runtime::Field<
+        AppRouteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("path");
+    /// The `preserve_path_prefix` attribute.
+    pub const PRESERVE_PATH_PREFIX: ::daplug_runtime::Field<AppRouteSpec, bool> = ::daplug_runtime::Field::new(
+        "preserve_path_prefix",
+    );
 }
 /// A partial update of [`AppRouteSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11773,6 +13744,121 @@ pub struct AppServiceSpec {
         AppServiceSpecTermination,
     >,
 }
+impl AppServiceSpec {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppServiceSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppServiceSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppServiceSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppsBitbucketSourceSpec,
+    > = ::daplug_runtime::Field::new("bitbucket");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<AppServiceSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `dockerfile_path` attribute.
+    pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dockerfile_path");
+    /// The `build_command` attribute.
+    pub const BUILD_COMMAND: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("build_command");
+    /// The `run_command` attribute.
+    pub const RUN_COMMAND: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_command");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `environment_slug` attribute.
+    pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("environment_slug");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
+    /// The `instance_count` attribute.
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppServiceSpec, i64> = ::daplug_runtime::Field::new(
+        "instance_count",
+    );
+    /// The `instance_size_slug` attribute.
+    pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppComponentInstanceBaseInstanceSizeSlug,
+    > = ::daplug_runtime::Field::new("instance_size_slug");
+    /// The `autoscaling` attribute.
+    pub const AUTOSCALING: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppAutoscalingSpecService,
+    > = ::daplug_runtime::Field::new("autoscaling");
+    /// The `cors` attribute.
+    pub const CORS: ::daplug_runtime::Field<AppServiceSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+        "cors",
+    );
+    /// The `health_check` attribute.
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppServiceSpecHealthCheck,
+    > = ::daplug_runtime::Field::new("health_check");
+    /// The `liveness_health_check` attribute.
+    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppHealthCheckSpec,
+    > = ::daplug_runtime::Field::new("liveness_health_check");
+    /// The `protocol` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppServiceSpecProtocol,
+    > = ::daplug_runtime::Field::new("protocol");
+    /// The `http_port` attribute.
+    pub const HTTP_PORT: ::daplug_runtime::Field<AppServiceSpec, i64> = ::daplug_runtime::Field::new(
+        "http_port",
+    );
+    /// The `internal_ports` attribute.
+    pub const INTERNAL_PORTS: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("internal_ports");
+    /// The `routes` attribute.
+    pub const ROUTES: ::daplug_runtime::Field<
+        AppServiceSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
+    > = ::daplug_runtime::Field::new("routes");
+    /// The `termination` attribute.
+    pub const TERMINATION: ::daplug_runtime::Field<
+        AppServiceSpec,
+        AppServiceSpecTermination,
+    > = ::daplug_runtime::Field::new("termination");
+}
 /// A partial update of [`AppServiceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12003,6 +14089,40 @@ pub struct AppServiceSpecHealthCheck {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppServiceSpecHealthCheck {
+    /// The `failure_threshold` attribute.
+    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<
+        AppServiceSpecHealthCheck,
+        i32,
+    > = ::daplug_runtime::Field::new("failure_threshold");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `http_path` attribute.
+    pub const HTTP_PATH: ::daplug_runtime::Field<
+        AppServiceSpecHealthCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("http_path");
+    /// The `initial_delay_seconds` attribute.
+    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<
+        AppServiceSpecHealthCheck,
+        i32,
+    > = ::daplug_runtime::Field::new("initial_delay_seconds");
+    /// The `period_seconds` attribute.
+    pub const PERIOD_SECONDS: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i32> = ::daplug_runtime::Field::new(
+        "period_seconds",
+    );
+    /// The `success_threshold` attribute.
+    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<
+        AppServiceSpecHealthCheck,
+        i32,
+    > = ::daplug_runtime::Field::new("success_threshold");
+    /// The `timeout_seconds` attribute.
+    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i32> = ::daplug_runtime::Field::new(
+        "timeout_seconds",
+    );
+}
 /// A partial update of [`AppServiceSpecHealthCheck`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12145,6 +14265,17 @@ pub struct AppServiceSpecTermination {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl AppServiceSpecTermination {
+    /// The `drain_seconds` attribute.
+    pub const DRAIN_SECONDS: ::daplug_runtime::Field<AppServiceSpecTermination, i32> = ::daplug_runtime::Field::new(
+        "drain_seconds",
+    );
+    /// The `grace_period_seconds` attribute.
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
+        AppServiceSpecTermination,
+        i32,
+    > = ::daplug_runtime::Field::new("grace_period_seconds");
 }
 /// A partial update of [`AppServiceSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12347,6 +14478,80 @@ pub struct AppSpec {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub vpc: ::daplug_runtime::__private::std::option::Option<AppsVpc>,
+}
+impl AppSpec {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<AppSpec, AppSpecRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `disable_edge_cache` attribute.
+    pub const DISABLE_EDGE_CACHE: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+        "disable_edge_cache",
+    );
+    /// The `disable_email_obfuscation` attribute.
+    pub const DISABLE_EMAIL_OBFUSCATION: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+        "disable_email_obfuscation",
+    );
+    /// The `enhanced_threat_control_enabled` attribute.
+    pub const ENHANCED_THREAT_CONTROL_ENABLED: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+        "enhanced_threat_control_enabled",
+    );
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppDomainSpec>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `services` attribute.
+    pub const SERVICES: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppServiceSpec>,
+    > = ::daplug_runtime::Field::new("services");
+    /// The `static_sites` attribute.
+    pub const STATIC_SITES: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppStaticSiteSpec>,
+    > = ::daplug_runtime::Field::new("static_sites");
+    /// The `jobs` attribute.
+    pub const JOBS: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppJobSpec>,
+    > = ::daplug_runtime::Field::new("jobs");
+    /// The `workers` attribute.
+    pub const WORKERS: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppWorkerSpec>,
+    > = ::daplug_runtime::Field::new("workers");
+    /// The `functions` attribute.
+    pub const FUNCTIONS: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppFunctionsSpec>,
+    > = ::daplug_runtime::Field::new("functions");
+    /// The `databases` attribute.
+    pub const DATABASES: ::daplug_runtime::Field<
+        AppSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppDatabaseSpec>,
+    > = ::daplug_runtime::Field::new("databases");
+    /// The `ingress` attribute.
+    pub const INGRESS: ::daplug_runtime::Field<AppSpec, AppIngressSpec> = ::daplug_runtime::Field::new(
+        "ingress",
+    );
+    /// The `egress` attribute.
+    pub const EGRESS: ::daplug_runtime::Field<AppSpec, AppEgressSpec> = ::daplug_runtime::Field::new(
+        "egress",
+    );
+    /// The `maintenance` attribute.
+    pub const MAINTENANCE: ::daplug_runtime::Field<AppSpec, AppMaintenanceSpec> = ::daplug_runtime::Field::new(
+        "maintenance",
+    );
+    /// The `vpc` attribute.
+    pub const VPC: ::daplug_runtime::Field<AppSpec, AppsVpc> = ::daplug_runtime::Field::new(
+        "vpc",
+    );
 }
 /// A partial update of [`AppSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12679,6 +14884,98 @@ pub struct AppStaticSiteSpec {
         ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
     >,
 }
+impl AppStaticSiteSpec {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        AppsBitbucketSourceSpec,
+    > = ::daplug_runtime::Field::new("bitbucket");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<AppStaticSiteSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `dockerfile_path` attribute.
+    pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dockerfile_path");
+    /// The `build_command` attribute.
+    pub const BUILD_COMMAND: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("build_command");
+    /// The `run_command` attribute.
+    pub const RUN_COMMAND: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_command");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `environment_slug` attribute.
+    pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("environment_slug");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
+    /// The `index_document` attribute.
+    pub const INDEX_DOCUMENT: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_document");
+    /// The `error_document` attribute.
+    pub const ERROR_DOCUMENT: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_document");
+    /// The `catchall_document` attribute.
+    pub const CATCHALL_DOCUMENT: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("catchall_document");
+    /// The `output_dir` attribute.
+    pub const OUTPUT_DIR: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_dir");
+    /// The `cors` attribute.
+    pub const CORS: ::daplug_runtime::Field<AppStaticSiteSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+        "cors",
+    );
+    /// The `routes` attribute.
+    pub const ROUTES: ::daplug_runtime::Field<
+        AppStaticSiteSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
+    > = ::daplug_runtime::Field::new("routes");
+}
 /// A partial update of [`AppStaticSiteSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12877,6 +15174,28 @@ pub struct AppVariableDefinition {
     pub value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppVariableDefinition {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AppVariableDefinition,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        AppVariableDefinition,
+        AppVariableDefinitionScope,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        AppVariableDefinition,
+        AppVariableDefinitionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        AppVariableDefinition,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// A partial update of [`AppVariableDefinition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13153,6 +15472,92 @@ pub struct AppWorkerSpec {
         AppHealthCheckSpec,
     >,
 }
+impl AppWorkerSpec {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `git` attribute.
+    pub const GIT: ::daplug_runtime::Field<AppWorkerSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+        "git",
+    );
+    /// The `github` attribute.
+    pub const GITHUB: ::daplug_runtime::Field<AppWorkerSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+        "github",
+    );
+    /// The `gitlab` attribute.
+    pub const GITLAB: ::daplug_runtime::Field<AppWorkerSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+        "gitlab",
+    );
+    /// The `bitbucket` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        AppsBitbucketSourceSpec,
+    > = ::daplug_runtime::Field::new("bitbucket");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<AppWorkerSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `dockerfile_path` attribute.
+    pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dockerfile_path");
+    /// The `build_command` attribute.
+    pub const BUILD_COMMAND: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("build_command");
+    /// The `run_command` attribute.
+    pub const RUN_COMMAND: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_command");
+    /// The `source_dir` attribute.
+    pub const SOURCE_DIR: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_dir");
+    /// The `envs` attribute.
+    pub const ENVS: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
+    > = ::daplug_runtime::Field::new("envs");
+    /// The `environment_slug` attribute.
+    pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("environment_slug");
+    /// The `log_destinations` attribute.
+    pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
+    > = ::daplug_runtime::Field::new("log_destinations");
+    /// The `instance_count` attribute.
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppWorkerSpec, i64> = ::daplug_runtime::Field::new(
+        "instance_count",
+    );
+    /// The `instance_size_slug` attribute.
+    pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        AppComponentInstanceBaseInstanceSizeSlug,
+    > = ::daplug_runtime::Field::new("instance_size_slug");
+    /// The `autoscaling` attribute.
+    pub const AUTOSCALING: ::daplug_runtime::Field<AppWorkerSpec, AppAutoscalingSpec> = ::daplug_runtime::Field::new(
+        "autoscaling",
+    );
+    /// The `termination` attribute.
+    pub const TERMINATION: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        AppWorkerSpecTermination,
+    > = ::daplug_runtime::Field::new("termination");
+    /// The `liveness_health_check` attribute.
+    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<
+        AppWorkerSpec,
+        AppHealthCheckSpec,
+    > = ::daplug_runtime::Field::new("liveness_health_check");
+}
 /// A partial update of [`AppWorkerSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13319,6 +15724,13 @@ pub struct AppWorkerSpecTermination {
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppWorkerSpecTermination {
+    /// The `grace_period_seconds` attribute.
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
+        AppWorkerSpecTermination,
+        i32,
+    > = ::daplug_runtime::Field::new("grace_period_seconds");
+}
 /// A partial update of [`AppWorkerSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13410,6 +15822,12 @@ pub struct AppsAlertResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub alert: ::daplug_runtime::__private::std::option::Option<AppAlert>,
+}
+impl AppsAlertResponse {
+    /// The `alert` attribute.
+    pub const ALERT: ::daplug_runtime::Field<AppsAlertResponse, AppAlert> = ::daplug_runtime::Field::new(
+        "alert",
+    );
 }
 /// A partial update of [`AppsAlertResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13505,6 +15923,18 @@ pub struct AppsAssignAppAlertDestinationsRequest {
     pub slack_webhooks: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
     >,
+}
+impl AppsAssignAppAlertDestinationsRequest {
+    /// The `emails` attribute.
+    pub const EMAILS: ::daplug_runtime::Field<
+        AppsAssignAppAlertDestinationsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertEmail>,
+    > = ::daplug_runtime::Field::new("emails");
+    /// The `slack_webhooks` attribute.
+    pub const SLACK_WEBHOOKS: ::daplug_runtime::Field<
+        AppsAssignAppAlertDestinationsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
+    > = ::daplug_runtime::Field::new("slack_webhooks");
 }
 /// A partial update of [`AppsAssignAppAlertDestinationsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13626,6 +16056,22 @@ pub struct AppsBitbucketSourceSpec {
     pub repo: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsBitbucketSourceSpec {
+    /// The `branch` attribute.
+    pub const BRANCH: ::daplug_runtime::Field<
+        AppsBitbucketSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branch");
+    /// The `deploy_on_push` attribute.
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsBitbucketSourceSpec, bool> = ::daplug_runtime::Field::new(
+        "deploy_on_push",
+    );
+    /// The `repo` attribute.
+    pub const REPO: ::daplug_runtime::Field<
+        AppsBitbucketSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repo");
 }
 /// A partial update of [`AppsBitbucketSourceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13776,6 +16222,43 @@ pub struct AppsCorsPolicy {
     )]
     pub allow_credentials: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl AppsCorsPolicy {
+    /// The `allow_origins` attribute.
+    pub const ALLOW_ORIGINS: ::daplug_runtime::Field<
+        AppsCorsPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<AppsStringMatch>,
+    > = ::daplug_runtime::Field::new("allow_origins");
+    /// The `allow_methods` attribute.
+    pub const ALLOW_METHODS: ::daplug_runtime::Field<
+        AppsCorsPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_methods");
+    /// The `allow_headers` attribute.
+    pub const ALLOW_HEADERS: ::daplug_runtime::Field<
+        AppsCorsPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_headers");
+    /// The `expose_headers` attribute.
+    pub const EXPOSE_HEADERS: ::daplug_runtime::Field<
+        AppsCorsPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("expose_headers");
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<
+        AppsCorsPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("max_age");
+    /// The `allow_credentials` attribute.
+    pub const ALLOW_CREDENTIALS: ::daplug_runtime::Field<AppsCorsPolicy, bool> = ::daplug_runtime::Field::new(
+        "allow_credentials",
+    );
+}
 /// A partial update of [`AppsCorsPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13900,6 +16383,17 @@ pub struct AppsCreateAppRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsCreateAppRequest {
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsCreateAppRequest, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        AppsCreateAppRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+}
 /// A partial update of [`AppsCreateAppRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13996,6 +16490,12 @@ pub struct AppsCreateDeploymentRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub force_build: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AppsCreateDeploymentRequest {
+    /// The `force_build` attribute.
+    pub const FORCE_BUILD: ::daplug_runtime::Field<AppsCreateDeploymentRequest, bool> = ::daplug_runtime::Field::new(
+        "force_build",
+    );
 }
 /// A partial update of [`AppsCreateDeploymentRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14104,6 +16604,23 @@ pub struct AppsDedicatedEgressIp {
     pub status: ::daplug_runtime::__private::std::option::Option<
         AppsDedicatedEgressIpStatus,
     >,
+}
+impl AppsDedicatedEgressIp {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        AppsDedicatedEgressIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppsDedicatedEgressIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AppsDedicatedEgressIp,
+        AppsDedicatedEgressIpStatus,
+    > = ::daplug_runtime::Field::new("status");
 }
 /// A partial update of [`AppsDedicatedEgressIp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14238,6 +16755,13 @@ pub struct AppsDeleteAppResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsDeleteAppResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppsDeleteAppResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`AppsDeleteAppResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14329,6 +16853,12 @@ pub struct AppsDeployTemplate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<AppSpec>,
+}
+impl AppsDeployTemplate {
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsDeployTemplate, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
 }
 /// A partial update of [`AppsDeployTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14516,6 +17046,81 @@ pub struct AppsDeployment {
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentWorker>,
     >,
 }
+impl AppsDeployment {
+    /// The `cause` attribute.
+    pub const CAUSE: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cause");
+    /// The `cloned_from` attribute.
+    pub const CLONED_FROM: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cloned_from");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `jobs` attribute.
+    pub const JOBS: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentJob>,
+    > = ::daplug_runtime::Field::new("jobs");
+    /// The `functions` attribute.
+    pub const FUNCTIONS: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentFunctions>,
+    > = ::daplug_runtime::Field::new("functions");
+    /// The `phase` attribute.
+    pub const PHASE: ::daplug_runtime::Field<AppsDeployment, AppsDeploymentPhase> = ::daplug_runtime::Field::new(
+        "phase",
+    );
+    /// The `phase_last_updated_at` attribute.
+    pub const PHASE_LAST_UPDATED_AT: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phase_last_updated_at");
+    /// The `progress` attribute.
+    pub const PROGRESS: ::daplug_runtime::Field<
+        AppsDeployment,
+        AppsDeploymentProgress,
+    > = ::daplug_runtime::Field::new("progress");
+    /// The `services` attribute.
+    pub const SERVICES: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentService>,
+    > = ::daplug_runtime::Field::new("services");
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsDeployment, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `static_sites` attribute.
+    pub const STATIC_SITES: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentStaticSite>,
+    > = ::daplug_runtime::Field::new("static_sites");
+    /// The `tier_slug` attribute.
+    pub const TIER_SLUG: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_slug");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `workers` attribute.
+    pub const WORKERS: ::daplug_runtime::Field<
+        AppsDeployment,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentWorker>,
+    > = ::daplug_runtime::Field::new("workers");
+}
 /// A partial update of [`AppsDeployment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14690,6 +17295,23 @@ pub struct AppsDeploymentFunctions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsDeploymentFunctions {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentFunctions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_commit_hash` attribute.
+    pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
+        AppsDeploymentFunctions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_commit_hash");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        AppsDeploymentFunctions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+}
 /// A partial update of [`AppsDeploymentFunctions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14802,6 +17424,18 @@ pub struct AppsDeploymentJob {
     pub source_commit_hash: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsDeploymentJob {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentJob,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_commit_hash` attribute.
+    pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
+        AppsDeploymentJob,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_commit_hash");
 }
 /// A partial update of [`AppsDeploymentJob`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14974,6 +17608,38 @@ pub struct AppsDeploymentProgress {
     )]
     pub total_steps: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl AppsDeploymentProgress {
+    /// The `error_steps` attribute.
+    pub const ERROR_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+        "error_steps",
+    );
+    /// The `pending_steps` attribute.
+    pub const PENDING_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+        "pending_steps",
+    );
+    /// The `running_steps` attribute.
+    pub const RUNNING_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+        "running_steps",
+    );
+    /// The `steps` attribute.
+    pub const STEPS: ::daplug_runtime::Field<
+        AppsDeploymentProgress,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentProgressStep>,
+    > = ::daplug_runtime::Field::new("steps");
+    /// The `success_steps` attribute.
+    pub const SUCCESS_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+        "success_steps",
+    );
+    /// The `summary_steps` attribute.
+    pub const SUMMARY_STEPS: ::daplug_runtime::Field<
+        AppsDeploymentProgress,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentProgressStep>,
+    > = ::daplug_runtime::Field::new("summary_steps");
+    /// The `total_steps` attribute.
+    pub const TOTAL_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+        "total_steps",
+    );
+}
 /// A partial update of [`AppsDeploymentProgress`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15145,6 +17811,50 @@ pub struct AppsDeploymentProgressStep {
         >,
     >,
 }
+impl AppsDeploymentProgressStep {
+    /// The `component_name` attribute.
+    pub const COMPONENT_NAME: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("component_name");
+    /// The `ended_at` attribute.
+    pub const ENDED_AT: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ended_at");
+    /// The `message_base` attribute.
+    pub const MESSAGE_BASE: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message_base");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        AppsDeploymentProgressStepReason,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        AppsDeploymentProgressStepStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `steps` attribute.
+    pub const STEPS: ::daplug_runtime::Field<
+        AppsDeploymentProgressStep,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("steps");
+}
 /// A partial update of [`AppsDeploymentProgressStep`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15285,6 +17995,18 @@ pub struct AppsDeploymentProgressStepReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsDeploymentProgressStepReason {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        AppsDeploymentProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        AppsDeploymentProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`AppsDeploymentProgressStepReason`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15419,6 +18141,13 @@ pub struct AppsDeploymentResponse {
     )]
     pub deployment: ::daplug_runtime::__private::std::option::Option<AppsDeployment>,
 }
+impl AppsDeploymentResponse {
+    /// The `deployment` attribute.
+    pub const DEPLOYMENT: ::daplug_runtime::Field<
+        AppsDeploymentResponse,
+        AppsDeployment,
+    > = ::daplug_runtime::Field::new("deployment");
+}
 /// A partial update of [`AppsDeploymentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15519,6 +18248,18 @@ pub struct AppsDeploymentService {
     pub source_commit_hash: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsDeploymentService {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_commit_hash` attribute.
+    pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
+        AppsDeploymentService,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_commit_hash");
 }
 /// A partial update of [`AppsDeploymentService`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15628,6 +18369,18 @@ pub struct AppsDeploymentStaticSite {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsDeploymentStaticSite {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentStaticSite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_commit_hash` attribute.
+    pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
+        AppsDeploymentStaticSite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_commit_hash");
+}
 /// A partial update of [`AppsDeploymentStaticSite`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15736,6 +18489,18 @@ pub struct AppsDeploymentWorker {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsDeploymentWorker {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDeploymentWorker,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `source_commit_hash` attribute.
+    pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
+        AppsDeploymentWorker,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("source_commit_hash");
+}
 /// A partial update of [`AppsDeploymentWorker`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15842,6 +18607,21 @@ pub struct AppsDeploymentsResponse {
     )]
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
     pub meta: MetaMeta,
+}
+impl AppsDeploymentsResponse {
+    /// The `deployments` attribute.
+    pub const DEPLOYMENTS: ::daplug_runtime::Field<
+        AppsDeploymentsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDeployment>,
+    > = ::daplug_runtime::Field::new("deployments");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<AppsDeploymentsResponse, PageLinks> = ::daplug_runtime::Field::new(
+        "links",
+    );
+    /// The `meta` attribute.
+    pub const META: ::daplug_runtime::Field<AppsDeploymentsResponse, MetaMeta> = ::daplug_runtime::Field::new(
+        "meta",
+    );
 }
 /// A partial update of [`AppsDeploymentsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15980,6 +18760,39 @@ pub struct AppsDomain {
     pub certificate_expires_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsDomain {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppsDomain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `phase` attribute.
+    pub const PHASE: ::daplug_runtime::Field<AppsDomain, AppsDomainPhase> = ::daplug_runtime::Field::new(
+        "phase",
+    );
+    /// The `progress` attribute.
+    pub const PROGRESS: ::daplug_runtime::Field<AppsDomain, AppsDomainProgress> = ::daplug_runtime::Field::new(
+        "progress",
+    );
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsDomain, AppDomainSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `validations` attribute.
+    pub const VALIDATIONS: ::daplug_runtime::Field<
+        AppsDomain,
+        ::daplug_runtime::__private::std::vec::Vec<AppDomainValidation>,
+    > = ::daplug_runtime::Field::new("validations");
+    /// The `rotate_validation_records` attribute.
+    pub const ROTATE_VALIDATION_RECORDS: ::daplug_runtime::Field<AppsDomain, bool> = ::daplug_runtime::Field::new(
+        "rotate_validation_records",
+    );
+    /// The `certificate_expires_at` attribute.
+    pub const CERTIFICATE_EXPIRES_AT: ::daplug_runtime::Field<
+        AppsDomain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_expires_at");
 }
 /// A partial update of [`AppsDomain`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16129,6 +18942,15 @@ pub struct AppsDomainProgress {
         >,
     >,
 }
+impl AppsDomainProgress {
+    /// The `steps` attribute.
+    pub const STEPS: ::daplug_runtime::Field<
+        AppsDomainProgress,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("steps");
+}
 /// A partial update of [`AppsDomainProgress`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16260,6 +19082,38 @@ pub struct AppsDomainProgressStep {
         ::daplug_runtime::__private::std::vec::Vec<AppsDomainProgressStep>,
     >,
 }
+impl AppsDomainProgressStep {
+    /// The `ended_at` attribute.
+    pub const ENDED_AT: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ended_at");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        AppsDomainProgressStepReason,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        AppsDomainProgressStepStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `steps` attribute.
+    pub const STEPS: ::daplug_runtime::Field<
+        AppsDomainProgressStep,
+        ::daplug_runtime::__private::std::vec::Vec<AppsDomainProgressStep>,
+    > = ::daplug_runtime::Field::new("steps");
+}
 /// A partial update of [`AppsDomainProgressStep`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16387,6 +19241,18 @@ pub struct AppsDomainProgressStepReason {
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsDomainProgressStepReason {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        AppsDomainProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        AppsDomainProgressStepReason,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`AppsDomainProgressStepReason`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16521,6 +19387,13 @@ pub struct AppsGetExecResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsGetExecResponse {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        AppsGetExecResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`AppsGetExecResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16614,6 +19487,13 @@ pub struct AppsGetInstanceSizeResponse {
     pub instance_size: ::daplug_runtime::__private::std::option::Option<
         AppsInstanceSize,
     >,
+}
+impl AppsGetInstanceSizeResponse {
+    /// The `instance_size` attribute.
+    pub const INSTANCE_SIZE: ::daplug_runtime::Field<
+        AppsGetInstanceSizeResponse,
+        AppsInstanceSize,
+    > = ::daplug_runtime::Field::new("instance_size");
 }
 /// A partial update of [`AppsGetInstanceSizeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16748,6 +19628,20 @@ pub struct AppsGetLogsResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsGetLogsResponse {
+    /// The `historic_urls` attribute.
+    pub const HISTORIC_URLS: ::daplug_runtime::Field<
+        AppsGetLogsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("historic_urls");
+    /// The `live_url` attribute.
+    pub const LIVE_URL: ::daplug_runtime::Field<
+        AppsGetLogsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("live_url");
+}
 /// A partial update of [`AppsGetLogsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16860,6 +19754,18 @@ pub struct AppsGitSourceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsGitSourceSpec {
+    /// The `branch` attribute.
+    pub const BRANCH: ::daplug_runtime::Field<
+        AppsGitSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branch");
+    /// The `repo_clone_url` attribute.
+    pub const REPO_CLONE_URL: ::daplug_runtime::Field<
+        AppsGitSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repo_clone_url");
+}
 /// A partial update of [`AppsGitSourceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16971,6 +19877,22 @@ pub struct AppsGithubSourceSpec {
     pub repo: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsGithubSourceSpec {
+    /// The `branch` attribute.
+    pub const BRANCH: ::daplug_runtime::Field<
+        AppsGithubSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branch");
+    /// The `deploy_on_push` attribute.
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsGithubSourceSpec, bool> = ::daplug_runtime::Field::new(
+        "deploy_on_push",
+    );
+    /// The `repo` attribute.
+    pub const REPO: ::daplug_runtime::Field<
+        AppsGithubSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repo");
 }
 /// A partial update of [`AppsGithubSourceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17090,6 +20012,22 @@ pub struct AppsGitlabSourceSpec {
     pub repo: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsGitlabSourceSpec {
+    /// The `branch` attribute.
+    pub const BRANCH: ::daplug_runtime::Field<
+        AppsGitlabSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("branch");
+    /// The `deploy_on_push` attribute.
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsGitlabSourceSpec, bool> = ::daplug_runtime::Field::new(
+        "deploy_on_push",
+    );
+    /// The `repo` attribute.
+    pub const REPO: ::daplug_runtime::Field<
+        AppsGitlabSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repo");
 }
 /// A partial update of [`AppsGitlabSourceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17247,6 +20185,43 @@ pub struct AppsImageSourceSpec {
         AppsImageSourceSpecDeployOnPush,
     >,
 }
+impl AppsImageSourceSpec {
+    /// The `registry` attribute.
+    pub const REGISTRY: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry");
+    /// The `registry_type` attribute.
+    pub const REGISTRY_TYPE: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        AppsImageSourceSpecRegistryType,
+    > = ::daplug_runtime::Field::new("registry_type");
+    /// The `registry_credentials` attribute.
+    pub const REGISTRY_CREDENTIALS: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_credentials");
+    /// The `repository` attribute.
+    pub const REPOSITORY: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repository");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+    /// The `digest` attribute.
+    pub const DIGEST: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("digest");
+    /// The `deploy_on_push` attribute.
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<
+        AppsImageSourceSpec,
+        AppsImageSourceSpecDeployOnPush,
+    > = ::daplug_runtime::Field::new("deploy_on_push");
+}
 /// A partial update of [`AppsImageSourceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17371,6 +20346,12 @@ pub struct AppsImageSourceSpecDeployOnPush {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AppsImageSourceSpecDeployOnPush {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<AppsImageSourceSpecDeployOnPush, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// - DOCKER_HUB: The DockerHub container registry type.
 /// - DOCR: The DigitalOcean container registry type.
@@ -17499,6 +20480,74 @@ pub struct AppsInstanceSize {
     pub usd_per_second: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsInstanceSize {
+    /// The `bandwidth_allowance_gib` attribute.
+    pub const BANDWIDTH_ALLOWANCE_GIB: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bandwidth_allowance_gib");
+    /// The `cpu_type` attribute.
+    pub const CPU_TYPE: ::daplug_runtime::Field<AppsInstanceSize, InstanceSizeCpuType> = ::daplug_runtime::Field::new(
+        "cpu_type",
+    );
+    /// The `cpus` attribute.
+    pub const CPUS: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cpus");
+    /// The `deprecation_intent` attribute.
+    pub const DEPRECATION_INTENT: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+        "deprecation_intent",
+    );
+    /// The `memory_bytes` attribute.
+    pub const MEMORY_BYTES: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("memory_bytes");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `scalable` attribute.
+    pub const SCALABLE: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+        "scalable",
+    );
+    /// The `single_instance_only` attribute.
+    pub const SINGLE_INSTANCE_ONLY: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+        "single_instance_only",
+    );
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `tier_downgrade_to` attribute.
+    pub const TIER_DOWNGRADE_TO: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_downgrade_to");
+    /// The `tier_slug` attribute.
+    pub const TIER_SLUG: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_slug");
+    /// The `tier_upgrade_to` attribute.
+    pub const TIER_UPGRADE_TO: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_upgrade_to");
+    /// The `usd_per_month` attribute.
+    pub const USD_PER_MONTH: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("usd_per_month");
+    /// The `usd_per_second` attribute.
+    pub const USD_PER_SECOND: ::daplug_runtime::Field<
+        AppsInstanceSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("usd_per_second");
 }
 /// A partial update of [`AppsInstanceSize`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17649,6 +20698,13 @@ pub struct AppsListAlertsResponse {
         ::daplug_runtime::__private::std::vec::Vec<AppAlert>,
     >,
 }
+impl AppsListAlertsResponse {
+    /// The `alerts` attribute.
+    pub const ALERTS: ::daplug_runtime::Field<
+        AppsListAlertsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AppAlert>,
+    > = ::daplug_runtime::Field::new("alerts");
+}
 /// A partial update of [`AppsListAlertsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17750,6 +20806,18 @@ pub struct AppsListInstanceSizesResponse {
         ::daplug_runtime::__private::std::vec::Vec<AppsInstanceSize>,
     >,
 }
+impl AppsListInstanceSizesResponse {
+    /// The `discount_percent` attribute.
+    pub const DISCOUNT_PERCENT: ::daplug_runtime::Field<
+        AppsListInstanceSizesResponse,
+        f32,
+    > = ::daplug_runtime::Field::new("discount_percent");
+    /// The `instance_sizes` attribute.
+    pub const INSTANCE_SIZES: ::daplug_runtime::Field<
+        AppsListInstanceSizesResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AppsInstanceSize>,
+    > = ::daplug_runtime::Field::new("instance_sizes");
+}
 /// A partial update of [`AppsListInstanceSizesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17850,6 +20918,13 @@ pub struct AppsListRegionsResponse {
     pub regions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AppsRegion>,
     >,
+}
+impl AppsListRegionsResponse {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        AppsListRegionsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AppsRegion>,
+    > = ::daplug_runtime::Field::new("regions");
 }
 /// A partial update of [`AppsListRegionsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17990,6 +21065,50 @@ pub struct AppsProposeAppResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<AppSpec>,
+}
+impl AppsProposeAppResponse {
+    /// The `app_cost` attribute.
+    pub const APP_COST: ::daplug_runtime::Field<AppsProposeAppResponse, f32> = ::daplug_runtime::Field::new(
+        "app_cost",
+    );
+    /// The `app_is_static` attribute.
+    pub const APP_IS_STATIC: ::daplug_runtime::Field<AppsProposeAppResponse, bool> = ::daplug_runtime::Field::new(
+        "app_is_static",
+    );
+    /// The `app_name_available` attribute.
+    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("app_name_available");
+    /// The `app_name_suggestion` attribute.
+    pub const APP_NAME_SUGGESTION: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_name_suggestion");
+    /// The `app_tier_downgrade_cost` attribute.
+    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        f32,
+    > = ::daplug_runtime::Field::new("app_tier_downgrade_cost");
+    /// The `app_tier_upgrade_cost` attribute.
+    pub const APP_TIER_UPGRADE_COST: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        f32,
+    > = ::daplug_runtime::Field::new("app_tier_upgrade_cost");
+    /// The `existing_static_apps` attribute.
+    pub const EXISTING_STATIC_APPS: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("existing_static_apps");
+    /// The `max_free_static_apps` attribute.
+    pub const MAX_FREE_STATIC_APPS: ::daplug_runtime::Field<
+        AppsProposeAppResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("max_free_static_apps");
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsProposeAppResponse, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
 }
 /// A partial update of [`AppsProposeAppResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18137,6 +21256,30 @@ pub struct AppsProposeDomainResponse {
     pub zone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsProposeDomainResponse {
+    /// The `app_domain` attribute.
+    pub const APP_DOMAIN: ::daplug_runtime::Field<
+        AppsProposeDomainResponse,
+        ProposeDomainResponseAppDomain,
+    > = ::daplug_runtime::Field::new("app_domain");
+    /// The `do_domain_records` attribute.
+    pub const DO_DOMAIN_RECORDS: ::daplug_runtime::Field<
+        AppsProposeDomainResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ProposeDomainResponseDoDomainRecord>,
+    > = ::daplug_runtime::Field::new("do_domain_records");
+    /// The `nameservers` attribute.
+    pub const NAMESERVERS: ::daplug_runtime::Field<
+        AppsProposeDomainResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("nameservers");
+    /// The `zone` attribute.
+    pub const ZONE: ::daplug_runtime::Field<
+        AppsProposeDomainResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("zone");
 }
 /// A partial update of [`AppsProposeDomainResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18299,6 +21442,48 @@ pub struct AppsRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsRegion {
+    /// The `continent` attribute.
+    pub const CONTINENT: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("continent");
+    /// The `data_centers` attribute.
+    pub const DATA_CENTERS: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("data_centers");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<AppsRegion, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<AppsRegion, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `flag` attribute.
+    pub const FLAG: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("flag");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        AppsRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+}
 /// A partial update of [`AppsRegion`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18430,6 +21615,21 @@ pub struct AppsResponse {
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
     pub meta: MetaMeta,
 }
+impl AppsResponse {
+    /// The `apps` attribute.
+    pub const APPS: ::daplug_runtime::Field<
+        AppsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<App>,
+    > = ::daplug_runtime::Field::new("apps");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<AppsResponse, PageLinks> = ::daplug_runtime::Field::new(
+        "links",
+    );
+    /// The `meta` attribute.
+    pub const META: ::daplug_runtime::Field<AppsResponse, MetaMeta> = ::daplug_runtime::Field::new(
+        "meta",
+    );
+}
 /// A partial update of [`AppsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18529,6 +21729,15 @@ pub struct AppsRestartRequest {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl AppsRestartRequest {
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        AppsRestartRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`AppsRestartRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18634,6 +21843,17 @@ pub struct AppsRollbackAppRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub skip_pin: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AppsRollbackAppRequest {
+    /// The `deployment_id` attribute.
+    pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
+        AppsRollbackAppRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deployment_id");
+    /// The `skip_pin` attribute.
+    pub const SKIP_PIN: ::daplug_runtime::Field<AppsRollbackAppRequest, bool> = ::daplug_runtime::Field::new(
+        "skip_pin",
+    );
 }
 /// A partial update of [`AppsRollbackAppRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18751,6 +21971,23 @@ pub struct AppsStringMatch {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AppsStringMatch {
+    /// The `exact` attribute.
+    pub const EXACT: ::daplug_runtime::Field<
+        AppsStringMatch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("exact");
+    /// The `prefix` attribute.
+    pub const PREFIX: ::daplug_runtime::Field<
+        AppsStringMatch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prefix");
+    /// The `regex` attribute.
+    pub const REGEX: ::daplug_runtime::Field<
+        AppsStringMatch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("regex");
+}
 /// A partial update of [`AppsStringMatch`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18854,6 +22091,17 @@ pub struct AppsUpdateAppRequest {
     pub update_all_source_versions: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl AppsUpdateAppRequest {
+    /// The `spec` attribute.
+    pub const SPEC: ::daplug_runtime::Field<AppsUpdateAppRequest, AppSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    /// The `update_all_source_versions` attribute.
+    pub const UPDATE_ALL_SOURCE_VERSIONS: ::daplug_runtime::Field<
+        AppsUpdateAppRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("update_all_source_versions");
 }
 /// A partial update of [`AppsUpdateAppRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18961,6 +22209,18 @@ pub struct AppsVpc {
         ::daplug_runtime::__private::std::vec::Vec<AppsVpcEgressIp>,
     >,
 }
+impl AppsVpc {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AppsVpc,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `egress_ips` attribute.
+    pub const EGRESS_IPS: ::daplug_runtime::Field<
+        AppsVpc,
+        ::daplug_runtime::__private::std::vec::Vec<AppsVpcEgressIp>,
+    > = ::daplug_runtime::Field::new("egress_ips");
+}
 /// A partial update of [`AppsVpc`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19057,6 +22317,13 @@ pub struct AppsVpcEgressIp {
     pub ip: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AppsVpcEgressIp {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        AppsVpcEgressIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
 }
 /// A partial update of [`AppsVpcEgressIp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19166,6 +22433,23 @@ pub struct AssociatedResource {
     pub cost: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AssociatedResource {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `cost` attribute.
+    pub const COST: ::daplug_runtime::Field<
+        AssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cost");
 }
 /// A partial update of [`AssociatedResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19294,6 +22578,27 @@ pub struct AssociatedResourceStatus {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub failures: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl AssociatedResourceStatus {
+    /// The `droplet` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<
+        AssociatedResourceStatus,
+        DestroyedAssociatedResource,
+    > = ::daplug_runtime::Field::new("droplet");
+    /// The `resources` attribute.
+    pub const RESOURCES: ::daplug_runtime::Field<
+        AssociatedResourceStatus,
+        AssociatedResourceStatusResources,
+    > = ::daplug_runtime::Field::new("resources");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        AssociatedResourceStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `failures` attribute.
+    pub const FAILURES: ::daplug_runtime::Field<AssociatedResourceStatus, i64> = ::daplug_runtime::Field::new(
+        "failures",
+    );
 }
 /// A partial update of [`AssociatedResourceStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19432,6 +22737,33 @@ pub struct AssociatedResourceStatusResources {
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     >,
 }
+impl AssociatedResourceStatusResources {
+    /// The `reserved_ips` attribute.
+    pub const RESERVED_IPS: ::daplug_runtime::Field<
+        AssociatedResourceStatusResources,
+        ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
+    > = ::daplug_runtime::Field::new("reserved_ips");
+    /// The `floating_ips` attribute.
+    pub const FLOATING_IPS: ::daplug_runtime::Field<
+        AssociatedResourceStatusResources,
+        ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
+    > = ::daplug_runtime::Field::new("floating_ips");
+    /// The `snapshots` attribute.
+    pub const SNAPSHOTS: ::daplug_runtime::Field<
+        AssociatedResourceStatusResources,
+        ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
+    > = ::daplug_runtime::Field::new("snapshots");
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        AssociatedResourceStatusResources,
+        ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
+    > = ::daplug_runtime::Field::new("volumes");
+    /// The `volume_snapshots` attribute.
+    pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<
+        AssociatedResourceStatusResources,
+        ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
+    > = ::daplug_runtime::Field::new("volume_snapshots");
+}
 /// Request body for asynchronously invoking a model. Supports image generation, audio generation, and text-to-speech models. The `input` object fields vary depending on the model type.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19461,6 +22793,23 @@ pub struct AsyncInvokeRequest {
     pub tags: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AsyncInvokeRequestTagsItem>,
     >,
+}
+impl AsyncInvokeRequest {
+    /// The `model_id` attribute.
+    pub const MODEL_ID: ::daplug_runtime::Field<
+        AsyncInvokeRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model_id");
+    /// The `input` attribute.
+    pub const INPUT: ::daplug_runtime::Field<
+        AsyncInvokeRequest,
+        AsyncInvokeRequestInput,
+    > = ::daplug_runtime::Field::new("input");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        AsyncInvokeRequest,
+        ::daplug_runtime::__private::std::vec::Vec<AsyncInvokeRequestTagsItem>,
+    > = ::daplug_runtime::Field::new("tags");
 }
 /// A partial update of [`AsyncInvokeRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19619,6 +22968,45 @@ pub struct AsyncInvokeRequestInput {
     )]
     pub seconds_total: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl AsyncInvokeRequestInput {
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        AsyncInvokeRequestInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        AsyncInvokeRequestInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `output_format` attribute.
+    pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
+        AsyncInvokeRequestInput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_format");
+    /// The `num_inference_steps` attribute.
+    pub const NUM_INFERENCE_STEPS: ::daplug_runtime::Field<
+        AsyncInvokeRequestInput,
+        i64,
+    > = ::daplug_runtime::Field::new("num_inference_steps");
+    /// The `guidance_scale` attribute.
+    pub const GUIDANCE_SCALE: ::daplug_runtime::Field<AsyncInvokeRequestInput, f64> = ::daplug_runtime::Field::new(
+        "guidance_scale",
+    );
+    /// The `num_images` attribute.
+    pub const NUM_IMAGES: ::daplug_runtime::Field<AsyncInvokeRequestInput, i64> = ::daplug_runtime::Field::new(
+        "num_images",
+    );
+    /// The `enable_safety_checker` attribute.
+    pub const ENABLE_SAFETY_CHECKER: ::daplug_runtime::Field<
+        AsyncInvokeRequestInput,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_safety_checker");
+    /// The `seconds_total` attribute.
+    pub const SECONDS_TOTAL: ::daplug_runtime::Field<AsyncInvokeRequestInput, i64> = ::daplug_runtime::Field::new(
+        "seconds_total",
+    );
+}
 /// The inline schema at `resources/inference/models/async_invoke_request.yml#/properties/tags/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19634,6 +23022,18 @@ pub struct AsyncInvokeRequestTagsItem {
     pub key: ::daplug_runtime::__private::std::string::String,
     /// The tag value.
     pub value: ::daplug_runtime::__private::std::string::String,
+}
+impl AsyncInvokeRequestTagsItem {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AsyncInvokeRequestTagsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        AsyncInvokeRequestTagsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// Response returned when an asynchronous invocation request is accepted. The job status is QUEUED initially. Use the request_id to poll for the result.
 #[derive(
@@ -19689,6 +23089,51 @@ pub struct AsyncInvokeResponse {
     pub error: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AsyncInvokeResponse {
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        AsyncInvokeResponseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `model_id` attribute.
+    pub const MODEL_ID: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model_id");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `output` attribute.
+    pub const OUTPUT: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("output");
+    /// The `error` attribute.
+    pub const ERROR: ::daplug_runtime::Field<
+        AsyncInvokeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error");
 }
 /// A partial update of [`AsyncInvokeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19866,6 +23311,50 @@ pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
 }
+impl AutoscalePool {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AutoscalePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AutoscalePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<AutoscalePool, AutoscalePoolConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
+    /// The `droplet_template` attribute.
+    pub const DROPLET_TEMPLATE: ::daplug_runtime::Field<
+        AutoscalePool,
+        AutoscalePoolDropletTemplate,
+    > = ::daplug_runtime::Field::new("droplet_template");
+    /// The `current_utilization` attribute.
+    pub const CURRENT_UTILIZATION: ::daplug_runtime::Field<
+        AutoscalePool,
+        CurrentUtilization,
+    > = ::daplug_runtime::Field::new("current_utilization");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        AutoscalePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        AutoscalePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<AutoscalePool, AutoscalePoolStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `active_resources_count` attribute.
+    pub const ACTIVE_RESOURCES_COUNT: ::daplug_runtime::Field<AutoscalePool, i64> = ::daplug_runtime::Field::new(
+        "active_resources_count",
+    );
+}
 /// A partial update of [`AutoscalePool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20006,6 +23495,23 @@ pub struct AutoscalePoolCreate {
     /// The scaling configuration for an autoscale pool, which is how the pool scales up and down (either by resource utilization or static configuration).
     pub config: AutoscalePoolCreateConfig,
     pub droplet_template: AutoscalePoolDropletTemplate,
+}
+impl AutoscalePoolCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AutoscalePoolCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<
+        AutoscalePoolCreate,
+        AutoscalePoolCreateConfig,
+    > = ::daplug_runtime::Field::new("config");
+    /// The `droplet_template` attribute.
+    pub const DROPLET_TEMPLATE: ::daplug_runtime::Field<
+        AutoscalePoolCreate,
+        AutoscalePoolDropletTemplate,
+    > = ::daplug_runtime::Field::new("droplet_template");
 }
 /// A partial update of [`AutoscalePoolCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20196,6 +23702,71 @@ pub struct AutoscalePoolDropletTemplate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl AutoscalePoolDropletTemplate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        AutoscalePoolDropletTemplateRegion,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `ssh_keys` attribute.
+    pub const SSH_KEYS: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("ssh_keys");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `with_droplet_agent` attribute.
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        bool,
+    > = ::daplug_runtime::Field::new("with_droplet_agent");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<AutoscalePoolDropletTemplate, bool> = ::daplug_runtime::Field::new(
+        "ipv6",
+    );
+    /// The `user_data` attribute.
+    pub const USER_DATA: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_data");
+    /// The `public_networking` attribute.
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<
+        AutoscalePoolDropletTemplate,
+        bool,
+    > = ::daplug_runtime::Field::new("public_networking");
 }
 /// A partial update of [`AutoscalePoolDropletTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20419,6 +23990,31 @@ pub struct AutoscalePoolDynamicConfig {
     )]
     pub cooldown_minutes: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl AutoscalePoolDynamicConfig {
+    /// The `min_instances` attribute.
+    pub const MIN_INSTANCES: ::daplug_runtime::Field<AutoscalePoolDynamicConfig, i64> = ::daplug_runtime::Field::new(
+        "min_instances",
+    );
+    /// The `max_instances` attribute.
+    pub const MAX_INSTANCES: ::daplug_runtime::Field<AutoscalePoolDynamicConfig, i64> = ::daplug_runtime::Field::new(
+        "max_instances",
+    );
+    /// The `target_cpu_utilization` attribute.
+    pub const TARGET_CPU_UTILIZATION: ::daplug_runtime::Field<
+        AutoscalePoolDynamicConfig,
+        f32,
+    > = ::daplug_runtime::Field::new("target_cpu_utilization");
+    /// The `target_memory_utilization` attribute.
+    pub const TARGET_MEMORY_UTILIZATION: ::daplug_runtime::Field<
+        AutoscalePoolDynamicConfig,
+        f32,
+    > = ::daplug_runtime::Field::new("target_memory_utilization");
+    /// The `cooldown_minutes` attribute.
+    pub const COOLDOWN_MINUTES: ::daplug_runtime::Field<
+        AutoscalePoolDynamicConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("cooldown_minutes");
+}
 /// A partial update of [`AutoscalePoolDynamicConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20519,6 +24115,13 @@ const _: () = {
 pub struct AutoscalePoolStaticConfig {
     /// Fixed number of instances in an autoscale pool.
     pub target_number_instances: i64,
+}
+impl AutoscalePoolStaticConfig {
+    /// The `target_number_instances` attribute.
+    pub const TARGET_NUMBER_INSTANCES: ::daplug_runtime::Field<
+        AutoscalePoolStaticConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("target_number_instances");
 }
 /// A partial update of [`AutoscalePoolStaticConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20641,6 +24244,21 @@ pub struct Backup {
     )]
     pub incremental: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl Backup {
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Backup,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Backup, f64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `incremental` attribute.
+    pub const INCREMENTAL: ::daplug_runtime::Field<Backup, bool> = ::daplug_runtime::Field::new(
+        "incremental",
+    );
+}
 /// A partial update of [`Backup`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20747,6 +24365,18 @@ pub struct BackwardLinks {
     pub prev: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BackwardLinks {
+    /// The `first` attribute.
+    pub const FIRST: ::daplug_runtime::Field<
+        BackwardLinks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("first");
+    /// The `prev` attribute.
+    pub const PREV: ::daplug_runtime::Field<
+        BackwardLinks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev");
 }
 /// A partial update of [`BackwardLinks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20869,6 +24499,28 @@ pub struct Balance {
     pub generated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Balance {
+    /// The `month_to_date_balance` attribute.
+    pub const MONTH_TO_DATE_BALANCE: ::daplug_runtime::Field<
+        Balance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("month_to_date_balance");
+    /// The `account_balance` attribute.
+    pub const ACCOUNT_BALANCE: ::daplug_runtime::Field<
+        Balance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_balance");
+    /// The `month_to_date_usage` attribute.
+    pub const MONTH_TO_DATE_USAGE: ::daplug_runtime::Field<
+        Balance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("month_to_date_usage");
+    /// The `generated_at` attribute.
+    pub const GENERATED_AT: ::daplug_runtime::Field<
+        Balance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("generated_at");
 }
 /// A partial update of [`Balance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21080,6 +24732,102 @@ pub struct Batch {
     pub failed_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Batch {
+    /// The `batch_id` attribute.
+    pub const BATCH_ID: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("batch_id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Batch, BatchStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `provider` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<Batch, BatchProvider> = ::daplug_runtime::Field::new(
+        "provider",
+    );
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `completion_window` attribute.
+    pub const COMPLETION_WINDOW: ::daplug_runtime::Field<Batch, BatchCompletionWindow> = ::daplug_runtime::Field::new(
+        "completion_window",
+    );
+    /// The `input_file_id` attribute.
+    pub const INPUT_FILE_ID: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("input_file_id");
+    /// The `output_file_id` attribute.
+    pub const OUTPUT_FILE_ID: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_file_id");
+    /// The `error_file_id` attribute.
+    pub const ERROR_FILE_ID: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_file_id");
+    /// The `request_counts` attribute.
+    pub const REQUEST_COUNTS: ::daplug_runtime::Field<Batch, BatchRequestCounts> = ::daplug_runtime::Field::new(
+        "request_counts",
+    );
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `errors` attribute.
+    pub const ERRORS: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::vec::Vec<BatchErrorsItem>,
+    > = ::daplug_runtime::Field::new("errors");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `in_progress_at` attribute.
+    pub const IN_PROGRESS_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("in_progress_at");
+    /// The `finalizing_at` attribute.
+    pub const FINALIZING_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("finalizing_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `cancelled_at` attribute.
+    pub const CANCELLED_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cancelled_at");
+    /// The `failed_at` attribute.
+    pub const FAILED_AT: ::daplug_runtime::Field<
+        Batch,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("failed_at");
 }
 /// A partial update of [`Batch`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21302,6 +25050,41 @@ pub struct BatchCreateRequest {
         >,
     >,
 }
+impl BatchCreateRequest {
+    /// The `file_id` attribute.
+    pub const FILE_ID: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("file_id");
+    /// The `provider` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        BatchCreateRequestProvider,
+    > = ::daplug_runtime::Field::new("provider");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        BatchCreateRequestEndpoint,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `completion_window` attribute.
+    pub const COMPLETION_WINDOW: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        BatchCreateRequestCompletionWindow,
+    > = ::daplug_runtime::Field::new("completion_window");
+    /// The `request_id` attribute.
+    pub const REQUEST_ID: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_id");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        BatchCreateRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+}
 /// A partial update of [`BatchCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21499,6 +25282,22 @@ pub struct BatchErrorsItem {
     )]
     pub line: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BatchErrorsItem {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        BatchErrorsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        BatchErrorsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `line` attribute.
+    pub const LINE: ::daplug_runtime::Field<BatchErrorsItem, i64> = ::daplug_runtime::Field::new(
+        "line",
+    );
+}
 /// Request body for creating a batch input file intent.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21512,6 +25311,13 @@ pub struct BatchErrorsItem {
 pub struct BatchFileCreateRequest {
     /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one request per line in the schema expected by the target `provider`.
     pub file_name: ::daplug_runtime::__private::std::string::String,
+}
+impl BatchFileCreateRequest {
+    /// The `file_name` attribute.
+    pub const FILE_NAME: ::daplug_runtime::Field<
+        BatchFileCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("file_name");
 }
 /// A partial update of [`BatchFileCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21613,6 +25419,23 @@ pub struct BatchFileCreateResponse {
     pub expires_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BatchFileCreateResponse {
+    /// The `file_id` attribute.
+    pub const FILE_ID: ::daplug_runtime::Field<
+        BatchFileCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("file_id");
+    /// The `upload_url` attribute.
+    pub const UPLOAD_URL: ::daplug_runtime::Field<
+        BatchFileCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("upload_url");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        BatchFileCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
 }
 /// A partial update of [`BatchFileCreateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21734,6 +25557,32 @@ pub struct BatchListResponse {
     >,
     /// Whether additional batches exist beyond this page.
     pub has_more: bool,
+}
+impl BatchListResponse {
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        BatchListResponse,
+        BatchListResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        BatchListResponse,
+        ::daplug_runtime::__private::std::vec::Vec<Batch>,
+    > = ::daplug_runtime::Field::new("data");
+    /// The `first_id` attribute.
+    pub const FIRST_ID: ::daplug_runtime::Field<
+        BatchListResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("first_id");
+    /// The `last_id` attribute.
+    pub const LAST_ID: ::daplug_runtime::Field<
+        BatchListResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_id");
+    /// The `has_more` attribute.
+    pub const HAS_MORE: ::daplug_runtime::Field<BatchListResponse, bool> = ::daplug_runtime::Field::new(
+        "has_more",
+    );
 }
 /// A partial update of [`BatchListResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21892,6 +25741,20 @@ pub struct BatchRequestCounts {
     )]
     pub failed: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BatchRequestCounts {
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+        "total",
+    );
+    /// The `completed` attribute.
+    pub const COMPLETED: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+        "completed",
+    );
+    /// The `failed` attribute.
+    pub const FAILED: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+        "failed",
+    );
+}
 /// Presigned download URLs for a batch job. URLs are short-lived — download the artifacts soon after fetching them.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21930,6 +25793,32 @@ pub struct BatchResultsResponse {
     pub expires_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BatchResultsResponse {
+    /// The `batch_id` attribute.
+    pub const BATCH_ID: ::daplug_runtime::Field<
+        BatchResultsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("batch_id");
+    /// The `result_available` attribute.
+    pub const RESULT_AVAILABLE: ::daplug_runtime::Field<BatchResultsResponse, bool> = ::daplug_runtime::Field::new(
+        "result_available",
+    );
+    /// The `output_file_url` attribute.
+    pub const OUTPUT_FILE_URL: ::daplug_runtime::Field<
+        BatchResultsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_file_url");
+    /// The `error_file_url` attribute.
+    pub const ERROR_FILE_URL: ::daplug_runtime::Field<
+        BatchResultsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_file_url");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        BatchResultsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
 }
 /// A partial update of [`BatchResultsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22143,6 +26032,48 @@ pub struct BillingAddress {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl BillingAddress {
+    /// The `address_line1` attribute.
+    pub const ADDRESS_LINE1: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_line1");
+    /// The `address_line2` attribute.
+    pub const ADDRESS_LINE2: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_line2");
+    /// The `city` attribute.
+    pub const CITY: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("city");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `postal_code` attribute.
+    pub const POSTAL_CODE: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postal_code");
+    /// The `country_iso2_code` attribute.
+    pub const COUNTRY_ISO2_CODE: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country_iso2_code");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        BillingAddress,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`BillingAddress`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22319,6 +26250,43 @@ pub struct BillingDataPoint {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl BillingDataPoint {
+    /// The `usage_team_urn` attribute.
+    pub const USAGE_TEAM_URN: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("usage_team_urn");
+    /// The `start_date` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start_date");
+    /// The `total_amount` attribute.
+    pub const TOTAL_AMOUNT: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("total_amount");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `sku` attribute.
+    pub const SKU: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sku");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `group_description` attribute.
+    pub const GROUP_DESCRIPTION: ::daplug_runtime::Field<
+        BillingDataPoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("group_description");
+}
 /// A partial update of [`BillingDataPoint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22481,6 +26449,37 @@ pub struct BillingHistory {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BillingHistoryType>,
 }
+impl BillingHistory {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        BillingHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        BillingHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `invoice_id` attribute.
+    pub const INVOICE_ID: ::daplug_runtime::Field<
+        BillingHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_id");
+    /// The `invoice_uuid` attribute.
+    pub const INVOICE_UUID: ::daplug_runtime::Field<
+        BillingHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_uuid");
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<
+        BillingHistory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<BillingHistory, BillingHistoryType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`BillingHistory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22635,6 +26634,13 @@ pub struct Ca {
     /// base64 encoding of the certificate used to secure database connections
     pub certificate: ::daplug_runtime::__private::std::string::String,
 }
+impl Ca {
+    /// The `certificate` attribute.
+    pub const CERTIFICATE: ::daplug_runtime::Field<
+        Ca,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate");
+}
 /// A partial update of [`Ca`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22764,6 +26770,42 @@ pub struct CdnEndpoint {
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CdnEndpoint {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `origin` attribute.
+    pub const ORIGIN: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("origin");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<CdnEndpoint, CdnEndpointTtl> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
+    /// The `certificate_id` attribute.
+    pub const CERTIFICATE_ID: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_id");
+    /// The `custom_domain` attribute.
+    pub const CUSTOM_DOMAIN: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_domain");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        CdnEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
 }
 /// A partial update of [`CdnEndpoint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23004,6 +27046,48 @@ pub struct Certificate {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<CertificateType>,
 }
+impl Certificate {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `not_after` attribute.
+    pub const NOT_AFTER: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("not_after");
+    /// The `sha1_fingerprint` attribute.
+    pub const SHA1_FINGERPRINT: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sha1_fingerprint");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `dns_names` attribute.
+    pub const DNS_NAMES: ::daplug_runtime::Field<
+        Certificate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("dns_names");
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<Certificate, CertificateState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Certificate, CertificateType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`Certificate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23187,6 +27271,36 @@ pub struct ChatCompletionChunk {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<CompletionUsage>,
 }
+impl ChatCompletionChunk {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChatCompletionChunk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ChatCompletionChunk,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionChunkChoicesItem>,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<ChatCompletionChunk, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        ChatCompletionChunk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        ChatCompletionChunk,
+        ChatCompletionChunkObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<ChatCompletionChunk, CompletionUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
+}
 /// A partial update of [`ChatCompletionChunk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23316,6 +27430,27 @@ pub struct ChatCompletionChunkChoicesItem {
     /// The index of the choice in the list of choices.
     pub index: i64,
 }
+impl ChatCompletionChunkChoicesItem {
+    /// The `delta` attribute.
+    pub const DELTA: ::daplug_runtime::Field<
+        ChatCompletionChunkChoicesItem,
+        ChatCompletionStreamResponseDelta,
+    > = ::daplug_runtime::Field::new("delta");
+    /// The `logprobs` attribute.
+    pub const LOGPROBS: ::daplug_runtime::Field<
+        ChatCompletionChunkChoicesItem,
+        ChatCompletionChunkChoicesItemLogprobs,
+    > = ::daplug_runtime::Field::new("logprobs");
+    /// The `finish_reason` attribute.
+    pub const FINISH_REASON: ::daplug_runtime::Field<
+        ChatCompletionChunkChoicesItem,
+        ChatCompletionChunkChoicesItemFinishReason,
+    > = ::daplug_runtime::Field::new("finish_reason");
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<ChatCompletionChunkChoicesItem, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
+}
 /// The reason the model stopped generating tokens. stop if the model hit a natural stop point or a provided stop sequence, length if the maximum number of tokens specified in the request was reached, tool_calls if the model called a tool.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23370,6 +27505,18 @@ pub struct ChatCompletionChunkChoicesItemLogprobs {
     pub refusal: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
+}
+impl ChatCompletionChunkChoicesItemLogprobs {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatCompletionChunkChoicesItemLogprobs,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatCompletionChunkChoicesItemLogprobs,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
+    > = ::daplug_runtime::Field::new("refusal");
 }
 /// The object type, which is always chat.completion.chunk.
 #[derive(
@@ -23540,6 +27687,109 @@ pub struct ChatCompletionRequest {
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ChatCompletionRequest {
+    /// The `messages` attribute.
+    pub const MESSAGES: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChatMessage>,
+    > = ::daplug_runtime::Field::new("messages");
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `max_tokens` attribute.
+    pub const MAX_TOKENS: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+        "max_tokens",
+    );
+    /// The `max_completion_tokens` attribute.
+    pub const MAX_COMPLETION_TOKENS: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_completion_tokens");
+    /// The `frequency_penalty` attribute.
+    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+        "frequency_penalty",
+    );
+    /// The `presence_penalty` attribute.
+    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+        "presence_penalty",
+    );
+    /// The `top_logprobs` attribute.
+    pub const TOP_LOGPROBS: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+        "top_logprobs",
+    );
+    /// The `tools` attribute.
+    pub const TOOLS: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTool>,
+    > = ::daplug_runtime::Field::new("tools");
+    /// The `tool_choice` attribute.
+    pub const TOOL_CHOICE: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ChatCompletionRequestToolChoice,
+    > = ::daplug_runtime::Field::new("tool_choice");
+    /// The `stream` attribute.
+    pub const STREAM: ::daplug_runtime::Field<ChatCompletionRequest, bool> = ::daplug_runtime::Field::new(
+        "stream",
+    );
+    /// The `stop` attribute.
+    pub const STOP: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ChatCompletionRequestStop,
+    > = ::daplug_runtime::Field::new("stop");
+    /// The `logit_bias` attribute.
+    pub const LOGIT_BIAS: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            i64,
+        >,
+    > = ::daplug_runtime::Field::new("logit_bias");
+    /// The `logprobs` attribute.
+    pub const LOGPROBS: ::daplug_runtime::Field<ChatCompletionRequest, bool> = ::daplug_runtime::Field::new(
+        "logprobs",
+    );
+    /// The `n` attribute.
+    pub const N: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+        "n",
+    );
+    /// The `stream_options` attribute.
+    pub const STREAM_OPTIONS: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ChatCompletionRequestStreamOptions,
+    > = ::daplug_runtime::Field::new("stream_options");
+    /// The `reasoning_effort` attribute.
+    pub const REASONING_EFFORT: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ChatCompletionRequestReasoningEffort,
+    > = ::daplug_runtime::Field::new("reasoning_effort");
+    /// The `seed` attribute.
+    pub const SEED: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+        "seed",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ChatCompletionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
 }
 /// A partial update of [`ChatCompletionRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23774,6 +28024,13 @@ pub struct ChatCompletionRequestStreamOptions {
     )]
     pub include_usage: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ChatCompletionRequestStreamOptions {
+    /// The `include_usage` attribute.
+    pub const INCLUDE_USAGE: ::daplug_runtime::Field<
+        ChatCompletionRequestStreamOptions,
+        bool,
+    > = ::daplug_runtime::Field::new("include_usage");
+}
 /// Controls which (if any) tool is called by the model. none means the model will not call any tool and instead generates a message. auto means the model can pick between generating a message or calling one or more tools. required means the model must call one or more tools. Specifying a particular tool via {"type": "function", "function": {"name": "my_function"}} forces the model to call that tool. none is the default when no tools are present. auto is the default if tools are present.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23830,6 +28087,18 @@ pub struct ChatCompletionRequestToolChoiceVariant1 {
     pub type_: ChatCompletionRequestToolChoiceVariant1Type,
     pub function: ChatCompletionRequestToolChoiceVariant1Function,
 }
+impl ChatCompletionRequestToolChoiceVariant1 {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChatCompletionRequestToolChoiceVariant1,
+        ChatCompletionRequestToolChoiceVariant1Type,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        ChatCompletionRequestToolChoiceVariant1,
+        ChatCompletionRequestToolChoiceVariant1Function,
+    > = ::daplug_runtime::Field::new("function");
+}
 /// The inline schema at `resources/inference/models/chat_completion_request.yml#/properties/tool_choice/oneOf/1/properties/function`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23843,6 +28112,13 @@ pub struct ChatCompletionRequestToolChoiceVariant1 {
 pub struct ChatCompletionRequestToolChoiceVariant1Function {
     /// The name of the function to call.
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl ChatCompletionRequestToolChoiceVariant1Function {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ChatCompletionRequestToolChoiceVariant1Function,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// The inline schema at `resources/inference/models/chat_completion_request.yml#/properties/tool_choice/oneOf/1/properties/type`.
 #[derive(
@@ -23890,6 +28166,36 @@ pub struct ChatCompletionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<CompletionUsage>,
+}
+impl ChatCompletionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChatCompletionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ChatCompletionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionResponseChoicesItem>,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<ChatCompletionResponse, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        ChatCompletionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        ChatCompletionResponse,
+        ChatCompletionResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<ChatCompletionResponse, CompletionUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
 }
 /// A partial update of [`ChatCompletionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24015,6 +28321,27 @@ pub struct ChatCompletionResponseChoicesItem {
         ChatCompletionResponseChoicesItemLogprobs,
     >,
 }
+impl ChatCompletionResponseChoicesItem {
+    /// The `finish_reason` attribute.
+    pub const FINISH_REASON: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItem,
+        ChatCompletionResponseChoicesItemFinishReason,
+    > = ::daplug_runtime::Field::new("finish_reason");
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<ChatCompletionResponseChoicesItem, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItem,
+        ChatCompletionResponseChoicesItemMessage,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `logprobs` attribute.
+    pub const LOGPROBS: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItem,
+        ChatCompletionResponseChoicesItemLogprobs,
+    > = ::daplug_runtime::Field::new("logprobs");
+}
 /// The reason the model stopped generating tokens. stop if the model hit a natural stop point or a provided stop sequence, length if the maximum number of tokens specified in the request was reached, tool_calls if the model called a tool.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24070,6 +28397,18 @@ pub struct ChatCompletionResponseChoicesItemLogprobs {
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
 }
+impl ChatCompletionResponseChoicesItemLogprobs {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemLogprobs,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemLogprobs,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
+    > = ::daplug_runtime::Field::new("refusal");
+}
 /// A chat completion message generated by the model.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24118,6 +28457,35 @@ pub struct ChatCompletionResponseChoicesItemMessage {
     /// The role of the author of this message.
     pub role: ChatCompletionResponseChoicesItemMessageRole,
 }
+impl ChatCompletionResponseChoicesItemMessage {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refusal");
+    /// The `tool_calls` attribute.
+    pub const TOOL_CALLS: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessage,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        >,
+    > = ::daplug_runtime::Field::new("tool_calls");
+    /// The `reasoning_content` attribute.
+    pub const REASONING_CONTENT: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reasoning_content");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessage,
+        ChatCompletionResponseChoicesItemMessageRole,
+    > = ::daplug_runtime::Field::new("role");
+}
 /// The role of the author of this message.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24154,6 +28522,23 @@ pub struct ChatCompletionResponseChoicesItemMessageToolCallsItem {
     pub type_: ChatCompletionResponseChoicesItemMessageToolCallsItemType,
     pub function: ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
 }
+impl ChatCompletionResponseChoicesItemMessageToolCallsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        ChatCompletionResponseChoicesItemMessageToolCallsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
+    > = ::daplug_runtime::Field::new("function");
+}
 /// The inline schema at `resources/inference/models/chat_completion_response.yml#/properties/choices/items/properties/message/properties/tool_calls/items/properties/function`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24169,6 +28554,18 @@ pub struct ChatCompletionResponseChoicesItemMessageToolCallsItemFunction {
     pub name: ::daplug_runtime::__private::std::string::String,
     /// The arguments to call the function with.
     pub arguments: ::daplug_runtime::__private::std::string::String,
+}
+impl ChatCompletionResponseChoicesItemMessageToolCallsItemFunction {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `arguments` attribute.
+    pub const ARGUMENTS: ::daplug_runtime::Field<
+        ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arguments");
 }
 /// The type of the tool.
 #[derive(
@@ -24233,6 +28630,33 @@ pub struct ChatCompletionResponseMessage {
     >,
     /// The role of the author of this message.
     pub role: ChatCompletionResponseMessageRole,
+}
+impl ChatCompletionResponseMessage {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatCompletionResponseMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatCompletionResponseMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refusal");
+    /// The `tool_calls` attribute.
+    pub const TOOL_CALLS: ::daplug_runtime::Field<
+        ChatCompletionResponseMessage,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCall>,
+    > = ::daplug_runtime::Field::new("tool_calls");
+    /// The `reasoning_content` attribute.
+    pub const REASONING_CONTENT: ::daplug_runtime::Field<
+        ChatCompletionResponseMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reasoning_content");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        ChatCompletionResponseMessage,
+        ChatCompletionResponseMessageRole,
+    > = ::daplug_runtime::Field::new("role");
 }
 /// A partial update of [`ChatCompletionResponseMessage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24420,6 +28844,33 @@ pub struct ChatCompletionStreamResponseDelta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ChatCompletionStreamResponseDelta {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatCompletionStreamResponseDelta,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `tool_calls` attribute.
+    pub const TOOL_CALLS: ::daplug_runtime::Field<
+        ChatCompletionStreamResponseDelta,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCallChunk>,
+    > = ::daplug_runtime::Field::new("tool_calls");
+    /// The `reasoning_content` attribute.
+    pub const REASONING_CONTENT: ::daplug_runtime::Field<
+        ChatCompletionStreamResponseDelta,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reasoning_content");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        ChatCompletionStreamResponseDelta,
+        ChatCompletionStreamResponseDeltaRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatCompletionStreamResponseDelta,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refusal");
+}
 /// A partial update of [`ChatCompletionStreamResponseDelta`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24574,6 +29025,27 @@ pub struct ChatCompletionTokenLogprob {
         ChatCompletionTopLogprobItem,
     >,
 }
+impl ChatCompletionTokenLogprob {
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        ChatCompletionTokenLogprob,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
+    /// The `logprob` attribute.
+    pub const LOGPROB: ::daplug_runtime::Field<ChatCompletionTokenLogprob, f64> = ::daplug_runtime::Field::new(
+        "logprob",
+    );
+    /// The `bytes` attribute.
+    pub const BYTES: ::daplug_runtime::Field<
+        ChatCompletionTokenLogprob,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("bytes");
+    /// The `top_logprobs` attribute.
+    pub const TOP_LOGPROBS: ::daplug_runtime::Field<
+        ChatCompletionTokenLogprob,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTopLogprobItem>,
+    > = ::daplug_runtime::Field::new("top_logprobs");
+}
 /// A partial update of [`ChatCompletionTokenLogprob`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24680,6 +29152,17 @@ pub struct ChatCompletionTool {
     pub type_: ChatCompletionToolType,
     pub function: FunctionObject,
 }
+impl ChatCompletionTool {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChatCompletionTool,
+        ChatCompletionToolType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<ChatCompletionTool, FunctionObject> = ::daplug_runtime::Field::new(
+        "function",
+    );
+}
 /// A partial update of [`ChatCompletionTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24775,6 +29258,23 @@ pub struct ChatCompletionToolCall {
     #[serde(rename = "type")]
     pub type_: ChatCompletionToolCallType,
     pub function: ChatCompletionToolCallFunction,
+}
+impl ChatCompletionToolCall {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChatCompletionToolCall,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChatCompletionToolCall,
+        ChatCompletionToolCallType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        ChatCompletionToolCall,
+        ChatCompletionToolCallFunction,
+    > = ::daplug_runtime::Field::new("function");
 }
 /// A partial update of [`ChatCompletionToolCall`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24903,6 +29403,27 @@ pub struct ChatCompletionToolCallChunk {
         ChatCompletionToolCallChunkFunction,
     >,
 }
+impl ChatCompletionToolCallChunk {
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<ChatCompletionToolCallChunk, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChatCompletionToolCallChunk,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChatCompletionToolCallChunk,
+        ChatCompletionToolCallChunkType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        ChatCompletionToolCallChunk,
+        ChatCompletionToolCallChunkFunction,
+    > = ::daplug_runtime::Field::new("function");
+}
 /// A partial update of [`ChatCompletionToolCallChunk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25021,6 +29542,18 @@ pub struct ChatCompletionToolCallChunkFunction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ChatCompletionToolCallChunkFunction {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ChatCompletionToolCallChunkFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `arguments` attribute.
+    pub const ARGUMENTS: ::daplug_runtime::Field<
+        ChatCompletionToolCallChunkFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arguments");
+}
 /// The inline schema at `resources/inference/models/chat_completion_tool_call_chunk.yml#/properties/type`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -25054,6 +29587,18 @@ pub struct ChatCompletionToolCallFunction {
     pub name: ::daplug_runtime::__private::std::string::String,
     /// The arguments to call the function with, as generated by the model in JSON format.
     pub arguments: ::daplug_runtime::__private::std::string::String,
+}
+impl ChatCompletionToolCallFunction {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ChatCompletionToolCallFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `arguments` attribute.
+    pub const ARGUMENTS: ::daplug_runtime::Field<
+        ChatCompletionToolCallFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arguments");
 }
 /// The type of the tool. Currently, only function is supported.
 #[derive(
@@ -25113,6 +29658,22 @@ pub struct ChatCompletionTopLogprobItem {
     pub bytes: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
+}
+impl ChatCompletionTopLogprobItem {
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        ChatCompletionTopLogprobItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
+    /// The `logprob` attribute.
+    pub const LOGPROB: ::daplug_runtime::Field<ChatCompletionTopLogprobItem, f64> = ::daplug_runtime::Field::new(
+        "logprob",
+    );
+    /// The `bytes` attribute.
+    pub const BYTES: ::daplug_runtime::Field<
+        ChatCompletionTopLogprobItem,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("bytes");
 }
 /// A partial update of [`ChatCompletionTopLogprobItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25253,6 +29814,37 @@ pub struct ChatMessage {
     pub reasoning_content: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ChatMessage {
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<ChatMessage, ChatMessageRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        ChatMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `refusal` attribute.
+    pub const REFUSAL: ::daplug_runtime::Field<
+        ChatMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refusal");
+    /// The `tool_calls` attribute.
+    pub const TOOL_CALLS: ::daplug_runtime::Field<
+        ChatMessage,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCall>,
+    > = ::daplug_runtime::Field::new("tool_calls");
+    /// The `tool_call_id` attribute.
+    pub const TOOL_CALL_ID: ::daplug_runtime::Field<
+        ChatMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tool_call_id");
+    /// The `reasoning_content` attribute.
+    pub const REASONING_CONTENT: ::daplug_runtime::Field<
+        ChatMessage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reasoning_content");
 }
 /// A partial update of [`ChatMessage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25598,6 +30190,155 @@ pub struct Cluster {
         CorednsAutoscaler,
     >,
 }
+impl Cluster {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `cluster_subnet` attribute.
+    pub const CLUSTER_SUBNET: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_subnet");
+    /// The `service_subnet` attribute.
+    pub const SERVICE_SUBNET: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_subnet");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `worker_subnet_uuid` attribute.
+    pub const WORKER_SUBNET_UUID: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("worker_subnet_uuid");
+    /// The `ipv4` attribute.
+    pub const IPV4: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv4");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `node_pools` attribute.
+    pub const NODE_POOLS: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePool>,
+    > = ::daplug_runtime::Field::new("node_pools");
+    /// The `maintenance_policy` attribute.
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<Cluster, MaintenancePolicy> = ::daplug_runtime::Field::new(
+        "maintenance_policy",
+    );
+    /// The `auto_upgrade` attribute.
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+        "auto_upgrade",
+    );
+    /// The `isolated_workers` attribute.
+    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+        "isolated_workers",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Cluster, ClusterStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        Cluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `surge_upgrade` attribute.
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+        "surge_upgrade",
+    );
+    /// The `ha` attribute.
+    pub const HA: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+        "ha",
+    );
+    /// The `registry_enabled` attribute.
+    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+        "registry_enabled",
+    );
+    /// The `control_plane_firewall` attribute.
+    pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
+        Cluster,
+        ControlPlaneFirewall,
+    > = ::daplug_runtime::Field::new("control_plane_firewall");
+    /// The `cluster_autoscaler_configuration` attribute.
+    pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
+        Cluster,
+        ClusterAutoscalerConfiguration,
+    > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
+    /// The `sso` attribute.
+    pub const SSO: ::daplug_runtime::Field<Cluster, Sso> = ::daplug_runtime::Field::new(
+        "sso",
+    );
+    /// The `routing_agent` attribute.
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<Cluster, RoutingAgent> = ::daplug_runtime::Field::new(
+        "routing_agent",
+    );
+    /// The `p2p_oci_registry_plugin` attribute.
+    pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
+        Cluster,
+        P2pOciRegistryPlugin,
+    > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
+    /// The `amd_gpu_device_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        Cluster,
+        AmdGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
+    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
+        Cluster,
+        AmdGpuDeviceMetricsExporterPlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
+    /// The `nvidia_gpu_device_plugin` attribute.
+    pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        Cluster,
+        NvidiaGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
+    /// The `rdma_shared_dev_plugin` attribute.
+    pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
+        Cluster,
+        RdmaSharedDevPlugin,
+    > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
+    /// The `coredns_autoscaler` attribute.
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<Cluster, CorednsAutoscaler> = ::daplug_runtime::Field::new(
+        "coredns_autoscaler",
+    );
+}
 /// A partial update of [`Cluster`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25865,6 +30606,25 @@ pub struct ClusterAutoscalerConfiguration {
             ClusterAutoscalerConfigurationExpandersItem,
         >,
     >,
+}
+impl ClusterAutoscalerConfiguration {
+    /// The `scale_down_utilization_threshold` attribute.
+    pub const SCALE_DOWN_UTILIZATION_THRESHOLD: ::daplug_runtime::Field<
+        ClusterAutoscalerConfiguration,
+        f64,
+    > = ::daplug_runtime::Field::new("scale_down_utilization_threshold");
+    /// The `scale_down_unneeded_time` attribute.
+    pub const SCALE_DOWN_UNNEEDED_TIME: ::daplug_runtime::Field<
+        ClusterAutoscalerConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scale_down_unneeded_time");
+    /// The `expanders` attribute.
+    pub const EXPANDERS: ::daplug_runtime::Field<
+        ClusterAutoscalerConfiguration,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ClusterAutoscalerConfigurationExpandersItem,
+        >,
+    > = ::daplug_runtime::Field::new("expanders");
 }
 /// A partial update of [`ClusterAutoscalerConfiguration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26209,6 +30969,164 @@ pub struct ClusterRead {
         P2pOciRegistryPlugin,
     >,
 }
+impl ClusterRead {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `cluster_subnet` attribute.
+    pub const CLUSTER_SUBNET: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_subnet");
+    /// The `service_subnet` attribute.
+    pub const SERVICE_SUBNET: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_subnet");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `worker_subnet_uuid` attribute.
+    pub const WORKER_SUBNET_UUID: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("worker_subnet_uuid");
+    /// The `ipv4` attribute.
+    pub const IPV4: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv4");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `node_pools` attribute.
+    pub const NODE_POOLS: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePool>,
+    > = ::daplug_runtime::Field::new("node_pools");
+    /// The `maintenance_policy` attribute.
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<
+        ClusterRead,
+        MaintenancePolicy,
+    > = ::daplug_runtime::Field::new("maintenance_policy");
+    /// The `auto_upgrade` attribute.
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+        "auto_upgrade",
+    );
+    /// The `isolated_workers` attribute.
+    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+        "isolated_workers",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<ClusterRead, ClusterReadStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `surge_upgrade` attribute.
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+        "surge_upgrade",
+    );
+    /// The `ha` attribute.
+    pub const HA: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+        "ha",
+    );
+    /// The `registry_enabled` attribute.
+    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+        "registry_enabled",
+    );
+    /// The `registries` attribute.
+    pub const REGISTRIES: ::daplug_runtime::Field<
+        ClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("registries");
+    /// The `control_plane_firewall` attribute.
+    pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
+        ClusterRead,
+        ControlPlaneFirewall,
+    > = ::daplug_runtime::Field::new("control_plane_firewall");
+    /// The `cluster_autoscaler_configuration` attribute.
+    pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
+        ClusterRead,
+        ClusterAutoscalerConfiguration,
+    > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
+    /// The `sso` attribute.
+    pub const SSO: ::daplug_runtime::Field<ClusterRead, Sso> = ::daplug_runtime::Field::new(
+        "sso",
+    );
+    /// The `routing_agent` attribute.
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<ClusterRead, RoutingAgent> = ::daplug_runtime::Field::new(
+        "routing_agent",
+    );
+    /// The `amd_gpu_device_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        ClusterRead,
+        AmdGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
+    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
+        ClusterRead,
+        AmdGpuDeviceMetricsExporterPlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
+    /// The `nvidia_gpu_device_plugin` attribute.
+    pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        ClusterRead,
+        NvidiaGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
+    /// The `rdma_shared_dev_plugin` attribute.
+    pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
+        ClusterRead,
+        RdmaSharedDevPlugin,
+    > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
+    /// The `coredns_autoscaler` attribute.
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<
+        ClusterRead,
+        CorednsAutoscaler,
+    > = ::daplug_runtime::Field::new("coredns_autoscaler");
+    /// The `p2p_oci_registry_plugin` attribute.
+    pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
+        ClusterRead,
+        P2pOciRegistryPlugin,
+    > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
+}
 /// A partial update of [`ClusterRead`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26463,6 +31381,18 @@ pub struct ClusterReadStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ClusterReadStatus {
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        ClusterReadStatus,
+        ClusterReadStatusState,
+    > = ::daplug_runtime::Field::new("state");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ClusterReadStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A string indicating the current status of the cluster.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -26530,6 +31460,22 @@ pub struct ClusterRegistries {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl ClusterRegistries {
+    /// The `cluster_uuids` attribute.
+    pub const CLUSTER_UUIDS: ::daplug_runtime::Field<
+        ClusterRegistries,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("cluster_uuids");
+    /// The `registries` attribute.
+    pub const REGISTRIES: ::daplug_runtime::Field<
+        ClusterRegistries,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("registries");
 }
 /// A partial update of [`ClusterRegistries`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26635,6 +31581,15 @@ pub struct ClusterRegistry {
         >,
     >,
 }
+impl ClusterRegistry {
+    /// The `cluster_uuids` attribute.
+    pub const CLUSTER_UUIDS: ::daplug_runtime::Field<
+        ClusterRegistry,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("cluster_uuids");
+}
 /// A partial update of [`ClusterRegistry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26735,6 +31690,17 @@ pub struct ClusterStatus {
     pub message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ClusterStatus {
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<ClusterStatus, ClusterStatusState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ClusterStatus,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A string indicating the current status of the cluster.
 #[derive(
@@ -26886,6 +31852,85 @@ pub struct ClusterUpdate {
     pub coredns_autoscaler: ::daplug_runtime::__private::std::option::Option<
         CorednsAutoscaler,
     >,
+}
+impl ClusterUpdate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ClusterUpdate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        ClusterUpdate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `maintenance_policy` attribute.
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<
+        ClusterUpdate,
+        MaintenancePolicy,
+    > = ::daplug_runtime::Field::new("maintenance_policy");
+    /// The `auto_upgrade` attribute.
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+        "auto_upgrade",
+    );
+    /// The `surge_upgrade` attribute.
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+        "surge_upgrade",
+    );
+    /// The `ha` attribute.
+    pub const HA: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+        "ha",
+    );
+    /// The `control_plane_firewall` attribute.
+    pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
+        ClusterUpdate,
+        ControlPlaneFirewall,
+    > = ::daplug_runtime::Field::new("control_plane_firewall");
+    /// The `cluster_autoscaler_configuration` attribute.
+    pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
+        ClusterUpdate,
+        ClusterAutoscalerConfiguration,
+    > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
+    /// The `sso` attribute.
+    pub const SSO: ::daplug_runtime::Field<ClusterUpdate, Sso> = ::daplug_runtime::Field::new(
+        "sso",
+    );
+    /// The `routing_agent` attribute.
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<ClusterUpdate, RoutingAgent> = ::daplug_runtime::Field::new(
+        "routing_agent",
+    );
+    /// The `p2p_oci_registry_plugin` attribute.
+    pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
+        ClusterUpdate,
+        P2pOciRegistryPlugin,
+    > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
+    /// The `amd_gpu_device_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        ClusterUpdate,
+        AmdGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
+    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
+        ClusterUpdate,
+        AmdGpuDeviceMetricsExporterPlugin,
+    > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
+    /// The `nvidia_gpu_device_plugin` attribute.
+    pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
+        ClusterUpdate,
+        NvidiaGpuDevicePlugin,
+    > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
+    /// The `rdma_shared_dev_plugin` attribute.
+    pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
+        ClusterUpdate,
+        RdmaSharedDevPlugin,
+    > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
+    /// The `coredns_autoscaler` attribute.
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<
+        ClusterUpdate,
+        CorednsAutoscaler,
+    > = ::daplug_runtime::Field::new("coredns_autoscaler");
 }
 /// A partial update of [`ClusterUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27091,6 +32136,36 @@ pub struct ClusterlintRequest {
         >,
     >,
 }
+impl ClusterlintRequest {
+    /// The `include_groups` attribute.
+    pub const INCLUDE_GROUPS: ::daplug_runtime::Field<
+        ClusterlintRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("include_groups");
+    /// The `include_checks` attribute.
+    pub const INCLUDE_CHECKS: ::daplug_runtime::Field<
+        ClusterlintRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("include_checks");
+    /// The `exclude_groups` attribute.
+    pub const EXCLUDE_GROUPS: ::daplug_runtime::Field<
+        ClusterlintRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("exclude_groups");
+    /// The `exclude_checks` attribute.
+    pub const EXCLUDE_CHECKS: ::daplug_runtime::Field<
+        ClusterlintRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("exclude_checks");
+}
 /// A partial update of [`ClusterlintRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27235,6 +32310,28 @@ pub struct ClusterlintResults {
         ::daplug_runtime::__private::std::vec::Vec<ClusterlintResultsDiagnosticsItem>,
     >,
 }
+impl ClusterlintResults {
+    /// The `run_id` attribute.
+    pub const RUN_ID: ::daplug_runtime::Field<
+        ClusterlintResults,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("run_id");
+    /// The `requested_at` attribute.
+    pub const REQUESTED_AT: ::daplug_runtime::Field<
+        ClusterlintResults,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("requested_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        ClusterlintResults,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `diagnostics` attribute.
+    pub const DIAGNOSTICS: ::daplug_runtime::Field<
+        ClusterlintResults,
+        ::daplug_runtime::__private::std::vec::Vec<ClusterlintResultsDiagnosticsItem>,
+    > = ::daplug_runtime::Field::new("diagnostics");
+}
 /// A partial update of [`ClusterlintResults`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27371,6 +32468,28 @@ pub struct ClusterlintResultsDiagnosticsItem {
         ClusterlintResultsDiagnosticsItemObject,
     >,
 }
+impl ClusterlintResultsDiagnosticsItem {
+    /// The `check_name` attribute.
+    pub const CHECK_NAME: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("check_name");
+    /// The `severity` attribute.
+    pub const SEVERITY: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("severity");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItem,
+        ClusterlintResultsDiagnosticsItemObject,
+    > = ::daplug_runtime::Field::new("object");
+}
 /// Metadata about the Kubernetes API object the diagnostic is reported on.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -27407,6 +32526,23 @@ pub struct ClusterlintResultsDiagnosticsItemObject {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ClusterlintResultsDiagnosticsItemObject {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItemObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `kind` attribute.
+    pub const KIND: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItemObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("kind");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        ClusterlintResultsDiagnosticsItemObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+}
 /// Usage statistics for the completion request.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -27430,6 +32566,34 @@ pub struct CompletionUsage {
     pub cache_read_input_tokens: i64,
     /// Total number of tokens used in the request (prompt + completion).
     pub total_tokens: i64,
+}
+impl CompletionUsage {
+    /// The `completion_tokens` attribute.
+    pub const COMPLETION_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+        "completion_tokens",
+    );
+    /// The `prompt_tokens` attribute.
+    pub const PROMPT_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+        "prompt_tokens",
+    );
+    /// The `cache_created_input_tokens` attribute.
+    pub const CACHE_CREATED_INPUT_TOKENS: ::daplug_runtime::Field<
+        CompletionUsage,
+        i64,
+    > = ::daplug_runtime::Field::new("cache_created_input_tokens");
+    /// The `cache_creation` attribute.
+    pub const CACHE_CREATION: ::daplug_runtime::Field<
+        CompletionUsage,
+        CompletionUsageCacheCreation,
+    > = ::daplug_runtime::Field::new("cache_creation");
+    /// The `cache_read_input_tokens` attribute.
+    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+        "cache_read_input_tokens",
+    );
+    /// The `total_tokens` attribute.
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+        "total_tokens",
+    );
 }
 /// A partial update of [`CompletionUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27537,6 +32701,18 @@ pub struct CompletionUsageCacheCreation {
     /// Number of prompt tokens written to 1h cache.
     pub ephemeral_1h_input_tokens: i64,
 }
+impl CompletionUsageCacheCreation {
+    /// The `ephemeral_5m_input_tokens` attribute.
+    pub const EPHEMERAL_5M_INPUT_TOKENS: ::daplug_runtime::Field<
+        CompletionUsageCacheCreation,
+        i64,
+    > = ::daplug_runtime::Field::new("ephemeral_5m_input_tokens");
+    /// The `ephemeral_1h_input_tokens` attribute.
+    pub const EPHEMERAL_1H_INPUT_TOKENS: ::daplug_runtime::Field<
+        CompletionUsageCacheCreation,
+        i64,
+    > = ::daplug_runtime::Field::new("ephemeral_1h_input_tokens");
+}
 /// The `connection_pool` schema of `resources/databases/models/connection_pool.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -27590,6 +32766,51 @@ pub struct ConnectionPool {
     pub standby_private_connection: ::daplug_runtime::__private::std::option::Option<
         DatabaseConnection,
     >,
+}
+impl ConnectionPool {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ConnectionPool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<
+        ConnectionPool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mode");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<ConnectionPool, i32> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `db` attribute.
+    pub const DB: ::daplug_runtime::Field<
+        ConnectionPool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("db");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ConnectionPool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<ConnectionPool, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "connection",
+    );
+    /// The `private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        ConnectionPool,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("private_connection");
+    /// The `standby_connection` attribute.
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
+        ConnectionPool,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_connection");
+    /// The `standby_private_connection` attribute.
+    pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        ConnectionPool,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_private_connection");
 }
 /// A partial update of [`ConnectionPool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27726,6 +32947,27 @@ pub struct ConnectionPoolUpdate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ConnectionPoolUpdate {
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<
+        ConnectionPoolUpdate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mode");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<ConnectionPoolUpdate, i32> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `db` attribute.
+    pub const DB: ::daplug_runtime::Field<
+        ConnectionPoolUpdate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("db");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ConnectionPoolUpdate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+}
 /// A partial update of [`ConnectionPoolUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27836,6 +33078,13 @@ pub struct ConnectionPools {
         ::daplug_runtime::__private::std::vec::Vec<ConnectionPool>,
     >,
 }
+impl ConnectionPools {
+    /// The `pools` attribute.
+    pub const POOLS: ::daplug_runtime::Field<
+        ConnectionPools,
+        ::daplug_runtime::__private::std::vec::Vec<ConnectionPool>,
+    > = ::daplug_runtime::Field::new("pools");
+}
 /// A partial update of [`ConnectionPools`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27934,6 +33183,19 @@ pub struct ControlPlaneFirewall {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl ControlPlaneFirewall {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<ControlPlaneFirewall, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `allowed_addresses` attribute.
+    pub const ALLOWED_ADDRESSES: ::daplug_runtime::Field<
+        ControlPlaneFirewall,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allowed_addresses");
 }
 /// A partial update of [`ControlPlaneFirewall`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28034,6 +33296,12 @@ pub struct CorednsAutoscaler {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl CorednsAutoscaler {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<CorednsAutoscaler, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`CorednsAutoscaler`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28185,6 +33453,64 @@ pub struct CreateImageRequest {
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CreateImageRequest {
+    /// The `prompt` attribute.
+    pub const PROMPT: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prompt");
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `moderation` attribute.
+    pub const MODERATION: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("moderation");
+    /// The `background` attribute.
+    pub const BACKGROUND: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("background");
+    /// The `output_format` attribute.
+    pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_format");
+    /// The `output_compression` attribute.
+    pub const OUTPUT_COMPRESSION: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
+        "output_compression",
+    );
+    /// The `n` attribute.
+    pub const N: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
+        "n",
+    );
+    /// The `quality` attribute.
+    pub const QUALITY: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("quality");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        CreateImageRequest,
+        CreateImageRequestSize,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `stream` attribute.
+    pub const STREAM: ::daplug_runtime::Field<CreateImageRequest, bool> = ::daplug_runtime::Field::new(
+        "stream",
+    );
+    /// The `partial_images` attribute.
+    pub const PARTIAL_IMAGES: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
+        "partial_images",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        CreateImageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
 }
 /// A partial update of [`CreateImageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28347,6 +33673,18 @@ pub struct CreateNamespace {
     pub region: ::daplug_runtime::__private::std::string::String,
     /// The namespace's unique name.
     pub label: ::daplug_runtime::__private::std::string::String,
+}
+impl CreateNamespace {
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        CreateNamespace,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        CreateNamespace,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
 }
 /// A partial update of [`CreateNamespace`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28525,6 +33863,72 @@ pub struct CreateResponseRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CreateResponseRequest {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `input` attribute.
+    pub const INPUT: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        CreateResponseRequestInput,
+    > = ::daplug_runtime::Field::new("input");
+    /// The `max_output_tokens` attribute.
+    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<CreateResponseRequest, i64> = ::daplug_runtime::Field::new(
+        "max_output_tokens",
+    );
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<CreateResponseRequest, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `stream` attribute.
+    pub const STREAM: ::daplug_runtime::Field<CreateResponseRequest, bool> = ::daplug_runtime::Field::new(
+        "stream",
+    );
+    /// The `instructions` attribute.
+    pub const INSTRUCTIONS: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instructions");
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<CreateResponseRequest, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `stream_options` attribute.
+    pub const STREAM_OPTIONS: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        CreateResponseRequestStreamOptions,
+    > = ::daplug_runtime::Field::new("stream_options");
+    /// The `tools` attribute.
+    pub const TOOLS: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        ::daplug_runtime::__private::std::vec::Vec<CreateResponseRequestToolsItem>,
+    > = ::daplug_runtime::Field::new("tools");
+    /// The `tool_choice` attribute.
+    pub const TOOL_CHOICE: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        CreateResponseRequestToolChoice,
+    > = ::daplug_runtime::Field::new("tool_choice");
+    /// The `stop` attribute.
+    pub const STOP: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        CreateResponseRequestStop,
+    > = ::daplug_runtime::Field::new("stop");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        CreateResponseRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+}
 /// A partial update of [`CreateResponseRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28700,6 +34104,18 @@ pub struct CreateResponseRequestInputVariant1Item {
     /// The content of the message.
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+impl CreateResponseRequestInputVariant1Item {
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        CreateResponseRequestInputVariant1Item,
+        CreateResponseRequestInputVariant1ItemRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        CreateResponseRequestInputVariant1Item,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// The role of the message author.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -28769,6 +34185,13 @@ pub struct CreateResponseRequestStreamOptions {
     )]
     pub include_usage: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl CreateResponseRequestStreamOptions {
+    /// The `include_usage` attribute.
+    pub const INCLUDE_USAGE: ::daplug_runtime::Field<
+        CreateResponseRequestStreamOptions,
+        bool,
+    > = ::daplug_runtime::Field::new("include_usage");
+}
 /// Controls which (if any) tool is called by the model.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -28825,6 +34248,18 @@ pub struct CreateResponseRequestToolChoiceVariant1 {
     pub type_: CreateResponseRequestToolChoiceVariant1Type,
     pub function: CreateResponseRequestToolChoiceVariant1Function,
 }
+impl CreateResponseRequestToolChoiceVariant1 {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseRequestToolChoiceVariant1,
+        CreateResponseRequestToolChoiceVariant1Type,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        CreateResponseRequestToolChoiceVariant1,
+        CreateResponseRequestToolChoiceVariant1Function,
+    > = ::daplug_runtime::Field::new("function");
+}
 /// The inline schema at `resources/inference/models/create_response_request.yml#/properties/tool_choice/oneOf/1/properties/function`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -28838,6 +34273,13 @@ pub struct CreateResponseRequestToolChoiceVariant1 {
 pub struct CreateResponseRequestToolChoiceVariant1Function {
     /// The name of the function to call.
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl CreateResponseRequestToolChoiceVariant1Function {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateResponseRequestToolChoiceVariant1Function,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// The inline schema at `resources/inference/models/create_response_request.yml#/properties/tool_choice/oneOf/1/properties/type`.
 #[derive(
@@ -28898,6 +34340,31 @@ pub struct CreateResponseRequestToolsItem {
             ::daplug_runtime::__private::serde_json::Value,
         >,
     >,
+}
+impl CreateResponseRequestToolsItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseRequestToolsItem,
+        CreateResponseRequestToolsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateResponseRequestToolsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        CreateResponseRequestToolsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `parameters` attribute.
+    pub const PARAMETERS: ::daplug_runtime::Field<
+        CreateResponseRequestToolsItem,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("parameters");
 }
 /// The type of the tool.
 #[derive(
@@ -28997,6 +34464,73 @@ pub struct CreateResponseResponse {
     pub user: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl CreateResponseResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        CreateResponseResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<CreateResponseResponse, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `output` attribute.
+    pub const OUTPUT: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::vec::Vec<CreateResponseResponseOutputItem>,
+    > = ::daplug_runtime::Field::new("output");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<CreateResponseResponse, ResponseUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
+    /// The `parallel_tool_calls` attribute.
+    pub const PARALLEL_TOOL_CALLS: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("parallel_tool_calls");
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<CreateResponseResponse, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `tool_choice` attribute.
+    pub const TOOL_CHOICE: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tool_choice");
+    /// The `tools` attribute.
+    pub const TOOLS: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::vec::Vec<CreateResponseResponseToolsItem>,
+    > = ::daplug_runtime::Field::new("tools");
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<CreateResponseResponse, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `max_output_tokens` attribute.
+    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<CreateResponseResponse, i64> = ::daplug_runtime::Field::new(
+        "max_output_tokens",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        CreateResponseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
 }
 /// A partial update of [`CreateResponseResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29213,6 +34747,50 @@ pub struct CreateResponseResponseOutputItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CreateResponseResponseOutputItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        CreateResponseResponseOutputItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::vec::Vec<
+            CreateResponseResponseOutputItemContentItem,
+        >,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `call_id` attribute.
+    pub const CALL_ID: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("call_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `arguments` attribute.
+    pub const ARGUMENTS: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arguments");
+}
 /// The inline schema at `resources/inference/models/create_response_response.yml#/properties/output/items/properties/content/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29229,6 +34807,18 @@ pub struct CreateResponseResponseOutputItemContentItem {
     pub type_: CreateResponseResponseOutputItemContentItemType,
     /// The text content.
     pub text: ::daplug_runtime::__private::std::string::String,
+}
+impl CreateResponseResponseOutputItemContentItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItemContentItem,
+        CreateResponseResponseOutputItemContentItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        CreateResponseResponseOutputItemContentItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
 }
 /// The type of content part. `reasoning_text` for reasoning content, `output_text` for final output text.
 #[derive(
@@ -29317,6 +34907,31 @@ pub struct CreateResponseResponseToolsItem {
         >,
     >,
 }
+impl CreateResponseResponseToolsItem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseResponseToolsItem,
+        CreateResponseResponseToolsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateResponseResponseToolsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        CreateResponseResponseToolsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `parameters` attribute.
+    pub const PARAMETERS: ::daplug_runtime::Field<
+        CreateResponseResponseToolsItem,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("parameters");
+}
 /// The type of the tool.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29364,6 +34979,39 @@ pub struct CreateResponseStreamResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<ResponseUsage>,
+}
+impl CreateResponseStreamResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CreateResponseStreamResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        CreateResponseStreamResponse,
+        CreateResponseStreamResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<CreateResponseStreamResponse, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        CreateResponseStreamResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        CreateResponseStreamResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            CreateResponseStreamResponseChoicesItem,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<
+        CreateResponseStreamResponse,
+        ResponseUsage,
+    > = ::daplug_runtime::Field::new("usage");
 }
 /// A partial update of [`CreateResponseStreamResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29498,6 +35146,28 @@ pub struct CreateResponseStreamResponseChoicesItem {
         CreateResponseStreamResponseChoicesItemLogprobs,
     >,
 }
+impl CreateResponseStreamResponseChoicesItem {
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItem,
+        i64,
+    > = ::daplug_runtime::Field::new("index");
+    /// The `delta` attribute.
+    pub const DELTA: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItem,
+        CreateResponseStreamResponseChoicesItemDelta,
+    > = ::daplug_runtime::Field::new("delta");
+    /// The `finish_reason` attribute.
+    pub const FINISH_REASON: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItem,
+        CreateResponseStreamResponseChoicesItemFinishReason,
+    > = ::daplug_runtime::Field::new("finish_reason");
+    /// The `logprobs` attribute.
+    pub const LOGPROBS: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItem,
+        CreateResponseStreamResponseChoicesItemLogprobs,
+    > = ::daplug_runtime::Field::new("logprobs");
+}
 /// A chunk of the response message generated by the model.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29544,6 +35214,30 @@ pub struct CreateResponseStreamResponseChoicesItemDelta {
         >,
     >,
 }
+impl CreateResponseStreamResponseChoicesItemDelta {
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDelta,
+        CreateResponseStreamResponseChoicesItemDeltaRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDelta,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `reasoning_content` attribute.
+    pub const REASONING_CONTENT: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDelta,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reasoning_content");
+    /// The `tool_calls` attribute.
+    pub const TOOL_CALLS: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDelta,
+        ::daplug_runtime::__private::std::vec::Vec<
+            CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        >,
+    > = ::daplug_runtime::Field::new("tool_calls");
+}
 /// The role of the message author. Only present in the first chunk.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29580,6 +35274,23 @@ pub struct CreateResponseStreamResponseChoicesItemDeltaToolCallsItem {
     pub type_: CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType,
     pub function: CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
 }
+impl CreateResponseStreamResponseChoicesItemDeltaToolCallsItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
+    > = ::daplug_runtime::Field::new("function");
+}
 /// The inline schema at `resources/inference/models/create_response_stream_response.yml#/properties/choices/items/properties/delta/properties/tool_calls/items/properties/function`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29595,6 +35306,18 @@ pub struct CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction {
     pub name: ::daplug_runtime::__private::std::string::String,
     /// The arguments to call the function with, as a JSON string.
     pub arguments: ::daplug_runtime::__private::std::string::String,
+}
+impl CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `arguments` attribute.
+    pub const ARGUMENTS: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arguments");
 }
 /// The type of the tool call.
 #[derive(
@@ -29661,6 +35384,13 @@ pub struct CreateResponseStreamResponseChoicesItemLogprobs {
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
 }
+impl CreateResponseStreamResponseChoicesItemLogprobs {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        CreateResponseStreamResponseChoicesItemLogprobs,
+        ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// The object type, which is always `response.chunk`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29700,6 +35430,18 @@ pub struct CreateTeamRequest {
     pub invitations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<TeamInvitation>,
     >,
+}
+impl CreateTeamRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateTeamRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `invitations` attribute.
+    pub const INVITATIONS: ::daplug_runtime::Field<
+        CreateTeamRequest,
+        ::daplug_runtime::__private::std::vec::Vec<TeamInvitation>,
+    > = ::daplug_runtime::Field::new("invitations");
 }
 /// A partial update of [`CreateTeamRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29800,6 +35542,32 @@ pub struct CreateTrigger {
     /// Indicates weather the trigger is paused or unpaused.
     pub is_enabled: bool,
     pub scheduled_details: ScheduledDetails,
+}
+impl CreateTrigger {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateTrigger,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        CreateTrigger,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("function");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateTrigger,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<CreateTrigger, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
+    /// The `scheduled_details` attribute.
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
+        CreateTrigger,
+        ScheduledDetails,
+    > = ::daplug_runtime::Field::new("scheduled_details");
 }
 /// A partial update of [`CreateTrigger`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29964,6 +35732,38 @@ pub struct Credentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Credentials {
+    /// The `server` attribute.
+    pub const SERVER: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("server");
+    /// The `certificate_authority_data` attribute.
+    pub const CERTIFICATE_AUTHORITY_DATA: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_authority_data");
+    /// The `client_certificate_data` attribute.
+    pub const CLIENT_CERTIFICATE_DATA: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_certificate_data");
+    /// The `client_key_data` attribute.
+    pub const CLIENT_KEY_DATA: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_key_data");
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        Credentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+}
 /// A partial update of [`Credentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30086,6 +35886,16 @@ pub struct CurrentUtilization {
     )]
     pub cpu: ::daplug_runtime::__private::std::option::Option<f32>,
 }
+impl CurrentUtilization {
+    /// The `memory` attribute.
+    pub const MEMORY: ::daplug_runtime::Field<CurrentUtilization, f32> = ::daplug_runtime::Field::new(
+        "memory",
+    );
+    /// The `cpu` attribute.
+    pub const CPU: ::daplug_runtime::Field<CurrentUtilization, f32> = ::daplug_runtime::Field::new(
+        "cpu",
+    );
+}
 /// A partial update of [`CurrentUtilization`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30178,6 +35988,13 @@ pub struct Database {
     /// The name of the database.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+impl Database {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Database,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`Database`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30267,6 +36084,13 @@ pub struct DatabaseAutoscaleParams {
     pub storage: ::daplug_runtime::__private::std::option::Option<
         DatabaseStorageAutoscaleParams,
     >,
+}
+impl DatabaseAutoscaleParams {
+    /// The `storage` attribute.
+    pub const STORAGE: ::daplug_runtime::Field<
+        DatabaseAutoscaleParams,
+        DatabaseStorageAutoscaleParams,
+    > = ::daplug_runtime::Field::new("storage");
 }
 /// A partial update of [`DatabaseAutoscaleParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30366,6 +36190,18 @@ pub struct DatabaseBackup {
     pub backup_created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DatabaseBackup {
+    /// The `database_name` attribute.
+    pub const DATABASE_NAME: ::daplug_runtime::Field<
+        DatabaseBackup,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("database_name");
+    /// The `backup_created_at` attribute.
+    pub const BACKUP_CREATED_AT: ::daplug_runtime::Field<
+        DatabaseBackup,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("backup_created_at");
 }
 /// A partial update of [`DatabaseBackup`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30646,6 +36482,151 @@ pub struct DatabaseCluster {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
+}
+impl DatabaseCluster {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `engine` attribute.
+    pub const ENGINE: ::daplug_runtime::Field<DatabaseCluster, DatabaseClusterEngine> = ::daplug_runtime::Field::new(
+        "engine",
+    );
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `semantic_version` attribute.
+    pub const SEMANTIC_VERSION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("semantic_version");
+    /// The `num_nodes` attribute.
+    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseCluster, i64> = ::daplug_runtime::Field::new(
+        "num_nodes",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<DatabaseCluster, DatabaseClusterStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `private_network_uuid` attribute.
+    pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("private_network_uuid");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `db_names` attribute.
+    pub const DB_NAMES: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("db_names");
+    /// The `ui_connection` attribute.
+    pub const UI_CONNECTION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        OpensearchConnection,
+    > = ::daplug_runtime::Field::new("ui_connection");
+    /// The `schema_registry_connection` attribute.
+    pub const SCHEMA_REGISTRY_CONNECTION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        SchemaRegistryConnection,
+    > = ::daplug_runtime::Field::new("schema_registry_connection");
+    /// The `connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<DatabaseCluster, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "connection",
+    );
+    /// The `private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("private_connection");
+    /// The `standby_connection` attribute.
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_connection");
+    /// The `standby_private_connection` attribute.
+    pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseCluster,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_private_connection");
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseUser>,
+    > = ::daplug_runtime::Field::new("users");
+    /// The `maintenance_window` attribute.
+    pub const MAINTENANCE_WINDOW: ::daplug_runtime::Field<
+        DatabaseCluster,
+        DatabaseMaintenanceWindow,
+    > = ::daplug_runtime::Field::new("maintenance_window");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `rules` attribute.
+    pub const RULES: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::vec::Vec<DatabasesFirewallRule>,
+    > = ::daplug_runtime::Field::new("rules");
+    /// The `version_end_of_life` attribute.
+    pub const VERSION_END_OF_LIFE: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_end_of_life");
+    /// The `version_end_of_availability` attribute.
+    pub const VERSION_END_OF_AVAILABILITY: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_end_of_availability");
+    /// The `storage_size_mib` attribute.
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseCluster, i64> = ::daplug_runtime::Field::new(
+        "storage_size_mib",
+    );
+    /// The `metrics_endpoints` attribute.
+    pub const METRICS_ENDPOINTS: ::daplug_runtime::Field<
+        DatabaseCluster,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseServiceEndpoint>,
+    > = ::daplug_runtime::Field::new("metrics_endpoints");
+    /// The `autoscale` attribute.
+    pub const AUTOSCALE: ::daplug_runtime::Field<
+        DatabaseCluster,
+        DatabaseAutoscaleParams,
+    > = ::daplug_runtime::Field::new("autoscale");
+    /// The `do_settings` attribute.
+    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseCluster, DoSettings> = ::daplug_runtime::Field::new(
+        "do_settings",
+    );
 }
 /// A partial update of [`DatabaseCluster`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31090,6 +37071,149 @@ pub struct DatabaseClusterRead {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+impl DatabaseClusterRead {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `engine` attribute.
+    pub const ENGINE: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseClusterReadEngine,
+    > = ::daplug_runtime::Field::new("engine");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `semantic_version` attribute.
+    pub const SEMANTIC_VERSION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("semantic_version");
+    /// The `num_nodes` attribute.
+    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseClusterRead, i64> = ::daplug_runtime::Field::new(
+        "num_nodes",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseClusterReadStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `private_network_uuid` attribute.
+    pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("private_network_uuid");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `db_names` attribute.
+    pub const DB_NAMES: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("db_names");
+    /// The `ui_connection` attribute.
+    pub const UI_CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        OpensearchConnection,
+    > = ::daplug_runtime::Field::new("ui_connection");
+    /// The `schema_registry_connection` attribute.
+    pub const SCHEMA_REGISTRY_CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        SchemaRegistryConnection,
+    > = ::daplug_runtime::Field::new("schema_registry_connection");
+    /// The `connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("connection");
+    /// The `private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("private_connection");
+    /// The `standby_connection` attribute.
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_connection");
+    /// The `standby_private_connection` attribute.
+    pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("standby_private_connection");
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseUser>,
+    > = ::daplug_runtime::Field::new("users");
+    /// The `maintenance_window` attribute.
+    pub const MAINTENANCE_WINDOW: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        DatabaseMaintenanceWindow,
+    > = ::daplug_runtime::Field::new("maintenance_window");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `rules` attribute.
+    pub const RULES: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<DatabasesFirewallRule>,
+    > = ::daplug_runtime::Field::new("rules");
+    /// The `version_end_of_life` attribute.
+    pub const VERSION_END_OF_LIFE: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_end_of_life");
+    /// The `version_end_of_availability` attribute.
+    pub const VERSION_END_OF_AVAILABILITY: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version_end_of_availability");
+    /// The `storage_size_mib` attribute.
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseClusterRead, i64> = ::daplug_runtime::Field::new(
+        "storage_size_mib",
+    );
+    /// The `metrics_endpoints` attribute.
+    pub const METRICS_ENDPOINTS: ::daplug_runtime::Field<
+        DatabaseClusterRead,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseServiceEndpoint>,
+    > = ::daplug_runtime::Field::new("metrics_endpoints");
+    /// The `do_settings` attribute.
+    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseClusterRead, DoSettings> = ::daplug_runtime::Field::new(
+        "do_settings",
+    );
+}
 /// A partial update of [`DatabaseClusterRead`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31392,6 +37516,21 @@ pub struct DatabaseClusterResize {
     )]
     pub storage_size_mib: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl DatabaseClusterResize {
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DatabaseClusterResize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `num_nodes` attribute.
+    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseClusterResize, i32> = ::daplug_runtime::Field::new(
+        "num_nodes",
+    );
+    /// The `storage_size_mib` attribute.
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseClusterResize, i64> = ::daplug_runtime::Field::new(
+        "storage_size_mib",
+    );
+}
 /// A partial update of [`DatabaseClusterResize`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31521,6 +37660,12 @@ pub struct DatabaseConfig {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<DatabaseConfigConfig>,
+}
+impl DatabaseConfig {
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<DatabaseConfig, DatabaseConfigConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`DatabaseConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31682,6 +37827,41 @@ pub struct DatabaseConnection {
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl DatabaseConnection {
+    /// The `uri` attribute.
+    pub const URI: ::daplug_runtime::Field<
+        DatabaseConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uri");
+    /// The `database` attribute.
+    pub const DATABASE: ::daplug_runtime::Field<
+        DatabaseConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("database");
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        DatabaseConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<DatabaseConnection, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        DatabaseConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        DatabaseConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `ssl` attribute.
+    pub const SSL: ::daplug_runtime::Field<DatabaseConnection, bool> = ::daplug_runtime::Field::new(
+        "ssl",
+    );
+}
 /// A partial update of [`DatabaseConnection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31821,6 +38001,23 @@ pub struct DatabaseKafkaSchemaCreate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DatabaseKafkaSchemaCreate {
+    /// The `subject_name` attribute.
+    pub const SUBJECT_NAME: ::daplug_runtime::Field<
+        DatabaseKafkaSchemaCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("subject_name");
+    /// The `schema_type` attribute.
+    pub const SCHEMA_TYPE: ::daplug_runtime::Field<
+        DatabaseKafkaSchemaCreate,
+        DatabaseKafkaSchemaCreateSchemaType,
+    > = ::daplug_runtime::Field::new("schema_type");
+    /// The `schema` attribute.
+    pub const SCHEMA: ::daplug_runtime::Field<
+        DatabaseKafkaSchemaCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("schema");
+}
 /// A partial update of [`DatabaseKafkaSchemaCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31959,6 +38156,19 @@ pub struct DatabaseLayoutOption {
         >,
     >,
 }
+impl DatabaseLayoutOption {
+    /// The `num_nodes` attribute.
+    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseLayoutOption, i64> = ::daplug_runtime::Field::new(
+        "num_nodes",
+    );
+    /// The `sizes` attribute.
+    pub const SIZES: ::daplug_runtime::Field<
+        DatabaseLayoutOption,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("sizes");
+}
 /// A partial update of [`DatabaseLayoutOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32060,6 +38270,13 @@ pub struct DatabaseLayoutOptions {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl DatabaseLayoutOptions {
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        DatabaseLayoutOptions,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// A partial update of [`DatabaseLayoutOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32169,6 +38386,29 @@ pub struct DatabaseMaintenanceWindow {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl DatabaseMaintenanceWindow {
+    /// The `day` attribute.
+    pub const DAY: ::daplug_runtime::Field<
+        DatabaseMaintenanceWindow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("day");
+    /// The `hour` attribute.
+    pub const HOUR: ::daplug_runtime::Field<
+        DatabaseMaintenanceWindow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("hour");
+    /// The `pending` attribute.
+    pub const PENDING: ::daplug_runtime::Field<DatabaseMaintenanceWindow, bool> = ::daplug_runtime::Field::new(
+        "pending",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        DatabaseMaintenanceWindow,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description");
 }
 /// A partial update of [`DatabaseMaintenanceWindow`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32281,6 +38521,13 @@ pub struct DatabaseMetricsCredentials {
         DatabasesBasicAuthCredentials,
     >,
 }
+impl DatabaseMetricsCredentials {
+    /// The `credentials` attribute.
+    pub const CREDENTIALS: ::daplug_runtime::Field<
+        DatabaseMetricsCredentials,
+        DatabasesBasicAuthCredentials,
+    > = ::daplug_runtime::Field::new("credentials");
+}
 /// A partial update of [`DatabaseMetricsCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32379,6 +38626,15 @@ pub struct DatabaseRegionOptions {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl DatabaseRegionOptions {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        DatabaseRegionOptions,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
 }
 /// A partial update of [`DatabaseRegionOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32551,6 +38807,66 @@ pub struct DatabaseReplica {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
+}
+impl DatabaseReplica {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<DatabaseReplica, DatabaseReplicaStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `private_network_uuid` attribute.
+    pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
+        DatabaseReplica,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("private_network_uuid");
+    /// The `connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<DatabaseReplica, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "connection",
+    );
+    /// The `private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseReplica,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("private_connection");
+    /// The `storage_size_mib` attribute.
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseReplica, i64> = ::daplug_runtime::Field::new(
+        "storage_size_mib",
+    );
+    /// The `do_settings` attribute.
+    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseReplica, DoSettings> = ::daplug_runtime::Field::new(
+        "do_settings",
+    );
 }
 /// A partial update of [`DatabaseReplica`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32769,6 +39085,68 @@ pub struct DatabaseReplicaRead {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+impl DatabaseReplicaRead {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        DatabaseReplicaReadStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `private_network_uuid` attribute.
+    pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("private_network_uuid");
+    /// The `connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("connection");
+    /// The `private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
+        DatabaseReplicaRead,
+        DatabaseConnection,
+    > = ::daplug_runtime::Field::new("private_connection");
+    /// The `storage_size_mib` attribute.
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseReplicaRead, i64> = ::daplug_runtime::Field::new(
+        "storage_size_mib",
+    );
+    /// The `do_settings` attribute.
+    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseReplicaRead, DoSettings> = ::daplug_runtime::Field::new(
+        "do_settings",
+    );
+}
 /// A partial update of [`DatabaseReplicaRead`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32983,6 +39361,17 @@ pub struct DatabaseServiceEndpoint {
     )]
     pub port: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl DatabaseServiceEndpoint {
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        DatabaseServiceEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<DatabaseServiceEndpoint, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+}
 /// A partial update of [`DatabaseServiceEndpoint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33088,6 +39477,22 @@ pub struct DatabaseStorageAutoscaleParams {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub increment_gib: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl DatabaseStorageAutoscaleParams {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<DatabaseStorageAutoscaleParams, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `threshold_percent` attribute.
+    pub const THRESHOLD_PERCENT: ::daplug_runtime::Field<
+        DatabaseStorageAutoscaleParams,
+        i64,
+    > = ::daplug_runtime::Field::new("threshold_percent");
+    /// The `increment_gib` attribute.
+    pub const INCREMENT_GIB: ::daplug_runtime::Field<
+        DatabaseStorageAutoscaleParams,
+        i64,
+    > = ::daplug_runtime::Field::new("increment_gib");
 }
 /// A partial update of [`DatabaseStorageAutoscaleParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33226,6 +39631,40 @@ pub struct DatabaseUser {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub settings: ::daplug_runtime::__private::std::option::Option<UserSettings>,
+}
+impl DatabaseUser {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DatabaseUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<DatabaseUser, DatabaseUserRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        DatabaseUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `access_cert` attribute.
+    pub const ACCESS_CERT: ::daplug_runtime::Field<
+        DatabaseUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_cert");
+    /// The `access_key` attribute.
+    pub const ACCESS_KEY: ::daplug_runtime::Field<
+        DatabaseUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_key");
+    /// The `mysql_settings` attribute.
+    pub const MYSQL_SETTINGS: ::daplug_runtime::Field<DatabaseUser, MysqlSettings> = ::daplug_runtime::Field::new(
+        "mysql_settings",
+    );
+    /// The `settings` attribute.
+    pub const SETTINGS: ::daplug_runtime::Field<DatabaseUser, UserSettings> = ::daplug_runtime::Field::new(
+        "settings",
+    );
 }
 /// A partial update of [`DatabaseUser`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33386,6 +39825,23 @@ pub struct DatabaseVersionAvailability {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DatabaseVersionAvailability {
+    /// The `end_of_life` attribute.
+    pub const END_OF_LIFE: ::daplug_runtime::Field<
+        DatabaseVersionAvailability,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end_of_life");
+    /// The `end_of_availability` attribute.
+    pub const END_OF_AVAILABILITY: ::daplug_runtime::Field<
+        DatabaseVersionAvailability,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end_of_availability");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        DatabaseVersionAvailability,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+}
 /// A partial update of [`DatabaseVersionAvailability`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33495,6 +39951,15 @@ pub struct DatabaseVersionOptions {
         >,
     >,
 }
+impl DatabaseVersionOptions {
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        DatabaseVersionOptions,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+}
 /// A partial update of [`DatabaseVersionOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33601,6 +40066,18 @@ pub struct DatabasesBasicAuthCredentials {
     pub basic_auth_password: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DatabasesBasicAuthCredentials {
+    /// The `basic_auth_username` attribute.
+    pub const BASIC_AUTH_USERNAME: ::daplug_runtime::Field<
+        DatabasesBasicAuthCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("basic_auth_username");
+    /// The `basic_auth_password` attribute.
+    pub const BASIC_AUTH_PASSWORD: ::daplug_runtime::Field<
+        DatabasesBasicAuthCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("basic_auth_password");
 }
 /// A partial update of [`DatabasesBasicAuthCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33735,6 +40212,37 @@ pub struct DatabasesFirewallRule {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DatabasesFirewallRule {
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        DatabasesFirewallRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `cluster_uuid` attribute.
+    pub const CLUSTER_UUID: ::daplug_runtime::Field<
+        DatabasesFirewallRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_uuid");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<DatabasesFirewallRule, FirewallRuleType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        DatabasesFirewallRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DatabasesFirewallRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        DatabasesFirewallRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+}
 /// A partial update of [`DatabasesFirewallRule`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33859,6 +40367,17 @@ pub struct DatabasesOptions {
         OptionsVersionAvailability,
     >,
 }
+impl DatabasesOptions {
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<DatabasesOptions, OptionsOptions> = ::daplug_runtime::Field::new(
+        "options",
+    );
+    /// The `version_availability` attribute.
+    pub const VERSION_AVAILABILITY: ::daplug_runtime::Field<
+        DatabasesOptions,
+        OptionsVersionAvailability,
+    > = ::daplug_runtime::Field::new("version_availability");
+}
 /// A partial update of [`DatabasesOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33950,6 +40469,18 @@ pub struct DatadogLogsink {
     pub site: ::daplug_runtime::__private::std::string::String,
     /// Datadog API key
     pub datadog_api_key: ::daplug_runtime::__private::std::string::String,
+}
+impl DatadogLogsink {
+    /// The `site` attribute.
+    pub const SITE: ::daplug_runtime::Field<
+        DatadogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("site");
+    /// The `datadog_api_key` attribute.
+    pub const DATADOG_API_KEY: ::daplug_runtime::Field<
+        DatadogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("datadog_api_key");
 }
 /// A partial update of [`DatadogLogsink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34069,6 +40600,26 @@ pub struct Destination {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<DestinationType>,
     pub config: OpensearchConfig,
+}
+impl Destination {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Destination,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Destination,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Destination, DestinationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<Destination, OpensearchConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`Destination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34198,6 +40749,28 @@ pub struct DestinationOmitCredentials {
     pub config: ::daplug_runtime::__private::std::option::Option<
         OpensearchConfigOmitCredentials,
     >,
+}
+impl DestinationOmitCredentials {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DestinationOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DestinationOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DestinationOmitCredentials,
+        DestinationOmitCredentialsType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<
+        DestinationOmitCredentials,
+        OpensearchConfigOmitCredentials,
+    > = ::daplug_runtime::Field::new("config");
 }
 /// A partial update of [`DestinationOmitCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34337,6 +40910,23 @@ pub struct DestinationRequest {
     #[serde(rename = "type")]
     pub type_: DestinationRequestType,
     pub config: OpensearchConfigRequest,
+}
+impl DestinationRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DestinationRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DestinationRequest,
+        DestinationRequestType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<
+        DestinationRequest,
+        OpensearchConfigRequest,
+    > = ::daplug_runtime::Field::new("config");
 }
 /// A partial update of [`DestinationRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34511,6 +41101,28 @@ pub struct DestroyedAssociatedResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DestroyedAssociatedResource {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        DestroyedAssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DestroyedAssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `destroyed_at` attribute.
+    pub const DESTROYED_AT: ::daplug_runtime::Field<
+        DestroyedAssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("destroyed_at");
+    /// The `error_message` attribute.
+    pub const ERROR_MESSAGE: ::daplug_runtime::Field<
+        DestroyedAssociatedResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_message");
+}
 /// A partial update of [`DestroyedAssociatedResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34627,6 +41239,16 @@ pub struct DiskInfo {
     )]
     pub size: ::daplug_runtime::__private::std::option::Option<DiskInfoSize>,
 }
+impl DiskInfo {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<DiskInfo, DiskInfoType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<DiskInfo, DiskInfoSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+}
 /// A partial update of [`DiskInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34727,6 +41349,17 @@ pub struct DiskInfoSize {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DiskInfoSize {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<DiskInfoSize, i64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `unit` attribute.
+    pub const UNIT: ::daplug_runtime::Field<
+        DiskInfoSize,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unit");
+}
 /// The type of disk. All Droplets contain a `local` or `boot` disk. Additionally, GPU Droplets can also have a `scratch` disk for non-persistent data.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -34822,6 +41455,15 @@ pub struct DoSettings {
         >,
     >,
 }
+impl DoSettings {
+    /// The `service_cnames` attribute.
+    pub const SERVICE_CNAMES: ::daplug_runtime::Field<
+        DoSettings,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("service_cnames");
+}
 /// A partial update of [`DoSettings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34914,6 +41556,13 @@ pub struct DockerCredentials {
     )]
     pub auths: ::daplug_runtime::__private::std::option::Option<DockerCredentialsAuths>,
 }
+impl DockerCredentials {
+    /// The `auths` attribute.
+    pub const AUTHS: ::daplug_runtime::Field<
+        DockerCredentials,
+        DockerCredentialsAuths,
+    > = ::daplug_runtime::Field::new("auths");
+}
 /// A partial update of [`DockerCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35003,6 +41652,13 @@ pub struct DockerCredentialsAuths {
         DockerCredentialsAuthsRegistryDigitaloceanCom,
     >,
 }
+impl DockerCredentialsAuths {
+    /// The `registry.digitalocean.com` attribute.
+    pub const REGISTRY_DIGITALOCEAN_COM: ::daplug_runtime::Field<
+        DockerCredentialsAuths,
+        DockerCredentialsAuthsRegistryDigitaloceanCom,
+    > = ::daplug_runtime::Field::new("registry.digitalocean.com");
+}
 /// The inline schema at `resources/registry/models/docker_credentials.yml#/properties/auths/properties/registry.digitalocean.com`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -35022,6 +41678,13 @@ pub struct DockerCredentialsAuthsRegistryDigitaloceanCom {
     pub auth: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DockerCredentialsAuthsRegistryDigitaloceanCom {
+    /// The `auth` attribute.
+    pub const AUTH: ::daplug_runtime::Field<
+        DockerCredentialsAuthsRegistryDigitaloceanCom,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("auth");
 }
 /// The `domain` schema of `resources/domains/models/domain.yml`.
 #[derive(
@@ -35064,6 +41727,27 @@ pub struct Domain {
     pub zone_file: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Domain {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Domain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `ip_address` attribute.
+    pub const IP_ADDRESS: ::daplug_runtime::Field<
+        Domain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip_address");
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<Domain, i64> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
+    /// The `zone_file` attribute.
+    pub const ZONE_FILE: ::daplug_runtime::Field<
+        Domain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("zone_file");
 }
 /// A partial update of [`Domain`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35226,6 +41910,52 @@ pub struct DomainRecord {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DomainRecord {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DomainRecord,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DomainRecord,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        DomainRecord,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("data");
+    /// The `priority` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "priority",
+    );
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
+    /// The `weight` attribute.
+    pub const WEIGHT: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "weight",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        DomainRecord,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+}
 /// A partial update of [`DomainRecord`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35367,6 +42097,22 @@ pub struct Domains {
     pub certificate_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Domains {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Domains,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `is_managed` attribute.
+    pub const IS_MANAGED: ::daplug_runtime::Field<Domains, bool> = ::daplug_runtime::Field::new(
+        "is_managed",
+    );
+    /// The `certificate_id` attribute.
+    pub const CERTIFICATE_ID: ::daplug_runtime::Field<
+        Domains,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_id");
 }
 /// A partial update of [`Domains`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35526,6 +42272,117 @@ pub struct Droplet {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub gpu_info: ::daplug_runtime::__private::std::option::Option<GpuInfo>,
+}
+impl Droplet {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `memory` attribute.
+    pub const MEMORY: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+        "memory",
+    );
+    /// The `vcpus` attribute.
+    pub const VCPUS: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+        "vcpus",
+    );
+    /// The `disk` attribute.
+    pub const DISK: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+        "disk",
+    );
+    /// The `disk_info` attribute.
+    pub const DISK_INFO: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<DiskInfo>,
+    > = ::daplug_runtime::Field::new("disk_info");
+    /// The `locked` attribute.
+    pub const LOCKED: ::daplug_runtime::Field<Droplet, bool> = ::daplug_runtime::Field::new(
+        "locked",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Droplet, DropletStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `kernel` attribute.
+    pub const KERNEL: ::daplug_runtime::Field<Droplet, Kernel> = ::daplug_runtime::Field::new(
+        "kernel",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `backup_ids` attribute.
+    pub const BACKUP_IDS: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("backup_ids");
+    /// The `next_backup_window` attribute.
+    pub const NEXT_BACKUP_WINDOW: ::daplug_runtime::Field<
+        Droplet,
+        DropletNextBackupWindow,
+    > = ::daplug_runtime::Field::new("next_backup_window");
+    /// The `snapshot_ids` attribute.
+    pub const SNAPSHOT_IDS: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("snapshot_ids");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<Droplet, Image> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `volume_ids` attribute.
+    pub const VOLUME_IDS: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volume_ids");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<Droplet, Size> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `size_slug` attribute.
+    pub const SIZE_SLUG: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size_slug");
+    /// The `networks` attribute.
+    pub const NETWORKS: ::daplug_runtime::Field<Droplet, DropletNetworks> = ::daplug_runtime::Field::new(
+        "networks",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<Droplet, Region> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        Droplet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `gpu_info` attribute.
+    pub const GPU_INFO: ::daplug_runtime::Field<Droplet, GpuInfo> = ::daplug_runtime::Field::new(
+        "gpu_info",
+    );
 }
 /// A partial update of [`Droplet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35738,6 +42595,31 @@ pub struct DropletBackupPolicy {
     )]
     pub retention_period_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl DropletBackupPolicy {
+    /// The `plan` attribute.
+    pub const PLAN: ::daplug_runtime::Field<
+        DropletBackupPolicy,
+        DropletBackupPolicyPlan,
+    > = ::daplug_runtime::Field::new("plan");
+    /// The `weekday` attribute.
+    pub const WEEKDAY: ::daplug_runtime::Field<
+        DropletBackupPolicy,
+        DropletBackupPolicyWeekday,
+    > = ::daplug_runtime::Field::new("weekday");
+    /// The `hour` attribute.
+    pub const HOUR: ::daplug_runtime::Field<
+        DropletBackupPolicy,
+        DropletBackupPolicyHour,
+    > = ::daplug_runtime::Field::new("hour");
+    /// The `window_length_hours` attribute.
+    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<DropletBackupPolicy, i64> = ::daplug_runtime::Field::new(
+        "window_length_hours",
+    );
+    /// The `retention_period_days` attribute.
+    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<DropletBackupPolicy, i64> = ::daplug_runtime::Field::new(
+        "retention_period_days",
+    );
+}
 /// A partial update of [`DropletBackupPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35943,6 +42825,26 @@ pub struct DropletBackupPolicyRecord {
     pub next_backup_window: ::daplug_runtime::__private::std::option::Option<
         DropletNextBackupWindow,
     >,
+}
+impl DropletBackupPolicyRecord {
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<DropletBackupPolicyRecord, i64> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+    /// The `backup_enabled` attribute.
+    pub const BACKUP_ENABLED: ::daplug_runtime::Field<DropletBackupPolicyRecord, bool> = ::daplug_runtime::Field::new(
+        "backup_enabled",
+    );
+    /// The `backup_policy` attribute.
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<
+        DropletBackupPolicyRecord,
+        DropletBackupPolicy,
+    > = ::daplug_runtime::Field::new("backup_policy");
+    /// The `next_backup_window` attribute.
+    pub const NEXT_BACKUP_WINDOW: ::daplug_runtime::Field<
+        DropletBackupPolicyRecord,
+        DropletNextBackupWindow,
+    > = ::daplug_runtime::Field::new("next_backup_window");
 }
 /// A partial update of [`DropletBackupPolicyRecord`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36178,6 +43080,80 @@ pub struct DropletCreate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl DropletCreate {
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<DropletCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `ssh_keys` attribute.
+    pub const SSH_KEYS: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
+    > = ::daplug_runtime::Field::new("ssh_keys");
+    /// The `backups` attribute.
+    pub const BACKUPS: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "backups",
+    );
+    /// The `backup_policy` attribute.
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<
+        DropletCreate,
+        DropletBackupPolicy,
+    > = ::daplug_runtime::Field::new("backup_policy");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "ipv6",
+    );
+    /// The `monitoring` attribute.
+    pub const MONITORING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "monitoring",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `user_data` attribute.
+    pub const USER_DATA: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_data");
+    /// The `private_networking` attribute.
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "private_networking",
+    );
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volumes");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        DropletCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `with_droplet_agent` attribute.
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "with_droplet_agent",
+    );
+    /// The `public_networking` attribute.
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+        "public_networking",
+    );
 }
 /// A partial update of [`DropletCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36461,6 +43437,87 @@ pub struct DropletMultiCreate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl DropletMultiCreate {
+    /// The `names` attribute.
+    pub const NAMES: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("names");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<DropletMultiCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `ssh_keys` attribute.
+    pub const SSH_KEYS: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
+    > = ::daplug_runtime::Field::new("ssh_keys");
+    /// The `backups` attribute.
+    pub const BACKUPS: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "backups",
+    );
+    /// The `backup_policy` attribute.
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        DropletBackupPolicy,
+    > = ::daplug_runtime::Field::new("backup_policy");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "ipv6",
+    );
+    /// The `monitoring` attribute.
+    pub const MONITORING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "monitoring",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `user_data` attribute.
+    pub const USER_DATA: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_data");
+    /// The `private_networking` attribute.
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "private_networking",
+    );
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volumes");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        DropletMultiCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `with_droplet_agent` attribute.
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "with_droplet_agent",
+    );
+    /// The `public_networking` attribute.
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+        "public_networking",
+    );
+}
 /// A partial update of [`DropletMultiCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36631,6 +43688,18 @@ pub struct DropletNetworks {
         ::daplug_runtime::__private::std::vec::Vec<NetworkV6>,
     >,
 }
+impl DropletNetworks {
+    /// The `v4` attribute.
+    pub const V4: ::daplug_runtime::Field<
+        DropletNetworks,
+        ::daplug_runtime::__private::std::vec::Vec<NetworkV4>,
+    > = ::daplug_runtime::Field::new("v4");
+    /// The `v6` attribute.
+    pub const V6: ::daplug_runtime::Field<
+        DropletNetworks,
+        ::daplug_runtime::__private::std::vec::Vec<NetworkV6>,
+    > = ::daplug_runtime::Field::new("v6");
+}
 /// The `droplet_next_backup_window` schema of `resources/droplets/models/droplet_next_backup_window.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -36658,6 +43727,18 @@ pub struct DropletNextBackupWindow {
     pub end: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DropletNextBackupWindow {
+    /// The `start` attribute.
+    pub const START: ::daplug_runtime::Field<
+        DropletNextBackupWindow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start");
+    /// The `end` attribute.
+    pub const END: ::daplug_runtime::Field<
+        DropletNextBackupWindow,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end");
 }
 /// A partial update of [`DropletNextBackupWindow`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36854,6 +43935,85 @@ pub struct DropletSingleCreate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl DropletSingleCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<DropletSingleCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `ssh_keys` attribute.
+    pub const SSH_KEYS: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
+    > = ::daplug_runtime::Field::new("ssh_keys");
+    /// The `backups` attribute.
+    pub const BACKUPS: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "backups",
+    );
+    /// The `backup_policy` attribute.
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        DropletBackupPolicy,
+    > = ::daplug_runtime::Field::new("backup_policy");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "ipv6",
+    );
+    /// The `monitoring` attribute.
+    pub const MONITORING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "monitoring",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `user_data` attribute.
+    pub const USER_DATA: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_data");
+    /// The `private_networking` attribute.
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "private_networking",
+    );
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volumes");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        DropletSingleCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `with_droplet_agent` attribute.
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "with_droplet_agent",
+    );
+    /// The `public_networking` attribute.
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+        "public_networking",
+    );
+}
 /// A partial update of [`DropletSingleCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37024,6 +44184,41 @@ pub struct DropletSnapshot {
     /// Describes the kind of image. It may be one of `snapshot` or `backup`. This specifies whether an image is a user-generated Droplet snapshot or automatically created Droplet backup.
     #[serde(rename = "type")]
     pub type_: DropletSnapshotType,
+}
+impl DropletSnapshot {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<DropletSnapshot, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DropletSnapshot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        DropletSnapshot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        DropletSnapshot,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `min_disk_size` attribute.
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<DropletSnapshot, i64> = ::daplug_runtime::Field::new(
+        "min_disk_size",
+    );
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<DropletSnapshot, f32> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<DropletSnapshot, DropletSnapshotType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`DropletSnapshot`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37206,6 +44401,31 @@ pub struct ElasticsearchLogsink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ElasticsearchLogsink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        ElasticsearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `index_prefix` attribute.
+    pub const INDEX_PREFIX: ::daplug_runtime::Field<
+        ElasticsearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_prefix");
+    /// The `index_days_max` attribute.
+    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<ElasticsearchLogsink, i64> = ::daplug_runtime::Field::new(
+        "index_days_max",
+    );
+    /// The `timeout` attribute.
+    pub const TIMEOUT: ::daplug_runtime::Field<ElasticsearchLogsink, f32> = ::daplug_runtime::Field::new(
+        "timeout",
+    );
+    /// The `ca` attribute.
+    pub const CA: ::daplug_runtime::Field<
+        ElasticsearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ca");
+}
 /// A partial update of [`ElasticsearchLogsink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37316,6 +44536,22 @@ pub struct EmbeddingDataItem {
     pub object: EmbeddingDataItemObject,
     /// The embedding vector, or a base64-encoded string when the request set encoding_format to base64.
     pub embedding: EmbeddingDataItemEmbedding,
+}
+impl EmbeddingDataItem {
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<EmbeddingDataItem, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        EmbeddingDataItem,
+        EmbeddingDataItemObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `embedding` attribute.
+    pub const EMBEDDING: ::daplug_runtime::Field<
+        EmbeddingDataItem,
+        EmbeddingDataItemEmbedding,
+    > = ::daplug_runtime::Field::new("embedding");
 }
 /// A partial update of [`EmbeddingDataItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37465,6 +44701,28 @@ pub struct EmbeddingsRequest {
         EmbeddingsRequestEncodingFormat,
     >,
 }
+impl EmbeddingsRequest {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        EmbeddingsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `input` attribute.
+    pub const INPUT: ::daplug_runtime::Field<
+        EmbeddingsRequest,
+        EmbeddingsRequestInput,
+    > = ::daplug_runtime::Field::new("input");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        EmbeddingsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `encoding_format` attribute.
+    pub const ENCODING_FORMAT: ::daplug_runtime::Field<
+        EmbeddingsRequest,
+        EmbeddingsRequestEncodingFormat,
+    > = ::daplug_runtime::Field::new("encoding_format");
+}
 /// A partial update of [`EmbeddingsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37612,6 +44870,27 @@ pub struct EmbeddingsResponse {
     pub data: ::daplug_runtime::__private::std::vec::Vec<EmbeddingDataItem>,
     pub usage: EmbeddingsUsage,
 }
+impl EmbeddingsResponse {
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        EmbeddingsResponse,
+        EmbeddingsResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        EmbeddingsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        EmbeddingsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<EmbeddingDataItem>,
+    > = ::daplug_runtime::Field::new("data");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<EmbeddingsResponse, EmbeddingsUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
+}
 /// A partial update of [`EmbeddingsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37736,6 +45015,16 @@ pub struct EmbeddingsUsage {
     /// Total billable tokens for the request.
     pub total_tokens: i64,
 }
+impl EmbeddingsUsage {
+    /// The `prompt_tokens` attribute.
+    pub const PROMPT_TOKENS: ::daplug_runtime::Field<EmbeddingsUsage, i64> = ::daplug_runtime::Field::new(
+        "prompt_tokens",
+    );
+    /// The `total_tokens` attribute.
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<EmbeddingsUsage, i64> = ::daplug_runtime::Field::new(
+        "total_tokens",
+    );
+}
 /// A partial update of [`EmbeddingsUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37853,6 +45142,27 @@ pub struct EventsLogs {
     pub create_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl EventsLogs {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        EventsLogs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        EventsLogs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<EventsLogs, EventsLogsEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
+    /// The `create_time` attribute.
+    pub const CREATE_TIME: ::daplug_runtime::Field<
+        EventsLogs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("create_time");
 }
 /// A partial update of [`EventsLogs`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38101,6 +45411,51 @@ pub struct Firewall {
         ::daplug_runtime::__private::std::vec::Vec<FirewallRulesOutboundRulesItem>,
     >,
 }
+impl Firewall {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Firewall, FirewallStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `pending_changes` attribute.
+    pub const PENDING_CHANGES: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::vec::Vec<FirewallPendingChangesItem>,
+    > = ::daplug_runtime::Field::new("pending_changes");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<Firewall, ExistingTagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `inbound_rules` attribute.
+    pub const INBOUND_RULES: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::vec::Vec<FirewallRulesInboundRulesItem>,
+    > = ::daplug_runtime::Field::new("inbound_rules");
+    /// The `outbound_rules` attribute.
+    pub const OUTBOUND_RULES: ::daplug_runtime::Field<
+        Firewall,
+        ::daplug_runtime::__private::std::vec::Vec<FirewallRulesOutboundRulesItem>,
+    > = ::daplug_runtime::Field::new("outbound_rules");
+}
 /// A partial update of [`Firewall`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38239,6 +45594,21 @@ pub struct FirewallPendingChangesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FirewallPendingChangesItem {
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<FirewallPendingChangesItem, i64> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+    /// The `removing` attribute.
+    pub const REMOVING: ::daplug_runtime::Field<FirewallPendingChangesItem, bool> = ::daplug_runtime::Field::new(
+        "removing",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        FirewallPendingChangesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+}
 /// The type of traffic to be allowed. This may be one of `tcp`, `udp`, or `icmp`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -38317,6 +45687,38 @@ pub struct FirewallRuleTarget {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<ExistingTagsArray>,
+}
+impl FirewallRuleTarget {
+    /// The `addresses` attribute.
+    pub const ADDRESSES: ::daplug_runtime::Field<
+        FirewallRuleTarget,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("addresses");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        FirewallRuleTarget,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `load_balancer_uids` attribute.
+    pub const LOAD_BALANCER_UIDS: ::daplug_runtime::Field<
+        FirewallRuleTarget,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("load_balancer_uids");
+    /// The `kubernetes_ids` attribute.
+    pub const KUBERNETES_IDS: ::daplug_runtime::Field<
+        FirewallRuleTarget,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("kubernetes_ids");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<FirewallRuleTarget, ExistingTagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
 }
 /// A partial update of [`FirewallRuleTarget`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38466,6 +45868,23 @@ pub struct FirewallRulesInboundRulesItem {
     pub ports: ::daplug_runtime::__private::std::string::String,
     pub sources: FirewallRuleTarget,
 }
+impl FirewallRulesInboundRulesItem {
+    /// The `protocol` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<
+        FirewallRulesInboundRulesItem,
+        FirewallRuleBaseProtocol,
+    > = ::daplug_runtime::Field::new("protocol");
+    /// The `ports` attribute.
+    pub const PORTS: ::daplug_runtime::Field<
+        FirewallRulesInboundRulesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ports");
+    /// The `sources` attribute.
+    pub const SOURCES: ::daplug_runtime::Field<
+        FirewallRulesInboundRulesItem,
+        FirewallRuleTarget,
+    > = ::daplug_runtime::Field::new("sources");
+}
 /// The inline schema at `resources/firewalls/models/firewall_rule.yml#/firewall_rules/properties/outbound_rules/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -38482,6 +45901,23 @@ pub struct FirewallRulesOutboundRulesItem {
     /// The ports on which traffic will be allowed specified as a string containing a single port, a range (e.g. "8000-9000"), or "0" when all ports are open for a protocol. For ICMP rules this parameter will always return "0".
     pub ports: ::daplug_runtime::__private::std::string::String,
     pub destinations: FirewallRuleTarget,
+}
+impl FirewallRulesOutboundRulesItem {
+    /// The `protocol` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<
+        FirewallRulesOutboundRulesItem,
+        FirewallRuleBaseProtocol,
+    > = ::daplug_runtime::Field::new("protocol");
+    /// The `ports` attribute.
+    pub const PORTS: ::daplug_runtime::Field<
+        FirewallRulesOutboundRulesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ports");
+    /// The `destinations` attribute.
+    pub const DESTINATIONS: ::daplug_runtime::Field<
+        FirewallRulesOutboundRulesItem,
+        FirewallRuleTarget,
+    > = ::daplug_runtime::Field::new("destinations");
 }
 /// A status string indicating the current state of the firewall. This can be "waiting", "succeeded", or "failed".
 #[derive(
@@ -38553,6 +45989,30 @@ pub struct FloatingIp {
     pub project_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FloatingIp {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        FloatingIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<FloatingIp, FloatingIpRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `droplet` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<FloatingIp, FloatingIpDroplet> = ::daplug_runtime::Field::new(
+        "droplet",
+    );
+    /// The `locked` attribute.
+    pub const LOCKED: ::daplug_runtime::Field<FloatingIp, bool> = ::daplug_runtime::Field::new(
+        "locked",
+    );
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        FloatingIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
 }
 /// A partial update of [`FloatingIp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38674,6 +46134,12 @@ pub struct FloatingIpCreateVariant0 {
     /// The ID of the Droplet that the floating IP will be assigned to.
     pub droplet_id: i64,
 }
+impl FloatingIpCreateVariant0 {
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<FloatingIpCreateVariant0, i64> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+}
 /// The inline schema at `resources/floating_ips/models/floating_ip_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -38695,6 +46161,18 @@ pub struct FloatingIpCreateVariant1 {
     pub project_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl FloatingIpCreateVariant1 {
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        FloatingIpCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        FloatingIpCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
 }
 /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned, the value will be null. <br><br>Requires `droplet:read` scope.
 #[derive(
@@ -38743,6 +46221,36 @@ pub struct FloatingIpRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FloatingIpRegion {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FloatingIpRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        FloatingIpRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        FloatingIpRegion,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<FloatingIpRegion, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `sizes` attribute.
+    pub const SIZES: ::daplug_runtime::Field<
+        FloatingIpRegion,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("sizes");
+}
 /// The `forward_links` schema of `shared/pages.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -38770,6 +46278,18 @@ pub struct ForwardLinks {
     pub next: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ForwardLinks {
+    /// The `last` attribute.
+    pub const LAST: ::daplug_runtime::Field<
+        ForwardLinks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last");
+    /// The `next` attribute.
+    pub const NEXT: ::daplug_runtime::Field<
+        ForwardLinks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next");
 }
 /// A partial update of [`ForwardLinks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38882,6 +46402,35 @@ pub struct ForwardingRule {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tls_passthrough: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ForwardingRule {
+    /// The `entry_protocol` attribute.
+    pub const ENTRY_PROTOCOL: ::daplug_runtime::Field<
+        ForwardingRule,
+        ForwardingRuleEntryProtocol,
+    > = ::daplug_runtime::Field::new("entry_protocol");
+    /// The `entry_port` attribute.
+    pub const ENTRY_PORT: ::daplug_runtime::Field<ForwardingRule, i64> = ::daplug_runtime::Field::new(
+        "entry_port",
+    );
+    /// The `target_protocol` attribute.
+    pub const TARGET_PROTOCOL: ::daplug_runtime::Field<
+        ForwardingRule,
+        ForwardingRuleTargetProtocol,
+    > = ::daplug_runtime::Field::new("target_protocol");
+    /// The `target_port` attribute.
+    pub const TARGET_PORT: ::daplug_runtime::Field<ForwardingRule, i64> = ::daplug_runtime::Field::new(
+        "target_port",
+    );
+    /// The `certificate_id` attribute.
+    pub const CERTIFICATE_ID: ::daplug_runtime::Field<
+        ForwardingRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_id");
+    /// The `tls_passthrough` attribute.
+    pub const TLS_PASSTHROUGH: ::daplug_runtime::Field<ForwardingRule, bool> = ::daplug_runtime::Field::new(
+        "tls_passthrough",
+    );
 }
 /// A partial update of [`ForwardingRule`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39071,6 +46620,26 @@ pub struct FunctionObject {
         >,
     >,
 }
+impl FunctionObject {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FunctionObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        FunctionObject,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `parameters` attribute.
+    pub const PARAMETERS: ::daplug_runtime::Field<
+        FunctionObject,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("parameters");
+}
 /// A partial update of [`FunctionObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39220,6 +46789,41 @@ pub struct GarbageCollection {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub freed_bytes: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl GarbageCollection {
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        GarbageCollection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `registry_name` attribute.
+    pub const REGISTRY_NAME: ::daplug_runtime::Field<
+        GarbageCollection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_name");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        GarbageCollection,
+        GarbageCollectionStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GarbageCollection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        GarbageCollection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `blobs_deleted` attribute.
+    pub const BLOBS_DELETED: ::daplug_runtime::Field<GarbageCollection, i64> = ::daplug_runtime::Field::new(
+        "blobs_deleted",
+    );
+    /// The `freed_bytes` attribute.
+    pub const FREED_BYTES: ::daplug_runtime::Field<GarbageCollection, i64> = ::daplug_runtime::Field::new(
+        "freed_bytes",
+    );
 }
 /// A partial update of [`GarbageCollection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39381,6 +46985,18 @@ pub struct GeneratedImage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GeneratedImage {
+    /// The `b64_json` attribute.
+    pub const B64_JSON: ::daplug_runtime::Field<
+        GeneratedImage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b64_json");
+    /// The `revised_prompt` attribute.
+    pub const REVISED_PROMPT: ::daplug_runtime::Field<
+        GeneratedImage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("revised_prompt");
+}
 /// A partial update of [`GeneratedImage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39508,6 +47124,33 @@ pub struct GlbSettings {
     )]
     pub failover_threshold: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl GlbSettings {
+    /// The `target_protocol` attribute.
+    pub const TARGET_PROTOCOL: ::daplug_runtime::Field<
+        GlbSettings,
+        GlbSettingsTargetProtocol,
+    > = ::daplug_runtime::Field::new("target_protocol");
+    /// The `target_port` attribute.
+    pub const TARGET_PORT: ::daplug_runtime::Field<GlbSettings, i64> = ::daplug_runtime::Field::new(
+        "target_port",
+    );
+    /// The `cdn` attribute.
+    pub const CDN: ::daplug_runtime::Field<GlbSettings, GlbSettingsCdn> = ::daplug_runtime::Field::new(
+        "cdn",
+    );
+    /// The `region_priorities` attribute.
+    pub const REGION_PRIORITIES: ::daplug_runtime::Field<
+        GlbSettings,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            i64,
+        >,
+    > = ::daplug_runtime::Field::new("region_priorities");
+    /// The `failover_threshold` attribute.
+    pub const FAILOVER_THRESHOLD: ::daplug_runtime::Field<GlbSettings, i64> = ::daplug_runtime::Field::new(
+        "failover_threshold",
+    );
+}
 /// A partial update of [`GlbSettings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39616,6 +47259,12 @@ pub struct GlbSettingsCdn {
     )]
     pub is_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl GlbSettingsCdn {
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<GlbSettingsCdn, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
+}
 /// The protocol used for forwarding traffic from the load balancer to the target backends. The possible values are `http`, `https` and `http2`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -39670,6 +47319,21 @@ pub struct GpuInfo {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub vram: ::daplug_runtime::__private::std::option::Option<GpuInfoVram>,
+}
+impl GpuInfo {
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<GpuInfo, i64> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        GpuInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `vram` attribute.
+    pub const VRAM: ::daplug_runtime::Field<GpuInfo, GpuInfoVram> = ::daplug_runtime::Field::new(
+        "vram",
+    );
 }
 /// A partial update of [`GpuInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39776,6 +47440,17 @@ pub struct GpuInfoVram {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GpuInfoVram {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<GpuInfoVram, i64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `unit` attribute.
+    pub const UNIT: ::daplug_runtime::Field<
+        GpuInfoVram,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unit");
+}
 /// The `gpu_model_config` schema of `resources/dedicated_inferences/models/gpu_model_config.yml`.
 pub type GpuModelConfig = ::daplug_runtime::__private::serde_json::Value;
 /// The `grant` schema of `resources/spaces/models/grant.yml`.
@@ -39793,6 +47468,18 @@ pub struct Grant {
     pub bucket: ::daplug_runtime::__private::std::string::String,
     /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`, or an empty string.
     pub permission: ::daplug_runtime::__private::std::string::String,
+}
+impl Grant {
+    /// The `bucket` attribute.
+    pub const BUCKET: ::daplug_runtime::Field<
+        Grant,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bucket");
+    /// The `permission` attribute.
+    pub const PERMISSION: ::daplug_runtime::Field<
+        Grant,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permission");
 }
 /// A partial update of [`Grant`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39927,6 +47614,37 @@ pub struct HealthCheck {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub healthy_threshold: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl HealthCheck {
+    /// The `protocol` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<HealthCheck, HealthCheckProtocol> = ::daplug_runtime::Field::new(
+        "protocol",
+    );
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `path` attribute.
+    pub const PATH: ::daplug_runtime::Field<
+        HealthCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("path");
+    /// The `check_interval_seconds` attribute.
+    pub const CHECK_INTERVAL_SECONDS: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+        "check_interval_seconds",
+    );
+    /// The `response_timeout_seconds` attribute.
+    pub const RESPONSE_TIMEOUT_SECONDS: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+        "response_timeout_seconds",
+    );
+    /// The `unhealthy_threshold` attribute.
+    pub const UNHEALTHY_THRESHOLD: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+        "unhealthy_threshold",
+    );
+    /// The `healthy_threshold` attribute.
+    pub const HEALTHY_THRESHOLD: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+        "healthy_threshold",
+    );
 }
 /// A partial update of [`HealthCheck`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40068,6 +47786,39 @@ pub struct History {
     pub created_at: ::daplug_runtime::__private::std::string::String,
     /// The last updated time of the history event in ISO8601 combined date and time format.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
+}
+impl History {
+    /// The `history_event_id` attribute.
+    pub const HISTORY_EVENT_ID: ::daplug_runtime::Field<
+        History,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("history_event_id");
+    /// The `current_instance_count` attribute.
+    pub const CURRENT_INSTANCE_COUNT: ::daplug_runtime::Field<History, i64> = ::daplug_runtime::Field::new(
+        "current_instance_count",
+    );
+    /// The `desired_instance_count` attribute.
+    pub const DESIRED_INSTANCE_COUNT: ::daplug_runtime::Field<History, i64> = ::daplug_runtime::Field::new(
+        "desired_instance_count",
+    );
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<History, HistoryReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<History, HistoryStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        History,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        History,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`History`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40312,6 +48063,67 @@ pub struct Image {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Image {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Image, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<Image, ImageName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Image, ImageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `distribution` attribute.
+    pub const DISTRIBUTION: ::daplug_runtime::Field<Image, Distribution> = ::daplug_runtime::Field::new(
+        "distribution",
+    );
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        Image,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `public` attribute.
+    pub const PUBLIC: ::daplug_runtime::Field<Image, bool> = ::daplug_runtime::Field::new(
+        "public",
+    );
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<Image, RegionsArray> = ::daplug_runtime::Field::new(
+        "regions",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Image,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `min_disk_size` attribute.
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Image, i64> = ::daplug_runtime::Field::new(
+        "min_disk_size",
+    );
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Image, f32> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<Image, ImageDescription> = ::daplug_runtime::Field::new(
+        "description",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<Image, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Image, ImageStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `error_message` attribute.
+    pub const ERROR_MESSAGE: ::daplug_runtime::Field<
+        Image,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_message");
+}
 /// A partial update of [`Image`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40459,6 +48271,46 @@ pub struct ImageGenCompletedEvent {
     /// The output format for the generated image.
     pub output_format: ImageGenCompletedEventOutputFormat,
     pub usage: ImagesUsage,
+}
+impl ImageGenCompletedEvent {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ImageGenCompletedEventType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `b64_json` attribute.
+    pub const B64_JSON: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b64_json");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<ImageGenCompletedEvent, i64> = ::daplug_runtime::Field::new(
+        "created_at",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ImageGenCompletedEventSize,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `quality` attribute.
+    pub const QUALITY: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ImageGenCompletedEventQuality,
+    > = ::daplug_runtime::Field::new("quality");
+    /// The `background` attribute.
+    pub const BACKGROUND: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ImageGenCompletedEventBackground,
+    > = ::daplug_runtime::Field::new("background");
+    /// The `output_format` attribute.
+    pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
+        ImageGenCompletedEvent,
+        ImageGenCompletedEventOutputFormat,
+    > = ::daplug_runtime::Field::new("output_format");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<ImageGenCompletedEvent, ImagesUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
 }
 /// A partial update of [`ImageGenCompletedEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40716,6 +48568,47 @@ pub struct ImageGenPartialImageEvent {
     pub output_format: ImageGenPartialImageEventOutputFormat,
     /// 0-based index for the partial image (streaming).
     pub partial_image_index: i64,
+}
+impl ImageGenPartialImageEvent {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ImageGenPartialImageEventType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `b64_json` attribute.
+    pub const B64_JSON: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b64_json");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<ImageGenPartialImageEvent, i64> = ::daplug_runtime::Field::new(
+        "created_at",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ImageGenPartialImageEventSize,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `quality` attribute.
+    pub const QUALITY: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ImageGenPartialImageEventQuality,
+    > = ::daplug_runtime::Field::new("quality");
+    /// The `background` attribute.
+    pub const BACKGROUND: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ImageGenPartialImageEventBackground,
+    > = ::daplug_runtime::Field::new("background");
+    /// The `output_format` attribute.
+    pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        ImageGenPartialImageEventOutputFormat,
+    > = ::daplug_runtime::Field::new("output_format");
+    /// The `partial_image_index` attribute.
+    pub const PARTIAL_IMAGE_INDEX: ::daplug_runtime::Field<
+        ImageGenPartialImageEvent,
+        i64,
+    > = ::daplug_runtime::Field::new("partial_image_index");
 }
 /// A partial update of [`ImageGenPartialImageEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40978,6 +48871,33 @@ pub struct ImageNewCustom {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
 }
+impl ImageNewCustom {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<ImageNewCustom, ImageName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `distribution` attribute.
+    pub const DISTRIBUTION: ::daplug_runtime::Field<ImageNewCustom, Distribution> = ::daplug_runtime::Field::new(
+        "distribution",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<ImageNewCustom, ImageDescription> = ::daplug_runtime::Field::new(
+        "description",
+    );
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        ImageNewCustom,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<ImageNewCustom, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<ImageNewCustom, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+}
 /// A partial update of [`ImageNewCustom`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41154,6 +49074,20 @@ pub struct ImageUpdate {
     )]
     pub description: ::daplug_runtime::__private::std::option::Option<ImageDescription>,
 }
+impl ImageUpdate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<ImageUpdate, ImageName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `distribution` attribute.
+    pub const DISTRIBUTION: ::daplug_runtime::Field<ImageUpdate, Distribution> = ::daplug_runtime::Field::new(
+        "distribution",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<ImageUpdate, ImageDescription> = ::daplug_runtime::Field::new(
+        "description",
+    );
+}
 /// A partial update of [`ImageUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41246,6 +49180,18 @@ pub struct ImagesPostAccountTransferAccept {
     pub transfer_id: i64,
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: ::daplug_runtime::__private::std::string::String,
+}
+impl ImagesPostAccountTransferAccept {
+    /// The `transfer_id` attribute.
+    pub const TRANSFER_ID: ::daplug_runtime::Field<
+        ImagesPostAccountTransferAccept,
+        i64,
+    > = ::daplug_runtime::Field::new("transfer_id");
+    /// The `recipient_uuid` attribute.
+    pub const RECIPIENT_UUID: ::daplug_runtime::Field<
+        ImagesPostAccountTransferAccept,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("recipient_uuid");
 }
 /// A partial update of [`ImagesPostAccountTransferAccept`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41342,6 +49288,13 @@ const _: () = {
 pub struct ImagesPostAccountTransferCancel {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: i64,
+}
+impl ImagesPostAccountTransferCancel {
+    /// The `transfer_id` attribute.
+    pub const TRANSFER_ID: ::daplug_runtime::Field<
+        ImagesPostAccountTransferCancel,
+        i64,
+    > = ::daplug_runtime::Field::new("transfer_id");
 }
 /// A partial update of [`ImagesPostAccountTransferCancel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41451,6 +49404,13 @@ pub struct ImagesPostAccountTransferCreateVariant0 {
     /// The email address of the user account that the image will be transferred to.
     pub recipient_email: ::daplug_runtime::__private::std::string::String,
 }
+impl ImagesPostAccountTransferCreateVariant0 {
+    /// The `recipient_email` attribute.
+    pub const RECIPIENT_EMAIL: ::daplug_runtime::Field<
+        ImagesPostAccountTransferCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("recipient_email");
+}
 /// The inline schema at `resources/images/models/images_post_account_transfer_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41465,6 +49425,13 @@ pub struct ImagesPostAccountTransferCreateVariant1 {
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: ::daplug_runtime::__private::std::string::String,
 }
+impl ImagesPostAccountTransferCreateVariant1 {
+    /// The `recipient_uuid` attribute.
+    pub const RECIPIENT_UUID: ::daplug_runtime::Field<
+        ImagesPostAccountTransferCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("recipient_uuid");
+}
 /// The `images_post_account_transfer_decline` schema of `resources/images/models/images_post_account_transfer_decline.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41478,6 +49445,13 @@ pub struct ImagesPostAccountTransferCreateVariant1 {
 pub struct ImagesPostAccountTransferDecline {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: i64,
+}
+impl ImagesPostAccountTransferDecline {
+    /// The `transfer_id` attribute.
+    pub const TRANSFER_ID: ::daplug_runtime::Field<
+        ImagesPostAccountTransferDecline,
+        i64,
+    > = ::daplug_runtime::Field::new("transfer_id");
 }
 /// A partial update of [`ImagesPostAccountTransferDecline`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41613,6 +49587,41 @@ pub struct ImagesResponse {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<ImagesUsage>,
 }
+impl ImagesResponse {
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<ImagesResponse, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        ImagesResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GeneratedImage>,
+    > = ::daplug_runtime::Field::new("data");
+    /// The `background` attribute.
+    pub const BACKGROUND: ::daplug_runtime::Field<
+        ImagesResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("background");
+    /// The `output_format` attribute.
+    pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
+        ImagesResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_format");
+    /// The `quality` attribute.
+    pub const QUALITY: ::daplug_runtime::Field<
+        ImagesResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("quality");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        ImagesResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<ImagesResponse, ImagesUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
+}
 /// A partial update of [`ImagesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41732,6 +49741,25 @@ pub struct ImagesUsage {
     /// Detailed breakdown of input tokens.
     pub input_tokens_details: ImagesUsageInputTokensDetails,
 }
+impl ImagesUsage {
+    /// The `total_tokens` attribute.
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+        "total_tokens",
+    );
+    /// The `input_tokens` attribute.
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+        "input_tokens",
+    );
+    /// The `output_tokens` attribute.
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+        "output_tokens",
+    );
+    /// The `input_tokens_details` attribute.
+    pub const INPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
+        ImagesUsage,
+        ImagesUsageInputTokensDetails,
+    > = ::daplug_runtime::Field::new("input_tokens_details");
+}
 /// A partial update of [`ImagesUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41829,6 +49857,17 @@ pub struct ImagesUsageInputTokensDetails {
     pub text_tokens: i64,
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
+}
+impl ImagesUsageInputTokensDetails {
+    /// The `text_tokens` attribute.
+    pub const TEXT_TOKENS: ::daplug_runtime::Field<ImagesUsageInputTokensDetails, i64> = ::daplug_runtime::Field::new(
+        "text_tokens",
+    );
+    /// The `image_tokens` attribute.
+    pub const IMAGE_TOKENS: ::daplug_runtime::Field<
+        ImagesUsageInputTokensDetails,
+        i64,
+    > = ::daplug_runtime::Field::new("image_tokens");
 }
 /// The `instance_size_cpu_type` schema of `resources/apps/models/instance_size_cpu_type.yml`.
 #[derive(
@@ -41953,6 +49992,63 @@ pub struct InvoiceItem {
     pub project_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl InvoiceItem {
+    /// The `product` attribute.
+    pub const PRODUCT: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("product");
+    /// The `resource_uuid` attribute.
+    pub const RESOURCE_UUID: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_uuid");
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_id");
+    /// The `group_description` attribute.
+    pub const GROUP_DESCRIPTION: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("group_description");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `duration` attribute.
+    pub const DURATION: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("duration");
+    /// The `duration_unit` attribute.
+    pub const DURATION_UNIT: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("duration_unit");
+    /// The `start_time` attribute.
+    pub const START_TIME: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start_time");
+    /// The `end_time` attribute.
+    pub const END_TIME: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end_time");
+    /// The `project_name` attribute.
+    pub const PROJECT_NAME: ::daplug_runtime::Field<
+        InvoiceItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_name");
 }
 /// A partial update of [`InvoiceItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42128,6 +50224,33 @@ pub struct InvoicePreview {
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl InvoicePreview {
+    /// The `invoice_uuid` attribute.
+    pub const INVOICE_UUID: ::daplug_runtime::Field<
+        InvoicePreview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_uuid");
+    /// The `invoice_id` attribute.
+    pub const INVOICE_ID: ::daplug_runtime::Field<
+        InvoicePreview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_id");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        InvoicePreview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `invoice_period` attribute.
+    pub const INVOICE_PERIOD: ::daplug_runtime::Field<
+        InvoicePreview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_period");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        InvoicePreview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`InvoicePreview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42320,6 +50443,66 @@ pub struct InvoiceSummary {
     pub credits_and_adjustments: ::daplug_runtime::__private::std::option::Option<
         SimpleCharge,
     >,
+}
+impl InvoiceSummary {
+    /// The `invoice_uuid` attribute.
+    pub const INVOICE_UUID: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_uuid");
+    /// The `invoice_id` attribute.
+    pub const INVOICE_ID: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invoice_id");
+    /// The `billing_period` attribute.
+    pub const BILLING_PERIOD: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("billing_period");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `user_name` attribute.
+    pub const USER_NAME: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_name");
+    /// The `user_billing_address` attribute.
+    pub const USER_BILLING_ADDRESS: ::daplug_runtime::Field<
+        InvoiceSummary,
+        BillingAddress,
+    > = ::daplug_runtime::Field::new("user_billing_address");
+    /// The `user_company` attribute.
+    pub const USER_COMPANY: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_company");
+    /// The `user_email` attribute.
+    pub const USER_EMAIL: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_email");
+    /// The `product_charges` attribute.
+    pub const PRODUCT_CHARGES: ::daplug_runtime::Field<
+        InvoiceSummary,
+        ProductUsageCharges,
+    > = ::daplug_runtime::Field::new("product_charges");
+    /// The `overages` attribute.
+    pub const OVERAGES: ::daplug_runtime::Field<InvoiceSummary, SimpleCharge> = ::daplug_runtime::Field::new(
+        "overages",
+    );
+    /// The `taxes` attribute.
+    pub const TAXES: ::daplug_runtime::Field<InvoiceSummary, SimpleCharge> = ::daplug_runtime::Field::new(
+        "taxes",
+    );
+    /// The `credits_and_adjustments` attribute.
+    pub const CREDITS_AND_ADJUSTMENTS: ::daplug_runtime::Field<
+        InvoiceSummary,
+        SimpleCharge,
+    > = ::daplug_runtime::Field::new("credits_and_adjustments");
 }
 /// A partial update of [`InvoiceSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42738,6 +50921,198 @@ pub struct KafkaAdvancedConfig {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub schema_registry: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl KafkaAdvancedConfig {
+    /// The `compression_type` attribute.
+    pub const COMPRESSION_TYPE: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        KafkaAdvancedConfigCompressionType,
+    > = ::daplug_runtime::Field::new("compression_type");
+    /// The `group_initial_rebalance_delay_ms` attribute.
+    pub const GROUP_INITIAL_REBALANCE_DELAY_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("group_initial_rebalance_delay_ms");
+    /// The `group_min_session_timeout_ms` attribute.
+    pub const GROUP_MIN_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("group_min_session_timeout_ms");
+    /// The `group_max_session_timeout_ms` attribute.
+    pub const GROUP_MAX_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("group_max_session_timeout_ms");
+    /// The `connections_max_idle_ms` attribute.
+    pub const CONNECTIONS_MAX_IDLE_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("connections_max_idle_ms");
+    /// The `max_incremental_fetch_session_cache_slots` attribute.
+    pub const MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_incremental_fetch_session_cache_slots");
+    /// The `message_max_bytes` attribute.
+    pub const MESSAGE_MAX_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "message_max_bytes",
+    );
+    /// The `offsets_retention_minutes` attribute.
+    pub const OFFSETS_RETENTION_MINUTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("offsets_retention_minutes");
+    /// The `log_cleaner_delete_retention_ms` attribute.
+    pub const LOG_CLEANER_DELETE_RETENTION_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_cleaner_delete_retention_ms");
+    /// The `log_cleaner_min_cleanable_ratio` attribute.
+    pub const LOG_CLEANER_MIN_CLEANABLE_RATIO: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("log_cleaner_min_cleanable_ratio");
+    /// The `log_cleaner_max_compaction_lag_ms` attribute.
+    pub const LOG_CLEANER_MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_cleaner_max_compaction_lag_ms");
+    /// The `log_cleaner_min_compaction_lag_ms` attribute.
+    pub const LOG_CLEANER_MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_cleaner_min_compaction_lag_ms");
+    /// The `log_cleanup_policy` attribute.
+    pub const LOG_CLEANUP_POLICY: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        KafkaAdvancedConfigLogCleanupPolicy,
+    > = ::daplug_runtime::Field::new("log_cleanup_policy");
+    /// The `log_flush_interval_messages` attribute.
+    pub const LOG_FLUSH_INTERVAL_MESSAGES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_flush_interval_messages");
+    /// The `log_flush_interval_ms` attribute.
+    pub const LOG_FLUSH_INTERVAL_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_flush_interval_ms",
+    );
+    /// The `log_index_interval_bytes` attribute.
+    pub const LOG_INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_index_interval_bytes");
+    /// The `log_index_size_max_bytes` attribute.
+    pub const LOG_INDEX_SIZE_MAX_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_index_size_max_bytes");
+    /// The `log_message_downconversion_enable` attribute.
+    pub const LOG_MESSAGE_DOWNCONVERSION_ENABLE: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("log_message_downconversion_enable");
+    /// The `log_message_timestamp_type` attribute.
+    pub const LOG_MESSAGE_TIMESTAMP_TYPE: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        KafkaAdvancedConfigLogMessageTimestampType,
+    > = ::daplug_runtime::Field::new("log_message_timestamp_type");
+    /// The `log_message_timestamp_difference_max_ms` attribute.
+    pub const LOG_MESSAGE_TIMESTAMP_DIFFERENCE_MAX_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_message_timestamp_difference_max_ms");
+    /// The `log_preallocate` attribute.
+    pub const LOG_PREALLOCATE: ::daplug_runtime::Field<KafkaAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "log_preallocate",
+    );
+    /// The `log_retention_bytes` attribute.
+    pub const LOG_RETENTION_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_retention_bytes",
+    );
+    /// The `log_retention_hours` attribute.
+    pub const LOG_RETENTION_HOURS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_retention_hours",
+    );
+    /// The `log_retention_ms` attribute.
+    pub const LOG_RETENTION_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_retention_ms",
+    );
+    /// The `log_roll_jitter_ms` attribute.
+    pub const LOG_ROLL_JITTER_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_roll_jitter_ms",
+    );
+    /// The `log_roll_ms` attribute.
+    pub const LOG_ROLL_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_roll_ms",
+    );
+    /// The `log_segment_bytes` attribute.
+    pub const LOG_SEGMENT_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "log_segment_bytes",
+    );
+    /// The `log_segment_delete_delay_ms` attribute.
+    pub const LOG_SEGMENT_DELETE_DELAY_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_segment_delete_delay_ms");
+    /// The `auto_create_topics_enable` attribute.
+    pub const AUTO_CREATE_TOPICS_ENABLE: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("auto_create_topics_enable");
+    /// The `min_insync_replicas` attribute.
+    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "min_insync_replicas",
+    );
+    /// The `num_partitions` attribute.
+    pub const NUM_PARTITIONS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "num_partitions",
+    );
+    /// The `default_replication_factor` attribute.
+    pub const DEFAULT_REPLICATION_FACTOR: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("default_replication_factor");
+    /// The `replica_fetch_max_bytes` attribute.
+    pub const REPLICA_FETCH_MAX_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("replica_fetch_max_bytes");
+    /// The `replica_fetch_response_max_bytes` attribute.
+    pub const REPLICA_FETCH_RESPONSE_MAX_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("replica_fetch_response_max_bytes");
+    /// The `max_connections_per_ip` attribute.
+    pub const MAX_CONNECTIONS_PER_IP: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_connections_per_ip");
+    /// The `producer_purgatory_purge_interval_requests` attribute.
+    pub const PRODUCER_PURGATORY_PURGE_INTERVAL_REQUESTS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("producer_purgatory_purge_interval_requests");
+    /// The `socket_request_max_bytes` attribute.
+    pub const SOCKET_REQUEST_MAX_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("socket_request_max_bytes");
+    /// The `transaction_state_log_segment_bytes` attribute.
+    pub const TRANSACTION_STATE_LOG_SEGMENT_BYTES: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("transaction_state_log_segment_bytes");
+    /// The `transaction_remove_expired_transaction_cleanup_interval_ms` attribute.
+    pub const TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS: ::daplug_runtime::Field<
+        KafkaAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new(
+        "transaction_remove_expired_transaction_cleanup_interval_ms",
+    );
+    /// The `schema_registry` attribute.
+    pub const SCHEMA_REGISTRY: ::daplug_runtime::Field<KafkaAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "schema_registry",
+    );
 }
 /// A partial update of [`KafkaAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43163,6 +51538,27 @@ pub struct KafkaSchemaVerbose {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl KafkaSchemaVerbose {
+    /// The `schema_id` attribute.
+    pub const SCHEMA_ID: ::daplug_runtime::Field<KafkaSchemaVerbose, i64> = ::daplug_runtime::Field::new(
+        "schema_id",
+    );
+    /// The `subject_name` attribute.
+    pub const SUBJECT_NAME: ::daplug_runtime::Field<
+        KafkaSchemaVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("subject_name");
+    /// The `schema_type` attribute.
+    pub const SCHEMA_TYPE: ::daplug_runtime::Field<
+        KafkaSchemaVerbose,
+        KafkaSchemaVerboseSchemaType,
+    > = ::daplug_runtime::Field::new("schema_type");
+    /// The `schema` attribute.
+    pub const SCHEMA: ::daplug_runtime::Field<
+        KafkaSchemaVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("schema");
+}
 /// A partial update of [`KafkaSchemaVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43327,6 +51723,32 @@ pub struct KafkaSchemaVersionVerbose {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl KafkaSchemaVersionVerbose {
+    /// The `schema_id` attribute.
+    pub const SCHEMA_ID: ::daplug_runtime::Field<KafkaSchemaVersionVerbose, i64> = ::daplug_runtime::Field::new(
+        "schema_id",
+    );
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        KafkaSchemaVersionVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `subject_name` attribute.
+    pub const SUBJECT_NAME: ::daplug_runtime::Field<
+        KafkaSchemaVersionVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("subject_name");
+    /// The `schema_type` attribute.
+    pub const SCHEMA_TYPE: ::daplug_runtime::Field<
+        KafkaSchemaVersionVerbose,
+        KafkaSchemaVersionVerboseSchemaType,
+    > = ::daplug_runtime::Field::new("schema_type");
+    /// The `schema` attribute.
+    pub const SCHEMA: ::daplug_runtime::Field<
+        KafkaSchemaVersionVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("schema");
+}
 /// A partial update of [`KafkaSchemaVersionVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43484,6 +51906,25 @@ pub struct KafkaTopic {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<KafkaTopicState>,
 }
+impl KafkaTopic {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KafkaTopic,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `replication_factor` attribute.
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopic, i64> = ::daplug_runtime::Field::new(
+        "replication_factor",
+    );
+    /// The `partition_count` attribute.
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopic, i64> = ::daplug_runtime::Field::new(
+        "partition_count",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<KafkaTopic, KafkaTopicState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+}
 /// A partial update of [`KafkaTopic`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43597,6 +52038,21 @@ pub struct KafkaTopicBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub partition_count: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl KafkaTopicBase {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KafkaTopicBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `replication_factor` attribute.
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicBase, i64> = ::daplug_runtime::Field::new(
+        "replication_factor",
+    );
+    /// The `partition_count` attribute.
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicBase, i64> = ::daplug_runtime::Field::new(
+        "partition_count",
+    );
 }
 /// A partial update of [`KafkaTopicBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43824,6 +52280,98 @@ pub struct KafkaTopicConfig {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub segment_ms: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl KafkaTopicConfig {
+    /// The `cleanup_policy` attribute.
+    pub const CLEANUP_POLICY: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        KafkaTopicConfigCleanupPolicy,
+    > = ::daplug_runtime::Field::new("cleanup_policy");
+    /// The `compression_type` attribute.
+    pub const COMPRESSION_TYPE: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        KafkaTopicConfigCompressionType,
+    > = ::daplug_runtime::Field::new("compression_type");
+    /// The `delete_retention_ms` attribute.
+    pub const DELETE_RETENTION_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "delete_retention_ms",
+    );
+    /// The `file_delete_delay_ms` attribute.
+    pub const FILE_DELETE_DELAY_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "file_delete_delay_ms",
+    );
+    /// The `flush_messages` attribute.
+    pub const FLUSH_MESSAGES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "flush_messages",
+    );
+    /// The `flush_ms` attribute.
+    pub const FLUSH_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "flush_ms",
+    );
+    /// The `index_interval_bytes` attribute.
+    pub const INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "index_interval_bytes",
+    );
+    /// The `max_compaction_lag_ms` attribute.
+    pub const MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "max_compaction_lag_ms",
+    );
+    /// The `max_message_bytes` attribute.
+    pub const MAX_MESSAGE_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "max_message_bytes",
+    );
+    /// The `message_down_conversion_enable` attribute.
+    pub const MESSAGE_DOWN_CONVERSION_ENABLE: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("message_down_conversion_enable");
+    /// The `message_format_version` attribute.
+    pub const MESSAGE_FORMAT_VERSION: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        KafkaTopicConfigMessageFormatVersion,
+    > = ::daplug_runtime::Field::new("message_format_version");
+    /// The `message_timestamp_type` attribute.
+    pub const MESSAGE_TIMESTAMP_TYPE: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        KafkaTopicConfigMessageTimestampType,
+    > = ::daplug_runtime::Field::new("message_timestamp_type");
+    /// The `min_cleanable_dirty_ratio` attribute.
+    pub const MIN_CLEANABLE_DIRTY_RATIO: ::daplug_runtime::Field<
+        KafkaTopicConfig,
+        f32,
+    > = ::daplug_runtime::Field::new("min_cleanable_dirty_ratio");
+    /// The `min_compaction_lag_ms` attribute.
+    pub const MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "min_compaction_lag_ms",
+    );
+    /// The `min_insync_replicas` attribute.
+    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "min_insync_replicas",
+    );
+    /// The `preallocate` attribute.
+    pub const PREALLOCATE: ::daplug_runtime::Field<KafkaTopicConfig, bool> = ::daplug_runtime::Field::new(
+        "preallocate",
+    );
+    /// The `retention_bytes` attribute.
+    pub const RETENTION_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "retention_bytes",
+    );
+    /// The `retention_ms` attribute.
+    pub const RETENTION_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "retention_ms",
+    );
+    /// The `segment_bytes` attribute.
+    pub const SEGMENT_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "segment_bytes",
+    );
+    /// The `segment_jitter_ms` attribute.
+    pub const SEGMENT_JITTER_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "segment_jitter_ms",
+    );
+    /// The `segment_ms` attribute.
+    pub const SEGMENT_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+        "segment_ms",
+    );
 }
 /// A partial update of [`KafkaTopicConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44224,6 +52772,25 @@ pub struct KafkaTopicCreate {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
 }
+impl KafkaTopicCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KafkaTopicCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `replication_factor` attribute.
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicCreate, i64> = ::daplug_runtime::Field::new(
+        "replication_factor",
+    );
+    /// The `partition_count` attribute.
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicCreate, i64> = ::daplug_runtime::Field::new(
+        "partition_count",
+    );
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicCreate, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
+}
 /// A partial update of [`KafkaTopicCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44349,6 +52916,29 @@ pub struct KafkaTopicPartition {
         ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartitionConsumerGroupsItem>,
     >,
 }
+impl KafkaTopicPartition {
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `in_sync_replicas` attribute.
+    pub const IN_SYNC_REPLICAS: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+        "in_sync_replicas",
+    );
+    /// The `earliest_offset` attribute.
+    pub const EARLIEST_OFFSET: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+        "earliest_offset",
+    );
+    /// The `consumer_groups` attribute.
+    pub const CONSUMER_GROUPS: ::daplug_runtime::Field<
+        KafkaTopicPartition,
+        ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartitionConsumerGroupsItem>,
+    > = ::daplug_runtime::Field::new("consumer_groups");
+}
 /// A partial update of [`KafkaTopicPartition`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44464,6 +53054,18 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
     )]
     pub offset: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl KafkaTopicPartitionConsumerGroupsItem {
+    /// The `group_name` attribute.
+    pub const GROUP_NAME: ::daplug_runtime::Field<
+        KafkaTopicPartitionConsumerGroupsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("group_name");
+    /// The `offset` attribute.
+    pub const OFFSET: ::daplug_runtime::Field<
+        KafkaTopicPartitionConsumerGroupsItem,
+        i64,
+    > = ::daplug_runtime::Field::new("offset");
+}
 /// The state of the Kafka topic.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -44519,6 +53121,20 @@ pub struct KafkaTopicUpdate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
+}
+impl KafkaTopicUpdate {
+    /// The `replication_factor` attribute.
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicUpdate, i64> = ::daplug_runtime::Field::new(
+        "replication_factor",
+    );
+    /// The `partition_count` attribute.
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicUpdate, i64> = ::daplug_runtime::Field::new(
+        "partition_count",
+    );
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicUpdate, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`KafkaTopicUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44640,6 +53256,31 @@ pub struct KafkaTopicVerbose {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
+}
+impl KafkaTopicVerbose {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KafkaTopicVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        KafkaTopicVerbose,
+        KafkaTopicVerboseState,
+    > = ::daplug_runtime::Field::new("state");
+    /// The `replication_factor` attribute.
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicVerbose, i64> = ::daplug_runtime::Field::new(
+        "replication_factor",
+    );
+    /// The `partitions` attribute.
+    pub const PARTITIONS: ::daplug_runtime::Field<
+        KafkaTopicVerbose,
+        ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartition>,
+    > = ::daplug_runtime::Field::new("partitions");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicVerbose, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`KafkaTopicVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44794,6 +53435,22 @@ pub struct Kernel {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Kernel {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Kernel, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Kernel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        Kernel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+}
 /// A partial update of [`Kernel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44918,6 +53575,28 @@ pub struct Key {
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Key {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `grants` attribute.
+    pub const GRANTS: ::daplug_runtime::Field<
+        Key,
+        ::daplug_runtime::__private::std::vec::Vec<Grant>,
+    > = ::daplug_runtime::Field::new("grants");
+    /// The `access_key` attribute.
+    pub const ACCESS_KEY: ::daplug_runtime::Field<
+        Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_key");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
 }
 /// A partial update of [`Key`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45058,6 +53737,33 @@ pub struct KeyCreateResponse {
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl KeyCreateResponse {
+    /// The `secret_key` attribute.
+    pub const SECRET_KEY: ::daplug_runtime::Field<
+        KeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("secret_key");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `grants` attribute.
+    pub const GRANTS: ::daplug_runtime::Field<
+        KeyCreateResponse,
+        ::daplug_runtime::__private::std::vec::Vec<Grant>,
+    > = ::daplug_runtime::Field::new("grants");
+    /// The `access_key` attribute.
+    pub const ACCESS_KEY: ::daplug_runtime::Field<
+        KeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_key");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        KeyCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
 }
 /// A partial update of [`KeyCreateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45230,6 +53936,61 @@ pub struct KubernetesNodePool {
         ::daplug_runtime::__private::std::vec::Vec<Node>,
     >,
 }
+impl KubernetesNodePool {
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `labels` attribute.
+    pub const LABELS: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("labels");
+    /// The `taints` attribute.
+    pub const TAINTS: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePoolTaint>,
+    > = ::daplug_runtime::Field::new("taints");
+    /// The `auto_scale` attribute.
+    pub const AUTO_SCALE: ::daplug_runtime::Field<KubernetesNodePool, bool> = ::daplug_runtime::Field::new(
+        "auto_scale",
+    );
+    /// The `min_nodes` attribute.
+    pub const MIN_NODES: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+        "min_nodes",
+    );
+    /// The `max_nodes` attribute.
+    pub const MAX_NODES: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+        "max_nodes",
+    );
+    /// The `nodes` attribute.
+    pub const NODES: ::daplug_runtime::Field<
+        KubernetesNodePool,
+        ::daplug_runtime::__private::std::vec::Vec<Node>,
+    > = ::daplug_runtime::Field::new("nodes");
+}
 /// A partial update of [`KubernetesNodePool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45387,6 +54148,23 @@ pub struct KubernetesNodePoolTaint {
         KubernetesNodePoolTaintEffect,
     >,
 }
+impl KubernetesNodePoolTaint {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        KubernetesNodePoolTaint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        KubernetesNodePoolTaint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `effect` attribute.
+    pub const EFFECT: ::daplug_runtime::Field<
+        KubernetesNodePoolTaint,
+        KubernetesNodePoolTaintEffect,
+    > = ::daplug_runtime::Field::new("effect");
+}
 /// A partial update of [`KubernetesNodePoolTaint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45529,6 +54307,22 @@ pub struct LbFirewall {
         >,
     >,
 }
+impl LbFirewall {
+    /// The `deny` attribute.
+    pub const DENY: ::daplug_runtime::Field<
+        LbFirewall,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("deny");
+    /// The `allow` attribute.
+    pub const ALLOW: ::daplug_runtime::Field<
+        LbFirewall,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow");
+}
 /// A partial update of [`LbFirewall`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45624,6 +54418,13 @@ const _: () = {
 pub struct ListAlertPolicy {
     pub policies: ::daplug_runtime::__private::std::vec::Vec<AlertPolicy>,
 }
+impl ListAlertPolicy {
+    /// The `policies` attribute.
+    pub const POLICIES: ::daplug_runtime::Field<
+        ListAlertPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<AlertPolicy>,
+    > = ::daplug_runtime::Field::new("policies");
+}
 /// A partial update of [`ListAlertPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45710,6 +54511,18 @@ pub struct ListModelsResponse {
     pub object: ListModelsResponseObject,
     /// The list of available models.
     pub data: ::daplug_runtime::__private::std::vec::Vec<Model>,
+}
+impl ListModelsResponse {
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        ListModelsResponse,
+        ListModelsResponseObject,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        ListModelsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<Model>,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`ListModelsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46035,6 +54848,146 @@ pub struct LoadBalancer {
     pub tag: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl LoadBalancer {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv6");
+    /// The `size_unit` attribute.
+    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancer, i64> = ::daplug_runtime::Field::new(
+        "size_unit",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `algorithm` attribute.
+    pub const ALGORITHM: ::daplug_runtime::Field<
+        LoadBalancer,
+        LoadBalancerBaseAlgorithm,
+    > = ::daplug_runtime::Field::new("algorithm");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `forwarding_rules` attribute.
+    pub const FORWARDING_RULES: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
+    > = ::daplug_runtime::Field::new("forwarding_rules");
+    /// The `health_check` attribute.
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<LoadBalancer, HealthCheck> = ::daplug_runtime::Field::new(
+        "health_check",
+    );
+    /// The `sticky_sessions` attribute.
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<LoadBalancer, StickySessions> = ::daplug_runtime::Field::new(
+        "sticky_sessions",
+    );
+    /// The `redirect_http_to_https` attribute.
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+        "redirect_http_to_https",
+    );
+    /// The `enable_proxy_protocol` attribute.
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+        "enable_proxy_protocol",
+    );
+    /// The `enable_backend_keepalive` attribute.
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+        "enable_backend_keepalive",
+    );
+    /// The `http_idle_timeout_seconds` attribute.
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<LoadBalancer, i64> = ::daplug_runtime::Field::new(
+        "http_idle_timeout_seconds",
+    );
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `disable_lets_encrypt_dns_records` attribute.
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
+        LoadBalancer,
+        bool,
+    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
+    /// The `firewall` attribute.
+    pub const FIREWALL: ::daplug_runtime::Field<LoadBalancer, LbFirewall> = ::daplug_runtime::Field::new(
+        "firewall",
+    );
+    /// The `network` attribute.
+    pub const NETWORK: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseNetwork> = ::daplug_runtime::Field::new(
+        "network",
+    );
+    /// The `network_stack` attribute.
+    pub const NETWORK_STACK: ::daplug_runtime::Field<
+        LoadBalancer,
+        LoadBalancerBaseNetworkStack,
+    > = ::daplug_runtime::Field::new("network_stack");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::vec::Vec<Domains>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `glb_settings` attribute.
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<LoadBalancer, GlbSettings> = ::daplug_runtime::Field::new(
+        "glb_settings",
+    );
+    /// The `target_load_balancer_ids` attribute.
+    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
+    /// The `tls_cipher_policy` attribute.
+    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
+        LoadBalancer,
+        LoadBalancerBaseTlsCipherPolicy,
+    > = ::daplug_runtime::Field::new("tls_cipher_policy");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<LoadBalancer, Region> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        LoadBalancer,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
 }
 /// A partial update of [`LoadBalancer`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46441,6 +55394,137 @@ pub struct LoadBalancerBase {
     pub tls_cipher_policy: ::daplug_runtime::__private::std::option::Option<
         LoadBalancerBaseTlsCipherPolicy,
     >,
+}
+impl LoadBalancerBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv6");
+    /// The `size_unit` attribute.
+    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerBase, i64> = ::daplug_runtime::Field::new(
+        "size_unit",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<LoadBalancerBase, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `algorithm` attribute.
+    pub const ALGORITHM: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        LoadBalancerBaseAlgorithm,
+    > = ::daplug_runtime::Field::new("algorithm");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        LoadBalancerBaseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `forwarding_rules` attribute.
+    pub const FORWARDING_RULES: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
+    > = ::daplug_runtime::Field::new("forwarding_rules");
+    /// The `health_check` attribute.
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<LoadBalancerBase, HealthCheck> = ::daplug_runtime::Field::new(
+        "health_check",
+    );
+    /// The `sticky_sessions` attribute.
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        StickySessions,
+    > = ::daplug_runtime::Field::new("sticky_sessions");
+    /// The `redirect_http_to_https` attribute.
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<LoadBalancerBase, bool> = ::daplug_runtime::Field::new(
+        "redirect_http_to_https",
+    );
+    /// The `enable_proxy_protocol` attribute.
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<LoadBalancerBase, bool> = ::daplug_runtime::Field::new(
+        "enable_proxy_protocol",
+    );
+    /// The `enable_backend_keepalive` attribute.
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
+    /// The `http_idle_timeout_seconds` attribute.
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        i64,
+    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `disable_lets_encrypt_dns_records` attribute.
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        bool,
+    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
+    /// The `firewall` attribute.
+    pub const FIREWALL: ::daplug_runtime::Field<LoadBalancerBase, LbFirewall> = ::daplug_runtime::Field::new(
+        "firewall",
+    );
+    /// The `network` attribute.
+    pub const NETWORK: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        LoadBalancerBaseNetwork,
+    > = ::daplug_runtime::Field::new("network");
+    /// The `network_stack` attribute.
+    pub const NETWORK_STACK: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        LoadBalancerBaseNetworkStack,
+    > = ::daplug_runtime::Field::new("network_stack");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<LoadBalancerBase, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::vec::Vec<Domains>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `glb_settings` attribute.
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<LoadBalancerBase, GlbSettings> = ::daplug_runtime::Field::new(
+        "glb_settings",
+    );
+    /// The `target_load_balancer_ids` attribute.
+    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
+    /// The `tls_cipher_policy` attribute.
+    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
+        LoadBalancerBase,
+        LoadBalancerBaseTlsCipherPolicy,
+    > = ::daplug_runtime::Field::new("tls_cipher_policy");
 }
 /// A partial update of [`LoadBalancerBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47016,6 +56100,153 @@ pub struct LoadBalancerCreateVariant0 {
         LoadBalancerBaseTlsCipherPolicy,
     >,
 }
+impl LoadBalancerCreateVariant0 {
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<LoadBalancerCreateVariant0, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv6");
+    /// The `size_unit` attribute.
+    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerCreateVariant0, i64> = ::daplug_runtime::Field::new(
+        "size_unit",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseSize,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `algorithm` attribute.
+    pub const ALGORITHM: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseAlgorithm,
+    > = ::daplug_runtime::Field::new("algorithm");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `forwarding_rules` attribute.
+    pub const FORWARDING_RULES: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
+    > = ::daplug_runtime::Field::new("forwarding_rules");
+    /// The `health_check` attribute.
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        HealthCheck,
+    > = ::daplug_runtime::Field::new("health_check");
+    /// The `sticky_sessions` attribute.
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        StickySessions,
+    > = ::daplug_runtime::Field::new("sticky_sessions");
+    /// The `redirect_http_to_https` attribute.
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        bool,
+    > = ::daplug_runtime::Field::new("redirect_http_to_https");
+    /// The `enable_proxy_protocol` attribute.
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_proxy_protocol");
+    /// The `enable_backend_keepalive` attribute.
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
+    /// The `http_idle_timeout_seconds` attribute.
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        i64,
+    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `disable_lets_encrypt_dns_records` attribute.
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        bool,
+    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
+    /// The `firewall` attribute.
+    pub const FIREWALL: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LbFirewall,
+    > = ::daplug_runtime::Field::new("firewall");
+    /// The `network` attribute.
+    pub const NETWORK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseNetwork,
+    > = ::daplug_runtime::Field::new("network");
+    /// The `network_stack` attribute.
+    pub const NETWORK_STACK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseNetworkStack,
+    > = ::daplug_runtime::Field::new("network_stack");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::vec::Vec<Domains>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `glb_settings` attribute.
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        GlbSettings,
+    > = ::daplug_runtime::Field::new("glb_settings");
+    /// The `target_load_balancer_ids` attribute.
+    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
+    /// The `tls_cipher_policy` attribute.
+    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant0,
+        LoadBalancerBaseTlsCipherPolicy,
+    > = ::daplug_runtime::Field::new("tls_cipher_policy");
+}
 /// The inline schema at `resources/load_balancers/models/load_balancer_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -47223,6 +56454,153 @@ pub struct LoadBalancerCreateVariant1 {
         LoadBalancerBaseTlsCipherPolicy,
     >,
 }
+impl LoadBalancerCreateVariant1 {
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<LoadBalancerCreateVariant1, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `ipv6` attribute.
+    pub const IPV6: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv6");
+    /// The `size_unit` attribute.
+    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerCreateVariant1, i64> = ::daplug_runtime::Field::new(
+        "size_unit",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseSize,
+    > = ::daplug_runtime::Field::new("size");
+    /// The `algorithm` attribute.
+    pub const ALGORITHM: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseAlgorithm,
+    > = ::daplug_runtime::Field::new("algorithm");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `forwarding_rules` attribute.
+    pub const FORWARDING_RULES: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
+    > = ::daplug_runtime::Field::new("forwarding_rules");
+    /// The `health_check` attribute.
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        HealthCheck,
+    > = ::daplug_runtime::Field::new("health_check");
+    /// The `sticky_sessions` attribute.
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        StickySessions,
+    > = ::daplug_runtime::Field::new("sticky_sessions");
+    /// The `redirect_http_to_https` attribute.
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        bool,
+    > = ::daplug_runtime::Field::new("redirect_http_to_https");
+    /// The `enable_proxy_protocol` attribute.
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_proxy_protocol");
+    /// The `enable_backend_keepalive` attribute.
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
+    /// The `http_idle_timeout_seconds` attribute.
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        i64,
+    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `disable_lets_encrypt_dns_records` attribute.
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        bool,
+    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
+    /// The `firewall` attribute.
+    pub const FIREWALL: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LbFirewall,
+    > = ::daplug_runtime::Field::new("firewall");
+    /// The `network` attribute.
+    pub const NETWORK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseNetwork,
+    > = ::daplug_runtime::Field::new("network");
+    /// The `network_stack` attribute.
+    pub const NETWORK_STACK: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseNetworkStack,
+    > = ::daplug_runtime::Field::new("network_stack");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `domains` attribute.
+    pub const DOMAINS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::vec::Vec<Domains>,
+    > = ::daplug_runtime::Field::new("domains");
+    /// The `glb_settings` attribute.
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        GlbSettings,
+    > = ::daplug_runtime::Field::new("glb_settings");
+    /// The `target_load_balancer_ids` attribute.
+    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
+    /// The `tls_cipher_policy` attribute.
+    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
+        LoadBalancerCreateVariant1,
+        LoadBalancerBaseTlsCipherPolicy,
+    > = ::daplug_runtime::Field::new("tls_cipher_policy");
+}
 /// The `attributes` schema of `resources/load_balancers/models/attributes.yml`.
 pub type LoadBalancersAttributes = ::daplug_runtime::__private::serde_json::Value;
 /// The `logsink_base` schema of `resources/databases/models/logsink_base.yml`.
@@ -47256,6 +56634,17 @@ pub struct LogsinkBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub sink_type: ::daplug_runtime::__private::std::option::Option<LogsinkBaseSinkType>,
+}
+impl LogsinkBase {
+    /// The `sink_name` attribute.
+    pub const SINK_NAME: ::daplug_runtime::Field<
+        LogsinkBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_name");
+    /// The `sink_type` attribute.
+    pub const SINK_TYPE: ::daplug_runtime::Field<LogsinkBase, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
+        "sink_type",
+    );
 }
 /// A partial update of [`LogsinkBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47400,6 +56789,23 @@ pub struct LogsinkBaseVerbose {
     pub sink_type: ::daplug_runtime::__private::std::option::Option<
         LogsinkBaseVerboseSinkType,
     >,
+}
+impl LogsinkBaseVerbose {
+    /// The `sink_id` attribute.
+    pub const SINK_ID: ::daplug_runtime::Field<
+        LogsinkBaseVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_id");
+    /// The `sink_name` attribute.
+    pub const SINK_NAME: ::daplug_runtime::Field<
+        LogsinkBaseVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_name");
+    /// The `sink_type` attribute.
+    pub const SINK_TYPE: ::daplug_runtime::Field<
+        LogsinkBaseVerbose,
+        LogsinkBaseVerboseSinkType,
+    > = ::daplug_runtime::Field::new("sink_type");
 }
 /// A partial update of [`LogsinkBaseVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47549,6 +56955,21 @@ pub struct LogsinkCreate {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<LogsinkCreateConfig>,
 }
+impl LogsinkCreate {
+    /// The `sink_name` attribute.
+    pub const SINK_NAME: ::daplug_runtime::Field<
+        LogsinkCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_name");
+    /// The `sink_type` attribute.
+    pub const SINK_TYPE: ::daplug_runtime::Field<LogsinkCreate, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
+        "sink_type",
+    );
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<LogsinkCreate, LogsinkCreateConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
+}
 /// A partial update of [`LogsinkCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47661,6 +57082,12 @@ pub enum LogsinkCreateConfig {
 #[allow(missing_docs)]
 pub struct LogsinkUpdate {
     pub config: LogsinkUpdateConfig,
+}
+impl LogsinkUpdate {
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<LogsinkUpdate, LogsinkUpdateConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`LogsinkUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47791,6 +57218,27 @@ pub struct LogsinkVerbose {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<LogsinkVerboseConfig>,
+}
+impl LogsinkVerbose {
+    /// The `sink_id` attribute.
+    pub const SINK_ID: ::daplug_runtime::Field<
+        LogsinkVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_id");
+    /// The `sink_name` attribute.
+    pub const SINK_NAME: ::daplug_runtime::Field<
+        LogsinkVerbose,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sink_name");
+    /// The `sink_type` attribute.
+    pub const SINK_TYPE: ::daplug_runtime::Field<
+        LogsinkVerbose,
+        LogsinkBaseVerboseSinkType,
+    > = ::daplug_runtime::Field::new("sink_type");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<LogsinkVerbose, LogsinkVerboseConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`LogsinkVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47932,6 +57380,22 @@ pub struct MaintenancePolicy {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub day: ::daplug_runtime::__private::std::option::Option<MaintenancePolicyDay>,
+}
+impl MaintenancePolicy {
+    /// The `start_time` attribute.
+    pub const START_TIME: ::daplug_runtime::Field<
+        MaintenancePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start_time");
+    /// The `duration` attribute.
+    pub const DURATION: ::daplug_runtime::Field<
+        MaintenancePolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("duration");
+    /// The `day` attribute.
+    pub const DAY: ::daplug_runtime::Field<MaintenancePolicy, MaintenancePolicyDay> = ::daplug_runtime::Field::new(
+        "day",
+    );
 }
 /// A partial update of [`MaintenancePolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48085,6 +57549,40 @@ pub struct Member {
     pub status: MemberStatus,
     pub current_utilization: MemberCurrentUtilization,
 }
+impl Member {
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<Member, i64> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Member,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        Member,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `health_status` attribute.
+    pub const HEALTH_STATUS: ::daplug_runtime::Field<Member, MemberHealthStatus> = ::daplug_runtime::Field::new(
+        "health_status",
+    );
+    /// The `unhealthy_reason` attribute.
+    pub const UNHEALTHY_REASON: ::daplug_runtime::Field<
+        Member,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unhealthy_reason");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Member, MemberStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `current_utilization` attribute.
+    pub const CURRENT_UTILIZATION: ::daplug_runtime::Field<
+        Member,
+        MemberCurrentUtilization,
+    > = ::daplug_runtime::Field::new("current_utilization");
+}
 /// A partial update of [`Member`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48207,6 +57705,16 @@ pub struct MemberCurrentUtilization {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub cpu: ::daplug_runtime::__private::std::option::Option<f32>,
+}
+impl MemberCurrentUtilization {
+    /// The `memory` attribute.
+    pub const MEMORY: ::daplug_runtime::Field<MemberCurrentUtilization, f32> = ::daplug_runtime::Field::new(
+        "memory",
+    );
+    /// The `cpu` attribute.
+    pub const CPU: ::daplug_runtime::Field<MemberCurrentUtilization, f32> = ::daplug_runtime::Field::new(
+        "cpu",
+    );
 }
 /// A partial update of [`MemberCurrentUtilization`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48350,6 +57858,18 @@ pub struct MessagesApiMessageParam {
     /// Message body as plain text or structured blocks.
     pub content: MessagesApiMessageParamContent,
 }
+impl MessagesApiMessageParam {
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        MessagesApiMessageParam,
+        MessagesApiMessageParamRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessagesApiMessageParam,
+        MessagesApiMessageParamContent,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// A partial update of [`MessagesApiMessageParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48485,6 +58005,18 @@ pub struct MessagesCreateErrorResponse {
     pub type_: MessagesCreateErrorResponseType,
     pub error: MessagesCreateErrorResponseError,
 }
+impl MessagesCreateErrorResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesCreateErrorResponse,
+        MessagesCreateErrorResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `error` attribute.
+    pub const ERROR: ::daplug_runtime::Field<
+        MessagesCreateErrorResponse,
+        MessagesCreateErrorResponseError,
+    > = ::daplug_runtime::Field::new("error");
+}
 /// A partial update of [`MessagesCreateErrorResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48583,6 +58115,18 @@ pub struct MessagesCreateErrorResponseError {
     pub type_: ::daplug_runtime::__private::std::string::String,
     /// Human-readable error message.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl MessagesCreateErrorResponseError {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesCreateErrorResponseError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        MessagesCreateErrorResponseError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// The inline schema at `resources/inference/models/messages_create_error_response.yml#/properties/type`.
 #[derive(
@@ -48707,6 +58251,80 @@ pub struct MessagesCreateRequest {
     pub thinking: ::daplug_runtime::__private::std::option::Option<
         MessagesThinkingConfigParam,
     >,
+}
+impl MessagesCreateRequest {
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `max_tokens` attribute.
+    pub const MAX_TOKENS: ::daplug_runtime::Field<MessagesCreateRequest, i64> = ::daplug_runtime::Field::new(
+        "max_tokens",
+    );
+    /// The `messages` attribute.
+    pub const MESSAGES: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessagesApiMessageParam>,
+    > = ::daplug_runtime::Field::new("messages");
+    /// The `system` attribute.
+    pub const SYSTEM: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesCreateRequestSystem,
+    > = ::daplug_runtime::Field::new("system");
+    /// The `stop_sequences` attribute.
+    pub const STOP_SEQUENCES: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("stop_sequences");
+    /// The `stream` attribute.
+    pub const STREAM: ::daplug_runtime::Field<MessagesCreateRequest, bool> = ::daplug_runtime::Field::new(
+        "stream",
+    );
+    /// The `temperature` attribute.
+    pub const TEMPERATURE: ::daplug_runtime::Field<MessagesCreateRequest, f64> = ::daplug_runtime::Field::new(
+        "temperature",
+    );
+    /// The `top_p` attribute.
+    pub const TOP_P: ::daplug_runtime::Field<MessagesCreateRequest, f64> = ::daplug_runtime::Field::new(
+        "top_p",
+    );
+    /// The `top_k` attribute.
+    pub const TOP_K: ::daplug_runtime::Field<MessagesCreateRequest, i64> = ::daplug_runtime::Field::new(
+        "top_k",
+    );
+    /// The `tools` attribute.
+    pub const TOOLS: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessagesToolDefinitionParam>,
+    > = ::daplug_runtime::Field::new("tools");
+    /// The `tool_choice` attribute.
+    pub const TOOL_CHOICE: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesToolChoiceParam,
+    > = ::daplug_runtime::Field::new("tool_choice");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesCreateRequestMetadata,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `reasoning_effort` attribute.
+    pub const REASONING_EFFORT: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesCreateRequestReasoningEffort,
+    > = ::daplug_runtime::Field::new("reasoning_effort");
+    /// The `speed` attribute.
+    pub const SPEED: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesCreateRequestSpeed,
+    > = ::daplug_runtime::Field::new("speed");
+    /// The `thinking` attribute.
+    pub const THINKING: ::daplug_runtime::Field<
+        MessagesCreateRequest,
+        MessagesThinkingConfigParam,
+    > = ::daplug_runtime::Field::new("thinking");
 }
 /// A partial update of [`MessagesCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48867,6 +58485,13 @@ pub struct MessagesCreateRequestMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MessagesCreateRequestMetadata {
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<
+        MessagesCreateRequestMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user_id");
+}
 /// DigitalOcean extension for reasoning-capable models. Ignored by executors that do not support it.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -48979,6 +58604,47 @@ pub struct MessagesCreateResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub usage: MessagesUsage,
+}
+impl MessagesCreateResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        MessagesCreateResponseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        MessagesCreateResponseRole,
+    > = ::daplug_runtime::Field::new("role");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessagesResponseContentBlock>,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `model` attribute.
+    pub const MODEL: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("model");
+    /// The `stop_reason` attribute.
+    pub const STOP_REASON: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        MessagesCreateResponseStopReason,
+    > = ::daplug_runtime::Field::new("stop_reason");
+    /// The `stop_sequence` attribute.
+    pub const STOP_SEQUENCE: ::daplug_runtime::Field<
+        MessagesCreateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("stop_sequence");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<MessagesCreateResponse, MessagesUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
 }
 /// A partial update of [`MessagesCreateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49168,6 +58834,18 @@ pub struct MessagesImageBlockParam {
     pub type_: MessagesImageBlockParamType,
     pub source: MessagesImageSourceParam,
 }
+impl MessagesImageBlockParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesImageBlockParam,
+        MessagesImageBlockParamType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `source` attribute.
+    pub const SOURCE: ::daplug_runtime::Field<
+        MessagesImageBlockParam,
+        MessagesImageSourceParam,
+    > = ::daplug_runtime::Field::new("source");
+}
 /// A partial update of [`MessagesImageBlockParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49286,6 +58964,23 @@ pub struct MessagesImageSourceParam {
     pub media_type: ::daplug_runtime::__private::std::string::String,
     /// Encoded image data.
     pub data: ::daplug_runtime::__private::std::string::String,
+}
+impl MessagesImageSourceParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesImageSourceParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `media_type` attribute.
+    pub const MEDIA_TYPE: ::daplug_runtime::Field<
+        MessagesImageSourceParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("media_type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        MessagesImageSourceParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`MessagesImageSourceParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49411,6 +59106,18 @@ pub struct MessagesRequestTextBlockParam {
     pub type_: MessagesRequestTextBlockParamType,
     /// Plain text for this block.
     pub text: ::daplug_runtime::__private::std::string::String,
+}
+impl MessagesRequestTextBlockParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesRequestTextBlockParam,
+        MessagesRequestTextBlockParamType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        MessagesRequestTextBlockParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
 }
 /// A partial update of [`MessagesRequestTextBlockParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49547,6 +59254,18 @@ pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: ::daplug_runtime::__private::std::string::String,
 }
+impl MessagesResponseTextBlock {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesResponseTextBlock,
+        MessagesResponseTextBlockType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        MessagesResponseTextBlock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+}
 /// A partial update of [`MessagesResponseTextBlock`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49667,6 +59386,31 @@ pub struct MessagesResponseToolUseBlock {
         ::daplug_runtime::__private::std::string::String,
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl MessagesResponseToolUseBlock {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesResponseToolUseBlock,
+        MessagesResponseToolUseBlockType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MessagesResponseToolUseBlock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessagesResponseToolUseBlock,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `input` attribute.
+    pub const INPUT: ::daplug_runtime::Field<
+        MessagesResponseToolUseBlock,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("input");
 }
 /// A partial update of [`MessagesResponseToolUseBlock`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49844,6 +59588,46 @@ pub struct MessagesStreamEvent {
         MessagesStreamEventUsage,
     >,
 }
+impl MessagesStreamEvent {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesStreamEvent,
+        MessagesStreamEventType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        MessagesStreamEvent,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<MessagesStreamEvent, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
+    /// The `content_block` attribute.
+    pub const CONTENT_BLOCK: ::daplug_runtime::Field<
+        MessagesStreamEvent,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("content_block");
+    /// The `delta` attribute.
+    pub const DELTA: ::daplug_runtime::Field<
+        MessagesStreamEvent,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("delta");
+    /// The `usage` attribute.
+    pub const USAGE: ::daplug_runtime::Field<
+        MessagesStreamEvent,
+        MessagesStreamEventUsage,
+    > = ::daplug_runtime::Field::new("usage");
+}
 /// A partial update of [`MessagesStreamEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50011,6 +59795,17 @@ pub struct MessagesStreamEventUsage {
         MessagesStreamEventUsageSpeed,
     >,
 }
+impl MessagesStreamEventUsage {
+    /// The `output_tokens` attribute.
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<MessagesStreamEventUsage, i64> = ::daplug_runtime::Field::new(
+        "output_tokens",
+    );
+    /// The `speed` attribute.
+    pub const SPEED: ::daplug_runtime::Field<
+        MessagesStreamEventUsage,
+        MessagesStreamEventUsageSpeed,
+    > = ::daplug_runtime::Field::new("speed");
+}
 /// The inline schema at `resources/inference/models/messages_stream_event.yml#/properties/usage/properties/speed`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50046,6 +59841,13 @@ pub struct MessagesThinkingConfigParam {
     /// Thinking mode discriminator (for example enabled or disabled).
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
+}
+impl MessagesThinkingConfigParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesThinkingConfigParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`MessagesThinkingConfigParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50164,6 +59966,18 @@ pub struct MessagesToolChoiceParamVariant1 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MessagesToolChoiceParamVariant1 {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesToolChoiceParamVariant1,
+        MessagesToolChoiceParamVariant1Type,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessagesToolChoiceParamVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// Tool selection mode.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50214,6 +60028,26 @@ pub struct MessagesToolDefinitionParam {
         ::daplug_runtime::__private::std::string::String,
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl MessagesToolDefinitionParam {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessagesToolDefinitionParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessagesToolDefinitionParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `input_schema` attribute.
+    pub const INPUT_SCHEMA: ::daplug_runtime::Field<
+        MessagesToolDefinitionParam,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("input_schema");
 }
 /// A partial update of [`MessagesToolDefinitionParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50321,6 +60155,23 @@ pub struct MessagesToolResultBlockParam {
     pub tool_use_id: ::daplug_runtime::__private::std::string::String,
     /// Tool output as plain text or structured objects.
     pub content: MessagesToolResultBlockParamContent,
+}
+impl MessagesToolResultBlockParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesToolResultBlockParam,
+        MessagesToolResultBlockParamType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `tool_use_id` attribute.
+    pub const TOOL_USE_ID: ::daplug_runtime::Field<
+        MessagesToolResultBlockParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tool_use_id");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessagesToolResultBlockParam,
+        MessagesToolResultBlockParamContent,
+    > = ::daplug_runtime::Field::new("content");
 }
 /// A partial update of [`MessagesToolResultBlockParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50473,6 +60324,31 @@ pub struct MessagesToolUseBlockParam {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+impl MessagesToolUseBlockParam {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessagesToolUseBlockParam,
+        MessagesToolUseBlockParamType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MessagesToolUseBlockParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessagesToolUseBlockParam,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `input` attribute.
+    pub const INPUT: ::daplug_runtime::Field<
+        MessagesToolUseBlockParam,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("input");
+}
 /// A partial update of [`MessagesToolUseBlockParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50622,6 +60498,28 @@ pub struct MessagesUsage {
     )]
     pub speed: ::daplug_runtime::__private::std::option::Option<MessagesUsageSpeed>,
 }
+impl MessagesUsage {
+    /// The `input_tokens` attribute.
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+        "input_tokens",
+    );
+    /// The `output_tokens` attribute.
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+        "output_tokens",
+    );
+    /// The `cache_creation_input_tokens` attribute.
+    pub const CACHE_CREATION_INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+        "cache_creation_input_tokens",
+    );
+    /// The `cache_read_input_tokens` attribute.
+    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+        "cache_read_input_tokens",
+    );
+    /// The `speed` attribute.
+    pub const SPEED: ::daplug_runtime::Field<MessagesUsage, MessagesUsageSpeed> = ::daplug_runtime::Field::new(
+        "speed",
+    );
+}
 /// A partial update of [`MessagesUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50742,6 +60640,12 @@ pub struct MetaMeta {
     /// Number of objects returned by the request.
     pub total: i64,
 }
+impl MetaMeta {
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<MetaMeta, i64> = ::daplug_runtime::Field::new(
+        "total",
+    );
+}
 /// The `metrics` schema of `resources/monitoring/models/metrics.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -50755,6 +60659,16 @@ pub struct MetaMeta {
 pub struct Metrics {
     pub data: MetricsData,
     pub status: MetricsStatus,
+}
+impl Metrics {
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<Metrics, MetricsData> = ::daplug_runtime::Field::new(
+        "data",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Metrics, MetricsStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`Metrics`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50845,6 +60759,17 @@ pub struct MetricsData {
     pub result: ::daplug_runtime::__private::std::vec::Vec<MetricsResult>,
     #[serde(rename = "resultType")]
     pub result_type: MetricsDataResultType,
+}
+impl MetricsData {
+    /// The `result` attribute.
+    pub const RESULT: ::daplug_runtime::Field<
+        MetricsData,
+        ::daplug_runtime::__private::std::vec::Vec<MetricsResult>,
+    > = ::daplug_runtime::Field::new("result");
+    /// The `resultType` attribute.
+    pub const RESULT_TYPE: ::daplug_runtime::Field<MetricsData, MetricsDataResultType> = ::daplug_runtime::Field::new(
+        "resultType",
+    );
 }
 /// A partial update of [`MetricsData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50962,6 +60887,23 @@ pub struct MetricsResult {
     pub values: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::vec::Vec<MetricsResultValuesItemItem>,
     >,
+}
+impl MetricsResult {
+    /// The `metric` attribute.
+    pub const METRIC: ::daplug_runtime::Field<
+        MetricsResult,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metric");
+    /// The `values` attribute.
+    pub const VALUES: ::daplug_runtime::Field<
+        MetricsResult,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::vec::Vec<MetricsResultValuesItemItem>,
+        >,
+    > = ::daplug_runtime::Field::new("values");
 }
 /// A partial update of [`MetricsResult`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51103,6 +61045,26 @@ pub struct Model {
     pub object: ModelObject,
     /// The organization that owns the model.
     pub owned_by: ::daplug_runtime::__private::std::string::String,
+}
+impl Model {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Model,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `created` attribute.
+    pub const CREATED: ::daplug_runtime::Field<Model, i64> = ::daplug_runtime::Field::new(
+        "created",
+    );
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<Model, ModelObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
+    /// The `owned_by` attribute.
+    pub const OWNED_BY: ::daplug_runtime::Field<
+        Model,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("owned_by");
 }
 /// A partial update of [`Model`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51253,6 +61215,31 @@ pub struct MongoAdvancedConfig {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub verbosity: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl MongoAdvancedConfig {
+    /// The `default_read_concern` attribute.
+    pub const DEFAULT_READ_CONCERN: ::daplug_runtime::Field<
+        MongoAdvancedConfig,
+        MongoAdvancedConfigDefaultReadConcern,
+    > = ::daplug_runtime::Field::new("default_read_concern");
+    /// The `default_write_concern` attribute.
+    pub const DEFAULT_WRITE_CONCERN: ::daplug_runtime::Field<
+        MongoAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default_write_concern");
+    /// The `transaction_lifetime_limit_seconds` attribute.
+    pub const TRANSACTION_LIFETIME_LIMIT_SECONDS: ::daplug_runtime::Field<
+        MongoAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("transaction_lifetime_limit_seconds");
+    /// The `slow_op_threshold_ms` attribute.
+    pub const SLOW_OP_THRESHOLD_MS: ::daplug_runtime::Field<MongoAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "slow_op_threshold_ms",
+    );
+    /// The `verbosity` attribute.
+    pub const VERBOSITY: ::daplug_runtime::Field<MongoAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "verbosity",
+    );
 }
 /// A partial update of [`MongoAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51408,6 +61395,23 @@ pub struct MultiregistryCreate {
     pub region: ::daplug_runtime::__private::std::option::Option<
         MultiregistryCreateRegion,
     >,
+}
+impl MultiregistryCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MultiregistryCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `subscription_tier_slug` attribute.
+    pub const SUBSCRIPTION_TIER_SLUG: ::daplug_runtime::Field<
+        MultiregistryCreate,
+        MultiregistryCreateSubscriptionTierSlug,
+    > = ::daplug_runtime::Field::new("subscription_tier_slug");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        MultiregistryCreate,
+        MultiregistryCreateRegion,
+    > = ::daplug_runtime::Field::new("region");
 }
 /// A partial update of [`MultiregistryCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51917,6 +61921,244 @@ pub struct MysqlAdvancedConfig {
         MysqlIncrementalBackup,
     >,
 }
+impl MysqlAdvancedConfig {
+    /// The `backup_hour` attribute.
+    pub const BACKUP_HOUR: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "backup_hour",
+    );
+    /// The `backup_minute` attribute.
+    pub const BACKUP_MINUTE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "backup_minute",
+    );
+    /// The `automatic_sp_privileges` attribute.
+    pub const AUTOMATIC_SP_PRIVILEGES: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("automatic_sp_privileges");
+    /// The `sql_mode` attribute.
+    pub const SQL_MODE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sql_mode");
+    /// The `connect_timeout` attribute.
+    pub const CONNECT_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "connect_timeout",
+    );
+    /// The `default_time_zone` attribute.
+    pub const DEFAULT_TIME_ZONE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default_time_zone");
+    /// The `div_precision_increment` attribute.
+    pub const DIV_PRECISION_INCREMENT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("div_precision_increment");
+    /// The `end_markers_in_json` attribute.
+    pub const END_MARKERS_IN_JSON: ::daplug_runtime::Field<MysqlAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "end_markers_in_json",
+    );
+    /// The `eq_range_index_dive_limit` attribute.
+    pub const EQ_RANGE_INDEX_DIVE_LIMIT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("eq_range_index_dive_limit");
+    /// The `group_concat_max_len` attribute.
+    pub const GROUP_CONCAT_MAX_LEN: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "group_concat_max_len",
+    );
+    /// The `information_schema_stats_expiry` attribute.
+    pub const INFORMATION_SCHEMA_STATS_EXPIRY: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("information_schema_stats_expiry");
+    /// The `innodb_ft_enable_stopword` attribute.
+    pub const INNODB_FT_ENABLE_STOPWORD: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("innodb_ft_enable_stopword");
+    /// The `innodb_ft_max_token_size` attribute.
+    pub const INNODB_FT_MAX_TOKEN_SIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_ft_max_token_size");
+    /// The `innodb_ft_min_token_size` attribute.
+    pub const INNODB_FT_MIN_TOKEN_SIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_ft_min_token_size");
+    /// The `innodb_ft_num_word_optimize` attribute.
+    pub const INNODB_FT_NUM_WORD_OPTIMIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_ft_num_word_optimize");
+    /// The `innodb_ft_result_cache_limit` attribute.
+    pub const INNODB_FT_RESULT_CACHE_LIMIT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_ft_result_cache_limit");
+    /// The `innodb_ft_server_stopword_table` attribute.
+    pub const INNODB_FT_SERVER_STOPWORD_TABLE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("innodb_ft_server_stopword_table");
+    /// The `innodb_ft_user_stopword_table` attribute.
+    pub const INNODB_FT_USER_STOPWORD_TABLE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("innodb_ft_user_stopword_table");
+    /// The `innodb_lock_wait_timeout` attribute.
+    pub const INNODB_LOCK_WAIT_TIMEOUT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_lock_wait_timeout");
+    /// The `innodb_log_buffer_size` attribute.
+    pub const INNODB_LOG_BUFFER_SIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_log_buffer_size");
+    /// The `innodb_online_alter_log_max_size` attribute.
+    pub const INNODB_ONLINE_ALTER_LOG_MAX_SIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_online_alter_log_max_size");
+    /// The `innodb_optimize_fulltext_only` attribute.
+    pub const INNODB_OPTIMIZE_FULLTEXT_ONLY: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("innodb_optimize_fulltext_only");
+    /// The `innodb_print_all_deadlocks` attribute.
+    pub const INNODB_PRINT_ALL_DEADLOCKS: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("innodb_print_all_deadlocks");
+    /// The `innodb_rollback_on_timeout` attribute.
+    pub const INNODB_ROLLBACK_ON_TIMEOUT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("innodb_rollback_on_timeout");
+    /// The `interactive_timeout` attribute.
+    pub const INTERACTIVE_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "interactive_timeout",
+    );
+    /// The `internal_tmp_mem_storage_engine` attribute.
+    pub const INTERNAL_TMP_MEM_STORAGE_ENGINE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        MysqlAdvancedConfigInternalTmpMemStorageEngine,
+    > = ::daplug_runtime::Field::new("internal_tmp_mem_storage_engine");
+    /// The `net_read_timeout` attribute.
+    pub const NET_READ_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "net_read_timeout",
+    );
+    /// The `net_write_timeout` attribute.
+    pub const NET_WRITE_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "net_write_timeout",
+    );
+    /// The `sql_require_primary_key` attribute.
+    pub const SQL_REQUIRE_PRIMARY_KEY: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("sql_require_primary_key");
+    /// The `wait_timeout` attribute.
+    pub const WAIT_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "wait_timeout",
+    );
+    /// The `windowing_use_high_precision` attribute.
+    pub const WINDOWING_USE_HIGH_PRECISION: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("windowing_use_high_precision");
+    /// The `max_allowed_packet` attribute.
+    pub const MAX_ALLOWED_PACKET: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_allowed_packet",
+    );
+    /// The `max_execution_time` attribute.
+    pub const MAX_EXECUTION_TIME: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_execution_time",
+    );
+    /// The `max_heap_table_size` attribute.
+    pub const MAX_HEAP_TABLE_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_heap_table_size",
+    );
+    /// The `max_seeks_for_key` attribute.
+    pub const MAX_SEEKS_FOR_KEY: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_seeks_for_key",
+    );
+    /// The `optimizer_prune_level` attribute.
+    pub const OPTIMIZER_PRUNE_LEVEL: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "optimizer_prune_level",
+    );
+    /// The `optimizer_search_depth` attribute.
+    pub const OPTIMIZER_SEARCH_DEPTH: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("optimizer_search_depth");
+    /// The `optimizer_switch` attribute.
+    pub const OPTIMIZER_SWITCH: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("optimizer_switch");
+    /// The `sort_buffer_size` attribute.
+    pub const SORT_BUFFER_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "sort_buffer_size",
+    );
+    /// The `tmp_table_size` attribute.
+    pub const TMP_TABLE_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "tmp_table_size",
+    );
+    /// The `slow_query_log` attribute.
+    pub const SLOW_QUERY_LOG: ::daplug_runtime::Field<MysqlAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "slow_query_log",
+    );
+    /// The `long_query_time` attribute.
+    pub const LONG_QUERY_TIME: ::daplug_runtime::Field<MysqlAdvancedConfig, f64> = ::daplug_runtime::Field::new(
+        "long_query_time",
+    );
+    /// The `binlog_retention_period` attribute.
+    pub const BINLOG_RETENTION_PERIOD: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("binlog_retention_period");
+    /// The `innodb_change_buffer_max_size` attribute.
+    pub const INNODB_CHANGE_BUFFER_MAX_SIZE: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_change_buffer_max_size");
+    /// The `innodb_flush_neighbors` attribute.
+    pub const INNODB_FLUSH_NEIGHBORS: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        MysqlAdvancedConfigInnodbFlushNeighbors,
+    > = ::daplug_runtime::Field::new("innodb_flush_neighbors");
+    /// The `innodb_read_io_threads` attribute.
+    pub const INNODB_READ_IO_THREADS: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_read_io_threads");
+    /// The `innodb_write_io_threads` attribute.
+    pub const INNODB_WRITE_IO_THREADS: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_write_io_threads");
+    /// The `innodb_thread_concurrency` attribute.
+    pub const INNODB_THREAD_CONCURRENCY: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("innodb_thread_concurrency");
+    /// The `net_buffer_length` attribute.
+    pub const NET_BUFFER_LENGTH: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "net_buffer_length",
+    );
+    /// The `log_output` attribute.
+    pub const LOG_OUTPUT: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        MysqlAdvancedConfigLogOutput,
+    > = ::daplug_runtime::Field::new("log_output");
+    /// The `mysql_incremental_backup` attribute.
+    pub const MYSQL_INCREMENTAL_BACKUP: ::daplug_runtime::Field<
+        MysqlAdvancedConfig,
+        MysqlIncrementalBackup,
+    > = ::daplug_runtime::Field::new("mysql_incremental_backup");
+}
 /// A partial update of [`MysqlAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52340,6 +62582,17 @@ pub struct MysqlIncrementalBackup {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MysqlIncrementalBackup {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MysqlIncrementalBackup, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `full_backup_week_schedule` attribute.
+    pub const FULL_BACKUP_WEEK_SCHEDULE: ::daplug_runtime::Field<
+        MysqlIncrementalBackup,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("full_backup_week_schedule");
+}
 /// A partial update of [`MysqlIncrementalBackup`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52437,6 +62690,13 @@ pub struct MysqlSettings {
     /// default for the version of MySQL in use will be used. As of MySQL 8.0, the
     /// default is `caching_sha2_password`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
+}
+impl MysqlSettings {
+    /// The `auth_plugin` attribute.
+    pub const AUTH_PLUGIN: ::daplug_runtime::Field<
+        MysqlSettings,
+        MysqlSettingsAuthPlugin,
+    > = ::daplug_runtime::Field::new("auth_plugin");
 }
 /// A partial update of [`MysqlSettings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52613,6 +62873,48 @@ pub struct NamespaceInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl NamespaceInfo {
+    /// The `api_host` attribute.
+    pub const API_HOST: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("api_host");
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        NamespaceInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+}
 /// A partial update of [`NamespaceInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52743,6 +63045,15 @@ pub struct NeighborIds {
         >,
     >,
 }
+impl NeighborIds {
+    /// The `neighbor_ids` attribute.
+    pub const NEIGHBOR_IDS: ::daplug_runtime::Field<
+        NeighborIds,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::vec::Vec<i64>,
+        >,
+    > = ::daplug_runtime::Field::new("neighbor_ids");
+}
 /// A partial update of [`NeighborIds`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52863,6 +63174,27 @@ pub struct NetworkV4 {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<NetworkV4Type>,
+}
+impl NetworkV4 {
+    /// The `ip_address` attribute.
+    pub const IP_ADDRESS: ::daplug_runtime::Field<
+        NetworkV4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip_address");
+    /// The `netmask` attribute.
+    pub const NETMASK: ::daplug_runtime::Field<
+        NetworkV4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("netmask");
+    /// The `gateway` attribute.
+    pub const GATEWAY: ::daplug_runtime::Field<
+        NetworkV4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("gateway");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<NetworkV4, NetworkV4Type> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`NetworkV4`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53014,6 +63346,26 @@ pub struct NetworkV6 {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<NetworkV6Type>,
 }
+impl NetworkV6 {
+    /// The `ip_address` attribute.
+    pub const IP_ADDRESS: ::daplug_runtime::Field<
+        NetworkV6,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip_address");
+    /// The `netmask` attribute.
+    pub const NETMASK: ::daplug_runtime::Field<NetworkV6, i64> = ::daplug_runtime::Field::new(
+        "netmask",
+    );
+    /// The `gateway` attribute.
+    pub const GATEWAY: ::daplug_runtime::Field<
+        NetworkV6,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("gateway");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<NetworkV6, NetworkV6Type> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`NetworkV6`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53153,6 +63505,41 @@ pub struct NfsAction {
     /// `CREATE_ACCESS_POINT` and `DELETE_ACCESS_POINT`.
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
+}
+impl NfsAction {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        NfsAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        NfsAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<
+        NfsAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_id");
+    /// The `resource_type` attribute.
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<NfsAction, NfsActionResourceType> = ::daplug_runtime::Field::new(
+        "resource_type",
+    );
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        NfsAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<NfsAction, NfsActionStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        NfsAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`NfsAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53316,6 +63703,12 @@ pub type NfsActions = ::daplug_runtime::__private::serde_json::Value;
 pub struct NfsActionsResponse {
     pub action: NfsAction,
 }
+impl NfsActionsResponse {
+    /// The `action` attribute.
+    pub const ACTION: ::daplug_runtime::Field<NfsActionsResponse, NfsAction> = ::daplug_runtime::Field::new(
+        "action",
+    );
+}
 /// A partial update of [`NfsActionsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53404,6 +63797,18 @@ pub struct NfsApiError {
     pub code: ::daplug_runtime::__private::std::string::String,
     /// A human-readable description of the error.
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl NfsApiError {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        NfsApiError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        NfsApiError,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`NfsApiError`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53500,6 +63905,12 @@ pub struct NfsCreateResponse {
     )]
     pub share: ::daplug_runtime::__private::std::option::Option<NfsResponse>,
 }
+impl NfsCreateResponse {
+    /// The `share` attribute.
+    pub const SHARE: ::daplug_runtime::Field<NfsCreateResponse, NfsResponse> = ::daplug_runtime::Field::new(
+        "share",
+    );
+}
 /// A partial update of [`NfsCreateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53585,6 +63996,12 @@ pub struct NfsGetResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub share: ::daplug_runtime::__private::std::option::Option<NfsResponse>,
+}
+impl NfsGetResponse {
+    /// The `share` attribute.
+    pub const SHARE: ::daplug_runtime::Field<NfsGetResponse, NfsResponse> = ::daplug_runtime::Field::new(
+        "share",
+    );
 }
 /// A partial update of [`NfsGetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53673,6 +64090,13 @@ pub struct NfsListResponse {
     pub shares: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NfsResponse>,
     >,
+}
+impl NfsListResponse {
+    /// The `shares` attribute.
+    pub const SHARES: ::daplug_runtime::Field<
+        NfsListResponse,
+        ::daplug_runtime::__private::std::vec::Vec<NfsResponse>,
+    > = ::daplug_runtime::Field::new("shares");
 }
 /// A partial update of [`NfsListResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53774,6 +64198,34 @@ pub struct NfsRequest {
     pub performance_tier: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl NfsRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        NfsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size_gib` attribute.
+    pub const SIZE_GIB: ::daplug_runtime::Field<NfsRequest, i64> = ::daplug_runtime::Field::new(
+        "size_gib",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        NfsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `vpc_ids` attribute.
+    pub const VPC_IDS: ::daplug_runtime::Field<
+        NfsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("vpc_ids");
+    /// The `performance_tier` attribute.
+    pub const PERFORMANCE_TIER: ::daplug_runtime::Field<
+        NfsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("performance_tier");
 }
 /// A partial update of [`NfsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53934,6 +64386,63 @@ pub struct NfsResponse {
     pub access_points: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
     >,
+}
+impl NfsResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size_gib` attribute.
+    pub const SIZE_GIB: ::daplug_runtime::Field<NfsResponse, i64> = ::daplug_runtime::Field::new(
+        "size_gib",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<NfsResponse, NfsResponseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `vpc_ids` attribute.
+    pub const VPC_IDS: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("vpc_ids");
+    /// The `performance_tier` attribute.
+    pub const PERFORMANCE_TIER: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("performance_tier");
+    /// The `mount_path` attribute.
+    pub const MOUNT_PATH: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("mount_path");
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `access_points` attribute.
+    pub const ACCESS_POINTS: ::daplug_runtime::Field<
+        NfsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
+    > = ::daplug_runtime::Field::new("access_points");
 }
 /// A partial update of [`NfsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54104,6 +64613,13 @@ pub struct NfsSnapshotGetResponse {
     )]
     pub snapshot: ::daplug_runtime::__private::std::option::Option<NfsSnapshotResponse>,
 }
+impl NfsSnapshotGetResponse {
+    /// The `snapshot` attribute.
+    pub const SNAPSHOT: ::daplug_runtime::Field<
+        NfsSnapshotGetResponse,
+        NfsSnapshotResponse,
+    > = ::daplug_runtime::Field::new("snapshot");
+}
 /// A partial update of [`NfsSnapshotGetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -54197,6 +64713,13 @@ pub struct NfsSnapshotListResponse {
     pub snapshots: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<NfsSnapshotResponse>,
     >,
+}
+impl NfsSnapshotListResponse {
+    /// The `snapshots` attribute.
+    pub const SNAPSHOTS: ::daplug_runtime::Field<
+        NfsSnapshotListResponse,
+        ::daplug_runtime::__private::std::vec::Vec<NfsSnapshotResponse>,
+    > = ::daplug_runtime::Field::new("snapshots");
 }
 /// A partial update of [`NfsSnapshotListResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54300,6 +64823,42 @@ pub struct NfsSnapshotResponse {
     pub created_at: ::daplug_runtime::__private::std::string::String,
     /// The unique identifier of the share from which this snapshot was created.
     pub share_id: ::daplug_runtime::__private::std::string::String,
+}
+impl NfsSnapshotResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size_gib` attribute.
+    pub const SIZE_GIB: ::daplug_runtime::Field<NfsSnapshotResponse, i64> = ::daplug_runtime::Field::new(
+        "size_gib",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        NfsSnapshotResponseStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `share_id` attribute.
+    pub const SHARE_ID: ::daplug_runtime::Field<
+        NfsSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("share_id");
 }
 /// A partial update of [`NfsSnapshotResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54494,6 +65053,37 @@ pub struct Node {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Node {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Node,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Node,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Node, NodeStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<
+        Node,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("droplet_id");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Node,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        Node,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`Node`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -54610,6 +65200,12 @@ pub struct NodeStatus {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<NodeStatusState>,
 }
+impl NodeStatus {
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<NodeStatus, NodeStatusState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+}
 /// A string indicating the current status of the node.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -54654,6 +65250,20 @@ pub struct Notification {
     >,
     /// Slack integration details.
     pub slack: ::daplug_runtime::__private::std::vec::Vec<NotificationSlackItem>,
+}
+impl Notification {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        Notification,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `slack` attribute.
+    pub const SLACK: ::daplug_runtime::Field<
+        Notification,
+        ::daplug_runtime::__private::std::vec::Vec<NotificationSlackItem>,
+    > = ::daplug_runtime::Field::new("slack");
 }
 /// A partial update of [`Notification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54751,6 +65361,18 @@ pub struct NotificationSlackItem {
     /// Slack Webhook URL.
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+impl NotificationSlackItem {
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        NotificationSlackItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        NotificationSlackItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// An object specifying whether the Nvidia GPU Device Plugin should be enabled in the Kubernetes cluster. It's enabled by default for clusters with an Nvidia GPU node pool.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -54768,6 +65390,12 @@ pub struct NvidiaGpuDevicePlugin {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl NvidiaGpuDevicePlugin {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<NvidiaGpuDevicePlugin, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`NvidiaGpuDevicePlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54860,6 +65488,18 @@ pub struct OneClicks {
     /// The type of the 1-Click application.
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
+}
+impl OneClicks {
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        OneClicks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        OneClicks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`OneClicks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54956,6 +65596,20 @@ pub struct OneClicksCreate {
     >,
     /// A unique ID for the Kubernetes cluster to which the 1-Click Applications will be installed.
     pub cluster_uuid: ::daplug_runtime::__private::std::string::String,
+}
+impl OneClicksCreate {
+    /// The `addon_slugs` attribute.
+    pub const ADDON_SLUGS: ::daplug_runtime::Field<
+        OneClicksCreate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("addon_slugs");
+    /// The `cluster_uuid` attribute.
+    pub const CLUSTER_UUID: ::daplug_runtime::Field<
+        OneClicksCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_uuid");
 }
 /// A partial update of [`OneClicksCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55070,6 +65724,22 @@ pub struct OnlineMigration {
     pub created_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl OnlineMigration {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        OnlineMigration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<OnlineMigration, OnlineMigrationStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        OnlineMigration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
 }
 /// A partial update of [`OnlineMigration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55503,6 +66173,216 @@ pub struct OpensearchAdvancedConfig {
     pub keep_index_refresh_interval: ::daplug_runtime::__private::std::option::Option<
         bool,
     >,
+}
+impl OpensearchAdvancedConfig {
+    /// The `http_max_content_length_bytes` attribute.
+    pub const HTTP_MAX_CONTENT_LENGTH_BYTES: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("http_max_content_length_bytes");
+    /// The `http_max_header_size_bytes` attribute.
+    pub const HTTP_MAX_HEADER_SIZE_BYTES: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("http_max_header_size_bytes");
+    /// The `http_max_initial_line_length_bytes` attribute.
+    pub const HTTP_MAX_INITIAL_LINE_LENGTH_BYTES: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("http_max_initial_line_length_bytes");
+    /// The `indices_query_bool_max_clause_count` attribute.
+    pub const INDICES_QUERY_BOOL_MAX_CLAUSE_COUNT: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_query_bool_max_clause_count");
+    /// The `indices_fielddata_cache_size_percentage` attribute.
+    pub const INDICES_FIELDDATA_CACHE_SIZE_PERCENTAGE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_fielddata_cache_size_percentage");
+    /// The `indices_memory_index_buffer_size_percentage` attribute.
+    pub const INDICES_MEMORY_INDEX_BUFFER_SIZE_PERCENTAGE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_memory_index_buffer_size_percentage");
+    /// The `indices_memory_min_index_buffer_size_mb` attribute.
+    pub const INDICES_MEMORY_MIN_INDEX_BUFFER_SIZE_MB: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_memory_min_index_buffer_size_mb");
+    /// The `indices_memory_max_index_buffer_size_mb` attribute.
+    pub const INDICES_MEMORY_MAX_INDEX_BUFFER_SIZE_MB: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_memory_max_index_buffer_size_mb");
+    /// The `indices_queries_cache_size_percentage` attribute.
+    pub const INDICES_QUERIES_CACHE_SIZE_PERCENTAGE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_queries_cache_size_percentage");
+    /// The `indices_recovery_max_mb_per_sec` attribute.
+    pub const INDICES_RECOVERY_MAX_MB_PER_SEC: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_recovery_max_mb_per_sec");
+    /// The `indices_recovery_max_concurrent_file_chunks` attribute.
+    pub const INDICES_RECOVERY_MAX_CONCURRENT_FILE_CHUNKS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("indices_recovery_max_concurrent_file_chunks");
+    /// The `thread_pool_search_size` attribute.
+    pub const THREAD_POOL_SEARCH_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_search_size");
+    /// The `thread_pool_search_throttled_size` attribute.
+    pub const THREAD_POOL_SEARCH_THROTTLED_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_search_throttled_size");
+    /// The `thread_pool_get_size` attribute.
+    pub const THREAD_POOL_GET_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_get_size");
+    /// The `thread_pool_analyze_size` attribute.
+    pub const THREAD_POOL_ANALYZE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_analyze_size");
+    /// The `thread_pool_write_size` attribute.
+    pub const THREAD_POOL_WRITE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_write_size");
+    /// The `thread_pool_force_merge_size` attribute.
+    pub const THREAD_POOL_FORCE_MERGE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_force_merge_size");
+    /// The `thread_pool_search_queue_size` attribute.
+    pub const THREAD_POOL_SEARCH_QUEUE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_search_queue_size");
+    /// The `thread_pool_search_throttled_queue_size` attribute.
+    pub const THREAD_POOL_SEARCH_THROTTLED_QUEUE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_search_throttled_queue_size");
+    /// The `thread_pool_get_queue_size` attribute.
+    pub const THREAD_POOL_GET_QUEUE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_get_queue_size");
+    /// The `thread_pool_analyze_queue_size` attribute.
+    pub const THREAD_POOL_ANALYZE_QUEUE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_analyze_queue_size");
+    /// The `thread_pool_write_queue_size` attribute.
+    pub const THREAD_POOL_WRITE_QUEUE_SIZE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("thread_pool_write_queue_size");
+    /// The `ism_enabled` attribute.
+    pub const ISM_ENABLED: ::daplug_runtime::Field<OpensearchAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "ism_enabled",
+    );
+    /// The `ism_history_enabled` attribute.
+    pub const ISM_HISTORY_ENABLED: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("ism_history_enabled");
+    /// The `ism_history_max_age_hours` attribute.
+    pub const ISM_HISTORY_MAX_AGE_HOURS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("ism_history_max_age_hours");
+    /// The `ism_history_max_docs` attribute.
+    pub const ISM_HISTORY_MAX_DOCS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("ism_history_max_docs");
+    /// The `ism_history_rollover_check_period_hours` attribute.
+    pub const ISM_HISTORY_ROLLOVER_CHECK_PERIOD_HOURS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("ism_history_rollover_check_period_hours");
+    /// The `ism_history_rollover_retention_period_days` attribute.
+    pub const ISM_HISTORY_ROLLOVER_RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("ism_history_rollover_retention_period_days");
+    /// The `search_max_buckets` attribute.
+    pub const SEARCH_MAX_BUCKETS: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("search_max_buckets");
+    /// The `action_auto_create_index_enabled` attribute.
+    pub const ACTION_AUTO_CREATE_INDEX_ENABLED: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("action_auto_create_index_enabled");
+    /// The `enable_security_audit` attribute.
+    pub const ENABLE_SECURITY_AUDIT: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_security_audit");
+    /// The `action_destructive_requires_name` attribute.
+    pub const ACTION_DESTRUCTIVE_REQUIRES_NAME: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("action_destructive_requires_name");
+    /// The `cluster_max_shards_per_node` attribute.
+    pub const CLUSTER_MAX_SHARDS_PER_NODE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("cluster_max_shards_per_node");
+    /// The `override_main_response_version` attribute.
+    pub const OVERRIDE_MAIN_RESPONSE_VERSION: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("override_main_response_version");
+    /// The `script_max_compilations_rate` attribute.
+    pub const SCRIPT_MAX_COMPILATIONS_RATE: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("script_max_compilations_rate");
+    /// The `cluster_routing_allocation_node_concurrent_recoveries` attribute.
+    pub const CLUSTER_ROUTING_ALLOCATION_NODE_CONCURRENT_RECOVERIES: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new(
+        "cluster_routing_allocation_node_concurrent_recoveries",
+    );
+    /// The `reindex_remote_whitelist` attribute.
+    pub const REINDEX_REMOTE_WHITELIST: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("reindex_remote_whitelist");
+    /// The `plugins_alerting_filter_by_backend_roles_enabled` attribute.
+    pub const PLUGINS_ALERTING_FILTER_BY_BACKEND_ROLES_ENABLED: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("plugins_alerting_filter_by_backend_roles_enabled");
+    /// The `knn_memory_circuit_breaker_enabled` attribute.
+    pub const KNN_MEMORY_CIRCUIT_BREAKER_ENABLED: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("knn_memory_circuit_breaker_enabled");
+    /// The `knn_memory_circuit_breaker_limit` attribute.
+    pub const KNN_MEMORY_CIRCUIT_BREAKER_LIMIT: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("knn_memory_circuit_breaker_limit");
+    /// The `keep_index_refresh_interval` attribute.
+    pub const KEEP_INDEX_REFRESH_INTERVAL: ::daplug_runtime::Field<
+        OpensearchAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("keep_index_refresh_interval");
 }
 /// A partial update of [`OpensearchAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55955,6 +66835,42 @@ pub struct OpensearchConfig {
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl OpensearchConfig {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        OpensearchConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `credentials` attribute.
+    pub const CREDENTIALS: ::daplug_runtime::Field<
+        OpensearchConfig,
+        OpensearchConfigCredentials,
+    > = ::daplug_runtime::Field::new("credentials");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        OpensearchConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `cluster_uuid` attribute.
+    pub const CLUSTER_UUID: ::daplug_runtime::Field<
+        OpensearchConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_uuid");
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        OpensearchConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        OpensearchConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `retention_days` attribute.
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<OpensearchConfig, i64> = ::daplug_runtime::Field::new(
+        "retention_days",
+    );
+}
 /// A partial update of [`OpensearchConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -56082,6 +66998,18 @@ pub struct OpensearchConfigCredentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl OpensearchConfigCredentials {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        OpensearchConfigCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        OpensearchConfigCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+}
 /// OpenSearch destination configuration with `credentials` omitted.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -56139,6 +67067,38 @@ pub struct OpensearchConfigOmitCredentials {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl OpensearchConfigOmitCredentials {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `cluster_uuid` attribute.
+    pub const CLUSTER_UUID: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_uuid");
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `retention_days` attribute.
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<
+        OpensearchConfigOmitCredentials,
+        i64,
+    > = ::daplug_runtime::Field::new("retention_days");
 }
 /// A partial update of [`OpensearchConfigOmitCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56294,6 +67254,37 @@ pub struct OpensearchConfigRequest {
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl OpensearchConfigRequest {
+    /// The `credentials` attribute.
+    pub const CREDENTIALS: ::daplug_runtime::Field<
+        OpensearchConfigRequest,
+        OpensearchConfigRequestCredentials,
+    > = ::daplug_runtime::Field::new("credentials");
+    /// The `endpoint` attribute.
+    pub const ENDPOINT: ::daplug_runtime::Field<
+        OpensearchConfigRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endpoint");
+    /// The `cluster_uuid` attribute.
+    pub const CLUSTER_UUID: ::daplug_runtime::Field<
+        OpensearchConfigRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_uuid");
+    /// The `cluster_name` attribute.
+    pub const CLUSTER_NAME: ::daplug_runtime::Field<
+        OpensearchConfigRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cluster_name");
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        OpensearchConfigRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `retention_days` attribute.
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<OpensearchConfigRequest, i64> = ::daplug_runtime::Field::new(
+        "retention_days",
+    );
+}
 /// A partial update of [`OpensearchConfigRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -56420,6 +67411,18 @@ pub struct OpensearchConfigRequestCredentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl OpensearchConfigRequestCredentials {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        OpensearchConfigRequestCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        OpensearchConfigRequestCredentials,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+}
 /// The `opensearch_connection` schema of `resources/databases/models/opensearch_connection.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -56475,6 +67478,36 @@ pub struct OpensearchConnection {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl OpensearchConnection {
+    /// The `uri` attribute.
+    pub const URI: ::daplug_runtime::Field<
+        OpensearchConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uri");
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        OpensearchConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<OpensearchConnection, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        OpensearchConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        OpensearchConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `ssl` attribute.
+    pub const SSL: ::daplug_runtime::Field<OpensearchConnection, bool> = ::daplug_runtime::Field::new(
+        "ssl",
+    );
 }
 /// A partial update of [`OpensearchConnection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56632,6 +67665,38 @@ pub struct OpensearchIndex {
     )]
     pub health: ::daplug_runtime::__private::std::option::Option<OpensearchIndexHealth>,
 }
+impl OpensearchIndex {
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        OpensearchIndex,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `number_of_shards` attribute.
+    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+        "number_of_shards",
+    );
+    /// The `number_of_replicas` attribute.
+    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+        "number_of_replicas",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `created_time` attribute.
+    pub const CREATED_TIME: ::daplug_runtime::Field<
+        OpensearchIndex,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_time");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<OpensearchIndex, OpensearchIndexStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `health` attribute.
+    pub const HEALTH: ::daplug_runtime::Field<OpensearchIndex, OpensearchIndexHealth> = ::daplug_runtime::Field::new(
+        "health",
+    );
+}
 /// A partial update of [`OpensearchIndex`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -56770,6 +67835,30 @@ pub struct OpensearchIndexBase {
     pub created_time: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl OpensearchIndexBase {
+    /// The `index_name` attribute.
+    pub const INDEX_NAME: ::daplug_runtime::Field<
+        OpensearchIndexBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_name");
+    /// The `number_of_shards` attribute.
+    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+        "number_of_shards",
+    );
+    /// The `number_of_replicas` attribute.
+    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+        "number_of_replicas",
+    );
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `created_time` attribute.
+    pub const CREATED_TIME: ::daplug_runtime::Field<
+        OpensearchIndexBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_time");
 }
 /// A partial update of [`OpensearchIndexBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56955,6 +68044,31 @@ pub struct OpensearchLogsink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl OpensearchLogsink {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        OpensearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `index_prefix` attribute.
+    pub const INDEX_PREFIX: ::daplug_runtime::Field<
+        OpensearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index_prefix");
+    /// The `index_days_max` attribute.
+    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<OpensearchLogsink, i64> = ::daplug_runtime::Field::new(
+        "index_days_max",
+    );
+    /// The `timeout` attribute.
+    pub const TIMEOUT: ::daplug_runtime::Field<OpensearchLogsink, f32> = ::daplug_runtime::Field::new(
+        "timeout",
+    );
+    /// The `ca` attribute.
+    pub const CA: ::daplug_runtime::Field<
+        OpensearchLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ca");
+}
 /// A partial update of [`OpensearchLogsink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57107,6 +68221,47 @@ pub struct OptionsOptions {
         OptionsOptionsAdvancedMysql,
     >,
 }
+impl OptionsOptions {
+    /// The `kafka` attribute.
+    pub const KAFKA: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsKafka> = ::daplug_runtime::Field::new(
+        "kafka",
+    );
+    /// The `mongodb` attribute.
+    pub const MONGODB: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsMongodb> = ::daplug_runtime::Field::new(
+        "mongodb",
+    );
+    /// The `pg` attribute.
+    pub const PG: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsPg> = ::daplug_runtime::Field::new(
+        "pg",
+    );
+    /// The `mysql` attribute.
+    pub const MYSQL: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsMysql> = ::daplug_runtime::Field::new(
+        "mysql",
+    );
+    /// The `redis` attribute.
+    pub const REDIS: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsRedis> = ::daplug_runtime::Field::new(
+        "redis",
+    );
+    /// The `valkey` attribute.
+    pub const VALKEY: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsValkey> = ::daplug_runtime::Field::new(
+        "valkey",
+    );
+    /// The `opensearch` attribute.
+    pub const OPENSEARCH: ::daplug_runtime::Field<
+        OptionsOptions,
+        OptionsOptionsOpensearch,
+    > = ::daplug_runtime::Field::new("opensearch");
+    /// The `advanced_pg` attribute.
+    pub const ADVANCED_PG: ::daplug_runtime::Field<
+        OptionsOptions,
+        OptionsOptionsAdvancedPg,
+    > = ::daplug_runtime::Field::new("advanced_pg");
+    /// The `advanced_mysql` attribute.
+    pub const ADVANCED_MYSQL: ::daplug_runtime::Field<
+        OptionsOptions,
+        OptionsOptionsAdvancedMysql,
+    > = ::daplug_runtime::Field::new("advanced_mysql");
+}
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/advanced_mysql`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -57146,6 +68301,27 @@ pub struct OptionsOptionsAdvancedMysql {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl OptionsOptionsAdvancedMysql {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedMysql,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedMysql,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedMysql,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/advanced_pg`.
 #[derive(
@@ -57187,6 +68363,27 @@ pub struct OptionsOptionsAdvancedPg {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+impl OptionsOptionsAdvancedPg {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedPg,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedPg,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsAdvancedPg,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
+}
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/kafka`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -57226,6 +68423,27 @@ pub struct OptionsOptionsKafka {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl OptionsOptionsKafka {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsKafka,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsKafka,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsKafka,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/mongodb`.
 #[derive(
@@ -57267,6 +68485,27 @@ pub struct OptionsOptionsMongodb {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+impl OptionsOptionsMongodb {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsMongodb,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsMongodb,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsMongodb,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
+}
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/mysql`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -57306,6 +68545,27 @@ pub struct OptionsOptionsMysql {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl OptionsOptionsMysql {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsMysql,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsMysql,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsMysql,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/opensearch`.
 #[derive(
@@ -57347,6 +68607,27 @@ pub struct OptionsOptionsOpensearch {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+impl OptionsOptionsOpensearch {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsOpensearch,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsOpensearch,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsOpensearch,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
+}
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/pg`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -57386,6 +68667,27 @@ pub struct OptionsOptionsPg {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl OptionsOptionsPg {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsPg,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsPg,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsPg,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/redis`.
 #[derive(
@@ -57427,6 +68729,27 @@ pub struct OptionsOptionsRedis {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+impl OptionsOptionsRedis {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsRedis,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsRedis,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsRedis,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
+}
 /// The inline schema at `resources/databases/models/options.yml#/properties/options/properties/valkey`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -57466,6 +68789,27 @@ pub struct OptionsOptionsValkey {
     pub layouts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
+}
+impl OptionsOptionsValkey {
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        OptionsOptionsValkey,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `versions` attribute.
+    pub const VERSIONS: ::daplug_runtime::Field<
+        OptionsOptionsValkey,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("versions");
+    /// The `layouts` attribute.
+    pub const LAYOUTS: ::daplug_runtime::Field<
+        OptionsOptionsValkey,
+        ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
+    > = ::daplug_runtime::Field::new("layouts");
 }
 /// The inline schema at `resources/databases/models/options.yml#/properties/version_availability`.
 #[derive(
@@ -57542,6 +68886,53 @@ pub struct OptionsVersionAvailability {
         DatabaseVersionAvailabilities,
     >,
 }
+impl OptionsVersionAvailability {
+    /// The `kafka` attribute.
+    pub const KAFKA: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("kafka");
+    /// The `pg` attribute.
+    pub const PG: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("pg");
+    /// The `mysql` attribute.
+    pub const MYSQL: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("mysql");
+    /// The `redis` attribute.
+    pub const REDIS: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("redis");
+    /// The `valkey` attribute.
+    pub const VALKEY: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("valkey");
+    /// The `mongodb` attribute.
+    pub const MONGODB: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("mongodb");
+    /// The `opensearch` attribute.
+    pub const OPENSEARCH: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("opensearch");
+    /// The `advanced_pg` attribute.
+    pub const ADVANCED_PG: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("advanced_pg");
+    /// The `advanced_mysql` attribute.
+    pub const ADVANCED_MYSQL: ::daplug_runtime::Field<
+        OptionsVersionAvailability,
+        DatabaseVersionAvailabilities,
+    > = ::daplug_runtime::Field::new("advanced_mysql");
+}
 /// The `organization_team` schema of `resources/organizations/models/organization_team.yml`.
 pub type OrganizationTeam = ::daplug_runtime::__private::serde_json::Value;
 /// An object specifying whether the Peer-to-peer OCI registry component should be enabled for the Kubernetes cluster.
@@ -57561,6 +68952,12 @@ pub struct P2pOciRegistryPlugin {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl P2pOciRegistryPlugin {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<P2pOciRegistryPlugin, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`P2pOciRegistryPlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57653,6 +69050,12 @@ pub struct PageLinks {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub pages: ::daplug_runtime::__private::std::option::Option<PageLinksPages>,
+}
+impl PageLinks {
+    /// The `pages` attribute.
+    pub const PAGES: ::daplug_runtime::Field<PageLinks, PageLinksPages> = ::daplug_runtime::Field::new(
+        "pages",
+    );
 }
 /// A partial update of [`PageLinks`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57817,6 +69220,52 @@ pub struct PgbouncerAdvancedConfig {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub autodb_idle_timeout: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl PgbouncerAdvancedConfig {
+    /// The `server_reset_query_always` attribute.
+    pub const SERVER_RESET_QUERY_ALWAYS: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("server_reset_query_always");
+    /// The `ignore_startup_parameters` attribute.
+    pub const IGNORE_STARTUP_PARAMETERS: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        ::daplug_runtime::__private::std::vec::Vec<
+            PgbouncerAdvancedConfigIgnoreStartupParametersItem,
+        >,
+    > = ::daplug_runtime::Field::new("ignore_startup_parameters");
+    /// The `min_pool_size` attribute.
+    pub const MIN_POOL_SIZE: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "min_pool_size",
+    );
+    /// The `server_lifetime` attribute.
+    pub const SERVER_LIFETIME: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "server_lifetime",
+    );
+    /// The `server_idle_timeout` attribute.
+    pub const SERVER_IDLE_TIMEOUT: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("server_idle_timeout");
+    /// The `autodb_pool_size` attribute.
+    pub const AUTODB_POOL_SIZE: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "autodb_pool_size",
+    );
+    /// The `autodb_pool_mode` attribute.
+    pub const AUTODB_POOL_MODE: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        PgbouncerAdvancedConfigAutodbPoolMode,
+    > = ::daplug_runtime::Field::new("autodb_pool_mode");
+    /// The `autodb_max_db_connections` attribute.
+    pub const AUTODB_MAX_DB_CONNECTIONS: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autodb_max_db_connections");
+    /// The `autodb_idle_timeout` attribute.
+    pub const AUTODB_IDLE_TIMEOUT: ::daplug_runtime::Field<
+        PgbouncerAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autodb_idle_timeout");
 }
 /// A partial update of [`PgbouncerAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58371,6 +69820,275 @@ pub struct PostgresAdvancedConfig {
     )]
     pub max_slot_wal_keep_size: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl PostgresAdvancedConfig {
+    /// The `autovacuum_freeze_max_age` attribute.
+    pub const AUTOVACUUM_FREEZE_MAX_AGE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_freeze_max_age");
+    /// The `autovacuum_max_workers` attribute.
+    pub const AUTOVACUUM_MAX_WORKERS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_max_workers");
+    /// The `autovacuum_naptime` attribute.
+    pub const AUTOVACUUM_NAPTIME: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_naptime",
+    );
+    /// The `autovacuum_vacuum_threshold` attribute.
+    pub const AUTOVACUUM_VACUUM_THRESHOLD: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_vacuum_threshold");
+    /// The `autovacuum_analyze_threshold` attribute.
+    pub const AUTOVACUUM_ANALYZE_THRESHOLD: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_analyze_threshold");
+    /// The `autovacuum_vacuum_scale_factor` attribute.
+    pub const AUTOVACUUM_VACUUM_SCALE_FACTOR: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("autovacuum_vacuum_scale_factor");
+    /// The `autovacuum_analyze_scale_factor` attribute.
+    pub const AUTOVACUUM_ANALYZE_SCALE_FACTOR: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("autovacuum_analyze_scale_factor");
+    /// The `autovacuum_vacuum_cost_delay` attribute.
+    pub const AUTOVACUUM_VACUUM_COST_DELAY: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_vacuum_cost_delay");
+    /// The `autovacuum_vacuum_cost_limit` attribute.
+    pub const AUTOVACUUM_VACUUM_COST_LIMIT: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("autovacuum_vacuum_cost_limit");
+    /// The `backup_hour` attribute.
+    pub const BACKUP_HOUR: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "backup_hour",
+    );
+    /// The `backup_minute` attribute.
+    pub const BACKUP_MINUTE: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "backup_minute",
+    );
+    /// The `bgwriter_delay` attribute.
+    pub const BGWRITER_DELAY: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "bgwriter_delay",
+    );
+    /// The `bgwriter_flush_after` attribute.
+    pub const BGWRITER_FLUSH_AFTER: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("bgwriter_flush_after");
+    /// The `bgwriter_lru_maxpages` attribute.
+    pub const BGWRITER_LRU_MAXPAGES: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("bgwriter_lru_maxpages");
+    /// The `bgwriter_lru_multiplier` attribute.
+    pub const BGWRITER_LRU_MULTIPLIER: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("bgwriter_lru_multiplier");
+    /// The `deadlock_timeout` attribute.
+    pub const DEADLOCK_TIMEOUT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "deadlock_timeout",
+    );
+    /// The `default_toast_compression` attribute.
+    pub const DEFAULT_TOAST_COMPRESSION: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigDefaultToastCompression,
+    > = ::daplug_runtime::Field::new("default_toast_compression");
+    /// The `idle_in_transaction_session_timeout` attribute.
+    pub const IDLE_IN_TRANSACTION_SESSION_TIMEOUT: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("idle_in_transaction_session_timeout");
+    /// The `jit` attribute.
+    pub const JIT: ::daplug_runtime::Field<PostgresAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "jit",
+    );
+    /// The `log_autovacuum_min_duration` attribute.
+    pub const LOG_AUTOVACUUM_MIN_DURATION: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_autovacuum_min_duration");
+    /// The `log_error_verbosity` attribute.
+    pub const LOG_ERROR_VERBOSITY: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigLogErrorVerbosity,
+    > = ::daplug_runtime::Field::new("log_error_verbosity");
+    /// The `log_line_prefix` attribute.
+    pub const LOG_LINE_PREFIX: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigLogLinePrefix,
+    > = ::daplug_runtime::Field::new("log_line_prefix");
+    /// The `log_min_duration_statement` attribute.
+    pub const LOG_MIN_DURATION_STATEMENT: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("log_min_duration_statement");
+    /// The `max_files_per_process` attribute.
+    pub const MAX_FILES_PER_PROCESS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_files_per_process");
+    /// The `max_prepared_transactions` attribute.
+    pub const MAX_PREPARED_TRANSACTIONS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_prepared_transactions");
+    /// The `max_pred_locks_per_transaction` attribute.
+    pub const MAX_PRED_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_pred_locks_per_transaction");
+    /// The `max_locks_per_transaction` attribute.
+    pub const MAX_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_locks_per_transaction");
+    /// The `max_stack_depth` attribute.
+    pub const MAX_STACK_DEPTH: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_stack_depth",
+    );
+    /// The `max_standby_archive_delay` attribute.
+    pub const MAX_STANDBY_ARCHIVE_DELAY: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_standby_archive_delay");
+    /// The `max_standby_streaming_delay` attribute.
+    pub const MAX_STANDBY_STREAMING_DELAY: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_standby_streaming_delay");
+    /// The `max_replication_slots` attribute.
+    pub const MAX_REPLICATION_SLOTS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_replication_slots");
+    /// The `max_logical_replication_workers` attribute.
+    pub const MAX_LOGICAL_REPLICATION_WORKERS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_logical_replication_workers");
+    /// The `max_parallel_workers` attribute.
+    pub const MAX_PARALLEL_WORKERS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_parallel_workers");
+    /// The `max_parallel_workers_per_gather` attribute.
+    pub const MAX_PARALLEL_WORKERS_PER_GATHER: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_parallel_workers_per_gather");
+    /// The `max_worker_processes` attribute.
+    pub const MAX_WORKER_PROCESSES: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_worker_processes");
+    /// The `pg_partman_bgw.role` attribute.
+    pub const PG_PARTMAN_BGW_ROLE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("pg_partman_bgw.role");
+    /// The `pg_partman_bgw.interval` attribute.
+    pub const PG_PARTMAN_BGW_INTERVAL: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("pg_partman_bgw.interval");
+    /// The `pg_stat_statements.track` attribute.
+    pub const PG_STAT_STATEMENTS_TRACK: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigPgStatStatementsTrack,
+    > = ::daplug_runtime::Field::new("pg_stat_statements.track");
+    /// The `temp_file_limit` attribute.
+    pub const TEMP_FILE_LIMIT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "temp_file_limit",
+    );
+    /// The `timezone` attribute.
+    pub const TIMEZONE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timezone");
+    /// The `track_activity_query_size` attribute.
+    pub const TRACK_ACTIVITY_QUERY_SIZE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("track_activity_query_size");
+    /// The `track_commit_timestamp` attribute.
+    pub const TRACK_COMMIT_TIMESTAMP: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigTrackCommitTimestamp,
+    > = ::daplug_runtime::Field::new("track_commit_timestamp");
+    /// The `track_functions` attribute.
+    pub const TRACK_FUNCTIONS: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigTrackFunctions,
+    > = ::daplug_runtime::Field::new("track_functions");
+    /// The `track_io_timing` attribute.
+    pub const TRACK_IO_TIMING: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigTrackIoTiming,
+    > = ::daplug_runtime::Field::new("track_io_timing");
+    /// The `max_wal_senders` attribute.
+    pub const MAX_WAL_SENDERS: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_wal_senders",
+    );
+    /// The `wal_sender_timeout` attribute.
+    pub const WAL_SENDER_TIMEOUT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "wal_sender_timeout",
+    );
+    /// The `wal_writer_delay` attribute.
+    pub const WAL_WRITER_DELAY: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "wal_writer_delay",
+    );
+    /// The `shared_buffers_percentage` attribute.
+    pub const SHARED_BUFFERS_PERCENTAGE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        f64,
+    > = ::daplug_runtime::Field::new("shared_buffers_percentage");
+    /// The `pgbouncer` attribute.
+    pub const PGBOUNCER: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PgbouncerAdvancedConfig,
+    > = ::daplug_runtime::Field::new("pgbouncer");
+    /// The `work_mem` attribute.
+    pub const WORK_MEM: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "work_mem",
+    );
+    /// The `timescaledb` attribute.
+    pub const TIMESCALEDB: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        TimescaledbAdvancedConfig,
+    > = ::daplug_runtime::Field::new("timescaledb");
+    /// The `synchronous_replication` attribute.
+    pub const SYNCHRONOUS_REPLICATION: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        PostgresAdvancedConfigSynchronousReplication,
+    > = ::daplug_runtime::Field::new("synchronous_replication");
+    /// The `stat_monitor_enable` attribute.
+    pub const STAT_MONITOR_ENABLE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        bool,
+    > = ::daplug_runtime::Field::new("stat_monitor_enable");
+    /// The `max_failover_replication_time_lag` attribute.
+    pub const MAX_FAILOVER_REPLICATION_TIME_LAG: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_failover_replication_time_lag");
+    /// The `max_connections` attribute.
+    pub const MAX_CONNECTIONS: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "max_connections",
+    );
+    /// The `max_slot_wal_keep_size` attribute.
+    pub const MAX_SLOT_WAL_KEEP_SIZE: ::daplug_runtime::Field<
+        PostgresAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_slot_wal_keep_size");
+}
 /// A partial update of [`PostgresAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58921,6 +70639,23 @@ pub struct ProductChargeItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ProductChargeItem {
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        ProductChargeItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ProductChargeItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<
+        ProductChargeItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("count");
+}
 /// A partial update of [`ProductChargeItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59040,6 +70775,23 @@ pub struct ProductUsageCharges {
         ::daplug_runtime::__private::std::vec::Vec<ProductChargeItem>,
     >,
 }
+impl ProductUsageCharges {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ProductUsageCharges,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        ProductUsageCharges,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        ProductUsageCharges,
+        ::daplug_runtime::__private::std::vec::Vec<ProductChargeItem>,
+    > = ::daplug_runtime::Field::new("items");
+}
 /// A partial update of [`ProductUsageCharges`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59149,6 +70901,13 @@ pub struct ProjectAssignment {
         ::daplug_runtime::__private::std::vec::Vec<Urn>,
     >,
 }
+impl ProjectAssignment {
+    /// The `resources` attribute.
+    pub const RESOURCES: ::daplug_runtime::Field<
+        ProjectAssignment,
+        ::daplug_runtime::__private::std::vec::Vec<Urn>,
+    > = ::daplug_runtime::Field::new("resources");
+}
 /// A partial update of [`ProjectAssignment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59247,6 +71006,18 @@ pub struct ProposeDomainResponseAppDomain {
     pub domain: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ProposeDomainResponseAppDomain {
+    /// The `app_id` attribute.
+    pub const APP_ID: ::daplug_runtime::Field<
+        ProposeDomainResponseAppDomain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("app_id");
+    /// The `domain` attribute.
+    pub const DOMAIN: ::daplug_runtime::Field<
+        ProposeDomainResponseAppDomain,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("domain");
 }
 /// A partial update of [`ProposeDomainResponseAppDomain`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59351,6 +71122,13 @@ pub struct ProposeDomainResponseDoDomainRecord {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ProposeDomainResponseDoDomainRecord {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ProposeDomainResponseDoDomainRecord,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`ProposeDomainResponseDoDomainRecord`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59449,6 +71227,15 @@ pub struct PurgeCache {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PurgeCache {
+    /// The `files` attribute.
+    pub const FILES: ::daplug_runtime::Field<
+        PurgeCache,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("files");
+}
 /// A partial update of [`PurgeCache`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59539,6 +71326,12 @@ pub struct RdmaSharedDevPlugin {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl RdmaSharedDevPlugin {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<RdmaSharedDevPlugin, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`RdmaSharedDevPlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59726,6 +71519,58 @@ pub struct RedisAdvancedConfig {
     pub redis_acl_channels_default: ::daplug_runtime::__private::std::option::Option<
         RedisAdvancedConfigRedisAclChannelsDefault,
     >,
+}
+impl RedisAdvancedConfig {
+    /// The `redis_maxmemory_policy` attribute.
+    pub const REDIS_MAXMEMORY_POLICY: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        RedisAdvancedConfigRedisMaxmemoryPolicy,
+    > = ::daplug_runtime::Field::new("redis_maxmemory_policy");
+    /// The `redis_pubsub_client_output_buffer_limit` attribute.
+    pub const REDIS_PUBSUB_CLIENT_OUTPUT_BUFFER_LIMIT: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("redis_pubsub_client_output_buffer_limit");
+    /// The `redis_number_of_databases` attribute.
+    pub const REDIS_NUMBER_OF_DATABASES: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("redis_number_of_databases");
+    /// The `redis_io_threads` attribute.
+    pub const REDIS_IO_THREADS: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "redis_io_threads",
+    );
+    /// The `redis_lfu_log_factor` attribute.
+    pub const REDIS_LFU_LOG_FACTOR: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "redis_lfu_log_factor",
+    );
+    /// The `redis_lfu_decay_time` attribute.
+    pub const REDIS_LFU_DECAY_TIME: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "redis_lfu_decay_time",
+    );
+    /// The `redis_ssl` attribute.
+    pub const REDIS_SSL: ::daplug_runtime::Field<RedisAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "redis_ssl",
+    );
+    /// The `redis_timeout` attribute.
+    pub const REDIS_TIMEOUT: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "redis_timeout",
+    );
+    /// The `redis_notify_keyspace_events` attribute.
+    pub const REDIS_NOTIFY_KEYSPACE_EVENTS: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("redis_notify_keyspace_events");
+    /// The `redis_persistence` attribute.
+    pub const REDIS_PERSISTENCE: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        RedisAdvancedConfigRedisPersistence,
+    > = ::daplug_runtime::Field::new("redis_persistence");
+    /// The `redis_acl_channels_default` attribute.
+    pub const REDIS_ACL_CHANNELS_DEFAULT: ::daplug_runtime::Field<
+        RedisAdvancedConfig,
+        RedisAdvancedConfigRedisAclChannelsDefault,
+    > = ::daplug_runtime::Field::new("redis_acl_channels_default");
 }
 /// A partial update of [`RedisAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59956,6 +71801,36 @@ pub struct Region {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Region {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Region,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        Region,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        Region,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<Region, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `sizes` attribute.
+    pub const SIZES: ::daplug_runtime::Field<
+        Region,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("sizes");
+}
 /// A partial update of [`Region`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60168,6 +72043,36 @@ pub struct Registry {
     )]
     pub subscription: ::daplug_runtime::__private::std::option::Option<Subscription>,
 }
+impl Registry {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Registry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Registry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        Registry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `storage_usage_bytes` attribute.
+    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<Registry, i64> = ::daplug_runtime::Field::new(
+        "storage_usage_bytes",
+    );
+    /// The `storage_usage_bytes_updated_at` attribute.
+    pub const STORAGE_USAGE_BYTES_UPDATED_AT: ::daplug_runtime::Field<
+        Registry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("storage_usage_bytes_updated_at");
+    /// The `subscription` attribute.
+    pub const SUBSCRIPTION: ::daplug_runtime::Field<Registry, Subscription> = ::daplug_runtime::Field::new(
+        "subscription",
+    );
+}
 /// A partial update of [`Registry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60318,6 +72223,32 @@ pub struct RegistryBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RegistryBase {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RegistryBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        RegistryBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        RegistryBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `storage_usage_bytes` attribute.
+    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<RegistryBase, i64> = ::daplug_runtime::Field::new(
+        "storage_usage_bytes",
+    );
+    /// The `storage_usage_bytes_updated_at` attribute.
+    pub const STORAGE_USAGE_BYTES_UPDATED_AT: ::daplug_runtime::Field<
+        RegistryBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("storage_usage_bytes_updated_at");
+}
 /// A partial update of [`RegistryBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60436,6 +72367,22 @@ pub struct RegistryCreate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub region: ::daplug_runtime::__private::std::option::Option<RegistryCreateRegion>,
+}
+impl RegistryCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RegistryCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `subscription_tier_slug` attribute.
+    pub const SUBSCRIPTION_TIER_SLUG: ::daplug_runtime::Field<
+        RegistryCreate,
+        RegistryCreateSubscriptionTierSlug,
+    > = ::daplug_runtime::Field::new("subscription_tier_slug");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<RegistryCreate, RegistryCreateRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
 }
 /// A partial update of [`RegistryCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60591,6 +72538,12 @@ pub struct RegistryRunGc {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<RegistryRunGcType>,
 }
+impl RegistryRunGc {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<RegistryRunGc, RegistryRunGcType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`RegistryRunGc`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60725,6 +72678,26 @@ pub struct Repository {
     )]
     pub tag_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl Repository {
+    /// The `registry_name` attribute.
+    pub const REGISTRY_NAME: ::daplug_runtime::Field<
+        Repository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_name");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Repository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `latest_tag` attribute.
+    pub const LATEST_TAG: ::daplug_runtime::Field<Repository, RepositoryTag> = ::daplug_runtime::Field::new(
+        "latest_tag",
+    );
+    /// The `tag_count` attribute.
+    pub const TAG_COUNT: ::daplug_runtime::Field<Repository, i64> = ::daplug_runtime::Field::new(
+        "tag_count",
+    );
+}
 /// A partial update of [`Repository`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60834,6 +72807,17 @@ pub struct RepositoryBlob {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub compressed_size_bytes: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl RepositoryBlob {
+    /// The `digest` attribute.
+    pub const DIGEST: ::daplug_runtime::Field<
+        RepositoryBlob,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("digest");
+    /// The `compressed_size_bytes` attribute.
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryBlob, i64> = ::daplug_runtime::Field::new(
+        "compressed_size_bytes",
+    );
 }
 /// A partial update of [`RepositoryBlob`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60984,6 +72968,48 @@ pub struct RepositoryManifest {
     pub blobs: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<RepositoryBlob>,
     >,
+}
+impl RepositoryManifest {
+    /// The `registry_name` attribute.
+    pub const REGISTRY_NAME: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_name");
+    /// The `repository` attribute.
+    pub const REPOSITORY: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repository");
+    /// The `digest` attribute.
+    pub const DIGEST: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("digest");
+    /// The `compressed_size_bytes` attribute.
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryManifest, i64> = ::daplug_runtime::Field::new(
+        "compressed_size_bytes",
+    );
+    /// The `size_bytes` attribute.
+    pub const SIZE_BYTES: ::daplug_runtime::Field<RepositoryManifest, i64> = ::daplug_runtime::Field::new(
+        "size_bytes",
+    );
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `blobs` attribute.
+    pub const BLOBS: ::daplug_runtime::Field<
+        RepositoryManifest,
+        ::daplug_runtime::__private::std::vec::Vec<RepositoryBlob>,
+    > = ::daplug_runtime::Field::new("blobs");
 }
 /// A partial update of [`RepositoryManifest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61159,6 +73185,41 @@ pub struct RepositoryTag {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RepositoryTag {
+    /// The `registry_name` attribute.
+    pub const REGISTRY_NAME: ::daplug_runtime::Field<
+        RepositoryTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_name");
+    /// The `repository` attribute.
+    pub const REPOSITORY: ::daplug_runtime::Field<
+        RepositoryTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("repository");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        RepositoryTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+    /// The `manifest_digest` attribute.
+    pub const MANIFEST_DIGEST: ::daplug_runtime::Field<
+        RepositoryTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("manifest_digest");
+    /// The `compressed_size_bytes` attribute.
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryTag, i64> = ::daplug_runtime::Field::new(
+        "compressed_size_bytes",
+    );
+    /// The `size_bytes` attribute.
+    pub const SIZE_BYTES: ::daplug_runtime::Field<RepositoryTag, i64> = ::daplug_runtime::Field::new(
+        "size_bytes",
+    );
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        RepositoryTag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+}
 /// A partial update of [`RepositoryTag`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61305,6 +73366,31 @@ pub struct RepositoryV2 {
     )]
     pub manifest_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl RepositoryV2 {
+    /// The `registry_name` attribute.
+    pub const REGISTRY_NAME: ::daplug_runtime::Field<
+        RepositoryV2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("registry_name");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RepositoryV2,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `latest_manifest` attribute.
+    pub const LATEST_MANIFEST: ::daplug_runtime::Field<
+        RepositoryV2,
+        RepositoryManifest,
+    > = ::daplug_runtime::Field::new("latest_manifest");
+    /// The `tag_count` attribute.
+    pub const TAG_COUNT: ::daplug_runtime::Field<RepositoryV2, i64> = ::daplug_runtime::Field::new(
+        "tag_count",
+    );
+    /// The `manifest_count` attribute.
+    pub const MANIFEST_COUNT: ::daplug_runtime::Field<RepositoryV2, i64> = ::daplug_runtime::Field::new(
+        "manifest_count",
+    );
+}
 /// A partial update of [`RepositoryV2`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61439,6 +73525,30 @@ pub struct ReservedIp {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ReservedIp {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        ReservedIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<ReservedIp, ReservedIpRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `droplet` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<ReservedIp, ReservedIpDroplet> = ::daplug_runtime::Field::new(
+        "droplet",
+    );
+    /// The `locked` attribute.
+    pub const LOCKED: ::daplug_runtime::Field<ReservedIp, bool> = ::daplug_runtime::Field::new(
+        "locked",
+    );
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        ReservedIp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
+}
 /// A partial update of [`ReservedIp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61559,6 +73669,12 @@ pub struct ReservedIpCreateVariant0 {
     /// The ID of the Droplet that the reserved IP will be assigned to.
     pub droplet_id: i64,
 }
+impl ReservedIpCreateVariant0 {
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<ReservedIpCreateVariant0, i64> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+}
 /// The inline schema at `resources/reserved_ips/models/reserved_ip_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -61580,6 +73696,18 @@ pub struct ReservedIpCreateVariant1 {
     pub project_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ReservedIpCreateVariant1 {
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        ReservedIpCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `project_id` attribute.
+    pub const PROJECT_ID: ::daplug_runtime::Field<
+        ReservedIpCreateVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("project_id");
 }
 /// The Droplet that the reserved IP has been assigned to. When you query a reserved IP, if it is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned, the value will be null.<br><br>Requires `droplet:read` scope.
 #[derive(
@@ -61628,6 +73756,36 @@ pub struct ReservedIpRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ReservedIpRegion {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ReservedIpRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        ReservedIpRegion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        ReservedIpRegion,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<ReservedIpRegion, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `sizes` attribute.
+    pub const SIZES: ::daplug_runtime::Field<
+        ReservedIpRegion,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("sizes");
+}
 /// The `reserved_ipv6` schema of `resources/reserved_ipv6/models/reserved_ipv6.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -61668,6 +73826,27 @@ pub struct ReservedIpv6 {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub droplet: ::daplug_runtime::__private::std::option::Option<ReservedIpv6Droplet>,
+}
+impl ReservedIpv6 {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        ReservedIpv6,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `reserved_at` attribute.
+    pub const RESERVED_AT: ::daplug_runtime::Field<
+        ReservedIpv6,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reserved_at");
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        ReservedIpv6,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
+    /// The `droplet` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<ReservedIpv6, ReservedIpv6Droplet> = ::daplug_runtime::Field::new(
+        "droplet",
+    );
 }
 /// A partial update of [`ReservedIpv6`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61770,6 +73949,13 @@ pub type ReservedIpv6Actions = ::daplug_runtime::__private::serde_json::Value;
 pub struct ReservedIpv6Create {
     /// The slug identifier for the region the reserved IPv6 will be reserved to.
     pub region_slug: ::daplug_runtime::__private::std::string::String,
+}
+impl ReservedIpv6Create {
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        ReservedIpv6Create,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
 }
 /// A partial update of [`ReservedIpv6Create`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61888,6 +74074,13 @@ pub struct ReservedIpv6List {
         ::daplug_runtime::__private::std::vec::Vec<ReservedIpv6ListReservedIpv6sItem>,
     >,
 }
+impl ReservedIpv6List {
+    /// The `reserved_ipv6s` attribute.
+    pub const RESERVED_IPV6S: ::daplug_runtime::Field<
+        ReservedIpv6List,
+        ::daplug_runtime::__private::std::vec::Vec<ReservedIpv6ListReservedIpv6sItem>,
+    > = ::daplug_runtime::Field::new("reserved_ipv6s");
+}
 /// A partial update of [`ReservedIpv6List`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62004,6 +74197,28 @@ pub struct ReservedIpv6ListReservedIpv6sItem {
         ReservedIpv6ListReservedIpv6sItemDroplet,
     >,
 }
+impl ReservedIpv6ListReservedIpv6sItem {
+    /// The `ip` attribute.
+    pub const IP: ::daplug_runtime::Field<
+        ReservedIpv6ListReservedIpv6sItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ip");
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        ReservedIpv6ListReservedIpv6sItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
+    /// The `reserved_at` attribute.
+    pub const RESERVED_AT: ::daplug_runtime::Field<
+        ReservedIpv6ListReservedIpv6sItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reserved_at");
+    /// The `droplet` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<
+        ReservedIpv6ListReservedIpv6sItem,
+        ReservedIpv6ListReservedIpv6sItemDroplet,
+    > = ::daplug_runtime::Field::new("droplet");
+}
 /// Requires `droplet:read` scope.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -62061,6 +74276,25 @@ pub struct Resource {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<ResourceStatus>,
+}
+impl Resource {
+    /// The `urn` attribute.
+    pub const URN: ::daplug_runtime::Field<Resource, Urn> = ::daplug_runtime::Field::new(
+        "urn",
+    );
+    /// The `assigned_at` attribute.
+    pub const ASSIGNED_AT: ::daplug_runtime::Field<
+        Resource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("assigned_at");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<Resource, ResourceLinks> = ::daplug_runtime::Field::new(
+        "links",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Resource, ResourceStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`Resource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62165,6 +74399,13 @@ pub struct ResourceLinks {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ResourceLinks {
+    /// The `self` attribute.
+    pub const SELF_: ::daplug_runtime::Field<
+        ResourceLinks,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("self");
+}
 /// The status of assigning and fetching the resources.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -62216,6 +74457,30 @@ pub struct ResponseUsage {
     pub output_tokens_details: ResponseUsageOutputTokensDetails,
     /// The total number of tokens used.
     pub total_tokens: i64,
+}
+impl ResponseUsage {
+    /// The `input_tokens` attribute.
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+        "input_tokens",
+    );
+    /// The `input_tokens_details` attribute.
+    pub const INPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
+        ResponseUsage,
+        ResponseUsageInputTokensDetails,
+    > = ::daplug_runtime::Field::new("input_tokens_details");
+    /// The `output_tokens` attribute.
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+        "output_tokens",
+    );
+    /// The `output_tokens_details` attribute.
+    pub const OUTPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
+        ResponseUsage,
+        ResponseUsageOutputTokensDetails,
+    > = ::daplug_runtime::Field::new("output_tokens_details");
+    /// The `total_tokens` attribute.
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+        "total_tokens",
+    );
 }
 /// A partial update of [`ResponseUsage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62318,6 +74583,13 @@ pub struct ResponseUsageInputTokensDetails {
     /// The number of tokens that were retrieved from the cache.
     pub cached_tokens: i64,
 }
+impl ResponseUsageInputTokensDetails {
+    /// The `cached_tokens` attribute.
+    pub const CACHED_TOKENS: ::daplug_runtime::Field<
+        ResponseUsageInputTokensDetails,
+        i64,
+    > = ::daplug_runtime::Field::new("cached_tokens");
+}
 /// A detailed breakdown of the output tokens.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -62333,6 +74605,18 @@ pub struct ResponseUsageOutputTokensDetails {
     pub reasoning_tokens: i64,
     /// The number of tool output tokens.
     pub tool_output_tokens: i64,
+}
+impl ResponseUsageOutputTokensDetails {
+    /// The `reasoning_tokens` attribute.
+    pub const REASONING_TOKENS: ::daplug_runtime::Field<
+        ResponseUsageOutputTokensDetails,
+        i64,
+    > = ::daplug_runtime::Field::new("reasoning_tokens");
+    /// The `tool_output_tokens` attribute.
+    pub const TOOL_OUTPUT_TOKENS: ::daplug_runtime::Field<
+        ResponseUsageOutputTokensDetails,
+        i64,
+    > = ::daplug_runtime::Field::new("tool_output_tokens");
 }
 /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
 #[derive(
@@ -62351,6 +74635,12 @@ pub struct RoutingAgent {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl RoutingAgent {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<RoutingAgent, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`RoutingAgent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62499,6 +74789,50 @@ pub struct RsyslogLogsink {
     pub cert: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RsyslogLogsink {
+    /// The `server` attribute.
+    pub const SERVER: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("server");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<RsyslogLogsink, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `tls` attribute.
+    pub const TLS: ::daplug_runtime::Field<RsyslogLogsink, bool> = ::daplug_runtime::Field::new(
+        "tls",
+    );
+    /// The `format` attribute.
+    pub const FORMAT: ::daplug_runtime::Field<RsyslogLogsink, RsyslogLogsinkFormat> = ::daplug_runtime::Field::new(
+        "format",
+    );
+    /// The `logline` attribute.
+    pub const LOGLINE: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("logline");
+    /// The `sd` attribute.
+    pub const SD: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sd");
+    /// The `ca` attribute.
+    pub const CA: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ca");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `cert` attribute.
+    pub const CERT: ::daplug_runtime::Field<
+        RsyslogLogsink,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cert");
 }
 /// A partial update of [`RsyslogLogsink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62653,6 +74987,17 @@ pub struct ScheduledDetails {
     )]
     pub body: ::daplug_runtime::__private::std::option::Option<ScheduledDetailsBody>,
 }
+impl ScheduledDetails {
+    /// The `cron` attribute.
+    pub const CRON: ::daplug_runtime::Field<
+        ScheduledDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cron");
+    /// The `body` attribute.
+    pub const BODY: ::daplug_runtime::Field<ScheduledDetails, ScheduledDetailsBody> = ::daplug_runtime::Field::new(
+        "body",
+    );
+}
 /// A partial update of [`ScheduledDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62748,6 +75093,13 @@ pub struct ScheduledDetailsBody {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ScheduledDetailsBody {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ScheduledDetailsBody,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// The `schema_registry_connection` schema of `resources/databases/models/schema_registry_connection.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -62803,6 +75155,36 @@ pub struct SchemaRegistryConnection {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl SchemaRegistryConnection {
+    /// The `uri` attribute.
+    pub const URI: ::daplug_runtime::Field<
+        SchemaRegistryConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uri");
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        SchemaRegistryConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<SchemaRegistryConnection, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        SchemaRegistryConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        SchemaRegistryConnection,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `ssl` attribute.
+    pub const SSL: ::daplug_runtime::Field<SchemaRegistryConnection, bool> = ::daplug_runtime::Field::new(
+        "ssl",
+    );
 }
 /// A partial update of [`SchemaRegistryConnection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62966,6 +75348,43 @@ pub struct SelectiveDestroyAssociatedResource {
         >,
     >,
 }
+impl SelectiveDestroyAssociatedResource {
+    /// The `floating_ips` attribute.
+    pub const FLOATING_IPS: ::daplug_runtime::Field<
+        SelectiveDestroyAssociatedResource,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("floating_ips");
+    /// The `reserved_ips` attribute.
+    pub const RESERVED_IPS: ::daplug_runtime::Field<
+        SelectiveDestroyAssociatedResource,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("reserved_ips");
+    /// The `snapshots` attribute.
+    pub const SNAPSHOTS: ::daplug_runtime::Field<
+        SelectiveDestroyAssociatedResource,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("snapshots");
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<
+        SelectiveDestroyAssociatedResource,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volumes");
+    /// The `volume_snapshots` attribute.
+    pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<
+        SelectiveDestroyAssociatedResource,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("volume_snapshots");
+}
 /// A partial update of [`SelectiveDestroyAssociatedResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63108,6 +75527,18 @@ pub struct SimpleCharge {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SimpleCharge {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SimpleCharge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        SimpleCharge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+}
 /// A partial update of [`SimpleCharge`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63207,6 +75638,18 @@ pub struct SinkResource {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SinkResource {
+    /// The `urn` attribute.
+    pub const URN: ::daplug_runtime::Field<
+        SinkResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("urn");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SinkResource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`SinkResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63310,6 +75753,17 @@ pub struct SinksResponse {
     pub resources: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<SinkResource>,
     >,
+}
+impl SinksResponse {
+    /// The `destination` attribute.
+    pub const DESTINATION: ::daplug_runtime::Field<SinksResponse, Destination> = ::daplug_runtime::Field::new(
+        "destination",
+    );
+    /// The `resources` attribute.
+    pub const RESOURCES: ::daplug_runtime::Field<
+        SinksResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SinkResource>,
+    > = ::daplug_runtime::Field::new("resources");
 }
 /// A partial update of [`SinksResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63433,6 +75887,62 @@ pub struct Size {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub gpu_info: ::daplug_runtime::__private::std::option::Option<GpuInfo>,
+}
+impl Size {
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        Size,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `memory` attribute.
+    pub const MEMORY: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+        "memory",
+    );
+    /// The `vcpus` attribute.
+    pub const VCPUS: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+        "vcpus",
+    );
+    /// The `disk` attribute.
+    pub const DISK: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+        "disk",
+    );
+    /// The `transfer` attribute.
+    pub const TRANSFER: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+        "transfer",
+    );
+    /// The `price_monthly` attribute.
+    pub const PRICE_MONTHLY: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+        "price_monthly",
+    );
+    /// The `price_hourly` attribute.
+    pub const PRICE_HOURLY: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+        "price_hourly",
+    );
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        Size,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<Size, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        Size,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `disk_info` attribute.
+    pub const DISK_INFO: ::daplug_runtime::Field<
+        Size,
+        ::daplug_runtime::__private::std::vec::Vec<DiskInfo>,
+    > = ::daplug_runtime::Field::new("disk_info");
+    /// The `gpu_info` attribute.
+    pub const GPU_INFO: ::daplug_runtime::Field<Size, GpuInfo> = ::daplug_runtime::Field::new(
+        "gpu_info",
+    );
 }
 /// A partial update of [`Size`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63566,6 +76076,18 @@ pub struct SlackDetails {
     /// Slack Webhook URL.
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+impl SlackDetails {
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        SlackDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        SlackDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`SlackDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63683,6 +76205,54 @@ pub struct Snapshots {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl Snapshots {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `min_disk_size` attribute.
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Snapshots, i64> = ::daplug_runtime::Field::new(
+        "min_disk_size",
+    );
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Snapshots, f32> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_id");
+    /// The `resource_type` attribute.
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<Snapshots, SnapshotsResourceType> = ::daplug_runtime::Field::new(
+        "resource_type",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        Snapshots,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
 }
 /// A partial update of [`Snapshots`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63820,6 +76390,33 @@ pub struct SnapshotsBase {
     pub min_disk_size: i64,
     /// The billable size of the snapshot in gigabytes.
     pub size_gigabytes: f32,
+}
+impl SnapshotsBase {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SnapshotsBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        SnapshotsBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `regions` attribute.
+    pub const REGIONS: ::daplug_runtime::Field<
+        SnapshotsBase,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regions");
+    /// The `min_disk_size` attribute.
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<SnapshotsBase, i64> = ::daplug_runtime::Field::new(
+        "min_disk_size",
+    );
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<SnapshotsBase, f32> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
 }
 /// A partial update of [`SnapshotsBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63962,6 +76559,23 @@ pub struct SourceDatabase {
         >,
     >,
 }
+impl SourceDatabase {
+    /// The `source` attribute.
+    pub const SOURCE: ::daplug_runtime::Field<SourceDatabase, SourceDatabaseSource> = ::daplug_runtime::Field::new(
+        "source",
+    );
+    /// The `disable_ssl` attribute.
+    pub const DISABLE_SSL: ::daplug_runtime::Field<SourceDatabase, bool> = ::daplug_runtime::Field::new(
+        "disable_ssl",
+    );
+    /// The `ignore_dbs` attribute.
+    pub const IGNORE_DBS: ::daplug_runtime::Field<
+        SourceDatabase,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("ignore_dbs");
+}
 /// A partial update of [`SourceDatabase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64093,6 +76707,32 @@ pub struct SourceDatabaseSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SourceDatabaseSource {
+    /// The `host` attribute.
+    pub const HOST: ::daplug_runtime::Field<
+        SourceDatabaseSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("host");
+    /// The `port` attribute.
+    pub const PORT: ::daplug_runtime::Field<SourceDatabaseSource, i64> = ::daplug_runtime::Field::new(
+        "port",
+    );
+    /// The `dbname` attribute.
+    pub const DBNAME: ::daplug_runtime::Field<
+        SourceDatabaseSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dbname");
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        SourceDatabaseSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        SourceDatabaseSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+}
 /// The `sql_mode` schema of `resources/databases/models/sql_mode.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -64106,6 +76746,13 @@ pub struct SourceDatabaseSource {
 pub struct SqlMode {
     /// A string specifying the configured SQL modes for the MySQL cluster.
     pub sql_mode: ::daplug_runtime::__private::std::string::String,
+}
+impl SqlMode {
+    /// The `sql_mode` attribute.
+    pub const SQL_MODE: ::daplug_runtime::Field<
+        SqlMode,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sql_mode");
 }
 /// A partial update of [`SqlMode`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64208,6 +76855,25 @@ pub struct SshKeys {
     /// The entire public key string that was uploaded. Embedded into the root user's `authorized_keys` file if you include this key during Droplet creation.
     pub public_key: ::daplug_runtime::__private::std::string::String,
     pub name: SshKeyName,
+}
+impl SshKeys {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SshKeys, SshKeyId> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `fingerprint` attribute.
+    pub const FINGERPRINT: ::daplug_runtime::Field<SshKeys, SshKeyFingerprint> = ::daplug_runtime::Field::new(
+        "fingerprint",
+    );
+    /// The `public_key` attribute.
+    pub const PUBLIC_KEY: ::daplug_runtime::Field<
+        SshKeys,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("public_key");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<SshKeys, SshKeyName> = ::daplug_runtime::Field::new(
+        "name",
+    );
 }
 /// A partial update of [`SshKeys`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64335,6 +77001,26 @@ pub struct Sso {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Sso {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<Sso, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Sso, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `issuer_url` attribute.
+    pub const ISSUER_URL: ::daplug_runtime::Field<
+        Sso,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("issuer_url");
+    /// The `client_id` attribute.
+    pub const CLIENT_ID: ::daplug_runtime::Field<
+        Sso,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("client_id");
+}
 /// A partial update of [`Sso`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64449,6 +77135,18 @@ pub struct StatusMessages {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl StatusMessages {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        StatusMessages,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        StatusMessages,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+}
 /// A partial update of [`StatusMessages`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64559,6 +77257,21 @@ pub struct StickySessions {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub cookie_ttl_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl StickySessions {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<StickySessions, StickySessionsType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `cookie_name` attribute.
+    pub const COOKIE_NAME: ::daplug_runtime::Field<
+        StickySessions,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cookie_name");
+    /// The `cookie_ttl_seconds` attribute.
+    pub const COOKIE_TTL_SECONDS: ::daplug_runtime::Field<StickySessions, i64> = ::daplug_runtime::Field::new(
+        "cookie_ttl_seconds",
+    );
 }
 /// A partial update of [`StickySessions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64692,6 +77405,22 @@ pub struct Subscription {
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Subscription {
+    /// The `tier` attribute.
+    pub const TIER: ::daplug_runtime::Field<Subscription, SubscriptionTierBase> = ::daplug_runtime::Field::new(
+        "tier",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        Subscription,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        Subscription,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`Subscription`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64841,6 +77570,48 @@ pub struct SubscriptionTierBase {
     pub storage_overage_price_in_cents: ::daplug_runtime::__private::std::option::Option<
         i64,
     >,
+}
+impl SubscriptionTierBase {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `included_repositories` attribute.
+    pub const INCLUDED_REPOSITORIES: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        i64,
+    > = ::daplug_runtime::Field::new("included_repositories");
+    /// The `included_storage_bytes` attribute.
+    pub const INCLUDED_STORAGE_BYTES: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        i64,
+    > = ::daplug_runtime::Field::new("included_storage_bytes");
+    /// The `allow_storage_overage` attribute.
+    pub const ALLOW_STORAGE_OVERAGE: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        bool,
+    > = ::daplug_runtime::Field::new("allow_storage_overage");
+    /// The `included_bandwidth_bytes` attribute.
+    pub const INCLUDED_BANDWIDTH_BYTES: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        i64,
+    > = ::daplug_runtime::Field::new("included_bandwidth_bytes");
+    /// The `monthly_price_in_cents` attribute.
+    pub const MONTHLY_PRICE_IN_CENTS: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        i64,
+    > = ::daplug_runtime::Field::new("monthly_price_in_cents");
+    /// The `storage_overage_price_in_cents` attribute.
+    pub const STORAGE_OVERAGE_PRICE_IN_CENTS: ::daplug_runtime::Field<
+        SubscriptionTierBase,
+        i64,
+    > = ::daplug_runtime::Field::new("storage_overage_price_in_cents");
 }
 /// A partial update of [`SubscriptionTierBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65001,6 +77772,35 @@ pub struct SupportedDropletBackupPolicy {
         >,
     >,
 }
+impl SupportedDropletBackupPolicy {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SupportedDropletBackupPolicy,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `possible_window_starts` attribute.
+    pub const POSSIBLE_WINDOW_STARTS: ::daplug_runtime::Field<
+        SupportedDropletBackupPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("possible_window_starts");
+    /// The `window_length_hours` attribute.
+    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<
+        SupportedDropletBackupPolicy,
+        i64,
+    > = ::daplug_runtime::Field::new("window_length_hours");
+    /// The `retention_period_days` attribute.
+    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<
+        SupportedDropletBackupPolicy,
+        i64,
+    > = ::daplug_runtime::Field::new("retention_period_days");
+    /// The `possible_days` attribute.
+    pub const POSSIBLE_DAYS: ::daplug_runtime::Field<
+        SupportedDropletBackupPolicy,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("possible_days");
+}
 /// A partial update of [`SupportedDropletBackupPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65134,6 +77934,17 @@ pub struct Tags {
     )]
     pub resources: ::daplug_runtime::__private::std::option::Option<TagsResources>,
 }
+impl Tags {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Tags,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `resources` attribute.
+    pub const RESOURCES: ::daplug_runtime::Field<Tags, TagsResources> = ::daplug_runtime::Field::new(
+        "resources",
+    );
+}
 /// A partial update of [`Tags`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65248,6 +78059,17 @@ pub struct TagsMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TagsMetadata {
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<TagsMetadata, i64> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `last_tagged_uri` attribute.
+    pub const LAST_TAGGED_URI: ::daplug_runtime::Field<
+        TagsMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_tagged_uri");
+}
 /// A partial update of [`TagsMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65341,6 +78163,13 @@ pub struct TagsResource {
     /// This response will only include resources that you are authorized to see.
     /// For example, to see Droplets, include the `droplet:read` scope.
     pub resources: ::daplug_runtime::__private::std::vec::Vec<TagsResourceResourcesItem>,
+}
+impl TagsResource {
+    /// The `resources` attribute.
+    pub const RESOURCES: ::daplug_runtime::Field<
+        TagsResource,
+        ::daplug_runtime::__private::std::vec::Vec<TagsResourceResourcesItem>,
+    > = ::daplug_runtime::Field::new("resources");
 }
 /// A partial update of [`TagsResource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65441,6 +78270,18 @@ pub struct TagsResourceResourcesItem {
         TagsResourceResourcesItemResourceType,
     >,
 }
+impl TagsResourceResourcesItem {
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<
+        TagsResourceResourcesItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_id");
+    /// The `resource_type` attribute.
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<
+        TagsResourceResourcesItem,
+        TagsResourceResourcesItemResourceType,
+    > = ::daplug_runtime::Field::new("resource_type");
+}
 /// The type of the resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -65522,6 +78363,37 @@ pub struct TagsResources {
     )]
     pub databases: ::daplug_runtime::__private::std::option::Option<TagsMetadata>,
 }
+impl TagsResources {
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<TagsResources, i64> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `last_tagged_uri` attribute.
+    pub const LAST_TAGGED_URI: ::daplug_runtime::Field<
+        TagsResources,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_tagged_uri");
+    /// The `droplets` attribute.
+    pub const DROPLETS: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+        "droplets",
+    );
+    /// The `imgages` attribute.
+    pub const IMGAGES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+        "imgages",
+    );
+    /// The `volumes` attribute.
+    pub const VOLUMES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+        "volumes",
+    );
+    /// The `volume_snapshots` attribute.
+    pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+        "volume_snapshots",
+    );
+    /// The `databases` attribute.
+    pub const DATABASES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+        "databases",
+    );
+}
 /// An invitation to join a newly created team.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -65537,6 +78409,17 @@ pub struct TeamInvitation {
     pub email: ::daplug_runtime::__private::std::string::String,
     /// The role to assign to the invited user. The `owner` role cannot be assigned via invitation.
     pub role: TeamInvitationRole,
+}
+impl TeamInvitation {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        TeamInvitation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<TeamInvitation, TeamInvitationRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
 }
 /// A partial update of [`TeamInvitation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65662,6 +78545,13 @@ pub struct TimescaledbAdvancedConfig {
     )]
     pub max_background_workers: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl TimescaledbAdvancedConfig {
+    /// The `max_background_workers` attribute.
+    pub const MAX_BACKGROUND_WORKERS: ::daplug_runtime::Field<
+        TimescaledbAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("max_background_workers");
+}
 /// A partial update of [`TimescaledbAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65756,6 +78646,23 @@ pub struct ToggleDatabaseTrustedSourceRequest {
     pub component_name: ::daplug_runtime::__private::std::string::String,
     /// Whether to enable or disable the trusted source status
     pub enable: bool,
+}
+impl ToggleDatabaseTrustedSourceRequest {
+    /// The `appId` attribute.
+    pub const APP_ID: ::daplug_runtime::Field<
+        ToggleDatabaseTrustedSourceRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("appId");
+    /// The `componentName` attribute.
+    pub const COMPONENT_NAME: ::daplug_runtime::Field<
+        ToggleDatabaseTrustedSourceRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("componentName");
+    /// The `enable` attribute.
+    pub const ENABLE: ::daplug_runtime::Field<
+        ToggleDatabaseTrustedSourceRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("enable");
 }
 /// A partial update of [`ToggleDatabaseTrustedSourceRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65932,6 +78839,52 @@ pub struct TriggerInfo {
         TriggerInfoScheduledRuns,
     >,
 }
+impl TriggerInfo {
+    /// The `namespace` attribute.
+    pub const NAMESPACE: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("namespace");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `function` attribute.
+    pub const FUNCTION: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("function");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<TriggerInfo, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        TriggerInfo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `scheduled_details` attribute.
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
+        TriggerInfo,
+        ScheduledDetails,
+    > = ::daplug_runtime::Field::new("scheduled_details");
+    /// The `scheduled_runs` attribute.
+    pub const SCHEDULED_RUNS: ::daplug_runtime::Field<
+        TriggerInfo,
+        TriggerInfoScheduledRuns,
+    > = ::daplug_runtime::Field::new("scheduled_runs");
+}
 /// A partial update of [`TriggerInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -66071,6 +79024,18 @@ pub struct TriggerInfoScheduledRuns {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TriggerInfoScheduledRuns {
+    /// The `last_run_at` attribute.
+    pub const LAST_RUN_AT: ::daplug_runtime::Field<
+        TriggerInfoScheduledRuns,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_run_at");
+    /// The `next_run_at` attribute.
+    pub const NEXT_RUN_AT: ::daplug_runtime::Field<
+        TriggerInfoScheduledRuns,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next_run_at");
+}
 /// The `update_endpoint` schema of `resources/cdn/models/update_endpoint.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -66104,6 +79069,22 @@ pub struct UpdateEndpoint {
     pub custom_domain: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UpdateEndpoint {
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<UpdateEndpoint, UpdateEndpointTtl> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
+    /// The `certificate_id` attribute.
+    pub const CERTIFICATE_ID: ::daplug_runtime::Field<
+        UpdateEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("certificate_id");
+    /// The `custom_domain` attribute.
+    pub const CUSTOM_DOMAIN: ::daplug_runtime::Field<
+        UpdateEndpoint,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_domain");
 }
 /// A partial update of [`UpdateEndpoint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66267,6 +79248,12 @@ pub struct UpdateRegistry {
     )]
     pub cancel: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl UpdateRegistry {
+    /// The `cancel` attribute.
+    pub const CANCEL: ::daplug_runtime::Field<UpdateRegistry, bool> = ::daplug_runtime::Field::new(
+        "cancel",
+    );
+}
 /// A partial update of [`UpdateRegistry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -66360,6 +79347,17 @@ pub struct UpdateTrigger {
     pub scheduled_details: ::daplug_runtime::__private::std::option::Option<
         ScheduledDetails,
     >,
+}
+impl UpdateTrigger {
+    /// The `is_enabled` attribute.
+    pub const IS_ENABLED: ::daplug_runtime::Field<UpdateTrigger, bool> = ::daplug_runtime::Field::new(
+        "is_enabled",
+    );
+    /// The `scheduled_details` attribute.
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
+        UpdateTrigger,
+        ScheduledDetails,
+    > = ::daplug_runtime::Field::new("scheduled_details");
 }
 /// A partial update of [`UpdateTrigger`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66457,6 +79455,13 @@ pub struct User {
     pub kubernetes_cluster_user: ::daplug_runtime::__private::std::option::Option<
         UserKubernetesClusterUser,
     >,
+}
+impl User {
+    /// The `kubernetes_cluster_user` attribute.
+    pub const KUBERNETES_CLUSTER_USER: ::daplug_runtime::Field<
+        User,
+        UserKubernetesClusterUser,
+    > = ::daplug_runtime::Field::new("kubernetes_cluster_user");
 }
 /// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66561,6 +79566,20 @@ pub struct UserKubernetesClusterUser {
         >,
     >,
 }
+impl UserKubernetesClusterUser {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        UserKubernetesClusterUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `groups` attribute.
+    pub const GROUPS: ::daplug_runtime::Field<
+        UserKubernetesClusterUser,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("groups");
+}
 /// The `user_settings` schema of `resources/databases/models/user_settings.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -66605,6 +79624,27 @@ pub struct UserSettings {
     pub mongo_user_settings: ::daplug_runtime::__private::std::option::Option<
         UserSettingsMongoUserSettings,
     >,
+}
+impl UserSettings {
+    /// The `pg_allow_replication` attribute.
+    pub const PG_ALLOW_REPLICATION: ::daplug_runtime::Field<UserSettings, bool> = ::daplug_runtime::Field::new(
+        "pg_allow_replication",
+    );
+    /// The `opensearch_acl` attribute.
+    pub const OPENSEARCH_ACL: ::daplug_runtime::Field<
+        UserSettings,
+        ::daplug_runtime::__private::std::vec::Vec<UserSettingsOpensearchAclItem>,
+    > = ::daplug_runtime::Field::new("opensearch_acl");
+    /// The `acl` attribute.
+    pub const ACL: ::daplug_runtime::Field<
+        UserSettings,
+        ::daplug_runtime::__private::std::vec::Vec<UserSettingsAclItem>,
+    > = ::daplug_runtime::Field::new("acl");
+    /// The `mongo_user_settings` attribute.
+    pub const MONGO_USER_SETTINGS: ::daplug_runtime::Field<
+        UserSettings,
+        UserSettingsMongoUserSettings,
+    > = ::daplug_runtime::Field::new("mongo_user_settings");
 }
 /// A partial update of [`UserSettings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66716,6 +79756,23 @@ pub struct UserSettingsAclItem {
     /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
     pub permission: UserSettingsAclItemPermission,
 }
+impl UserSettingsAclItem {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserSettingsAclItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        UserSettingsAclItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `permission` attribute.
+    pub const PERMISSION: ::daplug_runtime::Field<
+        UserSettingsAclItem,
+        UserSettingsAclItemPermission,
+    > = ::daplug_runtime::Field::new("permission");
+}
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -66773,6 +79830,20 @@ pub struct UserSettingsMongoUserSettings {
         UserSettingsMongoUserSettingsRole,
     >,
 }
+impl UserSettingsMongoUserSettings {
+    /// The `databases` attribute.
+    pub const DATABASES: ::daplug_runtime::Field<
+        UserSettingsMongoUserSettings,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("databases");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<
+        UserSettingsMongoUserSettings,
+        UserSettingsMongoUserSettingsRole,
+    > = ::daplug_runtime::Field::new("role");
+}
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.  `readOnly` maps to a [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read) role. `readWrite` maps to a [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite) role. `dbAdmin` maps to a [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin) role.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -66825,6 +79896,18 @@ pub struct UserSettingsOpensearchAclItem {
         UserSettingsOpensearchAclItemPermission,
     >,
 }
+impl UserSettingsOpensearchAclItem {
+    /// The `index` attribute.
+    pub const INDEX: ::daplug_runtime::Field<
+        UserSettingsOpensearchAclItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("index");
+    /// The `permission` attribute.
+    pub const PERMISSION: ::daplug_runtime::Field<
+        UserSettingsOpensearchAclItem,
+        UserSettingsOpensearchAclItemPermission,
+    > = ::daplug_runtime::Field::new("permission");
+}
 /// Permission set applied to the ACL. 'read' allows user to read from the index. 'write' allows for user to write to the index. 'readwrite' allows for both 'read' and 'write' permission. 'deny'(default) restricts user from performing any operation over an index. 'admin' allows for 'readwrite' as well as any operations to administer the index.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -66868,6 +79951,13 @@ pub enum UserSettingsOpensearchAclItemPermission {
 pub struct ValidateRegistry {
     /// A globally unique name for the container registry. Must be lowercase and be composed only of numbers, letters and `-`, up to a limit of 63 characters.
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl ValidateRegistry {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ValidateRegistry,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`ValidateRegistry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67059,6 +80149,69 @@ pub struct ValkeyAdvancedConfig {
     pub valkey_active_expire_effort: ::daplug_runtime::__private::std::option::Option<
         i64,
     >,
+}
+impl ValkeyAdvancedConfig {
+    /// The `valkey_maxmemory_policy` attribute.
+    pub const VALKEY_MAXMEMORY_POLICY: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        EvictionPolicyModel,
+    > = ::daplug_runtime::Field::new("valkey_maxmemory_policy");
+    /// The `valkey_pubsub_client_output_buffer_limit` attribute.
+    pub const VALKEY_PUBSUB_CLIENT_OUTPUT_BUFFER_LIMIT: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("valkey_pubsub_client_output_buffer_limit");
+    /// The `valkey_number_of_databases` attribute.
+    pub const VALKEY_NUMBER_OF_DATABASES: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("valkey_number_of_databases");
+    /// The `valkey_io_threads` attribute.
+    pub const VALKEY_IO_THREADS: ::daplug_runtime::Field<ValkeyAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "valkey_io_threads",
+    );
+    /// The `valkey_lfu_log_factor` attribute.
+    pub const VALKEY_LFU_LOG_FACTOR: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("valkey_lfu_log_factor");
+    /// The `valkey_lfu_decay_time` attribute.
+    pub const VALKEY_LFU_DECAY_TIME: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("valkey_lfu_decay_time");
+    /// The `valkey_ssl` attribute.
+    pub const VALKEY_SSL: ::daplug_runtime::Field<ValkeyAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "valkey_ssl",
+    );
+    /// The `valkey_timeout` attribute.
+    pub const VALKEY_TIMEOUT: ::daplug_runtime::Field<ValkeyAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+        "valkey_timeout",
+    );
+    /// The `valkey_notify_keyspace_events` attribute.
+    pub const VALKEY_NOTIFY_KEYSPACE_EVENTS: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("valkey_notify_keyspace_events");
+    /// The `valkey_persistence` attribute.
+    pub const VALKEY_PERSISTENCE: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        ValkeyAdvancedConfigValkeyPersistence,
+    > = ::daplug_runtime::Field::new("valkey_persistence");
+    /// The `valkey_acl_channels_default` attribute.
+    pub const VALKEY_ACL_CHANNELS_DEFAULT: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        ValkeyAdvancedConfigValkeyAclChannelsDefault,
+    > = ::daplug_runtime::Field::new("valkey_acl_channels_default");
+    /// The `frequent_snapshots` attribute.
+    pub const FREQUENT_SNAPSHOTS: ::daplug_runtime::Field<ValkeyAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+        "frequent_snapshots",
+    );
+    /// The `valkey_active_expire_effort` attribute.
+    pub const VALKEY_ACTIVE_EXPIRE_EFFORT: ::daplug_runtime::Field<
+        ValkeyAdvancedConfig,
+        i64,
+    > = ::daplug_runtime::Field::new("valkey_active_expire_effort");
 }
 /// A partial update of [`ValkeyAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67255,6 +80408,13 @@ pub struct Version {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Version {
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        Version,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("version");
+}
 /// A partial update of [`Version`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67402,6 +80562,49 @@ pub struct VolumeAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VolumeAction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VolumeAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `resource_id` attribute.
+    pub const RESOURCE_ID: ::daplug_runtime::Field<VolumeAction, i64> = ::daplug_runtime::Field::new(
+        "resource_id",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<VolumeAction, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<VolumeAction, ActionStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `started_at` attribute.
+    pub const STARTED_AT: ::daplug_runtime::Field<
+        VolumeAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("started_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        VolumeAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `resource_type` attribute.
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<
+        VolumeAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("resource_type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeAction, Region> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `region_slug` attribute.
+    pub const REGION_SLUG: ::daplug_runtime::Field<
+        VolumeAction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region_slug");
+}
 /// A partial update of [`VolumeAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67535,6 +80738,26 @@ pub struct VolumeActionPostAttach {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
 }
+impl VolumeActionPostAttach {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VolumeActionPostAttach,
+        VolumeActionPostBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeActionPostAttach, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<
+        VolumeActionPostAttach,
+        VolumeActionDropletId,
+    > = ::daplug_runtime::Field::new("droplet_id");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumeActionPostAttach, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+}
 /// A partial update of [`VolumeActionPostAttach`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67642,6 +80865,17 @@ pub struct VolumeActionPostBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub region: ::daplug_runtime::__private::std::option::Option<RegionSlug>,
+}
+impl VolumeActionPostBase {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VolumeActionPostBase,
+        VolumeActionPostBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeActionPostBase, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
 }
 /// A partial update of [`VolumeActionPostBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67768,6 +81002,22 @@ pub struct VolumeActionPostDetach {
     pub region: ::daplug_runtime::__private::std::option::Option<RegionSlug>,
     pub droplet_id: VolumeActionDropletId,
 }
+impl VolumeActionPostDetach {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VolumeActionPostDetach,
+        VolumeActionPostBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeActionPostDetach, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `droplet_id` attribute.
+    pub const DROPLET_ID: ::daplug_runtime::Field<
+        VolumeActionPostDetach,
+        VolumeActionDropletId,
+    > = ::daplug_runtime::Field::new("droplet_id");
+}
 /// A partial update of [`VolumeActionPostDetach`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67874,6 +81124,21 @@ pub struct VolumeActionPostResize {
     pub region: ::daplug_runtime::__private::std::option::Option<RegionSlug>,
     /// The new size of the block storage volume in GiB (1024^3).
     pub size_gigabytes: i64,
+}
+impl VolumeActionPostResize {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VolumeActionPostResize,
+        VolumeActionPostBaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeActionPostResize, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeActionPostResize, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
 }
 /// A partial update of [`VolumeActionPostResize`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68020,6 +81285,41 @@ pub struct VolumeBase {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
+}
+impl VolumeBase {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VolumeBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        VolumeBase,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VolumeBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VolumeBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeBase, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VolumeBase,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumeBase, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
 }
 /// A partial update of [`VolumeBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68182,6 +81482,41 @@ pub struct VolumeBaseRead {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArrayRead>,
+}
+impl VolumeBaseRead {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VolumeBaseRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        VolumeBaseRead,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VolumeBaseRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VolumeBaseRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeBaseRead, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VolumeBaseRead,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumeBaseRead, TagsArrayRead> = ::daplug_runtime::Field::new(
+        "tags",
+    );
 }
 /// A partial update of [`VolumeBaseRead`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68365,6 +81700,55 @@ pub struct VolumeFull {
     pub filesystem_label: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VolumeFull {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeFull, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumeFull, TagsArrayRead> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumeFull, Region> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `filesystem_type` attribute.
+    pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filesystem_type");
+    /// The `filesystem_label` attribute.
+    pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
+        VolumeFull,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filesystem_label");
 }
 /// A partial update of [`VolumeFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68556,6 +81940,60 @@ pub struct VolumesExt4 {
     pub filesystem_label: ::daplug_runtime::__private::std::option::Option<
         VolumesExt4FilesystemLabel,
     >,
+}
+impl VolumesExt4 {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumesExt4, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumesExt4, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `snapshot_id` attribute.
+    pub const SNAPSHOT_ID: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("snapshot_id");
+    /// The `filesystem_type` attribute.
+    pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
+        VolumesExt4,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filesystem_type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumesExt4, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `filesystem_label` attribute.
+    pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
+        VolumesExt4,
+        VolumesExt4FilesystemLabel,
+    > = ::daplug_runtime::Field::new("filesystem_label");
 }
 /// A partial update of [`VolumesExt4`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68762,6 +82200,60 @@ pub struct VolumesXfs {
         VolumesXfsFilesystemLabel,
     >,
 }
+impl VolumesXfs {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `droplet_ids` attribute.
+    pub const DROPLET_IDS: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::vec::Vec<i64>,
+    > = ::daplug_runtime::Field::new("droplet_ids");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `size_gigabytes` attribute.
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumesXfs, i64> = ::daplug_runtime::Field::new(
+        "size_gigabytes",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<VolumesXfs, TagsArray> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `snapshot_id` attribute.
+    pub const SNAPSHOT_ID: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("snapshot_id");
+    /// The `filesystem_type` attribute.
+    pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
+        VolumesXfs,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filesystem_type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<VolumesXfs, RegionSlug> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    /// The `filesystem_label` attribute.
+    pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
+        VolumesXfs,
+        VolumesXfsFilesystemLabel,
+    > = ::daplug_runtime::Field::new("filesystem_label");
+}
 /// A partial update of [`VolumesXfs`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -68925,6 +82417,22 @@ pub struct VpcMember {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VpcMember {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VpcMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `urn` attribute.
+    pub const URN: ::daplug_runtime::Field<VpcMember, Urn> = ::daplug_runtime::Field::new(
+        "urn",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VpcMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+}
 /// A partial update of [`VpcMember`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -69046,6 +82554,44 @@ pub struct VpcNatGatewayCreate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tcp_timeout_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl VpcNatGatewayCreate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VpcNatGatewayCreate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        VpcNatGatewayCreate,
+        VpcNatGatewayCreateType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        VpcNatGatewayCreate,
+        VpcNatGatewayCreateRegion,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `vpcs` attribute.
+    pub const VPCS: ::daplug_runtime::Field<
+        VpcNatGatewayCreate,
+        ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayCreateVpcsItem>,
+    > = ::daplug_runtime::Field::new("vpcs");
+    /// The `udp_timeout_seconds` attribute.
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+        "udp_timeout_seconds",
+    );
+    /// The `icmp_timeout_seconds` attribute.
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+        "icmp_timeout_seconds",
+    );
+    /// The `tcp_timeout_seconds` attribute.
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+        "tcp_timeout_seconds",
+    );
 }
 /// A partial update of [`VpcNatGatewayCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -69247,6 +82793,18 @@ pub struct VpcNatGatewayCreateVpcsItem {
     )]
     pub default_gateway: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl VpcNatGatewayCreateVpcsItem {
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        VpcNatGatewayCreateVpcsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `default_gateway` attribute.
+    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<
+        VpcNatGatewayCreateVpcsItem,
+        bool,
+    > = ::daplug_runtime::Field::new("default_gateway");
+}
 /// The `vpc_nat_gateway_get` schema of `resources/vpc_nat_gateways/models/vpc_nat_gateway_get.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -69349,6 +82907,67 @@ pub struct VpcNatGatewayGet {
     pub updated_at: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VpcNatGatewayGet {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<VpcNatGatewayGet, VpcNatGatewayGetType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<VpcNatGatewayGet, VpcNatGatewayGetState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        VpcNatGatewayGetRegion,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `vpcs` attribute.
+    pub const VPCS: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayGetVpcsItem>,
+    > = ::daplug_runtime::Field::new("vpcs");
+    /// The `egresses` attribute.
+    pub const EGRESSES: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        VpcNatGatewayGetEgresses,
+    > = ::daplug_runtime::Field::new("egresses");
+    /// The `udp_timeout_seconds` attribute.
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+        "udp_timeout_seconds",
+    );
+    /// The `icmp_timeout_seconds` attribute.
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+        "icmp_timeout_seconds",
+    );
+    /// The `tcp_timeout_seconds` attribute.
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+        "tcp_timeout_seconds",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        VpcNatGatewayGet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
 }
 /// A partial update of [`VpcNatGatewayGet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -69491,6 +83110,15 @@ pub struct VpcNatGatewayGetEgresses {
         >,
     >,
 }
+impl VpcNatGatewayGetEgresses {
+    /// The `public_gateways` attribute.
+    pub const PUBLIC_GATEWAYS: ::daplug_runtime::Field<
+        VpcNatGatewayGetEgresses,
+        ::daplug_runtime::__private::std::vec::Vec<
+            VpcNatGatewayGetEgressesPublicGatewaysItem,
+        >,
+    > = ::daplug_runtime::Field::new("public_gateways");
+}
 /// The inline schema at `resources/vpc_nat_gateways/models/vpc_nat_gateway_get.yml#/properties/egresses/properties/public_gateways/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -69510,6 +83138,13 @@ pub struct VpcNatGatewayGetEgressesPublicGatewaysItem {
     pub ipv4: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VpcNatGatewayGetEgressesPublicGatewaysItem {
+    /// The `ipv4` attribute.
+    pub const IPV4: ::daplug_runtime::Field<
+        VpcNatGatewayGetEgressesPublicGatewaysItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ipv4");
 }
 /// The region in which the VPC NAT gateway is created.
 #[derive(
@@ -69650,6 +83285,18 @@ pub struct VpcNatGatewayGetVpcsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VpcNatGatewayGetVpcsItem {
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        VpcNatGatewayGetVpcsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `gateway_ip` attribute.
+    pub const GATEWAY_IP: ::daplug_runtime::Field<
+        VpcNatGatewayGetVpcsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("gateway_ip");
+}
 /// The `vpc_nat_gateway_update` schema of `resources/vpc_nat_gateways/models/vpc_nat_gateway_update.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -69691,6 +83338,34 @@ pub struct VpcNatGatewayUpdate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tcp_timeout_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl VpcNatGatewayUpdate {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VpcNatGatewayUpdate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `vpcs` attribute.
+    pub const VPCS: ::daplug_runtime::Field<
+        VpcNatGatewayUpdate,
+        ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayUpdateVpcsItem>,
+    > = ::daplug_runtime::Field::new("vpcs");
+    /// The `udp_timeout_seconds` attribute.
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+        "udp_timeout_seconds",
+    );
+    /// The `icmp_timeout_seconds` attribute.
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+        "icmp_timeout_seconds",
+    );
+    /// The `tcp_timeout_seconds` attribute.
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+        "tcp_timeout_seconds",
+    );
 }
 /// A partial update of [`VpcNatGatewayUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -69811,6 +83486,18 @@ pub struct VpcNatGatewayUpdateVpcsItem {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub default_gateway: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl VpcNatGatewayUpdateVpcsItem {
+    /// The `vpc_uuid` attribute.
+    pub const VPC_UUID: ::daplug_runtime::Field<
+        VpcNatGatewayUpdateVpcsItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vpc_uuid");
+    /// The `default_gateway` attribute.
+    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<
+        VpcNatGatewayUpdateVpcsItem,
+        bool,
+    > = ::daplug_runtime::Field::new("default_gateway");
 }
 /// The `vpc_peering` schema of `resources/vpc_peerings/models/vpc_peering.yml`.
 pub type VpcPeering = ::daplug_runtime::__private::serde_json::Value;

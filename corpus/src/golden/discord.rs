@@ -20,6 +20,18 @@ pub struct AccountResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AccountResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        AccountResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccountResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`AccountResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -119,6 +131,24 @@ pub struct ActionRowComponentForMessageRequest {
     pub components: ::daplug_runtime::__private::std::vec::Vec<
         ActionRowComponentForMessageRequestComponentsItem,
     >,
+}
+impl ActionRowComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ActionRowComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ActionRowComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ActionRowComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ActionRowComponentForMessageRequestComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`ActionRowComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -259,6 +289,22 @@ pub struct ActionRowComponentForModalRequest {
         TextInputComponentForModalRequest,
     >,
 }
+impl ActionRowComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ActionRowComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ActionRowComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ActionRowComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<TextInputComponentForModalRequest>,
+    > = ::daplug_runtime::Field::new("components");
+}
 /// A partial update of [`ActionRowComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -364,6 +410,24 @@ pub struct ActionRowComponentResponse {
     pub components: ::daplug_runtime::__private::std::vec::Vec<
         ActionRowComponentResponseComponentsItem,
     >,
+}
+impl ActionRowComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ActionRowComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ActionRowComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ActionRowComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ActionRowComponentResponseComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`ActionRowComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -742,6 +806,13 @@ pub enum ActionTypes {
 pub struct ActivitiesAttachmentResponse {
     pub attachment: AttachmentResponse,
 }
+impl ActivitiesAttachmentResponse {
+    /// The `attachment` attribute.
+    pub const ATTACHMENT: ::daplug_runtime::Field<
+        ActivitiesAttachmentResponse,
+        AttachmentResponse,
+    > = ::daplug_runtime::Field::new("attachment");
+}
 /// A partial update of [`ActivitiesAttachmentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -888,6 +959,13 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for ActivityActionT
 #[allow(missing_docs)]
 pub struct ActivityInstanceCallbackResponse {
     pub id: ::daplug_runtime::__private::std::string::String,
+}
+impl ActivityInstanceCallbackResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ActivityInstanceCallbackResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`ActivityInstanceCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1103,6 +1181,44 @@ pub struct ApplicationCommandAttachmentOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ApplicationCommandAttachmentOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOption,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+}
 /// A partial update of [`ApplicationCommandAttachmentOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1269,6 +1385,54 @@ pub struct ApplicationCommandAttachmentOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ApplicationCommandAttachmentOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandAttachmentOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+}
 /// A partial update of [`ApplicationCommandAttachmentOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1404,6 +1568,18 @@ pub struct ApplicationCommandAutocompleteCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
     pub data: ApplicationCommandAutocompleteCallbackRequestData,
+}
+impl ApplicationCommandAutocompleteCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandAutocompleteCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        ApplicationCommandAutocompleteCallbackRequest,
+        ApplicationCommandAutocompleteCallbackRequestData,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`ApplicationCommandAutocompleteCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1557,6 +1733,43 @@ pub struct ApplicationCommandBooleanOption {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandBooleanOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandBooleanOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandBooleanOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1720,6 +1933,54 @@ pub struct ApplicationCommandBooleanOptionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandBooleanOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandBooleanOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// A partial update of [`ApplicationCommandBooleanOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1889,6 +2150,48 @@ pub struct ApplicationCommandChannelOption {
     pub channel_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
+}
+impl ApplicationCommandChannelOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandChannelOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `channel_types` attribute.
+    pub const CHANNEL_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandChannelOption,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
+    > = ::daplug_runtime::Field::new("channel_types");
 }
 /// A partial update of [`ApplicationCommandChannelOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2064,6 +2367,59 @@ pub struct ApplicationCommandChannelOptionResponse {
     pub channel_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
+}
+impl ApplicationCommandChannelOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `channel_types` attribute.
+    pub const CHANNEL_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandChannelOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
+    > = ::daplug_runtime::Field::new("channel_types");
 }
 /// A partial update of [`ApplicationCommandChannelOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2279,6 +2635,71 @@ pub struct ApplicationCommandCreateRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<ApplicationCommandType>,
+}
+impl ApplicationCommandCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandCreateRequestOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `default_member_permissions` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("default_member_permissions");
+    /// The `dm_permission` attribute.
+    pub const DM_PERMISSION: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("dm_permission");
+    /// The `contexts` attribute.
+    pub const CONTEXTS: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
+    > = ::daplug_runtime::Field::new("contexts");
+    /// The `integration_types` attribute.
+    pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
+    > = ::daplug_runtime::Field::new("integration_types");
+    /// The `handler` attribute.
+    pub const HANDLER: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ApplicationCommandHandler,
+    > = ::daplug_runtime::Field::new("handler");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandCreateRequest,
+        ApplicationCommandType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`ApplicationCommandCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2563,6 +2984,63 @@ pub struct ApplicationCommandIntegerOption {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<Int53Type>,
 }
+impl ApplicationCommandIntegerOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandIntegerOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionIntegerChoice>,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `min_value` attribute.
+    pub const MIN_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("min_value");
+    /// The `max_value` attribute.
+    pub const MAX_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOption,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("max_value");
+}
 /// A partial update of [`ApplicationCommandIntegerOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2764,6 +3242,76 @@ pub struct ApplicationCommandIntegerOptionResponse {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<Int53Type>,
 }
+impl ApplicationCommandIntegerOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandOptionIntegerChoiceResponse,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `min_value` attribute.
+    pub const MIN_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("min_value");
+    /// The `max_value` attribute.
+    pub const MAX_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandIntegerOptionResponse,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("max_value");
+}
 /// A partial update of [`ApplicationCommandIntegerOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2944,6 +3492,46 @@ pub struct ApplicationCommandInteractionMetadataResponse {
         SnowflakeType,
     >,
 }
+impl ApplicationCommandInteractionMetadataResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        InteractionTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `authorizing_integration_owners` attribute.
+    pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            SnowflakeType,
+        >,
+    > = ::daplug_runtime::Field::new("authorizing_integration_owners");
+    /// The `original_response_message_id` attribute.
+    pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("original_response_message_id");
+    /// The `target_user` attribute.
+    pub const TARGET_USER: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("target_user");
+    /// The `target_message_id` attribute.
+    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<
+        ApplicationCommandInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("target_message_id");
+}
 /// A partial update of [`ApplicationCommandInteractionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3097,6 +3685,44 @@ pub struct ApplicationCommandMentionableOption {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandMentionableOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOption,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// A partial update of [`ApplicationCommandMentionableOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3263,6 +3889,54 @@ pub struct ApplicationCommandMentionableOptionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandMentionableOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandMentionableOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// A partial update of [`ApplicationCommandMentionableOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3447,6 +4121,61 @@ pub struct ApplicationCommandNumberOption {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl ApplicationCommandNumberOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandNumberOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandNumberOption,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionNumberChoice>,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `min_value` attribute.
+    pub const MIN_VALUE: ::daplug_runtime::Field<ApplicationCommandNumberOption, f64> = ::daplug_runtime::Field::new(
+        "min_value",
+    );
+    /// The `max_value` attribute.
+    pub const MAX_VALUE: ::daplug_runtime::Field<ApplicationCommandNumberOption, f64> = ::daplug_runtime::Field::new(
+        "max_value",
+    );
 }
 /// A partial update of [`ApplicationCommandNumberOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3649,6 +4378,76 @@ pub struct ApplicationCommandNumberOptionResponse {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl ApplicationCommandNumberOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandOptionNumberChoiceResponse,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `min_value` attribute.
+    pub const MIN_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        f64,
+    > = ::daplug_runtime::Field::new("min_value");
+    /// The `max_value` attribute.
+    pub const MAX_VALUE: ::daplug_runtime::Field<
+        ApplicationCommandNumberOptionResponse,
+        f64,
+    > = ::daplug_runtime::Field::new("max_value");
+}
 /// A partial update of [`ApplicationCommandNumberOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3810,6 +4609,26 @@ pub struct ApplicationCommandOptionIntegerChoice {
     >,
     pub value: Int53Type,
 }
+impl ApplicationCommandOptionIntegerChoice {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoice,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoice,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("value");
+}
 /// A partial update of [`ApplicationCommandOptionIntegerChoice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3934,6 +4753,31 @@ pub struct ApplicationCommandOptionIntegerChoiceResponse {
     >,
     pub value: Int53Type,
 }
+impl ApplicationCommandOptionIntegerChoiceResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoiceResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionIntegerChoiceResponse,
+        Int53Type,
+    > = ::daplug_runtime::Field::new("value");
+}
 /// A partial update of [`ApplicationCommandOptionIntegerChoiceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4055,6 +4899,26 @@ pub struct ApplicationCommandOptionNumberChoice {
         >,
     >,
     pub value: f64,
+}
+impl ApplicationCommandOptionNumberChoice {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoice,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoice,
+        f64,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// A partial update of [`ApplicationCommandOptionNumberChoice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4180,6 +5044,31 @@ pub struct ApplicationCommandOptionNumberChoiceResponse {
     >,
     pub value: f64,
 }
+impl ApplicationCommandOptionNumberChoiceResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoiceResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionNumberChoiceResponse,
+        f64,
+    > = ::daplug_runtime::Field::new("value");
+}
 /// A partial update of [`ApplicationCommandOptionNumberChoiceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4301,6 +5190,26 @@ pub struct ApplicationCommandOptionStringChoice {
         >,
     >,
     pub value: ::daplug_runtime::__private::std::string::String,
+}
+impl ApplicationCommandOptionStringChoice {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoice,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoice,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// A partial update of [`ApplicationCommandOptionStringChoice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4427,6 +5336,31 @@ pub struct ApplicationCommandOptionStringChoiceResponse {
         >,
     >,
     pub value: ::daplug_runtime::__private::std::string::String,
+}
+impl ApplicationCommandOptionStringChoiceResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoiceResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        ApplicationCommandOptionStringChoiceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
 }
 /// A partial update of [`ApplicationCommandOptionStringChoiceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4702,6 +5636,66 @@ pub struct ApplicationCommandPatchRequestPartial {
         ApplicationCommandHandler,
     >,
 }
+impl ApplicationCommandPatchRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandPatchRequestPartialOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `default_member_permissions` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        i64,
+    > = ::daplug_runtime::Field::new("default_member_permissions");
+    /// The `dm_permission` attribute.
+    pub const DM_PERMISSION: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        bool,
+    > = ::daplug_runtime::Field::new("dm_permission");
+    /// The `contexts` attribute.
+    pub const CONTEXTS: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
+    > = ::daplug_runtime::Field::new("contexts");
+    /// The `integration_types` attribute.
+    pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
+    > = ::daplug_runtime::Field::new("integration_types");
+    /// The `handler` attribute.
+    pub const HANDLER: ::daplug_runtime::Field<
+        ApplicationCommandPatchRequestPartial,
+        ApplicationCommandHandler,
+    > = ::daplug_runtime::Field::new("handler");
+}
 /// A partial update of [`ApplicationCommandPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4885,6 +5879,21 @@ pub struct ApplicationCommandPermission {
     #[serde(rename = "type")]
     pub type_: ApplicationCommandPermissionType,
     pub permission: bool,
+}
+impl ApplicationCommandPermission {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ApplicationCommandPermission, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandPermission,
+        ApplicationCommandPermissionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `permission` attribute.
+    pub const PERMISSION: ::daplug_runtime::Field<ApplicationCommandPermission, bool> = ::daplug_runtime::Field::new(
+        "permission",
+    );
 }
 /// A partial update of [`ApplicationCommandPermission`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5124,6 +6133,101 @@ pub struct ApplicationCommandResponse {
         ApplicationCommandHandler,
     >,
 }
+impl ApplicationCommandResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ApplicationCommandResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `default_member_permissions` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default_member_permissions");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ApplicationCommandType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `dm_permission` attribute.
+    pub const DM_PERMISSION: ::daplug_runtime::Field<ApplicationCommandResponse, bool> = ::daplug_runtime::Field::new(
+        "dm_permission",
+    );
+    /// The `contexts` attribute.
+    pub const CONTEXTS: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
+    > = ::daplug_runtime::Field::new("contexts");
+    /// The `integration_types` attribute.
+    pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
+    > = ::daplug_runtime::Field::new("integration_types");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandResponseOptionsItem>,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<ApplicationCommandResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `handler` attribute.
+    pub const HANDLER: ::daplug_runtime::Field<
+        ApplicationCommandResponse,
+        ApplicationCommandHandler,
+    > = ::daplug_runtime::Field::new("handler");
+}
 /// A partial update of [`ApplicationCommandResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5362,6 +6466,43 @@ pub struct ApplicationCommandRoleOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ApplicationCommandRoleOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandRoleOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandRoleOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandRoleOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandRoleOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandRoleOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandRoleOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+}
 /// A partial update of [`ApplicationCommandRoleOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5523,6 +6664,54 @@ pub struct ApplicationCommandRoleOptionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandRoleOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandRoleOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// A partial update of [`ApplicationCommandRoleOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5707,6 +6896,61 @@ pub struct ApplicationCommandStringOption {
     pub choices: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionStringChoice>,
     >,
+}
+impl ApplicationCommandStringOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandStringOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `min_length` attribute.
+    pub const MIN_LENGTH: ::daplug_runtime::Field<ApplicationCommandStringOption, i64> = ::daplug_runtime::Field::new(
+        "min_length",
+    );
+    /// The `max_length` attribute.
+    pub const MAX_LENGTH: ::daplug_runtime::Field<ApplicationCommandStringOption, i64> = ::daplug_runtime::Field::new(
+        "max_length",
+    );
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandStringOption,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionStringChoice>,
+    > = ::daplug_runtime::Field::new("choices");
 }
 /// A partial update of [`ApplicationCommandStringOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5909,6 +7153,76 @@ pub struct ApplicationCommandStringOptionResponse {
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl ApplicationCommandStringOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `autocomplete` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("autocomplete");
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandOptionStringChoiceResponse,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `min_length` attribute.
+    pub const MIN_LENGTH: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("min_length");
+    /// The `max_length` attribute.
+    pub const MAX_LENGTH: ::daplug_runtime::Field<
+        ApplicationCommandStringOptionResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_length");
+}
 /// A partial update of [`ApplicationCommandStringOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6094,6 +7408,49 @@ pub struct ApplicationCommandSubcommandGroupOption {
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandSubcommandOption>,
     >,
 }
+impl ApplicationCommandSubcommandGroupOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOption,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandSubcommandOption>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`ApplicationCommandSubcommandGroupOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6274,6 +7631,61 @@ pub struct ApplicationCommandSubcommandGroupOptionResponse {
         >,
     >,
 }
+impl ApplicationCommandSubcommandGroupOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandGroupOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandSubcommandOptionResponse,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`ApplicationCommandSubcommandGroupOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6451,6 +7863,51 @@ pub struct ApplicationCommandSubcommandOption {
             ApplicationCommandSubcommandOptionOptionsItem,
         >,
     >,
+}
+impl ApplicationCommandSubcommandOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOption,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandSubcommandOptionOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
 }
 /// A partial update of [`ApplicationCommandSubcommandOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6664,6 +8121,61 @@ pub struct ApplicationCommandSubcommandOptionResponse {
             ApplicationCommandSubcommandOptionResponseOptionsItem,
         >,
     >,
+}
+impl ApplicationCommandSubcommandOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandSubcommandOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandSubcommandOptionResponseOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
 }
 /// A partial update of [`ApplicationCommandSubcommandOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6977,6 +8489,76 @@ pub struct ApplicationCommandUpdateRequest {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+impl ApplicationCommandUpdateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ApplicationCommandUpdateRequestOptionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `default_member_permissions` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("default_member_permissions");
+    /// The `dm_permission` attribute.
+    pub const DM_PERMISSION: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("dm_permission");
+    /// The `contexts` attribute.
+    pub const CONTEXTS: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
+    > = ::daplug_runtime::Field::new("contexts");
+    /// The `integration_types` attribute.
+    pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
+    > = ::daplug_runtime::Field::new("integration_types");
+    /// The `handler` attribute.
+    pub const HANDLER: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ApplicationCommandHandler,
+    > = ::daplug_runtime::Field::new("handler");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        ApplicationCommandType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ApplicationCommandUpdateRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`ApplicationCommandUpdateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7189,6 +8771,43 @@ pub struct ApplicationCommandUserOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ApplicationCommandUserOption {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandUserOption,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandUserOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUserOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandUserOption,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUserOption,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandUserOption, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+}
 /// A partial update of [`ApplicationCommandUserOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7350,6 +8969,54 @@ pub struct ApplicationCommandUserOptionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ApplicationCommandUserOptionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ApplicationCommandOptionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localized` attribute.
+    pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description_localized");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ApplicationCommandUserOptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
 }
 /// A partial update of [`ApplicationCommandUserOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7706,6 +9373,96 @@ pub struct ApplicationFormPartial {
         ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
     >,
 }
+impl ApplicationFormPartial {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ApplicationFormPartialDescription,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `team_id` attribute.
+    pub const TEAM_ID: ::daplug_runtime::Field<ApplicationFormPartial, SnowflakeType> = ::daplug_runtime::Field::new(
+        "team_id",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<ApplicationFormPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `interactions_endpoint_url` attribute.
+    pub const INTERACTIONS_ENDPOINT_URL: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("interactions_endpoint_url");
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ApplicationExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `max_participants` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<ApplicationFormPartial, i32> = ::daplug_runtime::Field::new(
+        "max_participants",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<ApplicationFormPartial, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `custom_install_url` attribute.
+    pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_install_url");
+    /// The `install_params` attribute.
+    pub const INSTALL_PARAMS: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ApplicationOAuth2InstallParams,
+    > = ::daplug_runtime::Field::new("install_params");
+    /// The `role_connections_verification_url` attribute.
+    pub const ROLE_CONNECTIONS_VERIFICATION_URL: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("role_connections_verification_url");
+    /// The `integration_types_config` attribute.
+    pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::option::Option<
+                ApplicationIntegrationTypeConfiguration,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("integration_types_config");
+    /// The `event_webhooks_status` attribute.
+    pub const EVENT_WEBHOOKS_STATUS: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ApplicationEventWebhooksStatus,
+    > = ::daplug_runtime::Field::new("event_webhooks_status");
+    /// The `event_webhooks_url` attribute.
+    pub const EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("event_webhooks_url");
+    /// The `event_webhooks_types` attribute.
+    pub const EVENT_WEBHOOKS_TYPES: ::daplug_runtime::Field<
+        ApplicationFormPartial,
+        ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
+    > = ::daplug_runtime::Field::new("event_webhooks_types");
+}
 /// A partial update of [`ApplicationFormPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7891,6 +9648,21 @@ pub struct ApplicationFormPartialDescription {
         >,
     >,
 }
+impl ApplicationFormPartialDescription {
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<
+        ApplicationFormPartialDescription,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default");
+    /// The `localizations` attribute.
+    pub const LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationFormPartialDescription,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("localizations");
+}
 /// The `ApplicationIdentityProviderAuthType` schema of `discord.json`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7972,6 +9744,48 @@ pub struct ApplicationIncomingWebhookResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
+}
+impl ApplicationIncomingWebhookResponse {
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        WebhookTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ApplicationIncomingWebhookResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
 }
 /// A partial update of [`ApplicationIncomingWebhookResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8148,6 +9962,13 @@ pub struct ApplicationIntegrationTypeConfiguration {
         ApplicationOAuth2InstallParams,
     >,
 }
+impl ApplicationIntegrationTypeConfiguration {
+    /// The `oauth2_install_params` attribute.
+    pub const OAUTH2_INSTALL_PARAMS: ::daplug_runtime::Field<
+        ApplicationIntegrationTypeConfiguration,
+        ApplicationOAuth2InstallParams,
+    > = ::daplug_runtime::Field::new("oauth2_install_params");
+}
 /// A partial update of [`ApplicationIntegrationTypeConfiguration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8248,6 +10069,13 @@ pub struct ApplicationIntegrationTypeConfigurationResponse {
     pub oauth2_install_params: ::daplug_runtime::__private::std::option::Option<
         ApplicationOAuth2InstallParamsResponse,
     >,
+}
+impl ApplicationIntegrationTypeConfigurationResponse {
+    /// The `oauth2_install_params` attribute.
+    pub const OAUTH2_INSTALL_PARAMS: ::daplug_runtime::Field<
+        ApplicationIntegrationTypeConfigurationResponse,
+        ApplicationOAuth2InstallParamsResponse,
+    > = ::daplug_runtime::Field::new("oauth2_install_params");
 }
 /// A partial update of [`ApplicationIntegrationTypeConfigurationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8355,6 +10183,18 @@ pub struct ApplicationOAuth2InstallParams {
     )]
     pub permissions: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl ApplicationOAuth2InstallParams {
+    /// The `scopes` attribute.
+    pub const SCOPES: ::daplug_runtime::Field<
+        ApplicationOAuth2InstallParams,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
+    > = ::daplug_runtime::Field::new("scopes");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationOAuth2InstallParams,
+        i64,
+    > = ::daplug_runtime::Field::new("permissions");
+}
 /// A partial update of [`ApplicationOAuth2InstallParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8450,6 +10290,18 @@ const _: () = {
 pub struct ApplicationOAuth2InstallParamsResponse {
     pub scopes: ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     pub permissions: ::daplug_runtime::__private::std::string::String,
+}
+impl ApplicationOAuth2InstallParamsResponse {
+    /// The `scopes` attribute.
+    pub const SCOPES: ::daplug_runtime::Field<
+        ApplicationOAuth2InstallParamsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
+    > = ::daplug_runtime::Field::new("scopes");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        ApplicationOAuth2InstallParamsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
 }
 /// A partial update of [`ApplicationOAuth2InstallParamsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8669,6 +10521,123 @@ pub struct ApplicationResponse {
         >,
     >,
 }
+impl ApplicationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<ApplicationResponse, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `primary_sku_id` attribute.
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
+        ApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("primary_sku_id");
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<ApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "bot",
+    );
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<ApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `rpc_origins` attribute.
+    pub const RPC_ORIGINS: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("rpc_origins");
+    /// The `bot_public` attribute.
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<ApplicationResponse, bool> = ::daplug_runtime::Field::new(
+        "bot_public",
+    );
+    /// The `bot_require_code_grant` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
+        ApplicationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("bot_require_code_grant");
+    /// The `terms_of_service_url` attribute.
+    pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("terms_of_service_url");
+    /// The `privacy_policy_url` attribute.
+    pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("privacy_policy_url");
+    /// The `custom_install_url` attribute.
+    pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_install_url");
+    /// The `install_params` attribute.
+    pub const INSTALL_PARAMS: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ApplicationOAuth2InstallParamsResponse,
+    > = ::daplug_runtime::Field::new("install_params");
+    /// The `integration_types_config` attribute.
+    pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ApplicationIntegrationTypeConfigurationResponse,
+        >,
+    > = ::daplug_runtime::Field::new("integration_types_config");
+    /// The `verify_key` attribute.
+    pub const VERIFY_KEY: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verify_key");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<ApplicationResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `flags_new` attribute.
+    pub const FLAGS_NEW: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("flags_new");
+    /// The `max_participants` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<ApplicationResponse, i32> = ::daplug_runtime::Field::new(
+        "max_participants",
+    );
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        ApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+}
 /// A partial update of [`ApplicationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8886,6 +10855,48 @@ pub struct ApplicationRoleConnectionsMetadataItemRequest {
         >,
     >,
 }
+impl ApplicationRoleConnectionsMetadataItemRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        MetadataItemTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::option::Option<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::option::Option<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
+}
 /// A partial update of [`ApplicationRoleConnectionsMetadataItemRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9037,6 +11048,44 @@ pub struct ApplicationRoleConnectionsMetadataItemResponse {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl ApplicationRoleConnectionsMetadataItemResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        MetadataItemTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `name_localizations` attribute.
+    pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("name_localizations");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `description_localizations` attribute.
+    pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
+        ApplicationRoleConnectionsMetadataItemResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("description_localizations");
 }
 /// A partial update of [`ApplicationRoleConnectionsMetadataItemResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9229,6 +11278,26 @@ pub struct ApplicationUserRoleConnectionResponse {
             ::daplug_runtime::__private::std::string::String,
         >,
     >,
+}
+impl ApplicationUserRoleConnectionResponse {
+    /// The `platform_name` attribute.
+    pub const PLATFORM_NAME: ::daplug_runtime::Field<
+        ApplicationUserRoleConnectionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("platform_name");
+    /// The `platform_username` attribute.
+    pub const PLATFORM_USERNAME: ::daplug_runtime::Field<
+        ApplicationUserRoleConnectionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("platform_username");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        ApplicationUserRoleConnectionResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`ApplicationUserRoleConnectionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9427,6 +11496,95 @@ pub struct AttachmentResponse {
     pub clip_participants: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     >,
+}
+impl AttachmentResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AttachmentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `filename` attribute.
+    pub const FILENAME: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filename");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `proxy_url` attribute.
+    pub const PROXY_URL: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `duration_secs` attribute.
+    pub const DURATION_SECS: ::daplug_runtime::Field<AttachmentResponse, f64> = ::daplug_runtime::Field::new(
+        "duration_secs",
+    );
+    /// The `waveform` attribute.
+    pub const WAVEFORM: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("waveform");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `ephemeral` attribute.
+    pub const EPHEMERAL: ::daplug_runtime::Field<AttachmentResponse, bool> = ::daplug_runtime::Field::new(
+        "ephemeral",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ApplicationResponse,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `clip_created_at` attribute.
+    pub const CLIP_CREATED_AT: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("clip_created_at");
+    /// The `clip_participants` attribute.
+    pub const CLIP_PARTICIPANTS: ::daplug_runtime::Field<
+        AttachmentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("clip_participants");
 }
 /// A partial update of [`AttachmentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10135,6 +12293,43 @@ pub struct AuditLogEntryResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl AuditLogEntryResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `action_type` attribute.
+    pub const ACTION_TYPE: ::daplug_runtime::Field<
+        AuditLogEntryResponse,
+        AuditLogActionTypes,
+    > = ::daplug_runtime::Field::new("action_type");
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    /// The `target_id` attribute.
+    pub const TARGET_ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_id",
+    );
+    /// The `changes` attribute.
+    pub const CHANGES: ::daplug_runtime::Field<
+        AuditLogEntryResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AuditLogObjectChangeResponse>,
+    > = ::daplug_runtime::Field::new("changes");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        AuditLogEntryResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        AuditLogEntryResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+}
 /// A partial update of [`AuditLogEntryResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10271,6 +12466,23 @@ pub struct AuditLogObjectChangeResponse {
     pub old_value: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl AuditLogObjectChangeResponse {
+    /// The `key` attribute.
+    pub const KEY: ::daplug_runtime::Field<
+        AuditLogObjectChangeResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("key");
+    /// The `new_value` attribute.
+    pub const NEW_VALUE: ::daplug_runtime::Field<
+        AuditLogObjectChangeResponse,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("new_value");
+    /// The `old_value` attribute.
+    pub const OLD_VALUE: ::daplug_runtime::Field<
+        AuditLogObjectChangeResponse,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("old_value");
 }
 /// A partial update of [`AuditLogObjectChangeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10759,6 +12971,18 @@ pub struct BanUserFromGuildRequest {
     )]
     pub delete_message_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BanUserFromGuildRequest {
+    /// The `delete_message_seconds` attribute.
+    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<
+        BanUserFromGuildRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("delete_message_seconds");
+    /// The `delete_message_days` attribute.
+    pub const DELETE_MESSAGE_DAYS: ::daplug_runtime::Field<
+        BanUserFromGuildRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("delete_message_days");
+}
 /// A partial update of [`BanUserFromGuildRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10909,6 +13133,54 @@ pub struct BaseCreateMessageCreateRequest {
     pub shared_client_theme: ::daplug_runtime::__private::std::option::Option<
         CustomClientThemeShareRequest,
     >,
+}
+impl BaseCreateMessageCreateRequest {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `sticker_ids` attribute.
+    pub const STICKER_IDS: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("sticker_ids");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            BaseCreateMessageCreateRequestComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<BaseCreateMessageCreateRequest, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        PollCreateRequest,
+    > = ::daplug_runtime::Field::new("poll");
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        BaseCreateMessageCreateRequest,
+        CustomClientThemeShareRequest,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
 }
 /// A partial update of [`BaseCreateMessageCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11099,6 +13371,48 @@ pub struct BasicApplicationResponseWithBot {
     )]
     pub bot: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+impl BasicApplicationResponseWithBot {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        ApplicationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `primary_sku_id` attribute.
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("primary_sku_id");
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<
+        BasicApplicationResponseWithBot,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("bot");
+}
 /// A partial update of [`BasicApplicationResponseWithBot`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11280,6 +13594,61 @@ pub struct BasicGuildMemberResponse {
     pub collectibles: ::daplug_runtime::__private::std::option::Option<
         UserCollectiblesResponse,
     >,
+}
+impl BasicGuildMemberResponse {
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `avatar_decoration_data` attribute.
+    pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        UserAvatarDecorationResponse,
+    > = ::daplug_runtime::Field::new("avatar_decoration_data");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `communication_disabled_until` attribute.
+    pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("communication_disabled_until");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<BasicGuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `joined_at` attribute.
+    pub const JOINED_AT: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("joined_at");
+    /// The `nick` attribute.
+    pub const NICK: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nick");
+    /// The `pending` attribute.
+    pub const PENDING: ::daplug_runtime::Field<BasicGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "pending",
+    );
+    /// The `premium_since` attribute.
+    pub const PREMIUM_SINCE: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("premium_since");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `collectibles` attribute.
+    pub const COLLECTIBLES: ::daplug_runtime::Field<
+        BasicGuildMemberResponse,
+        UserCollectiblesResponse,
+    > = ::daplug_runtime::Field::new("collectibles");
 }
 /// A partial update of [`BasicGuildMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11577,6 +13946,180 @@ pub struct BasicMessageResponse {
     pub lobby_member: ::daplug_runtime::__private::std::option::Option<
         MessageLobbyMemberResponse,
     >,
+}
+impl BasicMessageResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<BasicMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `mentions` attribute.
+    pub const MENTIONS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("mentions");
+    /// The `mention_roles` attribute.
+    pub const MENTION_ROLES: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("mention_roles");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `edited_timestamp` attribute.
+    pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("edited_timestamp");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<BasicMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<BasicMessageResponseComponentsItem>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<BasicMessageResponseStickersItem>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `sticker_items` attribute.
+    pub const STICKER_ITEMS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
+    > = ::daplug_runtime::Field::new("sticker_items");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<BasicMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    /// The `pinned` attribute.
+    pub const PINNED: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "pinned",
+    );
+    /// The `mention_everyone` attribute.
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "mention_everyone",
+    );
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+    /// The `call` attribute.
+    pub const CALL: ::daplug_runtime::Field<BasicMessageResponse, MessageCallResponse> = ::daplug_runtime::Field::new(
+        "call",
+    );
+    /// The `activity` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        MessageActivityResponse,
+    > = ::daplug_runtime::Field::new("activity");
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        BasicApplicationResponseWithBot,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `interaction` attribute.
+    pub const INTERACTION: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        MessageInteractionResponse,
+    > = ::daplug_runtime::Field::new("interaction");
+    /// The `nonce` attribute.
+    pub const NONCE: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        BasicMessageResponseNonce,
+    > = ::daplug_runtime::Field::new("nonce");
+    /// The `webhook_id` attribute.
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "webhook_id",
+    );
+    /// The `message_reference` attribute.
+    pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        MessageReferenceResponse,
+    > = ::daplug_runtime::Field::new("message_reference");
+    /// The `thread` attribute.
+    pub const THREAD: ::daplug_runtime::Field<BasicMessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+        "thread",
+    );
+    /// The `mention_channels` attribute.
+    pub const MENTION_CHANNELS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
+    > = ::daplug_runtime::Field::new("mention_channels");
+    /// The `role_subscription_data` attribute.
+    pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        MessageRoleSubscriptionDataResponse,
+    > = ::daplug_runtime::Field::new("role_subscription_data");
+    /// The `purchase_notification` attribute.
+    pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        PurchaseNotificationResponse,
+    > = ::daplug_runtime::Field::new("purchase_notification");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<BasicMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `resolved` attribute.
+    pub const RESOLVED: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ResolvedObjectsResponse,
+    > = ::daplug_runtime::Field::new("resolved");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<BasicMessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        CustomClientThemeResponse,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
+    /// The `interaction_metadata` attribute.
+    pub const INTERACTION_METADATA: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        BasicMessageResponseInteractionMetadata,
+    > = ::daplug_runtime::Field::new("interaction_metadata");
+    /// The `message_snapshots` attribute.
+    pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
+    > = ::daplug_runtime::Field::new("message_snapshots");
+    /// The `lobby_member` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
+        BasicMessageResponse,
+        MessageLobbyMemberResponse,
+    > = ::daplug_runtime::Field::new("lobby_member");
 }
 /// A partial update of [`BasicMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11912,6 +14455,17 @@ pub struct BlockMessageAction {
         BlockMessageActionMetadata,
     >,
 }
+impl BlockMessageAction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<BlockMessageAction, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        BlockMessageAction,
+        BlockMessageActionMetadata,
+    > = ::daplug_runtime::Field::new("metadata");
+}
 /// A partial update of [`BlockMessageAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12011,6 +14565,13 @@ pub struct BlockMessageActionMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl BlockMessageActionMetadata {
+    /// The `custom_message` attribute.
+    pub const CUSTOM_MESSAGE: ::daplug_runtime::Field<
+        BlockMessageActionMetadata,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_message");
+}
 /// A partial update of [`BlockMessageActionMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12106,6 +14667,13 @@ pub struct BlockMessageActionMetadataResponse {
     pub custom_message: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BlockMessageActionMetadataResponse {
+    /// The `custom_message` attribute.
+    pub const CUSTOM_MESSAGE: ::daplug_runtime::Field<
+        BlockMessageActionMetadataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_message");
 }
 /// A partial update of [`BlockMessageActionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12203,6 +14771,18 @@ pub struct BlockMessageActionResponse {
     #[serde(rename = "type")]
     pub type_: AutomodActionType,
     pub metadata: BlockMessageActionMetadataResponse,
+}
+impl BlockMessageActionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        BlockMessageActionResponse,
+        AutomodActionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        BlockMessageActionResponse,
+        BlockMessageActionMetadataResponse,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`BlockMessageActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12310,6 +14890,23 @@ pub struct BotAccountPatchRequest {
     pub banner: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BotAccountPatchRequest {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        BotAccountPatchRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        BotAccountPatchRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        BotAccountPatchRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
 }
 /// A partial update of [`BotAccountPatchRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12440,6 +15037,35 @@ pub struct BotAddGuildMemberRequest {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BotAddGuildMemberRequest {
+    /// The `nick` attribute.
+    pub const NICK: ::daplug_runtime::Field<
+        BotAddGuildMemberRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nick");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        BotAddGuildMemberRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `mute` attribute.
+    pub const MUTE: ::daplug_runtime::Field<BotAddGuildMemberRequest, bool> = ::daplug_runtime::Field::new(
+        "mute",
+    );
+    /// The `deaf` attribute.
+    pub const DEAF: ::daplug_runtime::Field<BotAddGuildMemberRequest, bool> = ::daplug_runtime::Field::new(
+        "deaf",
+    );
+    /// The `access_token` attribute.
+    pub const ACCESS_TOKEN: ::daplug_runtime::Field<
+        BotAddGuildMemberRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_token");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<BotAddGuildMemberRequest, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`BotAddGuildMemberRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12554,6 +15180,18 @@ pub struct BulkBanUsersRequest {
     )]
     pub delete_message_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl BulkBanUsersRequest {
+    /// The `user_ids` attribute.
+    pub const USER_IDS: ::daplug_runtime::Field<
+        BulkBanUsersRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("user_ids");
+    /// The `delete_message_seconds` attribute.
+    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<
+        BulkBanUsersRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("delete_message_seconds");
+}
 /// A partial update of [`BulkBanUsersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12647,6 +15285,18 @@ const _: () = {
 pub struct BulkBanUsersResponse {
     pub banned_users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub failed_users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+}
+impl BulkBanUsersResponse {
+    /// The `banned_users` attribute.
+    pub const BANNED_USERS: ::daplug_runtime::Field<
+        BulkBanUsersResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("banned_users");
+    /// The `failed_users` attribute.
+    pub const FAILED_USERS: ::daplug_runtime::Field<
+        BulkBanUsersResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("failed_users");
 }
 /// A partial update of [`BulkBanUsersResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12771,6 +15421,34 @@ pub struct BulkLobbyMemberRequest {
     pub additional_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl BulkLobbyMemberRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<BulkLobbyMemberRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        BulkLobbyMemberRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<
+        BulkLobbyMemberRequest,
+        BulkLobbyMemberRequestFlagsVariant1,
+    > = ::daplug_runtime::Field::new("flags");
+    /// The `remove_member` attribute.
+    pub const REMOVE_MEMBER: ::daplug_runtime::Field<BulkLobbyMemberRequest, bool> = ::daplug_runtime::Field::new(
+        "remove_member",
+    );
+    /// The `additional_name` attribute.
+    pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
+        BulkLobbyMemberRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("additional_name");
 }
 /// A partial update of [`BulkLobbyMemberRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12970,6 +15648,52 @@ pub struct ButtonComponentForMessageRequest {
         ComponentEmojiForRequest,
     >,
 }
+impl ButtonComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ButtonComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `style` attribute.
+    pub const STYLE: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        ButtonStyleTypes,
+    > = ::daplug_runtime::Field::new("style");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("sku_id");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        ButtonComponentForMessageRequest,
+        ComponentEmojiForRequest,
+    > = ::daplug_runtime::Field::new("emoji");
+}
 /// A partial update of [`ButtonComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13133,6 +15857,50 @@ pub struct ButtonComponentResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub sku_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl ButtonComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ButtonComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `style` attribute.
+    pub const STYLE: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        ButtonStyleTypes,
+    > = ::daplug_runtime::Field::new("style");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<ButtonComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        ComponentEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        ButtonComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<ButtonComponentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
 }
 /// A partial update of [`ButtonComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13312,6 +16080,16 @@ pub struct ByNWeekday {
     /// The day within the week to reoccur on
     pub day: RecurrenceRuleWeekdays,
 }
+impl ByNWeekday {
+    /// The `n` attribute.
+    pub const N: ::daplug_runtime::Field<ByNWeekday, i32> = ::daplug_runtime::Field::new(
+        "n",
+    );
+    /// The `day` attribute.
+    pub const DAY: ::daplug_runtime::Field<ByNWeekday, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
+        "day",
+    );
+}
 /// A partial update of [`ByNWeekday`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13401,6 +16179,16 @@ pub struct ByNWeekdayResponse {
     pub n: i32,
     /// The day within the week to reoccur on
     pub day: RecurrenceRuleWeekdays,
+}
+impl ByNWeekdayResponse {
+    /// The `n` attribute.
+    pub const N: ::daplug_runtime::Field<ByNWeekdayResponse, i32> = ::daplug_runtime::Field::new(
+        "n",
+    );
+    /// The `day` attribute.
+    pub const DAY: ::daplug_runtime::Field<ByNWeekdayResponse, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
+        "day",
+    );
 }
 /// A partial update of [`ByNWeekdayResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13493,6 +16281,18 @@ const _: () = {
 pub struct ChannelFollowerResponse {
     pub channel_id: SnowflakeType,
     pub webhook_id: SnowflakeType,
+}
+impl ChannelFollowerResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ChannelFollowerResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `webhook_id` attribute.
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<
+        ChannelFollowerResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("webhook_id");
 }
 /// A partial update of [`ChannelFollowerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13628,6 +16428,58 @@ pub struct ChannelFollowerWebhookResponse {
     pub source_channel: ::daplug_runtime::__private::std::option::Option<
         WebhookSourceChannelResponse,
     >,
+}
+impl ChannelFollowerWebhookResponse {
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        WebhookTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `source_guild` attribute.
+    pub const SOURCE_GUILD: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        WebhookSourceGuildResponse,
+    > = ::daplug_runtime::Field::new("source_guild");
+    /// The `source_channel` attribute.
+    pub const SOURCE_CHANNEL: ::daplug_runtime::Field<
+        ChannelFollowerWebhookResponse,
+        WebhookSourceChannelResponse,
+    > = ::daplug_runtime::Field::new("source_channel");
 }
 /// A partial update of [`ChannelFollowerWebhookResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13772,6 +16624,26 @@ pub struct ChannelPermissionOverwriteRequest {
     )]
     pub deny: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl ChannelPermissionOverwriteRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteRequest,
+        ChannelPermissionOverwrites,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `allow` attribute.
+    pub const ALLOW: ::daplug_runtime::Field<ChannelPermissionOverwriteRequest, i64> = ::daplug_runtime::Field::new(
+        "allow",
+    );
+    /// The `deny` attribute.
+    pub const DENY: ::daplug_runtime::Field<ChannelPermissionOverwriteRequest, i64> = ::daplug_runtime::Field::new(
+        "deny",
+    );
+}
 /// A partial update of [`ChannelPermissionOverwriteRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -13879,6 +16751,28 @@ pub struct ChannelPermissionOverwriteResponse {
     pub type_: ChannelPermissionOverwrites,
     pub allow: ::daplug_runtime::__private::std::string::String,
     pub deny: ::daplug_runtime::__private::std::string::String,
+}
+impl ChannelPermissionOverwriteResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteResponse,
+        ChannelPermissionOverwrites,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `allow` attribute.
+    pub const ALLOW: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("allow");
+    /// The `deny` attribute.
+    pub const DENY: ::daplug_runtime::Field<
+        ChannelPermissionOverwriteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deny");
 }
 /// A partial update of [`ChannelPermissionOverwriteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14083,6 +16977,58 @@ pub struct ChannelSelectComponentForMessageRequest {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+impl ChannelSelectComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
+    /// The `channel_types` attribute.
+    pub const CHANNEL_TYPES: ::daplug_runtime::Field<
+        ChannelSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
+    > = ::daplug_runtime::Field::new("channel_types");
+}
 /// A partial update of [`ChannelSelectComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14259,6 +17205,57 @@ pub struct ChannelSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+impl ChannelSelectComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ChannelSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
+    /// The `channel_types` attribute.
+    pub const CHANNEL_TYPES: ::daplug_runtime::Field<
+        ChannelSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
+    > = ::daplug_runtime::Field::new("channel_types");
+}
 /// A partial update of [`ChannelSelectComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14418,6 +17415,49 @@ pub struct ChannelSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValueResponse>,
     >,
 }
+impl ChannelSelectComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelSelectComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ChannelSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        ChannelSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<ChannelSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `channel_types` attribute.
+    pub const CHANNEL_TYPES: ::daplug_runtime::Field<
+        ChannelSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
+    > = ::daplug_runtime::Field::new("channel_types");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        ChannelSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValueResponse>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`ChannelSelectComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14542,6 +17582,17 @@ pub struct ChannelSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+impl ChannelSelectDefaultValue {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelSelectDefaultValue,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ChannelSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+}
 /// A partial update of [`ChannelSelectDefaultValue`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14636,6 +17687,18 @@ pub struct ChannelSelectDefaultValueResponse {
     #[serde(rename = "type")]
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
+}
+impl ChannelSelectDefaultValueResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ChannelSelectDefaultValueResponse,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ChannelSelectDefaultValueResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`ChannelSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14849,6 +17912,26 @@ pub struct CheckboxComponentForModalRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl CheckboxComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CheckboxComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<CheckboxComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        CheckboxComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<CheckboxComponentForModalRequest, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
+}
 /// A partial update of [`CheckboxComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -14978,6 +18061,42 @@ pub struct CheckboxGroupComponentForModalRequest {
         CheckboxGroupOptionForRequest,
     >,
 }
+impl CheckboxGroupComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<CheckboxGroupComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        CheckboxGroupComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<CheckboxGroupOptionForRequest>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`CheckboxGroupComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15106,6 +18225,27 @@ pub struct CheckboxGroupOptionForRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl CheckboxGroupOptionForRequest {
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        CheckboxGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        CheckboxGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        CheckboxGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<CheckboxGroupOptionForRequest, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
+}
 /// A partial update of [`CheckboxGroupOptionForRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15214,6 +18354,21 @@ pub struct CommandPermissionResponse {
     pub type_: ApplicationCommandPermissionType,
     pub permission: bool,
 }
+impl CommandPermissionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<CommandPermissionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CommandPermissionResponse,
+        ApplicationCommandPermissionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `permission` attribute.
+    pub const PERMISSION: ::daplug_runtime::Field<CommandPermissionResponse, bool> = ::daplug_runtime::Field::new(
+        "permission",
+    );
+}
 /// A partial update of [`CommandPermissionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15314,6 +18469,27 @@ pub struct CommandPermissionsResponse {
     pub permissions: ::daplug_runtime::__private::std::vec::Vec<
         CommandPermissionResponse,
     >,
+}
+impl CommandPermissionsResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<CommandPermissionsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        CommandPermissionsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        CommandPermissionsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        CommandPermissionsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<CommandPermissionResponse>,
+    > = ::daplug_runtime::Field::new("permissions");
 }
 /// A partial update of [`CommandPermissionsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15419,6 +18595,17 @@ pub struct ComponentEmojiForRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+impl ComponentEmojiForRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ComponentEmojiForRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ComponentEmojiForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`ComponentEmojiForRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15521,6 +18708,21 @@ pub struct ComponentEmojiResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ComponentEmojiResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ComponentEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ComponentEmojiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<ComponentEmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
 }
 /// A partial update of [`ComponentEmojiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15626,6 +18828,23 @@ pub struct ConnectedAccountGuildResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ConnectedAccountGuildResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ConnectedAccountGuildResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ConnectedAccountGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        ConnectedAccountGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+}
 /// A partial update of [`ConnectedAccountGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -15729,6 +18948,28 @@ pub struct ConnectedAccountIntegrationResponse {
     pub type_: IntegrationTypes,
     pub account: AccountResponse,
     pub guild: ConnectedAccountGuildResponse,
+}
+impl ConnectedAccountIntegrationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ConnectedAccountIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ConnectedAccountIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        ConnectedAccountIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+    /// The `guild` attribute.
+    pub const GUILD: ::daplug_runtime::Field<
+        ConnectedAccountIntegrationResponse,
+        ConnectedAccountGuildResponse,
+    > = ::daplug_runtime::Field::new("guild");
 }
 /// A partial update of [`ConnectedAccountIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15949,6 +19190,53 @@ pub struct ConnectedAccountResponse {
     )]
     pub revoked: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ConnectedAccountResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ConnectedAccountResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ConnectedAccountResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ConnectedAccountResponse,
+        ConnectedAccountProviders,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `friend_sync` attribute.
+    pub const FRIEND_SYNC: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+        "friend_sync",
+    );
+    /// The `integrations` attribute.
+    pub const INTEGRATIONS: ::daplug_runtime::Field<
+        ConnectedAccountResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ConnectedAccountIntegrationResponse>,
+    > = ::daplug_runtime::Field::new("integrations");
+    /// The `show_activity` attribute.
+    pub const SHOW_ACTIVITY: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+        "show_activity",
+    );
+    /// The `two_way_link` attribute.
+    pub const TWO_WAY_LINK: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+        "two_way_link",
+    );
+    /// The `verified` attribute.
+    pub const VERIFIED: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+        "verified",
+    );
+    /// The `visibility` attribute.
+    pub const VISIBILITY: ::daplug_runtime::Field<
+        ConnectedAccountResponse,
+        ConnectedAccountVisibility,
+    > = ::daplug_runtime::Field::new("visibility");
+    /// The `revoked` attribute.
+    pub const REVOKED: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+        "revoked",
+    );
+}
 /// A partial update of [`ConnectedAccountResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16140,6 +19428,34 @@ pub struct ContainerComponentForMessageRequest {
     )]
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl ContainerComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ContainerComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ContainerComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `accent_color` attribute.
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<
+        ContainerComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("accent_color");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ContainerComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ContainerComponentForMessageRequestComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<
+        ContainerComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("spoiler");
+}
 /// A partial update of [`ContainerComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16285,6 +19601,32 @@ pub struct ContainerComponentResponse {
     >,
     pub spoiler: bool,
 }
+impl ContainerComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ContainerComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ContainerComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `accent_color` attribute.
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<ContainerComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "accent_color",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ContainerComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ContainerComponentResponseComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<ContainerComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
+}
 /// A partial update of [`ContainerComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16419,6 +19761,23 @@ pub struct CreateEntitlementRequestData {
     /// 1 for a guild subscription, 2 for a user subscription
     pub owner_type: EntitlementOwnerTypes,
 }
+impl CreateEntitlementRequestData {
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<
+        CreateEntitlementRequestData,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("sku_id");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<
+        CreateEntitlementRequestData,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("owner_id");
+    /// The `owner_type` attribute.
+    pub const OWNER_TYPE: ::daplug_runtime::Field<
+        CreateEntitlementRequestData,
+        EntitlementOwnerTypes,
+    > = ::daplug_runtime::Field::new("owner_type");
+}
 /// A partial update of [`CreateEntitlementRequestData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16536,6 +19895,33 @@ pub struct CreateForumThreadRequest {
     >,
     pub message: BaseCreateMessageCreateRequest,
 }
+impl CreateForumThreadRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateForumThreadRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `auto_archive_duration` attribute.
+    pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        CreateForumThreadRequest,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("auto_archive_duration");
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        CreateForumThreadRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `applied_tags` attribute.
+    pub const APPLIED_TAGS: ::daplug_runtime::Field<
+        CreateForumThreadRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("applied_tags");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        CreateForumThreadRequest,
+        BaseCreateMessageCreateRequest,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`CreateForumThreadRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -16647,6 +20033,12 @@ pub struct CreateGroupDmInviteRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub max_age: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl CreateGroupDmInviteRequest {
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<CreateGroupDmInviteRequest, i64> = ::daplug_runtime::Field::new(
+        "max_age",
+    );
 }
 /// A partial update of [`CreateGroupDmInviteRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16852,6 +20244,102 @@ pub struct CreateGuildChannelRequest {
             >,
         >,
     >,
+}
+impl CreateGuildChannelRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CreateGuildChannelRequest, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<CreateGuildChannelRequest, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("parent_id");
+    /// The `permission_overwrites` attribute.
+    pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteRequest>,
+    > = ::daplug_runtime::Field::new("permission_overwrites");
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+    /// The `default_auto_archive_duration` attribute.
+    pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("default_auto_archive_duration");
+    /// The `default_reaction_emoji` attribute.
+    pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        UpdateDefaultReactionEmojiRequest,
+    > = ::daplug_runtime::Field::new("default_reaction_emoji");
+    /// The `default_thread_rate_limit_per_user` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
+    /// The `default_sort_order` attribute.
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ThreadSortOrder,
+    > = ::daplug_runtime::Field::new("default_sort_order");
+    /// The `default_forum_layout` attribute.
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ForumLayout,
+    > = ::daplug_runtime::Field::new("default_forum_layout");
+    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ThreadSearchTagSetting,
+    > = ::daplug_runtime::Field::new("default_tag_setting");
+    /// The `available_tags` attribute.
+    pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
+        CreateGuildChannelRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                CreateOrUpdateThreadTagRequest,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("available_tags");
 }
 /// A partial update of [`CreateGuildChannelRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17075,6 +20563,44 @@ pub struct CreateGuildInviteRequest {
         CreateGuildInviteRequestRoleIds,
     >,
 }
+impl CreateGuildInviteRequest {
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<CreateGuildInviteRequest, i64> = ::daplug_runtime::Field::new(
+        "max_age",
+    );
+    /// The `temporary` attribute.
+    pub const TEMPORARY: ::daplug_runtime::Field<CreateGuildInviteRequest, bool> = ::daplug_runtime::Field::new(
+        "temporary",
+    );
+    /// The `max_uses` attribute.
+    pub const MAX_USES: ::daplug_runtime::Field<CreateGuildInviteRequest, i64> = ::daplug_runtime::Field::new(
+        "max_uses",
+    );
+    /// The `unique` attribute.
+    pub const UNIQUE: ::daplug_runtime::Field<CreateGuildInviteRequest, bool> = ::daplug_runtime::Field::new(
+        "unique",
+    );
+    /// The `target_user_id` attribute.
+    pub const TARGET_USER_ID: ::daplug_runtime::Field<
+        CreateGuildInviteRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("target_user_id");
+    /// The `target_application_id` attribute.
+    pub const TARGET_APPLICATION_ID: ::daplug_runtime::Field<
+        CreateGuildInviteRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("target_application_id");
+    /// The `target_type` attribute.
+    pub const TARGET_TYPE: ::daplug_runtime::Field<
+        CreateGuildInviteRequest,
+        InviteTargetTypes,
+    > = ::daplug_runtime::Field::new("target_type");
+    /// The `role_ids` attribute.
+    pub const ROLE_IDS: ::daplug_runtime::Field<
+        CreateGuildInviteRequest,
+        CreateGuildInviteRequestRoleIds,
+    > = ::daplug_runtime::Field::new("role_ids");
+}
 /// A partial update of [`CreateGuildInviteRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17213,6 +20739,18 @@ pub struct CreateMessageInteractionCallbackRequest {
         IncomingWebhookInteractionRequest,
     >,
 }
+impl CreateMessageInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateMessageInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        CreateMessageInteractionCallbackRequest,
+        IncomingWebhookInteractionRequest,
+    > = ::daplug_runtime::Field::new("data");
+}
 /// A partial update of [`CreateMessageInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17314,6 +20852,18 @@ pub struct CreateMessageInteractionCallbackResponse {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
     pub message: MessageResponse,
+}
+impl CreateMessageInteractionCallbackResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateMessageInteractionCallbackResponse,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        CreateMessageInteractionCallbackResponse,
+        MessageResponse,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`CreateMessageInteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17429,6 +20979,27 @@ pub struct CreateOrUpdateThreadTagRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub moderated: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl CreateOrUpdateThreadTagRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateOrUpdateThreadTagRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        CreateOrUpdateThreadTagRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        CreateOrUpdateThreadTagRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `moderated` attribute.
+    pub const MODERATED: ::daplug_runtime::Field<CreateOrUpdateThreadTagRequest, bool> = ::daplug_runtime::Field::new(
+        "moderated",
+    );
 }
 /// A partial update of [`CreateOrUpdateThreadTagRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17557,6 +21128,30 @@ pub struct CreatePrivateChannelRequest {
             >,
         >,
     >,
+}
+impl CreatePrivateChannelRequest {
+    /// The `recipient_id` attribute.
+    pub const RECIPIENT_ID: ::daplug_runtime::Field<
+        CreatePrivateChannelRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("recipient_id");
+    /// The `access_tokens` attribute.
+    pub const ACCESS_TOKENS: ::daplug_runtime::Field<
+        CreatePrivateChannelRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("access_tokens");
+    /// The `nicks` attribute.
+    pub const NICKS: ::daplug_runtime::Field<
+        CreatePrivateChannelRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::option::Option<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("nicks");
 }
 /// A partial update of [`CreatePrivateChannelRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17708,6 +21303,43 @@ pub struct CreateRoleRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl CreateRoleRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateRoleRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<CreateRoleRequest, i64> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<CreateRoleRequest, i64> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<CreateRoleRequest, RoleColors> = ::daplug_runtime::Field::new(
+        "colors",
+    );
+    /// The `hoist` attribute.
+    pub const HOIST: ::daplug_runtime::Field<CreateRoleRequest, bool> = ::daplug_runtime::Field::new(
+        "hoist",
+    );
+    /// The `mentionable` attribute.
+    pub const MENTIONABLE: ::daplug_runtime::Field<CreateRoleRequest, bool> = ::daplug_runtime::Field::new(
+        "mentionable",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        CreateRoleRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `unicode_emoji` attribute.
+    pub const UNICODE_EMOJI: ::daplug_runtime::Field<
+        CreateRoleRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unicode_emoji");
+}
 /// A partial update of [`CreateRoleRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -17830,6 +21462,23 @@ pub struct CreateTextThreadWithMessageRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub rate_limit_per_user: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl CreateTextThreadWithMessageRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateTextThreadWithMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `auto_archive_duration` attribute.
+    pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        CreateTextThreadWithMessageRequest,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("auto_archive_duration");
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        CreateTextThreadWithMessageRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
 }
 /// A partial update of [`CreateTextThreadWithMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17956,6 +21605,33 @@ pub struct CreateTextThreadWithoutMessageRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub invitable: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl CreateTextThreadWithoutMessageRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreateTextThreadWithoutMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `auto_archive_duration` attribute.
+    pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        CreateTextThreadWithoutMessageRequest,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("auto_archive_duration");
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        CreateTextThreadWithoutMessageRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        CreateTextThreadWithoutMessageRequest,
+        ChannelTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `invitable` attribute.
+    pub const INVITABLE: ::daplug_runtime::Field<
+        CreateTextThreadWithoutMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("invitable");
 }
 /// A partial update of [`CreateTextThreadWithoutMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18141,6 +21817,101 @@ pub struct CreatedThreadResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<ThreadMemberResponse>,
 }
+impl CreatedThreadResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<CreatedThreadResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `last_message_id` attribute.
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("last_message_id");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `last_pin_timestamp` attribute.
+    pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_pin_timestamp");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    /// The `thread_metadata` attribute.
+    pub const THREAD_METADATA: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ThreadMetadataResponse,
+    > = ::daplug_runtime::Field::new("thread_metadata");
+    /// The `message_count` attribute.
+    pub const MESSAGE_COUNT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "message_count",
+    );
+    /// The `member_count` attribute.
+    pub const MEMBER_COUNT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "member_count",
+    );
+    /// The `total_message_sent` attribute.
+    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "total_message_sent",
+    );
+    /// The `applied_tags` attribute.
+    pub const APPLIED_TAGS: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("applied_tags");
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<
+        CreatedThreadResponse,
+        ThreadMemberResponse,
+    > = ::daplug_runtime::Field::new("member");
+}
 /// A partial update of [`CreatedThreadResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18308,6 +22079,28 @@ pub struct CustomClientThemeResponse {
     pub base_mix: i32,
     pub base_theme: MessageShareCustomUserThemeBaseTheme,
 }
+impl CustomClientThemeResponse {
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<
+        CustomClientThemeResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("colors");
+    /// The `gradient_angle` attribute.
+    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<CustomClientThemeResponse, i32> = ::daplug_runtime::Field::new(
+        "gradient_angle",
+    );
+    /// The `base_mix` attribute.
+    pub const BASE_MIX: ::daplug_runtime::Field<CustomClientThemeResponse, i32> = ::daplug_runtime::Field::new(
+        "base_mix",
+    );
+    /// The `base_theme` attribute.
+    pub const BASE_THEME: ::daplug_runtime::Field<
+        CustomClientThemeResponse,
+        MessageShareCustomUserThemeBaseTheme,
+    > = ::daplug_runtime::Field::new("base_theme");
+}
 /// A partial update of [`CustomClientThemeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18421,6 +22214,29 @@ pub struct CustomClientThemeShareRequest {
     pub base_theme: ::daplug_runtime::__private::std::option::Option<
         MessageShareCustomUserThemeBaseTheme,
     >,
+}
+impl CustomClientThemeShareRequest {
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<
+        CustomClientThemeShareRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("colors");
+    /// The `gradient_angle` attribute.
+    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<
+        CustomClientThemeShareRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("gradient_angle");
+    /// The `base_mix` attribute.
+    pub const BASE_MIX: ::daplug_runtime::Field<CustomClientThemeShareRequest, i32> = ::daplug_runtime::Field::new(
+        "base_mix",
+    );
+    /// The `base_theme` attribute.
+    pub const BASE_THEME: ::daplug_runtime::Field<
+        CustomClientThemeShareRequest,
+        MessageShareCustomUserThemeBaseTheme,
+    > = ::daplug_runtime::Field::new("base_theme");
 }
 /// A partial update of [`CustomClientThemeShareRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18542,6 +22358,20 @@ pub struct DefaultKeywordListTriggerMetadata {
         ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
     >,
 }
+impl DefaultKeywordListTriggerMetadata {
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        DefaultKeywordListTriggerMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
+    /// The `presets` attribute.
+    pub const PRESETS: ::daplug_runtime::Field<
+        DefaultKeywordListTriggerMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
+    > = ::daplug_runtime::Field::new("presets");
+}
 /// A partial update of [`DefaultKeywordListTriggerMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -18646,6 +22476,20 @@ pub struct DefaultKeywordListTriggerMetadataResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub presets: ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
+}
+impl DefaultKeywordListTriggerMetadataResponse {
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        DefaultKeywordListTriggerMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
+    /// The `presets` attribute.
+    pub const PRESETS: ::daplug_runtime::Field<
+        DefaultKeywordListTriggerMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
+    > = ::daplug_runtime::Field::new("presets");
 }
 /// A partial update of [`DefaultKeywordListTriggerMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18779,6 +22623,49 @@ pub struct DefaultKeywordListUpsertRequest {
     >,
     pub trigger_type: AutomodTriggerType,
     pub trigger_metadata: DefaultKeywordListTriggerMetadata,
+}
+impl DefaultKeywordListUpsertRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            DefaultKeywordListUpsertRequestActionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<DefaultKeywordListUpsertRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequest,
+        DefaultKeywordListTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`DefaultKeywordListUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18979,6 +22866,50 @@ pub struct DefaultKeywordListUpsertRequestPartial {
         DefaultKeywordListTriggerMetadata,
     >,
 }
+impl DefaultKeywordListUpsertRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            DefaultKeywordListUpsertRequestPartialActionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        bool,
+    > = ::daplug_runtime::Field::new("enabled");
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        DefaultKeywordListUpsertRequestPartial,
+        DefaultKeywordListTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`DefaultKeywordListUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19139,6 +23070,61 @@ pub struct DefaultKeywordRuleResponse {
     pub exempt_roles: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: DefaultKeywordListTriggerMetadataResponse,
+}
+impl DefaultKeywordRuleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<DefaultKeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<DefaultKeywordRuleResponseActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<DefaultKeywordRuleResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        DefaultKeywordRuleResponse,
+        DefaultKeywordListTriggerMetadataResponse,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`DefaultKeywordRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19302,6 +23288,18 @@ pub struct DefaultReactionEmojiResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl DefaultReactionEmojiResponse {
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        DefaultReactionEmojiResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        DefaultReactionEmojiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+}
 /// A partial update of [`DefaultReactionEmojiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -19413,6 +23411,45 @@ pub struct DiscordIntegrationResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
+}
+impl DiscordIntegrationResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        DiscordIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        DiscordIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        DiscordIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<DiscordIntegrationResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<DiscordIntegrationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        DiscordIntegrationResponse,
+        IntegrationApplicationResponse,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `scopes` attribute.
+    pub const SCOPES: ::daplug_runtime::Field<
+        DiscordIntegrationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
+    > = ::daplug_runtime::Field::new("scopes");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<DiscordIntegrationResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// A partial update of [`DiscordIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19532,6 +23569,33 @@ pub struct EmbeddedActivityInstance {
     pub launch_id: ::daplug_runtime::__private::std::string::String,
     pub location: EmbeddedActivityInstanceLocation,
     pub users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+}
+impl EmbeddedActivityInstance {
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        EmbeddedActivityInstance,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `instance_id` attribute.
+    pub const INSTANCE_ID: ::daplug_runtime::Field<
+        EmbeddedActivityInstance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance_id");
+    /// The `launch_id` attribute.
+    pub const LAUNCH_ID: ::daplug_runtime::Field<
+        EmbeddedActivityInstance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("launch_id");
+    /// The `location` attribute.
+    pub const LOCATION: ::daplug_runtime::Field<
+        EmbeddedActivityInstance,
+        EmbeddedActivityInstanceLocation,
+    > = ::daplug_runtime::Field::new("location");
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        EmbeddedActivityInstance,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("users");
 }
 /// A partial update of [`EmbeddedActivityInstance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19692,6 +23756,42 @@ pub struct EmojiResponse {
     pub managed: bool,
     pub animated: bool,
     pub available: bool,
+}
+impl EmojiResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<EmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EmojiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<EmojiResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        EmojiResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `require_colons` attribute.
+    pub const REQUIRE_COLONS: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "require_colons",
+    );
+    /// The `managed` attribute.
+    pub const MANAGED: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "managed",
+    );
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
 }
 /// A partial update of [`EmojiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19900,6 +24000,70 @@ pub struct EntitlementResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub parent_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl EntitlementResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        EntitlementResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `deleted` attribute.
+    pub const DELETED: ::daplug_runtime::Field<EntitlementResponse, bool> = ::daplug_runtime::Field::new(
+        "deleted",
+    );
+    /// The `starts_at` attribute.
+    pub const STARTS_AT: ::daplug_runtime::Field<
+        EntitlementResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("starts_at");
+    /// The `ends_at` attribute.
+    pub const ENDS_AT: ::daplug_runtime::Field<
+        EntitlementResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ends_at");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<EntitlementResponse, EntitlementTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `fulfilled_at` attribute.
+    pub const FULFILLED_AT: ::daplug_runtime::Field<
+        EntitlementResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("fulfilled_at");
+    /// The `fulfillment_status` attribute.
+    pub const FULFILLMENT_STATUS: ::daplug_runtime::Field<
+        EntitlementResponse,
+        EntitlementTenantFulfillmentStatusResponse,
+    > = ::daplug_runtime::Field::new("fulfillment_status");
+    /// The `consumed` attribute.
+    pub const CONSUMED: ::daplug_runtime::Field<EntitlementResponse, bool> = ::daplug_runtime::Field::new(
+        "consumed",
+    );
+    /// The `gifter_user_id` attribute.
+    pub const GIFTER_USER_ID: ::daplug_runtime::Field<
+        EntitlementResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("gifter_user_id");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
 }
 /// A partial update of [`EntitlementResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20175,6 +24339,13 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for EntitlementType
 pub struct EntityMetadataExternal {
     pub location: ::daplug_runtime::__private::std::string::String,
 }
+impl EntityMetadataExternal {
+    /// The `location` attribute.
+    pub const LOCATION: ::daplug_runtime::Field<
+        EntityMetadataExternal,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("location");
+}
 /// A partial update of [`EntityMetadataExternal`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -20265,6 +24436,13 @@ const _: () = {
 pub struct EntityMetadataExternalResponse {
     /// Location of the external event
     pub location: ::daplug_runtime::__private::std::string::String,
+}
+impl EntityMetadataExternalResponse {
+    /// The `location` attribute.
+    pub const LOCATION: ::daplug_runtime::Field<
+        EntityMetadataExternalResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("location");
 }
 /// A partial update of [`EntityMetadataExternalResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20368,6 +24546,17 @@ pub struct Error {
     pub code: i64,
     /// Human-readable error message
     pub message: ::daplug_runtime::__private::std::string::String,
+}
+impl Error {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<Error, i64> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20487,6 +24676,21 @@ pub struct ErrorResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub errors: ::daplug_runtime::__private::std::option::Option<ErrorDetails>,
+}
+impl ErrorResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<ErrorResponse, i64> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ErrorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `errors` attribute.
+    pub const ERRORS: ::daplug_runtime::Field<ErrorResponse, ErrorDetails> = ::daplug_runtime::Field::new(
+        "errors",
+    );
 }
 /// A partial update of [`ErrorResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20637,6 +24841,78 @@ pub struct ExternalConnectionIntegrationResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub enable_emoticons: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ExternalConnectionIntegrationResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("enabled");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `revoked` attribute.
+    pub const REVOKED: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("revoked");
+    /// The `expire_behavior` attribute.
+    pub const EXPIRE_BEHAVIOR: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        IntegrationExpireBehaviorTypes,
+    > = ::daplug_runtime::Field::new("expire_behavior");
+    /// The `expire_grace_period` attribute.
+    pub const EXPIRE_GRACE_PERIOD: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        IntegrationExpireGracePeriodTypes,
+    > = ::daplug_runtime::Field::new("expire_grace_period");
+    /// The `subscriber_count` attribute.
+    pub const SUBSCRIBER_COUNT: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("subscriber_count");
+    /// The `synced_at` attribute.
+    pub const SYNCED_AT: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("synced_at");
+    /// The `role_id` attribute.
+    pub const ROLE_ID: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("role_id");
+    /// The `syncing` attribute.
+    pub const SYNCING: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("syncing");
+    /// The `enable_emoticons` attribute.
+    pub const ENABLE_EMOTICONS: ::daplug_runtime::Field<
+        ExternalConnectionIntegrationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("enable_emoticons");
 }
 /// A partial update of [`ExternalConnectionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20817,6 +25093,58 @@ pub struct ExternalScheduledEventCreateRequest {
         RecurrenceRule,
     >,
     pub entity_metadata: EntityMetadataExternal,
+}
+impl ExternalScheduledEventCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        ExternalScheduledEventCreateRequest,
+        EntityMetadataExternal,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`ExternalScheduledEventCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21030,6 +25358,63 @@ pub struct ExternalScheduledEventPatchRequestPartial {
     pub entity_metadata: ::daplug_runtime::__private::std::option::Option<
         EntityMetadataExternal,
     >,
+}
+impl ExternalScheduledEventPatchRequestPartial {
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        ExternalScheduledEventPatchRequestPartial,
+        EntityMetadataExternal,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`ExternalScheduledEventPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21260,6 +25645,102 @@ pub struct ExternalScheduledEventResponse {
     >,
     pub entity_metadata: EntityMetadataExternalResponse,
 }
+impl ExternalScheduledEventResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `creator` attribute.
+    pub const CREATOR: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("creator");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `entity_id` attribute.
+    pub const ENTITY_ID: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("entity_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        RecurrenceRuleResponse,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `user_count` attribute.
+    pub const USER_COUNT: ::daplug_runtime::Field<ExternalScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+        "user_count",
+    );
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `user_rsvp` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ScheduledEventUserResponse,
+    > = ::daplug_runtime::Field::new("user_rsvp");
+    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        ExternalScheduledEventResponse,
+        EntityMetadataExternalResponse,
+    > = ::daplug_runtime::Field::new("entity_metadata");
+}
 /// A partial update of [`ExternalScheduledEventResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21446,6 +25927,26 @@ pub struct FileComponentForMessageRequest {
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub file: UnfurledMediaRequestWithAttachmentReferenceRequired,
 }
+impl FileComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<FileComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<FileComponentForMessageRequest, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
+    /// The `file` attribute.
+    pub const FILE: ::daplug_runtime::Field<
+        FileComponentForMessageRequest,
+        UnfurledMediaRequestWithAttachmentReferenceRequired,
+    > = ::daplug_runtime::Field::new("file");
+}
 /// A partial update of [`FileComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21562,6 +26063,35 @@ pub struct FileComponentResponse {
     )]
     pub size: ::daplug_runtime::__private::std::option::Option<i32>,
     pub spoiler: bool,
+}
+impl FileComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<FileComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `file` attribute.
+    pub const FILE: ::daplug_runtime::Field<
+        FileComponentResponse,
+        UnfurledMediaResponse,
+    > = ::daplug_runtime::Field::new("file");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        FileComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<FileComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<FileComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
 }
 /// A partial update of [`FileComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21690,6 +26220,37 @@ pub struct FileUploadComponentForModalRequest {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl FileUploadComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FileUploadComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<FileUploadComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        FileUploadComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        FileUploadComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        FileUploadComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        FileUploadComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+}
 /// A partial update of [`FileUploadComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21802,6 +26363,17 @@ pub struct FlagToChannelAction {
     pub type_: AutomodActionType,
     pub metadata: FlagToChannelActionMetadata,
 }
+impl FlagToChannelAction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FlagToChannelAction, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        FlagToChannelAction,
+        FlagToChannelActionMetadata,
+    > = ::daplug_runtime::Field::new("metadata");
+}
 /// A partial update of [`FlagToChannelAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21895,6 +26467,13 @@ const _: () = {
 pub struct FlagToChannelActionMetadata {
     pub channel_id: SnowflakeType,
 }
+impl FlagToChannelActionMetadata {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        FlagToChannelActionMetadata,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+}
 /// A partial update of [`FlagToChannelActionMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -21982,6 +26561,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct FlagToChannelActionMetadataResponse {
     pub channel_id: SnowflakeType,
+}
+impl FlagToChannelActionMetadataResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        FlagToChannelActionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
 }
 /// A partial update of [`FlagToChannelActionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22077,6 +26663,18 @@ pub struct FlagToChannelActionResponse {
     #[serde(rename = "type")]
     pub type_: AutomodActionType,
     pub metadata: FlagToChannelActionMetadataResponse,
+}
+impl FlagToChannelActionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        FlagToChannelActionResponse,
+        AutomodActionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        FlagToChannelActionResponse,
+        FlagToChannelActionMetadataResponse,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`FlagToChannelActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22232,6 +26830,30 @@ pub struct ForumTagResponse {
     pub emoji_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ForumTagResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ForumTagResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ForumTagResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `moderated` attribute.
+    pub const MODERATED: ::daplug_runtime::Field<ForumTagResponse, bool> = ::daplug_runtime::Field::new(
+        "moderated",
+    );
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<ForumTagResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        ForumTagResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
 }
 /// A partial update of [`ForumTagResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22389,6 +27011,60 @@ pub struct FriendInviteResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl FriendInviteResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<FriendInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        FriendInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `inviter` attribute.
+    pub const INVITER: ::daplug_runtime::Field<FriendInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "inviter",
+    );
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "max_age",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        FriendInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        FriendInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `friends_count` attribute.
+    pub const FRIENDS_COUNT: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "friends_count",
+    );
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        FriendInviteResponse,
+        InviteChannelResponse,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `is_contact` attribute.
+    pub const IS_CONTACT: ::daplug_runtime::Field<FriendInviteResponse, bool> = ::daplug_runtime::Field::new(
+        "is_contact",
+    );
+    /// The `uses` attribute.
+    pub const USES: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "uses",
+    );
+    /// The `max_uses` attribute.
+    pub const MAX_USES: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "max_uses",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`FriendInviteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22518,6 +27194,22 @@ pub struct GatewayBotResponse {
     pub session_start_limit: GatewayBotSessionStartLimitResponse,
     pub shards: i32,
 }
+impl GatewayBotResponse {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        GatewayBotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `session_start_limit` attribute.
+    pub const SESSION_START_LIMIT: ::daplug_runtime::Field<
+        GatewayBotResponse,
+        GatewayBotSessionStartLimitResponse,
+    > = ::daplug_runtime::Field::new("session_start_limit");
+    /// The `shards` attribute.
+    pub const SHARDS: ::daplug_runtime::Field<GatewayBotResponse, i32> = ::daplug_runtime::Field::new(
+        "shards",
+    );
+}
 /// A partial update of [`GatewayBotResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22618,6 +27310,27 @@ pub struct GatewayBotSessionStartLimitResponse {
     pub remaining: i32,
     pub reset_after: i32,
     pub total: i32,
+}
+impl GatewayBotSessionStartLimitResponse {
+    /// The `max_concurrency` attribute.
+    pub const MAX_CONCURRENCY: ::daplug_runtime::Field<
+        GatewayBotSessionStartLimitResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_concurrency");
+    /// The `remaining` attribute.
+    pub const REMAINING: ::daplug_runtime::Field<
+        GatewayBotSessionStartLimitResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("remaining");
+    /// The `reset_after` attribute.
+    pub const RESET_AFTER: ::daplug_runtime::Field<
+        GatewayBotSessionStartLimitResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("reset_after");
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<GatewayBotSessionStartLimitResponse, i32> = ::daplug_runtime::Field::new(
+        "total",
+    );
 }
 /// A partial update of [`GatewayBotSessionStartLimitResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22721,6 +27434,13 @@ const _: () = {
 pub struct GatewayResponse {
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+impl GatewayResponse {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        GatewayResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`GatewayResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22811,6 +27531,18 @@ pub struct GithubAuthor {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl GithubAuthor {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        GithubAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GithubAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`GithubAuthor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22903,6 +27635,13 @@ const _: () = {
 pub struct GithubCheckApp {
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+impl GithubCheckApp {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GithubCheckApp,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`GithubCheckApp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -22986,6 +27725,12 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct GithubCheckPullRequest {
     pub number: i64,
+}
+impl GithubCheckPullRequest {
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<GithubCheckPullRequest, i64> = ::daplug_runtime::Field::new(
+        "number",
+    );
 }
 /// A partial update of [`GithubCheckPullRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23102,6 +27847,41 @@ pub struct GithubCheckRun {
     pub pull_requests: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
     >,
+}
+impl GithubCheckRun {
+    /// The `conclusion` attribute.
+    pub const CONCLUSION: ::daplug_runtime::Field<
+        GithubCheckRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("conclusion");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GithubCheckRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubCheckRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `check_suite` attribute.
+    pub const CHECK_SUITE: ::daplug_runtime::Field<GithubCheckRun, GithubCheckSuite> = ::daplug_runtime::Field::new(
+        "check_suite",
+    );
+    /// The `details_url` attribute.
+    pub const DETAILS_URL: ::daplug_runtime::Field<
+        GithubCheckRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("details_url");
+    /// The `output` attribute.
+    pub const OUTPUT: ::daplug_runtime::Field<GithubCheckRun, GithubCheckRunOutput> = ::daplug_runtime::Field::new(
+        "output",
+    );
+    /// The `pull_requests` attribute.
+    pub const PULL_REQUESTS: ::daplug_runtime::Field<
+        GithubCheckRun,
+        ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
+    > = ::daplug_runtime::Field::new("pull_requests");
 }
 /// A partial update of [`GithubCheckRun`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23228,6 +28008,18 @@ pub struct GithubCheckRunOutput {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GithubCheckRunOutput {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        GithubCheckRunOutput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `summary` attribute.
+    pub const SUMMARY: ::daplug_runtime::Field<
+        GithubCheckRunOutput,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("summary");
+}
 /// A partial update of [`GithubCheckRunOutput`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23345,6 +28137,32 @@ pub struct GithubCheckSuite {
     >,
     pub app: GithubCheckApp,
 }
+impl GithubCheckSuite {
+    /// The `conclusion` attribute.
+    pub const CONCLUSION: ::daplug_runtime::Field<
+        GithubCheckSuite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("conclusion");
+    /// The `head_branch` attribute.
+    pub const HEAD_BRANCH: ::daplug_runtime::Field<
+        GithubCheckSuite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("head_branch");
+    /// The `head_sha` attribute.
+    pub const HEAD_SHA: ::daplug_runtime::Field<
+        GithubCheckSuite,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("head_sha");
+    /// The `pull_requests` attribute.
+    pub const PULL_REQUESTS: ::daplug_runtime::Field<
+        GithubCheckSuite,
+        ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
+    > = ::daplug_runtime::Field::new("pull_requests");
+    /// The `app` attribute.
+    pub const APP: ::daplug_runtime::Field<GithubCheckSuite, GithubCheckApp> = ::daplug_runtime::Field::new(
+        "app",
+    );
+}
 /// A partial update of [`GithubCheckSuite`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23459,6 +28277,31 @@ pub struct GithubComment {
     >,
     pub body: ::daplug_runtime::__private::std::string::String,
 }
+impl GithubComment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GithubComment, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubComment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GithubComment, GithubUser> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `commit_id` attribute.
+    pub const COMMIT_ID: ::daplug_runtime::Field<
+        GithubComment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("commit_id");
+    /// The `body` attribute.
+    pub const BODY: ::daplug_runtime::Field<
+        GithubComment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("body");
+}
 /// A partial update of [`GithubComment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23563,6 +28406,27 @@ pub struct GithubCommit {
     pub url: ::daplug_runtime::__private::std::string::String,
     pub message: ::daplug_runtime::__private::std::string::String,
     pub author: GithubAuthor,
+}
+impl GithubCommit {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GithubCommit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        GithubCommit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        GithubCommit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<GithubCommit, GithubAuthor> = ::daplug_runtime::Field::new(
+        "author",
+    );
 }
 /// A partial update of [`GithubCommit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23679,6 +28543,36 @@ pub struct GithubDiscussion {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub user: GithubUser,
+}
+impl GithubDiscussion {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        GithubDiscussion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<GithubDiscussion, i64> = ::daplug_runtime::Field::new(
+        "number",
+    );
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubDiscussion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `answer_html_url` attribute.
+    pub const ANSWER_HTML_URL: ::daplug_runtime::Field<
+        GithubDiscussion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("answer_html_url");
+    /// The `body` attribute.
+    pub const BODY: ::daplug_runtime::Field<
+        GithubDiscussion,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("body");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GithubDiscussion, GithubUser> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// A partial update of [`GithubDiscussion`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23805,6 +28699,40 @@ pub struct GithubIssue {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+impl GithubIssue {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GithubIssue, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<GithubIssue, i64> = ::daplug_runtime::Field::new(
+        "number",
+    );
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubIssue,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GithubIssue, GithubUser> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        GithubIssue,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `body` attribute.
+    pub const BODY: ::daplug_runtime::Field<
+        GithubIssue,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("body");
+    /// The `pull_request` attribute.
+    pub const PULL_REQUEST: ::daplug_runtime::Field<
+        GithubIssue,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("pull_request");
+}
 /// A partial update of [`GithubIssue`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -23918,6 +28846,26 @@ pub struct GithubRelease {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub author: GithubUser,
 }
+impl GithubRelease {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GithubRelease, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `tag_name` attribute.
+    pub const TAG_NAME: ::daplug_runtime::Field<
+        GithubRelease,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag_name");
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubRelease,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<GithubRelease, GithubUser> = ::daplug_runtime::Field::new(
+        "author",
+    );
+}
 /// A partial update of [`GithubRelease`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24017,6 +28965,27 @@ pub struct GithubRepository {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub name: ::daplug_runtime::__private::std::string::String,
     pub full_name: ::daplug_runtime::__private::std::string::String,
+}
+impl GithubRepository {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GithubRepository, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubRepository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GithubRepository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `full_name` attribute.
+    pub const FULL_NAME: ::daplug_runtime::Field<
+        GithubRepository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("full_name");
 }
 /// A partial update of [`GithubRepository`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24126,6 +29095,27 @@ pub struct GithubReview {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub state: ::daplug_runtime::__private::std::string::String,
 }
+impl GithubReview {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GithubReview, GithubUser> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `body` attribute.
+    pub const BODY: ::daplug_runtime::Field<
+        GithubReview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("body");
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubReview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `state` attribute.
+    pub const STATE: ::daplug_runtime::Field<
+        GithubReview,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("state");
+}
 /// A partial update of [`GithubReview`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24227,6 +29217,27 @@ pub struct GithubUser {
     pub login: ::daplug_runtime::__private::std::string::String,
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub avatar_url: ::daplug_runtime::__private::std::string::String,
+}
+impl GithubUser {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GithubUser, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `login` attribute.
+    pub const LOGIN: ::daplug_runtime::Field<
+        GithubUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("login");
+    /// The `html_url` attribute.
+    pub const HTML_URL: ::daplug_runtime::Field<
+        GithubUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("html_url");
+    /// The `avatar_url` attribute.
+    pub const AVATAR_URL: ::daplug_runtime::Field<
+        GithubUser,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar_url");
 }
 /// A partial update of [`GithubUser`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24433,6 +29444,93 @@ pub struct GithubWebhook {
     )]
     pub answer: ::daplug_runtime::__private::std::option::Option<GithubComment>,
 }
+impl GithubWebhook {
+    /// The `action` attribute.
+    pub const ACTION: ::daplug_runtime::Field<
+        GithubWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("action");
+    /// The `ref` attribute.
+    pub const REF_: ::daplug_runtime::Field<
+        GithubWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ref");
+    /// The `ref_type` attribute.
+    pub const REF_TYPE: ::daplug_runtime::Field<
+        GithubWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ref_type");
+    /// The `comment` attribute.
+    pub const COMMENT: ::daplug_runtime::Field<GithubWebhook, GithubComment> = ::daplug_runtime::Field::new(
+        "comment",
+    );
+    /// The `issue` attribute.
+    pub const ISSUE: ::daplug_runtime::Field<GithubWebhook, GithubIssue> = ::daplug_runtime::Field::new(
+        "issue",
+    );
+    /// The `pull_request` attribute.
+    pub const PULL_REQUEST: ::daplug_runtime::Field<GithubWebhook, GithubIssue> = ::daplug_runtime::Field::new(
+        "pull_request",
+    );
+    /// The `repository` attribute.
+    pub const REPOSITORY: ::daplug_runtime::Field<GithubWebhook, GithubRepository> = ::daplug_runtime::Field::new(
+        "repository",
+    );
+    /// The `forkee` attribute.
+    pub const FORKEE: ::daplug_runtime::Field<GithubWebhook, GithubRepository> = ::daplug_runtime::Field::new(
+        "forkee",
+    );
+    /// The `sender` attribute.
+    pub const SENDER: ::daplug_runtime::Field<GithubWebhook, GithubUser> = ::daplug_runtime::Field::new(
+        "sender",
+    );
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<GithubWebhook, GithubUser> = ::daplug_runtime::Field::new(
+        "member",
+    );
+    /// The `release` attribute.
+    pub const RELEASE: ::daplug_runtime::Field<GithubWebhook, GithubRelease> = ::daplug_runtime::Field::new(
+        "release",
+    );
+    /// The `head_commit` attribute.
+    pub const HEAD_COMMIT: ::daplug_runtime::Field<GithubWebhook, GithubCommit> = ::daplug_runtime::Field::new(
+        "head_commit",
+    );
+    /// The `commits` attribute.
+    pub const COMMITS: ::daplug_runtime::Field<
+        GithubWebhook,
+        ::daplug_runtime::__private::std::vec::Vec<GithubCommit>,
+    > = ::daplug_runtime::Field::new("commits");
+    /// The `forced` attribute.
+    pub const FORCED: ::daplug_runtime::Field<GithubWebhook, bool> = ::daplug_runtime::Field::new(
+        "forced",
+    );
+    /// The `compare` attribute.
+    pub const COMPARE: ::daplug_runtime::Field<
+        GithubWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("compare");
+    /// The `review` attribute.
+    pub const REVIEW: ::daplug_runtime::Field<GithubWebhook, GithubReview> = ::daplug_runtime::Field::new(
+        "review",
+    );
+    /// The `check_run` attribute.
+    pub const CHECK_RUN: ::daplug_runtime::Field<GithubWebhook, GithubCheckRun> = ::daplug_runtime::Field::new(
+        "check_run",
+    );
+    /// The `check_suite` attribute.
+    pub const CHECK_SUITE: ::daplug_runtime::Field<GithubWebhook, GithubCheckSuite> = ::daplug_runtime::Field::new(
+        "check_suite",
+    );
+    /// The `discussion` attribute.
+    pub const DISCUSSION: ::daplug_runtime::Field<GithubWebhook, GithubDiscussion> = ::daplug_runtime::Field::new(
+        "discussion",
+    );
+    /// The `answer` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<GithubWebhook, GithubComment> = ::daplug_runtime::Field::new(
+        "answer",
+    );
+}
 /// A partial update of [`GithubWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24616,6 +29714,45 @@ pub struct GroupDmInviteResponse {
     )]
     pub approximate_member_count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl GroupDmInviteResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GroupDmInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        GroupDmInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `inviter` attribute.
+    pub const INVITER: ::daplug_runtime::Field<GroupDmInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "inviter",
+    );
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<GroupDmInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "max_age",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GroupDmInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        GroupDmInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        GroupDmInviteResponse,
+        InviteChannelResponse,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `approximate_member_count` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
+        GroupDmInviteResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_member_count");
+}
 /// A partial update of [`GroupDmInviteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -24751,6 +29888,54 @@ pub struct GuildAuditLogResponse {
             GuildAuditLogResponseAutoModerationRulesItem,
         >,
     >,
+}
+impl GuildAuditLogResponse {
+    /// The `audit_log_entries` attribute.
+    pub const AUDIT_LOG_ENTRIES: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<AuditLogEntryResponse>,
+    > = ::daplug_runtime::Field::new("audit_log_entries");
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("users");
+    /// The `integrations` attribute.
+    pub const INTEGRATIONS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildAuditLogResponseIntegrationsItem>,
+    > = ::daplug_runtime::Field::new("integrations");
+    /// The `webhooks` attribute.
+    pub const WEBHOOKS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildAuditLogResponseWebhooksItem>,
+    > = ::daplug_runtime::Field::new("webhooks");
+    /// The `guild_scheduled_events` attribute.
+    pub const GUILD_SCHEDULED_EVENTS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            GuildAuditLogResponseGuildScheduledEventsItem,
+        >,
+    > = ::daplug_runtime::Field::new("guild_scheduled_events");
+    /// The `threads` attribute.
+    pub const THREADS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
+    > = ::daplug_runtime::Field::new("threads");
+    /// The `application_commands` attribute.
+    pub const APPLICATION_COMMANDS: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandResponse>,
+    > = ::daplug_runtime::Field::new("application_commands");
+    /// The `auto_moderation_rules` attribute.
+    pub const AUTO_MODERATION_RULES: ::daplug_runtime::Field<
+        GuildAuditLogResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                GuildAuditLogResponseAutoModerationRulesItem,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("auto_moderation_rules");
 }
 /// A partial update of [`GuildAuditLogResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24974,6 +30159,17 @@ pub struct GuildBanResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GuildBanResponse {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GuildBanResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        GuildBanResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+}
 /// A partial update of [`GuildBanResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25065,6 +30261,26 @@ pub struct GuildChannelLocation {
     pub kind: EmbeddedActivityLocationKind,
     pub channel_id: SnowflakeType,
     pub guild_id: SnowflakeType,
+}
+impl GuildChannelLocation {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GuildChannelLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `kind` attribute.
+    pub const KIND: ::daplug_runtime::Field<
+        GuildChannelLocation,
+        EmbeddedActivityLocationKind,
+    > = ::daplug_runtime::Field::new("kind");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<GuildChannelLocation, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<GuildChannelLocation, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
 }
 /// A partial update of [`GuildChannelLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25293,6 +30509,123 @@ pub struct GuildChannelResponse {
     pub default_tag_setting: ::daplug_runtime::__private::std::option::Option<
         ThreadSearchTagSetting,
     >,
+}
+impl GuildChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GuildChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `last_message_id` attribute.
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("last_message_id");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `last_pin_timestamp` attribute.
+    pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_pin_timestamp");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `default_auto_archive_duration` attribute.
+    pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("default_auto_archive_duration");
+    /// The `default_thread_rate_limit_per_user` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `permission_overwrites` attribute.
+    pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteResponse>,
+    > = ::daplug_runtime::Field::new("permission_overwrites");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<GuildChannelResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `available_tags` attribute.
+    pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ForumTagResponse>,
+    > = ::daplug_runtime::Field::new("available_tags");
+    /// The `default_reaction_emoji` attribute.
+    pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        DefaultReactionEmojiResponse,
+    > = ::daplug_runtime::Field::new("default_reaction_emoji");
+    /// The `default_sort_order` attribute.
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ThreadSortOrder,
+    > = ::daplug_runtime::Field::new("default_sort_order");
+    /// The `default_forum_layout` attribute.
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ForumLayout,
+    > = ::daplug_runtime::Field::new("default_forum_layout");
+    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
+        GuildChannelResponse,
+        ThreadSearchTagSetting,
+    > = ::daplug_runtime::Field::new("default_tag_setting");
 }
 /// A partial update of [`GuildChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25663,6 +30996,32 @@ pub struct GuildHomeSettingsResponse {
         ResourceChannelResponse,
     >,
 }
+impl GuildHomeSettingsResponse {
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        GuildHomeSettingsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<GuildHomeSettingsResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `welcome_message` attribute.
+    pub const WELCOME_MESSAGE: ::daplug_runtime::Field<
+        GuildHomeSettingsResponse,
+        WelcomeMessageResponse,
+    > = ::daplug_runtime::Field::new("welcome_message");
+    /// The `new_member_actions` attribute.
+    pub const NEW_MEMBER_ACTIONS: ::daplug_runtime::Field<
+        GuildHomeSettingsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<NewMemberActionResponse>,
+    > = ::daplug_runtime::Field::new("new_member_actions");
+    /// The `resource_channels` attribute.
+    pub const RESOURCE_CHANNELS: ::daplug_runtime::Field<
+        GuildHomeSettingsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ResourceChannelResponse>,
+    > = ::daplug_runtime::Field::new("resource_channels");
+}
 /// A partial update of [`GuildHomeSettingsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25784,6 +31143,18 @@ pub struct GuildIncidentActionsRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GuildIncidentActionsRequest {
+    /// The `invites_disabled_until` attribute.
+    pub const INVITES_DISABLED_UNTIL: ::daplug_runtime::Field<
+        GuildIncidentActionsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invites_disabled_until");
+    /// The `dms_disabled_until` attribute.
+    pub const DMS_DISABLED_UNTIL: ::daplug_runtime::Field<
+        GuildIncidentActionsRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dms_disabled_until");
+}
 /// A partial update of [`GuildIncidentActionsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -25893,6 +31264,18 @@ pub struct GuildIncidentsDataResponse {
     pub dms_disabled_until: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GuildIncidentsDataResponse {
+    /// The `invites_disabled_until` attribute.
+    pub const INVITES_DISABLED_UNTIL: ::daplug_runtime::Field<
+        GuildIncidentsDataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("invites_disabled_until");
+    /// The `dms_disabled_until` attribute.
+    pub const DMS_DISABLED_UNTIL: ::daplug_runtime::Field<
+        GuildIncidentsDataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dms_disabled_until");
 }
 /// A partial update of [`GuildIncidentsDataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26032,6 +31415,57 @@ pub struct GuildIncomingWebhookResponse {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GuildIncomingWebhookResponse {
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildIncomingWebhookResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        WebhookTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        GuildIncomingWebhookResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`GuildIncomingWebhookResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26279,6 +31713,122 @@ pub struct GuildInviteResponse {
     pub roles: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InviteGuildRoleResponse>,
     >,
+}
+impl GuildInviteResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GuildInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `inviter` attribute.
+    pub const INVITER: ::daplug_runtime::Field<GuildInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "inviter",
+    );
+    /// The `max_age` attribute.
+    pub const MAX_AGE: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "max_age",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `expires_at` attribute.
+    pub const EXPIRES_AT: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires_at");
+    /// The `is_contact` attribute.
+    pub const IS_CONTACT: ::daplug_runtime::Field<GuildInviteResponse, bool> = ::daplug_runtime::Field::new(
+        "is_contact",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `guild` attribute.
+    pub const GUILD: ::daplug_runtime::Field<GuildInviteResponse, InviteGuildResponse> = ::daplug_runtime::Field::new(
+        "guild",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<GuildInviteResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        InviteChannelResponse,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `target_type` attribute.
+    pub const TARGET_TYPE: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        InviteTargetTypes,
+    > = ::daplug_runtime::Field::new("target_type");
+    /// The `target_user` attribute.
+    pub const TARGET_USER: ::daplug_runtime::Field<GuildInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "target_user",
+    );
+    /// The `target_application` attribute.
+    pub const TARGET_APPLICATION: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        InviteApplicationResponse,
+    > = ::daplug_runtime::Field::new("target_application");
+    /// The `guild_scheduled_event` attribute.
+    pub const GUILD_SCHEDULED_EVENT: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        ScheduledEventResponse,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event");
+    /// The `target_channel_id` attribute.
+    pub const TARGET_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("target_channel_id");
+    /// The `target_message_id` attribute.
+    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("target_message_id");
+    /// The `liveliness` attribute.
+    pub const LIVELINESS: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        GuildLivelinessResponse,
+    > = ::daplug_runtime::Field::new("liveliness");
+    /// The `uses` attribute.
+    pub const USES: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "uses",
+    );
+    /// The `max_uses` attribute.
+    pub const MAX_USES: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+        "max_uses",
+    );
+    /// The `temporary` attribute.
+    pub const TEMPORARY: ::daplug_runtime::Field<GuildInviteResponse, bool> = ::daplug_runtime::Field::new(
+        "temporary",
+    );
+    /// The `approximate_member_count` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_member_count");
+    /// The `approximate_presence_count` attribute.
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_presence_count");
+    /// The `is_nickname_changeable` attribute.
+    pub const IS_NICKNAME_CHANGEABLE: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_nickname_changeable");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        GuildInviteResponse,
+        ::daplug_runtime::__private::std::vec::Vec<InviteGuildRoleResponse>,
+    > = ::daplug_runtime::Field::new("roles");
 }
 /// A partial update of [`GuildInviteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26532,6 +32082,58 @@ pub struct GuildJoinRequestResponse {
     )]
     pub actioned_by_user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+impl GuildJoinRequestResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildJoinRequestResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `reviewed_at` attribute.
+    pub const REVIEWED_AT: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reviewed_at");
+    /// The `application_status` attribute.
+    pub const APPLICATION_STATUS: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        GuildJoinRequestApplicationStatus,
+    > = ::daplug_runtime::Field::new("application_status");
+    /// The `rejection_reason` attribute.
+    pub const REJECTION_REASON: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rejection_reason");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("user_id");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GuildJoinRequestResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `form_responses` attribute.
+    pub const FORM_RESPONSES: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            GuildJoinRequestResponseFormResponsesItem,
+        >,
+    > = ::daplug_runtime::Field::new("form_responses");
+    /// The `actioned_by_user` attribute.
+    pub const ACTIONED_BY_USER: ::daplug_runtime::Field<
+        GuildJoinRequestResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("actioned_by_user");
+}
 /// A partial update of [`GuildJoinRequestResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26691,6 +32293,17 @@ pub struct GuildJoinRequestsListResponse {
         ::daplug_runtime::__private::std::vec::Vec<GuildJoinRequestResponse>,
     >,
 }
+impl GuildJoinRequestsListResponse {
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<GuildJoinRequestsListResponse, i32> = ::daplug_runtime::Field::new(
+        "total",
+    );
+    /// The `guild_join_requests` attribute.
+    pub const GUILD_JOIN_REQUESTS: ::daplug_runtime::Field<
+        GuildJoinRequestsListResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildJoinRequestResponse>,
+    > = ::daplug_runtime::Field::new("guild_join_requests");
+}
 /// A partial update of [`GuildJoinRequestsListResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -26792,6 +32405,18 @@ pub struct GuildLivelinessResponse {
     pub last_updated_ts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GuildLivelinessResponse {
+    /// The `msg_activity_bins` attribute.
+    pub const MSG_ACTIVITY_BINS: ::daplug_runtime::Field<
+        GuildLivelinessResponse,
+        ::daplug_runtime::__private::std::vec::Vec<i32>,
+    > = ::daplug_runtime::Field::new("msg_activity_bins");
+    /// The `last_updated_ts` attribute.
+    pub const LAST_UPDATED_TS: ::daplug_runtime::Field<
+        GuildLivelinessResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_updated_ts");
 }
 /// A partial update of [`GuildLivelinessResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26956,6 +32581,73 @@ pub struct GuildMemberResponse {
     pub mute: bool,
     /// whether the user is deafened in voice channels
     pub deaf: bool,
+}
+impl GuildMemberResponse {
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `avatar_decoration_data` attribute.
+    pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        UserAvatarDecorationResponse,
+    > = ::daplug_runtime::Field::new("avatar_decoration_data");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `communication_disabled_until` attribute.
+    pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("communication_disabled_until");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<GuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `joined_at` attribute.
+    pub const JOINED_AT: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("joined_at");
+    /// The `nick` attribute.
+    pub const NICK: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nick");
+    /// The `pending` attribute.
+    pub const PENDING: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "pending",
+    );
+    /// The `premium_since` attribute.
+    pub const PREMIUM_SINCE: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("premium_since");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `collectibles` attribute.
+    pub const COLLECTIBLES: ::daplug_runtime::Field<
+        GuildMemberResponse,
+        UserCollectiblesResponse,
+    > = ::daplug_runtime::Field::new("collectibles");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GuildMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `mute` attribute.
+    pub const MUTE: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "mute",
+    );
+    /// The `deaf` attribute.
+    pub const DEAF: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "deaf",
+    );
 }
 /// A partial update of [`GuildMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -27284,6 +32976,32 @@ pub struct GuildOnboardingResponse {
     pub enabled: bool,
     pub mode: GuildOnboardingMode,
 }
+impl GuildOnboardingResponse {
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        GuildOnboardingResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `prompts` attribute.
+    pub const PROMPTS: ::daplug_runtime::Field<
+        GuildOnboardingResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptResponse>,
+    > = ::daplug_runtime::Field::new("prompts");
+    /// The `default_channel_ids` attribute.
+    pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
+        GuildOnboardingResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("default_channel_ids");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<GuildOnboardingResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<
+        GuildOnboardingResponse,
+        GuildOnboardingMode,
+    > = ::daplug_runtime::Field::new("mode");
+}
 /// A partial update of [`GuildOnboardingResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27532,6 +33250,117 @@ pub struct GuildPatchRequestPartial {
         bool,
     >,
 }
+impl GuildPatchRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `verification_level` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        VerificationLevels,
+    > = ::daplug_runtime::Field::new("verification_level");
+    /// The `default_message_notifications` attribute.
+    pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        UserNotificationSettings,
+    > = ::daplug_runtime::Field::new("default_message_notifications");
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        GuildExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `preferred_locale` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        AvailableLocalesEnum,
+    > = ::daplug_runtime::Field::new("preferred_locale");
+    /// The `afk_timeout` attribute.
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        AfkTimeouts,
+    > = ::daplug_runtime::Field::new("afk_timeout");
+    /// The `afk_channel_id` attribute.
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("afk_channel_id");
+    /// The `system_channel_id` attribute.
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("system_channel_id");
+    /// The `splash` attribute.
+    pub const SPLASH: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("splash");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `system_channel_flags` attribute.
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        i64,
+    > = ::daplug_runtime::Field::new("system_channel_flags");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                ::daplug_runtime::__private::std::string::String,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `discovery_splash` attribute.
+    pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discovery_splash");
+    /// The `home_header` attribute.
+    pub const HOME_HEADER: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("home_header");
+    /// The `rules_channel_id` attribute.
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("rules_channel_id");
+    /// The `safety_alerts_channel_id` attribute.
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
+    /// The `public_updates_channel_id` attribute.
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("public_updates_channel_id");
+    /// The `premium_progress_bar_enabled` attribute.
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
+        GuildPatchRequestPartial,
+        bool,
+    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
+}
 /// A partial update of [`GuildPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27764,6 +33593,67 @@ pub struct GuildPreviewResponse {
     pub emojis: ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     pub stickers: ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
 }
+impl GuildPreviewResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildPreviewResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `home_header` attribute.
+    pub const HOME_HEADER: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("home_header");
+    /// The `splash` attribute.
+    pub const SPLASH: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("splash");
+    /// The `discovery_splash` attribute.
+    pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discovery_splash");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `approximate_member_count` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_member_count");
+    /// The `approximate_presence_count` attribute.
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_presence_count");
+    /// The `emojis` attribute.
+    pub const EMOJIS: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
+    > = ::daplug_runtime::Field::new("emojis");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        GuildPreviewResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
+    > = ::daplug_runtime::Field::new("stickers");
+}
 /// A partial update of [`GuildPreviewResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -27906,6 +33796,18 @@ pub struct GuildProductPurchaseResponse {
     pub listing_id: SnowflakeType,
     pub product_name: ::daplug_runtime::__private::std::string::String,
 }
+impl GuildProductPurchaseResponse {
+    /// The `listing_id` attribute.
+    pub const LISTING_ID: ::daplug_runtime::Field<
+        GuildProductPurchaseResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("listing_id");
+    /// The `product_name` attribute.
+    pub const PRODUCT_NAME: ::daplug_runtime::Field<
+        GuildProductPurchaseResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("product_name");
+}
 /// A partial update of [`GuildProductPurchaseResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28003,6 +33905,12 @@ pub struct GuildPruneResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub pruned: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl GuildPruneResponse {
+    /// The `pruned` attribute.
+    pub const PRUNED: ::daplug_runtime::Field<GuildPruneResponse, i32> = ::daplug_runtime::Field::new(
+        "pruned",
+    );
 }
 /// A partial update of [`GuildPruneResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28225,6 +34133,196 @@ pub struct GuildResponse {
     pub incidents_data: ::daplug_runtime::__private::std::option::Option<
         GuildIncidentsDataResponse,
     >,
+}
+impl GuildResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `home_header` attribute.
+    pub const HOME_HEADER: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("home_header");
+    /// The `splash` attribute.
+    pub const SPLASH: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("splash");
+    /// The `discovery_splash` attribute.
+    pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discovery_splash");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `afk_channel_id` attribute.
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "afk_channel_id",
+    );
+    /// The `afk_timeout` attribute.
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<GuildResponse, AfkTimeouts> = ::daplug_runtime::Field::new(
+        "afk_timeout",
+    );
+    /// The `system_channel_id` attribute.
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "system_channel_id",
+    );
+    /// The `system_channel_flags` attribute.
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+        "system_channel_flags",
+    );
+    /// The `widget_enabled` attribute.
+    pub const WIDGET_ENABLED: ::daplug_runtime::Field<GuildResponse, bool> = ::daplug_runtime::Field::new(
+        "widget_enabled",
+    );
+    /// The `widget_channel_id` attribute.
+    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "widget_channel_id",
+    );
+    /// The `verification_level` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
+        GuildResponse,
+        VerificationLevels,
+    > = ::daplug_runtime::Field::new("verification_level");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildRoleResponse>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `default_message_notifications` attribute.
+    pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
+        GuildResponse,
+        UserNotificationSettings,
+    > = ::daplug_runtime::Field::new("default_message_notifications");
+    /// The `mfa_level` attribute.
+    pub const MFA_LEVEL: ::daplug_runtime::Field<GuildResponse, GuildMfaLevel> = ::daplug_runtime::Field::new(
+        "mfa_level",
+    );
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        GuildResponse,
+        GuildExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `max_presences` attribute.
+    pub const MAX_PRESENCES: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+        "max_presences",
+    );
+    /// The `max_members` attribute.
+    pub const MAX_MEMBERS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+        "max_members",
+    );
+    /// The `max_stage_video_channel_users` attribute.
+    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
+        GuildResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_stage_video_channel_users");
+    /// The `max_video_channel_users` attribute.
+    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+        "max_video_channel_users",
+    );
+    /// The `vanity_url_code` attribute.
+    pub const VANITY_URL_CODE: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url_code");
+    /// The `premium_tier` attribute.
+    pub const PREMIUM_TIER: ::daplug_runtime::Field<GuildResponse, PremiumGuildTiers> = ::daplug_runtime::Field::new(
+        "premium_tier",
+    );
+    /// The `premium_subscription_count` attribute.
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+        "premium_subscription_count",
+    );
+    /// The `preferred_locale` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
+        GuildResponse,
+        AvailableLocalesEnum,
+    > = ::daplug_runtime::Field::new("preferred_locale");
+    /// The `rules_channel_id` attribute.
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "rules_channel_id",
+    );
+    /// The `safety_alerts_channel_id` attribute.
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
+    /// The `public_updates_channel_id` attribute.
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("public_updates_channel_id");
+    /// The `premium_progress_bar_enabled` attribute.
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
+        GuildResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
+    /// The `premium_progress_bar_enabled_user_updated_at` attribute.
+    pub const PREMIUM_PROGRESS_BAR_ENABLED_USER_UPDATED_AT: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled_user_updated_at");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<GuildResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `nsfw_level` attribute.
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<
+        GuildResponse,
+        GuildNsfwContentLevel,
+    > = ::daplug_runtime::Field::new("nsfw_level");
+    /// The `emojis` attribute.
+    pub const EMOJIS: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
+    > = ::daplug_runtime::Field::new("emojis");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        GuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `incidents_data` attribute.
+    pub const INCIDENTS_DATA: ::daplug_runtime::Field<
+        GuildResponse,
+        GuildIncidentsDataResponse,
+    > = ::daplug_runtime::Field::new("incidents_data");
 }
 /// A partial update of [`GuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28510,6 +34608,20 @@ pub struct GuildRoleColorsResponse {
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl GuildRoleColorsResponse {
+    /// The `primary_color` attribute.
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+        "primary_color",
+    );
+    /// The `secondary_color` attribute.
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+        "secondary_color",
+    );
+    /// The `tertiary_color` attribute.
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+        "tertiary_color",
+    );
+}
 /// A partial update of [`GuildRoleColorsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -28631,6 +34743,65 @@ pub struct GuildRoleResponse {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<GuildRoleTagsResponse>,
     pub flags: i32,
+}
+impl GuildRoleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildRoleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        GuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<
+        GuildRoleResponse,
+        GuildRoleColorsResponse,
+    > = ::daplug_runtime::Field::new("colors");
+    /// The `hoist` attribute.
+    pub const HOIST: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+        "hoist",
+    );
+    /// The `managed` attribute.
+    pub const MANAGED: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+        "managed",
+    );
+    /// The `mentionable` attribute.
+    pub const MENTIONABLE: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+        "mentionable",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `unicode_emoji` attribute.
+    pub const UNICODE_EMOJI: ::daplug_runtime::Field<
+        GuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unicode_emoji");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<GuildRoleResponse, GuildRoleTagsResponse> = ::daplug_runtime::Field::new(
+        "tags",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
 }
 /// A partial update of [`GuildRoleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28802,6 +34973,37 @@ pub struct GuildRoleTagsResponse {
     pub guild_connections: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl GuildRoleTagsResponse {
+    /// The `premium_subscriber` attribute.
+    pub const PREMIUM_SUBSCRIBER: ::daplug_runtime::Field<
+        GuildRoleTagsResponse,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("premium_subscriber");
+    /// The `bot_id` attribute.
+    pub const BOT_ID: ::daplug_runtime::Field<GuildRoleTagsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "bot_id",
+    );
+    /// The `integration_id` attribute.
+    pub const INTEGRATION_ID: ::daplug_runtime::Field<
+        GuildRoleTagsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("integration_id");
+    /// The `subscription_listing_id` attribute.
+    pub const SUBSCRIPTION_LISTING_ID: ::daplug_runtime::Field<
+        GuildRoleTagsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("subscription_listing_id");
+    /// The `available_for_purchase` attribute.
+    pub const AVAILABLE_FOR_PURCHASE: ::daplug_runtime::Field<
+        GuildRoleTagsResponse,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("available_for_purchase");
+    /// The `guild_connections` attribute.
+    pub const GUILD_CONNECTIONS: ::daplug_runtime::Field<
+        GuildRoleTagsResponse,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("guild_connections");
 }
 /// A partial update of [`GuildRoleTagsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28992,6 +35194,28 @@ pub struct GuildScheduledEventExceptionCreateRequest {
     )]
     pub is_canceled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl GuildScheduledEventExceptionCreateRequest {
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `original_scheduled_start_time` attribute.
+    pub const ORIGINAL_SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("original_scheduled_start_time");
+    /// The `is_canceled` attribute.
+    pub const IS_CANCELED: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionCreateRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("is_canceled");
+}
 /// A partial update of [`GuildScheduledEventExceptionCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29124,6 +35348,23 @@ pub struct GuildScheduledEventExceptionPatchRequestPartial {
     )]
     pub is_canceled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl GuildScheduledEventExceptionPatchRequestPartial {
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `is_canceled` attribute.
+    pub const IS_CANCELED: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionPatchRequestPartial,
+        bool,
+    > = ::daplug_runtime::Field::new("is_canceled");
+}
 /// A partial update of [`GuildScheduledEventExceptionPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29247,6 +35488,33 @@ pub struct GuildScheduledEventExceptionResponse {
     >,
     /// Whether this occurrence is canceled
     pub is_canceled: bool,
+}
+impl GuildScheduledEventExceptionResponse {
+    /// The `event_id` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("event_id");
+    /// The `event_exception_id` attribute.
+    pub const EVENT_EXCEPTION_ID: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("event_exception_id");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `is_canceled` attribute.
+    pub const IS_CANCELED: ::daplug_runtime::Field<
+        GuildScheduledEventExceptionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_canceled");
 }
 /// A partial update of [`GuildScheduledEventExceptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29533,6 +35801,38 @@ pub struct GuildSearchResponse {
     )]
     pub documents_indexed: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl GuildSearchResponse {
+    /// The `messages` attribute.
+    pub const MESSAGES: ::daplug_runtime::Field<
+        GuildSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponse>,
+        >,
+    > = ::daplug_runtime::Field::new("messages");
+    /// The `doing_deep_historical_index` attribute.
+    pub const DOING_DEEP_HISTORICAL_INDEX: ::daplug_runtime::Field<
+        GuildSearchResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("doing_deep_historical_index");
+    /// The `total_results` attribute.
+    pub const TOTAL_RESULTS: ::daplug_runtime::Field<GuildSearchResponse, i32> = ::daplug_runtime::Field::new(
+        "total_results",
+    );
+    /// The `threads` attribute.
+    pub const THREADS: ::daplug_runtime::Field<
+        GuildSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
+    > = ::daplug_runtime::Field::new("threads");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        GuildSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `documents_indexed` attribute.
+    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<GuildSearchResponse, i32> = ::daplug_runtime::Field::new(
+        "documents_indexed",
+    );
+}
 /// A partial update of [`GuildSearchResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29671,6 +35971,48 @@ pub struct GuildStickerResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+impl GuildStickerResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        GuildStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<GuildStickerResponse, StickerTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `format_type` attribute.
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<
+        GuildStickerResponse,
+        StickerFormatTypes,
+    > = ::daplug_runtime::Field::new("format_type");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<GuildStickerResponse, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<GuildStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<GuildStickerResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+}
 /// A partial update of [`GuildStickerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -29801,6 +36143,33 @@ pub struct GuildSubscriptionIntegrationResponse {
     pub account: AccountResponse,
     pub enabled: bool,
     pub id: SnowflakeType,
+}
+impl GuildSubscriptionIntegrationResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        GuildSubscriptionIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildSubscriptionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        GuildSubscriptionIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<
+        GuildSubscriptionIntegrationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("enabled");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        GuildSubscriptionIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`GuildSubscriptionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30001,6 +36370,102 @@ pub struct GuildTemplateChannelResponse {
     )]
     pub theme_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl GuildTemplateChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ChannelTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<GuildTemplateChannelResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("parent_id");
+    /// The `default_auto_archive_duration` attribute.
+    pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("default_auto_archive_duration");
+    /// The `permission_overwrites` attribute.
+    pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteResponse>,
+    > = ::daplug_runtime::Field::new("permission_overwrites");
+    /// The `available_tags` attribute.
+    pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildTemplateChannelTags>,
+    > = ::daplug_runtime::Field::new("available_tags");
+    /// The `template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("template");
+    /// The `default_reaction_emoji` attribute.
+    pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        DefaultReactionEmojiResponse,
+    > = ::daplug_runtime::Field::new("default_reaction_emoji");
+    /// The `default_thread_rate_limit_per_user` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
+    /// The `default_sort_order` attribute.
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ThreadSortOrder,
+    > = ::daplug_runtime::Field::new("default_sort_order");
+    /// The `default_forum_layout` attribute.
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ForumLayout,
+    > = ::daplug_runtime::Field::new("default_forum_layout");
+    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
+        GuildTemplateChannelResponse,
+        ThreadSearchTagSetting,
+    > = ::daplug_runtime::Field::new("default_tag_setting");
+    /// The `theme_color` attribute.
+    pub const THEME_COLOR: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "theme_color",
+    );
+}
 /// A partial update of [`GuildTemplateChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30200,6 +36665,31 @@ pub struct GuildTemplateChannelTags {
     )]
     pub moderated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl GuildTemplateChannelTags {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildTemplateChannelTags, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildTemplateChannelTags,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        GuildTemplateChannelTags,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        GuildTemplateChannelTags,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `moderated` attribute.
+    pub const MODERATED: ::daplug_runtime::Field<GuildTemplateChannelTags, bool> = ::daplug_runtime::Field::new(
+        "moderated",
+    );
+}
 /// A partial update of [`GuildTemplateChannelTags`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30327,6 +36817,60 @@ pub struct GuildTemplateResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_dirty: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl GuildTemplateResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `usage_count` attribute.
+    pub const USAGE_COUNT: ::daplug_runtime::Field<GuildTemplateResponse, i32> = ::daplug_runtime::Field::new(
+        "usage_count",
+    );
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `creator` attribute.
+    pub const CREATOR: ::daplug_runtime::Field<GuildTemplateResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "creator",
+    );
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `updated_at` attribute.
+    pub const UPDATED_AT: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updated_at");
+    /// The `source_guild_id` attribute.
+    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("source_guild_id");
+    /// The `serialized_source_guild` attribute.
+    pub const SERIALIZED_SOURCE_GUILD: ::daplug_runtime::Field<
+        GuildTemplateResponse,
+        GuildTemplateSnapshotResponse,
+    > = ::daplug_runtime::Field::new("serialized_source_guild");
+    /// The `is_dirty` attribute.
+    pub const IS_DIRTY: ::daplug_runtime::Field<GuildTemplateResponse, bool> = ::daplug_runtime::Field::new(
+        "is_dirty",
+    );
 }
 /// A partial update of [`GuildTemplateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30468,6 +37012,23 @@ pub struct GuildTemplateRoleColorsResponse {
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl GuildTemplateRoleColorsResponse {
+    /// The `primary_color` attribute.
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<
+        GuildTemplateRoleColorsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("primary_color");
+    /// The `secondary_color` attribute.
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<
+        GuildTemplateRoleColorsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("secondary_color");
+    /// The `tertiary_color` attribute.
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<
+        GuildTemplateRoleColorsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("tertiary_color");
+}
 /// A partial update of [`GuildTemplateRoleColorsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -30589,6 +37150,49 @@ pub struct GuildTemplateRoleResponse {
     pub unicode_emoji: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GuildTemplateRoleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildTemplateRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildTemplateRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        GuildTemplateRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<GuildTemplateRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<
+        GuildTemplateRoleResponse,
+        GuildTemplateRoleColorsResponse,
+    > = ::daplug_runtime::Field::new("colors");
+    /// The `hoist` attribute.
+    pub const HOIST: ::daplug_runtime::Field<GuildTemplateRoleResponse, bool> = ::daplug_runtime::Field::new(
+        "hoist",
+    );
+    /// The `mentionable` attribute.
+    pub const MENTIONABLE: ::daplug_runtime::Field<GuildTemplateRoleResponse, bool> = ::daplug_runtime::Field::new(
+        "mentionable",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildTemplateRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `unicode_emoji` attribute.
+    pub const UNICODE_EMOJI: ::daplug_runtime::Field<
+        GuildTemplateRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unicode_emoji");
 }
 /// A partial update of [`GuildTemplateRoleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30747,6 +37351,73 @@ pub struct GuildTemplateSnapshotResponse {
     pub channels: ::daplug_runtime::__private::std::vec::Vec<
         GuildTemplateChannelResponse,
     >,
+}
+impl GuildTemplateSnapshotResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `verification_level` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        VerificationLevels,
+    > = ::daplug_runtime::Field::new("verification_level");
+    /// The `default_message_notifications` attribute.
+    pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        UserNotificationSettings,
+    > = ::daplug_runtime::Field::new("default_message_notifications");
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        GuildExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `preferred_locale` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        AvailableLocalesEnum,
+    > = ::daplug_runtime::Field::new("preferred_locale");
+    /// The `afk_channel_id` attribute.
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("afk_channel_id");
+    /// The `afk_timeout` attribute.
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        AfkTimeouts,
+    > = ::daplug_runtime::Field::new("afk_timeout");
+    /// The `system_channel_id` attribute.
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("system_channel_id");
+    /// The `system_channel_flags` attribute.
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("system_channel_flags");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildTemplateRoleResponse>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `channels` attribute.
+    pub const CHANNELS: ::daplug_runtime::Field<
+        GuildTemplateSnapshotResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildTemplateChannelResponse>,
+    > = ::daplug_runtime::Field::new("channels");
 }
 /// A partial update of [`GuildTemplateSnapshotResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -30910,6 +37581,26 @@ pub struct GuildWelcomeChannel {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl GuildWelcomeChannel {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<GuildWelcomeChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildWelcomeChannel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<GuildWelcomeChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        GuildWelcomeChannel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+}
 /// A partial update of [`GuildWelcomeChannel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -31023,6 +37714,28 @@ pub struct GuildWelcomeScreenChannelResponse {
     pub emoji_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl GuildWelcomeScreenChannelResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWelcomeScreenChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildWelcomeScreenChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        GuildWelcomeScreenChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        GuildWelcomeScreenChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
 }
 /// A partial update of [`GuildWelcomeScreenChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31138,6 +37851,18 @@ pub struct GuildWelcomeScreenResponse {
     pub welcome_channels: ::daplug_runtime::__private::std::vec::Vec<
         GuildWelcomeScreenChannelResponse,
     >,
+}
+impl GuildWelcomeScreenResponse {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildWelcomeScreenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `welcome_channels` attribute.
+    pub const WELCOME_CHANNELS: ::daplug_runtime::Field<
+        GuildWelcomeScreenResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildWelcomeScreenChannelResponse>,
+    > = ::daplug_runtime::Field::new("welcome_channels");
 }
 /// A partial update of [`GuildWelcomeScreenResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31381,6 +38106,218 @@ pub struct GuildWithCountsResponse {
     pub approximate_presence_count: ::daplug_runtime::__private::std::option::Option<
         i32,
     >,
+}
+impl GuildWithCountsResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<GuildWithCountsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `home_header` attribute.
+    pub const HOME_HEADER: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("home_header");
+    /// The `splash` attribute.
+    pub const SPLASH: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("splash");
+    /// The `discovery_splash` attribute.
+    pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discovery_splash");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("owner_id");
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `region` attribute.
+    pub const REGION: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("region");
+    /// The `afk_channel_id` attribute.
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("afk_channel_id");
+    /// The `afk_timeout` attribute.
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        AfkTimeouts,
+    > = ::daplug_runtime::Field::new("afk_timeout");
+    /// The `system_channel_id` attribute.
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("system_channel_id");
+    /// The `system_channel_flags` attribute.
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("system_channel_flags");
+    /// The `widget_enabled` attribute.
+    pub const WIDGET_ENABLED: ::daplug_runtime::Field<GuildWithCountsResponse, bool> = ::daplug_runtime::Field::new(
+        "widget_enabled",
+    );
+    /// The `widget_channel_id` attribute.
+    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("widget_channel_id");
+    /// The `verification_level` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        VerificationLevels,
+    > = ::daplug_runtime::Field::new("verification_level");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildRoleResponse>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `default_message_notifications` attribute.
+    pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        UserNotificationSettings,
+    > = ::daplug_runtime::Field::new("default_message_notifications");
+    /// The `mfa_level` attribute.
+    pub const MFA_LEVEL: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        GuildMfaLevel,
+    > = ::daplug_runtime::Field::new("mfa_level");
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        GuildExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `max_presences` attribute.
+    pub const MAX_PRESENCES: ::daplug_runtime::Field<GuildWithCountsResponse, i32> = ::daplug_runtime::Field::new(
+        "max_presences",
+    );
+    /// The `max_members` attribute.
+    pub const MAX_MEMBERS: ::daplug_runtime::Field<GuildWithCountsResponse, i32> = ::daplug_runtime::Field::new(
+        "max_members",
+    );
+    /// The `max_stage_video_channel_users` attribute.
+    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_stage_video_channel_users");
+    /// The `max_video_channel_users` attribute.
+    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_video_channel_users");
+    /// The `vanity_url_code` attribute.
+    pub const VANITY_URL_CODE: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url_code");
+    /// The `premium_tier` attribute.
+    pub const PREMIUM_TIER: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        PremiumGuildTiers,
+    > = ::daplug_runtime::Field::new("premium_tier");
+    /// The `premium_subscription_count` attribute.
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("premium_subscription_count");
+    /// The `preferred_locale` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        AvailableLocalesEnum,
+    > = ::daplug_runtime::Field::new("preferred_locale");
+    /// The `rules_channel_id` attribute.
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("rules_channel_id");
+    /// The `safety_alerts_channel_id` attribute.
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
+    /// The `public_updates_channel_id` attribute.
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("public_updates_channel_id");
+    /// The `premium_progress_bar_enabled` attribute.
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
+    /// The `premium_progress_bar_enabled_user_updated_at` attribute.
+    pub const PREMIUM_PROGRESS_BAR_ENABLED_USER_UPDATED_AT: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled_user_updated_at");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<GuildWithCountsResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `nsfw_level` attribute.
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        GuildNsfwContentLevel,
+    > = ::daplug_runtime::Field::new("nsfw_level");
+    /// The `emojis` attribute.
+    pub const EMOJIS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
+    > = ::daplug_runtime::Field::new("emojis");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `incidents_data` attribute.
+    pub const INCIDENTS_DATA: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        GuildIncidentsDataResponse,
+    > = ::daplug_runtime::Field::new("incidents_data");
+    /// The `approximate_member_count` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_member_count");
+    /// The `approximate_presence_count` attribute.
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
+        GuildWithCountsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_presence_count");
 }
 /// A partial update of [`GuildWithCountsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -31788,6 +38725,48 @@ pub struct IncomingWebhookInteractionRequest {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl IncomingWebhookInteractionRequest {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            IncomingWebhookInteractionRequestComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<
+        IncomingWebhookInteractionRequest,
+        PollCreateRequest,
+    > = ::daplug_runtime::Field::new("poll");
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<IncomingWebhookInteractionRequest, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookInteractionRequest, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`IncomingWebhookInteractionRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32020,6 +38999,68 @@ pub struct IncomingWebhookRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     >,
 }
+impl IncomingWebhookRequestPartial {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            IncomingWebhookRequestPartialComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        PollCreateRequest,
+    > = ::daplug_runtime::Field::new("poll");
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<IncomingWebhookRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `avatar_url` attribute.
+    pub const AVATAR_URL: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar_url");
+    /// The `thread_name` attribute.
+    pub const THREAD_NAME: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("thread_name");
+    /// The `applied_tags` attribute.
+    pub const APPLIED_TAGS: ::daplug_runtime::Field<
+        IncomingWebhookRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("applied_tags");
+}
 /// A partial update of [`IncomingWebhookRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32231,6 +39272,40 @@ pub struct IncomingWebhookUpdateForInteractionCallbackRequestPartial {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl IncomingWebhookUpdateForInteractionCallbackRequestPartial {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            IncomingWebhookUpdateForInteractionCallbackRequestPartialComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        i64,
+    > = ::daplug_runtime::Field::new("flags");
+}
 /// A partial update of [`IncomingWebhookUpdateForInteractionCallbackRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32427,6 +39502,44 @@ pub struct IncomingWebhookUpdateRequestPartial {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl IncomingWebhookUpdateRequestPartial {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            IncomingWebhookUpdateRequestPartialComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<
+        IncomingWebhookUpdateRequestPartial,
+        PollCreateRequest,
+    > = ::daplug_runtime::Field::new("poll");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookUpdateRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`IncomingWebhookUpdateRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32579,6 +39692,13 @@ pub struct InnerErrors {
     #[serde(rename = "_errors")]
     pub errors: ::daplug_runtime::__private::std::vec::Vec<Error>,
 }
+impl InnerErrors {
+    /// The `_errors` attribute.
+    pub const ERRORS: ::daplug_runtime::Field<
+        InnerErrors,
+        ::daplug_runtime::__private::std::vec::Vec<Error>,
+    > = ::daplug_runtime::Field::new("_errors");
+}
 /// A partial update of [`InnerErrors`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -32696,6 +39816,48 @@ pub struct IntegrationApplicationResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub bot: ::daplug_runtime::__private::std::option::Option<UserResponse>,
+}
+impl IntegrationApplicationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        ApplicationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `primary_sku_id` attribute.
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("primary_sku_id");
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<
+        IntegrationApplicationResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("bot");
 }
 /// A partial update of [`IntegrationApplicationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32962,6 +40124,17 @@ pub struct InteractionApplicationCommandAutocompleteCallbackIntegerData {
         >,
     >,
 }
+impl InteractionApplicationCommandAutocompleteCallbackIntegerData {
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        InteractionApplicationCommandAutocompleteCallbackIntegerData,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                ApplicationCommandOptionIntegerChoice,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+}
 /// A partial update of [`InteractionApplicationCommandAutocompleteCallbackIntegerData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33075,6 +40248,17 @@ pub struct InteractionApplicationCommandAutocompleteCallbackNumberData {
             >,
         >,
     >,
+}
+impl InteractionApplicationCommandAutocompleteCallbackNumberData {
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        InteractionApplicationCommandAutocompleteCallbackNumberData,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                ApplicationCommandOptionNumberChoice,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
 }
 /// A partial update of [`InteractionApplicationCommandAutocompleteCallbackNumberData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33190,6 +40374,17 @@ pub struct InteractionApplicationCommandAutocompleteCallbackStringData {
         >,
     >,
 }
+impl InteractionApplicationCommandAutocompleteCallbackStringData {
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        InteractionApplicationCommandAutocompleteCallbackStringData,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<
+                ApplicationCommandOptionStringChoice,
+            >,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+}
 /// A partial update of [`InteractionApplicationCommandAutocompleteCallbackStringData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -33300,6 +40495,18 @@ pub struct InteractionCallbackResponse {
     pub resource: ::daplug_runtime::__private::std::option::Option<
         InteractionCallbackResponseResource,
     >,
+}
+impl InteractionCallbackResponse {
+    /// The `interaction` attribute.
+    pub const INTERACTION: ::daplug_runtime::Field<
+        InteractionCallbackResponse,
+        InteractionResponse,
+    > = ::daplug_runtime::Field::new("interaction");
+    /// The `resource` attribute.
+    pub const RESOURCE: ::daplug_runtime::Field<
+        InteractionCallbackResponse,
+        InteractionCallbackResponseResource,
+    > = ::daplug_runtime::Field::new("resource");
 }
 /// A partial update of [`InteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33598,6 +40805,44 @@ pub struct InteractionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl InteractionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<InteractionResponse, InteractionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `activity_instance_id` attribute.
+    pub const ACTIVITY_INSTANCE_ID: ::daplug_runtime::Field<
+        InteractionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("activity_instance_id");
+    /// The `response_message_id` attribute.
+    pub const RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
+        InteractionResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("response_message_id");
+    /// The `response_message_loading` attribute.
+    pub const RESPONSE_MESSAGE_LOADING: ::daplug_runtime::Field<
+        InteractionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("response_message_loading");
+    /// The `response_message_ephemeral` attribute.
+    pub const RESPONSE_MESSAGE_EPHEMERAL: ::daplug_runtime::Field<
+        InteractionResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("response_message_ephemeral");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
 }
 /// A partial update of [`InteractionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33907,6 +41152,126 @@ pub struct InviteApplicationResponse {
         >,
     >,
 }
+impl InviteApplicationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<InviteApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ApplicationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `primary_sku_id` attribute.
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("primary_sku_id");
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<InviteApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "bot",
+    );
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `rpc_origins` attribute.
+    pub const RPC_ORIGINS: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("rpc_origins");
+    /// The `bot_public` attribute.
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<InviteApplicationResponse, bool> = ::daplug_runtime::Field::new(
+        "bot_public",
+    );
+    /// The `bot_require_code_grant` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("bot_require_code_grant");
+    /// The `terms_of_service_url` attribute.
+    pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("terms_of_service_url");
+    /// The `privacy_policy_url` attribute.
+    pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("privacy_policy_url");
+    /// The `custom_install_url` attribute.
+    pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_install_url");
+    /// The `install_params` attribute.
+    pub const INSTALL_PARAMS: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ApplicationOAuth2InstallParamsResponse,
+    > = ::daplug_runtime::Field::new("install_params");
+    /// The `integration_types_config` attribute.
+    pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ApplicationIntegrationTypeConfigurationResponse,
+        >,
+    > = ::daplug_runtime::Field::new("integration_types_config");
+    /// The `verify_key` attribute.
+    pub const VERIFY_KEY: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verify_key");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<InviteApplicationResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `flags_new` attribute.
+    pub const FLAGS_NEW: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("flags_new");
+    /// The `max_participants` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_participants");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        InviteApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+}
 /// A partial update of [`InviteApplicationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34104,6 +41469,23 @@ pub struct InviteChannelRecipientResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl InviteChannelRecipientResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        InviteChannelRecipientResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        InviteChannelRecipientResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        InviteChannelRecipientResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+}
 /// A partial update of [`InviteChannelRecipientResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34226,6 +41608,31 @@ pub struct InviteChannelResponse {
     pub recipients: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<InviteChannelRecipientResponse>,
     >,
+}
+impl InviteChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<InviteChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<InviteChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InviteChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        InviteChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `recipients` attribute.
+    pub const RECIPIENTS: ::daplug_runtime::Field<
+        InviteChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<InviteChannelRecipientResponse>,
+    > = ::daplug_runtime::Field::new("recipients");
 }
 /// A partial update of [`InviteChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34389,6 +41796,66 @@ pub struct InviteGuildResponse {
     )]
     pub nsfw: ::daplug_runtime::__private::std::option::Option<bool>,
     pub premium_subscription_count: i32,
+}
+impl InviteGuildResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<InviteGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `splash` attribute.
+    pub const SPLASH: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("splash");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `verification_level` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        VerificationLevels,
+    > = ::daplug_runtime::Field::new("verification_level");
+    /// The `vanity_url_code` attribute.
+    pub const VANITY_URL_CODE: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("vanity_url_code");
+    /// The `nsfw_level` attribute.
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        GuildNsfwContentLevel,
+    > = ::daplug_runtime::Field::new("nsfw_level");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<InviteGuildResponse, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `premium_subscription_count` attribute.
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<
+        InviteGuildResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("premium_subscription_count");
 }
 /// A partial update of [`InviteGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34555,6 +42022,45 @@ pub struct InviteGuildRoleResponse {
     pub permissions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl InviteGuildRoleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<InviteGuildRoleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InviteGuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<InviteGuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<InviteGuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<
+        InviteGuildRoleResponse,
+        GuildRoleColorsResponse,
+    > = ::daplug_runtime::Field::new("colors");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        InviteGuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `unicode_emoji` attribute.
+    pub const UNICODE_EMOJI: ::daplug_runtime::Field<
+        InviteGuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unicode_emoji");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        InviteGuildRoleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
 }
 /// A partial update of [`InviteGuildRoleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -34791,6 +42297,59 @@ pub struct KeywordRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: KeywordTriggerMetadataResponse,
 }
+impl KeywordRuleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<KeywordRuleResponseActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<KeywordRuleResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        KeywordRuleResponse,
+        KeywordTriggerMetadataResponse,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`KeywordRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -34968,6 +42527,29 @@ pub struct KeywordTriggerMetadata {
         >,
     >,
 }
+impl KeywordTriggerMetadata {
+    /// The `keyword_filter` attribute.
+    pub const KEYWORD_FILTER: ::daplug_runtime::Field<
+        KeywordTriggerMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("keyword_filter");
+    /// The `regex_patterns` attribute.
+    pub const REGEX_PATTERNS: ::daplug_runtime::Field<
+        KeywordTriggerMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regex_patterns");
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        KeywordTriggerMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
+}
 /// A partial update of [`KeywordTriggerMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35081,6 +42663,29 @@ pub struct KeywordTriggerMetadataResponse {
     pub allow_list: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl KeywordTriggerMetadataResponse {
+    /// The `keyword_filter` attribute.
+    pub const KEYWORD_FILTER: ::daplug_runtime::Field<
+        KeywordTriggerMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("keyword_filter");
+    /// The `regex_patterns` attribute.
+    pub const REGEX_PATTERNS: ::daplug_runtime::Field<
+        KeywordTriggerMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regex_patterns");
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        KeywordTriggerMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
 }
 /// A partial update of [`KeywordTriggerMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35224,6 +42829,47 @@ pub struct KeywordUpsertRequest {
     pub trigger_metadata: ::daplug_runtime::__private::std::option::Option<
         KeywordTriggerMetadata,
     >,
+}
+impl KeywordUpsertRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<KeywordUpsertRequestActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<KeywordUpsertRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        KeywordUpsertRequest,
+        KeywordTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`KeywordUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35420,6 +43066,49 @@ pub struct KeywordUpsertRequestPartial {
         KeywordTriggerMetadata,
     >,
 }
+impl KeywordUpsertRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            KeywordUpsertRequestPartialActionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<KeywordUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        KeywordUpsertRequestPartial,
+        KeywordTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`KeywordUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35579,6 +43268,32 @@ pub struct LabelComponentForModalRequest {
     >,
     pub component: LabelComponentForModalRequestComponent,
 }
+impl LabelComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LabelComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<LabelComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        LabelComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        LabelComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `component` attribute.
+    pub const COMPONENT: ::daplug_runtime::Field<
+        LabelComponentForModalRequest,
+        LabelComponentForModalRequestComponent,
+    > = ::daplug_runtime::Field::new("component");
+}
 /// A partial update of [`LabelComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35721,6 +43436,13 @@ pub struct LaunchActivityInteractionCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
 }
+impl LaunchActivityInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LaunchActivityInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`LaunchActivityInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -35817,6 +43539,18 @@ pub struct LaunchActivityInteractionCallbackResponse {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
     pub activity_instance: ActivityInstanceCallbackResponse,
+}
+impl LaunchActivityInteractionCallbackResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        LaunchActivityInteractionCallbackResponse,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `activity_instance` attribute.
+    pub const ACTIVITY_INSTANCE: ::daplug_runtime::Field<
+        LaunchActivityInteractionCallbackResponse,
+        ActivityInstanceCallbackResponse,
+    > = ::daplug_runtime::Field::new("activity_instance");
 }
 /// A partial update of [`LaunchActivityInteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35918,6 +43652,13 @@ const _: () = {
 pub struct ListApplicationEmojisResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
 }
+impl ListApplicationEmojisResponse {
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        ListApplicationEmojisResponse,
+        ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
+    > = ::daplug_runtime::Field::new("items");
+}
 /// A partial update of [`ListApplicationEmojisResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36009,6 +43750,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct ListGuildSoundboardSoundsResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<SoundboardSoundResponse>,
+}
+impl ListGuildSoundboardSoundsResponse {
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        ListGuildSoundboardSoundsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SoundboardSoundResponse>,
+    > = ::daplug_runtime::Field::new("items");
 }
 /// A partial update of [`ListGuildSoundboardSoundsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36104,6 +43852,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct LobbyGuildInviteResponse {
     pub code: ::daplug_runtime::__private::std::string::String,
+}
+impl LobbyGuildInviteResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        LobbyGuildInviteResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
 }
 /// A partial update of [`LobbyGuildInviteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36211,6 +43966,25 @@ pub struct LobbyMemberRequest {
     pub flags: ::daplug_runtime::__private::std::option::Option<
         LobbyMemberRequestFlagsVariant1,
     >,
+}
+impl LobbyMemberRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<LobbyMemberRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        LobbyMemberRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<
+        LobbyMemberRequest,
+        LobbyMemberRequestFlagsVariant1,
+    > = ::daplug_runtime::Field::new("flags");
 }
 /// A partial update of [`LobbyMemberRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36375,6 +44149,29 @@ pub struct LobbyMemberResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LobbyMemberResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<LobbyMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        LobbyMemberResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<LobbyMemberResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `additional_name` attribute.
+    pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
+        LobbyMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("additional_name");
+}
 /// A partial update of [`LobbyMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36517,6 +44314,63 @@ pub struct LobbyMessageResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub application_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl LobbyMessageResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<LobbyMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        LobbyMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `lobby_id` attribute.
+    pub const LOBBY_ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "lobby_id",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<LobbyMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    /// The `lobby_member` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
+        LobbyMessageResponse,
+        MessageLobbyMemberResponse,
+    > = ::daplug_runtime::Field::new("lobby_member");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        LobbyMessageResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `moderation_metadata` attribute.
+    pub const MODERATION_METADATA: ::daplug_runtime::Field<
+        LobbyMessageResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("moderation_metadata");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<LobbyMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        LobbyMessageResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
 }
 /// A partial update of [`LobbyMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36677,6 +44531,43 @@ pub struct LobbyResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LobbyResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<LobbyResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<LobbyResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        LobbyResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        LobbyResponse,
+        ::daplug_runtime::__private::std::vec::Vec<LobbyMemberResponse>,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `linked_channel` attribute.
+    pub const LINKED_CHANNEL: ::daplug_runtime::Field<
+        LobbyResponse,
+        GuildChannelResponse,
+    > = ::daplug_runtime::Field::new("linked_channel");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<LobbyResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `override_event_webhooks_url` attribute.
+    pub const OVERRIDE_EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
+        LobbyResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("override_event_webhooks_url");
+}
 /// A partial update of [`LobbyResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36797,6 +44688,22 @@ pub struct MediaGalleryComponentForMessageRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub items: ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemRequest>,
 }
+impl MediaGalleryComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MediaGalleryComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MediaGalleryComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        MediaGalleryComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemRequest>,
+    > = ::daplug_runtime::Field::new("items");
+}
 /// A partial update of [`MediaGalleryComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -36900,6 +44807,22 @@ pub struct MediaGalleryComponentResponse {
     pub type_: MessageComponentTypes,
     pub id: i32,
     pub items: ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemResponse>,
+}
+impl MediaGalleryComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MediaGalleryComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MediaGalleryComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        MediaGalleryComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemResponse>,
+    > = ::daplug_runtime::Field::new("items");
 }
 /// A partial update of [`MediaGalleryComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37011,6 +44934,22 @@ pub struct MediaGalleryItemRequest {
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub media: UnfurledMediaRequest,
 }
+impl MediaGalleryItemRequest {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MediaGalleryItemRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<MediaGalleryItemRequest, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
+    /// The `media` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<
+        MediaGalleryItemRequest,
+        UnfurledMediaRequest,
+    > = ::daplug_runtime::Field::new("media");
+}
 /// A partial update of [`MediaGalleryItemRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37114,6 +45053,22 @@ pub struct MediaGalleryItemResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub spoiler: bool,
+}
+impl MediaGalleryItemResponse {
+    /// The `media` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<
+        MediaGalleryItemResponse,
+        UnfurledMediaResponse,
+    > = ::daplug_runtime::Field::new("media");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MediaGalleryItemResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<MediaGalleryItemResponse, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
 }
 /// A partial update of [`MediaGalleryItemResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37222,6 +45177,61 @@ pub struct MentionSpamRuleResponse {
     pub exempt_roles: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: MentionSpamTriggerMetadataResponse,
+}
+impl MentionSpamRuleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MentionSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MentionSpamRuleResponseActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MentionSpamRuleResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MentionSpamRuleResponse,
+        MentionSpamTriggerMetadataResponse,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`MentionSpamRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37385,6 +45395,18 @@ pub struct MentionSpamTriggerMetadata {
         bool,
     >,
 }
+impl MentionSpamTriggerMetadata {
+    /// The `mention_total_limit` attribute.
+    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<
+        MentionSpamTriggerMetadata,
+        i64,
+    > = ::daplug_runtime::Field::new("mention_total_limit");
+    /// The `mention_raid_protection_enabled` attribute.
+    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<
+        MentionSpamTriggerMetadata,
+        bool,
+    > = ::daplug_runtime::Field::new("mention_raid_protection_enabled");
+}
 /// A partial update of [`MentionSpamTriggerMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -37484,6 +45506,18 @@ const _: () = {
 pub struct MentionSpamTriggerMetadataResponse {
     pub mention_total_limit: i32,
     pub mention_raid_protection_enabled: bool,
+}
+impl MentionSpamTriggerMetadataResponse {
+    /// The `mention_total_limit` attribute.
+    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<
+        MentionSpamTriggerMetadataResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("mention_total_limit");
+    /// The `mention_raid_protection_enabled` attribute.
+    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<
+        MentionSpamTriggerMetadataResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("mention_raid_protection_enabled");
 }
 /// A partial update of [`MentionSpamTriggerMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37623,6 +45657,47 @@ pub struct MentionSpamUpsertRequest {
     pub trigger_metadata: ::daplug_runtime::__private::std::option::Option<
         MentionSpamTriggerMetadata,
     >,
+}
+impl MentionSpamUpsertRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MentionSpamUpsertRequestActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MentionSpamUpsertRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MentionSpamUpsertRequest,
+        MentionSpamTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`MentionSpamUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37819,6 +45894,49 @@ pub struct MentionSpamUpsertRequestPartial {
         MentionSpamTriggerMetadata,
     >,
 }
+impl MentionSpamUpsertRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MentionSpamUpsertRequestPartialActionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MentionSpamUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MentionSpamUpsertRequestPartial,
+        MentionSpamTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`MentionSpamUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38008,6 +46126,55 @@ pub struct MentionableSelectComponentForMessageRequest {
         >,
     >,
 }
+impl MentionableSelectComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MentionableSelectComponentForMessageRequestDefaultValuesItem,
+        >,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`MentionableSelectComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38193,6 +46360,55 @@ pub struct MentionableSelectComponentForModalRequest {
         >,
     >,
 }
+impl MentionableSelectComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        i32,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MentionableSelectComponentForModalRequestDefaultValuesItem,
+        >,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`MentionableSelectComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38361,6 +46577,49 @@ pub struct MentionableSelectComponentResponse {
         >,
     >,
 }
+impl MentionableSelectComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MentionableSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        MentionableSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MentionableSelectComponentResponseDefaultValuesItem,
+        >,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`MentionableSelectComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38508,6 +46767,18 @@ pub struct MessageActivityResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MessageActivityResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageActivityResponse,
+        ActivityActionTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `party_id` attribute.
+    pub const PARTY_ID: ::daplug_runtime::Field<
+        MessageActivityResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("party_id");
+}
 /// A partial update of [`MessageActivityResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -38631,6 +46902,34 @@ pub struct MessageAllowedMentionsRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub replied_user: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl MessageAllowedMentionsRequest {
+    /// The `parse` attribute.
+    pub const PARSE: ::daplug_runtime::Field<
+        MessageAllowedMentionsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<AllowedMentionTypes>,
+        >,
+    > = ::daplug_runtime::Field::new("parse");
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        MessageAllowedMentionsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+        >,
+    > = ::daplug_runtime::Field::new("users");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        MessageAllowedMentionsRequest,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+        >,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `replied_user` attribute.
+    pub const REPLIED_USER: ::daplug_runtime::Field<
+        MessageAllowedMentionsRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("replied_user");
 }
 /// A partial update of [`MessageAllowedMentionsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38785,6 +47084,44 @@ pub struct MessageAttachmentRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_remix: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl MessageAttachmentRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageAttachmentRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `filename` attribute.
+    pub const FILENAME: ::daplug_runtime::Field<
+        MessageAttachmentRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filename");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessageAttachmentRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `duration_secs` attribute.
+    pub const DURATION_SECS: ::daplug_runtime::Field<MessageAttachmentRequest, f64> = ::daplug_runtime::Field::new(
+        "duration_secs",
+    );
+    /// The `waveform` attribute.
+    pub const WAVEFORM: ::daplug_runtime::Field<
+        MessageAttachmentRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("waveform");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        MessageAttachmentRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `is_spoiler` attribute.
+    pub const IS_SPOILER: ::daplug_runtime::Field<MessageAttachmentRequest, bool> = ::daplug_runtime::Field::new(
+        "is_spoiler",
+    );
+    /// The `is_remix` attribute.
+    pub const IS_REMIX: ::daplug_runtime::Field<MessageAttachmentRequest, bool> = ::daplug_runtime::Field::new(
+        "is_remix",
+    );
 }
 /// A partial update of [`MessageAttachmentRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38993,6 +47330,96 @@ pub struct MessageAttachmentResponse {
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     >,
 }
+impl MessageAttachmentResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageAttachmentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `filename` attribute.
+    pub const FILENAME: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("filename");
+    /// The `size` attribute.
+    pub const SIZE: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `proxy_url` attribute.
+    pub const PROXY_URL: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `duration_secs` attribute.
+    pub const DURATION_SECS: ::daplug_runtime::Field<MessageAttachmentResponse, f64> = ::daplug_runtime::Field::new(
+        "duration_secs",
+    );
+    /// The `waveform` attribute.
+    pub const WAVEFORM: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("waveform");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `ephemeral` attribute.
+    pub const EPHEMERAL: ::daplug_runtime::Field<MessageAttachmentResponse, bool> = ::daplug_runtime::Field::new(
+        "ephemeral",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("placeholder_version");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ApplicationResponse,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `clip_created_at` attribute.
+    pub const CLIP_CREATED_AT: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("clip_created_at");
+    /// The `clip_participants` attribute.
+    pub const CLIP_PARTICIPANTS: ::daplug_runtime::Field<
+        MessageAttachmentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("clip_participants");
+}
 /// A partial update of [`MessageAttachmentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39164,6 +47591,18 @@ pub struct MessageCallResponse {
     >,
     pub participants: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+impl MessageCallResponse {
+    /// The `ended_timestamp` attribute.
+    pub const ENDED_TIMESTAMP: ::daplug_runtime::Field<
+        MessageCallResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ended_timestamp");
+    /// The `participants` attribute.
+    pub const PARTICIPANTS: ::daplug_runtime::Field<
+        MessageCallResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("participants");
+}
 /// A partial update of [`MessageCallResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39277,6 +47716,41 @@ pub struct MessageComponentInteractionMetadataResponse {
         SnowflakeType,
     >,
     pub interacted_message_id: SnowflakeType,
+}
+impl MessageComponentInteractionMetadataResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        InteractionTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `authorizing_integration_owners` attribute.
+    pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            SnowflakeType,
+        >,
+    > = ::daplug_runtime::Field::new("authorizing_integration_owners");
+    /// The `original_response_message_id` attribute.
+    pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("original_response_message_id");
+    /// The `interacted_message_id` attribute.
+    pub const INTERACTED_MESSAGE_ID: ::daplug_runtime::Field<
+        MessageComponentInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("interacted_message_id");
 }
 /// A partial update of [`MessageComponentInteractionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39659,6 +48133,69 @@ pub struct MessageCreateRequest {
     )]
     pub tts: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl MessageCreateRequest {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `sticker_ids` attribute.
+    pub const STICKER_IDS: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("sticker_ids");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessageCreateRequestComponentsItem>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageCreateRequest, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<MessageCreateRequest, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        CustomClientThemeShareRequest,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
+    /// The `message_reference` attribute.
+    pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        MessageReferenceRequest,
+    > = ::daplug_runtime::Field::new("message_reference");
+    /// The `nonce` attribute.
+    pub const NONCE: ::daplug_runtime::Field<
+        MessageCreateRequest,
+        MessageCreateRequestNonce,
+    > = ::daplug_runtime::Field::new("nonce");
+    /// The `enforce_nonce` attribute.
+    pub const ENFORCE_NONCE: ::daplug_runtime::Field<MessageCreateRequest, bool> = ::daplug_runtime::Field::new(
+        "enforce_nonce",
+    );
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<MessageCreateRequest, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+}
 /// A partial update of [`MessageCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -39893,6 +48430,44 @@ pub struct MessageEditRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     >,
 }
+impl MessageEditRequestPartial {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageEditRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `sticker_ids` attribute.
+    pub const STICKER_IDS: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("sticker_ids");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MessageEditRequestPartialComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        MessageEditRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+}
 /// A partial update of [`MessageEditRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40061,6 +48636,28 @@ pub struct MessageEmbedAuthorResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MessageEmbedAuthorResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageEmbedAuthorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageEmbedAuthorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `icon_url` attribute.
+    pub const ICON_URL: ::daplug_runtime::Field<
+        MessageEmbedAuthorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_url");
+    /// The `proxy_icon_url` attribute.
+    pub const PROXY_ICON_URL: ::daplug_runtime::Field<
+        MessageEmbedAuthorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_icon_url");
+}
 /// A partial update of [`MessageEmbedAuthorResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40167,6 +48764,22 @@ pub struct MessageEmbedFieldResponse {
     pub name: ::daplug_runtime::__private::std::string::String,
     pub value: ::daplug_runtime::__private::std::string::String,
     pub inline: bool,
+}
+impl MessageEmbedFieldResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageEmbedFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        MessageEmbedFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `inline` attribute.
+    pub const INLINE: ::daplug_runtime::Field<MessageEmbedFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "inline",
+    );
 }
 /// A partial update of [`MessageEmbedFieldResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40279,6 +48892,23 @@ pub struct MessageEmbedFooterResponse {
     pub proxy_icon_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MessageEmbedFooterResponse {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        MessageEmbedFooterResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `icon_url` attribute.
+    pub const ICON_URL: ::daplug_runtime::Field<
+        MessageEmbedFooterResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_url");
+    /// The `proxy_icon_url` attribute.
+    pub const PROXY_ICON_URL: ::daplug_runtime::Field<
+        MessageEmbedFooterResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_icon_url");
 }
 /// A partial update of [`MessageEmbedFooterResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40436,6 +49066,50 @@ pub struct MessageEmbedImageResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<UInt32Type>,
 }
+impl MessageEmbedImageResponse {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `proxy_url` attribute.
+    pub const PROXY_URL: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        UInt32Type,
+    > = ::daplug_runtime::Field::new("placeholder_version");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessageEmbedImageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`MessageEmbedImageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -40566,6 +49240,18 @@ pub struct MessageEmbedProviderResponse {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl MessageEmbedProviderResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageEmbedProviderResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageEmbedProviderResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`MessageEmbedProviderResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40757,6 +49443,81 @@ pub struct MessageEmbedResponse {
     pub components: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<ContainerComponentResponse>,
     >,
+}
+impl MessageEmbedResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<MessageEmbedResponse, i32> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageEmbedFieldResponse>,
+    > = ::daplug_runtime::Field::new("fields");
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedAuthorResponse,
+    > = ::daplug_runtime::Field::new("author");
+    /// The `provider` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedProviderResponse,
+    > = ::daplug_runtime::Field::new("provider");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedImageResponse,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `thumbnail` attribute.
+    pub const THUMBNAIL: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedImageResponse,
+    > = ::daplug_runtime::Field::new("thumbnail");
+    /// The `video` attribute.
+    pub const VIDEO: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedVideoResponse,
+    > = ::daplug_runtime::Field::new("video");
+    /// The `footer` attribute.
+    pub const FOOTER: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        MessageEmbedFooterResponse,
+    > = ::daplug_runtime::Field::new("footer");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        MessageEmbedResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ContainerComponentResponse>,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`MessageEmbedResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40970,6 +49731,50 @@ pub struct MessageEmbedVideoResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<UInt32Type>,
 }
+impl MessageEmbedVideoResponse {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `proxy_url` attribute.
+    pub const PROXY_URL: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        UInt32Type,
+    > = ::daplug_runtime::Field::new("placeholder_version");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MessageEmbedVideoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+}
 /// A partial update of [`MessageEmbedVideoResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41109,6 +49914,31 @@ pub struct MessageInteractionResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl MessageInteractionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageInteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageInteractionResponse,
+        InteractionTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageInteractionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<MessageInteractionResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `name_localized` attribute.
+    pub const NAME_LOCALIZED: ::daplug_runtime::Field<
+        MessageInteractionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name_localized");
+}
 /// A partial update of [`MessageInteractionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41213,6 +50043,13 @@ const _: () = {
 pub struct MessageLobbyMemberResponse {
     pub additional_name: ::daplug_runtime::__private::std::string::String,
 }
+impl MessageLobbyMemberResponse {
+    /// The `additional_name` attribute.
+    pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
+        MessageLobbyMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("additional_name");
+}
 /// A partial update of [`MessageLobbyMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41306,6 +50143,28 @@ pub struct MessageMentionChannelResponse {
     #[serde(rename = "type")]
     pub type_: ChannelTypes,
     pub guild_id: SnowflakeType,
+}
+impl MessageMentionChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        MessageMentionChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageMentionChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageMentionChannelResponse,
+        ChannelTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        MessageMentionChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
 }
 /// A partial update of [`MessageMentionChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41408,6 +50267,17 @@ const _: () = {
 pub struct MessageReactionCountDetailsResponse {
     pub burst: i32,
     pub normal: i32,
+}
+impl MessageReactionCountDetailsResponse {
+    /// The `burst` attribute.
+    pub const BURST: ::daplug_runtime::Field<MessageReactionCountDetailsResponse, i32> = ::daplug_runtime::Field::new(
+        "burst",
+    );
+    /// The `normal` attribute.
+    pub const NORMAL: ::daplug_runtime::Field<
+        MessageReactionCountDetailsResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("normal");
 }
 /// A partial update of [`MessageReactionCountDetailsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41521,6 +50391,21 @@ pub struct MessageReactionEmojiResponse {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl MessageReactionEmojiResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageReactionEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageReactionEmojiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<MessageReactionEmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
+}
 /// A partial update of [`MessageReactionEmojiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41624,6 +50509,37 @@ pub struct MessageReactionResponse {
     >,
     pub me_burst: bool,
     pub me: bool,
+}
+impl MessageReactionResponse {
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        MessageReactionResponse,
+        MessageReactionEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<MessageReactionResponse, i32> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `count_details` attribute.
+    pub const COUNT_DETAILS: ::daplug_runtime::Field<
+        MessageReactionResponse,
+        MessageReactionCountDetailsResponse,
+    > = ::daplug_runtime::Field::new("count_details");
+    /// The `burst_colors` attribute.
+    pub const BURST_COLORS: ::daplug_runtime::Field<
+        MessageReactionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("burst_colors");
+    /// The `me_burst` attribute.
+    pub const ME_BURST: ::daplug_runtime::Field<MessageReactionResponse, bool> = ::daplug_runtime::Field::new(
+        "me_burst",
+    );
+    /// The `me` attribute.
+    pub const ME: ::daplug_runtime::Field<MessageReactionResponse, bool> = ::daplug_runtime::Field::new(
+        "me",
+    );
 }
 /// A partial update of [`MessageReactionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41757,6 +50673,33 @@ pub struct MessageReferenceRequest {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<MessageReferenceType>,
 }
+impl MessageReferenceRequest {
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        MessageReferenceRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        MessageReferenceRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `message_id` attribute.
+    pub const MESSAGE_ID: ::daplug_runtime::Field<
+        MessageReferenceRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("message_id");
+    /// The `fail_if_not_exists` attribute.
+    pub const FAIL_IF_NOT_EXISTS: ::daplug_runtime::Field<
+        MessageReferenceRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("fail_if_not_exists");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageReferenceRequest,
+        MessageReferenceType,
+    > = ::daplug_runtime::Field::new("type");
+}
 /// A partial update of [`MessageReferenceRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -41868,6 +50811,28 @@ pub struct MessageReferenceResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl MessageReferenceResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MessageReferenceResponse,
+        MessageReferenceType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        MessageReferenceResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `message_id` attribute.
+    pub const MESSAGE_ID: ::daplug_runtime::Field<
+        MessageReferenceResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("message_id");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        MessageReferenceResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
 }
 /// A partial update of [`MessageReferenceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42184,6 +51149,188 @@ pub struct MessageResponse {
     pub referenced_message: ::daplug_runtime::__private::std::option::Option<
         BasicMessageResponse,
     >,
+}
+impl MessageResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<MessageResponse, MessageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `mentions` attribute.
+    pub const MENTIONS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("mentions");
+    /// The `mention_roles` attribute.
+    pub const MENTION_ROLES: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("mention_roles");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `edited_timestamp` attribute.
+    pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("edited_timestamp");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MessageResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageResponseComponentsItem>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageResponseStickersItem>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `sticker_items` attribute.
+    pub const STICKER_ITEMS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
+    > = ::daplug_runtime::Field::new("sticker_items");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<MessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    /// The `pinned` attribute.
+    pub const PINNED: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+        "pinned",
+    );
+    /// The `mention_everyone` attribute.
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+        "mention_everyone",
+    );
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+    /// The `call` attribute.
+    pub const CALL: ::daplug_runtime::Field<MessageResponse, MessageCallResponse> = ::daplug_runtime::Field::new(
+        "call",
+    );
+    /// The `activity` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageActivityResponse,
+    > = ::daplug_runtime::Field::new("activity");
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        MessageResponse,
+        BasicApplicationResponseWithBot,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    /// The `interaction` attribute.
+    pub const INTERACTION: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageInteractionResponse,
+    > = ::daplug_runtime::Field::new("interaction");
+    /// The `nonce` attribute.
+    pub const NONCE: ::daplug_runtime::Field<MessageResponse, MessageResponseNonce> = ::daplug_runtime::Field::new(
+        "nonce",
+    );
+    /// The `webhook_id` attribute.
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "webhook_id",
+    );
+    /// The `message_reference` attribute.
+    pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageReferenceResponse,
+    > = ::daplug_runtime::Field::new("message_reference");
+    /// The `thread` attribute.
+    pub const THREAD: ::daplug_runtime::Field<MessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+        "thread",
+    );
+    /// The `mention_channels` attribute.
+    pub const MENTION_CHANNELS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
+    > = ::daplug_runtime::Field::new("mention_channels");
+    /// The `role_subscription_data` attribute.
+    pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageRoleSubscriptionDataResponse,
+    > = ::daplug_runtime::Field::new("role_subscription_data");
+    /// The `purchase_notification` attribute.
+    pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
+        MessageResponse,
+        PurchaseNotificationResponse,
+    > = ::daplug_runtime::Field::new("purchase_notification");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<MessageResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `resolved` attribute.
+    pub const RESOLVED: ::daplug_runtime::Field<
+        MessageResponse,
+        ResolvedObjectsResponse,
+    > = ::daplug_runtime::Field::new("resolved");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<MessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        MessageResponse,
+        CustomClientThemeResponse,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
+    /// The `interaction_metadata` attribute.
+    pub const INTERACTION_METADATA: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageResponseInteractionMetadata,
+    > = ::daplug_runtime::Field::new("interaction_metadata");
+    /// The `message_snapshots` attribute.
+    pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
+    > = ::daplug_runtime::Field::new("message_snapshots");
+    /// The `lobby_member` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
+        MessageResponse,
+        MessageLobbyMemberResponse,
+    > = ::daplug_runtime::Field::new("lobby_member");
+    /// The `reactions` attribute.
+    pub const REACTIONS: ::daplug_runtime::Field<
+        MessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageReactionResponse>,
+    > = ::daplug_runtime::Field::new("reactions");
+    /// The `referenced_message` attribute.
+    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<
+        MessageResponse,
+        BasicMessageResponse,
+    > = ::daplug_runtime::Field::new("referenced_message");
 }
 /// A partial update of [`MessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42518,6 +51665,28 @@ pub struct MessageRoleSubscriptionDataResponse {
     pub total_months_subscribed: i32,
     pub is_renewal: bool,
 }
+impl MessageRoleSubscriptionDataResponse {
+    /// The `role_subscription_listing_id` attribute.
+    pub const ROLE_SUBSCRIPTION_LISTING_ID: ::daplug_runtime::Field<
+        MessageRoleSubscriptionDataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("role_subscription_listing_id");
+    /// The `tier_name` attribute.
+    pub const TIER_NAME: ::daplug_runtime::Field<
+        MessageRoleSubscriptionDataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tier_name");
+    /// The `total_months_subscribed` attribute.
+    pub const TOTAL_MONTHS_SUBSCRIBED: ::daplug_runtime::Field<
+        MessageRoleSubscriptionDataResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("total_months_subscribed");
+    /// The `is_renewal` attribute.
+    pub const IS_RENEWAL: ::daplug_runtime::Field<
+        MessageRoleSubscriptionDataResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("is_renewal");
+}
 /// A partial update of [`MessageRoleSubscriptionDataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -42681,6 +51850,13 @@ for MessageShareCustomUserThemeBaseTheme {
 pub struct MessageSnapshotResponse {
     pub message: MinimalContentMessageResponse,
 }
+impl MessageSnapshotResponse {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        MessageSnapshotResponse,
+        MinimalContentMessageResponse,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`MessageSnapshotResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -42772,6 +51948,22 @@ pub struct MessageStickerItemResponse {
     pub id: SnowflakeType,
     pub name: ::daplug_runtime::__private::std::string::String,
     pub format_type: StickerFormatTypes,
+}
+impl MessageStickerItemResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MessageStickerItemResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MessageStickerItemResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `format_type` attribute.
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<
+        MessageStickerItemResponse,
+        StickerFormatTypes,
+    > = ::daplug_runtime::Field::new("format_type");
 }
 /// A partial update of [`MessageStickerItemResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43263,6 +52455,71 @@ pub struct MinimalContentMessageResponse {
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     >,
 }
+impl MinimalContentMessageResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        MessageType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `mentions` attribute.
+    pub const MENTIONS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("mentions");
+    /// The `mention_roles` attribute.
+    pub const MENTION_ROLES: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("mention_roles");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `edited_timestamp` attribute.
+    pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("edited_timestamp");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<MinimalContentMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MinimalContentMessageResponseComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            MinimalContentMessageResponseStickersItem,
+        >,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `sticker_items` attribute.
+    pub const STICKER_ITEMS: ::daplug_runtime::Field<
+        MinimalContentMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
+    > = ::daplug_runtime::Field::new("sticker_items");
+}
 /// A partial update of [`MinimalContentMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43466,6 +52723,59 @@ pub struct MlSpamRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: MlSpamTriggerMetadataResponse,
 }
+impl MlSpamRuleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MlSpamRuleResponseActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MlSpamRuleResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MlSpamRuleResponse,
+        MlSpamTriggerMetadataResponse,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`MlSpamRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43655,6 +52965,47 @@ pub struct MlSpamUpsertRequest {
     pub trigger_metadata: ::daplug_runtime::__private::std::option::Option<
         MlSpamTriggerMetadata,
     >,
+}
+impl MlSpamUpsertRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MlSpamUpsertRequestActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MlSpamUpsertRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MlSpamUpsertRequest,
+        MlSpamTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`MlSpamUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43849,6 +53200,47 @@ pub struct MlSpamUpsertRequestPartial {
         MlSpamTriggerMetadata,
     >,
 }
+impl MlSpamUpsertRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<MlSpamUpsertRequestPartialActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<MlSpamUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        MlSpamUpsertRequestPartial,
+        MlSpamTriggerMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
+}
 /// A partial update of [`MlSpamUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -43993,6 +53385,18 @@ pub struct ModalInteractionCallbackRequest {
     pub type_: InteractionCallbackTypes,
     pub data: ModalInteractionCallbackRequestData,
 }
+impl ModalInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ModalInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        ModalInteractionCallbackRequest,
+        ModalInteractionCallbackRequestData,
+    > = ::daplug_runtime::Field::new("data");
+}
 /// A partial update of [`ModalInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44093,6 +53497,25 @@ pub struct ModalInteractionCallbackRequestData {
     pub components: ::daplug_runtime::__private::std::vec::Vec<
         ModalInteractionCallbackRequestDataComponentsItem,
     >,
+}
+impl ModalInteractionCallbackRequestData {
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        ModalInteractionCallbackRequestData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        ModalInteractionCallbackRequestData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        ModalInteractionCallbackRequestData,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ModalInteractionCallbackRequestDataComponentsItem,
+        >,
+    > = ::daplug_runtime::Field::new("components");
 }
 /// A partial update of [`ModalInteractionCallbackRequestData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44238,6 +53661,41 @@ pub struct ModalSubmitInteractionMetadataResponse {
         SnowflakeType,
     >,
     pub triggering_interaction_metadata: ModalSubmitInteractionMetadataResponseTriggeringInteractionMetadata,
+}
+impl ModalSubmitInteractionMetadataResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        InteractionTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+    /// The `authorizing_integration_owners` attribute.
+    pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            SnowflakeType,
+        >,
+    > = ::daplug_runtime::Field::new("authorizing_integration_owners");
+    /// The `original_response_message_id` attribute.
+    pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("original_response_message_id");
+    /// The `triggering_interaction_metadata` attribute.
+    pub const TRIGGERING_INTERACTION_METADATA: ::daplug_runtime::Field<
+        ModalSubmitInteractionMetadataResponse,
+        ModalSubmitInteractionMetadataResponseTriggeringInteractionMetadata,
+    > = ::daplug_runtime::Field::new("triggering_interaction_metadata");
 }
 /// A partial update of [`ModalSubmitInteractionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44422,6 +53880,38 @@ pub struct MultipleChoiceFormFieldResponse {
     )]
     pub response: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl MultipleChoiceFormFieldResponse {
+    /// The `field_type` attribute.
+    pub const FIELD_TYPE: ::daplug_runtime::Field<
+        MultipleChoiceFormFieldResponse,
+        GuildMemberVerificationFormFieldType,
+    > = ::daplug_runtime::Field::new("field_type");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        MultipleChoiceFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        MultipleChoiceFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<MultipleChoiceFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `choices` attribute.
+    pub const CHOICES: ::daplug_runtime::Field<
+        MultipleChoiceFormFieldResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("choices");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<MultipleChoiceFormFieldResponse, i32> = ::daplug_runtime::Field::new(
+        "response",
+    );
+}
 /// A partial update of [`MultipleChoiceFormFieldResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44566,6 +54056,50 @@ pub struct MyGuildResponse {
     pub approximate_presence_count: ::daplug_runtime::__private::std::option::Option<
         i32,
     >,
+}
+impl MyGuildResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<MyGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        MyGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        MyGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        MyGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `owner` attribute.
+    pub const OWNER: ::daplug_runtime::Field<MyGuildResponse, bool> = ::daplug_runtime::Field::new(
+        "owner",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        MyGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `features` attribute.
+    pub const FEATURES: ::daplug_runtime::Field<
+        MyGuildResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
+    > = ::daplug_runtime::Field::new("features");
+    /// The `approximate_member_count` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<MyGuildResponse, i32> = ::daplug_runtime::Field::new(
+        "approximate_member_count",
+    );
+    /// The `approximate_presence_count` attribute.
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
+        MyGuildResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_presence_count");
 }
 /// A partial update of [`MyGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44753,6 +54287,38 @@ pub struct NewMemberActionResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl NewMemberActionResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `action_type` attribute.
+    pub const ACTION_TYPE: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        NewMemberActionType,
+    > = ::daplug_runtime::Field::new("action_type");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        SettingsEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        NewMemberActionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+}
 /// A partial update of [`NewMemberActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -44916,6 +54482,28 @@ pub struct OAuth2GetAuthorizationResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+impl OAuth2GetAuthorizationResponse {
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        OAuth2GetAuthorizationResponse,
+        ApplicationResponse,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `expires` attribute.
+    pub const EXPIRES: ::daplug_runtime::Field<
+        OAuth2GetAuthorizationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expires");
+    /// The `scopes` attribute.
+    pub const SCOPES: ::daplug_runtime::Field<
+        OAuth2GetAuthorizationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
+    > = ::daplug_runtime::Field::new("scopes");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<
+        OAuth2GetAuthorizationResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("user");
+}
 /// A partial update of [`OAuth2GetAuthorizationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45020,6 +54608,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct OAuth2GetKeys {
     pub keys: ::daplug_runtime::__private::std::vec::Vec<OAuth2Key>,
+}
+impl OAuth2GetKeys {
+    /// The `keys` attribute.
+    pub const KEYS: ::daplug_runtime::Field<
+        OAuth2GetKeys,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Key>,
+    > = ::daplug_runtime::Field::new("keys");
 }
 /// A partial update of [`OAuth2GetKeys`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45144,6 +54739,43 @@ pub struct OAuth2GetOpenIdConnectUserInfoResponse {
     pub locale: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl OAuth2GetOpenIdConnectUserInfoResponse {
+    /// The `sub` attribute.
+    pub const SUB: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sub");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `email_verified` attribute.
+    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("email_verified");
+    /// The `preferred_username` attribute.
+    pub const PREFERRED_USERNAME: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("preferred_username");
+    /// The `nickname` attribute.
+    pub const NICKNAME: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nickname");
+    /// The `picture` attribute.
+    pub const PICTURE: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("picture");
+    /// The `locale` attribute.
+    pub const LOCALE: ::daplug_runtime::Field<
+        OAuth2GetOpenIdConnectUserInfoResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("locale");
 }
 /// A partial update of [`OAuth2GetOpenIdConnectUserInfoResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45273,6 +54905,38 @@ pub struct OAuth2Key {
     pub n: ::daplug_runtime::__private::std::string::String,
     pub e: ::daplug_runtime::__private::std::string::String,
     pub alg: ::daplug_runtime::__private::std::string::String,
+}
+impl OAuth2Key {
+    /// The `kty` attribute.
+    pub const KTY: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("kty");
+    /// The `use` attribute.
+    pub const USE_: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("use");
+    /// The `kid` attribute.
+    pub const KID: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("kid");
+    /// The `n` attribute.
+    pub const N: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("n");
+    /// The `e` attribute.
+    pub const E: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("e");
+    /// The `alg` attribute.
+    pub const ALG: ::daplug_runtime::Field<
+        OAuth2Key,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("alg");
 }
 /// A partial update of [`OAuth2Key`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45545,6 +55209,48 @@ pub struct OnboardingPromptOptionRequest {
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     >,
 }
+impl OnboardingPromptOptionRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `emoji_animated` attribute.
+    pub const EMOJI_ANIMATED: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("emoji_animated");
+    /// The `role_ids` attribute.
+    pub const ROLE_IDS: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("role_ids");
+    /// The `channel_ids` attribute.
+    pub const CHANNEL_IDS: ::daplug_runtime::Field<
+        OnboardingPromptOptionRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("channel_ids");
+}
 /// A partial update of [`OnboardingPromptOptionRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45671,6 +55377,38 @@ pub struct OnboardingPromptOptionResponse {
     pub role_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub channel_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+impl OnboardingPromptOptionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        SettingsEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `role_ids` attribute.
+    pub const ROLE_IDS: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("role_ids");
+    /// The `channel_ids` attribute.
+    pub const CHANNEL_IDS: ::daplug_runtime::Field<
+        OnboardingPromptOptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("channel_ids");
+}
 /// A partial update of [`OnboardingPromptOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -45792,6 +55530,39 @@ pub struct OnboardingPromptResponse {
     pub in_onboarding: bool,
     #[serde(rename = "type")]
     pub type_: OnboardingPromptType,
+}
+impl OnboardingPromptResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<OnboardingPromptResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        OnboardingPromptResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        OnboardingPromptResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptOptionResponse>,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `single_select` attribute.
+    pub const SINGLE_SELECT: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+        "single_select",
+    );
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `in_onboarding` attribute.
+    pub const IN_ONBOARDING: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+        "in_onboarding",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        OnboardingPromptResponse,
+        OnboardingPromptType,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`OnboardingPromptResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45991,6 +55762,37 @@ pub struct ParagraphFormFieldResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ParagraphFormFieldResponse {
+    /// The `field_type` attribute.
+    pub const FIELD_TYPE: ::daplug_runtime::Field<
+        ParagraphFormFieldResponse,
+        GuildMemberVerificationFormFieldType,
+    > = ::daplug_runtime::Field::new("field_type");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        ParagraphFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ParagraphFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<ParagraphFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        ParagraphFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<
+        ParagraphFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("response");
+}
 /// A partial update of [`ParagraphFormFieldResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46115,6 +55917,33 @@ pub struct PartialDiscordIntegrationResponse {
     pub account: AccountResponse,
     pub application_id: SnowflakeType,
 }
+impl PartialDiscordIntegrationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        PartialDiscordIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PartialDiscordIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PartialDiscordIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        PartialDiscordIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        PartialDiscordIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+}
 /// A partial update of [`PartialDiscordIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46232,6 +56061,28 @@ pub struct PartialExternalConnectionIntegrationResponse {
     >,
     pub account: AccountResponse,
 }
+impl PartialExternalConnectionIntegrationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        PartialExternalConnectionIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PartialExternalConnectionIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PartialExternalConnectionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        PartialExternalConnectionIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+}
 /// A partial update of [`PartialExternalConnectionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46346,6 +56197,28 @@ pub struct PartialGuildSubscriptionIntegrationResponse {
     >,
     pub account: AccountResponse,
 }
+impl PartialGuildSubscriptionIntegrationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        PartialGuildSubscriptionIntegrationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PartialGuildSubscriptionIntegrationResponse,
+        IntegrationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PartialGuildSubscriptionIntegrationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `account` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<
+        PartialGuildSubscriptionIntegrationResponse,
+        AccountResponse,
+    > = ::daplug_runtime::Field::new("account");
+}
 /// A partial update of [`PartialGuildSubscriptionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46451,6 +56324,17 @@ pub struct PinnedMessageResponse {
     pub pinned_at: ::daplug_runtime::__private::std::string::String,
     pub message: MessageResponse,
 }
+impl PinnedMessageResponse {
+    /// The `pinned_at` attribute.
+    pub const PINNED_AT: ::daplug_runtime::Field<
+        PinnedMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("pinned_at");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<PinnedMessageResponse, MessageResponse> = ::daplug_runtime::Field::new(
+        "message",
+    );
+}
 /// A partial update of [`PinnedMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46544,6 +56428,17 @@ const _: () = {
 pub struct PinnedMessagesResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<PinnedMessageResponse>,
     pub has_more: bool,
+}
+impl PinnedMessagesResponse {
+    /// The `items` attribute.
+    pub const ITEMS: ::daplug_runtime::Field<
+        PinnedMessagesResponse,
+        ::daplug_runtime::__private::std::vec::Vec<PinnedMessageResponse>,
+    > = ::daplug_runtime::Field::new("items");
+    /// The `has_more` attribute.
+    pub const HAS_MORE: ::daplug_runtime::Field<PinnedMessagesResponse, bool> = ::daplug_runtime::Field::new(
+        "has_more",
+    );
 }
 /// A partial update of [`PinnedMessagesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46639,6 +56534,13 @@ pub struct PollAnswerCreateRequest {
     /// The data of the answer
     pub poll_media: PollMediaCreateRequest,
 }
+impl PollAnswerCreateRequest {
+    /// The `poll_media` attribute.
+    pub const POLL_MEDIA: ::daplug_runtime::Field<
+        PollAnswerCreateRequest,
+        PollMediaCreateRequest,
+    > = ::daplug_runtime::Field::new("poll_media");
+}
 /// A partial update of [`PollAnswerCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -46728,6 +56630,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct PollAnswerDetailsResponse {
     pub users: ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+}
+impl PollAnswerDetailsResponse {
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        PollAnswerDetailsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("users");
 }
 /// A partial update of [`PollAnswerDetailsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46821,6 +56730,17 @@ pub struct PollAnswerResponse {
     pub answer_id: i32,
     /// The data of the answer
     pub poll_media: PollMediaResponse,
+}
+impl PollAnswerResponse {
+    /// The `answer_id` attribute.
+    pub const ANSWER_ID: ::daplug_runtime::Field<PollAnswerResponse, i32> = ::daplug_runtime::Field::new(
+        "answer_id",
+    );
+    /// The `poll_media` attribute.
+    pub const POLL_MEDIA: ::daplug_runtime::Field<
+        PollAnswerResponse,
+        PollMediaResponse,
+    > = ::daplug_runtime::Field::new("poll_media");
 }
 /// A partial update of [`PollAnswerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -46933,6 +56853,29 @@ pub struct PollCreateRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub duration: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl PollCreateRequest {
+    /// The `question` attribute.
+    pub const QUESTION: ::daplug_runtime::Field<PollCreateRequest, PollMedia> = ::daplug_runtime::Field::new(
+        "question",
+    );
+    /// The `answers` attribute.
+    pub const ANSWERS: ::daplug_runtime::Field<
+        PollCreateRequest,
+        ::daplug_runtime::__private::std::vec::Vec<PollAnswerCreateRequest>,
+    > = ::daplug_runtime::Field::new("answers");
+    /// The `allow_multiselect` attribute.
+    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<PollCreateRequest, bool> = ::daplug_runtime::Field::new(
+        "allow_multiselect",
+    );
+    /// The `layout_type` attribute.
+    pub const LAYOUT_TYPE: ::daplug_runtime::Field<PollCreateRequest, PollLayoutTypes> = ::daplug_runtime::Field::new(
+        "layout_type",
+    );
+    /// The `duration` attribute.
+    pub const DURATION: ::daplug_runtime::Field<PollCreateRequest, i32> = ::daplug_runtime::Field::new(
+        "duration",
+    );
 }
 /// A partial update of [`PollCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47051,6 +56994,21 @@ pub struct PollEmoji {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl PollEmoji {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PollEmoji, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PollEmoji,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<PollEmoji, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
+}
 /// A partial update of [`PollEmoji`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47161,6 +57119,21 @@ pub struct PollEmojiCreateRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl PollEmojiCreateRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PollEmojiCreateRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PollEmojiCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<PollEmojiCreateRequest, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
 }
 /// A partial update of [`PollEmojiCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47316,6 +57289,17 @@ pub struct PollMedia {
     )]
     pub emoji: ::daplug_runtime::__private::std::option::Option<PollEmoji>,
 }
+impl PollMedia {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        PollMedia,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<PollMedia, PollEmoji> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
+}
 /// A partial update of [`PollMedia`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47417,6 +57401,18 @@ pub struct PollMediaCreateRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub emoji: ::daplug_runtime::__private::std::option::Option<PollEmojiCreateRequest>,
+}
+impl PollMediaCreateRequest {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        PollMediaCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        PollMediaCreateRequest,
+        PollEmojiCreateRequest,
+    > = ::daplug_runtime::Field::new("emoji");
 }
 /// A partial update of [`PollMediaCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47526,6 +57522,18 @@ pub struct PollMediaResponse {
         MessageReactionEmojiResponse,
     >,
 }
+impl PollMediaResponse {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        PollMediaResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        PollMediaResponse,
+        MessageReactionEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+}
 /// A partial update of [`PollMediaResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47627,6 +57635,34 @@ pub struct PollResponse {
     pub layout_type: PollLayoutTypes,
     /// The results of the poll
     pub results: PollResultsResponse,
+}
+impl PollResponse {
+    /// The `question` attribute.
+    pub const QUESTION: ::daplug_runtime::Field<PollResponse, PollMediaResponse> = ::daplug_runtime::Field::new(
+        "question",
+    );
+    /// The `answers` attribute.
+    pub const ANSWERS: ::daplug_runtime::Field<
+        PollResponse,
+        ::daplug_runtime::__private::std::vec::Vec<PollAnswerResponse>,
+    > = ::daplug_runtime::Field::new("answers");
+    /// The `expiry` attribute.
+    pub const EXPIRY: ::daplug_runtime::Field<
+        PollResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expiry");
+    /// The `allow_multiselect` attribute.
+    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<PollResponse, bool> = ::daplug_runtime::Field::new(
+        "allow_multiselect",
+    );
+    /// The `layout_type` attribute.
+    pub const LAYOUT_TYPE: ::daplug_runtime::Field<PollResponse, PollLayoutTypes> = ::daplug_runtime::Field::new(
+        "layout_type",
+    );
+    /// The `results` attribute.
+    pub const RESULTS: ::daplug_runtime::Field<PollResponse, PollResultsResponse> = ::daplug_runtime::Field::new(
+        "results",
+    );
 }
 /// A partial update of [`PollResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47736,6 +57772,20 @@ pub struct PollResultsEntryResponse {
     /// Whether the current user voted for this answer
     pub me_voted: bool,
 }
+impl PollResultsEntryResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PollResultsEntryResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<PollResultsEntryResponse, i32> = ::daplug_runtime::Field::new(
+        "count",
+    );
+    /// The `me_voted` attribute.
+    pub const ME_VOTED: ::daplug_runtime::Field<PollResultsEntryResponse, bool> = ::daplug_runtime::Field::new(
+        "me_voted",
+    );
+}
 /// A partial update of [`PollResultsEntryResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47835,6 +57885,17 @@ pub struct PollResultsResponse {
     /// Whether the votes have been precisely counted
     pub is_finalized: bool,
 }
+impl PollResultsResponse {
+    /// The `answer_counts` attribute.
+    pub const ANSWER_COUNTS: ::daplug_runtime::Field<
+        PollResultsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<PollResultsEntryResponse>,
+    > = ::daplug_runtime::Field::new("answer_counts");
+    /// The `is_finalized` attribute.
+    pub const IS_FINALIZED: ::daplug_runtime::Field<PollResultsResponse, bool> = ::daplug_runtime::Field::new(
+        "is_finalized",
+    );
+}
 /// A partial update of [`PollResultsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -47928,6 +57989,13 @@ const _: () = {
 pub struct PongInteractionCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
+}
+impl PongInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PongInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`PongInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48290,6 +58358,191 @@ pub struct PrivateApplicationResponse {
     pub team: ::daplug_runtime::__private::std::option::Option<TeamResponse>,
     pub eligible_oauth2_scopes: ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
 }
+impl PrivateApplicationResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PrivateApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ApplicationTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `cover_image` attribute.
+    pub const COVER_IMAGE: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cover_image");
+    /// The `primary_sku_id` attribute.
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("primary_sku_id");
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<PrivateApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "bot",
+    );
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `rpc_origins` attribute.
+    pub const RPC_ORIGINS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("rpc_origins");
+    /// The `bot_public` attribute.
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<PrivateApplicationResponse, bool> = ::daplug_runtime::Field::new(
+        "bot_public",
+    );
+    /// The `bot_require_code_grant` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("bot_require_code_grant");
+    /// The `terms_of_service_url` attribute.
+    pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("terms_of_service_url");
+    /// The `privacy_policy_url` attribute.
+    pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("privacy_policy_url");
+    /// The `custom_install_url` attribute.
+    pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_install_url");
+    /// The `install_params` attribute.
+    pub const INSTALL_PARAMS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ApplicationOAuth2InstallParamsResponse,
+    > = ::daplug_runtime::Field::new("install_params");
+    /// The `integration_types_config` attribute.
+    pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ApplicationIntegrationTypeConfigurationResponse,
+        >,
+    > = ::daplug_runtime::Field::new("integration_types_config");
+    /// The `verify_key` attribute.
+    pub const VERIFY_KEY: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verify_key");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<PrivateApplicationResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `flags_new` attribute.
+    pub const FLAGS_NEW: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("flags_new");
+    /// The `max_participants` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("max_participants");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `redirect_uris` attribute.
+    pub const REDIRECT_URIS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("redirect_uris");
+    /// The `interactions_endpoint_url` attribute.
+    pub const INTERACTIONS_ENDPOINT_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("interactions_endpoint_url");
+    /// The `role_connections_verification_url` attribute.
+    pub const ROLE_CONNECTIONS_VERIFICATION_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("role_connections_verification_url");
+    /// The `owner` attribute.
+    pub const OWNER: ::daplug_runtime::Field<PrivateApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "owner",
+    );
+    /// The `approximate_guild_count` attribute.
+    pub const APPROXIMATE_GUILD_COUNT: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_guild_count");
+    /// The `approximate_user_install_count` attribute.
+    pub const APPROXIMATE_USER_INSTALL_COUNT: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_user_install_count");
+    /// The `approximate_user_authorization_count` attribute.
+    pub const APPROXIMATE_USER_AUTHORIZATION_COUNT: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("approximate_user_authorization_count");
+    /// The `event_webhooks_url` attribute.
+    pub const EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("event_webhooks_url");
+    /// The `event_webhooks_status` attribute.
+    pub const EVENT_WEBHOOKS_STATUS: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ApplicationEventWebhooksStatus,
+    > = ::daplug_runtime::Field::new("event_webhooks_status");
+    /// The `event_webhooks_types` attribute.
+    pub const EVENT_WEBHOOKS_TYPES: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
+    > = ::daplug_runtime::Field::new("event_webhooks_types");
+    /// The `explicit_content_filter` attribute.
+    pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ApplicationExplicitContentFilterTypes,
+    > = ::daplug_runtime::Field::new("explicit_content_filter");
+    /// The `team` attribute.
+    pub const TEAM: ::daplug_runtime::Field<PrivateApplicationResponse, TeamResponse> = ::daplug_runtime::Field::new(
+        "team",
+    );
+    /// The `eligible_oauth2_scopes` attribute.
+    pub const ELIGIBLE_OAUTH2_SCOPES: ::daplug_runtime::Field<
+        PrivateApplicationResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
+    > = ::daplug_runtime::Field::new("eligible_oauth2_scopes");
+}
 /// A partial update of [`PrivateApplicationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48560,6 +58813,23 @@ pub struct PrivateChannelLocation {
     pub kind: EmbeddedActivityLocationKind,
     pub channel_id: SnowflakeType,
 }
+impl PrivateChannelLocation {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        PrivateChannelLocation,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `kind` attribute.
+    pub const KIND: ::daplug_runtime::Field<
+        PrivateChannelLocation,
+        EmbeddedActivityLocationKind,
+    > = ::daplug_runtime::Field::new("kind");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        PrivateChannelLocation,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+}
 /// A partial update of [`PrivateChannelLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -48673,6 +58943,35 @@ pub struct PrivateChannelResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub recipients: ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+}
+impl PrivateChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PrivateChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<PrivateChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `last_message_id` attribute.
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
+        PrivateChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("last_message_id");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<PrivateChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `last_pin_timestamp` attribute.
+    pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
+        PrivateChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_pin_timestamp");
+    /// The `recipients` attribute.
+    pub const RECIPIENTS: ::daplug_runtime::Field<
+        PrivateChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("recipients");
 }
 /// A partial update of [`PrivateChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48821,6 +59120,60 @@ pub struct PrivateGroupChannelResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub application_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl PrivateGroupChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<PrivateGroupChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        ChannelTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `last_message_id` attribute.
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("last_message_id");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<PrivateGroupChannelResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `last_pin_timestamp` attribute.
+    pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_pin_timestamp");
+    /// The `recipients` attribute.
+    pub const RECIPIENTS: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("recipients");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("owner_id");
+    /// The `managed` attribute.
+    pub const MANAGED: ::daplug_runtime::Field<PrivateGroupChannelResponse, bool> = ::daplug_runtime::Field::new(
+        "managed",
+    );
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        PrivateGroupChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
 }
 /// A partial update of [`PrivateGroupChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49024,6 +59377,78 @@ pub struct PrivateGuildMemberResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PrivateGuildMemberResponse {
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `avatar_decoration_data` attribute.
+    pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        UserAvatarDecorationResponse,
+    > = ::daplug_runtime::Field::new("avatar_decoration_data");
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `communication_disabled_until` attribute.
+    pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("communication_disabled_until");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<PrivateGuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `joined_at` attribute.
+    pub const JOINED_AT: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("joined_at");
+    /// The `nick` attribute.
+    pub const NICK: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nick");
+    /// The `pending` attribute.
+    pub const PENDING: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "pending",
+    );
+    /// The `premium_since` attribute.
+    pub const PREMIUM_SINCE: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("premium_since");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("roles");
+    /// The `collectibles` attribute.
+    pub const COLLECTIBLES: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        UserCollectiblesResponse,
+    > = ::daplug_runtime::Field::new("collectibles");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<PrivateGuildMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `mute` attribute.
+    pub const MUTE: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "mute",
+    );
+    /// The `deaf` attribute.
+    pub const DEAF: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+        "deaf",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        PrivateGuildMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+}
 /// A partial update of [`PrivateGuildMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49199,6 +59624,48 @@ pub struct ProvisionalTokenResponse {
     )]
     pub expires_at_s: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl ProvisionalTokenResponse {
+    /// The `token_type` attribute.
+    pub const TOKEN_TYPE: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token_type");
+    /// The `access_token` attribute.
+    pub const ACCESS_TOKEN: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("access_token");
+    /// The `expires_in` attribute.
+    pub const EXPIRES_IN: ::daplug_runtime::Field<ProvisionalTokenResponse, i32> = ::daplug_runtime::Field::new(
+        "expires_in",
+    );
+    /// The `scope` attribute.
+    pub const SCOPE: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scope");
+    /// The `id_token` attribute.
+    pub const ID_TOKEN: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id_token");
+    /// The `refresh_token` attribute.
+    pub const REFRESH_TOKEN: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("refresh_token");
+    /// The `scopes` attribute.
+    pub const SCOPES: ::daplug_runtime::Field<
+        ProvisionalTokenResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("scopes");
+    /// The `expires_at_s` attribute.
+    pub const EXPIRES_AT_S: ::daplug_runtime::Field<ProvisionalTokenResponse, i32> = ::daplug_runtime::Field::new(
+        "expires_at_s",
+    );
+}
 /// A partial update of [`ProvisionalTokenResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49338,6 +59805,21 @@ pub struct PruneGuildRequest {
         PruneGuildRequestIncludeRoles,
     >,
 }
+impl PruneGuildRequest {
+    /// The `days` attribute.
+    pub const DAYS: ::daplug_runtime::Field<PruneGuildRequest, i64> = ::daplug_runtime::Field::new(
+        "days",
+    );
+    /// The `compute_prune_count` attribute.
+    pub const COMPUTE_PRUNE_COUNT: ::daplug_runtime::Field<PruneGuildRequest, bool> = ::daplug_runtime::Field::new(
+        "compute_prune_count",
+    );
+    /// The `include_roles` attribute.
+    pub const INCLUDE_ROLES: ::daplug_runtime::Field<
+        PruneGuildRequest,
+        PruneGuildRequestIncludeRoles,
+    > = ::daplug_runtime::Field::new("include_roles");
+}
 /// A partial update of [`PruneGuildRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49454,6 +59936,18 @@ pub struct PurchaseNotificationResponse {
     pub guild_product_purchase: ::daplug_runtime::__private::std::option::Option<
         GuildProductPurchaseResponse,
     >,
+}
+impl PurchaseNotificationResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        PurchaseNotificationResponse,
+        PurchaseType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `guild_product_purchase` attribute.
+    pub const GUILD_PRODUCT_PURCHASE: ::daplug_runtime::Field<
+        PurchaseNotificationResponse,
+        GuildProductPurchaseResponse,
+    > = ::daplug_runtime::Field::new("guild_product_purchase");
 }
 /// A partial update of [`PurchaseNotificationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49601,6 +60095,17 @@ pub struct QuarantineUserAction {
         QuarantineUserActionMetadata,
     >,
 }
+impl QuarantineUserAction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<QuarantineUserAction, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        QuarantineUserAction,
+        QuarantineUserActionMetadata,
+    > = ::daplug_runtime::Field::new("metadata");
+}
 /// A partial update of [`QuarantineUserAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -49699,6 +60204,18 @@ pub struct QuarantineUserActionResponse {
     #[serde(rename = "type")]
     pub type_: AutomodActionType,
     pub metadata: QuarantineUserActionMetadataResponse,
+}
+impl QuarantineUserActionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        QuarantineUserActionResponse,
+        AutomodActionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        QuarantineUserActionResponse,
+        QuarantineUserActionMetadataResponse,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`QuarantineUserActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49806,6 +60323,32 @@ pub struct RadioGroupComponentForModalRequest {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
     pub options: ::daplug_runtime::__private::std::vec::Vec<RadioGroupOptionForRequest>,
+}
+impl RadioGroupComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RadioGroupComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<RadioGroupComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        RadioGroupComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        RadioGroupComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        RadioGroupComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RadioGroupOptionForRequest>,
+    > = ::daplug_runtime::Field::new("options");
 }
 /// A partial update of [`RadioGroupComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49929,6 +60472,27 @@ pub struct RadioGroupOptionForRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl RadioGroupOptionForRequest {
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        RadioGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        RadioGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RadioGroupOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<RadioGroupOptionForRequest, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
+}
 /// A partial update of [`RadioGroupOptionForRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50038,6 +60602,25 @@ pub struct RatelimitedResponse {
     pub retry_after: f64,
     /// Whether you are being ratelimited by the global ratelimit or a per-endpoint ratelimit
     pub global: bool,
+}
+impl RatelimitedResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<RatelimitedResponse, i64> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        RatelimitedResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `retry_after` attribute.
+    pub const RETRY_AFTER: ::daplug_runtime::Field<RatelimitedResponse, f64> = ::daplug_runtime::Field::new(
+        "retry_after",
+    );
+    /// The `global` attribute.
+    pub const GLOBAL: ::daplug_runtime::Field<RatelimitedResponse, bool> = ::daplug_runtime::Field::new(
+        "global",
+    );
 }
 /// A partial update of [`RatelimitedResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50245,6 +60828,56 @@ pub struct RecurrenceRule {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub count: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl RecurrenceRule {
+    /// The `start` attribute.
+    pub const START: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start");
+    /// The `end` attribute.
+    pub const END: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end");
+    /// The `frequency` attribute.
+    pub const FREQUENCY: ::daplug_runtime::Field<
+        RecurrenceRule,
+        RecurrenceRuleFrequencies,
+    > = ::daplug_runtime::Field::new("frequency");
+    /// The `interval` attribute.
+    pub const INTERVAL: ::daplug_runtime::Field<RecurrenceRule, i32> = ::daplug_runtime::Field::new(
+        "interval",
+    );
+    /// The `by_weekday` attribute.
+    pub const BY_WEEKDAY: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleWeekdays>,
+    > = ::daplug_runtime::Field::new("by_weekday");
+    /// The `by_n_weekday` attribute.
+    pub const BY_N_WEEKDAY: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::vec::Vec<ByNWeekday>,
+    > = ::daplug_runtime::Field::new("by_n_weekday");
+    /// The `by_month` attribute.
+    pub const BY_MONTH: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleMonths>,
+    > = ::daplug_runtime::Field::new("by_month");
+    /// The `by_month_day` attribute.
+    pub const BY_MONTH_DAY: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::vec::Vec<i32>,
+    > = ::daplug_runtime::Field::new("by_month_day");
+    /// The `by_year_day` attribute.
+    pub const BY_YEAR_DAY: ::daplug_runtime::Field<
+        RecurrenceRule,
+        ::daplug_runtime::__private::std::vec::Vec<i32>,
+    > = ::daplug_runtime::Field::new("by_year_day");
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<RecurrenceRule, i32> = ::daplug_runtime::Field::new(
+        "count",
+    );
 }
 /// A partial update of [`RecurrenceRule`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50560,6 +61193,56 @@ pub struct RecurrenceRuleResponse {
     )]
     pub count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl RecurrenceRuleResponse {
+    /// The `start` attribute.
+    pub const START: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("start");
+    /// The `end` attribute.
+    pub const END: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("end");
+    /// The `frequency` attribute.
+    pub const FREQUENCY: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        RecurrenceRuleFrequencies,
+    > = ::daplug_runtime::Field::new("frequency");
+    /// The `interval` attribute.
+    pub const INTERVAL: ::daplug_runtime::Field<RecurrenceRuleResponse, i32> = ::daplug_runtime::Field::new(
+        "interval",
+    );
+    /// The `by_weekday` attribute.
+    pub const BY_WEEKDAY: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleWeekdays>,
+    > = ::daplug_runtime::Field::new("by_weekday");
+    /// The `by_n_weekday` attribute.
+    pub const BY_N_WEEKDAY: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ByNWeekdayResponse>,
+    > = ::daplug_runtime::Field::new("by_n_weekday");
+    /// The `by_month` attribute.
+    pub const BY_MONTH: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleMonths>,
+    > = ::daplug_runtime::Field::new("by_month");
+    /// The `by_month_day` attribute.
+    pub const BY_MONTH_DAY: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<i32>,
+    > = ::daplug_runtime::Field::new("by_month_day");
+    /// The `by_year_day` attribute.
+    pub const BY_YEAR_DAY: ::daplug_runtime::Field<
+        RecurrenceRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<i32>,
+    > = ::daplug_runtime::Field::new("by_year_day");
+    /// The `count` attribute.
+    pub const COUNT: ::daplug_runtime::Field<RecurrenceRuleResponse, i32> = ::daplug_runtime::Field::new(
+        "count",
+    );
+}
 /// A partial update of [`RecurrenceRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50790,6 +61473,40 @@ pub struct ResolvedObjectsResponse {
         >,
     >,
 }
+impl ResolvedObjectsResponse {
+    /// The `users` attribute.
+    pub const USERS: ::daplug_runtime::Field<
+        ResolvedObjectsResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            UserResponse,
+        >,
+    > = ::daplug_runtime::Field::new("users");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        ResolvedObjectsResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            BasicGuildMemberResponse,
+        >,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `channels` attribute.
+    pub const CHANNELS: ::daplug_runtime::Field<
+        ResolvedObjectsResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ResolvedObjectsResponseChannelsValue,
+        >,
+    > = ::daplug_runtime::Field::new("channels");
+    /// The `roles` attribute.
+    pub const ROLES: ::daplug_runtime::Field<
+        ResolvedObjectsResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            GuildRoleResponse,
+        >,
+    > = ::daplug_runtime::Field::new("roles");
+}
 /// A partial update of [`ResolvedObjectsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -50941,6 +61658,33 @@ pub struct ResourceChannelResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub description: ::daplug_runtime::__private::std::string::String,
+}
+impl ResourceChannelResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ResourceChannelResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        ResourceChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        ResourceChannelResponse,
+        SettingsEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        ResourceChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ResourceChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
 }
 /// A partial update of [`ResourceChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51125,6 +61869,66 @@ pub struct RichEmbed {
     )]
     pub video: ::daplug_runtime::__private::std::option::Option<RichEmbedVideo>,
 }
+impl RichEmbed {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<RichEmbed, i64> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<RichEmbed, RichEmbedAuthor> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<RichEmbed, RichEmbedImage> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    /// The `thumbnail` attribute.
+    pub const THUMBNAIL: ::daplug_runtime::Field<RichEmbed, RichEmbedThumbnail> = ::daplug_runtime::Field::new(
+        "thumbnail",
+    );
+    /// The `footer` attribute.
+    pub const FOOTER: ::daplug_runtime::Field<RichEmbed, RichEmbedFooter> = ::daplug_runtime::Field::new(
+        "footer",
+    );
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        RichEmbed,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbedField>,
+    > = ::daplug_runtime::Field::new("fields");
+    /// The `provider` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<RichEmbed, RichEmbedProvider> = ::daplug_runtime::Field::new(
+        "provider",
+    );
+    /// The `video` attribute.
+    pub const VIDEO: ::daplug_runtime::Field<RichEmbed, RichEmbedVideo> = ::daplug_runtime::Field::new(
+        "video",
+    );
+}
 /// A partial update of [`RichEmbed`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -51277,6 +62081,23 @@ pub struct RichEmbedAuthor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RichEmbedAuthor {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RichEmbedAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbedAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `icon_url` attribute.
+    pub const ICON_URL: ::daplug_runtime::Field<
+        RichEmbedAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_url");
+}
 /// A partial update of [`RichEmbedAuthor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -51378,6 +62199,22 @@ pub struct RichEmbedField {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub inline: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl RichEmbedField {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RichEmbedField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        RichEmbedField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `inline` attribute.
+    pub const INLINE: ::daplug_runtime::Field<RichEmbedField, bool> = ::daplug_runtime::Field::new(
+        "inline",
+    );
 }
 /// A partial update of [`RichEmbedField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51485,6 +62322,18 @@ pub struct RichEmbedFooter {
     pub icon_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RichEmbedFooter {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        RichEmbedFooter,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `icon_url` attribute.
+    pub const ICON_URL: ::daplug_runtime::Field<
+        RichEmbedFooter,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_url");
 }
 /// A partial update of [`RichEmbedFooter`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51617,6 +62466,39 @@ pub struct RichEmbedImage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RichEmbedImage {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbedImage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RichEmbedImage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
+    /// The `is_animated` attribute.
+    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedImage, bool> = ::daplug_runtime::Field::new(
+        "is_animated",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RichEmbedImage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+}
 /// A partial update of [`RichEmbedImage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -51737,6 +62619,18 @@ pub struct RichEmbedProvider {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RichEmbedProvider {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RichEmbedProvider,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbedProvider,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`RichEmbedProvider`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51868,6 +62762,39 @@ pub struct RichEmbedThumbnail {
     pub description: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RichEmbedThumbnail {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbedThumbnail,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RichEmbedThumbnail,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
+    /// The `is_animated` attribute.
+    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedThumbnail, bool> = ::daplug_runtime::Field::new(
+        "is_animated",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RichEmbedThumbnail,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
 }
 /// A partial update of [`RichEmbedThumbnail`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52021,6 +62948,39 @@ pub struct RichEmbedVideo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl RichEmbedVideo {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        RichEmbedVideo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RichEmbedVideo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `placeholder_version` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
+    /// The `is_animated` attribute.
+    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedVideo, bool> = ::daplug_runtime::Field::new(
+        "is_animated",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        RichEmbedVideo,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+}
 /// A partial update of [`RichEmbedVideo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52142,6 +63102,20 @@ pub struct RoleColors {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl RoleColors {
+    /// The `primary_color` attribute.
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+        "primary_color",
+    );
+    /// The `secondary_color` attribute.
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+        "secondary_color",
+    );
+    /// The `tertiary_color` attribute.
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+        "tertiary_color",
+    );
 }
 /// A partial update of [`RoleColors`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52273,6 +63247,52 @@ pub struct RoleSelectComponentForMessageRequest {
     pub default_values: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     >,
+}
+impl RoleSelectComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<RoleSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
 }
 /// A partial update of [`RoleSelectComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52438,6 +63458,52 @@ pub struct RoleSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     >,
 }
+impl RoleSelectComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<RoleSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`RoleSelectComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52585,6 +63651,44 @@ pub struct RoleSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValueResponse>,
     >,
 }
+impl RoleSelectComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RoleSelectComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        RoleSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        RoleSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<RoleSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        RoleSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValueResponse>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`RoleSelectComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52702,6 +63806,17 @@ pub struct RoleSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+impl RoleSelectDefaultValue {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RoleSelectDefaultValue,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<RoleSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+}
 /// A partial update of [`RoleSelectDefaultValue`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -52796,6 +63911,18 @@ pub struct RoleSelectDefaultValueResponse {
     #[serde(rename = "type")]
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
+}
+impl RoleSelectDefaultValueResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        RoleSelectDefaultValueResponse,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        RoleSelectDefaultValueResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`RoleSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52977,6 +64104,94 @@ pub struct ScheduledEventResponse {
         GuildScheduledEventExceptionResponse,
     >,
 }
+impl ScheduledEventResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<ScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `creator` attribute.
+    pub const CREATOR: ::daplug_runtime::Field<ScheduledEventResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "creator",
+    );
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `entity_id` attribute.
+    pub const ENTITY_ID: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("entity_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        RecurrenceRuleResponse,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `user_count` attribute.
+    pub const USER_COUNT: ::daplug_runtime::Field<ScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+        "user_count",
+    );
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `user_rsvp` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ScheduledEventUserResponse,
+    > = ::daplug_runtime::Field::new("user_rsvp");
+    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
+        ScheduledEventResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
+}
 /// A partial update of [`ScheduledEventResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53150,6 +64365,21 @@ pub struct ScheduledEventUserCountResponse {
         i32,
     >,
 }
+impl ScheduledEventUserCountResponse {
+    /// The `guild_scheduled_event_count` attribute.
+    pub const GUILD_SCHEDULED_EVENT_COUNT: ::daplug_runtime::Field<
+        ScheduledEventUserCountResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_count");
+    /// The `guild_scheduled_event_exception_counts` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTION_COUNTS: ::daplug_runtime::Field<
+        ScheduledEventUserCountResponse,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            i32,
+        >,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exception_counts");
+}
 /// A partial update of [`ScheduledEventUserCountResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53280,6 +64510,37 @@ pub struct ScheduledEventUserResponse {
     pub member: ::daplug_runtime::__private::std::option::Option<GuildMemberResponse>,
     /// User's RSVP status for the event
     pub response: GuildScheduledEventUserResponses,
+}
+impl ScheduledEventUserResponse {
+    /// The `guild_scheduled_event_id` attribute.
+    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<
+        ScheduledEventUserResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_id");
+    /// The `guild_scheduled_event_exception_id` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTION_ID: ::daplug_runtime::Field<
+        ScheduledEventUserResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exception_id");
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<
+        ScheduledEventUserResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("user_id");
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<ScheduledEventUserResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<
+        ScheduledEventUserResponse,
+        GuildMemberResponse,
+    > = ::daplug_runtime::Field::new("member");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<
+        ScheduledEventUserResponse,
+        GuildScheduledEventUserResponses,
+    > = ::daplug_runtime::Field::new("response");
 }
 /// A partial update of [`ScheduledEventUserResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53476,6 +64737,69 @@ pub struct SdkMessageRequest {
     )]
     pub tts: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl SdkMessageRequest {
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `allowed_mentions` attribute.
+    pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        MessageAllowedMentionsRequest,
+    > = ::daplug_runtime::Field::new("allowed_mentions");
+    /// The `sticker_ids` attribute.
+    pub const STICKER_IDS: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("sticker_ids");
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SdkMessageRequestComponentsItem>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<SdkMessageRequest, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<SdkMessageRequest, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        CustomClientThemeShareRequest,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
+    /// The `message_reference` attribute.
+    pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        MessageReferenceRequest,
+    > = ::daplug_runtime::Field::new("message_reference");
+    /// The `nonce` attribute.
+    pub const NONCE: ::daplug_runtime::Field<
+        SdkMessageRequest,
+        SdkMessageRequestNonce,
+    > = ::daplug_runtime::Field::new("nonce");
+    /// The `enforce_nonce` attribute.
+    pub const ENFORCE_NONCE: ::daplug_runtime::Field<SdkMessageRequest, bool> = ::daplug_runtime::Field::new(
+        "enforce_nonce",
+    );
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<SdkMessageRequest, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+}
 /// A partial update of [`SdkMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -53662,6 +64986,26 @@ pub struct SearchIndexNotReadyResponse {
     pub code: i32,
     pub documents_indexed: i32,
     pub retry_after: i32,
+}
+impl SearchIndexNotReadyResponse {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        SearchIndexNotReadyResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<SearchIndexNotReadyResponse, i32> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `documents_indexed` attribute.
+    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<
+        SearchIndexNotReadyResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("documents_indexed");
+    /// The `retry_after` attribute.
+    pub const RETRY_AFTER: ::daplug_runtime::Field<SearchIndexNotReadyResponse, i32> = ::daplug_runtime::Field::new(
+        "retry_after",
+    );
 }
 /// A partial update of [`SearchIndexNotReadyResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53942,6 +65286,201 @@ pub struct SearchMessageResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub restriction_count: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl SearchMessageResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<SearchMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+    /// The `mentions` attribute.
+    pub const MENTIONS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
+    > = ::daplug_runtime::Field::new("mentions");
+    /// The `mention_roles` attribute.
+    pub const MENTION_ROLES: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("mention_roles");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
+    > = ::daplug_runtime::Field::new("attachments");
+    /// The `embeds` attribute.
+    pub const EMBEDS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
+    > = ::daplug_runtime::Field::new("embeds");
+    /// The `timestamp` attribute.
+    pub const TIMESTAMP: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timestamp");
+    /// The `edited_timestamp` attribute.
+    pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("edited_timestamp");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponseComponentsItem>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponseStickersItem>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `sticker_items` attribute.
+    pub const STICKER_ITEMS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
+    > = ::daplug_runtime::Field::new("sticker_items");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SearchMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<SearchMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    /// The `pinned` attribute.
+    pub const PINNED: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "pinned",
+    );
+    /// The `mention_everyone` attribute.
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "mention_everyone",
+    );
+    /// The `tts` attribute.
+    pub const TTS: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "tts",
+    );
+    /// The `call` attribute.
+    pub const CALL: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageCallResponse,
+    > = ::daplug_runtime::Field::new("call");
+    /// The `activity` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageActivityResponse,
+    > = ::daplug_runtime::Field::new("activity");
+    /// The `application` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        BasicApplicationResponseWithBot,
+    > = ::daplug_runtime::Field::new("application");
+    /// The `application_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("application_id");
+    /// The `interaction` attribute.
+    pub const INTERACTION: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageInteractionResponse,
+    > = ::daplug_runtime::Field::new("interaction");
+    /// The `nonce` attribute.
+    pub const NONCE: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        SearchMessageResponseNonce,
+    > = ::daplug_runtime::Field::new("nonce");
+    /// The `webhook_id` attribute.
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("webhook_id");
+    /// The `message_reference` attribute.
+    pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageReferenceResponse,
+    > = ::daplug_runtime::Field::new("message_reference");
+    /// The `thread` attribute.
+    pub const THREAD: ::daplug_runtime::Field<SearchMessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+        "thread",
+    );
+    /// The `mention_channels` attribute.
+    pub const MENTION_CHANNELS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
+    > = ::daplug_runtime::Field::new("mention_channels");
+    /// The `role_subscription_data` attribute.
+    pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageRoleSubscriptionDataResponse,
+    > = ::daplug_runtime::Field::new("role_subscription_data");
+    /// The `purchase_notification` attribute.
+    pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        PurchaseNotificationResponse,
+    > = ::daplug_runtime::Field::new("purchase_notification");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `resolved` attribute.
+    pub const RESOLVED: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ResolvedObjectsResponse,
+    > = ::daplug_runtime::Field::new("resolved");
+    /// The `poll` attribute.
+    pub const POLL: ::daplug_runtime::Field<SearchMessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    /// The `shared_client_theme` attribute.
+    pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        CustomClientThemeResponse,
+    > = ::daplug_runtime::Field::new("shared_client_theme");
+    /// The `interaction_metadata` attribute.
+    pub const INTERACTION_METADATA: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        SearchMessageResponseInteractionMetadata,
+    > = ::daplug_runtime::Field::new("interaction_metadata");
+    /// The `message_snapshots` attribute.
+    pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
+    > = ::daplug_runtime::Field::new("message_snapshots");
+    /// The `lobby_member` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        MessageLobbyMemberResponse,
+    > = ::daplug_runtime::Field::new("lobby_member");
+    /// The `reactions` attribute.
+    pub const REACTIONS: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageReactionResponse>,
+    > = ::daplug_runtime::Field::new("reactions");
+    /// The `referenced_message` attribute.
+    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<
+        SearchMessageResponse,
+        BasicMessageResponse,
+    > = ::daplug_runtime::Field::new("referenced_message");
+    /// The `hit` attribute.
+    pub const HIT: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+        "hit",
+    );
+    /// The `restriction_count` attribute.
+    pub const RESTRICTION_COUNT: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+        "restriction_count",
+    );
 }
 /// A partial update of [`SearchMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54325,6 +65864,27 @@ pub struct SectionComponentForMessageRequest {
     >,
     pub accessory: SectionComponentForMessageRequestAccessory,
 }
+impl SectionComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SectionComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SectionComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        SectionComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<TextDisplayComponentForMessageRequest>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `accessory` attribute.
+    pub const ACCESSORY: ::daplug_runtime::Field<
+        SectionComponentForMessageRequest,
+        SectionComponentForMessageRequestAccessory,
+    > = ::daplug_runtime::Field::new("accessory");
+}
 /// A partial update of [`SectionComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -54453,6 +66013,27 @@ pub struct SectionComponentResponse {
         TextDisplayComponentResponse,
     >,
     pub accessory: SectionComponentResponseAccessory,
+}
+impl SectionComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SectionComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SectionComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `components` attribute.
+    pub const COMPONENTS: ::daplug_runtime::Field<
+        SectionComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<TextDisplayComponentResponse>,
+    > = ::daplug_runtime::Field::new("components");
+    /// The `accessory` attribute.
+    pub const ACCESSORY: ::daplug_runtime::Field<
+        SectionComponentResponse,
+        SectionComponentResponseAccessory,
+    > = ::daplug_runtime::Field::new("accessory");
 }
 /// A partial update of [`SectionComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54590,6 +66171,27 @@ pub struct SeparatorComponentForMessageRequest {
     )]
     pub divider: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl SeparatorComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SeparatorComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SeparatorComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `spacing` attribute.
+    pub const SPACING: ::daplug_runtime::Field<
+        SeparatorComponentForMessageRequest,
+        MessageComponentSeparatorSpacingSize,
+    > = ::daplug_runtime::Field::new("spacing");
+    /// The `divider` attribute.
+    pub const DIVIDER: ::daplug_runtime::Field<
+        SeparatorComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("divider");
+}
 /// A partial update of [`SeparatorComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -54697,6 +66299,26 @@ pub struct SeparatorComponentResponse {
     pub id: i32,
     pub spacing: MessageComponentSeparatorSpacingSize,
     pub divider: bool,
+}
+impl SeparatorComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SeparatorComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SeparatorComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `spacing` attribute.
+    pub const SPACING: ::daplug_runtime::Field<
+        SeparatorComponentResponse,
+        MessageComponentSeparatorSpacingSize,
+    > = ::daplug_runtime::Field::new("spacing");
+    /// The `divider` attribute.
+    pub const DIVIDER: ::daplug_runtime::Field<SeparatorComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "divider",
+    );
 }
 /// A partial update of [`SeparatorComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54808,6 +66430,21 @@ pub struct SettingsEmojiResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub animated: bool,
+}
+impl SettingsEmojiResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SettingsEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SettingsEmojiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `animated` attribute.
+    pub const ANIMATED: ::daplug_runtime::Field<SettingsEmojiResponse, bool> = ::daplug_runtime::Field::new(
+        "animated",
+    );
 }
 /// A partial update of [`SettingsEmojiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54988,6 +66625,28 @@ pub struct SlackWebhook {
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbed>,
     >,
 }
+impl SlackWebhook {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        SlackWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        SlackWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `icon_url` attribute.
+    pub const ICON_URL: ::daplug_runtime::Field<
+        SlackWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon_url");
+    /// The `attachments` attribute.
+    pub const ATTACHMENTS: ::daplug_runtime::Field<
+        SlackWebhook,
+        ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbed>,
+    > = ::daplug_runtime::Field::new("attachments");
+}
 /// A partial update of [`SlackWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55129,6 +66788,23 @@ pub struct SocialLayerSkuPurchaseEligibilityCallbackData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SocialLayerSkuPurchaseEligibilityCallbackData {
+    /// The `eligible` attribute.
+    pub const ELIGIBLE: ::daplug_runtime::Field<
+        SocialLayerSkuPurchaseEligibilityCallbackData,
+        bool,
+    > = ::daplug_runtime::Field::new("eligible");
+    /// The `ineligible_reason` attribute.
+    pub const INELIGIBLE_REASON: ::daplug_runtime::Field<
+        SocialLayerSkuPurchaseEligibilityCallbackData,
+        SkuIneligibilityReason,
+    > = ::daplug_runtime::Field::new("ineligible_reason");
+    /// The `ineligible_reason_description` attribute.
+    pub const INELIGIBLE_REASON_DESCRIPTION: ::daplug_runtime::Field<
+        SocialLayerSkuPurchaseEligibilityCallbackData,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("ineligible_reason_description");
+}
 /// A partial update of [`SocialLayerSkuPurchaseEligibilityCallbackData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55236,6 +66912,18 @@ pub struct SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
     pub data: SocialLayerSkuPurchaseEligibilityCallbackData,
+}
+impl SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest,
+        SocialLayerSkuPurchaseEligibilityCallbackData,
+    > = ::daplug_runtime::Field::new("data");
 }
 /// A partial update of [`SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55402,6 +67090,32 @@ pub struct SoundboardCreateRequest {
     >,
     pub sound: ::daplug_runtime::__private::std::string::String,
 }
+impl SoundboardCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SoundboardCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `volume` attribute.
+    pub const VOLUME: ::daplug_runtime::Field<SoundboardCreateRequest, f64> = ::daplug_runtime::Field::new(
+        "volume",
+    );
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        SoundboardCreateRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        SoundboardCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `sound` attribute.
+    pub const SOUND: ::daplug_runtime::Field<
+        SoundboardCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sound");
+}
 /// A partial update of [`SoundboardCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55531,6 +67245,27 @@ pub struct SoundboardPatchRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl SoundboardPatchRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SoundboardPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `volume` attribute.
+    pub const VOLUME: ::daplug_runtime::Field<SoundboardPatchRequestPartial, f64> = ::daplug_runtime::Field::new(
+        "volume",
+    );
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        SoundboardPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        SoundboardPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+}
 /// A partial update of [`SoundboardPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55659,6 +67394,45 @@ pub struct SoundboardSoundResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+impl SoundboardSoundResponse {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        SoundboardSoundResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `sound_id` attribute.
+    pub const SOUND_ID: ::daplug_runtime::Field<
+        SoundboardSoundResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("sound_id");
+    /// The `volume` attribute.
+    pub const VOLUME: ::daplug_runtime::Field<SoundboardSoundResponse, f64> = ::daplug_runtime::Field::new(
+        "volume",
+    );
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        SoundboardSoundResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        SoundboardSoundResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        SoundboardSoundResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `available` attribute.
+    pub const AVAILABLE: ::daplug_runtime::Field<SoundboardSoundResponse, bool> = ::daplug_runtime::Field::new(
+        "available",
+    );
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<SoundboardSoundResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+}
 /// A partial update of [`SoundboardSoundResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55777,6 +67551,18 @@ pub struct SoundboardSoundSendRequest {
     )]
     pub source_guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+impl SoundboardSoundSendRequest {
+    /// The `sound_id` attribute.
+    pub const SOUND_ID: ::daplug_runtime::Field<
+        SoundboardSoundSendRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("sound_id");
+    /// The `source_guild_id` attribute.
+    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<
+        SoundboardSoundSendRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("source_guild_id");
+}
 /// A partial update of [`SoundboardSoundSendRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -55879,6 +67665,41 @@ pub struct StageInstanceResponse {
     pub guild_scheduled_event_id: ::daplug_runtime::__private::std::option::Option<
         SnowflakeType,
     >,
+}
+impl StageInstanceResponse {
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<StageInstanceResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        StageInstanceResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        StageInstanceResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        StageInstanceResponse,
+        StageInstancesPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StageInstanceResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `discoverable_disabled` attribute.
+    pub const DISCOVERABLE_DISABLED: ::daplug_runtime::Field<
+        StageInstanceResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("discoverable_disabled");
+    /// The `guild_scheduled_event_id` attribute.
+    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<
+        StageInstanceResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_id");
 }
 /// A partial update of [`StageInstanceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56082,6 +67903,58 @@ pub struct StageScheduledEventCreateRequest {
     pub entity_metadata: ::daplug_runtime::__private::std::option::Option<
         EntityMetadataStageInstance,
     >,
+}
+impl StageScheduledEventCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        StageScheduledEventCreateRequest,
+        EntityMetadataStageInstance,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`StageScheduledEventCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56295,6 +68168,63 @@ pub struct StageScheduledEventPatchRequestPartial {
     pub entity_metadata: ::daplug_runtime::__private::std::option::Option<
         EntityMetadataStageInstance,
     >,
+}
+impl StageScheduledEventPatchRequestPartial {
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        StageScheduledEventPatchRequestPartial,
+        EntityMetadataStageInstance,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`StageScheduledEventPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56531,6 +68461,101 @@ pub struct StageScheduledEventResponse {
         EntityMetadataStageInstanceResponse,
     >,
 }
+impl StageScheduledEventResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StageScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `creator` attribute.
+    pub const CREATOR: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("creator");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `entity_id` attribute.
+    pub const ENTITY_ID: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("entity_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        RecurrenceRuleResponse,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `user_count` attribute.
+    pub const USER_COUNT: ::daplug_runtime::Field<StageScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+        "user_count",
+    );
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `user_rsvp` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ScheduledEventUserResponse,
+    > = ::daplug_runtime::Field::new("user_rsvp");
+    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        StageScheduledEventResponse,
+        EntityMetadataStageInstanceResponse,
+    > = ::daplug_runtime::Field::new("entity_metadata");
+}
 /// A partial update of [`StageScheduledEventResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -56723,6 +68748,44 @@ pub struct StandardStickerResponse {
     pub pack_id: SnowflakeType,
     pub sort_value: i32,
 }
+impl StandardStickerResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StandardStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StandardStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        StandardStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<StandardStickerResponse, StickerTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `format_type` attribute.
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<
+        StandardStickerResponse,
+        StickerFormatTypes,
+    > = ::daplug_runtime::Field::new("format_type");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StandardStickerResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `pack_id` attribute.
+    pub const PACK_ID: ::daplug_runtime::Field<StandardStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "pack_id",
+    );
+    /// The `sort_value` attribute.
+    pub const SORT_VALUE: ::daplug_runtime::Field<StandardStickerResponse, i32> = ::daplug_runtime::Field::new(
+        "sort_value",
+    );
+}
 /// A partial update of [`StandardStickerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -56891,6 +68954,13 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for StickerFormatTy
 pub struct StickerPackCollectionResponse {
     pub sticker_packs: ::daplug_runtime::__private::std::vec::Vec<StickerPackResponse>,
 }
+impl StickerPackCollectionResponse {
+    /// The `sticker_packs` attribute.
+    pub const STICKER_PACKS: ::daplug_runtime::Field<
+        StickerPackCollectionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<StickerPackResponse>,
+    > = ::daplug_runtime::Field::new("sticker_packs");
+}
 /// A partial update of [`StickerPackCollectionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57004,6 +69074,41 @@ pub struct StickerPackResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub banner_asset_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl StickerPackResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StickerPackResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<StickerPackResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StickerPackResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StickerPackResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `stickers` attribute.
+    pub const STICKERS: ::daplug_runtime::Field<
+        StickerPackResponse,
+        ::daplug_runtime::__private::std::vec::Vec<StandardStickerResponse>,
+    > = ::daplug_runtime::Field::new("stickers");
+    /// The `cover_sticker_id` attribute.
+    pub const COVER_STICKER_ID: ::daplug_runtime::Field<
+        StickerPackResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("cover_sticker_id");
+    /// The `banner_asset_id` attribute.
+    pub const BANNER_ASSET_ID: ::daplug_runtime::Field<
+        StickerPackResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("banner_asset_id");
 }
 /// A partial update of [`StickerPackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57201,6 +69306,52 @@ pub struct StringSelectComponentForMessageRequest {
         StringSelectOptionForRequest,
     >,
 }
+impl StringSelectComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StringSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        StringSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionForRequest>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`StringSelectComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57361,6 +69512,52 @@ pub struct StringSelectComponentForModalRequest {
         StringSelectOptionForRequest,
     >,
 }
+impl StringSelectComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StringSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        StringSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionForRequest>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`StringSelectComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57502,6 +69699,44 @@ pub struct StringSelectComponentResponse {
     pub disabled: ::daplug_runtime::__private::std::option::Option<bool>,
     pub options: ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionResponse>,
 }
+impl StringSelectComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        StringSelectComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        StringSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        StringSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<StringSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        StringSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionResponse>,
+    > = ::daplug_runtime::Field::new("options");
+}
 /// A partial update of [`StringSelectComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57639,6 +69874,32 @@ pub struct StringSelectOptionForRequest {
         ComponentEmojiForRequest,
     >,
 }
+impl StringSelectOptionForRequest {
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        StringSelectOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        StringSelectOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StringSelectOptionForRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<StringSelectOptionForRequest, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        StringSelectOptionForRequest,
+        ComponentEmojiForRequest,
+    > = ::daplug_runtime::Field::new("emoji");
+}
 /// A partial update of [`StringSelectOptionForRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -57765,6 +70026,32 @@ pub struct StringSelectOptionResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl StringSelectOptionResponse {
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        StringSelectOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        StringSelectOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        StringSelectOptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `emoji` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<
+        StringSelectOptionResponse,
+        ComponentEmojiResponse,
+    > = ::daplug_runtime::Field::new("emoji");
+    /// The `default` attribute.
+    pub const DEFAULT: ::daplug_runtime::Field<StringSelectOptionResponse, bool> = ::daplug_runtime::Field::new(
+        "default",
+    );
 }
 /// A partial update of [`StringSelectOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57908,6 +70195,56 @@ pub struct SubscriptionResponse {
     pub country: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SubscriptionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<SubscriptionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<SubscriptionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    /// The `sku_ids` attribute.
+    pub const SKU_IDS: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("sku_ids");
+    /// The `renewal_sku_ids` attribute.
+    pub const RENEWAL_SKU_IDS: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("renewal_sku_ids");
+    /// The `entitlement_ids` attribute.
+    pub const ENTITLEMENT_IDS: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("entitlement_ids");
+    /// The `current_period_start` attribute.
+    pub const CURRENT_PERIOD_START: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("current_period_start");
+    /// The `current_period_end` attribute.
+    pub const CURRENT_PERIOD_END: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("current_period_end");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        SubscriptionResponseStatusType,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `canceled_at` attribute.
+    pub const CANCELED_AT: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("canceled_at");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        SubscriptionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
 }
 /// A partial update of [`SubscriptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58119,6 +70456,38 @@ pub struct TargetUsersJobStatusResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl TargetUsersJobStatusResponse {
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        TargetUsersJobStatusTypes,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `total_users` attribute.
+    pub const TOTAL_USERS: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        UInt32Type,
+    > = ::daplug_runtime::Field::new("total_users");
+    /// The `processed_users` attribute.
+    pub const PROCESSED_USERS: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        UInt32Type,
+    > = ::daplug_runtime::Field::new("processed_users");
+    /// The `created_at` attribute.
+    pub const CREATED_AT: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("created_at");
+    /// The `completed_at` attribute.
+    pub const COMPLETED_AT: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("completed_at");
+    /// The `error_message` attribute.
+    pub const ERROR_MESSAGE: ::daplug_runtime::Field<
+        TargetUsersJobStatusResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("error_message");
+}
 /// A partial update of [`TargetUsersJobStatusResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58292,6 +70661,32 @@ pub struct TeamMemberResponse {
     pub permissions: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TeamMemberResponse {
+    /// The `user` attribute.
+    pub const USER: ::daplug_runtime::Field<TeamMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    /// The `team_id` attribute.
+    pub const TEAM_ID: ::daplug_runtime::Field<TeamMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "team_id",
+    );
+    /// The `membership_state` attribute.
+    pub const MEMBERSHIP_STATE: ::daplug_runtime::Field<
+        TeamMemberResponse,
+        TeamMembershipStates,
+    > = ::daplug_runtime::Field::new("membership_state");
+    /// The `role` attribute.
+    pub const ROLE: ::daplug_runtime::Field<TeamMemberResponse, TeamMemberRoles> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        TeamMemberResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("permissions");
 }
 /// A partial update of [`TeamMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58478,6 +70873,31 @@ pub struct TeamResponse {
     pub owner_user_id: SnowflakeType,
     pub members: ::daplug_runtime::__private::std::vec::Vec<TeamMemberResponse>,
 }
+impl TeamResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TeamResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        TeamResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        TeamResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `owner_user_id` attribute.
+    pub const OWNER_USER_ID: ::daplug_runtime::Field<TeamResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_user_id",
+    );
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        TeamResponse,
+        ::daplug_runtime::__private::std::vec::Vec<TeamMemberResponse>,
+    > = ::daplug_runtime::Field::new("members");
+}
 /// A partial update of [`TeamResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58613,6 +71033,38 @@ pub struct TermsFormFieldResponse {
     )]
     pub response: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl TermsFormFieldResponse {
+    /// The `field_type` attribute.
+    pub const FIELD_TYPE: ::daplug_runtime::Field<
+        TermsFormFieldResponse,
+        GuildMemberVerificationFormFieldType,
+    > = ::daplug_runtime::Field::new("field_type");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TermsFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TermsFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<TermsFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `values` attribute.
+    pub const VALUES: ::daplug_runtime::Field<
+        TermsFormFieldResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("values");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<TermsFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "response",
+    );
+}
 /// A partial update of [`TermsFormFieldResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58733,6 +71185,22 @@ pub struct TextDisplayComponentForMessageRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+impl TextDisplayComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TextDisplayComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TextDisplayComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        TextDisplayComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// A partial update of [`TextDisplayComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58841,6 +71309,22 @@ pub struct TextDisplayComponentForModalRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+impl TextDisplayComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TextDisplayComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TextDisplayComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        TextDisplayComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
+}
 /// A partial update of [`TextDisplayComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -58944,6 +71428,22 @@ pub struct TextDisplayComponentResponse {
     pub type_: MessageComponentTypes,
     pub id: i32,
     pub content: ::daplug_runtime::__private::std::string::String,
+}
+impl TextDisplayComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TextDisplayComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TextDisplayComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `content` attribute.
+    pub const CONTENT: ::daplug_runtime::Field<
+        TextDisplayComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content");
 }
 /// A partial update of [`TextDisplayComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59085,6 +71585,57 @@ pub struct TextInputComponentForModalRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl TextInputComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TextInputComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `style` attribute.
+    pub const STYLE: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        TextInputStyleTypes,
+    > = ::daplug_runtime::Field::new("style");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `min_length` attribute.
+    pub const MIN_LENGTH: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_length");
+    /// The `max_length` attribute.
+    pub const MAX_LENGTH: ::daplug_runtime::Field<
+        TextInputComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_length");
 }
 /// A partial update of [`TextInputComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59254,6 +71805,54 @@ pub struct TextInputComponentResponse {
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+impl TextInputComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `style` attribute.
+    pub const STYLE: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        TextInputStyleTypes,
+    > = ::daplug_runtime::Field::new("style");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        TextInputComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<TextInputComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `min_length` attribute.
+    pub const MIN_LENGTH: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "min_length",
+    );
+    /// The `max_length` attribute.
+    pub const MAX_LENGTH: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "max_length",
+    );
+}
 /// A partial update of [`TextInputComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59415,6 +72014,37 @@ pub struct TextInputFormFieldResponse {
     pub response: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TextInputFormFieldResponse {
+    /// The `field_type` attribute.
+    pub const FIELD_TYPE: ::daplug_runtime::Field<
+        TextInputFormFieldResponse,
+        GuildMemberVerificationFormFieldType,
+    > = ::daplug_runtime::Field::new("field_type");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        TextInputFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TextInputFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<TextInputFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        TextInputFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `response` attribute.
+    pub const RESPONSE: ::daplug_runtime::Field<
+        TextInputFormFieldResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("response");
 }
 /// A partial update of [`TextInputFormFieldResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59638,6 +72268,30 @@ pub struct ThreadMemberResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<GuildMemberResponse>,
 }
+impl ThreadMemberResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ThreadMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<ThreadMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    /// The `join_timestamp` attribute.
+    pub const JOIN_TIMESTAMP: ::daplug_runtime::Field<
+        ThreadMemberResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("join_timestamp");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<ThreadMemberResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<
+        ThreadMemberResponse,
+        GuildMemberResponse,
+    > = ::daplug_runtime::Field::new("member");
+}
 /// A partial update of [`ThreadMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -59760,6 +72414,35 @@ pub struct ThreadMetadataResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub invitable: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl ThreadMetadataResponse {
+    /// The `archived` attribute.
+    pub const ARCHIVED: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+        "archived",
+    );
+    /// The `archive_timestamp` attribute.
+    pub const ARCHIVE_TIMESTAMP: ::daplug_runtime::Field<
+        ThreadMetadataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("archive_timestamp");
+    /// The `auto_archive_duration` attribute.
+    pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        ThreadMetadataResponse,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("auto_archive_duration");
+    /// The `locked` attribute.
+    pub const LOCKED: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+        "locked",
+    );
+    /// The `create_timestamp` attribute.
+    pub const CREATE_TIMESTAMP: ::daplug_runtime::Field<
+        ThreadMetadataResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("create_timestamp");
+    /// The `invitable` attribute.
+    pub const INVITABLE: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+        "invitable",
+    );
 }
 /// A partial update of [`ThreadMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59945,6 +72628,99 @@ pub struct ThreadResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<ThreadMemberResponse>,
 }
+impl ThreadResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<ThreadResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `last_message_id` attribute.
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "last_message_id",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `last_pin_timestamp` attribute.
+    pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
+        ThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("last_pin_timestamp");
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        ThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        ThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        ThreadResponse,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<
+        ThreadResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("permissions");
+    /// The `owner_id` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    /// The `thread_metadata` attribute.
+    pub const THREAD_METADATA: ::daplug_runtime::Field<
+        ThreadResponse,
+        ThreadMetadataResponse,
+    > = ::daplug_runtime::Field::new("thread_metadata");
+    /// The `message_count` attribute.
+    pub const MESSAGE_COUNT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "message_count",
+    );
+    /// The `member_count` attribute.
+    pub const MEMBER_COUNT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "member_count",
+    );
+    /// The `total_message_sent` attribute.
+    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+        "total_message_sent",
+    );
+    /// The `applied_tags` attribute.
+    pub const APPLIED_TAGS: ::daplug_runtime::Field<
+        ThreadResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("applied_tags");
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<ThreadResponse, ThreadMemberResponse> = ::daplug_runtime::Field::new(
+        "member",
+    );
+}
 /// A partial update of [`ThreadResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60112,6 +72888,31 @@ pub struct ThreadSearchResponse {
         ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
     >,
     pub total_results: i32,
+}
+impl ThreadSearchResponse {
+    /// The `threads` attribute.
+    pub const THREADS: ::daplug_runtime::Field<
+        ThreadSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
+    > = ::daplug_runtime::Field::new("threads");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        ThreadSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `has_more` attribute.
+    pub const HAS_MORE: ::daplug_runtime::Field<ThreadSearchResponse, bool> = ::daplug_runtime::Field::new(
+        "has_more",
+    );
+    /// The `first_messages` attribute.
+    pub const FIRST_MESSAGES: ::daplug_runtime::Field<
+        ThreadSearchResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
+    > = ::daplug_runtime::Field::new("first_messages");
+    /// The `total_results` attribute.
+    pub const TOTAL_RESULTS: ::daplug_runtime::Field<ThreadSearchResponse, i32> = ::daplug_runtime::Field::new(
+        "total_results",
+    );
 }
 /// A partial update of [`ThreadSearchResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60327,6 +73128,27 @@ pub struct ThreadsResponse {
         ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
     >,
 }
+impl ThreadsResponse {
+    /// The `threads` attribute.
+    pub const THREADS: ::daplug_runtime::Field<
+        ThreadsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
+    > = ::daplug_runtime::Field::new("threads");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        ThreadsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `has_more` attribute.
+    pub const HAS_MORE: ::daplug_runtime::Field<ThreadsResponse, bool> = ::daplug_runtime::Field::new(
+        "has_more",
+    );
+    /// The `first_messages` attribute.
+    pub const FIRST_MESSAGES: ::daplug_runtime::Field<
+        ThreadsResponse,
+        ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
+    > = ::daplug_runtime::Field::new("first_messages");
+}
 /// A partial update of [`ThreadsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60444,6 +73266,32 @@ pub struct ThumbnailComponentForMessageRequest {
     )]
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub media: UnfurledMediaRequest,
+}
+impl ThumbnailComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ThumbnailComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ThumbnailComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ThumbnailComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<
+        ThumbnailComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("spoiler");
+    /// The `media` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<
+        ThumbnailComponentForMessageRequest,
+        UnfurledMediaRequest,
+    > = ::daplug_runtime::Field::new("media");
 }
 /// A partial update of [`ThumbnailComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60563,6 +73411,31 @@ pub struct ThumbnailComponentResponse {
     >,
     pub spoiler: bool,
 }
+impl ThumbnailComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ThumbnailComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ThumbnailComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `media` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<
+        ThumbnailComponentResponse,
+        UnfurledMediaResponse,
+    > = ::daplug_runtime::Field::new("media");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ThumbnailComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `spoiler` attribute.
+    pub const SPOILER: ::daplug_runtime::Field<ThumbnailComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
+}
 /// A partial update of [`ThumbnailComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60671,6 +73544,13 @@ pub type UnbanUserFromGuildRequest = ::daplug_runtime::__private::serde_json::Va
 pub struct UnfurledMediaRequest {
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+impl UnfurledMediaRequest {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        UnfurledMediaRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`UnfurledMediaRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -60758,6 +73638,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct UnfurledMediaRequestWithAttachmentReferenceRequired {
     pub url: ::daplug_runtime::__private::std::string::String,
+}
+impl UnfurledMediaRequestWithAttachmentReferenceRequired {
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        UnfurledMediaRequestWithAttachmentReferenceRequired,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`UnfurledMediaRequestWithAttachmentReferenceRequired`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60878,6 +73765,40 @@ pub struct UnfurledMediaResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub attachment_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl UnfurledMediaResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UnfurledMediaResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        UnfurledMediaResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `proxy_url` attribute.
+    pub const PROXY_URL: ::daplug_runtime::Field<
+        UnfurledMediaResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("proxy_url");
+    /// The `width` attribute.
+    pub const WIDTH: ::daplug_runtime::Field<UnfurledMediaResponse, i32> = ::daplug_runtime::Field::new(
+        "width",
+    );
+    /// The `height` attribute.
+    pub const HEIGHT: ::daplug_runtime::Field<UnfurledMediaResponse, i32> = ::daplug_runtime::Field::new(
+        "height",
+    );
+    /// The `content_type` attribute.
+    pub const CONTENT_TYPE: ::daplug_runtime::Field<
+        UnfurledMediaResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("content_type");
+    /// The `attachment_id` attribute.
+    pub const ATTACHMENT_ID: ::daplug_runtime::Field<
+        UnfurledMediaResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("attachment_id");
 }
 /// A partial update of [`UnfurledMediaResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61014,6 +73935,26 @@ pub struct UpdateApplicationUserRoleConnectionRequest {
         >,
     >,
 }
+impl UpdateApplicationUserRoleConnectionRequest {
+    /// The `platform_name` attribute.
+    pub const PLATFORM_NAME: ::daplug_runtime::Field<
+        UpdateApplicationUserRoleConnectionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("platform_name");
+    /// The `platform_username` attribute.
+    pub const PLATFORM_USERNAME: ::daplug_runtime::Field<
+        UpdateApplicationUserRoleConnectionRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("platform_username");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        UpdateApplicationUserRoleConnectionRequest,
+        ::daplug_runtime::__private::std::collections::BTreeMap<
+            ::daplug_runtime::__private::std::string::String,
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("metadata");
+}
 /// A partial update of [`UpdateApplicationUserRoleConnectionRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61133,6 +74074,18 @@ pub struct UpdateDefaultReactionEmojiRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UpdateDefaultReactionEmojiRequest {
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<
+        UpdateDefaultReactionEmojiRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("emoji_id");
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        UpdateDefaultReactionEmojiRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+}
 /// A partial update of [`UpdateDefaultReactionEmojiRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61237,6 +74190,13 @@ pub struct UpdateDmRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UpdateDmRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateDmRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`UpdateDmRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61337,6 +74297,18 @@ pub struct UpdateGroupDmRequestPartial {
     pub icon: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UpdateGroupDmRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateGroupDmRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        UpdateGroupDmRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
 }
 /// A partial update of [`UpdateGroupDmRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61557,6 +74529,104 @@ pub struct UpdateGuildChannelRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<UpdateThreadTagRequest>,
     >,
 }
+impl UpdateGuildChannelRequestPartial {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ChannelTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
+    /// The `topic` attribute.
+    pub const TOPIC: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("topic");
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        i32,
+    > = ::daplug_runtime::Field::new("user_limit");
+    /// The `nsfw` attribute.
+    pub const NSFW: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "nsfw",
+    );
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        i64,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `parent_id` attribute.
+    pub const PARENT_ID: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("parent_id");
+    /// The `permission_overwrites` attribute.
+    pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteRequest>,
+    > = ::daplug_runtime::Field::new("permission_overwrites");
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+    /// The `default_auto_archive_duration` attribute.
+    pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("default_auto_archive_duration");
+    /// The `default_reaction_emoji` attribute.
+    pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        UpdateDefaultReactionEmojiRequest,
+    > = ::daplug_runtime::Field::new("default_reaction_emoji");
+    /// The `default_thread_rate_limit_per_user` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        i64,
+    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
+    /// The `default_sort_order` attribute.
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ThreadSortOrder,
+    > = ::daplug_runtime::Field::new("default_sort_order");
+    /// The `default_forum_layout` attribute.
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ForumLayout,
+    > = ::daplug_runtime::Field::new("default_forum_layout");
+    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ThreadSearchTagSetting,
+    > = ::daplug_runtime::Field::new("default_tag_setting");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `available_tags` attribute.
+    pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
+        UpdateGuildChannelRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<UpdateThreadTagRequest>,
+    > = ::daplug_runtime::Field::new("available_tags");
+}
 /// A partial update of [`UpdateGuildChannelRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61763,6 +74833,27 @@ pub struct UpdateGuildOnboardingRequest {
     )]
     pub mode: ::daplug_runtime::__private::std::option::Option<GuildOnboardingMode>,
 }
+impl UpdateGuildOnboardingRequest {
+    /// The `prompts` attribute.
+    pub const PROMPTS: ::daplug_runtime::Field<
+        UpdateGuildOnboardingRequest,
+        ::daplug_runtime::__private::std::vec::Vec<UpdateOnboardingPromptRequest>,
+    > = ::daplug_runtime::Field::new("prompts");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<UpdateGuildOnboardingRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `default_channel_ids` attribute.
+    pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
+        UpdateGuildOnboardingRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("default_channel_ids");
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<
+        UpdateGuildOnboardingRequest,
+        GuildOnboardingMode,
+    > = ::daplug_runtime::Field::new("mode");
+}
 /// A partial update of [`UpdateGuildOnboardingRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61873,6 +74964,18 @@ pub struct UpdateMessageInteractionCallbackRequest {
         IncomingWebhookUpdateForInteractionCallbackRequestPartial,
     >,
 }
+impl UpdateMessageInteractionCallbackRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UpdateMessageInteractionCallbackRequest,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        UpdateMessageInteractionCallbackRequest,
+        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+    > = ::daplug_runtime::Field::new("data");
+}
 /// A partial update of [`UpdateMessageInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -61974,6 +75077,18 @@ pub struct UpdateMessageInteractionCallbackResponse {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
     pub message: MessageResponse,
+}
+impl UpdateMessageInteractionCallbackResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UpdateMessageInteractionCallbackResponse,
+        InteractionCallbackTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        UpdateMessageInteractionCallbackResponse,
+        MessageResponse,
+    > = ::daplug_runtime::Field::new("message");
 }
 /// A partial update of [`UpdateMessageInteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62098,6 +75213,42 @@ pub struct UpdateOnboardingPromptRequest {
     pub type_: ::daplug_runtime::__private::std::option::Option<OnboardingPromptType>,
     pub id: SnowflakeType,
 }
+impl UpdateOnboardingPromptRequest {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptOptionRequest>,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `single_select` attribute.
+    pub const SINGLE_SELECT: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("single_select");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<UpdateOnboardingPromptRequest, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    /// The `in_onboarding` attribute.
+    pub const IN_ONBOARDING: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("in_onboarding");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        OnboardingPromptType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UpdateOnboardingPromptRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`UpdateOnboardingPromptRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62218,6 +75369,16 @@ pub struct UpdateRolePositionsRequest {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub position: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl UpdateRolePositionsRequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UpdateRolePositionsRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<UpdateRolePositionsRequest, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
 }
 /// A partial update of [`UpdateRolePositionsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62355,6 +75516,43 @@ pub struct UpdateRoleRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UpdateRoleRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateRoleRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `permissions` attribute.
+    pub const PERMISSIONS: ::daplug_runtime::Field<UpdateRoleRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<UpdateRoleRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "color",
+    );
+    /// The `colors` attribute.
+    pub const COLORS: ::daplug_runtime::Field<UpdateRoleRequestPartial, RoleColors> = ::daplug_runtime::Field::new(
+        "colors",
+    );
+    /// The `hoist` attribute.
+    pub const HOIST: ::daplug_runtime::Field<UpdateRoleRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "hoist",
+    );
+    /// The `mentionable` attribute.
+    pub const MENTIONABLE: ::daplug_runtime::Field<UpdateRoleRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "mentionable",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        UpdateRoleRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `unicode_emoji` attribute.
+    pub const UNICODE_EMOJI: ::daplug_runtime::Field<
+        UpdateRoleRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unicode_emoji");
+}
 /// A partial update of [`UpdateRoleRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62485,6 +75683,23 @@ pub struct UpdateSelfVoiceStateRequestPartial {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl UpdateSelfVoiceStateRequestPartial {
+    /// The `request_to_speak_timestamp` attribute.
+    pub const REQUEST_TO_SPEAK_TIMESTAMP: ::daplug_runtime::Field<
+        UpdateSelfVoiceStateRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_to_speak_timestamp");
+    /// The `suppress` attribute.
+    pub const SUPPRESS: ::daplug_runtime::Field<
+        UpdateSelfVoiceStateRequestPartial,
+        bool,
+    > = ::daplug_runtime::Field::new("suppress");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        UpdateSelfVoiceStateRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
 }
 /// A partial update of [`UpdateSelfVoiceStateRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62656,6 +75871,62 @@ pub struct UpdateThreadRequestPartial {
         VideoQualityModes,
     >,
 }
+impl UpdateThreadRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `archived` attribute.
+    pub const ARCHIVED: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "archived",
+    );
+    /// The `locked` attribute.
+    pub const LOCKED: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "locked",
+    );
+    /// The `invitable` attribute.
+    pub const INVITABLE: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "invitable",
+    );
+    /// The `auto_archive_duration` attribute.
+    pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        ThreadAutoArchiveDuration,
+    > = ::daplug_runtime::Field::new("auto_archive_duration");
+    /// The `rate_limit_per_user` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        i32,
+    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<UpdateThreadRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `applied_tags` attribute.
+    pub const APPLIED_TAGS: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("applied_tags");
+    /// The `bitrate` attribute.
+    pub const BITRATE: ::daplug_runtime::Field<UpdateThreadRequestPartial, i32> = ::daplug_runtime::Field::new(
+        "bitrate",
+    );
+    /// The `user_limit` attribute.
+    pub const USER_LIMIT: ::daplug_runtime::Field<UpdateThreadRequestPartial, i64> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    /// The `rtc_region` attribute.
+    pub const RTC_REGION: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rtc_region");
+    /// The `video_quality_mode` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
+        UpdateThreadRequestPartial,
+        VideoQualityModes,
+    > = ::daplug_runtime::Field::new("video_quality_mode");
+}
 /// A partial update of [`UpdateThreadRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62809,6 +76080,30 @@ pub struct UpdateThreadTagRequest {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+impl UpdateThreadTagRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UpdateThreadTagRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `emoji_id` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<UpdateThreadTagRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
+    /// The `emoji_name` attribute.
+    pub const EMOJI_NAME: ::daplug_runtime::Field<
+        UpdateThreadTagRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("emoji_name");
+    /// The `moderated` attribute.
+    pub const MODERATED: ::daplug_runtime::Field<UpdateThreadTagRequest, bool> = ::daplug_runtime::Field::new(
+        "moderated",
+    );
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UpdateThreadTagRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+}
 /// A partial update of [`UpdateThreadTagRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -62922,6 +76217,17 @@ pub struct UpdateVoiceStateRequestPartial {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+impl UpdateVoiceStateRequestPartial {
+    /// The `suppress` attribute.
+    pub const SUPPRESS: ::daplug_runtime::Field<UpdateVoiceStateRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "suppress",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        UpdateVoiceStateRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+}
 /// A partial update of [`UpdateVoiceStateRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63021,6 +76327,18 @@ pub struct UserAvatarDecorationResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub sku_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl UserAvatarDecorationResponse {
+    /// The `asset` attribute.
+    pub const ASSET: ::daplug_runtime::Field<
+        UserAvatarDecorationResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("asset");
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<
+        UserAvatarDecorationResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("sku_id");
 }
 /// A partial update of [`UserAvatarDecorationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63123,6 +76441,13 @@ pub struct UserCollectiblesResponse {
         UserNameplateResponse,
     >,
 }
+impl UserCollectiblesResponse {
+    /// The `nameplate` attribute.
+    pub const NAMEPLATE: ::daplug_runtime::Field<
+        UserCollectiblesResponse,
+        UserNameplateResponse,
+    > = ::daplug_runtime::Field::new("nameplate");
+}
 /// A partial update of [`UserCollectiblesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63214,6 +76539,18 @@ pub struct UserCommunicationDisabledAction {
     #[serde(rename = "type")]
     pub type_: AutomodActionType,
     pub metadata: UserCommunicationDisabledActionMetadata,
+}
+impl UserCommunicationDisabledAction {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserCommunicationDisabledAction,
+        AutomodActionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        UserCommunicationDisabledAction,
+        UserCommunicationDisabledActionMetadata,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`UserCommunicationDisabledAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63314,6 +76651,13 @@ pub struct UserCommunicationDisabledActionMetadata {
     )]
     pub duration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl UserCommunicationDisabledActionMetadata {
+    /// The `duration_seconds` attribute.
+    pub const DURATION_SECONDS: ::daplug_runtime::Field<
+        UserCommunicationDisabledActionMetadata,
+        i64,
+    > = ::daplug_runtime::Field::new("duration_seconds");
+}
 /// A partial update of [`UserCommunicationDisabledActionMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -63406,6 +76750,13 @@ const _: () = {
 #[allow(missing_docs)]
 pub struct UserCommunicationDisabledActionMetadataResponse {
     pub duration_seconds: i32,
+}
+impl UserCommunicationDisabledActionMetadataResponse {
+    /// The `duration_seconds` attribute.
+    pub const DURATION_SECONDS: ::daplug_runtime::Field<
+        UserCommunicationDisabledActionMetadataResponse,
+        i32,
+    > = ::daplug_runtime::Field::new("duration_seconds");
 }
 /// A partial update of [`UserCommunicationDisabledActionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63501,6 +76852,18 @@ pub struct UserCommunicationDisabledActionResponse {
     #[serde(rename = "type")]
     pub type_: AutomodActionType,
     pub metadata: UserCommunicationDisabledActionMetadataResponse,
+}
+impl UserCommunicationDisabledActionResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserCommunicationDisabledActionResponse,
+        AutomodActionType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        UserCommunicationDisabledActionResponse,
+        UserCommunicationDisabledActionMetadataResponse,
+    > = ::daplug_runtime::Field::new("metadata");
 }
 /// A partial update of [`UserCommunicationDisabledActionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63603,6 +76966,32 @@ pub struct UserGuildOnboardingResponse {
     pub default_channel_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub enabled: bool,
     pub mode: GuildOnboardingMode,
+}
+impl UserGuildOnboardingResponse {
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        UserGuildOnboardingResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `prompts` attribute.
+    pub const PROMPTS: ::daplug_runtime::Field<
+        UserGuildOnboardingResponse,
+        ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptResponse>,
+    > = ::daplug_runtime::Field::new("prompts");
+    /// The `default_channel_ids` attribute.
+    pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
+        UserGuildOnboardingResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("default_channel_ids");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<UserGuildOnboardingResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `mode` attribute.
+    pub const MODE: ::daplug_runtime::Field<
+        UserGuildOnboardingResponse,
+        GuildOnboardingMode,
+    > = ::daplug_runtime::Field::new("mode");
 }
 /// A partial update of [`UserGuildOnboardingResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63718,6 +77107,27 @@ pub struct UserNameplateResponse {
     pub label: ::daplug_runtime::__private::std::string::String,
     /// Background color of the nameplate
     pub palette: NameplatePalette,
+}
+impl UserNameplateResponse {
+    /// The `sku_id` attribute.
+    pub const SKU_ID: ::daplug_runtime::Field<UserNameplateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
+    /// The `asset` attribute.
+    pub const ASSET: ::daplug_runtime::Field<
+        UserNameplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("asset");
+    /// The `label` attribute.
+    pub const LABEL: ::daplug_runtime::Field<
+        UserNameplateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("label");
+    /// The `palette` attribute.
+    pub const PALETTE: ::daplug_runtime::Field<
+        UserNameplateResponse,
+        NameplatePalette,
+    > = ::daplug_runtime::Field::new("palette");
 }
 /// A partial update of [`UserNameplateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -63963,6 +77373,93 @@ pub struct UserPiiResponse {
     )]
     pub verified: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl UserPiiResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserPiiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `discriminator` attribute.
+    pub const DISCRIMINATOR: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discriminator");
+    /// The `public_flags` attribute.
+    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<UserPiiResponse, i32> = ::daplug_runtime::Field::new(
+        "public_flags",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<UserPiiResponse, Int53Type> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+        "bot",
+    );
+    /// The `system` attribute.
+    pub const SYSTEM: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+        "system",
+    );
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `accent_color` attribute.
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<UserPiiResponse, i32> = ::daplug_runtime::Field::new(
+        "accent_color",
+    );
+    /// The `global_name` attribute.
+    pub const GLOBAL_NAME: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("global_name");
+    /// The `avatar_decoration_data` attribute.
+    pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
+        UserPiiResponse,
+        UserAvatarDecorationResponse,
+    > = ::daplug_runtime::Field::new("avatar_decoration_data");
+    /// The `collectibles` attribute.
+    pub const COLLECTIBLES: ::daplug_runtime::Field<
+        UserPiiResponse,
+        UserCollectiblesResponse,
+    > = ::daplug_runtime::Field::new("collectibles");
+    /// The `primary_guild` attribute.
+    pub const PRIMARY_GUILD: ::daplug_runtime::Field<
+        UserPiiResponse,
+        UserPrimaryGuildResponse,
+    > = ::daplug_runtime::Field::new("primary_guild");
+    /// The `mfa_enabled` attribute.
+    pub const MFA_ENABLED: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+        "mfa_enabled",
+    );
+    /// The `locale` attribute.
+    pub const LOCALE: ::daplug_runtime::Field<UserPiiResponse, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+        "locale",
+    );
+    /// The `premium_type` attribute.
+    pub const PREMIUM_TYPE: ::daplug_runtime::Field<UserPiiResponse, PremiumTypes> = ::daplug_runtime::Field::new(
+        "premium_type",
+    );
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        UserPiiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `verified` attribute.
+    pub const VERIFIED: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+        "verified",
+    );
+}
 /// A partial update of [`UserPiiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64148,6 +77645,28 @@ pub struct UserPrimaryGuildResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl UserPrimaryGuildResponse {
+    /// The `identity_guild_id` attribute.
+    pub const IDENTITY_GUILD_ID: ::daplug_runtime::Field<
+        UserPrimaryGuildResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("identity_guild_id");
+    /// The `identity_enabled` attribute.
+    pub const IDENTITY_ENABLED: ::daplug_runtime::Field<
+        UserPrimaryGuildResponse,
+        bool,
+    > = ::daplug_runtime::Field::new("identity_enabled");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        UserPrimaryGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+    /// The `badge` attribute.
+    pub const BADGE: ::daplug_runtime::Field<
+        UserPrimaryGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("badge");
+}
 /// A partial update of [`UserPrimaryGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64277,6 +77796,29 @@ pub struct UserProfileMetadata {
         >,
     >,
 }
+impl UserProfileMetadata {
+    /// The `keyword_filter` attribute.
+    pub const KEYWORD_FILTER: ::daplug_runtime::Field<
+        UserProfileMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("keyword_filter");
+    /// The `regex_patterns` attribute.
+    pub const REGEX_PATTERNS: ::daplug_runtime::Field<
+        UserProfileMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regex_patterns");
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        UserProfileMetadata,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
+}
 /// A partial update of [`UserProfileMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -64390,6 +77932,29 @@ pub struct UserProfileMetadataResponse {
     pub allow_list: ::daplug_runtime::__private::std::vec::Vec<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl UserProfileMetadataResponse {
+    /// The `keyword_filter` attribute.
+    pub const KEYWORD_FILTER: ::daplug_runtime::Field<
+        UserProfileMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("keyword_filter");
+    /// The `regex_patterns` attribute.
+    pub const REGEX_PATTERNS: ::daplug_runtime::Field<
+        UserProfileMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("regex_patterns");
+    /// The `allow_list` attribute.
+    pub const ALLOW_LIST: ::daplug_runtime::Field<
+        UserProfileMetadataResponse,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("allow_list");
 }
 /// A partial update of [`UserProfileMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64508,6 +78073,61 @@ pub struct UserProfileRuleResponse {
     pub exempt_roles: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: UserProfileMetadataResponse,
+}
+impl UserProfileRuleResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserProfileRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserProfileRuleResponseActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<UserProfileRuleResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        UserProfileRuleResponse,
+        UserProfileMetadataResponse,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`UserProfileRuleResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64688,6 +78308,47 @@ pub struct UserProfileUpsertRequest {
     >,
     pub trigger_type: AutomodTriggerType,
     pub trigger_metadata: UserProfileMetadata,
+}
+impl UserProfileUpsertRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<UserProfileUpsertRequestActionsItem>,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<UserProfileUpsertRequest, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        UserProfileUpsertRequest,
+        UserProfileMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`UserProfileUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64883,6 +78544,49 @@ pub struct UserProfileUpsertRequestPartial {
     pub trigger_metadata: ::daplug_runtime::__private::std::option::Option<
         UserProfileMetadata,
     >,
+}
+impl UserProfileUpsertRequestPartial {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `event_type` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        AutomodEventType,
+    > = ::daplug_runtime::Field::new("event_type");
+    /// The `actions` attribute.
+    pub const ACTIONS: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<
+            UserProfileUpsertRequestPartialActionsItem,
+        >,
+    > = ::daplug_runtime::Field::new("actions");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<UserProfileUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `exempt_roles` attribute.
+    pub const EXEMPT_ROLES: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_roles");
+    /// The `exempt_channels` attribute.
+    pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("exempt_channels");
+    /// The `trigger_type` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        AutomodTriggerType,
+    > = ::daplug_runtime::Field::new("trigger_type");
+    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
+        UserProfileUpsertRequestPartial,
+        UserProfileMetadata,
+    > = ::daplug_runtime::Field::new("trigger_metadata");
 }
 /// A partial update of [`UserProfileUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65105,6 +78809,72 @@ pub struct UserResponse {
         UserPrimaryGuildResponse,
     >,
 }
+impl UserResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        UserResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        UserResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `discriminator` attribute.
+    pub const DISCRIMINATOR: ::daplug_runtime::Field<
+        UserResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("discriminator");
+    /// The `public_flags` attribute.
+    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<UserResponse, i32> = ::daplug_runtime::Field::new(
+        "public_flags",
+    );
+    /// The `flags` attribute.
+    pub const FLAGS: ::daplug_runtime::Field<UserResponse, Int53Type> = ::daplug_runtime::Field::new(
+        "flags",
+    );
+    /// The `bot` attribute.
+    pub const BOT: ::daplug_runtime::Field<UserResponse, bool> = ::daplug_runtime::Field::new(
+        "bot",
+    );
+    /// The `system` attribute.
+    pub const SYSTEM: ::daplug_runtime::Field<UserResponse, bool> = ::daplug_runtime::Field::new(
+        "system",
+    );
+    /// The `banner` attribute.
+    pub const BANNER: ::daplug_runtime::Field<
+        UserResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("banner");
+    /// The `accent_color` attribute.
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<UserResponse, i32> = ::daplug_runtime::Field::new(
+        "accent_color",
+    );
+    /// The `global_name` attribute.
+    pub const GLOBAL_NAME: ::daplug_runtime::Field<
+        UserResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("global_name");
+    /// The `avatar_decoration_data` attribute.
+    pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
+        UserResponse,
+        UserAvatarDecorationResponse,
+    > = ::daplug_runtime::Field::new("avatar_decoration_data");
+    /// The `collectibles` attribute.
+    pub const COLLECTIBLES: ::daplug_runtime::Field<
+        UserResponse,
+        UserCollectiblesResponse,
+    > = ::daplug_runtime::Field::new("collectibles");
+    /// The `primary_guild` attribute.
+    pub const PRIMARY_GUILD: ::daplug_runtime::Field<
+        UserResponse,
+        UserPrimaryGuildResponse,
+    > = ::daplug_runtime::Field::new("primary_guild");
+}
 /// A partial update of [`UserResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65285,6 +79055,52 @@ pub struct UserSelectComponentForMessageRequest {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     >,
 }
+impl UserSelectComponentForMessageRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForMessageRequest,
+        ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`UserSelectComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65449,6 +79265,52 @@ pub struct UserSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     >,
 }
+impl UserSelectComponentForModalRequest {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("min_values");
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        i64,
+    > = ::daplug_runtime::Field::new("max_values");
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("disabled");
+    /// The `required` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        bool,
+    > = ::daplug_runtime::Field::new("required");
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentForModalRequest,
+        ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`UserSelectComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65596,6 +79458,44 @@ pub struct UserSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValueResponse>,
     >,
 }
+impl UserSelectComponentResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserSelectComponentResponse,
+        MessageComponentTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `custom_id` attribute.
+    pub const CUSTOM_ID: ::daplug_runtime::Field<
+        UserSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("custom_id");
+    /// The `placeholder` attribute.
+    pub const PLACEHOLDER: ::daplug_runtime::Field<
+        UserSelectComponentResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("placeholder");
+    /// The `min_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    /// The `max_values` attribute.
+    pub const MAX_VALUES: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    /// The `disabled` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<UserSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    /// The `default_values` attribute.
+    pub const DEFAULT_VALUES: ::daplug_runtime::Field<
+        UserSelectComponentResponse,
+        ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValueResponse>,
+    > = ::daplug_runtime::Field::new("default_values");
+}
 /// A partial update of [`UserSelectComponentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65713,6 +79613,17 @@ pub struct UserSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+impl UserSelectDefaultValue {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserSelectDefaultValue,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<UserSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+}
 /// A partial update of [`UserSelectDefaultValue`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -65807,6 +79718,18 @@ pub struct UserSelectDefaultValueResponse {
     #[serde(rename = "type")]
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
+}
+impl UserSelectDefaultValueResponse {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        UserSelectDefaultValueResponse,
+        SnowflakeSelectDefaultValueTypes,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        UserSelectDefaultValueResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`UserSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -65903,6 +79826,17 @@ const _: () = {
 pub struct VanityUrlErrorResponse {
     pub message: ::daplug_runtime::__private::std::string::String,
     pub code: i32,
+}
+impl VanityUrlErrorResponse {
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        VanityUrlErrorResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<VanityUrlErrorResponse, i32> = ::daplug_runtime::Field::new(
+        "code",
+    );
 }
 /// A partial update of [`VanityUrlErrorResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66008,6 +79942,22 @@ pub struct VanityUrlResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub error: ::daplug_runtime::__private::std::option::Option<VanityUrlErrorResponse>,
+}
+impl VanityUrlResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        VanityUrlResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `uses` attribute.
+    pub const USES: ::daplug_runtime::Field<VanityUrlResponse, i32> = ::daplug_runtime::Field::new(
+        "uses",
+    );
+    /// The `error` attribute.
+    pub const ERROR: ::daplug_runtime::Field<
+        VanityUrlResponse,
+        VanityUrlErrorResponse,
+    > = ::daplug_runtime::Field::new("error");
 }
 /// A partial update of [`VanityUrlResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66204,6 +80154,30 @@ pub struct VoiceRegionResponse {
     pub deprecated: bool,
     pub optimal: bool,
 }
+impl VoiceRegionResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        VoiceRegionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VoiceRegionResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `custom` attribute.
+    pub const CUSTOM: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+        "custom",
+    );
+    /// The `deprecated` attribute.
+    pub const DEPRECATED: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+        "deprecated",
+    );
+    /// The `optimal` attribute.
+    pub const OPTIMAL: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+        "optimal",
+    );
+}
 /// A partial update of [`VoiceRegionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -66351,6 +80325,58 @@ pub struct VoiceScheduledEventCreateRequest {
     pub entity_metadata: ::daplug_runtime::__private::std::option::Option<
         EntityMetadataVoice,
     >,
+}
+impl VoiceScheduledEventCreateRequest {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        VoiceScheduledEventCreateRequest,
+        EntityMetadataVoice,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`VoiceScheduledEventCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66564,6 +80590,63 @@ pub struct VoiceScheduledEventPatchRequestPartial {
     pub entity_metadata: ::daplug_runtime::__private::std::option::Option<
         EntityMetadataVoice,
     >,
+}
+impl VoiceScheduledEventPatchRequestPartial {
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        RecurrenceRule,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        VoiceScheduledEventPatchRequestPartial,
+        EntityMetadataVoice,
+    > = ::daplug_runtime::Field::new("entity_metadata");
 }
 /// A partial update of [`VoiceScheduledEventPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66800,6 +80883,101 @@ pub struct VoiceScheduledEventResponse {
         EntityMetadataVoiceResponse,
     >,
 }
+impl VoiceScheduledEventResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<VoiceScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("guild_id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
+    /// The `creator_id` attribute.
+    pub const CREATOR_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("creator_id");
+    /// The `creator` attribute.
+    pub const CREATOR: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        UserResponse,
+    > = ::daplug_runtime::Field::new("creator");
+    /// The `image` attribute.
+    pub const IMAGE: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image");
+    /// The `scheduled_start_time` attribute.
+    pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_start_time");
+    /// The `scheduled_end_time` attribute.
+    pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduled_end_time");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        GuildScheduledEventStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `entity_type` attribute.
+    pub const ENTITY_TYPE: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        GuildScheduledEventEntityTypes,
+    > = ::daplug_runtime::Field::new("entity_type");
+    /// The `entity_id` attribute.
+    pub const ENTITY_ID: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("entity_id");
+    /// The `recurrence_rule` attribute.
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        RecurrenceRuleResponse,
+    > = ::daplug_runtime::Field::new("recurrence_rule");
+    /// The `user_count` attribute.
+    pub const USER_COUNT: ::daplug_runtime::Field<VoiceScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+        "user_count",
+    );
+    /// The `privacy_level` attribute.
+    pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        GuildScheduledEventPrivacyLevels,
+    > = ::daplug_runtime::Field::new("privacy_level");
+    /// The `user_rsvp` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ScheduledEventUserResponse,
+    > = ::daplug_runtime::Field::new("user_rsvp");
+    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
+    > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
+    /// The `entity_metadata` attribute.
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<
+        VoiceScheduledEventResponse,
+        EntityMetadataVoiceResponse,
+    > = ::daplug_runtime::Field::new("entity_metadata");
+}
 /// A partial update of [`VoiceScheduledEventResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67005,6 +81183,62 @@ pub struct VoiceStateResponse {
     pub self_video: bool,
     pub session_id: ::daplug_runtime::__private::std::string::String,
     pub user_id: SnowflakeType,
+}
+impl VoiceStateResponse {
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    /// The `deaf` attribute.
+    pub const DEAF: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "deaf",
+    );
+    /// The `guild_id` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    /// The `member` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<VoiceStateResponse, GuildMemberResponse> = ::daplug_runtime::Field::new(
+        "member",
+    );
+    /// The `mute` attribute.
+    pub const MUTE: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "mute",
+    );
+    /// The `request_to_speak_timestamp` attribute.
+    pub const REQUEST_TO_SPEAK_TIMESTAMP: ::daplug_runtime::Field<
+        VoiceStateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("request_to_speak_timestamp");
+    /// The `suppress` attribute.
+    pub const SUPPRESS: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "suppress",
+    );
+    /// The `self_stream` attribute.
+    pub const SELF_STREAM: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "self_stream",
+    );
+    /// The `self_deaf` attribute.
+    pub const SELF_DEAF: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "self_deaf",
+    );
+    /// The `self_mute` attribute.
+    pub const SELF_MUTE: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "self_mute",
+    );
+    /// The `self_video` attribute.
+    pub const SELF_VIDEO: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+        "self_video",
+    );
+    /// The `session_id` attribute.
+    pub const SESSION_ID: ::daplug_runtime::Field<
+        VoiceStateResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("session_id");
+    /// The `user_id` attribute.
+    pub const USER_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
 }
 /// A partial update of [`VoiceStateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67229,6 +81463,77 @@ pub struct WebhookSlackEmbed {
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbedField>,
     >,
 }
+impl WebhookSlackEmbed {
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `title_link` attribute.
+    pub const TITLE_LINK: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title_link");
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
+    /// The `color` attribute.
+    pub const COLOR: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("color");
+    /// The `ts` attribute.
+    pub const TS: ::daplug_runtime::Field<WebhookSlackEmbed, i64> = ::daplug_runtime::Field::new(
+        "ts",
+    );
+    /// The `pretext` attribute.
+    pub const PRETEXT: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("pretext");
+    /// The `footer` attribute.
+    pub const FOOTER: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("footer");
+    /// The `footer_icon` attribute.
+    pub const FOOTER_ICON: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("footer_icon");
+    /// The `author_name` attribute.
+    pub const AUTHOR_NAME: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("author_name");
+    /// The `author_link` attribute.
+    pub const AUTHOR_LINK: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("author_link");
+    /// The `author_icon` attribute.
+    pub const AUTHOR_ICON: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("author_icon");
+    /// The `image_url` attribute.
+    pub const IMAGE_URL: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image_url");
+    /// The `thumb_url` attribute.
+    pub const THUMB_URL: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("thumb_url");
+    /// The `fields` attribute.
+    pub const FIELDS: ::daplug_runtime::Field<
+        WebhookSlackEmbed,
+        ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbedField>,
+    > = ::daplug_runtime::Field::new("fields");
+}
 /// A partial update of [`WebhookSlackEmbed`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67400,6 +81705,22 @@ pub struct WebhookSlackEmbedField {
     )]
     pub inline: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl WebhookSlackEmbedField {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WebhookSlackEmbedField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `value` attribute.
+    pub const VALUE: ::daplug_runtime::Field<
+        WebhookSlackEmbedField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("value");
+    /// The `inline` attribute.
+    pub const INLINE: ::daplug_runtime::Field<WebhookSlackEmbedField, bool> = ::daplug_runtime::Field::new(
+        "inline",
+    );
+}
 /// A partial update of [`WebhookSlackEmbedField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67498,6 +81819,17 @@ const _: () = {
 pub struct WebhookSourceChannelResponse {
     pub id: SnowflakeType,
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl WebhookSourceChannelResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<WebhookSourceChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WebhookSourceChannelResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`WebhookSourceChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67600,6 +81932,22 @@ pub struct WebhookSourceGuildResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub name: ::daplug_runtime::__private::std::string::String,
+}
+impl WebhookSourceGuildResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<WebhookSourceGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `icon` attribute.
+    pub const ICON: ::daplug_runtime::Field<
+        WebhookSourceGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("icon");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WebhookSourceGuildResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`WebhookSourceGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67758,6 +82106,18 @@ pub struct WelcomeMessageResponse {
     pub author_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+impl WelcomeMessageResponse {
+    /// The `author_ids` attribute.
+    pub const AUTHOR_IDS: ::daplug_runtime::Field<
+        WelcomeMessageResponse,
+        ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
+    > = ::daplug_runtime::Field::new("author_ids");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        WelcomeMessageResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`WelcomeMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67871,6 +82231,22 @@ pub struct WelcomeScreenPatchRequestPartial {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl WelcomeScreenPatchRequestPartial {
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        WelcomeScreenPatchRequestPartial,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `welcome_channels` attribute.
+    pub const WELCOME_CHANNELS: ::daplug_runtime::Field<
+        WelcomeScreenPatchRequestPartial,
+        ::daplug_runtime::__private::std::vec::Vec<GuildWelcomeChannel>,
+    > = ::daplug_runtime::Field::new("welcome_channels");
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<WelcomeScreenPatchRequestPartial, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+}
 /// A partial update of [`WelcomeScreenPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -67974,6 +82350,13 @@ const _: () = {
 pub struct WidgetActivity {
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+impl WidgetActivity {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WidgetActivity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`WidgetActivity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -68059,6 +82442,21 @@ pub struct WidgetChannel {
     pub id: SnowflakeType,
     pub name: ::daplug_runtime::__private::std::string::String,
     pub position: i32,
+}
+impl WidgetChannel {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<WidgetChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WidgetChannel,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `position` attribute.
+    pub const POSITION: ::daplug_runtime::Field<WidgetChannel, i32> = ::daplug_runtime::Field::new(
+        "position",
+    );
 }
 /// A partial update of [`WidgetChannel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -68222,6 +82620,66 @@ pub struct WidgetMember {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+impl WidgetMember {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        WidgetMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        WidgetMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `discriminator` attribute.
+    pub const DISCRIMINATOR: ::daplug_runtime::Field<
+        WidgetMember,
+        WidgetUserDiscriminator,
+    > = ::daplug_runtime::Field::new("discriminator");
+    /// The `avatar` attribute.
+    pub const AVATAR: ::daplug_runtime::Field<
+        WidgetMember,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("avatar");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        WidgetMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `avatar_url` attribute.
+    pub const AVATAR_URL: ::daplug_runtime::Field<
+        WidgetMember,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("avatar_url");
+    /// The `activity` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<WidgetMember, WidgetActivity> = ::daplug_runtime::Field::new(
+        "activity",
+    );
+    /// The `deaf` attribute.
+    pub const DEAF: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+        "deaf",
+    );
+    /// The `mute` attribute.
+    pub const MUTE: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+        "mute",
+    );
+    /// The `self_deaf` attribute.
+    pub const SELF_DEAF: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+        "self_deaf",
+    );
+    /// The `self_mute` attribute.
+    pub const SELF_MUTE: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+        "self_mute",
+    );
+    /// The `suppress` attribute.
+    pub const SUPPRESS: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+        "suppress",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<WidgetMember, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+}
 /// A partial update of [`WidgetMember`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -68365,6 +82823,36 @@ pub struct WidgetResponse {
     pub members: ::daplug_runtime::__private::std::vec::Vec<WidgetMember>,
     pub presence_count: i32,
 }
+impl WidgetResponse {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<WidgetResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        WidgetResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `instant_invite` attribute.
+    pub const INSTANT_INVITE: ::daplug_runtime::Field<
+        WidgetResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instant_invite");
+    /// The `channels` attribute.
+    pub const CHANNELS: ::daplug_runtime::Field<
+        WidgetResponse,
+        ::daplug_runtime::__private::std::vec::Vec<WidgetChannel>,
+    > = ::daplug_runtime::Field::new("channels");
+    /// The `members` attribute.
+    pub const MEMBERS: ::daplug_runtime::Field<
+        WidgetResponse,
+        ::daplug_runtime::__private::std::vec::Vec<WidgetMember>,
+    > = ::daplug_runtime::Field::new("members");
+    /// The `presence_count` attribute.
+    pub const PRESENCE_COUNT: ::daplug_runtime::Field<WidgetResponse, i32> = ::daplug_runtime::Field::new(
+        "presence_count",
+    );
+}
 /// A partial update of [`WidgetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -68476,6 +82964,17 @@ pub struct WidgetSettingsResponse {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
+}
+impl WidgetSettingsResponse {
+    /// The `enabled` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<WidgetSettingsResponse, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    /// The `channel_id` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<
+        WidgetSettingsResponse,
+        SnowflakeType,
+    > = ::daplug_runtime::Field::new("channel_id");
 }
 /// A partial update of [`WidgetSettingsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

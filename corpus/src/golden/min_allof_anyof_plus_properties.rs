@@ -19,6 +19,13 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl A {
+    /// The `a` attribute.
+    pub const A: ::daplug_runtime::Field<
+        A,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("a");
+}
 /// A partial update of [`A`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -107,6 +114,13 @@ pub struct B {
     pub b: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl B {
+    /// The `b` attribute.
+    pub const B: ::daplug_runtime::Field<
+        B,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b");
 }
 /// A partial update of [`B`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -212,6 +226,23 @@ pub struct Event {
     pub stream_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Event {
+    /// The `a` attribute.
+    pub const A: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("a");
+    /// The `b` attribute.
+    pub const B: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b");
+    /// The `stream_id` attribute.
+    pub const STREAM_ID: ::daplug_runtime::Field<
+        Event,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("stream_id");
 }
 /// A partial update of [`Event`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,6 +19,13 @@ pub struct FileReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl FileReference {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        FileReference,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+}
 /// A partial update of [`FileReference`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -106,6 +113,12 @@ pub struct Job {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub output_file: ::daplug_runtime::__private::std::option::Option<FileReference>,
+}
+impl Job {
+    /// The `output_file` attribute.
+    pub const OUTPUT_FILE: ::daplug_runtime::Field<Job, FileReference> = ::daplug_runtime::Field::new(
+        "output_file",
+    );
 }
 /// A partial update of [`Job`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

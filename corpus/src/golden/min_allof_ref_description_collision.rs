@@ -17,6 +17,12 @@ pub struct Event {
     )]
     pub source: ::daplug_runtime::__private::std::option::Option<EventSource>,
 }
+impl Event {
+    /// The `source` attribute.
+    pub const SOURCE: ::daplug_runtime::Field<Event, EventSource> = ::daplug_runtime::Field::new(
+        "source",
+    );
+}
 /// A partial update of [`Event`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -104,6 +110,13 @@ pub struct EventSource {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl EventSource {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        EventSource,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`EventSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,6 +19,13 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl A {
+    /// The `a` attribute.
+    pub const A: ::daplug_runtime::Field<
+        A,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("a");
+}
 /// A partial update of [`A`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -125,6 +132,13 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl B {
+    /// The `b` attribute.
+    pub const B: ::daplug_runtime::Field<
+        B,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b");
+}
 /// A partial update of [`B`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -211,6 +225,12 @@ pub struct Holder {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub x: ::daplug_runtime::__private::std::option::Option<AOrB>,
+}
+impl Holder {
+    /// The `x` attribute.
+    pub const X: ::daplug_runtime::Field<Holder, AOrB> = ::daplug_runtime::Field::new(
+        "x",
+    );
 }
 /// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,6 +19,13 @@ pub struct Response {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Response {
+    /// The `output_text` attribute.
+    pub const OUTPUT_TEXT: ::daplug_runtime::Field<
+        Response,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("output_text");
+}
 /// A partial update of [`Response`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -108,6 +115,13 @@ pub struct ResponseOutputText {
     pub text: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ResponseOutputText {
+    /// The `text` attribute.
+    pub const TEXT: ::daplug_runtime::Field<
+        ResponseOutputText,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("text");
 }
 /// A partial update of [`ResponseOutputText`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

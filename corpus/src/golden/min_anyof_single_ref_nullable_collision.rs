@@ -19,6 +19,13 @@ pub struct Account {
         AccountBusinessProfile,
     >,
 }
+impl Account {
+    /// The `business_profile` attribute.
+    pub const BUSINESS_PROFILE: ::daplug_runtime::Field<
+        Account,
+        AccountBusinessProfile,
+    > = ::daplug_runtime::Field::new("business_profile");
+}
 /// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -110,6 +117,13 @@ pub struct AccountBusinessProfile {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl AccountBusinessProfile {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        AccountBusinessProfile,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`AccountBusinessProfile`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -17,6 +17,12 @@ pub struct Req {
     )]
     pub seed: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl Req {
+    /// The `seed` attribute.
+    pub const SEED: ::daplug_runtime::Field<Req, i64> = ::daplug_runtime::Field::new(
+        "seed",
+    );
+}
 /// A partial update of [`Req`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

@@ -14,6 +14,12 @@ pub struct Action {
     #[serde(rename = "type")]
     pub type_: ActionTypes,
 }
+impl Action {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Action, ActionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+}
 /// A partial update of [`Action`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

@@ -27,6 +27,18 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl A {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        A,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `a` attribute.
+    pub const A: ::daplug_runtime::Field<
+        A,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("a");
+}
 /// A partial update of [`A`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -128,6 +140,18 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl B {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        B,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `b` attribute.
+    pub const B: ::daplug_runtime::Field<
+        B,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("b");
+}
 /// A partial update of [`B`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -221,6 +245,13 @@ pub struct C {
     pub type_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl C {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        C,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
 }
 /// A partial update of [`C`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -17,6 +17,12 @@ pub struct Query {
     )]
     pub direction: ::daplug_runtime::__private::std::option::Option<QueryDirection>,
 }
+impl Query {
+    /// The `direction` attribute.
+    pub const DIRECTION: ::daplug_runtime::Field<Query, QueryDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
+}
 /// A partial update of [`Query`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

@@ -19,6 +19,13 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Pet {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

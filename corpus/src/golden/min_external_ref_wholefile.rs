@@ -17,6 +17,12 @@ pub struct ExternalRefKernel {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl ExternalRefKernel {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<ExternalRefKernel, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+}
 /// A partial update of [`ExternalRefKernel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -102,6 +108,12 @@ pub struct Holder {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
+}
+impl Holder {
+    /// The `kernel` attribute.
+    pub const KERNEL: ::daplug_runtime::Field<Holder, ExternalRefKernel> = ::daplug_runtime::Field::new(
+        "kernel",
+    );
 }
 /// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,6 +19,13 @@ pub struct SetupIntentPaymentMethodOptions {
         SetupIntentPaymentMethodOptionsAcssDebit2,
     >,
 }
+impl SetupIntentPaymentMethodOptions {
+    /// The `acss_debit` attribute.
+    pub const ACSS_DEBIT: ::daplug_runtime::Field<
+        SetupIntentPaymentMethodOptions,
+        SetupIntentPaymentMethodOptionsAcssDebit2,
+    > = ::daplug_runtime::Field::new("acss_debit");
+}
 /// A partial update of [`SetupIntentPaymentMethodOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -116,6 +123,13 @@ pub struct SetupIntentPaymentMethodOptionsAcssDebit {
     pub currency: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SetupIntentPaymentMethodOptionsAcssDebit {
+    /// The `currency` attribute.
+    pub const CURRENCY: ::daplug_runtime::Field<
+        SetupIntentPaymentMethodOptionsAcssDebit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("currency");
 }
 /// A partial update of [`SetupIntentPaymentMethodOptionsAcssDebit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -236,6 +250,13 @@ pub struct SetupIntentTypeSpecificPaymentMethodOptionsClient {
     pub verification_method: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
+    /// The `verification_method` attribute.
+    pub const VERIFICATION_METHOD: ::daplug_runtime::Field<
+        SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verification_method");
 }
 /// A partial update of [`SetupIntentTypeSpecificPaymentMethodOptionsClient`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -20,6 +20,13 @@ pub struct Classification {
         ClassificationTemplate2,
     >,
 }
+impl Classification {
+    /// The `$template` attribute.
+    pub const TEMPLATE: ::daplug_runtime::Field<
+        Classification,
+        ClassificationTemplate2,
+    > = ::daplug_runtime::Field::new("$template");
+}
 /// A partial update of [`Classification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -109,6 +116,13 @@ pub struct ClassificationTemplate {
     pub id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ClassificationTemplate {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        ClassificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`ClassificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,6 +19,13 @@ pub struct ApiV2010Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ApiV2010Account {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        ApiV2010Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+}
 /// A partial update of [`ApiV2010Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -108,6 +115,13 @@ pub struct ApiV2010AccountKey {
     pub sid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl ApiV2010AccountKey {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        ApiV2010AccountKey,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
 }
 /// A partial update of [`ApiV2010AccountKey`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -26,6 +26,18 @@ pub struct ImageRef {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ImageRef {
+    /// The `image_url` attribute.
+    pub const IMAGE_URL: ::daplug_runtime::Field<
+        ImageRef,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("image_url");
+    /// The `file_id` attribute.
+    pub const FILE_ID: ::daplug_runtime::Field<
+        ImageRef,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("file_id");
+}
 /// A partial update of [`ImageRef`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

@@ -17,6 +17,12 @@ pub struct RichEmbed {
     )]
     pub author: ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
 }
+impl RichEmbed {
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<RichEmbed, RichEmbedAuthor> = ::daplug_runtime::Field::new(
+        "author",
+    );
+}
 /// A partial update of [`RichEmbed`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -104,6 +110,13 @@ pub struct RichEmbedAuthor {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl RichEmbedAuthor {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        RichEmbedAuthor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`RichEmbedAuthor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

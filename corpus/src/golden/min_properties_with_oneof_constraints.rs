@@ -20,6 +20,13 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
 }
+impl Employee {
+    /// The `niCategories` attribute.
+    pub const NI_CATEGORIES: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+    > = ::daplug_runtime::Field::new("niCategories");
+}
 /// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -116,6 +123,22 @@ pub struct NiCategory {
     pub ni_category_id: ::daplug_runtime::__private::std::option::Option<f64>,
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
+}
+impl NiCategory {
+    /// The `niCategory` attribute.
+    pub const NI_CATEGORY: ::daplug_runtime::Field<
+        NiCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("niCategory");
+    /// The `niCategoryID` attribute.
+    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<NiCategory, f64> = ::daplug_runtime::Field::new(
+        "niCategoryID",
+    );
+    /// The `workplacePostcode` attribute.
+    pub const WORKPLACE_POSTCODE: ::daplug_runtime::Field<
+        NiCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("workplacePostcode");
 }
 /// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

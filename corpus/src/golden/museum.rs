@@ -35,6 +35,28 @@ pub struct BuyMuseumTickets {
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
+impl BuyMuseumTickets {
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<BuyMuseumTickets, Email> = ::daplug_runtime::Field::new(
+        "email",
+    );
+    /// The `ticketId` attribute.
+    pub const TICKET_ID: ::daplug_runtime::Field<BuyMuseumTickets, TicketId> = ::daplug_runtime::Field::new(
+        "ticketId",
+    );
+    /// The `ticketDate` attribute.
+    pub const TICKET_DATE: ::daplug_runtime::Field<BuyMuseumTickets, Date> = ::daplug_runtime::Field::new(
+        "ticketDate",
+    );
+    /// The `ticketType` attribute.
+    pub const TICKET_TYPE: ::daplug_runtime::Field<BuyMuseumTickets, TicketType> = ::daplug_runtime::Field::new(
+        "ticketType",
+    );
+    /// The `eventId` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<BuyMuseumTickets, EventId> = ::daplug_runtime::Field::new(
+        "eventId",
+    );
+}
 /// A partial update of [`BuyMuseumTickets`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -149,6 +171,18 @@ pub struct Error {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Error {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+}
 /// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -258,6 +292,22 @@ pub struct MuseumDailyHours {
     /// Time the museum closes on a specific date. Uses 24 hour time format (`HH:mm`).
     #[serde(rename = "timeClose")]
     pub time_close: ::daplug_runtime::__private::std::string::String,
+}
+impl MuseumDailyHours {
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<MuseumDailyHours, Date> = ::daplug_runtime::Field::new(
+        "date",
+    );
+    /// The `timeOpen` attribute.
+    pub const TIME_OPEN: ::daplug_runtime::Field<
+        MuseumDailyHours,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timeOpen");
+    /// The `timeClose` attribute.
+    pub const TIME_CLOSE: ::daplug_runtime::Field<
+        MuseumDailyHours,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timeClose");
 }
 /// A partial update of [`MuseumDailyHours`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -375,6 +425,35 @@ pub struct MuseumTicketsConfirmation {
     #[serde(rename = "confirmationCode")]
     pub confirmation_code: TicketConfirmation,
 }
+impl MuseumTicketsConfirmation {
+    /// The `ticketId` attribute.
+    pub const TICKET_ID: ::daplug_runtime::Field<MuseumTicketsConfirmation, TicketId> = ::daplug_runtime::Field::new(
+        "ticketId",
+    );
+    /// The `ticketDate` attribute.
+    pub const TICKET_DATE: ::daplug_runtime::Field<MuseumTicketsConfirmation, Date> = ::daplug_runtime::Field::new(
+        "ticketDate",
+    );
+    /// The `ticketType` attribute.
+    pub const TICKET_TYPE: ::daplug_runtime::Field<
+        MuseumTicketsConfirmation,
+        TicketType,
+    > = ::daplug_runtime::Field::new("ticketType");
+    /// The `eventId` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<MuseumTicketsConfirmation, EventId> = ::daplug_runtime::Field::new(
+        "eventId",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        MuseumTicketsConfirmation,
+        TicketMessage,
+    > = ::daplug_runtime::Field::new("message");
+    /// The `confirmationCode` attribute.
+    pub const CONFIRMATION_CODE: ::daplug_runtime::Field<
+        MuseumTicketsConfirmation,
+        TicketConfirmation,
+    > = ::daplug_runtime::Field::new("confirmationCode");
+}
 /// A partial update of [`MuseumTicketsConfirmation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -490,6 +569,33 @@ pub struct SpecialEvent {
     pub event_description: EventDescription,
     pub dates: EventDates,
     pub price: EventPrice,
+}
+impl SpecialEvent {
+    /// The `eventId` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<SpecialEvent, EventId> = ::daplug_runtime::Field::new(
+        "eventId",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<SpecialEvent, EventName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `location` attribute.
+    pub const LOCATION: ::daplug_runtime::Field<SpecialEvent, EventLocation> = ::daplug_runtime::Field::new(
+        "location",
+    );
+    /// The `eventDescription` attribute.
+    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<
+        SpecialEvent,
+        EventDescription,
+    > = ::daplug_runtime::Field::new("eventDescription");
+    /// The `dates` attribute.
+    pub const DATES: ::daplug_runtime::Field<SpecialEvent, EventDates> = ::daplug_runtime::Field::new(
+        "dates",
+    );
+    /// The `price` attribute.
+    pub const PRICE: ::daplug_runtime::Field<SpecialEvent, EventPrice> = ::daplug_runtime::Field::new(
+        "price",
+    );
 }
 /// A partial update of [`SpecialEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -623,6 +729,29 @@ pub struct SpecialEventFields {
     )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
 }
+impl SpecialEventFields {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<SpecialEventFields, EventName> = ::daplug_runtime::Field::new(
+        "name",
+    );
+    /// The `location` attribute.
+    pub const LOCATION: ::daplug_runtime::Field<SpecialEventFields, EventLocation> = ::daplug_runtime::Field::new(
+        "location",
+    );
+    /// The `eventDescription` attribute.
+    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<
+        SpecialEventFields,
+        EventDescription,
+    > = ::daplug_runtime::Field::new("eventDescription");
+    /// The `dates` attribute.
+    pub const DATES: ::daplug_runtime::Field<SpecialEventFields, EventDates> = ::daplug_runtime::Field::new(
+        "dates",
+    );
+    /// The `price` attribute.
+    pub const PRICE: ::daplug_runtime::Field<SpecialEventFields, EventPrice> = ::daplug_runtime::Field::new(
+        "price",
+    );
+}
 /// A partial update of [`SpecialEventFields`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -741,6 +870,24 @@ pub struct Ticket {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
+}
+impl Ticket {
+    /// The `ticketId` attribute.
+    pub const TICKET_ID: ::daplug_runtime::Field<Ticket, TicketId> = ::daplug_runtime::Field::new(
+        "ticketId",
+    );
+    /// The `ticketDate` attribute.
+    pub const TICKET_DATE: ::daplug_runtime::Field<Ticket, Date> = ::daplug_runtime::Field::new(
+        "ticketDate",
+    );
+    /// The `ticketType` attribute.
+    pub const TICKET_TYPE: ::daplug_runtime::Field<Ticket, TicketType> = ::daplug_runtime::Field::new(
+        "ticketType",
+    );
+    /// The `eventId` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<Ticket, EventId> = ::daplug_runtime::Field::new(
+        "eventId",
+    );
 }
 /// A partial update of [`Ticket`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

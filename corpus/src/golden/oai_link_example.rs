@@ -34,6 +34,25 @@ pub struct Pullrequest {
     )]
     pub author: ::daplug_runtime::__private::std::option::Option<User>,
 }
+impl Pullrequest {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Pullrequest, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        Pullrequest,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `repository` attribute.
+    pub const REPOSITORY: ::daplug_runtime::Field<Pullrequest, Repository> = ::daplug_runtime::Field::new(
+        "repository",
+    );
+    /// The `author` attribute.
+    pub const AUTHOR: ::daplug_runtime::Field<Pullrequest, User> = ::daplug_runtime::Field::new(
+        "author",
+    );
+}
 /// A partial update of [`Pullrequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -140,6 +159,17 @@ pub struct Repository {
     )]
     pub owner: ::daplug_runtime::__private::std::option::Option<User>,
 }
+impl Repository {
+    /// The `slug` attribute.
+    pub const SLUG: ::daplug_runtime::Field<
+        Repository,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("slug");
+    /// The `owner` attribute.
+    pub const OWNER: ::daplug_runtime::Field<Repository, User> = ::daplug_runtime::Field::new(
+        "owner",
+    );
+}
 /// A partial update of [`Repository`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -241,6 +271,18 @@ pub struct User {
     pub uuid: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl User {
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `uuid` attribute.
+    pub const UUID: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("uuid");
 }
 /// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -14,6 +14,17 @@ pub struct Error {
     pub code: i32,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+impl Error {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<Error, i32> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        Error,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`Error`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -109,6 +120,18 @@ pub struct NewPet {
     pub tag: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl NewPet {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        NewPet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        NewPet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
 }
 /// A partial update of [`NewPet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -208,6 +231,20 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
     pub id: i64,
+}
+impl Pet {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
 }
 /// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

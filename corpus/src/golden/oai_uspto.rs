@@ -24,6 +24,17 @@ pub struct DataSetList {
         ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
     >,
 }
+impl DataSetList {
+    /// The `total` attribute.
+    pub const TOTAL: ::daplug_runtime::Field<DataSetList, i64> = ::daplug_runtime::Field::new(
+        "total",
+    );
+    /// The `apis` attribute.
+    pub const APIS: ::daplug_runtime::Field<
+        DataSetList,
+        ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+    > = ::daplug_runtime::Field::new("apis");
+}
 /// A partial update of [`DataSetList`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -147,4 +158,26 @@ pub struct DataSetListApisItem {
     pub api_documentation_url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DataSetListApisItem {
+    /// The `apiKey` attribute.
+    pub const API_KEY: ::daplug_runtime::Field<
+        DataSetListApisItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("apiKey");
+    /// The `apiVersionNumber` attribute.
+    pub const API_VERSION_NUMBER: ::daplug_runtime::Field<
+        DataSetListApisItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("apiVersionNumber");
+    /// The `apiUrl` attribute.
+    pub const API_URL: ::daplug_runtime::Field<
+        DataSetListApisItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("apiUrl");
+    /// The `apiDocumentationUrl` attribute.
+    pub const API_DOCUMENTATION_URL: ::daplug_runtime::Field<
+        DataSetListApisItem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("apiDocumentationUrl");
 }

@@ -21,6 +21,20 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Pet {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `tag` attribute.
+    pub const TAG: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tag");
+}
 /// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,

@@ -32,6 +32,22 @@ pub struct ApiResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl ApiResponse {
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<ApiResponse, i32> = ::daplug_runtime::Field::new(
+        "code",
+    );
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        ApiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `message` attribute.
+    pub const MESSAGE: ::daplug_runtime::Field<
+        ApiResponse,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("message");
+}
 /// A partial update of [`ApiResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -136,6 +152,17 @@ pub struct Category {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Category {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Category, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Category,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`Category`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -259,6 +286,33 @@ pub struct Order {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub complete: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl Order {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Order, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `petId` attribute.
+    pub const PET_ID: ::daplug_runtime::Field<Order, i64> = ::daplug_runtime::Field::new(
+        "petId",
+    );
+    /// The `quantity` attribute.
+    pub const QUANTITY: ::daplug_runtime::Field<Order, i32> = ::daplug_runtime::Field::new(
+        "quantity",
+    );
+    /// The `shipDate` attribute.
+    pub const SHIP_DATE: ::daplug_runtime::Field<
+        Order,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("shipDate");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Order, OrderStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `complete` attribute.
+    pub const COMPLETE: ::daplug_runtime::Field<Order, bool> = ::daplug_runtime::Field::new(
+        "complete",
+    );
 }
 /// A partial update of [`Order`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -412,6 +466,35 @@ pub struct Pet {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<PetStatus>,
 }
+impl Pet {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `category` attribute.
+    pub const CATEGORY: ::daplug_runtime::Field<Pet, Category> = ::daplug_runtime::Field::new(
+        "category",
+    );
+    /// The `photoUrls` attribute.
+    pub const PHOTO_URLS: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("photoUrls");
+    /// The `tags` attribute.
+    pub const TAGS: ::daplug_runtime::Field<
+        Pet,
+        ::daplug_runtime::__private::std::vec::Vec<Tag>,
+    > = ::daplug_runtime::Field::new("tags");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Pet, PetStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+}
 /// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -553,6 +636,15 @@ pub struct Tag {
     pub name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Tag {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<Tag, i64> = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Tag,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
 }
 /// A partial update of [`Tag`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -697,6 +789,46 @@ pub struct User {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub user_status: ::daplug_runtime::__private::std::option::Option<i32>,
+}
+impl User {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    /// The `username` attribute.
+    pub const USERNAME: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("username");
+    /// The `firstName` attribute.
+    pub const FIRST_NAME: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("firstName");
+    /// The `lastName` attribute.
+    pub const LAST_NAME: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastName");
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `password` attribute.
+    pub const PASSWORD: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("password");
+    /// The `phone` attribute.
+    pub const PHONE: ::daplug_runtime::Field<
+        User,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phone");
+    /// The `userStatus` attribute.
+    pub const USER_STATUS: ::daplug_runtime::Field<User, i32> = ::daplug_runtime::Field::new(
+        "userStatus",
+    );
 }
 /// A partial update of [`User`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -48,6 +48,31 @@ pub struct Booking {
     )]
     pub has_dog: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl Booking {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Booking,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `trip_id` attribute.
+    pub const TRIP_ID: ::daplug_runtime::Field<
+        Booking,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trip_id");
+    /// The `passenger_name` attribute.
+    pub const PASSENGER_NAME: ::daplug_runtime::Field<
+        Booking,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("passenger_name");
+    /// The `has_bicycle` attribute.
+    pub const HAS_BICYCLE: ::daplug_runtime::Field<Booking, bool> = ::daplug_runtime::Field::new(
+        "has_bicycle",
+    );
+    /// The `has_dog` attribute.
+    pub const HAS_DOG: ::daplug_runtime::Field<Booking, bool> = ::daplug_runtime::Field::new(
+        "has_dog",
+    );
+}
 /// A partial update of [`Booking`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -182,6 +207,30 @@ pub struct BookingPayment {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
+}
+impl BookingPayment {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        BookingPayment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<BookingPayment, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `currency` attribute.
+    pub const CURRENCY: ::daplug_runtime::Field<
+        BookingPayment,
+        BookingPaymentCurrency,
+    > = ::daplug_runtime::Field::new("currency");
+    /// The `source` attribute.
+    pub const SOURCE: ::daplug_runtime::Field<BookingPayment, BookingPaymentSource> = ::daplug_runtime::Field::new(
+        "source",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<BookingPayment, BookingPaymentStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`BookingPayment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -384,6 +433,61 @@ pub struct BookingPaymentSourceVariant0 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl BookingPaymentSourceVariant0 {
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        BookingPaymentSourceVariant0Object,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("number");
+    /// The `cvc` attribute.
+    pub const CVC: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("cvc");
+    /// The `exp_month` attribute.
+    pub const EXP_MONTH: ::daplug_runtime::Field<BookingPaymentSourceVariant0, i64> = ::daplug_runtime::Field::new(
+        "exp_month",
+    );
+    /// The `exp_year` attribute.
+    pub const EXP_YEAR: ::daplug_runtime::Field<BookingPaymentSourceVariant0, i64> = ::daplug_runtime::Field::new(
+        "exp_year",
+    );
+    /// The `address_line1` attribute.
+    pub const ADDRESS_LINE1: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_line1");
+    /// The `address_line2` attribute.
+    pub const ADDRESS_LINE2: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_line2");
+    /// The `address_city` attribute.
+    pub const ADDRESS_CITY: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_city");
+    /// The `address_country` attribute.
+    pub const ADDRESS_COUNTRY: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_country");
+    /// The `address_post_code` attribute.
+    pub const ADDRESS_POST_CODE: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant0,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address_post_code");
+}
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/0/properties/object`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -437,6 +541,43 @@ pub struct BookingPaymentSourceVariant1 {
     pub bank_name: ::daplug_runtime::__private::std::string::String,
     /// Two-letter country code (ISO 3166-1 alpha-2).
     pub country: ::daplug_runtime::__private::std::string::String,
+}
+impl BookingPaymentSourceVariant1 {
+    /// The `object` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        BookingPaymentSourceVariant1Object,
+    > = ::daplug_runtime::Field::new("object");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `number` attribute.
+    pub const NUMBER: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("number");
+    /// The `sort_code` attribute.
+    pub const SORT_CODE: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sort_code");
+    /// The `account_type` attribute.
+    pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        BookingPaymentSourceVariant1AccountType,
+    > = ::daplug_runtime::Field::new("account_type");
+    /// The `bank_name` attribute.
+    pub const BANK_NAME: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bank_name");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        BookingPaymentSourceVariant1,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
 }
 /// The type of entity that holds the account. This can be either `individual` or `company`.
 #[derive(
@@ -519,6 +660,13 @@ pub struct LinksBooking {
     pub booking: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl LinksBooking {
+    /// The `booking` attribute.
+    pub const BOOKING: ::daplug_runtime::Field<
+        LinksBooking,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("booking");
 }
 /// A partial update of [`LinksBooking`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -611,6 +759,13 @@ pub struct LinksDestination {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LinksDestination {
+    /// The `self` attribute.
+    pub const SELF_: ::daplug_runtime::Field<
+        LinksDestination,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("self");
+}
 /// A partial update of [`LinksDestination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -701,6 +856,13 @@ pub struct LinksOrigin {
     pub self_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl LinksOrigin {
+    /// The `self` attribute.
+    pub const SELF_: ::daplug_runtime::Field<
+        LinksOrigin,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("self");
 }
 /// A partial update of [`LinksOrigin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -799,6 +961,18 @@ pub struct LinksPagination {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl LinksPagination {
+    /// The `next` attribute.
+    pub const NEXT: ::daplug_runtime::Field<
+        LinksPagination,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("next");
+    /// The `prev` attribute.
+    pub const PREV: ::daplug_runtime::Field<
+        LinksPagination,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("prev");
+}
 /// A partial update of [`LinksPagination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -896,6 +1070,13 @@ pub struct LinksSelf {
     pub self_: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl LinksSelf {
+    /// The `self` attribute.
+    pub const SELF_: ::daplug_runtime::Field<
+        LinksSelf,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("self");
 }
 /// A partial update of [`LinksSelf`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1019,6 +1200,32 @@ pub struct Problem {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+impl Problem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `instance` attribute.
+    pub const INSTANCE: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Problem, i64> = ::daplug_runtime::Field::new(
+        "status",
+    );
+}
 /// A partial update of [`Problem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1137,6 +1344,33 @@ pub struct Station {
     pub timezone: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Station {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Station,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Station,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<
+        Station,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("address");
+    /// The `country_code` attribute.
+    pub const COUNTRY_CODE: ::daplug_runtime::Field<
+        Station,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country_code");
+    /// The `timezone` attribute.
+    pub const TIMEZONE: ::daplug_runtime::Field<
+        Station,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timezone");
 }
 /// A partial update of [`Station`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1309,6 +1543,50 @@ pub struct Trip {
     )]
     pub dogs_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl Trip {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `origin` attribute.
+    pub const ORIGIN: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("origin");
+    /// The `destination` attribute.
+    pub const DESTINATION: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("destination");
+    /// The `departure_time` attribute.
+    pub const DEPARTURE_TIME: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("departure_time");
+    /// The `arrival_time` attribute.
+    pub const ARRIVAL_TIME: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("arrival_time");
+    /// The `operator` attribute.
+    pub const OPERATOR: ::daplug_runtime::Field<
+        Trip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("operator");
+    /// The `price` attribute.
+    pub const PRICE: ::daplug_runtime::Field<Trip, f64> = ::daplug_runtime::Field::new(
+        "price",
+    );
+    /// The `bicycles_allowed` attribute.
+    pub const BICYCLES_ALLOWED: ::daplug_runtime::Field<Trip, bool> = ::daplug_runtime::Field::new(
+        "bicycles_allowed",
+    );
+    /// The `dogs_allowed` attribute.
+    pub const DOGS_ALLOWED: ::daplug_runtime::Field<Trip, bool> = ::daplug_runtime::Field::new(
+        "dogs_allowed",
+    );
+}
 /// A partial update of [`Trip`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1445,6 +1723,20 @@ pub struct WrapperCollection {
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl WrapperCollection {
+    /// The `data` attribute.
+    pub const DATA: ::daplug_runtime::Field<
+        WrapperCollection,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("data");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<
+        WrapperCollection,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`WrapperCollection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -659,6 +659,27 @@ pub struct VerifyV2Form {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2Form {
+    /// The `form_type` attribute.
+    pub const FORM_TYPE: ::daplug_runtime::Field<VerifyV2Form, FormEnumFormTypes> = ::daplug_runtime::Field::new(
+        "form_type",
+    );
+    /// The `forms` attribute.
+    pub const FORMS: ::daplug_runtime::Field<
+        VerifyV2Form,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("forms");
+    /// The `form_meta` attribute.
+    pub const FORM_META: ::daplug_runtime::Field<
+        VerifyV2Form,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("form_meta");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2Form,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2Form`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -780,6 +801,23 @@ pub struct VerifyV2Safelist {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VerifyV2Safelist {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2Safelist,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `phone_number` attribute.
+    pub const PHONE_NUMBER: ::daplug_runtime::Field<
+        VerifyV2Safelist,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phone_number");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2Safelist,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`VerifyV2Safelist`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1028,6 +1066,107 @@ pub struct VerifyV2Service {
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl VerifyV2Service {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `friendly_name` attribute.
+    pub const FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("friendly_name");
+    /// The `code_length` attribute.
+    pub const CODE_LENGTH: ::daplug_runtime::Field<VerifyV2Service, i64> = ::daplug_runtime::Field::new(
+        "code_length",
+    );
+    /// The `lookup_enabled` attribute.
+    pub const LOOKUP_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+        "lookup_enabled",
+    );
+    /// The `psd2_enabled` attribute.
+    pub const PSD2_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+        "psd2_enabled",
+    );
+    /// The `skip_sms_to_landlines` attribute.
+    pub const SKIP_SMS_TO_LANDLINES: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+        "skip_sms_to_landlines",
+    );
+    /// The `dtmf_input_required` attribute.
+    pub const DTMF_INPUT_REQUIRED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+        "dtmf_input_required",
+    );
+    /// The `tts_name` attribute.
+    pub const TTS_NAME: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("tts_name");
+    /// The `do_not_share_warning_enabled` attribute.
+    pub const DO_NOT_SHARE_WARNING_ENABLED: ::daplug_runtime::Field<
+        VerifyV2Service,
+        bool,
+    > = ::daplug_runtime::Field::new("do_not_share_warning_enabled");
+    /// The `custom_code_enabled` attribute.
+    pub const CUSTOM_CODE_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+        "custom_code_enabled",
+    );
+    /// The `push` attribute.
+    pub const PUSH: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("push");
+    /// The `totp` attribute.
+    pub const TOTP: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("totp");
+    /// The `default_template_sid` attribute.
+    pub const DEFAULT_TEMPLATE_SID: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("default_template_sid");
+    /// The `whatsapp` attribute.
+    pub const WHATSAPP: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("whatsapp");
+    /// The `passkeys` attribute.
+    pub const PASSKEYS: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("passkeys");
+    /// The `verify_event_subscription_enabled` attribute.
+    pub const VERIFY_EVENT_SUBSCRIPTION_ENABLED: ::daplug_runtime::Field<
+        VerifyV2Service,
+        bool,
+    > = ::daplug_runtime::Field::new("verify_event_subscription_enabled");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<
+        VerifyV2Service,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2Service`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1285,6 +1424,57 @@ pub struct VerifyV2ServiceAccessToken {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2ServiceAccessToken {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `entity_identity` attribute.
+    pub const ENTITY_IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("entity_identity");
+    /// The `factor_type` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        AccessTokenEnumFactorTypes,
+    > = ::daplug_runtime::Field::new("factor_type");
+    /// The `factor_friendly_name` attribute.
+    pub const FACTOR_FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("factor_friendly_name");
+    /// The `token` attribute.
+    pub const TOKEN: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("token");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<VerifyV2ServiceAccessToken, i64> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceAccessToken,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+}
 /// A partial update of [`VerifyV2ServiceAccessToken`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1480,6 +1670,48 @@ pub struct VerifyV2ServiceEntity {
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl VerifyV2ServiceEntity {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `identity` attribute.
+    pub const IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("identity");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntity,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2ServiceEntity`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1746,6 +1978,98 @@ pub struct VerifyV2ServiceEntityChallenge {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+impl VerifyV2ServiceEntityChallenge {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `entity_sid` attribute.
+    pub const ENTITY_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("entity_sid");
+    /// The `identity` attribute.
+    pub const IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("identity");
+    /// The `factor_sid` attribute.
+    pub const FACTOR_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("factor_sid");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `date_responded` attribute.
+    pub const DATE_RESPONDED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_responded");
+    /// The `expiration_date` attribute.
+    pub const EXPIRATION_DATE: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expiration_date");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ChallengeEnumChallengeStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `responded_reason` attribute.
+    pub const RESPONDED_REASON: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ChallengeEnumChallengeReasons,
+    > = ::daplug_runtime::Field::new("responded_reason");
+    /// The `details` attribute.
+    pub const DETAILS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("details");
+    /// The `hidden_details` attribute.
+    pub const HIDDEN_DETAILS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("hidden_details");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `factor_type` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ChallengeEnumFactorTypes,
+    > = ::daplug_runtime::Field::new("factor_type");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallenge,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("links");
+}
 /// A partial update of [`VerifyV2ServiceEntityChallenge`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1992,6 +2316,53 @@ pub struct VerifyV2ServiceEntityChallengeNotification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2ServiceEntityChallengeNotification {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `entity_sid` attribute.
+    pub const ENTITY_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("entity_sid");
+    /// The `identity` attribute.
+    pub const IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("identity");
+    /// The `challenge_sid` attribute.
+    pub const CHALLENGE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("challenge_sid");
+    /// The `priority` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("priority");
+    /// The `ttl` attribute.
+    pub const TTL: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        i64,
+    > = ::daplug_runtime::Field::new("ttl");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityChallengeNotification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+}
 /// A partial update of [`VerifyV2ServiceEntityChallengeNotification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2225,6 +2596,73 @@ pub struct VerifyV2ServiceEntityFactor {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VerifyV2ServiceEntityFactor {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `entity_sid` attribute.
+    pub const ENTITY_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("entity_sid");
+    /// The `identity` attribute.
+    pub const IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("identity");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `friendly_name` attribute.
+    pub const FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("friendly_name");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        FactorEnumFactorStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `factor_type` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        FactorEnumFactorTypes,
+    > = ::daplug_runtime::Field::new("factor_type");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("config");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`VerifyV2ServiceEntityFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2500,6 +2938,83 @@ pub struct VerifyV2ServiceEntityNewFactor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2ServiceEntityNewFactor {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `entity_sid` attribute.
+    pub const ENTITY_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("entity_sid");
+    /// The `identity` attribute.
+    pub const IDENTITY: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("identity");
+    /// The `binding` attribute.
+    pub const BINDING: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("binding");
+    /// The `options` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("options");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `friendly_name` attribute.
+    pub const FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("friendly_name");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        NewFactorEnumFactorStatuses,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `factor_type` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        NewFactorEnumFactorTypes,
+    > = ::daplug_runtime::Field::new("factor_type");
+    /// The `config` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("config");
+    /// The `metadata` attribute.
+    pub const METADATA: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("metadata");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceEntityNewFactor,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2ServiceEntityNewFactor`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2717,6 +3232,43 @@ pub struct VerifyV2ServiceMessagingConfiguration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2ServiceMessagingConfiguration {
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `country` attribute.
+    pub const COUNTRY: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("country");
+    /// The `messaging_service_sid` attribute.
+    pub const MESSAGING_SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("messaging_service_sid");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceMessagingConfiguration,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2ServiceMessagingConfiguration`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2912,6 +3464,53 @@ pub struct VerifyV2ServiceRateLimit {
     pub links: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl VerifyV2ServiceRateLimit {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `unique_name` attribute.
+    pub const UNIQUE_NAME: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("unique_name");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+    /// The `links` attribute.
+    pub const LINKS: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimit,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("links");
 }
 /// A partial update of [`VerifyV2ServiceRateLimit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3109,6 +3708,51 @@ pub struct VerifyV2ServiceRateLimitBucket {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VerifyV2ServiceRateLimitBucket {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `rate_limit_sid` attribute.
+    pub const RATE_LIMIT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("rate_limit_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `max` attribute.
+    pub const MAX: ::daplug_runtime::Field<VerifyV2ServiceRateLimitBucket, i64> = ::daplug_runtime::Field::new(
+        "max",
+    );
+    /// The `interval` attribute.
+    pub const INTERVAL: ::daplug_runtime::Field<VerifyV2ServiceRateLimitBucket, i64> = ::daplug_runtime::Field::new(
+        "interval",
+    );
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceRateLimitBucket,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`VerifyV2ServiceRateLimitBucket`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3355,6 +3999,84 @@ pub struct VerifyV2ServiceVerification {
     pub url: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl VerifyV2ServiceVerification {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `to` attribute.
+    pub const TO: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("to");
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        VerificationEnumChannel,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `valid` attribute.
+    pub const VALID: ::daplug_runtime::Field<VerifyV2ServiceVerification, bool> = ::daplug_runtime::Field::new(
+        "valid",
+    );
+    /// The `lookup` attribute.
+    pub const LOOKUP: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("lookup");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `payee` attribute.
+    pub const PAYEE: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payee");
+    /// The `send_code_attempts` attribute.
+    pub const SEND_CODE_ATTEMPTS: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("send_code_attempts");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `sna` attribute.
+    pub const SNA: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("sna");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceVerification,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
 }
 /// A partial update of [`VerifyV2ServiceVerification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3610,6 +4332,69 @@ pub struct VerifyV2ServiceVerificationCheck {
         >,
     >,
 }
+impl VerifyV2ServiceVerificationCheck {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `to` attribute.
+    pub const TO: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("to");
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        VerificationCheckEnumChannel,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `valid` attribute.
+    pub const VALID: ::daplug_runtime::Field<VerifyV2ServiceVerificationCheck, bool> = ::daplug_runtime::Field::new(
+        "valid",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("amount");
+    /// The `payee` attribute.
+    pub const PAYEE: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payee");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `sna_attempts_error_codes` attribute.
+    pub const SNA_ATTEMPTS_ERROR_CODES: ::daplug_runtime::Field<
+        VerifyV2ServiceVerificationCheck,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::serde_json::Value,
+        >,
+    > = ::daplug_runtime::Field::new("sna_attempts_error_codes");
+}
 /// A partial update of [`VerifyV2ServiceVerificationCheck`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3850,6 +4635,70 @@ pub struct VerifyV2ServiceWebhook {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2ServiceWebhook {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `friendly_name` attribute.
+    pub const FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("friendly_name");
+    /// The `event_types` attribute.
+    pub const EVENT_TYPES: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("event_types");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        WebhookEnumStatus,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `version` attribute.
+    pub const VERSION: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        WebhookEnumVersion,
+    > = ::daplug_runtime::Field::new("version");
+    /// The `webhook_url` attribute.
+    pub const WEBHOOK_URL: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("webhook_url");
+    /// The `webhook_method` attribute.
+    pub const WEBHOOK_METHOD: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        WebhookEnumMethods,
+    > = ::daplug_runtime::Field::new("webhook_method");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2ServiceWebhook,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2ServiceWebhook`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4077,6 +4926,63 @@ pub struct VerifyV2VerificationAttempt {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2VerificationAttempt {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `service_sid` attribute.
+    pub const SERVICE_SID: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("service_sid");
+    /// The `verification_sid` attribute.
+    pub const VERIFICATION_SID: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("verification_sid");
+    /// The `date_created` attribute.
+    pub const DATE_CREATED: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_created");
+    /// The `date_updated` attribute.
+    pub const DATE_UPDATED: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date_updated");
+    /// The `conversion_status` attribute.
+    pub const CONVERSION_STATUS: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        VerificationAttemptEnumConversionStatus,
+    > = ::daplug_runtime::Field::new("conversion_status");
+    /// The `channel` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        VerificationAttemptEnumChannels,
+    > = ::daplug_runtime::Field::new("channel");
+    /// The `price` attribute.
+    pub const PRICE: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("price");
+    /// The `channel_data` attribute.
+    pub const CHANNEL_DATA: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("channel_data");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2VerificationAttempt,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2VerificationAttempt`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4249,6 +5155,33 @@ pub struct VerifyV2VerificationAttemptsSummary {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl VerifyV2VerificationAttemptsSummary {
+    /// The `total_attempts` attribute.
+    pub const TOTAL_ATTEMPTS: ::daplug_runtime::Field<
+        VerifyV2VerificationAttemptsSummary,
+        i64,
+    > = ::daplug_runtime::Field::new("total_attempts");
+    /// The `total_converted` attribute.
+    pub const TOTAL_CONVERTED: ::daplug_runtime::Field<
+        VerifyV2VerificationAttemptsSummary,
+        i64,
+    > = ::daplug_runtime::Field::new("total_converted");
+    /// The `total_unconverted` attribute.
+    pub const TOTAL_UNCONVERTED: ::daplug_runtime::Field<
+        VerifyV2VerificationAttemptsSummary,
+        i64,
+    > = ::daplug_runtime::Field::new("total_unconverted");
+    /// The `conversion_rate_percentage` attribute.
+    pub const CONVERSION_RATE_PERCENTAGE: ::daplug_runtime::Field<
+        VerifyV2VerificationAttemptsSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("conversion_rate_percentage");
+    /// The `url` attribute.
+    pub const URL: ::daplug_runtime::Field<
+        VerifyV2VerificationAttemptsSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("url");
+}
 /// A partial update of [`VerifyV2VerificationAttemptsSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4398,6 +5331,35 @@ pub struct VerifyV2VerificationTemplate {
     pub translations: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::serde_json::Value,
     >,
+}
+impl VerifyV2VerificationTemplate {
+    /// The `sid` attribute.
+    pub const SID: ::daplug_runtime::Field<
+        VerifyV2VerificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sid");
+    /// The `account_sid` attribute.
+    pub const ACCOUNT_SID: ::daplug_runtime::Field<
+        VerifyV2VerificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("account_sid");
+    /// The `friendly_name` attribute.
+    pub const FRIENDLY_NAME: ::daplug_runtime::Field<
+        VerifyV2VerificationTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("friendly_name");
+    /// The `channels` attribute.
+    pub const CHANNELS: ::daplug_runtime::Field<
+        VerifyV2VerificationTemplate,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("channels");
+    /// The `translations` attribute.
+    pub const TRANSLATIONS: ::daplug_runtime::Field<
+        VerifyV2VerificationTemplate,
+        ::daplug_runtime::__private::serde_json::Value,
+    > = ::daplug_runtime::Field::new("translations");
 }
 /// A partial update of [`VerifyV2VerificationTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

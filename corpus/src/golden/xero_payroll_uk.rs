@@ -44,6 +44,27 @@ pub struct Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl Account {
+    /// The `accountID` attribute.
+    pub const ACCOUNT_ID: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountID");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Account, AccountType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    /// The `code` attribute.
+    pub const CODE: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("code");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Account,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -185,6 +206,13 @@ pub struct Accounts {
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     >,
 }
+impl Accounts {
+    /// The `accounts` attribute.
+    pub const ACCOUNTS: ::daplug_runtime::Field<
+        Accounts,
+        ::daplug_runtime::__private::std::vec::Vec<Account>,
+    > = ::daplug_runtime::Field::new("accounts");
+}
 /// A partial update of [`Accounts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -293,6 +321,33 @@ pub struct Address {
     pub country_name: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl Address {
+    /// The `addressLine1` attribute.
+    pub const ADDRESS_LINE1: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("addressLine1");
+    /// The `addressLine2` attribute.
+    pub const ADDRESS_LINE2: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("addressLine2");
+    /// The `city` attribute.
+    pub const CITY: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("city");
+    /// The `postCode` attribute.
+    pub const POST_CODE: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postCode");
+    /// The `countryName` attribute.
+    pub const COUNTRY_NAME: ::daplug_runtime::Field<
+        Address,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("countryName");
 }
 /// A partial update of [`Address`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -407,6 +462,23 @@ pub struct BankAccount {
     /// Bank account sort code (6 digits)
     #[serde(rename = "sortCode")]
     pub sort_code: ::daplug_runtime::__private::std::string::String,
+}
+impl BankAccount {
+    /// The `accountName` attribute.
+    pub const ACCOUNT_NAME: ::daplug_runtime::Field<
+        BankAccount,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountName");
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        BankAccount,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `sortCode` attribute.
+    pub const SORT_CODE: ::daplug_runtime::Field<
+        BankAccount,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sortCode");
 }
 /// A partial update of [`BankAccount`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -578,6 +650,70 @@ pub struct Benefit {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl Benefit {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        Benefit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Benefit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `category` attribute.
+    pub const CATEGORY: ::daplug_runtime::Field<Benefit, BenefitCategory> = ::daplug_runtime::Field::new(
+        "category",
+    );
+    /// The `liabilityAccountId` attribute.
+    pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
+        Benefit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("liabilityAccountId");
+    /// The `expenseAccountId` attribute.
+    pub const EXPENSE_ACCOUNT_ID: ::daplug_runtime::Field<
+        Benefit,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expenseAccountId");
+    /// The `standardAmount` attribute.
+    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Benefit, f64> = ::daplug_runtime::Field::new(
+        "standardAmount",
+    );
+    /// The `percentage` attribute.
+    pub const PERCENTAGE: ::daplug_runtime::Field<Benefit, f64> = ::daplug_runtime::Field::new(
+        "percentage",
+    );
+    /// The `calculationType` attribute.
+    pub const CALCULATION_TYPE: ::daplug_runtime::Field<
+        Benefit,
+        BenefitCalculationType,
+    > = ::daplug_runtime::Field::new("calculationType");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
+    /// The `subjectToNIC` attribute.
+    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+        "subjectToNIC",
+    );
+    /// The `subjectToPension` attribute.
+    pub const SUBJECT_TO_PENSION: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+        "subjectToPension",
+    );
+    /// The `subjectToTax` attribute.
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+        "subjectToTax",
+    );
+    /// The `isCalculatingOnQualifyingEarnings` attribute.
+    pub const IS_CALCULATING_ON_QUALIFYING_EARNINGS: ::daplug_runtime::Field<
+        Benefit,
+        bool,
+    > = ::daplug_runtime::Field::new("isCalculatingOnQualifyingEarnings");
+    /// The `showBalanceToEmployee` attribute.
+    pub const SHOW_BALANCE_TO_EMPLOYEE: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+        "showBalanceToEmployee",
+    );
 }
 /// A partial update of [`Benefit`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -794,6 +930,30 @@ pub struct BenefitLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl BenefitLine {
+    /// The `benefitTypeID` attribute.
+    pub const BENEFIT_TYPE_ID: ::daplug_runtime::Field<
+        BenefitLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("benefitTypeID");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        BenefitLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
+    /// The `percentage` attribute.
+    pub const PERCENTAGE: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+        "percentage",
+    );
+}
 /// A partial update of [`BenefitLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -910,6 +1070,20 @@ pub struct BenefitObject {
     )]
     pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
 }
+impl BenefitObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<BenefitObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<BenefitObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `benefit` attribute.
+    pub const BENEFIT: ::daplug_runtime::Field<BenefitObject, Benefit> = ::daplug_runtime::Field::new(
+        "benefit",
+    );
+}
 /// A partial update of [`BenefitObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1015,6 +1189,21 @@ pub struct Benefits {
     pub benefits: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     >,
+}
+impl Benefits {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Benefits, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Benefits, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `benefits` attribute.
+    pub const BENEFITS: ::daplug_runtime::Field<
+        Benefits,
+        ::daplug_runtime::__private::std::vec::Vec<Benefit>,
+    > = ::daplug_runtime::Field::new("benefits");
 }
 /// A partial update of [`Benefits`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1170,6 +1359,40 @@ pub struct Contracts {
         DevelopmentalRoleDetails,
     >,
 }
+impl Contracts {
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        Contracts,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `employmentStatus` attribute.
+    pub const EMPLOYMENT_STATUS: ::daplug_runtime::Field<Contracts, EmploymentStatus> = ::daplug_runtime::Field::new(
+        "employmentStatus",
+    );
+    /// The `contractType` attribute.
+    pub const CONTRACT_TYPE: ::daplug_runtime::Field<Contracts, ContractType> = ::daplug_runtime::Field::new(
+        "contractType",
+    );
+    /// The `publicKey` attribute.
+    pub const PUBLIC_KEY: ::daplug_runtime::Field<
+        Contracts,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("publicKey");
+    /// The `isFixedTerm` attribute.
+    pub const IS_FIXED_TERM: ::daplug_runtime::Field<Contracts, bool> = ::daplug_runtime::Field::new(
+        "isFixedTerm",
+    );
+    /// The `fixedTermEndDate` attribute.
+    pub const FIXED_TERM_END_DATE: ::daplug_runtime::Field<
+        Contracts,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("fixedTermEndDate");
+    /// The `developmentalRoleDetails` attribute.
+    pub const DEVELOPMENTAL_ROLE_DETAILS: ::daplug_runtime::Field<
+        Contracts,
+        DevelopmentalRoleDetails,
+    > = ::daplug_runtime::Field::new("developmentalRoleDetails");
+}
 /// A partial update of [`Contracts`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1295,6 +1518,17 @@ pub struct CourtOrderLine {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl CourtOrderLine {
+    /// The `courtOrderTypeID` attribute.
+    pub const COURT_ORDER_TYPE_ID: ::daplug_runtime::Field<
+        CourtOrderLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("courtOrderTypeID");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<CourtOrderLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
 }
 /// A partial update of [`CourtOrderLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1498,6 +1732,78 @@ pub struct Deduction {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl Deduction {
+    /// The `deductionId` attribute.
+    pub const DEDUCTION_ID: ::daplug_runtime::Field<
+        Deduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deductionId");
+    /// The `deductionName` attribute.
+    pub const DEDUCTION_NAME: ::daplug_runtime::Field<
+        Deduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deductionName");
+    /// The `deductionCategory` attribute.
+    pub const DEDUCTION_CATEGORY: ::daplug_runtime::Field<
+        Deduction,
+        DeductionDeductionCategory,
+    > = ::daplug_runtime::Field::new("deductionCategory");
+    /// The `liabilityAccountId` attribute.
+    pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
+        Deduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("liabilityAccountId");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
+    /// The `standardAmount` attribute.
+    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Deduction, f64> = ::daplug_runtime::Field::new(
+        "standardAmount",
+    );
+    /// The `reducesSuperLiability` attribute.
+    pub const REDUCES_SUPER_LIABILITY: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "reducesSuperLiability",
+    );
+    /// The `reducesTaxLiability` attribute.
+    pub const REDUCES_TAX_LIABILITY: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "reducesTaxLiability",
+    );
+    /// The `calculationType` attribute.
+    pub const CALCULATION_TYPE: ::daplug_runtime::Field<
+        Deduction,
+        DeductionCalculationType,
+    > = ::daplug_runtime::Field::new("calculationType");
+    /// The `percentage` attribute.
+    pub const PERCENTAGE: ::daplug_runtime::Field<Deduction, f64> = ::daplug_runtime::Field::new(
+        "percentage",
+    );
+    /// The `subjectToNIC` attribute.
+    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "subjectToNIC",
+    );
+    /// The `subjectToTax` attribute.
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "subjectToTax",
+    );
+    /// The `isReducedByBasicRate` attribute.
+    pub const IS_REDUCED_BY_BASIC_RATE: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "isReducedByBasicRate",
+    );
+    /// The `applyToPensionCalculations` attribute.
+    pub const APPLY_TO_PENSION_CALCULATIONS: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "applyToPensionCalculations",
+    );
+    /// The `isCalculatingOnQualifyingEarnings` attribute.
+    pub const IS_CALCULATING_ON_QUALIFYING_EARNINGS: ::daplug_runtime::Field<
+        Deduction,
+        bool,
+    > = ::daplug_runtime::Field::new("isCalculatingOnQualifyingEarnings");
+    /// The `isPension` attribute.
+    pub const IS_PENSION: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+        "isPension",
+    );
 }
 /// A partial update of [`Deduction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1729,6 +2035,25 @@ pub struct DeductionLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl DeductionLine {
+    /// The `deductionTypeID` attribute.
+    pub const DEDUCTION_TYPE_ID: ::daplug_runtime::Field<
+        DeductionLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("deductionTypeID");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<DeductionLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `subjectToTax` attribute.
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<DeductionLine, bool> = ::daplug_runtime::Field::new(
+        "subjectToTax",
+    );
+    /// The `percentage` attribute.
+    pub const PERCENTAGE: ::daplug_runtime::Field<DeductionLine, f64> = ::daplug_runtime::Field::new(
+        "percentage",
+    );
+}
 /// A partial update of [`DeductionLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1840,6 +2165,20 @@ pub struct DeductionObject {
     )]
     pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
 }
+impl DeductionObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<DeductionObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<DeductionObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `deduction` attribute.
+    pub const DEDUCTION: ::daplug_runtime::Field<DeductionObject, Deduction> = ::daplug_runtime::Field::new(
+        "deduction",
+    );
+}
 /// A partial update of [`DeductionObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -1945,6 +2284,21 @@ pub struct Deductions {
     pub deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     >,
+}
+impl Deductions {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Deductions, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Deductions, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `deductions` attribute.
+    pub const DEDUCTIONS: ::daplug_runtime::Field<
+        Deductions,
+        ::daplug_runtime::__private::std::vec::Vec<Deduction>,
+    > = ::daplug_runtime::Field::new("deductions");
 }
 /// A partial update of [`Deductions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2054,6 +2408,28 @@ pub struct DevelopmentalRoleDetails {
     pub public_key: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl DevelopmentalRoleDetails {
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        DevelopmentalRoleDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        DevelopmentalRoleDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `developmentalRole` attribute.
+    pub const DEVELOPMENTAL_ROLE: ::daplug_runtime::Field<
+        DevelopmentalRoleDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("developmentalRole");
+    /// The `publicKey` attribute.
+    pub const PUBLIC_KEY: ::daplug_runtime::Field<
+        DevelopmentalRoleDetails,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("publicKey");
 }
 /// A partial update of [`DevelopmentalRoleDetails`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2229,6 +2605,47 @@ pub struct EarningsLine {
         bool,
     >,
 }
+impl EarningsLine {
+    /// The `earningsLineID` attribute.
+    pub const EARNINGS_LINE_ID: ::daplug_runtime::Field<
+        EarningsLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsLineID");
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        EarningsLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `displayName` attribute.
+    pub const DISPLAY_NAME: ::daplug_runtime::Field<
+        EarningsLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("displayName");
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `isLinkedToTimesheet` attribute.
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<EarningsLine, bool> = ::daplug_runtime::Field::new(
+        "isLinkedToTimesheet",
+    );
+    /// The `isAverageDailyPayRate` attribute.
+    pub const IS_AVERAGE_DAILY_PAY_RATE: ::daplug_runtime::Field<EarningsLine, bool> = ::daplug_runtime::Field::new(
+        "isAverageDailyPayRate",
+    );
+}
 /// A partial update of [`EarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2380,6 +2797,32 @@ pub struct EarningsOrder {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl EarningsOrder {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        EarningsOrder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EarningsOrder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `statutoryDeductionCategory` attribute.
+    pub const STATUTORY_DEDUCTION_CATEGORY: ::daplug_runtime::Field<
+        EarningsOrder,
+        StatutoryDeductionCategory,
+    > = ::daplug_runtime::Field::new("statutoryDeductionCategory");
+    /// The `liabilityAccountId` attribute.
+    pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
+        EarningsOrder,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("liabilityAccountId");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<EarningsOrder, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
+}
 /// A partial update of [`EarningsOrder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2501,6 +2944,21 @@ pub struct EarningsOrderObject {
         EarningsOrder,
     >,
 }
+impl EarningsOrderObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EarningsOrderObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EarningsOrderObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `statutoryDeduction` attribute.
+    pub const STATUTORY_DEDUCTION: ::daplug_runtime::Field<
+        EarningsOrderObject,
+        EarningsOrder,
+    > = ::daplug_runtime::Field::new("statutoryDeduction");
+}
 /// A partial update of [`EarningsOrderObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -2613,6 +3071,21 @@ pub struct EarningsOrders {
     pub statutory_deductions: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     >,
+}
+impl EarningsOrders {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EarningsOrders, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EarningsOrders, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `statutoryDeductions` attribute.
+    pub const STATUTORY_DEDUCTIONS: ::daplug_runtime::Field<
+        EarningsOrders,
+        ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
+    > = ::daplug_runtime::Field::new("statutoryDeductions");
 }
 /// A partial update of [`EarningsOrders`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2757,6 +3230,54 @@ pub struct EarningsRate {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl EarningsRate {
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        EarningsRate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EarningsRate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `earningsType` attribute.
+    pub const EARNINGS_TYPE: ::daplug_runtime::Field<
+        EarningsRate,
+        EarningsRateEarningsType,
+    > = ::daplug_runtime::Field::new("earningsType");
+    /// The `rateType` attribute.
+    pub const RATE_TYPE: ::daplug_runtime::Field<EarningsRate, EarningsRateRateType> = ::daplug_runtime::Field::new(
+        "rateType",
+    );
+    /// The `typeOfUnits` attribute.
+    pub const TYPE_OF_UNITS: ::daplug_runtime::Field<
+        EarningsRate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("typeOfUnits");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<EarningsRate, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
+    /// The `expenseAccountID` attribute.
+    pub const EXPENSE_ACCOUNT_ID: ::daplug_runtime::Field<
+        EarningsRate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("expenseAccountID");
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsRate, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `multipleOfOrdinaryEarningsRate` attribute.
+    pub const MULTIPLE_OF_ORDINARY_EARNINGS_RATE: ::daplug_runtime::Field<
+        EarningsRate,
+        f64,
+    > = ::daplug_runtime::Field::new("multipleOfOrdinaryEarningsRate");
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsRate, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
 }
 /// A partial update of [`EarningsRate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2971,6 +3492,20 @@ pub struct EarningsRateObject {
     )]
     pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
 }
+impl EarningsRateObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EarningsRateObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EarningsRateObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `earningsRate` attribute.
+    pub const EARNINGS_RATE: ::daplug_runtime::Field<EarningsRateObject, EarningsRate> = ::daplug_runtime::Field::new(
+        "earningsRate",
+    );
+}
 /// A partial update of [`EarningsRateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3102,6 +3637,21 @@ pub struct EarningsRates {
     pub earnings_rates: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     >,
+}
+impl EarningsRates {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EarningsRates, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EarningsRates, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `earningsRates` attribute.
+    pub const EARNINGS_RATES: ::daplug_runtime::Field<
+        EarningsRates,
+        ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
+    > = ::daplug_runtime::Field::new("earningsRates");
 }
 /// A partial update of [`EarningsRates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3241,6 +3791,35 @@ pub struct EarningsTemplate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EarningsTemplate {
+    /// The `payTemplateEarningID` attribute.
+    pub const PAY_TEMPLATE_EARNING_ID: ::daplug_runtime::Field<
+        EarningsTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payTemplateEarningID");
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        EarningsTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EarningsTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+}
 /// A partial update of [`EarningsTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3362,6 +3941,21 @@ pub struct EarningsTemplateObject {
     pub earning_template: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplate,
     >,
+}
+impl EarningsTemplateObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EarningsTemplateObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EarningsTemplateObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `earningTemplate` attribute.
+    pub const EARNING_TEMPLATE: ::daplug_runtime::Field<
+        EarningsTemplateObject,
+        EarningsTemplate,
+    > = ::daplug_runtime::Field::new("earningTemplate");
 }
 /// A partial update of [`EarningsTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3586,6 +4180,99 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
+impl Employee {
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `firstName` attribute.
+    pub const FIRST_NAME: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("firstName");
+    /// The `lastName` attribute.
+    pub const LAST_NAME: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastName");
+    /// The `dateOfBirth` attribute.
+    pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dateOfBirth");
+    /// The `address` attribute.
+    pub const ADDRESS: ::daplug_runtime::Field<Employee, Address> = ::daplug_runtime::Field::new(
+        "address",
+    );
+    /// The `email` attribute.
+    pub const EMAIL: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("email");
+    /// The `gender` attribute.
+    pub const GENDER: ::daplug_runtime::Field<Employee, EmployeeGender> = ::daplug_runtime::Field::new(
+        "gender",
+    );
+    /// The `phoneNumber` attribute.
+    pub const PHONE_NUMBER: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("phoneNumber");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `payrollCalendarID` attribute.
+    pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payrollCalendarID");
+    /// The `updatedDateUTC` attribute.
+    pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedDateUTC");
+    /// The `createdDateUTC` attribute.
+    pub const CREATED_DATE_UTC: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("createdDateUTC");
+    /// The `niCategory` attribute.
+    pub const NI_CATEGORY: ::daplug_runtime::Field<Employee, NiCategoryLetter> = ::daplug_runtime::Field::new(
+        "niCategory",
+    );
+    /// The `niCategories` attribute.
+    pub const NI_CATEGORIES: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+    > = ::daplug_runtime::Field::new("niCategories");
+    /// The `nationalInsuranceNumber` attribute.
+    pub const NATIONAL_INSURANCE_NUMBER: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nationalInsuranceNumber");
+    /// The `isOffPayrollWorker` attribute.
+    pub const IS_OFF_PAYROLL_WORKER: ::daplug_runtime::Field<Employee, bool> = ::daplug_runtime::Field::new(
+        "isOffPayrollWorker",
+    );
+    /// The `contracts` attribute.
+    pub const CONTRACTS: ::daplug_runtime::Field<
+        Employee,
+        ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+    > = ::daplug_runtime::Field::new("contracts");
+}
 /// A partial update of [`Employee`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3809,6 +4496,43 @@ pub struct EmployeeLeave {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EmployeeLeave {
+    /// The `leaveID` attribute.
+    pub const LEAVE_ID: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveID");
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `periods` attribute.
+    pub const PERIODS: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+    > = ::daplug_runtime::Field::new("periods");
+    /// The `updatedDateUTC` attribute.
+    pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
+        EmployeeLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedDateUTC");
+}
 /// A partial update of [`EmployeeLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -3956,6 +4680,27 @@ pub struct EmployeeLeaveBalance {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EmployeeLeaveBalance {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        EmployeeLeaveBalance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        EmployeeLeaveBalance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `balance` attribute.
+    pub const BALANCE: ::daplug_runtime::Field<EmployeeLeaveBalance, f64> = ::daplug_runtime::Field::new(
+        "balance",
+    );
+    /// The `typeOfUnits` attribute.
+    pub const TYPE_OF_UNITS: ::daplug_runtime::Field<
+        EmployeeLeaveBalance,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("typeOfUnits");
+}
 /// A partial update of [`EmployeeLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4076,6 +4821,21 @@ pub struct EmployeeLeaveBalances {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     >,
 }
+impl EmployeeLeaveBalances {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveBalances, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveBalances, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leaveBalances` attribute.
+    pub const LEAVE_BALANCES: ::daplug_runtime::Field<
+        EmployeeLeaveBalances,
+        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+    > = ::daplug_runtime::Field::new("leaveBalances");
+}
 /// A partial update of [`EmployeeLeaveBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4185,6 +4945,20 @@ pub struct EmployeeLeaveObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
+}
+impl EmployeeLeaveObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leave` attribute.
+    pub const LEAVE: ::daplug_runtime::Field<EmployeeLeaveObject, EmployeeLeave> = ::daplug_runtime::Field::new(
+        "leave",
+    );
 }
 /// A partial update of [`EmployeeLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4322,6 +5096,39 @@ pub struct EmployeeLeaveType {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EmployeeLeaveType {
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        EmployeeLeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `scheduleOfAccrual` attribute.
+    pub const SCHEDULE_OF_ACCRUAL: ::daplug_runtime::Field<
+        EmployeeLeaveType,
+        EmployeeLeaveTypeScheduleOfAccrual,
+    > = ::daplug_runtime::Field::new("scheduleOfAccrual");
+    /// The `hoursAccruedAnnually` attribute.
+    pub const HOURS_ACCRUED_ANNUALLY: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+        "hoursAccruedAnnually",
+    );
+    /// The `maximumToAccrue` attribute.
+    pub const MAXIMUM_TO_ACCRUE: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+        "maximumToAccrue",
+    );
+    /// The `openingBalance` attribute.
+    pub const OPENING_BALANCE: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+        "openingBalance",
+    );
+    /// The `rateAccruedHourly` attribute.
+    pub const RATE_ACCRUED_HOURLY: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+        "rateAccruedHourly",
+    );
+    /// The `scheduleOfAccrualDate` attribute.
+    pub const SCHEDULE_OF_ACCRUAL_DATE: ::daplug_runtime::Field<
+        EmployeeLeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("scheduleOfAccrualDate");
+}
 /// A partial update of [`EmployeeLeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4444,6 +5251,21 @@ pub struct EmployeeLeaveTypeObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
+}
+impl EmployeeLeaveTypeObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveTypeObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveTypeObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leaveType` attribute.
+    pub const LEAVE_TYPE: ::daplug_runtime::Field<
+        EmployeeLeaveTypeObject,
+        EmployeeLeaveType,
+    > = ::daplug_runtime::Field::new("leaveType");
 }
 /// A partial update of [`EmployeeLeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4579,6 +5401,21 @@ pub struct EmployeeLeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     >,
 }
+impl EmployeeLeaveTypes {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveTypes, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveTypes, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leaveTypes` attribute.
+    pub const LEAVE_TYPES: ::daplug_runtime::Field<
+        EmployeeLeaveTypes,
+        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
+    > = ::daplug_runtime::Field::new("leaveTypes");
+}
 /// A partial update of [`EmployeeLeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4691,6 +5528,21 @@ pub struct EmployeeLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     >,
 }
+impl EmployeeLeaves {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaves, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaves, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leave` attribute.
+    pub const LEAVE: ::daplug_runtime::Field<
+        EmployeeLeaves,
+        ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
+    > = ::daplug_runtime::Field::new("leave");
+}
 /// A partial update of [`EmployeeLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -4796,6 +5648,20 @@ pub struct EmployeeObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
+}
+impl EmployeeObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `employee` attribute.
+    pub const EMPLOYEE: ::daplug_runtime::Field<EmployeeObject, Employee> = ::daplug_runtime::Field::new(
+        "employee",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
 }
 /// A partial update of [`EmployeeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4930,6 +5796,38 @@ pub struct EmployeeOpeningBalances {
     )]
     pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl EmployeeOpeningBalances {
+    /// The `statutoryAdoptionPay` attribute.
+    pub const STATUTORY_ADOPTION_PAY: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("statutoryAdoptionPay");
+    /// The `statutoryMaternityPay` attribute.
+    pub const STATUTORY_MATERNITY_PAY: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("statutoryMaternityPay");
+    /// The `statutoryPaternityPay` attribute.
+    pub const STATUTORY_PATERNITY_PAY: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("statutoryPaternityPay");
+    /// The `statutorySharedParentalPay` attribute.
+    pub const STATUTORY_SHARED_PARENTAL_PAY: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("statutorySharedParentalPay");
+    /// The `statutorySickPay` attribute.
+    pub const STATUTORY_SICK_PAY: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("statutorySickPay");
+    /// The `priorEmployeeNumber` attribute.
+    pub const PRIOR_EMPLOYEE_NUMBER: ::daplug_runtime::Field<
+        EmployeeOpeningBalances,
+        f64,
+    > = ::daplug_runtime::Field::new("priorEmployeeNumber");
+}
 /// A partial update of [`EmployeeOpeningBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5052,6 +5950,22 @@ pub struct EmployeeOpeningBalancesObject {
         EmployeeOpeningBalances,
     >,
 }
+impl EmployeeOpeningBalancesObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeeOpeningBalancesObject,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeOpeningBalancesObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `openingBalances` attribute.
+    pub const OPENING_BALANCES: ::daplug_runtime::Field<
+        EmployeeOpeningBalancesObject,
+        EmployeeOpeningBalances,
+    > = ::daplug_runtime::Field::new("openingBalances");
+}
 /// A partial update of [`EmployeeOpeningBalancesObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5159,6 +6073,18 @@ pub struct EmployeePayTemplate {
     >,
     #[serde(rename = "earningTemplates")]
     pub earning_templates: EarningsTemplates,
+}
+impl EmployeePayTemplate {
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        EmployeePayTemplate,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `earningTemplates` attribute.
+    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<
+        EmployeePayTemplate,
+        EarningsTemplates,
+    > = ::daplug_runtime::Field::new("earningTemplates");
 }
 /// A partial update of [`EmployeePayTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5272,6 +6198,22 @@ pub struct EmployeePayTemplateObject {
         EmployeePayTemplate,
     >,
 }
+impl EmployeePayTemplateObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeePayTemplateObject,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeePayTemplateObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `payTemplate` attribute.
+    pub const PAY_TEMPLATE: ::daplug_runtime::Field<
+        EmployeePayTemplateObject,
+        EmployeePayTemplate,
+    > = ::daplug_runtime::Field::new("payTemplate");
+}
 /// A partial update of [`EmployeePayTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -5384,6 +6326,21 @@ pub struct EmployeePayTemplates {
     pub earning_templates: ::daplug_runtime::__private::std::option::Option<
         EarningsTemplates,
     >,
+}
+impl EmployeePayTemplates {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeePayTemplates, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeePayTemplates, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `earningTemplates` attribute.
+    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<
+        EmployeePayTemplates,
+        EarningsTemplates,
+    > = ::daplug_runtime::Field::new("earningTemplates");
 }
 /// A partial update of [`EmployeePayTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5503,6 +6460,23 @@ pub struct EmployeeStatutoryLeaveBalance {
     pub units: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalanceUnits,
     >,
+}
+impl EmployeeStatutoryLeaveBalance {
+    /// The `leaveType` attribute.
+    pub const LEAVE_TYPE: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalance,
+        EmployeeStatutoryLeaveBalanceLeaveType,
+    > = ::daplug_runtime::Field::new("leaveType");
+    /// The `balanceRemaining` attribute.
+    pub const BALANCE_REMAINING: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalance,
+        f64,
+    > = ::daplug_runtime::Field::new("balanceRemaining");
+    /// The `units` attribute.
+    pub const UNITS: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalance,
+        EmployeeStatutoryLeaveBalanceUnits,
+    > = ::daplug_runtime::Field::new("units");
 }
 /// A partial update of [`EmployeeStatutoryLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5649,6 +6623,23 @@ pub struct EmployeeStatutoryLeaveBalanceObject {
     pub leave_balance: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveBalance,
     >,
+}
+impl EmployeeStatutoryLeaveBalanceObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalanceObject,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalanceObject,
+        Problem,
+    > = ::daplug_runtime::Field::new("problem");
+    /// The `leaveBalance` attribute.
+    pub const LEAVE_BALANCE: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveBalanceObject,
+        EmployeeStatutoryLeaveBalance,
+    > = ::daplug_runtime::Field::new("leaveBalance");
 }
 /// A partial update of [`EmployeeStatutoryLeaveBalanceObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5826,6 +6817,43 @@ pub struct EmployeeStatutoryLeaveSummary {
     pub status: ::daplug_runtime::__private::std::option::Option<
         EmployeeStatutoryLeaveSummaryStatus,
     >,
+}
+impl EmployeeStatutoryLeaveSummary {
+    /// The `statutoryLeaveID` attribute.
+    pub const STATUTORY_LEAVE_ID: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("statutoryLeaveID");
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        EmployeeStatutoryLeaveSummaryType,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `isEntitled` attribute.
+    pub const IS_ENTITLED: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        bool,
+    > = ::daplug_runtime::Field::new("isEntitled");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        EmployeeStatutoryLeaveSummary,
+        EmployeeStatutoryLeaveSummaryStatus,
+    > = ::daplug_runtime::Field::new("status");
 }
 /// A partial update of [`EmployeeStatutoryLeaveSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6016,6 +7044,23 @@ pub struct EmployeeStatutoryLeavesSummaries {
     pub statutory_leaves: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     >,
+}
+impl EmployeeStatutoryLeavesSummaries {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeeStatutoryLeavesSummaries,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<
+        EmployeeStatutoryLeavesSummaries,
+        Problem,
+    > = ::daplug_runtime::Field::new("problem");
+    /// The `statutoryLeaves` attribute.
+    pub const STATUTORY_LEAVES: ::daplug_runtime::Field<
+        EmployeeStatutoryLeavesSummaries,
+        ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
+    > = ::daplug_runtime::Field::new("statutoryLeaves");
 }
 /// A partial update of [`EmployeeStatutoryLeavesSummaries`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6219,6 +7264,91 @@ pub struct EmployeeStatutorySickLeave {
             EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
         >,
     >,
+}
+impl EmployeeStatutorySickLeave {
+    /// The `statutoryLeaveID` attribute.
+    pub const STATUTORY_LEAVE_ID: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("statutoryLeaveID");
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `workPattern` attribute.
+    pub const WORK_PATTERN: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::vec::Vec<
+            ::daplug_runtime::__private::std::string::String,
+        >,
+    > = ::daplug_runtime::Field::new("workPattern");
+    /// The `isPregnancyRelated` attribute.
+    pub const IS_PREGNANCY_RELATED: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        bool,
+    > = ::daplug_runtime::Field::new("isPregnancyRelated");
+    /// The `sufficientNotice` attribute.
+    pub const SUFFICIENT_NOTICE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        bool,
+    > = ::daplug_runtime::Field::new("sufficientNotice");
+    /// The `isEntitled` attribute.
+    pub const IS_ENTITLED: ::daplug_runtime::Field<EmployeeStatutorySickLeave, bool> = ::daplug_runtime::Field::new(
+        "isEntitled",
+    );
+    /// The `entitlementWeeksRequested` attribute.
+    pub const ENTITLEMENT_WEEKS_REQUESTED: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        f64,
+    > = ::daplug_runtime::Field::new("entitlementWeeksRequested");
+    /// The `entitlementWeeksQualified` attribute.
+    pub const ENTITLEMENT_WEEKS_QUALIFIED: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        f64,
+    > = ::daplug_runtime::Field::new("entitlementWeeksQualified");
+    /// The `entitlementWeeksRemaining` attribute.
+    pub const ENTITLEMENT_WEEKS_REMAINING: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        f64,
+    > = ::daplug_runtime::Field::new("entitlementWeeksRemaining");
+    /// The `overlapsWithOtherLeave` attribute.
+    pub const OVERLAPS_WITH_OTHER_LEAVE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        bool,
+    > = ::daplug_runtime::Field::new("overlapsWithOtherLeave");
+    /// The `entitlementFailureReasons` attribute.
+    pub const ENTITLEMENT_FAILURE_REASONS: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeave,
+        ::daplug_runtime::__private::std::vec::Vec<
+            EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+        >,
+    > = ::daplug_runtime::Field::new("entitlementFailureReasons");
 }
 /// A partial update of [`EmployeeStatutorySickLeave`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6427,6 +7557,23 @@ pub struct EmployeeStatutorySickLeaveObject {
         EmployeeStatutorySickLeave,
     >,
 }
+impl EmployeeStatutorySickLeaveObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeaveObject,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeaveObject,
+        Problem,
+    > = ::daplug_runtime::Field::new("problem");
+    /// The `statutorySickLeave` attribute.
+    pub const STATUTORY_SICK_LEAVE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeaveObject,
+        EmployeeStatutorySickLeave,
+    > = ::daplug_runtime::Field::new("statutorySickLeave");
+}
 /// A partial update of [`EmployeeStatutorySickLeaveObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6544,6 +7691,22 @@ pub struct EmployeeStatutorySickLeaves {
     pub statutory_sick_leave: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     >,
+}
+impl EmployeeStatutorySickLeaves {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeaves,
+        Pagination,
+    > = ::daplug_runtime::Field::new("pagination");
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeStatutorySickLeaves, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `statutorySickLeave` attribute.
+    pub const STATUTORY_SICK_LEAVE: ::daplug_runtime::Field<
+        EmployeeStatutorySickLeaves,
+        ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
+    > = ::daplug_runtime::Field::new("statutorySickLeave");
 }
 /// A partial update of [`EmployeeStatutorySickLeaves`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6729,6 +7892,58 @@ pub struct EmployeeTax {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl EmployeeTax {
+    /// The `starterType` attribute.
+    pub const STARTER_TYPE: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("starterType");
+    /// The `starterDeclaration` attribute.
+    pub const STARTER_DECLARATION: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("starterDeclaration");
+    /// The `taxCode` attribute.
+    pub const TAX_CODE: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxCode");
+    /// The `w1M1` attribute.
+    pub const W1_M1: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+        "w1M1",
+    );
+    /// The `previousTaxablePay` attribute.
+    pub const PREVIOUS_TAXABLE_PAY: ::daplug_runtime::Field<EmployeeTax, f64> = ::daplug_runtime::Field::new(
+        "previousTaxablePay",
+    );
+    /// The `previousTaxPaid` attribute.
+    pub const PREVIOUS_TAX_PAID: ::daplug_runtime::Field<EmployeeTax, f64> = ::daplug_runtime::Field::new(
+        "previousTaxPaid",
+    );
+    /// The `studentLoanDeduction` attribute.
+    pub const STUDENT_LOAN_DEDUCTION: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("studentLoanDeduction");
+    /// The `hasPostGraduateLoans` attribute.
+    pub const HAS_POST_GRADUATE_LOANS: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+        "hasPostGraduateLoans",
+    );
+    /// The `isDirector` attribute.
+    pub const IS_DIRECTOR: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+        "isDirector",
+    );
+    /// The `directorshipStartDate` attribute.
+    pub const DIRECTORSHIP_START_DATE: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("directorshipStartDate");
+    /// The `nicCalculationMethod` attribute.
+    pub const NIC_CALCULATION_METHOD: ::daplug_runtime::Field<
+        EmployeeTax,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("nicCalculationMethod");
+}
 /// A partial update of [`EmployeeTax`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6870,6 +8085,20 @@ pub struct EmployeeTaxObject {
     )]
     pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
 }
+impl EmployeeTaxObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmployeeTaxObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmployeeTaxObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `employeeTax` attribute.
+    pub const EMPLOYEE_TAX: ::daplug_runtime::Field<EmployeeTaxObject, EmployeeTax> = ::daplug_runtime::Field::new(
+        "employeeTax",
+    );
+}
 /// A partial update of [`EmployeeTaxObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -6975,6 +8204,21 @@ pub struct Employees {
     pub employees: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     >,
+}
+impl Employees {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Employees, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Employees, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `employees` attribute.
+    pub const EMPLOYEES: ::daplug_runtime::Field<
+        Employees,
+        ::daplug_runtime::__private::std::vec::Vec<Employee>,
+    > = ::daplug_runtime::Field::new("employees");
 }
 /// A partial update of [`Employees`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7092,6 +8336,37 @@ pub struct Employment {
     pub contracts: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
+}
+impl Employment {
+    /// The `payrollCalendarID` attribute.
+    pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
+        Employment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payrollCalendarID");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        Employment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `employeeNumber` attribute.
+    pub const EMPLOYEE_NUMBER: ::daplug_runtime::Field<
+        Employment,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeNumber");
+    /// The `niCategory` attribute.
+    pub const NI_CATEGORY: ::daplug_runtime::Field<Employment, NiCategoryLetter> = ::daplug_runtime::Field::new(
+        "niCategory",
+    );
+    /// The `niCategories` attribute.
+    pub const NI_CATEGORIES: ::daplug_runtime::Field<
+        Employment,
+        ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
+    > = ::daplug_runtime::Field::new("niCategories");
+    /// The `contracts` attribute.
+    pub const CONTRACTS: ::daplug_runtime::Field<
+        Employment,
+        ::daplug_runtime::__private::std::vec::Vec<Contracts>,
+    > = ::daplug_runtime::Field::new("contracts");
 }
 /// A partial update of [`Employment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7215,6 +8490,20 @@ pub struct EmploymentObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
+}
+impl EmploymentObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<EmploymentObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<EmploymentObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `employment` attribute.
+    pub const EMPLOYMENT: ::daplug_runtime::Field<EmploymentObject, Employment> = ::daplug_runtime::Field::new(
+        "employment",
+    );
 }
 /// A partial update of [`EmploymentObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7342,6 +8631,18 @@ pub struct InvalidField {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl InvalidField {
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        InvalidField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `reason` attribute.
+    pub const REASON: ::daplug_runtime::Field<
+        InvalidField,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reason");
+}
 /// A partial update of [`InvalidField`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7447,6 +8748,17 @@ pub struct LeaveAccrualLine {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
+}
+impl LeaveAccrualLine {
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        LeaveAccrualLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeaveAccrualLine, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
 }
 /// A partial update of [`LeaveAccrualLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7582,6 +8894,33 @@ pub struct LeaveEarningsLine {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl LeaveEarningsLine {
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        LeaveEarningsLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `isLinkedToTimesheet` attribute.
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<LeaveEarningsLine, bool> = ::daplug_runtime::Field::new(
+        "isLinkedToTimesheet",
+    );
 }
 /// A partial update of [`LeaveEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7721,6 +9060,27 @@ pub struct LeavePeriod {
         LeavePeriodPeriodStatus,
     >,
 }
+impl LeavePeriod {
+    /// The `periodStartDate` attribute.
+    pub const PERIOD_START_DATE: ::daplug_runtime::Field<
+        LeavePeriod,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodStartDate");
+    /// The `periodEndDate` attribute.
+    pub const PERIOD_END_DATE: ::daplug_runtime::Field<
+        LeavePeriod,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodEndDate");
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeavePeriod, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+    /// The `periodStatus` attribute.
+    pub const PERIOD_STATUS: ::daplug_runtime::Field<
+        LeavePeriod,
+        LeavePeriodPeriodStatus,
+    > = ::daplug_runtime::Field::new("periodStatus");
+}
 /// A partial update of [`LeavePeriod`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -7854,6 +9214,21 @@ pub struct LeavePeriods {
     pub periods: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
+}
+impl LeavePeriods {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<LeavePeriods, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<LeavePeriods, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `periods` attribute.
+    pub const PERIODS: ::daplug_runtime::Field<
+        LeavePeriods,
+        ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
+    > = ::daplug_runtime::Field::new("periods");
 }
 /// A partial update of [`LeavePeriods`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7995,6 +9370,44 @@ pub struct LeaveType {
     )]
     pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl LeaveType {
+    /// The `leaveID` attribute.
+    pub const LEAVE_ID: ::daplug_runtime::Field<
+        LeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveID");
+    /// The `leaveTypeID` attribute.
+    pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
+        LeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("leaveTypeID");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        LeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `isPaidLeave` attribute.
+    pub const IS_PAID_LEAVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+        "isPaidLeave",
+    );
+    /// The `showOnPayslip` attribute.
+    pub const SHOW_ON_PAYSLIP: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+        "showOnPayslip",
+    );
+    /// The `updatedDateUTC` attribute.
+    pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
+        LeaveType,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedDateUTC");
+    /// The `isActive` attribute.
+    pub const IS_ACTIVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+        "isActive",
+    );
+    /// The `isStatutoryLeave` attribute.
+    pub const IS_STATUTORY_LEAVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+        "isStatutoryLeave",
+    );
+}
 /// A partial update of [`LeaveType`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8123,6 +9536,20 @@ pub struct LeaveTypeObject {
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
 }
+impl LeaveTypeObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<LeaveTypeObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<LeaveTypeObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leaveType` attribute.
+    pub const LEAVE_TYPE: ::daplug_runtime::Field<LeaveTypeObject, LeaveType> = ::daplug_runtime::Field::new(
+        "leaveType",
+    );
+}
 /// A partial update of [`LeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8229,6 +9656,21 @@ pub struct LeaveTypes {
     pub leave_types: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     >,
+}
+impl LeaveTypes {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<LeaveTypes, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<LeaveTypes, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `leaveTypes` attribute.
+    pub const LEAVE_TYPES: ::daplug_runtime::Field<
+        LeaveTypes,
+        ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
+    > = ::daplug_runtime::Field::new("leaveTypes");
 }
 /// A partial update of [`LeaveTypes`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8352,6 +9794,31 @@ pub struct NiCategory {
     /// The workplace postcode
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
+}
+impl NiCategory {
+    /// The `niCategory` attribute.
+    pub const NI_CATEGORY: ::daplug_runtime::Field<NiCategory, NiCategoryLetter> = ::daplug_runtime::Field::new(
+        "niCategory",
+    );
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        NiCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `niCategoryID` attribute.
+    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<NiCategory, f64> = ::daplug_runtime::Field::new(
+        "niCategoryID",
+    );
+    /// The `dateFirstEmployedAsCivilian` attribute.
+    pub const DATE_FIRST_EMPLOYED_AS_CIVILIAN: ::daplug_runtime::Field<
+        NiCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("dateFirstEmployedAsCivilian");
+    /// The `workplacePostcode` attribute.
+    pub const WORKPLACE_POSTCODE: ::daplug_runtime::Field<
+        NiCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("workplacePostcode");
 }
 /// A partial update of [`NiCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8531,6 +9998,24 @@ pub struct Pagination {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
+}
+impl Pagination {
+    /// The `page` attribute.
+    pub const PAGE: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+        "page",
+    );
+    /// The `pageSize` attribute.
+    pub const PAGE_SIZE: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+        "pageSize",
+    );
+    /// The `pageCount` attribute.
+    pub const PAGE_COUNT: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+        "pageCount",
+    );
+    /// The `itemCount` attribute.
+    pub const ITEM_COUNT: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+        "itemCount",
+    );
 }
 /// A partial update of [`Pagination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8725,6 +10210,63 @@ pub struct PayRun {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
+impl PayRun {
+    /// The `payRunID` attribute.
+    pub const PAY_RUN_ID: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payRunID");
+    /// The `payrollCalendarID` attribute.
+    pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payrollCalendarID");
+    /// The `periodStartDate` attribute.
+    pub const PERIOD_START_DATE: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodStartDate");
+    /// The `periodEndDate` attribute.
+    pub const PERIOD_END_DATE: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodEndDate");
+    /// The `paymentDate` attribute.
+    pub const PAYMENT_DATE: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paymentDate");
+    /// The `totalCost` attribute.
+    pub const TOTAL_COST: ::daplug_runtime::Field<PayRun, f64> = ::daplug_runtime::Field::new(
+        "totalCost",
+    );
+    /// The `totalPay` attribute.
+    pub const TOTAL_PAY: ::daplug_runtime::Field<PayRun, f64> = ::daplug_runtime::Field::new(
+        "totalPay",
+    );
+    /// The `payRunStatus` attribute.
+    pub const PAY_RUN_STATUS: ::daplug_runtime::Field<PayRun, PayRunPayRunStatus> = ::daplug_runtime::Field::new(
+        "payRunStatus",
+    );
+    /// The `payRunType` attribute.
+    pub const PAY_RUN_TYPE: ::daplug_runtime::Field<PayRun, PayRunPayRunType> = ::daplug_runtime::Field::new(
+        "payRunType",
+    );
+    /// The `calendarType` attribute.
+    pub const CALENDAR_TYPE: ::daplug_runtime::Field<PayRun, PayRunCalendarType> = ::daplug_runtime::Field::new(
+        "calendarType",
+    );
+    /// The `postedDateTime` attribute.
+    pub const POSTED_DATE_TIME: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("postedDateTime");
+    /// The `paySlips` attribute.
+    pub const PAY_SLIPS: ::daplug_runtime::Field<
+        PayRun,
+        ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+    > = ::daplug_runtime::Field::new("paySlips");
+}
 /// A partial update of [`PayRun`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -8897,6 +10439,43 @@ pub struct PayRunCalendar {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PayRunCalendar {
+    /// The `payrollCalendarID` attribute.
+    pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payrollCalendarID");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `calendarType` attribute.
+    pub const CALENDAR_TYPE: ::daplug_runtime::Field<
+        PayRunCalendar,
+        PayRunCalendarCalendarType,
+    > = ::daplug_runtime::Field::new("calendarType");
+    /// The `periodStartDate` attribute.
+    pub const PERIOD_START_DATE: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodStartDate");
+    /// The `periodEndDate` attribute.
+    pub const PERIOD_END_DATE: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("periodEndDate");
+    /// The `paymentDate` attribute.
+    pub const PAYMENT_DATE: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paymentDate");
+    /// The `updatedDateUTC` attribute.
+    pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
+        PayRunCalendar,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedDateUTC");
+}
 /// A partial update of [`PayRunCalendar`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9057,6 +10636,21 @@ pub struct PayRunCalendarObject {
         PayRunCalendar,
     >,
 }
+impl PayRunCalendarObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PayRunCalendarObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PayRunCalendarObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `payRunCalendar` attribute.
+    pub const PAY_RUN_CALENDAR: ::daplug_runtime::Field<
+        PayRunCalendarObject,
+        PayRunCalendar,
+    > = ::daplug_runtime::Field::new("payRunCalendar");
+}
 /// A partial update of [`PayRunCalendarObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9197,6 +10791,21 @@ pub struct PayRunCalendars {
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     >,
 }
+impl PayRunCalendars {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PayRunCalendars, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PayRunCalendars, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `payRunCalendars` attribute.
+    pub const PAY_RUN_CALENDARS: ::daplug_runtime::Field<
+        PayRunCalendars,
+        ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
+    > = ::daplug_runtime::Field::new("payRunCalendars");
+}
 /// A partial update of [`PayRunCalendars`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9303,6 +10912,20 @@ pub struct PayRunObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
+}
+impl PayRunObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PayRunObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PayRunObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `payRun` attribute.
+    pub const PAY_RUN: ::daplug_runtime::Field<PayRunObject, PayRun> = ::daplug_runtime::Field::new(
+        "payRun",
+    );
 }
 /// A partial update of [`PayRunObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9451,6 +11074,21 @@ pub struct PayRuns {
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     >,
 }
+impl PayRuns {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PayRuns, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PayRuns, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `payRuns` attribute.
+    pub const PAY_RUNS: ::daplug_runtime::Field<
+        PayRuns,
+        ::daplug_runtime::__private::std::vec::Vec<PayRun>,
+    > = ::daplug_runtime::Field::new("payRuns");
+}
 /// A partial update of [`PayRuns`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9584,6 +11222,32 @@ pub struct PaymentLine {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+impl PaymentLine {
+    /// The `paymentLineID` attribute.
+    pub const PAYMENT_LINE_ID: ::daplug_runtime::Field<
+        PaymentLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paymentLineID");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<PaymentLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `accountNumber` attribute.
+    pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
+        PaymentLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountNumber");
+    /// The `sortCode` attribute.
+    pub const SORT_CODE: ::daplug_runtime::Field<
+        PaymentLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("sortCode");
+    /// The `accountName` attribute.
+    pub const ACCOUNT_NAME: ::daplug_runtime::Field<
+        PaymentLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountName");
+}
 /// A partial update of [`PaymentLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9700,6 +11364,18 @@ pub struct PaymentMethod {
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     >,
 }
+impl PaymentMethod {
+    /// The `paymentMethod` attribute.
+    pub const PAYMENT_METHOD: ::daplug_runtime::Field<
+        PaymentMethod,
+        PaymentMethodPaymentMethod,
+    > = ::daplug_runtime::Field::new("paymentMethod");
+    /// The `bankAccounts` attribute.
+    pub const BANK_ACCOUNTS: ::daplug_runtime::Field<
+        PaymentMethod,
+        ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
+    > = ::daplug_runtime::Field::new("bankAccounts");
+}
 /// A partial update of [`PaymentMethod`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -9805,6 +11481,21 @@ pub struct PaymentMethodObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
+}
+impl PaymentMethodObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PaymentMethodObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PaymentMethodObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `paymentMethod` attribute.
+    pub const PAYMENT_METHOD: ::daplug_runtime::Field<
+        PaymentMethodObject,
+        PaymentMethod,
+    > = ::daplug_runtime::Field::new("paymentMethod");
 }
 /// A partial update of [`PaymentMethodObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10133,6 +11824,130 @@ pub struct Payslip {
         CourtOrderLines,
     >,
 }
+impl Payslip {
+    /// The `paySlipID` attribute.
+    pub const PAY_SLIP_ID: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("paySlipID");
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `payRunID` attribute.
+    pub const PAY_RUN_ID: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payRunID");
+    /// The `lastEdited` attribute.
+    pub const LAST_EDITED: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastEdited");
+    /// The `firstName` attribute.
+    pub const FIRST_NAME: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("firstName");
+    /// The `lastName` attribute.
+    pub const LAST_NAME: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("lastName");
+    /// The `totalEarnings` attribute.
+    pub const TOTAL_EARNINGS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalEarnings",
+    );
+    /// The `grossEarnings` attribute.
+    pub const GROSS_EARNINGS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "grossEarnings",
+    );
+    /// The `totalPay` attribute.
+    pub const TOTAL_PAY: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalPay",
+    );
+    /// The `totalEmployerTaxes` attribute.
+    pub const TOTAL_EMPLOYER_TAXES: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalEmployerTaxes",
+    );
+    /// The `totalEmployeeTaxes` attribute.
+    pub const TOTAL_EMPLOYEE_TAXES: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalEmployeeTaxes",
+    );
+    /// The `totalDeductions` attribute.
+    pub const TOTAL_DEDUCTIONS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalDeductions",
+    );
+    /// The `totalReimbursements` attribute.
+    pub const TOTAL_REIMBURSEMENTS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalReimbursements",
+    );
+    /// The `totalCourtOrders` attribute.
+    pub const TOTAL_COURT_ORDERS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalCourtOrders",
+    );
+    /// The `totalBenefits` attribute.
+    pub const TOTAL_BENEFITS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+        "totalBenefits",
+    );
+    /// The `bacsHash` attribute.
+    pub const BACS_HASH: ::daplug_runtime::Field<
+        Payslip,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("bacsHash");
+    /// The `paymentMethod` attribute.
+    pub const PAYMENT_METHOD: ::daplug_runtime::Field<Payslip, PayslipPaymentMethod> = ::daplug_runtime::Field::new(
+        "paymentMethod",
+    );
+    /// The `earningsLines` attribute.
+    pub const EARNINGS_LINES: ::daplug_runtime::Field<Payslip, EarningsLines> = ::daplug_runtime::Field::new(
+        "earningsLines",
+    );
+    /// The `leaveEarningsLines` attribute.
+    pub const LEAVE_EARNINGS_LINES: ::daplug_runtime::Field<
+        Payslip,
+        LeaveEarningsLines,
+    > = ::daplug_runtime::Field::new("leaveEarningsLines");
+    /// The `timesheetEarningsLines` attribute.
+    pub const TIMESHEET_EARNINGS_LINES: ::daplug_runtime::Field<
+        Payslip,
+        TimesheetEarningsLines,
+    > = ::daplug_runtime::Field::new("timesheetEarningsLines");
+    /// The `deductionLines` attribute.
+    pub const DEDUCTION_LINES: ::daplug_runtime::Field<Payslip, DeductionLines> = ::daplug_runtime::Field::new(
+        "deductionLines",
+    );
+    /// The `reimbursementLines` attribute.
+    pub const REIMBURSEMENT_LINES: ::daplug_runtime::Field<
+        Payslip,
+        ReimbursementLines,
+    > = ::daplug_runtime::Field::new("reimbursementLines");
+    /// The `leaveAccrualLines` attribute.
+    pub const LEAVE_ACCRUAL_LINES: ::daplug_runtime::Field<Payslip, LeaveAccrualLines> = ::daplug_runtime::Field::new(
+        "leaveAccrualLines",
+    );
+    /// The `benefitLines` attribute.
+    pub const BENEFIT_LINES: ::daplug_runtime::Field<Payslip, BenefitLines> = ::daplug_runtime::Field::new(
+        "benefitLines",
+    );
+    /// The `paymentLines` attribute.
+    pub const PAYMENT_LINES: ::daplug_runtime::Field<Payslip, PaymentLines> = ::daplug_runtime::Field::new(
+        "paymentLines",
+    );
+    /// The `employeeTaxLines` attribute.
+    pub const EMPLOYEE_TAX_LINES: ::daplug_runtime::Field<Payslip, TaxLines> = ::daplug_runtime::Field::new(
+        "employeeTaxLines",
+    );
+    /// The `employerTaxLines` attribute.
+    pub const EMPLOYER_TAX_LINES: ::daplug_runtime::Field<Payslip, TaxLines> = ::daplug_runtime::Field::new(
+        "employerTaxLines",
+    );
+    /// The `courtOrderLines` attribute.
+    pub const COURT_ORDER_LINES: ::daplug_runtime::Field<Payslip, CourtOrderLines> = ::daplug_runtime::Field::new(
+        "courtOrderLines",
+    );
+}
 /// A partial update of [`Payslip`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10341,6 +12156,20 @@ pub struct PayslipObject {
     )]
     pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
 }
+impl PayslipObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<PayslipObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<PayslipObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `paySlip` attribute.
+    pub const PAY_SLIP: ::daplug_runtime::Field<PayslipObject, Payslip> = ::daplug_runtime::Field::new(
+        "paySlip",
+    );
+}
 /// A partial update of [`PayslipObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10468,6 +12297,21 @@ pub struct Payslips {
     pub pay_slips: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
+}
+impl Payslips {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Payslips, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Payslips, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `paySlips` attribute.
+    pub const PAY_SLIPS: ::daplug_runtime::Field<
+        Payslips,
+        ::daplug_runtime::__private::std::vec::Vec<Payslip>,
+    > = ::daplug_runtime::Field::new("paySlips");
 }
 /// A partial update of [`Payslips`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10608,6 +12452,38 @@ pub struct Problem {
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
 }
+impl Problem {
+    /// The `type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("type");
+    /// The `title` attribute.
+    pub const TITLE: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("title");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("status");
+    /// The `detail` attribute.
+    pub const DETAIL: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("detail");
+    /// The `instance` attribute.
+    pub const INSTANCE: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("instance");
+    /// The `invalidFields` attribute.
+    pub const INVALID_FIELDS: ::daplug_runtime::Field<
+        Problem,
+        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+    > = ::daplug_runtime::Field::new("invalidFields");
+}
 /// A partial update of [`Problem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10739,6 +12615,27 @@ pub struct Reimbursement {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl Reimbursement {
+    /// The `reimbursementID` attribute.
+    pub const REIMBURSEMENT_ID: ::daplug_runtime::Field<
+        Reimbursement,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reimbursementID");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        Reimbursement,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `accountID` attribute.
+    pub const ACCOUNT_ID: ::daplug_runtime::Field<
+        Reimbursement,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("accountID");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Reimbursement, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
+}
 /// A partial update of [`Reimbursement`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10860,6 +12757,22 @@ pub struct ReimbursementLine {
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+impl ReimbursementLine {
+    /// The `reimbursementTypeID` attribute.
+    pub const REIMBURSEMENT_TYPE_ID: ::daplug_runtime::Field<
+        ReimbursementLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("reimbursementTypeID");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        ReimbursementLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<ReimbursementLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+}
 /// A partial update of [`ReimbursementLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -10972,6 +12885,21 @@ pub struct ReimbursementObject {
     )]
     pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
 }
+impl ReimbursementObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<ReimbursementObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<ReimbursementObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `reimbursement` attribute.
+    pub const REIMBURSEMENT: ::daplug_runtime::Field<
+        ReimbursementObject,
+        Reimbursement,
+    > = ::daplug_runtime::Field::new("reimbursement");
+}
 /// A partial update of [`ReimbursementObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11081,6 +13009,21 @@ pub struct Reimbursements {
     pub reimbursements: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     >,
+}
+impl Reimbursements {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Reimbursements, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Reimbursements, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `reimbursements` attribute.
+    pub const REIMBURSEMENTS: ::daplug_runtime::Field<
+        Reimbursements,
+        ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
+    > = ::daplug_runtime::Field::new("reimbursements");
 }
 /// A partial update of [`Reimbursements`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11212,6 +13155,48 @@ pub struct SalaryAndWage {
     /// The type of the payment of the corresponding salary and wages
     #[serde(rename = "paymentType")]
     pub payment_type: SalaryAndWagePaymentType,
+}
+impl SalaryAndWage {
+    /// The `salaryAndWagesID` attribute.
+    pub const SALARY_AND_WAGES_ID: ::daplug_runtime::Field<
+        SalaryAndWage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("salaryAndWagesID");
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        SalaryAndWage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `numberOfUnitsPerWeek` attribute.
+    pub const NUMBER_OF_UNITS_PER_WEEK: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnitsPerWeek",
+    );
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `numberOfUnitsPerDay` attribute.
+    pub const NUMBER_OF_UNITS_PER_DAY: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnitsPerDay",
+    );
+    /// The `effectiveFrom` attribute.
+    pub const EFFECTIVE_FROM: ::daplug_runtime::Field<
+        SalaryAndWage,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("effectiveFrom");
+    /// The `annualSalary` attribute.
+    pub const ANNUAL_SALARY: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+        "annualSalary",
+    );
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<SalaryAndWage, SalaryAndWageStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `paymentType` attribute.
+    pub const PAYMENT_TYPE: ::daplug_runtime::Field<
+        SalaryAndWage,
+        SalaryAndWagePaymentType,
+    > = ::daplug_runtime::Field::new("paymentType");
 }
 /// A partial update of [`SalaryAndWage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11345,6 +13330,21 @@ pub struct SalaryAndWageObject {
     pub salary_and_wages: ::daplug_runtime::__private::std::option::Option<
         SalaryAndWage,
     >,
+}
+impl SalaryAndWageObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<SalaryAndWageObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<SalaryAndWageObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `salaryAndWages` attribute.
+    pub const SALARY_AND_WAGES: ::daplug_runtime::Field<
+        SalaryAndWageObject,
+        SalaryAndWage,
+    > = ::daplug_runtime::Field::new("salaryAndWages");
 }
 /// A partial update of [`SalaryAndWageObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11499,6 +13499,21 @@ pub struct SalaryAndWages {
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     >,
 }
+impl SalaryAndWages {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<SalaryAndWages, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<SalaryAndWages, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `salaryAndWages` attribute.
+    pub const SALARY_AND_WAGES: ::daplug_runtime::Field<
+        SalaryAndWages,
+        ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
+    > = ::daplug_runtime::Field::new("salaryAndWages");
+}
 /// A partial update of [`SalaryAndWages`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -11604,6 +13619,20 @@ pub struct Settings {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
+}
+impl Settings {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Settings, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Settings, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `settings` attribute.
+    pub const SETTINGS: ::daplug_runtime::Field<Settings, Accounts> = ::daplug_runtime::Field::new(
+        "settings",
+    );
 }
 /// A partial update of [`Settings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11733,6 +13762,32 @@ pub struct StatutoryDeduction {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
+}
+impl StatutoryDeduction {
+    /// The `id` attribute.
+    pub const ID: ::daplug_runtime::Field<
+        StatutoryDeduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("id");
+    /// The `name` attribute.
+    pub const NAME: ::daplug_runtime::Field<
+        StatutoryDeduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("name");
+    /// The `statutoryDeductionCategory` attribute.
+    pub const STATUTORY_DEDUCTION_CATEGORY: ::daplug_runtime::Field<
+        StatutoryDeduction,
+        StatutoryDeductionCategory,
+    > = ::daplug_runtime::Field::new("statutoryDeductionCategory");
+    /// The `liabilityAccountId` attribute.
+    pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
+        StatutoryDeduction,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("liabilityAccountId");
+    /// The `currentRecord` attribute.
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<StatutoryDeduction, bool> = ::daplug_runtime::Field::new(
+        "currentRecord",
+    );
 }
 /// A partial update of [`StatutoryDeduction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11935,6 +13990,35 @@ pub struct TaxLine {
     )]
     pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl TaxLine {
+    /// The `taxLineID` attribute.
+    pub const TAX_LINE_ID: ::daplug_runtime::Field<
+        TaxLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("taxLineID");
+    /// The `description` attribute.
+    pub const DESCRIPTION: ::daplug_runtime::Field<
+        TaxLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("description");
+    /// The `isEmployerTax` attribute.
+    pub const IS_EMPLOYER_TAX: ::daplug_runtime::Field<TaxLine, bool> = ::daplug_runtime::Field::new(
+        "isEmployerTax",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<TaxLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `globalTaxTypeID` attribute.
+    pub const GLOBAL_TAX_TYPE_ID: ::daplug_runtime::Field<
+        TaxLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("globalTaxTypeID");
+    /// The `manualAdjustment` attribute.
+    pub const MANUAL_ADJUSTMENT: ::daplug_runtime::Field<TaxLine, bool> = ::daplug_runtime::Field::new(
+        "manualAdjustment",
+    );
+}
 /// A partial update of [`TaxLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12091,6 +14175,50 @@ pub struct Timesheet {
     pub timesheet_lines: ::daplug_runtime::__private::std::option::Option<
         TimesheetLines,
     >,
+}
+impl Timesheet {
+    /// The `timesheetID` attribute.
+    pub const TIMESHEET_ID: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timesheetID");
+    /// The `payrollCalendarID` attribute.
+    pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("payrollCalendarID");
+    /// The `employeeID` attribute.
+    pub const EMPLOYEE_ID: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeID");
+    /// The `startDate` attribute.
+    pub const START_DATE: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("startDate");
+    /// The `endDate` attribute.
+    pub const END_DATE: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("endDate");
+    /// The `status` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Timesheet, TimesheetStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    /// The `totalHours` attribute.
+    pub const TOTAL_HOURS: ::daplug_runtime::Field<Timesheet, f64> = ::daplug_runtime::Field::new(
+        "totalHours",
+    );
+    /// The `updatedDateUTC` attribute.
+    pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
+        Timesheet,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("updatedDateUTC");
+    /// The `timesheetLines` attribute.
+    pub const TIMESHEET_LINES: ::daplug_runtime::Field<Timesheet, TimesheetLines> = ::daplug_runtime::Field::new(
+        "timesheetLines",
+    );
 }
 /// A partial update of [`Timesheet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12256,6 +14384,34 @@ pub struct TimesheetEarningsLine {
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+impl TimesheetEarningsLine {
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        TimesheetEarningsLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `ratePerUnit` attribute.
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "ratePerUnit",
+    );
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+    /// The `fixedAmount` attribute.
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "fixedAmount",
+    );
+    /// The `amount` attribute.
+    pub const AMOUNT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+        "amount",
+    );
+    /// The `isLinkedToTimesheet` attribute.
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<
+        TimesheetEarningsLine,
+        bool,
+    > = ::daplug_runtime::Field::new("isLinkedToTimesheet");
+}
 /// A partial update of [`TimesheetEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12390,6 +14546,32 @@ pub struct TimesheetLine {
     #[serde(rename = "numberOfUnits")]
     pub number_of_units: f64,
 }
+impl TimesheetLine {
+    /// The `timesheetLineID` attribute.
+    pub const TIMESHEET_LINE_ID: ::daplug_runtime::Field<
+        TimesheetLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timesheetLineID");
+    /// The `date` attribute.
+    pub const DATE: ::daplug_runtime::Field<
+        TimesheetLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("date");
+    /// The `earningsRateID` attribute.
+    pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
+        TimesheetLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("earningsRateID");
+    /// The `trackingItemID` attribute.
+    pub const TRACKING_ITEM_ID: ::daplug_runtime::Field<
+        TimesheetLine,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("trackingItemID");
+    /// The `numberOfUnits` attribute.
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<TimesheetLine, f64> = ::daplug_runtime::Field::new(
+        "numberOfUnits",
+    );
+}
 /// A partial update of [`TimesheetLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12509,6 +14691,21 @@ pub struct TimesheetLineObject {
     )]
     pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
 }
+impl TimesheetLineObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<TimesheetLineObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<TimesheetLineObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `timesheetLine` attribute.
+    pub const TIMESHEET_LINE: ::daplug_runtime::Field<
+        TimesheetLineObject,
+        TimesheetLine,
+    > = ::daplug_runtime::Field::new("timesheetLine");
+}
 /// A partial update of [`TimesheetLineObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12618,6 +14815,20 @@ pub struct TimesheetObject {
         skip_serializing_if = "::daplug_runtime::__private::std::option::Option::is_none"
     )]
     pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
+}
+impl TimesheetObject {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<TimesheetObject, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<TimesheetObject, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `timesheet` attribute.
+    pub const TIMESHEET: ::daplug_runtime::Field<TimesheetObject, Timesheet> = ::daplug_runtime::Field::new(
+        "timesheet",
+    );
 }
 /// A partial update of [`TimesheetObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12746,6 +14957,21 @@ pub struct Timesheets {
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     >,
 }
+impl Timesheets {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<Timesheets, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<Timesheets, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `timesheets` attribute.
+    pub const TIMESHEETS: ::daplug_runtime::Field<
+        Timesheets,
+        ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
+    > = ::daplug_runtime::Field::new("timesheets");
+}
 /// A partial update of [`Timesheets`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
     ::daplug_runtime::__private::std::clone::Clone,
@@ -12854,6 +15080,21 @@ pub struct TrackingCategories {
     pub tracking_categories: ::daplug_runtime::__private::std::option::Option<
         TrackingCategory,
     >,
+}
+impl TrackingCategories {
+    /// The `pagination` attribute.
+    pub const PAGINATION: ::daplug_runtime::Field<TrackingCategories, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    /// The `problem` attribute.
+    pub const PROBLEM: ::daplug_runtime::Field<TrackingCategories, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
+    /// The `trackingCategories` attribute.
+    pub const TRACKING_CATEGORIES: ::daplug_runtime::Field<
+        TrackingCategories,
+        TrackingCategory,
+    > = ::daplug_runtime::Field::new("trackingCategories");
 }
 /// A partial update of [`TrackingCategories`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -12967,6 +15208,18 @@ pub struct TrackingCategory {
     pub timesheet_tracking_category_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
+}
+impl TrackingCategory {
+    /// The `employeeGroupsTrackingCategoryID` attribute.
+    pub const EMPLOYEE_GROUPS_TRACKING_CATEGORY_ID: ::daplug_runtime::Field<
+        TrackingCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("employeeGroupsTrackingCategoryID");
+    /// The `timesheetTrackingCategoryID` attribute.
+    pub const TIMESHEET_TRACKING_CATEGORY_ID: ::daplug_runtime::Field<
+        TrackingCategory,
+        ::daplug_runtime::__private::std::string::String,
+    > = ::daplug_runtime::Field::new("timesheetTrackingCategoryID");
 }
 /// A partial update of [`TrackingCategory`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

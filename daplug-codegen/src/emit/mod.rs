@@ -1,12 +1,14 @@
-//! IR → tokens. The only module that writes Rust, in three files: `tokens.rs` (paths, types,
-//! docs, identifiers), `types.rs` (structs, enums, aliases) and `model.rs` (what a model adds:
-//! companions, the `Model` impl, item conversions).
+//! IR → tokens. The only module that writes Rust, in four files: `tokens.rs` (paths, types,
+//! docs, identifiers), `types.rs` (structs, enums, aliases), `fields.rs` (the typed attribute
+//! constants and index enums) and `model.rs` (what a model adds: companions, the `Model` impl, item
+//! conversions).
 //!
 //! Generated code names nothing from the user's scope: std and serde are reached through
 //! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
 //! `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and impls sit in
 //! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
 
+mod fields;
 mod model;
 mod tokens;
 mod types;
@@ -16,6 +18,7 @@ use quote::quote;
 
 use crate::ir::{Module, TypeDef};
 
+pub use fields::field_constants;
 pub use model::{model_items, IntoItem};
 pub use tokens::{doc, ident, ty};
 
@@ -39,7 +42,8 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeDef::Struct(s) => {
             let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
             let item = types::structure(s);
-            quote!(#item #model)
+            let fields = field_constants(s);
+            quote!(#item #fields #model)
         }
         TypeDef::Enum(e) => types::enumeration(e),
         TypeDef::Alias(a) => types::alias(a),

@@ -1,9 +1,10 @@
-//! What a model struct adds to its type: `<Name>Key`, `<Name>Patch`, the `Model` impl and the item
+//! What a model struct adds to its type: `<Name>Key`, `<Name>Patch`, `<Name>Index`, the `Model` impl and the item
 //! conversions, emitted so that the crate holding `schema!` compiles little more than the types.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::fields::index_enum;
 use super::tokens::{doc, ident, is_option, option, some, ty};
 use crate::ir::{KeyAttr, KeyMeta, KeyType, Struct, Ty};
 
@@ -59,6 +60,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
         let key_doc = format!("The primary key of [`{}`].", s.name);
         (companion(&key_name, &key_doc, &vis, &key_fields, false), quote!(#key_name))
     };
+    let index_enum = index_enum(&name, &s.companions.index, &vis, &meta.indexes);
     let meta = model_meta(meta);
     let to_item = match into_item {
         IntoItem::From => quote! {
@@ -85,6 +87,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     quote! {
         #key_item
         #patch_item
+        #index_enum
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications)]

@@ -22,5 +22,6 @@ mod spans;
 mod tables;
 mod timeouts;
 mod transact;
+mod typed_names;
 mod update;
 mod vectors;
