@@ -130,6 +130,12 @@ fn derived_model() {
     assert_eq!(serde_json::to_value(&key).expect("key"), serde_json::json!({"pk": "a", "sk": "b"}));
     let patch = OrderPatch { order_id: Some("x".into()), ..Default::default() };
     assert_eq!(serde_json::to_value(&patch).expect("patch"), serde_json::json!({"orderId": "x"}));
+    // Typed names use the wire names (serde renames included) and the value type without `Option`.
+    let kind: daplug_runtime::Field<Order, std::string::String> = Order::KIND;
+    assert_eq!(kind.path().to_string(), "type");
+    assert_eq!(Order::ORDER_ID.path().to_string(), "orderId");
+    let index = daplug_runtime::IndexOf::<Order>::index_name(OrderIndex::ByQty);
+    assert_eq!(index, "by-qty");
 }
 
 #[test]

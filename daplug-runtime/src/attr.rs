@@ -5,13 +5,15 @@
 //!
 //! Every segment is rendered through a name placeholder (`#n0.#n1[1]`), so reserved words and names
 //! with dots or spaces need no escaping.
+//!
+//! This file names only std and serde (no AWS types): the macros' compile-fail tests include it into
+//! their stand-in runtime, so the errors they pin are this file's.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 /// One step of a path below its top-level attribute.
@@ -219,42 +221,31 @@ impl<A: Into<AttrPath>> Attribute for A {
 /// `Serialize` value, a [`Field<P, T>`] only values that convert into its `T`, so
 /// `Condition::eq(Order::QTY, "three")` does not compile.
 pub trait AttributeOf<V>: Attribute {
-    /// The value as an attribute value, converted as the attribute's type; a conversion failure
-    /// is reported when the request is sent.
-    fn attribute_value(value: V) -> Result<AttributeValue, String>;
+    /// What is written into the request: `V` itself for a name, `V` converted into the field's
+    /// type for a [`Field`] (so it is stored exactly as the model stores it).
+    type Stored: Serialize;
+
+    /// The value as the attribute stores it.
+    fn stored(value: V) -> Self::Stored;
 }
 
-fn convert(value: &impl Serialize) -> Result<AttributeValue, String> {
-    crate::codec::to_attribute_value(value).map_err(|err| err.to_string())
+macro_rules! untyped {
+    ($($name:ty),*) => {$(
+        impl<V: Serialize> AttributeOf<V> for $name {
+            type Stored = V;
+            fn stored(value: V) -> V {
+                value
+            }
+        }
+    )*};
 }
 
-impl<V: Serialize> AttributeOf<V> for &str {
-    fn attribute_value(value: V) -> Result<AttributeValue, String> {
-        convert(&value)
-    }
-}
-
-impl<V: Serialize> AttributeOf<V> for String {
-    fn attribute_value(value: V) -> Result<AttributeValue, String> {
-        convert(&value)
-    }
-}
-
-impl<V: Serialize> AttributeOf<V> for &String {
-    fn attribute_value(value: V) -> Result<AttributeValue, String> {
-        convert(&value)
-    }
-}
-
-impl<V: Serialize> AttributeOf<V> for AttrPath {
-    fn attribute_value(value: V) -> Result<AttributeValue, String> {
-        convert(&value)
-    }
-}
+untyped!(&str, String, &String, AttrPath);
 
 impl<P, T: Serialize, V: Into<T>> AttributeOf<V> for Field<P, T> {
-    fn attribute_value(value: V) -> Result<AttributeValue, String> {
-        convert(&value.into())
+    type Stored = T;
+    fn stored(value: V) -> T {
+        value.into()
     }
 }
 
@@ -306,10 +297,10 @@ mod tests {
     }
 
     #[test]
-    fn typed_values_convert_as_the_field_type() {
-        let value = <Field<Order, i64> as AttributeOf<i32>>::attribute_value(3).unwrap();
-        assert_eq!(value, AttributeValue::N("3".into()));
-        let value = <Field<Order, String> as AttributeOf<&str>>::attribute_value("x").unwrap();
-        assert_eq!(value, AttributeValue::S("x".into()));
+    fn typed_values_convert_into_the_field_type() {
+        let qty: i64 = <Field<Order, i64> as AttributeOf<i32>>::stored(3);
+        assert_eq!(qty, 3);
+        let name: String = <Field<Order, String> as AttributeOf<&str>>::stored("x");
+        assert_eq!(name, "x");
     }
 }

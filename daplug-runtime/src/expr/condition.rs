@@ -45,7 +45,7 @@ fn convert(value: impl Serialize) -> Value {
 
 impl Condition {
     fn compare<V, A: AttributeOf<V>>(attribute: A, op: &'static str, value: V) -> Self {
-        Condition(Node::Compare { op, value: A::attribute_value(value), attribute: attribute.into_path() })
+        Condition(Node::Compare { op, value: convert(A::stored(value)), attribute: attribute.into_path() })
     }
 
     /// `attribute = value`
@@ -74,12 +74,12 @@ impl Condition {
     }
     /// `attribute BETWEEN low AND high`
     pub fn between<V, A: AttributeOf<V>>(attribute: A, low: V, high: V) -> Self {
-        let (low, high) = (A::attribute_value(low), A::attribute_value(high));
+        let (low, high) = (convert(A::stored(low)), convert(A::stored(high)));
         Condition(Node::Between { attribute: attribute.into_path(), low, high })
     }
     /// `begins_with(attribute, prefix)`
     pub fn begins_with<V, A: AttributeOf<V>>(attribute: A, prefix: V) -> Self {
-        let prefix = A::attribute_value(prefix);
+        let prefix = convert(A::stored(prefix));
         Self::function("begins_with", attribute, Some(prefix))
     }
     /// `contains(attribute, value)`: a substring of a string, an element of a list or set. The

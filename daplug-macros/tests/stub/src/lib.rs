@@ -119,6 +119,59 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
 #[path = "../../../../daplug-runtime/src/support.rs"]
 mod support;
 
+// The typed attribute names (`Field`, `AttrPath`, the traits requests take), compiled from the
+// runtime's own file (std and serde only), so compile-fail tests pin the runtime's errors.
+// (`steps` is for the runtime's expression renderer, which the stub does not have.)
+#[path = "../../../../daplug-runtime/src/attr.rs"]
+#[allow(dead_code)]
+mod attr;
+
+pub use attr::{AttrPath, Attribute, AttributeIn, AttributeOf, Field, IndexOf};
+
+/// Mirrors the attribute-taking signatures of `daplug_runtime::Condition`.
+#[derive(Debug)]
+pub struct Condition(pub AttrPath);
+
+impl Condition {
+    /// Mirrors `Condition::eq`.
+    pub fn eq<V, A: AttributeOf<V>>(attribute: A, value: V) -> Self {
+        let _ = A::stored(value);
+        Condition(attribute.into_path())
+    }
+    /// Mirrors `Condition::exists`.
+    pub fn exists(attribute: impl Attribute) -> Self {
+        Condition(attribute.into_path())
+    }
+}
+
+/// Mirrors the attribute-taking signatures of `daplug_runtime::ops::Query`.
+#[derive(Debug)]
+pub struct Query<M>(std::marker::PhantomData<M>, pub Vec<AttrPath>, pub Option<String>);
+
+impl<M> Query<M> {
+    /// A query on `M`'s table.
+    pub fn new() -> Self {
+        Query(std::marker::PhantomData, Vec::new(), None)
+    }
+    /// Mirrors `Query::index`.
+    pub fn index(mut self, name: impl IndexOf<M>) -> Self {
+        self.2 = Some(name.index_name());
+        self
+    }
+    /// Mirrors `Query::key_eq`.
+    pub fn key_eq<V, A: AttributeOf<V> + AttributeIn<M>>(mut self, attribute: A, value: V) -> Self {
+        let _ = A::stored(value);
+        self.1.push(attribute.into_path());
+        self
+    }
+}
+
+impl<M> Default for Query<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Mirrors `daplug_runtime::__private`.
 #[doc(hidden)]
 pub mod __private {
