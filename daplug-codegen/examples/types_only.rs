@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use daplug_codegen::ir::TypeDef;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,12 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let types = module.defs.into_iter().map(|def| match def {
-        TypeDef::Struct(s) => {
-            daplug_codegen::emit::type_def(&TypeDef::Struct(daplug_codegen::ir::Struct { model: None, ..s }))
-        }
-        other => daplug_codegen::emit::type_def(&other),
-    });
+    let types = module.defs.iter().map(daplug_codegen::emit::user_type);
     let file = quote::quote!(#(#types)*);
     let code = match syn::parse2::<syn::File>(file) {
         Ok(file) => prettyplease::unparse(&file),

@@ -7,7 +7,7 @@ use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::events::EventTap;
-use crate::models::{ExampleModel, ExampleModelKey, ExampleModelPatch};
+use crate::models::{ExampleModel, ExampleModelIndex, ExampleModelKey, ExampleModelPatch, ExampleModelStatus};
 
 fn step(name: &str, text: impl std::fmt::Display) {
     println!("{name:<9} {text}");
@@ -74,8 +74,15 @@ pub async fn run(adapter: &Adapter, tap: &EventTap) -> Result<(), Error> {
         let more = ExampleModel::from_json(&json!({"record_id": id, "status": status}))?;
         orders.insert(&more).publish(false).await?;
     }
-    let open: Vec<ExampleModel> =
-        orders.query().index("status-index").key_eq("status", "open").stream().try_collect().await?;
+    // Typed names: the index enum and the field constant are checked by the compiler, and the
+    // value must be the field's type (a status, not any string).
+    let open: Vec<ExampleModel> = orders
+        .query()
+        .index(ExampleModelIndex::StatusIndex)
+        .key_eq(ExampleModel::STATUS, ExampleModelStatus::Open)
+        .stream()
+        .try_collect()
+        .await?;
     let mut ids: Vec<_> = open.iter().map(|o| o.record_id.clone()).collect();
     ids.sort();
     step("query", format!("status-index status = open -> {ids:?}"));

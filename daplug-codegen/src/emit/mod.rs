@@ -36,15 +36,25 @@ pub fn module(module: &Module) -> TokenStream {
     }
 }
 
-/// One generated type, plus the model surface for model structs.
+/// One generated type with what daplug adds to it: the field constants of a struct, and the model
+/// surface of a model struct.
 pub fn type_def(def: &TypeDef) -> TokenStream {
+    let item = user_type(def);
     match def {
         TypeDef::Struct(s) => {
-            let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
-            let item = types::structure(s);
             let fields = field_constants(s);
+            let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
             quote!(#item #fields #model)
         }
+        TypeDef::Enum(_) | TypeDef::Alias(_) => item,
+    }
+}
+
+/// The type alone, as a user would write it by hand (the struct, enum or alias with serde's
+/// derives): the compile-cost benchmark's baseline.
+pub fn user_type(def: &TypeDef) -> TokenStream {
+    match def {
+        TypeDef::Struct(s) => types::structure(s),
         TypeDef::Enum(e) => types::enumeration(e),
         TypeDef::Alias(a) => types::alias(a),
     }
