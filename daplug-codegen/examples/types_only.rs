@@ -10,7 +10,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [spec, out] = args.as_slice() else {

@@ -5,6 +5,8 @@
 //! drift between the two front ends. Every node keeps its origin (a JSON pointer) so later checks
 //! (`payload!`, the derive's schema check) can name it in messages.
 
+use std::collections::{BTreeSet, HashMap};
+
 use proc_macro2::Span;
 
 /// A Rust type as generated code spells it (always through absolute paths, see `emit/`).
@@ -42,6 +44,15 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// Pushes the generated types this type names (inside lists, maps, options and boxes).
+    fn named<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Ty::Named(name) => out.push(name),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) | Ty::Boxed(inner) => inner.named(out),
+            _ => {}
+        }
+    }
+
     /// The type with one `Option`/`Box` layer removed, for key fields.
     pub fn strip_option(&self) -> &Ty {
         match self {
@@ -283,6 +294,34 @@ impl Module {
     /// Looks a generated type up by Rust name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.defs.iter().find(|d| d.name() == name)
+    }
+
+    /// The Rust names of the types a model's item can hold: the models and every type their
+    /// fields reach (through lists, maps, options, boxes, aliases and `oneOf` alternatives). Only
+    /// these get field constants: a type no model stores is never named in a request.
+    pub fn stored_types(&self) -> BTreeSet<String> {
+        let by_name: HashMap<&str, &TypeDef> = self.defs.iter().map(|d| (d.name(), d)).collect();
+        let mut pending: Vec<&str> = self
+            .defs
+            .iter()
+            .filter(|d| matches!(d, TypeDef::Struct(s) if s.model.is_some()))
+            .map(TypeDef::name)
+            .collect();
+        let mut stored = BTreeSet::new();
+        while let Some(name) = pending.pop() {
+            if !stored.insert(name.to_owned()) {
+                continue;
+            }
+            match by_name.get(name) {
+                Some(TypeDef::Struct(s)) => s.fields.iter().for_each(|f| f.ty.named(&mut pending)),
+                Some(TypeDef::Enum(Enum { kind: EnumKind::OneOf { alternatives, .. }, .. })) => {
+                    alternatives.iter().for_each(|a| a.ty.named(&mut pending))
+                }
+                Some(TypeDef::Alias(a)) => a.ty.named(&mut pending),
+                Some(TypeDef::Enum(_)) | None => {}
+            }
+        }
+        stored
     }
 }
 

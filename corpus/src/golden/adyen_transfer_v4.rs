@@ -36,17 +36,16 @@ pub struct AdditionalBankIdentification {
         AdditionalBankIdentificationType,
     >,
 }
+#[allow(missing_docs)]
 impl AdditionalBankIdentification {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        AdditionalBankIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AdditionalBankIdentification,
-        AdditionalBankIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, AdditionalBankIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`AdditionalBankIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -242,35 +241,32 @@ pub struct Address {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Address {
-    /// The `city` attribute.
     pub const CITY: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("city");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
-    /// The `line1` attribute.
     pub const LINE1: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("line1");
-    /// The `line2` attribute.
     pub const LINE2: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("line2");
     /// The `postalCode` attribute.
     pub const POSTAL_CODE: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postalCode");
     /// The `stateOrProvince` attribute.
     pub const STATE_OR_PROVINCE: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("stateOrProvince");
 }
@@ -401,15 +397,15 @@ pub struct Airline {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Airline {
-    /// The `legs` attribute.
     pub const LEGS: ::daplug_runtime::Field<
-        Airline,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Leg>,
     > = ::daplug_runtime::Field::new("legs");
     /// The `ticketNumber` attribute.
     pub const TICKET_NUMBER: ::daplug_runtime::Field<
-        Airline,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ticketNumber");
 }
@@ -507,14 +503,13 @@ pub struct Amount {
     /// The numeric value of the amount, in [minor units](https://docs.adyen.com/development-resources/currency-codes#minor-units).
     pub value: i64,
 }
+#[allow(missing_docs)]
 impl Amount {
-    /// The `currency` attribute.
     pub const CURRENCY: ::daplug_runtime::Field<
-        Amount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<Amount, i64> = ::daplug_runtime::Field::new(
+    pub const VALUE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "value",
     );
 }
@@ -629,18 +624,17 @@ pub struct AmountAdjustment {
     )]
     pub basepoints: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AmountAdjustment {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<AmountAdjustment, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `amountAdjustmentType` attribute.
     pub const AMOUNT_ADJUSTMENT_TYPE: ::daplug_runtime::Field<
-        AmountAdjustment,
+        Self,
         AmountAdjustmentAmountAdjustmentType,
     > = ::daplug_runtime::Field::new("amountAdjustmentType");
-    /// The `basepoints` attribute.
-    pub const BASEPOINTS: ::daplug_runtime::Field<AmountAdjustment, i32> = ::daplug_runtime::Field::new(
+    pub const BASEPOINTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "basepoints",
     );
 }
@@ -775,10 +769,11 @@ pub struct ApproveTransfersRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApproveTransfersRequest {
     /// The `transferIds` attribute.
     pub const TRANSFER_IDS: ::daplug_runtime::Field<
-        ApproveTransfersRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -884,22 +879,22 @@ pub struct AuLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: AuLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl AuLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        AuLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `bsbCode` attribute.
     pub const BSB_CODE: ::daplug_runtime::Field<
-        AuLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bsbCode");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AuLocalAccountIdentification,
-        AuLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, AuLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`AuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1045,22 +1040,19 @@ pub struct BalanceMutation {
     )]
     pub reserved: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BalanceMutation {
-    /// The `balance` attribute.
-    pub const BALANCE: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+    pub const BALANCE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "balance",
     );
-    /// The `currency` attribute.
     pub const CURRENCY: ::daplug_runtime::Field<
-        BalanceMutation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
-    /// The `received` attribute.
-    pub const RECEIVED: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+    pub const RECEIVED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "received",
     );
-    /// The `reserved` attribute.
-    pub const RESERVED: ::daplug_runtime::Field<BalanceMutation, i64> = ::daplug_runtime::Field::new(
+    pub const RESERVED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "reserved",
     );
 }
@@ -1173,20 +1165,20 @@ pub struct BankAccountV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BankAccountV3 {
     /// The `accountHolder` attribute.
-    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<
-        BankAccountV3,
-        PartyIdentification,
-    > = ::daplug_runtime::Field::new("accountHolder");
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Self, PartyIdentification> = ::daplug_runtime::Field::new(
+        "accountHolder",
+    );
     /// The `accountIdentification` attribute.
     pub const ACCOUNT_IDENTIFICATION: ::daplug_runtime::Field<
-        BankAccountV3,
+        Self,
         BankAccountV3AccountIdentification,
     > = ::daplug_runtime::Field::new("accountIdentification");
     /// The `storedPaymentMethodId` attribute.
     pub const STORED_PAYMENT_METHOD_ID: ::daplug_runtime::Field<
-        BankAccountV3,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
@@ -1359,14 +1351,13 @@ pub struct BankCategoryData {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BankCategoryDataType>,
 }
+#[allow(missing_docs)]
 impl BankCategoryData {
-    /// The `priority` attribute.
-    pub const PRIORITY: ::daplug_runtime::Field<
-        BankCategoryData,
-        BankCategoryDataPriority,
-    > = ::daplug_runtime::Field::new("priority");
+    pub const PRIORITY: ::daplug_runtime::Field<Self, BankCategoryDataPriority> = ::daplug_runtime::Field::new(
+        "priority",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<BankCategoryData, BankCategoryDataType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, BankCategoryDataType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -1543,32 +1534,31 @@ pub struct BrLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: BrLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl BrLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        BrLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `bankCode` attribute.
     pub const BANK_CODE: ::daplug_runtime::Field<
-        BrLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bankCode");
     /// The `branchNumber` attribute.
     pub const BRANCH_NUMBER: ::daplug_runtime::Field<
-        BrLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branchNumber");
-    /// The `ispb` attribute.
     pub const ISPB: ::daplug_runtime::Field<
-        BrLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ispb");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        BrLocalAccountIdentification,
-        BrLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, BrLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`BrLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1721,32 +1711,32 @@ pub struct CaLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: CaLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl CaLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        CaLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `accountType` attribute.
     pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
-        CaLocalAccountIdentification,
+        Self,
         CaLocalAccountIdentificationAccountType,
     > = ::daplug_runtime::Field::new("accountType");
     /// The `institutionNumber` attribute.
     pub const INSTITUTION_NUMBER: ::daplug_runtime::Field<
-        CaLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("institutionNumber");
     /// The `transitNumber` attribute.
     pub const TRANSIT_NUMBER: ::daplug_runtime::Field<
-        CaLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transitNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CaLocalAccountIdentification,
-        CaLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, CaLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`CaLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1910,10 +1900,11 @@ pub struct CancelTransfersRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CancelTransfersRequest {
     /// The `transferIds` attribute.
     pub const TRANSFER_IDS: ::daplug_runtime::Field<
-        CancelTransfersRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -2018,22 +2009,19 @@ pub struct CapitalBalance {
     /// Total amount. A sum of principal amount and fee amount.
     pub total: i64,
 }
+#[allow(missing_docs)]
 impl CapitalBalance {
-    /// The `currency` attribute.
     pub const CURRENCY: ::daplug_runtime::Field<
-        CapitalBalance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
-    /// The `fee` attribute.
-    pub const FEE: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+    pub const FEE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "fee",
     );
-    /// The `principal` attribute.
-    pub const PRINCIPAL: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+    pub const PRINCIPAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "principal",
     );
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<CapitalBalance, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total",
     );
 }
@@ -2169,44 +2157,38 @@ pub struct CapitalGrant {
     /// The current status of the grant. Possible values: **Pending**, **Active**, **Repaid**, **WrittenOff**, **Failed**, **Revoked**.
     pub status: CapitalGrantStatus,
 }
+#[allow(missing_docs)]
 impl CapitalGrant {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<CapitalGrant, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `balances` attribute.
-    pub const BALANCES: ::daplug_runtime::Field<CapitalGrant, CapitalBalance> = ::daplug_runtime::Field::new(
+    pub const BALANCES: ::daplug_runtime::Field<Self, CapitalBalance> = ::daplug_runtime::Field::new(
         "balances",
     );
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<CapitalGrant, GrantCounterparty> = ::daplug_runtime::Field::new(
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, GrantCounterparty> = ::daplug_runtime::Field::new(
         "counterparty",
     );
-    /// The `fee` attribute.
-    pub const FEE: ::daplug_runtime::Field<CapitalGrant, Fee> = ::daplug_runtime::Field::new(
+    pub const FEE: ::daplug_runtime::Field<Self, Fee> = ::daplug_runtime::Field::new(
         "fee",
     );
     /// The `grantAccountId` attribute.
     pub const GRANT_ACCOUNT_ID: ::daplug_runtime::Field<
-        CapitalGrant,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("grantAccountId");
     /// The `grantOfferId` attribute.
     pub const GRANT_OFFER_ID: ::daplug_runtime::Field<
-        CapitalGrant,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("grantOfferId");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CapitalGrant,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `repayment` attribute.
-    pub const REPAYMENT: ::daplug_runtime::Field<CapitalGrant, Repayment> = ::daplug_runtime::Field::new(
+    pub const REPAYMENT: ::daplug_runtime::Field<Self, Repayment> = ::daplug_runtime::Field::new(
         "repayment",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<CapitalGrant, CapitalGrantStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, CapitalGrantStatus> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -2339,20 +2321,19 @@ pub struct CapitalGrantInfo {
     #[serde(rename = "grantOfferId")]
     pub grant_offer_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CapitalGrantInfo {
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<
-        CapitalGrantInfo,
-        GrantInfoCounterparty,
-    > = ::daplug_runtime::Field::new("counterparty");
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, GrantInfoCounterparty> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
     /// The `grantAccountId` attribute.
     pub const GRANT_ACCOUNT_ID: ::daplug_runtime::Field<
-        CapitalGrantInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("grantAccountId");
     /// The `grantOfferId` attribute.
     pub const GRANT_OFFER_ID: ::daplug_runtime::Field<
-        CapitalGrantInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("grantOfferId");
 }
@@ -2480,10 +2461,10 @@ pub struct CapitalGrants {
     /// The unique identifier of the grant.
     pub grants: ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
 }
+#[allow(missing_docs)]
 impl CapitalGrants {
-    /// The `grants` attribute.
     pub const GRANTS: ::daplug_runtime::Field<
-        CapitalGrants,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CapitalGrant>,
     > = ::daplug_runtime::Field::new("grants");
 }
@@ -2576,13 +2557,14 @@ pub struct Card {
     #[serde(rename = "cardIdentification")]
     pub card_identification: CardIdentification,
 }
+#[allow(missing_docs)]
 impl Card {
     /// The `cardHolder` attribute.
-    pub const CARD_HOLDER: ::daplug_runtime::Field<Card, PartyIdentification> = ::daplug_runtime::Field::new(
+    pub const CARD_HOLDER: ::daplug_runtime::Field<Self, PartyIdentification> = ::daplug_runtime::Field::new(
         "cardHolder",
     );
     /// The `cardIdentification` attribute.
-    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<Card, CardIdentification> = ::daplug_runtime::Field::new(
+    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<Self, CardIdentification> = ::daplug_runtime::Field::new(
         "cardIdentification",
     );
 }
@@ -2752,40 +2734,40 @@ pub struct CardIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CardIdentification {
     /// The `expiryMonth` attribute.
     pub const EXPIRY_MONTH: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expiryMonth");
     /// The `expiryYear` attribute.
     pub const EXPIRY_YEAR: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expiryYear");
     /// The `issueNumber` attribute.
     pub const ISSUE_NUMBER: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("issueNumber");
-    /// The `number` attribute.
     pub const NUMBER: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("number");
     /// The `startMonth` attribute.
     pub const START_MONTH: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startMonth");
     /// The `startYear` attribute.
     pub const START_YEAR: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startYear");
     /// The `storedPaymentMethodId` attribute.
     pub const STORED_PAYMENT_METHOD_ID: ::daplug_runtime::Field<
-        CardIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storedPaymentMethodId");
 }
@@ -2971,47 +2953,42 @@ pub struct CashOut {
     /// The list of transfers related to cashout.
     pub transfers: ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
 }
+#[allow(missing_docs)]
 impl CashOut {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<CashOut, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<CashOut, CashOutInfoCounterparty> = ::daplug_runtime::Field::new(
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, CashOutInfoCounterparty> = ::daplug_runtime::Field::new(
         "counterparty",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `fee` attribute.
-    pub const FEE: ::daplug_runtime::Field<CashOut, Fee> = ::daplug_runtime::Field::new(
+    pub const FEE: ::daplug_runtime::Field<Self, Fee> = ::daplug_runtime::Field::new(
         "fee",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `instructingBalanceAccountId` attribute.
     pub const INSTRUCTING_BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instructingBalanceAccountId");
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
-    /// The `transfers` attribute.
     pub const TRANSFERS: ::daplug_runtime::Field<
-        CashOut,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
     > = ::daplug_runtime::Field::new("transfers");
 }
@@ -3209,43 +3186,38 @@ pub struct CashOutInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CashOutInfo {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<CashOutInfo, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<
-        CashOutInfo,
-        CashOutInfoCounterparty,
-    > = ::daplug_runtime::Field::new("counterparty");
-    /// The `description` attribute.
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, CashOutInfoCounterparty> = ::daplug_runtime::Field::new(
+        "counterparty",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        CashOutInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `fee` attribute.
-    pub const FEE: ::daplug_runtime::Field<CashOutInfo, Fee> = ::daplug_runtime::Field::new(
+    pub const FEE: ::daplug_runtime::Field<Self, Fee> = ::daplug_runtime::Field::new(
         "fee",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CashOutInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `instructingBalanceAccountId` attribute.
     pub const INSTRUCTING_BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        CashOutInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instructingBalanceAccountId");
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        CashOutInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        CashOutInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -3382,10 +3354,11 @@ pub struct CashOutInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CashOutInfoCounterparty {
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        CashOutInfoCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -3489,18 +3462,17 @@ pub struct CashOutTransfer {
     #[serde(rename = "type")]
     pub type_: CashOutTransferType,
 }
+#[allow(missing_docs)]
 impl CashOutTransfer {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<CashOutTransfer, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CashOutTransfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CashOutTransfer, CashOutTransferType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CashOutTransferType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -3633,17 +3605,15 @@ pub struct ConfirmationTrackingData {
     #[serde(rename = "type")]
     pub type_: ConfirmationTrackingDataType,
 }
+#[allow(missing_docs)]
 impl ConfirmationTrackingData {
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ConfirmationTrackingData,
-        ConfirmationTrackingDataStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const STATUS: ::daplug_runtime::Field<Self, ConfirmationTrackingDataStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ConfirmationTrackingData,
-        ConfirmationTrackingDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ConfirmationTrackingDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`ConfirmationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3817,23 +3787,23 @@ pub struct CounterpartyInfoV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CounterpartyInfoV3 {
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        CounterpartyInfoV3,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
     /// The `bankAccount` attribute.
-    pub const BANK_ACCOUNT: ::daplug_runtime::Field<CounterpartyInfoV3, BankAccountV3> = ::daplug_runtime::Field::new(
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<Self, BankAccountV3> = ::daplug_runtime::Field::new(
         "bankAccount",
     );
-    /// The `card` attribute.
-    pub const CARD: ::daplug_runtime::Field<CounterpartyInfoV3, Card> = ::daplug_runtime::Field::new(
+    pub const CARD: ::daplug_runtime::Field<Self, Card> = ::daplug_runtime::Field::new(
         "card",
     );
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        CounterpartyInfoV3,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -3974,27 +3944,26 @@ pub struct CounterpartyV3 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CounterpartyV3 {
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        CounterpartyV3,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
     /// The `bankAccount` attribute.
-    pub const BANK_ACCOUNT: ::daplug_runtime::Field<CounterpartyV3, BankAccountV3> = ::daplug_runtime::Field::new(
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<Self, BankAccountV3> = ::daplug_runtime::Field::new(
         "bankAccount",
     );
-    /// The `card` attribute.
-    pub const CARD: ::daplug_runtime::Field<CounterpartyV3, Card> = ::daplug_runtime::Field::new(
+    pub const CARD: ::daplug_runtime::Field<Self, Card> = ::daplug_runtime::Field::new(
         "card",
     );
-    /// The `merchant` attribute.
-    pub const MERCHANT: ::daplug_runtime::Field<CounterpartyV3, MerchantData> = ::daplug_runtime::Field::new(
+    pub const MERCHANT: ::daplug_runtime::Field<Self, MerchantData> = ::daplug_runtime::Field::new(
         "merchant",
     );
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        CounterpartyV3,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -4120,22 +4089,22 @@ pub struct CzLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: CzLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl CzLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        CzLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `bankCode` attribute.
     pub const BANK_CODE: ::daplug_runtime::Field<
-        CzLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bankCode");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CzLocalAccountIdentification,
-        CzLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, CzLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`CzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4321,44 +4290,41 @@ pub struct DefaultErrorResponseEntity {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DefaultErrorResponseEntity {
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
     /// The `errorCode` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorCode");
-    /// The `instance` attribute.
     pub const INSTANCE: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance");
     /// The `invalidFields` attribute.
     pub const INVALID_FIELDS: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     > = ::daplug_runtime::Field::new("invalidFields");
     /// The `requestId` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("requestId");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<DefaultErrorResponseEntity, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        DefaultErrorResponseEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -4521,25 +4487,26 @@ pub struct DirectDebitInformation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DirectDebitInformation {
     /// The `dateOfSignature` attribute.
     pub const DATE_OF_SIGNATURE: ::daplug_runtime::Field<
-        DirectDebitInformation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dateOfSignature");
     /// The `dueDate` attribute.
     pub const DUE_DATE: ::daplug_runtime::Field<
-        DirectDebitInformation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dueDate");
     /// The `mandateId` attribute.
     pub const MANDATE_ID: ::daplug_runtime::Field<
-        DirectDebitInformation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mandateId");
     /// The `sequenceType` attribute.
     pub const SEQUENCE_TYPE: ::daplug_runtime::Field<
-        DirectDebitInformation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequenceType");
 }
@@ -4656,22 +4623,22 @@ pub struct DkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: DkLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl DkLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        DkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `bankCode` attribute.
     pub const BANK_CODE: ::daplug_runtime::Field<
-        DkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bankCode");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        DkLocalAccountIdentification,
-        DkLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, DkLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`DkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4801,17 +4768,17 @@ pub struct EstimationTrackingData {
     #[serde(rename = "type")]
     pub type_: EstimationTrackingDataType,
 }
+#[allow(missing_docs)]
 impl EstimationTrackingData {
     /// The `estimatedArrivalTime` attribute.
     pub const ESTIMATED_ARRIVAL_TIME: ::daplug_runtime::Field<
-        EstimationTrackingData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("estimatedArrivalTime");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        EstimationTrackingData,
-        EstimationTrackingDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, EstimationTrackingDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`EstimationTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4950,15 +4917,14 @@ pub struct ExecutionDate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ExecutionDate {
-    /// The `date` attribute.
     pub const DATE: ::daplug_runtime::Field<
-        ExecutionDate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date");
-    /// The `timezone` attribute.
     pub const TIMEZONE: ::daplug_runtime::Field<
-        ExecutionDate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
 }
@@ -5076,20 +5042,18 @@ pub struct ExternalReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ExternalReason {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        ExternalReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ExternalReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        ExternalReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
@@ -5190,9 +5154,9 @@ pub struct Fee {
     /// Contains the fee amount.
     pub amount: Amount,
 }
+#[allow(missing_docs)]
 impl Fee {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<Fee, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
 }
@@ -5292,14 +5256,14 @@ pub struct FindTransfersResponse {
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     >,
 }
+#[allow(missing_docs)]
 impl FindTransfersResponse {
     /// The `_links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<FindTransfersResponse, Links> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, Links> = ::daplug_runtime::Field::new(
         "_links",
     );
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        FindTransfersResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransferData>,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -5434,25 +5398,24 @@ pub struct FundingInstrument {
         FundingInstrumentSourceOfFunds,
     >,
 }
+#[allow(missing_docs)]
 impl FundingInstrument {
     /// The `cardIdentification` attribute.
-    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<
-        FundingInstrument,
-        CardIdentification,
-    > = ::daplug_runtime::Field::new("cardIdentification");
+    pub const CARD_IDENTIFICATION: ::daplug_runtime::Field<Self, CardIdentification> = ::daplug_runtime::Field::new(
+        "cardIdentification",
+    );
     /// The `networkPaymentReference` attribute.
     pub const NETWORK_PAYMENT_REFERENCE: ::daplug_runtime::Field<
-        FundingInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("networkPaymentReference");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        FundingInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `sourceOfFunds` attribute.
     pub const SOURCE_OF_FUNDS: ::daplug_runtime::Field<
-        FundingInstrument,
+        Self,
         FundingInstrumentSourceOfFunds,
     > = ::daplug_runtime::Field::new("sourceOfFunds");
 }
@@ -5606,20 +5569,21 @@ pub struct GrantCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GrantCounterparty {
     /// The `accountHolderId` attribute.
     pub const ACCOUNT_HOLDER_ID: ::daplug_runtime::Field<
-        GrantCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountHolderId");
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        GrantCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        GrantCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -5736,15 +5700,16 @@ pub struct GrantInfoCounterparty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GrantInfoCounterparty {
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        GrantInfoCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        GrantInfoCounterparty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -5851,22 +5816,22 @@ pub struct HkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: HkLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl HkLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        HkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `clearingCode` attribute.
     pub const CLEARING_CODE: ::daplug_runtime::Field<
-        HkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("clearingCode");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        HkLocalAccountIdentification,
-        HkLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, HkLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`HkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5992,17 +5957,17 @@ pub struct HuLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: HuLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl HuLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        HuLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        HuLocalAccountIdentification,
-        HuLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, HuLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`HuLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6130,22 +6095,20 @@ pub struct IbanAccountIdentification {
     #[serde(rename = "type")]
     pub type_: IbanAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl IbanAccountIdentification {
-    /// The `bic` attribute.
     pub const BIC: ::daplug_runtime::Field<
-        IbanAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bic");
-    /// The `iban` attribute.
     pub const IBAN: ::daplug_runtime::Field<
-        IbanAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("iban");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IbanAccountIdentification,
-        IbanAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, IbanAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`IbanAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6287,18 +6250,19 @@ pub struct InterchangeData {
     #[serde(rename = "type")]
     pub type_: InterchangeDataType,
 }
+#[allow(missing_docs)]
 impl InterchangeData {
     /// The `interchangeAmount` attribute.
-    pub const INTERCHANGE_AMOUNT: ::daplug_runtime::Field<InterchangeData, Amount> = ::daplug_runtime::Field::new(
+    pub const INTERCHANGE_AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "interchangeAmount",
     );
     /// The `interchangeRateIndicator` attribute.
     pub const INTERCHANGE_RATE_INDICATOR: ::daplug_runtime::Field<
-        InterchangeData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("interchangeRateIndicator");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<InterchangeData, InterchangeDataType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InterchangeDataType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -6442,22 +6406,22 @@ pub struct InternalCategoryData {
         InternalCategoryDataType,
     >,
 }
+#[allow(missing_docs)]
 impl InternalCategoryData {
     /// The `modificationMerchantReference` attribute.
     pub const MODIFICATION_MERCHANT_REFERENCE: ::daplug_runtime::Field<
-        InternalCategoryData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modificationMerchantReference");
     /// The `modificationPspReference` attribute.
     pub const MODIFICATION_PSP_REFERENCE: ::daplug_runtime::Field<
-        InternalCategoryData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modificationPspReference");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        InternalCategoryData,
-        InternalCategoryDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InternalCategoryDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`InternalCategoryData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6609,22 +6573,18 @@ pub struct InternalReviewTrackingData {
     #[serde(rename = "type")]
     pub type_: InternalReviewTrackingDataType,
 }
+#[allow(missing_docs)]
 impl InternalReviewTrackingData {
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<
-        InternalReviewTrackingData,
-        InternalReviewTrackingDataReason,
-    > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        InternalReviewTrackingData,
-        InternalReviewTrackingDataStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const REASON: ::daplug_runtime::Field<Self, InternalReviewTrackingDataReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, InternalReviewTrackingDataStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        InternalReviewTrackingData,
-        InternalReviewTrackingDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InternalReviewTrackingDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`InternalReviewTrackingData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6802,20 +6762,18 @@ pub struct InvalidField {
     /// The invalid value.
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl InvalidField {
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        InvalidField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InvalidField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        InvalidField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -6995,48 +6953,47 @@ pub struct IssuedCard {
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     >,
 }
+#[allow(missing_docs)]
 impl IssuedCard {
     /// The `authorisationType` attribute.
     pub const AUTHORISATION_TYPE: ::daplug_runtime::Field<
-        IssuedCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("authorisationType");
     /// The `panEntryMode` attribute.
-    pub const PAN_ENTRY_MODE: ::daplug_runtime::Field<
-        IssuedCard,
-        IssuedCardPanEntryMode,
-    > = ::daplug_runtime::Field::new("panEntryMode");
+    pub const PAN_ENTRY_MODE: ::daplug_runtime::Field<Self, IssuedCardPanEntryMode> = ::daplug_runtime::Field::new(
+        "panEntryMode",
+    );
     /// The `processingType` attribute.
-    pub const PROCESSING_TYPE: ::daplug_runtime::Field<
-        IssuedCard,
-        IssuedCardProcessingType,
-    > = ::daplug_runtime::Field::new("processingType");
+    pub const PROCESSING_TYPE: ::daplug_runtime::Field<Self, IssuedCardProcessingType> = ::daplug_runtime::Field::new(
+        "processingType",
+    );
     /// The `relayedAuthorisationData` attribute.
     pub const RELAYED_AUTHORISATION_DATA: ::daplug_runtime::Field<
-        IssuedCard,
+        Self,
         RelayedAuthorisationData,
     > = ::daplug_runtime::Field::new("relayedAuthorisationData");
     /// The `schemeTraceId` attribute.
     pub const SCHEME_TRACE_ID: ::daplug_runtime::Field<
-        IssuedCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schemeTraceId");
     /// The `schemeUniqueTransactionId` attribute.
     pub const SCHEME_UNIQUE_TRANSACTION_ID: ::daplug_runtime::Field<
-        IssuedCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schemeUniqueTransactionId");
     /// The `threeDSecure` attribute.
-    pub const THREE_D_SECURE: ::daplug_runtime::Field<IssuedCard, ThreeDSecure> = ::daplug_runtime::Field::new(
+    pub const THREE_D_SECURE: ::daplug_runtime::Field<Self, ThreeDSecure> = ::daplug_runtime::Field::new(
         "threeDSecure",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<IssuedCard, IssuedCardType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, IssuedCardType> = ::daplug_runtime::Field::new(
         "type",
     );
     /// The `validationFacts` attribute.
     pub const VALIDATION_FACTS: ::daplug_runtime::Field<
-        IssuedCard,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransferNotificationValidationFact>,
     > = ::daplug_runtime::Field::new("validationFacts");
 }
@@ -7274,17 +7231,17 @@ pub struct IssuingTransactionData {
     #[serde(rename = "type")]
     pub type_: IssuingTransactionDataType,
 }
+#[allow(missing_docs)]
 impl IssuingTransactionData {
     /// The `captureCycleId` attribute.
     pub const CAPTURE_CYCLE_ID: ::daplug_runtime::Field<
-        IssuingTransactionData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("captureCycleId");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IssuingTransactionData,
-        IssuingTransactionDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, IssuingTransactionDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`IssuingTransactionData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7458,35 +7415,36 @@ pub struct Leg {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Leg {
     /// The `arrivalAirportCode` attribute.
     pub const ARRIVAL_AIRPORT_CODE: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arrivalAirportCode");
     /// The `basicFareCode` attribute.
     pub const BASIC_FARE_CODE: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("basicFareCode");
     /// The `carrierCode` attribute.
     pub const CARRIER_CODE: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("carrierCode");
     /// The `departureAirportCode` attribute.
     pub const DEPARTURE_AIRPORT_CODE: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("departureAirportCode");
     /// The `departureDate` attribute.
     pub const DEPARTURE_DATE: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("departureDate");
     /// The `flightNumber` attribute.
     pub const FLIGHT_NUMBER: ::daplug_runtime::Field<
-        Leg,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flightNumber");
 }
@@ -7608,10 +7566,10 @@ pub struct Link {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Link {
-    /// The `href` attribute.
     pub const HREF: ::daplug_runtime::Field<
-        Link,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("href");
 }
@@ -7710,13 +7668,12 @@ pub struct Links {
     )]
     pub prev: ::daplug_runtime::__private::std::option::Option<Link>,
 }
+#[allow(missing_docs)]
 impl Links {
-    /// The `next` attribute.
-    pub const NEXT: ::daplug_runtime::Field<Links, Link> = ::daplug_runtime::Field::new(
+    pub const NEXT: ::daplug_runtime::Field<Self, Link> = ::daplug_runtime::Field::new(
         "next",
     );
-    /// The `prev` attribute.
-    pub const PREV: ::daplug_runtime::Field<Links, Link> = ::daplug_runtime::Field::new(
+    pub const PREV: ::daplug_runtime::Field<Self, Link> = ::daplug_runtime::Field::new(
         "prev",
     );
 }
@@ -7822,14 +7779,15 @@ pub struct Lodging {
     )]
     pub number_of_nights: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl Lodging {
     /// The `checkInDate` attribute.
     pub const CHECK_IN_DATE: ::daplug_runtime::Field<
-        Lodging,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("checkInDate");
     /// The `numberOfNights` attribute.
-    pub const NUMBER_OF_NIGHTS: ::daplug_runtime::Field<Lodging, i32> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_NIGHTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "numberOfNights",
     );
 }
@@ -7963,29 +7921,29 @@ pub struct MerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MerchantData {
     /// The `acquirerId` attribute.
     pub const ACQUIRER_ID: ::daplug_runtime::Field<
-        MerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("acquirerId");
-    /// The `mcc` attribute.
     pub const MCC: ::daplug_runtime::Field<
-        MerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mcc");
     /// The `merchantId` attribute.
     pub const MERCHANT_ID: ::daplug_runtime::Field<
-        MerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("merchantId");
     /// The `nameLocation` attribute.
-    pub const NAME_LOCATION: ::daplug_runtime::Field<MerchantData, NameLocation> = ::daplug_runtime::Field::new(
+    pub const NAME_LOCATION: ::daplug_runtime::Field<Self, NameLocation> = ::daplug_runtime::Field::new(
         "nameLocation",
     );
     /// The `postalCode` attribute.
     pub const POSTAL_CODE: ::daplug_runtime::Field<
-        MerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postalCode");
 }
@@ -8113,21 +8071,19 @@ pub struct MerchantPurchaseData {
     #[serde(rename = "type")]
     pub type_: MerchantPurchaseDataType,
 }
+#[allow(missing_docs)]
 impl MerchantPurchaseData {
-    /// The `airline` attribute.
-    pub const AIRLINE: ::daplug_runtime::Field<MerchantPurchaseData, Airline> = ::daplug_runtime::Field::new(
+    pub const AIRLINE: ::daplug_runtime::Field<Self, Airline> = ::daplug_runtime::Field::new(
         "airline",
     );
-    /// The `lodging` attribute.
     pub const LODGING: ::daplug_runtime::Field<
-        MerchantPurchaseData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Lodging>,
     > = ::daplug_runtime::Field::new("lodging");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MerchantPurchaseData,
-        MerchantPurchaseDataType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, MerchantPurchaseDataType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`MerchantPurchaseData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8287,29 +8243,26 @@ pub struct Modification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Modification {
-    /// The `direction` attribute.
     pub const DIRECTION: ::daplug_runtime::Field<
-        Modification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("direction");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Modification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        Modification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Modification, ModificationStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ModificationStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Modification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -8697,35 +8650,32 @@ pub struct NameLocation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl NameLocation {
-    /// The `city` attribute.
     pub const CITY: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("city");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
     /// The `countryOfOrigin` attribute.
     pub const COUNTRY_OF_ORIGIN: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("countryOfOrigin");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `rawData` attribute.
     pub const RAW_DATA: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rawData");
-    /// The `state` attribute.
     pub const STATE: ::daplug_runtime::Field<
-        NameLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("state");
 }
@@ -8845,17 +8795,17 @@ pub struct NoLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NoLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl NoLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        NoLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        NoLocalAccountIdentification,
-        NoLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, NoLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`NoLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8987,25 +8937,25 @@ pub struct NumberAndBicAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NumberAndBicAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl NumberAndBicAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        NumberAndBicAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `additionalBankIdentification` attribute.
     pub const ADDITIONAL_BANK_IDENTIFICATION: ::daplug_runtime::Field<
-        NumberAndBicAccountIdentification,
+        Self,
         AdditionalBankIdentification,
     > = ::daplug_runtime::Field::new("additionalBankIdentification");
-    /// The `bic` attribute.
     pub const BIC: ::daplug_runtime::Field<
-        NumberAndBicAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bic");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        NumberAndBicAccountIdentification,
+        Self,
         NumberAndBicAccountIdentificationType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -9148,17 +9098,17 @@ pub struct NzLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: NzLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl NzLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        NzLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        NzLocalAccountIdentification,
-        NzLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, NzLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`NzLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9370,49 +9320,45 @@ pub struct PartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PartyIdentification {
-    /// The `address` attribute.
-    pub const ADDRESS: ::daplug_runtime::Field<PartyIdentification, Address> = ::daplug_runtime::Field::new(
+    pub const ADDRESS: ::daplug_runtime::Field<Self, Address> = ::daplug_runtime::Field::new(
         "address",
     );
     /// The `dateOfBirth` attribute.
     pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dateOfBirth");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
     /// The `firstName` attribute.
     pub const FIRST_NAME: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("firstName");
     /// The `fullName` attribute.
     pub const FULL_NAME: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fullName");
     /// The `lastName` attribute.
     pub const LAST_NAME: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastName");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PartyIdentification,
-        PartyIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `url` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, PartyIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const URL: ::daplug_runtime::Field<
-        PartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -9602,25 +9548,23 @@ pub struct PaymentInstrument {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PaymentInstrument {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        PaymentInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        PaymentInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        PaymentInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `tokenType` attribute.
     pub const TOKEN_TYPE: ::daplug_runtime::Field<
-        PaymentInstrument,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tokenType");
 }
@@ -9730,17 +9674,17 @@ pub struct PlLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: PlLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl PlLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        PlLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PlLocalAccountIdentification,
-        PlLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, PlLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`PlLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9941,34 +9885,35 @@ pub struct PlatformPayment {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<PlatformPaymentType>,
 }
+#[allow(missing_docs)]
 impl PlatformPayment {
     /// The `modificationMerchantReference` attribute.
     pub const MODIFICATION_MERCHANT_REFERENCE: ::daplug_runtime::Field<
-        PlatformPayment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modificationMerchantReference");
     /// The `modificationPspReference` attribute.
     pub const MODIFICATION_PSP_REFERENCE: ::daplug_runtime::Field<
-        PlatformPayment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modificationPspReference");
     /// The `paymentMerchantReference` attribute.
     pub const PAYMENT_MERCHANT_REFERENCE: ::daplug_runtime::Field<
-        PlatformPayment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paymentMerchantReference");
     /// The `platformPaymentType` attribute.
     pub const PLATFORM_PAYMENT_TYPE: ::daplug_runtime::Field<
-        PlatformPayment,
+        Self,
         PlatformPaymentPlatformPaymentType,
     > = ::daplug_runtime::Field::new("platformPaymentType");
     /// The `pspPaymentReference` attribute.
     pub const PSP_PAYMENT_REFERENCE: ::daplug_runtime::Field<
-        PlatformPayment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pspPaymentReference");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<PlatformPayment, PlatformPaymentType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, PlatformPaymentType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -10211,18 +10156,17 @@ pub struct RelayedAuthorisationData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RelayedAuthorisationData {
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        RelayedAuthorisationData,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        RelayedAuthorisationData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
@@ -10338,17 +10282,16 @@ pub struct Repayment {
     )]
     pub threshold: ::daplug_runtime::__private::std::option::Option<ThresholdRepayment>,
 }
+#[allow(missing_docs)]
 impl Repayment {
     /// The `basisPoints` attribute.
-    pub const BASIS_POINTS: ::daplug_runtime::Field<Repayment, i32> = ::daplug_runtime::Field::new(
+    pub const BASIS_POINTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "basisPoints",
     );
-    /// The `term` attribute.
-    pub const TERM: ::daplug_runtime::Field<Repayment, RepaymentTerm> = ::daplug_runtime::Field::new(
+    pub const TERM: ::daplug_runtime::Field<Self, RepaymentTerm> = ::daplug_runtime::Field::new(
         "term",
     );
-    /// The `threshold` attribute.
-    pub const THRESHOLD: ::daplug_runtime::Field<Repayment, ThresholdRepayment> = ::daplug_runtime::Field::new(
+    pub const THRESHOLD: ::daplug_runtime::Field<Self, ThresholdRepayment> = ::daplug_runtime::Field::new(
         "threshold",
     );
 }
@@ -10451,13 +10394,14 @@ pub struct RepaymentTerm {
     )]
     pub maximum_days: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl RepaymentTerm {
     /// The `estimatedDays` attribute.
-    pub const ESTIMATED_DAYS: ::daplug_runtime::Field<RepaymentTerm, i32> = ::daplug_runtime::Field::new(
+    pub const ESTIMATED_DAYS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "estimatedDays",
     );
     /// The `maximumDays` attribute.
-    pub const MAXIMUM_DAYS: ::daplug_runtime::Field<RepaymentTerm, i32> = ::daplug_runtime::Field::new(
+    pub const MAXIMUM_DAYS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "maximumDays",
     );
 }
@@ -10571,20 +10515,18 @@ pub struct ResourceReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ResourceReference {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ResourceReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ResourceReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        ResourceReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
@@ -10727,48 +10669,44 @@ pub struct RestServiceError {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl RestServiceError {
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
     /// The `errorCode` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorCode");
-    /// The `instance` attribute.
     pub const INSTANCE: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance");
     /// The `invalidFields` attribute.
     pub const INVALID_FIELDS: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     > = ::daplug_runtime::Field::new("invalidFields");
     /// The `requestId` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("requestId");
-    /// The `response` attribute.
-    pub const RESPONSE: ::daplug_runtime::Field<RestServiceError, JsonObject> = ::daplug_runtime::Field::new(
+    pub const RESPONSE: ::daplug_runtime::Field<Self, JsonObject> = ::daplug_runtime::Field::new(
         "response",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<RestServiceError, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        RestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -10906,14 +10844,13 @@ pub struct ReturnTransferRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ReturnTransferRequest {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<ReturnTransferRequest, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        ReturnTransferRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
@@ -11044,25 +10981,22 @@ pub struct ReturnTransferResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ReturnTransferResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ReturnTransferResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        ReturnTransferResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ReturnTransferResponse,
-        ReturnTransferResponseStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const STATUS: ::daplug_runtime::Field<Self, ReturnTransferResponseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     /// The `transferId` attribute.
     pub const TRANSFER_ID: ::daplug_runtime::Field<
-        ReturnTransferResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferId");
 }
@@ -11238,25 +11172,22 @@ pub struct RoutingDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RoutingDetails {
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        RoutingDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
     /// The `errorCode` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        RoutingDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorCode");
-    /// The `priority` attribute.
-    pub const PRIORITY: ::daplug_runtime::Field<
-        RoutingDetails,
-        RoutingDetailsPriority,
-    > = ::daplug_runtime::Field::new("priority");
-    /// The `title` attribute.
+    pub const PRIORITY: ::daplug_runtime::Field<Self, RoutingDetailsPriority> = ::daplug_runtime::Field::new(
+        "priority",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        RoutingDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
 }
@@ -11416,22 +11347,22 @@ pub struct SeLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: SeLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl SeLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        SeLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `clearingNumber` attribute.
     pub const CLEARING_NUMBER: ::daplug_runtime::Field<
-        SeLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("clearingNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SeLocalAccountIdentification,
-        SeLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, SeLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`SeLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11592,29 +11523,28 @@ pub struct ServiceError {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl ServiceError {
     /// The `errorCode` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        ServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorCode");
     /// The `errorType` attribute.
     pub const ERROR_TYPE: ::daplug_runtime::Field<
-        ServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorType");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
     /// The `pspReference` attribute.
     pub const PSP_REFERENCE: ::daplug_runtime::Field<
-        ServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pspReference");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<ServiceError, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -11735,22 +11665,21 @@ pub struct SgLocalAccountIdentification {
         SgLocalAccountIdentificationType,
     >,
 }
+#[allow(missing_docs)]
 impl SgLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        SgLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
-    /// The `bic` attribute.
     pub const BIC: ::daplug_runtime::Field<
-        SgLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bic");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SgLocalAccountIdentification,
-        SgLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, SgLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`SgLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11879,10 +11808,11 @@ pub struct ThreeDSecure {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ThreeDSecure {
     /// The `acsTransactionId` attribute.
     pub const ACS_TRANSACTION_ID: ::daplug_runtime::Field<
-        ThreeDSecure,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("acsTransactionId");
 }
@@ -11973,9 +11903,9 @@ pub struct ThresholdRepayment {
     /// The amount to be repaid on a 30-day basis.
     pub amount: Amount,
 }
+#[allow(missing_docs)]
 impl ThresholdRepayment {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<ThresholdRepayment, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
 }
@@ -12136,65 +12066,60 @@ pub struct Transaction {
     #[serde(rename = "valueDate")]
     pub value_date: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Transaction {
     /// The `accountHolder` attribute.
-    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Transaction, ResourceReference> = ::daplug_runtime::Field::new(
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
         "accountHolder",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<Transaction, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `balanceAccount` attribute.
-    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Transaction, ResourceReference> = ::daplug_runtime::Field::new(
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
         "balanceAccount",
     );
     /// The `balancePlatform` attribute.
     pub const BALANCE_PLATFORM: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balancePlatform");
     /// The `bookingDate` attribute.
     pub const BOOKING_DATE: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bookingDate");
     /// The `creationDate` attribute.
     pub const CREATION_DATE: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("creationDate");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `paymentInstrument` attribute.
-    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<
-        Transaction,
-        PaymentInstrument,
-    > = ::daplug_runtime::Field::new("paymentInstrument");
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<Self, PaymentInstrument> = ::daplug_runtime::Field::new(
+        "paymentInstrument",
+    );
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Transaction, TransactionStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TransactionStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `transfer` attribute.
-    pub const TRANSFER: ::daplug_runtime::Field<Transaction, TransferView> = ::daplug_runtime::Field::new(
+    pub const TRANSFER: ::daplug_runtime::Field<Self, TransferView> = ::daplug_runtime::Field::new(
         "transfer",
     );
     /// The `valueDate` attribute.
     pub const VALUE_DATE: ::daplug_runtime::Field<
-        Transaction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("valueDate");
 }
@@ -12363,20 +12288,20 @@ pub struct TransactionEventViolation {
         TransactionRuleSource,
     >,
 }
+#[allow(missing_docs)]
 impl TransactionEventViolation {
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        TransactionEventViolation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
     /// The `transactionRule` attribute.
     pub const TRANSACTION_RULE: ::daplug_runtime::Field<
-        TransactionEventViolation,
+        Self,
         TransactionRuleReference,
     > = ::daplug_runtime::Field::new("transactionRule");
     /// The `transactionRuleSource` attribute.
     pub const TRANSACTION_RULE_SOURCE: ::daplug_runtime::Field<
-        TransactionEventViolation,
+        Self,
         TransactionRuleSource,
     > = ::daplug_runtime::Field::new("transactionRuleSource");
 }
@@ -12518,29 +12443,26 @@ pub struct TransactionRuleReference {
     )]
     pub score: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl TransactionRuleReference {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TransactionRuleReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TransactionRuleReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `outcomeType` attribute.
     pub const OUTCOME_TYPE: ::daplug_runtime::Field<
-        TransactionRuleReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("outcomeType");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        TransactionRuleReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
-    /// The `score` attribute.
-    pub const SCORE: ::daplug_runtime::Field<TransactionRuleReference, i32> = ::daplug_runtime::Field::new(
+    pub const SCORE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "score",
     );
 }
@@ -12680,15 +12602,15 @@ pub struct TransactionRuleSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransactionRuleSource {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TransactionRuleSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TransactionRuleSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -12818,24 +12740,22 @@ pub struct TransactionRulesResult {
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     >,
 }
+#[allow(missing_docs)]
 impl TransactionRulesResult {
-    /// The `advice` attribute.
     pub const ADVICE: ::daplug_runtime::Field<
-        TransactionRulesResult,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("advice");
     /// The `allHardBlockRulesPassed` attribute.
-    pub const ALL_HARD_BLOCK_RULES_PASSED: ::daplug_runtime::Field<
-        TransactionRulesResult,
-        bool,
-    > = ::daplug_runtime::Field::new("allHardBlockRulesPassed");
-    /// The `score` attribute.
-    pub const SCORE: ::daplug_runtime::Field<TransactionRulesResult, i32> = ::daplug_runtime::Field::new(
+    pub const ALL_HARD_BLOCK_RULES_PASSED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "allHardBlockRulesPassed",
+    );
+    pub const SCORE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "score",
     );
     /// The `triggeredTransactionRules` attribute.
     pub const TRIGGERED_TRANSACTION_RULES: ::daplug_runtime::Field<
-        TransactionRulesResult,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
     > = ::daplug_runtime::Field::new("triggeredTransactionRules");
 }
@@ -12956,14 +12876,14 @@ pub struct TransactionSearchResponse {
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     >,
 }
+#[allow(missing_docs)]
 impl TransactionSearchResponse {
     /// The `_links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<TransactionSearchResponse, Links> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, Links> = ::daplug_runtime::Field::new(
         "_links",
     );
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        TransactionSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Transaction>,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -13272,97 +13192,88 @@ pub struct Transfer {
         UltimatePartyIdentification,
     >,
 }
+#[allow(missing_docs)]
 impl Transfer {
     /// The `accountHolder` attribute.
-    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Transfer, ResourceReference> = ::daplug_runtime::Field::new(
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
         "accountHolder",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<Transfer, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `balanceAccount` attribute.
-    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Transfer, ResourceReference> = ::daplug_runtime::Field::new(
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
         "balanceAccount",
     );
-    /// The `category` attribute.
-    pub const CATEGORY: ::daplug_runtime::Field<Transfer, TransferCategory> = ::daplug_runtime::Field::new(
+    pub const CATEGORY: ::daplug_runtime::Field<Self, TransferCategory> = ::daplug_runtime::Field::new(
         "category",
     );
     /// The `categoryData` attribute.
-    pub const CATEGORY_DATA: ::daplug_runtime::Field<Transfer, TransferCategoryData> = ::daplug_runtime::Field::new(
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<Self, TransferCategoryData> = ::daplug_runtime::Field::new(
         "categoryData",
     );
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<Transfer, CounterpartyV3> = ::daplug_runtime::Field::new(
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, CounterpartyV3> = ::daplug_runtime::Field::new(
         "counterparty",
     );
     /// The `createdAt` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("createdAt");
     /// The `creationDate` attribute.
     pub const CREATION_DATE: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("creationDate");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `directDebitInformation` attribute.
     pub const DIRECT_DEBIT_INFORMATION: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         DirectDebitInformation,
     > = ::daplug_runtime::Field::new("directDebitInformation");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<Transfer, TransferDirection> = ::daplug_runtime::Field::new(
+    pub const DIRECTION: ::daplug_runtime::Field<Self, TransferDirection> = ::daplug_runtime::Field::new(
         "direction",
     );
     /// The `executionDate` attribute.
-    pub const EXECUTION_DATE: ::daplug_runtime::Field<Transfer, ExecutionDate> = ::daplug_runtime::Field::new(
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<Self, ExecutionDate> = ::daplug_runtime::Field::new(
         "executionDate",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `paymentInstrument` attribute.
-    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<Transfer, PaymentInstrument> = ::daplug_runtime::Field::new(
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<Self, PaymentInstrument> = ::daplug_runtime::Field::new(
         "paymentInstrument",
     );
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<Transfer, TransferReason> = ::daplug_runtime::Field::new(
+    pub const REASON: ::daplug_runtime::Field<Self, TransferReason> = ::daplug_runtime::Field::new(
         "reason",
     );
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
-    /// The `review` attribute.
-    pub const REVIEW: ::daplug_runtime::Field<Transfer, TransferReview> = ::daplug_runtime::Field::new(
+    pub const REVIEW: ::daplug_runtime::Field<Self, TransferReview> = ::daplug_runtime::Field::new(
         "review",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Transfer, TransferStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TransferStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Transfer, TransferType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TransferType> = ::daplug_runtime::Field::new(
         "type",
     );
     /// The `ultimateParty` attribute.
     pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
-        Transfer,
+        Self,
         UltimatePartyIdentification,
     > = ::daplug_runtime::Field::new("ultimateParty");
 }
@@ -13871,143 +13782,128 @@ pub struct TransferData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransferData {
     /// The `accountHolder` attribute.
-    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<TransferData, ResourceReference> = ::daplug_runtime::Field::new(
+    pub const ACCOUNT_HOLDER: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
         "accountHolder",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<TransferData, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `balanceAccount` attribute.
-    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<
-        TransferData,
-        ResourceReference,
-    > = ::daplug_runtime::Field::new("balanceAccount");
+    pub const BALANCE_ACCOUNT: ::daplug_runtime::Field<Self, ResourceReference> = ::daplug_runtime::Field::new(
+        "balanceAccount",
+    );
     /// The `balancePlatform` attribute.
     pub const BALANCE_PLATFORM: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balancePlatform");
-    /// The `balances` attribute.
     pub const BALANCES: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
     > = ::daplug_runtime::Field::new("balances");
-    /// The `category` attribute.
-    pub const CATEGORY: ::daplug_runtime::Field<TransferData, TransferDataCategory> = ::daplug_runtime::Field::new(
+    pub const CATEGORY: ::daplug_runtime::Field<Self, TransferDataCategory> = ::daplug_runtime::Field::new(
         "category",
     );
     /// The `categoryData` attribute.
-    pub const CATEGORY_DATA: ::daplug_runtime::Field<
-        TransferData,
-        TransferDataCategoryData,
-    > = ::daplug_runtime::Field::new("categoryData");
-    /// The `counterparty` attribute.
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<Self, TransferDataCategoryData> = ::daplug_runtime::Field::new(
+        "categoryData",
+    );
     pub const COUNTERPARTY: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         TransferNotificationCounterParty,
     > = ::daplug_runtime::Field::new("counterparty");
     /// The `createdAt` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("createdAt");
     /// The `creationDate` attribute.
     pub const CREATION_DATE: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("creationDate");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `directDebitInformation` attribute.
     pub const DIRECT_DEBIT_INFORMATION: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         DirectDebitInformation,
     > = ::daplug_runtime::Field::new("directDebitInformation");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<TransferData, TransferDataDirection> = ::daplug_runtime::Field::new(
+    pub const DIRECTION: ::daplug_runtime::Field<Self, TransferDataDirection> = ::daplug_runtime::Field::new(
         "direction",
     );
     /// The `eventId` attribute.
     pub const EVENT_ID: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("eventId");
-    /// The `events` attribute.
     pub const EVENTS: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
     > = ::daplug_runtime::Field::new("events");
     /// The `executionDate` attribute.
-    pub const EXECUTION_DATE: ::daplug_runtime::Field<TransferData, ExecutionDate> = ::daplug_runtime::Field::new(
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<Self, ExecutionDate> = ::daplug_runtime::Field::new(
         "executionDate",
     );
     /// The `externalReason` attribute.
-    pub const EXTERNAL_REASON: ::daplug_runtime::Field<TransferData, ExternalReason> = ::daplug_runtime::Field::new(
+    pub const EXTERNAL_REASON: ::daplug_runtime::Field<Self, ExternalReason> = ::daplug_runtime::Field::new(
         "externalReason",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `paymentInstrument` attribute.
-    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<
-        TransferData,
-        PaymentInstrument,
-    > = ::daplug_runtime::Field::new("paymentInstrument");
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<TransferData, TransferDataReason> = ::daplug_runtime::Field::new(
+    pub const PAYMENT_INSTRUMENT: ::daplug_runtime::Field<Self, PaymentInstrument> = ::daplug_runtime::Field::new(
+        "paymentInstrument",
+    );
+    pub const REASON: ::daplug_runtime::Field<Self, TransferDataReason> = ::daplug_runtime::Field::new(
         "reason",
     );
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
-    /// The `review` attribute.
-    pub const REVIEW: ::daplug_runtime::Field<TransferData, TransferReview> = ::daplug_runtime::Field::new(
+    pub const REVIEW: ::daplug_runtime::Field<Self, TransferReview> = ::daplug_runtime::Field::new(
         "review",
     );
     /// The `sequenceNumber` attribute.
-    pub const SEQUENCE_NUMBER: ::daplug_runtime::Field<TransferData, i32> = ::daplug_runtime::Field::new(
+    pub const SEQUENCE_NUMBER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "sequenceNumber",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<TransferData, TransferDataStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TransferDataStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `tracking` attribute.
-    pub const TRACKING: ::daplug_runtime::Field<TransferData, TransferDataTracking> = ::daplug_runtime::Field::new(
+    pub const TRACKING: ::daplug_runtime::Field<Self, TransferDataTracking> = ::daplug_runtime::Field::new(
         "tracking",
     );
     /// The `transactionRulesResult` attribute.
     pub const TRANSACTION_RULES_RESULT: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         TransactionRulesResult,
     > = ::daplug_runtime::Field::new("transactionRulesResult");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TransferData, TransferDataType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TransferDataType> = ::daplug_runtime::Field::new(
         "type",
     );
     /// The `ultimateParty` attribute.
     pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         UltimatePartyIdentification,
     > = ::daplug_runtime::Field::new("ultimateParty");
     /// The `updatedAt` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        TransferData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedAt");
 }
@@ -15140,88 +15036,81 @@ pub struct TransferEvent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransferEvent {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<TransferEvent, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `amountAdjustments` attribute.
     pub const AMOUNT_ADJUSTMENTS: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
     > = ::daplug_runtime::Field::new("amountAdjustments");
-    /// The `arn` attribute.
     pub const ARN: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arn");
     /// The `bookingDate` attribute.
     pub const BOOKING_DATE: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bookingDate");
     /// The `estimatedArrivalTime` attribute.
     pub const ESTIMATED_ARRIVAL_TIME: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("estimatedArrivalTime");
     /// The `eventsData` attribute.
     pub const EVENTS_DATA: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransferEventEventsDataItem>,
     > = ::daplug_runtime::Field::new("eventsData");
     /// The `externalReason` attribute.
-    pub const EXTERNAL_REASON: ::daplug_runtime::Field<TransferEvent, ExternalReason> = ::daplug_runtime::Field::new(
+    pub const EXTERNAL_REASON: ::daplug_runtime::Field<Self, ExternalReason> = ::daplug_runtime::Field::new(
         "externalReason",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `modification` attribute.
-    pub const MODIFICATION: ::daplug_runtime::Field<TransferEvent, Modification> = ::daplug_runtime::Field::new(
+    pub const MODIFICATION: ::daplug_runtime::Field<Self, Modification> = ::daplug_runtime::Field::new(
         "modification",
     );
-    /// The `mutations` attribute.
     pub const MUTATIONS: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
     > = ::daplug_runtime::Field::new("mutations");
     /// The `originalAmount` attribute.
-    pub const ORIGINAL_AMOUNT: ::daplug_runtime::Field<TransferEvent, Amount> = ::daplug_runtime::Field::new(
+    pub const ORIGINAL_AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "originalAmount",
     );
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<TransferEvent, TransferEventReason> = ::daplug_runtime::Field::new(
+    pub const REASON: ::daplug_runtime::Field<Self, TransferEventReason> = ::daplug_runtime::Field::new(
         "reason",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<TransferEvent, TransferEventStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TransferEventStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `trackingData` attribute.
-    pub const TRACKING_DATA: ::daplug_runtime::Field<
-        TransferEvent,
-        TransferEventTrackingData,
-    > = ::daplug_runtime::Field::new("trackingData");
+    pub const TRACKING_DATA: ::daplug_runtime::Field<Self, TransferEventTrackingData> = ::daplug_runtime::Field::new(
+        "trackingData",
+    );
     /// The `transactionId` attribute.
     pub const TRANSACTION_ID: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transactionId");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TransferEvent, TransferEventType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TransferEventType> = ::daplug_runtime::Field::new(
         "type",
     );
     /// The `updateDate` attribute.
     pub const UPDATE_DATE: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updateDate");
     /// The `valueDate` attribute.
     pub const VALUE_DATE: ::daplug_runtime::Field<
-        TransferEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("valueDate");
 }
@@ -16106,68 +15995,61 @@ pub struct TransferInfo {
         UltimatePartyIdentification,
     >,
 }
+#[allow(missing_docs)]
 impl TransferInfo {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<TransferInfo, Amount> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, Amount> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
-    /// The `category` attribute.
-    pub const CATEGORY: ::daplug_runtime::Field<TransferInfo, TransferInfoCategory> = ::daplug_runtime::Field::new(
+    pub const CATEGORY: ::daplug_runtime::Field<Self, TransferInfoCategory> = ::daplug_runtime::Field::new(
         "category",
     );
-    /// The `counterparty` attribute.
-    pub const COUNTERPARTY: ::daplug_runtime::Field<TransferInfo, CounterpartyInfoV3> = ::daplug_runtime::Field::new(
+    pub const COUNTERPARTY: ::daplug_runtime::Field<Self, CounterpartyInfoV3> = ::daplug_runtime::Field::new(
         "counterparty",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `executionDate` attribute.
-    pub const EXECUTION_DATE: ::daplug_runtime::Field<TransferInfo, ExecutionDate> = ::daplug_runtime::Field::new(
+    pub const EXECUTION_DATE: ::daplug_runtime::Field<Self, ExecutionDate> = ::daplug_runtime::Field::new(
         "executionDate",
     );
     /// The `paymentInstrumentId` attribute.
     pub const PAYMENT_INSTRUMENT_ID: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paymentInstrumentId");
-    /// The `priorities` attribute.
     pub const PRIORITIES: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TransferInfoPrioritiesItem>,
     > = ::daplug_runtime::Field::new("priorities");
-    /// The `priority` attribute.
-    pub const PRIORITY: ::daplug_runtime::Field<TransferInfo, TransferInfoPriority> = ::daplug_runtime::Field::new(
+    pub const PRIORITY: ::daplug_runtime::Field<Self, TransferInfoPriority> = ::daplug_runtime::Field::new(
         "priority",
     );
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `referenceForBeneficiary` attribute.
     pub const REFERENCE_FOR_BENEFICIARY: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("referenceForBeneficiary");
-    /// The `review` attribute.
-    pub const REVIEW: ::daplug_runtime::Field<TransferInfo, TransferRequestReview> = ::daplug_runtime::Field::new(
+    pub const REVIEW: ::daplug_runtime::Field<Self, TransferRequestReview> = ::daplug_runtime::Field::new(
         "review",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TransferInfo, TransferInfoType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TransferInfoType> = ::daplug_runtime::Field::new(
         "type",
     );
     /// The `ultimateParty` attribute.
     pub const ULTIMATE_PARTY: ::daplug_runtime::Field<
-        TransferInfo,
+        Self,
         UltimatePartyIdentification,
     > = ::daplug_runtime::Field::new("ultimateParty");
 }
@@ -16505,29 +16387,27 @@ pub struct TransferNotificationCounterParty {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransferNotificationCounterParty {
     /// The `balanceAccountId` attribute.
     pub const BALANCE_ACCOUNT_ID: ::daplug_runtime::Field<
-        TransferNotificationCounterParty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("balanceAccountId");
     /// The `bankAccount` attribute.
-    pub const BANK_ACCOUNT: ::daplug_runtime::Field<
-        TransferNotificationCounterParty,
-        BankAccountV3,
-    > = ::daplug_runtime::Field::new("bankAccount");
-    /// The `card` attribute.
-    pub const CARD: ::daplug_runtime::Field<TransferNotificationCounterParty, Card> = ::daplug_runtime::Field::new(
+    pub const BANK_ACCOUNT: ::daplug_runtime::Field<Self, BankAccountV3> = ::daplug_runtime::Field::new(
+        "bankAccount",
+    );
+    pub const CARD: ::daplug_runtime::Field<Self, Card> = ::daplug_runtime::Field::new(
         "card",
     );
-    /// The `merchant` attribute.
     pub const MERCHANT: ::daplug_runtime::Field<
-        TransferNotificationCounterParty,
+        Self,
         TransferNotificationMerchantData,
     > = ::daplug_runtime::Field::new("merchant");
     /// The `transferInstrumentId` attribute.
     pub const TRANSFER_INSTRUMENT_ID: ::daplug_runtime::Field<
-        TransferNotificationCounterParty,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("transferInstrumentId");
 }
@@ -16709,45 +16589,42 @@ pub struct TransferNotificationMerchantData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransferNotificationMerchantData {
     /// The `acquirerId` attribute.
     pub const ACQUIRER_ID: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("acquirerId");
-    /// The `city` attribute.
     pub const CITY: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("city");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
     /// The `countryCode` attribute.
     pub const COUNTRY_CODE: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("countryCode");
-    /// The `mcc` attribute.
     pub const MCC: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mcc");
     /// The `merchantId` attribute.
     pub const MERCHANT_ID: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("merchantId");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `postalCode` attribute.
     pub const POSTAL_CODE: ::daplug_runtime::Field<
-        TransferNotificationMerchantData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postalCode");
 }
@@ -16897,15 +16774,15 @@ pub struct TransferNotificationValidationFact {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TransferNotificationValidationFact {
-    /// The `result` attribute.
     pub const RESULT: ::daplug_runtime::Field<
-        TransferNotificationValidationFact,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("result");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TransferNotificationValidationFact,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -17296,14 +17173,14 @@ pub struct TransferRequestReview {
     )]
     pub sca_on_approval: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl TransferRequestReview {
     /// The `numberOfApprovalsRequired` attribute.
-    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<
-        TransferRequestReview,
-        i32,
-    > = ::daplug_runtime::Field::new("numberOfApprovalsRequired");
+    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberOfApprovalsRequired",
+    );
     /// The `scaOnApproval` attribute.
-    pub const SCA_ON_APPROVAL: ::daplug_runtime::Field<TransferRequestReview, bool> = ::daplug_runtime::Field::new(
+    pub const SCA_ON_APPROVAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "scaOnApproval",
     );
 }
@@ -17419,15 +17296,15 @@ pub struct TransferReview {
         TransferReviewScaOnApproval,
     >,
 }
+#[allow(missing_docs)]
 impl TransferReview {
     /// The `numberOfApprovalsRequired` attribute.
-    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<
-        TransferReview,
-        i32,
-    > = ::daplug_runtime::Field::new("numberOfApprovalsRequired");
+    pub const NUMBER_OF_APPROVALS_REQUIRED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberOfApprovalsRequired",
+    );
     /// The `scaOnApproval` attribute.
     pub const SCA_ON_APPROVAL: ::daplug_runtime::Field<
-        TransferReview,
+        Self,
         TransferReviewScaOnApproval,
     > = ::daplug_runtime::Field::new("scaOnApproval");
 }
@@ -17600,54 +17477,49 @@ pub struct TransferServiceRestServiceError {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TransferServiceRestServiceError {
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
     /// The `errorCode` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("errorCode");
-    /// The `instance` attribute.
     pub const INSTANCE: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance");
     /// The `invalidFields` attribute.
     pub const INVALID_FIELDS: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     > = ::daplug_runtime::Field::new("invalidFields");
     /// The `requestId` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("requestId");
-    /// The `response` attribute.
-    pub const RESPONSE: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
-        JsonObject,
-    > = ::daplug_runtime::Field::new("response");
+    pub const RESPONSE: ::daplug_runtime::Field<Self, JsonObject> = ::daplug_runtime::Field::new(
+        "response",
+    );
     /// The `routingDetails` attribute.
     pub const ROUTING_DETAILS: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
     > = ::daplug_runtime::Field::new("routingDetails");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<TransferServiceRestServiceError, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TransferServiceRestServiceError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -18173,20 +18045,18 @@ pub struct TransferView {
     /// The [`reference`](https://docs.adyen.com/api-explorer/#/transfers/latest/post/transfers__reqParam_reference) from the `/transfers` request. If you haven't provided any, Adyen generates a unique reference.
     pub reference: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TransferView {
     /// The `categoryData` attribute.
-    pub const CATEGORY_DATA: ::daplug_runtime::Field<
-        TransferView,
-        TransferViewCategoryData,
-    > = ::daplug_runtime::Field::new("categoryData");
-    /// The `id` attribute.
+    pub const CATEGORY_DATA: ::daplug_runtime::Field<Self, TransferViewCategoryData> = ::daplug_runtime::Field::new(
+        "categoryData",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TransferView,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        TransferView,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
 }
@@ -18315,22 +18185,22 @@ pub struct UkLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: UkLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl UkLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        UkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `sortCode` attribute.
     pub const SORT_CODE: ::daplug_runtime::Field<
-        UkLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sortCode");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UkLocalAccountIdentification,
-        UkLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, UkLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`UkLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18558,54 +18428,49 @@ pub struct UltimatePartyIdentification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UltimatePartyIdentification {
-    /// The `address` attribute.
-    pub const ADDRESS: ::daplug_runtime::Field<UltimatePartyIdentification, Address> = ::daplug_runtime::Field::new(
+    pub const ADDRESS: ::daplug_runtime::Field<Self, Address> = ::daplug_runtime::Field::new(
         "address",
     );
     /// The `dateOfBirth` attribute.
     pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dateOfBirth");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
     /// The `firstName` attribute.
     pub const FIRST_NAME: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("firstName");
     /// The `fullName` attribute.
     pub const FULL_NAME: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fullName");
     /// The `fundingInstrument` attribute.
-    pub const FUNDING_INSTRUMENT: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
-        FundingInstrument,
-    > = ::daplug_runtime::Field::new("fundingInstrument");
+    pub const FUNDING_INSTRUMENT: ::daplug_runtime::Field<Self, FundingInstrument> = ::daplug_runtime::Field::new(
+        "fundingInstrument",
+    );
     /// The `lastName` attribute.
     pub const LAST_NAME: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastName");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reference");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
-        UltimatePartyIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `url` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, UltimatePartyIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const URL: ::daplug_runtime::Field<
-        UltimatePartyIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -18789,27 +18654,27 @@ pub struct UsLocalAccountIdentification {
     #[serde(rename = "type")]
     pub type_: UsLocalAccountIdentificationType,
 }
+#[allow(missing_docs)]
 impl UsLocalAccountIdentification {
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        UsLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `accountType` attribute.
     pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
-        UsLocalAccountIdentification,
+        Self,
         UsLocalAccountIdentificationAccountType,
     > = ::daplug_runtime::Field::new("accountType");
     /// The `routingNumber` attribute.
     pub const ROUTING_NUMBER: ::daplug_runtime::Field<
-        UsLocalAccountIdentification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("routingNumber");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UsLocalAccountIdentification,
-        UsLocalAccountIdentificationType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, UsLocalAccountIdentificationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`UsLocalAccountIdentification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -62,33 +62,28 @@ pub struct AccessToken {
         AccessTokenIssuedTokenType,
     >,
 }
+#[allow(missing_docs)]
 impl AccessToken {
-    /// The `access_token` attribute.
     pub const ACCESS_TOKEN: ::daplug_runtime::Field<
-        AccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_token");
-    /// The `expires_in` attribute.
-    pub const EXPIRES_IN: ::daplug_runtime::Field<AccessToken, i64> = ::daplug_runtime::Field::new(
+    pub const EXPIRES_IN: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "expires_in",
     );
-    /// The `token_type` attribute.
-    pub const TOKEN_TYPE: ::daplug_runtime::Field<AccessToken, AccessTokenTokenType> = ::daplug_runtime::Field::new(
+    pub const TOKEN_TYPE: ::daplug_runtime::Field<Self, AccessTokenTokenType> = ::daplug_runtime::Field::new(
         "token_type",
     );
-    /// The `restricted_to` attribute.
     pub const RESTRICTED_TO: ::daplug_runtime::Field<
-        AccessToken,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ResourceScope>,
     > = ::daplug_runtime::Field::new("restricted_to");
-    /// The `refresh_token` attribute.
     pub const REFRESH_TOKEN: ::daplug_runtime::Field<
-        AccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refresh_token");
-    /// The `issued_token_type` attribute.
     pub const ISSUED_TOKEN_TYPE: ::daplug_runtime::Field<
-        AccessToken,
+        Self,
         AccessTokenIssuedTokenType,
     > = ::daplug_runtime::Field::new("issued_token_type");
 }
@@ -329,42 +324,33 @@ pub struct AiAgentAsk {
         AiAgentBasicTextTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentAsk {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiAgentAsk, AiAgentAskType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiAgentAskType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `long_text` attribute.
-    pub const LONG_TEXT: ::daplug_runtime::Field<AiAgentAsk, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+    pub const LONG_TEXT: ::daplug_runtime::Field<Self, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
         "long_text",
     );
-    /// The `basic_text` attribute.
-    pub const BASIC_TEXT: ::daplug_runtime::Field<AiAgentAsk, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+    pub const BASIC_TEXT: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
         "basic_text",
     );
-    /// The `spreadsheet` attribute.
-    pub const SPREADSHEET: ::daplug_runtime::Field<AiAgentAsk, AiAgentSpreadsheetTool> = ::daplug_runtime::Field::new(
+    pub const SPREADSHEET: ::daplug_runtime::Field<Self, AiAgentSpreadsheetTool> = ::daplug_runtime::Field::new(
         "spreadsheet",
     );
-    /// The `long_text_multi` attribute.
-    pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
-        AiAgentAsk,
-        AiAgentLongTextTool,
-    > = ::daplug_runtime::Field::new("long_text_multi");
-    /// The `basic_text_multi` attribute.
-    pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
-        AiAgentAsk,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_text_multi");
-    /// The `basic_image` attribute.
-    pub const BASIC_IMAGE: ::daplug_runtime::Field<AiAgentAsk, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+    pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<Self, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text_multi",
+    );
+    pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text_multi",
+    );
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
         "basic_image",
     );
-    /// The `basic_image_multi` attribute.
-    pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
-        AiAgentAsk,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_image_multi");
+    pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image_multi",
+    );
 }
 /// A partial update of [`AiAgentAsk`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -557,40 +543,32 @@ pub struct AiAgentBasicGenTool {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentBasicGenTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
     pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
+        Self,
         AiAgentLongTextToolTextGenEmbeddings,
     > = ::daplug_runtime::Field::new("embeddings");
-    /// The `content_template` attribute.
     pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_template");
 }
@@ -750,30 +728,24 @@ pub struct AiAgentBasicTextTool {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentBasicTextTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentBasicTextTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentBasicTextTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
 }
@@ -905,22 +877,18 @@ pub struct AiAgentBasicTextToolBase {
         AiLlmEndpointParams,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentBasicTextToolBase {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentBasicTextToolBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentBasicTextToolBase,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentBasicTextToolBase,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
 }
 /// A partial update of [`AiAgentBasicTextToolBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1060,30 +1028,24 @@ pub struct AiAgentBasicTextToolTextGen {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentBasicTextToolTextGen {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentBasicTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentBasicTextToolTextGen,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentBasicTextToolTextGen,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiAgentBasicTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentBasicTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
 }
@@ -1216,25 +1178,21 @@ pub struct AiAgentExtract {
         AiAgentBasicTextTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentExtract {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiAgentExtract, AiAgentExtractType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiAgentExtractType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `long_text` attribute.
-    pub const LONG_TEXT: ::daplug_runtime::Field<AiAgentExtract, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+    pub const LONG_TEXT: ::daplug_runtime::Field<Self, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
         "long_text",
     );
-    /// The `basic_text` attribute.
-    pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiAgentExtract,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
-    pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiAgentExtract,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_image");
+    pub const BASIC_TEXT: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text",
+    );
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image",
+    );
 }
 /// A partial update of [`AiAgentExtract`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1354,27 +1312,21 @@ pub struct AiAgentExtractStructured {
         AiAgentBasicTextTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentExtractStructured {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiAgentExtractStructured,
-        AiAgentExtractStructuredType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `long_text` attribute.
-    pub const LONG_TEXT: ::daplug_runtime::Field<
-        AiAgentExtractStructured,
-        AiAgentLongTextTool,
-    > = ::daplug_runtime::Field::new("long_text");
-    /// The `basic_text` attribute.
-    pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiAgentExtractStructured,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
-    pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiAgentExtractStructured,
-        AiAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_image");
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiAgentExtractStructuredType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const LONG_TEXT: ::daplug_runtime::Field<Self, AiAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text",
+    );
+    pub const BASIC_TEXT: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text",
+    );
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<Self, AiAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image",
+    );
 }
 /// A partial update of [`AiAgentExtractStructured`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1530,15 +1482,14 @@ pub struct AiAgentInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentInfo {
-    /// The `models` attribute.
     pub const MODELS: ::daplug_runtime::Field<
-        AiAgentInfo,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiAgentInfoModelsItem>,
     > = ::daplug_runtime::Field::new("models");
-    /// The `processor` attribute.
     pub const PROCESSOR: ::daplug_runtime::Field<
-        AiAgentInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("processor");
 }
@@ -1656,20 +1607,18 @@ pub struct AiAgentInfoModelsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentInfoModelsItem {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AiAgentInfoModelsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `provider` attribute.
     pub const PROVIDER: ::daplug_runtime::Field<
-        AiAgentInfoModelsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("provider");
-    /// The `supported_purpose` attribute.
     pub const SUPPORTED_PURPOSE: ::daplug_runtime::Field<
-        AiAgentInfoModelsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("supported_purpose");
 }
@@ -1731,37 +1680,29 @@ pub struct AiAgentLongTextTool {
         AiAgentLongTextToolEmbeddings,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
-    pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiAgentLongTextTool,
-        AiAgentLongTextToolEmbeddings,
-    > = ::daplug_runtime::Field::new("embeddings");
+    pub const EMBEDDINGS: ::daplug_runtime::Field<Self, AiAgentLongTextToolEmbeddings> = ::daplug_runtime::Field::new(
+        "embeddings",
+    );
 }
 /// A partial update of [`AiAgentLongTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1890,15 +1831,14 @@ pub struct AiAgentLongTextToolEmbeddings {
         AiAgentLongTextToolEmbeddingsStrategy,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextToolEmbeddings {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentLongTextToolEmbeddings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `strategy` attribute.
     pub const STRATEGY: ::daplug_runtime::Field<
-        AiAgentLongTextToolEmbeddings,
+        Self,
         AiAgentLongTextToolEmbeddingsStrategy,
     > = ::daplug_runtime::Field::new("strategy");
 }
@@ -1928,17 +1868,15 @@ pub struct AiAgentLongTextToolEmbeddingsStrategy {
     )]
     pub num_tokens_per_chunk: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextToolEmbeddingsStrategy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiAgentLongTextToolEmbeddingsStrategy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `num_tokens_per_chunk` attribute.
-    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<
-        AiAgentLongTextToolEmbeddingsStrategy,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_per_chunk");
+    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_per_chunk",
+    );
 }
 /// AI agent processor used to to handle longer text.
 #[derive(
@@ -2000,35 +1938,28 @@ pub struct AiAgentLongTextToolTextGen {
         AiAgentLongTextToolTextGenEmbeddings,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextToolTextGen {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
     pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGen,
+        Self,
         AiAgentLongTextToolTextGenEmbeddings,
     > = ::daplug_runtime::Field::new("embeddings");
 }
@@ -2159,15 +2090,14 @@ pub struct AiAgentLongTextToolTextGenEmbeddings {
         AiAgentLongTextToolTextGenEmbeddingsStrategy,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextToolTextGenEmbeddings {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGenEmbeddings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `strategy` attribute.
     pub const STRATEGY: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGenEmbeddings,
+        Self,
         AiAgentLongTextToolTextGenEmbeddingsStrategy,
     > = ::daplug_runtime::Field::new("strategy");
 }
@@ -2197,17 +2127,15 @@ pub struct AiAgentLongTextToolTextGenEmbeddingsStrategy {
     )]
     pub num_tokens_per_chunk: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AiAgentLongTextToolTextGenEmbeddingsStrategy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGenEmbeddingsStrategy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `num_tokens_per_chunk` attribute.
-    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<
-        AiAgentLongTextToolTextGenEmbeddingsStrategy,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_per_chunk");
+    pub const NUM_TOKENS_PER_CHUNK: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_per_chunk",
+    );
 }
 /// The AI agent used to handle queries.
 #[derive(
@@ -2228,14 +2156,14 @@ pub struct AiAgentReference {
     /// for the [Enhanced Extract Agent](https://developer.box.com/guides/box-ai/ai-tutorials/extract-metadata-structured#enhanced-extract-agent)).
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AiAgentReference {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiAgentReference, AiAgentReferenceType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiAgentReferenceType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiAgentReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -2366,22 +2294,18 @@ pub struct AiAgentSpreadsheetTool {
         AiLlmEndpointParams,
     >,
 }
+#[allow(missing_docs)]
 impl AiAgentSpreadsheetTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiAgentSpreadsheetTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiAgentSpreadsheetTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiAgentSpreadsheetTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
 }
 /// A partial update of [`AiAgentSpreadsheetTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2488,13 +2412,13 @@ pub struct AiAgentTextGen {
     )]
     pub basic_gen: ::daplug_runtime::__private::std::option::Option<AiAgentBasicGenTool>,
 }
+#[allow(missing_docs)]
 impl AiAgentTextGen {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiAgentTextGen, AiAgentTextGenType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiAgentTextGenType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `basic_gen` attribute.
-    pub const BASIC_GEN: ::daplug_runtime::Field<AiAgentTextGen, AiAgentBasicGenTool> = ::daplug_runtime::Field::new(
+    pub const BASIC_GEN: ::daplug_runtime::Field<Self, AiAgentBasicGenTool> = ::daplug_runtime::Field::new(
         "basic_gen",
     );
 }
@@ -2637,32 +2561,27 @@ pub struct AiAsk {
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiAskAgent>,
 }
+#[allow(missing_docs)]
 impl AiAsk {
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<AiAsk, AiAskMode> = ::daplug_runtime::Field::new(
+    pub const MODE: ::daplug_runtime::Field<Self, AiAskMode> = ::daplug_runtime::Field::new(
         "mode",
     );
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        AiAsk,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiItemAsk>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `dialogue_history` attribute.
     pub const DIALOGUE_HISTORY: ::daplug_runtime::Field<
-        AiAsk,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiDialogueHistory>,
     > = ::daplug_runtime::Field::new("dialogue_history");
-    /// The `include_citations` attribute.
-    pub const INCLUDE_CITATIONS: ::daplug_runtime::Field<AiAsk, bool> = ::daplug_runtime::Field::new(
+    pub const INCLUDE_CITATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "include_citations",
     );
-    /// The `ai_agent` attribute.
-    pub const AI_AGENT: ::daplug_runtime::Field<AiAsk, AiAskAgent> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT: ::daplug_runtime::Field<Self, AiAskAgent> = ::daplug_runtime::Field::new(
         "ai_agent",
     );
 }
@@ -2845,24 +2764,22 @@ pub struct AiCitation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiCitation {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        AiCitation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiCitation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiCitation, AiCitationType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiCitationType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AiCitation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -3006,20 +2923,18 @@ pub struct AiDialogueHistory {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiDialogueHistory {
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiDialogueHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `answer` attribute.
     pub const ANSWER: ::daplug_runtime::Field<
-        AiDialogueHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("answer");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiDialogueHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -3127,19 +3042,17 @@ pub struct AiExtract {
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiExtractAgent>,
 }
+#[allow(missing_docs)]
 impl AiExtract {
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiExtract,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        AiExtract,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiItemBase>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `ai_agent` attribute.
-    pub const AI_AGENT: ::daplug_runtime::Field<AiExtract, AiExtractAgent> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT: ::daplug_runtime::Field<Self, AiExtractAgent> = ::daplug_runtime::Field::new(
         "ai_agent",
     );
 }
@@ -3255,10 +3168,10 @@ pub struct AiExtractFieldOption {
     /// A unique identifier for the option.
     pub key: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AiExtractFieldOption {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AiExtractFieldOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
 }
@@ -3404,39 +3317,31 @@ pub struct AiExtractStructured {
         ::daplug_runtime::__private::std::vec::Vec<AiTaxonomySource>,
     >,
 }
+#[allow(missing_docs)]
 impl AiExtractStructured {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        AiExtractStructured,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiItemBase>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `metadata_template` attribute.
     pub const METADATA_TEMPLATE: ::daplug_runtime::Field<
-        AiExtractStructured,
+        Self,
         AiExtractStructuredMetadataTemplate,
     > = ::daplug_runtime::Field::new("metadata_template");
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        AiExtractStructured,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiExtractStructuredFieldsItem>,
     > = ::daplug_runtime::Field::new("fields");
-    /// The `ai_agent` attribute.
-    pub const AI_AGENT: ::daplug_runtime::Field<
-        AiExtractStructured,
-        AiExtractStructuredAgent,
-    > = ::daplug_runtime::Field::new("ai_agent");
-    /// The `include_confidence_score` attribute.
-    pub const INCLUDE_CONFIDENCE_SCORE: ::daplug_runtime::Field<
-        AiExtractStructured,
-        bool,
-    > = ::daplug_runtime::Field::new("include_confidence_score");
-    /// The `include_reference` attribute.
-    pub const INCLUDE_REFERENCE: ::daplug_runtime::Field<AiExtractStructured, bool> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT: ::daplug_runtime::Field<Self, AiExtractStructuredAgent> = ::daplug_runtime::Field::new(
+        "ai_agent",
+    );
+    pub const INCLUDE_CONFIDENCE_SCORE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "include_confidence_score",
+    );
+    pub const INCLUDE_REFERENCE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "include_reference",
     );
-    /// The `taxonomy_sources` attribute.
     pub const TAXONOMY_SOURCES: ::daplug_runtime::Field<
-        AiExtractStructured,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiTaxonomySource>,
     > = ::daplug_runtime::Field::new("taxonomy_sources");
 }
@@ -3647,59 +3552,51 @@ pub struct AiExtractStructuredFieldsItem {
     )]
     pub options_rules: ::daplug_runtime::__private::std::option::Option<AiOptionsRules>,
 }
+#[allow(missing_docs)]
 impl AiExtractStructuredFieldsItem {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             AiExtractStructuredFieldsItemOptionsItem,
         >,
     > = ::daplug_runtime::Field::new("options");
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiExtractSubField>,
     > = ::daplug_runtime::Field::new("fields");
-    /// The `taxonomy_key` attribute.
     pub const TAXONOMY_KEY: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxonomy_key");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
-    /// The `options_rules` attribute.
-    pub const OPTIONS_RULES: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItem,
-        AiOptionsRules,
-    > = ::daplug_runtime::Field::new("options_rules");
+    pub const OPTIONS_RULES: ::daplug_runtime::Field<Self, AiOptionsRules> = ::daplug_runtime::Field::new(
+        "options_rules",
+    );
 }
 /// The inline schema at `box.json#/components/schemas/AiExtractStructured/properties/fields/items/properties/options/items`.
 #[derive(
@@ -3715,10 +3612,10 @@ pub struct AiExtractStructuredFieldsItemOptionsItem {
     /// A unique identifier for the option.
     pub key: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AiExtractStructuredFieldsItemOptionsItem {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AiExtractStructuredFieldsItemOptionsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
 }
@@ -3765,20 +3662,19 @@ pub struct AiExtractStructuredMetadataTemplate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiExtractStructuredMetadataTemplate {
-    /// The `template_key` attribute.
     pub const TEMPLATE_KEY: ::daplug_runtime::Field<
-        AiExtractStructuredMetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("template_key");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        AiExtractStructuredMetadataTemplate,
+        Self,
         AiExtractStructuredMetadataTemplateType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        AiExtractStructuredMetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
 }
@@ -3850,43 +3746,36 @@ pub struct AiExtractStructuredResponse {
     )]
     pub ai_agent_info: ::daplug_runtime::__private::std::option::Option<AiAgentInfo>,
 }
+#[allow(missing_docs)]
 impl AiExtractStructuredResponse {
-    /// The `answer` attribute.
-    pub const ANSWER: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
-        AiExtractResponse,
-    > = ::daplug_runtime::Field::new("answer");
-    /// The `created_at` attribute.
+    pub const ANSWER: ::daplug_runtime::Field<Self, AiExtractResponse> = ::daplug_runtime::Field::new(
+        "answer",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `completion_reason` attribute.
     pub const COMPLETION_REASON: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completion_reason");
-    /// The `confidence_score` attribute.
     pub const CONFIDENCE_SCORE: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("confidence_score");
-    /// The `reference` attribute.
     pub const REFERENCE: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("reference");
-    /// The `ai_agent_info` attribute.
-    pub const AI_AGENT_INFO: ::daplug_runtime::Field<
-        AiExtractStructuredResponse,
-        AiAgentInfo,
-    > = ::daplug_runtime::Field::new("ai_agent_info");
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<Self, AiAgentInfo> = ::daplug_runtime::Field::new(
+        "ai_agent_info",
+    );
 }
 /// A partial update of [`AiExtractStructuredResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4048,35 +3937,32 @@ pub struct AiExtractSubField {
         ::daplug_runtime::__private::std::vec::Vec<AiExtractFieldOption>,
     >,
 }
+#[allow(missing_docs)]
 impl AiExtractSubField {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        AiExtractSubField,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiExtractFieldOption>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -4205,19 +4091,18 @@ pub struct AiItemAsk {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiItemAsk {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiItemAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiItemAsk, AiItemAskType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiItemAskType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        AiItemAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -4350,19 +4235,18 @@ pub struct AiItemBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiItemBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiItemBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiItemBase, AiItemBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiItemBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        AiItemBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -4518,18 +4402,16 @@ pub struct AiLlmEndpointParamsAws {
     )]
     pub top_p: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl AiLlmEndpointParamsAws {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiLlmEndpointParamsAws,
-        AiLlmEndpointParamsAwsType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsAws, f64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiLlmEndpointParamsAwsType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsAws, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
 }
@@ -4671,22 +4553,19 @@ pub struct AiLlmEndpointParamsGoogle {
     )]
     pub top_k: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl AiLlmEndpointParamsGoogle {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiLlmEndpointParamsGoogle,
-        AiLlmEndpointParamsGoogleType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiLlmEndpointParamsGoogleType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `top_k` attribute.
-    pub const TOP_K: ::daplug_runtime::Field<AiLlmEndpointParamsGoogle, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_K: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_k",
     );
 }
@@ -4835,22 +4714,19 @@ pub struct AiLlmEndpointParamsIbm {
     )]
     pub top_k: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl AiLlmEndpointParamsIbm {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiLlmEndpointParamsIbm,
-        AiLlmEndpointParamsIbmType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiLlmEndpointParamsIbmType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `top_k` attribute.
-    pub const TOP_K: ::daplug_runtime::Field<AiLlmEndpointParamsIbm, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_K: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_k",
     );
 }
@@ -5012,33 +4888,26 @@ pub struct AiLlmEndpointParamsOpenAi {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiLlmEndpointParamsOpenAi {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiLlmEndpointParamsOpenAi,
-        AiLlmEndpointParamsOpenAiType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<AiLlmEndpointParamsOpenAi, f64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiLlmEndpointParamsOpenAiType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<AiLlmEndpointParamsOpenAi, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `frequency_penalty` attribute.
-    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<
-        AiLlmEndpointParamsOpenAi,
-        f64,
-    > = ::daplug_runtime::Field::new("frequency_penalty");
-    /// The `presence_penalty` attribute.
-    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<
-        AiLlmEndpointParamsOpenAi,
-        f64,
-    > = ::daplug_runtime::Field::new("presence_penalty");
-    /// The `stop` attribute.
+    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "frequency_penalty",
+    );
+    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "presence_penalty",
+    );
     pub const STOP: ::daplug_runtime::Field<
-        AiLlmEndpointParamsOpenAi,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("stop");
 }
@@ -5193,24 +5062,21 @@ pub struct AiMultipleAgentResponse {
     /// The list of AI Agents.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<AiSingleAgentResponseFull>,
 }
+#[allow(missing_docs)]
 impl AiMultipleAgentResponse {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<AiMultipleAgentResponse, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        AiMultipleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        AiMultipleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        AiMultipleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiSingleAgentResponseFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -5332,14 +5198,13 @@ pub struct AiOptionsRules {
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
 }
+#[allow(missing_docs)]
 impl AiOptionsRules {
-    /// The `multi_select` attribute.
-    pub const MULTI_SELECT: ::daplug_runtime::Field<AiOptionsRules, bool> = ::daplug_runtime::Field::new(
+    pub const MULTI_SELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "multi_select",
     );
-    /// The `selectable_levels` attribute.
     pub const SELECTABLE_LEVELS: ::daplug_runtime::Field<
-        AiOptionsRules,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("selectable_levels");
 }
@@ -5448,24 +5313,21 @@ pub struct AiResponse {
     )]
     pub ai_agent_info: ::daplug_runtime::__private::std::option::Option<AiAgentInfo>,
 }
+#[allow(missing_docs)]
 impl AiResponse {
-    /// The `answer` attribute.
     pub const ANSWER: ::daplug_runtime::Field<
-        AiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("answer");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `completion_reason` attribute.
     pub const COMPLETION_REASON: ::daplug_runtime::Field<
-        AiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completion_reason");
-    /// The `ai_agent_info` attribute.
-    pub const AI_AGENT_INFO: ::daplug_runtime::Field<AiResponse, AiAgentInfo> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<Self, AiAgentInfo> = ::daplug_runtime::Field::new(
         "ai_agent_info",
     );
 }
@@ -5592,29 +5454,25 @@ pub struct AiResponseFull {
         ::daplug_runtime::__private::std::vec::Vec<AiCitation>,
     >,
 }
+#[allow(missing_docs)]
 impl AiResponseFull {
-    /// The `answer` attribute.
     pub const ANSWER: ::daplug_runtime::Field<
-        AiResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("answer");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `completion_reason` attribute.
     pub const COMPLETION_REASON: ::daplug_runtime::Field<
-        AiResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completion_reason");
-    /// The `ai_agent_info` attribute.
-    pub const AI_AGENT_INFO: ::daplug_runtime::Field<AiResponseFull, AiAgentInfo> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT_INFO: ::daplug_runtime::Field<Self, AiAgentInfo> = ::daplug_runtime::Field::new(
         "ai_agent_info",
     );
-    /// The `citations` attribute.
     pub const CITATIONS: ::daplug_runtime::Field<
-        AiResponseFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiCitation>,
     > = ::daplug_runtime::Field::new("citations");
 }
@@ -5782,58 +5640,48 @@ pub struct AiSingleAgentResponse {
         ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
     >,
 }
+#[allow(missing_docs)]
 impl AiSingleAgentResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
-        AiSingleAgentResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `origin` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiSingleAgentResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ORIGIN: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("origin");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `access_state` attribute.
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<AiSingleAgentResponse, UserBase> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<AiSingleAgentResponse, UserBase> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `icon_reference` attribute.
     pub const ICON_REFERENCE: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_reference");
-    /// The `allowed_entities` attribute.
     pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
-        AiSingleAgentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
     > = ::daplug_runtime::Field::new("allowed_entities");
 }
@@ -6052,76 +5900,59 @@ pub struct AiSingleAgentResponseFull {
         AiStudioAgentExtractResponse,
     >,
 }
+#[allow(missing_docs)]
 impl AiSingleAgentResponseFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
-        AiSingleAgentResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `origin` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiSingleAgentResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ORIGIN: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("origin");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `access_state` attribute.
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<AiSingleAgentResponseFull, UserBase> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
-        UserBase,
-    > = ::daplug_runtime::Field::new("modified_by");
-    /// The `modified_at` attribute.
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `icon_reference` attribute.
     pub const ICON_REFERENCE: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_reference");
-    /// The `allowed_entities` attribute.
     pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
     > = ::daplug_runtime::Field::new("allowed_entities");
-    /// The `ask` attribute.
-    pub const ASK: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
-        AiStudioAgentAskResponse,
-    > = ::daplug_runtime::Field::new("ask");
-    /// The `text_gen` attribute.
-    pub const TEXT_GEN: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
-        AiStudioAgentTextGenResponse,
-    > = ::daplug_runtime::Field::new("text_gen");
-    /// The `extract` attribute.
-    pub const EXTRACT: ::daplug_runtime::Field<
-        AiSingleAgentResponseFull,
-        AiStudioAgentExtractResponse,
-    > = ::daplug_runtime::Field::new("extract");
+    pub const ASK: ::daplug_runtime::Field<Self, AiStudioAgentAskResponse> = ::daplug_runtime::Field::new(
+        "ask",
+    );
+    pub const TEXT_GEN: ::daplug_runtime::Field<Self, AiStudioAgentTextGenResponse> = ::daplug_runtime::Field::new(
+        "text_gen",
+    );
+    pub const EXTRACT: ::daplug_runtime::Field<Self, AiStudioAgentExtractResponse> = ::daplug_runtime::Field::new(
+        "extract",
+    );
 }
 /// A partial update of [`AiSingleAgentResponseFull`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6363,66 +6194,52 @@ pub struct AiStudioAgentAsk {
         AiStudioAgentBasicTextTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentAsk {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AiStudioAgentAsk, AiStudioAgentAskType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentAskType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `access_state` attribute.
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `suggested_questions` attribute.
     pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("suggested_questions");
-    /// The `long_text` attribute.
-    pub const LONG_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
-        AiStudioAgentLongTextTool,
-    > = ::daplug_runtime::Field::new("long_text");
-    /// The `basic_text` attribute.
-    pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
-        AiStudioAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
-    pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
-        AiStudioAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_image");
-    /// The `spreadsheet` attribute.
-    pub const SPREADSHEET: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
-        AiStudioAgentSpreadsheetTool,
-    > = ::daplug_runtime::Field::new("spreadsheet");
-    /// The `long_text_multi` attribute.
+    pub const LONG_TEXT: ::daplug_runtime::Field<Self, AiStudioAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text",
+    );
+    pub const BASIC_TEXT: ::daplug_runtime::Field<Self, AiStudioAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text",
+    );
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<Self, AiStudioAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image",
+    );
+    pub const SPREADSHEET: ::daplug_runtime::Field<Self, AiStudioAgentSpreadsheetTool> = ::daplug_runtime::Field::new(
+        "spreadsheet",
+    );
     pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         AiStudioAgentLongTextTool,
     > = ::daplug_runtime::Field::new("long_text_multi");
-    /// The `basic_text_multi` attribute.
     pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         AiStudioAgentBasicTextTool,
     > = ::daplug_runtime::Field::new("basic_text_multi");
-    /// The `basic_image_multi` attribute.
     pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAsk,
+        Self,
         AiStudioAgentBasicTextTool,
     > = ::daplug_runtime::Field::new("basic_image_multi");
 }
@@ -6640,67 +6457,56 @@ pub struct AiStudioAgentAskResponse {
         AiStudioAgentBasicTextToolResponse,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentAskResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
-        AiStudioAgentAskResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `access_state` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentAskResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `suggested_questions` attribute.
     pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("suggested_questions");
-    /// The `long_text` attribute.
     pub const LONG_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentLongTextToolResponse,
     > = ::daplug_runtime::Field::new("long_text");
-    /// The `basic_text` attribute.
     pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
     pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_image");
-    /// The `spreadsheet` attribute.
     pub const SPREADSHEET: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentSpreadsheetToolResponse,
     > = ::daplug_runtime::Field::new("spreadsheet");
-    /// The `long_text_multi` attribute.
     pub const LONG_TEXT_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentLongTextToolResponse,
     > = ::daplug_runtime::Field::new("long_text_multi");
-    /// The `basic_text_multi` attribute.
     pub const BASIC_TEXT_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_text_multi");
-    /// The `basic_image_multi` attribute.
     pub const BASIC_IMAGE_MULTI: ::daplug_runtime::Field<
-        AiStudioAgentAskResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_image_multi");
 }
@@ -6951,47 +6757,37 @@ pub struct AiStudioAgentBasicGenTool {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentBasicGenTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
     pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
+        Self,
         AiAgentLongTextToolTextGenEmbeddings,
     > = ::daplug_runtime::Field::new("embeddings");
-    /// The `content_template` attribute.
     pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_template");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenTool,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
 }
 /// A partial update of [`AiStudioAgentBasicGenTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7196,50 +6992,39 @@ pub struct AiStudioAgentBasicGenToolResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentBasicGenToolResponse {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
     pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         AiAgentLongTextToolTextGenEmbeddings,
     > = ::daplug_runtime::Field::new("embeddings");
-    /// The `content_template` attribute.
     pub const CONTENT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_template");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
-    /// The `warnings` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
     pub const WARNINGS: ::daplug_runtime::Field<
-        AiStudioAgentBasicGenToolResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -7432,37 +7217,29 @@ pub struct AiStudioAgentBasicTextTool {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentBasicTextTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextTool,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
 }
 /// A partial update of [`AiStudioAgentBasicTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7639,40 +7416,31 @@ pub struct AiStudioAgentBasicTextToolResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentBasicTextToolResponse {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
-    /// The `warnings` attribute.
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
     pub const WARNINGS: ::daplug_runtime::Field<
-        AiStudioAgentBasicTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -7844,42 +7612,33 @@ pub struct AiStudioAgentExtract {
         AiStudioAgentBasicTextTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentExtract {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
-        AiStudioAgentExtractType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `access_state` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentExtractType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `long_text` attribute.
-    pub const LONG_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
-        AiStudioAgentLongTextTool,
-    > = ::daplug_runtime::Field::new("long_text");
-    /// The `basic_text` attribute.
-    pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
-        AiStudioAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
-    pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiStudioAgentExtract,
-        AiStudioAgentBasicTextTool,
-    > = ::daplug_runtime::Field::new("basic_image");
+    pub const LONG_TEXT: ::daplug_runtime::Field<Self, AiStudioAgentLongTextTool> = ::daplug_runtime::Field::new(
+        "long_text",
+    );
+    pub const BASIC_TEXT: ::daplug_runtime::Field<Self, AiStudioAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_text",
+    );
+    pub const BASIC_IMAGE: ::daplug_runtime::Field<Self, AiStudioAgentBasicTextTool> = ::daplug_runtime::Field::new(
+        "basic_image",
+    );
 }
 /// A partial update of [`AiStudioAgentExtract`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8036,40 +7795,34 @@ pub struct AiStudioAgentExtractResponse {
         AiStudioAgentBasicTextToolResponse,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentExtractResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
-        AiStudioAgentExtractResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `access_state` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentExtractResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `long_text` attribute.
     pub const LONG_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         AiStudioAgentLongTextToolResponse,
     > = ::daplug_runtime::Field::new("long_text");
-    /// The `basic_text` attribute.
     pub const BASIC_TEXT: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_text");
-    /// The `basic_image` attribute.
     pub const BASIC_IMAGE: ::daplug_runtime::Field<
-        AiStudioAgentExtractResponse,
+        Self,
         AiStudioAgentBasicTextToolResponse,
     > = ::daplug_runtime::Field::new("basic_image");
 }
@@ -8283,42 +8036,32 @@ pub struct AiStudioAgentLongTextTool {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentLongTextTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
-    pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
-        AiAgentLongTextToolEmbeddings,
-    > = ::daplug_runtime::Field::new("embeddings");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentLongTextTool,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
+    pub const EMBEDDINGS: ::daplug_runtime::Field<Self, AiAgentLongTextToolEmbeddings> = ::daplug_runtime::Field::new(
+        "embeddings",
+    );
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
 }
 /// A partial update of [`AiStudioAgentLongTextTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8507,45 +8250,34 @@ pub struct AiStudioAgentLongTextToolResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentLongTextToolResponse {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `system_message` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const SYSTEM_MESSAGE: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system_message");
-    /// The `prompt_template` attribute.
     pub const PROMPT_TEMPLATE: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt_template");
-    /// The `embeddings` attribute.
-    pub const EMBEDDINGS: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
-        AiAgentLongTextToolEmbeddings,
-    > = ::daplug_runtime::Field::new("embeddings");
-    /// The `is_custom_instructions_included` attribute.
-    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_custom_instructions_included");
-    /// The `warnings` attribute.
+    pub const EMBEDDINGS: ::daplug_runtime::Field<Self, AiAgentLongTextToolEmbeddings> = ::daplug_runtime::Field::new(
+        "embeddings",
+    );
+    pub const IS_CUSTOM_INSTRUCTIONS_INCLUDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_custom_instructions_included",
+    );
     pub const WARNINGS: ::daplug_runtime::Field<
-        AiStudioAgentLongTextToolResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -8707,22 +8439,18 @@ pub struct AiStudioAgentSpreadsheetTool {
         AiLlmEndpointParams,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentSpreadsheetTool {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetTool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetTool,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetTool,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
 }
 /// A partial update of [`AiStudioAgentSpreadsheetTool`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8853,25 +8581,20 @@ pub struct AiStudioAgentSpreadsheetToolResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentSpreadsheetToolResponse {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetToolResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `num_tokens_for_completion` attribute.
-    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetToolResponse,
-        i64,
-    > = ::daplug_runtime::Field::new("num_tokens_for_completion");
-    /// The `llm_endpoint_params` attribute.
-    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetToolResponse,
-        AiLlmEndpointParams,
-    > = ::daplug_runtime::Field::new("llm_endpoint_params");
-    /// The `warnings` attribute.
+    pub const NUM_TOKENS_FOR_COMPLETION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_tokens_for_completion",
+    );
+    pub const LLM_ENDPOINT_PARAMS: ::daplug_runtime::Field<Self, AiLlmEndpointParams> = ::daplug_runtime::Field::new(
+        "llm_endpoint_params",
+    );
     pub const WARNINGS: ::daplug_runtime::Field<
-        AiStudioAgentSpreadsheetToolResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -9018,39 +8741,33 @@ pub struct AiStudioAgentTextGen {
         AiStudioAgentBasicGenTool,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentTextGen {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
-        AiStudioAgentTextGenType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `access_state` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentTextGenType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `suggested_questions` attribute.
     pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("suggested_questions");
-    /// The `basic_gen` attribute.
-    pub const BASIC_GEN: ::daplug_runtime::Field<
-        AiStudioAgentTextGen,
-        AiStudioAgentBasicGenTool,
-    > = ::daplug_runtime::Field::new("basic_gen");
+    pub const BASIC_GEN: ::daplug_runtime::Field<Self, AiStudioAgentBasicGenTool> = ::daplug_runtime::Field::new(
+        "basic_gen",
+    );
 }
 /// A partial update of [`AiStudioAgentTextGen`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9200,37 +8917,32 @@ pub struct AiStudioAgentTextGenResponse {
         AiStudioAgentBasicGenToolResponse,
     >,
 }
+#[allow(missing_docs)]
 impl AiStudioAgentTextGenResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
-        AiStudioAgentTextGenResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `access_state` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiStudioAgentTextGenResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `custom_instructions` attribute.
     pub const CUSTOM_INSTRUCTIONS: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_instructions");
-    /// The `suggested_questions` attribute.
     pub const SUGGESTED_QUESTIONS: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("suggested_questions");
-    /// The `basic_gen` attribute.
     pub const BASIC_GEN: ::daplug_runtime::Field<
-        AiStudioAgentTextGenResponse,
+        Self,
         AiStudioAgentBasicGenToolResponse,
     > = ::daplug_runtime::Field::new("basic_gen");
 }
@@ -9412,20 +9124,18 @@ pub struct AiTaxonomyFileReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiTaxonomyFileReference {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiTaxonomyFileReference,
-        AiTaxonomyFileReferenceType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `taxonomy_key` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiTaxonomyFileReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TAXONOMY_KEY: ::daplug_runtime::Field<
-        AiTaxonomyFileReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxonomy_key");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiTaxonomyFileReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -9569,20 +9279,18 @@ pub struct AiTaxonomyReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiTaxonomyReference {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiTaxonomyReference,
-        AiTaxonomyReferenceType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `taxonomy_key` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiTaxonomyReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TAXONOMY_KEY: ::daplug_runtime::Field<
-        AiTaxonomyReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxonomy_key");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        AiTaxonomyReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
@@ -9739,24 +9447,21 @@ pub struct AiTextGen {
     )]
     pub ai_agent: ::daplug_runtime::__private::std::option::Option<AiTextGenAgent>,
 }
+#[allow(missing_docs)]
 impl AiTextGen {
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AiTextGen,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        AiTextGen,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiTextGenItemsItem>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `dialogue_history` attribute.
     pub const DIALOGUE_HISTORY: ::daplug_runtime::Field<
-        AiTextGen,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiDialogueHistory>,
     > = ::daplug_runtime::Field::new("dialogue_history");
-    /// The `ai_agent` attribute.
-    pub const AI_AGENT: ::daplug_runtime::Field<AiTextGen, AiTextGenAgent> = ::daplug_runtime::Field::new(
+    pub const AI_AGENT: ::daplug_runtime::Field<Self, AiTextGenAgent> = ::daplug_runtime::Field::new(
         "ai_agent",
     );
 }
@@ -9888,20 +9593,18 @@ pub struct AiTextGenItemsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AiTextGenItemsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AiTextGenItemsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AiTextGenItemsItem,
-        AiTextGenItemsItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `content` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AiTextGenItemsItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const CONTENT: ::daplug_runtime::Field<
-        AiTextGenItemsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -9944,19 +9647,18 @@ pub struct AppItem {
     /// The type of the app that owns this app item.
     pub application_type: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AppItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AppItem, AppItemType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppItemType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `application_type` attribute.
     pub const APPLICATION_TYPE: ::daplug_runtime::Field<
-        AppItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("application_type");
 }
@@ -10081,23 +9783,20 @@ pub struct AppItemAssociation {
     pub app_item: AppItem,
     pub item: AppItemAssociatedItem,
 }
+#[allow(missing_docs)]
 impl AppItemAssociation {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppItemAssociation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AppItemAssociation,
-        AppItemAssociationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `app_item` attribute.
-    pub const APP_ITEM: ::daplug_runtime::Field<AppItemAssociation, AppItem> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppItemAssociationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const APP_ITEM: ::daplug_runtime::Field<Self, AppItem> = ::daplug_runtime::Field::new(
         "app_item",
     );
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<AppItemAssociation, AppItemAssociatedItem> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, AppItemAssociatedItem> = ::daplug_runtime::Field::new(
         "item",
     );
 }
@@ -10248,24 +9947,21 @@ pub struct AppItemAssociations {
         ::daplug_runtime::__private::std::vec::Vec<AppItemAssociation>,
     >,
 }
+#[allow(missing_docs)]
 impl AppItemAssociations {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<AppItemAssociations, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        AppItemAssociations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        AppItemAssociations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        AppItemAssociations,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppItemAssociation>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -10388,28 +10084,24 @@ pub struct AppItemEventSource {
     )]
     pub group: ::daplug_runtime::__private::std::option::Option<GroupMini>,
 }
+#[allow(missing_docs)]
 impl AppItemEventSource {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppItemEventSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AppItemEventSource,
-        AppItemEventSourceType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `app_item_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppItemEventSourceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const APP_ITEM_TYPE: ::daplug_runtime::Field<
-        AppItemEventSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_item_type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<AppItemEventSource, UserMini> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `group` attribute.
-    pub const GROUP: ::daplug_runtime::Field<AppItemEventSource, GroupMini> = ::daplug_runtime::Field::new(
+    pub const GROUP: ::daplug_runtime::Field<Self, GroupMini> = ::daplug_runtime::Field::new(
         "group",
     );
 }
@@ -10631,42 +10323,42 @@ pub struct Classification {
     )]
     pub can_edit: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Classification {
     /// The `Box__Security__Classification__Key` attribute.
     pub const BOX_SECURITY_CLASSIFICATION_KEY: ::daplug_runtime::Field<
-        Classification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("Box__Security__Classification__Key");
     /// The `$parent` attribute.
     pub const PARENT: ::daplug_runtime::Field<
-        Classification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$parent");
     /// The `$template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        Classification,
-        ClassificationTemplate2,
-    > = ::daplug_runtime::Field::new("$template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, ClassificationTemplate2> = ::daplug_runtime::Field::new(
+        "$template",
+    );
     /// The `$scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        Classification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$scope");
     /// The `$version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<Classification, i64> = ::daplug_runtime::Field::new(
+    pub const VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$version",
     );
     /// The `$type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Classification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$type");
     /// The `$typeVersion` attribute.
-    pub const TYPE_VERSION: ::daplug_runtime::Field<Classification, f64> = ::daplug_runtime::Field::new(
+    pub const TYPE_VERSION: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "$typeVersion",
     );
     /// The `$canEdit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<Classification, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "$canEdit",
     );
 }
@@ -10830,44 +10522,39 @@ pub struct ClassificationTemplate {
         ClassificationTemplateFieldsItem,
     >,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplate {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ClassificationTemplate,
-        ClassificationTemplateType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `scope` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ClassificationTemplateType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const SCOPE: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
     /// The `templateKey` attribute.
     pub const TEMPLATE_KEY: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ClassificationTemplateTemplateKey,
     > = ::daplug_runtime::Field::new("templateKey");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ClassificationTemplateDisplayName,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `hidden` attribute.
-    pub const HIDDEN: ::daplug_runtime::Field<ClassificationTemplate, bool> = ::daplug_runtime::Field::new(
+    pub const HIDDEN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hidden",
     );
     /// The `copyInstanceOnItemCopy` attribute.
-    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<
-        ClassificationTemplate,
-        bool,
-    > = ::daplug_runtime::Field::new("copyInstanceOnItemCopy");
-    /// The `fields` attribute.
+    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "copyInstanceOnItemCopy",
+    );
     pub const FIELDS: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ClassificationTemplateFieldsItem>,
     > = ::daplug_runtime::Field::new("fields");
 }
@@ -11050,34 +10737,30 @@ pub struct ClassificationTemplateFieldsItem {
         ClassificationTemplateFieldsItemOptionsItem,
     >,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplateFieldsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItem,
+        Self,
         ClassificationTemplateFieldsItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `key` attribute.
-    pub const KEY: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItem,
-        ClassificationTemplateFieldsItemKey,
-    > = ::daplug_runtime::Field::new("key");
+    pub const KEY: ::daplug_runtime::Field<Self, ClassificationTemplateFieldsItemKey> = ::daplug_runtime::Field::new(
+        "key",
+    );
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItem,
+        Self,
         ClassificationTemplateFieldsItemDisplayName,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `hidden` attribute.
-    pub const HIDDEN: ::daplug_runtime::Field<ClassificationTemplateFieldsItem, bool> = ::daplug_runtime::Field::new(
+    pub const HIDDEN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hidden",
     );
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ClassificationTemplateFieldsItemOptionsItem,
         >,
@@ -11144,20 +10827,19 @@ pub struct ClassificationTemplateFieldsItemOptionsItem {
         ClassificationTemplateFieldsItemOptionsItemStaticConfig,
     >,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplateFieldsItemOptionsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
     /// The `staticConfig` attribute.
     pub const STATIC_CONFIG: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItem,
+        Self,
         ClassificationTemplateFieldsItemOptionsItemStaticConfig,
     > = ::daplug_runtime::Field::new("staticConfig");
 }
@@ -11187,10 +10869,10 @@ pub struct ClassificationTemplateFieldsItemOptionsItemStaticConfig {
         ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
     >,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplateFieldsItemOptionsItemStaticConfig {
-    /// The `classification` attribute.
     pub const CLASSIFICATION: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItemStaticConfig,
+        Self,
         ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
     > = ::daplug_runtime::Field::new("classification");
 }
@@ -11242,17 +10924,17 @@ pub struct ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification
     )]
     pub color_id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification {
     /// The `classificationDefinition` attribute.
     pub const CLASSIFICATION_DEFINITION: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("classificationDefinition");
     /// The `colorID` attribute.
-    pub const COLOR_ID: ::daplug_runtime::Field<
-        ClassificationTemplateFieldsItemOptionsItemStaticConfigClassification,
-        i64,
-    > = ::daplug_runtime::Field::new("colorID");
+    pub const COLOR_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "colorID",
+    );
 }
 /// The array item type.
 #[derive(
@@ -11377,40 +11059,35 @@ pub struct ClientError {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ClientError {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<ClientError, ClientErrorType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ClientErrorType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<ClientError, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<ClientError, ClientErrorCode> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, ClientErrorCode> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ClientError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `context_info` attribute.
     pub const CONTEXT_INFO: ::daplug_runtime::Field<
-        ClientError,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("context_info");
-    /// The `help_url` attribute.
     pub const HELP_URL: ::daplug_runtime::Field<
-        ClientError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("help_url");
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        ClientError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
 }
@@ -11713,73 +11390,59 @@ pub struct Collaboration {
         CollaborationAcceptanceRequirementsStatus,
     >,
 }
+#[allow(missing_docs)]
 impl Collaboration {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Collaboration, CollaborationType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CollaborationType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<Collaboration, CollaborationItem> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, CollaborationItem> = ::daplug_runtime::Field::new(
         "item",
     );
-    /// The `app_item` attribute.
-    pub const APP_ITEM: ::daplug_runtime::Field<Collaboration, AppItem> = ::daplug_runtime::Field::new(
+    pub const APP_ITEM: ::daplug_runtime::Field<Self, AppItem> = ::daplug_runtime::Field::new(
         "app_item",
     );
-    /// The `accessible_by` attribute.
-    pub const ACCESSIBLE_BY: ::daplug_runtime::Field<
-        Collaboration,
-        CollaborationAccessGrantee,
-    > = ::daplug_runtime::Field::new("accessible_by");
-    /// The `invite_email` attribute.
+    pub const ACCESSIBLE_BY: ::daplug_runtime::Field<Self, CollaborationAccessGrantee> = ::daplug_runtime::Field::new(
+        "accessible_by",
+    );
     pub const INVITE_EMAIL: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invite_email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<Collaboration, CollaborationRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, CollaborationRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `is_access_only` attribute.
-    pub const IS_ACCESS_ONLY: ::daplug_runtime::Field<Collaboration, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ACCESS_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_access_only",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Collaboration, CollaborationStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, CollaborationStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `acknowledged_at` attribute.
     pub const ACKNOWLEDGED_AT: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("acknowledged_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Collaboration, UserCollaborations> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserCollaborations> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `acceptance_requirements_status` attribute.
     pub const ACCEPTANCE_REQUIREMENTS_STATUS: ::daplug_runtime::Field<
-        Collaboration,
+        Self,
         CollaborationAcceptanceRequirementsStatus,
     > = ::daplug_runtime::Field::new("acceptance_requirements_status");
 }
@@ -11951,20 +11614,18 @@ pub struct CollaborationAcceptanceRequirementsStatus {
         CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAcceptanceRequirementsStatus {
-    /// The `terms_of_service_requirement` attribute.
     pub const TERMS_OF_SERVICE_REQUIREMENT: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatus,
+        Self,
         CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
     > = ::daplug_runtime::Field::new("terms_of_service_requirement");
-    /// The `strong_password_requirement` attribute.
     pub const STRONG_PASSWORD_REQUIREMENT: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatus,
+        Self,
         CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
     > = ::daplug_runtime::Field::new("strong_password_requirement");
-    /// The `two_factor_authentication_requirement` attribute.
     pub const TWO_FACTOR_AUTHENTICATION_REQUIREMENT: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatus,
+        Self,
         CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
     > = ::daplug_runtime::Field::new("two_factor_authentication_requirement");
 }
@@ -11998,19 +11659,17 @@ pub struct CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement {
     )]
     pub user_has_strong_password: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement {
-    /// The `enterprise_has_strong_password_required_for_external_users` attribute.
     pub const ENTERPRISE_HAS_STRONG_PASSWORD_REQUIRED_FOR_EXTERNAL_USERS: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new(
         "enterprise_has_strong_password_required_for_external_users",
     );
-    /// The `user_has_strong_password` attribute.
-    pub const USER_HAS_STRONG_PASSWORD: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusStrongPasswordRequirement,
-        bool,
-    > = ::daplug_runtime::Field::new("user_has_strong_password");
+    pub const USER_HAS_STRONG_PASSWORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "user_has_strong_password",
+    );
 }
 /// The inline schema at `box.json#/components/schemas/Collaboration/properties/acceptance_requirements_status/properties/terms_of_service_requirement`.
 #[derive(
@@ -12038,17 +11697,14 @@ pub struct CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement {
         TermsOfServiceBase,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement {
-    /// The `is_accepted` attribute.
-    pub const IS_ACCEPTED: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
-        bool,
-    > = ::daplug_runtime::Field::new("is_accepted");
-    /// The `terms_of_service` attribute.
-    pub const TERMS_OF_SERVICE: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusTermsOfServiceRequirement,
-        TermsOfServiceBase,
-    > = ::daplug_runtime::Field::new("terms_of_service");
+    pub const IS_ACCEPTED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_accepted",
+    );
+    pub const TERMS_OF_SERVICE: ::daplug_runtime::Field<Self, TermsOfServiceBase> = ::daplug_runtime::Field::new(
+        "terms_of_service",
+    );
 }
 /// The inline schema at `box.json#/components/schemas/Collaboration/properties/acceptance_requirements_status/properties/two_factor_authentication_requirement`.
 #[derive(
@@ -12082,15 +11738,14 @@ pub struct CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequi
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement {
-    /// The `enterprise_has_two_factor_auth_enabled` attribute.
     pub const ENTERPRISE_HAS_TWO_FACTOR_AUTH_ENABLED: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("enterprise_has_two_factor_auth_enabled");
-    /// The `user_has_two_factor_authentication_enabled` attribute.
     pub const USER_HAS_TWO_FACTOR_AUTHENTICATION_ENABLED: ::daplug_runtime::Field<
-        CollaborationAcceptanceRequirementsStatusTwoFactorAuthenticationRequirement,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("user_has_two_factor_authentication_enabled");
 }
@@ -12155,24 +11810,21 @@ pub struct CollaborationAllowlistEntries {
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistEntry>,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistEntries {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<CollaborationAllowlistEntries, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        CollaborationAllowlistEntries,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        CollaborationAllowlistEntries,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        CollaborationAllowlistEntries,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistEntry>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -12329,35 +11981,30 @@ pub struct CollaborationAllowlistEntry {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistEntry {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
-        CollaborationAllowlistEntryType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `domain` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, CollaborationAllowlistEntryType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const DOMAIN: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("domain");
-    /// The `direction` attribute.
     pub const DIRECTION: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
+        Self,
         CollaborationAllowlistEntryDirection,
     > = ::daplug_runtime::Field::new("direction");
-    /// The `enterprise` attribute.
     pub const ENTERPRISE: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
+        Self,
         CollaborationAllowlistEntryEnterprise,
     > = ::daplug_runtime::Field::new("enterprise");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        CollaborationAllowlistEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -12524,20 +12171,19 @@ pub struct CollaborationAllowlistEntryEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistEntryEnterprise {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CollaborationAllowlistEntryEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CollaborationAllowlistEntryEnterprise,
+        Self,
         CollaborationAllowlistEntryEnterpriseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CollaborationAllowlistEntryEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -12635,35 +12281,30 @@ pub struct CollaborationAllowlistExemptTarget {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistExemptTarget {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
+        Self,
         CollaborationAllowlistExemptTargetType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `enterprise` attribute.
     pub const ENTERPRISE: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
+        Self,
         CollaborationAllowlistExemptTargetEnterprise,
     > = ::daplug_runtime::Field::new("enterprise");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
-        UserMini,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `created_at` attribute.
+    pub const USER: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTarget,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -12809,20 +12450,19 @@ pub struct CollaborationAllowlistExemptTargetEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistExemptTargetEnterprise {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargetEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargetEnterprise,
+        Self,
         CollaborationAllowlistExemptTargetEnterpriseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargetEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -12909,24 +12549,21 @@ pub struct CollaborationAllowlistExemptTargets {
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistExemptTarget>,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationAllowlistExemptTargets {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<CollaborationAllowlistExemptTargets, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargets,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargets,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        CollaborationAllowlistExemptTargets,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CollaborationAllowlistExemptTarget>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -13170,24 +12807,21 @@ pub struct Collaborations {
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     >,
 }
+#[allow(missing_docs)]
 impl Collaborations {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Collaborations, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        Collaborations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        Collaborations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Collaborations,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -13326,22 +12960,19 @@ pub struct CollaborationsOffsetPaginated {
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     >,
 }
+#[allow(missing_docs)]
 impl CollaborationsOffsetPaginated {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<CollaborationsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        CollaborationsOffsetPaginated,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Collaboration>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -13461,20 +13092,18 @@ pub struct CollaboratorVariable {
         CollaboratorVariableVariableValueItem,
     >,
 }
+#[allow(missing_docs)]
 impl CollaboratorVariable {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CollaboratorVariable,
-        CollaboratorVariableType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `variable_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, CollaboratorVariableType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const VARIABLE_TYPE: ::daplug_runtime::Field<
-        CollaboratorVariable,
+        Self,
         CollaboratorVariableVariableType,
     > = ::daplug_runtime::Field::new("variable_type");
-    /// The `variable_value` attribute.
     pub const VARIABLE_VALUE: ::daplug_runtime::Field<
-        CollaboratorVariable,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CollaboratorVariableVariableValueItem>,
     > = ::daplug_runtime::Field::new("variable_value");
 }
@@ -13622,15 +13251,15 @@ pub struct CollaboratorVariableVariableValueItem {
     /// User's ID.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CollaboratorVariableVariableValueItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CollaboratorVariableVariableValueItem,
+        Self,
         CollaboratorVariableVariableValueItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CollaboratorVariableVariableValueItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -13702,25 +13331,22 @@ pub struct Collection {
         CollectionCollectionType,
     >,
 }
+#[allow(missing_docs)]
 impl Collection {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Collection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Collection, CollectionType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CollectionType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<Collection, CollectionName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, CollectionName> = ::daplug_runtime::Field::new(
         "name",
     );
-    /// The `collection_type` attribute.
-    pub const COLLECTION_TYPE: ::daplug_runtime::Field<
-        Collection,
-        CollectionCollectionType,
-    > = ::daplug_runtime::Field::new("collection_type");
+    pub const COLLECTION_TYPE: ::daplug_runtime::Field<Self, CollectionCollectionType> = ::daplug_runtime::Field::new(
+        "collection_type",
+    );
 }
 /// A partial update of [`Collection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13921,27 +13547,23 @@ pub struct Collections {
         ::daplug_runtime::__private::std::vec::Vec<Collection>,
     >,
 }
+#[allow(missing_docs)]
 impl Collections {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<Collections, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        Collections,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CollectionsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Collections,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Collection>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -14060,17 +13682,15 @@ pub struct CollectionsOrderItem {
         CollectionsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl CollectionsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        CollectionsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        CollectionsOrderItem,
-        CollectionsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, CollectionsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -14161,41 +13781,35 @@ pub struct Comment {
     )]
     pub item: ::daplug_runtime::__private::std::option::Option<CommentItem>,
 }
+#[allow(missing_docs)]
 impl Comment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Comment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Comment, CommentBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CommentBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `is_reply_comment` attribute.
-    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<Comment, bool> = ::daplug_runtime::Field::new(
+    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_reply_comment",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        Comment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Comment, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Comment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        Comment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<Comment, CommentItem> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, CommentItem> = ::daplug_runtime::Field::new(
         "item",
     );
 }
@@ -14326,14 +13940,14 @@ pub struct CommentBase {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<CommentBaseType>,
 }
+#[allow(missing_docs)]
 impl CommentBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CommentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CommentBase, CommentBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CommentBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -14512,46 +14126,39 @@ pub struct CommentFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CommentFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CommentFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CommentFull, CommentBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CommentBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `is_reply_comment` attribute.
-    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<CommentFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_REPLY_COMMENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_reply_comment",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        CommentFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<CommentFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        CommentFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        CommentFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<CommentFull, CommentItem> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, CommentItem> = ::daplug_runtime::Field::new(
         "item",
     );
-    /// The `tagged_message` attribute.
     pub const TAGGED_MESSAGE: ::daplug_runtime::Field<
-        CommentFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tagged_message");
 }
@@ -14689,15 +14296,15 @@ pub struct CommentItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CommentItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CommentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CommentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -14761,27 +14368,23 @@ pub struct Comments {
         ::daplug_runtime::__private::std::vec::Vec<CommentFull>,
     >,
 }
+#[allow(missing_docs)]
 impl Comments {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<Comments, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        Comments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CommentsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Comments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CommentFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -14900,17 +14503,15 @@ pub struct CommentsOrderItem {
         CommentsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl CommentsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        CommentsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        CommentsOrderItem,
-        CommentsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, CommentsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -14960,20 +14561,18 @@ pub struct CompletionRuleVariable {
     /// rule.
     pub variable_value: CompletionRuleVariableVariableValue,
 }
+#[allow(missing_docs)]
 impl CompletionRuleVariable {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CompletionRuleVariable,
-        CompletionRuleVariableType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `variable_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, CompletionRuleVariableType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const VARIABLE_TYPE: ::daplug_runtime::Field<
-        CompletionRuleVariable,
+        Self,
         CompletionRuleVariableVariableType,
     > = ::daplug_runtime::Field::new("variable_type");
-    /// The `variable_value` attribute.
     pub const VARIABLE_VALUE: ::daplug_runtime::Field<
-        CompletionRuleVariable,
+        Self,
         CompletionRuleVariableVariableValue,
     > = ::daplug_runtime::Field::new("variable_value");
 }
@@ -15190,37 +14789,31 @@ pub struct ConflictError {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ConflictError {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<ConflictError, ClientErrorType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ClientErrorType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<ConflictError, i32> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<ConflictError, ClientErrorCode> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, ClientErrorCode> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ConflictError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `context_info` attribute.
-    pub const CONTEXT_INFO: ::daplug_runtime::Field<
-        ConflictError,
-        ConflictErrorContextInfo,
-    > = ::daplug_runtime::Field::new("context_info");
-    /// The `help_url` attribute.
+    pub const CONTEXT_INFO: ::daplug_runtime::Field<Self, ConflictErrorContextInfo> = ::daplug_runtime::Field::new(
+        "context_info",
+    );
     pub const HELP_URL: ::daplug_runtime::Field<
-        ConflictError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("help_url");
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        ConflictError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
 }
@@ -15341,10 +14934,10 @@ pub struct ConflictErrorContextInfo {
         ::daplug_runtime::__private::std::vec::Vec<FileConflict>,
     >,
 }
+#[allow(missing_docs)]
 impl ConflictErrorContextInfo {
-    /// The `conflicts` attribute.
     pub const CONFLICTS: ::daplug_runtime::Field<
-        ConflictErrorContextInfo,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileConflict>,
     > = ::daplug_runtime::Field::new("conflicts");
 }
@@ -15399,41 +14992,35 @@ pub struct CreateAiAgent {
     )]
     pub extract: ::daplug_runtime::__private::std::option::Option<AiStudioAgentExtract>,
 }
+#[allow(missing_docs)]
 impl CreateAiAgent {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CreateAiAgent, CreateAiAgentType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CreateAiAgentType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateAiAgent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `access_state` attribute.
     pub const ACCESS_STATE: ::daplug_runtime::Field<
-        CreateAiAgent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_state");
-    /// The `icon_reference` attribute.
     pub const ICON_REFERENCE: ::daplug_runtime::Field<
-        CreateAiAgent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_reference");
-    /// The `allowed_entities` attribute.
     pub const ALLOWED_ENTITIES: ::daplug_runtime::Field<
-        CreateAiAgent,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AiAgentAllowedEntity>,
     > = ::daplug_runtime::Field::new("allowed_entities");
-    /// The `ask` attribute.
-    pub const ASK: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentAsk> = ::daplug_runtime::Field::new(
+    pub const ASK: ::daplug_runtime::Field<Self, AiStudioAgentAsk> = ::daplug_runtime::Field::new(
         "ask",
     );
-    /// The `text_gen` attribute.
-    pub const TEXT_GEN: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentTextGen> = ::daplug_runtime::Field::new(
+    pub const TEXT_GEN: ::daplug_runtime::Field<Self, AiStudioAgentTextGen> = ::daplug_runtime::Field::new(
         "text_gen",
     );
-    /// The `extract` attribute.
-    pub const EXTRACT: ::daplug_runtime::Field<CreateAiAgent, AiStudioAgentExtract> = ::daplug_runtime::Field::new(
+    pub const EXTRACT: ::daplug_runtime::Field<Self, AiStudioAgentExtract> = ::daplug_runtime::Field::new(
         "extract",
     );
 }
@@ -15596,23 +15183,21 @@ pub struct DevicePinner {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DevicePinner {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DevicePinner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<DevicePinner, DevicePinnerType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, DevicePinnerType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<DevicePinner, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `product_name` attribute.
     pub const PRODUCT_NAME: ::daplug_runtime::Field<
-        DevicePinner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("product_name");
 }
@@ -15760,23 +15345,20 @@ pub struct DevicePinners {
         ::daplug_runtime::__private::std::vec::Vec<DevicePinnersOrderItem>,
     >,
 }
+#[allow(missing_docs)]
 impl DevicePinners {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        DevicePinners,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DevicePinner>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<DevicePinners, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
-    pub const NEXT_MARKER: ::daplug_runtime::Field<DevicePinners, i64> = ::daplug_runtime::Field::new(
+    pub const NEXT_MARKER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "next_marker",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        DevicePinners,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DevicePinnersOrderItem>,
     > = ::daplug_runtime::Field::new("order");
 }
@@ -15890,15 +15472,13 @@ pub struct DevicePinnersOrderItem {
         DevicePinnersOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl DevicePinnersOrderItem {
-    /// The `by` attribute.
-    pub const BY: ::daplug_runtime::Field<
-        DevicePinnersOrderItem,
-        DevicePinnersOrderItemBy,
-    > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
+    pub const BY: ::daplug_runtime::Field<Self, DevicePinnersOrderItemBy> = ::daplug_runtime::Field::new(
+        "by",
+    );
     pub const DIRECTION: ::daplug_runtime::Field<
-        DevicePinnersOrderItem,
+        Self,
         DevicePinnersOrderItemDirection,
     > = ::daplug_runtime::Field::new("direction");
 }
@@ -15982,23 +15562,21 @@ pub struct EmailAlias {
     )]
     pub is_confirmed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl EmailAlias {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        EmailAlias,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<EmailAlias, EmailAliasType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, EmailAliasType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        EmailAlias,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `is_confirmed` attribute.
-    pub const IS_CONFIRMED: ::daplug_runtime::Field<EmailAlias, bool> = ::daplug_runtime::Field::new(
+    pub const IS_CONFIRMED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_confirmed",
     );
 }
@@ -16130,14 +15708,13 @@ pub struct EmailAliases {
         ::daplug_runtime::__private::std::vec::Vec<EmailAlias>,
     >,
 }
+#[allow(missing_docs)]
 impl EmailAliases {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<EmailAliases, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        EmailAliases,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmailAlias>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -16245,14 +15822,14 @@ pub struct EnterpriseBase {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<EnterpriseBaseType>,
 }
+#[allow(missing_docs)]
 impl EnterpriseBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        EnterpriseBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<EnterpriseBase, EnterpriseBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, EnterpriseBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -16435,47 +16012,40 @@ pub struct Event {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl Event {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `recorded_at` attribute.
     pub const RECORDED_AT: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("recorded_at");
-    /// The `event_id` attribute.
     pub const EVENT_ID: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("event_id");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Event, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<Event, EventEventType> = ::daplug_runtime::Field::new(
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, EventEventType> = ::daplug_runtime::Field::new(
         "event_type",
     );
-    /// The `session_id` attribute.
     pub const SESSION_ID: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("session_id");
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<Event, EventSourceResource> = ::daplug_runtime::Field::new(
+    pub const SOURCE: ::daplug_runtime::Field<Self, EventSourceResource> = ::daplug_runtime::Field::new(
         "source",
     );
-    /// The `additional_details` attribute.
     pub const ADDITIONAL_DETAILS: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -17251,32 +16821,26 @@ pub struct EventSource {
     )]
     pub owned_by: ::daplug_runtime::__private::std::option::Option<UserMini>,
 }
+#[allow(missing_docs)]
 impl EventSource {
-    /// The `item_type` attribute.
-    pub const ITEM_TYPE: ::daplug_runtime::Field<EventSource, EventSourceItemType> = ::daplug_runtime::Field::new(
+    pub const ITEM_TYPE: ::daplug_runtime::Field<Self, EventSourceItemType> = ::daplug_runtime::Field::new(
         "item_type",
     );
-    /// The `item_id` attribute.
     pub const ITEM_ID: ::daplug_runtime::Field<
-        EventSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("item_id");
-    /// The `item_name` attribute.
     pub const ITEM_NAME: ::daplug_runtime::Field<
-        EventSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("item_name");
-    /// The `classification` attribute.
-    pub const CLASSIFICATION: ::daplug_runtime::Field<
-        EventSource,
-        EventSourceClassification,
-    > = ::daplug_runtime::Field::new("classification");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<EventSource, FolderMini> = ::daplug_runtime::Field::new(
+    pub const CLASSIFICATION: ::daplug_runtime::Field<Self, EventSourceClassification> = ::daplug_runtime::Field::new(
+        "classification",
+    );
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<EventSource, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
 }
@@ -17394,10 +16958,10 @@ pub struct EventSourceClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EventSourceClassification {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EventSourceClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -17483,19 +17047,17 @@ pub struct Events {
         ::daplug_runtime::__private::std::vec::Vec<Event>,
     >,
 }
+#[allow(missing_docs)]
 impl Events {
-    /// The `chunk_size` attribute.
-    pub const CHUNK_SIZE: ::daplug_runtime::Field<Events, i64> = ::daplug_runtime::Field::new(
+    pub const CHUNK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "chunk_size",
     );
-    /// The `next_stream_position` attribute.
     pub const NEXT_STREAM_POSITION: ::daplug_runtime::Field<
-        Events,
+        Self,
         EventsNextStreamPosition,
     > = ::daplug_runtime::Field::new("next_stream_position");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Events,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Event>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -17771,105 +17333,85 @@ pub struct File {
     )]
     pub item_status: ::daplug_runtime::__private::std::option::Option<FileItemStatus>,
 }
+#[allow(missing_docs)]
 impl File {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<File, FileBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<File, FileVersionMini> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
         "file_version",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<File, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<File, FilePathCollection> = ::daplug_runtime::Field::new(
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, FilePathCollection> = ::daplug_runtime::Field::new(
         "path_collection",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        File,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<File, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
-    pub const SHARED_LINK: ::daplug_runtime::Field<File, FileSharedLink> = ::daplug_runtime::Field::new(
+    pub const SHARED_LINK: ::daplug_runtime::Field<Self, FileSharedLink> = ::daplug_runtime::Field::new(
         "shared_link",
     );
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<File, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<File, FileItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, FileItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
 }
@@ -18068,19 +17610,18 @@ pub struct FileBase {
     #[serde(rename = "type")]
     pub type_: FileBaseType,
 }
+#[allow(missing_docs)]
 impl FileBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FileBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileBase, FileBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -18244,38 +17785,33 @@ pub struct FileConflict {
     )]
     pub file_version: ::daplug_runtime::__private::std::option::Option<FileVersionMini>,
 }
+#[allow(missing_docs)]
 impl FileConflict {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileConflict,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FileConflict,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileConflict, FileBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        FileConflict,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileConflict,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileConflict,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<FileConflict, FileVersionMini> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
         "file_version",
     );
 }
@@ -18720,169 +18256,135 @@ pub struct FileFull {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl FileFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileFull, FileBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<FileFull, FileVersionMini> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
         "file_version",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<FileFull, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<FileFull, FilePathCollection> = ::daplug_runtime::Field::new(
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, FilePathCollection> = ::daplug_runtime::Field::new(
         "path_collection",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<FileFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
-    pub const SHARED_LINK: ::daplug_runtime::Field<FileFull, FileSharedLink> = ::daplug_runtime::Field::new(
+    pub const SHARED_LINK: ::daplug_runtime::Field<Self, FileSharedLink> = ::daplug_runtime::Field::new(
         "shared_link",
     );
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<FileFull, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<FileFull, FileItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, FileItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
-    /// The `version_number` attribute.
     pub const VERSION_NUMBER: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_number");
-    /// The `comment_count` attribute.
-    pub const COMMENT_COUNT: ::daplug_runtime::Field<FileFull, i64> = ::daplug_runtime::Field::new(
+    pub const COMMENT_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "comment_count",
     );
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<FileFull, FileFullPermissions> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, FileFullPermissions> = ::daplug_runtime::Field::new(
         "permissions",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `lock` attribute.
-    pub const LOCK: ::daplug_runtime::Field<FileFull, FileFullLock> = ::daplug_runtime::Field::new(
+    pub const LOCK: ::daplug_runtime::Field<Self, FileFullLock> = ::daplug_runtime::Field::new(
         "lock",
     );
-    /// The `extension` attribute.
     pub const EXTENSION: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("extension");
-    /// The `is_package` attribute.
-    pub const IS_PACKAGE: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PACKAGE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_package",
     );
-    /// The `expiring_embed_link` attribute.
     pub const EXPIRING_EMBED_LINK: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         FileFullExpiringEmbedLink,
     > = ::daplug_runtime::Field::new("expiring_embed_link");
-    /// The `watermark_info` attribute.
-    pub const WATERMARK_INFO: ::daplug_runtime::Field<FileFull, FileFullWatermarkInfo> = ::daplug_runtime::Field::new(
+    pub const WATERMARK_INFO: ::daplug_runtime::Field<Self, FileFullWatermarkInfo> = ::daplug_runtime::Field::new(
         "watermark_info",
     );
-    /// The `is_accessible_via_shared_link` attribute.
-    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_accessible_via_shared_link",
     );
-    /// The `allowed_invitee_roles` attribute.
     pub const ALLOWED_INVITEE_ROLES: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileFullAllowedInviteeRolesItem>,
     > = ::daplug_runtime::Field::new("allowed_invitee_roles");
-    /// The `is_externally_owned` attribute.
-    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_externally_owned",
     );
-    /// The `has_collaborations` attribute.
-    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_collaborations",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::collections::BTreeMap<
@@ -18891,40 +18393,31 @@ impl FileFull {
             >,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `representations` attribute.
-    pub const REPRESENTATIONS: ::daplug_runtime::Field<
-        FileFull,
-        FileFullRepresentations,
-    > = ::daplug_runtime::Field::new("representations");
-    /// The `classification` attribute.
-    pub const CLASSIFICATION: ::daplug_runtime::Field<
-        FileFull,
-        FileFullClassification,
-    > = ::daplug_runtime::Field::new("classification");
-    /// The `uploader_display_name` attribute.
+    pub const REPRESENTATIONS: ::daplug_runtime::Field<Self, FileFullRepresentations> = ::daplug_runtime::Field::new(
+        "representations",
+    );
+    pub const CLASSIFICATION: ::daplug_runtime::Field<Self, FileFullClassification> = ::daplug_runtime::Field::new(
+        "classification",
+    );
     pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uploader_display_name");
-    /// The `disposition_at` attribute.
     pub const DISPOSITION_AT: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("disposition_at");
-    /// The `shared_link_permission_options` attribute.
     pub const SHARED_LINK_PERMISSION_OPTIONS: ::daplug_runtime::Field<
-        FileFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             FileFullSharedLinkPermissionOptionsItem,
         >,
     > = ::daplug_runtime::Field::new("shared_link_permission_options");
-    /// The `is_associated_with_app_item` attribute.
-    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<FileFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_associated_with_app_item",
     );
 }
@@ -19276,20 +18769,18 @@ pub struct FileFullClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullClassification {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `definition` attribute.
     pub const DEFINITION: ::daplug_runtime::Field<
-        FileFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("definition");
-    /// The `color` attribute.
     pub const COLOR: ::daplug_runtime::Field<
-        FileFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("color");
 }
@@ -19346,29 +18837,25 @@ pub struct FileFullExpiringEmbedLink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullExpiringEmbedLink {
-    /// The `access_token` attribute.
     pub const ACCESS_TOKEN: ::daplug_runtime::Field<
-        FileFullExpiringEmbedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_token");
-    /// The `expires_in` attribute.
-    pub const EXPIRES_IN: ::daplug_runtime::Field<FileFullExpiringEmbedLink, i64> = ::daplug_runtime::Field::new(
+    pub const EXPIRES_IN: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "expires_in",
     );
-    /// The `token_type` attribute.
     pub const TOKEN_TYPE: ::daplug_runtime::Field<
-        FileFullExpiringEmbedLink,
+        Self,
         FileFullExpiringEmbedLinkTokenType,
     > = ::daplug_runtime::Field::new("token_type");
-    /// The `restricted_to` attribute.
     pub const RESTRICTED_TO: ::daplug_runtime::Field<
-        FileFullExpiringEmbedLink,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ResourceScope>,
     > = ::daplug_runtime::Field::new("restricted_to");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        FileFullExpiringEmbedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -19455,36 +18942,31 @@ pub struct FileFullLock {
     )]
     pub app_type: ::daplug_runtime::__private::std::option::Option<FileFullLockAppType>,
 }
+#[allow(missing_docs)]
 impl FileFullLock {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileFullLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileFullLock, FileFullLockType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileFullLockType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<FileFullLock, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FileFullLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `expired_at` attribute.
     pub const EXPIRED_AT: ::daplug_runtime::Field<
-        FileFullLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expired_at");
-    /// The `is_download_prevented` attribute.
-    pub const IS_DOWNLOAD_PREVENTED: ::daplug_runtime::Field<FileFullLock, bool> = ::daplug_runtime::Field::new(
+    pub const IS_DOWNLOAD_PREVENTED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_download_prevented",
     );
-    /// The `app_type` attribute.
-    pub const APP_TYPE: ::daplug_runtime::Field<FileFullLock, FileFullLockAppType> = ::daplug_runtime::Field::new(
+    pub const APP_TYPE: ::daplug_runtime::Field<Self, FileFullLockAppType> = ::daplug_runtime::Field::new(
         "app_type",
     );
 }
@@ -19583,60 +19065,45 @@ pub struct FileFullPermissions {
     )]
     pub can_apply_watermark: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl FileFullPermissions {
-    /// The `can_delete` attribute.
-    pub const CAN_DELETE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DELETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_delete",
     );
-    /// The `can_download` attribute.
-    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_download",
     );
-    /// The `can_invite_collaborator` attribute.
-    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<
-        FileFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_invite_collaborator");
-    /// The `can_rename` attribute.
-    pub const CAN_RENAME: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_invite_collaborator",
+    );
+    pub const CAN_RENAME: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_rename",
     );
-    /// The `can_set_share_access` attribute.
-    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_set_share_access",
     );
-    /// The `can_share` attribute.
-    pub const CAN_SHARE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_SHARE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_share",
     );
-    /// The `can_annotate` attribute.
-    pub const CAN_ANNOTATE: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_ANNOTATE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_annotate",
     );
-    /// The `can_comment` attribute.
-    pub const CAN_COMMENT: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_COMMENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_comment",
     );
-    /// The `can_preview` attribute.
-    pub const CAN_PREVIEW: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_preview",
     );
-    /// The `can_upload` attribute.
-    pub const CAN_UPLOAD: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_UPLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_upload",
     );
-    /// The `can_view_annotations_all` attribute.
-    pub const CAN_VIEW_ANNOTATIONS_ALL: ::daplug_runtime::Field<
-        FileFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_view_annotations_all");
-    /// The `can_view_annotations_self` attribute.
-    pub const CAN_VIEW_ANNOTATIONS_SELF: ::daplug_runtime::Field<
-        FileFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_view_annotations_self");
-    /// The `can_apply_watermark` attribute.
-    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<FileFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_VIEW_ANNOTATIONS_ALL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_view_annotations_all",
+    );
+    pub const CAN_VIEW_ANNOTATIONS_SELF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_view_annotations_self",
+    );
+    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_apply_watermark",
     );
 }
@@ -19660,10 +19127,10 @@ pub struct FileFullRepresentations {
         ::daplug_runtime::__private::std::vec::Vec<FileFullRepresentationsEntriesItem>,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentations {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FileFullRepresentations,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileFullRepresentationsEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -19721,30 +19188,26 @@ pub struct FileFullRepresentationsEntriesItem {
         FileFullRepresentationsEntriesItemStatus,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentationsEntriesItem {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItem,
+        Self,
         FileFullRepresentationsEntriesItemContent,
     > = ::daplug_runtime::Field::new("content");
-    /// The `info` attribute.
     pub const INFO: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItem,
+        Self,
         FileFullRepresentationsEntriesItemInfo,
     > = ::daplug_runtime::Field::new("info");
-    /// The `properties` attribute.
     pub const PROPERTIES: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItem,
+        Self,
         FileFullRepresentationsEntriesItemProperties,
     > = ::daplug_runtime::Field::new("properties");
-    /// The `representation` attribute.
     pub const REPRESENTATION: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("representation");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItem,
+        Self,
         FileFullRepresentationsEntriesItemStatus,
     > = ::daplug_runtime::Field::new("status");
 }
@@ -19793,10 +19256,10 @@ pub struct FileFullRepresentationsEntriesItemContent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentationsEntriesItemContent {
-    /// The `url_template` attribute.
     pub const URL_TEMPLATE: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemContent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url_template");
 }
@@ -19823,10 +19286,10 @@ pub struct FileFullRepresentationsEntriesItemInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentationsEntriesItemInfo {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -19868,20 +19331,18 @@ pub struct FileFullRepresentationsEntriesItemProperties {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentationsEntriesItemProperties {
-    /// The `dimensions` attribute.
     pub const DIMENSIONS: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemProperties,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dimensions");
-    /// The `paged` attribute.
     pub const PAGED: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemProperties,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paged");
-    /// The `thumb` attribute.
     pub const THUMB: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemProperties,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("thumb");
 }
@@ -19913,10 +19374,10 @@ pub struct FileFullRepresentationsEntriesItemStatus {
         FileFullRepresentationsEntriesItemStatusState,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullRepresentationsEntriesItemStatus {
-    /// The `state` attribute.
     pub const STATE: ::daplug_runtime::Field<
-        FileFullRepresentationsEntriesItemStatus,
+        Self,
         FileFullRepresentationsEntriesItemStatusState,
     > = ::daplug_runtime::Field::new("state");
 }
@@ -20011,21 +19472,17 @@ pub struct FileFullWatermarkInfo {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl FileFullWatermarkInfo {
-    /// The `is_watermarked` attribute.
-    pub const IS_WATERMARKED: ::daplug_runtime::Field<FileFullWatermarkInfo, bool> = ::daplug_runtime::Field::new(
+    pub const IS_WATERMARKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_watermarked",
     );
-    /// The `is_watermark_inherited` attribute.
-    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<
-        FileFullWatermarkInfo,
-        bool,
-    > = ::daplug_runtime::Field::new("is_watermark_inherited");
-    /// The `is_watermarked_by_access_policy` attribute.
-    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<
-        FileFullWatermarkInfo,
-        bool,
-    > = ::daplug_runtime::Field::new("is_watermarked_by_access_policy");
+    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_watermark_inherited",
+    );
+    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_watermarked_by_access_policy",
+    );
 }
 /// Defines if this item has been deleted or not.
 ///
@@ -20118,38 +19575,33 @@ pub struct FileMini {
     )]
     pub file_version: ::daplug_runtime::__private::std::option::Option<FileVersionMini>,
 }
+#[allow(missing_docs)]
 impl FileMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FileMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileMini, FileBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        FileMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<FileMini, FileVersionMini> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
         "file_version",
     );
 }
@@ -20268,14 +19720,13 @@ pub struct FilePathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl FilePathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<FilePathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FilePathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -20410,73 +19861,60 @@ pub struct FileRequest {
     /// The date and time when the file request was last updated.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl FileRequest {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileRequest, FileRequestType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileRequestType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<FileRequest, FileRequestStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, FileRequestStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `is_email_required` attribute.
-    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<FileRequest, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_email_required",
     );
-    /// The `is_description_required` attribute.
-    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<FileRequest, bool> = ::daplug_runtime::Field::new(
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_description_required",
     );
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `folder` attribute.
-    pub const FOLDER: ::daplug_runtime::Field<FileRequest, FolderMini> = ::daplug_runtime::Field::new(
+    pub const FOLDER: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "folder",
     );
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<FileRequest, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_by` attribute.
-    pub const UPDATED_BY: ::daplug_runtime::Field<FileRequest, UserMini> = ::daplug_runtime::Field::new(
+    pub const UPDATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "updated_by",
     );
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        FileRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -20698,41 +20136,32 @@ pub struct FileRequestCopyRequest {
     /// The folder to associate the new file request to.
     pub folder: FileRequestCopyRequestFolder,
 }
+#[allow(missing_docs)]
 impl FileRequestCopyRequest {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
-        FileRequestUpdateRequestStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `is_email_required` attribute.
-    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<FileRequestCopyRequest, bool> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, FileRequestUpdateRequestStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_email_required",
     );
-    /// The `is_description_required` attribute.
-    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_description_required");
-    /// The `expires_at` attribute.
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_description_required",
+    );
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `folder` attribute.
-    pub const FOLDER: ::daplug_runtime::Field<
-        FileRequestCopyRequest,
-        FileRequestCopyRequestFolder,
-    > = ::daplug_runtime::Field::new("folder");
+    pub const FOLDER: ::daplug_runtime::Field<Self, FileRequestCopyRequestFolder> = ::daplug_runtime::Field::new(
+        "folder",
+    );
 }
 /// A partial update of [`FileRequestCopyRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20861,15 +20290,14 @@ pub struct FileRequestCopyRequestFolder {
     /// file request to.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl FileRequestCopyRequestFolder {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileRequestCopyRequestFolder,
-        FileRequestCopyRequestFolderType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileRequestCopyRequestFolderType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        FileRequestCopyRequestFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -21026,35 +20454,27 @@ pub struct FileRequestUpdateRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileRequestUpdateRequest {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
-        FileRequestUpdateRequestStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `is_email_required` attribute.
-    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_email_required");
-    /// The `is_description_required` attribute.
-    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_description_required");
-    /// The `expires_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, FileRequestUpdateRequestStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const IS_EMAIL_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_email_required",
+    );
+    pub const IS_DESCRIPTION_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_description_required",
+    );
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        FileRequestUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
 }
@@ -21286,61 +20706,49 @@ pub struct FileSharedLink {
     /// The number of times this item has been previewed.
     pub preview_count: i64,
 }
+#[allow(missing_docs)]
 impl FileSharedLink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `download_url` attribute.
     pub const DOWNLOAD_URL: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_url");
-    /// The `vanity_url` attribute.
     pub const VANITY_URL: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url");
-    /// The `vanity_name` attribute.
     pub const VANITY_NAME: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_name");
-    /// The `access` attribute.
-    pub const ACCESS: ::daplug_runtime::Field<FileSharedLink, FileSharedLinkAccess> = ::daplug_runtime::Field::new(
+    pub const ACCESS: ::daplug_runtime::Field<Self, FileSharedLinkAccess> = ::daplug_runtime::Field::new(
         "access",
     );
-    /// The `effective_access` attribute.
     pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         FileSharedLinkEffectiveAccess,
     > = ::daplug_runtime::Field::new("effective_access");
-    /// The `effective_permission` attribute.
     pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         FileSharedLinkEffectivePermission,
     > = ::daplug_runtime::Field::new("effective_permission");
-    /// The `unshared_at` attribute.
     pub const UNSHARED_AT: ::daplug_runtime::Field<
-        FileSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unshared_at");
-    /// The `is_password_enabled` attribute.
-    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<FileSharedLink, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_password_enabled",
     );
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<
-        FileSharedLink,
-        FileSharedLinkPermissions,
-    > = ::daplug_runtime::Field::new("permissions");
-    /// The `download_count` attribute.
-    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<FileSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, FileSharedLinkPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "download_count",
     );
-    /// The `preview_count` attribute.
-    pub const PREVIEW_COUNT: ::daplug_runtime::Field<FileSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "preview_count",
     );
 }
@@ -21463,17 +20871,15 @@ pub struct FileSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+#[allow(missing_docs)]
 impl FileSharedLinkPermissions {
-    /// The `can_download` attribute.
-    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_download",
     );
-    /// The `can_preview` attribute.
-    pub const CAN_PREVIEW: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_preview",
     );
-    /// The `can_edit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<FileSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_edit",
     );
 }
@@ -21578,70 +20984,58 @@ pub struct FileVersion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersion {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileVersion, FileVersionBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<FileVersion, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `trashed_by` attribute.
-    pub const TRASHED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+    pub const TRASHED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "trashed_by",
     );
-    /// The `restored_at` attribute.
     pub const RESTORED_AT: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("restored_at");
-    /// The `restored_by` attribute.
-    pub const RESTORED_BY: ::daplug_runtime::Field<FileVersion, UserMini> = ::daplug_runtime::Field::new(
+    pub const RESTORED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "restored_by",
     );
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `uploader_display_name` attribute.
     pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
-        FileVersion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uploader_display_name");
 }
@@ -21792,14 +21186,14 @@ pub struct FileVersionBase {
     #[serde(rename = "type")]
     pub type_: FileVersionBaseType,
 }
+#[allow(missing_docs)]
 impl FileVersionBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersionBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileVersionBase, FileVersionBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -22007,75 +21401,62 @@ pub struct FileVersionFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileVersionFull, FileVersionBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<FileVersionFull, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `trashed_by` attribute.
-    pub const TRASHED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const TRASHED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "trashed_by",
     );
-    /// The `restored_at` attribute.
     pub const RESTORED_AT: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("restored_at");
-    /// The `restored_by` attribute.
-    pub const RESTORED_BY: ::daplug_runtime::Field<FileVersionFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const RESTORED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "restored_by",
     );
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `uploader_display_name` attribute.
     pub const UPLOADER_DISPLAY_NAME: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uploader_display_name");
-    /// The `version_number` attribute.
     pub const VERSION_NUMBER: ::daplug_runtime::Field<
-        FileVersionFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_number");
 }
@@ -22269,34 +21650,28 @@ pub struct FileVersionLegalHold {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionLegalHold {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersionLegalHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileVersionLegalHold,
-        FileVersionLegalHoldType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<
-        FileVersionLegalHold,
-        FileVersionMini,
-    > = ::daplug_runtime::Field::new("file_version");
-    /// The `file` attribute.
-    pub const FILE: ::daplug_runtime::Field<FileVersionLegalHold, FileMini> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionLegalHoldType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    pub const FILE: ::daplug_runtime::Field<Self, FileMini> = ::daplug_runtime::Field::new(
         "file",
     );
-    /// The `legal_hold_policy_assignments` attribute.
     pub const LEGAL_HOLD_POLICY_ASSIGNMENTS: ::daplug_runtime::Field<
-        FileVersionLegalHold,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
     > = ::daplug_runtime::Field::new("legal_hold_policy_assignments");
-    /// The `deleted_at` attribute.
     pub const DELETED_AT: ::daplug_runtime::Field<
-        FileVersionLegalHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deleted_at");
 }
@@ -22463,24 +21838,21 @@ pub struct FileVersionLegalHolds {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionLegalHold>,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionLegalHolds {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FileVersionLegalHolds, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FileVersionLegalHolds,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        FileVersionLegalHolds,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FileVersionLegalHolds,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileVersionLegalHold>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -22600,19 +21972,18 @@ pub struct FileVersionMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersionMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FileVersionMini, FileVersionBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        FileVersionMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
 }
@@ -22771,39 +22142,32 @@ pub struct FileVersionRetention {
         RetentionPolicyMini,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionRetention {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileVersionRetention,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileVersionRetention,
-        FileVersionRetentionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<
-        FileVersionRetention,
-        FileVersionMini,
-    > = ::daplug_runtime::Field::new("file_version");
-    /// The `file` attribute.
-    pub const FILE: ::daplug_runtime::Field<FileVersionRetention, FileMini> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FileVersionRetentionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    pub const FILE: ::daplug_runtime::Field<Self, FileMini> = ::daplug_runtime::Field::new(
         "file",
     );
-    /// The `applied_at` attribute.
     pub const APPLIED_AT: ::daplug_runtime::Field<
-        FileVersionRetention,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("applied_at");
-    /// The `disposition_at` attribute.
     pub const DISPOSITION_AT: ::daplug_runtime::Field<
-        FileVersionRetention,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("disposition_at");
-    /// The `winning_retention_policy` attribute.
     pub const WINNING_RETENTION_POLICY: ::daplug_runtime::Field<
-        FileVersionRetention,
+        Self,
         RetentionPolicyMini,
     > = ::daplug_runtime::Field::new("winning_retention_policy");
 }
@@ -22977,24 +22341,21 @@ pub struct FileVersionRetentions {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionRetention>,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionRetentions {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FileVersionRetentions, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FileVersionRetentions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        FileVersionRetentions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FileVersionRetentions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileVersionRetention>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -23148,27 +22509,23 @@ pub struct FileVersions {
         ::daplug_runtime::__private::std::vec::Vec<FileVersionFull>,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersions {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<FileVersions, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        FileVersions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileVersionsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FileVersions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileVersionFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -23303,24 +22660,21 @@ pub struct FileVersionsOnHold {
         ::daplug_runtime::__private::std::vec::Vec<FileVersion>,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionsOnHold {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FileVersionsOnHold, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FileVersionsOnHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        FileVersionsOnHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FileVersionsOnHold,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileVersion>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -23442,17 +22796,15 @@ pub struct FileVersionsOrderItem {
         FileVersionsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl FileVersionsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        FileVersionsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        FileVersionsOrderItem,
-        FileVersionsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, FileVersionsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -23501,14 +22853,13 @@ pub struct Files {
         ::daplug_runtime::__private::std::vec::Vec<FileFull>,
     >,
 }
+#[allow(missing_docs)]
 impl Files {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Files, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Files,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -23632,24 +22983,21 @@ pub struct FilesOnHold {
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     >,
 }
+#[allow(missing_docs)]
 impl FilesOnHold {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FilesOnHold, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FilesOnHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        FilesOnHold,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FilesOnHold,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -23783,24 +23131,21 @@ pub struct FilesUnderRetention {
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     >,
 }
+#[allow(missing_docs)]
 impl FilesUnderRetention {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<FilesUnderRetention, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FilesUnderRetention,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        FilesUnderRetention,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FilesUnderRetention,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -24074,105 +23419,85 @@ pub struct Folder {
     )]
     pub item_collection: ::daplug_runtime::__private::std::option::Option<Items>,
 }
+#[allow(missing_docs)]
 impl Folder {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Folder, FolderBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FolderBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<Folder, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<Folder, FolderPathCollection> = ::daplug_runtime::Field::new(
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, FolderPathCollection> = ::daplug_runtime::Field::new(
         "path_collection",
     );
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        Folder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<Folder, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
-    pub const SHARED_LINK: ::daplug_runtime::Field<Folder, FolderSharedLink> = ::daplug_runtime::Field::new(
+    pub const SHARED_LINK: ::daplug_runtime::Field<Self, FolderSharedLink> = ::daplug_runtime::Field::new(
         "shared_link",
     );
-    /// The `folder_upload_email` attribute.
     pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
-        Folder,
+        Self,
         FolderFolderUploadEmail,
     > = ::daplug_runtime::Field::new("folder_upload_email");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<Folder, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<Folder, FolderItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, FolderItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
-    /// The `item_collection` attribute.
-    pub const ITEM_COLLECTION: ::daplug_runtime::Field<Folder, Items> = ::daplug_runtime::Field::new(
+    pub const ITEM_COLLECTION: ::daplug_runtime::Field<Self, Items> = ::daplug_runtime::Field::new(
         "item_collection",
     );
 }
@@ -24371,19 +23696,18 @@ pub struct FolderBase {
     #[serde(rename = "type")]
     pub type_: FolderBaseType,
 }
+#[allow(missing_docs)]
 impl FolderBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FolderBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FolderBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FolderBase, FolderBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FolderBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -24532,15 +23856,13 @@ pub struct FolderFolderUploadEmail {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FolderFolderUploadEmail {
-    /// The `access` attribute.
-    pub const ACCESS: ::daplug_runtime::Field<
-        FolderFolderUploadEmail,
-        FolderFolderUploadEmailAccess,
-    > = ::daplug_runtime::Field::new("access");
-    /// The `email` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<Self, FolderFolderUploadEmailAccess> = ::daplug_runtime::Field::new(
+        "access",
+    );
     pub const EMAIL: ::daplug_runtime::Field<
-        FolderFolderUploadEmail,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
 }
@@ -24889,138 +24211,110 @@ pub struct FolderFull {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl FolderFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FolderFull, FolderBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FolderBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<FolderFull, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        FolderFull,
-        FolderPathCollection,
-    > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, FolderPathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<FolderFull, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
-    pub const SHARED_LINK: ::daplug_runtime::Field<FolderFull, FolderSharedLink> = ::daplug_runtime::Field::new(
+    pub const SHARED_LINK: ::daplug_runtime::Field<Self, FolderSharedLink> = ::daplug_runtime::Field::new(
         "shared_link",
     );
-    /// The `folder_upload_email` attribute.
     pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         FolderFolderUploadEmail,
     > = ::daplug_runtime::Field::new("folder_upload_email");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<FolderFull, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<FolderFull, FolderItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, FolderItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
-    /// The `item_collection` attribute.
-    pub const ITEM_COLLECTION: ::daplug_runtime::Field<FolderFull, Items> = ::daplug_runtime::Field::new(
+    pub const ITEM_COLLECTION: ::daplug_runtime::Field<Self, Items> = ::daplug_runtime::Field::new(
         "item_collection",
     );
-    /// The `sync_state` attribute.
-    pub const SYNC_STATE: ::daplug_runtime::Field<FolderFull, FolderFullSyncState> = ::daplug_runtime::Field::new(
+    pub const SYNC_STATE: ::daplug_runtime::Field<Self, FolderFullSyncState> = ::daplug_runtime::Field::new(
         "sync_state",
     );
-    /// The `has_collaborations` attribute.
-    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_COLLABORATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_collaborations",
     );
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<FolderFull, FolderFullPermissions> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, FolderFullPermissions> = ::daplug_runtime::Field::new(
         "permissions",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `can_non_owners_invite` attribute.
-    pub const CAN_NON_OWNERS_INVITE: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_NON_OWNERS_INVITE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_non_owners_invite",
     );
-    /// The `is_externally_owned` attribute.
-    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EXTERNALLY_OWNED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_externally_owned",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::collections::BTreeMap<
@@ -25029,44 +24323,33 @@ impl FolderFull {
             >,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `is_collaboration_restricted_to_enterprise` attribute.
     pub const IS_COLLABORATION_RESTRICTED_TO_ENTERPRISE: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("is_collaboration_restricted_to_enterprise");
-    /// The `allowed_shared_link_access_levels` attribute.
     pub const ALLOWED_SHARED_LINK_ACCESS_LEVELS: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             FolderFullAllowedSharedLinkAccessLevelsItem,
         >,
     > = ::daplug_runtime::Field::new("allowed_shared_link_access_levels");
-    /// The `allowed_invitee_roles` attribute.
     pub const ALLOWED_INVITEE_ROLES: ::daplug_runtime::Field<
-        FolderFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderFullAllowedInviteeRolesItem>,
     > = ::daplug_runtime::Field::new("allowed_invitee_roles");
-    /// The `watermark_info` attribute.
-    pub const WATERMARK_INFO: ::daplug_runtime::Field<
-        FolderFull,
-        FolderFullWatermarkInfo,
-    > = ::daplug_runtime::Field::new("watermark_info");
-    /// The `is_accessible_via_shared_link` attribute.
-    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+    pub const WATERMARK_INFO: ::daplug_runtime::Field<Self, FolderFullWatermarkInfo> = ::daplug_runtime::Field::new(
+        "watermark_info",
+    );
+    pub const IS_ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_accessible_via_shared_link",
     );
-    /// The `can_non_owners_view_collaborators` attribute.
-    pub const CAN_NON_OWNERS_VIEW_COLLABORATORS: ::daplug_runtime::Field<
-        FolderFull,
-        bool,
-    > = ::daplug_runtime::Field::new("can_non_owners_view_collaborators");
-    /// The `classification` attribute.
-    pub const CLASSIFICATION: ::daplug_runtime::Field<
-        FolderFull,
-        FolderFullClassification,
-    > = ::daplug_runtime::Field::new("classification");
-    /// The `is_associated_with_app_item` attribute.
-    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<FolderFull, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_NON_OWNERS_VIEW_COLLABORATORS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_non_owners_view_collaborators",
+    );
+    pub const CLASSIFICATION: ::daplug_runtime::Field<Self, FolderFullClassification> = ::daplug_runtime::Field::new(
+        "classification",
+    );
+    pub const IS_ASSOCIATED_WITH_APP_ITEM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_associated_with_app_item",
     );
 }
@@ -25428,20 +24711,18 @@ pub struct FolderFullClassification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FolderFullClassification {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FolderFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `definition` attribute.
     pub const DEFINITION: ::daplug_runtime::Field<
-        FolderFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("definition");
-    /// The `color` attribute.
     pub const COLOR: ::daplug_runtime::Field<
-        FolderFullClassification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("color");
 }
@@ -25481,42 +24762,32 @@ pub struct FolderFullPermissions {
     )]
     pub can_apply_watermark: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl FolderFullPermissions {
-    /// The `can_delete` attribute.
-    pub const CAN_DELETE: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DELETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_delete",
     );
-    /// The `can_download` attribute.
-    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_download",
     );
-    /// The `can_invite_collaborator` attribute.
-    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<
-        FolderFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_invite_collaborator");
-    /// The `can_rename` attribute.
-    pub const CAN_RENAME: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_INVITE_COLLABORATOR: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_invite_collaborator",
+    );
+    pub const CAN_RENAME: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_rename",
     );
-    /// The `can_set_share_access` attribute.
-    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<
-        FolderFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_set_share_access");
-    /// The `can_share` attribute.
-    pub const CAN_SHARE: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_SET_SHARE_ACCESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_set_share_access",
+    );
+    pub const CAN_SHARE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_share",
     );
-    /// The `can_upload` attribute.
-    pub const CAN_UPLOAD: ::daplug_runtime::Field<FolderFullPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_UPLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_upload",
     );
-    /// The `can_apply_watermark` attribute.
-    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<
-        FolderFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_apply_watermark");
+    pub const CAN_APPLY_WATERMARK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_apply_watermark",
+    );
 }
 /// Specifies whether a folder should be synced to a
 /// user's device or not. This is used by Box Sync
@@ -25576,21 +24847,17 @@ pub struct FolderFullWatermarkInfo {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl FolderFullWatermarkInfo {
-    /// The `is_watermarked` attribute.
-    pub const IS_WATERMARKED: ::daplug_runtime::Field<FolderFullWatermarkInfo, bool> = ::daplug_runtime::Field::new(
+    pub const IS_WATERMARKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_watermarked",
     );
-    /// The `is_watermark_inherited` attribute.
-    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<
-        FolderFullWatermarkInfo,
-        bool,
-    > = ::daplug_runtime::Field::new("is_watermark_inherited");
-    /// The `is_watermarked_by_access_policy` attribute.
-    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<
-        FolderFullWatermarkInfo,
-        bool,
-    > = ::daplug_runtime::Field::new("is_watermarked_by_access_policy");
+    pub const IS_WATERMARK_INHERITED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_watermark_inherited",
+    );
+    pub const IS_WATERMARKED_BY_ACCESS_POLICY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_watermarked_by_access_policy",
+    );
 }
 /// Defines if this item has been deleted or not.
 ///
@@ -25686,38 +24953,33 @@ pub struct FolderLock {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FolderLock {
-    /// The `folder` attribute.
-    pub const FOLDER: ::daplug_runtime::Field<FolderLock, FolderMini> = ::daplug_runtime::Field::new(
+    pub const FOLDER: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "folder",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FolderLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        FolderLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<FolderLock, UserBase> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FolderLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `locked_operations` attribute.
     pub const LOCKED_OPERATIONS: ::daplug_runtime::Field<
-        FolderLock,
+        Self,
         FolderLockLockedOperations,
     > = ::daplug_runtime::Field::new("locked_operations");
-    /// The `lock_type` attribute.
     pub const LOCK_TYPE: ::daplug_runtime::Field<
-        FolderLock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lock_type");
 }
@@ -25839,13 +25101,13 @@ pub struct FolderLockLockedOperations {
     /// Whether deleting the folder is restricted.
     pub delete: bool,
 }
+#[allow(missing_docs)]
 impl FolderLockLockedOperations {
     /// The `move` attribute.
-    pub const MOVE_: ::daplug_runtime::Field<FolderLockLockedOperations, bool> = ::daplug_runtime::Field::new(
+    pub const MOVE_: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "move",
     );
-    /// The `delete` attribute.
-    pub const DELETE: ::daplug_runtime::Field<FolderLockLockedOperations, bool> = ::daplug_runtime::Field::new(
+    pub const DELETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "delete",
     );
 }
@@ -25887,20 +25149,18 @@ pub struct FolderLocks {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FolderLocks {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FolderLocks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderLock>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
     pub const LIMIT: ::daplug_runtime::Field<
-        FolderLocks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("limit");
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        FolderLocks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
 }
@@ -26036,29 +25296,26 @@ pub struct FolderMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FolderMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FolderMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        FolderMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FolderMini, FolderBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FolderBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        FolderMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FolderMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -26169,14 +25426,13 @@ pub struct FolderPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl FolderPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<FolderPathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        FolderPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -26197,14 +25453,14 @@ pub struct FolderReference {
     /// ID of the folder.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl FolderReference {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FolderReference, FolderReferenceType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FolderReferenceType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FolderReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -26404,62 +25660,49 @@ pub struct FolderSharedLink {
     /// The number of times this item has been previewed.
     pub preview_count: i64,
 }
+#[allow(missing_docs)]
 impl FolderSharedLink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `download_url` attribute.
     pub const DOWNLOAD_URL: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_url");
-    /// The `vanity_url` attribute.
     pub const VANITY_URL: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url");
-    /// The `vanity_name` attribute.
     pub const VANITY_NAME: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_name");
-    /// The `access` attribute.
-    pub const ACCESS: ::daplug_runtime::Field<
-        FolderSharedLink,
-        FolderSharedLinkAccess,
-    > = ::daplug_runtime::Field::new("access");
-    /// The `effective_access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<Self, FolderSharedLinkAccess> = ::daplug_runtime::Field::new(
+        "access",
+    );
     pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         FolderSharedLinkEffectiveAccess,
     > = ::daplug_runtime::Field::new("effective_access");
-    /// The `effective_permission` attribute.
     pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         FolderSharedLinkEffectivePermission,
     > = ::daplug_runtime::Field::new("effective_permission");
-    /// The `unshared_at` attribute.
     pub const UNSHARED_AT: ::daplug_runtime::Field<
-        FolderSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unshared_at");
-    /// The `is_password_enabled` attribute.
-    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<FolderSharedLink, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_password_enabled",
     );
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<
-        FolderSharedLink,
-        FolderSharedLinkPermissions,
-    > = ::daplug_runtime::Field::new("permissions");
-    /// The `download_count` attribute.
-    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<FolderSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, FolderSharedLinkPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "download_count",
     );
-    /// The `preview_count` attribute.
-    pub const PREVIEW_COUNT: ::daplug_runtime::Field<FolderSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "preview_count",
     );
 }
@@ -26582,17 +25825,15 @@ pub struct FolderSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+#[allow(missing_docs)]
 impl FolderSharedLinkPermissions {
-    /// The `can_download` attribute.
-    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_download",
     );
-    /// The `can_preview` attribute.
-    pub const CAN_PREVIEW: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_preview",
     );
-    /// The `can_edit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<FolderSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_edit",
     );
 }
@@ -26649,33 +25890,29 @@ pub struct Group {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Group {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Group,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Group, GroupBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, GroupBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Group,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `group_type` attribute.
-    pub const GROUP_TYPE: ::daplug_runtime::Field<Group, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+    pub const GROUP_TYPE: ::daplug_runtime::Field<Self, GroupMiniGroupType> = ::daplug_runtime::Field::new(
         "group_type",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Group,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        Group,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -26790,14 +26027,14 @@ pub struct GroupBase {
     #[serde(rename = "type")]
     pub type_: GroupBaseType,
 }
+#[allow(missing_docs)]
 impl GroupBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GroupBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GroupBase, GroupBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, GroupBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -27018,62 +26255,52 @@ pub struct GroupFull {
         GroupFullPermissions,
     >,
 }
+#[allow(missing_docs)]
 impl GroupFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GroupFull, GroupBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, GroupBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `group_type` attribute.
-    pub const GROUP_TYPE: ::daplug_runtime::Field<GroupFull, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+    pub const GROUP_TYPE: ::daplug_runtime::Field<Self, GroupMiniGroupType> = ::daplug_runtime::Field::new(
         "group_type",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `provenance` attribute.
     pub const PROVENANCE: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("provenance");
-    /// The `external_sync_identifier` attribute.
     pub const EXTERNAL_SYNC_IDENTIFIER: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_sync_identifier");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `invitability_level` attribute.
     pub const INVITABILITY_LEVEL: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         GroupFullInvitabilityLevel,
     > = ::daplug_runtime::Field::new("invitability_level");
-    /// The `member_viewability_level` attribute.
     pub const MEMBER_VIEWABILITY_LEVEL: ::daplug_runtime::Field<
-        GroupFull,
+        Self,
         GroupFullMemberViewabilityLevel,
     > = ::daplug_runtime::Field::new("member_viewability_level");
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<GroupFull, GroupFullPermissions> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, GroupFullPermissions> = ::daplug_runtime::Field::new(
         "permissions",
     );
 }
@@ -27286,12 +26513,11 @@ pub struct GroupFullPermissions {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl GroupFullPermissions {
-    /// The `can_invite_as_collaborator` attribute.
-    pub const CAN_INVITE_AS_COLLABORATOR: ::daplug_runtime::Field<
-        GroupFullPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_invite_as_collaborator");
+    pub const CAN_INVITE_AS_COLLABORATOR: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_invite_as_collaborator",
+    );
 }
 /// Membership is used to signify that a user is part of a
 /// group.
@@ -27353,36 +26579,31 @@ pub struct GroupMembership {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GroupMembership {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GroupMembership,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GroupMembership, GroupMembershipType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, GroupMembershipType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GroupMembership, UserMini> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `group` attribute.
-    pub const GROUP: ::daplug_runtime::Field<GroupMembership, GroupMini> = ::daplug_runtime::Field::new(
+    pub const GROUP: ::daplug_runtime::Field<Self, GroupMini> = ::daplug_runtime::Field::new(
         "group",
     );
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<GroupMembership, GroupMembershipRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, GroupMembershipRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GroupMembership,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        GroupMembership,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -27580,27 +26801,23 @@ pub struct GroupMemberships {
         ::daplug_runtime::__private::std::vec::Vec<GroupMembership>,
     >,
 }
+#[allow(missing_docs)]
 impl GroupMemberships {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<GroupMemberships, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        GroupMemberships,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GroupMembershipsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        GroupMemberships,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GroupMembership>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -27719,15 +26936,14 @@ pub struct GroupMembershipsOrderItem {
         GroupMembershipsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl GroupMembershipsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        GroupMembershipsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
     pub const DIRECTION: ::daplug_runtime::Field<
-        GroupMembershipsOrderItem,
+        Self,
         GroupMembershipsOrderItemDirection,
     > = ::daplug_runtime::Field::new("direction");
 }
@@ -27784,23 +27000,21 @@ pub struct GroupMini {
     )]
     pub group_type: ::daplug_runtime::__private::std::option::Option<GroupMiniGroupType>,
 }
+#[allow(missing_docs)]
 impl GroupMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GroupMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GroupMini, GroupBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, GroupBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GroupMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `group_type` attribute.
-    pub const GROUP_TYPE: ::daplug_runtime::Field<GroupMini, GroupMiniGroupType> = ::daplug_runtime::Field::new(
+    pub const GROUP_TYPE: ::daplug_runtime::Field<Self, GroupMiniGroupType> = ::daplug_runtime::Field::new(
         "group_type",
     );
 }
@@ -27969,27 +27183,23 @@ pub struct Groups {
         ::daplug_runtime::__private::std::vec::Vec<GroupFull>,
     >,
 }
+#[allow(missing_docs)]
 impl Groups {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<Groups, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        Groups,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GroupsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Groups,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GroupFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -28108,17 +27318,15 @@ pub struct GroupsOrderItem {
         GroupsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl GroupsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        GroupsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        GroupsOrderItem,
-        GroupsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, GroupsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -28226,58 +27434,45 @@ pub struct IntegrationMapping {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMapping {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMapping,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMapping,
-        IntegrationMappingBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `integration_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationMappingBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const INTEGRATION_TYPE: ::daplug_runtime::Field<
-        IntegrationMapping,
+        Self,
         IntegrationMappingIntegrationType,
     > = ::daplug_runtime::Field::new("integration_type");
-    /// The `is_manually_created` attribute.
-    pub const IS_MANUALLY_CREATED: ::daplug_runtime::Field<IntegrationMapping, bool> = ::daplug_runtime::Field::new(
+    pub const IS_MANUALLY_CREATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_manually_created",
     );
-    /// The `options` attribute.
-    pub const OPTIONS: ::daplug_runtime::Field<
-        IntegrationMapping,
-        IntegrationMappingSlackOptions,
-    > = ::daplug_runtime::Field::new("options");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<
-        IntegrationMapping,
-        UserIntegrationMappings,
-    > = ::daplug_runtime::Field::new("created_by");
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<
-        IntegrationMapping,
-        UserIntegrationMappings,
-    > = ::daplug_runtime::Field::new("modified_by");
-    /// The `partner_item` attribute.
+    pub const OPTIONS: ::daplug_runtime::Field<Self, IntegrationMappingSlackOptions> = ::daplug_runtime::Field::new(
+        "options",
+    );
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserIntegrationMappings> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserIntegrationMappings> = ::daplug_runtime::Field::new(
+        "modified_by",
+    );
     pub const PARTNER_ITEM: ::daplug_runtime::Field<
-        IntegrationMapping,
+        Self,
         IntegrationMappingPartnerItemSlack,
     > = ::daplug_runtime::Field::new("partner_item");
-    /// The `box_item` attribute.
-    pub const BOX_ITEM: ::daplug_runtime::Field<IntegrationMapping, FolderMini> = ::daplug_runtime::Field::new(
+    pub const BOX_ITEM: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "box_item",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        IntegrationMapping,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        IntegrationMapping,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -28424,17 +27619,16 @@ pub struct IntegrationMappingBase {
     #[serde(rename = "type")]
     pub type_: IntegrationMappingBaseType,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingBase,
-        IntegrationMappingBaseType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationMappingBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`IntegrationMappingBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28553,15 +27747,14 @@ pub struct IntegrationMappingBoxItemSlack {
     /// ID of the mapped item (of type referenced in `type`).
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingBoxItemSlack {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingBoxItemSlack,
-        IntegrationMappingBoxItemSlackType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationMappingBoxItemSlackType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingBoxItemSlack,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -28725,25 +27918,23 @@ pub struct IntegrationMappingPartnerItemSlack {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingPartnerItemSlack {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemSlack,
+        Self,
         IntegrationMappingPartnerItemSlackType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemSlack,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `slack_workspace_id` attribute.
     pub const SLACK_WORKSPACE_ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemSlack,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slack_workspace_id");
-    /// The `slack_org_id` attribute.
     pub const SLACK_ORG_ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemSlack,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slack_org_id");
 }
@@ -28881,20 +28072,19 @@ pub struct IntegrationMappingPartnerItemTeams {
     /// ID of the tenant that is registered with Microsoft Teams.
     pub tenant_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingPartnerItemTeams {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeams,
+        Self,
         IntegrationMappingPartnerItemTeamsType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeams,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `tenant_id` attribute.
     pub const TENANT_ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeams,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tenant_id");
 }
@@ -29011,25 +28201,23 @@ pub struct IntegrationMappingPartnerItemTeamsCreateRequest {
     /// ID of the team that is registered with Microsoft Teams.
     pub team_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingPartnerItemTeamsCreateRequest {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeamsCreateRequest,
+        Self,
         IntegrationMappingPartnerItemTeamsCreateRequestType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeamsCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `tenant_id` attribute.
     pub const TENANT_ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeamsCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tenant_id");
-    /// The `team_id` attribute.
     pub const TEAM_ID: ::daplug_runtime::Field<
-        IntegrationMappingPartnerItemTeamsCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("team_id");
 }
@@ -29193,22 +28381,18 @@ pub struct IntegrationMappingSlackCreateRequest {
         IntegrationMappingSlackOptions,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingSlackCreateRequest {
-    /// The `partner_item` attribute.
     pub const PARTNER_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingSlackCreateRequest,
+        Self,
         IntegrationMappingPartnerItemSlack,
     > = ::daplug_runtime::Field::new("partner_item");
-    /// The `box_item` attribute.
-    pub const BOX_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingSlackCreateRequest,
-        IntegrationMappingBoxItemSlack,
-    > = ::daplug_runtime::Field::new("box_item");
-    /// The `options` attribute.
-    pub const OPTIONS: ::daplug_runtime::Field<
-        IntegrationMappingSlackCreateRequest,
-        IntegrationMappingSlackOptions,
-    > = ::daplug_runtime::Field::new("options");
+    pub const BOX_ITEM: ::daplug_runtime::Field<Self, IntegrationMappingBoxItemSlack> = ::daplug_runtime::Field::new(
+        "box_item",
+    );
+    pub const OPTIONS: ::daplug_runtime::Field<Self, IntegrationMappingSlackOptions> = ::daplug_runtime::Field::new(
+        "options",
+    );
 }
 /// A partial update of [`IntegrationMappingSlackCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29326,12 +28510,11 @@ pub struct IntegrationMappingSlackOptions {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingSlackOptions {
-    /// The `is_access_management_disabled` attribute.
-    pub const IS_ACCESS_MANAGEMENT_DISABLED: ::daplug_runtime::Field<
-        IntegrationMappingSlackOptions,
-        bool,
-    > = ::daplug_runtime::Field::new("is_access_management_disabled");
+    pub const IS_ACCESS_MANAGEMENT_DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_access_management_disabled",
+    );
 }
 /// A partial update of [`IntegrationMappingSlackOptions`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29475,45 +28658,36 @@ pub struct IntegrationMappingTeams {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingTeams {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
-        IntegrationMappingBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `integration_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationMappingBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const INTEGRATION_TYPE: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
+        Self,
         IntegrationMappingTeamsIntegrationType,
     > = ::daplug_runtime::Field::new("integration_type");
-    /// The `is_overridden_by_manual_mapping` attribute.
-    pub const IS_OVERRIDDEN_BY_MANUAL_MAPPING: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
-        bool,
-    > = ::daplug_runtime::Field::new("is_overridden_by_manual_mapping");
-    /// The `partner_item` attribute.
+    pub const IS_OVERRIDDEN_BY_MANUAL_MAPPING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_overridden_by_manual_mapping",
+    );
     pub const PARTNER_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
+        Self,
         IntegrationMappingPartnerItemTeams,
     > = ::daplug_runtime::Field::new("partner_item");
-    /// The `box_item` attribute.
-    pub const BOX_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
-        FolderReference,
-    > = ::daplug_runtime::Field::new("box_item");
-    /// The `created_at` attribute.
+    pub const BOX_ITEM: ::daplug_runtime::Field<Self, FolderReference> = ::daplug_runtime::Field::new(
+        "box_item",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        IntegrationMappingTeams,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -29647,17 +28821,15 @@ pub struct IntegrationMappingTeamsCreateRequest {
     pub partner_item: IntegrationMappingPartnerItemTeamsCreateRequest,
     pub box_item: FolderReference,
 }
+#[allow(missing_docs)]
 impl IntegrationMappingTeamsCreateRequest {
-    /// The `partner_item` attribute.
     pub const PARTNER_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingTeamsCreateRequest,
+        Self,
         IntegrationMappingPartnerItemTeamsCreateRequest,
     > = ::daplug_runtime::Field::new("partner_item");
-    /// The `box_item` attribute.
-    pub const BOX_ITEM: ::daplug_runtime::Field<
-        IntegrationMappingTeamsCreateRequest,
-        FolderReference,
-    > = ::daplug_runtime::Field::new("box_item");
+    pub const BOX_ITEM: ::daplug_runtime::Field<Self, FolderReference> = ::daplug_runtime::Field::new(
+        "box_item",
+    );
 }
 /// A partial update of [`IntegrationMappingTeamsCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29802,19 +28974,17 @@ pub struct IntegrationMappings {
         ::daplug_runtime::__private::std::vec::Vec<IntegrationMapping>,
     >,
 }
+#[allow(missing_docs)]
 impl IntegrationMappings {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<IntegrationMappings, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        IntegrationMappings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        IntegrationMappings,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IntegrationMapping>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -29926,13 +29096,6 @@ pub struct IntegrationMappingsTeams2 {
         ::daplug_runtime::__private::std::vec::Vec<IntegrationMappingTeams>,
     >,
 }
-impl IntegrationMappingsTeams2 {
-    /// The `entries` attribute.
-    pub const ENTRIES: ::daplug_runtime::Field<
-        IntegrationMappingsTeams2,
-        ::daplug_runtime::__private::std::vec::Vec<IntegrationMappingTeams>,
-    > = ::daplug_runtime::Field::new("entries");
-}
 /// An invite for a user to an enterprise.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -29990,41 +29153,35 @@ pub struct Invite {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Invite {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Invite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Invite, InviteType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InviteType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `invited_to` attribute.
-    pub const INVITED_TO: ::daplug_runtime::Field<Invite, InviteInvitedTo> = ::daplug_runtime::Field::new(
+    pub const INVITED_TO: ::daplug_runtime::Field<Self, InviteInvitedTo> = ::daplug_runtime::Field::new(
         "invited_to",
     );
-    /// The `actionable_by` attribute.
-    pub const ACTIONABLE_BY: ::daplug_runtime::Field<Invite, UserMini> = ::daplug_runtime::Field::new(
+    pub const ACTIONABLE_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "actionable_by",
     );
-    /// The `invited_by` attribute.
-    pub const INVITED_BY: ::daplug_runtime::Field<Invite, UserMini> = ::daplug_runtime::Field::new(
+    pub const INVITED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "invited_by",
     );
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        Invite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Invite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        Invite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -30163,19 +29320,18 @@ pub struct InviteInvitedTo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InviteInvitedTo {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        InviteInvitedTo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<InviteInvitedTo, InviteInvitedToType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InviteInvitedToType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InviteInvitedTo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -30311,37 +29467,31 @@ pub struct Items {
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     >,
 }
+#[allow(missing_docs)]
 impl Items {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        Items,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        Items,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<Items, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        Items,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ItemsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Items,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -30503,27 +29653,23 @@ pub struct ItemsOffsetPaginated {
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     >,
 }
+#[allow(missing_docs)]
 impl ItemsOffsetPaginated {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<ItemsOffsetPaginated, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        ItemsOffsetPaginated,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ItemsOffsetPaginatedOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ItemsOffsetPaginated,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Item>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -30646,15 +29792,14 @@ pub struct ItemsOffsetPaginatedOrderItem {
         ItemsOffsetPaginatedOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl ItemsOffsetPaginatedOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        ItemsOffsetPaginatedOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
     pub const DIRECTION: ::daplug_runtime::Field<
-        ItemsOffsetPaginatedOrderItem,
+        Self,
         ItemsOffsetPaginatedOrderItemDirection,
     > = ::daplug_runtime::Field::new("direction");
 }
@@ -30707,17 +29852,15 @@ pub struct ItemsOrderItem {
         ItemsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl ItemsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        ItemsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        ItemsOrderItem,
-        ItemsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, ItemsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -30780,38 +29923,32 @@ pub struct KeywordSkillCard {
     /// An list of entries in the metadata card.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<KeywordSkillCardEntriesItem>,
 }
+#[allow(missing_docs)]
 impl KeywordSkillCard {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        KeywordSkillCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<KeywordSkillCard, KeywordSkillCardType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, KeywordSkillCardType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `skill_card_type` attribute.
     pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
-        KeywordSkillCard,
+        Self,
         KeywordSkillCardSkillCardType,
     > = ::daplug_runtime::Field::new("skill_card_type");
-    /// The `skill_card_title` attribute.
     pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
-        KeywordSkillCard,
+        Self,
         KeywordSkillCardSkillCardTitle,
     > = ::daplug_runtime::Field::new("skill_card_title");
-    /// The `skill` attribute.
-    pub const SKILL: ::daplug_runtime::Field<KeywordSkillCard, KeywordSkillCardSkill> = ::daplug_runtime::Field::new(
+    pub const SKILL: ::daplug_runtime::Field<Self, KeywordSkillCardSkill> = ::daplug_runtime::Field::new(
         "skill",
     );
-    /// The `invocation` attribute.
-    pub const INVOCATION: ::daplug_runtime::Field<
-        KeywordSkillCard,
-        KeywordSkillCardInvocation,
-    > = ::daplug_runtime::Field::new("invocation");
-    /// The `entries` attribute.
+    pub const INVOCATION: ::daplug_runtime::Field<Self, KeywordSkillCardInvocation> = ::daplug_runtime::Field::new(
+        "invocation",
+    );
     pub const ENTRIES: ::daplug_runtime::Field<
-        KeywordSkillCard,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KeywordSkillCardEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -30934,10 +30071,10 @@ pub struct KeywordSkillCardEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl KeywordSkillCardEntriesItem {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        KeywordSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
 }
@@ -30963,15 +30100,14 @@ pub struct KeywordSkillCardInvocation {
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl KeywordSkillCardInvocation {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        KeywordSkillCardInvocation,
-        KeywordSkillCardInvocationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, KeywordSkillCardInvocationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        KeywordSkillCardInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -31011,15 +30147,14 @@ pub struct KeywordSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl KeywordSkillCardSkill {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        KeywordSkillCardSkill,
-        KeywordSkillCardSkillType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, KeywordSkillCardSkillType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        KeywordSkillCardSkill,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -31045,15 +30180,14 @@ pub struct KeywordSkillCardSkillCardTitle {
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl KeywordSkillCardSkillCardTitle {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        KeywordSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        KeywordSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -31155,24 +30289,21 @@ pub struct LegalHoldPolicies {
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicy>,
     >,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicies {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<LegalHoldPolicies, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        LegalHoldPolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        LegalHoldPolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        LegalHoldPolicies,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicy>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -31378,67 +30509,56 @@ pub struct LegalHoldPolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<LegalHoldPolicy, LegalHoldPolicyMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, LegalHoldPolicyMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `policy_name` attribute.
     pub const POLICY_NAME: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("policy_name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<LegalHoldPolicy, LegalHoldPolicyStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, LegalHoldPolicyStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `assignment_counts` attribute.
     pub const ASSIGNMENT_COUNTS: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         LegalHoldPolicyAssignmentCounts,
     > = ::daplug_runtime::Field::new("assignment_counts");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<LegalHoldPolicy, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `deleted_at` attribute.
     pub const DELETED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deleted_at");
-    /// The `filter_started_at` attribute.
     pub const FILTER_STARTED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filter_started_at");
-    /// The `filter_ended_at` attribute.
     pub const FILTER_ENDED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filter_ended_at");
-    /// The `release_notes` attribute.
     pub const RELEASE_NOTES: ::daplug_runtime::Field<
-        LegalHoldPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("release_notes");
 }
@@ -31586,15 +30706,14 @@ pub struct LegalHoldPolicyAssignedItem {
     /// The ID of the item the policy is assigned to.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyAssignedItem {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignedItem,
-        LegalHoldPolicyAssignedItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, LegalHoldPolicyAssignedItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignedItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -31787,40 +30906,31 @@ pub struct LegalHoldPolicyAssignment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyAssignment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
-        LegalHoldPolicyAssignmentBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `legal_hold_policy` attribute.
-    pub const LEGAL_HOLD_POLICY: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
-        LegalHoldPolicyMini,
-    > = ::daplug_runtime::Field::new("legal_hold_policy");
-    /// The `assigned_to` attribute.
-    pub const ASSIGNED_TO: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
-        LegalHoldPolicyAssignedItem,
-    > = ::daplug_runtime::Field::new("assigned_to");
-    /// The `assigned_by` attribute.
-    pub const ASSIGNED_BY: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
-        UserMini,
-    > = ::daplug_runtime::Field::new("assigned_by");
-    /// The `assigned_at` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, LegalHoldPolicyAssignmentBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const LEGAL_HOLD_POLICY: ::daplug_runtime::Field<Self, LegalHoldPolicyMini> = ::daplug_runtime::Field::new(
+        "legal_hold_policy",
+    );
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<Self, LegalHoldPolicyAssignedItem> = ::daplug_runtime::Field::new(
+        "assigned_to",
+    );
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
+        "assigned_by",
+    );
     pub const ASSIGNED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("assigned_at");
-    /// The `deleted_at` attribute.
     pub const DELETED_AT: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deleted_at");
 }
@@ -31963,17 +31073,16 @@ pub struct LegalHoldPolicyAssignmentBase {
         LegalHoldPolicyAssignmentBaseType,
     >,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyAssignmentBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignmentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignmentBase,
-        LegalHoldPolicyAssignmentBaseType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, LegalHoldPolicyAssignmentBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`LegalHoldPolicyAssignmentBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32125,33 +31234,26 @@ pub struct LegalHoldPolicyAssignmentCounts {
     )]
     pub interactions: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyAssignmentCounts {
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `folder` attribute.
-    pub const FOLDER: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+    pub const FOLDER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "folder",
     );
-    /// The `file` attribute.
-    pub const FILE: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+    pub const FILE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "file",
     );
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignmentCounts,
-        i64,
-    > = ::daplug_runtime::Field::new("file_version");
-    /// The `ownership` attribute.
-    pub const OWNERSHIP: ::daplug_runtime::Field<LegalHoldPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
+    pub const OWNERSHIP: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "ownership",
     );
-    /// The `interactions` attribute.
-    pub const INTERACTIONS: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignmentCounts,
-        i64,
-    > = ::daplug_runtime::Field::new("interactions");
+    pub const INTERACTIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "interactions",
+    );
 }
 /// A list of legal hold policies assignments.
 #[derive(
@@ -32198,24 +31300,21 @@ pub struct LegalHoldPolicyAssignments {
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
     >,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyAssignments {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<LegalHoldPolicyAssignments, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        LegalHoldPolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LegalHoldPolicyAssignment>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -32326,17 +31425,16 @@ pub struct LegalHoldPolicyMini {
     #[serde(rename = "type")]
     pub type_: LegalHoldPolicyMiniType,
 }
+#[allow(missing_docs)]
 impl LegalHoldPolicyMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LegalHoldPolicyMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LegalHoldPolicyMini,
-        LegalHoldPolicyMiniType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, LegalHoldPolicyMiniType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`LegalHoldPolicyMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32524,24 +31622,25 @@ pub struct MetadataBase {
     )]
     pub version: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl MetadataBase {
     /// The `$parent` attribute.
     pub const PARENT: ::daplug_runtime::Field<
-        MetadataBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$parent");
     /// The `$template` attribute.
     pub const TEMPLATE: ::daplug_runtime::Field<
-        MetadataBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$template");
     /// The `$scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        MetadataBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$scope");
     /// The `$version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<MetadataBase, i64> = ::daplug_runtime::Field::new(
+    pub const VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$version",
     );
 }
@@ -32675,24 +31774,21 @@ pub struct MetadataCascadePolicies {
         ::daplug_runtime::__private::std::vec::Vec<MetadataCascadePolicy>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataCascadePolicies {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataCascadePolicies, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        MetadataCascadePolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        MetadataCascadePolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataCascadePolicies,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataCascadePolicy>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -32855,35 +31951,30 @@ pub struct MetadataCascadePolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataCascadePolicy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
-        MetadataCascadePolicyType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `owner_enterprise` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataCascadePolicyType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const OWNER_ENTERPRISE: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
+        Self,
         MetadataCascadePolicyOwnerEnterprise,
     > = ::daplug_runtime::Field::new("owner_enterprise");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
-        MetadataCascadePolicyParent,
-    > = ::daplug_runtime::Field::new("parent");
-    /// The `scope` attribute.
+    pub const PARENT: ::daplug_runtime::Field<Self, MetadataCascadePolicyParent> = ::daplug_runtime::Field::new(
+        "parent",
+    );
     pub const SCOPE: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
     /// The `templateKey` attribute.
     pub const TEMPLATE_KEY: ::daplug_runtime::Field<
-        MetadataCascadePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("templateKey");
 }
@@ -33018,15 +32109,15 @@ pub struct MetadataCascadePolicyOwnerEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataCascadePolicyOwnerEnterprise {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MetadataCascadePolicyOwnerEnterprise,
+        Self,
         MetadataCascadePolicyOwnerEnterpriseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataCascadePolicyOwnerEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -33077,15 +32168,14 @@ pub struct MetadataCascadePolicyParent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataCascadePolicyParent {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MetadataCascadePolicyParent,
-        MetadataCascadePolicyParentType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataCascadePolicyParentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        MetadataCascadePolicyParent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -33162,20 +32252,18 @@ pub struct MetadataError {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataError {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        MetadataError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        MetadataError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        MetadataError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
 }
@@ -33297,15 +32385,14 @@ pub struct MetadataFieldFilterDateRange {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataFieldFilterDateRange {
-    /// The `lt` attribute.
     pub const LT: ::daplug_runtime::Field<
-        MetadataFieldFilterDateRange,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lt");
-    /// The `gt` attribute.
     pub const GT: ::daplug_runtime::Field<
-        MetadataFieldFilterDateRange,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gt");
 }
@@ -33423,13 +32510,12 @@ pub struct MetadataFieldFilterFloatRange {
     )]
     pub gt: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl MetadataFieldFilterFloatRange {
-    /// The `lt` attribute.
-    pub const LT: ::daplug_runtime::Field<MetadataFieldFilterFloatRange, f64> = ::daplug_runtime::Field::new(
+    pub const LT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "lt",
     );
-    /// The `gt` attribute.
-    pub const GT: ::daplug_runtime::Field<MetadataFieldFilterFloatRange, f64> = ::daplug_runtime::Field::new(
+    pub const GT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "gt",
     );
 }
@@ -33571,19 +32657,18 @@ pub struct MetadataFilter {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataFilter {
-    /// The `scope` attribute.
-    pub const SCOPE: ::daplug_runtime::Field<MetadataFilter, MetadataFilterScope> = ::daplug_runtime::Field::new(
+    pub const SCOPE: ::daplug_runtime::Field<Self, MetadataFilterScope> = ::daplug_runtime::Field::new(
         "scope",
     );
     /// The `templateKey` attribute.
     pub const TEMPLATE_KEY: ::daplug_runtime::Field<
-        MetadataFilter,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("templateKey");
-    /// The `filters` attribute.
     pub const FILTERS: ::daplug_runtime::Field<
-        MetadataFilter,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             MetadataFilterValue,
@@ -33818,42 +32903,43 @@ pub struct MetadataFull {
     )]
     pub type_version: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl MetadataFull {
     /// The `$parent` attribute.
     pub const PARENT: ::daplug_runtime::Field<
-        MetadataFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$parent");
     /// The `$template` attribute.
     pub const TEMPLATE: ::daplug_runtime::Field<
-        MetadataFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$template");
     /// The `$scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        MetadataFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$scope");
     /// The `$version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<MetadataFull, i64> = ::daplug_runtime::Field::new(
+    pub const VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$version",
     );
     /// The `$canEdit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<MetadataFull, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "$canEdit",
     );
     /// The `$id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$id");
     /// The `$type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MetadataFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$type");
     /// The `$typeVersion` attribute.
-    pub const TYPE_VERSION: ::daplug_runtime::Field<MetadataFull, i64> = ::daplug_runtime::Field::new(
+    pub const TYPE_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$typeVersion",
     );
 }
@@ -34096,47 +33182,40 @@ pub struct MetadataQuery {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataQuery {
-    /// The `from` attribute.
     pub const FROM: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("from");
-    /// The `query` attribute.
     pub const QUERY: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("query");
-    /// The `query_params` attribute.
     pub const QUERY_PARAMS: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("query_params");
-    /// The `ancestor_folder_id` attribute.
     pub const ANCESTOR_FOLDER_ID: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ancestor_folder_id");
-    /// The `order_by` attribute.
     pub const ORDER_BY: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataQueryOrderByItem>,
     > = ::daplug_runtime::Field::new("order_by");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataQuery, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `marker` attribute.
     pub const MARKER: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("marker");
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        MetadataQuery,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -34288,15 +33367,14 @@ pub struct MetadataQueryOrderByItem {
         MetadataQueryOrderByItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataQueryOrderByItem {
-    /// The `field_key` attribute.
     pub const FIELD_KEY: ::daplug_runtime::Field<
-        MetadataQueryOrderByItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("field_key");
-    /// The `direction` attribute.
     pub const DIRECTION: ::daplug_runtime::Field<
-        MetadataQueryOrderByItem,
+        Self,
         MetadataQueryOrderByItemDirection,
     > = ::daplug_runtime::Field::new("direction");
 }
@@ -34388,19 +33466,17 @@ pub struct MetadataQueryResults {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataQueryResults {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataQueryResults,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataQueryResultItem>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataQueryResults, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        MetadataQueryResults,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
 }
@@ -34533,24 +33609,21 @@ pub struct MetadataTaxonomies {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomy>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomies {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataTaxonomies, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        MetadataTaxonomies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        MetadataTaxonomies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataTaxonomies,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomy>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -34680,30 +33753,27 @@ pub struct MetadataTaxonomy {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTaxonomy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        MetadataTaxonomy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTaxonomy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        MetadataTaxonomy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
-    /// The `levels` attribute.
     pub const LEVELS: ::daplug_runtime::Field<
-        MetadataTaxonomy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
     > = ::daplug_runtime::Field::new("levels");
 }
@@ -34835,19 +33905,18 @@ pub struct MetadataTaxonomyAncestor {
     )]
     pub level: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomyAncestor {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTaxonomyAncestor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTaxonomyAncestor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `level` attribute.
-    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyAncestor, i64> = ::daplug_runtime::Field::new(
+    pub const LEVEL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "level",
     );
 }
@@ -34972,19 +34041,18 @@ pub struct MetadataTaxonomyLevel {
     )]
     pub level: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomyLevel {
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTaxonomyLevel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MetadataTaxonomyLevel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `level` attribute.
-    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyLevel, i32> = ::daplug_runtime::Field::new(
+    pub const LEVEL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "level",
     );
 }
@@ -35096,13 +34164,6 @@ pub struct MetadataTaxonomyLevels2 {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
     >,
 }
-impl MetadataTaxonomyLevels2 {
-    /// The `entries` attribute.
-    pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataTaxonomyLevels2,
-        ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyLevel>,
-    > = ::daplug_runtime::Field::new("entries");
-}
 /// A node object for metadata taxonomy that can be used in metadata templates.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -35152,36 +34213,34 @@ pub struct MetadataTaxonomyNode {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyAncestor>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomyNode {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTaxonomyNode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTaxonomyNode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `level` attribute.
-    pub const LEVEL: ::daplug_runtime::Field<MetadataTaxonomyNode, i64> = ::daplug_runtime::Field::new(
+    pub const LEVEL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "level",
     );
     /// The `parentId` attribute.
     pub const PARENT_ID: ::daplug_runtime::Field<
-        MetadataTaxonomyNode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("parentId");
     /// The `nodePath` attribute.
     pub const NODE_PATH: ::daplug_runtime::Field<
-        MetadataTaxonomyNode,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("nodePath");
-    /// The `ancestors` attribute.
     pub const ANCESTORS: ::daplug_runtime::Field<
-        MetadataTaxonomyNode,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyAncestor>,
     > = ::daplug_runtime::Field::new("ancestors");
 }
@@ -35331,24 +34390,21 @@ pub struct MetadataTaxonomyNodes {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyNode>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTaxonomyNodes {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataTaxonomyNodes, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        MetadataTaxonomyNodes,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        MetadataTaxonomyNodes,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataTaxonomyNodes,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTaxonomyNode>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -35518,45 +34574,41 @@ pub struct MetadataTemplate {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTemplate {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<MetadataTemplate, MetadataTemplateType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataTemplateType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        MetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
     /// The `templateKey` attribute.
     pub const TEMPLATE_KEY: ::daplug_runtime::Field<
-        MetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("templateKey");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `hidden` attribute.
-    pub const HIDDEN: ::daplug_runtime::Field<MetadataTemplate, bool> = ::daplug_runtime::Field::new(
+    pub const HIDDEN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hidden",
     );
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        MetadataTemplate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTemplateFieldsItem>,
     > = ::daplug_runtime::Field::new("fields");
     /// The `copyInstanceOnItemCopy` attribute.
-    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<
-        MetadataTemplate,
-        bool,
-    > = ::daplug_runtime::Field::new("copyInstanceOnItemCopy");
+    pub const COPY_INSTANCE_ON_ITEM_COPY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "copyInstanceOnItemCopy",
+    );
 }
 /// A partial update of [`MetadataTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35769,59 +34821,53 @@ pub struct MetadataTemplateFieldsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTemplateFieldsItem {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
-        MetadataTemplateFieldsItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `key` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataTemplateFieldsItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const KEY: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `hidden` attribute.
-    pub const HIDDEN: ::daplug_runtime::Field<MetadataTemplateFieldsItem, bool> = ::daplug_runtime::Field::new(
+    pub const HIDDEN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hidden",
     );
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTemplateFieldsItemOptionsItem>,
     > = ::daplug_runtime::Field::new("options");
     /// The `taxonomyKey` attribute.
     pub const TAXONOMY_KEY: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxonomyKey");
     /// The `taxonomyId` attribute.
     pub const TAXONOMY_ID: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxonomyId");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
     /// The `optionsRules` attribute.
     pub const OPTIONS_RULES: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         MetadataTemplateFieldsItemOptionsRules,
     > = ::daplug_runtime::Field::new("optionsRules");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -35852,15 +34898,14 @@ pub struct MetadataTemplateFieldsItemOptionsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTemplateFieldsItemOptionsItem {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItemOptionsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItemOptionsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -35894,15 +34939,15 @@ pub struct MetadataTemplateFieldsItemOptionsRules {
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTemplateFieldsItemOptionsRules {
     /// The `multiSelect` attribute.
-    pub const MULTI_SELECT: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItemOptionsRules,
-        bool,
-    > = ::daplug_runtime::Field::new("multiSelect");
+    pub const MULTI_SELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "multiSelect",
+    );
     /// The `selectableLevels` attribute.
     pub const SELECTABLE_LEVELS: ::daplug_runtime::Field<
-        MetadataTemplateFieldsItemOptionsRules,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("selectableLevels");
 }
@@ -36017,24 +35062,21 @@ pub struct MetadataTemplates {
         ::daplug_runtime::__private::std::vec::Vec<MetadataTemplate>,
     >,
 }
+#[allow(missing_docs)]
 impl MetadataTemplates {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<MetadataTemplates, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        MetadataTemplates,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        MetadataTemplates,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        MetadataTemplates,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetadataTemplate>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -36150,14 +35192,13 @@ pub struct Metadatas {
     )]
     pub limit: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl Metadatas {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Metadatas,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Metadata>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Metadatas, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
 }
@@ -36265,15 +35306,14 @@ pub struct OAuth2Error {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OAuth2Error {
-    /// The `error` attribute.
     pub const ERROR: ::daplug_runtime::Field<
-        OAuth2Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error");
-    /// The `error_description` attribute.
     pub const ERROR_DESCRIPTION: ::daplug_runtime::Field<
-        OAuth2Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_description");
 }
@@ -36402,32 +35442,25 @@ pub struct Outcome {
     )]
     pub role: ::daplug_runtime::__private::std::option::Option<RoleVariable>,
 }
+#[allow(missing_docs)]
 impl Outcome {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Outcome,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `collaborators` attribute.
-    pub const COLLABORATORS: ::daplug_runtime::Field<Outcome, CollaboratorVariable> = ::daplug_runtime::Field::new(
+    pub const COLLABORATORS: ::daplug_runtime::Field<Self, CollaboratorVariable> = ::daplug_runtime::Field::new(
         "collaborators",
     );
-    /// The `completion_rule` attribute.
-    pub const COMPLETION_RULE: ::daplug_runtime::Field<
-        Outcome,
-        CompletionRuleVariable,
-    > = ::daplug_runtime::Field::new("completion_rule");
-    /// The `file_collaborator_role` attribute.
-    pub const FILE_COLLABORATOR_ROLE: ::daplug_runtime::Field<Outcome, RoleVariable> = ::daplug_runtime::Field::new(
+    pub const COMPLETION_RULE: ::daplug_runtime::Field<Self, CompletionRuleVariable> = ::daplug_runtime::Field::new(
+        "completion_rule",
+    );
+    pub const FILE_COLLABORATOR_ROLE: ::daplug_runtime::Field<Self, RoleVariable> = ::daplug_runtime::Field::new(
         "file_collaborator_role",
     );
-    /// The `task_collaborators` attribute.
-    pub const TASK_COLLABORATORS: ::daplug_runtime::Field<
-        Outcome,
-        CollaboratorVariable,
-    > = ::daplug_runtime::Field::new("task_collaborators");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<Outcome, RoleVariable> = ::daplug_runtime::Field::new(
+    pub const TASK_COLLABORATORS: ::daplug_runtime::Field<Self, CollaboratorVariable> = ::daplug_runtime::Field::new(
+        "task_collaborators",
+    );
+    pub const ROLE: ::daplug_runtime::Field<Self, RoleVariable> = ::daplug_runtime::Field::new(
         "role",
     );
 }
@@ -36565,20 +35598,18 @@ pub struct PostOAuth2Revoke {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PostOAuth2Revoke {
-    /// The `client_id` attribute.
     pub const CLIENT_ID: ::daplug_runtime::Field<
-        PostOAuth2Revoke,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_id");
-    /// The `client_secret` attribute.
     pub const CLIENT_SECRET: ::daplug_runtime::Field<
-        PostOAuth2Revoke,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_secret");
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        PostOAuth2Revoke,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
 }
@@ -36830,80 +35861,65 @@ pub struct PostOAuth2Token {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PostOAuth2Token {
-    /// The `grant_type` attribute.
-    pub const GRANT_TYPE: ::daplug_runtime::Field<
-        PostOAuth2Token,
-        PostOAuth2TokenGrantType,
-    > = ::daplug_runtime::Field::new("grant_type");
-    /// The `client_id` attribute.
+    pub const GRANT_TYPE: ::daplug_runtime::Field<Self, PostOAuth2TokenGrantType> = ::daplug_runtime::Field::new(
+        "grant_type",
+    );
     pub const CLIENT_ID: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_id");
-    /// The `client_secret` attribute.
     pub const CLIENT_SECRET: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_secret");
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `refresh_token` attribute.
     pub const REFRESH_TOKEN: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refresh_token");
-    /// The `assertion` attribute.
     pub const ASSERTION: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("assertion");
-    /// The `subject_token` attribute.
     pub const SUBJECT_TOKEN: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subject_token");
-    /// The `subject_token_type` attribute.
     pub const SUBJECT_TOKEN_TYPE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         PostOAuth2TokenSubjectTokenType,
     > = ::daplug_runtime::Field::new("subject_token_type");
-    /// The `actor_token` attribute.
     pub const ACTOR_TOKEN: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("actor_token");
-    /// The `actor_token_type` attribute.
     pub const ACTOR_TOKEN_TYPE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         PostOAuth2TokenActorTokenType,
     > = ::daplug_runtime::Field::new("actor_token_type");
-    /// The `scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
-    /// The `resource` attribute.
     pub const RESOURCE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource");
-    /// The `box_subject_type` attribute.
     pub const BOX_SUBJECT_TYPE: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         PostOAuth2TokenBoxSubjectType,
     > = ::daplug_runtime::Field::new("box_subject_type");
-    /// The `box_subject_id` attribute.
     pub const BOX_SUBJECT_ID: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("box_subject_id");
-    /// The `box_shared_link` attribute.
     pub const BOX_SHARED_LINK: ::daplug_runtime::Field<
-        PostOAuth2Token,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("box_shared_link");
 }
@@ -37145,25 +36161,22 @@ pub struct PostOAuth2TokenRefreshAccessToken {
     /// The refresh token to refresh.
     pub refresh_token: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl PostOAuth2TokenRefreshAccessToken {
-    /// The `grant_type` attribute.
     pub const GRANT_TYPE: ::daplug_runtime::Field<
-        PostOAuth2TokenRefreshAccessToken,
+        Self,
         PostOAuth2TokenRefreshAccessTokenGrantType,
     > = ::daplug_runtime::Field::new("grant_type");
-    /// The `client_id` attribute.
     pub const CLIENT_ID: ::daplug_runtime::Field<
-        PostOAuth2TokenRefreshAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_id");
-    /// The `client_secret` attribute.
     pub const CLIENT_SECRET: ::daplug_runtime::Field<
-        PostOAuth2TokenRefreshAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_secret");
-    /// The `refresh_token` attribute.
     pub const REFRESH_TOKEN: ::daplug_runtime::Field<
-        PostOAuth2TokenRefreshAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refresh_token");
 }
@@ -37362,29 +36375,26 @@ pub struct RealtimeServer {
     )]
     pub retry_timeout: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl RealtimeServer {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        RealtimeServer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RealtimeServer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `ttl` attribute.
     pub const TTL: ::daplug_runtime::Field<
-        RealtimeServer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ttl");
-    /// The `max_retries` attribute.
     pub const MAX_RETRIES: ::daplug_runtime::Field<
-        RealtimeServer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("max_retries");
-    /// The `retry_timeout` attribute.
-    pub const RETRY_TIMEOUT: ::daplug_runtime::Field<RealtimeServer, i64> = ::daplug_runtime::Field::new(
+    pub const RETRY_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retry_timeout",
     );
 }
@@ -37506,14 +36516,13 @@ pub struct RealtimeServers {
         ::daplug_runtime::__private::std::vec::Vec<RealtimeServer>,
     >,
 }
+#[allow(missing_docs)]
 impl RealtimeServers {
-    /// The `chunk_size` attribute.
-    pub const CHUNK_SIZE: ::daplug_runtime::Field<RealtimeServers, i64> = ::daplug_runtime::Field::new(
+    pub const CHUNK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "chunk_size",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        RealtimeServers,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RealtimeServer>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -37645,29 +36654,26 @@ pub struct RecentItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RecentItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        RecentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<RecentItem, RecentItemResource> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, RecentItemResource> = ::daplug_runtime::Field::new(
         "item",
     );
-    /// The `interaction_type` attribute.
     pub const INTERACTION_TYPE: ::daplug_runtime::Field<
-        RecentItem,
+        Self,
         RecentItemInteractionType,
     > = ::daplug_runtime::Field::new("interaction_type");
-    /// The `interacted_at` attribute.
     pub const INTERACTED_AT: ::daplug_runtime::Field<
-        RecentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("interacted_at");
-    /// The `interaction_shared_link` attribute.
     pub const INTERACTION_SHARED_LINK: ::daplug_runtime::Field<
-        RecentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("interaction_shared_link");
 }
@@ -37856,24 +36862,21 @@ pub struct RecentItems {
         ::daplug_runtime::__private::std::vec::Vec<RecentItem>,
     >,
 }
+#[allow(missing_docs)]
 impl RecentItems {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<RecentItems, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        RecentItems,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        RecentItems,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        RecentItems,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RecentItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -38003,13 +37006,12 @@ pub struct ResourceScope {
     )]
     pub object: ::daplug_runtime::__private::std::option::Option<Resource>,
 }
+#[allow(missing_docs)]
 impl ResourceScope {
-    /// The `scope` attribute.
-    pub const SCOPE: ::daplug_runtime::Field<ResourceScope, ResourceScopeScope> = ::daplug_runtime::Field::new(
+    pub const SCOPE: ::daplug_runtime::Field<Self, ResourceScopeScope> = ::daplug_runtime::Field::new(
         "scope",
     );
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<ResourceScope, Resource> = ::daplug_runtime::Field::new(
+    pub const OBJECT: ::daplug_runtime::Field<Self, Resource> = ::daplug_runtime::Field::new(
         "object",
     );
 }
@@ -38180,19 +37182,17 @@ pub struct RetentionPolicies {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicies {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        RetentionPolicies,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RetentionPolicy>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<RetentionPolicies, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        RetentionPolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
 }
@@ -38448,86 +37448,69 @@ pub struct RetentionPolicy {
         RetentionPolicyAssignmentCounts,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<RetentionPolicy, RetentionPolicyBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, RetentionPolicyBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `policy_name` attribute.
     pub const POLICY_NAME: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("policy_name");
-    /// The `retention_length` attribute.
     pub const RETENTION_LENGTH: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("retention_length");
-    /// The `disposition_action` attribute.
     pub const DISPOSITION_ACTION: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         RetentionPolicyMiniDispositionAction,
     > = ::daplug_runtime::Field::new("disposition_action");
-    /// The `max_extension_length` attribute.
     pub const MAX_EXTENSION_LENGTH: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         RetentionPolicyMaxExtensionLengthResponse,
     > = ::daplug_runtime::Field::new("max_extension_length");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `policy_type` attribute.
-    pub const POLICY_TYPE: ::daplug_runtime::Field<
-        RetentionPolicy,
-        RetentionPolicyPolicyType,
-    > = ::daplug_runtime::Field::new("policy_type");
-    /// The `retention_type` attribute.
+    pub const POLICY_TYPE: ::daplug_runtime::Field<Self, RetentionPolicyPolicyType> = ::daplug_runtime::Field::new(
+        "policy_type",
+    );
     pub const RETENTION_TYPE: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         RetentionPolicyRetentionType,
     > = ::daplug_runtime::Field::new("retention_type");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<RetentionPolicy, RetentionPolicyStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, RetentionPolicyStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<RetentionPolicy, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `can_owner_extend_retention` attribute.
-    pub const CAN_OWNER_EXTEND_RETENTION: ::daplug_runtime::Field<
-        RetentionPolicy,
-        bool,
-    > = ::daplug_runtime::Field::new("can_owner_extend_retention");
-    /// The `are_owners_notified` attribute.
-    pub const ARE_OWNERS_NOTIFIED: ::daplug_runtime::Field<RetentionPolicy, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_OWNER_EXTEND_RETENTION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_owner_extend_retention",
+    );
+    pub const ARE_OWNERS_NOTIFIED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_owners_notified",
     );
-    /// The `custom_notification_recipients` attribute.
     pub const CUSTOM_NOTIFICATION_RECIPIENTS: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserMini>,
     > = ::daplug_runtime::Field::new("custom_notification_recipients");
-    /// The `assignment_counts` attribute.
     pub const ASSIGNMENT_COUNTS: ::daplug_runtime::Field<
-        RetentionPolicy,
+        Self,
         RetentionPolicyAssignmentCounts,
     > = ::daplug_runtime::Field::new("assignment_counts");
 }
@@ -38756,49 +37739,40 @@ pub struct RetentionPolicyAssignment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyAssignment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
-        RetentionPolicyAssignmentType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `retention_policy` attribute.
-    pub const RETENTION_POLICY: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
-        RetentionPolicyMini,
-    > = ::daplug_runtime::Field::new("retention_policy");
-    /// The `assigned_to` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, RetentionPolicyAssignmentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const RETENTION_POLICY: ::daplug_runtime::Field<Self, RetentionPolicyMini> = ::daplug_runtime::Field::new(
+        "retention_policy",
+    );
     pub const ASSIGNED_TO: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
+        Self,
         RetentionPolicyAssignmentAssignedTo,
     > = ::daplug_runtime::Field::new("assigned_to");
-    /// The `filter_fields` attribute.
     pub const FILTER_FIELDS: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 RetentionPolicyAssignmentFilterFieldsItem,
             >,
         >,
     > = ::daplug_runtime::Field::new("filter_fields");
-    /// The `assigned_by` attribute.
-    pub const ASSIGNED_BY: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
-        UserMini,
-    > = ::daplug_runtime::Field::new("assigned_by");
-    /// The `assigned_at` attribute.
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
+        "assigned_by",
+    );
     pub const ASSIGNED_AT: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("assigned_at");
-    /// The `start_date_field` attribute.
     pub const START_DATE_FIELD: ::daplug_runtime::Field<
-        RetentionPolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start_date_field");
 }
@@ -38949,15 +37923,15 @@ pub struct RetentionPolicyAssignmentAssignedTo {
         RetentionPolicyAssignmentAssignedToType,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyAssignmentAssignedTo {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentAssignedTo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentAssignedTo,
+        Self,
         RetentionPolicyAssignmentAssignedToType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -39015,21 +37989,17 @@ pub struct RetentionPolicyAssignmentCounts {
     )]
     pub metadata_template: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyAssignmentCounts {
-    /// The `enterprise` attribute.
-    pub const ENTERPRISE: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentCounts,
-        i64,
-    > = ::daplug_runtime::Field::new("enterprise");
-    /// The `folder` attribute.
-    pub const FOLDER: ::daplug_runtime::Field<RetentionPolicyAssignmentCounts, i64> = ::daplug_runtime::Field::new(
+    pub const ENTERPRISE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "enterprise",
+    );
+    pub const FOLDER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "folder",
     );
-    /// The `metadata_template` attribute.
-    pub const METADATA_TEMPLATE: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentCounts,
-        i64,
-    > = ::daplug_runtime::Field::new("metadata_template");
+    pub const METADATA_TEMPLATE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "metadata_template",
+    );
 }
 /// The inline schema at `box.json#/components/schemas/RetentionPolicyAssignment/properties/filter_fields/items`.
 #[derive(
@@ -39060,15 +38030,14 @@ pub struct RetentionPolicyAssignmentFilterFieldsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyAssignmentFilterFieldsItem {
-    /// The `field` attribute.
     pub const FIELD: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentFilterFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("field");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        RetentionPolicyAssignmentFilterFieldsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -39126,19 +38095,17 @@ pub struct RetentionPolicyAssignments {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyAssignments {
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        RetentionPolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RetentionPolicyAssignment>,
     > = ::daplug_runtime::Field::new("entries");
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<RetentionPolicyAssignments, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        RetentionPolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
 }
@@ -39244,17 +38211,16 @@ pub struct RetentionPolicyBase {
     #[serde(rename = "type")]
     pub type_: RetentionPolicyBaseType,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        RetentionPolicyBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RetentionPolicyBase,
-        RetentionPolicyBaseType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, RetentionPolicyBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`RetentionPolicyBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39499,35 +38465,30 @@ pub struct RetentionPolicyMini {
         RetentionPolicyMaxExtensionLengthResponse,
     >,
 }
+#[allow(missing_docs)]
 impl RetentionPolicyMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        RetentionPolicyMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RetentionPolicyMini,
-        RetentionPolicyBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `policy_name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, RetentionPolicyBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const POLICY_NAME: ::daplug_runtime::Field<
-        RetentionPolicyMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("policy_name");
-    /// The `retention_length` attribute.
     pub const RETENTION_LENGTH: ::daplug_runtime::Field<
-        RetentionPolicyMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("retention_length");
-    /// The `disposition_action` attribute.
     pub const DISPOSITION_ACTION: ::daplug_runtime::Field<
-        RetentionPolicyMini,
+        Self,
         RetentionPolicyMiniDispositionAction,
     > = ::daplug_runtime::Field::new("disposition_action");
-    /// The `max_extension_length` attribute.
     pub const MAX_EXTENSION_LENGTH: ::daplug_runtime::Field<
-        RetentionPolicyMini,
+        Self,
         RetentionPolicyMaxExtensionLengthResponse,
     > = ::daplug_runtime::Field::new("max_extension_length");
 }
@@ -39765,21 +38726,18 @@ pub struct RoleVariable {
     pub variable_type: RoleVariableVariableType,
     pub variable_value: RoleVariableVariableValue,
 }
+#[allow(missing_docs)]
 impl RoleVariable {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<RoleVariable, RoleVariableType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, RoleVariableType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `variable_type` attribute.
-    pub const VARIABLE_TYPE: ::daplug_runtime::Field<
-        RoleVariable,
-        RoleVariableVariableType,
-    > = ::daplug_runtime::Field::new("variable_type");
-    /// The `variable_value` attribute.
-    pub const VARIABLE_VALUE: ::daplug_runtime::Field<
-        RoleVariable,
-        RoleVariableVariableValue,
-    > = ::daplug_runtime::Field::new("variable_value");
+    pub const VARIABLE_TYPE: ::daplug_runtime::Field<Self, RoleVariableVariableType> = ::daplug_runtime::Field::new(
+        "variable_type",
+    );
+    pub const VARIABLE_VALUE: ::daplug_runtime::Field<Self, RoleVariableVariableValue> = ::daplug_runtime::Field::new(
+        "variable_value",
+    );
 }
 /// A partial update of [`RoleVariable`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39998,20 +38956,18 @@ pub struct SearchResultWithSharedLink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SearchResultWithSharedLink {
-    /// The `accessible_via_shared_link` attribute.
     pub const ACCESSIBLE_VIA_SHARED_LINK: ::daplug_runtime::Field<
-        SearchResultWithSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accessible_via_shared_link");
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<
-        SearchResultWithSharedLink,
-        SearchResultWithSharedLinkItem,
-    > = ::daplug_runtime::Field::new("item");
+    pub const ITEM: ::daplug_runtime::Field<Self, SearchResultWithSharedLinkItem> = ::daplug_runtime::Field::new(
+        "item",
+    );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        SearchResultWithSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -40167,26 +39123,23 @@ pub struct SearchResults {
         ::daplug_runtime::__private::std::vec::Vec<SearchResultItem>,
     >,
 }
+#[allow(missing_docs)]
 impl SearchResults {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<SearchResults, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<SearchResults, SearchResultsType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SearchResultsType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        SearchResults,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SearchResultItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -40363,27 +39316,23 @@ pub struct SearchResultsWithSharedLinks {
         ::daplug_runtime::__private::std::vec::Vec<SearchResultWithSharedLink>,
     >,
 }
+#[allow(missing_docs)]
 impl SearchResultsWithSharedLinks {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<SearchResultsWithSharedLinks, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SearchResultsWithSharedLinks,
-        SearchResultsWithSharedLinksType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `entries` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, SearchResultsWithSharedLinksType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ENTRIES: ::daplug_runtime::Field<
-        SearchResultsWithSharedLinks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SearchResultWithSharedLink>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -40518,10 +39467,10 @@ pub struct SessionTerminationMessage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SessionTerminationMessage {
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        SessionTerminationMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -40688,52 +39637,41 @@ pub struct ShieldInformationBarrier {
     )]
     pub enabled_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrier {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
-        ShieldInformationBarrierType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `enterprise` attribute.
-    pub const ENTERPRISE: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
-        EnterpriseBase,
-    > = ::daplug_runtime::Field::new("enterprise");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
-        ShieldInformationBarrierStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ShieldInformationBarrierType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ENTERPRISE: ::daplug_runtime::Field<Self, EnterpriseBase> = ::daplug_runtime::Field::new(
+        "enterprise",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, ShieldInformationBarrierStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `updated_by` attribute.
-    pub const UPDATED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+    pub const UPDATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "updated_by",
     );
-    /// The `enabled_at` attribute.
     pub const ENABLED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrier,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("enabled_at");
-    /// The `enabled_by` attribute.
-    pub const ENABLED_BY: ::daplug_runtime::Field<ShieldInformationBarrier, UserBase> = ::daplug_runtime::Field::new(
+    pub const ENABLED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "enabled_by",
     );
 }
@@ -40881,17 +39819,16 @@ pub struct ShieldInformationBarrierBase {
         ShieldInformationBarrierBaseType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierBase,
-        ShieldInformationBarrierBaseType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ShieldInformationBarrierBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`ShieldInformationBarrierBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41013,10 +39950,10 @@ pub struct ShieldInformationBarrierReference {
         ShieldInformationBarrierBase,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReference {
-    /// The `shield_information_barrier` attribute.
     pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
-        ShieldInformationBarrierReference,
+        Self,
         ShieldInformationBarrierBase,
     > = ::daplug_runtime::Field::new("shield_information_barrier");
 }
@@ -41177,45 +40114,38 @@ pub struct ShieldInformationBarrierReport {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReport {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ShieldInformationBarrierReportBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `shield_information_barrier` attribute.
     pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ShieldInformationBarrierReference,
     > = ::daplug_runtime::Field::new("shield_information_barrier");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ShieldInformationBarrierReportStatus,
     > = ::daplug_runtime::Field::new("status");
-    /// The `details` attribute.
     pub const DETAILS: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ShieldInformationBarrierReportDetails,
     > = ::daplug_runtime::Field::new("details");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
-        UserBase,
-    > = ::daplug_runtime::Field::new("created_by");
-    /// The `updated_at` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierReport,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -41361,15 +40291,15 @@ pub struct ShieldInformationBarrierReportBase {
         ShieldInformationBarrierReportBaseType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReportBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierReportBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierReportBase,
+        Self,
         ShieldInformationBarrierReportBaseType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -41498,10 +40428,10 @@ pub struct ShieldInformationBarrierReportDetails {
         ShieldInformationBarrierReportDetailsDetails,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReportDetails {
-    /// The `details` attribute.
     pub const DETAILS: ::daplug_runtime::Field<
-        ShieldInformationBarrierReportDetails,
+        Self,
         ShieldInformationBarrierReportDetailsDetails,
     > = ::daplug_runtime::Field::new("details");
 }
@@ -41607,10 +40537,10 @@ pub struct ShieldInformationBarrierReportDetailsDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReportDetailsDetails {
-    /// The `folder_id` attribute.
     pub const FOLDER_ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierReportDetailsDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("folder_id");
 }
@@ -41678,19 +40608,17 @@ pub struct ShieldInformationBarrierReports {
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierReport>,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierReports {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarrierReports, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        ShieldInformationBarrierReports,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ShieldInformationBarrierReports,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierReport>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -41861,52 +40789,43 @@ pub struct ShieldInformationBarrierSegment {
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ShieldInformationBarrierSegmentType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `shield_information_barrier` attribute.
     pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ShieldInformationBarrierBase,
     > = ::daplug_runtime::Field::new("shield_information_barrier");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
-        UserBase,
-    > = ::daplug_runtime::Field::new("created_by");
-    /// The `updated_at` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `updated_by` attribute.
-    pub const UPDATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegment,
-        UserBase,
-    > = ::daplug_runtime::Field::new("updated_by");
+    pub const UPDATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "updated_by",
+    );
 }
 /// A partial update of [`ShieldInformationBarrierSegment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42103,52 +41022,42 @@ pub struct ShieldInformationBarrierSegmentMember {
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentMember {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ShieldInformationBarrierSegmentMemberBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
-        UserBase,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `shield_information_barrier` attribute.
+    pub const USER: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ShieldInformationBarrierBase,
     > = ::daplug_runtime::Field::new("shield_information_barrier");
-    /// The `shield_information_barrier_segment` attribute.
     pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
     > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
-        UserBase,
-    > = ::daplug_runtime::Field::new("created_by");
-    /// The `updated_at` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `updated_by` attribute.
-    pub const UPDATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMember,
-        UserBase,
-    > = ::daplug_runtime::Field::new("updated_by");
+    pub const UPDATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "updated_by",
+    );
 }
 /// A partial update of [`ShieldInformationBarrierSegmentMember`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42303,15 +41212,15 @@ pub struct ShieldInformationBarrierSegmentMemberBase {
         ShieldInformationBarrierSegmentMemberBaseType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentMemberBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberBase,
+        Self,
         ShieldInformationBarrierSegmentMemberBaseType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -42456,22 +41365,20 @@ pub struct ShieldInformationBarrierSegmentMemberMini {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentMemberMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberMini,
+        Self,
         ShieldInformationBarrierSegmentMemberBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberMini,
-        UserBase,
-    > = ::daplug_runtime::Field::new("user");
+    pub const USER: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// A partial update of [`ShieldInformationBarrierSegmentMemberMini`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42594,15 +41501,15 @@ pub struct ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment 
         ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegmentType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegment,
+        Self,
         ShieldInformationBarrierSegmentMemberShieldInformationBarrierSegmentType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -42661,20 +41568,17 @@ pub struct ShieldInformationBarrierSegmentMembers {
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegmentMember>,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentMembers {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMembers,
-        i64,
-    > = ::daplug_runtime::Field::new("limit");
-    /// The `next_marker` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMembers,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentMembers,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegmentMember>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -42843,52 +41747,43 @@ pub struct ShieldInformationBarrierSegmentRestriction {
     )]
     pub updated_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestriction {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ShieldInformationBarrierSegmentRestrictionBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `shield_information_barrier_segment` attribute.
     pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
     > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
-    /// The `restricted_segment` attribute.
     pub const RESTRICTED_SEGMENT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
     > = ::daplug_runtime::Field::new("restricted_segment");
-    /// The `shield_information_barrier` attribute.
     pub const SHIELD_INFORMATION_BARRIER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ShieldInformationBarrierBase,
     > = ::daplug_runtime::Field::new("shield_information_barrier");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
-        UserBase,
-    > = ::daplug_runtime::Field::new("created_by");
-    /// The `updated_at` attribute.
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "created_by",
+    );
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `updated_by` attribute.
-    pub const UPDATED_BY: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestriction,
-        UserBase,
-    > = ::daplug_runtime::Field::new("updated_by");
+    pub const UPDATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
+        "updated_by",
+    );
 }
 /// A partial update of [`ShieldInformationBarrierSegmentRestriction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43046,15 +41941,15 @@ pub struct ShieldInformationBarrierSegmentRestrictionBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestrictionBase {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionBase,
+        Self,
         ShieldInformationBarrierSegmentRestrictionBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -43201,25 +42096,23 @@ pub struct ShieldInformationBarrierSegmentRestrictionMini {
     /// restricted shield information barrier segment.
     pub restricted_segment: ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestrictionMini {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMini,
+        Self,
         ShieldInformationBarrierSegmentRestrictionBaseType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `shield_information_barrier_segment` attribute.
     pub const SHIELD_INFORMATION_BARRIER_SEGMENT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMini,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
     > = ::daplug_runtime::Field::new("shield_information_barrier_segment");
-    /// The `restricted_segment` attribute.
     pub const RESTRICTED_SEGMENT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMini,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
     > = ::daplug_runtime::Field::new("restricted_segment");
 }
@@ -43357,15 +42250,15 @@ pub struct ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment {
         ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegmentType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegment,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniRestrictedSegmentType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -43418,15 +42311,15 @@ pub struct ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrie
         ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegmentType,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegment,
+        Self,
         ShieldInformationBarrierSegmentRestrictionMiniShieldInformationBarrierSegmentType,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -43487,20 +42380,17 @@ pub struct ShieldInformationBarrierSegmentRestrictions {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegmentRestrictions {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictions,
-        i64,
-    > = ::daplug_runtime::Field::new("limit");
-    /// The `next_marker` attribute.
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "limit",
+    );
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegmentRestrictions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ShieldInformationBarrierSegmentRestriction,
         >,
@@ -43653,19 +42543,17 @@ pub struct ShieldInformationBarrierSegments {
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegment>,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarrierSegments {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarrierSegments, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ShieldInformationBarrierSegments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrierSegment>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -43843,19 +42731,17 @@ pub struct ShieldInformationBarriers {
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrier>,
     >,
 }
+#[allow(missing_docs)]
 impl ShieldInformationBarriers {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<ShieldInformationBarriers, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        ShieldInformationBarriers,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        ShieldInformationBarriers,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ShieldInformationBarrier>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -44206,156 +43092,125 @@ pub struct SignRequest {
     )]
     pub sender_id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl SignRequest {
-    /// The `is_document_preparation_needed` attribute.
-    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
-        SignRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
-    /// The `redirect_url` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_document_preparation_needed",
+    );
     pub const REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redirect_url");
-    /// The `declined_redirect_url` attribute.
     pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("declined_redirect_url");
-    /// The `are_text_signatures_enabled` attribute.
-    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<SignRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_text_signatures_enabled",
     );
-    /// The `email_subject` attribute.
     pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_subject");
-    /// The `email_message` attribute.
     pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_message");
-    /// The `are_reminders_enabled` attribute.
-    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<SignRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_reminders_enabled",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `prefill_tags` attribute.
     pub const PREFILL_TAGS: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
     > = ::daplug_runtime::Field::new("prefill_tags");
-    /// The `days_valid` attribute.
-    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequest, i64> = ::daplug_runtime::Field::new(
+    pub const DAYS_VALID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "days_valid",
     );
-    /// The `external_id` attribute.
     pub const EXTERNAL_ID: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_id");
-    /// The `template_id` attribute.
     pub const TEMPLATE_ID: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("template_id");
-    /// The `external_system_name` attribute.
     pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_system_name");
-    /// The `request_flow` attribute.
     pub const REQUEST_FLOW: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_flow");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<SignRequest, SignRequestType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SignRequestType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `source_files` attribute.
     pub const SOURCE_FILES: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileBase>,
     > = ::daplug_runtime::Field::new("source_files");
-    /// The `signers` attribute.
     pub const SIGNERS: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestSigner>,
     > = ::daplug_runtime::Field::new("signers");
-    /// The `signature_color` attribute.
     pub const SIGNATURE_COLOR: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("signature_color");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `prepare_url` attribute.
     pub const PREPARE_URL: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prepare_url");
-    /// The `signing_log` attribute.
-    pub const SIGNING_LOG: ::daplug_runtime::Field<SignRequest, FileMini> = ::daplug_runtime::Field::new(
+    pub const SIGNING_LOG: ::daplug_runtime::Field<Self, FileMini> = ::daplug_runtime::Field::new(
         "signing_log",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<SignRequest, SignRequestStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, SignRequestStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `sign_files` attribute.
-    pub const SIGN_FILES: ::daplug_runtime::Field<SignRequest, SignRequestSignFiles> = ::daplug_runtime::Field::new(
+    pub const SIGN_FILES: ::daplug_runtime::Field<Self, SignRequestSignFiles> = ::daplug_runtime::Field::new(
         "sign_files",
     );
-    /// The `auto_expire_at` attribute.
     pub const AUTO_EXPIRE_AT: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("auto_expire_at");
-    /// The `parent_folder` attribute.
-    pub const PARENT_FOLDER: ::daplug_runtime::Field<SignRequest, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent_folder",
     );
-    /// The `collaborator_level` attribute.
     pub const COLLABORATOR_LEVEL: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("collaborator_level");
-    /// The `short_id` attribute.
     pub const SHORT_ID: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("short_id");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `finished_at` attribute.
     pub const FINISHED_AT: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("finished_at");
-    /// The `error_code` attribute.
     pub const ERROR_CODE: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_code");
-    /// The `sender_email` attribute.
     pub const SENDER_EMAIL: ::daplug_runtime::Field<
-        SignRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sender_email");
-    /// The `sender_id` attribute.
-    pub const SENDER_ID: ::daplug_runtime::Field<SignRequest, i64> = ::daplug_runtime::Field::new(
+    pub const SENDER_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "sender_id",
     );
 }
@@ -44700,73 +43555,58 @@ pub struct SignRequestBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestBase {
-    /// The `is_document_preparation_needed` attribute.
-    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
-        SignRequestBase,
-        bool,
-    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
-    /// The `redirect_url` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_document_preparation_needed",
+    );
     pub const REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redirect_url");
-    /// The `declined_redirect_url` attribute.
     pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("declined_redirect_url");
-    /// The `are_text_signatures_enabled` attribute.
-    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<
-        SignRequestBase,
-        bool,
-    > = ::daplug_runtime::Field::new("are_text_signatures_enabled");
-    /// The `email_subject` attribute.
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "are_text_signatures_enabled",
+    );
     pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_subject");
-    /// The `email_message` attribute.
     pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_message");
-    /// The `are_reminders_enabled` attribute.
-    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<SignRequestBase, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_reminders_enabled",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `prefill_tags` attribute.
     pub const PREFILL_TAGS: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
     > = ::daplug_runtime::Field::new("prefill_tags");
-    /// The `days_valid` attribute.
-    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequestBase, i64> = ::daplug_runtime::Field::new(
+    pub const DAYS_VALID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "days_valid",
     );
-    /// The `external_id` attribute.
     pub const EXTERNAL_ID: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_id");
-    /// The `template_id` attribute.
     pub const TEMPLATE_ID: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("template_id");
-    /// The `external_system_name` attribute.
     pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_system_name");
-    /// The `request_flow` attribute.
     pub const REQUEST_FLOW: ::daplug_runtime::Field<
-        SignRequestBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_flow");
 }
@@ -44930,10 +43770,10 @@ pub struct SignRequestCancelRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestCancelRequest {
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        SignRequestCancelRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
@@ -45165,96 +44005,75 @@ pub struct SignRequestCreateRequest {
     )]
     pub parent_folder: ::daplug_runtime::__private::std::option::Option<FolderMini>,
 }
+#[allow(missing_docs)]
 impl SignRequestCreateRequest {
-    /// The `is_document_preparation_needed` attribute.
-    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_document_preparation_needed");
-    /// The `redirect_url` attribute.
+    pub const IS_DOCUMENT_PREPARATION_NEEDED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_document_preparation_needed",
+    );
     pub const REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redirect_url");
-    /// The `declined_redirect_url` attribute.
     pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("declined_redirect_url");
-    /// The `are_text_signatures_enabled` attribute.
-    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("are_text_signatures_enabled");
-    /// The `email_subject` attribute.
+    pub const ARE_TEXT_SIGNATURES_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "are_text_signatures_enabled",
+    );
     pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_subject");
-    /// The `email_message` attribute.
     pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_message");
-    /// The `are_reminders_enabled` attribute.
-    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("are_reminders_enabled");
-    /// The `name` attribute.
+    pub const ARE_REMINDERS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "are_reminders_enabled",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `prefill_tags` attribute.
     pub const PREFILL_TAGS: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestPrefillTag>,
     > = ::daplug_runtime::Field::new("prefill_tags");
-    /// The `days_valid` attribute.
-    pub const DAYS_VALID: ::daplug_runtime::Field<SignRequestCreateRequest, i64> = ::daplug_runtime::Field::new(
+    pub const DAYS_VALID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "days_valid",
     );
-    /// The `external_id` attribute.
     pub const EXTERNAL_ID: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_id");
-    /// The `template_id` attribute.
     pub const TEMPLATE_ID: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("template_id");
-    /// The `external_system_name` attribute.
     pub const EXTERNAL_SYSTEM_NAME: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_system_name");
-    /// The `request_flow` attribute.
     pub const REQUEST_FLOW: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_flow");
-    /// The `source_files` attribute.
     pub const SOURCE_FILES: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileBase>,
     > = ::daplug_runtime::Field::new("source_files");
-    /// The `signature_color` attribute.
     pub const SIGNATURE_COLOR: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         SignRequestCreateRequestSignatureColor,
     > = ::daplug_runtime::Field::new("signature_color");
-    /// The `signers` attribute.
     pub const SIGNERS: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestCreateSigner>,
     > = ::daplug_runtime::Field::new("signers");
-    /// The `parent_folder` attribute.
-    pub const PARENT_FOLDER: ::daplug_runtime::Field<
-        SignRequestCreateRequest,
-        FolderMini,
-    > = ::daplug_runtime::Field::new("parent_folder");
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
+        "parent_folder",
+    );
 }
 /// A partial update of [`SignRequestCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45578,67 +44397,53 @@ pub struct SignRequestCreateSigner {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestCreateSigner {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
-        SignRequestCreateSignerRole,
-    > = ::daplug_runtime::Field::new("role");
-    /// The `is_in_person` attribute.
-    pub const IS_IN_PERSON: ::daplug_runtime::Field<SignRequestCreateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, SignRequestCreateSignerRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_in_person",
     );
-    /// The `order` attribute.
-    pub const ORDER: ::daplug_runtime::Field<SignRequestCreateSigner, i64> = ::daplug_runtime::Field::new(
+    pub const ORDER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "order",
     );
-    /// The `embed_url_external_user_id` attribute.
     pub const EMBED_URL_EXTERNAL_USER_ID: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("embed_url_external_user_id");
-    /// The `redirect_url` attribute.
     pub const REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redirect_url");
-    /// The `declined_redirect_url` attribute.
     pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("declined_redirect_url");
-    /// The `login_required` attribute.
-    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<SignRequestCreateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "login_required",
     );
-    /// The `verification_phone_number` attribute.
     pub const VERIFICATION_PHONE_NUMBER: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_phone_number");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `signer_group_id` attribute.
     pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("signer_group_id");
-    /// The `suppress_notifications` attribute.
-    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
-        bool,
-    > = ::daplug_runtime::Field::new("suppress_notifications");
-    /// The `language` attribute.
+    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "suppress_notifications",
+    );
     pub const LANGUAGE: ::daplug_runtime::Field<
-        SignRequestCreateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("language");
 }
@@ -45841,24 +44646,21 @@ pub struct SignRequestPrefillTag {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestPrefillTag {
-    /// The `document_tag_id` attribute.
     pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
-        SignRequestPrefillTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("document_tag_id");
-    /// The `text_value` attribute.
     pub const TEXT_VALUE: ::daplug_runtime::Field<
-        SignRequestPrefillTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text_value");
-    /// The `checkbox_value` attribute.
-    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<SignRequestPrefillTag, bool> = ::daplug_runtime::Field::new(
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "checkbox_value",
     );
-    /// The `date_value` attribute.
     pub const DATE_VALUE: ::daplug_runtime::Field<
-        SignRequestPrefillTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_value");
 }
@@ -45983,17 +44785,15 @@ pub struct SignRequestSignFiles {
     )]
     pub is_ready_for_download: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SignRequestSignFiles {
-    /// The `files` attribute.
     pub const FILES: ::daplug_runtime::Field<
-        SignRequestSignFiles,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     > = ::daplug_runtime::Field::new("files");
-    /// The `is_ready_for_download` attribute.
-    pub const IS_READY_FOR_DOWNLOAD: ::daplug_runtime::Field<
-        SignRequestSignFiles,
-        bool,
-    > = ::daplug_runtime::Field::new("is_ready_for_download");
+    pub const IS_READY_FOR_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_ready_for_download",
+    );
 }
 /// The schema for a Signer object used
 /// on the body of a Box Sign request object.
@@ -46181,95 +44981,76 @@ pub struct SignRequestSigner {
         ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerAttachment>,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSigner {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        SignRequestSigner,
-        SignRequestCreateSignerRole,
-    > = ::daplug_runtime::Field::new("role");
-    /// The `is_in_person` attribute.
-    pub const IS_IN_PERSON: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, SignRequestCreateSignerRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_in_person",
     );
-    /// The `order` attribute.
-    pub const ORDER: ::daplug_runtime::Field<SignRequestSigner, i64> = ::daplug_runtime::Field::new(
+    pub const ORDER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "order",
     );
-    /// The `embed_url_external_user_id` attribute.
     pub const EMBED_URL_EXTERNAL_USER_ID: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("embed_url_external_user_id");
-    /// The `redirect_url` attribute.
     pub const REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redirect_url");
-    /// The `declined_redirect_url` attribute.
     pub const DECLINED_REDIRECT_URL: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("declined_redirect_url");
-    /// The `login_required` attribute.
-    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "login_required",
     );
-    /// The `verification_phone_number` attribute.
     pub const VERIFICATION_PHONE_NUMBER: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_phone_number");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `signer_group_id` attribute.
     pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("signer_group_id");
-    /// The `suppress_notifications` attribute.
-    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+    pub const SUPPRESS_NOTIFICATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "suppress_notifications",
     );
-    /// The `language` attribute.
     pub const LANGUAGE: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("language");
-    /// The `has_viewed_document` attribute.
-    pub const HAS_VIEWED_DOCUMENT: ::daplug_runtime::Field<SignRequestSigner, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_VIEWED_DOCUMENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_viewed_document",
     );
-    /// The `signer_decision` attribute.
     pub const SIGNER_DECISION: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         SignRequestSignerSignerDecision,
     > = ::daplug_runtime::Field::new("signer_decision");
-    /// The `inputs` attribute.
     pub const INPUTS: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerInput>,
     > = ::daplug_runtime::Field::new("inputs");
-    /// The `embed_url` attribute.
     pub const EMBED_URL: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("embed_url");
-    /// The `iframeable_embed_url` attribute.
     pub const IFRAMEABLE_EMBED_URL: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("iframeable_embed_url");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        SignRequestSigner,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequestSignerAttachment>,
     > = ::daplug_runtime::Field::new("attachments");
 }
@@ -46458,15 +45239,14 @@ pub struct SignRequestSignerAttachment {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerAttachment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        SignRequestSignerAttachment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SignRequestSignerAttachment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -46645,56 +45425,46 @@ pub struct SignRequestSignerInput {
     )]
     pub is_validated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInput {
-    /// The `document_tag_id` attribute.
     pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("document_tag_id");
-    /// The `text_value` attribute.
     pub const TEXT_VALUE: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text_value");
-    /// The `checkbox_value` attribute.
-    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "checkbox_value",
     );
-    /// The `date_value` attribute.
     pub const DATE_VALUE: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_value");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SignRequestSignerInput,
-        SignRequestSignerInputType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `content_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, SignRequestSignerInputType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         SignRequestSignerInputContentType,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `page_index` attribute.
-    pub const PAGE_INDEX: ::daplug_runtime::Field<SignRequestSignerInput, i64> = ::daplug_runtime::Field::new(
+    pub const PAGE_INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "page_index",
     );
-    /// The `read_only` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "read_only",
     );
-    /// The `validation` attribute.
     pub const VALIDATION: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         SignRequestSignerInputValidation,
     > = ::daplug_runtime::Field::new("validation");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        SignRequestSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `is_validated` attribute.
-    pub const IS_VALIDATED: ::daplug_runtime::Field<SignRequestSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const IS_VALIDATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_validated",
     );
 }
@@ -46909,20 +45679,18 @@ pub struct SignRequestSignerInputCustomValidation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputCustomValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputCustomValidation,
+        Self,
         SignRequestSignerInputCustomValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
-    /// The `custom_regex` attribute.
     pub const CUSTOM_REGEX: ::daplug_runtime::Field<
-        SignRequestSignerInputCustomValidation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_regex");
-    /// The `custom_error_message` attribute.
     pub const CUSTOM_ERROR_MESSAGE: ::daplug_runtime::Field<
-        SignRequestSignerInputCustomValidation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_error_message");
 }
@@ -47059,10 +45827,10 @@ pub struct SignRequestSignerInputDateAsiaValidation {
         SignRequestSignerInputDateAsiaValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputDateAsiaValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputDateAsiaValidation,
+        Self,
         SignRequestSignerInputDateAsiaValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47188,10 +45956,10 @@ pub struct SignRequestSignerInputDateEuValidation {
         SignRequestSignerInputDateEuValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputDateEuValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputDateEuValidation,
+        Self,
         SignRequestSignerInputDateEuValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47317,10 +46085,10 @@ pub struct SignRequestSignerInputDateIsoValidation {
         SignRequestSignerInputDateIsoValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputDateIsoValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputDateIsoValidation,
+        Self,
         SignRequestSignerInputDateIsoValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47446,10 +46214,10 @@ pub struct SignRequestSignerInputDateUsValidation {
         SignRequestSignerInputDateUsValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputDateUsValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputDateUsValidation,
+        Self,
         SignRequestSignerInputDateUsValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47568,10 +46336,10 @@ pub struct SignRequestSignerInputEmailValidation {
     /// Validates that the text input is an email address.
     pub validation_type: SignRequestSignerInputEmailValidationValidationType,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputEmailValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputEmailValidation,
+        Self,
         SignRequestSignerInputEmailValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47696,10 +46464,10 @@ pub struct SignRequestSignerInputNumberWithCommaValidation {
         SignRequestSignerInputNumberWithCommaValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputNumberWithCommaValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputNumberWithCommaValidation,
+        Self,
         SignRequestSignerInputNumberWithCommaValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47824,10 +46592,10 @@ pub struct SignRequestSignerInputNumberWithPeriodValidation {
         SignRequestSignerInputNumberWithPeriodValidationValidationType,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputNumberWithPeriodValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputNumberWithPeriodValidation,
+        Self,
         SignRequestSignerInputNumberWithPeriodValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -47946,10 +46714,10 @@ pub struct SignRequestSignerInputSsnValidation {
     /// Validates that the text input is a Social Security Number (SSN).
     pub validation_type: SignRequestSignerInputSsnValidationValidationType,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputSsnValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputSsnValidation,
+        Self,
         SignRequestSignerInputSsnValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -48143,10 +46911,10 @@ pub struct SignRequestSignerInputZip4Validation {
     /// Validates that the text input is a ZIP+4 code.
     pub validation_type: SignRequestSignerInputZip4ValidationValidationType,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputZip4Validation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputZip4Validation,
+        Self,
         SignRequestSignerInputZip4ValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -48265,10 +47033,10 @@ pub struct SignRequestSignerInputZipValidation {
     /// Validates that the text input is a ZIP code.
     pub validation_type: SignRequestSignerInputZipValidationValidationType,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerInputZipValidation {
-    /// The `validation_type` attribute.
     pub const VALIDATION_TYPE: ::daplug_runtime::Field<
-        SignRequestSignerInputZipValidation,
+        Self,
         SignRequestSignerInputZipValidationValidationType,
     > = ::daplug_runtime::Field::new("validation_type");
 }
@@ -48409,20 +47177,19 @@ pub struct SignRequestSignerSignerDecision {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequestSignerSignerDecision {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        SignRequestSignerSignerDecision,
+        Self,
         SignRequestSignerSignerDecisionType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `finalized_at` attribute.
     pub const FINALIZED_AT: ::daplug_runtime::Field<
-        SignRequestSignerSignerDecision,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("finalized_at");
-    /// The `additional_info` attribute.
     pub const ADDITIONAL_INFO: ::daplug_runtime::Field<
-        SignRequestSignerSignerDecision,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("additional_info");
 }
@@ -48556,19 +47323,17 @@ pub struct SignRequests {
         ::daplug_runtime::__private::std::vec::Vec<SignRequest>,
     >,
 }
+#[allow(missing_docs)]
 impl SignRequests {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<SignRequests, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        SignRequests,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        SignRequests,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignRequest>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -48834,87 +47599,71 @@ pub struct SignTemplate2 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignTemplate2 {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<SignTemplate2, SignTemplateType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SignTemplateType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `email_subject` attribute.
     pub const EMAIL_SUBJECT: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_subject");
-    /// The `email_message` attribute.
     pub const EMAIL_MESSAGE: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_message");
-    /// The `days_valid` attribute.
-    pub const DAYS_VALID: ::daplug_runtime::Field<SignTemplate2, i64> = ::daplug_runtime::Field::new(
+    pub const DAYS_VALID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "days_valid",
     );
-    /// The `parent_folder` attribute.
-    pub const PARENT_FOLDER: ::daplug_runtime::Field<SignTemplate2, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT_FOLDER: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent_folder",
     );
-    /// The `source_files` attribute.
     pub const SOURCE_FILES: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FileMini>,
     > = ::daplug_runtime::Field::new("source_files");
-    /// The `are_fields_locked` attribute.
-    pub const ARE_FIELDS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_FIELDS_LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_fields_locked",
     );
-    /// The `are_options_locked` attribute.
-    pub const ARE_OPTIONS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_OPTIONS_LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_options_locked",
     );
-    /// The `are_recipients_locked` attribute.
-    pub const ARE_RECIPIENTS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_RECIPIENTS_LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_recipients_locked",
     );
-    /// The `are_email_settings_locked` attribute.
-    pub const ARE_EMAIL_SETTINGS_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_EMAIL_SETTINGS_LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_email_settings_locked",
     );
-    /// The `are_files_locked` attribute.
-    pub const ARE_FILES_LOCKED: ::daplug_runtime::Field<SignTemplate2, bool> = ::daplug_runtime::Field::new(
+    pub const ARE_FILES_LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "are_files_locked",
     );
-    /// The `signers` attribute.
     pub const SIGNERS: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TemplateSigner>,
     > = ::daplug_runtime::Field::new("signers");
-    /// The `additional_info` attribute.
     pub const ADDITIONAL_INFO: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         SignTemplateAdditionalInfo,
     > = ::daplug_runtime::Field::new("additional_info");
-    /// The `ready_sign_link` attribute.
     pub const READY_SIGN_LINK: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         SignTemplateReadySignLink,
     > = ::daplug_runtime::Field::new("ready_sign_link");
-    /// The `custom_branding` attribute.
     pub const CUSTOM_BRANDING: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         SignTemplateCustomBranding,
     > = ::daplug_runtime::Field::new("custom_branding");
-    /// The `request_flow` attribute.
     pub const REQUEST_FLOW: ::daplug_runtime::Field<
-        SignTemplate2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_flow");
 }
@@ -48949,17 +47698,16 @@ pub struct SignTemplateAdditionalInfo {
         SignTemplateAdditionalInfoRequired,
     >,
 }
+#[allow(missing_docs)]
 impl SignTemplateAdditionalInfo {
-    /// The `non_editable` attribute.
     pub const NON_EDITABLE: ::daplug_runtime::Field<
-        SignTemplateAdditionalInfo,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             SignTemplateAdditionalInfoNonEditableItem,
         >,
     > = ::daplug_runtime::Field::new("non_editable");
-    /// The `required` attribute.
     pub const REQUIRED: ::daplug_runtime::Field<
-        SignTemplateAdditionalInfo,
+        Self,
         SignTemplateAdditionalInfoRequired,
     > = ::daplug_runtime::Field::new("required");
 }
@@ -49020,10 +47768,10 @@ pub struct SignTemplateAdditionalInfoRequired {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl SignTemplateAdditionalInfoRequired {
-    /// The `signers` attribute.
     pub const SIGNERS: ::daplug_runtime::Field<
-        SignTemplateAdditionalInfoRequired,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::vec::Vec<
                 SignTemplateAdditionalInfoRequiredSignersItemItem,
@@ -49094,25 +47842,22 @@ pub struct SignTemplateCustomBranding {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SignTemplateCustomBranding {
-    /// The `company_name` attribute.
     pub const COMPANY_NAME: ::daplug_runtime::Field<
-        SignTemplateCustomBranding,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("company_name");
-    /// The `logo_uri` attribute.
     pub const LOGO_URI: ::daplug_runtime::Field<
-        SignTemplateCustomBranding,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("logo_uri");
-    /// The `branding_color` attribute.
     pub const BRANDING_COLOR: ::daplug_runtime::Field<
-        SignTemplateCustomBranding,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branding_color");
-    /// The `email_footer_text` attribute.
     pub const EMAIL_FOOTER_TEXT: ::daplug_runtime::Field<
-        SignTemplateCustomBranding,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email_footer_text");
 }
@@ -49185,34 +47930,28 @@ pub struct SignTemplateReadySignLink {
     )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SignTemplateReadySignLink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        SignTemplateReadySignLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SignTemplateReadySignLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `instructions` attribute.
     pub const INSTRUCTIONS: ::daplug_runtime::Field<
-        SignTemplateReadySignLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instructions");
-    /// The `folder_id` attribute.
     pub const FOLDER_ID: ::daplug_runtime::Field<
-        SignTemplateReadySignLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("folder_id");
-    /// The `is_notification_disabled` attribute.
-    pub const IS_NOTIFICATION_DISABLED: ::daplug_runtime::Field<
-        SignTemplateReadySignLink,
-        bool,
-    > = ::daplug_runtime::Field::new("is_notification_disabled");
-    /// The `is_active` attribute.
-    pub const IS_ACTIVE: ::daplug_runtime::Field<SignTemplateReadySignLink, bool> = ::daplug_runtime::Field::new(
+    pub const IS_NOTIFICATION_DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_notification_disabled",
+    );
+    pub const IS_ACTIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_active",
     );
 }
@@ -49279,24 +48018,21 @@ pub struct SignTemplates {
         ::daplug_runtime::__private::std::vec::Vec<SignTemplate>,
     >,
 }
+#[allow(missing_docs)]
 impl SignTemplates {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<SignTemplates, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        SignTemplates,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        SignTemplates,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        SignTemplates,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SignTemplate>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -49497,47 +48233,47 @@ pub struct SkillCardsMetadata {
         ::daplug_runtime::__private::std::vec::Vec<SkillCard>,
     >,
 }
+#[allow(missing_docs)]
 impl SkillCardsMetadata {
     /// The `$canEdit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<SkillCardsMetadata, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "$canEdit",
     );
     /// The `$id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$id");
     /// The `$parent` attribute.
     pub const PARENT: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$parent");
     /// The `$scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$scope");
     /// The `$template` attribute.
     pub const TEMPLATE: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$template");
     /// The `$type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("$type");
     /// The `$typeVersion` attribute.
-    pub const TYPE_VERSION: ::daplug_runtime::Field<SkillCardsMetadata, i64> = ::daplug_runtime::Field::new(
+    pub const TYPE_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$typeVersion",
     );
     /// The `$version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<SkillCardsMetadata, i64> = ::daplug_runtime::Field::new(
+    pub const VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "$version",
     );
-    /// The `cards` attribute.
     pub const CARDS: ::daplug_runtime::Field<
-        SkillCardsMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SkillCard>,
     > = ::daplug_runtime::Field::new("cards");
 }
@@ -49692,39 +48428,33 @@ pub struct StatusSkillCard {
     /// which instance of a service applied the metadata.
     pub invocation: StatusSkillCardInvocation,
 }
+#[allow(missing_docs)]
 impl StatusSkillCard {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        StatusSkillCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StatusSkillCardType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `skill_card_type` attribute.
     pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
-        StatusSkillCard,
+        Self,
         StatusSkillCardSkillCardType,
     > = ::daplug_runtime::Field::new("skill_card_type");
-    /// The `skill_card_title` attribute.
     pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
-        StatusSkillCard,
+        Self,
         StatusSkillCardSkillCardTitle,
     > = ::daplug_runtime::Field::new("skill_card_title");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, StatusSkillCardStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `skill` attribute.
-    pub const SKILL: ::daplug_runtime::Field<StatusSkillCard, StatusSkillCardSkill> = ::daplug_runtime::Field::new(
+    pub const SKILL: ::daplug_runtime::Field<Self, StatusSkillCardSkill> = ::daplug_runtime::Field::new(
         "skill",
     );
-    /// The `invocation` attribute.
-    pub const INVOCATION: ::daplug_runtime::Field<
-        StatusSkillCard,
-        StatusSkillCardInvocation,
-    > = ::daplug_runtime::Field::new("invocation");
+    pub const INVOCATION: ::daplug_runtime::Field<Self, StatusSkillCardInvocation> = ::daplug_runtime::Field::new(
+        "invocation",
+    );
 }
 /// A partial update of [`StatusSkillCard`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49845,15 +48575,14 @@ pub struct StatusSkillCardInvocation {
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl StatusSkillCardInvocation {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StatusSkillCardInvocation,
-        StatusSkillCardInvocationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, StatusSkillCardInvocationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        StatusSkillCardInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -49893,15 +48622,14 @@ pub struct StatusSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl StatusSkillCardSkill {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StatusSkillCardSkill,
-        StatusSkillCardSkillType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, StatusSkillCardSkillType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        StatusSkillCardSkill,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -49927,15 +48655,14 @@ pub struct StatusSkillCardSkillCardTitle {
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl StatusSkillCardSkillCardTitle {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        StatusSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        StatusSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -50001,15 +48728,13 @@ pub struct StatusSkillCardStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl StatusSkillCardStatus {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<
-        StatusSkillCardStatus,
-        StatusSkillCardStatusCode,
-    > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
+    pub const CODE: ::daplug_runtime::Field<Self, StatusSkillCardStatusCode> = ::daplug_runtime::Field::new(
+        "code",
+    );
     pub const MESSAGE: ::daplug_runtime::Field<
-        StatusSkillCardStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -50108,24 +48833,21 @@ pub struct StoragePolicies {
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicy>,
     >,
 }
+#[allow(missing_docs)]
 impl StoragePolicies {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<StoragePolicies, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        StoragePolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        StoragePolicies,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        StoragePolicies,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicy>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -50240,19 +48962,18 @@ pub struct StoragePolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl StoragePolicy {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        StoragePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<StoragePolicy, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        StoragePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -50368,25 +49089,21 @@ pub struct StoragePolicyAssignment {
         StoragePolicyAssignmentAssignedTo,
     >,
 }
+#[allow(missing_docs)]
 impl StoragePolicyAssignment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        StoragePolicyAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StoragePolicyAssignment,
-        StoragePolicyAssignmentType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `storage_policy` attribute.
-    pub const STORAGE_POLICY: ::daplug_runtime::Field<
-        StoragePolicyAssignment,
-        StoragePolicyMini,
-    > = ::daplug_runtime::Field::new("storage_policy");
-    /// The `assigned_to` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, StoragePolicyAssignmentType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const STORAGE_POLICY: ::daplug_runtime::Field<Self, StoragePolicyMini> = ::daplug_runtime::Field::new(
+        "storage_policy",
+    );
     pub const ASSIGNED_TO: ::daplug_runtime::Field<
-        StoragePolicyAssignment,
+        Self,
         StoragePolicyAssignmentAssignedTo,
     > = ::daplug_runtime::Field::new("assigned_to");
 }
@@ -50511,15 +49228,15 @@ pub struct StoragePolicyAssignmentAssignedTo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl StoragePolicyAssignmentAssignedTo {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        StoragePolicyAssignmentAssignedTo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        StoragePolicyAssignmentAssignedTo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -50585,24 +49302,21 @@ pub struct StoragePolicyAssignments {
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicyAssignment>,
     >,
 }
+#[allow(missing_docs)]
 impl StoragePolicyAssignments {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<StoragePolicyAssignments, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        StoragePolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        StoragePolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        StoragePolicyAssignments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StoragePolicyAssignment>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -50713,14 +49427,14 @@ pub struct StoragePolicyMini {
     #[serde(rename = "type")]
     pub type_: StoragePolicyMiniType,
 }
+#[allow(missing_docs)]
 impl StoragePolicyMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        StoragePolicyMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<StoragePolicyMini, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StoragePolicyMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -50915,54 +49629,45 @@ pub struct Task {
         TaskCompletionRule,
     >,
 }
+#[allow(missing_docs)]
 impl Task {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Task,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Task, TaskType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TaskType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<Task, FileMini> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, FileMini> = ::daplug_runtime::Field::new(
         "item",
     );
-    /// The `due_at` attribute.
     pub const DUE_AT: ::daplug_runtime::Field<
-        Task,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("due_at");
-    /// The `action` attribute.
-    pub const ACTION: ::daplug_runtime::Field<Task, TaskAction> = ::daplug_runtime::Field::new(
+    pub const ACTION: ::daplug_runtime::Field<Self, TaskAction> = ::daplug_runtime::Field::new(
         "action",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        Task,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `task_assignment_collection` attribute.
     pub const TASK_ASSIGNMENT_COLLECTION: ::daplug_runtime::Field<
-        Task,
+        Self,
         TaskAssignments,
     > = ::daplug_runtime::Field::new("task_assignment_collection");
-    /// The `is_completed` attribute.
-    pub const IS_COMPLETED: ::daplug_runtime::Field<Task, bool> = ::daplug_runtime::Field::new(
+    pub const IS_COMPLETED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_completed",
     );
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Task, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Task,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `completion_rule` attribute.
-    pub const COMPLETION_RULE: ::daplug_runtime::Field<Task, TaskCompletionRule> = ::daplug_runtime::Field::new(
+    pub const COMPLETION_RULE: ::daplug_runtime::Field<Self, TaskCompletionRule> = ::daplug_runtime::Field::new(
         "completion_rule",
     );
 }
@@ -51188,51 +49893,43 @@ pub struct TaskAssignment {
     )]
     pub assigned_by: ::daplug_runtime::__private::std::option::Option<UserMini>,
 }
+#[allow(missing_docs)]
 impl TaskAssignment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TaskAssignment, TaskAssignmentType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TaskAssignmentType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `item` attribute.
-    pub const ITEM: ::daplug_runtime::Field<TaskAssignment, FileMini> = ::daplug_runtime::Field::new(
+    pub const ITEM: ::daplug_runtime::Field<Self, FileMini> = ::daplug_runtime::Field::new(
         "item",
     );
-    /// The `assigned_to` attribute.
-    pub const ASSIGNED_TO: ::daplug_runtime::Field<TaskAssignment, UserMini> = ::daplug_runtime::Field::new(
+    pub const ASSIGNED_TO: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "assigned_to",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `assigned_at` attribute.
     pub const ASSIGNED_AT: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("assigned_at");
-    /// The `reminded_at` attribute.
     pub const REMINDED_AT: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reminded_at");
-    /// The `resolution_state` attribute.
     pub const RESOLUTION_STATE: ::daplug_runtime::Field<
-        TaskAssignment,
+        Self,
         TaskAssignmentResolutionState,
     > = ::daplug_runtime::Field::new("resolution_state");
-    /// The `assigned_by` attribute.
-    pub const ASSIGNED_BY: ::daplug_runtime::Field<TaskAssignment, UserMini> = ::daplug_runtime::Field::new(
+    pub const ASSIGNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "assigned_by",
     );
 }
@@ -51418,14 +50115,13 @@ pub struct TaskAssignments {
         ::daplug_runtime::__private::std::vec::Vec<TaskAssignment>,
     >,
 }
+#[allow(missing_docs)]
 impl TaskAssignments {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TaskAssignments, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TaskAssignments,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TaskAssignment>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -51578,14 +50274,13 @@ pub struct Tasks {
         ::daplug_runtime::__private::std::vec::Vec<Task>,
     >,
 }
+#[allow(missing_docs)]
 impl Tasks {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Tasks, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Tasks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Task>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -51762,54 +50457,44 @@ pub struct TemplateSigner {
     )]
     pub login_required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl TemplateSigner {
-    /// The `inputs` attribute.
     pub const INPUTS: ::daplug_runtime::Field<
-        TemplateSigner,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TemplateSignerInput>,
     > = ::daplug_runtime::Field::new("inputs");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        TemplateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<TemplateSigner, TemplateSignerRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, TemplateSignerRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `is_in_person` attribute.
-    pub const IS_IN_PERSON: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const IS_IN_PERSON: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_in_person",
     );
-    /// The `order` attribute.
-    pub const ORDER: ::daplug_runtime::Field<TemplateSigner, i64> = ::daplug_runtime::Field::new(
+    pub const ORDER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "order",
     );
-    /// The `signer_group_id` attribute.
     pub const SIGNER_GROUP_ID: ::daplug_runtime::Field<
-        TemplateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("signer_group_id");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        TemplateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `public_id` attribute.
     pub const PUBLIC_ID: ::daplug_runtime::Field<
-        TemplateSigner,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("public_id");
-    /// The `is_password_required` attribute.
-    pub const IS_PASSWORD_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PASSWORD_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_password_required",
     );
-    /// The `is_phone_number_required` attribute.
-    pub const IS_PHONE_NUMBER_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PHONE_NUMBER_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_phone_number_required",
     );
-    /// The `login_required` attribute.
-    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<TemplateSigner, bool> = ::daplug_runtime::Field::new(
+    pub const LOGIN_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "login_required",
     );
 }
@@ -52057,83 +50742,67 @@ pub struct TemplateSignerInput {
         SignRequestSignerInputValidation,
     >,
 }
+#[allow(missing_docs)]
 impl TemplateSignerInput {
-    /// The `document_tag_id` attribute.
     pub const DOCUMENT_TAG_ID: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("document_tag_id");
-    /// The `text_value` attribute.
     pub const TEXT_VALUE: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text_value");
-    /// The `checkbox_value` attribute.
-    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const CHECKBOX_VALUE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "checkbox_value",
     );
-    /// The `date_value` attribute.
     pub const DATE_VALUE: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_value");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TemplateSignerInput,
-        TemplateSignerInputType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `content_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TemplateSignerInputType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         TemplateSignerInputContentType,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `is_required` attribute.
-    pub const IS_REQUIRED: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const IS_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_required",
     );
-    /// The `page_index` attribute.
-    pub const PAGE_INDEX: ::daplug_runtime::Field<TemplateSignerInput, i64> = ::daplug_runtime::Field::new(
+    pub const PAGE_INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "page_index",
     );
-    /// The `document_id` attribute.
     pub const DOCUMENT_ID: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("document_id");
-    /// The `dropdown_choices` attribute.
     pub const DROPDOWN_CHOICES: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("dropdown_choices");
-    /// The `group_id` attribute.
     pub const GROUP_ID: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group_id");
-    /// The `coordinates` attribute.
     pub const COORDINATES: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         TemplateSignerInputCoordinates,
     > = ::daplug_runtime::Field::new("coordinates");
-    /// The `dimensions` attribute.
-    pub const DIMENSIONS: ::daplug_runtime::Field<
-        TemplateSignerInput,
-        TemplateSignerInputDimensions,
-    > = ::daplug_runtime::Field::new("dimensions");
-    /// The `label` attribute.
+    pub const DIMENSIONS: ::daplug_runtime::Field<Self, TemplateSignerInputDimensions> = ::daplug_runtime::Field::new(
+        "dimensions",
+    );
     pub const LABEL: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `read_only` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<TemplateSignerInput, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "read_only",
     );
-    /// The `validation` attribute.
     pub const VALIDATION: ::daplug_runtime::Field<
-        TemplateSignerInput,
+        Self,
         SignRequestSignerInputValidation,
     > = ::daplug_runtime::Field::new("validation");
 }
@@ -52365,15 +51034,10 @@ pub struct TemplateSignerInputCoordinates {
     )]
     pub y: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl TemplateSignerInputCoordinates {
-    /// The `x` attribute.
-    pub const X: ::daplug_runtime::Field<TemplateSignerInputCoordinates, f64> = ::daplug_runtime::Field::new(
-        "x",
-    );
-    /// The `y` attribute.
-    pub const Y: ::daplug_runtime::Field<TemplateSignerInputCoordinates, f64> = ::daplug_runtime::Field::new(
-        "y",
-    );
+    pub const X: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new("x");
+    pub const Y: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new("y");
 }
 /// The size of the input.
 #[derive(
@@ -52399,13 +51063,12 @@ pub struct TemplateSignerInputDimensions {
     )]
     pub height: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl TemplateSignerInputDimensions {
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<TemplateSignerInputDimensions, f64> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<TemplateSignerInputDimensions, f64> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "height",
     );
 }
@@ -52537,42 +51200,35 @@ pub struct TermsOfService {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TermsOfService {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TermsOfService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TermsOfService, TermsOfServiceBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TermsOfServiceBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<TermsOfService, TermsOfServiceStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TermsOfServiceStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `enterprise` attribute.
-    pub const ENTERPRISE: ::daplug_runtime::Field<
-        TermsOfService,
-        TermsOfServiceEnterprise,
-    > = ::daplug_runtime::Field::new("enterprise");
-    /// The `tos_type` attribute.
-    pub const TOS_TYPE: ::daplug_runtime::Field<TermsOfService, TermsOfServiceTosType> = ::daplug_runtime::Field::new(
+    pub const ENTERPRISE: ::daplug_runtime::Field<Self, TermsOfServiceEnterprise> = ::daplug_runtime::Field::new(
+        "enterprise",
+    );
+    pub const TOS_TYPE: ::daplug_runtime::Field<Self, TermsOfServiceTosType> = ::daplug_runtime::Field::new(
         "tos_type",
     );
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        TermsOfService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TermsOfService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TermsOfService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -52698,17 +51354,16 @@ pub struct TermsOfServiceBase {
     #[serde(rename = "type")]
     pub type_: TermsOfServiceBaseType,
 }
+#[allow(missing_docs)]
 impl TermsOfServiceBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TermsOfServiceBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TermsOfServiceBase,
-        TermsOfServiceBaseType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, TermsOfServiceBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`TermsOfServiceBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52845,20 +51500,18 @@ pub struct TermsOfServiceEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TermsOfServiceEnterprise {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TermsOfServiceEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TermsOfServiceEnterprise,
-        TermsOfServiceEnterpriseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TermsOfServiceEnterpriseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        TermsOfServiceEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -52971,38 +51624,31 @@ pub struct TermsOfServiceUserStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TermsOfServiceUserStatus {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TermsOfServiceUserStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TermsOfServiceUserStatus,
-        TermsOfServiceUserStatusType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `tos` attribute.
-    pub const TOS: ::daplug_runtime::Field<
-        TermsOfServiceUserStatus,
-        TermsOfServiceBase,
-    > = ::daplug_runtime::Field::new("tos");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<TermsOfServiceUserStatus, UserMini> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TermsOfServiceUserStatusType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const TOS: ::daplug_runtime::Field<Self, TermsOfServiceBase> = ::daplug_runtime::Field::new(
+        "tos",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `is_accepted` attribute.
-    pub const IS_ACCEPTED: ::daplug_runtime::Field<TermsOfServiceUserStatus, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ACCEPTED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_accepted",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TermsOfServiceUserStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TermsOfServiceUserStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -53151,14 +51797,13 @@ pub struct TermsOfServiceUserStatuses {
         ::daplug_runtime::__private::std::vec::Vec<TermsOfServiceUserStatus>,
     >,
 }
+#[allow(missing_docs)]
 impl TermsOfServiceUserStatuses {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TermsOfServiceUserStatuses, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TermsOfServiceUserStatuses,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TermsOfServiceUserStatus>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -53268,14 +51913,13 @@ pub struct TermsOfServices {
         ::daplug_runtime::__private::std::vec::Vec<TermsOfService>,
     >,
 }
+#[allow(missing_docs)]
 impl TermsOfServices {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TermsOfServices, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TermsOfServices,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TermsOfService>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -53404,43 +52048,35 @@ pub struct TimelineSkillCard {
         TimelineSkillCardEntriesItem,
     >,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCard {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TimelineSkillCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TimelineSkillCard, TimelineSkillCardType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TimelineSkillCardType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `skill_card_type` attribute.
     pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
-        TimelineSkillCard,
+        Self,
         TimelineSkillCardSkillCardType,
     > = ::daplug_runtime::Field::new("skill_card_type");
-    /// The `skill_card_title` attribute.
     pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
-        TimelineSkillCard,
+        Self,
         TimelineSkillCardSkillCardTitle,
     > = ::daplug_runtime::Field::new("skill_card_title");
-    /// The `skill` attribute.
-    pub const SKILL: ::daplug_runtime::Field<
-        TimelineSkillCard,
-        TimelineSkillCardSkill,
-    > = ::daplug_runtime::Field::new("skill");
-    /// The `invocation` attribute.
-    pub const INVOCATION: ::daplug_runtime::Field<
-        TimelineSkillCard,
-        TimelineSkillCardInvocation,
-    > = ::daplug_runtime::Field::new("invocation");
-    /// The `duration` attribute.
-    pub const DURATION: ::daplug_runtime::Field<TimelineSkillCard, i64> = ::daplug_runtime::Field::new(
+    pub const SKILL: ::daplug_runtime::Field<Self, TimelineSkillCardSkill> = ::daplug_runtime::Field::new(
+        "skill",
+    );
+    pub const INVOCATION: ::daplug_runtime::Field<Self, TimelineSkillCardInvocation> = ::daplug_runtime::Field::new(
+        "invocation",
+    );
+    pub const DURATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "duration",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TimelineSkillCard,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TimelineSkillCardEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -53593,22 +52229,20 @@ pub struct TimelineSkillCardEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCardEntriesItem {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        TimelineSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `appears` attribute.
     pub const APPEARS: ::daplug_runtime::Field<
-        TimelineSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             TimelineSkillCardEntriesItemAppearsItem,
         >,
     > = ::daplug_runtime::Field::new("appears");
-    /// The `image_url` attribute.
     pub const IMAGE_URL: ::daplug_runtime::Field<
-        TimelineSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image_url");
 }
@@ -53638,17 +52272,14 @@ pub struct TimelineSkillCardEntriesItemAppearsItem {
     )]
     pub end: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCardEntriesItemAppearsItem {
-    /// The `start` attribute.
-    pub const START: ::daplug_runtime::Field<
-        TimelineSkillCardEntriesItemAppearsItem,
-        i64,
-    > = ::daplug_runtime::Field::new("start");
-    /// The `end` attribute.
-    pub const END: ::daplug_runtime::Field<
-        TimelineSkillCardEntriesItemAppearsItem,
-        i64,
-    > = ::daplug_runtime::Field::new("end");
+    pub const START: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "start",
+    );
+    pub const END: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "end",
+    );
 }
 /// The invocation of this service, used to track
 /// which instance of a service applied the metadata.
@@ -53672,15 +52303,14 @@ pub struct TimelineSkillCardInvocation {
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCardInvocation {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TimelineSkillCardInvocation,
-        TimelineSkillCardInvocationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TimelineSkillCardInvocationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TimelineSkillCardInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -53720,15 +52350,14 @@ pub struct TimelineSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCardSkill {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TimelineSkillCardSkill,
-        TimelineSkillCardSkillType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TimelineSkillCardSkillType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TimelineSkillCardSkill,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -53754,15 +52383,14 @@ pub struct TimelineSkillCardSkillCardTitle {
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TimelineSkillCardSkillCardTitle {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        TimelineSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        TimelineSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -53858,19 +52486,18 @@ pub struct TrackingCode {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TrackingCode {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TrackingCode, TrackingCodeType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrackingCodeType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrackingCode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        TrackingCode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -54025,44 +52652,35 @@ pub struct TranscriptSkillCard {
         TranscriptSkillCardEntriesItem,
     >,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCard {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TranscriptSkillCard,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TranscriptSkillCard,
-        TranscriptSkillCardType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `skill_card_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TranscriptSkillCardType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const SKILL_CARD_TYPE: ::daplug_runtime::Field<
-        TranscriptSkillCard,
+        Self,
         TranscriptSkillCardSkillCardType,
     > = ::daplug_runtime::Field::new("skill_card_type");
-    /// The `skill_card_title` attribute.
     pub const SKILL_CARD_TITLE: ::daplug_runtime::Field<
-        TranscriptSkillCard,
+        Self,
         TranscriptSkillCardSkillCardTitle,
     > = ::daplug_runtime::Field::new("skill_card_title");
-    /// The `skill` attribute.
-    pub const SKILL: ::daplug_runtime::Field<
-        TranscriptSkillCard,
-        TranscriptSkillCardSkill,
-    > = ::daplug_runtime::Field::new("skill");
-    /// The `invocation` attribute.
-    pub const INVOCATION: ::daplug_runtime::Field<
-        TranscriptSkillCard,
-        TranscriptSkillCardInvocation,
-    > = ::daplug_runtime::Field::new("invocation");
-    /// The `duration` attribute.
-    pub const DURATION: ::daplug_runtime::Field<TranscriptSkillCard, i64> = ::daplug_runtime::Field::new(
+    pub const SKILL: ::daplug_runtime::Field<Self, TranscriptSkillCardSkill> = ::daplug_runtime::Field::new(
+        "skill",
+    );
+    pub const INVOCATION: ::daplug_runtime::Field<Self, TranscriptSkillCardInvocation> = ::daplug_runtime::Field::new(
+        "invocation",
+    );
+    pub const DURATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "duration",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TranscriptSkillCard,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TranscriptSkillCardEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -54206,15 +52824,14 @@ pub struct TranscriptSkillCardEntriesItem {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCardEntriesItem {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        TranscriptSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `appears` attribute.
     pub const APPEARS: ::daplug_runtime::Field<
-        TranscriptSkillCardEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             TranscriptSkillCardEntriesItemAppearsItem,
         >,
@@ -54239,12 +52856,11 @@ pub struct TranscriptSkillCardEntriesItemAppearsItem {
     )]
     pub start: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCardEntriesItemAppearsItem {
-    /// The `start` attribute.
-    pub const START: ::daplug_runtime::Field<
-        TranscriptSkillCardEntriesItemAppearsItem,
-        i64,
-    > = ::daplug_runtime::Field::new("start");
+    pub const START: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "start",
+    );
 }
 /// The invocation of this service, used to track
 /// which instance of a service applied the metadata.
@@ -54268,15 +52884,14 @@ pub struct TranscriptSkillCardInvocation {
     /// the node that was used to apply the metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCardInvocation {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TranscriptSkillCardInvocation,
-        TranscriptSkillCardInvocationType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TranscriptSkillCardInvocationType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TranscriptSkillCardInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -54316,15 +52931,14 @@ pub struct TranscriptSkillCardSkill {
     /// applied this metadata.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCardSkill {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TranscriptSkillCardSkill,
-        TranscriptSkillCardSkillType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TranscriptSkillCardSkillType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TranscriptSkillCardSkill,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -54350,15 +52964,14 @@ pub struct TranscriptSkillCardSkillCardTitle {
     /// The actual title to show in the UI.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TranscriptSkillCardSkillCardTitle {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        TranscriptSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        TranscriptSkillCardSkillCardTitle,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -54545,107 +53158,86 @@ pub struct TrashFile {
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFileItemStatus,
 }
+#[allow(missing_docs)]
 impl TrashFile {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TrashFile, TrashFileType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashFileType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<TrashFile, FileVersionMini> = ::daplug_runtime::Field::new(
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
         "file_version",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<TrashFile, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashFile,
-        TrashFilePathCollection,
-    > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_at` attribute.
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, TrashFilePathCollection> = ::daplug_runtime::Field::new(
+        "path_collection",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashFile, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashFile, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<TrashFile, TrashFileItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, TrashFileItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
 }
@@ -54859,14 +53451,13 @@ pub struct TrashFilePathCollection {
         TrashFilePathCollectionEntriesItem,
     >,
 }
+#[allow(missing_docs)]
 impl TrashFilePathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashFilePathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashFilePathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TrashFilePathCollectionEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -54923,30 +53514,27 @@ pub struct TrashFilePathCollectionEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TrashFilePathCollectionEntriesItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TrashFilePathCollectionEntriesItem,
+        Self,
         TrashFilePathCollectionEntriesItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFilePathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFilePathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFilePathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFilePathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -55098,111 +53686,89 @@ pub struct TrashFileRestored {
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFileRestoredItemStatus,
 }
+#[allow(missing_docs)]
 impl TrashFileRestored {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TrashFileRestored, TrashFileRestoredType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashFileRestoredType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
-    /// The `file_version` attribute.
-    pub const FILE_VERSION: ::daplug_runtime::Field<
-        TrashFileRestored,
-        FileVersionMini,
-    > = ::daplug_runtime::Field::new("file_version");
-    /// The `description` attribute.
+    pub const FILE_VERSION: ::daplug_runtime::Field<Self, FileVersionMini> = ::daplug_runtime::Field::new(
+        "file_version",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<TrashFileRestored, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
     pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         TrashFileRestoredPathCollection,
     > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashFileRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashFileRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashFileRestored, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<
-        TrashFileRestored,
-        TrashFileRestoredItemStatus,
-    > = ::daplug_runtime::Field::new("item_status");
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, TrashFileRestoredItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
 }
 /// A partial update of [`TrashFileRestored`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55416,15 +53982,13 @@ pub struct TrashFileRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl TrashFileRestoredPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<
-        TrashFileRestoredPathCollection,
-        i64,
-    > = ::daplug_runtime::Field::new("total_count");
-    /// The `entries` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashFileRestoredPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -55601,103 +54165,84 @@ pub struct TrashFolder {
     /// * `deleted` when the item has been permanently deleted.
     pub item_status: TrashFolderItemStatus,
 }
+#[allow(missing_docs)]
 impl TrashFolder {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TrashFolder, TrashFolderType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashFolderType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<TrashFolder, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
     pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         TrashFolderPathCollection,
     > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashFolder, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `folder_upload_email` attribute.
     pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
-        TrashFolder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("folder_upload_email");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashFolder, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<TrashFolder, TrashFolderItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, TrashFolderItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
 }
@@ -55908,14 +54453,13 @@ pub struct TrashFolderPathCollection {
         TrashFolderPathCollectionEntriesItem,
     >,
 }
+#[allow(missing_docs)]
 impl TrashFolderPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashFolderPathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashFolderPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TrashFolderPathCollectionEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -55972,30 +54516,27 @@ pub struct TrashFolderPathCollectionEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TrashFolderPathCollectionEntriesItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TrashFolderPathCollectionEntriesItem,
+        Self,
         TrashFolderPathCollectionEntriesItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFolderPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFolderPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFolderPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFolderPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -56205,105 +54746,85 @@ pub struct TrashFolderRestored {
         TrashFolderRestoredItemStatus,
     >,
 }
+#[allow(missing_docs)]
 impl TrashFolderRestored {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TrashFolderRestored,
-        TrashFolderRestoredType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `sequence_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashFolderRestoredType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<TrashFolderRestored, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `path_collection` attribute.
     pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         TrashFolderRestoredPathCollection,
     > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `content_created_at` attribute.
     pub const CONTENT_CREATED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_created_at");
-    /// The `content_modified_at` attribute.
     pub const CONTENT_MODIFIED_AT: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_modified_at");
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashFolderRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `folder_upload_email` attribute.
     pub const FOLDER_UPLOAD_EMAIL: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("folder_upload_email");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashFolderRestored, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `item_status` attribute.
     pub const ITEM_STATUS: ::daplug_runtime::Field<
-        TrashFolderRestored,
+        Self,
         TrashFolderRestoredItemStatus,
     > = ::daplug_runtime::Field::new("item_status");
 }
@@ -56516,15 +55037,13 @@ pub struct TrashFolderRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl TrashFolderRestoredPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<
-        TrashFolderRestoredPathCollection,
-        i64,
-    > = ::daplug_runtime::Field::new("total_count");
-    /// The `entries` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashFolderRestoredPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -56712,92 +55231,75 @@ pub struct TrashWebLink {
         TrashWebLinkItemStatus,
     >,
 }
+#[allow(missing_docs)]
 impl TrashWebLink {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<TrashWebLink, TrashWebLinkType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashWebLinkType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashWebLink, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `path_collection` attribute.
     pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         TrashWebLinkPathCollection,
     > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashWebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashWebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<
-        TrashWebLink,
-        TrashWebLinkItemStatus,
-    > = ::daplug_runtime::Field::new("item_status");
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, TrashWebLinkItemStatus> = ::daplug_runtime::Field::new(
+        "item_status",
+    );
 }
 /// A partial update of [`TrashWebLink`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56991,14 +55493,13 @@ pub struct TrashWebLinkPathCollection {
         TrashWebLinkPathCollectionEntriesItem,
     >,
 }
+#[allow(missing_docs)]
 impl TrashWebLinkPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<TrashWebLinkPathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashWebLinkPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TrashWebLinkPathCollectionEntriesItem>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -57055,30 +55556,27 @@ pub struct TrashWebLinkPathCollectionEntriesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TrashWebLinkPathCollectionEntriesItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TrashWebLinkPathCollectionEntriesItem,
+        Self,
         TrashWebLinkPathCollectionEntriesItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        TrashWebLinkPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashWebLinkPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashWebLinkPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashWebLinkPathCollectionEntriesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -57246,91 +55744,74 @@ pub struct TrashWebLinkRestored {
         TrashWebLinkRestoredItemStatus,
     >,
 }
+#[allow(missing_docs)]
 impl TrashWebLinkRestored {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
-        TrashWebLinkRestoredType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, TrashWebLinkRestoredType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<TrashWebLinkRestored, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `path_collection` attribute.
     pub const PATH_COLLECTION: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         TrashWebLinkRestoredPathCollection,
     > = ::daplug_runtime::Field::new("path_collection");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<TrashWebLinkRestored, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
     pub const SHARED_LINK: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shared_link");
-    /// The `item_status` attribute.
     pub const ITEM_STATUS: ::daplug_runtime::Field<
-        TrashWebLinkRestored,
+        Self,
         TrashWebLinkRestoredItemStatus,
     > = ::daplug_runtime::Field::new("item_status");
 }
@@ -57530,15 +56011,13 @@ pub struct TrashWebLinkRestoredPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl TrashWebLinkRestoredPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<
-        TrashWebLinkRestoredPathCollection,
-        i64,
-    > = ::daplug_runtime::Field::new("total_count");
-    /// The `entries` attribute.
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_count",
+    );
     pub const ENTRIES: ::daplug_runtime::Field<
-        TrashWebLinkRestoredPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -57621,23 +56100,20 @@ pub struct UploadPart {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UploadPart {
-    /// The `part_id` attribute.
     pub const PART_ID: ::daplug_runtime::Field<
-        UploadPart,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("part_id");
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<UploadPart, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<UploadPart, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `sha1` attribute.
     pub const SHA1: ::daplug_runtime::Field<
-        UploadPart,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1");
 }
@@ -57760,18 +56236,16 @@ pub struct UploadPartMini {
     )]
     pub size: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl UploadPartMini {
-    /// The `part_id` attribute.
     pub const PART_ID: ::daplug_runtime::Field<
-        UploadPartMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("part_id");
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<UploadPartMini, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<UploadPartMini, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
 }
@@ -57916,27 +56390,23 @@ pub struct UploadParts {
         ::daplug_runtime::__private::std::vec::Vec<UploadPart>,
     >,
 }
+#[allow(missing_docs)]
 impl UploadParts {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<UploadParts, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        UploadParts,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UploadPartsOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        UploadParts,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UploadPart>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -58055,17 +56525,15 @@ pub struct UploadPartsOrderItem {
         UploadPartsOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl UploadPartsOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        UploadPartsOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        UploadPartsOrderItem,
-        UploadPartsOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, UploadPartsOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -58156,36 +56624,31 @@ pub struct UploadSession {
         UploadSessionSessionEndpoints,
     >,
 }
+#[allow(missing_docs)]
 impl UploadSession {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UploadSession,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UploadSession, UploadSessionType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UploadSessionType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `session_expires_at` attribute.
     pub const SESSION_EXPIRES_AT: ::daplug_runtime::Field<
-        UploadSession,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("session_expires_at");
-    /// The `part_size` attribute.
-    pub const PART_SIZE: ::daplug_runtime::Field<UploadSession, i64> = ::daplug_runtime::Field::new(
+    pub const PART_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "part_size",
     );
-    /// The `total_parts` attribute.
-    pub const TOTAL_PARTS: ::daplug_runtime::Field<UploadSession, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL_PARTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_parts",
     );
-    /// The `num_parts_processed` attribute.
-    pub const NUM_PARTS_PROCESSED: ::daplug_runtime::Field<UploadSession, i32> = ::daplug_runtime::Field::new(
+    pub const NUM_PARTS_PROCESSED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "num_parts_processed",
     );
-    /// The `session_endpoints` attribute.
     pub const SESSION_ENDPOINTS: ::daplug_runtime::Field<
-        UploadSession,
+        Self,
         UploadSessionSessionEndpoints,
     > = ::daplug_runtime::Field::new("session_endpoints");
 }
@@ -58344,35 +56807,30 @@ pub struct UploadSessionSessionEndpoints {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UploadSessionSessionEndpoints {
-    /// The `upload_part` attribute.
     pub const UPLOAD_PART: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("upload_part");
-    /// The `commit` attribute.
     pub const COMMIT: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("commit");
-    /// The `abort` attribute.
     pub const ABORT: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("abort");
-    /// The `list_parts` attribute.
     pub const LIST_PARTS: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("list_parts");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `log_event` attribute.
     pub const LOG_EVENT: ::daplug_runtime::Field<
-        UploadSessionSessionEndpoints,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("log_event");
 }
@@ -58423,15 +56881,14 @@ pub struct UploadUrl {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UploadUrl {
-    /// The `upload_url` attribute.
     pub const UPLOAD_URL: ::daplug_runtime::Field<
-        UploadUrl,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("upload_url");
-    /// The `upload_token` attribute.
     pub const UPLOAD_TOKEN: ::daplug_runtime::Field<
-        UploadUrl,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("upload_token");
 }
@@ -58531,9 +56988,9 @@ pub struct UploadedPart {
     )]
     pub part: ::daplug_runtime::__private::std::option::Option<UploadPart>,
 }
+#[allow(missing_docs)]
 impl UploadedPart {
-    /// The `part` attribute.
-    pub const PART: ::daplug_runtime::Field<UploadedPart, UploadPart> = ::daplug_runtime::Field::new(
+    pub const PART: ::daplug_runtime::Field<Self, UploadPart> = ::daplug_runtime::Field::new(
         "part",
     );
 }
@@ -58740,84 +57197,69 @@ pub struct User {
         UserNotificationEmail,
     >,
 }
+#[allow(missing_docs)]
 impl User {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<User, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `language` attribute.
     pub const LANGUAGE: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("language");
-    /// The `timezone` attribute.
     pub const TIMEZONE: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
-    /// The `space_amount` attribute.
-    pub const SPACE_AMOUNT: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+    pub const SPACE_AMOUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "space_amount",
     );
-    /// The `space_used` attribute.
-    pub const SPACE_USED: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+    pub const SPACE_USED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "space_used",
     );
-    /// The `max_upload_size` attribute.
-    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_upload_size",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<User, UserStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, UserStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `job_title` attribute.
     pub const JOB_TITLE: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("job_title");
-    /// The `phone` attribute.
     pub const PHONE: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phone");
-    /// The `address` attribute.
     pub const ADDRESS: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address");
-    /// The `avatar_url` attribute.
     pub const AVATAR_URL: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar_url");
-    /// The `notification_email` attribute.
-    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<User, UserNotificationEmail> = ::daplug_runtime::Field::new(
+    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<Self, UserNotificationEmail> = ::daplug_runtime::Field::new(
         "notification_email",
     );
 }
@@ -58983,9 +57425,9 @@ pub struct UserAvatar {
     )]
     pub pic_urls: ::daplug_runtime::__private::std::option::Option<UserAvatarPicUrls>,
 }
+#[allow(missing_docs)]
 impl UserAvatar {
-    /// The `pic_urls` attribute.
-    pub const PIC_URLS: ::daplug_runtime::Field<UserAvatar, UserAvatarPicUrls> = ::daplug_runtime::Field::new(
+    pub const PIC_URLS: ::daplug_runtime::Field<Self, UserAvatarPicUrls> = ::daplug_runtime::Field::new(
         "pic_urls",
     );
 }
@@ -59094,20 +57536,18 @@ pub struct UserAvatarPicUrls {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserAvatarPicUrls {
-    /// The `small` attribute.
     pub const SMALL: ::daplug_runtime::Field<
-        UserAvatarPicUrls,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("small");
-    /// The `large` attribute.
     pub const LARGE: ::daplug_runtime::Field<
-        UserAvatarPicUrls,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("large");
-    /// The `preview` attribute.
     pub const PREVIEW: ::daplug_runtime::Field<
-        UserAvatarPicUrls,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("preview");
 }
@@ -59129,14 +57569,14 @@ pub struct UserBase {
     #[serde(rename = "type")]
     pub type_: UserBaseType,
 }
+#[allow(missing_docs)]
 impl UserBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UserBase, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -59274,28 +57714,25 @@ pub struct UserCollaborations {
     )]
     pub is_active: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl UserCollaborations {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserCollaborations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UserCollaborations, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserCollaborations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        UserCollaborations,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
-    /// The `is_active` attribute.
-    pub const IS_ACTIVE: ::daplug_runtime::Field<UserCollaborations, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ACTIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_active",
     );
 }
@@ -59621,140 +58058,111 @@ pub struct UserFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UserFull, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `language` attribute.
     pub const LANGUAGE: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("language");
-    /// The `timezone` attribute.
     pub const TIMEZONE: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
-    /// The `space_amount` attribute.
-    pub const SPACE_AMOUNT: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+    pub const SPACE_AMOUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "space_amount",
     );
-    /// The `space_used` attribute.
-    pub const SPACE_USED: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+    pub const SPACE_USED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "space_used",
     );
-    /// The `max_upload_size` attribute.
-    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<UserFull, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_UPLOAD_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_upload_size",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<UserFull, UserStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, UserStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `job_title` attribute.
     pub const JOB_TITLE: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("job_title");
-    /// The `phone` attribute.
     pub const PHONE: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phone");
-    /// The `address` attribute.
     pub const ADDRESS: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address");
-    /// The `avatar_url` attribute.
     pub const AVATAR_URL: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar_url");
-    /// The `notification_email` attribute.
-    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<
-        UserFull,
-        UserNotificationEmail,
-    > = ::daplug_runtime::Field::new("notification_email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<UserFull, UserFullRole> = ::daplug_runtime::Field::new(
+    pub const NOTIFICATION_EMAIL: ::daplug_runtime::Field<Self, UserNotificationEmail> = ::daplug_runtime::Field::new(
+        "notification_email",
+    );
+    pub const ROLE: ::daplug_runtime::Field<Self, UserFullRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `tracking_codes` attribute.
     pub const TRACKING_CODES: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TrackingCode>,
     > = ::daplug_runtime::Field::new("tracking_codes");
-    /// The `can_see_managed_users` attribute.
-    pub const CAN_SEE_MANAGED_USERS: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_SEE_MANAGED_USERS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_see_managed_users",
     );
-    /// The `is_sync_enabled` attribute.
-    pub const IS_SYNC_ENABLED: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_SYNC_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_sync_enabled",
     );
-    /// The `is_external_collab_restricted` attribute.
-    pub const IS_EXTERNAL_COLLAB_RESTRICTED: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EXTERNAL_COLLAB_RESTRICTED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_external_collab_restricted",
     );
-    /// The `is_exempt_from_device_limits` attribute.
-    pub const IS_EXEMPT_FROM_DEVICE_LIMITS: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EXEMPT_FROM_DEVICE_LIMITS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_exempt_from_device_limits",
     );
-    /// The `is_exempt_from_login_verification` attribute.
-    pub const IS_EXEMPT_FROM_LOGIN_VERIFICATION: ::daplug_runtime::Field<
-        UserFull,
-        bool,
-    > = ::daplug_runtime::Field::new("is_exempt_from_login_verification");
-    /// The `enterprise` attribute.
-    pub const ENTERPRISE: ::daplug_runtime::Field<UserFull, UserFullEnterprise> = ::daplug_runtime::Field::new(
+    pub const IS_EXEMPT_FROM_LOGIN_VERIFICATION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_exempt_from_login_verification",
+    );
+    pub const ENTERPRISE: ::daplug_runtime::Field<Self, UserFullEnterprise> = ::daplug_runtime::Field::new(
         "enterprise",
     );
-    /// The `my_tags` attribute.
     pub const MY_TAGS: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("my_tags");
-    /// The `hostname` attribute.
     pub const HOSTNAME: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("hostname");
-    /// The `is_platform_access_only` attribute.
-    pub const IS_PLATFORM_ACCESS_ONLY: ::daplug_runtime::Field<UserFull, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PLATFORM_ACCESS_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_platform_access_only",
     );
-    /// The `external_app_user_id` attribute.
     pub const EXTERNAL_APP_USER_ID: ::daplug_runtime::Field<
-        UserFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("external_app_user_id");
 }
@@ -59997,20 +58405,18 @@ pub struct UserFullEnterprise {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserFullEnterprise {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserFullEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserFullEnterprise,
-        UserFullEnterpriseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserFullEnterpriseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        UserFullEnterprise,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -60090,24 +58496,22 @@ pub struct UserIntegrationMappings {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserIntegrationMappings {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserIntegrationMappings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UserIntegrationMappings, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserIntegrationMappings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        UserIntegrationMappings,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
 }
@@ -60235,24 +58639,22 @@ pub struct UserMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<UserMini, UserBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, UserBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        UserMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
 }
@@ -60371,14 +58773,13 @@ pub struct UserNotificationEmail {
     )]
     pub is_confirmed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl UserNotificationEmail {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        UserNotificationEmail,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `is_confirmed` attribute.
-    pub const IS_CONFIRMED: ::daplug_runtime::Field<UserNotificationEmail, bool> = ::daplug_runtime::Field::new(
+    pub const IS_CONFIRMED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_confirmed",
     );
 }
@@ -60485,37 +58886,31 @@ pub struct Users {
         ::daplug_runtime::__private::std::vec::Vec<UserFull>,
     >,
 }
+#[allow(missing_docs)]
 impl Users {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        Users,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        Users,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<Users, i64> = ::daplug_runtime::Field::new(
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "offset",
     );
-    /// The `order` attribute.
     pub const ORDER: ::daplug_runtime::Field<
-        Users,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UsersOrderItem>,
     > = ::daplug_runtime::Field::new("order");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Users,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserFull>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -60644,17 +59039,15 @@ pub struct UsersOrderItem {
         UsersOrderItemDirection,
     >,
 }
+#[allow(missing_docs)]
 impl UsersOrderItem {
-    /// The `by` attribute.
     pub const BY: ::daplug_runtime::Field<
-        UsersOrderItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("by");
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<
-        UsersOrderItem,
-        UsersOrderItemDirection,
-    > = ::daplug_runtime::Field::new("direction");
+    pub const DIRECTION: ::daplug_runtime::Field<Self, UsersOrderItemDirection> = ::daplug_runtime::Field::new(
+        "direction",
+    );
 }
 /// The direction to order by, either ascending or descending.
 #[derive(
@@ -60696,9 +59089,9 @@ pub struct Watermark {
     )]
     pub watermark: ::daplug_runtime::__private::std::option::Option<WatermarkWatermark>,
 }
+#[allow(missing_docs)]
 impl Watermark {
-    /// The `watermark` attribute.
-    pub const WATERMARK: ::daplug_runtime::Field<Watermark, WatermarkWatermark> = ::daplug_runtime::Field::new(
+    pub const WATERMARK: ::daplug_runtime::Field<Self, WatermarkWatermark> = ::daplug_runtime::Field::new(
         "watermark",
     );
 }
@@ -60799,15 +59192,14 @@ pub struct WatermarkWatermark {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl WatermarkWatermark {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        WatermarkWatermark,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        WatermarkWatermark,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
 }
@@ -60946,87 +59338,71 @@ pub struct WebLink {
     )]
     pub item_status: ::daplug_runtime::__private::std::option::Option<WebLinkItemStatus>,
 }
+#[allow(missing_docs)]
 impl WebLink {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WebLink, WebLinkBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebLinkBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `parent` attribute.
-    pub const PARENT: ::daplug_runtime::Field<WebLink, FolderMini> = ::daplug_runtime::Field::new(
+    pub const PARENT: ::daplug_runtime::Field<Self, FolderMini> = ::daplug_runtime::Field::new(
         "parent",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `path_collection` attribute.
-    pub const PATH_COLLECTION: ::daplug_runtime::Field<WebLink, WebLinkPathCollection> = ::daplug_runtime::Field::new(
+    pub const PATH_COLLECTION: ::daplug_runtime::Field<Self, WebLinkPathCollection> = ::daplug_runtime::Field::new(
         "path_collection",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `modified_at` attribute.
     pub const MODIFIED_AT: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("modified_at");
-    /// The `trashed_at` attribute.
     pub const TRASHED_AT: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trashed_at");
-    /// The `purged_at` attribute.
     pub const PURGED_AT: ::daplug_runtime::Field<
-        WebLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("purged_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `modified_by` attribute.
-    pub const MODIFIED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const MODIFIED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "modified_by",
     );
-    /// The `owned_by` attribute.
-    pub const OWNED_BY: ::daplug_runtime::Field<WebLink, UserMini> = ::daplug_runtime::Field::new(
+    pub const OWNED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "owned_by",
     );
-    /// The `shared_link` attribute.
-    pub const SHARED_LINK: ::daplug_runtime::Field<WebLink, WebLinkSharedLink> = ::daplug_runtime::Field::new(
+    pub const SHARED_LINK: ::daplug_runtime::Field<Self, WebLinkSharedLink> = ::daplug_runtime::Field::new(
         "shared_link",
     );
-    /// The `item_status` attribute.
-    pub const ITEM_STATUS: ::daplug_runtime::Field<WebLink, WebLinkItemStatus> = ::daplug_runtime::Field::new(
+    pub const ITEM_STATUS: ::daplug_runtime::Field<Self, WebLinkItemStatus> = ::daplug_runtime::Field::new(
         "item_status",
     );
 }
@@ -61204,19 +59580,18 @@ pub struct WebLinkBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl WebLinkBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WebLinkBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WebLinkBase, WebLinkBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebLinkBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        WebLinkBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
 }
@@ -61398,34 +59773,30 @@ pub struct WebLinkMini {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl WebLinkMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WebLinkMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WebLinkMini, WebLinkBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebLinkBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `etag` attribute.
     pub const ETAG: ::daplug_runtime::Field<
-        WebLinkMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("etag");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        WebLinkMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `sequence_id` attribute.
     pub const SEQUENCE_ID: ::daplug_runtime::Field<
-        WebLinkMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sequence_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WebLinkMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -61541,14 +59912,13 @@ pub struct WebLinkPathCollection {
     /// The parent folders for this item.
     pub entries: ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
 }
+#[allow(missing_docs)]
 impl WebLinkPathCollection {
-    /// The `total_count` attribute.
-    pub const TOTAL_COUNT: ::daplug_runtime::Field<WebLinkPathCollection, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_count",
     );
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        WebLinkPathCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FolderMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -61656,62 +60026,49 @@ pub struct WebLinkSharedLink {
     /// The number of times this item has been previewed.
     pub preview_count: i64,
 }
+#[allow(missing_docs)]
 impl WebLinkSharedLink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `download_url` attribute.
     pub const DOWNLOAD_URL: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_url");
-    /// The `vanity_url` attribute.
     pub const VANITY_URL: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url");
-    /// The `vanity_name` attribute.
     pub const VANITY_NAME: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_name");
-    /// The `access` attribute.
-    pub const ACCESS: ::daplug_runtime::Field<
-        WebLinkSharedLink,
-        WebLinkSharedLinkAccess,
-    > = ::daplug_runtime::Field::new("access");
-    /// The `effective_access` attribute.
+    pub const ACCESS: ::daplug_runtime::Field<Self, WebLinkSharedLinkAccess> = ::daplug_runtime::Field::new(
+        "access",
+    );
     pub const EFFECTIVE_ACCESS: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         WebLinkSharedLinkEffectiveAccess,
     > = ::daplug_runtime::Field::new("effective_access");
-    /// The `effective_permission` attribute.
     pub const EFFECTIVE_PERMISSION: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         WebLinkSharedLinkEffectivePermission,
     > = ::daplug_runtime::Field::new("effective_permission");
-    /// The `unshared_at` attribute.
     pub const UNSHARED_AT: ::daplug_runtime::Field<
-        WebLinkSharedLink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unshared_at");
-    /// The `is_password_enabled` attribute.
-    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<WebLinkSharedLink, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PASSWORD_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_password_enabled",
     );
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<
-        WebLinkSharedLink,
-        WebLinkSharedLinkPermissions,
-    > = ::daplug_runtime::Field::new("permissions");
-    /// The `download_count` attribute.
-    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<WebLinkSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, WebLinkSharedLinkPermissions> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
+    pub const DOWNLOAD_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "download_count",
     );
-    /// The `preview_count` attribute.
-    pub const PREVIEW_COUNT: ::daplug_runtime::Field<WebLinkSharedLink, i64> = ::daplug_runtime::Field::new(
+    pub const PREVIEW_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "preview_count",
     );
 }
@@ -61834,18 +60191,15 @@ pub struct WebLinkSharedLinkPermissions {
     /// the item has a type of `file`.
     pub can_edit: bool,
 }
+#[allow(missing_docs)]
 impl WebLinkSharedLinkPermissions {
-    /// The `can_download` attribute.
-    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<
-        WebLinkSharedLinkPermissions,
-        bool,
-    > = ::daplug_runtime::Field::new("can_download");
-    /// The `can_preview` attribute.
-    pub const CAN_PREVIEW: ::daplug_runtime::Field<WebLinkSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_DOWNLOAD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "can_download",
+    );
+    pub const CAN_PREVIEW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_preview",
     );
-    /// The `can_edit` attribute.
-    pub const CAN_EDIT: ::daplug_runtime::Field<WebLinkSharedLinkPermissions, bool> = ::daplug_runtime::Field::new(
+    pub const CAN_EDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "can_edit",
     );
 }
@@ -61913,37 +60267,32 @@ pub struct Webhook {
         ::daplug_runtime::__private::std::vec::Vec<WebhookTriggersItem>,
     >,
 }
+#[allow(missing_docs)]
 impl Webhook {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Webhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Webhook, WebhookMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `target` attribute.
-    pub const TARGET: ::daplug_runtime::Field<Webhook, WebhookMiniTarget> = ::daplug_runtime::Field::new(
+    pub const TARGET: ::daplug_runtime::Field<Self, WebhookMiniTarget> = ::daplug_runtime::Field::new(
         "target",
     );
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<Webhook, UserMini> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserMini> = ::daplug_runtime::Field::new(
         "created_by",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Webhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `address` attribute.
     pub const ADDRESS: ::daplug_runtime::Field<
-        Webhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address");
-    /// The `triggers` attribute.
     pub const TRIGGERS: ::daplug_runtime::Field<
-        Webhook,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WebhookTriggersItem>,
     > = ::daplug_runtime::Field::new("triggers");
 }
@@ -62077,18 +60426,17 @@ pub struct WebhookMini {
     )]
     pub target: ::daplug_runtime::__private::std::option::Option<WebhookMiniTarget>,
 }
+#[allow(missing_docs)]
 impl WebhookMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WebhookMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WebhookMini, WebhookMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `target` attribute.
-    pub const TARGET: ::daplug_runtime::Field<WebhookMini, WebhookMiniTarget> = ::daplug_runtime::Field::new(
+    pub const TARGET: ::daplug_runtime::Field<Self, WebhookMiniTarget> = ::daplug_runtime::Field::new(
         "target",
     );
 }
@@ -62198,14 +60546,14 @@ pub struct WebhookMiniTarget {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<WebhookMiniTargetType>,
 }
+#[allow(missing_docs)]
 impl WebhookMiniTarget {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WebhookMiniTarget,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WebhookMiniTarget, WebhookMiniTargetType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookMiniTargetType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -62436,24 +60784,21 @@ pub struct Webhooks {
         ::daplug_runtime::__private::std::vec::Vec<WebhookMini>,
     >,
 }
+#[allow(missing_docs)]
 impl Webhooks {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Webhooks, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        Webhooks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        Webhooks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Webhooks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WebhookMini>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -62603,33 +60948,29 @@ pub struct Workflow {
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItem>,
     >,
 }
+#[allow(missing_docs)]
 impl Workflow {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Workflow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Workflow, WorkflowMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WorkflowMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Workflow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        Workflow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<Workflow, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
-    /// The `flows` attribute.
     pub const FLOWS: ::daplug_runtime::Field<
-        Workflow,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItem>,
     > = ::daplug_runtime::Field::new("flows");
 }
@@ -62783,33 +61124,28 @@ pub struct WorkflowFlowsItem {
     )]
     pub created_by: ::daplug_runtime::__private::std::option::Option<UserBase>,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WorkflowFlowsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WorkflowFlowsItem, WorkflowFlowsItemType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WorkflowFlowsItemType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `trigger` attribute.
-    pub const TRIGGER: ::daplug_runtime::Field<
-        WorkflowFlowsItem,
-        WorkflowFlowsItemTrigger,
-    > = ::daplug_runtime::Field::new("trigger");
-    /// The `outcomes` attribute.
+    pub const TRIGGER: ::daplug_runtime::Field<Self, WorkflowFlowsItemTrigger> = ::daplug_runtime::Field::new(
+        "trigger",
+    );
     pub const OUTCOMES: ::daplug_runtime::Field<
-        WorkflowFlowsItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemOutcomesItem>,
     > = ::daplug_runtime::Field::new("outcomes");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        WorkflowFlowsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `created_by` attribute.
-    pub const CREATED_BY: ::daplug_runtime::Field<WorkflowFlowsItem, UserBase> = ::daplug_runtime::Field::new(
+    pub const CREATED_BY: ::daplug_runtime::Field<Self, UserBase> = ::daplug_runtime::Field::new(
         "created_by",
     );
 }
@@ -62868,30 +61204,26 @@ pub struct WorkflowFlowsItemOutcomesItem {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItemOutcomesItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItem,
-        WorkflowFlowsItemOutcomesItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, WorkflowFlowsItemOutcomesItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `action_type` attribute.
     pub const ACTION_TYPE: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItem,
+        Self,
         WorkflowFlowsItemOutcomesItemActionType,
     > = ::daplug_runtime::Field::new("action_type");
-    /// The `if_rejected` attribute.
     pub const IF_REJECTED: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             WorkflowFlowsItemOutcomesItemIfRejectedItem,
         >,
@@ -63025,25 +61357,23 @@ pub struct WorkflowFlowsItemOutcomesItemIfRejectedItem {
         WorkflowFlowsItemOutcomesItemIfRejectedItemActionType,
     >,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItemOutcomesItemIfRejectedItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        Self,
         WorkflowFlowsItemOutcomesItemIfRejectedItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `action_type` attribute.
     pub const ACTION_TYPE: ::daplug_runtime::Field<
-        WorkflowFlowsItemOutcomesItemIfRejectedItem,
+        Self,
         WorkflowFlowsItemOutcomesItemIfRejectedItemActionType,
     > = ::daplug_runtime::Field::new("action_type");
 }
@@ -63204,20 +61534,18 @@ pub struct WorkflowFlowsItemTrigger {
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemTriggerScopeItem>,
     >,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItemTrigger {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        WorkflowFlowsItemTrigger,
-        WorkflowFlowsItemTriggerType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `trigger_type` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, WorkflowFlowsItemTriggerType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        WorkflowFlowsItemTrigger,
+        Self,
         WorkflowFlowsItemTriggerTriggerType,
     > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        WorkflowFlowsItemTrigger,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WorkflowFlowsItemTriggerScopeItem>,
     > = ::daplug_runtime::Field::new("scope");
 }
@@ -63259,20 +61587,20 @@ pub struct WorkflowFlowsItemTriggerScopeItem {
         WorkflowFlowsItemTriggerScopeItemObject,
     >,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItemTriggerScopeItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        WorkflowFlowsItemTriggerScopeItem,
+        Self,
         WorkflowFlowsItemTriggerScopeItemType,
     > = ::daplug_runtime::Field::new("type");
     /// The `ref` attribute.
     pub const REF_: ::daplug_runtime::Field<
-        WorkflowFlowsItemTriggerScopeItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ref");
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        WorkflowFlowsItemTriggerScopeItem,
+        Self,
         WorkflowFlowsItemTriggerScopeItemObject,
     > = ::daplug_runtime::Field::new("object");
 }
@@ -63305,15 +61633,15 @@ pub struct WorkflowFlowsItemTriggerScopeItemObject {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl WorkflowFlowsItemTriggerScopeItemObject {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        WorkflowFlowsItemTriggerScopeItemObject,
+        Self,
         WorkflowFlowsItemTriggerScopeItemObjectType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WorkflowFlowsItemTriggerScopeItemObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -63459,28 +61787,25 @@ pub struct WorkflowMini {
     )]
     pub is_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl WorkflowMini {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WorkflowMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<WorkflowMini, WorkflowMiniType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, WorkflowMiniType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WorkflowMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        WorkflowMini,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<WorkflowMini, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
 }
@@ -63638,24 +61963,21 @@ pub struct Workflows {
         ::daplug_runtime::__private::std::vec::Vec<Workflow>,
     >,
 }
+#[allow(missing_docs)]
 impl Workflows {
-    /// The `limit` attribute.
-    pub const LIMIT: ::daplug_runtime::Field<Workflows, i64> = ::daplug_runtime::Field::new(
+    pub const LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "limit",
     );
-    /// The `next_marker` attribute.
     pub const NEXT_MARKER: ::daplug_runtime::Field<
-        Workflows,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_marker");
-    /// The `prev_marker` attribute.
     pub const PREV_MARKER: ::daplug_runtime::Field<
-        Workflows,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev_marker");
-    /// The `entries` attribute.
     pub const ENTRIES: ::daplug_runtime::Field<
-        Workflows,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Workflow>,
     > = ::daplug_runtime::Field::new("entries");
 }
@@ -63822,25 +62144,22 @@ pub struct ZipDownload {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ZipDownload {
-    /// The `download_url` attribute.
     pub const DOWNLOAD_URL: ::daplug_runtime::Field<
-        ZipDownload,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_url");
-    /// The `status_url` attribute.
     pub const STATUS_URL: ::daplug_runtime::Field<
-        ZipDownload,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status_url");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        ZipDownload,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `name_conflicts` attribute.
     pub const NAME_CONFLICTS: ::daplug_runtime::Field<
-        ZipDownload,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::vec::Vec<ZipDownloadNameConflictsItemItem>,
         >,
@@ -63982,25 +62301,23 @@ pub struct ZipDownloadNameConflictsItemItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ZipDownloadNameConflictsItemItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ZipDownloadNameConflictsItemItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ZipDownloadNameConflictsItemItem,
+        Self,
         ZipDownloadNameConflictsItemItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `original_name` attribute.
     pub const ORIGINAL_NAME: ::daplug_runtime::Field<
-        ZipDownloadNameConflictsItemItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("original_name");
-    /// The `download_name` attribute.
     pub const DOWNLOAD_NAME: ::daplug_runtime::Field<
-        ZipDownloadNameConflictsItemItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_name");
 }
@@ -64049,15 +62366,14 @@ pub struct ZipDownloadRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ZipDownloadRequest {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        ZipDownloadRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ZipDownloadRequestItemsItem>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `download_file_name` attribute.
     pub const DOWNLOAD_FILE_NAME: ::daplug_runtime::Field<
-        ZipDownloadRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("download_file_name");
 }
@@ -64161,15 +62477,14 @@ pub struct ZipDownloadRequestItemsItem {
     /// a folder then this can not be the root folder with ID `0`.
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ZipDownloadRequestItemsItem {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ZipDownloadRequestItemsItem,
-        ZipDownloadRequestItemsItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ZipDownloadRequestItemsItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        ZipDownloadRequestItemsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -64242,28 +62557,23 @@ pub struct ZipDownloadStatus {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<ZipDownloadStatusState>,
 }
+#[allow(missing_docs)]
 impl ZipDownloadStatus {
-    /// The `total_file_count` attribute.
-    pub const TOTAL_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_FILE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_file_count",
     );
-    /// The `downloaded_file_count` attribute.
-    pub const DOWNLOADED_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+    pub const DOWNLOADED_FILE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "downloaded_file_count",
     );
-    /// The `skipped_file_count` attribute.
-    pub const SKIPPED_FILE_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+    pub const SKIPPED_FILE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "skipped_file_count",
     );
-    /// The `skipped_folder_count` attribute.
-    pub const SKIPPED_FOLDER_COUNT: ::daplug_runtime::Field<ZipDownloadStatus, i64> = ::daplug_runtime::Field::new(
+    pub const SKIPPED_FOLDER_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "skipped_folder_count",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<
-        ZipDownloadStatus,
-        ZipDownloadStatusState,
-    > = ::daplug_runtime::Field::new("state");
+    pub const STATE: ::daplug_runtime::Field<Self, ZipDownloadStatusState> = ::daplug_runtime::Field::new(
+        "state",
+    );
 }
 /// A partial update of [`ZipDownloadStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

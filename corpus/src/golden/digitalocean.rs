@@ -54,30 +54,26 @@ pub struct AccessKey {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccessKey {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AccessKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccessKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        AccessKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AccessKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AccessKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -196,15 +192,14 @@ pub struct AccessKeyCreateRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccessKeyCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccessKeyCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `expires_in` attribute.
     pub const EXPIRES_IN: ::daplug_runtime::Field<
-        AccessKeyCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_in");
 }
@@ -350,35 +345,30 @@ pub struct AccessKeyCreateResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccessKeyCreateResponse {
-    /// The `secret` attribute.
     pub const SECRET: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secret");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AccessKeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -498,14 +488,12 @@ pub struct AccessPointActionResponse {
     pub access_point: AccessPointResponse,
     pub action: NfsAction,
 }
+#[allow(missing_docs)]
 impl AccessPointActionResponse {
-    /// The `access_point` attribute.
-    pub const ACCESS_POINT: ::daplug_runtime::Field<
-        AccessPointActionResponse,
-        AccessPointResponse,
-    > = ::daplug_runtime::Field::new("access_point");
-    /// The `action` attribute.
-    pub const ACTION: ::daplug_runtime::Field<AccessPointActionResponse, NfsAction> = ::daplug_runtime::Field::new(
+    pub const ACCESS_POINT: ::daplug_runtime::Field<Self, AccessPointResponse> = ::daplug_runtime::Field::new(
+        "access_point",
+    );
+    pub const ACTION: ::daplug_runtime::Field<Self, NfsAction> = ::daplug_runtime::Field::new(
         "action",
     );
 }
@@ -602,12 +590,11 @@ const _: () = {
 pub struct AccessPointGetResponse {
     pub access_point: AccessPointResponse,
 }
+#[allow(missing_docs)]
 impl AccessPointGetResponse {
-    /// The `access_point` attribute.
-    pub const ACCESS_POINT: ::daplug_runtime::Field<
-        AccessPointGetResponse,
-        AccessPointResponse,
-    > = ::daplug_runtime::Field::new("access_point");
+    pub const ACCESS_POINT: ::daplug_runtime::Field<Self, AccessPointResponse> = ::daplug_runtime::Field::new(
+        "access_point",
+    );
 }
 /// A partial update of [`AccessPointGetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -700,10 +687,10 @@ pub struct AccessPointListResponse {
     /// Array of access point objects.
     pub access_points: ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
 }
+#[allow(missing_docs)]
 impl AccessPointListResponse {
-    /// The `access_points` attribute.
     pub const ACCESS_POINTS: ::daplug_runtime::Field<
-        AccessPointListResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
     > = ::daplug_runtime::Field::new("access_points");
 }
@@ -811,24 +798,21 @@ pub struct AccessPointRequest {
     /// this VPC regardless of whether the parent share is currently attached to it.
     pub vpc_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AccessPointRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccessPointRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        AccessPointRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
-    /// The `access_policy` attribute.
-    pub const ACCESS_POLICY: ::daplug_runtime::Field<AccessPointRequest, AccessPolicy> = ::daplug_runtime::Field::new(
+    pub const ACCESS_POLICY: ::daplug_runtime::Field<Self, AccessPolicy> = ::daplug_runtime::Field::new(
         "access_policy",
     );
-    /// The `vpc_id` attribute.
     pub const VPC_ID: ::daplug_runtime::Field<
-        AccessPointRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_id");
 }
@@ -964,54 +948,43 @@ pub struct AccessPointResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccessPointResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `share_id` attribute.
     pub const SHARE_ID: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("share_id");
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AccessPointResponse,
-        AccessPointResponseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `access_policy` attribute.
-    pub const ACCESS_POLICY: ::daplug_runtime::Field<
-        AccessPointResponse,
-        AccessPolicy,
-    > = ::daplug_runtime::Field::new("access_policy");
-    /// The `created_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, AccessPointResponseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const ACCESS_POLICY: ::daplug_runtime::Field<Self, AccessPolicy> = ::daplug_runtime::Field::new(
+        "access_policy",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `is_default` attribute.
-    pub const IS_DEFAULT: ::daplug_runtime::Field<AccessPointResponse, bool> = ::daplug_runtime::Field::new(
+    pub const IS_DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_default",
     );
-    /// The `vpc_id` attribute.
     pub const VPC_ID: ::daplug_runtime::Field<
-        AccessPointResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_id");
 }
@@ -1186,30 +1159,24 @@ pub struct AccessPolicy {
     /// Whether identity enforcement is enabled for this export.
     pub identity_enforcement_enabled: bool,
 }
+#[allow(missing_docs)]
 impl AccessPolicy {
-    /// The `anonuid` attribute.
-    pub const ANONUID: ::daplug_runtime::Field<AccessPolicy, i64> = ::daplug_runtime::Field::new(
+    pub const ANONUID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "anonuid",
     );
-    /// The `anongid` attribute.
-    pub const ANONGID: ::daplug_runtime::Field<AccessPolicy, i64> = ::daplug_runtime::Field::new(
+    pub const ANONGID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "anongid",
     );
-    /// The `protocols` attribute.
     pub const PROTOCOLS: ::daplug_runtime::Field<
-        AccessPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AccessPolicyProtocolsItem>,
     > = ::daplug_runtime::Field::new("protocols");
-    /// The `squash_config` attribute.
-    pub const SQUASH_CONFIG: ::daplug_runtime::Field<
-        AccessPolicy,
-        AccessPolicySquashConfig,
-    > = ::daplug_runtime::Field::new("squash_config");
-    /// The `identity_enforcement_enabled` attribute.
-    pub const IDENTITY_ENFORCEMENT_ENABLED: ::daplug_runtime::Field<
-        AccessPolicy,
-        bool,
-    > = ::daplug_runtime::Field::new("identity_enforcement_enabled");
+    pub const SQUASH_CONFIG: ::daplug_runtime::Field<Self, AccessPolicySquashConfig> = ::daplug_runtime::Field::new(
+        "squash_config",
+    );
+    pub const IDENTITY_ENFORCEMENT_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "identity_enforcement_enabled",
+    );
 }
 /// A partial update of [`AccessPolicy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1387,45 +1354,37 @@ pub struct Account {
     )]
     pub team: ::daplug_runtime::__private::std::option::Option<AccountTeam>,
 }
+#[allow(missing_docs)]
 impl Account {
-    /// The `droplet_limit` attribute.
-    pub const DROPLET_LIMIT: ::daplug_runtime::Field<Account, i64> = ::daplug_runtime::Field::new(
+    pub const DROPLET_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "droplet_limit",
     );
-    /// The `floating_ip_limit` attribute.
-    pub const FLOATING_IP_LIMIT: ::daplug_runtime::Field<Account, i64> = ::daplug_runtime::Field::new(
+    pub const FLOATING_IP_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "floating_ip_limit",
     );
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `email_verified` attribute.
-    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<Account, bool> = ::daplug_runtime::Field::new(
+    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "email_verified",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Account, AccountStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, AccountStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `status_message` attribute.
     pub const STATUS_MESSAGE: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status_message");
-    /// The `team` attribute.
-    pub const TEAM: ::daplug_runtime::Field<Account, AccountTeam> = ::daplug_runtime::Field::new(
+    pub const TEAM: ::daplug_runtime::Field<Self, AccountTeam> = ::daplug_runtime::Field::new(
         "team",
     );
 }
@@ -1584,15 +1543,14 @@ pub struct AccountTeam {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccountTeam {
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        AccountTeam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccountTeam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -1672,46 +1630,39 @@ pub struct Action {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Action {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Action, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Action, ActionStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ActionStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Action,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `started_at` attribute.
     pub const STARTED_AT: ::daplug_runtime::Field<
-        Action,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        Action,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `resource_id` attribute.
-    pub const RESOURCE_ID: ::daplug_runtime::Field<Action, i64> = ::daplug_runtime::Field::new(
+    pub const RESOURCE_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "resource_id",
     );
-    /// The `resource_type` attribute.
     pub const RESOURCE_TYPE: ::daplug_runtime::Field<
-        Action,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<Action, Region> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, Region> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        Action,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
 }
@@ -1864,25 +1815,22 @@ pub struct AddonsAppInfo {
     /// A list of plans available for the resource.
     pub plans: ::daplug_runtime::__private::std::vec::Vec<AddonsPlan>,
 }
+#[allow(missing_docs)]
 impl AddonsAppInfo {
-    /// The `app_slug` attribute.
     pub const APP_SLUG: ::daplug_runtime::Field<
-        AddonsAppInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_slug");
-    /// The `tos` attribute.
     pub const TOS: ::daplug_runtime::Field<
-        AddonsAppInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tos");
-    /// The `eula` attribute.
     pub const EULA: ::daplug_runtime::Field<
-        AddonsAppInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("eula");
-    /// The `plans` attribute.
     pub const PLANS: ::daplug_runtime::Field<
-        AddonsAppInfo,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsPlan>,
     > = ::daplug_runtime::Field::new("plans");
 }
@@ -2006,33 +1954,29 @@ pub struct AddonsAppMetadata {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AddonsAppMetadata {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AddonsAppMetadata, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AddonsAppMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `display_name` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        AddonsAppMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("display_name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AddonsAppMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AddonsAppMetadata, AddonsAppMetadataType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AddonsAppMetadataType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        AddonsAppMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -2175,22 +2119,19 @@ pub struct AddonsDimensionVolumeWithPrice {
     /// The price per unit for the volume tier in US dollars.
     pub price_per_unit: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AddonsDimensionVolumeWithPrice {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `low_volume` attribute.
-    pub const LOW_VOLUME: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+    pub const LOW_VOLUME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "low_volume",
     );
-    /// The `max_volume` attribute.
-    pub const MAX_VOLUME: ::daplug_runtime::Field<AddonsDimensionVolumeWithPrice, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_VOLUME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_volume",
     );
-    /// The `price_per_unit` attribute.
     pub const PRICE_PER_UNIT: ::daplug_runtime::Field<
-        AddonsDimensionVolumeWithPrice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("price_per_unit");
 }
@@ -2308,34 +2249,29 @@ pub struct AddonsDimensionWithPrice {
         AddonsDimensionVolumeWithPrice,
     >,
 }
+#[allow(missing_docs)]
 impl AddonsDimensionWithPrice {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AddonsDimensionWithPrice, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `sku` attribute.
     pub const SKU: ::daplug_runtime::Field<
-        AddonsDimensionWithPrice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sku");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        AddonsDimensionWithPrice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `display_name` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        AddonsDimensionWithPrice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("display_name");
-    /// The `feature_name` attribute.
     pub const FEATURE_NAME: ::daplug_runtime::Field<
-        AddonsDimensionWithPrice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("feature_name");
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        AddonsDimensionWithPrice,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionVolumeWithPrice>,
     > = ::daplug_runtime::Field::new("volumes");
 }
@@ -2470,36 +2406,31 @@ pub struct AddonsFeature {
     /// Timestamp when the feature was last updated.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AddonsFeature {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AddonsFeature, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AddonsFeature,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AddonsFeatureType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `unit` attribute.
-    pub const UNIT: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureUnit> = ::daplug_runtime::Field::new(
+    pub const UNIT: ::daplug_runtime::Field<Self, AddonsFeatureUnit> = ::daplug_runtime::Field::new(
         "unit",
     );
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<AddonsFeature, AddonsFeatureValue> = ::daplug_runtime::Field::new(
+    pub const VALUE: ::daplug_runtime::Field<Self, AddonsFeatureValue> = ::daplug_runtime::Field::new(
         "value",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AddonsFeature,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AddonsFeature,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -2737,73 +2668,59 @@ pub struct AddonsPlan {
         ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionWithPrice>,
     >,
 }
+#[allow(missing_docs)]
 impl AddonsPlan {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `app_id` attribute.
-    pub const APP_ID: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+    pub const APP_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "app_id",
     );
-    /// The `display_name` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("display_name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `price_per_month` attribute.
-    pub const PRICE_PER_MONTH: ::daplug_runtime::Field<AddonsPlan, i64> = ::daplug_runtime::Field::new(
+    pub const PRICE_PER_MONTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "price_per_month",
     );
-    /// The `active` attribute.
-    pub const ACTIVE: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+    pub const ACTIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "active",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<AddonsPlan, AddonsPlanState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, AddonsPlanState> = ::daplug_runtime::Field::new(
         "state",
     );
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsFeature>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `by_default` attribute.
-    pub const BY_DEFAULT: ::daplug_runtime::Field<AddonsPlan, bool> = ::daplug_runtime::Field::new(
+    pub const BY_DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "by_default",
     );
-    /// The `dimensions` attribute.
     pub const DIMENSIONS: ::daplug_runtime::Field<
-        AddonsPlan,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsDimensionWithPrice>,
     > = ::daplug_runtime::Field::new("dimensions");
 }
@@ -3039,62 +2956,51 @@ pub struct AddonsResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AddonsResource {
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<AddonsResource, AddonsResourceState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, AddonsResourceState> = ::daplug_runtime::Field::new(
         "state",
     );
-    /// The `app_name` attribute.
     pub const APP_NAME: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_name");
-    /// The `app_slug` attribute.
     pub const APP_SLUG: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_slug");
-    /// The `plan_name` attribute.
     pub const PLAN_NAME: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("plan_name");
-    /// The `plan_slug` attribute.
     pub const PLAN_SLUG: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("plan_slug");
-    /// The `plan_price_per_month` attribute.
-    pub const PLAN_PRICE_PER_MONTH: ::daplug_runtime::Field<AddonsResource, i64> = ::daplug_runtime::Field::new(
+    pub const PLAN_PRICE_PER_MONTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "plan_price_per_month",
     );
-    /// The `has_config` attribute.
-    pub const HAS_CONFIG: ::daplug_runtime::Field<AddonsResource, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_CONFIG: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_config",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsResourceMetadata>,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `sso_url` attribute.
     pub const SSO_URL: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sso_url");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        AddonsResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -3236,17 +3142,15 @@ pub struct AddonsResourceMetadata {
     /// The value to be set for the metadata item, which can be a string or boolean.
     pub value: AddonsResourceMetadataValue,
 }
+#[allow(missing_docs)]
 impl AddonsResourceMetadata {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AddonsResourceMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<
-        AddonsResourceMetadata,
-        AddonsResourceMetadataValue,
-    > = ::daplug_runtime::Field::new("value");
+    pub const VALUE: ::daplug_runtime::Field<Self, AddonsResourceMetadataValue> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`AddonsResourceMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3381,34 +3285,29 @@ pub struct AddonsResourceNew {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AddonsResourceNew {
-    /// The `app_slug` attribute.
     pub const APP_SLUG: ::daplug_runtime::Field<
-        AddonsResourceNew,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_slug");
-    /// The `plan_slug` attribute.
     pub const PLAN_SLUG: ::daplug_runtime::Field<
-        AddonsResourceNew,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("plan_slug");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AddonsResourceNew,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        AddonsResourceNew,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AddonsResourceMetadata>,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `linked_droplet_id` attribute.
-    pub const LINKED_DROPLET_ID: ::daplug_runtime::Field<AddonsResourceNew, i64> = ::daplug_runtime::Field::new(
+    pub const LINKED_DROPLET_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "linked_droplet_id",
     );
-    /// The `fleet_uuid` attribute.
     pub const FLEET_UUID: ::daplug_runtime::Field<
-        AddonsResourceNew,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fleet_uuid");
 }
@@ -3576,53 +3475,45 @@ pub struct AlertPolicy {
     pub value: f32,
     pub window: AlertPolicyWindow,
 }
+#[allow(missing_docs)]
 impl AlertPolicy {
-    /// The `alerts` attribute.
-    pub const ALERTS: ::daplug_runtime::Field<AlertPolicy, Alerts> = ::daplug_runtime::Field::new(
+    pub const ALERTS: ::daplug_runtime::Field<Self, Alerts> = ::daplug_runtime::Field::new(
         "alerts",
     );
-    /// The `compare` attribute.
-    pub const COMPARE: ::daplug_runtime::Field<AlertPolicy, AlertPolicyCompare> = ::daplug_runtime::Field::new(
+    pub const COMPARE: ::daplug_runtime::Field<Self, AlertPolicyCompare> = ::daplug_runtime::Field::new(
         "compare",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AlertPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<AlertPolicy, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `entities` attribute.
     pub const ENTITIES: ::daplug_runtime::Field<
-        AlertPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("entities");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        AlertPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AlertPolicy, AlertPolicyType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AlertPolicyType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        AlertPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<AlertPolicy, f32> = ::daplug_runtime::Field::new(
+    pub const VALUE: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "value",
     );
-    /// The `window` attribute.
-    pub const WINDOW: ::daplug_runtime::Field<AlertPolicy, AlertPolicyWindow> = ::daplug_runtime::Field::new(
+    pub const WINDOW: ::daplug_runtime::Field<Self, AlertPolicyWindow> = ::daplug_runtime::Field::new(
         "window",
     );
 }
@@ -3781,53 +3672,43 @@ pub struct AlertPolicyRequest {
     pub value: f32,
     pub window: AlertPolicyRequestWindow,
 }
+#[allow(missing_docs)]
 impl AlertPolicyRequest {
-    /// The `alerts` attribute.
-    pub const ALERTS: ::daplug_runtime::Field<AlertPolicyRequest, Alerts> = ::daplug_runtime::Field::new(
+    pub const ALERTS: ::daplug_runtime::Field<Self, Alerts> = ::daplug_runtime::Field::new(
         "alerts",
     );
-    /// The `compare` attribute.
-    pub const COMPARE: ::daplug_runtime::Field<
-        AlertPolicyRequest,
-        AlertPolicyRequestCompare,
-    > = ::daplug_runtime::Field::new("compare");
-    /// The `description` attribute.
+    pub const COMPARE: ::daplug_runtime::Field<Self, AlertPolicyRequestCompare> = ::daplug_runtime::Field::new(
+        "compare",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AlertPolicyRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<AlertPolicyRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `entities` attribute.
     pub const ENTITIES: ::daplug_runtime::Field<
-        AlertPolicyRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("entities");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        AlertPolicyRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AlertPolicyRequest,
-        AlertPolicyRequestType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<AlertPolicyRequest, f32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AlertPolicyRequestType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const VALUE: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "value",
     );
-    /// The `window` attribute.
-    pub const WINDOW: ::daplug_runtime::Field<
-        AlertPolicyRequest,
-        AlertPolicyRequestWindow,
-    > = ::daplug_runtime::Field::new("window");
+    pub const WINDOW: ::daplug_runtime::Field<Self, AlertPolicyRequestWindow> = ::daplug_runtime::Field::new(
+        "window",
+    );
 }
 /// A partial update of [`AlertPolicyRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4279,17 +4160,16 @@ pub struct Alerts {
     /// Slack integration details.
     pub slack: ::daplug_runtime::__private::std::vec::Vec<SlackDetails>,
 }
+#[allow(missing_docs)]
 impl Alerts {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        Alerts,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("email");
-    /// The `slack` attribute.
     pub const SLACK: ::daplug_runtime::Field<
-        Alerts,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SlackDetails>,
     > = ::daplug_runtime::Field::new("slack");
 }
@@ -4391,12 +4271,11 @@ pub struct AmdGpuDeviceMetricsExporterPlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AmdGpuDeviceMetricsExporterPlugin {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<
-        AmdGpuDeviceMetricsExporterPlugin,
-        bool,
-    > = ::daplug_runtime::Field::new("enabled");
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
 }
 /// A partial update of [`AmdGpuDeviceMetricsExporterPlugin`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4496,9 +4375,9 @@ pub struct AmdGpuDevicePlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AmdGpuDevicePlugin {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<AmdGpuDevicePlugin, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -4720,98 +4599,79 @@ pub struct App {
     )]
     pub vpc: ::daplug_runtime::__private::std::option::Option<AppsVpc>,
 }
+#[allow(missing_docs)]
 impl App {
-    /// The `active_deployment` attribute.
-    pub const ACTIVE_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+    pub const ACTIVE_DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
         "active_deployment",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `default_ingress` attribute.
     pub const DEFAULT_INGRESS: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default_ingress");
-    /// The `domains` attribute.
     pub const DOMAINS: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDomain>,
     > = ::daplug_runtime::Field::new("domains");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `in_progress_deployment` attribute.
-    pub const IN_PROGRESS_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+    pub const IN_PROGRESS_DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
         "in_progress_deployment",
     );
-    /// The `last_deployment_created_at` attribute.
     pub const LAST_DEPLOYMENT_CREATED_AT: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_deployment_created_at");
-    /// The `live_domain` attribute.
     pub const LIVE_DOMAIN: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("live_domain");
-    /// The `live_url` attribute.
     pub const LIVE_URL: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("live_url");
-    /// The `live_url_base` attribute.
     pub const LIVE_URL_BASE: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("live_url_base");
-    /// The `owner_uuid` attribute.
     pub const OWNER_UUID: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("owner_uuid");
-    /// The `pending_deployment` attribute.
-    pub const PENDING_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+    pub const PENDING_DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
         "pending_deployment",
     );
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<App, AppsRegion> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, AppsRegion> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<App, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `tier_slug` attribute.
     pub const TIER_SLUG: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_slug");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `pinned_deployment` attribute.
-    pub const PINNED_DEPLOYMENT: ::daplug_runtime::Field<App, AppsDeployment> = ::daplug_runtime::Field::new(
+    pub const PINNED_DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
         "pinned_deployment",
     );
-    /// The `dedicated_ips` attribute.
     pub const DEDICATED_IPS: ::daplug_runtime::Field<
-        App,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDedicatedEgressIp>,
     > = ::daplug_runtime::Field::new("dedicated_ips");
-    /// The `vpc` attribute.
-    pub const VPC: ::daplug_runtime::Field<App, AppsVpc> = ::daplug_runtime::Field::new(
+    pub const VPC: ::daplug_runtime::Field<Self, AppsVpc> = ::daplug_runtime::Field::new(
         "vpc",
     );
 }
@@ -5032,37 +4892,31 @@ pub struct AppAlert {
     )]
     pub progress: ::daplug_runtime::__private::std::option::Option<AppAlertProgress>,
 }
+#[allow(missing_docs)]
 impl AppAlert {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppAlert,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `component_name` attribute.
     pub const COMPONENT_NAME: ::daplug_runtime::Field<
-        AppAlert,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("component_name");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppAlert, AppAlertSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppAlertSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `emails` attribute.
     pub const EMAILS: ::daplug_runtime::Field<
-        AppAlert,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertEmail>,
     > = ::daplug_runtime::Field::new("emails");
-    /// The `slack_webhooks` attribute.
     pub const SLACK_WEBHOOKS: ::daplug_runtime::Field<
-        AppAlert,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
     > = ::daplug_runtime::Field::new("slack_webhooks");
-    /// The `phase` attribute.
-    pub const PHASE: ::daplug_runtime::Field<AppAlert, AppAlertPhase> = ::daplug_runtime::Field::new(
+    pub const PHASE: ::daplug_runtime::Field<Self, AppAlertPhase> = ::daplug_runtime::Field::new(
         "phase",
     );
-    /// The `progress` attribute.
-    pub const PROGRESS: ::daplug_runtime::Field<AppAlert, AppAlertProgress> = ::daplug_runtime::Field::new(
+    pub const PROGRESS: ::daplug_runtime::Field<Self, AppAlertProgress> = ::daplug_runtime::Field::new(
         "progress",
     );
 }
@@ -5214,10 +5068,10 @@ pub struct AppAlertProgress {
         ::daplug_runtime::__private::std::vec::Vec<AppAlertProgressStep>,
     >,
 }
+#[allow(missing_docs)]
 impl AppAlertProgress {
-    /// The `steps` attribute.
     pub const STEPS: ::daplug_runtime::Field<
-        AppAlertProgress,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertProgressStep>,
     > = ::daplug_runtime::Field::new("steps");
 }
@@ -5339,32 +5193,26 @@ pub struct AppAlertProgressStep {
         AppAlertProgressStepReason,
     >,
 }
+#[allow(missing_docs)]
 impl AppAlertProgressStep {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppAlertProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AppAlertProgressStep,
-        AppAlertProgressStepStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `started_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, AppAlertProgressStepStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const STARTED_AT: ::daplug_runtime::Field<
-        AppAlertProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `ended_at` attribute.
     pub const ENDED_AT: ::daplug_runtime::Field<
-        AppAlertProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ended_at");
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<
-        AppAlertProgressStep,
-        AppAlertProgressStepReason,
-    > = ::daplug_runtime::Field::new("reason");
+    pub const REASON: ::daplug_runtime::Field<Self, AppAlertProgressStepReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
 }
 /// A partial update of [`AppAlertProgressStep`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5489,15 +5337,14 @@ pub struct AppAlertProgressStepReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppAlertProgressStepReason {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        AppAlertProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        AppAlertProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -5639,15 +5486,14 @@ pub struct AppAlertSlackWebhook {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppAlertSlackWebhook {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        AppAlertSlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `channel` attribute.
     pub const CHANNEL: ::daplug_runtime::Field<
-        AppAlertSlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("channel");
 }
@@ -5772,25 +5618,21 @@ pub struct AppAlertSpec {
     )]
     pub window: ::daplug_runtime::__private::std::option::Option<AppAlertSpecWindow>,
 }
+#[allow(missing_docs)]
 impl AppAlertSpec {
-    /// The `rule` attribute.
-    pub const RULE: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecRule> = ::daplug_runtime::Field::new(
+    pub const RULE: ::daplug_runtime::Field<Self, AppAlertSpecRule> = ::daplug_runtime::Field::new(
         "rule",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<AppAlertSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `operator` attribute.
-    pub const OPERATOR: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecOperator> = ::daplug_runtime::Field::new(
+    pub const OPERATOR: ::daplug_runtime::Field<Self, AppAlertSpecOperator> = ::daplug_runtime::Field::new(
         "operator",
     );
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<AppAlertSpec, f32> = ::daplug_runtime::Field::new(
+    pub const VALUE: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "value",
     );
-    /// The `window` attribute.
-    pub const WINDOW: ::daplug_runtime::Field<AppAlertSpec, AppAlertSpecWindow> = ::daplug_runtime::Field::new(
+    pub const WINDOW: ::daplug_runtime::Field<Self, AppAlertSpecWindow> = ::daplug_runtime::Field::new(
         "window",
     );
 }
@@ -6032,20 +5874,17 @@ pub struct AppAutoscalingSpec {
         AppAutoscalingSpecMetrics,
     >,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpec {
-    /// The `min_instance_count` attribute.
-    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<AppAutoscalingSpec, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_instance_count",
     );
-    /// The `max_instance_count` attribute.
-    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<AppAutoscalingSpec, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_instance_count",
     );
-    /// The `metrics` attribute.
-    pub const METRICS: ::daplug_runtime::Field<
-        AppAutoscalingSpec,
-        AppAutoscalingSpecMetrics,
-    > = ::daplug_runtime::Field::new("metrics");
+    pub const METRICS: ::daplug_runtime::Field<Self, AppAutoscalingSpecMetrics> = ::daplug_runtime::Field::new(
+        "metrics",
+    );
 }
 /// A partial update of [`AppAutoscalingSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6150,12 +5989,11 @@ pub struct AppAutoscalingSpecMetrics {
         AppAutoscalingSpecMetricsCpu,
     >,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecMetrics {
-    /// The `cpu` attribute.
-    pub const CPU: ::daplug_runtime::Field<
-        AppAutoscalingSpecMetrics,
-        AppAutoscalingSpecMetricsCpu,
-    > = ::daplug_runtime::Field::new("cpu");
+    pub const CPU: ::daplug_runtime::Field<Self, AppAutoscalingSpecMetricsCpu> = ::daplug_runtime::Field::new(
+        "cpu",
+    );
 }
 /// Settings for scaling the component based on CPU utilization.
 #[derive(
@@ -6175,9 +6013,9 @@ pub struct AppAutoscalingSpecMetricsCpu {
     )]
     pub percent: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecMetricsCpu {
-    /// The `percent` attribute.
-    pub const PERCENT: ::daplug_runtime::Field<AppAutoscalingSpecMetricsCpu, i64> = ::daplug_runtime::Field::new(
+    pub const PERCENT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "percent",
     );
 }
@@ -6212,22 +6050,17 @@ pub struct AppAutoscalingSpecService {
         AppAutoscalingSpecServiceMetrics,
     >,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecService {
-    /// The `min_instance_count` attribute.
-    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<
-        AppAutoscalingSpecService,
-        i64,
-    > = ::daplug_runtime::Field::new("min_instance_count");
-    /// The `max_instance_count` attribute.
-    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<
-        AppAutoscalingSpecService,
-        i64,
-    > = ::daplug_runtime::Field::new("max_instance_count");
-    /// The `metrics` attribute.
-    pub const METRICS: ::daplug_runtime::Field<
-        AppAutoscalingSpecService,
-        AppAutoscalingSpecServiceMetrics,
-    > = ::daplug_runtime::Field::new("metrics");
+    pub const MIN_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_instance_count",
+    );
+    pub const MAX_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_instance_count",
+    );
+    pub const METRICS: ::daplug_runtime::Field<Self, AppAutoscalingSpecServiceMetrics> = ::daplug_runtime::Field::new(
+        "metrics",
+    );
 }
 /// A partial update of [`AppAutoscalingSpecService`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6340,15 +6173,14 @@ pub struct AppAutoscalingSpecServiceMetrics {
         AppAutoscalingSpecServiceMetricsRequestDuration,
     >,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecServiceMetrics {
-    /// The `requests_per_second` attribute.
     pub const REQUESTS_PER_SECOND: ::daplug_runtime::Field<
-        AppAutoscalingSpecServiceMetrics,
+        Self,
         AppAutoscalingSpecServiceMetricsRequestsPerSecond,
     > = ::daplug_runtime::Field::new("requests_per_second");
-    /// The `request_duration` attribute.
     pub const REQUEST_DURATION: ::daplug_runtime::Field<
-        AppAutoscalingSpecServiceMetrics,
+        Self,
         AppAutoscalingSpecServiceMetricsRequestDuration,
     > = ::daplug_runtime::Field::new("request_duration");
 }
@@ -6370,12 +6202,11 @@ pub struct AppAutoscalingSpecServiceMetricsRequestDuration {
     )]
     pub p95_milliseconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecServiceMetricsRequestDuration {
-    /// The `p95_milliseconds` attribute.
-    pub const P95_MILLISECONDS: ::daplug_runtime::Field<
-        AppAutoscalingSpecServiceMetricsRequestDuration,
-        i64,
-    > = ::daplug_runtime::Field::new("p95_milliseconds");
+    pub const P95_MILLISECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "p95_milliseconds",
+    );
 }
 /// Settings for scaling the component based on requests per second.
 #[derive(
@@ -6395,12 +6226,11 @@ pub struct AppAutoscalingSpecServiceMetricsRequestsPerSecond {
     )]
     pub per_instance: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AppAutoscalingSpecServiceMetricsRequestsPerSecond {
-    /// The `per_instance` attribute.
-    pub const PER_INSTANCE: ::daplug_runtime::Field<
-        AppAutoscalingSpecServiceMetricsRequestsPerSecond,
-        i64,
-    > = ::daplug_runtime::Field::new("per_instance");
+    pub const PER_INSTANCE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "per_instance",
+    );
 }
 /// The `app_component_base` schema of `resources/apps/models/app_component_base.yml`.
 #[derive(
@@ -6505,66 +6335,53 @@ pub struct AppComponentBase {
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     >,
 }
+#[allow(missing_docs)]
 impl AppComponentBase {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppComponentBase, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppComponentBase, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppComponentBase, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<
-        AppComponentBase,
-        AppsBitbucketSourceSpec,
-    > = ::daplug_runtime::Field::new("bitbucket");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<AppComponentBase, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
+    pub const IMAGE: ::daplug_runtime::Field<Self, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `dockerfile_path` attribute.
     pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dockerfile_path");
-    /// The `build_command` attribute.
     pub const BUILD_COMMAND: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("build_command");
-    /// The `run_command` attribute.
     pub const RUN_COMMAND: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_command");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `environment_slug` attribute.
     pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("environment_slug");
-    /// The `log_destinations` attribute.
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppComponentBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
 }
@@ -6737,33 +6554,27 @@ pub struct AppComponentHealth {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<AppComponentHealthState>,
 }
+#[allow(missing_docs)]
 impl AppComponentHealth {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppComponentHealth,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `cpu_usage_percent` attribute.
-    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealth, f64> = ::daplug_runtime::Field::new(
+    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "cpu_usage_percent",
     );
-    /// The `memory_usage_percent` attribute.
-    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealth, f64> = ::daplug_runtime::Field::new(
+    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "memory_usage_percent",
     );
-    /// The `replicas_desired` attribute.
-    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<AppComponentHealth, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replicas_desired",
     );
-    /// The `replicas_ready` attribute.
-    pub const REPLICAS_READY: ::daplug_runtime::Field<AppComponentHealth, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICAS_READY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replicas_ready",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<
-        AppComponentHealth,
-        AppComponentHealthState,
-    > = ::daplug_runtime::Field::new("state");
+    pub const STATE: ::daplug_runtime::Field<Self, AppComponentHealthState> = ::daplug_runtime::Field::new(
+        "state",
+    );
 }
 /// A partial update of [`AppComponentHealth`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6903,34 +6714,27 @@ pub struct AppComponentHealthCopy {
         AppComponentHealthCopyState,
     >,
 }
+#[allow(missing_docs)]
 impl AppComponentHealthCopy {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppComponentHealthCopy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `cpu_usage_percent` attribute.
-    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<AppComponentHealthCopy, f64> = ::daplug_runtime::Field::new(
+    pub const CPU_USAGE_PERCENT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "cpu_usage_percent",
     );
-    /// The `memory_usage_percent` attribute.
-    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<
-        AppComponentHealthCopy,
-        f64,
-    > = ::daplug_runtime::Field::new("memory_usage_percent");
-    /// The `replicas_desired` attribute.
-    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<AppComponentHealthCopy, i64> = ::daplug_runtime::Field::new(
+    pub const MEMORY_USAGE_PERCENT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "memory_usage_percent",
+    );
+    pub const REPLICAS_DESIRED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replicas_desired",
     );
-    /// The `replicas_ready` attribute.
-    pub const REPLICAS_READY: ::daplug_runtime::Field<AppComponentHealthCopy, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICAS_READY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replicas_ready",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<
-        AppComponentHealthCopy,
-        AppComponentHealthCopyState,
-    > = ::daplug_runtime::Field::new("state");
+    pub const STATE: ::daplug_runtime::Field<Self, AppComponentHealthCopyState> = ::daplug_runtime::Field::new(
+        "state",
+    );
 }
 /// A partial update of [`AppComponentHealthCopy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7100,14 +6904,13 @@ pub struct AppComponentInstanceBase {
         AppComponentInstanceBaseInstanceSizeSlug,
     >,
 }
+#[allow(missing_docs)]
 impl AppComponentInstanceBase {
-    /// The `instance_count` attribute.
-    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppComponentInstanceBase, i64> = ::daplug_runtime::Field::new(
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "instance_count",
     );
-    /// The `instance_size_slug` attribute.
     pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
-        AppComponentInstanceBase,
+        Self,
         AppComponentInstanceBaseInstanceSizeSlug,
     > = ::daplug_runtime::Field::new("instance_size_slug");
 }
@@ -7342,38 +7145,32 @@ pub struct AppDatabaseSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppDatabaseSpec {
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        AppDatabaseSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
-    /// The `db_name` attribute.
     pub const DB_NAME: ::daplug_runtime::Field<
-        AppDatabaseSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("db_name");
-    /// The `db_user` attribute.
     pub const DB_USER: ::daplug_runtime::Field<
-        AppDatabaseSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("db_user");
-    /// The `engine` attribute.
-    pub const ENGINE: ::daplug_runtime::Field<AppDatabaseSpec, AppDatabaseSpecEngine> = ::daplug_runtime::Field::new(
+    pub const ENGINE: ::daplug_runtime::Field<Self, AppDatabaseSpecEngine> = ::daplug_runtime::Field::new(
         "engine",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppDatabaseSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `production` attribute.
-    pub const PRODUCTION: ::daplug_runtime::Field<AppDatabaseSpec, bool> = ::daplug_runtime::Field::new(
+    pub const PRODUCTION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "production",
     );
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        AppDatabaseSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
@@ -7571,28 +7368,25 @@ pub struct AppDomainSpec {
         AppDomainSpecMinimumTlsVersion,
     >,
 }
+#[allow(missing_docs)]
 impl AppDomainSpec {
-    /// The `domain` attribute.
     pub const DOMAIN: ::daplug_runtime::Field<
-        AppDomainSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("domain");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AppDomainSpec, AppDomainSpecType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppDomainSpecType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `wildcard` attribute.
-    pub const WILDCARD: ::daplug_runtime::Field<AppDomainSpec, bool> = ::daplug_runtime::Field::new(
+    pub const WILDCARD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "wildcard",
     );
-    /// The `zone` attribute.
     pub const ZONE: ::daplug_runtime::Field<
-        AppDomainSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("zone");
-    /// The `minimum_tls_version` attribute.
     pub const MINIMUM_TLS_VERSION: ::daplug_runtime::Field<
-        AppDomainSpec,
+        Self,
         AppDomainSpecMinimumTlsVersion,
     > = ::daplug_runtime::Field::new("minimum_tls_version");
 }
@@ -7761,15 +7555,14 @@ pub struct AppDomainValidation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppDomainValidation {
-    /// The `txt_name` attribute.
     pub const TXT_NAME: ::daplug_runtime::Field<
-        AppDomainValidation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("txt_name");
-    /// The `txt_value` attribute.
     pub const TXT_VALUE: ::daplug_runtime::Field<
-        AppDomainValidation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("txt_value");
 }
@@ -7873,9 +7666,10 @@ pub struct AppEgressSpec {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<AppEgressTypeSpec>,
 }
+#[allow(missing_docs)]
 impl AppEgressSpec {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AppEgressSpec, AppEgressTypeSpec> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppEgressTypeSpec> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -8023,32 +7817,28 @@ pub struct AppEvent {
         AppEventAutoscaling,
     >,
 }
+#[allow(missing_docs)]
 impl AppEvent {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<AppEvent, AppEventType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppEventType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AppEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `deployment_id` attribute.
     pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
-        AppEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deployment_id");
-    /// The `deployment` attribute.
-    pub const DEPLOYMENT: ::daplug_runtime::Field<AppEvent, AppsDeployment> = ::daplug_runtime::Field::new(
+    pub const DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
         "deployment",
     );
-    /// The `autoscaling` attribute.
-    pub const AUTOSCALING: ::daplug_runtime::Field<AppEvent, AppEventAutoscaling> = ::daplug_runtime::Field::new(
+    pub const AUTOSCALING: ::daplug_runtime::Field<Self, AppEventAutoscaling> = ::daplug_runtime::Field::new(
         "autoscaling",
     );
 }
@@ -8177,15 +7967,13 @@ pub struct AppEventAutoscaling {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppEventAutoscaling {
-    /// The `phase` attribute.
-    pub const PHASE: ::daplug_runtime::Field<
-        AppEventAutoscaling,
-        AppEventAutoscalingPhase,
-    > = ::daplug_runtime::Field::new("phase");
-    /// The `components` attribute.
+    pub const PHASE: ::daplug_runtime::Field<Self, AppEventAutoscalingPhase> = ::daplug_runtime::Field::new(
+        "phase",
+    );
     pub const COMPONENTS: ::daplug_runtime::Field<
-        AppEventAutoscaling,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             AppEventAutoscalingComponentsValue,
@@ -8224,18 +8012,16 @@ pub struct AppEventAutoscalingComponentsValue {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppEventAutoscalingComponentsValue {
-    /// The `from` attribute.
-    pub const FROM: ::daplug_runtime::Field<AppEventAutoscalingComponentsValue, i64> = ::daplug_runtime::Field::new(
+    pub const FROM: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "from",
     );
-    /// The `to` attribute.
-    pub const TO: ::daplug_runtime::Field<AppEventAutoscalingComponentsValue, i64> = ::daplug_runtime::Field::new(
+    pub const TO: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "to",
     );
-    /// The `triggering_metric` attribute.
     pub const TRIGGERING_METRIC: ::daplug_runtime::Field<
-        AppEventAutoscalingComponentsValue,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("triggering_metric");
 }
@@ -8320,14 +8106,13 @@ pub struct AppEvents {
     )]
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
 }
+#[allow(missing_docs)]
 impl AppEvents {
-    /// The `events` attribute.
     pub const EVENTS: ::daplug_runtime::Field<
-        AppEvents,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppEvent>,
     > = ::daplug_runtime::Field::new("events");
-    /// The `links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<AppEvents, PageLinks> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, PageLinks> = ::daplug_runtime::Field::new(
         "links",
     );
 }
@@ -8435,15 +8220,14 @@ pub struct AppFunctionsComponentHealth {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppFunctionsComponentHealth {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppFunctionsComponentHealth,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `functions_component_health_metrics` attribute.
     pub const FUNCTIONS_COMPONENT_HEALTH_METRICS: ::daplug_runtime::Field<
-        AppFunctionsComponentHealth,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
         >,
@@ -8570,20 +8354,17 @@ pub struct AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem {
-    /// The `metric_label` attribute.
     pub const METRIC_LABEL: ::daplug_runtime::Field<
-        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("metric_label");
-    /// The `metric_value` attribute.
-    pub const METRIC_VALUE: ::daplug_runtime::Field<
-        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
-        f64,
-    > = ::daplug_runtime::Field::new("metric_value");
-    /// The `time_window` attribute.
+    pub const METRIC_VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "metric_value",
+    );
     pub const TIME_WINDOW: ::daplug_runtime::Field<
-        AppFunctionsComponentHealthFunctionsComponentHealthMetricsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("time_window");
 }
@@ -8667,56 +8448,45 @@ pub struct AppFunctionsSpec {
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     >,
 }
+#[allow(missing_docs)]
 impl AppFunctionsSpec {
-    /// The `cors` attribute.
-    pub const CORS: ::daplug_runtime::Field<AppFunctionsSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+    pub const CORS: ::daplug_runtime::Field<Self, AppsCorsPolicy> = ::daplug_runtime::Field::new(
         "cors",
     );
-    /// The `routes` attribute.
     pub const ROUTES: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
     > = ::daplug_runtime::Field::new("routes");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `alerts` attribute.
     pub const ALERTS: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertSpec>,
     > = ::daplug_runtime::Field::new("alerts");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppFunctionsSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppFunctionsSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppFunctionsSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<
-        AppFunctionsSpec,
-        AppsBitbucketSourceSpec,
-    > = ::daplug_runtime::Field::new("bitbucket");
-    /// The `log_destinations` attribute.
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppFunctionsSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
 }
@@ -8861,15 +8631,14 @@ pub struct AppHealth {
         ::daplug_runtime::__private::std::vec::Vec<AppFunctionsComponentHealth>,
     >,
 }
+#[allow(missing_docs)]
 impl AppHealth {
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        AppHealth,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppComponentHealth>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `functions_components` attribute.
     pub const FUNCTIONS_COMPONENTS: ::daplug_runtime::Field<
-        AppHealth,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppFunctionsComponentHealth>,
     > = ::daplug_runtime::Field::new("functions_components");
 }
@@ -9007,34 +8776,28 @@ pub struct AppHealthCheckSpec {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppHealthCheckSpec {
-    /// The `failure_threshold` attribute.
-    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "failure_threshold",
     );
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<AppHealthCheckSpec, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `http_path` attribute.
     pub const HTTP_PATH: ::daplug_runtime::Field<
-        AppHealthCheckSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("http_path");
-    /// The `initial_delay_seconds` attribute.
-    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "initial_delay_seconds",
     );
-    /// The `period_seconds` attribute.
-    pub const PERIOD_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+    pub const PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "period_seconds",
     );
-    /// The `success_threshold` attribute.
-    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "success_threshold",
     );
-    /// The `timeout_seconds` attribute.
-    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<AppHealthCheckSpec, i32> = ::daplug_runtime::Field::new(
+    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "timeout_seconds",
     );
 }
@@ -9150,9 +8913,9 @@ pub struct AppHealthResponse {
     )]
     pub app_health: ::daplug_runtime::__private::std::option::Option<AppHealth>,
 }
+#[allow(missing_docs)]
 impl AppHealthResponse {
-    /// The `app_health` attribute.
-    pub const APP_HEALTH: ::daplug_runtime::Field<AppHealthResponse, AppHealth> = ::daplug_runtime::Field::new(
+    pub const APP_HEALTH: ::daplug_runtime::Field<Self, AppHealth> = ::daplug_runtime::Field::new(
         "app_health",
     );
 }
@@ -9258,15 +9021,14 @@ pub struct AppIngressSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpec {
-    /// The `rules` attribute.
     pub const RULES: ::daplug_runtime::Field<
-        AppIngressSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppIngressSpecRule>,
     > = ::daplug_runtime::Field::new("rules");
-    /// The `custom_error_page_url` attribute.
     pub const CUSTOM_ERROR_PAGE_URL: ::daplug_runtime::Field<
-        AppIngressSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_error_page_url");
 }
@@ -9387,24 +9149,21 @@ pub struct AppIngressSpecRule {
         AppIngressSpecRuleRoutingRedirect,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRule {
     /// The `match` attribute.
-    pub const MATCH_: ::daplug_runtime::Field<
-        AppIngressSpecRule,
-        AppIngressSpecRuleMatch,
-    > = ::daplug_runtime::Field::new("match");
-    /// The `cors` attribute.
-    pub const CORS: ::daplug_runtime::Field<AppIngressSpecRule, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+    pub const MATCH_: ::daplug_runtime::Field<Self, AppIngressSpecRuleMatch> = ::daplug_runtime::Field::new(
+        "match",
+    );
+    pub const CORS: ::daplug_runtime::Field<Self, AppsCorsPolicy> = ::daplug_runtime::Field::new(
         "cors",
     );
-    /// The `component` attribute.
     pub const COMPONENT: ::daplug_runtime::Field<
-        AppIngressSpecRule,
+        Self,
         AppIngressSpecRuleRoutingComponent,
     > = ::daplug_runtime::Field::new("component");
-    /// The `redirect` attribute.
     pub const REDIRECT: ::daplug_runtime::Field<
-        AppIngressSpecRule,
+        Self,
         AppIngressSpecRuleRoutingRedirect,
     > = ::daplug_runtime::Field::new("redirect");
 }
@@ -9524,15 +9283,13 @@ pub struct AppIngressSpecRuleMatch {
         AppIngressSpecRuleStringMatchExact,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRuleMatch {
-    /// The `path` attribute.
-    pub const PATH: ::daplug_runtime::Field<
-        AppIngressSpecRuleMatch,
-        AppIngressSpecRuleStringMatchPrefix,
-    > = ::daplug_runtime::Field::new("path");
-    /// The `authority` attribute.
+    pub const PATH: ::daplug_runtime::Field<Self, AppIngressSpecRuleStringMatchPrefix> = ::daplug_runtime::Field::new(
+        "path",
+    );
     pub const AUTHORITY: ::daplug_runtime::Field<
-        AppIngressSpecRuleMatch,
+        Self,
         AppIngressSpecRuleStringMatchExact,
     > = ::daplug_runtime::Field::new("authority");
 }
@@ -9648,20 +9405,18 @@ pub struct AppIngressSpecRuleRoutingComponent {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRuleRoutingComponent {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingComponent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `preserve_path_prefix` attribute.
     pub const PRESERVE_PATH_PREFIX: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingComponent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("preserve_path_prefix");
-    /// The `rewrite` attribute.
     pub const REWRITE: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingComponent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rewrite");
 }
@@ -9805,31 +9560,26 @@ pub struct AppIngressSpecRuleRoutingRedirect {
     )]
     pub redirect_code: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRuleRoutingRedirect {
-    /// The `uri` attribute.
     pub const URI: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingRedirect,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uri");
-    /// The `authority` attribute.
     pub const AUTHORITY: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingRedirect,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("authority");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<AppIngressSpecRuleRoutingRedirect, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `scheme` attribute.
     pub const SCHEME: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingRedirect,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheme");
-    /// The `redirect_code` attribute.
-    pub const REDIRECT_CODE: ::daplug_runtime::Field<
-        AppIngressSpecRuleRoutingRedirect,
-        i64,
-    > = ::daplug_runtime::Field::new("redirect_code");
+    pub const REDIRECT_CODE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "redirect_code",
+    );
 }
 /// A partial update of [`AppIngressSpecRuleRoutingRedirect`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9949,10 +9699,10 @@ pub struct AppIngressSpecRuleStringMatchExact {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRuleStringMatchExact {
-    /// The `exact` attribute.
     pub const EXACT: ::daplug_runtime::Field<
-        AppIngressSpecRuleStringMatchExact,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("exact");
 }
@@ -10058,10 +9808,10 @@ pub struct AppIngressSpecRuleStringMatchPrefix {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppIngressSpecRuleStringMatchPrefix {
-    /// The `prefix` attribute.
     pub const PREFIX: ::daplug_runtime::Field<
-        AppIngressSpecRuleStringMatchPrefix,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prefix");
 }
@@ -10191,25 +9941,21 @@ pub struct AppInstance {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppInstance {
-    /// The `component_name` attribute.
     pub const COMPONENT_NAME: ::daplug_runtime::Field<
-        AppInstance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("component_name");
-    /// The `component_type` attribute.
-    pub const COMPONENT_TYPE: ::daplug_runtime::Field<
-        AppInstance,
-        AppInstanceComponentType,
-    > = ::daplug_runtime::Field::new("component_type");
-    /// The `instance_name` attribute.
+    pub const COMPONENT_TYPE: ::daplug_runtime::Field<Self, AppInstanceComponentType> = ::daplug_runtime::Field::new(
+        "component_type",
+    );
     pub const INSTANCE_NAME: ::daplug_runtime::Field<
-        AppInstance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance_name");
-    /// The `instance_alias` attribute.
     pub const INSTANCE_ALIAS: ::daplug_runtime::Field<
-        AppInstance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance_alias");
 }
@@ -10344,10 +10090,10 @@ pub struct AppInstances {
         ::daplug_runtime::__private::std::vec::Vec<AppInstance>,
     >,
 }
+#[allow(missing_docs)]
 impl AppInstances {
-    /// The `instances` attribute.
     pub const INSTANCES: ::daplug_runtime::Field<
-        AppInstances,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppInstance>,
     > = ::daplug_runtime::Field::new("instances");
 }
@@ -10439,9 +10185,9 @@ pub struct AppInstancesResponse {
     )]
     pub instances: ::daplug_runtime::__private::std::option::Option<AppInstances>,
 }
+#[allow(missing_docs)]
 impl AppInstancesResponse {
-    /// The `instances` attribute.
-    pub const INSTANCES: ::daplug_runtime::Field<AppInstancesResponse, AppInstances> = ::daplug_runtime::Field::new(
+    pub const INSTANCES: ::daplug_runtime::Field<Self, AppInstances> = ::daplug_runtime::Field::new(
         "instances",
     );
 }
@@ -10587,44 +10333,36 @@ pub struct AppJobInvocation {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocation {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `job_name` attribute.
     pub const JOB_NAME: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("job_name");
-    /// The `deployment_id` attribute.
     pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deployment_id");
-    /// The `phase` attribute.
-    pub const PHASE: ::daplug_runtime::Field<AppJobInvocation, AppJobInvocationPhase> = ::daplug_runtime::Field::new(
+    pub const PHASE: ::daplug_runtime::Field<Self, AppJobInvocationPhase> = ::daplug_runtime::Field::new(
         "phase",
     );
-    /// The `trigger` attribute.
-    pub const TRIGGER: ::daplug_runtime::Field<
-        AppJobInvocation,
-        AppJobInvocationTrigger,
-    > = ::daplug_runtime::Field::new("trigger");
-    /// The `created_at` attribute.
+    pub const TRIGGER: ::daplug_runtime::Field<Self, AppJobInvocationTrigger> = ::daplug_runtime::Field::new(
+        "trigger",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `started_at` attribute.
     pub const STARTED_AT: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        AppJobInvocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
 }
@@ -10807,22 +10545,19 @@ pub struct AppJobInvocationTrigger {
         AppJobInvocationTriggerManual,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocationTrigger {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AppJobInvocationTrigger,
-        AppJobInvocationTriggerType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `scheduled` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppJobInvocationTriggerType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const SCHEDULED: ::daplug_runtime::Field<
-        AppJobInvocationTrigger,
+        Self,
         AppJobInvocationTriggerScheduled,
     > = ::daplug_runtime::Field::new("scheduled");
-    /// The `manual` attribute.
-    pub const MANUAL: ::daplug_runtime::Field<
-        AppJobInvocationTrigger,
-        AppJobInvocationTriggerManual,
-    > = ::daplug_runtime::Field::new("manual");
+    pub const MANUAL: ::daplug_runtime::Field<Self, AppJobInvocationTriggerManual> = ::daplug_runtime::Field::new(
+        "manual",
+    );
 }
 /// Details about the manual trigger, if applicable
 #[derive(
@@ -10844,12 +10579,11 @@ pub struct AppJobInvocationTriggerManual {
         AppJobInvocationTriggerManualUser,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocationTriggerManual {
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        AppJobInvocationTriggerManual,
-        AppJobInvocationTriggerManualUser,
-    > = ::daplug_runtime::Field::new("user");
+    pub const USER: ::daplug_runtime::Field<Self, AppJobInvocationTriggerManualUser> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// The user who triggered the job
 #[derive(
@@ -10884,20 +10618,18 @@ pub struct AppJobInvocationTriggerManualUser {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocationTriggerManualUser {
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        AppJobInvocationTriggerManualUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        AppJobInvocationTriggerManualUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `full_name` attribute.
     pub const FULL_NAME: ::daplug_runtime::Field<
-        AppJobInvocationTriggerManualUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("full_name");
 }
@@ -10920,10 +10652,10 @@ pub struct AppJobInvocationTriggerScheduled {
         AppJobInvocationTriggerScheduledSchedule,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocationTriggerScheduled {
-    /// The `schedule` attribute.
     pub const SCHEDULE: ::daplug_runtime::Field<
-        AppJobInvocationTriggerScheduled,
+        Self,
         AppJobInvocationTriggerScheduledSchedule,
     > = ::daplug_runtime::Field::new("schedule");
 }
@@ -10955,15 +10687,14 @@ pub struct AppJobInvocationTriggerScheduledSchedule {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobInvocationTriggerScheduledSchedule {
-    /// The `cron` attribute.
     pub const CRON: ::daplug_runtime::Field<
-        AppJobInvocationTriggerScheduledSchedule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cron");
-    /// The `time_zone` attribute.
     pub const TIME_ZONE: ::daplug_runtime::Field<
-        AppJobInvocationTriggerScheduledSchedule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("time_zone");
 }
@@ -11015,14 +10746,13 @@ pub struct AppJobInvocations {
     )]
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
 }
+#[allow(missing_docs)]
 impl AppJobInvocations {
-    /// The `job_invocations` attribute.
     pub const JOB_INVOCATIONS: ::daplug_runtime::Field<
-        AppJobInvocations,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppJobInvocation>,
     > = ::daplug_runtime::Field::new("job_invocations");
-    /// The `links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<AppJobInvocations, PageLinks> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, PageLinks> = ::daplug_runtime::Field::new(
         "links",
     );
 }
@@ -11229,82 +10959,66 @@ pub struct AppJobSpec {
         AppJobSpecTermination,
     >,
 }
+#[allow(missing_docs)]
 impl AppJobSpec {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppJobSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppJobSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppJobSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<AppJobSpec, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
         "bitbucket",
     );
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<AppJobSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `dockerfile_path` attribute.
     pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dockerfile_path");
-    /// The `build_command` attribute.
     pub const BUILD_COMMAND: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("build_command");
-    /// The `run_command` attribute.
     pub const RUN_COMMAND: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_command");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `environment_slug` attribute.
     pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("environment_slug");
-    /// The `log_destinations` attribute.
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
-    /// The `instance_count` attribute.
-    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppJobSpec, i64> = ::daplug_runtime::Field::new(
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "instance_count",
     );
-    /// The `instance_size_slug` attribute.
     pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
-        AppJobSpec,
+        Self,
         AppComponentInstanceBaseInstanceSizeSlug,
     > = ::daplug_runtime::Field::new("instance_size_slug");
-    /// The `kind` attribute.
-    pub const KIND: ::daplug_runtime::Field<AppJobSpec, AppJobSpecKind> = ::daplug_runtime::Field::new(
+    pub const KIND: ::daplug_runtime::Field<Self, AppJobSpecKind> = ::daplug_runtime::Field::new(
         "kind",
     );
-    /// The `termination` attribute.
-    pub const TERMINATION: ::daplug_runtime::Field<AppJobSpec, AppJobSpecTermination> = ::daplug_runtime::Field::new(
+    pub const TERMINATION: ::daplug_runtime::Field<Self, AppJobSpecTermination> = ::daplug_runtime::Field::new(
         "termination",
     );
 }
@@ -11497,12 +11211,11 @@ pub struct AppJobSpecTermination {
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppJobSpecTermination {
-    /// The `grace_period_seconds` attribute.
-    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        AppJobSpecTermination,
-        i32,
-    > = ::daplug_runtime::Field::new("grace_period_seconds");
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "grace_period_seconds",
+    );
 }
 /// A partial update of [`AppJobSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11601,15 +11314,14 @@ pub struct AppLogDestinationDatadogSpec {
     /// Datadog API key.
     pub api_key: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationDatadogSpec {
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        AppLogDestinationDatadogSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `api_key` attribute.
     pub const API_KEY: ::daplug_runtime::Field<
-        AppLogDestinationDatadogSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("api_key");
 }
@@ -11737,30 +11449,24 @@ pub struct AppLogDestinationDefinition {
         AppLogDestinationOpenSearchSpec,
     >,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationDefinition {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppLogDestinationDefinition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `papertrail` attribute.
     pub const PAPERTRAIL: ::daplug_runtime::Field<
-        AppLogDestinationDefinition,
+        Self,
         AppLogDestinationPapertrailSpec,
     > = ::daplug_runtime::Field::new("papertrail");
-    /// The `datadog` attribute.
-    pub const DATADOG: ::daplug_runtime::Field<
-        AppLogDestinationDefinition,
-        AppLogDestinationDatadogSpec,
-    > = ::daplug_runtime::Field::new("datadog");
-    /// The `logtail` attribute.
-    pub const LOGTAIL: ::daplug_runtime::Field<
-        AppLogDestinationDefinition,
-        AppLogDestinationLogtailSpec,
-    > = ::daplug_runtime::Field::new("logtail");
-    /// The `open_search` attribute.
+    pub const DATADOG: ::daplug_runtime::Field<Self, AppLogDestinationDatadogSpec> = ::daplug_runtime::Field::new(
+        "datadog",
+    );
+    pub const LOGTAIL: ::daplug_runtime::Field<Self, AppLogDestinationLogtailSpec> = ::daplug_runtime::Field::new(
+        "logtail",
+    );
     pub const OPEN_SEARCH: ::daplug_runtime::Field<
-        AppLogDestinationDefinition,
+        Self,
         AppLogDestinationOpenSearchSpec,
     > = ::daplug_runtime::Field::new("open_search");
 }
@@ -11881,10 +11587,10 @@ pub struct AppLogDestinationLogtailSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationLogtailSpec {
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        AppLogDestinationLogtailSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
 }
@@ -12011,25 +11717,22 @@ pub struct AppLogDestinationOpenSearchSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationOpenSearchSpec {
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `basic_auth` attribute.
     pub const BASIC_AUTH: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpec,
+        Self,
         AppLogDestinationOpenSearchSpecBasicAuth,
     > = ::daplug_runtime::Field::new("basic_auth");
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
 }
@@ -12157,15 +11860,14 @@ pub struct AppLogDestinationOpenSearchSpecBasicAuth {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationOpenSearchSpecBasicAuth {
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpecBasicAuth,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        AppLogDestinationOpenSearchSpecBasicAuth,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
 }
@@ -12270,10 +11972,10 @@ pub struct AppLogDestinationPapertrailSpec {
     /// Papertrail syslog endpoint.
     pub endpoint: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AppLogDestinationPapertrailSpec {
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        AppLogDestinationPapertrailSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
 }
@@ -12388,18 +12090,16 @@ pub struct AppMaintenanceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppMaintenanceSpec {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<AppMaintenanceSpec, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `archive` attribute.
-    pub const ARCHIVE: ::daplug_runtime::Field<AppMaintenanceSpec, bool> = ::daplug_runtime::Field::new(
+    pub const ARCHIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "archive",
     );
-    /// The `offline_page_url` attribute.
     pub const OFFLINE_PAGE_URL: ::daplug_runtime::Field<
-        AppMaintenanceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("offline_page_url");
 }
@@ -12514,15 +12214,14 @@ pub struct AppMetricsBandwidthUsage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppMetricsBandwidthUsage {
-    /// The `app_bandwidth_usage` attribute.
     pub const APP_BANDWIDTH_USAGE: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsage,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppMetricsBandwidthUsageDetails>,
     > = ::daplug_runtime::Field::new("app_bandwidth_usage");
-    /// The `date` attribute.
     pub const DATE: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date");
 }
@@ -12636,15 +12335,14 @@ pub struct AppMetricsBandwidthUsageDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppMetricsBandwidthUsageDetails {
-    /// The `app_id` attribute.
     pub const APP_ID: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsageDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_id");
-    /// The `bandwidth_bytes` attribute.
     pub const BANDWIDTH_BYTES: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsageDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bandwidth_bytes");
 }
@@ -12756,17 +12454,16 @@ pub struct AppMetricsBandwidthUsageRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppMetricsBandwidthUsageRequest {
-    /// The `app_ids` attribute.
     pub const APP_IDS: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("app_ids");
-    /// The `date` attribute.
     pub const DATE: ::daplug_runtime::Field<
-        AppMetricsBandwidthUsageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date");
 }
@@ -12877,14 +12574,13 @@ pub struct AppPropose {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppPropose {
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppPropose, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `app_id` attribute.
     pub const APP_ID: ::daplug_runtime::Field<
-        AppPropose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_id");
 }
@@ -13021,38 +12717,31 @@ pub struct AppProposeResponse {
     )]
     pub app_tier_downgrade_cost: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppProposeResponse {
-    /// The `app_is_static` attribute.
-    pub const APP_IS_STATIC: ::daplug_runtime::Field<AppProposeResponse, bool> = ::daplug_runtime::Field::new(
+    pub const APP_IS_STATIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "app_is_static",
     );
-    /// The `app_name_available` attribute.
-    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<AppProposeResponse, bool> = ::daplug_runtime::Field::new(
+    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "app_name_available",
     );
-    /// The `app_name_suggestion` attribute.
     pub const APP_NAME_SUGGESTION: ::daplug_runtime::Field<
-        AppProposeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_name_suggestion");
-    /// The `existing_static_apps` attribute.
     pub const EXISTING_STATIC_APPS: ::daplug_runtime::Field<
-        AppProposeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("existing_static_apps");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppProposeResponse, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `app_cost` attribute.
-    pub const APP_COST: ::daplug_runtime::Field<AppProposeResponse, i32> = ::daplug_runtime::Field::new(
+    pub const APP_COST: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "app_cost",
     );
-    /// The `app_tier_downgrade_cost` attribute.
-    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<
-        AppProposeResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("app_tier_downgrade_cost");
+    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "app_tier_downgrade_cost",
+    );
 }
 /// A partial update of [`AppProposeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13168,9 +12857,9 @@ pub struct AppResponse {
     )]
     pub app: ::daplug_runtime::__private::std::option::Option<App>,
 }
+#[allow(missing_docs)]
 impl AppResponse {
-    /// The `app` attribute.
-    pub const APP: ::daplug_runtime::Field<AppResponse, App> = ::daplug_runtime::Field::new(
+    pub const APP: ::daplug_runtime::Field<Self, App> = ::daplug_runtime::Field::new(
         "app",
     );
 }
@@ -13292,20 +12981,17 @@ pub struct AppRollbackValidationCondition {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppRollbackValidationCondition {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<
-        AppRollbackValidationCondition,
-        AppRollbackValidationConditionCode,
-    > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
+    pub const CODE: ::daplug_runtime::Field<Self, AppRollbackValidationConditionCode> = ::daplug_runtime::Field::new(
+        "code",
+    );
     pub const MESSAGE: ::daplug_runtime::Field<
-        AppRollbackValidationCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        AppRollbackValidationCondition,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -13479,14 +13165,13 @@ pub struct AppRouteSpec {
     )]
     pub preserve_path_prefix: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AppRouteSpec {
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        AppRouteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
-    /// The `preserve_path_prefix` attribute.
-    pub const PRESERVE_PATH_PREFIX: ::daplug_runtime::Field<AppRouteSpec, bool> = ::daplug_runtime::Field::new(
+    pub const PRESERVE_PATH_PREFIX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "preserve_path_prefix",
     );
 }
@@ -13744,120 +13429,91 @@ pub struct AppServiceSpec {
         AppServiceSpecTermination,
     >,
 }
+#[allow(missing_docs)]
 impl AppServiceSpec {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppServiceSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppServiceSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppServiceSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppsBitbucketSourceSpec,
-    > = ::daplug_runtime::Field::new("bitbucket");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<AppServiceSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
+    pub const IMAGE: ::daplug_runtime::Field<Self, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `dockerfile_path` attribute.
     pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dockerfile_path");
-    /// The `build_command` attribute.
     pub const BUILD_COMMAND: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("build_command");
-    /// The `run_command` attribute.
     pub const RUN_COMMAND: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_command");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `environment_slug` attribute.
     pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("environment_slug");
-    /// The `log_destinations` attribute.
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
-    /// The `instance_count` attribute.
-    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppServiceSpec, i64> = ::daplug_runtime::Field::new(
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "instance_count",
     );
-    /// The `instance_size_slug` attribute.
     pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         AppComponentInstanceBaseInstanceSizeSlug,
     > = ::daplug_runtime::Field::new("instance_size_slug");
-    /// The `autoscaling` attribute.
-    pub const AUTOSCALING: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppAutoscalingSpecService,
-    > = ::daplug_runtime::Field::new("autoscaling");
-    /// The `cors` attribute.
-    pub const CORS: ::daplug_runtime::Field<AppServiceSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+    pub const AUTOSCALING: ::daplug_runtime::Field<Self, AppAutoscalingSpecService> = ::daplug_runtime::Field::new(
+        "autoscaling",
+    );
+    pub const CORS: ::daplug_runtime::Field<Self, AppsCorsPolicy> = ::daplug_runtime::Field::new(
         "cors",
     );
-    /// The `health_check` attribute.
-    pub const HEALTH_CHECK: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppServiceSpecHealthCheck,
-    > = ::daplug_runtime::Field::new("health_check");
-    /// The `liveness_health_check` attribute.
-    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppHealthCheckSpec,
-    > = ::daplug_runtime::Field::new("liveness_health_check");
-    /// The `protocol` attribute.
-    pub const PROTOCOL: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppServiceSpecProtocol,
-    > = ::daplug_runtime::Field::new("protocol");
-    /// The `http_port` attribute.
-    pub const HTTP_PORT: ::daplug_runtime::Field<AppServiceSpec, i64> = ::daplug_runtime::Field::new(
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<Self, AppServiceSpecHealthCheck> = ::daplug_runtime::Field::new(
+        "health_check",
+    );
+    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<Self, AppHealthCheckSpec> = ::daplug_runtime::Field::new(
+        "liveness_health_check",
+    );
+    pub const PROTOCOL: ::daplug_runtime::Field<Self, AppServiceSpecProtocol> = ::daplug_runtime::Field::new(
+        "protocol",
+    );
+    pub const HTTP_PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "http_port",
     );
-    /// The `internal_ports` attribute.
     pub const INTERNAL_PORTS: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("internal_ports");
-    /// The `routes` attribute.
     pub const ROUTES: ::daplug_runtime::Field<
-        AppServiceSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
     > = ::daplug_runtime::Field::new("routes");
-    /// The `termination` attribute.
-    pub const TERMINATION: ::daplug_runtime::Field<
-        AppServiceSpec,
-        AppServiceSpecTermination,
-    > = ::daplug_runtime::Field::new("termination");
+    pub const TERMINATION: ::daplug_runtime::Field<Self, AppServiceSpecTermination> = ::daplug_runtime::Field::new(
+        "termination",
+    );
 }
 /// A partial update of [`AppServiceSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14089,37 +13745,28 @@ pub struct AppServiceSpecHealthCheck {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppServiceSpecHealthCheck {
-    /// The `failure_threshold` attribute.
-    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<
-        AppServiceSpecHealthCheck,
-        i32,
-    > = ::daplug_runtime::Field::new("failure_threshold");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "failure_threshold",
+    );
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `http_path` attribute.
     pub const HTTP_PATH: ::daplug_runtime::Field<
-        AppServiceSpecHealthCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("http_path");
-    /// The `initial_delay_seconds` attribute.
-    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<
-        AppServiceSpecHealthCheck,
-        i32,
-    > = ::daplug_runtime::Field::new("initial_delay_seconds");
-    /// The `period_seconds` attribute.
-    pub const PERIOD_SECONDS: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i32> = ::daplug_runtime::Field::new(
+    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "initial_delay_seconds",
+    );
+    pub const PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "period_seconds",
     );
-    /// The `success_threshold` attribute.
-    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<
-        AppServiceSpecHealthCheck,
-        i32,
-    > = ::daplug_runtime::Field::new("success_threshold");
-    /// The `timeout_seconds` attribute.
-    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<AppServiceSpecHealthCheck, i32> = ::daplug_runtime::Field::new(
+    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "success_threshold",
+    );
+    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "timeout_seconds",
     );
 }
@@ -14266,16 +13913,14 @@ pub struct AppServiceSpecTermination {
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppServiceSpecTermination {
-    /// The `drain_seconds` attribute.
-    pub const DRAIN_SECONDS: ::daplug_runtime::Field<AppServiceSpecTermination, i32> = ::daplug_runtime::Field::new(
+    pub const DRAIN_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "drain_seconds",
     );
-    /// The `grace_period_seconds` attribute.
-    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        AppServiceSpecTermination,
-        i32,
-    > = ::daplug_runtime::Field::new("grace_period_seconds");
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "grace_period_seconds",
+    );
 }
 /// A partial update of [`AppServiceSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14479,77 +14124,62 @@ pub struct AppSpec {
     )]
     pub vpc: ::daplug_runtime::__private::std::option::Option<AppsVpc>,
 }
+#[allow(missing_docs)]
 impl AppSpec {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<AppSpec, AppSpecRegion> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, AppSpecRegion> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `disable_edge_cache` attribute.
-    pub const DISABLE_EDGE_CACHE: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLE_EDGE_CACHE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disable_edge_cache",
     );
-    /// The `disable_email_obfuscation` attribute.
-    pub const DISABLE_EMAIL_OBFUSCATION: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLE_EMAIL_OBFUSCATION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disable_email_obfuscation",
     );
-    /// The `enhanced_threat_control_enabled` attribute.
-    pub const ENHANCED_THREAT_CONTROL_ENABLED: ::daplug_runtime::Field<AppSpec, bool> = ::daplug_runtime::Field::new(
+    pub const ENHANCED_THREAT_CONTROL_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enhanced_threat_control_enabled",
     );
-    /// The `domains` attribute.
     pub const DOMAINS: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppDomainSpec>,
     > = ::daplug_runtime::Field::new("domains");
-    /// The `services` attribute.
     pub const SERVICES: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppServiceSpec>,
     > = ::daplug_runtime::Field::new("services");
-    /// The `static_sites` attribute.
     pub const STATIC_SITES: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppStaticSiteSpec>,
     > = ::daplug_runtime::Field::new("static_sites");
-    /// The `jobs` attribute.
     pub const JOBS: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppJobSpec>,
     > = ::daplug_runtime::Field::new("jobs");
-    /// The `workers` attribute.
     pub const WORKERS: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppWorkerSpec>,
     > = ::daplug_runtime::Field::new("workers");
-    /// The `functions` attribute.
     pub const FUNCTIONS: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppFunctionsSpec>,
     > = ::daplug_runtime::Field::new("functions");
-    /// The `databases` attribute.
     pub const DATABASES: ::daplug_runtime::Field<
-        AppSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppDatabaseSpec>,
     > = ::daplug_runtime::Field::new("databases");
-    /// The `ingress` attribute.
-    pub const INGRESS: ::daplug_runtime::Field<AppSpec, AppIngressSpec> = ::daplug_runtime::Field::new(
+    pub const INGRESS: ::daplug_runtime::Field<Self, AppIngressSpec> = ::daplug_runtime::Field::new(
         "ingress",
     );
-    /// The `egress` attribute.
-    pub const EGRESS: ::daplug_runtime::Field<AppSpec, AppEgressSpec> = ::daplug_runtime::Field::new(
+    pub const EGRESS: ::daplug_runtime::Field<Self, AppEgressSpec> = ::daplug_runtime::Field::new(
         "egress",
     );
-    /// The `maintenance` attribute.
-    pub const MAINTENANCE: ::daplug_runtime::Field<AppSpec, AppMaintenanceSpec> = ::daplug_runtime::Field::new(
+    pub const MAINTENANCE: ::daplug_runtime::Field<Self, AppMaintenanceSpec> = ::daplug_runtime::Field::new(
         "maintenance",
     );
-    /// The `vpc` attribute.
-    pub const VPC: ::daplug_runtime::Field<AppSpec, AppsVpc> = ::daplug_runtime::Field::new(
+    pub const VPC: ::daplug_runtime::Field<Self, AppsVpc> = ::daplug_runtime::Field::new(
         "vpc",
     );
 }
@@ -14884,95 +14514,76 @@ pub struct AppStaticSiteSpec {
         ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
     >,
 }
+#[allow(missing_docs)]
 impl AppStaticSiteSpec {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppStaticSiteSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
-        AppsBitbucketSourceSpec,
-    > = ::daplug_runtime::Field::new("bitbucket");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<AppStaticSiteSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
+    pub const IMAGE: ::daplug_runtime::Field<Self, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `dockerfile_path` attribute.
     pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dockerfile_path");
-    /// The `build_command` attribute.
     pub const BUILD_COMMAND: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("build_command");
-    /// The `run_command` attribute.
     pub const RUN_COMMAND: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_command");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `environment_slug` attribute.
     pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("environment_slug");
-    /// The `log_destinations` attribute.
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
-    /// The `index_document` attribute.
     pub const INDEX_DOCUMENT: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_document");
-    /// The `error_document` attribute.
     pub const ERROR_DOCUMENT: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_document");
-    /// The `catchall_document` attribute.
     pub const CATCHALL_DOCUMENT: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("catchall_document");
-    /// The `output_dir` attribute.
     pub const OUTPUT_DIR: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_dir");
-    /// The `cors` attribute.
-    pub const CORS: ::daplug_runtime::Field<AppStaticSiteSpec, AppsCorsPolicy> = ::daplug_runtime::Field::new(
+    pub const CORS: ::daplug_runtime::Field<Self, AppsCorsPolicy> = ::daplug_runtime::Field::new(
         "cors",
     );
-    /// The `routes` attribute.
     pub const ROUTES: ::daplug_runtime::Field<
-        AppStaticSiteSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppRouteSpec>,
     > = ::daplug_runtime::Field::new("routes");
 }
@@ -15175,25 +14786,21 @@ pub struct AppVariableDefinition {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppVariableDefinition {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AppVariableDefinition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `scope` attribute.
-    pub const SCOPE: ::daplug_runtime::Field<
-        AppVariableDefinition,
-        AppVariableDefinitionScope,
-    > = ::daplug_runtime::Field::new("scope");
+    pub const SCOPE: ::daplug_runtime::Field<Self, AppVariableDefinitionScope> = ::daplug_runtime::Field::new(
+        "scope",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        AppVariableDefinition,
-        AppVariableDefinitionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `value` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AppVariableDefinitionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const VALUE: ::daplug_runtime::Field<
-        AppVariableDefinition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -15472,91 +15079,71 @@ pub struct AppWorkerSpec {
         AppHealthCheckSpec,
     >,
 }
+#[allow(missing_docs)]
 impl AppWorkerSpec {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `git` attribute.
-    pub const GIT: ::daplug_runtime::Field<AppWorkerSpec, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GIT: ::daplug_runtime::Field<Self, AppsGitSourceSpec> = ::daplug_runtime::Field::new(
         "git",
     );
-    /// The `github` attribute.
-    pub const GITHUB: ::daplug_runtime::Field<AppWorkerSpec, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITHUB: ::daplug_runtime::Field<Self, AppsGithubSourceSpec> = ::daplug_runtime::Field::new(
         "github",
     );
-    /// The `gitlab` attribute.
-    pub const GITLAB: ::daplug_runtime::Field<AppWorkerSpec, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
+    pub const GITLAB: ::daplug_runtime::Field<Self, AppsGitlabSourceSpec> = ::daplug_runtime::Field::new(
         "gitlab",
     );
-    /// The `bitbucket` attribute.
-    pub const BITBUCKET: ::daplug_runtime::Field<
-        AppWorkerSpec,
-        AppsBitbucketSourceSpec,
-    > = ::daplug_runtime::Field::new("bitbucket");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<AppWorkerSpec, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
+    pub const BITBUCKET: ::daplug_runtime::Field<Self, AppsBitbucketSourceSpec> = ::daplug_runtime::Field::new(
+        "bitbucket",
+    );
+    pub const IMAGE: ::daplug_runtime::Field<Self, AppsImageSourceSpec> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `dockerfile_path` attribute.
     pub const DOCKERFILE_PATH: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dockerfile_path");
-    /// The `build_command` attribute.
     pub const BUILD_COMMAND: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("build_command");
-    /// The `run_command` attribute.
     pub const RUN_COMMAND: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_command");
-    /// The `source_dir` attribute.
     pub const SOURCE_DIR: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_dir");
-    /// The `envs` attribute.
     pub const ENVS: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppVariableDefinition>,
     > = ::daplug_runtime::Field::new("envs");
-    /// The `environment_slug` attribute.
     pub const ENVIRONMENT_SLUG: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("environment_slug");
-    /// The `log_destinations` attribute.
     pub const LOG_DESTINATIONS: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppLogDestinationDefinition>,
     > = ::daplug_runtime::Field::new("log_destinations");
-    /// The `instance_count` attribute.
-    pub const INSTANCE_COUNT: ::daplug_runtime::Field<AppWorkerSpec, i64> = ::daplug_runtime::Field::new(
+    pub const INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "instance_count",
     );
-    /// The `instance_size_slug` attribute.
     pub const INSTANCE_SIZE_SLUG: ::daplug_runtime::Field<
-        AppWorkerSpec,
+        Self,
         AppComponentInstanceBaseInstanceSizeSlug,
     > = ::daplug_runtime::Field::new("instance_size_slug");
-    /// The `autoscaling` attribute.
-    pub const AUTOSCALING: ::daplug_runtime::Field<AppWorkerSpec, AppAutoscalingSpec> = ::daplug_runtime::Field::new(
+    pub const AUTOSCALING: ::daplug_runtime::Field<Self, AppAutoscalingSpec> = ::daplug_runtime::Field::new(
         "autoscaling",
     );
-    /// The `termination` attribute.
-    pub const TERMINATION: ::daplug_runtime::Field<
-        AppWorkerSpec,
-        AppWorkerSpecTermination,
-    > = ::daplug_runtime::Field::new("termination");
-    /// The `liveness_health_check` attribute.
-    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<
-        AppWorkerSpec,
-        AppHealthCheckSpec,
-    > = ::daplug_runtime::Field::new("liveness_health_check");
+    pub const TERMINATION: ::daplug_runtime::Field<Self, AppWorkerSpecTermination> = ::daplug_runtime::Field::new(
+        "termination",
+    );
+    pub const LIVENESS_HEALTH_CHECK: ::daplug_runtime::Field<Self, AppHealthCheckSpec> = ::daplug_runtime::Field::new(
+        "liveness_health_check",
+    );
 }
 /// A partial update of [`AppWorkerSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15724,12 +15311,11 @@ pub struct AppWorkerSpecTermination {
     )]
     pub grace_period_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppWorkerSpecTermination {
-    /// The `grace_period_seconds` attribute.
-    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        AppWorkerSpecTermination,
-        i32,
-    > = ::daplug_runtime::Field::new("grace_period_seconds");
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "grace_period_seconds",
+    );
 }
 /// A partial update of [`AppWorkerSpecTermination`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15823,9 +15409,9 @@ pub struct AppsAlertResponse {
     )]
     pub alert: ::daplug_runtime::__private::std::option::Option<AppAlert>,
 }
+#[allow(missing_docs)]
 impl AppsAlertResponse {
-    /// The `alert` attribute.
-    pub const ALERT: ::daplug_runtime::Field<AppsAlertResponse, AppAlert> = ::daplug_runtime::Field::new(
+    pub const ALERT: ::daplug_runtime::Field<Self, AppAlert> = ::daplug_runtime::Field::new(
         "alert",
     );
 }
@@ -15924,15 +15510,14 @@ pub struct AppsAssignAppAlertDestinationsRequest {
         ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsAssignAppAlertDestinationsRequest {
-    /// The `emails` attribute.
     pub const EMAILS: ::daplug_runtime::Field<
-        AppsAssignAppAlertDestinationsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertEmail>,
     > = ::daplug_runtime::Field::new("emails");
-    /// The `slack_webhooks` attribute.
     pub const SLACK_WEBHOOKS: ::daplug_runtime::Field<
-        AppsAssignAppAlertDestinationsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlertSlackWebhook>,
     > = ::daplug_runtime::Field::new("slack_webhooks");
 }
@@ -16057,19 +15642,17 @@ pub struct AppsBitbucketSourceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsBitbucketSourceSpec {
-    /// The `branch` attribute.
     pub const BRANCH: ::daplug_runtime::Field<
-        AppsBitbucketSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branch");
-    /// The `deploy_on_push` attribute.
-    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsBitbucketSourceSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deploy_on_push",
     );
-    /// The `repo` attribute.
     pub const REPO: ::daplug_runtime::Field<
-        AppsBitbucketSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repo");
 }
@@ -16222,40 +15805,35 @@ pub struct AppsCorsPolicy {
     )]
     pub allow_credentials: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AppsCorsPolicy {
-    /// The `allow_origins` attribute.
     pub const ALLOW_ORIGINS: ::daplug_runtime::Field<
-        AppsCorsPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsStringMatch>,
     > = ::daplug_runtime::Field::new("allow_origins");
-    /// The `allow_methods` attribute.
     pub const ALLOW_METHODS: ::daplug_runtime::Field<
-        AppsCorsPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("allow_methods");
-    /// The `allow_headers` attribute.
     pub const ALLOW_HEADERS: ::daplug_runtime::Field<
-        AppsCorsPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("allow_headers");
-    /// The `expose_headers` attribute.
     pub const EXPOSE_HEADERS: ::daplug_runtime::Field<
-        AppsCorsPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("expose_headers");
-    /// The `max_age` attribute.
     pub const MAX_AGE: ::daplug_runtime::Field<
-        AppsCorsPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("max_age");
-    /// The `allow_credentials` attribute.
-    pub const ALLOW_CREDENTIALS: ::daplug_runtime::Field<AppsCorsPolicy, bool> = ::daplug_runtime::Field::new(
+    pub const ALLOW_CREDENTIALS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "allow_credentials",
     );
 }
@@ -16383,14 +15961,13 @@ pub struct AppsCreateAppRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsCreateAppRequest {
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsCreateAppRequest, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        AppsCreateAppRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
 }
@@ -16491,9 +16068,9 @@ pub struct AppsCreateDeploymentRequest {
     )]
     pub force_build: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AppsCreateDeploymentRequest {
-    /// The `force_build` attribute.
-    pub const FORCE_BUILD: ::daplug_runtime::Field<AppsCreateDeploymentRequest, bool> = ::daplug_runtime::Field::new(
+    pub const FORCE_BUILD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "force_build",
     );
 }
@@ -16605,22 +16182,19 @@ pub struct AppsDedicatedEgressIp {
         AppsDedicatedEgressIpStatus,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDedicatedEgressIp {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        AppsDedicatedEgressIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppsDedicatedEgressIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AppsDedicatedEgressIp,
-        AppsDedicatedEgressIpStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const STATUS: ::daplug_runtime::Field<Self, AppsDedicatedEgressIpStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`AppsDedicatedEgressIp`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16755,10 +16329,10 @@ pub struct AppsDeleteAppResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeleteAppResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppsDeleteAppResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -16854,9 +16428,9 @@ pub struct AppsDeployTemplate {
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<AppSpec>,
 }
+#[allow(missing_docs)]
 impl AppsDeployTemplate {
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsDeployTemplate, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
 }
@@ -17046,78 +16620,63 @@ pub struct AppsDeployment {
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentWorker>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeployment {
-    /// The `cause` attribute.
     pub const CAUSE: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cause");
-    /// The `cloned_from` attribute.
     pub const CLONED_FROM: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cloned_from");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `jobs` attribute.
     pub const JOBS: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentJob>,
     > = ::daplug_runtime::Field::new("jobs");
-    /// The `functions` attribute.
     pub const FUNCTIONS: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentFunctions>,
     > = ::daplug_runtime::Field::new("functions");
-    /// The `phase` attribute.
-    pub const PHASE: ::daplug_runtime::Field<AppsDeployment, AppsDeploymentPhase> = ::daplug_runtime::Field::new(
+    pub const PHASE: ::daplug_runtime::Field<Self, AppsDeploymentPhase> = ::daplug_runtime::Field::new(
         "phase",
     );
-    /// The `phase_last_updated_at` attribute.
     pub const PHASE_LAST_UPDATED_AT: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phase_last_updated_at");
-    /// The `progress` attribute.
-    pub const PROGRESS: ::daplug_runtime::Field<
-        AppsDeployment,
-        AppsDeploymentProgress,
-    > = ::daplug_runtime::Field::new("progress");
-    /// The `services` attribute.
+    pub const PROGRESS: ::daplug_runtime::Field<Self, AppsDeploymentProgress> = ::daplug_runtime::Field::new(
+        "progress",
+    );
     pub const SERVICES: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentService>,
     > = ::daplug_runtime::Field::new("services");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsDeployment, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `static_sites` attribute.
     pub const STATIC_SITES: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentStaticSite>,
     > = ::daplug_runtime::Field::new("static_sites");
-    /// The `tier_slug` attribute.
     pub const TIER_SLUG: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_slug");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `workers` attribute.
     pub const WORKERS: ::daplug_runtime::Field<
-        AppsDeployment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentWorker>,
     > = ::daplug_runtime::Field::new("workers");
 }
@@ -17295,20 +16854,18 @@ pub struct AppsDeploymentFunctions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentFunctions {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentFunctions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_commit_hash` attribute.
     pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
-        AppsDeploymentFunctions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_commit_hash");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        AppsDeploymentFunctions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
@@ -17425,15 +16982,14 @@ pub struct AppsDeploymentJob {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentJob {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentJob,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_commit_hash` attribute.
     pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
-        AppsDeploymentJob,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_commit_hash");
 }
@@ -17608,35 +17164,29 @@ pub struct AppsDeploymentProgress {
     )]
     pub total_steps: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentProgress {
-    /// The `error_steps` attribute.
-    pub const ERROR_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+    pub const ERROR_STEPS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "error_steps",
     );
-    /// The `pending_steps` attribute.
-    pub const PENDING_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+    pub const PENDING_STEPS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "pending_steps",
     );
-    /// The `running_steps` attribute.
-    pub const RUNNING_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+    pub const RUNNING_STEPS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "running_steps",
     );
-    /// The `steps` attribute.
     pub const STEPS: ::daplug_runtime::Field<
-        AppsDeploymentProgress,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentProgressStep>,
     > = ::daplug_runtime::Field::new("steps");
-    /// The `success_steps` attribute.
-    pub const SUCCESS_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+    pub const SUCCESS_STEPS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "success_steps",
     );
-    /// The `summary_steps` attribute.
     pub const SUMMARY_STEPS: ::daplug_runtime::Field<
-        AppsDeploymentProgress,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeploymentProgressStep>,
     > = ::daplug_runtime::Field::new("summary_steps");
-    /// The `total_steps` attribute.
-    pub const TOTAL_STEPS: ::daplug_runtime::Field<AppsDeploymentProgress, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL_STEPS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_steps",
     );
 }
@@ -17811,45 +17361,36 @@ pub struct AppsDeploymentProgressStep {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentProgressStep {
-    /// The `component_name` attribute.
     pub const COMPONENT_NAME: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("component_name");
-    /// The `ended_at` attribute.
     pub const ENDED_AT: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ended_at");
-    /// The `message_base` attribute.
     pub const MESSAGE_BASE: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message_base");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
-        AppsDeploymentProgressStepReason,
-    > = ::daplug_runtime::Field::new("reason");
-    /// The `started_at` attribute.
+    pub const REASON: ::daplug_runtime::Field<Self, AppsDeploymentProgressStepReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
     pub const STARTED_AT: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
-        AppsDeploymentProgressStepStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `steps` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, AppsDeploymentProgressStepStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const STEPS: ::daplug_runtime::Field<
-        AppsDeploymentProgressStep,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
@@ -17995,15 +17536,14 @@ pub struct AppsDeploymentProgressStepReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentProgressStepReason {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        AppsDeploymentProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        AppsDeploymentProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -18141,12 +17681,11 @@ pub struct AppsDeploymentResponse {
     )]
     pub deployment: ::daplug_runtime::__private::std::option::Option<AppsDeployment>,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentResponse {
-    /// The `deployment` attribute.
-    pub const DEPLOYMENT: ::daplug_runtime::Field<
-        AppsDeploymentResponse,
-        AppsDeployment,
-    > = ::daplug_runtime::Field::new("deployment");
+    pub const DEPLOYMENT: ::daplug_runtime::Field<Self, AppsDeployment> = ::daplug_runtime::Field::new(
+        "deployment",
+    );
 }
 /// A partial update of [`AppsDeploymentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -18249,15 +17788,14 @@ pub struct AppsDeploymentService {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentService {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_commit_hash` attribute.
     pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
-        AppsDeploymentService,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_commit_hash");
 }
@@ -18369,15 +17907,14 @@ pub struct AppsDeploymentStaticSite {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentStaticSite {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentStaticSite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_commit_hash` attribute.
     pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
-        AppsDeploymentStaticSite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_commit_hash");
 }
@@ -18489,15 +18026,14 @@ pub struct AppsDeploymentWorker {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentWorker {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDeploymentWorker,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source_commit_hash` attribute.
     pub const SOURCE_COMMIT_HASH: ::daplug_runtime::Field<
-        AppsDeploymentWorker,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("source_commit_hash");
 }
@@ -18608,18 +18144,16 @@ pub struct AppsDeploymentsResponse {
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
     pub meta: MetaMeta,
 }
+#[allow(missing_docs)]
 impl AppsDeploymentsResponse {
-    /// The `deployments` attribute.
     pub const DEPLOYMENTS: ::daplug_runtime::Field<
-        AppsDeploymentsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDeployment>,
     > = ::daplug_runtime::Field::new("deployments");
-    /// The `links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<AppsDeploymentsResponse, PageLinks> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, PageLinks> = ::daplug_runtime::Field::new(
         "links",
     );
-    /// The `meta` attribute.
-    pub const META: ::daplug_runtime::Field<AppsDeploymentsResponse, MetaMeta> = ::daplug_runtime::Field::new(
+    pub const META: ::daplug_runtime::Field<Self, MetaMeta> = ::daplug_runtime::Field::new(
         "meta",
     );
 }
@@ -18761,36 +18295,30 @@ pub struct AppsDomain {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDomain {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppsDomain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `phase` attribute.
-    pub const PHASE: ::daplug_runtime::Field<AppsDomain, AppsDomainPhase> = ::daplug_runtime::Field::new(
+    pub const PHASE: ::daplug_runtime::Field<Self, AppsDomainPhase> = ::daplug_runtime::Field::new(
         "phase",
     );
-    /// The `progress` attribute.
-    pub const PROGRESS: ::daplug_runtime::Field<AppsDomain, AppsDomainProgress> = ::daplug_runtime::Field::new(
+    pub const PROGRESS: ::daplug_runtime::Field<Self, AppsDomainProgress> = ::daplug_runtime::Field::new(
         "progress",
     );
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsDomain, AppDomainSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppDomainSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `validations` attribute.
     pub const VALIDATIONS: ::daplug_runtime::Field<
-        AppsDomain,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppDomainValidation>,
     > = ::daplug_runtime::Field::new("validations");
-    /// The `rotate_validation_records` attribute.
-    pub const ROTATE_VALIDATION_RECORDS: ::daplug_runtime::Field<AppsDomain, bool> = ::daplug_runtime::Field::new(
+    pub const ROTATE_VALIDATION_RECORDS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "rotate_validation_records",
     );
-    /// The `certificate_expires_at` attribute.
     pub const CERTIFICATE_EXPIRES_AT: ::daplug_runtime::Field<
-        AppsDomain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_expires_at");
 }
@@ -18942,10 +18470,10 @@ pub struct AppsDomainProgress {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDomainProgress {
-    /// The `steps` attribute.
     pub const STEPS: ::daplug_runtime::Field<
-        AppsDomainProgress,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
@@ -19082,35 +18610,28 @@ pub struct AppsDomainProgressStep {
         ::daplug_runtime::__private::std::vec::Vec<AppsDomainProgressStep>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDomainProgressStep {
-    /// The `ended_at` attribute.
     pub const ENDED_AT: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ended_at");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
-        AppsDomainProgressStepReason,
-    > = ::daplug_runtime::Field::new("reason");
-    /// The `started_at` attribute.
+    pub const REASON: ::daplug_runtime::Field<Self, AppsDomainProgressStepReason> = ::daplug_runtime::Field::new(
+        "reason",
+    );
     pub const STARTED_AT: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
-        AppsDomainProgressStepStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `steps` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, AppsDomainProgressStepStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const STEPS: ::daplug_runtime::Field<
-        AppsDomainProgressStep,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsDomainProgressStep>,
     > = ::daplug_runtime::Field::new("steps");
 }
@@ -19242,15 +18763,14 @@ pub struct AppsDomainProgressStepReason {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsDomainProgressStepReason {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        AppsDomainProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        AppsDomainProgressStepReason,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -19387,10 +18907,10 @@ pub struct AppsGetExecResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGetExecResponse {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        AppsGetExecResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -19488,12 +19008,11 @@ pub struct AppsGetInstanceSizeResponse {
         AppsInstanceSize,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGetInstanceSizeResponse {
-    /// The `instance_size` attribute.
-    pub const INSTANCE_SIZE: ::daplug_runtime::Field<
-        AppsGetInstanceSizeResponse,
-        AppsInstanceSize,
-    > = ::daplug_runtime::Field::new("instance_size");
+    pub const INSTANCE_SIZE: ::daplug_runtime::Field<Self, AppsInstanceSize> = ::daplug_runtime::Field::new(
+        "instance_size",
+    );
 }
 /// A partial update of [`AppsGetInstanceSizeResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19628,17 +19147,16 @@ pub struct AppsGetLogsResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGetLogsResponse {
-    /// The `historic_urls` attribute.
     pub const HISTORIC_URLS: ::daplug_runtime::Field<
-        AppsGetLogsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("historic_urls");
-    /// The `live_url` attribute.
     pub const LIVE_URL: ::daplug_runtime::Field<
-        AppsGetLogsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("live_url");
 }
@@ -19754,15 +19272,14 @@ pub struct AppsGitSourceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGitSourceSpec {
-    /// The `branch` attribute.
     pub const BRANCH: ::daplug_runtime::Field<
-        AppsGitSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branch");
-    /// The `repo_clone_url` attribute.
     pub const REPO_CLONE_URL: ::daplug_runtime::Field<
-        AppsGitSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repo_clone_url");
 }
@@ -19878,19 +19395,17 @@ pub struct AppsGithubSourceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGithubSourceSpec {
-    /// The `branch` attribute.
     pub const BRANCH: ::daplug_runtime::Field<
-        AppsGithubSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branch");
-    /// The `deploy_on_push` attribute.
-    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsGithubSourceSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deploy_on_push",
     );
-    /// The `repo` attribute.
     pub const REPO: ::daplug_runtime::Field<
-        AppsGithubSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repo");
 }
@@ -20013,19 +19528,17 @@ pub struct AppsGitlabSourceSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsGitlabSourceSpec {
-    /// The `branch` attribute.
     pub const BRANCH: ::daplug_runtime::Field<
-        AppsGitlabSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("branch");
-    /// The `deploy_on_push` attribute.
-    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<AppsGitlabSourceSpec, bool> = ::daplug_runtime::Field::new(
+    pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deploy_on_push",
     );
-    /// The `repo` attribute.
     pub const REPO: ::daplug_runtime::Field<
-        AppsGitlabSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repo");
 }
@@ -20185,40 +19698,34 @@ pub struct AppsImageSourceSpec {
         AppsImageSourceSpecDeployOnPush,
     >,
 }
+#[allow(missing_docs)]
 impl AppsImageSourceSpec {
-    /// The `registry` attribute.
     pub const REGISTRY: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry");
-    /// The `registry_type` attribute.
     pub const REGISTRY_TYPE: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         AppsImageSourceSpecRegistryType,
     > = ::daplug_runtime::Field::new("registry_type");
-    /// The `registry_credentials` attribute.
     pub const REGISTRY_CREDENTIALS: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_credentials");
-    /// The `repository` attribute.
     pub const REPOSITORY: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repository");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
-    /// The `digest` attribute.
     pub const DIGEST: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("digest");
-    /// The `deploy_on_push` attribute.
     pub const DEPLOY_ON_PUSH: ::daplug_runtime::Field<
-        AppsImageSourceSpec,
+        Self,
         AppsImageSourceSpecDeployOnPush,
     > = ::daplug_runtime::Field::new("deploy_on_push");
 }
@@ -20347,9 +19854,9 @@ pub struct AppsImageSourceSpecDeployOnPush {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AppsImageSourceSpecDeployOnPush {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<AppsImageSourceSpecDeployOnPush, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -20481,71 +19988,58 @@ pub struct AppsInstanceSize {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsInstanceSize {
-    /// The `bandwidth_allowance_gib` attribute.
     pub const BANDWIDTH_ALLOWANCE_GIB: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bandwidth_allowance_gib");
-    /// The `cpu_type` attribute.
-    pub const CPU_TYPE: ::daplug_runtime::Field<AppsInstanceSize, InstanceSizeCpuType> = ::daplug_runtime::Field::new(
+    pub const CPU_TYPE: ::daplug_runtime::Field<Self, InstanceSizeCpuType> = ::daplug_runtime::Field::new(
         "cpu_type",
     );
-    /// The `cpus` attribute.
     pub const CPUS: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cpus");
-    /// The `deprecation_intent` attribute.
-    pub const DEPRECATION_INTENT: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+    pub const DEPRECATION_INTENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deprecation_intent",
     );
-    /// The `memory_bytes` attribute.
     pub const MEMORY_BYTES: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("memory_bytes");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `scalable` attribute.
-    pub const SCALABLE: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+    pub const SCALABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "scalable",
     );
-    /// The `single_instance_only` attribute.
-    pub const SINGLE_INSTANCE_ONLY: ::daplug_runtime::Field<AppsInstanceSize, bool> = ::daplug_runtime::Field::new(
+    pub const SINGLE_INSTANCE_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "single_instance_only",
     );
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `tier_downgrade_to` attribute.
     pub const TIER_DOWNGRADE_TO: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_downgrade_to");
-    /// The `tier_slug` attribute.
     pub const TIER_SLUG: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_slug");
-    /// The `tier_upgrade_to` attribute.
     pub const TIER_UPGRADE_TO: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_upgrade_to");
-    /// The `usd_per_month` attribute.
     pub const USD_PER_MONTH: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("usd_per_month");
-    /// The `usd_per_second` attribute.
     pub const USD_PER_SECOND: ::daplug_runtime::Field<
-        AppsInstanceSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("usd_per_second");
 }
@@ -20698,10 +20192,10 @@ pub struct AppsListAlertsResponse {
         ::daplug_runtime::__private::std::vec::Vec<AppAlert>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsListAlertsResponse {
-    /// The `alerts` attribute.
     pub const ALERTS: ::daplug_runtime::Field<
-        AppsListAlertsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppAlert>,
     > = ::daplug_runtime::Field::new("alerts");
 }
@@ -20806,15 +20300,13 @@ pub struct AppsListInstanceSizesResponse {
         ::daplug_runtime::__private::std::vec::Vec<AppsInstanceSize>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsListInstanceSizesResponse {
-    /// The `discount_percent` attribute.
-    pub const DISCOUNT_PERCENT: ::daplug_runtime::Field<
-        AppsListInstanceSizesResponse,
-        f32,
-    > = ::daplug_runtime::Field::new("discount_percent");
-    /// The `instance_sizes` attribute.
+    pub const DISCOUNT_PERCENT: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "discount_percent",
+    );
     pub const INSTANCE_SIZES: ::daplug_runtime::Field<
-        AppsListInstanceSizesResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsInstanceSize>,
     > = ::daplug_runtime::Field::new("instance_sizes");
 }
@@ -20919,10 +20411,10 @@ pub struct AppsListRegionsResponse {
         ::daplug_runtime::__private::std::vec::Vec<AppsRegion>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsListRegionsResponse {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        AppsListRegionsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsRegion>,
     > = ::daplug_runtime::Field::new("regions");
 }
@@ -21066,47 +20558,36 @@ pub struct AppsProposeAppResponse {
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<AppSpec>,
 }
+#[allow(missing_docs)]
 impl AppsProposeAppResponse {
-    /// The `app_cost` attribute.
-    pub const APP_COST: ::daplug_runtime::Field<AppsProposeAppResponse, f32> = ::daplug_runtime::Field::new(
+    pub const APP_COST: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "app_cost",
     );
-    /// The `app_is_static` attribute.
-    pub const APP_IS_STATIC: ::daplug_runtime::Field<AppsProposeAppResponse, bool> = ::daplug_runtime::Field::new(
+    pub const APP_IS_STATIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "app_is_static",
     );
-    /// The `app_name_available` attribute.
-    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("app_name_available");
-    /// The `app_name_suggestion` attribute.
+    pub const APP_NAME_AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "app_name_available",
+    );
     pub const APP_NAME_SUGGESTION: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_name_suggestion");
-    /// The `app_tier_downgrade_cost` attribute.
-    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
-        f32,
-    > = ::daplug_runtime::Field::new("app_tier_downgrade_cost");
-    /// The `app_tier_upgrade_cost` attribute.
-    pub const APP_TIER_UPGRADE_COST: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
-        f32,
-    > = ::daplug_runtime::Field::new("app_tier_upgrade_cost");
-    /// The `existing_static_apps` attribute.
+    pub const APP_TIER_DOWNGRADE_COST: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "app_tier_downgrade_cost",
+    );
+    pub const APP_TIER_UPGRADE_COST: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "app_tier_upgrade_cost",
+    );
     pub const EXISTING_STATIC_APPS: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("existing_static_apps");
-    /// The `max_free_static_apps` attribute.
     pub const MAX_FREE_STATIC_APPS: ::daplug_runtime::Field<
-        AppsProposeAppResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("max_free_static_apps");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsProposeAppResponse, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
 }
@@ -21257,27 +20738,24 @@ pub struct AppsProposeDomainResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsProposeDomainResponse {
-    /// The `app_domain` attribute.
     pub const APP_DOMAIN: ::daplug_runtime::Field<
-        AppsProposeDomainResponse,
+        Self,
         ProposeDomainResponseAppDomain,
     > = ::daplug_runtime::Field::new("app_domain");
-    /// The `do_domain_records` attribute.
     pub const DO_DOMAIN_RECORDS: ::daplug_runtime::Field<
-        AppsProposeDomainResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ProposeDomainResponseDoDomainRecord>,
     > = ::daplug_runtime::Field::new("do_domain_records");
-    /// The `nameservers` attribute.
     pub const NAMESERVERS: ::daplug_runtime::Field<
-        AppsProposeDomainResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("nameservers");
-    /// The `zone` attribute.
     pub const ZONE: ::daplug_runtime::Field<
-        AppsProposeDomainResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("zone");
 }
@@ -21442,45 +20920,38 @@ pub struct AppsRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsRegion {
-    /// The `continent` attribute.
     pub const CONTINENT: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("continent");
-    /// The `data_centers` attribute.
     pub const DATA_CENTERS: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("data_centers");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<AppsRegion, bool> = ::daplug_runtime::Field::new(
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<AppsRegion, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `flag` attribute.
     pub const FLAG: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flag");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        AppsRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
 }
@@ -21615,18 +21086,16 @@ pub struct AppsResponse {
     pub links: ::daplug_runtime::__private::std::option::Option<PageLinks>,
     pub meta: MetaMeta,
 }
+#[allow(missing_docs)]
 impl AppsResponse {
-    /// The `apps` attribute.
     pub const APPS: ::daplug_runtime::Field<
-        AppsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<App>,
     > = ::daplug_runtime::Field::new("apps");
-    /// The `links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<AppsResponse, PageLinks> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, PageLinks> = ::daplug_runtime::Field::new(
         "links",
     );
-    /// The `meta` attribute.
-    pub const META: ::daplug_runtime::Field<AppsResponse, MetaMeta> = ::daplug_runtime::Field::new(
+    pub const META: ::daplug_runtime::Field<Self, MetaMeta> = ::daplug_runtime::Field::new(
         "meta",
     );
 }
@@ -21730,10 +21199,10 @@ pub struct AppsRestartRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl AppsRestartRequest {
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        AppsRestartRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -21844,14 +21313,13 @@ pub struct AppsRollbackAppRequest {
     )]
     pub skip_pin: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AppsRollbackAppRequest {
-    /// The `deployment_id` attribute.
     pub const DEPLOYMENT_ID: ::daplug_runtime::Field<
-        AppsRollbackAppRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deployment_id");
-    /// The `skip_pin` attribute.
-    pub const SKIP_PIN: ::daplug_runtime::Field<AppsRollbackAppRequest, bool> = ::daplug_runtime::Field::new(
+    pub const SKIP_PIN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "skip_pin",
     );
 }
@@ -21971,20 +21439,18 @@ pub struct AppsStringMatch {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsStringMatch {
-    /// The `exact` attribute.
     pub const EXACT: ::daplug_runtime::Field<
-        AppsStringMatch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("exact");
-    /// The `prefix` attribute.
     pub const PREFIX: ::daplug_runtime::Field<
-        AppsStringMatch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prefix");
-    /// The `regex` attribute.
     pub const REGEX: ::daplug_runtime::Field<
-        AppsStringMatch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("regex");
 }
@@ -22092,16 +21558,14 @@ pub struct AppsUpdateAppRequest {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl AppsUpdateAppRequest {
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<AppsUpdateAppRequest, AppSpec> = ::daplug_runtime::Field::new(
+    pub const SPEC: ::daplug_runtime::Field<Self, AppSpec> = ::daplug_runtime::Field::new(
         "spec",
     );
-    /// The `update_all_source_versions` attribute.
-    pub const UPDATE_ALL_SOURCE_VERSIONS: ::daplug_runtime::Field<
-        AppsUpdateAppRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("update_all_source_versions");
+    pub const UPDATE_ALL_SOURCE_VERSIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "update_all_source_versions",
+    );
 }
 /// A partial update of [`AppsUpdateAppRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22209,15 +21673,14 @@ pub struct AppsVpc {
         ::daplug_runtime::__private::std::vec::Vec<AppsVpcEgressIp>,
     >,
 }
+#[allow(missing_docs)]
 impl AppsVpc {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AppsVpc,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `egress_ips` attribute.
     pub const EGRESS_IPS: ::daplug_runtime::Field<
-        AppsVpc,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AppsVpcEgressIp>,
     > = ::daplug_runtime::Field::new("egress_ips");
 }
@@ -22318,10 +21781,10 @@ pub struct AppsVpcEgressIp {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AppsVpcEgressIp {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        AppsVpcEgressIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
 }
@@ -22434,20 +21897,18 @@ pub struct AssociatedResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AssociatedResource {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `cost` attribute.
     pub const COST: ::daplug_runtime::Field<
-        AssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cost");
 }
@@ -22579,24 +22040,20 @@ pub struct AssociatedResourceStatus {
     )]
     pub failures: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AssociatedResourceStatus {
-    /// The `droplet` attribute.
-    pub const DROPLET: ::daplug_runtime::Field<
-        AssociatedResourceStatus,
-        DestroyedAssociatedResource,
-    > = ::daplug_runtime::Field::new("droplet");
-    /// The `resources` attribute.
+    pub const DROPLET: ::daplug_runtime::Field<Self, DestroyedAssociatedResource> = ::daplug_runtime::Field::new(
+        "droplet",
+    );
     pub const RESOURCES: ::daplug_runtime::Field<
-        AssociatedResourceStatus,
+        Self,
         AssociatedResourceStatusResources,
     > = ::daplug_runtime::Field::new("resources");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        AssociatedResourceStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `failures` attribute.
-    pub const FAILURES: ::daplug_runtime::Field<AssociatedResourceStatus, i64> = ::daplug_runtime::Field::new(
+    pub const FAILURES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "failures",
     );
 }
@@ -22737,30 +22194,26 @@ pub struct AssociatedResourceStatusResources {
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     >,
 }
+#[allow(missing_docs)]
 impl AssociatedResourceStatusResources {
-    /// The `reserved_ips` attribute.
     pub const RESERVED_IPS: ::daplug_runtime::Field<
-        AssociatedResourceStatusResources,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     > = ::daplug_runtime::Field::new("reserved_ips");
-    /// The `floating_ips` attribute.
     pub const FLOATING_IPS: ::daplug_runtime::Field<
-        AssociatedResourceStatusResources,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     > = ::daplug_runtime::Field::new("floating_ips");
-    /// The `snapshots` attribute.
     pub const SNAPSHOTS: ::daplug_runtime::Field<
-        AssociatedResourceStatusResources,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     > = ::daplug_runtime::Field::new("snapshots");
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        AssociatedResourceStatusResources,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     > = ::daplug_runtime::Field::new("volumes");
-    /// The `volume_snapshots` attribute.
     pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<
-        AssociatedResourceStatusResources,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DestroyedAssociatedResource>,
     > = ::daplug_runtime::Field::new("volume_snapshots");
 }
@@ -22794,20 +22247,17 @@ pub struct AsyncInvokeRequest {
         ::daplug_runtime::__private::std::vec::Vec<AsyncInvokeRequestTagsItem>,
     >,
 }
+#[allow(missing_docs)]
 impl AsyncInvokeRequest {
-    /// The `model_id` attribute.
     pub const MODEL_ID: ::daplug_runtime::Field<
-        AsyncInvokeRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model_id");
-    /// The `input` attribute.
-    pub const INPUT: ::daplug_runtime::Field<
-        AsyncInvokeRequest,
-        AsyncInvokeRequestInput,
-    > = ::daplug_runtime::Field::new("input");
-    /// The `tags` attribute.
+    pub const INPUT: ::daplug_runtime::Field<Self, AsyncInvokeRequestInput> = ::daplug_runtime::Field::new(
+        "input",
+    );
     pub const TAGS: ::daplug_runtime::Field<
-        AsyncInvokeRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AsyncInvokeRequestTagsItem>,
     > = ::daplug_runtime::Field::new("tags");
 }
@@ -22968,42 +22418,33 @@ pub struct AsyncInvokeRequestInput {
     )]
     pub seconds_total: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AsyncInvokeRequestInput {
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        AsyncInvokeRequestInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        AsyncInvokeRequestInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `output_format` attribute.
     pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
-        AsyncInvokeRequestInput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_format");
-    /// The `num_inference_steps` attribute.
-    pub const NUM_INFERENCE_STEPS: ::daplug_runtime::Field<
-        AsyncInvokeRequestInput,
-        i64,
-    > = ::daplug_runtime::Field::new("num_inference_steps");
-    /// The `guidance_scale` attribute.
-    pub const GUIDANCE_SCALE: ::daplug_runtime::Field<AsyncInvokeRequestInput, f64> = ::daplug_runtime::Field::new(
+    pub const NUM_INFERENCE_STEPS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "num_inference_steps",
+    );
+    pub const GUIDANCE_SCALE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "guidance_scale",
     );
-    /// The `num_images` attribute.
-    pub const NUM_IMAGES: ::daplug_runtime::Field<AsyncInvokeRequestInput, i64> = ::daplug_runtime::Field::new(
+    pub const NUM_IMAGES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "num_images",
     );
-    /// The `enable_safety_checker` attribute.
-    pub const ENABLE_SAFETY_CHECKER: ::daplug_runtime::Field<
-        AsyncInvokeRequestInput,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_safety_checker");
-    /// The `seconds_total` attribute.
-    pub const SECONDS_TOTAL: ::daplug_runtime::Field<AsyncInvokeRequestInput, i64> = ::daplug_runtime::Field::new(
+    pub const ENABLE_SAFETY_CHECKER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enable_safety_checker",
+    );
+    pub const SECONDS_TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "seconds_total",
     );
 }
@@ -23023,15 +22464,14 @@ pub struct AsyncInvokeRequestTagsItem {
     /// The tag value.
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl AsyncInvokeRequestTagsItem {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AsyncInvokeRequestTagsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        AsyncInvokeRequestTagsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -23090,48 +22530,40 @@ pub struct AsyncInvokeResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AsyncInvokeResponse {
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
-        AsyncInvokeResponseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `model_id` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, AsyncInvokeResponseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const MODEL_ID: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model_id");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `started_at` attribute.
     pub const STARTED_AT: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `output` attribute.
     pub const OUTPUT: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("output");
-    /// The `error` attribute.
     pub const ERROR: ::daplug_runtime::Field<
-        AsyncInvokeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error");
 }
@@ -23311,47 +22743,38 @@ pub struct AutoscalePool {
     /// The number of active Droplets in the autoscale pool.
     pub active_resources_count: i64,
 }
+#[allow(missing_docs)]
 impl AutoscalePool {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AutoscalePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AutoscalePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<AutoscalePool, AutoscalePoolConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, AutoscalePoolConfig> = ::daplug_runtime::Field::new(
         "config",
     );
-    /// The `droplet_template` attribute.
     pub const DROPLET_TEMPLATE: ::daplug_runtime::Field<
-        AutoscalePool,
+        Self,
         AutoscalePoolDropletTemplate,
     > = ::daplug_runtime::Field::new("droplet_template");
-    /// The `current_utilization` attribute.
-    pub const CURRENT_UTILIZATION: ::daplug_runtime::Field<
-        AutoscalePool,
-        CurrentUtilization,
-    > = ::daplug_runtime::Field::new("current_utilization");
-    /// The `created_at` attribute.
+    pub const CURRENT_UTILIZATION: ::daplug_runtime::Field<Self, CurrentUtilization> = ::daplug_runtime::Field::new(
+        "current_utilization",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        AutoscalePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        AutoscalePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<AutoscalePool, AutoscalePoolStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, AutoscalePoolStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `active_resources_count` attribute.
-    pub const ACTIVE_RESOURCES_COUNT: ::daplug_runtime::Field<AutoscalePool, i64> = ::daplug_runtime::Field::new(
+    pub const ACTIVE_RESOURCES_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "active_resources_count",
     );
 }
@@ -23496,20 +22919,17 @@ pub struct AutoscalePoolCreate {
     pub config: AutoscalePoolCreateConfig,
     pub droplet_template: AutoscalePoolDropletTemplate,
 }
+#[allow(missing_docs)]
 impl AutoscalePoolCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AutoscalePoolCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<
-        AutoscalePoolCreate,
-        AutoscalePoolCreateConfig,
-    > = ::daplug_runtime::Field::new("config");
-    /// The `droplet_template` attribute.
+    pub const CONFIG: ::daplug_runtime::Field<Self, AutoscalePoolCreateConfig> = ::daplug_runtime::Field::new(
+        "config",
+    );
     pub const DROPLET_TEMPLATE: ::daplug_runtime::Field<
-        AutoscalePoolCreate,
+        Self,
         AutoscalePoolDropletTemplate,
     > = ::daplug_runtime::Field::new("droplet_template");
 }
@@ -23703,70 +23123,57 @@ pub struct AutoscalePoolDropletTemplate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl AutoscalePoolDropletTemplate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         AutoscalePoolDropletTemplateRegion,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `ssh_keys` attribute.
     pub const SSH_KEYS: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("ssh_keys");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `with_droplet_agent` attribute.
-    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
-        bool,
-    > = ::daplug_runtime::Field::new("with_droplet_agent");
-    /// The `project_id` attribute.
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "with_droplet_agent",
+    );
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<AutoscalePoolDropletTemplate, bool> = ::daplug_runtime::Field::new(
+    pub const IPV6: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ipv6",
     );
-    /// The `user_data` attribute.
     pub const USER_DATA: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_data");
-    /// The `public_networking` attribute.
-    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<
-        AutoscalePoolDropletTemplate,
-        bool,
-    > = ::daplug_runtime::Field::new("public_networking");
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "public_networking",
+    );
 }
 /// A partial update of [`AutoscalePoolDropletTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23990,30 +23397,23 @@ pub struct AutoscalePoolDynamicConfig {
     )]
     pub cooldown_minutes: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl AutoscalePoolDynamicConfig {
-    /// The `min_instances` attribute.
-    pub const MIN_INSTANCES: ::daplug_runtime::Field<AutoscalePoolDynamicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_INSTANCES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_instances",
     );
-    /// The `max_instances` attribute.
-    pub const MAX_INSTANCES: ::daplug_runtime::Field<AutoscalePoolDynamicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_INSTANCES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_instances",
     );
-    /// The `target_cpu_utilization` attribute.
-    pub const TARGET_CPU_UTILIZATION: ::daplug_runtime::Field<
-        AutoscalePoolDynamicConfig,
-        f32,
-    > = ::daplug_runtime::Field::new("target_cpu_utilization");
-    /// The `target_memory_utilization` attribute.
-    pub const TARGET_MEMORY_UTILIZATION: ::daplug_runtime::Field<
-        AutoscalePoolDynamicConfig,
-        f32,
-    > = ::daplug_runtime::Field::new("target_memory_utilization");
-    /// The `cooldown_minutes` attribute.
-    pub const COOLDOWN_MINUTES: ::daplug_runtime::Field<
-        AutoscalePoolDynamicConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("cooldown_minutes");
+    pub const TARGET_CPU_UTILIZATION: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "target_cpu_utilization",
+    );
+    pub const TARGET_MEMORY_UTILIZATION: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "target_memory_utilization",
+    );
+    pub const COOLDOWN_MINUTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "cooldown_minutes",
+    );
 }
 /// A partial update of [`AutoscalePoolDynamicConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24116,12 +23516,11 @@ pub struct AutoscalePoolStaticConfig {
     /// Fixed number of instances in an autoscale pool.
     pub target_number_instances: i64,
 }
+#[allow(missing_docs)]
 impl AutoscalePoolStaticConfig {
-    /// The `target_number_instances` attribute.
-    pub const TARGET_NUMBER_INSTANCES: ::daplug_runtime::Field<
-        AutoscalePoolStaticConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("target_number_instances");
+    pub const TARGET_NUMBER_INSTANCES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "target_number_instances",
+    );
 }
 /// A partial update of [`AutoscalePoolStaticConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -24244,18 +23643,16 @@ pub struct Backup {
     )]
     pub incremental: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Backup {
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Backup,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Backup, f64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `incremental` attribute.
-    pub const INCREMENTAL: ::daplug_runtime::Field<Backup, bool> = ::daplug_runtime::Field::new(
+    pub const INCREMENTAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "incremental",
     );
 }
@@ -24366,15 +23763,14 @@ pub struct BackwardLinks {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BackwardLinks {
-    /// The `first` attribute.
     pub const FIRST: ::daplug_runtime::Field<
-        BackwardLinks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("first");
-    /// The `prev` attribute.
     pub const PREV: ::daplug_runtime::Field<
-        BackwardLinks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev");
 }
@@ -24500,25 +23896,22 @@ pub struct Balance {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Balance {
-    /// The `month_to_date_balance` attribute.
     pub const MONTH_TO_DATE_BALANCE: ::daplug_runtime::Field<
-        Balance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("month_to_date_balance");
-    /// The `account_balance` attribute.
     pub const ACCOUNT_BALANCE: ::daplug_runtime::Field<
-        Balance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_balance");
-    /// The `month_to_date_usage` attribute.
     pub const MONTH_TO_DATE_USAGE: ::daplug_runtime::Field<
-        Balance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("month_to_date_usage");
-    /// The `generated_at` attribute.
     pub const GENERATED_AT: ::daplug_runtime::Field<
-        Balance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("generated_at");
 }
@@ -24733,99 +24126,81 @@ pub struct Batch {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Batch {
-    /// The `batch_id` attribute.
     pub const BATCH_ID: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("batch_id");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Batch, BatchStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, BatchStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `provider` attribute.
-    pub const PROVIDER: ::daplug_runtime::Field<Batch, BatchProvider> = ::daplug_runtime::Field::new(
+    pub const PROVIDER: ::daplug_runtime::Field<Self, BatchProvider> = ::daplug_runtime::Field::new(
         "provider",
     );
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `completion_window` attribute.
-    pub const COMPLETION_WINDOW: ::daplug_runtime::Field<Batch, BatchCompletionWindow> = ::daplug_runtime::Field::new(
+    pub const COMPLETION_WINDOW: ::daplug_runtime::Field<Self, BatchCompletionWindow> = ::daplug_runtime::Field::new(
         "completion_window",
     );
-    /// The `input_file_id` attribute.
     pub const INPUT_FILE_ID: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("input_file_id");
-    /// The `output_file_id` attribute.
     pub const OUTPUT_FILE_ID: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_file_id");
-    /// The `error_file_id` attribute.
     pub const ERROR_FILE_ID: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_file_id");
-    /// The `request_counts` attribute.
-    pub const REQUEST_COUNTS: ::daplug_runtime::Field<Batch, BatchRequestCounts> = ::daplug_runtime::Field::new(
+    pub const REQUEST_COUNTS: ::daplug_runtime::Field<Self, BatchRequestCounts> = ::daplug_runtime::Field::new(
         "request_counts",
     );
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `errors` attribute.
     pub const ERRORS: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BatchErrorsItem>,
     > = ::daplug_runtime::Field::new("errors");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `in_progress_at` attribute.
     pub const IN_PROGRESS_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("in_progress_at");
-    /// The `finalizing_at` attribute.
     pub const FINALIZING_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("finalizing_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `cancelled_at` attribute.
     pub const CANCELLED_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cancelled_at");
-    /// The `failed_at` attribute.
     pub const FAILED_AT: ::daplug_runtime::Field<
-        Batch,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("failed_at");
 }
@@ -25050,35 +24425,28 @@ pub struct BatchCreateRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl BatchCreateRequest {
-    /// The `file_id` attribute.
     pub const FILE_ID: ::daplug_runtime::Field<
-        BatchCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("file_id");
-    /// The `provider` attribute.
-    pub const PROVIDER: ::daplug_runtime::Field<
-        BatchCreateRequest,
-        BatchCreateRequestProvider,
-    > = ::daplug_runtime::Field::new("provider");
-    /// The `endpoint` attribute.
-    pub const ENDPOINT: ::daplug_runtime::Field<
-        BatchCreateRequest,
-        BatchCreateRequestEndpoint,
-    > = ::daplug_runtime::Field::new("endpoint");
-    /// The `completion_window` attribute.
+    pub const PROVIDER: ::daplug_runtime::Field<Self, BatchCreateRequestProvider> = ::daplug_runtime::Field::new(
+        "provider",
+    );
+    pub const ENDPOINT: ::daplug_runtime::Field<Self, BatchCreateRequestEndpoint> = ::daplug_runtime::Field::new(
+        "endpoint",
+    );
     pub const COMPLETION_WINDOW: ::daplug_runtime::Field<
-        BatchCreateRequest,
+        Self,
         BatchCreateRequestCompletionWindow,
     > = ::daplug_runtime::Field::new("completion_window");
-    /// The `request_id` attribute.
     pub const REQUEST_ID: ::daplug_runtime::Field<
-        BatchCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_id");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        BatchCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -25282,19 +24650,17 @@ pub struct BatchErrorsItem {
     )]
     pub line: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BatchErrorsItem {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        BatchErrorsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        BatchErrorsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `line` attribute.
-    pub const LINE: ::daplug_runtime::Field<BatchErrorsItem, i64> = ::daplug_runtime::Field::new(
+    pub const LINE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "line",
     );
 }
@@ -25312,10 +24678,10 @@ pub struct BatchFileCreateRequest {
     /// The file you plan to upload. Must end with `.jsonl` (case-insensitive) and contain one request per line in the schema expected by the target `provider`.
     pub file_name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl BatchFileCreateRequest {
-    /// The `file_name` attribute.
     pub const FILE_NAME: ::daplug_runtime::Field<
-        BatchFileCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("file_name");
 }
@@ -25420,20 +24786,18 @@ pub struct BatchFileCreateResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BatchFileCreateResponse {
-    /// The `file_id` attribute.
     pub const FILE_ID: ::daplug_runtime::Field<
-        BatchFileCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("file_id");
-    /// The `upload_url` attribute.
     pub const UPLOAD_URL: ::daplug_runtime::Field<
-        BatchFileCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("upload_url");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        BatchFileCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
 }
@@ -25558,29 +24922,24 @@ pub struct BatchListResponse {
     /// Whether additional batches exist beyond this page.
     pub has_more: bool,
 }
+#[allow(missing_docs)]
 impl BatchListResponse {
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        BatchListResponse,
-        BatchListResponseObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `data` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<Self, BatchListResponseObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
     pub const DATA: ::daplug_runtime::Field<
-        BatchListResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Batch>,
     > = ::daplug_runtime::Field::new("data");
-    /// The `first_id` attribute.
     pub const FIRST_ID: ::daplug_runtime::Field<
-        BatchListResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("first_id");
-    /// The `last_id` attribute.
     pub const LAST_ID: ::daplug_runtime::Field<
-        BatchListResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_id");
-    /// The `has_more` attribute.
-    pub const HAS_MORE: ::daplug_runtime::Field<BatchListResponse, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_MORE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_more",
     );
 }
@@ -25741,17 +25100,15 @@ pub struct BatchRequestCounts {
     )]
     pub failed: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BatchRequestCounts {
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total",
     );
-    /// The `completed` attribute.
-    pub const COMPLETED: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+    pub const COMPLETED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "completed",
     );
-    /// The `failed` attribute.
-    pub const FAILED: ::daplug_runtime::Field<BatchRequestCounts, i64> = ::daplug_runtime::Field::new(
+    pub const FAILED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "failed",
     );
 }
@@ -25794,29 +25151,25 @@ pub struct BatchResultsResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BatchResultsResponse {
-    /// The `batch_id` attribute.
     pub const BATCH_ID: ::daplug_runtime::Field<
-        BatchResultsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("batch_id");
-    /// The `result_available` attribute.
-    pub const RESULT_AVAILABLE: ::daplug_runtime::Field<BatchResultsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const RESULT_AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "result_available",
     );
-    /// The `output_file_url` attribute.
     pub const OUTPUT_FILE_URL: ::daplug_runtime::Field<
-        BatchResultsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_file_url");
-    /// The `error_file_url` attribute.
     pub const ERROR_FILE_URL: ::daplug_runtime::Field<
-        BatchResultsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_file_url");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        BatchResultsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
 }
@@ -26032,45 +25385,38 @@ pub struct BillingAddress {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BillingAddress {
-    /// The `address_line1` attribute.
     pub const ADDRESS_LINE1: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_line1");
-    /// The `address_line2` attribute.
     pub const ADDRESS_LINE2: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_line2");
-    /// The `city` attribute.
     pub const CITY: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("city");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `postal_code` attribute.
     pub const POSTAL_CODE: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postal_code");
-    /// The `country_iso2_code` attribute.
     pub const COUNTRY_ISO2_CODE: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country_iso2_code");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        BillingAddress,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -26250,40 +25596,34 @@ pub struct BillingDataPoint {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BillingDataPoint {
-    /// The `usage_team_urn` attribute.
     pub const USAGE_TEAM_URN: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("usage_team_urn");
-    /// The `start_date` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start_date");
-    /// The `total_amount` attribute.
     pub const TOTAL_AMOUNT: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("total_amount");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `sku` attribute.
     pub const SKU: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sku");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `group_description` attribute.
     pub const GROUP_DESCRIPTION: ::daplug_runtime::Field<
-        BillingDataPoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group_description");
 }
@@ -26449,34 +25789,30 @@ pub struct BillingHistory {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<BillingHistoryType>,
 }
+#[allow(missing_docs)]
 impl BillingHistory {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        BillingHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        BillingHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `invoice_id` attribute.
     pub const INVOICE_ID: ::daplug_runtime::Field<
-        BillingHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_id");
-    /// The `invoice_uuid` attribute.
     pub const INVOICE_UUID: ::daplug_runtime::Field<
-        BillingHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_uuid");
-    /// The `date` attribute.
     pub const DATE: ::daplug_runtime::Field<
-        BillingHistory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<BillingHistory, BillingHistoryType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, BillingHistoryType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -26634,10 +25970,10 @@ pub struct Ca {
     /// base64 encoding of the certificate used to secure database connections
     pub certificate: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Ca {
-    /// The `certificate` attribute.
     pub const CERTIFICATE: ::daplug_runtime::Field<
-        Ca,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate");
 }
@@ -26771,39 +26107,33 @@ pub struct CdnEndpoint {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CdnEndpoint {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `origin` attribute.
     pub const ORIGIN: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("origin");
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<CdnEndpoint, CdnEndpointTtl> = ::daplug_runtime::Field::new(
+    pub const TTL: ::daplug_runtime::Field<Self, CdnEndpointTtl> = ::daplug_runtime::Field::new(
         "ttl",
     );
-    /// The `certificate_id` attribute.
     pub const CERTIFICATE_ID: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_id");
-    /// The `custom_domain` attribute.
     pub const CUSTOM_DOMAIN: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_domain");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        CdnEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -27046,45 +26376,39 @@ pub struct Certificate {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<CertificateType>,
 }
+#[allow(missing_docs)]
 impl Certificate {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `not_after` attribute.
     pub const NOT_AFTER: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("not_after");
-    /// The `sha1_fingerprint` attribute.
     pub const SHA1_FINGERPRINT: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sha1_fingerprint");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `dns_names` attribute.
     pub const DNS_NAMES: ::daplug_runtime::Field<
-        Certificate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("dns_names");
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<Certificate, CertificateState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, CertificateState> = ::daplug_runtime::Field::new(
         "state",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Certificate, CertificateType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, CertificateType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -27271,33 +26595,27 @@ pub struct ChatCompletionChunk {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<CompletionUsage>,
 }
+#[allow(missing_docs)]
 impl ChatCompletionChunk {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ChatCompletionChunk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        ChatCompletionChunk,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionChunkChoicesItem>,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<ChatCompletionChunk, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        ChatCompletionChunk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        ChatCompletionChunk,
-        ChatCompletionChunkObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<ChatCompletionChunk, CompletionUsage> = ::daplug_runtime::Field::new(
+    pub const OBJECT: ::daplug_runtime::Field<Self, ChatCompletionChunkObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
+    pub const USAGE: ::daplug_runtime::Field<Self, CompletionUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -27430,24 +26748,20 @@ pub struct ChatCompletionChunkChoicesItem {
     /// The index of the choice in the list of choices.
     pub index: i64,
 }
+#[allow(missing_docs)]
 impl ChatCompletionChunkChoicesItem {
-    /// The `delta` attribute.
-    pub const DELTA: ::daplug_runtime::Field<
-        ChatCompletionChunkChoicesItem,
-        ChatCompletionStreamResponseDelta,
-    > = ::daplug_runtime::Field::new("delta");
-    /// The `logprobs` attribute.
+    pub const DELTA: ::daplug_runtime::Field<Self, ChatCompletionStreamResponseDelta> = ::daplug_runtime::Field::new(
+        "delta",
+    );
     pub const LOGPROBS: ::daplug_runtime::Field<
-        ChatCompletionChunkChoicesItem,
+        Self,
         ChatCompletionChunkChoicesItemLogprobs,
     > = ::daplug_runtime::Field::new("logprobs");
-    /// The `finish_reason` attribute.
     pub const FINISH_REASON: ::daplug_runtime::Field<
-        ChatCompletionChunkChoicesItem,
+        Self,
         ChatCompletionChunkChoicesItemFinishReason,
     > = ::daplug_runtime::Field::new("finish_reason");
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<ChatCompletionChunkChoicesItem, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index",
     );
 }
@@ -27506,15 +26820,14 @@ pub struct ChatCompletionChunkChoicesItemLogprobs {
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionChunkChoicesItemLogprobs {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatCompletionChunkChoicesItemLogprobs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     > = ::daplug_runtime::Field::new("content");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatCompletionChunkChoicesItemLogprobs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     > = ::daplug_runtime::Field::new("refusal");
 }
@@ -27688,106 +27001,82 @@ pub struct ChatCompletionRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionRequest {
-    /// The `messages` attribute.
     pub const MESSAGES: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatMessage>,
     > = ::daplug_runtime::Field::new("messages");
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `max_tokens` attribute.
-    pub const MAX_TOKENS: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_tokens",
     );
-    /// The `max_completion_tokens` attribute.
-    pub const MAX_COMPLETION_TOKENS: ::daplug_runtime::Field<
-        ChatCompletionRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_completion_tokens");
-    /// The `frequency_penalty` attribute.
-    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+    pub const MAX_COMPLETION_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_completion_tokens",
+    );
+    pub const FREQUENCY_PENALTY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "frequency_penalty",
     );
-    /// The `presence_penalty` attribute.
-    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+    pub const PRESENCE_PENALTY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "presence_penalty",
     );
-    /// The `top_logprobs` attribute.
-    pub const TOP_LOGPROBS: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+    pub const TOP_LOGPROBS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "top_logprobs",
     );
-    /// The `tools` attribute.
     pub const TOOLS: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTool>,
     > = ::daplug_runtime::Field::new("tools");
-    /// The `tool_choice` attribute.
     pub const TOOL_CHOICE: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ChatCompletionRequestToolChoice,
     > = ::daplug_runtime::Field::new("tool_choice");
-    /// The `stream` attribute.
-    pub const STREAM: ::daplug_runtime::Field<ChatCompletionRequest, bool> = ::daplug_runtime::Field::new(
+    pub const STREAM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stream",
     );
-    /// The `stop` attribute.
-    pub const STOP: ::daplug_runtime::Field<
-        ChatCompletionRequest,
-        ChatCompletionRequestStop,
-    > = ::daplug_runtime::Field::new("stop");
-    /// The `logit_bias` attribute.
+    pub const STOP: ::daplug_runtime::Field<Self, ChatCompletionRequestStop> = ::daplug_runtime::Field::new(
+        "stop",
+    );
     pub const LOGIT_BIAS: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             i64,
         >,
     > = ::daplug_runtime::Field::new("logit_bias");
-    /// The `logprobs` attribute.
-    pub const LOGPROBS: ::daplug_runtime::Field<ChatCompletionRequest, bool> = ::daplug_runtime::Field::new(
+    pub const LOGPROBS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "logprobs",
     );
-    /// The `n` attribute.
-    pub const N: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
-        "n",
-    );
-    /// The `stream_options` attribute.
+    pub const N: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new("n");
     pub const STREAM_OPTIONS: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ChatCompletionRequestStreamOptions,
     > = ::daplug_runtime::Field::new("stream_options");
-    /// The `reasoning_effort` attribute.
     pub const REASONING_EFFORT: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ChatCompletionRequestReasoningEffort,
     > = ::daplug_runtime::Field::new("reasoning_effort");
-    /// The `seed` attribute.
-    pub const SEED: ::daplug_runtime::Field<ChatCompletionRequest, i64> = ::daplug_runtime::Field::new(
+    pub const SEED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "seed",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<ChatCompletionRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        ChatCompletionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -28024,12 +27313,11 @@ pub struct ChatCompletionRequestStreamOptions {
     )]
     pub include_usage: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ChatCompletionRequestStreamOptions {
-    /// The `include_usage` attribute.
-    pub const INCLUDE_USAGE: ::daplug_runtime::Field<
-        ChatCompletionRequestStreamOptions,
-        bool,
-    > = ::daplug_runtime::Field::new("include_usage");
+    pub const INCLUDE_USAGE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "include_usage",
+    );
 }
 /// Controls which (if any) tool is called by the model. none means the model will not call any tool and instead generates a message. auto means the model can pick between generating a message or calling one or more tools. required means the model must call one or more tools. Specifying a particular tool via {"type": "function", "function": {"name": "my_function"}} forces the model to call that tool. none is the default when no tools are present. auto is the default if tools are present.
 #[derive(
@@ -28087,15 +27375,15 @@ pub struct ChatCompletionRequestToolChoiceVariant1 {
     pub type_: ChatCompletionRequestToolChoiceVariant1Type,
     pub function: ChatCompletionRequestToolChoiceVariant1Function,
 }
+#[allow(missing_docs)]
 impl ChatCompletionRequestToolChoiceVariant1 {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ChatCompletionRequestToolChoiceVariant1,
+        Self,
         ChatCompletionRequestToolChoiceVariant1Type,
     > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        ChatCompletionRequestToolChoiceVariant1,
+        Self,
         ChatCompletionRequestToolChoiceVariant1Function,
     > = ::daplug_runtime::Field::new("function");
 }
@@ -28113,10 +27401,10 @@ pub struct ChatCompletionRequestToolChoiceVariant1Function {
     /// The name of the function to call.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ChatCompletionRequestToolChoiceVariant1Function {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ChatCompletionRequestToolChoiceVariant1Function,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -28167,33 +27455,27 @@ pub struct ChatCompletionResponse {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<CompletionUsage>,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ChatCompletionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        ChatCompletionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionResponseChoicesItem>,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<ChatCompletionResponse, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        ChatCompletionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        ChatCompletionResponse,
-        ChatCompletionResponseObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<ChatCompletionResponse, CompletionUsage> = ::daplug_runtime::Field::new(
+    pub const OBJECT: ::daplug_runtime::Field<Self, ChatCompletionResponseObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
+    pub const USAGE: ::daplug_runtime::Field<Self, CompletionUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -28321,24 +27603,21 @@ pub struct ChatCompletionResponseChoicesItem {
         ChatCompletionResponseChoicesItemLogprobs,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseChoicesItem {
-    /// The `finish_reason` attribute.
     pub const FINISH_REASON: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItem,
+        Self,
         ChatCompletionResponseChoicesItemFinishReason,
     > = ::daplug_runtime::Field::new("finish_reason");
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<ChatCompletionResponseChoicesItem, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItem,
+        Self,
         ChatCompletionResponseChoicesItemMessage,
     > = ::daplug_runtime::Field::new("message");
-    /// The `logprobs` attribute.
     pub const LOGPROBS: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItem,
+        Self,
         ChatCompletionResponseChoicesItemLogprobs,
     > = ::daplug_runtime::Field::new("logprobs");
 }
@@ -28397,15 +27676,14 @@ pub struct ChatCompletionResponseChoicesItemLogprobs {
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseChoicesItemLogprobs {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemLogprobs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     > = ::daplug_runtime::Field::new("content");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemLogprobs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     > = ::daplug_runtime::Field::new("refusal");
 }
@@ -28457,32 +27735,28 @@ pub struct ChatCompletionResponseChoicesItemMessage {
     /// The role of the author of this message.
     pub role: ChatCompletionResponseChoicesItemMessageRole,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseChoicesItemMessage {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refusal");
-    /// The `tool_calls` attribute.
     pub const TOOL_CALLS: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessage,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ChatCompletionResponseChoicesItemMessageToolCallsItem,
         >,
     > = ::daplug_runtime::Field::new("tool_calls");
-    /// The `reasoning_content` attribute.
     pub const REASONING_CONTENT: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reasoning_content");
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessage,
+        Self,
         ChatCompletionResponseChoicesItemMessageRole,
     > = ::daplug_runtime::Field::new("role");
 }
@@ -28522,20 +27796,19 @@ pub struct ChatCompletionResponseChoicesItemMessageToolCallsItem {
     pub type_: ChatCompletionResponseChoicesItemMessageToolCallsItemType,
     pub function: ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseChoicesItemMessageToolCallsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        Self,
         ChatCompletionResponseChoicesItemMessageToolCallsItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessageToolCallsItem,
+        Self,
         ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
     > = ::daplug_runtime::Field::new("function");
 }
@@ -28555,15 +27828,14 @@ pub struct ChatCompletionResponseChoicesItemMessageToolCallsItemFunction {
     /// The arguments to call the function with.
     pub arguments: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseChoicesItemMessageToolCallsItemFunction {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `arguments` attribute.
     pub const ARGUMENTS: ::daplug_runtime::Field<
-        ChatCompletionResponseChoicesItemMessageToolCallsItemFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arguments");
 }
@@ -28631,32 +27903,27 @@ pub struct ChatCompletionResponseMessage {
     /// The role of the author of this message.
     pub role: ChatCompletionResponseMessageRole,
 }
+#[allow(missing_docs)]
 impl ChatCompletionResponseMessage {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatCompletionResponseMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatCompletionResponseMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refusal");
-    /// The `tool_calls` attribute.
     pub const TOOL_CALLS: ::daplug_runtime::Field<
-        ChatCompletionResponseMessage,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCall>,
     > = ::daplug_runtime::Field::new("tool_calls");
-    /// The `reasoning_content` attribute.
     pub const REASONING_CONTENT: ::daplug_runtime::Field<
-        ChatCompletionResponseMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reasoning_content");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        ChatCompletionResponseMessage,
-        ChatCompletionResponseMessageRole,
-    > = ::daplug_runtime::Field::new("role");
+    pub const ROLE: ::daplug_runtime::Field<Self, ChatCompletionResponseMessageRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
 }
 /// A partial update of [`ChatCompletionResponseMessage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -28844,30 +28111,26 @@ pub struct ChatCompletionStreamResponseDelta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionStreamResponseDelta {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatCompletionStreamResponseDelta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `tool_calls` attribute.
     pub const TOOL_CALLS: ::daplug_runtime::Field<
-        ChatCompletionStreamResponseDelta,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCallChunk>,
     > = ::daplug_runtime::Field::new("tool_calls");
-    /// The `reasoning_content` attribute.
     pub const REASONING_CONTENT: ::daplug_runtime::Field<
-        ChatCompletionStreamResponseDelta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reasoning_content");
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        ChatCompletionStreamResponseDelta,
+        Self,
         ChatCompletionStreamResponseDeltaRole,
     > = ::daplug_runtime::Field::new("role");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatCompletionStreamResponseDelta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refusal");
 }
@@ -29025,24 +28288,21 @@ pub struct ChatCompletionTokenLogprob {
         ChatCompletionTopLogprobItem,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionTokenLogprob {
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        ChatCompletionTokenLogprob,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
-    /// The `logprob` attribute.
-    pub const LOGPROB: ::daplug_runtime::Field<ChatCompletionTokenLogprob, f64> = ::daplug_runtime::Field::new(
+    pub const LOGPROB: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "logprob",
     );
-    /// The `bytes` attribute.
     pub const BYTES: ::daplug_runtime::Field<
-        ChatCompletionTokenLogprob,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("bytes");
-    /// The `top_logprobs` attribute.
     pub const TOP_LOGPROBS: ::daplug_runtime::Field<
-        ChatCompletionTokenLogprob,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTopLogprobItem>,
     > = ::daplug_runtime::Field::new("top_logprobs");
 }
@@ -29152,14 +28412,13 @@ pub struct ChatCompletionTool {
     pub type_: ChatCompletionToolType,
     pub function: FunctionObject,
 }
+#[allow(missing_docs)]
 impl ChatCompletionTool {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChatCompletionTool,
-        ChatCompletionToolType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
-    pub const FUNCTION: ::daplug_runtime::Field<ChatCompletionTool, FunctionObject> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChatCompletionToolType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const FUNCTION: ::daplug_runtime::Field<Self, FunctionObject> = ::daplug_runtime::Field::new(
         "function",
     );
 }
@@ -29259,22 +28518,19 @@ pub struct ChatCompletionToolCall {
     pub type_: ChatCompletionToolCallType,
     pub function: ChatCompletionToolCallFunction,
 }
+#[allow(missing_docs)]
 impl ChatCompletionToolCall {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ChatCompletionToolCall,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChatCompletionToolCall,
-        ChatCompletionToolCallType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
-    pub const FUNCTION: ::daplug_runtime::Field<
-        ChatCompletionToolCall,
-        ChatCompletionToolCallFunction,
-    > = ::daplug_runtime::Field::new("function");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChatCompletionToolCallType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const FUNCTION: ::daplug_runtime::Field<Self, ChatCompletionToolCallFunction> = ::daplug_runtime::Field::new(
+        "function",
+    );
 }
 /// A partial update of [`ChatCompletionToolCall`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29403,24 +28659,21 @@ pub struct ChatCompletionToolCallChunk {
         ChatCompletionToolCallChunkFunction,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionToolCallChunk {
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<ChatCompletionToolCallChunk, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index",
     );
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ChatCompletionToolCallChunk,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChatCompletionToolCallChunk,
-        ChatCompletionToolCallChunkType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChatCompletionToolCallChunkType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const FUNCTION: ::daplug_runtime::Field<
-        ChatCompletionToolCallChunk,
+        Self,
         ChatCompletionToolCallChunkFunction,
     > = ::daplug_runtime::Field::new("function");
 }
@@ -29542,15 +28795,14 @@ pub struct ChatCompletionToolCallChunkFunction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionToolCallChunkFunction {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ChatCompletionToolCallChunkFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `arguments` attribute.
     pub const ARGUMENTS: ::daplug_runtime::Field<
-        ChatCompletionToolCallChunkFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arguments");
 }
@@ -29588,15 +28840,14 @@ pub struct ChatCompletionToolCallFunction {
     /// The arguments to call the function with, as generated by the model in JSON format.
     pub arguments: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ChatCompletionToolCallFunction {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ChatCompletionToolCallFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `arguments` attribute.
     pub const ARGUMENTS: ::daplug_runtime::Field<
-        ChatCompletionToolCallFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arguments");
 }
@@ -29659,19 +28910,17 @@ pub struct ChatCompletionTopLogprobItem {
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     >,
 }
+#[allow(missing_docs)]
 impl ChatCompletionTopLogprobItem {
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        ChatCompletionTopLogprobItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
-    /// The `logprob` attribute.
-    pub const LOGPROB: ::daplug_runtime::Field<ChatCompletionTopLogprobItem, f64> = ::daplug_runtime::Field::new(
+    pub const LOGPROB: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "logprob",
     );
-    /// The `bytes` attribute.
     pub const BYTES: ::daplug_runtime::Field<
-        ChatCompletionTopLogprobItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("bytes");
 }
@@ -29815,34 +29064,29 @@ pub struct ChatMessage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ChatMessage {
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<ChatMessage, ChatMessageRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, ChatMessageRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        ChatMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `refusal` attribute.
     pub const REFUSAL: ::daplug_runtime::Field<
-        ChatMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refusal");
-    /// The `tool_calls` attribute.
     pub const TOOL_CALLS: ::daplug_runtime::Field<
-        ChatMessage,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionToolCall>,
     > = ::daplug_runtime::Field::new("tool_calls");
-    /// The `tool_call_id` attribute.
     pub const TOOL_CALL_ID: ::daplug_runtime::Field<
-        ChatMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tool_call_id");
-    /// The `reasoning_content` attribute.
     pub const REASONING_CONTENT: ::daplug_runtime::Field<
-        ChatMessage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reasoning_content");
 }
@@ -30190,152 +29434,121 @@ pub struct Cluster {
         CorednsAutoscaler,
     >,
 }
+#[allow(missing_docs)]
 impl Cluster {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
-    /// The `cluster_subnet` attribute.
     pub const CLUSTER_SUBNET: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_subnet");
-    /// The `service_subnet` attribute.
     pub const SERVICE_SUBNET: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_subnet");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `worker_subnet_uuid` attribute.
     pub const WORKER_SUBNET_UUID: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("worker_subnet_uuid");
-    /// The `ipv4` attribute.
     pub const IPV4: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ipv4");
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `node_pools` attribute.
     pub const NODE_POOLS: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePool>,
     > = ::daplug_runtime::Field::new("node_pools");
-    /// The `maintenance_policy` attribute.
-    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<Cluster, MaintenancePolicy> = ::daplug_runtime::Field::new(
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<Self, MaintenancePolicy> = ::daplug_runtime::Field::new(
         "maintenance_policy",
     );
-    /// The `auto_upgrade` attribute.
-    pub const AUTO_UPGRADE: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "auto_upgrade",
     );
-    /// The `isolated_workers` attribute.
-    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isolated_workers",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Cluster, ClusterStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ClusterStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `surge_upgrade` attribute.
-    pub const SURGE_UPGRADE: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "surge_upgrade",
     );
-    /// The `ha` attribute.
-    pub const HA: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+    pub const HA: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ha",
     );
-    /// The `registry_enabled` attribute.
-    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<Cluster, bool> = ::daplug_runtime::Field::new(
+    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "registry_enabled",
     );
-    /// The `control_plane_firewall` attribute.
     pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ControlPlaneFirewall,
     > = ::daplug_runtime::Field::new("control_plane_firewall");
-    /// The `cluster_autoscaler_configuration` attribute.
     pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         ClusterAutoscalerConfiguration,
     > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
-    /// The `sso` attribute.
-    pub const SSO: ::daplug_runtime::Field<Cluster, Sso> = ::daplug_runtime::Field::new(
+    pub const SSO: ::daplug_runtime::Field<Self, Sso> = ::daplug_runtime::Field::new(
         "sso",
     );
-    /// The `routing_agent` attribute.
-    pub const ROUTING_AGENT: ::daplug_runtime::Field<Cluster, RoutingAgent> = ::daplug_runtime::Field::new(
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<Self, RoutingAgent> = ::daplug_runtime::Field::new(
         "routing_agent",
     );
-    /// The `p2p_oci_registry_plugin` attribute.
     pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         P2pOciRegistryPlugin,
     > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
-    /// The `amd_gpu_device_plugin` attribute.
-    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        Cluster,
-        AmdGpuDevicePlugin,
-    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
-    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<Self, AmdGpuDevicePlugin> = ::daplug_runtime::Field::new(
+        "amd_gpu_device_plugin",
+    );
     pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         AmdGpuDeviceMetricsExporterPlugin,
     > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
-    /// The `nvidia_gpu_device_plugin` attribute.
     pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         NvidiaGpuDevicePlugin,
     > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
-    /// The `rdma_shared_dev_plugin` attribute.
     pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
-        Cluster,
+        Self,
         RdmaSharedDevPlugin,
     > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
-    /// The `coredns_autoscaler` attribute.
-    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<Cluster, CorednsAutoscaler> = ::daplug_runtime::Field::new(
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<Self, CorednsAutoscaler> = ::daplug_runtime::Field::new(
         "coredns_autoscaler",
     );
 }
@@ -30607,20 +29820,17 @@ pub struct ClusterAutoscalerConfiguration {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterAutoscalerConfiguration {
-    /// The `scale_down_utilization_threshold` attribute.
-    pub const SCALE_DOWN_UTILIZATION_THRESHOLD: ::daplug_runtime::Field<
-        ClusterAutoscalerConfiguration,
-        f64,
-    > = ::daplug_runtime::Field::new("scale_down_utilization_threshold");
-    /// The `scale_down_unneeded_time` attribute.
+    pub const SCALE_DOWN_UTILIZATION_THRESHOLD: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "scale_down_utilization_threshold",
+    );
     pub const SCALE_DOWN_UNNEEDED_TIME: ::daplug_runtime::Field<
-        ClusterAutoscalerConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scale_down_unneeded_time");
-    /// The `expanders` attribute.
     pub const EXPANDERS: ::daplug_runtime::Field<
-        ClusterAutoscalerConfiguration,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ClusterAutoscalerConfigurationExpandersItem,
         >,
@@ -30969,161 +30179,127 @@ pub struct ClusterRead {
         P2pOciRegistryPlugin,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterRead {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
-    /// The `cluster_subnet` attribute.
     pub const CLUSTER_SUBNET: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_subnet");
-    /// The `service_subnet` attribute.
     pub const SERVICE_SUBNET: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_subnet");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `worker_subnet_uuid` attribute.
     pub const WORKER_SUBNET_UUID: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("worker_subnet_uuid");
-    /// The `ipv4` attribute.
     pub const IPV4: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ipv4");
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `node_pools` attribute.
     pub const NODE_POOLS: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePool>,
     > = ::daplug_runtime::Field::new("node_pools");
-    /// The `maintenance_policy` attribute.
-    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<
-        ClusterRead,
-        MaintenancePolicy,
-    > = ::daplug_runtime::Field::new("maintenance_policy");
-    /// The `auto_upgrade` attribute.
-    pub const AUTO_UPGRADE: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<Self, MaintenancePolicy> = ::daplug_runtime::Field::new(
+        "maintenance_policy",
+    );
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "auto_upgrade",
     );
-    /// The `isolated_workers` attribute.
-    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+    pub const ISOLATED_WORKERS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isolated_workers",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<ClusterRead, ClusterReadStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ClusterReadStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `surge_upgrade` attribute.
-    pub const SURGE_UPGRADE: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "surge_upgrade",
     );
-    /// The `ha` attribute.
-    pub const HA: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+    pub const HA: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ha",
     );
-    /// The `registry_enabled` attribute.
-    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<ClusterRead, bool> = ::daplug_runtime::Field::new(
+    pub const REGISTRY_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "registry_enabled",
     );
-    /// The `registries` attribute.
     pub const REGISTRIES: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("registries");
-    /// The `control_plane_firewall` attribute.
     pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ControlPlaneFirewall,
     > = ::daplug_runtime::Field::new("control_plane_firewall");
-    /// The `cluster_autoscaler_configuration` attribute.
     pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         ClusterAutoscalerConfiguration,
     > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
-    /// The `sso` attribute.
-    pub const SSO: ::daplug_runtime::Field<ClusterRead, Sso> = ::daplug_runtime::Field::new(
+    pub const SSO: ::daplug_runtime::Field<Self, Sso> = ::daplug_runtime::Field::new(
         "sso",
     );
-    /// The `routing_agent` attribute.
-    pub const ROUTING_AGENT: ::daplug_runtime::Field<ClusterRead, RoutingAgent> = ::daplug_runtime::Field::new(
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<Self, RoutingAgent> = ::daplug_runtime::Field::new(
         "routing_agent",
     );
-    /// The `amd_gpu_device_plugin` attribute.
-    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        ClusterRead,
-        AmdGpuDevicePlugin,
-    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
-    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<Self, AmdGpuDevicePlugin> = ::daplug_runtime::Field::new(
+        "amd_gpu_device_plugin",
+    );
     pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         AmdGpuDeviceMetricsExporterPlugin,
     > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
-    /// The `nvidia_gpu_device_plugin` attribute.
     pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         NvidiaGpuDevicePlugin,
     > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
-    /// The `rdma_shared_dev_plugin` attribute.
     pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         RdmaSharedDevPlugin,
     > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
-    /// The `coredns_autoscaler` attribute.
-    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<
-        ClusterRead,
-        CorednsAutoscaler,
-    > = ::daplug_runtime::Field::new("coredns_autoscaler");
-    /// The `p2p_oci_registry_plugin` attribute.
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<Self, CorednsAutoscaler> = ::daplug_runtime::Field::new(
+        "coredns_autoscaler",
+    );
     pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
-        ClusterRead,
+        Self,
         P2pOciRegistryPlugin,
     > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
 }
@@ -31381,15 +30557,13 @@ pub struct ClusterReadStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterReadStatus {
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<
-        ClusterReadStatus,
-        ClusterReadStatusState,
-    > = ::daplug_runtime::Field::new("state");
-    /// The `message` attribute.
+    pub const STATE: ::daplug_runtime::Field<Self, ClusterReadStatusState> = ::daplug_runtime::Field::new(
+        "state",
+    );
     pub const MESSAGE: ::daplug_runtime::Field<
-        ClusterReadStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -31461,17 +30635,16 @@ pub struct ClusterRegistries {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterRegistries {
-    /// The `cluster_uuids` attribute.
     pub const CLUSTER_UUIDS: ::daplug_runtime::Field<
-        ClusterRegistries,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("cluster_uuids");
-    /// The `registries` attribute.
     pub const REGISTRIES: ::daplug_runtime::Field<
-        ClusterRegistries,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -31581,10 +30754,10 @@ pub struct ClusterRegistry {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterRegistry {
-    /// The `cluster_uuids` attribute.
     pub const CLUSTER_UUIDS: ::daplug_runtime::Field<
-        ClusterRegistry,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -31691,14 +30864,13 @@ pub struct ClusterStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterStatus {
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<ClusterStatus, ClusterStatusState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, ClusterStatusState> = ::daplug_runtime::Field::new(
         "state",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ClusterStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -31853,84 +31025,66 @@ pub struct ClusterUpdate {
         CorednsAutoscaler,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterUpdate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `maintenance_policy` attribute.
-    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<
-        ClusterUpdate,
-        MaintenancePolicy,
-    > = ::daplug_runtime::Field::new("maintenance_policy");
-    /// The `auto_upgrade` attribute.
-    pub const AUTO_UPGRADE: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+    pub const MAINTENANCE_POLICY: ::daplug_runtime::Field<Self, MaintenancePolicy> = ::daplug_runtime::Field::new(
+        "maintenance_policy",
+    );
+    pub const AUTO_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "auto_upgrade",
     );
-    /// The `surge_upgrade` attribute.
-    pub const SURGE_UPGRADE: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+    pub const SURGE_UPGRADE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "surge_upgrade",
     );
-    /// The `ha` attribute.
-    pub const HA: ::daplug_runtime::Field<ClusterUpdate, bool> = ::daplug_runtime::Field::new(
+    pub const HA: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ha",
     );
-    /// The `control_plane_firewall` attribute.
     pub const CONTROL_PLANE_FIREWALL: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         ControlPlaneFirewall,
     > = ::daplug_runtime::Field::new("control_plane_firewall");
-    /// The `cluster_autoscaler_configuration` attribute.
     pub const CLUSTER_AUTOSCALER_CONFIGURATION: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         ClusterAutoscalerConfiguration,
     > = ::daplug_runtime::Field::new("cluster_autoscaler_configuration");
-    /// The `sso` attribute.
-    pub const SSO: ::daplug_runtime::Field<ClusterUpdate, Sso> = ::daplug_runtime::Field::new(
+    pub const SSO: ::daplug_runtime::Field<Self, Sso> = ::daplug_runtime::Field::new(
         "sso",
     );
-    /// The `routing_agent` attribute.
-    pub const ROUTING_AGENT: ::daplug_runtime::Field<ClusterUpdate, RoutingAgent> = ::daplug_runtime::Field::new(
+    pub const ROUTING_AGENT: ::daplug_runtime::Field<Self, RoutingAgent> = ::daplug_runtime::Field::new(
         "routing_agent",
     );
-    /// The `p2p_oci_registry_plugin` attribute.
     pub const P2P_OCI_REGISTRY_PLUGIN: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         P2pOciRegistryPlugin,
     > = ::daplug_runtime::Field::new("p2p_oci_registry_plugin");
-    /// The `amd_gpu_device_plugin` attribute.
-    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        ClusterUpdate,
-        AmdGpuDevicePlugin,
-    > = ::daplug_runtime::Field::new("amd_gpu_device_plugin");
-    /// The `amd_gpu_device_metrics_exporter_plugin` attribute.
+    pub const AMD_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<Self, AmdGpuDevicePlugin> = ::daplug_runtime::Field::new(
+        "amd_gpu_device_plugin",
+    );
     pub const AMD_GPU_DEVICE_METRICS_EXPORTER_PLUGIN: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         AmdGpuDeviceMetricsExporterPlugin,
     > = ::daplug_runtime::Field::new("amd_gpu_device_metrics_exporter_plugin");
-    /// The `nvidia_gpu_device_plugin` attribute.
     pub const NVIDIA_GPU_DEVICE_PLUGIN: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         NvidiaGpuDevicePlugin,
     > = ::daplug_runtime::Field::new("nvidia_gpu_device_plugin");
-    /// The `rdma_shared_dev_plugin` attribute.
     pub const RDMA_SHARED_DEV_PLUGIN: ::daplug_runtime::Field<
-        ClusterUpdate,
+        Self,
         RdmaSharedDevPlugin,
     > = ::daplug_runtime::Field::new("rdma_shared_dev_plugin");
-    /// The `coredns_autoscaler` attribute.
-    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<
-        ClusterUpdate,
-        CorednsAutoscaler,
-    > = ::daplug_runtime::Field::new("coredns_autoscaler");
+    pub const COREDNS_AUTOSCALER: ::daplug_runtime::Field<Self, CorednsAutoscaler> = ::daplug_runtime::Field::new(
+        "coredns_autoscaler",
+    );
 }
 /// A partial update of [`ClusterUpdate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32136,31 +31290,28 @@ pub struct ClusterlintRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterlintRequest {
-    /// The `include_groups` attribute.
     pub const INCLUDE_GROUPS: ::daplug_runtime::Field<
-        ClusterlintRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("include_groups");
-    /// The `include_checks` attribute.
     pub const INCLUDE_CHECKS: ::daplug_runtime::Field<
-        ClusterlintRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("include_checks");
-    /// The `exclude_groups` attribute.
     pub const EXCLUDE_GROUPS: ::daplug_runtime::Field<
-        ClusterlintRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("exclude_groups");
-    /// The `exclude_checks` attribute.
     pub const EXCLUDE_CHECKS: ::daplug_runtime::Field<
-        ClusterlintRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -32310,25 +31461,22 @@ pub struct ClusterlintResults {
         ::daplug_runtime::__private::std::vec::Vec<ClusterlintResultsDiagnosticsItem>,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterlintResults {
-    /// The `run_id` attribute.
     pub const RUN_ID: ::daplug_runtime::Field<
-        ClusterlintResults,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("run_id");
-    /// The `requested_at` attribute.
     pub const REQUESTED_AT: ::daplug_runtime::Field<
-        ClusterlintResults,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("requested_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        ClusterlintResults,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `diagnostics` attribute.
     pub const DIAGNOSTICS: ::daplug_runtime::Field<
-        ClusterlintResults,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ClusterlintResultsDiagnosticsItem>,
     > = ::daplug_runtime::Field::new("diagnostics");
 }
@@ -32468,25 +31616,22 @@ pub struct ClusterlintResultsDiagnosticsItem {
         ClusterlintResultsDiagnosticsItemObject,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterlintResultsDiagnosticsItem {
-    /// The `check_name` attribute.
     pub const CHECK_NAME: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("check_name");
-    /// The `severity` attribute.
     pub const SEVERITY: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("severity");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItem,
+        Self,
         ClusterlintResultsDiagnosticsItemObject,
     > = ::daplug_runtime::Field::new("object");
 }
@@ -32526,20 +31671,18 @@ pub struct ClusterlintResultsDiagnosticsItemObject {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ClusterlintResultsDiagnosticsItemObject {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItemObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItemObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        ClusterlintResultsDiagnosticsItemObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
@@ -32567,31 +31710,25 @@ pub struct CompletionUsage {
     /// Total number of tokens used in the request (prompt + completion).
     pub total_tokens: i64,
 }
+#[allow(missing_docs)]
 impl CompletionUsage {
-    /// The `completion_tokens` attribute.
-    pub const COMPLETION_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+    pub const COMPLETION_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "completion_tokens",
     );
-    /// The `prompt_tokens` attribute.
-    pub const PROMPT_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+    pub const PROMPT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "prompt_tokens",
     );
-    /// The `cache_created_input_tokens` attribute.
-    pub const CACHE_CREATED_INPUT_TOKENS: ::daplug_runtime::Field<
-        CompletionUsage,
-        i64,
-    > = ::daplug_runtime::Field::new("cache_created_input_tokens");
-    /// The `cache_creation` attribute.
+    pub const CACHE_CREATED_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "cache_created_input_tokens",
+    );
     pub const CACHE_CREATION: ::daplug_runtime::Field<
-        CompletionUsage,
+        Self,
         CompletionUsageCacheCreation,
     > = ::daplug_runtime::Field::new("cache_creation");
-    /// The `cache_read_input_tokens` attribute.
-    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "cache_read_input_tokens",
     );
-    /// The `total_tokens` attribute.
-    pub const TOTAL_TOKENS: ::daplug_runtime::Field<CompletionUsage, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_tokens",
     );
 }
@@ -32701,17 +31838,14 @@ pub struct CompletionUsageCacheCreation {
     /// Number of prompt tokens written to 1h cache.
     pub ephemeral_1h_input_tokens: i64,
 }
+#[allow(missing_docs)]
 impl CompletionUsageCacheCreation {
-    /// The `ephemeral_5m_input_tokens` attribute.
-    pub const EPHEMERAL_5M_INPUT_TOKENS: ::daplug_runtime::Field<
-        CompletionUsageCacheCreation,
-        i64,
-    > = ::daplug_runtime::Field::new("ephemeral_5m_input_tokens");
-    /// The `ephemeral_1h_input_tokens` attribute.
-    pub const EPHEMERAL_1H_INPUT_TOKENS: ::daplug_runtime::Field<
-        CompletionUsageCacheCreation,
-        i64,
-    > = ::daplug_runtime::Field::new("ephemeral_1h_input_tokens");
+    pub const EPHEMERAL_5M_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "ephemeral_5m_input_tokens",
+    );
+    pub const EPHEMERAL_1H_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "ephemeral_1h_input_tokens",
+    );
 }
 /// The `connection_pool` schema of `resources/databases/models/connection_pool.yml`.
 #[derive(
@@ -32767,48 +31901,38 @@ pub struct ConnectionPool {
         DatabaseConnection,
     >,
 }
+#[allow(missing_docs)]
 impl ConnectionPool {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ConnectionPool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `mode` attribute.
     pub const MODE: ::daplug_runtime::Field<
-        ConnectionPool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mode");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<ConnectionPool, i32> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `db` attribute.
     pub const DB: ::daplug_runtime::Field<
-        ConnectionPool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("db");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        ConnectionPool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `connection` attribute.
-    pub const CONNECTION: ::daplug_runtime::Field<ConnectionPool, DatabaseConnection> = ::daplug_runtime::Field::new(
+    pub const CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
         "connection",
     );
-    /// The `private_connection` attribute.
-    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        ConnectionPool,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("private_connection");
-    /// The `standby_connection` attribute.
-    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
-        ConnectionPool,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("standby_connection");
-    /// The `standby_private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "private_connection",
+    );
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "standby_connection",
+    );
     pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        ConnectionPool,
+        Self,
         DatabaseConnection,
     > = ::daplug_runtime::Field::new("standby_private_connection");
 }
@@ -32947,24 +32071,21 @@ pub struct ConnectionPoolUpdate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ConnectionPoolUpdate {
-    /// The `mode` attribute.
     pub const MODE: ::daplug_runtime::Field<
-        ConnectionPoolUpdate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mode");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<ConnectionPoolUpdate, i32> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `db` attribute.
     pub const DB: ::daplug_runtime::Field<
-        ConnectionPoolUpdate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("db");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        ConnectionPoolUpdate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -33078,10 +32199,10 @@ pub struct ConnectionPools {
         ::daplug_runtime::__private::std::vec::Vec<ConnectionPool>,
     >,
 }
+#[allow(missing_docs)]
 impl ConnectionPools {
-    /// The `pools` attribute.
     pub const POOLS: ::daplug_runtime::Field<
-        ConnectionPools,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ConnectionPool>,
     > = ::daplug_runtime::Field::new("pools");
 }
@@ -33184,14 +32305,13 @@ pub struct ControlPlaneFirewall {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ControlPlaneFirewall {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<ControlPlaneFirewall, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `allowed_addresses` attribute.
     pub const ALLOWED_ADDRESSES: ::daplug_runtime::Field<
-        ControlPlaneFirewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -33297,9 +32417,9 @@ pub struct CorednsAutoscaler {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CorednsAutoscaler {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<CorednsAutoscaler, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -33454,61 +32574,47 @@ pub struct CreateImageRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CreateImageRequest {
-    /// The `prompt` attribute.
     pub const PROMPT: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prompt");
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `moderation` attribute.
     pub const MODERATION: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("moderation");
-    /// The `background` attribute.
     pub const BACKGROUND: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("background");
-    /// The `output_format` attribute.
     pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_format");
-    /// The `output_compression` attribute.
-    pub const OUTPUT_COMPRESSION: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_COMPRESSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "output_compression",
     );
-    /// The `n` attribute.
-    pub const N: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
-        "n",
-    );
-    /// The `quality` attribute.
+    pub const N: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new("n");
     pub const QUALITY: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("quality");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<
-        CreateImageRequest,
-        CreateImageRequestSize,
-    > = ::daplug_runtime::Field::new("size");
-    /// The `stream` attribute.
-    pub const STREAM: ::daplug_runtime::Field<CreateImageRequest, bool> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, CreateImageRequestSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    pub const STREAM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stream",
     );
-    /// The `partial_images` attribute.
-    pub const PARTIAL_IMAGES: ::daplug_runtime::Field<CreateImageRequest, i64> = ::daplug_runtime::Field::new(
+    pub const PARTIAL_IMAGES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "partial_images",
     );
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        CreateImageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -33674,15 +32780,14 @@ pub struct CreateNamespace {
     /// The namespace's unique name.
     pub label: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CreateNamespace {
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        CreateNamespace,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        CreateNamespace,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
 }
@@ -33863,69 +32968,55 @@ pub struct CreateResponseRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequest {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `input` attribute.
-    pub const INPUT: ::daplug_runtime::Field<
-        CreateResponseRequest,
-        CreateResponseRequestInput,
-    > = ::daplug_runtime::Field::new("input");
-    /// The `max_output_tokens` attribute.
-    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<CreateResponseRequest, i64> = ::daplug_runtime::Field::new(
+    pub const INPUT: ::daplug_runtime::Field<Self, CreateResponseRequestInput> = ::daplug_runtime::Field::new(
+        "input",
+    );
+    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_output_tokens",
     );
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<CreateResponseRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `stream` attribute.
-    pub const STREAM: ::daplug_runtime::Field<CreateResponseRequest, bool> = ::daplug_runtime::Field::new(
+    pub const STREAM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stream",
     );
-    /// The `instructions` attribute.
     pub const INSTRUCTIONS: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instructions");
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<CreateResponseRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `stream_options` attribute.
     pub const STREAM_OPTIONS: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         CreateResponseRequestStreamOptions,
     > = ::daplug_runtime::Field::new("stream_options");
-    /// The `tools` attribute.
     pub const TOOLS: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CreateResponseRequestToolsItem>,
     > = ::daplug_runtime::Field::new("tools");
-    /// The `tool_choice` attribute.
     pub const TOOL_CHOICE: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         CreateResponseRequestToolChoice,
     > = ::daplug_runtime::Field::new("tool_choice");
-    /// The `stop` attribute.
-    pub const STOP: ::daplug_runtime::Field<
-        CreateResponseRequest,
-        CreateResponseRequestStop,
-    > = ::daplug_runtime::Field::new("stop");
-    /// The `metadata` attribute.
+    pub const STOP: ::daplug_runtime::Field<Self, CreateResponseRequestStop> = ::daplug_runtime::Field::new(
+        "stop",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        CreateResponseRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -34104,15 +33195,14 @@ pub struct CreateResponseRequestInputVariant1Item {
     /// The content of the message.
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequestInputVariant1Item {
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        CreateResponseRequestInputVariant1Item,
+        Self,
         CreateResponseRequestInputVariant1ItemRole,
     > = ::daplug_runtime::Field::new("role");
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        CreateResponseRequestInputVariant1Item,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -34185,12 +33275,11 @@ pub struct CreateResponseRequestStreamOptions {
     )]
     pub include_usage: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequestStreamOptions {
-    /// The `include_usage` attribute.
-    pub const INCLUDE_USAGE: ::daplug_runtime::Field<
-        CreateResponseRequestStreamOptions,
-        bool,
-    > = ::daplug_runtime::Field::new("include_usage");
+    pub const INCLUDE_USAGE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "include_usage",
+    );
 }
 /// Controls which (if any) tool is called by the model.
 #[derive(
@@ -34248,15 +33337,15 @@ pub struct CreateResponseRequestToolChoiceVariant1 {
     pub type_: CreateResponseRequestToolChoiceVariant1Type,
     pub function: CreateResponseRequestToolChoiceVariant1Function,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequestToolChoiceVariant1 {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseRequestToolChoiceVariant1,
+        Self,
         CreateResponseRequestToolChoiceVariant1Type,
     > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        CreateResponseRequestToolChoiceVariant1,
+        Self,
         CreateResponseRequestToolChoiceVariant1Function,
     > = ::daplug_runtime::Field::new("function");
 }
@@ -34274,10 +33363,10 @@ pub struct CreateResponseRequestToolChoiceVariant1Function {
     /// The name of the function to call.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequestToolChoiceVariant1Function {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateResponseRequestToolChoiceVariant1Function,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -34341,25 +33430,22 @@ pub struct CreateResponseRequestToolsItem {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseRequestToolsItem {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseRequestToolsItem,
-        CreateResponseRequestToolsItemType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, CreateResponseRequestToolsItemType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        CreateResponseRequestToolsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        CreateResponseRequestToolsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `parameters` attribute.
     pub const PARAMETERS: ::daplug_runtime::Field<
-        CreateResponseRequestToolsItem,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -34465,70 +33551,55 @@ pub struct CreateResponseResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        CreateResponseResponse,
-        CreateResponseResponseObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<CreateResponseResponse, i64> = ::daplug_runtime::Field::new(
+    pub const OBJECT: ::daplug_runtime::Field<Self, CreateResponseResponseObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `output` attribute.
     pub const OUTPUT: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CreateResponseResponseOutputItem>,
     > = ::daplug_runtime::Field::new("output");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<CreateResponseResponse, ResponseUsage> = ::daplug_runtime::Field::new(
+    pub const USAGE: ::daplug_runtime::Field<Self, ResponseUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
-    /// The `parallel_tool_calls` attribute.
-    pub const PARALLEL_TOOL_CALLS: ::daplug_runtime::Field<
-        CreateResponseResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("parallel_tool_calls");
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<CreateResponseResponse, f64> = ::daplug_runtime::Field::new(
+    pub const PARALLEL_TOOL_CALLS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "parallel_tool_calls",
+    );
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `tool_choice` attribute.
     pub const TOOL_CHOICE: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tool_choice");
-    /// The `tools` attribute.
     pub const TOOLS: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CreateResponseResponseToolsItem>,
     > = ::daplug_runtime::Field::new("tools");
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<CreateResponseResponse, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `max_output_tokens` attribute.
-    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<CreateResponseResponse, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_output_tokens",
     );
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        CreateResponseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -34747,47 +33818,41 @@ pub struct CreateResponseResponseOutputItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseResponseOutputItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         CreateResponseResponseOutputItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("role");
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             CreateResponseResponseOutputItemContentItem,
         >,
     > = ::daplug_runtime::Field::new("content");
-    /// The `call_id` attribute.
     pub const CALL_ID: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("call_id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `arguments` attribute.
     pub const ARGUMENTS: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arguments");
 }
@@ -34808,15 +33873,15 @@ pub struct CreateResponseResponseOutputItemContentItem {
     /// The text content.
     pub text: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CreateResponseResponseOutputItemContentItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItemContentItem,
+        Self,
         CreateResponseResponseOutputItemContentItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        CreateResponseResponseOutputItemContentItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
 }
@@ -34907,25 +33972,23 @@ pub struct CreateResponseResponseToolsItem {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseResponseToolsItem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseResponseToolsItem,
+        Self,
         CreateResponseResponseToolsItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateResponseResponseToolsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        CreateResponseResponseToolsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `parameters` attribute.
     pub const PARAMETERS: ::daplug_runtime::Field<
-        CreateResponseResponseToolsItem,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -34980,38 +34043,32 @@ pub struct CreateResponseStreamResponse {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<ResponseUsage>,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CreateResponseStreamResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        CreateResponseStreamResponse,
+        Self,
         CreateResponseStreamResponseObject,
     > = ::daplug_runtime::Field::new("object");
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<CreateResponseStreamResponse, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        CreateResponseStreamResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        CreateResponseStreamResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             CreateResponseStreamResponseChoicesItem,
         >,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<
-        CreateResponseStreamResponse,
-        ResponseUsage,
-    > = ::daplug_runtime::Field::new("usage");
+    pub const USAGE: ::daplug_runtime::Field<Self, ResponseUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
 }
 /// A partial update of [`CreateResponseStreamResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35146,25 +34203,21 @@ pub struct CreateResponseStreamResponseChoicesItem {
         CreateResponseStreamResponseChoicesItemLogprobs,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponseChoicesItem {
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItem,
-        i64,
-    > = ::daplug_runtime::Field::new("index");
-    /// The `delta` attribute.
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "index",
+    );
     pub const DELTA: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItem,
+        Self,
         CreateResponseStreamResponseChoicesItemDelta,
     > = ::daplug_runtime::Field::new("delta");
-    /// The `finish_reason` attribute.
     pub const FINISH_REASON: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItem,
+        Self,
         CreateResponseStreamResponseChoicesItemFinishReason,
     > = ::daplug_runtime::Field::new("finish_reason");
-    /// The `logprobs` attribute.
     pub const LOGPROBS: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItem,
+        Self,
         CreateResponseStreamResponseChoicesItemLogprobs,
     > = ::daplug_runtime::Field::new("logprobs");
 }
@@ -35214,25 +34267,22 @@ pub struct CreateResponseStreamResponseChoicesItemDelta {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponseChoicesItemDelta {
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDelta,
+        Self,
         CreateResponseStreamResponseChoicesItemDeltaRole,
     > = ::daplug_runtime::Field::new("role");
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDelta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `reasoning_content` attribute.
     pub const REASONING_CONTENT: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDelta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reasoning_content");
-    /// The `tool_calls` attribute.
     pub const TOOL_CALLS: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDelta,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
         >,
@@ -35274,20 +34324,19 @@ pub struct CreateResponseStreamResponseChoicesItemDeltaToolCallsItem {
     pub type_: CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType,
     pub function: CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponseChoicesItemDeltaToolCallsItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        Self,
         CreateResponseStreamResponseChoicesItemDeltaToolCallsItemType,
     > = ::daplug_runtime::Field::new("type");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDeltaToolCallsItem,
+        Self,
         CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
     > = ::daplug_runtime::Field::new("function");
 }
@@ -35307,15 +34356,14 @@ pub struct CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction {
     /// The arguments to call the function with, as a JSON string.
     pub arguments: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `arguments` attribute.
     pub const ARGUMENTS: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemDeltaToolCallsItemFunction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arguments");
 }
@@ -35384,10 +34432,10 @@ pub struct CreateResponseStreamResponseChoicesItemLogprobs {
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     >,
 }
+#[allow(missing_docs)]
 impl CreateResponseStreamResponseChoicesItemLogprobs {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        CreateResponseStreamResponseChoicesItemLogprobs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChatCompletionTokenLogprob>,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -35431,15 +34479,14 @@ pub struct CreateTeamRequest {
         ::daplug_runtime::__private::std::vec::Vec<TeamInvitation>,
     >,
 }
+#[allow(missing_docs)]
 impl CreateTeamRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateTeamRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `invitations` attribute.
     pub const INVITATIONS: ::daplug_runtime::Field<
-        CreateTeamRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TeamInvitation>,
     > = ::daplug_runtime::Field::new("invitations");
 }
@@ -35543,31 +34590,27 @@ pub struct CreateTrigger {
     pub is_enabled: bool,
     pub scheduled_details: ScheduledDetails,
 }
+#[allow(missing_docs)]
 impl CreateTrigger {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateTrigger,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        CreateTrigger,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("function");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        CreateTrigger,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<CreateTrigger, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
-    /// The `scheduled_details` attribute.
-    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
-        CreateTrigger,
-        ScheduledDetails,
-    > = ::daplug_runtime::Field::new("scheduled_details");
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<Self, ScheduledDetails> = ::daplug_runtime::Field::new(
+        "scheduled_details",
+    );
 }
 /// A partial update of [`CreateTrigger`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35732,35 +34775,30 @@ pub struct Credentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Credentials {
-    /// The `server` attribute.
     pub const SERVER: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("server");
-    /// The `certificate_authority_data` attribute.
     pub const CERTIFICATE_AUTHORITY_DATA: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_authority_data");
-    /// The `client_certificate_data` attribute.
     pub const CLIENT_CERTIFICATE_DATA: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_certificate_data");
-    /// The `client_key_data` attribute.
     pub const CLIENT_KEY_DATA: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_key_data");
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        Credentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
 }
@@ -35886,13 +34924,12 @@ pub struct CurrentUtilization {
     )]
     pub cpu: ::daplug_runtime::__private::std::option::Option<f32>,
 }
+#[allow(missing_docs)]
 impl CurrentUtilization {
-    /// The `memory` attribute.
-    pub const MEMORY: ::daplug_runtime::Field<CurrentUtilization, f32> = ::daplug_runtime::Field::new(
+    pub const MEMORY: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "memory",
     );
-    /// The `cpu` attribute.
-    pub const CPU: ::daplug_runtime::Field<CurrentUtilization, f32> = ::daplug_runtime::Field::new(
+    pub const CPU: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "cpu",
     );
 }
@@ -35988,10 +35025,10 @@ pub struct Database {
     /// The name of the database.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Database {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Database,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -36085,12 +35122,11 @@ pub struct DatabaseAutoscaleParams {
         DatabaseStorageAutoscaleParams,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseAutoscaleParams {
-    /// The `storage` attribute.
-    pub const STORAGE: ::daplug_runtime::Field<
-        DatabaseAutoscaleParams,
-        DatabaseStorageAutoscaleParams,
-    > = ::daplug_runtime::Field::new("storage");
+    pub const STORAGE: ::daplug_runtime::Field<Self, DatabaseStorageAutoscaleParams> = ::daplug_runtime::Field::new(
+        "storage",
+    );
 }
 /// A partial update of [`DatabaseAutoscaleParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36191,15 +35227,14 @@ pub struct DatabaseBackup {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseBackup {
-    /// The `database_name` attribute.
     pub const DATABASE_NAME: ::daplug_runtime::Field<
-        DatabaseBackup,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("database_name");
-    /// The `backup_created_at` attribute.
     pub const BACKUP_CREATED_AT: ::daplug_runtime::Field<
-        DatabaseBackup,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("backup_created_at");
 }
@@ -36483,148 +35518,116 @@ pub struct DatabaseCluster {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+#[allow(missing_docs)]
 impl DatabaseCluster {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `engine` attribute.
-    pub const ENGINE: ::daplug_runtime::Field<DatabaseCluster, DatabaseClusterEngine> = ::daplug_runtime::Field::new(
+    pub const ENGINE: ::daplug_runtime::Field<Self, DatabaseClusterEngine> = ::daplug_runtime::Field::new(
         "engine",
     );
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
-    /// The `semantic_version` attribute.
     pub const SEMANTIC_VERSION: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("semantic_version");
-    /// The `num_nodes` attribute.
-    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseCluster, i64> = ::daplug_runtime::Field::new(
+    pub const NUM_NODES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "num_nodes",
     );
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<DatabaseCluster, DatabaseClusterStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, DatabaseClusterStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `private_network_uuid` attribute.
     pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("private_network_uuid");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `db_names` attribute.
     pub const DB_NAMES: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("db_names");
-    /// The `ui_connection` attribute.
-    pub const UI_CONNECTION: ::daplug_runtime::Field<
-        DatabaseCluster,
-        OpensearchConnection,
-    > = ::daplug_runtime::Field::new("ui_connection");
-    /// The `schema_registry_connection` attribute.
+    pub const UI_CONNECTION: ::daplug_runtime::Field<Self, OpensearchConnection> = ::daplug_runtime::Field::new(
+        "ui_connection",
+    );
     pub const SCHEMA_REGISTRY_CONNECTION: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         SchemaRegistryConnection,
     > = ::daplug_runtime::Field::new("schema_registry_connection");
-    /// The `connection` attribute.
-    pub const CONNECTION: ::daplug_runtime::Field<DatabaseCluster, DatabaseConnection> = ::daplug_runtime::Field::new(
+    pub const CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
         "connection",
     );
-    /// The `private_connection` attribute.
-    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseCluster,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("private_connection");
-    /// The `standby_connection` attribute.
-    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
-        DatabaseCluster,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("standby_connection");
-    /// The `standby_private_connection` attribute.
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "private_connection",
+    );
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "standby_connection",
+    );
     pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         DatabaseConnection,
     > = ::daplug_runtime::Field::new("standby_private_connection");
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseUser>,
     > = ::daplug_runtime::Field::new("users");
-    /// The `maintenance_window` attribute.
     pub const MAINTENANCE_WINDOW: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         DatabaseMaintenanceWindow,
     > = ::daplug_runtime::Field::new("maintenance_window");
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `rules` attribute.
     pub const RULES: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabasesFirewallRule>,
     > = ::daplug_runtime::Field::new("rules");
-    /// The `version_end_of_life` attribute.
     pub const VERSION_END_OF_LIFE: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_end_of_life");
-    /// The `version_end_of_availability` attribute.
     pub const VERSION_END_OF_AVAILABILITY: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_end_of_availability");
-    /// The `storage_size_mib` attribute.
-    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseCluster, i64> = ::daplug_runtime::Field::new(
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_size_mib",
     );
-    /// The `metrics_endpoints` attribute.
     pub const METRICS_ENDPOINTS: ::daplug_runtime::Field<
-        DatabaseCluster,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseServiceEndpoint>,
     > = ::daplug_runtime::Field::new("metrics_endpoints");
-    /// The `autoscale` attribute.
-    pub const AUTOSCALE: ::daplug_runtime::Field<
-        DatabaseCluster,
-        DatabaseAutoscaleParams,
-    > = ::daplug_runtime::Field::new("autoscale");
-    /// The `do_settings` attribute.
-    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseCluster, DoSettings> = ::daplug_runtime::Field::new(
+    pub const AUTOSCALE: ::daplug_runtime::Field<Self, DatabaseAutoscaleParams> = ::daplug_runtime::Field::new(
+        "autoscale",
+    );
+    pub const DO_SETTINGS: ::daplug_runtime::Field<Self, DoSettings> = ::daplug_runtime::Field::new(
         "do_settings",
     );
 }
@@ -37071,146 +36074,113 @@ pub struct DatabaseClusterRead {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+#[allow(missing_docs)]
 impl DatabaseClusterRead {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `engine` attribute.
-    pub const ENGINE: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        DatabaseClusterReadEngine,
-    > = ::daplug_runtime::Field::new("engine");
-    /// The `version` attribute.
+    pub const ENGINE: ::daplug_runtime::Field<Self, DatabaseClusterReadEngine> = ::daplug_runtime::Field::new(
+        "engine",
+    );
     pub const VERSION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
-    /// The `semantic_version` attribute.
     pub const SEMANTIC_VERSION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("semantic_version");
-    /// The `num_nodes` attribute.
-    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseClusterRead, i64> = ::daplug_runtime::Field::new(
+    pub const NUM_NODES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "num_nodes",
     );
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        DatabaseClusterReadStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, DatabaseClusterReadStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `private_network_uuid` attribute.
     pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("private_network_uuid");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `db_names` attribute.
     pub const DB_NAMES: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("db_names");
-    /// The `ui_connection` attribute.
-    pub const UI_CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        OpensearchConnection,
-    > = ::daplug_runtime::Field::new("ui_connection");
-    /// The `schema_registry_connection` attribute.
+    pub const UI_CONNECTION: ::daplug_runtime::Field<Self, OpensearchConnection> = ::daplug_runtime::Field::new(
+        "ui_connection",
+    );
     pub const SCHEMA_REGISTRY_CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         SchemaRegistryConnection,
     > = ::daplug_runtime::Field::new("schema_registry_connection");
-    /// The `connection` attribute.
-    pub const CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("connection");
-    /// The `private_connection` attribute.
-    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("private_connection");
-    /// The `standby_connection` attribute.
-    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("standby_connection");
-    /// The `standby_private_connection` attribute.
+    pub const CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "connection",
+    );
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "private_connection",
+    );
+    pub const STANDBY_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "standby_connection",
+    );
     pub const STANDBY_PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         DatabaseConnection,
     > = ::daplug_runtime::Field::new("standby_private_connection");
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseUser>,
     > = ::daplug_runtime::Field::new("users");
-    /// The `maintenance_window` attribute.
     pub const MAINTENANCE_WINDOW: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         DatabaseMaintenanceWindow,
     > = ::daplug_runtime::Field::new("maintenance_window");
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `rules` attribute.
     pub const RULES: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabasesFirewallRule>,
     > = ::daplug_runtime::Field::new("rules");
-    /// The `version_end_of_life` attribute.
     pub const VERSION_END_OF_LIFE: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_end_of_life");
-    /// The `version_end_of_availability` attribute.
     pub const VERSION_END_OF_AVAILABILITY: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version_end_of_availability");
-    /// The `storage_size_mib` attribute.
-    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseClusterRead, i64> = ::daplug_runtime::Field::new(
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_size_mib",
     );
-    /// The `metrics_endpoints` attribute.
     pub const METRICS_ENDPOINTS: ::daplug_runtime::Field<
-        DatabaseClusterRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseServiceEndpoint>,
     > = ::daplug_runtime::Field::new("metrics_endpoints");
-    /// The `do_settings` attribute.
-    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseClusterRead, DoSettings> = ::daplug_runtime::Field::new(
+    pub const DO_SETTINGS: ::daplug_runtime::Field<Self, DoSettings> = ::daplug_runtime::Field::new(
         "do_settings",
     );
 }
@@ -37516,18 +36486,16 @@ pub struct DatabaseClusterResize {
     )]
     pub storage_size_mib: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl DatabaseClusterResize {
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DatabaseClusterResize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `num_nodes` attribute.
-    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseClusterResize, i32> = ::daplug_runtime::Field::new(
+    pub const NUM_NODES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "num_nodes",
     );
-    /// The `storage_size_mib` attribute.
-    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseClusterResize, i64> = ::daplug_runtime::Field::new(
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_size_mib",
     );
 }
@@ -37661,9 +36629,9 @@ pub struct DatabaseConfig {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<DatabaseConfigConfig>,
 }
+#[allow(missing_docs)]
 impl DatabaseConfig {
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<DatabaseConfig, DatabaseConfigConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, DatabaseConfigConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -37827,38 +36795,32 @@ pub struct DatabaseConnection {
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl DatabaseConnection {
-    /// The `uri` attribute.
     pub const URI: ::daplug_runtime::Field<
-        DatabaseConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uri");
-    /// The `database` attribute.
     pub const DATABASE: ::daplug_runtime::Field<
-        DatabaseConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("database");
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        DatabaseConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<DatabaseConnection, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        DatabaseConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        DatabaseConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `ssl` attribute.
-    pub const SSL: ::daplug_runtime::Field<DatabaseConnection, bool> = ::daplug_runtime::Field::new(
+    pub const SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ssl",
     );
 }
@@ -38001,20 +36963,18 @@ pub struct DatabaseKafkaSchemaCreate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseKafkaSchemaCreate {
-    /// The `subject_name` attribute.
     pub const SUBJECT_NAME: ::daplug_runtime::Field<
-        DatabaseKafkaSchemaCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subject_name");
-    /// The `schema_type` attribute.
     pub const SCHEMA_TYPE: ::daplug_runtime::Field<
-        DatabaseKafkaSchemaCreate,
+        Self,
         DatabaseKafkaSchemaCreateSchemaType,
     > = ::daplug_runtime::Field::new("schema_type");
-    /// The `schema` attribute.
     pub const SCHEMA: ::daplug_runtime::Field<
-        DatabaseKafkaSchemaCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schema");
 }
@@ -38156,14 +37116,13 @@ pub struct DatabaseLayoutOption {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseLayoutOption {
-    /// The `num_nodes` attribute.
-    pub const NUM_NODES: ::daplug_runtime::Field<DatabaseLayoutOption, i64> = ::daplug_runtime::Field::new(
+    pub const NUM_NODES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "num_nodes",
     );
-    /// The `sizes` attribute.
     pub const SIZES: ::daplug_runtime::Field<
-        DatabaseLayoutOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -38271,10 +37230,10 @@ pub struct DatabaseLayoutOptions {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseLayoutOptions {
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        DatabaseLayoutOptions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -38387,24 +37346,21 @@ pub struct DatabaseMaintenanceWindow {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseMaintenanceWindow {
-    /// The `day` attribute.
     pub const DAY: ::daplug_runtime::Field<
-        DatabaseMaintenanceWindow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("day");
-    /// The `hour` attribute.
     pub const HOUR: ::daplug_runtime::Field<
-        DatabaseMaintenanceWindow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("hour");
-    /// The `pending` attribute.
-    pub const PENDING: ::daplug_runtime::Field<DatabaseMaintenanceWindow, bool> = ::daplug_runtime::Field::new(
+    pub const PENDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pending",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        DatabaseMaintenanceWindow,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -38521,10 +37477,10 @@ pub struct DatabaseMetricsCredentials {
         DatabasesBasicAuthCredentials,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseMetricsCredentials {
-    /// The `credentials` attribute.
     pub const CREDENTIALS: ::daplug_runtime::Field<
-        DatabaseMetricsCredentials,
+        Self,
         DatabasesBasicAuthCredentials,
     > = ::daplug_runtime::Field::new("credentials");
 }
@@ -38627,10 +37583,10 @@ pub struct DatabaseRegionOptions {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseRegionOptions {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        DatabaseRegionOptions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -38808,63 +37764,51 @@ pub struct DatabaseReplica {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+#[allow(missing_docs)]
 impl DatabaseReplica {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<DatabaseReplica, DatabaseReplicaStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, DatabaseReplicaStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `private_network_uuid` attribute.
     pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
-        DatabaseReplica,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("private_network_uuid");
-    /// The `connection` attribute.
-    pub const CONNECTION: ::daplug_runtime::Field<DatabaseReplica, DatabaseConnection> = ::daplug_runtime::Field::new(
+    pub const CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
         "connection",
     );
-    /// The `private_connection` attribute.
-    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseReplica,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("private_connection");
-    /// The `storage_size_mib` attribute.
-    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseReplica, i64> = ::daplug_runtime::Field::new(
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "private_connection",
+    );
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_size_mib",
     );
-    /// The `do_settings` attribute.
-    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseReplica, DoSettings> = ::daplug_runtime::Field::new(
+    pub const DO_SETTINGS: ::daplug_runtime::Field<Self, DoSettings> = ::daplug_runtime::Field::new(
         "do_settings",
     );
 }
@@ -39085,65 +38029,51 @@ pub struct DatabaseReplicaRead {
     )]
     pub do_settings: ::daplug_runtime::__private::std::option::Option<DoSettings>,
 }
+#[allow(missing_docs)]
 impl DatabaseReplicaRead {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
-        DatabaseReplicaReadStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `tags` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, DatabaseReplicaReadStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const TAGS: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `private_network_uuid` attribute.
     pub const PRIVATE_NETWORK_UUID: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("private_network_uuid");
-    /// The `connection` attribute.
-    pub const CONNECTION: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("connection");
-    /// The `private_connection` attribute.
-    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<
-        DatabaseReplicaRead,
-        DatabaseConnection,
-    > = ::daplug_runtime::Field::new("private_connection");
-    /// The `storage_size_mib` attribute.
-    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<DatabaseReplicaRead, i64> = ::daplug_runtime::Field::new(
+    pub const CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "connection",
+    );
+    pub const PRIVATE_CONNECTION: ::daplug_runtime::Field<Self, DatabaseConnection> = ::daplug_runtime::Field::new(
+        "private_connection",
+    );
+    pub const STORAGE_SIZE_MIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_size_mib",
     );
-    /// The `do_settings` attribute.
-    pub const DO_SETTINGS: ::daplug_runtime::Field<DatabaseReplicaRead, DoSettings> = ::daplug_runtime::Field::new(
+    pub const DO_SETTINGS: ::daplug_runtime::Field<Self, DoSettings> = ::daplug_runtime::Field::new(
         "do_settings",
     );
 }
@@ -39361,14 +38291,13 @@ pub struct DatabaseServiceEndpoint {
     )]
     pub port: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl DatabaseServiceEndpoint {
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        DatabaseServiceEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<DatabaseServiceEndpoint, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
 }
@@ -39478,21 +38407,17 @@ pub struct DatabaseStorageAutoscaleParams {
     )]
     pub increment_gib: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl DatabaseStorageAutoscaleParams {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<DatabaseStorageAutoscaleParams, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `threshold_percent` attribute.
-    pub const THRESHOLD_PERCENT: ::daplug_runtime::Field<
-        DatabaseStorageAutoscaleParams,
-        i64,
-    > = ::daplug_runtime::Field::new("threshold_percent");
-    /// The `increment_gib` attribute.
-    pub const INCREMENT_GIB: ::daplug_runtime::Field<
-        DatabaseStorageAutoscaleParams,
-        i64,
-    > = ::daplug_runtime::Field::new("increment_gib");
+    pub const THRESHOLD_PERCENT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "threshold_percent",
+    );
+    pub const INCREMENT_GIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "increment_gib",
+    );
 }
 /// A partial update of [`DatabaseStorageAutoscaleParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39632,37 +38557,31 @@ pub struct DatabaseUser {
     )]
     pub settings: ::daplug_runtime::__private::std::option::Option<UserSettings>,
 }
+#[allow(missing_docs)]
 impl DatabaseUser {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DatabaseUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<DatabaseUser, DatabaseUserRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, DatabaseUserRole> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        DatabaseUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `access_cert` attribute.
     pub const ACCESS_CERT: ::daplug_runtime::Field<
-        DatabaseUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_cert");
-    /// The `access_key` attribute.
     pub const ACCESS_KEY: ::daplug_runtime::Field<
-        DatabaseUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_key");
-    /// The `mysql_settings` attribute.
-    pub const MYSQL_SETTINGS: ::daplug_runtime::Field<DatabaseUser, MysqlSettings> = ::daplug_runtime::Field::new(
+    pub const MYSQL_SETTINGS: ::daplug_runtime::Field<Self, MysqlSettings> = ::daplug_runtime::Field::new(
         "mysql_settings",
     );
-    /// The `settings` attribute.
-    pub const SETTINGS: ::daplug_runtime::Field<DatabaseUser, UserSettings> = ::daplug_runtime::Field::new(
+    pub const SETTINGS: ::daplug_runtime::Field<Self, UserSettings> = ::daplug_runtime::Field::new(
         "settings",
     );
 }
@@ -39825,20 +38744,18 @@ pub struct DatabaseVersionAvailability {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseVersionAvailability {
-    /// The `end_of_life` attribute.
     pub const END_OF_LIFE: ::daplug_runtime::Field<
-        DatabaseVersionAvailability,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end_of_life");
-    /// The `end_of_availability` attribute.
     pub const END_OF_AVAILABILITY: ::daplug_runtime::Field<
-        DatabaseVersionAvailability,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end_of_availability");
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        DatabaseVersionAvailability,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
@@ -39951,10 +38868,10 @@ pub struct DatabaseVersionOptions {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl DatabaseVersionOptions {
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        DatabaseVersionOptions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -40067,15 +38984,14 @@ pub struct DatabasesBasicAuthCredentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DatabasesBasicAuthCredentials {
-    /// The `basic_auth_username` attribute.
     pub const BASIC_AUTH_USERNAME: ::daplug_runtime::Field<
-        DatabasesBasicAuthCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("basic_auth_username");
-    /// The `basic_auth_password` attribute.
     pub const BASIC_AUTH_PASSWORD: ::daplug_runtime::Field<
-        DatabasesBasicAuthCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("basic_auth_password");
 }
@@ -40212,34 +39128,30 @@ pub struct DatabasesFirewallRule {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DatabasesFirewallRule {
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        DatabasesFirewallRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `cluster_uuid` attribute.
     pub const CLUSTER_UUID: ::daplug_runtime::Field<
-        DatabasesFirewallRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_uuid");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<DatabasesFirewallRule, FirewallRuleType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, FirewallRuleType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        DatabasesFirewallRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DatabasesFirewallRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        DatabasesFirewallRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
 }
@@ -40367,14 +39279,13 @@ pub struct DatabasesOptions {
         OptionsVersionAvailability,
     >,
 }
+#[allow(missing_docs)]
 impl DatabasesOptions {
-    /// The `options` attribute.
-    pub const OPTIONS: ::daplug_runtime::Field<DatabasesOptions, OptionsOptions> = ::daplug_runtime::Field::new(
+    pub const OPTIONS: ::daplug_runtime::Field<Self, OptionsOptions> = ::daplug_runtime::Field::new(
         "options",
     );
-    /// The `version_availability` attribute.
     pub const VERSION_AVAILABILITY: ::daplug_runtime::Field<
-        DatabasesOptions,
+        Self,
         OptionsVersionAvailability,
     > = ::daplug_runtime::Field::new("version_availability");
 }
@@ -40470,15 +39381,14 @@ pub struct DatadogLogsink {
     /// Datadog API key
     pub datadog_api_key: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl DatadogLogsink {
-    /// The `site` attribute.
     pub const SITE: ::daplug_runtime::Field<
-        DatadogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("site");
-    /// The `datadog_api_key` attribute.
     pub const DATADOG_API_KEY: ::daplug_runtime::Field<
-        DatadogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("datadog_api_key");
 }
@@ -40601,23 +39511,21 @@ pub struct Destination {
     pub type_: ::daplug_runtime::__private::std::option::Option<DestinationType>,
     pub config: OpensearchConfig,
 }
+#[allow(missing_docs)]
 impl Destination {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Destination,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Destination,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Destination, DestinationType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, DestinationType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<Destination, OpensearchConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, OpensearchConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -40750,27 +39658,23 @@ pub struct DestinationOmitCredentials {
         OpensearchConfigOmitCredentials,
     >,
 }
+#[allow(missing_docs)]
 impl DestinationOmitCredentials {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DestinationOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DestinationOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        DestinationOmitCredentials,
-        DestinationOmitCredentialsType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<
-        DestinationOmitCredentials,
-        OpensearchConfigOmitCredentials,
-    > = ::daplug_runtime::Field::new("config");
+    pub const TYPE_: ::daplug_runtime::Field<Self, DestinationOmitCredentialsType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const CONFIG: ::daplug_runtime::Field<Self, OpensearchConfigOmitCredentials> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`DestinationOmitCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40911,22 +39815,19 @@ pub struct DestinationRequest {
     pub type_: DestinationRequestType,
     pub config: OpensearchConfigRequest,
 }
+#[allow(missing_docs)]
 impl DestinationRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DestinationRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        DestinationRequest,
-        DestinationRequestType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<
-        DestinationRequest,
-        OpensearchConfigRequest,
-    > = ::daplug_runtime::Field::new("config");
+    pub const TYPE_: ::daplug_runtime::Field<Self, DestinationRequestType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const CONFIG: ::daplug_runtime::Field<Self, OpensearchConfigRequest> = ::daplug_runtime::Field::new(
+        "config",
+    );
 }
 /// A partial update of [`DestinationRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41101,25 +40002,22 @@ pub struct DestroyedAssociatedResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DestroyedAssociatedResource {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        DestroyedAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DestroyedAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `destroyed_at` attribute.
     pub const DESTROYED_AT: ::daplug_runtime::Field<
-        DestroyedAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("destroyed_at");
-    /// The `error_message` attribute.
     pub const ERROR_MESSAGE: ::daplug_runtime::Field<
-        DestroyedAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_message");
 }
@@ -41239,13 +40137,13 @@ pub struct DiskInfo {
     )]
     pub size: ::daplug_runtime::__private::std::option::Option<DiskInfoSize>,
 }
+#[allow(missing_docs)]
 impl DiskInfo {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<DiskInfo, DiskInfoType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, DiskInfoType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<DiskInfo, DiskInfoSize> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, DiskInfoSize> = ::daplug_runtime::Field::new(
         "size",
     );
 }
@@ -41349,14 +40247,13 @@ pub struct DiskInfoSize {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DiskInfoSize {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<DiskInfoSize, i64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `unit` attribute.
     pub const UNIT: ::daplug_runtime::Field<
-        DiskInfoSize,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unit");
 }
@@ -41455,10 +40352,10 @@ pub struct DoSettings {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl DoSettings {
-    /// The `service_cnames` attribute.
     pub const SERVICE_CNAMES: ::daplug_runtime::Field<
-        DoSettings,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -41556,12 +40453,11 @@ pub struct DockerCredentials {
     )]
     pub auths: ::daplug_runtime::__private::std::option::Option<DockerCredentialsAuths>,
 }
+#[allow(missing_docs)]
 impl DockerCredentials {
-    /// The `auths` attribute.
-    pub const AUTHS: ::daplug_runtime::Field<
-        DockerCredentials,
-        DockerCredentialsAuths,
-    > = ::daplug_runtime::Field::new("auths");
+    pub const AUTHS: ::daplug_runtime::Field<Self, DockerCredentialsAuths> = ::daplug_runtime::Field::new(
+        "auths",
+    );
 }
 /// A partial update of [`DockerCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -41652,10 +40548,11 @@ pub struct DockerCredentialsAuths {
         DockerCredentialsAuthsRegistryDigitaloceanCom,
     >,
 }
+#[allow(missing_docs)]
 impl DockerCredentialsAuths {
     /// The `registry.digitalocean.com` attribute.
     pub const REGISTRY_DIGITALOCEAN_COM: ::daplug_runtime::Field<
-        DockerCredentialsAuths,
+        Self,
         DockerCredentialsAuthsRegistryDigitaloceanCom,
     > = ::daplug_runtime::Field::new("registry.digitalocean.com");
 }
@@ -41679,10 +40576,10 @@ pub struct DockerCredentialsAuthsRegistryDigitaloceanCom {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DockerCredentialsAuthsRegistryDigitaloceanCom {
-    /// The `auth` attribute.
     pub const AUTH: ::daplug_runtime::Field<
-        DockerCredentialsAuthsRegistryDigitaloceanCom,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("auth");
 }
@@ -41728,24 +40625,21 @@ pub struct Domain {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Domain {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Domain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `ip_address` attribute.
     pub const IP_ADDRESS: ::daplug_runtime::Field<
-        Domain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip_address");
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<Domain, i64> = ::daplug_runtime::Field::new(
+    pub const TTL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "ttl",
     );
-    /// The `zone_file` attribute.
     pub const ZONE_FILE: ::daplug_runtime::Field<
-        Domain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("zone_file");
 }
@@ -41910,49 +40804,41 @@ pub struct DomainRecord {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DomainRecord {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        DomainRecord,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DomainRecord,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        DomainRecord,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("data");
-    /// The `priority` attribute.
-    pub const PRIORITY: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const PRIORITY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "priority",
     );
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const TTL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "ttl",
     );
-    /// The `weight` attribute.
-    pub const WEIGHT: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const WEIGHT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "weight",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<DomainRecord, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        DomainRecord,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }
@@ -42098,19 +40984,17 @@ pub struct Domains {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Domains {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Domains,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `is_managed` attribute.
-    pub const IS_MANAGED: ::daplug_runtime::Field<Domains, bool> = ::daplug_runtime::Field::new(
+    pub const IS_MANAGED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_managed",
     );
-    /// The `certificate_id` attribute.
     pub const CERTIFICATE_ID: ::daplug_runtime::Field<
-        Domains,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_id");
 }
@@ -42273,114 +41157,92 @@ pub struct Droplet {
     )]
     pub gpu_info: ::daplug_runtime::__private::std::option::Option<GpuInfo>,
 }
+#[allow(missing_docs)]
 impl Droplet {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `memory` attribute.
-    pub const MEMORY: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+    pub const MEMORY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "memory",
     );
-    /// The `vcpus` attribute.
-    pub const VCPUS: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+    pub const VCPUS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "vcpus",
     );
-    /// The `disk` attribute.
-    pub const DISK: ::daplug_runtime::Field<Droplet, i64> = ::daplug_runtime::Field::new(
+    pub const DISK: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "disk",
     );
-    /// The `disk_info` attribute.
     pub const DISK_INFO: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DiskInfo>,
     > = ::daplug_runtime::Field::new("disk_info");
-    /// The `locked` attribute.
-    pub const LOCKED: ::daplug_runtime::Field<Droplet, bool> = ::daplug_runtime::Field::new(
+    pub const LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "locked",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Droplet, DropletStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, DropletStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `kernel` attribute.
-    pub const KERNEL: ::daplug_runtime::Field<Droplet, Kernel> = ::daplug_runtime::Field::new(
+    pub const KERNEL: ::daplug_runtime::Field<Self, Kernel> = ::daplug_runtime::Field::new(
         "kernel",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("features");
-    /// The `backup_ids` attribute.
     pub const BACKUP_IDS: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("backup_ids");
-    /// The `next_backup_window` attribute.
     pub const NEXT_BACKUP_WINDOW: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         DropletNextBackupWindow,
     > = ::daplug_runtime::Field::new("next_backup_window");
-    /// The `snapshot_ids` attribute.
     pub const SNAPSHOT_IDS: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("snapshot_ids");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<Droplet, Image> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, Image> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `volume_ids` attribute.
     pub const VOLUME_IDS: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("volume_ids");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<Droplet, Size> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, Size> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `size_slug` attribute.
     pub const SIZE_SLUG: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size_slug");
-    /// The `networks` attribute.
-    pub const NETWORKS: ::daplug_runtime::Field<Droplet, DropletNetworks> = ::daplug_runtime::Field::new(
+    pub const NETWORKS: ::daplug_runtime::Field<Self, DropletNetworks> = ::daplug_runtime::Field::new(
         "networks",
     );
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<Droplet, Region> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, Region> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        Droplet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `gpu_info` attribute.
-    pub const GPU_INFO: ::daplug_runtime::Field<Droplet, GpuInfo> = ::daplug_runtime::Field::new(
+    pub const GPU_INFO: ::daplug_runtime::Field<Self, GpuInfo> = ::daplug_runtime::Field::new(
         "gpu_info",
     );
 }
@@ -42595,28 +41457,21 @@ pub struct DropletBackupPolicy {
     )]
     pub retention_period_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl DropletBackupPolicy {
-    /// The `plan` attribute.
-    pub const PLAN: ::daplug_runtime::Field<
-        DropletBackupPolicy,
-        DropletBackupPolicyPlan,
-    > = ::daplug_runtime::Field::new("plan");
-    /// The `weekday` attribute.
-    pub const WEEKDAY: ::daplug_runtime::Field<
-        DropletBackupPolicy,
-        DropletBackupPolicyWeekday,
-    > = ::daplug_runtime::Field::new("weekday");
-    /// The `hour` attribute.
-    pub const HOUR: ::daplug_runtime::Field<
-        DropletBackupPolicy,
-        DropletBackupPolicyHour,
-    > = ::daplug_runtime::Field::new("hour");
-    /// The `window_length_hours` attribute.
-    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<DropletBackupPolicy, i64> = ::daplug_runtime::Field::new(
+    pub const PLAN: ::daplug_runtime::Field<Self, DropletBackupPolicyPlan> = ::daplug_runtime::Field::new(
+        "plan",
+    );
+    pub const WEEKDAY: ::daplug_runtime::Field<Self, DropletBackupPolicyWeekday> = ::daplug_runtime::Field::new(
+        "weekday",
+    );
+    pub const HOUR: ::daplug_runtime::Field<Self, DropletBackupPolicyHour> = ::daplug_runtime::Field::new(
+        "hour",
+    );
+    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "window_length_hours",
     );
-    /// The `retention_period_days` attribute.
-    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<DropletBackupPolicy, i64> = ::daplug_runtime::Field::new(
+    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retention_period_days",
     );
 }
@@ -42826,23 +41681,19 @@ pub struct DropletBackupPolicyRecord {
         DropletNextBackupWindow,
     >,
 }
+#[allow(missing_docs)]
 impl DropletBackupPolicyRecord {
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<DropletBackupPolicyRecord, i64> = ::daplug_runtime::Field::new(
+    pub const DROPLET_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "droplet_id",
     );
-    /// The `backup_enabled` attribute.
-    pub const BACKUP_ENABLED: ::daplug_runtime::Field<DropletBackupPolicyRecord, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUP_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "backup_enabled",
     );
-    /// The `backup_policy` attribute.
-    pub const BACKUP_POLICY: ::daplug_runtime::Field<
-        DropletBackupPolicyRecord,
-        DropletBackupPolicy,
-    > = ::daplug_runtime::Field::new("backup_policy");
-    /// The `next_backup_window` attribute.
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<Self, DropletBackupPolicy> = ::daplug_runtime::Field::new(
+        "backup_policy",
+    );
     pub const NEXT_BACKUP_WINDOW: ::daplug_runtime::Field<
-        DropletBackupPolicyRecord,
+        Self,
         DropletNextBackupWindow,
     > = ::daplug_runtime::Field::new("next_backup_window");
 }
@@ -43081,77 +41932,62 @@ pub struct DropletCreate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl DropletCreate {
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<DropletCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, DropletCreateImage> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `ssh_keys` attribute.
     pub const SSH_KEYS: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
     > = ::daplug_runtime::Field::new("ssh_keys");
-    /// The `backups` attribute.
-    pub const BACKUPS: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUPS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "backups",
     );
-    /// The `backup_policy` attribute.
-    pub const BACKUP_POLICY: ::daplug_runtime::Field<
-        DropletCreate,
-        DropletBackupPolicy,
-    > = ::daplug_runtime::Field::new("backup_policy");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<Self, DropletBackupPolicy> = ::daplug_runtime::Field::new(
+        "backup_policy",
+    );
+    pub const IPV6: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ipv6",
     );
-    /// The `monitoring` attribute.
-    pub const MONITORING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const MONITORING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "monitoring",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `user_data` attribute.
     pub const USER_DATA: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_data");
-    /// The `private_networking` attribute.
-    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "private_networking",
     );
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("volumes");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        DropletCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `with_droplet_agent` attribute.
-    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "with_droplet_agent",
     );
-    /// The `public_networking` attribute.
-    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "public_networking",
     );
 }
@@ -43437,84 +42273,68 @@ pub struct DropletMultiCreate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl DropletMultiCreate {
-    /// The `names` attribute.
     pub const NAMES: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("names");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<DropletMultiCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, DropletCreateImage> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `ssh_keys` attribute.
     pub const SSH_KEYS: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
     > = ::daplug_runtime::Field::new("ssh_keys");
-    /// The `backups` attribute.
-    pub const BACKUPS: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUPS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "backups",
     );
-    /// The `backup_policy` attribute.
-    pub const BACKUP_POLICY: ::daplug_runtime::Field<
-        DropletMultiCreate,
-        DropletBackupPolicy,
-    > = ::daplug_runtime::Field::new("backup_policy");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<Self, DropletBackupPolicy> = ::daplug_runtime::Field::new(
+        "backup_policy",
+    );
+    pub const IPV6: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ipv6",
     );
-    /// The `monitoring` attribute.
-    pub const MONITORING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const MONITORING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "monitoring",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `user_data` attribute.
     pub const USER_DATA: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_data");
-    /// The `private_networking` attribute.
-    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "private_networking",
     );
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("volumes");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        DropletMultiCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `with_droplet_agent` attribute.
-    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "with_droplet_agent",
     );
-    /// The `public_networking` attribute.
-    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletMultiCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "public_networking",
     );
 }
@@ -43688,15 +42508,14 @@ pub struct DropletNetworks {
         ::daplug_runtime::__private::std::vec::Vec<NetworkV6>,
     >,
 }
+#[allow(missing_docs)]
 impl DropletNetworks {
-    /// The `v4` attribute.
     pub const V4: ::daplug_runtime::Field<
-        DropletNetworks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NetworkV4>,
     > = ::daplug_runtime::Field::new("v4");
-    /// The `v6` attribute.
     pub const V6: ::daplug_runtime::Field<
-        DropletNetworks,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NetworkV6>,
     > = ::daplug_runtime::Field::new("v6");
 }
@@ -43728,15 +42547,14 @@ pub struct DropletNextBackupWindow {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DropletNextBackupWindow {
-    /// The `start` attribute.
     pub const START: ::daplug_runtime::Field<
-        DropletNextBackupWindow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start");
-    /// The `end` attribute.
     pub const END: ::daplug_runtime::Field<
-        DropletNextBackupWindow,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end");
 }
@@ -43935,82 +42753,66 @@ pub struct DropletSingleCreate {
     )]
     pub public_networking: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl DropletSingleCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<DropletSingleCreate, DropletCreateImage> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, DropletCreateImage> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `ssh_keys` attribute.
     pub const SSH_KEYS: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DropletCreateSshKeysItem>,
     > = ::daplug_runtime::Field::new("ssh_keys");
-    /// The `backups` attribute.
-    pub const BACKUPS: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUPS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "backups",
     );
-    /// The `backup_policy` attribute.
-    pub const BACKUP_POLICY: ::daplug_runtime::Field<
-        DropletSingleCreate,
-        DropletBackupPolicy,
-    > = ::daplug_runtime::Field::new("backup_policy");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const BACKUP_POLICY: ::daplug_runtime::Field<Self, DropletBackupPolicy> = ::daplug_runtime::Field::new(
+        "backup_policy",
+    );
+    pub const IPV6: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ipv6",
     );
-    /// The `monitoring` attribute.
-    pub const MONITORING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const MONITORING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "monitoring",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `user_data` attribute.
     pub const USER_DATA: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_data");
-    /// The `private_networking` attribute.
-    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PRIVATE_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "private_networking",
     );
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("volumes");
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        DropletSingleCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `with_droplet_agent` attribute.
-    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const WITH_DROPLET_AGENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "with_droplet_agent",
     );
-    /// The `public_networking` attribute.
-    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<DropletSingleCreate, bool> = ::daplug_runtime::Field::new(
+    pub const PUBLIC_NETWORKING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "public_networking",
     );
 }
@@ -44185,38 +42987,33 @@ pub struct DropletSnapshot {
     #[serde(rename = "type")]
     pub type_: DropletSnapshotType,
 }
+#[allow(missing_docs)]
 impl DropletSnapshot {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<DropletSnapshot, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DropletSnapshot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        DropletSnapshot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        DropletSnapshot,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `min_disk_size` attribute.
-    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<DropletSnapshot, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_disk_size",
     );
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<DropletSnapshot, f32> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<DropletSnapshot, DropletSnapshotType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, DropletSnapshotType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -44401,28 +43198,24 @@ pub struct ElasticsearchLogsink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ElasticsearchLogsink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        ElasticsearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `index_prefix` attribute.
     pub const INDEX_PREFIX: ::daplug_runtime::Field<
-        ElasticsearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_prefix");
-    /// The `index_days_max` attribute.
-    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<ElasticsearchLogsink, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index_days_max",
     );
-    /// The `timeout` attribute.
-    pub const TIMEOUT: ::daplug_runtime::Field<ElasticsearchLogsink, f32> = ::daplug_runtime::Field::new(
+    pub const TIMEOUT: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "timeout",
     );
-    /// The `ca` attribute.
     pub const CA: ::daplug_runtime::Field<
-        ElasticsearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ca");
 }
@@ -44537,21 +43330,17 @@ pub struct EmbeddingDataItem {
     /// The embedding vector, or a base64-encoded string when the request set encoding_format to base64.
     pub embedding: EmbeddingDataItemEmbedding,
 }
+#[allow(missing_docs)]
 impl EmbeddingDataItem {
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<EmbeddingDataItem, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index",
     );
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        EmbeddingDataItem,
-        EmbeddingDataItemObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `embedding` attribute.
-    pub const EMBEDDING: ::daplug_runtime::Field<
-        EmbeddingDataItem,
-        EmbeddingDataItemEmbedding,
-    > = ::daplug_runtime::Field::new("embedding");
+    pub const OBJECT: ::daplug_runtime::Field<Self, EmbeddingDataItemObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
+    pub const EMBEDDING: ::daplug_runtime::Field<Self, EmbeddingDataItemEmbedding> = ::daplug_runtime::Field::new(
+        "embedding",
+    );
 }
 /// A partial update of [`EmbeddingDataItem`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44701,25 +43490,21 @@ pub struct EmbeddingsRequest {
         EmbeddingsRequestEncodingFormat,
     >,
 }
+#[allow(missing_docs)]
 impl EmbeddingsRequest {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        EmbeddingsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `input` attribute.
-    pub const INPUT: ::daplug_runtime::Field<
-        EmbeddingsRequest,
-        EmbeddingsRequestInput,
-    > = ::daplug_runtime::Field::new("input");
-    /// The `user` attribute.
+    pub const INPUT: ::daplug_runtime::Field<Self, EmbeddingsRequestInput> = ::daplug_runtime::Field::new(
+        "input",
+    );
     pub const USER: ::daplug_runtime::Field<
-        EmbeddingsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `encoding_format` attribute.
     pub const ENCODING_FORMAT: ::daplug_runtime::Field<
-        EmbeddingsRequest,
+        Self,
         EmbeddingsRequestEncodingFormat,
     > = ::daplug_runtime::Field::new("encoding_format");
 }
@@ -44870,24 +43655,20 @@ pub struct EmbeddingsResponse {
     pub data: ::daplug_runtime::__private::std::vec::Vec<EmbeddingDataItem>,
     pub usage: EmbeddingsUsage,
 }
+#[allow(missing_docs)]
 impl EmbeddingsResponse {
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        EmbeddingsResponse,
-        EmbeddingsResponseObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `model` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<Self, EmbeddingsResponseObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
     pub const MODEL: ::daplug_runtime::Field<
-        EmbeddingsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        EmbeddingsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmbeddingDataItem>,
     > = ::daplug_runtime::Field::new("data");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<EmbeddingsResponse, EmbeddingsUsage> = ::daplug_runtime::Field::new(
+    pub const USAGE: ::daplug_runtime::Field<Self, EmbeddingsUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -45015,13 +43796,12 @@ pub struct EmbeddingsUsage {
     /// Total billable tokens for the request.
     pub total_tokens: i64,
 }
+#[allow(missing_docs)]
 impl EmbeddingsUsage {
-    /// The `prompt_tokens` attribute.
-    pub const PROMPT_TOKENS: ::daplug_runtime::Field<EmbeddingsUsage, i64> = ::daplug_runtime::Field::new(
+    pub const PROMPT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "prompt_tokens",
     );
-    /// The `total_tokens` attribute.
-    pub const TOTAL_TOKENS: ::daplug_runtime::Field<EmbeddingsUsage, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_tokens",
     );
 }
@@ -45143,24 +43923,21 @@ pub struct EventsLogs {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EventsLogs {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        EventsLogs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        EventsLogs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<EventsLogs, EventsLogsEventType> = ::daplug_runtime::Field::new(
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, EventsLogsEventType> = ::daplug_runtime::Field::new(
         "event_type",
     );
-    /// The `create_time` attribute.
     pub const CREATE_TIME: ::daplug_runtime::Field<
-        EventsLogs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("create_time");
 }
@@ -45411,48 +44188,40 @@ pub struct Firewall {
         ::daplug_runtime::__private::std::vec::Vec<FirewallRulesOutboundRulesItem>,
     >,
 }
+#[allow(missing_docs)]
 impl Firewall {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Firewall, FirewallStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, FirewallStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `pending_changes` attribute.
     pub const PENDING_CHANGES: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FirewallPendingChangesItem>,
     > = ::daplug_runtime::Field::new("pending_changes");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<Firewall, ExistingTagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, ExistingTagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `inbound_rules` attribute.
     pub const INBOUND_RULES: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FirewallRulesInboundRulesItem>,
     > = ::daplug_runtime::Field::new("inbound_rules");
-    /// The `outbound_rules` attribute.
     pub const OUTBOUND_RULES: ::daplug_runtime::Field<
-        Firewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<FirewallRulesOutboundRulesItem>,
     > = ::daplug_runtime::Field::new("outbound_rules");
 }
@@ -45594,18 +44363,16 @@ pub struct FirewallPendingChangesItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FirewallPendingChangesItem {
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<FirewallPendingChangesItem, i64> = ::daplug_runtime::Field::new(
+    pub const DROPLET_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "droplet_id",
     );
-    /// The `removing` attribute.
-    pub const REMOVING: ::daplug_runtime::Field<FirewallPendingChangesItem, bool> = ::daplug_runtime::Field::new(
+    pub const REMOVING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "removing",
     );
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        FirewallPendingChangesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
 }
@@ -45688,35 +44455,31 @@ pub struct FirewallRuleTarget {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<ExistingTagsArray>,
 }
+#[allow(missing_docs)]
 impl FirewallRuleTarget {
-    /// The `addresses` attribute.
     pub const ADDRESSES: ::daplug_runtime::Field<
-        FirewallRuleTarget,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("addresses");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        FirewallRuleTarget,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `load_balancer_uids` attribute.
     pub const LOAD_BALANCER_UIDS: ::daplug_runtime::Field<
-        FirewallRuleTarget,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("load_balancer_uids");
-    /// The `kubernetes_ids` attribute.
     pub const KUBERNETES_IDS: ::daplug_runtime::Field<
-        FirewallRuleTarget,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("kubernetes_ids");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<FirewallRuleTarget, ExistingTagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, ExistingTagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
 }
@@ -45868,22 +44631,18 @@ pub struct FirewallRulesInboundRulesItem {
     pub ports: ::daplug_runtime::__private::std::string::String,
     pub sources: FirewallRuleTarget,
 }
+#[allow(missing_docs)]
 impl FirewallRulesInboundRulesItem {
-    /// The `protocol` attribute.
-    pub const PROTOCOL: ::daplug_runtime::Field<
-        FirewallRulesInboundRulesItem,
-        FirewallRuleBaseProtocol,
-    > = ::daplug_runtime::Field::new("protocol");
-    /// The `ports` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<Self, FirewallRuleBaseProtocol> = ::daplug_runtime::Field::new(
+        "protocol",
+    );
     pub const PORTS: ::daplug_runtime::Field<
-        FirewallRulesInboundRulesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ports");
-    /// The `sources` attribute.
-    pub const SOURCES: ::daplug_runtime::Field<
-        FirewallRulesInboundRulesItem,
-        FirewallRuleTarget,
-    > = ::daplug_runtime::Field::new("sources");
+    pub const SOURCES: ::daplug_runtime::Field<Self, FirewallRuleTarget> = ::daplug_runtime::Field::new(
+        "sources",
+    );
 }
 /// The inline schema at `resources/firewalls/models/firewall_rule.yml#/firewall_rules/properties/outbound_rules/items`.
 #[derive(
@@ -45902,22 +44661,18 @@ pub struct FirewallRulesOutboundRulesItem {
     pub ports: ::daplug_runtime::__private::std::string::String,
     pub destinations: FirewallRuleTarget,
 }
+#[allow(missing_docs)]
 impl FirewallRulesOutboundRulesItem {
-    /// The `protocol` attribute.
-    pub const PROTOCOL: ::daplug_runtime::Field<
-        FirewallRulesOutboundRulesItem,
-        FirewallRuleBaseProtocol,
-    > = ::daplug_runtime::Field::new("protocol");
-    /// The `ports` attribute.
+    pub const PROTOCOL: ::daplug_runtime::Field<Self, FirewallRuleBaseProtocol> = ::daplug_runtime::Field::new(
+        "protocol",
+    );
     pub const PORTS: ::daplug_runtime::Field<
-        FirewallRulesOutboundRulesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ports");
-    /// The `destinations` attribute.
-    pub const DESTINATIONS: ::daplug_runtime::Field<
-        FirewallRulesOutboundRulesItem,
-        FirewallRuleTarget,
-    > = ::daplug_runtime::Field::new("destinations");
+    pub const DESTINATIONS: ::daplug_runtime::Field<Self, FirewallRuleTarget> = ::daplug_runtime::Field::new(
+        "destinations",
+    );
 }
 /// A status string indicating the current state of the firewall. This can be "waiting", "succeeded", or "failed".
 #[derive(
@@ -45990,27 +44745,23 @@ pub struct FloatingIp {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FloatingIp {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        FloatingIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<FloatingIp, FloatingIpRegion> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, FloatingIpRegion> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `droplet` attribute.
-    pub const DROPLET: ::daplug_runtime::Field<FloatingIp, FloatingIpDroplet> = ::daplug_runtime::Field::new(
+    pub const DROPLET: ::daplug_runtime::Field<Self, FloatingIpDroplet> = ::daplug_runtime::Field::new(
         "droplet",
     );
-    /// The `locked` attribute.
-    pub const LOCKED: ::daplug_runtime::Field<FloatingIp, bool> = ::daplug_runtime::Field::new(
+    pub const LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "locked",
     );
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        FloatingIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
 }
@@ -46134,12 +44885,6 @@ pub struct FloatingIpCreateVariant0 {
     /// The ID of the Droplet that the floating IP will be assigned to.
     pub droplet_id: i64,
 }
-impl FloatingIpCreateVariant0 {
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<FloatingIpCreateVariant0, i64> = ::daplug_runtime::Field::new(
-        "droplet_id",
-    );
-}
 /// The inline schema at `resources/floating_ips/models/floating_ip_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -46161,18 +44906,6 @@ pub struct FloatingIpCreateVariant1 {
     pub project_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-}
-impl FloatingIpCreateVariant1 {
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<
-        FloatingIpCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("region");
-    /// The `project_id` attribute.
-    pub const PROJECT_ID: ::daplug_runtime::Field<
-        FloatingIpCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("project_id");
 }
 /// The Droplet that the floating IP has been assigned to. When you query a floating IP, if it is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned, the value will be null. <br><br>Requires `droplet:read` scope.
 #[derive(
@@ -46221,31 +44954,27 @@ pub struct FloatingIpRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FloatingIpRegion {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FloatingIpRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        FloatingIpRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        FloatingIpRegion,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("features");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<FloatingIpRegion, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `sizes` attribute.
     pub const SIZES: ::daplug_runtime::Field<
-        FloatingIpRegion,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -46279,15 +45008,14 @@ pub struct ForwardLinks {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ForwardLinks {
-    /// The `last` attribute.
     pub const LAST: ::daplug_runtime::Field<
-        ForwardLinks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last");
-    /// The `next` attribute.
     pub const NEXT: ::daplug_runtime::Field<
-        ForwardLinks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next");
 }
@@ -46403,32 +45131,27 @@ pub struct ForwardingRule {
     )]
     pub tls_passthrough: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ForwardingRule {
-    /// The `entry_protocol` attribute.
     pub const ENTRY_PROTOCOL: ::daplug_runtime::Field<
-        ForwardingRule,
+        Self,
         ForwardingRuleEntryProtocol,
     > = ::daplug_runtime::Field::new("entry_protocol");
-    /// The `entry_port` attribute.
-    pub const ENTRY_PORT: ::daplug_runtime::Field<ForwardingRule, i64> = ::daplug_runtime::Field::new(
+    pub const ENTRY_PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "entry_port",
     );
-    /// The `target_protocol` attribute.
     pub const TARGET_PROTOCOL: ::daplug_runtime::Field<
-        ForwardingRule,
+        Self,
         ForwardingRuleTargetProtocol,
     > = ::daplug_runtime::Field::new("target_protocol");
-    /// The `target_port` attribute.
-    pub const TARGET_PORT: ::daplug_runtime::Field<ForwardingRule, i64> = ::daplug_runtime::Field::new(
+    pub const TARGET_PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "target_port",
     );
-    /// The `certificate_id` attribute.
     pub const CERTIFICATE_ID: ::daplug_runtime::Field<
-        ForwardingRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_id");
-    /// The `tls_passthrough` attribute.
-    pub const TLS_PASSTHROUGH: ::daplug_runtime::Field<ForwardingRule, bool> = ::daplug_runtime::Field::new(
+    pub const TLS_PASSTHROUGH: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tls_passthrough",
     );
 }
@@ -46620,20 +45343,18 @@ pub struct FunctionObject {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl FunctionObject {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        FunctionObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        FunctionObject,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `parameters` attribute.
     pub const PARAMETERS: ::daplug_runtime::Field<
-        FunctionObject,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -46790,38 +45511,31 @@ pub struct GarbageCollection {
     )]
     pub freed_bytes: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl GarbageCollection {
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        GarbageCollection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `registry_name` attribute.
     pub const REGISTRY_NAME: ::daplug_runtime::Field<
-        GarbageCollection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_name");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        GarbageCollection,
-        GarbageCollectionStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GarbageCollectionStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GarbageCollection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        GarbageCollection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `blobs_deleted` attribute.
-    pub const BLOBS_DELETED: ::daplug_runtime::Field<GarbageCollection, i64> = ::daplug_runtime::Field::new(
+    pub const BLOBS_DELETED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "blobs_deleted",
     );
-    /// The `freed_bytes` attribute.
-    pub const FREED_BYTES: ::daplug_runtime::Field<GarbageCollection, i64> = ::daplug_runtime::Field::new(
+    pub const FREED_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "freed_bytes",
     );
 }
@@ -46985,15 +45699,14 @@ pub struct GeneratedImage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GeneratedImage {
-    /// The `b64_json` attribute.
     pub const B64_JSON: ::daplug_runtime::Field<
-        GeneratedImage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b64_json");
-    /// The `revised_prompt` attribute.
     pub const REVISED_PROMPT: ::daplug_runtime::Field<
-        GeneratedImage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("revised_prompt");
 }
@@ -47124,30 +45837,26 @@ pub struct GlbSettings {
     )]
     pub failover_threshold: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl GlbSettings {
-    /// The `target_protocol` attribute.
     pub const TARGET_PROTOCOL: ::daplug_runtime::Field<
-        GlbSettings,
+        Self,
         GlbSettingsTargetProtocol,
     > = ::daplug_runtime::Field::new("target_protocol");
-    /// The `target_port` attribute.
-    pub const TARGET_PORT: ::daplug_runtime::Field<GlbSettings, i64> = ::daplug_runtime::Field::new(
+    pub const TARGET_PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "target_port",
     );
-    /// The `cdn` attribute.
-    pub const CDN: ::daplug_runtime::Field<GlbSettings, GlbSettingsCdn> = ::daplug_runtime::Field::new(
+    pub const CDN: ::daplug_runtime::Field<Self, GlbSettingsCdn> = ::daplug_runtime::Field::new(
         "cdn",
     );
-    /// The `region_priorities` attribute.
     pub const REGION_PRIORITIES: ::daplug_runtime::Field<
-        GlbSettings,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             i64,
         >,
     > = ::daplug_runtime::Field::new("region_priorities");
-    /// The `failover_threshold` attribute.
-    pub const FAILOVER_THRESHOLD: ::daplug_runtime::Field<GlbSettings, i64> = ::daplug_runtime::Field::new(
+    pub const FAILOVER_THRESHOLD: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "failover_threshold",
     );
 }
@@ -47259,9 +45968,9 @@ pub struct GlbSettingsCdn {
     )]
     pub is_enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl GlbSettingsCdn {
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<GlbSettingsCdn, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
 }
@@ -47320,18 +46029,16 @@ pub struct GpuInfo {
     )]
     pub vram: ::daplug_runtime::__private::std::option::Option<GpuInfoVram>,
 }
+#[allow(missing_docs)]
 impl GpuInfo {
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<GpuInfo, i64> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        GpuInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `vram` attribute.
-    pub const VRAM: ::daplug_runtime::Field<GpuInfo, GpuInfoVram> = ::daplug_runtime::Field::new(
+    pub const VRAM: ::daplug_runtime::Field<Self, GpuInfoVram> = ::daplug_runtime::Field::new(
         "vram",
     );
 }
@@ -47440,14 +46147,13 @@ pub struct GpuInfoVram {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GpuInfoVram {
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<GpuInfoVram, i64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `unit` attribute.
     pub const UNIT: ::daplug_runtime::Field<
-        GpuInfoVram,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unit");
 }
@@ -47469,15 +46175,14 @@ pub struct Grant {
     /// The permission to grant to the user. Possible values are `read`, `readwrite`, `fullaccess`, or an empty string.
     pub permission: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Grant {
-    /// The `bucket` attribute.
     pub const BUCKET: ::daplug_runtime::Field<
-        Grant,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bucket");
-    /// The `permission` attribute.
     pub const PERMISSION: ::daplug_runtime::Field<
-        Grant,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permission");
 }
@@ -47615,34 +46320,28 @@ pub struct HealthCheck {
     )]
     pub healthy_threshold: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl HealthCheck {
-    /// The `protocol` attribute.
-    pub const PROTOCOL: ::daplug_runtime::Field<HealthCheck, HealthCheckProtocol> = ::daplug_runtime::Field::new(
+    pub const PROTOCOL: ::daplug_runtime::Field<Self, HealthCheckProtocol> = ::daplug_runtime::Field::new(
         "protocol",
     );
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        HealthCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
-    /// The `check_interval_seconds` attribute.
-    pub const CHECK_INTERVAL_SECONDS: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const CHECK_INTERVAL_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "check_interval_seconds",
     );
-    /// The `response_timeout_seconds` attribute.
-    pub const RESPONSE_TIMEOUT_SECONDS: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const RESPONSE_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "response_timeout_seconds",
     );
-    /// The `unhealthy_threshold` attribute.
-    pub const UNHEALTHY_THRESHOLD: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const UNHEALTHY_THRESHOLD: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "unhealthy_threshold",
     );
-    /// The `healthy_threshold` attribute.
-    pub const HEALTHY_THRESHOLD: ::daplug_runtime::Field<HealthCheck, i64> = ::daplug_runtime::Field::new(
+    pub const HEALTHY_THRESHOLD: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "healthy_threshold",
     );
 }
@@ -47787,36 +46486,30 @@ pub struct History {
     /// The last updated time of the history event in ISO8601 combined date and time format.
     pub updated_at: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl History {
-    /// The `history_event_id` attribute.
     pub const HISTORY_EVENT_ID: ::daplug_runtime::Field<
-        History,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("history_event_id");
-    /// The `current_instance_count` attribute.
-    pub const CURRENT_INSTANCE_COUNT: ::daplug_runtime::Field<History, i64> = ::daplug_runtime::Field::new(
+    pub const CURRENT_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "current_instance_count",
     );
-    /// The `desired_instance_count` attribute.
-    pub const DESIRED_INSTANCE_COUNT: ::daplug_runtime::Field<History, i64> = ::daplug_runtime::Field::new(
+    pub const DESIRED_INSTANCE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "desired_instance_count",
     );
-    /// The `reason` attribute.
-    pub const REASON: ::daplug_runtime::Field<History, HistoryReason> = ::daplug_runtime::Field::new(
+    pub const REASON: ::daplug_runtime::Field<Self, HistoryReason> = ::daplug_runtime::Field::new(
         "reason",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<History, HistoryStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, HistoryStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        History,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        History,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -48063,64 +46756,52 @@ pub struct Image {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Image {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Image, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<Image, ImageName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, ImageName> = ::daplug_runtime::Field::new(
         "name",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Image, ImageType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ImageType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `distribution` attribute.
-    pub const DISTRIBUTION: ::daplug_runtime::Field<Image, Distribution> = ::daplug_runtime::Field::new(
+    pub const DISTRIBUTION: ::daplug_runtime::Field<Self, Distribution> = ::daplug_runtime::Field::new(
         "distribution",
     );
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        Image,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `public` attribute.
-    pub const PUBLIC: ::daplug_runtime::Field<Image, bool> = ::daplug_runtime::Field::new(
+    pub const PUBLIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "public",
     );
-    /// The `regions` attribute.
-    pub const REGIONS: ::daplug_runtime::Field<Image, RegionsArray> = ::daplug_runtime::Field::new(
+    pub const REGIONS: ::daplug_runtime::Field<Self, RegionsArray> = ::daplug_runtime::Field::new(
         "regions",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Image,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `min_disk_size` attribute.
-    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Image, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_disk_size",
     );
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Image, f32> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `description` attribute.
-    pub const DESCRIPTION: ::daplug_runtime::Field<Image, ImageDescription> = ::daplug_runtime::Field::new(
+    pub const DESCRIPTION: ::daplug_runtime::Field<Self, ImageDescription> = ::daplug_runtime::Field::new(
         "description",
     );
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<Image, TagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Image, ImageStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ImageStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `error_message` attribute.
     pub const ERROR_MESSAGE: ::daplug_runtime::Field<
-        Image,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_message");
 }
@@ -48272,43 +46953,34 @@ pub struct ImageGenCompletedEvent {
     pub output_format: ImageGenCompletedEventOutputFormat,
     pub usage: ImagesUsage,
 }
+#[allow(missing_docs)]
 impl ImageGenCompletedEvent {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
-        ImageGenCompletedEventType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `b64_json` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ImageGenCompletedEventType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const B64_JSON: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b64_json");
-    /// The `created_at` attribute.
-    pub const CREATED_AT: ::daplug_runtime::Field<ImageGenCompletedEvent, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED_AT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created_at",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
-        ImageGenCompletedEventSize,
-    > = ::daplug_runtime::Field::new("size");
-    /// The `quality` attribute.
-    pub const QUALITY: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
-        ImageGenCompletedEventQuality,
-    > = ::daplug_runtime::Field::new("quality");
-    /// The `background` attribute.
+    pub const SIZE: ::daplug_runtime::Field<Self, ImageGenCompletedEventSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    pub const QUALITY: ::daplug_runtime::Field<Self, ImageGenCompletedEventQuality> = ::daplug_runtime::Field::new(
+        "quality",
+    );
     pub const BACKGROUND: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
+        Self,
         ImageGenCompletedEventBackground,
     > = ::daplug_runtime::Field::new("background");
-    /// The `output_format` attribute.
     pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
-        ImageGenCompletedEvent,
+        Self,
         ImageGenCompletedEventOutputFormat,
     > = ::daplug_runtime::Field::new("output_format");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<ImageGenCompletedEvent, ImagesUsage> = ::daplug_runtime::Field::new(
+    pub const USAGE: ::daplug_runtime::Field<Self, ImagesUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -48569,46 +47241,36 @@ pub struct ImageGenPartialImageEvent {
     /// 0-based index for the partial image (streaming).
     pub partial_image_index: i64,
 }
+#[allow(missing_docs)]
 impl ImageGenPartialImageEvent {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
-        ImageGenPartialImageEventType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `b64_json` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ImageGenPartialImageEventType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const B64_JSON: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b64_json");
-    /// The `created_at` attribute.
-    pub const CREATED_AT: ::daplug_runtime::Field<ImageGenPartialImageEvent, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED_AT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created_at",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
-        ImageGenPartialImageEventSize,
-    > = ::daplug_runtime::Field::new("size");
-    /// The `quality` attribute.
-    pub const QUALITY: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
-        ImageGenPartialImageEventQuality,
-    > = ::daplug_runtime::Field::new("quality");
-    /// The `background` attribute.
+    pub const SIZE: ::daplug_runtime::Field<Self, ImageGenPartialImageEventSize> = ::daplug_runtime::Field::new(
+        "size",
+    );
+    pub const QUALITY: ::daplug_runtime::Field<Self, ImageGenPartialImageEventQuality> = ::daplug_runtime::Field::new(
+        "quality",
+    );
     pub const BACKGROUND: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
+        Self,
         ImageGenPartialImageEventBackground,
     > = ::daplug_runtime::Field::new("background");
-    /// The `output_format` attribute.
     pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
+        Self,
         ImageGenPartialImageEventOutputFormat,
     > = ::daplug_runtime::Field::new("output_format");
-    /// The `partial_image_index` attribute.
-    pub const PARTIAL_IMAGE_INDEX: ::daplug_runtime::Field<
-        ImageGenPartialImageEvent,
-        i64,
-    > = ::daplug_runtime::Field::new("partial_image_index");
+    pub const PARTIAL_IMAGE_INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "partial_image_index",
+    );
 }
 /// A partial update of [`ImageGenPartialImageEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48871,30 +47533,25 @@ pub struct ImageNewCustom {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
 }
+#[allow(missing_docs)]
 impl ImageNewCustom {
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<ImageNewCustom, ImageName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, ImageName> = ::daplug_runtime::Field::new(
         "name",
     );
-    /// The `distribution` attribute.
-    pub const DISTRIBUTION: ::daplug_runtime::Field<ImageNewCustom, Distribution> = ::daplug_runtime::Field::new(
+    pub const DISTRIBUTION: ::daplug_runtime::Field<Self, Distribution> = ::daplug_runtime::Field::new(
         "distribution",
     );
-    /// The `description` attribute.
-    pub const DESCRIPTION: ::daplug_runtime::Field<ImageNewCustom, ImageDescription> = ::daplug_runtime::Field::new(
+    pub const DESCRIPTION: ::daplug_runtime::Field<Self, ImageDescription> = ::daplug_runtime::Field::new(
         "description",
     );
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        ImageNewCustom,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<ImageNewCustom, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<ImageNewCustom, TagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
 }
@@ -49074,17 +47731,15 @@ pub struct ImageUpdate {
     )]
     pub description: ::daplug_runtime::__private::std::option::Option<ImageDescription>,
 }
+#[allow(missing_docs)]
 impl ImageUpdate {
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<ImageUpdate, ImageName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, ImageName> = ::daplug_runtime::Field::new(
         "name",
     );
-    /// The `distribution` attribute.
-    pub const DISTRIBUTION: ::daplug_runtime::Field<ImageUpdate, Distribution> = ::daplug_runtime::Field::new(
+    pub const DISTRIBUTION: ::daplug_runtime::Field<Self, Distribution> = ::daplug_runtime::Field::new(
         "distribution",
     );
-    /// The `description` attribute.
-    pub const DESCRIPTION: ::daplug_runtime::Field<ImageUpdate, ImageDescription> = ::daplug_runtime::Field::new(
+    pub const DESCRIPTION: ::daplug_runtime::Field<Self, ImageDescription> = ::daplug_runtime::Field::new(
         "description",
     );
 }
@@ -49181,15 +47836,13 @@ pub struct ImagesPostAccountTransferAccept {
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ImagesPostAccountTransferAccept {
-    /// The `transfer_id` attribute.
-    pub const TRANSFER_ID: ::daplug_runtime::Field<
-        ImagesPostAccountTransferAccept,
-        i64,
-    > = ::daplug_runtime::Field::new("transfer_id");
-    /// The `recipient_uuid` attribute.
+    pub const TRANSFER_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "transfer_id",
+    );
     pub const RECIPIENT_UUID: ::daplug_runtime::Field<
-        ImagesPostAccountTransferAccept,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("recipient_uuid");
 }
@@ -49289,12 +47942,11 @@ pub struct ImagesPostAccountTransferCancel {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: i64,
 }
+#[allow(missing_docs)]
 impl ImagesPostAccountTransferCancel {
-    /// The `transfer_id` attribute.
-    pub const TRANSFER_ID: ::daplug_runtime::Field<
-        ImagesPostAccountTransferCancel,
-        i64,
-    > = ::daplug_runtime::Field::new("transfer_id");
+    pub const TRANSFER_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "transfer_id",
+    );
 }
 /// A partial update of [`ImagesPostAccountTransferCancel`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49404,13 +48056,6 @@ pub struct ImagesPostAccountTransferCreateVariant0 {
     /// The email address of the user account that the image will be transferred to.
     pub recipient_email: ::daplug_runtime::__private::std::string::String,
 }
-impl ImagesPostAccountTransferCreateVariant0 {
-    /// The `recipient_email` attribute.
-    pub const RECIPIENT_EMAIL: ::daplug_runtime::Field<
-        ImagesPostAccountTransferCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("recipient_email");
-}
 /// The inline schema at `resources/images/models/images_post_account_transfer_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -49424,13 +48069,6 @@ impl ImagesPostAccountTransferCreateVariant0 {
 pub struct ImagesPostAccountTransferCreateVariant1 {
     /// The UUID of the team that the image will be transferred to.
     pub recipient_uuid: ::daplug_runtime::__private::std::string::String,
-}
-impl ImagesPostAccountTransferCreateVariant1 {
-    /// The `recipient_uuid` attribute.
-    pub const RECIPIENT_UUID: ::daplug_runtime::Field<
-        ImagesPostAccountTransferCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("recipient_uuid");
 }
 /// The `images_post_account_transfer_decline` schema of `resources/images/models/images_post_account_transfer_decline.yml`.
 #[derive(
@@ -49446,12 +48084,11 @@ pub struct ImagesPostAccountTransferDecline {
     /// A unique number that used to identify and reference an image account transfer.
     pub transfer_id: i64,
 }
+#[allow(missing_docs)]
 impl ImagesPostAccountTransferDecline {
-    /// The `transfer_id` attribute.
-    pub const TRANSFER_ID: ::daplug_runtime::Field<
-        ImagesPostAccountTransferDecline,
-        i64,
-    > = ::daplug_runtime::Field::new("transfer_id");
+    pub const TRANSFER_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "transfer_id",
+    );
 }
 /// A partial update of [`ImagesPostAccountTransferDecline`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -49587,38 +48224,32 @@ pub struct ImagesResponse {
     )]
     pub usage: ::daplug_runtime::__private::std::option::Option<ImagesUsage>,
 }
+#[allow(missing_docs)]
 impl ImagesResponse {
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<ImagesResponse, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        ImagesResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GeneratedImage>,
     > = ::daplug_runtime::Field::new("data");
-    /// The `background` attribute.
     pub const BACKGROUND: ::daplug_runtime::Field<
-        ImagesResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("background");
-    /// The `output_format` attribute.
     pub const OUTPUT_FORMAT: ::daplug_runtime::Field<
-        ImagesResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_format");
-    /// The `quality` attribute.
     pub const QUALITY: ::daplug_runtime::Field<
-        ImagesResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("quality");
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        ImagesResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<ImagesResponse, ImagesUsage> = ::daplug_runtime::Field::new(
+    pub const USAGE: ::daplug_runtime::Field<Self, ImagesUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -49741,22 +48372,19 @@ pub struct ImagesUsage {
     /// Detailed breakdown of input tokens.
     pub input_tokens_details: ImagesUsageInputTokensDetails,
 }
+#[allow(missing_docs)]
 impl ImagesUsage {
-    /// The `total_tokens` attribute.
-    pub const TOTAL_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_tokens",
     );
-    /// The `input_tokens` attribute.
-    pub const INPUT_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "input_tokens",
     );
-    /// The `output_tokens` attribute.
-    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<ImagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "output_tokens",
     );
-    /// The `input_tokens_details` attribute.
     pub const INPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
-        ImagesUsage,
+        Self,
         ImagesUsageInputTokensDetails,
     > = ::daplug_runtime::Field::new("input_tokens_details");
 }
@@ -49858,16 +48486,14 @@ pub struct ImagesUsageInputTokensDetails {
     /// The number of image tokens in the input prompt.
     pub image_tokens: i64,
 }
+#[allow(missing_docs)]
 impl ImagesUsageInputTokensDetails {
-    /// The `text_tokens` attribute.
-    pub const TEXT_TOKENS: ::daplug_runtime::Field<ImagesUsageInputTokensDetails, i64> = ::daplug_runtime::Field::new(
+    pub const TEXT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "text_tokens",
     );
-    /// The `image_tokens` attribute.
-    pub const IMAGE_TOKENS: ::daplug_runtime::Field<
-        ImagesUsageInputTokensDetails,
-        i64,
-    > = ::daplug_runtime::Field::new("image_tokens");
+    pub const IMAGE_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "image_tokens",
+    );
 }
 /// The `instance_size_cpu_type` schema of `resources/apps/models/instance_size_cpu_type.yml`.
 #[derive(
@@ -49993,60 +48619,50 @@ pub struct InvoiceItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InvoiceItem {
-    /// The `product` attribute.
     pub const PRODUCT: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("product");
-    /// The `resource_uuid` attribute.
     pub const RESOURCE_UUID: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_uuid");
-    /// The `resource_id` attribute.
     pub const RESOURCE_ID: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_id");
-    /// The `group_description` attribute.
     pub const GROUP_DESCRIPTION: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group_description");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `duration` attribute.
     pub const DURATION: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("duration");
-    /// The `duration_unit` attribute.
     pub const DURATION_UNIT: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("duration_unit");
-    /// The `start_time` attribute.
     pub const START_TIME: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start_time");
-    /// The `end_time` attribute.
     pub const END_TIME: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end_time");
-    /// The `project_name` attribute.
     pub const PROJECT_NAME: ::daplug_runtime::Field<
-        InvoiceItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_name");
 }
@@ -50225,30 +48841,26 @@ pub struct InvoicePreview {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InvoicePreview {
-    /// The `invoice_uuid` attribute.
     pub const INVOICE_UUID: ::daplug_runtime::Field<
-        InvoicePreview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_uuid");
-    /// The `invoice_id` attribute.
     pub const INVOICE_ID: ::daplug_runtime::Field<
-        InvoicePreview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_id");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        InvoicePreview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `invoice_period` attribute.
     pub const INVOICE_PERIOD: ::daplug_runtime::Field<
-        InvoicePreview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_period");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        InvoicePreview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -50444,65 +49056,51 @@ pub struct InvoiceSummary {
         SimpleCharge,
     >,
 }
+#[allow(missing_docs)]
 impl InvoiceSummary {
-    /// The `invoice_uuid` attribute.
     pub const INVOICE_UUID: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_uuid");
-    /// The `invoice_id` attribute.
     pub const INVOICE_ID: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invoice_id");
-    /// The `billing_period` attribute.
     pub const BILLING_PERIOD: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("billing_period");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `user_name` attribute.
     pub const USER_NAME: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_name");
-    /// The `user_billing_address` attribute.
-    pub const USER_BILLING_ADDRESS: ::daplug_runtime::Field<
-        InvoiceSummary,
-        BillingAddress,
-    > = ::daplug_runtime::Field::new("user_billing_address");
-    /// The `user_company` attribute.
+    pub const USER_BILLING_ADDRESS: ::daplug_runtime::Field<Self, BillingAddress> = ::daplug_runtime::Field::new(
+        "user_billing_address",
+    );
     pub const USER_COMPANY: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_company");
-    /// The `user_email` attribute.
     pub const USER_EMAIL: ::daplug_runtime::Field<
-        InvoiceSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_email");
-    /// The `product_charges` attribute.
-    pub const PRODUCT_CHARGES: ::daplug_runtime::Field<
-        InvoiceSummary,
-        ProductUsageCharges,
-    > = ::daplug_runtime::Field::new("product_charges");
-    /// The `overages` attribute.
-    pub const OVERAGES: ::daplug_runtime::Field<InvoiceSummary, SimpleCharge> = ::daplug_runtime::Field::new(
+    pub const PRODUCT_CHARGES: ::daplug_runtime::Field<Self, ProductUsageCharges> = ::daplug_runtime::Field::new(
+        "product_charges",
+    );
+    pub const OVERAGES: ::daplug_runtime::Field<Self, SimpleCharge> = ::daplug_runtime::Field::new(
         "overages",
     );
-    /// The `taxes` attribute.
-    pub const TAXES: ::daplug_runtime::Field<InvoiceSummary, SimpleCharge> = ::daplug_runtime::Field::new(
+    pub const TAXES: ::daplug_runtime::Field<Self, SimpleCharge> = ::daplug_runtime::Field::new(
         "taxes",
     );
-    /// The `credits_and_adjustments` attribute.
-    pub const CREDITS_AND_ADJUSTMENTS: ::daplug_runtime::Field<
-        InvoiceSummary,
-        SimpleCharge,
-    > = ::daplug_runtime::Field::new("credits_and_adjustments");
+    pub const CREDITS_AND_ADJUSTMENTS: ::daplug_runtime::Field<Self, SimpleCharge> = ::daplug_runtime::Field::new(
+        "credits_and_adjustments",
+    );
 }
 /// A partial update of [`InvoiceSummary`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50922,195 +49520,135 @@ pub struct KafkaAdvancedConfig {
     )]
     pub schema_registry: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl KafkaAdvancedConfig {
-    /// The `compression_type` attribute.
     pub const COMPRESSION_TYPE: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         KafkaAdvancedConfigCompressionType,
     > = ::daplug_runtime::Field::new("compression_type");
-    /// The `group_initial_rebalance_delay_ms` attribute.
-    pub const GROUP_INITIAL_REBALANCE_DELAY_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("group_initial_rebalance_delay_ms");
-    /// The `group_min_session_timeout_ms` attribute.
-    pub const GROUP_MIN_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("group_min_session_timeout_ms");
-    /// The `group_max_session_timeout_ms` attribute.
-    pub const GROUP_MAX_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("group_max_session_timeout_ms");
-    /// The `connections_max_idle_ms` attribute.
-    pub const CONNECTIONS_MAX_IDLE_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("connections_max_idle_ms");
-    /// The `max_incremental_fetch_session_cache_slots` attribute.
+    pub const GROUP_INITIAL_REBALANCE_DELAY_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "group_initial_rebalance_delay_ms",
+    );
+    pub const GROUP_MIN_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "group_min_session_timeout_ms",
+    );
+    pub const GROUP_MAX_SESSION_TIMEOUT_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "group_max_session_timeout_ms",
+    );
+    pub const CONNECTIONS_MAX_IDLE_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "connections_max_idle_ms",
+    );
     pub const MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("max_incremental_fetch_session_cache_slots");
-    /// The `message_max_bytes` attribute.
-    pub const MESSAGE_MAX_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MESSAGE_MAX_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "message_max_bytes",
     );
-    /// The `offsets_retention_minutes` attribute.
-    pub const OFFSETS_RETENTION_MINUTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("offsets_retention_minutes");
-    /// The `log_cleaner_delete_retention_ms` attribute.
-    pub const LOG_CLEANER_DELETE_RETENTION_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_cleaner_delete_retention_ms");
-    /// The `log_cleaner_min_cleanable_ratio` attribute.
-    pub const LOG_CLEANER_MIN_CLEANABLE_RATIO: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("log_cleaner_min_cleanable_ratio");
-    /// The `log_cleaner_max_compaction_lag_ms` attribute.
-    pub const LOG_CLEANER_MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_cleaner_max_compaction_lag_ms");
-    /// The `log_cleaner_min_compaction_lag_ms` attribute.
-    pub const LOG_CLEANER_MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_cleaner_min_compaction_lag_ms");
-    /// The `log_cleanup_policy` attribute.
+    pub const OFFSETS_RETENTION_MINUTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "offsets_retention_minutes",
+    );
+    pub const LOG_CLEANER_DELETE_RETENTION_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_cleaner_delete_retention_ms",
+    );
+    pub const LOG_CLEANER_MIN_CLEANABLE_RATIO: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "log_cleaner_min_cleanable_ratio",
+    );
+    pub const LOG_CLEANER_MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_cleaner_max_compaction_lag_ms",
+    );
+    pub const LOG_CLEANER_MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_cleaner_min_compaction_lag_ms",
+    );
     pub const LOG_CLEANUP_POLICY: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         KafkaAdvancedConfigLogCleanupPolicy,
     > = ::daplug_runtime::Field::new("log_cleanup_policy");
-    /// The `log_flush_interval_messages` attribute.
-    pub const LOG_FLUSH_INTERVAL_MESSAGES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_flush_interval_messages");
-    /// The `log_flush_interval_ms` attribute.
-    pub const LOG_FLUSH_INTERVAL_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_FLUSH_INTERVAL_MESSAGES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_flush_interval_messages",
+    );
+    pub const LOG_FLUSH_INTERVAL_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_flush_interval_ms",
     );
-    /// The `log_index_interval_bytes` attribute.
-    pub const LOG_INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_index_interval_bytes");
-    /// The `log_index_size_max_bytes` attribute.
-    pub const LOG_INDEX_SIZE_MAX_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_index_size_max_bytes");
-    /// The `log_message_downconversion_enable` attribute.
-    pub const LOG_MESSAGE_DOWNCONVERSION_ENABLE: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("log_message_downconversion_enable");
-    /// The `log_message_timestamp_type` attribute.
+    pub const LOG_INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_index_interval_bytes",
+    );
+    pub const LOG_INDEX_SIZE_MAX_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_index_size_max_bytes",
+    );
+    pub const LOG_MESSAGE_DOWNCONVERSION_ENABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "log_message_downconversion_enable",
+    );
     pub const LOG_MESSAGE_TIMESTAMP_TYPE: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         KafkaAdvancedConfigLogMessageTimestampType,
     > = ::daplug_runtime::Field::new("log_message_timestamp_type");
-    /// The `log_message_timestamp_difference_max_ms` attribute.
     pub const LOG_MESSAGE_TIMESTAMP_DIFFERENCE_MAX_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("log_message_timestamp_difference_max_ms");
-    /// The `log_preallocate` attribute.
-    pub const LOG_PREALLOCATE: ::daplug_runtime::Field<KafkaAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const LOG_PREALLOCATE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "log_preallocate",
     );
-    /// The `log_retention_bytes` attribute.
-    pub const LOG_RETENTION_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_RETENTION_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_retention_bytes",
     );
-    /// The `log_retention_hours` attribute.
-    pub const LOG_RETENTION_HOURS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_RETENTION_HOURS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_retention_hours",
     );
-    /// The `log_retention_ms` attribute.
-    pub const LOG_RETENTION_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_RETENTION_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_retention_ms",
     );
-    /// The `log_roll_jitter_ms` attribute.
-    pub const LOG_ROLL_JITTER_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_ROLL_JITTER_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_roll_jitter_ms",
     );
-    /// The `log_roll_ms` attribute.
-    pub const LOG_ROLL_MS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_ROLL_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_roll_ms",
     );
-    /// The `log_segment_bytes` attribute.
-    pub const LOG_SEGMENT_BYTES: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_SEGMENT_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "log_segment_bytes",
     );
-    /// The `log_segment_delete_delay_ms` attribute.
-    pub const LOG_SEGMENT_DELETE_DELAY_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_segment_delete_delay_ms");
-    /// The `auto_create_topics_enable` attribute.
-    pub const AUTO_CREATE_TOPICS_ENABLE: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("auto_create_topics_enable");
-    /// The `min_insync_replicas` attribute.
-    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_SEGMENT_DELETE_DELAY_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_segment_delete_delay_ms",
+    );
+    pub const AUTO_CREATE_TOPICS_ENABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "auto_create_topics_enable",
+    );
+    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_insync_replicas",
     );
-    /// The `num_partitions` attribute.
-    pub const NUM_PARTITIONS: ::daplug_runtime::Field<KafkaAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const NUM_PARTITIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "num_partitions",
     );
-    /// The `default_replication_factor` attribute.
-    pub const DEFAULT_REPLICATION_FACTOR: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("default_replication_factor");
-    /// The `replica_fetch_max_bytes` attribute.
-    pub const REPLICA_FETCH_MAX_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("replica_fetch_max_bytes");
-    /// The `replica_fetch_response_max_bytes` attribute.
-    pub const REPLICA_FETCH_RESPONSE_MAX_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("replica_fetch_response_max_bytes");
-    /// The `max_connections_per_ip` attribute.
-    pub const MAX_CONNECTIONS_PER_IP: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_connections_per_ip");
-    /// The `producer_purgatory_purge_interval_requests` attribute.
+    pub const DEFAULT_REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_replication_factor",
+    );
+    pub const REPLICA_FETCH_MAX_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "replica_fetch_max_bytes",
+    );
+    pub const REPLICA_FETCH_RESPONSE_MAX_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "replica_fetch_response_max_bytes",
+    );
+    pub const MAX_CONNECTIONS_PER_IP: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_connections_per_ip",
+    );
     pub const PRODUCER_PURGATORY_PURGE_INTERVAL_REQUESTS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("producer_purgatory_purge_interval_requests");
-    /// The `socket_request_max_bytes` attribute.
-    pub const SOCKET_REQUEST_MAX_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("socket_request_max_bytes");
-    /// The `transaction_state_log_segment_bytes` attribute.
-    pub const TRANSACTION_STATE_LOG_SEGMENT_BYTES: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("transaction_state_log_segment_bytes");
-    /// The `transaction_remove_expired_transaction_cleanup_interval_ms` attribute.
+    pub const SOCKET_REQUEST_MAX_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "socket_request_max_bytes",
+    );
+    pub const TRANSACTION_STATE_LOG_SEGMENT_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "transaction_state_log_segment_bytes",
+    );
     pub const TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS: ::daplug_runtime::Field<
-        KafkaAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new(
         "transaction_remove_expired_transaction_cleanup_interval_ms",
     );
-    /// The `schema_registry` attribute.
-    pub const SCHEMA_REGISTRY: ::daplug_runtime::Field<KafkaAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const SCHEMA_REGISTRY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "schema_registry",
     );
 }
@@ -51538,24 +50076,20 @@ pub struct KafkaSchemaVerbose {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl KafkaSchemaVerbose {
-    /// The `schema_id` attribute.
-    pub const SCHEMA_ID: ::daplug_runtime::Field<KafkaSchemaVerbose, i64> = ::daplug_runtime::Field::new(
+    pub const SCHEMA_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "schema_id",
     );
-    /// The `subject_name` attribute.
     pub const SUBJECT_NAME: ::daplug_runtime::Field<
-        KafkaSchemaVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subject_name");
-    /// The `schema_type` attribute.
-    pub const SCHEMA_TYPE: ::daplug_runtime::Field<
-        KafkaSchemaVerbose,
-        KafkaSchemaVerboseSchemaType,
-    > = ::daplug_runtime::Field::new("schema_type");
-    /// The `schema` attribute.
+    pub const SCHEMA_TYPE: ::daplug_runtime::Field<Self, KafkaSchemaVerboseSchemaType> = ::daplug_runtime::Field::new(
+        "schema_type",
+    );
     pub const SCHEMA: ::daplug_runtime::Field<
-        KafkaSchemaVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schema");
 }
@@ -51723,29 +50257,25 @@ pub struct KafkaSchemaVersionVerbose {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl KafkaSchemaVersionVerbose {
-    /// The `schema_id` attribute.
-    pub const SCHEMA_ID: ::daplug_runtime::Field<KafkaSchemaVersionVerbose, i64> = ::daplug_runtime::Field::new(
+    pub const SCHEMA_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "schema_id",
     );
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        KafkaSchemaVersionVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
-    /// The `subject_name` attribute.
     pub const SUBJECT_NAME: ::daplug_runtime::Field<
-        KafkaSchemaVersionVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subject_name");
-    /// The `schema_type` attribute.
     pub const SCHEMA_TYPE: ::daplug_runtime::Field<
-        KafkaSchemaVersionVerbose,
+        Self,
         KafkaSchemaVersionVerboseSchemaType,
     > = ::daplug_runtime::Field::new("schema_type");
-    /// The `schema` attribute.
     pub const SCHEMA: ::daplug_runtime::Field<
-        KafkaSchemaVersionVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schema");
 }
@@ -51906,22 +50436,19 @@ pub struct KafkaTopic {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<KafkaTopicState>,
 }
+#[allow(missing_docs)]
 impl KafkaTopic {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KafkaTopic,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `replication_factor` attribute.
-    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopic, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replication_factor",
     );
-    /// The `partition_count` attribute.
-    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopic, i64> = ::daplug_runtime::Field::new(
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "partition_count",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<KafkaTopic, KafkaTopicState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, KafkaTopicState> = ::daplug_runtime::Field::new(
         "state",
     );
 }
@@ -52039,18 +50566,16 @@ pub struct KafkaTopicBase {
     )]
     pub partition_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicBase {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KafkaTopicBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `replication_factor` attribute.
-    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicBase, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replication_factor",
     );
-    /// The `partition_count` attribute.
-    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicBase, i64> = ::daplug_runtime::Field::new(
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "partition_count",
     );
 }
@@ -52281,95 +50806,73 @@ pub struct KafkaTopicConfig {
     )]
     pub segment_ms: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicConfig {
-    /// The `cleanup_policy` attribute.
     pub const CLEANUP_POLICY: ::daplug_runtime::Field<
-        KafkaTopicConfig,
+        Self,
         KafkaTopicConfigCleanupPolicy,
     > = ::daplug_runtime::Field::new("cleanup_policy");
-    /// The `compression_type` attribute.
     pub const COMPRESSION_TYPE: ::daplug_runtime::Field<
-        KafkaTopicConfig,
+        Self,
         KafkaTopicConfigCompressionType,
     > = ::daplug_runtime::Field::new("compression_type");
-    /// The `delete_retention_ms` attribute.
-    pub const DELETE_RETENTION_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const DELETE_RETENTION_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "delete_retention_ms",
     );
-    /// The `file_delete_delay_ms` attribute.
-    pub const FILE_DELETE_DELAY_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const FILE_DELETE_DELAY_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "file_delete_delay_ms",
     );
-    /// The `flush_messages` attribute.
-    pub const FLUSH_MESSAGES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const FLUSH_MESSAGES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flush_messages",
     );
-    /// The `flush_ms` attribute.
-    pub const FLUSH_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const FLUSH_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flush_ms",
     );
-    /// The `index_interval_bytes` attribute.
-    pub const INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX_INTERVAL_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index_interval_bytes",
     );
-    /// The `max_compaction_lag_ms` attribute.
-    pub const MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_COMPACTION_LAG_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_compaction_lag_ms",
     );
-    /// The `max_message_bytes` attribute.
-    pub const MAX_MESSAGE_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_MESSAGE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_message_bytes",
     );
-    /// The `message_down_conversion_enable` attribute.
-    pub const MESSAGE_DOWN_CONVERSION_ENABLE: ::daplug_runtime::Field<
-        KafkaTopicConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("message_down_conversion_enable");
-    /// The `message_format_version` attribute.
+    pub const MESSAGE_DOWN_CONVERSION_ENABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "message_down_conversion_enable",
+    );
     pub const MESSAGE_FORMAT_VERSION: ::daplug_runtime::Field<
-        KafkaTopicConfig,
+        Self,
         KafkaTopicConfigMessageFormatVersion,
     > = ::daplug_runtime::Field::new("message_format_version");
-    /// The `message_timestamp_type` attribute.
     pub const MESSAGE_TIMESTAMP_TYPE: ::daplug_runtime::Field<
-        KafkaTopicConfig,
+        Self,
         KafkaTopicConfigMessageTimestampType,
     > = ::daplug_runtime::Field::new("message_timestamp_type");
-    /// The `min_cleanable_dirty_ratio` attribute.
-    pub const MIN_CLEANABLE_DIRTY_RATIO: ::daplug_runtime::Field<
-        KafkaTopicConfig,
-        f32,
-    > = ::daplug_runtime::Field::new("min_cleanable_dirty_ratio");
-    /// The `min_compaction_lag_ms` attribute.
-    pub const MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_CLEANABLE_DIRTY_RATIO: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
+        "min_cleanable_dirty_ratio",
+    );
+    pub const MIN_COMPACTION_LAG_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_compaction_lag_ms",
     );
-    /// The `min_insync_replicas` attribute.
-    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_INSYNC_REPLICAS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_insync_replicas",
     );
-    /// The `preallocate` attribute.
-    pub const PREALLOCATE: ::daplug_runtime::Field<KafkaTopicConfig, bool> = ::daplug_runtime::Field::new(
+    pub const PREALLOCATE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "preallocate",
     );
-    /// The `retention_bytes` attribute.
-    pub const RETENTION_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const RETENTION_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retention_bytes",
     );
-    /// The `retention_ms` attribute.
-    pub const RETENTION_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const RETENTION_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retention_ms",
     );
-    /// The `segment_bytes` attribute.
-    pub const SEGMENT_BYTES: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SEGMENT_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "segment_bytes",
     );
-    /// The `segment_jitter_ms` attribute.
-    pub const SEGMENT_JITTER_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SEGMENT_JITTER_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "segment_jitter_ms",
     );
-    /// The `segment_ms` attribute.
-    pub const SEGMENT_MS: ::daplug_runtime::Field<KafkaTopicConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SEGMENT_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "segment_ms",
     );
 }
@@ -52772,22 +51275,19 @@ pub struct KafkaTopicCreate {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KafkaTopicCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `replication_factor` attribute.
-    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicCreate, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replication_factor",
     );
-    /// The `partition_count` attribute.
-    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicCreate, i64> = ::daplug_runtime::Field::new(
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "partition_count",
     );
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicCreate, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, KafkaTopicConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -52916,26 +51416,22 @@ pub struct KafkaTopicPartition {
         ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartitionConsumerGroupsItem>,
     >,
 }
+#[allow(missing_docs)]
 impl KafkaTopicPartition {
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `in_sync_replicas` attribute.
-    pub const IN_SYNC_REPLICAS: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+    pub const IN_SYNC_REPLICAS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "in_sync_replicas",
     );
-    /// The `earliest_offset` attribute.
-    pub const EARLIEST_OFFSET: ::daplug_runtime::Field<KafkaTopicPartition, i64> = ::daplug_runtime::Field::new(
+    pub const EARLIEST_OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "earliest_offset",
     );
-    /// The `consumer_groups` attribute.
     pub const CONSUMER_GROUPS: ::daplug_runtime::Field<
-        KafkaTopicPartition,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartitionConsumerGroupsItem>,
     > = ::daplug_runtime::Field::new("consumer_groups");
 }
@@ -53054,17 +51550,15 @@ pub struct KafkaTopicPartitionConsumerGroupsItem {
     )]
     pub offset: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicPartitionConsumerGroupsItem {
-    /// The `group_name` attribute.
     pub const GROUP_NAME: ::daplug_runtime::Field<
-        KafkaTopicPartitionConsumerGroupsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group_name");
-    /// The `offset` attribute.
-    pub const OFFSET: ::daplug_runtime::Field<
-        KafkaTopicPartitionConsumerGroupsItem,
-        i64,
-    > = ::daplug_runtime::Field::new("offset");
+    pub const OFFSET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "offset",
+    );
 }
 /// The state of the Kafka topic.
 #[derive(
@@ -53122,17 +51616,15 @@ pub struct KafkaTopicUpdate {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicUpdate {
-    /// The `replication_factor` attribute.
-    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replication_factor",
     );
-    /// The `partition_count` attribute.
-    pub const PARTITION_COUNT: ::daplug_runtime::Field<KafkaTopicUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const PARTITION_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "partition_count",
     );
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicUpdate, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, KafkaTopicConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -53257,28 +51749,23 @@ pub struct KafkaTopicVerbose {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<KafkaTopicConfig>,
 }
+#[allow(missing_docs)]
 impl KafkaTopicVerbose {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KafkaTopicVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<
-        KafkaTopicVerbose,
-        KafkaTopicVerboseState,
-    > = ::daplug_runtime::Field::new("state");
-    /// The `replication_factor` attribute.
-    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<KafkaTopicVerbose, i64> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, KafkaTopicVerboseState> = ::daplug_runtime::Field::new(
+        "state",
+    );
+    pub const REPLICATION_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "replication_factor",
     );
-    /// The `partitions` attribute.
     pub const PARTITIONS: ::daplug_runtime::Field<
-        KafkaTopicVerbose,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KafkaTopicPartition>,
     > = ::daplug_runtime::Field::new("partitions");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<KafkaTopicVerbose, KafkaTopicConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, KafkaTopicConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -53435,19 +51922,17 @@ pub struct Kernel {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Kernel {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Kernel, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Kernel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        Kernel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
@@ -53576,25 +52061,22 @@ pub struct Key {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Key {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `grants` attribute.
     pub const GRANTS: ::daplug_runtime::Field<
-        Key,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Grant>,
     > = ::daplug_runtime::Field::new("grants");
-    /// The `access_key` attribute.
     pub const ACCESS_KEY: ::daplug_runtime::Field<
-        Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_key");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -53738,30 +52220,26 @@ pub struct KeyCreateResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl KeyCreateResponse {
-    /// The `secret_key` attribute.
     pub const SECRET_KEY: ::daplug_runtime::Field<
-        KeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secret_key");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `grants` attribute.
     pub const GRANTS: ::daplug_runtime::Field<
-        KeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Grant>,
     > = ::daplug_runtime::Field::new("grants");
-    /// The `access_key` attribute.
     pub const ACCESS_KEY: ::daplug_runtime::Field<
-        KeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_key");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        KeyCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -53936,58 +52414,48 @@ pub struct KubernetesNodePool {
         ::daplug_runtime::__private::std::vec::Vec<Node>,
     >,
 }
+#[allow(missing_docs)]
 impl KubernetesNodePool {
-    /// The `size` attribute.
     pub const SIZE: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("size");
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `labels` attribute.
     pub const LABELS: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("labels");
-    /// The `taints` attribute.
     pub const TAINTS: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KubernetesNodePoolTaint>,
     > = ::daplug_runtime::Field::new("taints");
-    /// The `auto_scale` attribute.
-    pub const AUTO_SCALE: ::daplug_runtime::Field<KubernetesNodePool, bool> = ::daplug_runtime::Field::new(
+    pub const AUTO_SCALE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "auto_scale",
     );
-    /// The `min_nodes` attribute.
-    pub const MIN_NODES: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_NODES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_nodes",
     );
-    /// The `max_nodes` attribute.
-    pub const MAX_NODES: ::daplug_runtime::Field<KubernetesNodePool, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_NODES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_nodes",
     );
-    /// The `nodes` attribute.
     pub const NODES: ::daplug_runtime::Field<
-        KubernetesNodePool,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Node>,
     > = ::daplug_runtime::Field::new("nodes");
 }
@@ -54148,22 +52616,19 @@ pub struct KubernetesNodePoolTaint {
         KubernetesNodePoolTaintEffect,
     >,
 }
+#[allow(missing_docs)]
 impl KubernetesNodePoolTaint {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        KubernetesNodePoolTaint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        KubernetesNodePoolTaint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `effect` attribute.
-    pub const EFFECT: ::daplug_runtime::Field<
-        KubernetesNodePoolTaint,
-        KubernetesNodePoolTaintEffect,
-    > = ::daplug_runtime::Field::new("effect");
+    pub const EFFECT: ::daplug_runtime::Field<Self, KubernetesNodePoolTaintEffect> = ::daplug_runtime::Field::new(
+        "effect",
+    );
 }
 /// A partial update of [`KubernetesNodePoolTaint`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54307,17 +52772,16 @@ pub struct LbFirewall {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl LbFirewall {
-    /// The `deny` attribute.
     pub const DENY: ::daplug_runtime::Field<
-        LbFirewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("deny");
-    /// The `allow` attribute.
     pub const ALLOW: ::daplug_runtime::Field<
-        LbFirewall,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -54418,10 +52882,10 @@ const _: () = {
 pub struct ListAlertPolicy {
     pub policies: ::daplug_runtime::__private::std::vec::Vec<AlertPolicy>,
 }
+#[allow(missing_docs)]
 impl ListAlertPolicy {
-    /// The `policies` attribute.
     pub const POLICIES: ::daplug_runtime::Field<
-        ListAlertPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AlertPolicy>,
     > = ::daplug_runtime::Field::new("policies");
 }
@@ -54512,15 +52976,13 @@ pub struct ListModelsResponse {
     /// The list of available models.
     pub data: ::daplug_runtime::__private::std::vec::Vec<Model>,
 }
+#[allow(missing_docs)]
 impl ListModelsResponse {
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<
-        ListModelsResponse,
-        ListModelsResponseObject,
-    > = ::daplug_runtime::Field::new("object");
-    /// The `data` attribute.
+    pub const OBJECT: ::daplug_runtime::Field<Self, ListModelsResponseObject> = ::daplug_runtime::Field::new(
+        "object",
+    );
     pub const DATA: ::daplug_runtime::Field<
-        ListModelsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Model>,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -54849,143 +53311,113 @@ pub struct LoadBalancer {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LoadBalancer {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `ipv6` attribute.
     pub const IPV6: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ipv6");
-    /// The `size_unit` attribute.
-    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancer, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_UNIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_unit",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `algorithm` attribute.
-    pub const ALGORITHM: ::daplug_runtime::Field<
-        LoadBalancer,
-        LoadBalancerBaseAlgorithm,
-    > = ::daplug_runtime::Field::new("algorithm");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseStatus> = ::daplug_runtime::Field::new(
+    pub const ALGORITHM: ::daplug_runtime::Field<Self, LoadBalancerBaseAlgorithm> = ::daplug_runtime::Field::new(
+        "algorithm",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, LoadBalancerBaseStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `forwarding_rules` attribute.
     pub const FORWARDING_RULES: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
     > = ::daplug_runtime::Field::new("forwarding_rules");
-    /// The `health_check` attribute.
-    pub const HEALTH_CHECK: ::daplug_runtime::Field<LoadBalancer, HealthCheck> = ::daplug_runtime::Field::new(
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<Self, HealthCheck> = ::daplug_runtime::Field::new(
         "health_check",
     );
-    /// The `sticky_sessions` attribute.
-    pub const STICKY_SESSIONS: ::daplug_runtime::Field<LoadBalancer, StickySessions> = ::daplug_runtime::Field::new(
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<Self, StickySessions> = ::daplug_runtime::Field::new(
         "sticky_sessions",
     );
-    /// The `redirect_http_to_https` attribute.
-    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "redirect_http_to_https",
     );
-    /// The `enable_proxy_protocol` attribute.
-    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enable_proxy_protocol",
     );
-    /// The `enable_backend_keepalive` attribute.
-    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<LoadBalancer, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enable_backend_keepalive",
     );
-    /// The `http_idle_timeout_seconds` attribute.
-    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<LoadBalancer, i64> = ::daplug_runtime::Field::new(
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "http_idle_timeout_seconds",
     );
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `disable_lets_encrypt_dns_records` attribute.
-    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
-        LoadBalancer,
-        bool,
-    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
-    /// The `firewall` attribute.
-    pub const FIREWALL: ::daplug_runtime::Field<LoadBalancer, LbFirewall> = ::daplug_runtime::Field::new(
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disable_lets_encrypt_dns_records",
+    );
+    pub const FIREWALL: ::daplug_runtime::Field<Self, LbFirewall> = ::daplug_runtime::Field::new(
         "firewall",
     );
-    /// The `network` attribute.
-    pub const NETWORK: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseNetwork> = ::daplug_runtime::Field::new(
+    pub const NETWORK: ::daplug_runtime::Field<Self, LoadBalancerBaseNetwork> = ::daplug_runtime::Field::new(
         "network",
     );
-    /// The `network_stack` attribute.
     pub const NETWORK_STACK: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         LoadBalancerBaseNetworkStack,
     > = ::daplug_runtime::Field::new("network_stack");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<LoadBalancer, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `domains` attribute.
     pub const DOMAINS: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Domains>,
     > = ::daplug_runtime::Field::new("domains");
-    /// The `glb_settings` attribute.
-    pub const GLB_SETTINGS: ::daplug_runtime::Field<LoadBalancer, GlbSettings> = ::daplug_runtime::Field::new(
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<Self, GlbSettings> = ::daplug_runtime::Field::new(
         "glb_settings",
     );
-    /// The `target_load_balancer_ids` attribute.
     pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("target_load_balancer_ids");
-    /// The `tls_cipher_policy` attribute.
     pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         LoadBalancerBaseTlsCipherPolicy,
     > = ::daplug_runtime::Field::new("tls_cipher_policy");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<LoadBalancer, Region> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, Region> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        LoadBalancer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }
@@ -55395,134 +53827,102 @@ pub struct LoadBalancerBase {
         LoadBalancerBaseTlsCipherPolicy,
     >,
 }
+#[allow(missing_docs)]
 impl LoadBalancerBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `ipv6` attribute.
     pub const IPV6: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ipv6");
-    /// The `size_unit` attribute.
-    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerBase, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_UNIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_unit",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<LoadBalancerBase, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, LoadBalancerBaseSize> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `algorithm` attribute.
-    pub const ALGORITHM: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        LoadBalancerBaseAlgorithm,
-    > = ::daplug_runtime::Field::new("algorithm");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        LoadBalancerBaseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
+    pub const ALGORITHM: ::daplug_runtime::Field<Self, LoadBalancerBaseAlgorithm> = ::daplug_runtime::Field::new(
+        "algorithm",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, LoadBalancerBaseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `forwarding_rules` attribute.
     pub const FORWARDING_RULES: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
     > = ::daplug_runtime::Field::new("forwarding_rules");
-    /// The `health_check` attribute.
-    pub const HEALTH_CHECK: ::daplug_runtime::Field<LoadBalancerBase, HealthCheck> = ::daplug_runtime::Field::new(
+    pub const HEALTH_CHECK: ::daplug_runtime::Field<Self, HealthCheck> = ::daplug_runtime::Field::new(
         "health_check",
     );
-    /// The `sticky_sessions` attribute.
-    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        StickySessions,
-    > = ::daplug_runtime::Field::new("sticky_sessions");
-    /// The `redirect_http_to_https` attribute.
-    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<LoadBalancerBase, bool> = ::daplug_runtime::Field::new(
+    pub const STICKY_SESSIONS: ::daplug_runtime::Field<Self, StickySessions> = ::daplug_runtime::Field::new(
+        "sticky_sessions",
+    );
+    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "redirect_http_to_https",
     );
-    /// The `enable_proxy_protocol` attribute.
-    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<LoadBalancerBase, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enable_proxy_protocol",
     );
-    /// The `enable_backend_keepalive` attribute.
-    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
-    /// The `http_idle_timeout_seconds` attribute.
-    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        i64,
-    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
-    /// The `vpc_uuid` attribute.
+    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enable_backend_keepalive",
+    );
+    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "http_idle_timeout_seconds",
+    );
     pub const VPC_UUID: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `disable_lets_encrypt_dns_records` attribute.
-    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        bool,
-    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
-    /// The `firewall` attribute.
-    pub const FIREWALL: ::daplug_runtime::Field<LoadBalancerBase, LbFirewall> = ::daplug_runtime::Field::new(
+    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disable_lets_encrypt_dns_records",
+    );
+    pub const FIREWALL: ::daplug_runtime::Field<Self, LbFirewall> = ::daplug_runtime::Field::new(
         "firewall",
     );
-    /// The `network` attribute.
-    pub const NETWORK: ::daplug_runtime::Field<
-        LoadBalancerBase,
-        LoadBalancerBaseNetwork,
-    > = ::daplug_runtime::Field::new("network");
-    /// The `network_stack` attribute.
+    pub const NETWORK: ::daplug_runtime::Field<Self, LoadBalancerBaseNetwork> = ::daplug_runtime::Field::new(
+        "network",
+    );
     pub const NETWORK_STACK: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         LoadBalancerBaseNetworkStack,
     > = ::daplug_runtime::Field::new("network_stack");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<LoadBalancerBase, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, LoadBalancerBaseType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `domains` attribute.
     pub const DOMAINS: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Domains>,
     > = ::daplug_runtime::Field::new("domains");
-    /// The `glb_settings` attribute.
-    pub const GLB_SETTINGS: ::daplug_runtime::Field<LoadBalancerBase, GlbSettings> = ::daplug_runtime::Field::new(
+    pub const GLB_SETTINGS: ::daplug_runtime::Field<Self, GlbSettings> = ::daplug_runtime::Field::new(
         "glb_settings",
     );
-    /// The `target_load_balancer_ids` attribute.
     pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("target_load_balancer_ids");
-    /// The `tls_cipher_policy` attribute.
     pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
-        LoadBalancerBase,
+        Self,
         LoadBalancerBaseTlsCipherPolicy,
     > = ::daplug_runtime::Field::new("tls_cipher_policy");
 }
@@ -56100,153 +54500,6 @@ pub struct LoadBalancerCreateVariant0 {
         LoadBalancerBaseTlsCipherPolicy,
     >,
 }
-impl LoadBalancerCreateVariant0 {
-    /// The `droplet_ids` attribute.
-    pub const DROPLET_IDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::vec::Vec<i64>,
-    > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<LoadBalancerCreateVariant0, RegionSlug> = ::daplug_runtime::Field::new(
-        "region",
-    );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("name");
-    /// The `project_id` attribute.
-    pub const PROJECT_ID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("project_id");
-    /// The `ip` attribute.
-    pub const IP: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("ip");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("ipv6");
-    /// The `size_unit` attribute.
-    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerCreateVariant0, i64> = ::daplug_runtime::Field::new(
-        "size_unit",
-    );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseSize,
-    > = ::daplug_runtime::Field::new("size");
-    /// The `algorithm` attribute.
-    pub const ALGORITHM: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseAlgorithm,
-    > = ::daplug_runtime::Field::new("algorithm");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
-    pub const CREATED_AT: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("created_at");
-    /// The `forwarding_rules` attribute.
-    pub const FORWARDING_RULES: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
-    > = ::daplug_runtime::Field::new("forwarding_rules");
-    /// The `health_check` attribute.
-    pub const HEALTH_CHECK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        HealthCheck,
-    > = ::daplug_runtime::Field::new("health_check");
-    /// The `sticky_sessions` attribute.
-    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        StickySessions,
-    > = ::daplug_runtime::Field::new("sticky_sessions");
-    /// The `redirect_http_to_https` attribute.
-    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        bool,
-    > = ::daplug_runtime::Field::new("redirect_http_to_https");
-    /// The `enable_proxy_protocol` attribute.
-    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_proxy_protocol");
-    /// The `enable_backend_keepalive` attribute.
-    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
-    /// The `http_idle_timeout_seconds` attribute.
-    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        i64,
-    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
-    /// The `vpc_uuid` attribute.
-    pub const VPC_UUID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `disable_lets_encrypt_dns_records` attribute.
-    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        bool,
-    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
-    /// The `firewall` attribute.
-    pub const FIREWALL: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LbFirewall,
-    > = ::daplug_runtime::Field::new("firewall");
-    /// The `network` attribute.
-    pub const NETWORK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseNetwork,
-    > = ::daplug_runtime::Field::new("network");
-    /// The `network_stack` attribute.
-    pub const NETWORK_STACK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseNetworkStack,
-    > = ::daplug_runtime::Field::new("network_stack");
-    /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `domains` attribute.
-    pub const DOMAINS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::vec::Vec<Domains>,
-    > = ::daplug_runtime::Field::new("domains");
-    /// The `glb_settings` attribute.
-    pub const GLB_SETTINGS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        GlbSettings,
-    > = ::daplug_runtime::Field::new("glb_settings");
-    /// The `target_load_balancer_ids` attribute.
-    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
-        >,
-    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
-    /// The `tls_cipher_policy` attribute.
-    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant0,
-        LoadBalancerBaseTlsCipherPolicy,
-    > = ::daplug_runtime::Field::new("tls_cipher_policy");
-}
 /// The inline schema at `resources/load_balancers/models/load_balancer_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -56454,153 +54707,6 @@ pub struct LoadBalancerCreateVariant1 {
         LoadBalancerBaseTlsCipherPolicy,
     >,
 }
-impl LoadBalancerCreateVariant1 {
-    /// The `tag` attribute.
-    pub const TAG: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("tag");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<LoadBalancerCreateVariant1, RegionSlug> = ::daplug_runtime::Field::new(
-        "region",
-    );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("name");
-    /// The `project_id` attribute.
-    pub const PROJECT_ID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("project_id");
-    /// The `ip` attribute.
-    pub const IP: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("ip");
-    /// The `ipv6` attribute.
-    pub const IPV6: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("ipv6");
-    /// The `size_unit` attribute.
-    pub const SIZE_UNIT: ::daplug_runtime::Field<LoadBalancerCreateVariant1, i64> = ::daplug_runtime::Field::new(
-        "size_unit",
-    );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseSize,
-    > = ::daplug_runtime::Field::new("size");
-    /// The `algorithm` attribute.
-    pub const ALGORITHM: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseAlgorithm,
-    > = ::daplug_runtime::Field::new("algorithm");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
-    pub const CREATED_AT: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("created_at");
-    /// The `forwarding_rules` attribute.
-    pub const FORWARDING_RULES: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::vec::Vec<ForwardingRule>,
-    > = ::daplug_runtime::Field::new("forwarding_rules");
-    /// The `health_check` attribute.
-    pub const HEALTH_CHECK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        HealthCheck,
-    > = ::daplug_runtime::Field::new("health_check");
-    /// The `sticky_sessions` attribute.
-    pub const STICKY_SESSIONS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        StickySessions,
-    > = ::daplug_runtime::Field::new("sticky_sessions");
-    /// The `redirect_http_to_https` attribute.
-    pub const REDIRECT_HTTP_TO_HTTPS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        bool,
-    > = ::daplug_runtime::Field::new("redirect_http_to_https");
-    /// The `enable_proxy_protocol` attribute.
-    pub const ENABLE_PROXY_PROTOCOL: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_proxy_protocol");
-    /// The `enable_backend_keepalive` attribute.
-    pub const ENABLE_BACKEND_KEEPALIVE: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_backend_keepalive");
-    /// The `http_idle_timeout_seconds` attribute.
-    pub const HTTP_IDLE_TIMEOUT_SECONDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        i64,
-    > = ::daplug_runtime::Field::new("http_idle_timeout_seconds");
-    /// The `vpc_uuid` attribute.
-    pub const VPC_UUID: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `disable_lets_encrypt_dns_records` attribute.
-    pub const DISABLE_LETS_ENCRYPT_DNS_RECORDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        bool,
-    > = ::daplug_runtime::Field::new("disable_lets_encrypt_dns_records");
-    /// The `firewall` attribute.
-    pub const FIREWALL: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LbFirewall,
-    > = ::daplug_runtime::Field::new("firewall");
-    /// The `network` attribute.
-    pub const NETWORK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseNetwork,
-    > = ::daplug_runtime::Field::new("network");
-    /// The `network_stack` attribute.
-    pub const NETWORK_STACK: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseNetworkStack,
-    > = ::daplug_runtime::Field::new("network_stack");
-    /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `domains` attribute.
-    pub const DOMAINS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::vec::Vec<Domains>,
-    > = ::daplug_runtime::Field::new("domains");
-    /// The `glb_settings` attribute.
-    pub const GLB_SETTINGS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        GlbSettings,
-    > = ::daplug_runtime::Field::new("glb_settings");
-    /// The `target_load_balancer_ids` attribute.
-    pub const TARGET_LOAD_BALANCER_IDS: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        ::daplug_runtime::__private::std::vec::Vec<
-            ::daplug_runtime::__private::std::string::String,
-        >,
-    > = ::daplug_runtime::Field::new("target_load_balancer_ids");
-    /// The `tls_cipher_policy` attribute.
-    pub const TLS_CIPHER_POLICY: ::daplug_runtime::Field<
-        LoadBalancerCreateVariant1,
-        LoadBalancerBaseTlsCipherPolicy,
-    > = ::daplug_runtime::Field::new("tls_cipher_policy");
-}
 /// The `attributes` schema of `resources/load_balancers/models/attributes.yml`.
 pub type LoadBalancersAttributes = ::daplug_runtime::__private::serde_json::Value;
 /// The `logsink_base` schema of `resources/databases/models/logsink_base.yml`.
@@ -56635,14 +54741,13 @@ pub struct LogsinkBase {
     )]
     pub sink_type: ::daplug_runtime::__private::std::option::Option<LogsinkBaseSinkType>,
 }
+#[allow(missing_docs)]
 impl LogsinkBase {
-    /// The `sink_name` attribute.
     pub const SINK_NAME: ::daplug_runtime::Field<
-        LogsinkBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_name");
-    /// The `sink_type` attribute.
-    pub const SINK_TYPE: ::daplug_runtime::Field<LogsinkBase, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
+    pub const SINK_TYPE: ::daplug_runtime::Field<Self, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
         "sink_type",
     );
 }
@@ -56790,22 +54895,19 @@ pub struct LogsinkBaseVerbose {
         LogsinkBaseVerboseSinkType,
     >,
 }
+#[allow(missing_docs)]
 impl LogsinkBaseVerbose {
-    /// The `sink_id` attribute.
     pub const SINK_ID: ::daplug_runtime::Field<
-        LogsinkBaseVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_id");
-    /// The `sink_name` attribute.
     pub const SINK_NAME: ::daplug_runtime::Field<
-        LogsinkBaseVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_name");
-    /// The `sink_type` attribute.
-    pub const SINK_TYPE: ::daplug_runtime::Field<
-        LogsinkBaseVerbose,
-        LogsinkBaseVerboseSinkType,
-    > = ::daplug_runtime::Field::new("sink_type");
+    pub const SINK_TYPE: ::daplug_runtime::Field<Self, LogsinkBaseVerboseSinkType> = ::daplug_runtime::Field::new(
+        "sink_type",
+    );
 }
 /// A partial update of [`LogsinkBaseVerbose`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56955,18 +55057,16 @@ pub struct LogsinkCreate {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<LogsinkCreateConfig>,
 }
+#[allow(missing_docs)]
 impl LogsinkCreate {
-    /// The `sink_name` attribute.
     pub const SINK_NAME: ::daplug_runtime::Field<
-        LogsinkCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_name");
-    /// The `sink_type` attribute.
-    pub const SINK_TYPE: ::daplug_runtime::Field<LogsinkCreate, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
+    pub const SINK_TYPE: ::daplug_runtime::Field<Self, LogsinkBaseSinkType> = ::daplug_runtime::Field::new(
         "sink_type",
     );
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<LogsinkCreate, LogsinkCreateConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, LogsinkCreateConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -57083,9 +55183,9 @@ pub enum LogsinkCreateConfig {
 pub struct LogsinkUpdate {
     pub config: LogsinkUpdateConfig,
 }
+#[allow(missing_docs)]
 impl LogsinkUpdate {
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<LogsinkUpdate, LogsinkUpdateConfig> = ::daplug_runtime::Field::new(
+    pub const CONFIG: ::daplug_runtime::Field<Self, LogsinkUpdateConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -57219,24 +55319,20 @@ pub struct LogsinkVerbose {
     )]
     pub config: ::daplug_runtime::__private::std::option::Option<LogsinkVerboseConfig>,
 }
+#[allow(missing_docs)]
 impl LogsinkVerbose {
-    /// The `sink_id` attribute.
     pub const SINK_ID: ::daplug_runtime::Field<
-        LogsinkVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_id");
-    /// The `sink_name` attribute.
     pub const SINK_NAME: ::daplug_runtime::Field<
-        LogsinkVerbose,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sink_name");
-    /// The `sink_type` attribute.
-    pub const SINK_TYPE: ::daplug_runtime::Field<
-        LogsinkVerbose,
-        LogsinkBaseVerboseSinkType,
-    > = ::daplug_runtime::Field::new("sink_type");
-    /// The `config` attribute.
-    pub const CONFIG: ::daplug_runtime::Field<LogsinkVerbose, LogsinkVerboseConfig> = ::daplug_runtime::Field::new(
+    pub const SINK_TYPE: ::daplug_runtime::Field<Self, LogsinkBaseVerboseSinkType> = ::daplug_runtime::Field::new(
+        "sink_type",
+    );
+    pub const CONFIG: ::daplug_runtime::Field<Self, LogsinkVerboseConfig> = ::daplug_runtime::Field::new(
         "config",
     );
 }
@@ -57381,19 +55477,17 @@ pub struct MaintenancePolicy {
     )]
     pub day: ::daplug_runtime::__private::std::option::Option<MaintenancePolicyDay>,
 }
+#[allow(missing_docs)]
 impl MaintenancePolicy {
-    /// The `start_time` attribute.
     pub const START_TIME: ::daplug_runtime::Field<
-        MaintenancePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start_time");
-    /// The `duration` attribute.
     pub const DURATION: ::daplug_runtime::Field<
-        MaintenancePolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("duration");
-    /// The `day` attribute.
-    pub const DAY: ::daplug_runtime::Field<MaintenancePolicy, MaintenancePolicyDay> = ::daplug_runtime::Field::new(
+    pub const DAY: ::daplug_runtime::Field<Self, MaintenancePolicyDay> = ::daplug_runtime::Field::new(
         "day",
     );
 }
@@ -57549,37 +55643,31 @@ pub struct Member {
     pub status: MemberStatus,
     pub current_utilization: MemberCurrentUtilization,
 }
+#[allow(missing_docs)]
 impl Member {
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<Member, i64> = ::daplug_runtime::Field::new(
+    pub const DROPLET_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "droplet_id",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Member,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        Member,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `health_status` attribute.
-    pub const HEALTH_STATUS: ::daplug_runtime::Field<Member, MemberHealthStatus> = ::daplug_runtime::Field::new(
+    pub const HEALTH_STATUS: ::daplug_runtime::Field<Self, MemberHealthStatus> = ::daplug_runtime::Field::new(
         "health_status",
     );
-    /// The `unhealthy_reason` attribute.
     pub const UNHEALTHY_REASON: ::daplug_runtime::Field<
-        Member,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unhealthy_reason");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Member, MemberStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, MemberStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `current_utilization` attribute.
     pub const CURRENT_UTILIZATION: ::daplug_runtime::Field<
-        Member,
+        Self,
         MemberCurrentUtilization,
     > = ::daplug_runtime::Field::new("current_utilization");
 }
@@ -57706,13 +55794,12 @@ pub struct MemberCurrentUtilization {
     )]
     pub cpu: ::daplug_runtime::__private::std::option::Option<f32>,
 }
+#[allow(missing_docs)]
 impl MemberCurrentUtilization {
-    /// The `memory` attribute.
-    pub const MEMORY: ::daplug_runtime::Field<MemberCurrentUtilization, f32> = ::daplug_runtime::Field::new(
+    pub const MEMORY: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "memory",
     );
-    /// The `cpu` attribute.
-    pub const CPU: ::daplug_runtime::Field<MemberCurrentUtilization, f32> = ::daplug_runtime::Field::new(
+    pub const CPU: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "cpu",
     );
 }
@@ -57858,17 +55945,14 @@ pub struct MessagesApiMessageParam {
     /// Message body as plain text or structured blocks.
     pub content: MessagesApiMessageParamContent,
 }
+#[allow(missing_docs)]
 impl MessagesApiMessageParam {
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        MessagesApiMessageParam,
-        MessagesApiMessageParamRole,
-    > = ::daplug_runtime::Field::new("role");
-    /// The `content` attribute.
-    pub const CONTENT: ::daplug_runtime::Field<
-        MessagesApiMessageParam,
-        MessagesApiMessageParamContent,
-    > = ::daplug_runtime::Field::new("content");
+    pub const ROLE: ::daplug_runtime::Field<Self, MessagesApiMessageParamRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
+    pub const CONTENT: ::daplug_runtime::Field<Self, MessagesApiMessageParamContent> = ::daplug_runtime::Field::new(
+        "content",
+    );
 }
 /// A partial update of [`MessagesApiMessageParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58005,17 +56089,15 @@ pub struct MessagesCreateErrorResponse {
     pub type_: MessagesCreateErrorResponseType,
     pub error: MessagesCreateErrorResponseError,
 }
+#[allow(missing_docs)]
 impl MessagesCreateErrorResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesCreateErrorResponse,
-        MessagesCreateErrorResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `error` attribute.
-    pub const ERROR: ::daplug_runtime::Field<
-        MessagesCreateErrorResponse,
-        MessagesCreateErrorResponseError,
-    > = ::daplug_runtime::Field::new("error");
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesCreateErrorResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ERROR: ::daplug_runtime::Field<Self, MessagesCreateErrorResponseError> = ::daplug_runtime::Field::new(
+        "error",
+    );
 }
 /// A partial update of [`MessagesCreateErrorResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58116,15 +56198,15 @@ pub struct MessagesCreateErrorResponseError {
     /// Human-readable error message.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessagesCreateErrorResponseError {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MessagesCreateErrorResponseError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        MessagesCreateErrorResponseError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -58252,79 +56334,60 @@ pub struct MessagesCreateRequest {
         MessagesThinkingConfigParam,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesCreateRequest {
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        MessagesCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `max_tokens` attribute.
-    pub const MAX_TOKENS: ::daplug_runtime::Field<MessagesCreateRequest, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_tokens",
     );
-    /// The `messages` attribute.
     pub const MESSAGES: ::daplug_runtime::Field<
-        MessagesCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessagesApiMessageParam>,
     > = ::daplug_runtime::Field::new("messages");
-    /// The `system` attribute.
-    pub const SYSTEM: ::daplug_runtime::Field<
-        MessagesCreateRequest,
-        MessagesCreateRequestSystem,
-    > = ::daplug_runtime::Field::new("system");
-    /// The `stop_sequences` attribute.
+    pub const SYSTEM: ::daplug_runtime::Field<Self, MessagesCreateRequestSystem> = ::daplug_runtime::Field::new(
+        "system",
+    );
     pub const STOP_SEQUENCES: ::daplug_runtime::Field<
-        MessagesCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("stop_sequences");
-    /// The `stream` attribute.
-    pub const STREAM: ::daplug_runtime::Field<MessagesCreateRequest, bool> = ::daplug_runtime::Field::new(
+    pub const STREAM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stream",
     );
-    /// The `temperature` attribute.
-    pub const TEMPERATURE: ::daplug_runtime::Field<MessagesCreateRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TEMPERATURE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "temperature",
     );
-    /// The `top_p` attribute.
-    pub const TOP_P: ::daplug_runtime::Field<MessagesCreateRequest, f64> = ::daplug_runtime::Field::new(
+    pub const TOP_P: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "top_p",
     );
-    /// The `top_k` attribute.
-    pub const TOP_K: ::daplug_runtime::Field<MessagesCreateRequest, i64> = ::daplug_runtime::Field::new(
+    pub const TOP_K: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "top_k",
     );
-    /// The `tools` attribute.
     pub const TOOLS: ::daplug_runtime::Field<
-        MessagesCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessagesToolDefinitionParam>,
     > = ::daplug_runtime::Field::new("tools");
-    /// The `tool_choice` attribute.
-    pub const TOOL_CHOICE: ::daplug_runtime::Field<
-        MessagesCreateRequest,
-        MessagesToolChoiceParam,
-    > = ::daplug_runtime::Field::new("tool_choice");
-    /// The `metadata` attribute.
-    pub const METADATA: ::daplug_runtime::Field<
-        MessagesCreateRequest,
-        MessagesCreateRequestMetadata,
-    > = ::daplug_runtime::Field::new("metadata");
-    /// The `reasoning_effort` attribute.
+    pub const TOOL_CHOICE: ::daplug_runtime::Field<Self, MessagesToolChoiceParam> = ::daplug_runtime::Field::new(
+        "tool_choice",
+    );
+    pub const METADATA: ::daplug_runtime::Field<Self, MessagesCreateRequestMetadata> = ::daplug_runtime::Field::new(
+        "metadata",
+    );
     pub const REASONING_EFFORT: ::daplug_runtime::Field<
-        MessagesCreateRequest,
+        Self,
         MessagesCreateRequestReasoningEffort,
     > = ::daplug_runtime::Field::new("reasoning_effort");
-    /// The `speed` attribute.
-    pub const SPEED: ::daplug_runtime::Field<
-        MessagesCreateRequest,
-        MessagesCreateRequestSpeed,
-    > = ::daplug_runtime::Field::new("speed");
-    /// The `thinking` attribute.
-    pub const THINKING: ::daplug_runtime::Field<
-        MessagesCreateRequest,
-        MessagesThinkingConfigParam,
-    > = ::daplug_runtime::Field::new("thinking");
+    pub const SPEED: ::daplug_runtime::Field<Self, MessagesCreateRequestSpeed> = ::daplug_runtime::Field::new(
+        "speed",
+    );
+    pub const THINKING: ::daplug_runtime::Field<Self, MessagesThinkingConfigParam> = ::daplug_runtime::Field::new(
+        "thinking",
+    );
 }
 /// A partial update of [`MessagesCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58485,10 +56548,10 @@ pub struct MessagesCreateRequestMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesCreateRequestMetadata {
-    /// The `user_id` attribute.
     pub const USER_ID: ::daplug_runtime::Field<
-        MessagesCreateRequestMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user_id");
 }
@@ -58605,44 +56668,36 @@ pub struct MessagesCreateResponse {
     >,
     pub usage: MessagesUsage,
 }
+#[allow(missing_docs)]
 impl MessagesCreateResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        MessagesCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesCreateResponse,
-        MessagesCreateResponseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        MessagesCreateResponse,
-        MessagesCreateResponseRole,
-    > = ::daplug_runtime::Field::new("role");
-    /// The `content` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesCreateResponseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ROLE: ::daplug_runtime::Field<Self, MessagesCreateResponseRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
     pub const CONTENT: ::daplug_runtime::Field<
-        MessagesCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessagesResponseContentBlock>,
     > = ::daplug_runtime::Field::new("content");
-    /// The `model` attribute.
     pub const MODEL: ::daplug_runtime::Field<
-        MessagesCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("model");
-    /// The `stop_reason` attribute.
     pub const STOP_REASON: ::daplug_runtime::Field<
-        MessagesCreateResponse,
+        Self,
         MessagesCreateResponseStopReason,
     > = ::daplug_runtime::Field::new("stop_reason");
-    /// The `stop_sequence` attribute.
     pub const STOP_SEQUENCE: ::daplug_runtime::Field<
-        MessagesCreateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("stop_sequence");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<MessagesCreateResponse, MessagesUsage> = ::daplug_runtime::Field::new(
+    pub const USAGE: ::daplug_runtime::Field<Self, MessagesUsage> = ::daplug_runtime::Field::new(
         "usage",
     );
 }
@@ -58834,17 +56889,15 @@ pub struct MessagesImageBlockParam {
     pub type_: MessagesImageBlockParamType,
     pub source: MessagesImageSourceParam,
 }
+#[allow(missing_docs)]
 impl MessagesImageBlockParam {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesImageBlockParam,
-        MessagesImageBlockParamType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<
-        MessagesImageBlockParam,
-        MessagesImageSourceParam,
-    > = ::daplug_runtime::Field::new("source");
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesImageBlockParamType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const SOURCE: ::daplug_runtime::Field<Self, MessagesImageSourceParam> = ::daplug_runtime::Field::new(
+        "source",
+    );
 }
 /// A partial update of [`MessagesImageBlockParam`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58965,20 +57018,19 @@ pub struct MessagesImageSourceParam {
     /// Encoded image data.
     pub data: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessagesImageSourceParam {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MessagesImageSourceParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `media_type` attribute.
     pub const MEDIA_TYPE: ::daplug_runtime::Field<
-        MessagesImageSourceParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("media_type");
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        MessagesImageSourceParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -59107,15 +57159,14 @@ pub struct MessagesRequestTextBlockParam {
     /// Plain text for this block.
     pub text: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessagesRequestTextBlockParam {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesRequestTextBlockParam,
-        MessagesRequestTextBlockParamType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `text` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesRequestTextBlockParamType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TEXT: ::daplug_runtime::Field<
-        MessagesRequestTextBlockParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
 }
@@ -59254,15 +57305,14 @@ pub struct MessagesResponseTextBlock {
     /// Generated text for this block.
     pub text: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessagesResponseTextBlock {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesResponseTextBlock,
-        MessagesResponseTextBlockType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `text` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesResponseTextBlockType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TEXT: ::daplug_runtime::Field<
-        MessagesResponseTextBlock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
 }
@@ -59387,25 +57437,22 @@ pub struct MessagesResponseToolUseBlock {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesResponseToolUseBlock {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesResponseToolUseBlock,
-        MessagesResponseToolUseBlockType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesResponseToolUseBlockType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        MessagesResponseToolUseBlock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessagesResponseToolUseBlock,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `input` attribute.
     pub const INPUT: ::daplug_runtime::Field<
-        MessagesResponseToolUseBlock,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -59588,45 +57635,39 @@ pub struct MessagesStreamEvent {
         MessagesStreamEventUsage,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesStreamEvent {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesStreamEvent,
-        MessagesStreamEventType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `message` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesStreamEventType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const MESSAGE: ::daplug_runtime::Field<
-        MessagesStreamEvent,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("message");
-    /// The `index` attribute.
-    pub const INDEX: ::daplug_runtime::Field<MessagesStreamEvent, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index",
     );
-    /// The `content_block` attribute.
     pub const CONTENT_BLOCK: ::daplug_runtime::Field<
-        MessagesStreamEvent,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("content_block");
-    /// The `delta` attribute.
     pub const DELTA: ::daplug_runtime::Field<
-        MessagesStreamEvent,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("delta");
-    /// The `usage` attribute.
-    pub const USAGE: ::daplug_runtime::Field<
-        MessagesStreamEvent,
-        MessagesStreamEventUsage,
-    > = ::daplug_runtime::Field::new("usage");
+    pub const USAGE: ::daplug_runtime::Field<Self, MessagesStreamEventUsage> = ::daplug_runtime::Field::new(
+        "usage",
+    );
 }
 /// A partial update of [`MessagesStreamEvent`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59795,16 +57836,14 @@ pub struct MessagesStreamEventUsage {
         MessagesStreamEventUsageSpeed,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesStreamEventUsage {
-    /// The `output_tokens` attribute.
-    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<MessagesStreamEventUsage, i64> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "output_tokens",
     );
-    /// The `speed` attribute.
-    pub const SPEED: ::daplug_runtime::Field<
-        MessagesStreamEventUsage,
-        MessagesStreamEventUsageSpeed,
-    > = ::daplug_runtime::Field::new("speed");
+    pub const SPEED: ::daplug_runtime::Field<Self, MessagesStreamEventUsageSpeed> = ::daplug_runtime::Field::new(
+        "speed",
+    );
 }
 /// The inline schema at `resources/inference/models/messages_stream_event.yml#/properties/usage/properties/speed`.
 #[derive(
@@ -59842,10 +57881,11 @@ pub struct MessagesThinkingConfigParam {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessagesThinkingConfigParam {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MessagesThinkingConfigParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -59966,15 +58006,15 @@ pub struct MessagesToolChoiceParamVariant1 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesToolChoiceParamVariant1 {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MessagesToolChoiceParamVariant1,
+        Self,
         MessagesToolChoiceParamVariant1Type,
     > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessagesToolChoiceParamVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -60029,20 +58069,18 @@ pub struct MessagesToolDefinitionParam {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesToolDefinitionParam {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessagesToolDefinitionParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessagesToolDefinitionParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `input_schema` attribute.
     pub const INPUT_SCHEMA: ::daplug_runtime::Field<
-        MessagesToolDefinitionParam,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -60156,20 +58194,18 @@ pub struct MessagesToolResultBlockParam {
     /// Tool output as plain text or structured objects.
     pub content: MessagesToolResultBlockParamContent,
 }
+#[allow(missing_docs)]
 impl MessagesToolResultBlockParam {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesToolResultBlockParam,
-        MessagesToolResultBlockParamType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `tool_use_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesToolResultBlockParamType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const TOOL_USE_ID: ::daplug_runtime::Field<
-        MessagesToolResultBlockParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tool_use_id");
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        MessagesToolResultBlockParam,
+        Self,
         MessagesToolResultBlockParamContent,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -60324,25 +58360,22 @@ pub struct MessagesToolUseBlockParam {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl MessagesToolUseBlockParam {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessagesToolUseBlockParam,
-        MessagesToolUseBlockParamType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessagesToolUseBlockParamType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ID: ::daplug_runtime::Field<
-        MessagesToolUseBlockParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessagesToolUseBlockParam,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `input` attribute.
     pub const INPUT: ::daplug_runtime::Field<
-        MessagesToolUseBlockParam,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::serde_json::Value,
@@ -60498,25 +58531,21 @@ pub struct MessagesUsage {
     )]
     pub speed: ::daplug_runtime::__private::std::option::Option<MessagesUsageSpeed>,
 }
+#[allow(missing_docs)]
 impl MessagesUsage {
-    /// The `input_tokens` attribute.
-    pub const INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "input_tokens",
     );
-    /// The `output_tokens` attribute.
-    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "output_tokens",
     );
-    /// The `cache_creation_input_tokens` attribute.
-    pub const CACHE_CREATION_INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const CACHE_CREATION_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "cache_creation_input_tokens",
     );
-    /// The `cache_read_input_tokens` attribute.
-    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<MessagesUsage, i64> = ::daplug_runtime::Field::new(
+    pub const CACHE_READ_INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "cache_read_input_tokens",
     );
-    /// The `speed` attribute.
-    pub const SPEED: ::daplug_runtime::Field<MessagesUsage, MessagesUsageSpeed> = ::daplug_runtime::Field::new(
+    pub const SPEED: ::daplug_runtime::Field<Self, MessagesUsageSpeed> = ::daplug_runtime::Field::new(
         "speed",
     );
 }
@@ -60640,9 +58669,9 @@ pub struct MetaMeta {
     /// Number of objects returned by the request.
     pub total: i64,
 }
+#[allow(missing_docs)]
 impl MetaMeta {
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<MetaMeta, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total",
     );
 }
@@ -60660,13 +58689,12 @@ pub struct Metrics {
     pub data: MetricsData,
     pub status: MetricsStatus,
 }
+#[allow(missing_docs)]
 impl Metrics {
-    /// The `data` attribute.
-    pub const DATA: ::daplug_runtime::Field<Metrics, MetricsData> = ::daplug_runtime::Field::new(
+    pub const DATA: ::daplug_runtime::Field<Self, MetricsData> = ::daplug_runtime::Field::new(
         "data",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Metrics, MetricsStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, MetricsStatus> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -60760,14 +58788,14 @@ pub struct MetricsData {
     #[serde(rename = "resultType")]
     pub result_type: MetricsDataResultType,
 }
+#[allow(missing_docs)]
 impl MetricsData {
-    /// The `result` attribute.
     pub const RESULT: ::daplug_runtime::Field<
-        MetricsData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MetricsResult>,
     > = ::daplug_runtime::Field::new("result");
     /// The `resultType` attribute.
-    pub const RESULT_TYPE: ::daplug_runtime::Field<MetricsData, MetricsDataResultType> = ::daplug_runtime::Field::new(
+    pub const RESULT_TYPE: ::daplug_runtime::Field<Self, MetricsDataResultType> = ::daplug_runtime::Field::new(
         "resultType",
     );
 }
@@ -60888,18 +58916,17 @@ pub struct MetricsResult {
         ::daplug_runtime::__private::std::vec::Vec<MetricsResultValuesItemItem>,
     >,
 }
+#[allow(missing_docs)]
 impl MetricsResult {
-    /// The `metric` attribute.
     pub const METRIC: ::daplug_runtime::Field<
-        MetricsResult,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metric");
-    /// The `values` attribute.
     pub const VALUES: ::daplug_runtime::Field<
-        MetricsResult,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::vec::Vec<MetricsResultValuesItemItem>,
         >,
@@ -61046,23 +59073,20 @@ pub struct Model {
     /// The organization that owns the model.
     pub owned_by: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Model {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Model,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `created` attribute.
-    pub const CREATED: ::daplug_runtime::Field<Model, i64> = ::daplug_runtime::Field::new(
+    pub const CREATED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "created",
     );
-    /// The `object` attribute.
-    pub const OBJECT: ::daplug_runtime::Field<Model, ModelObject> = ::daplug_runtime::Field::new(
+    pub const OBJECT: ::daplug_runtime::Field<Self, ModelObject> = ::daplug_runtime::Field::new(
         "object",
     );
-    /// The `owned_by` attribute.
     pub const OWNED_BY: ::daplug_runtime::Field<
-        Model,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("owned_by");
 }
@@ -61216,28 +59240,23 @@ pub struct MongoAdvancedConfig {
     )]
     pub verbosity: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl MongoAdvancedConfig {
-    /// The `default_read_concern` attribute.
     pub const DEFAULT_READ_CONCERN: ::daplug_runtime::Field<
-        MongoAdvancedConfig,
+        Self,
         MongoAdvancedConfigDefaultReadConcern,
     > = ::daplug_runtime::Field::new("default_read_concern");
-    /// The `default_write_concern` attribute.
     pub const DEFAULT_WRITE_CONCERN: ::daplug_runtime::Field<
-        MongoAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default_write_concern");
-    /// The `transaction_lifetime_limit_seconds` attribute.
-    pub const TRANSACTION_LIFETIME_LIMIT_SECONDS: ::daplug_runtime::Field<
-        MongoAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("transaction_lifetime_limit_seconds");
-    /// The `slow_op_threshold_ms` attribute.
-    pub const SLOW_OP_THRESHOLD_MS: ::daplug_runtime::Field<MongoAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const TRANSACTION_LIFETIME_LIMIT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "transaction_lifetime_limit_seconds",
+    );
+    pub const SLOW_OP_THRESHOLD_MS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "slow_op_threshold_ms",
     );
-    /// The `verbosity` attribute.
-    pub const VERBOSITY: ::daplug_runtime::Field<MongoAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const VERBOSITY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "verbosity",
     );
 }
@@ -61396,22 +59415,19 @@ pub struct MultiregistryCreate {
         MultiregistryCreateRegion,
     >,
 }
+#[allow(missing_docs)]
 impl MultiregistryCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MultiregistryCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `subscription_tier_slug` attribute.
     pub const SUBSCRIPTION_TIER_SLUG: ::daplug_runtime::Field<
-        MultiregistryCreate,
+        Self,
         MultiregistryCreateSubscriptionTierSlug,
     > = ::daplug_runtime::Field::new("subscription_tier_slug");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<
-        MultiregistryCreate,
-        MultiregistryCreateRegion,
-    > = ::daplug_runtime::Field::new("region");
+    pub const REGION: ::daplug_runtime::Field<Self, MultiregistryCreateRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
 }
 /// A partial update of [`MultiregistryCreate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -61921,241 +59937,167 @@ pub struct MysqlAdvancedConfig {
         MysqlIncrementalBackup,
     >,
 }
+#[allow(missing_docs)]
 impl MysqlAdvancedConfig {
-    /// The `backup_hour` attribute.
-    pub const BACKUP_HOUR: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const BACKUP_HOUR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "backup_hour",
     );
-    /// The `backup_minute` attribute.
-    pub const BACKUP_MINUTE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const BACKUP_MINUTE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "backup_minute",
     );
-    /// The `automatic_sp_privileges` attribute.
-    pub const AUTOMATIC_SP_PRIVILEGES: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("automatic_sp_privileges");
-    /// The `sql_mode` attribute.
+    pub const AUTOMATIC_SP_PRIVILEGES: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "automatic_sp_privileges",
+    );
     pub const SQL_MODE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sql_mode");
-    /// The `connect_timeout` attribute.
-    pub const CONNECT_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const CONNECT_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "connect_timeout",
     );
-    /// The `default_time_zone` attribute.
     pub const DEFAULT_TIME_ZONE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default_time_zone");
-    /// The `div_precision_increment` attribute.
-    pub const DIV_PRECISION_INCREMENT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("div_precision_increment");
-    /// The `end_markers_in_json` attribute.
-    pub const END_MARKERS_IN_JSON: ::daplug_runtime::Field<MysqlAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const DIV_PRECISION_INCREMENT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "div_precision_increment",
+    );
+    pub const END_MARKERS_IN_JSON: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "end_markers_in_json",
     );
-    /// The `eq_range_index_dive_limit` attribute.
-    pub const EQ_RANGE_INDEX_DIVE_LIMIT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("eq_range_index_dive_limit");
-    /// The `group_concat_max_len` attribute.
-    pub const GROUP_CONCAT_MAX_LEN: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const EQ_RANGE_INDEX_DIVE_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "eq_range_index_dive_limit",
+    );
+    pub const GROUP_CONCAT_MAX_LEN: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "group_concat_max_len",
     );
-    /// The `information_schema_stats_expiry` attribute.
-    pub const INFORMATION_SCHEMA_STATS_EXPIRY: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("information_schema_stats_expiry");
-    /// The `innodb_ft_enable_stopword` attribute.
-    pub const INNODB_FT_ENABLE_STOPWORD: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("innodb_ft_enable_stopword");
-    /// The `innodb_ft_max_token_size` attribute.
-    pub const INNODB_FT_MAX_TOKEN_SIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_ft_max_token_size");
-    /// The `innodb_ft_min_token_size` attribute.
-    pub const INNODB_FT_MIN_TOKEN_SIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_ft_min_token_size");
-    /// The `innodb_ft_num_word_optimize` attribute.
-    pub const INNODB_FT_NUM_WORD_OPTIMIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_ft_num_word_optimize");
-    /// The `innodb_ft_result_cache_limit` attribute.
-    pub const INNODB_FT_RESULT_CACHE_LIMIT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_ft_result_cache_limit");
-    /// The `innodb_ft_server_stopword_table` attribute.
+    pub const INFORMATION_SCHEMA_STATS_EXPIRY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "information_schema_stats_expiry",
+    );
+    pub const INNODB_FT_ENABLE_STOPWORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "innodb_ft_enable_stopword",
+    );
+    pub const INNODB_FT_MAX_TOKEN_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_ft_max_token_size",
+    );
+    pub const INNODB_FT_MIN_TOKEN_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_ft_min_token_size",
+    );
+    pub const INNODB_FT_NUM_WORD_OPTIMIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_ft_num_word_optimize",
+    );
+    pub const INNODB_FT_RESULT_CACHE_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_ft_result_cache_limit",
+    );
     pub const INNODB_FT_SERVER_STOPWORD_TABLE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("innodb_ft_server_stopword_table");
-    /// The `innodb_ft_user_stopword_table` attribute.
     pub const INNODB_FT_USER_STOPWORD_TABLE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("innodb_ft_user_stopword_table");
-    /// The `innodb_lock_wait_timeout` attribute.
-    pub const INNODB_LOCK_WAIT_TIMEOUT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_lock_wait_timeout");
-    /// The `innodb_log_buffer_size` attribute.
-    pub const INNODB_LOG_BUFFER_SIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_log_buffer_size");
-    /// The `innodb_online_alter_log_max_size` attribute.
-    pub const INNODB_ONLINE_ALTER_LOG_MAX_SIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_online_alter_log_max_size");
-    /// The `innodb_optimize_fulltext_only` attribute.
-    pub const INNODB_OPTIMIZE_FULLTEXT_ONLY: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("innodb_optimize_fulltext_only");
-    /// The `innodb_print_all_deadlocks` attribute.
-    pub const INNODB_PRINT_ALL_DEADLOCKS: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("innodb_print_all_deadlocks");
-    /// The `innodb_rollback_on_timeout` attribute.
-    pub const INNODB_ROLLBACK_ON_TIMEOUT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("innodb_rollback_on_timeout");
-    /// The `interactive_timeout` attribute.
-    pub const INTERACTIVE_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const INNODB_LOCK_WAIT_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_lock_wait_timeout",
+    );
+    pub const INNODB_LOG_BUFFER_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_log_buffer_size",
+    );
+    pub const INNODB_ONLINE_ALTER_LOG_MAX_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_online_alter_log_max_size",
+    );
+    pub const INNODB_OPTIMIZE_FULLTEXT_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "innodb_optimize_fulltext_only",
+    );
+    pub const INNODB_PRINT_ALL_DEADLOCKS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "innodb_print_all_deadlocks",
+    );
+    pub const INNODB_ROLLBACK_ON_TIMEOUT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "innodb_rollback_on_timeout",
+    );
+    pub const INTERACTIVE_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "interactive_timeout",
     );
-    /// The `internal_tmp_mem_storage_engine` attribute.
     pub const INTERNAL_TMP_MEM_STORAGE_ENGINE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         MysqlAdvancedConfigInternalTmpMemStorageEngine,
     > = ::daplug_runtime::Field::new("internal_tmp_mem_storage_engine");
-    /// The `net_read_timeout` attribute.
-    pub const NET_READ_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const NET_READ_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "net_read_timeout",
     );
-    /// The `net_write_timeout` attribute.
-    pub const NET_WRITE_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const NET_WRITE_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "net_write_timeout",
     );
-    /// The `sql_require_primary_key` attribute.
-    pub const SQL_REQUIRE_PRIMARY_KEY: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("sql_require_primary_key");
-    /// The `wait_timeout` attribute.
-    pub const WAIT_TIMEOUT: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SQL_REQUIRE_PRIMARY_KEY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "sql_require_primary_key",
+    );
+    pub const WAIT_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "wait_timeout",
     );
-    /// The `windowing_use_high_precision` attribute.
-    pub const WINDOWING_USE_HIGH_PRECISION: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("windowing_use_high_precision");
-    /// The `max_allowed_packet` attribute.
-    pub const MAX_ALLOWED_PACKET: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const WINDOWING_USE_HIGH_PRECISION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "windowing_use_high_precision",
+    );
+    pub const MAX_ALLOWED_PACKET: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_allowed_packet",
     );
-    /// The `max_execution_time` attribute.
-    pub const MAX_EXECUTION_TIME: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_EXECUTION_TIME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_execution_time",
     );
-    /// The `max_heap_table_size` attribute.
-    pub const MAX_HEAP_TABLE_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_HEAP_TABLE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_heap_table_size",
     );
-    /// The `max_seeks_for_key` attribute.
-    pub const MAX_SEEKS_FOR_KEY: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_SEEKS_FOR_KEY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_seeks_for_key",
     );
-    /// The `optimizer_prune_level` attribute.
-    pub const OPTIMIZER_PRUNE_LEVEL: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const OPTIMIZER_PRUNE_LEVEL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "optimizer_prune_level",
     );
-    /// The `optimizer_search_depth` attribute.
-    pub const OPTIMIZER_SEARCH_DEPTH: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("optimizer_search_depth");
-    /// The `optimizer_switch` attribute.
+    pub const OPTIMIZER_SEARCH_DEPTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "optimizer_search_depth",
+    );
     pub const OPTIMIZER_SWITCH: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("optimizer_switch");
-    /// The `sort_buffer_size` attribute.
-    pub const SORT_BUFFER_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SORT_BUFFER_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "sort_buffer_size",
     );
-    /// The `tmp_table_size` attribute.
-    pub const TMP_TABLE_SIZE: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const TMP_TABLE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tmp_table_size",
     );
-    /// The `slow_query_log` attribute.
-    pub const SLOW_QUERY_LOG: ::daplug_runtime::Field<MysqlAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const SLOW_QUERY_LOG: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "slow_query_log",
     );
-    /// The `long_query_time` attribute.
-    pub const LONG_QUERY_TIME: ::daplug_runtime::Field<MysqlAdvancedConfig, f64> = ::daplug_runtime::Field::new(
+    pub const LONG_QUERY_TIME: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "long_query_time",
     );
-    /// The `binlog_retention_period` attribute.
-    pub const BINLOG_RETENTION_PERIOD: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("binlog_retention_period");
-    /// The `innodb_change_buffer_max_size` attribute.
-    pub const INNODB_CHANGE_BUFFER_MAX_SIZE: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_change_buffer_max_size");
-    /// The `innodb_flush_neighbors` attribute.
+    pub const BINLOG_RETENTION_PERIOD: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "binlog_retention_period",
+    );
+    pub const INNODB_CHANGE_BUFFER_MAX_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_change_buffer_max_size",
+    );
     pub const INNODB_FLUSH_NEIGHBORS: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         MysqlAdvancedConfigInnodbFlushNeighbors,
     > = ::daplug_runtime::Field::new("innodb_flush_neighbors");
-    /// The `innodb_read_io_threads` attribute.
-    pub const INNODB_READ_IO_THREADS: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_read_io_threads");
-    /// The `innodb_write_io_threads` attribute.
-    pub const INNODB_WRITE_IO_THREADS: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_write_io_threads");
-    /// The `innodb_thread_concurrency` attribute.
-    pub const INNODB_THREAD_CONCURRENCY: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("innodb_thread_concurrency");
-    /// The `net_buffer_length` attribute.
-    pub const NET_BUFFER_LENGTH: ::daplug_runtime::Field<MysqlAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const INNODB_READ_IO_THREADS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_read_io_threads",
+    );
+    pub const INNODB_WRITE_IO_THREADS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_write_io_threads",
+    );
+    pub const INNODB_THREAD_CONCURRENCY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "innodb_thread_concurrency",
+    );
+    pub const NET_BUFFER_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "net_buffer_length",
     );
-    /// The `log_output` attribute.
-    pub const LOG_OUTPUT: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
-        MysqlAdvancedConfigLogOutput,
-    > = ::daplug_runtime::Field::new("log_output");
-    /// The `mysql_incremental_backup` attribute.
+    pub const LOG_OUTPUT: ::daplug_runtime::Field<Self, MysqlAdvancedConfigLogOutput> = ::daplug_runtime::Field::new(
+        "log_output",
+    );
     pub const MYSQL_INCREMENTAL_BACKUP: ::daplug_runtime::Field<
-        MysqlAdvancedConfig,
+        Self,
         MysqlIncrementalBackup,
     > = ::daplug_runtime::Field::new("mysql_incremental_backup");
 }
@@ -62582,14 +60524,13 @@ pub struct MysqlIncrementalBackup {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MysqlIncrementalBackup {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MysqlIncrementalBackup, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `full_backup_week_schedule` attribute.
     pub const FULL_BACKUP_WEEK_SCHEDULE: ::daplug_runtime::Field<
-        MysqlIncrementalBackup,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("full_backup_week_schedule");
 }
@@ -62691,12 +60632,11 @@ pub struct MysqlSettings {
     /// default is `caching_sha2_password`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
 }
+#[allow(missing_docs)]
 impl MysqlSettings {
-    /// The `auth_plugin` attribute.
-    pub const AUTH_PLUGIN: ::daplug_runtime::Field<
-        MysqlSettings,
-        MysqlSettingsAuthPlugin,
-    > = ::daplug_runtime::Field::new("auth_plugin");
+    pub const AUTH_PLUGIN: ::daplug_runtime::Field<Self, MysqlSettingsAuthPlugin> = ::daplug_runtime::Field::new(
+        "auth_plugin",
+    );
 }
 /// A partial update of [`MysqlSettings`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -62873,45 +60813,38 @@ pub struct NamespaceInfo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl NamespaceInfo {
-    /// The `api_host` attribute.
     pub const API_HOST: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("api_host");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        NamespaceInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
 }
@@ -63045,10 +60978,10 @@ pub struct NeighborIds {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl NeighborIds {
-    /// The `neighbor_ids` attribute.
     pub const NEIGHBOR_IDS: ::daplug_runtime::Field<
-        NeighborIds,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::vec::Vec<i64>,
         >,
@@ -63175,24 +61108,22 @@ pub struct NetworkV4 {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<NetworkV4Type>,
 }
+#[allow(missing_docs)]
 impl NetworkV4 {
-    /// The `ip_address` attribute.
     pub const IP_ADDRESS: ::daplug_runtime::Field<
-        NetworkV4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip_address");
-    /// The `netmask` attribute.
     pub const NETMASK: ::daplug_runtime::Field<
-        NetworkV4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("netmask");
-    /// The `gateway` attribute.
     pub const GATEWAY: ::daplug_runtime::Field<
-        NetworkV4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gateway");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<NetworkV4, NetworkV4Type> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, NetworkV4Type> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -63346,23 +61277,21 @@ pub struct NetworkV6 {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<NetworkV6Type>,
 }
+#[allow(missing_docs)]
 impl NetworkV6 {
-    /// The `ip_address` attribute.
     pub const IP_ADDRESS: ::daplug_runtime::Field<
-        NetworkV6,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip_address");
-    /// The `netmask` attribute.
-    pub const NETMASK: ::daplug_runtime::Field<NetworkV6, i64> = ::daplug_runtime::Field::new(
+    pub const NETMASK: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "netmask",
     );
-    /// The `gateway` attribute.
     pub const GATEWAY: ::daplug_runtime::Field<
-        NetworkV6,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gateway");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<NetworkV6, NetworkV6Type> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, NetworkV6Type> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -63506,38 +61435,33 @@ pub struct NfsAction {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NfsAction {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        NfsAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        NfsAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
-    /// The `resource_id` attribute.
     pub const RESOURCE_ID: ::daplug_runtime::Field<
-        NfsAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_id");
-    /// The `resource_type` attribute.
-    pub const RESOURCE_TYPE: ::daplug_runtime::Field<NfsAction, NfsActionResourceType> = ::daplug_runtime::Field::new(
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<Self, NfsActionResourceType> = ::daplug_runtime::Field::new(
         "resource_type",
     );
-    /// The `started_at` attribute.
     pub const STARTED_AT: ::daplug_runtime::Field<
-        NfsAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<NfsAction, NfsActionStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, NfsActionStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        NfsAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -63703,9 +61627,9 @@ pub type NfsActions = ::daplug_runtime::__private::serde_json::Value;
 pub struct NfsActionsResponse {
     pub action: NfsAction,
 }
+#[allow(missing_docs)]
 impl NfsActionsResponse {
-    /// The `action` attribute.
-    pub const ACTION: ::daplug_runtime::Field<NfsActionsResponse, NfsAction> = ::daplug_runtime::Field::new(
+    pub const ACTION: ::daplug_runtime::Field<Self, NfsAction> = ::daplug_runtime::Field::new(
         "action",
     );
 }
@@ -63798,15 +61722,14 @@ pub struct NfsApiError {
     /// A human-readable description of the error.
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NfsApiError {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        NfsApiError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        NfsApiError,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -63905,9 +61828,9 @@ pub struct NfsCreateResponse {
     )]
     pub share: ::daplug_runtime::__private::std::option::Option<NfsResponse>,
 }
+#[allow(missing_docs)]
 impl NfsCreateResponse {
-    /// The `share` attribute.
-    pub const SHARE: ::daplug_runtime::Field<NfsCreateResponse, NfsResponse> = ::daplug_runtime::Field::new(
+    pub const SHARE: ::daplug_runtime::Field<Self, NfsResponse> = ::daplug_runtime::Field::new(
         "share",
     );
 }
@@ -63997,9 +61920,9 @@ pub struct NfsGetResponse {
     )]
     pub share: ::daplug_runtime::__private::std::option::Option<NfsResponse>,
 }
+#[allow(missing_docs)]
 impl NfsGetResponse {
-    /// The `share` attribute.
-    pub const SHARE: ::daplug_runtime::Field<NfsGetResponse, NfsResponse> = ::daplug_runtime::Field::new(
+    pub const SHARE: ::daplug_runtime::Field<Self, NfsResponse> = ::daplug_runtime::Field::new(
         "share",
     );
 }
@@ -64091,10 +62014,10 @@ pub struct NfsListResponse {
         ::daplug_runtime::__private::std::vec::Vec<NfsResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl NfsListResponse {
-    /// The `shares` attribute.
     pub const SHARES: ::daplug_runtime::Field<
-        NfsListResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NfsResponse>,
     > = ::daplug_runtime::Field::new("shares");
 }
@@ -64199,31 +62122,27 @@ pub struct NfsRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl NfsRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        NfsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size_gib` attribute.
-    pub const SIZE_GIB: ::daplug_runtime::Field<NfsRequest, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gib",
     );
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        NfsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `vpc_ids` attribute.
     pub const VPC_IDS: ::daplug_runtime::Field<
-        NfsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("vpc_ids");
-    /// The `performance_tier` attribute.
     pub const PERFORMANCE_TIER: ::daplug_runtime::Field<
-        NfsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("performance_tier");
 }
@@ -64387,60 +62306,50 @@ pub struct NfsResponse {
         ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl NfsResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size_gib` attribute.
-    pub const SIZE_GIB: ::daplug_runtime::Field<NfsResponse, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gib",
     );
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<NfsResponse, NfsResponseStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, NfsResponseStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `vpc_ids` attribute.
     pub const VPC_IDS: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("vpc_ids");
-    /// The `performance_tier` attribute.
     pub const PERFORMANCE_TIER: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("performance_tier");
-    /// The `mount_path` attribute.
     pub const MOUNT_PATH: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mount_path");
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `access_points` attribute.
     pub const ACCESS_POINTS: ::daplug_runtime::Field<
-        NfsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AccessPointResponse>,
     > = ::daplug_runtime::Field::new("access_points");
 }
@@ -64613,12 +62522,11 @@ pub struct NfsSnapshotGetResponse {
     )]
     pub snapshot: ::daplug_runtime::__private::std::option::Option<NfsSnapshotResponse>,
 }
+#[allow(missing_docs)]
 impl NfsSnapshotGetResponse {
-    /// The `snapshot` attribute.
-    pub const SNAPSHOT: ::daplug_runtime::Field<
-        NfsSnapshotGetResponse,
-        NfsSnapshotResponse,
-    > = ::daplug_runtime::Field::new("snapshot");
+    pub const SNAPSHOT: ::daplug_runtime::Field<Self, NfsSnapshotResponse> = ::daplug_runtime::Field::new(
+        "snapshot",
+    );
 }
 /// A partial update of [`NfsSnapshotGetResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64714,10 +62622,10 @@ pub struct NfsSnapshotListResponse {
         ::daplug_runtime::__private::std::vec::Vec<NfsSnapshotResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl NfsSnapshotListResponse {
-    /// The `snapshots` attribute.
     pub const SNAPSHOTS: ::daplug_runtime::Field<
-        NfsSnapshotListResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NfsSnapshotResponse>,
     > = ::daplug_runtime::Field::new("snapshots");
 }
@@ -64824,39 +62732,32 @@ pub struct NfsSnapshotResponse {
     /// The unique identifier of the share from which this snapshot was created.
     pub share_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NfsSnapshotResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size_gib` attribute.
-    pub const SIZE_GIB: ::daplug_runtime::Field<NfsSnapshotResponse, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIB: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gib",
     );
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
-        NfsSnapshotResponseStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `created_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, NfsSnapshotResponseStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `share_id` attribute.
     pub const SHARE_ID: ::daplug_runtime::Field<
-        NfsSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("share_id");
 }
@@ -65053,34 +62954,29 @@ pub struct Node {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Node {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Node,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Node,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Node, NodeStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, NodeStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `droplet_id` attribute.
     pub const DROPLET_ID: ::daplug_runtime::Field<
-        Node,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("droplet_id");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Node,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        Node,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -65200,9 +63096,9 @@ pub struct NodeStatus {
     )]
     pub state: ::daplug_runtime::__private::std::option::Option<NodeStatusState>,
 }
+#[allow(missing_docs)]
 impl NodeStatus {
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<NodeStatus, NodeStatusState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, NodeStatusState> = ::daplug_runtime::Field::new(
         "state",
     );
 }
@@ -65251,17 +63147,16 @@ pub struct Notification {
     /// Slack integration details.
     pub slack: ::daplug_runtime::__private::std::vec::Vec<NotificationSlackItem>,
 }
+#[allow(missing_docs)]
 impl Notification {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        Notification,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("email");
-    /// The `slack` attribute.
     pub const SLACK: ::daplug_runtime::Field<
-        Notification,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NotificationSlackItem>,
     > = ::daplug_runtime::Field::new("slack");
 }
@@ -65361,15 +63256,14 @@ pub struct NotificationSlackItem {
     /// Slack Webhook URL.
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NotificationSlackItem {
-    /// The `channel` attribute.
     pub const CHANNEL: ::daplug_runtime::Field<
-        NotificationSlackItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("channel");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        NotificationSlackItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -65391,9 +63285,9 @@ pub struct NvidiaGpuDevicePlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl NvidiaGpuDevicePlugin {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<NvidiaGpuDevicePlugin, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -65489,15 +63383,15 @@ pub struct OneClicks {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl OneClicks {
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        OneClicks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        OneClicks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -65597,17 +63491,16 @@ pub struct OneClicksCreate {
     /// A unique ID for the Kubernetes cluster to which the 1-Click Applications will be installed.
     pub cluster_uuid: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl OneClicksCreate {
-    /// The `addon_slugs` attribute.
     pub const ADDON_SLUGS: ::daplug_runtime::Field<
-        OneClicksCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("addon_slugs");
-    /// The `cluster_uuid` attribute.
     pub const CLUSTER_UUID: ::daplug_runtime::Field<
-        OneClicksCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_uuid");
 }
@@ -65725,19 +63618,17 @@ pub struct OnlineMigration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OnlineMigration {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        OnlineMigration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<OnlineMigration, OnlineMigrationStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, OnlineMigrationStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        OnlineMigration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -66174,215 +64065,148 @@ pub struct OpensearchAdvancedConfig {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl OpensearchAdvancedConfig {
-    /// The `http_max_content_length_bytes` attribute.
-    pub const HTTP_MAX_CONTENT_LENGTH_BYTES: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("http_max_content_length_bytes");
-    /// The `http_max_header_size_bytes` attribute.
-    pub const HTTP_MAX_HEADER_SIZE_BYTES: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("http_max_header_size_bytes");
-    /// The `http_max_initial_line_length_bytes` attribute.
-    pub const HTTP_MAX_INITIAL_LINE_LENGTH_BYTES: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("http_max_initial_line_length_bytes");
-    /// The `indices_query_bool_max_clause_count` attribute.
-    pub const INDICES_QUERY_BOOL_MAX_CLAUSE_COUNT: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("indices_query_bool_max_clause_count");
-    /// The `indices_fielddata_cache_size_percentage` attribute.
+    pub const HTTP_MAX_CONTENT_LENGTH_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "http_max_content_length_bytes",
+    );
+    pub const HTTP_MAX_HEADER_SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "http_max_header_size_bytes",
+    );
+    pub const HTTP_MAX_INITIAL_LINE_LENGTH_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "http_max_initial_line_length_bytes",
+    );
+    pub const INDICES_QUERY_BOOL_MAX_CLAUSE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "indices_query_bool_max_clause_count",
+    );
     pub const INDICES_FIELDDATA_CACHE_SIZE_PERCENTAGE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_fielddata_cache_size_percentage");
-    /// The `indices_memory_index_buffer_size_percentage` attribute.
     pub const INDICES_MEMORY_INDEX_BUFFER_SIZE_PERCENTAGE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_memory_index_buffer_size_percentage");
-    /// The `indices_memory_min_index_buffer_size_mb` attribute.
     pub const INDICES_MEMORY_MIN_INDEX_BUFFER_SIZE_MB: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_memory_min_index_buffer_size_mb");
-    /// The `indices_memory_max_index_buffer_size_mb` attribute.
     pub const INDICES_MEMORY_MAX_INDEX_BUFFER_SIZE_MB: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_memory_max_index_buffer_size_mb");
-    /// The `indices_queries_cache_size_percentage` attribute.
     pub const INDICES_QUERIES_CACHE_SIZE_PERCENTAGE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_queries_cache_size_percentage");
-    /// The `indices_recovery_max_mb_per_sec` attribute.
-    pub const INDICES_RECOVERY_MAX_MB_PER_SEC: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("indices_recovery_max_mb_per_sec");
-    /// The `indices_recovery_max_concurrent_file_chunks` attribute.
+    pub const INDICES_RECOVERY_MAX_MB_PER_SEC: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "indices_recovery_max_mb_per_sec",
+    );
     pub const INDICES_RECOVERY_MAX_CONCURRENT_FILE_CHUNKS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("indices_recovery_max_concurrent_file_chunks");
-    /// The `thread_pool_search_size` attribute.
-    pub const THREAD_POOL_SEARCH_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_search_size");
-    /// The `thread_pool_search_throttled_size` attribute.
-    pub const THREAD_POOL_SEARCH_THROTTLED_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_search_throttled_size");
-    /// The `thread_pool_get_size` attribute.
-    pub const THREAD_POOL_GET_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_get_size");
-    /// The `thread_pool_analyze_size` attribute.
-    pub const THREAD_POOL_ANALYZE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_analyze_size");
-    /// The `thread_pool_write_size` attribute.
-    pub const THREAD_POOL_WRITE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_write_size");
-    /// The `thread_pool_force_merge_size` attribute.
-    pub const THREAD_POOL_FORCE_MERGE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_force_merge_size");
-    /// The `thread_pool_search_queue_size` attribute.
-    pub const THREAD_POOL_SEARCH_QUEUE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_search_queue_size");
-    /// The `thread_pool_search_throttled_queue_size` attribute.
+    pub const THREAD_POOL_SEARCH_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_search_size",
+    );
+    pub const THREAD_POOL_SEARCH_THROTTLED_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_search_throttled_size",
+    );
+    pub const THREAD_POOL_GET_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_get_size",
+    );
+    pub const THREAD_POOL_ANALYZE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_analyze_size",
+    );
+    pub const THREAD_POOL_WRITE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_write_size",
+    );
+    pub const THREAD_POOL_FORCE_MERGE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_force_merge_size",
+    );
+    pub const THREAD_POOL_SEARCH_QUEUE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_search_queue_size",
+    );
     pub const THREAD_POOL_SEARCH_THROTTLED_QUEUE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("thread_pool_search_throttled_queue_size");
-    /// The `thread_pool_get_queue_size` attribute.
-    pub const THREAD_POOL_GET_QUEUE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_get_queue_size");
-    /// The `thread_pool_analyze_queue_size` attribute.
-    pub const THREAD_POOL_ANALYZE_QUEUE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_analyze_queue_size");
-    /// The `thread_pool_write_queue_size` attribute.
-    pub const THREAD_POOL_WRITE_QUEUE_SIZE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("thread_pool_write_queue_size");
-    /// The `ism_enabled` attribute.
-    pub const ISM_ENABLED: ::daplug_runtime::Field<OpensearchAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const THREAD_POOL_GET_QUEUE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_get_queue_size",
+    );
+    pub const THREAD_POOL_ANALYZE_QUEUE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_analyze_queue_size",
+    );
+    pub const THREAD_POOL_WRITE_QUEUE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "thread_pool_write_queue_size",
+    );
+    pub const ISM_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ism_enabled",
     );
-    /// The `ism_history_enabled` attribute.
-    pub const ISM_HISTORY_ENABLED: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("ism_history_enabled");
-    /// The `ism_history_max_age_hours` attribute.
-    pub const ISM_HISTORY_MAX_AGE_HOURS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("ism_history_max_age_hours");
-    /// The `ism_history_max_docs` attribute.
-    pub const ISM_HISTORY_MAX_DOCS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("ism_history_max_docs");
-    /// The `ism_history_rollover_check_period_hours` attribute.
+    pub const ISM_HISTORY_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "ism_history_enabled",
+    );
+    pub const ISM_HISTORY_MAX_AGE_HOURS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "ism_history_max_age_hours",
+    );
+    pub const ISM_HISTORY_MAX_DOCS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "ism_history_max_docs",
+    );
     pub const ISM_HISTORY_ROLLOVER_CHECK_PERIOD_HOURS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("ism_history_rollover_check_period_hours");
-    /// The `ism_history_rollover_retention_period_days` attribute.
     pub const ISM_HISTORY_ROLLOVER_RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("ism_history_rollover_retention_period_days");
-    /// The `search_max_buckets` attribute.
-    pub const SEARCH_MAX_BUCKETS: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("search_max_buckets");
-    /// The `action_auto_create_index_enabled` attribute.
-    pub const ACTION_AUTO_CREATE_INDEX_ENABLED: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("action_auto_create_index_enabled");
-    /// The `enable_security_audit` attribute.
-    pub const ENABLE_SECURITY_AUDIT: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_security_audit");
-    /// The `action_destructive_requires_name` attribute.
-    pub const ACTION_DESTRUCTIVE_REQUIRES_NAME: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("action_destructive_requires_name");
-    /// The `cluster_max_shards_per_node` attribute.
-    pub const CLUSTER_MAX_SHARDS_PER_NODE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("cluster_max_shards_per_node");
-    /// The `override_main_response_version` attribute.
-    pub const OVERRIDE_MAIN_RESPONSE_VERSION: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("override_main_response_version");
-    /// The `script_max_compilations_rate` attribute.
+    pub const SEARCH_MAX_BUCKETS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "search_max_buckets",
+    );
+    pub const ACTION_AUTO_CREATE_INDEX_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "action_auto_create_index_enabled",
+    );
+    pub const ENABLE_SECURITY_AUDIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enable_security_audit",
+    );
+    pub const ACTION_DESTRUCTIVE_REQUIRES_NAME: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "action_destructive_requires_name",
+    );
+    pub const CLUSTER_MAX_SHARDS_PER_NODE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "cluster_max_shards_per_node",
+    );
+    pub const OVERRIDE_MAIN_RESPONSE_VERSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "override_main_response_version",
+    );
     pub const SCRIPT_MAX_COMPILATIONS_RATE: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("script_max_compilations_rate");
-    /// The `cluster_routing_allocation_node_concurrent_recoveries` attribute.
     pub const CLUSTER_ROUTING_ALLOCATION_NODE_CONCURRENT_RECOVERIES: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new(
         "cluster_routing_allocation_node_concurrent_recoveries",
     );
-    /// The `reindex_remote_whitelist` attribute.
     pub const REINDEX_REMOTE_WHITELIST: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("reindex_remote_whitelist");
-    /// The `plugins_alerting_filter_by_backend_roles_enabled` attribute.
     pub const PLUGINS_ALERTING_FILTER_BY_BACKEND_ROLES_ENABLED: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("plugins_alerting_filter_by_backend_roles_enabled");
-    /// The `knn_memory_circuit_breaker_enabled` attribute.
-    pub const KNN_MEMORY_CIRCUIT_BREAKER_ENABLED: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("knn_memory_circuit_breaker_enabled");
-    /// The `knn_memory_circuit_breaker_limit` attribute.
-    pub const KNN_MEMORY_CIRCUIT_BREAKER_LIMIT: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("knn_memory_circuit_breaker_limit");
-    /// The `keep_index_refresh_interval` attribute.
-    pub const KEEP_INDEX_REFRESH_INTERVAL: ::daplug_runtime::Field<
-        OpensearchAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("keep_index_refresh_interval");
+    pub const KNN_MEMORY_CIRCUIT_BREAKER_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "knn_memory_circuit_breaker_enabled",
+    );
+    pub const KNN_MEMORY_CIRCUIT_BREAKER_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "knn_memory_circuit_breaker_limit",
+    );
+    pub const KEEP_INDEX_REFRESH_INTERVAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "keep_index_refresh_interval",
+    );
 }
 /// A partial update of [`OpensearchAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66835,39 +64659,32 @@ pub struct OpensearchConfig {
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl OpensearchConfig {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        OpensearchConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `credentials` attribute.
-    pub const CREDENTIALS: ::daplug_runtime::Field<
-        OpensearchConfig,
-        OpensearchConfigCredentials,
-    > = ::daplug_runtime::Field::new("credentials");
-    /// The `endpoint` attribute.
+    pub const CREDENTIALS: ::daplug_runtime::Field<Self, OpensearchConfigCredentials> = ::daplug_runtime::Field::new(
+        "credentials",
+    );
     pub const ENDPOINT: ::daplug_runtime::Field<
-        OpensearchConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `cluster_uuid` attribute.
     pub const CLUSTER_UUID: ::daplug_runtime::Field<
-        OpensearchConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_uuid");
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        OpensearchConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        OpensearchConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `retention_days` attribute.
-    pub const RETENTION_DAYS: ::daplug_runtime::Field<OpensearchConfig, i64> = ::daplug_runtime::Field::new(
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retention_days",
     );
 }
@@ -66998,15 +64815,14 @@ pub struct OpensearchConfigCredentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OpensearchConfigCredentials {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        OpensearchConfigCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        OpensearchConfigCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
 }
@@ -67068,37 +64884,31 @@ pub struct OpensearchConfigOmitCredentials {
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl OpensearchConfigOmitCredentials {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `cluster_uuid` attribute.
     pub const CLUSTER_UUID: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_uuid");
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `retention_days` attribute.
-    pub const RETENTION_DAYS: ::daplug_runtime::Field<
-        OpensearchConfigOmitCredentials,
-        i64,
-    > = ::daplug_runtime::Field::new("retention_days");
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "retention_days",
+    );
 }
 /// A partial update of [`OpensearchConfigOmitCredentials`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67254,34 +65064,29 @@ pub struct OpensearchConfigRequest {
     )]
     pub retention_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl OpensearchConfigRequest {
-    /// The `credentials` attribute.
     pub const CREDENTIALS: ::daplug_runtime::Field<
-        OpensearchConfigRequest,
+        Self,
         OpensearchConfigRequestCredentials,
     > = ::daplug_runtime::Field::new("credentials");
-    /// The `endpoint` attribute.
     pub const ENDPOINT: ::daplug_runtime::Field<
-        OpensearchConfigRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoint");
-    /// The `cluster_uuid` attribute.
     pub const CLUSTER_UUID: ::daplug_runtime::Field<
-        OpensearchConfigRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_uuid");
-    /// The `cluster_name` attribute.
     pub const CLUSTER_NAME: ::daplug_runtime::Field<
-        OpensearchConfigRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cluster_name");
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        OpensearchConfigRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `retention_days` attribute.
-    pub const RETENTION_DAYS: ::daplug_runtime::Field<OpensearchConfigRequest, i64> = ::daplug_runtime::Field::new(
+    pub const RETENTION_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "retention_days",
     );
 }
@@ -67411,15 +65216,14 @@ pub struct OpensearchConfigRequestCredentials {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OpensearchConfigRequestCredentials {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        OpensearchConfigRequestCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        OpensearchConfigRequestCredentials,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
 }
@@ -67479,33 +65283,28 @@ pub struct OpensearchConnection {
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl OpensearchConnection {
-    /// The `uri` attribute.
     pub const URI: ::daplug_runtime::Field<
-        OpensearchConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uri");
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        OpensearchConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<OpensearchConnection, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        OpensearchConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        OpensearchConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `ssl` attribute.
-    pub const SSL: ::daplug_runtime::Field<OpensearchConnection, bool> = ::daplug_runtime::Field::new(
+    pub const SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ssl",
     );
 }
@@ -67665,35 +65464,29 @@ pub struct OpensearchIndex {
     )]
     pub health: ::daplug_runtime::__private::std::option::Option<OpensearchIndexHealth>,
 }
+#[allow(missing_docs)]
 impl OpensearchIndex {
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        OpensearchIndex,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `number_of_shards` attribute.
-    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number_of_shards",
     );
-    /// The `number_of_replicas` attribute.
-    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number_of_replicas",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<OpensearchIndex, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `created_time` attribute.
     pub const CREATED_TIME: ::daplug_runtime::Field<
-        OpensearchIndex,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_time");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<OpensearchIndex, OpensearchIndexStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, OpensearchIndexStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `health` attribute.
-    pub const HEALTH: ::daplug_runtime::Field<OpensearchIndex, OpensearchIndexHealth> = ::daplug_runtime::Field::new(
+    pub const HEALTH: ::daplug_runtime::Field<Self, OpensearchIndexHealth> = ::daplug_runtime::Field::new(
         "health",
     );
 }
@@ -67836,27 +65629,23 @@ pub struct OpensearchIndexBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OpensearchIndexBase {
-    /// The `index_name` attribute.
     pub const INDEX_NAME: ::daplug_runtime::Field<
-        OpensearchIndexBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_name");
-    /// The `number_of_shards` attribute.
-    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_SHARDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number_of_shards",
     );
-    /// The `number_of_replicas` attribute.
-    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_REPLICAS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number_of_replicas",
     );
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<OpensearchIndexBase, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `created_time` attribute.
     pub const CREATED_TIME: ::daplug_runtime::Field<
-        OpensearchIndexBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_time");
 }
@@ -68044,28 +65833,24 @@ pub struct OpensearchLogsink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OpensearchLogsink {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        OpensearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `index_prefix` attribute.
     pub const INDEX_PREFIX: ::daplug_runtime::Field<
-        OpensearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index_prefix");
-    /// The `index_days_max` attribute.
-    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<OpensearchLogsink, i64> = ::daplug_runtime::Field::new(
+    pub const INDEX_DAYS_MAX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "index_days_max",
     );
-    /// The `timeout` attribute.
-    pub const TIMEOUT: ::daplug_runtime::Field<OpensearchLogsink, f32> = ::daplug_runtime::Field::new(
+    pub const TIMEOUT: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "timeout",
     );
-    /// The `ca` attribute.
     pub const CA: ::daplug_runtime::Field<
-        OpensearchLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ca");
 }
@@ -68221,44 +66006,34 @@ pub struct OptionsOptions {
         OptionsOptionsAdvancedMysql,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptions {
-    /// The `kafka` attribute.
-    pub const KAFKA: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsKafka> = ::daplug_runtime::Field::new(
+    pub const KAFKA: ::daplug_runtime::Field<Self, OptionsOptionsKafka> = ::daplug_runtime::Field::new(
         "kafka",
     );
-    /// The `mongodb` attribute.
-    pub const MONGODB: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsMongodb> = ::daplug_runtime::Field::new(
+    pub const MONGODB: ::daplug_runtime::Field<Self, OptionsOptionsMongodb> = ::daplug_runtime::Field::new(
         "mongodb",
     );
-    /// The `pg` attribute.
-    pub const PG: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsPg> = ::daplug_runtime::Field::new(
+    pub const PG: ::daplug_runtime::Field<Self, OptionsOptionsPg> = ::daplug_runtime::Field::new(
         "pg",
     );
-    /// The `mysql` attribute.
-    pub const MYSQL: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsMysql> = ::daplug_runtime::Field::new(
+    pub const MYSQL: ::daplug_runtime::Field<Self, OptionsOptionsMysql> = ::daplug_runtime::Field::new(
         "mysql",
     );
-    /// The `redis` attribute.
-    pub const REDIS: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsRedis> = ::daplug_runtime::Field::new(
+    pub const REDIS: ::daplug_runtime::Field<Self, OptionsOptionsRedis> = ::daplug_runtime::Field::new(
         "redis",
     );
-    /// The `valkey` attribute.
-    pub const VALKEY: ::daplug_runtime::Field<OptionsOptions, OptionsOptionsValkey> = ::daplug_runtime::Field::new(
+    pub const VALKEY: ::daplug_runtime::Field<Self, OptionsOptionsValkey> = ::daplug_runtime::Field::new(
         "valkey",
     );
-    /// The `opensearch` attribute.
-    pub const OPENSEARCH: ::daplug_runtime::Field<
-        OptionsOptions,
-        OptionsOptionsOpensearch,
-    > = ::daplug_runtime::Field::new("opensearch");
-    /// The `advanced_pg` attribute.
-    pub const ADVANCED_PG: ::daplug_runtime::Field<
-        OptionsOptions,
-        OptionsOptionsAdvancedPg,
-    > = ::daplug_runtime::Field::new("advanced_pg");
-    /// The `advanced_mysql` attribute.
+    pub const OPENSEARCH: ::daplug_runtime::Field<Self, OptionsOptionsOpensearch> = ::daplug_runtime::Field::new(
+        "opensearch",
+    );
+    pub const ADVANCED_PG: ::daplug_runtime::Field<Self, OptionsOptionsAdvancedPg> = ::daplug_runtime::Field::new(
+        "advanced_pg",
+    );
     pub const ADVANCED_MYSQL: ::daplug_runtime::Field<
-        OptionsOptions,
+        Self,
         OptionsOptionsAdvancedMysql,
     > = ::daplug_runtime::Field::new("advanced_mysql");
 }
@@ -68302,24 +66077,22 @@ pub struct OptionsOptionsAdvancedMysql {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsAdvancedMysql {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68363,24 +66136,22 @@ pub struct OptionsOptionsAdvancedPg {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsAdvancedPg {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsAdvancedPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68424,24 +66195,22 @@ pub struct OptionsOptionsKafka {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsKafka {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsKafka,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsKafka,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsKafka,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68485,24 +66254,22 @@ pub struct OptionsOptionsMongodb {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsMongodb {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsMongodb,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsMongodb,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsMongodb,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68546,24 +66313,22 @@ pub struct OptionsOptionsMysql {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsMysql {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsMysql,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68607,24 +66372,22 @@ pub struct OptionsOptionsOpensearch {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsOpensearch {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsOpensearch,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsOpensearch,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsOpensearch,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68668,24 +66431,22 @@ pub struct OptionsOptionsPg {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsPg {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsPg,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68729,24 +66490,22 @@ pub struct OptionsOptionsRedis {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsRedis {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsRedis,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsRedis,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsRedis,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68790,24 +66549,22 @@ pub struct OptionsOptionsValkey {
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsOptionsValkey {
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        OptionsOptionsValkey,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `versions` attribute.
     pub const VERSIONS: ::daplug_runtime::Field<
-        OptionsOptionsValkey,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("versions");
-    /// The `layouts` attribute.
     pub const LAYOUTS: ::daplug_runtime::Field<
-        OptionsOptionsValkey,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DatabaseLayoutOption>,
     > = ::daplug_runtime::Field::new("layouts");
 }
@@ -68886,50 +66643,35 @@ pub struct OptionsVersionAvailability {
         DatabaseVersionAvailabilities,
     >,
 }
+#[allow(missing_docs)]
 impl OptionsVersionAvailability {
-    /// The `kafka` attribute.
-    pub const KAFKA: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("kafka");
-    /// The `pg` attribute.
-    pub const PG: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("pg");
-    /// The `mysql` attribute.
-    pub const MYSQL: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("mysql");
-    /// The `redis` attribute.
-    pub const REDIS: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("redis");
-    /// The `valkey` attribute.
-    pub const VALKEY: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("valkey");
-    /// The `mongodb` attribute.
-    pub const MONGODB: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("mongodb");
-    /// The `opensearch` attribute.
-    pub const OPENSEARCH: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
-        DatabaseVersionAvailabilities,
-    > = ::daplug_runtime::Field::new("opensearch");
-    /// The `advanced_pg` attribute.
+    pub const KAFKA: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "kafka",
+    );
+    pub const PG: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "pg",
+    );
+    pub const MYSQL: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "mysql",
+    );
+    pub const REDIS: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "redis",
+    );
+    pub const VALKEY: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "valkey",
+    );
+    pub const MONGODB: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "mongodb",
+    );
+    pub const OPENSEARCH: ::daplug_runtime::Field<Self, DatabaseVersionAvailabilities> = ::daplug_runtime::Field::new(
+        "opensearch",
+    );
     pub const ADVANCED_PG: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
+        Self,
         DatabaseVersionAvailabilities,
     > = ::daplug_runtime::Field::new("advanced_pg");
-    /// The `advanced_mysql` attribute.
     pub const ADVANCED_MYSQL: ::daplug_runtime::Field<
-        OptionsVersionAvailability,
+        Self,
         DatabaseVersionAvailabilities,
     > = ::daplug_runtime::Field::new("advanced_mysql");
 }
@@ -68953,9 +66695,9 @@ pub struct P2pOciRegistryPlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl P2pOciRegistryPlugin {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<P2pOciRegistryPlugin, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -69051,9 +66793,9 @@ pub struct PageLinks {
     )]
     pub pages: ::daplug_runtime::__private::std::option::Option<PageLinksPages>,
 }
+#[allow(missing_docs)]
 impl PageLinks {
-    /// The `pages` attribute.
-    pub const PAGES: ::daplug_runtime::Field<PageLinks, PageLinksPages> = ::daplug_runtime::Field::new(
+    pub const PAGES: ::daplug_runtime::Field<Self, PageLinksPages> = ::daplug_runtime::Field::new(
         "pages",
     );
 }
@@ -69221,51 +66963,39 @@ pub struct PgbouncerAdvancedConfig {
     )]
     pub autodb_idle_timeout: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl PgbouncerAdvancedConfig {
-    /// The `server_reset_query_always` attribute.
-    pub const SERVER_RESET_QUERY_ALWAYS: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("server_reset_query_always");
-    /// The `ignore_startup_parameters` attribute.
+    pub const SERVER_RESET_QUERY_ALWAYS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "server_reset_query_always",
+    );
     pub const IGNORE_STARTUP_PARAMETERS: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             PgbouncerAdvancedConfigIgnoreStartupParametersItem,
         >,
     > = ::daplug_runtime::Field::new("ignore_startup_parameters");
-    /// The `min_pool_size` attribute.
-    pub const MIN_POOL_SIZE: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_POOL_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_pool_size",
     );
-    /// The `server_lifetime` attribute.
-    pub const SERVER_LIFETIME: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SERVER_LIFETIME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "server_lifetime",
     );
-    /// The `server_idle_timeout` attribute.
-    pub const SERVER_IDLE_TIMEOUT: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("server_idle_timeout");
-    /// The `autodb_pool_size` attribute.
-    pub const AUTODB_POOL_SIZE: ::daplug_runtime::Field<PgbouncerAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SERVER_IDLE_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "server_idle_timeout",
+    );
+    pub const AUTODB_POOL_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "autodb_pool_size",
     );
-    /// The `autodb_pool_mode` attribute.
     pub const AUTODB_POOL_MODE: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
+        Self,
         PgbouncerAdvancedConfigAutodbPoolMode,
     > = ::daplug_runtime::Field::new("autodb_pool_mode");
-    /// The `autodb_max_db_connections` attribute.
-    pub const AUTODB_MAX_DB_CONNECTIONS: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autodb_max_db_connections");
-    /// The `autodb_idle_timeout` attribute.
-    pub const AUTODB_IDLE_TIMEOUT: ::daplug_runtime::Field<
-        PgbouncerAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autodb_idle_timeout");
+    pub const AUTODB_MAX_DB_CONNECTIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autodb_max_db_connections",
+    );
+    pub const AUTODB_IDLE_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autodb_idle_timeout",
+    );
 }
 /// A partial update of [`PgbouncerAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -69820,274 +67550,189 @@ pub struct PostgresAdvancedConfig {
     )]
     pub max_slot_wal_keep_size: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl PostgresAdvancedConfig {
-    /// The `autovacuum_freeze_max_age` attribute.
-    pub const AUTOVACUUM_FREEZE_MAX_AGE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_freeze_max_age");
-    /// The `autovacuum_max_workers` attribute.
-    pub const AUTOVACUUM_MAX_WORKERS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_max_workers");
-    /// The `autovacuum_naptime` attribute.
-    pub const AUTOVACUUM_NAPTIME: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const AUTOVACUUM_FREEZE_MAX_AGE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_freeze_max_age",
+    );
+    pub const AUTOVACUUM_MAX_WORKERS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_max_workers",
+    );
+    pub const AUTOVACUUM_NAPTIME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "autovacuum_naptime",
     );
-    /// The `autovacuum_vacuum_threshold` attribute.
-    pub const AUTOVACUUM_VACUUM_THRESHOLD: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_vacuum_threshold");
-    /// The `autovacuum_analyze_threshold` attribute.
-    pub const AUTOVACUUM_ANALYZE_THRESHOLD: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_analyze_threshold");
-    /// The `autovacuum_vacuum_scale_factor` attribute.
-    pub const AUTOVACUUM_VACUUM_SCALE_FACTOR: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("autovacuum_vacuum_scale_factor");
-    /// The `autovacuum_analyze_scale_factor` attribute.
-    pub const AUTOVACUUM_ANALYZE_SCALE_FACTOR: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("autovacuum_analyze_scale_factor");
-    /// The `autovacuum_vacuum_cost_delay` attribute.
-    pub const AUTOVACUUM_VACUUM_COST_DELAY: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_vacuum_cost_delay");
-    /// The `autovacuum_vacuum_cost_limit` attribute.
-    pub const AUTOVACUUM_VACUUM_COST_LIMIT: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("autovacuum_vacuum_cost_limit");
-    /// The `backup_hour` attribute.
-    pub const BACKUP_HOUR: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const AUTOVACUUM_VACUUM_THRESHOLD: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_vacuum_threshold",
+    );
+    pub const AUTOVACUUM_ANALYZE_THRESHOLD: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_analyze_threshold",
+    );
+    pub const AUTOVACUUM_VACUUM_SCALE_FACTOR: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "autovacuum_vacuum_scale_factor",
+    );
+    pub const AUTOVACUUM_ANALYZE_SCALE_FACTOR: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "autovacuum_analyze_scale_factor",
+    );
+    pub const AUTOVACUUM_VACUUM_COST_DELAY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_vacuum_cost_delay",
+    );
+    pub const AUTOVACUUM_VACUUM_COST_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "autovacuum_vacuum_cost_limit",
+    );
+    pub const BACKUP_HOUR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "backup_hour",
     );
-    /// The `backup_minute` attribute.
-    pub const BACKUP_MINUTE: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const BACKUP_MINUTE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "backup_minute",
     );
-    /// The `bgwriter_delay` attribute.
-    pub const BGWRITER_DELAY: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const BGWRITER_DELAY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "bgwriter_delay",
     );
-    /// The `bgwriter_flush_after` attribute.
-    pub const BGWRITER_FLUSH_AFTER: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("bgwriter_flush_after");
-    /// The `bgwriter_lru_maxpages` attribute.
-    pub const BGWRITER_LRU_MAXPAGES: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("bgwriter_lru_maxpages");
-    /// The `bgwriter_lru_multiplier` attribute.
-    pub const BGWRITER_LRU_MULTIPLIER: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("bgwriter_lru_multiplier");
-    /// The `deadlock_timeout` attribute.
-    pub const DEADLOCK_TIMEOUT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const BGWRITER_FLUSH_AFTER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "bgwriter_flush_after",
+    );
+    pub const BGWRITER_LRU_MAXPAGES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "bgwriter_lru_maxpages",
+    );
+    pub const BGWRITER_LRU_MULTIPLIER: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "bgwriter_lru_multiplier",
+    );
+    pub const DEADLOCK_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "deadlock_timeout",
     );
-    /// The `default_toast_compression` attribute.
     pub const DEFAULT_TOAST_COMPRESSION: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigDefaultToastCompression,
     > = ::daplug_runtime::Field::new("default_toast_compression");
-    /// The `idle_in_transaction_session_timeout` attribute.
-    pub const IDLE_IN_TRANSACTION_SESSION_TIMEOUT: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("idle_in_transaction_session_timeout");
-    /// The `jit` attribute.
-    pub const JIT: ::daplug_runtime::Field<PostgresAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const IDLE_IN_TRANSACTION_SESSION_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "idle_in_transaction_session_timeout",
+    );
+    pub const JIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "jit",
     );
-    /// The `log_autovacuum_min_duration` attribute.
-    pub const LOG_AUTOVACUUM_MIN_DURATION: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_autovacuum_min_duration");
-    /// The `log_error_verbosity` attribute.
+    pub const LOG_AUTOVACUUM_MIN_DURATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_autovacuum_min_duration",
+    );
     pub const LOG_ERROR_VERBOSITY: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigLogErrorVerbosity,
     > = ::daplug_runtime::Field::new("log_error_verbosity");
-    /// The `log_line_prefix` attribute.
     pub const LOG_LINE_PREFIX: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigLogLinePrefix,
     > = ::daplug_runtime::Field::new("log_line_prefix");
-    /// The `log_min_duration_statement` attribute.
-    pub const LOG_MIN_DURATION_STATEMENT: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("log_min_duration_statement");
-    /// The `max_files_per_process` attribute.
-    pub const MAX_FILES_PER_PROCESS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_files_per_process");
-    /// The `max_prepared_transactions` attribute.
-    pub const MAX_PREPARED_TRANSACTIONS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_prepared_transactions");
-    /// The `max_pred_locks_per_transaction` attribute.
-    pub const MAX_PRED_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_pred_locks_per_transaction");
-    /// The `max_locks_per_transaction` attribute.
-    pub const MAX_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_locks_per_transaction");
-    /// The `max_stack_depth` attribute.
-    pub const MAX_STACK_DEPTH: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const LOG_MIN_DURATION_STATEMENT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "log_min_duration_statement",
+    );
+    pub const MAX_FILES_PER_PROCESS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_files_per_process",
+    );
+    pub const MAX_PREPARED_TRANSACTIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_prepared_transactions",
+    );
+    pub const MAX_PRED_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_pred_locks_per_transaction",
+    );
+    pub const MAX_LOCKS_PER_TRANSACTION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_locks_per_transaction",
+    );
+    pub const MAX_STACK_DEPTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_stack_depth",
     );
-    /// The `max_standby_archive_delay` attribute.
-    pub const MAX_STANDBY_ARCHIVE_DELAY: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_standby_archive_delay");
-    /// The `max_standby_streaming_delay` attribute.
-    pub const MAX_STANDBY_STREAMING_DELAY: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_standby_streaming_delay");
-    /// The `max_replication_slots` attribute.
-    pub const MAX_REPLICATION_SLOTS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_replication_slots");
-    /// The `max_logical_replication_workers` attribute.
-    pub const MAX_LOGICAL_REPLICATION_WORKERS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_logical_replication_workers");
-    /// The `max_parallel_workers` attribute.
-    pub const MAX_PARALLEL_WORKERS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_parallel_workers");
-    /// The `max_parallel_workers_per_gather` attribute.
-    pub const MAX_PARALLEL_WORKERS_PER_GATHER: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_parallel_workers_per_gather");
-    /// The `max_worker_processes` attribute.
-    pub const MAX_WORKER_PROCESSES: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_worker_processes");
+    pub const MAX_STANDBY_ARCHIVE_DELAY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_standby_archive_delay",
+    );
+    pub const MAX_STANDBY_STREAMING_DELAY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_standby_streaming_delay",
+    );
+    pub const MAX_REPLICATION_SLOTS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_replication_slots",
+    );
+    pub const MAX_LOGICAL_REPLICATION_WORKERS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_logical_replication_workers",
+    );
+    pub const MAX_PARALLEL_WORKERS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_parallel_workers",
+    );
+    pub const MAX_PARALLEL_WORKERS_PER_GATHER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_parallel_workers_per_gather",
+    );
+    pub const MAX_WORKER_PROCESSES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_worker_processes",
+    );
     /// The `pg_partman_bgw.role` attribute.
     pub const PG_PARTMAN_BGW_ROLE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pg_partman_bgw.role");
     /// The `pg_partman_bgw.interval` attribute.
-    pub const PG_PARTMAN_BGW_INTERVAL: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("pg_partman_bgw.interval");
+    pub const PG_PARTMAN_BGW_INTERVAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "pg_partman_bgw.interval",
+    );
     /// The `pg_stat_statements.track` attribute.
     pub const PG_STAT_STATEMENTS_TRACK: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigPgStatStatementsTrack,
     > = ::daplug_runtime::Field::new("pg_stat_statements.track");
-    /// The `temp_file_limit` attribute.
-    pub const TEMP_FILE_LIMIT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const TEMP_FILE_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "temp_file_limit",
     );
-    /// The `timezone` attribute.
     pub const TIMEZONE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
-    /// The `track_activity_query_size` attribute.
-    pub const TRACK_ACTIVITY_QUERY_SIZE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("track_activity_query_size");
-    /// The `track_commit_timestamp` attribute.
+    pub const TRACK_ACTIVITY_QUERY_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "track_activity_query_size",
+    );
     pub const TRACK_COMMIT_TIMESTAMP: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigTrackCommitTimestamp,
     > = ::daplug_runtime::Field::new("track_commit_timestamp");
-    /// The `track_functions` attribute.
     pub const TRACK_FUNCTIONS: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigTrackFunctions,
     > = ::daplug_runtime::Field::new("track_functions");
-    /// The `track_io_timing` attribute.
     pub const TRACK_IO_TIMING: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigTrackIoTiming,
     > = ::daplug_runtime::Field::new("track_io_timing");
-    /// The `max_wal_senders` attribute.
-    pub const MAX_WAL_SENDERS: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_WAL_SENDERS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_wal_senders",
     );
-    /// The `wal_sender_timeout` attribute.
-    pub const WAL_SENDER_TIMEOUT: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const WAL_SENDER_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "wal_sender_timeout",
     );
-    /// The `wal_writer_delay` attribute.
-    pub const WAL_WRITER_DELAY: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const WAL_WRITER_DELAY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "wal_writer_delay",
     );
-    /// The `shared_buffers_percentage` attribute.
-    pub const SHARED_BUFFERS_PERCENTAGE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        f64,
-    > = ::daplug_runtime::Field::new("shared_buffers_percentage");
-    /// The `pgbouncer` attribute.
-    pub const PGBOUNCER: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        PgbouncerAdvancedConfig,
-    > = ::daplug_runtime::Field::new("pgbouncer");
-    /// The `work_mem` attribute.
-    pub const WORK_MEM: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const SHARED_BUFFERS_PERCENTAGE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "shared_buffers_percentage",
+    );
+    pub const PGBOUNCER: ::daplug_runtime::Field<Self, PgbouncerAdvancedConfig> = ::daplug_runtime::Field::new(
+        "pgbouncer",
+    );
+    pub const WORK_MEM: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "work_mem",
     );
-    /// The `timescaledb` attribute.
-    pub const TIMESCALEDB: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        TimescaledbAdvancedConfig,
-    > = ::daplug_runtime::Field::new("timescaledb");
-    /// The `synchronous_replication` attribute.
+    pub const TIMESCALEDB: ::daplug_runtime::Field<Self, TimescaledbAdvancedConfig> = ::daplug_runtime::Field::new(
+        "timescaledb",
+    );
     pub const SYNCHRONOUS_REPLICATION: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
+        Self,
         PostgresAdvancedConfigSynchronousReplication,
     > = ::daplug_runtime::Field::new("synchronous_replication");
-    /// The `stat_monitor_enable` attribute.
-    pub const STAT_MONITOR_ENABLE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        bool,
-    > = ::daplug_runtime::Field::new("stat_monitor_enable");
-    /// The `max_failover_replication_time_lag` attribute.
-    pub const MAX_FAILOVER_REPLICATION_TIME_LAG: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_failover_replication_time_lag");
-    /// The `max_connections` attribute.
-    pub const MAX_CONNECTIONS: ::daplug_runtime::Field<PostgresAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const STAT_MONITOR_ENABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "stat_monitor_enable",
+    );
+    pub const MAX_FAILOVER_REPLICATION_TIME_LAG: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_failover_replication_time_lag",
+    );
+    pub const MAX_CONNECTIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_connections",
     );
-    /// The `max_slot_wal_keep_size` attribute.
-    pub const MAX_SLOT_WAL_KEEP_SIZE: ::daplug_runtime::Field<
-        PostgresAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_slot_wal_keep_size");
+    pub const MAX_SLOT_WAL_KEEP_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_slot_wal_keep_size",
+    );
 }
 /// A partial update of [`PostgresAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -70639,20 +68284,18 @@ pub struct ProductChargeItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ProductChargeItem {
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        ProductChargeItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ProductChargeItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `count` attribute.
     pub const COUNT: ::daplug_runtime::Field<
-        ProductChargeItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("count");
 }
@@ -70775,20 +68418,18 @@ pub struct ProductUsageCharges {
         ::daplug_runtime::__private::std::vec::Vec<ProductChargeItem>,
     >,
 }
+#[allow(missing_docs)]
 impl ProductUsageCharges {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ProductUsageCharges,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        ProductUsageCharges,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        ProductUsageCharges,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ProductChargeItem>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -70901,10 +68542,10 @@ pub struct ProjectAssignment {
         ::daplug_runtime::__private::std::vec::Vec<Urn>,
     >,
 }
+#[allow(missing_docs)]
 impl ProjectAssignment {
-    /// The `resources` attribute.
     pub const RESOURCES: ::daplug_runtime::Field<
-        ProjectAssignment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Urn>,
     > = ::daplug_runtime::Field::new("resources");
 }
@@ -71007,15 +68648,14 @@ pub struct ProposeDomainResponseAppDomain {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ProposeDomainResponseAppDomain {
-    /// The `app_id` attribute.
     pub const APP_ID: ::daplug_runtime::Field<
-        ProposeDomainResponseAppDomain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("app_id");
-    /// The `domain` attribute.
     pub const DOMAIN: ::daplug_runtime::Field<
-        ProposeDomainResponseAppDomain,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("domain");
 }
@@ -71122,10 +68762,10 @@ pub struct ProposeDomainResponseDoDomainRecord {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ProposeDomainResponseDoDomainRecord {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ProposeDomainResponseDoDomainRecord,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -71227,10 +68867,10 @@ pub struct PurgeCache {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PurgeCache {
-    /// The `files` attribute.
     pub const FILES: ::daplug_runtime::Field<
-        PurgeCache,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -71327,9 +68967,9 @@ pub struct RdmaSharedDevPlugin {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl RdmaSharedDevPlugin {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<RdmaSharedDevPlugin, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -71520,55 +69160,44 @@ pub struct RedisAdvancedConfig {
         RedisAdvancedConfigRedisAclChannelsDefault,
     >,
 }
+#[allow(missing_docs)]
 impl RedisAdvancedConfig {
-    /// The `redis_maxmemory_policy` attribute.
     pub const REDIS_MAXMEMORY_POLICY: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
+        Self,
         RedisAdvancedConfigRedisMaxmemoryPolicy,
     > = ::daplug_runtime::Field::new("redis_maxmemory_policy");
-    /// The `redis_pubsub_client_output_buffer_limit` attribute.
     pub const REDIS_PUBSUB_CLIENT_OUTPUT_BUFFER_LIMIT: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("redis_pubsub_client_output_buffer_limit");
-    /// The `redis_number_of_databases` attribute.
-    pub const REDIS_NUMBER_OF_DATABASES: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("redis_number_of_databases");
-    /// The `redis_io_threads` attribute.
-    pub const REDIS_IO_THREADS: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const REDIS_NUMBER_OF_DATABASES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "redis_number_of_databases",
+    );
+    pub const REDIS_IO_THREADS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "redis_io_threads",
     );
-    /// The `redis_lfu_log_factor` attribute.
-    pub const REDIS_LFU_LOG_FACTOR: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const REDIS_LFU_LOG_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "redis_lfu_log_factor",
     );
-    /// The `redis_lfu_decay_time` attribute.
-    pub const REDIS_LFU_DECAY_TIME: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const REDIS_LFU_DECAY_TIME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "redis_lfu_decay_time",
     );
-    /// The `redis_ssl` attribute.
-    pub const REDIS_SSL: ::daplug_runtime::Field<RedisAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const REDIS_SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "redis_ssl",
     );
-    /// The `redis_timeout` attribute.
-    pub const REDIS_TIMEOUT: ::daplug_runtime::Field<RedisAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const REDIS_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "redis_timeout",
     );
-    /// The `redis_notify_keyspace_events` attribute.
     pub const REDIS_NOTIFY_KEYSPACE_EVENTS: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("redis_notify_keyspace_events");
-    /// The `redis_persistence` attribute.
     pub const REDIS_PERSISTENCE: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
+        Self,
         RedisAdvancedConfigRedisPersistence,
     > = ::daplug_runtime::Field::new("redis_persistence");
-    /// The `redis_acl_channels_default` attribute.
     pub const REDIS_ACL_CHANNELS_DEFAULT: ::daplug_runtime::Field<
-        RedisAdvancedConfig,
+        Self,
         RedisAdvancedConfigRedisAclChannelsDefault,
     > = ::daplug_runtime::Field::new("redis_acl_channels_default");
 }
@@ -71801,31 +69430,27 @@ pub struct Region {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Region {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Region,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        Region,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        Region,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("features");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<Region, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `sizes` attribute.
     pub const SIZES: ::daplug_runtime::Field<
-        Region,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -72043,33 +69668,28 @@ pub struct Registry {
     )]
     pub subscription: ::daplug_runtime::__private::std::option::Option<Subscription>,
 }
+#[allow(missing_docs)]
 impl Registry {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Registry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Registry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        Registry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `storage_usage_bytes` attribute.
-    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<Registry, i64> = ::daplug_runtime::Field::new(
+    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_usage_bytes",
     );
-    /// The `storage_usage_bytes_updated_at` attribute.
     pub const STORAGE_USAGE_BYTES_UPDATED_AT: ::daplug_runtime::Field<
-        Registry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storage_usage_bytes_updated_at");
-    /// The `subscription` attribute.
-    pub const SUBSCRIPTION: ::daplug_runtime::Field<Registry, Subscription> = ::daplug_runtime::Field::new(
+    pub const SUBSCRIPTION: ::daplug_runtime::Field<Self, Subscription> = ::daplug_runtime::Field::new(
         "subscription",
     );
 }
@@ -72223,29 +69843,25 @@ pub struct RegistryBase {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RegistryBase {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RegistryBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        RegistryBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        RegistryBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `storage_usage_bytes` attribute.
-    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<RegistryBase, i64> = ::daplug_runtime::Field::new(
+    pub const STORAGE_USAGE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "storage_usage_bytes",
     );
-    /// The `storage_usage_bytes_updated_at` attribute.
     pub const STORAGE_USAGE_BYTES_UPDATED_AT: ::daplug_runtime::Field<
-        RegistryBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storage_usage_bytes_updated_at");
 }
@@ -72368,19 +69984,17 @@ pub struct RegistryCreate {
     )]
     pub region: ::daplug_runtime::__private::std::option::Option<RegistryCreateRegion>,
 }
+#[allow(missing_docs)]
 impl RegistryCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RegistryCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `subscription_tier_slug` attribute.
     pub const SUBSCRIPTION_TIER_SLUG: ::daplug_runtime::Field<
-        RegistryCreate,
+        Self,
         RegistryCreateSubscriptionTierSlug,
     > = ::daplug_runtime::Field::new("subscription_tier_slug");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<RegistryCreate, RegistryCreateRegion> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, RegistryCreateRegion> = ::daplug_runtime::Field::new(
         "region",
     );
 }
@@ -72538,9 +70152,10 @@ pub struct RegistryRunGc {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<RegistryRunGcType>,
 }
+#[allow(missing_docs)]
 impl RegistryRunGc {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<RegistryRunGc, RegistryRunGcType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, RegistryRunGcType> = ::daplug_runtime::Field::new(
         "type",
     );
 }
@@ -72678,23 +70293,20 @@ pub struct Repository {
     )]
     pub tag_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl Repository {
-    /// The `registry_name` attribute.
     pub const REGISTRY_NAME: ::daplug_runtime::Field<
-        Repository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_name");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Repository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `latest_tag` attribute.
-    pub const LATEST_TAG: ::daplug_runtime::Field<Repository, RepositoryTag> = ::daplug_runtime::Field::new(
+    pub const LATEST_TAG: ::daplug_runtime::Field<Self, RepositoryTag> = ::daplug_runtime::Field::new(
         "latest_tag",
     );
-    /// The `tag_count` attribute.
-    pub const TAG_COUNT: ::daplug_runtime::Field<Repository, i64> = ::daplug_runtime::Field::new(
+    pub const TAG_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tag_count",
     );
 }
@@ -72808,14 +70420,13 @@ pub struct RepositoryBlob {
     )]
     pub compressed_size_bytes: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl RepositoryBlob {
-    /// The `digest` attribute.
     pub const DIGEST: ::daplug_runtime::Field<
-        RepositoryBlob,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("digest");
-    /// The `compressed_size_bytes` attribute.
-    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryBlob, i64> = ::daplug_runtime::Field::new(
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "compressed_size_bytes",
     );
 }
@@ -72969,45 +70580,38 @@ pub struct RepositoryManifest {
         ::daplug_runtime::__private::std::vec::Vec<RepositoryBlob>,
     >,
 }
+#[allow(missing_docs)]
 impl RepositoryManifest {
-    /// The `registry_name` attribute.
     pub const REGISTRY_NAME: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_name");
-    /// The `repository` attribute.
     pub const REPOSITORY: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repository");
-    /// The `digest` attribute.
     pub const DIGEST: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("digest");
-    /// The `compressed_size_bytes` attribute.
-    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryManifest, i64> = ::daplug_runtime::Field::new(
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "compressed_size_bytes",
     );
-    /// The `size_bytes` attribute.
-    pub const SIZE_BYTES: ::daplug_runtime::Field<RepositoryManifest, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_bytes",
     );
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `blobs` attribute.
     pub const BLOBS: ::daplug_runtime::Field<
-        RepositoryManifest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RepositoryBlob>,
     > = ::daplug_runtime::Field::new("blobs");
 }
@@ -73185,38 +70789,32 @@ pub struct RepositoryTag {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RepositoryTag {
-    /// The `registry_name` attribute.
     pub const REGISTRY_NAME: ::daplug_runtime::Field<
-        RepositoryTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_name");
-    /// The `repository` attribute.
     pub const REPOSITORY: ::daplug_runtime::Field<
-        RepositoryTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repository");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        RepositoryTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
-    /// The `manifest_digest` attribute.
     pub const MANIFEST_DIGEST: ::daplug_runtime::Field<
-        RepositoryTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("manifest_digest");
-    /// The `compressed_size_bytes` attribute.
-    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<RepositoryTag, i64> = ::daplug_runtime::Field::new(
+    pub const COMPRESSED_SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "compressed_size_bytes",
     );
-    /// The `size_bytes` attribute.
-    pub const SIZE_BYTES: ::daplug_runtime::Field<RepositoryTag, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_bytes",
     );
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        RepositoryTag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -73366,28 +70964,23 @@ pub struct RepositoryV2 {
     )]
     pub manifest_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl RepositoryV2 {
-    /// The `registry_name` attribute.
     pub const REGISTRY_NAME: ::daplug_runtime::Field<
-        RepositoryV2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry_name");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RepositoryV2,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `latest_manifest` attribute.
-    pub const LATEST_MANIFEST: ::daplug_runtime::Field<
-        RepositoryV2,
-        RepositoryManifest,
-    > = ::daplug_runtime::Field::new("latest_manifest");
-    /// The `tag_count` attribute.
-    pub const TAG_COUNT: ::daplug_runtime::Field<RepositoryV2, i64> = ::daplug_runtime::Field::new(
+    pub const LATEST_MANIFEST: ::daplug_runtime::Field<Self, RepositoryManifest> = ::daplug_runtime::Field::new(
+        "latest_manifest",
+    );
+    pub const TAG_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tag_count",
     );
-    /// The `manifest_count` attribute.
-    pub const MANIFEST_COUNT: ::daplug_runtime::Field<RepositoryV2, i64> = ::daplug_runtime::Field::new(
+    pub const MANIFEST_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "manifest_count",
     );
 }
@@ -73525,27 +71118,23 @@ pub struct ReservedIp {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ReservedIp {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        ReservedIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<ReservedIp, ReservedIpRegion> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, ReservedIpRegion> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `droplet` attribute.
-    pub const DROPLET: ::daplug_runtime::Field<ReservedIp, ReservedIpDroplet> = ::daplug_runtime::Field::new(
+    pub const DROPLET: ::daplug_runtime::Field<Self, ReservedIpDroplet> = ::daplug_runtime::Field::new(
         "droplet",
     );
-    /// The `locked` attribute.
-    pub const LOCKED: ::daplug_runtime::Field<ReservedIp, bool> = ::daplug_runtime::Field::new(
+    pub const LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "locked",
     );
-    /// The `project_id` attribute.
     pub const PROJECT_ID: ::daplug_runtime::Field<
-        ReservedIp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("project_id");
 }
@@ -73669,12 +71258,6 @@ pub struct ReservedIpCreateVariant0 {
     /// The ID of the Droplet that the reserved IP will be assigned to.
     pub droplet_id: i64,
 }
-impl ReservedIpCreateVariant0 {
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<ReservedIpCreateVariant0, i64> = ::daplug_runtime::Field::new(
-        "droplet_id",
-    );
-}
 /// The inline schema at `resources/reserved_ips/models/reserved_ip_create.yml#/oneOf/1`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -73696,18 +71279,6 @@ pub struct ReservedIpCreateVariant1 {
     pub project_id: ::daplug_runtime::__private::std::option::Option<
         ::daplug_runtime::__private::std::string::String,
     >,
-}
-impl ReservedIpCreateVariant1 {
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<
-        ReservedIpCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("region");
-    /// The `project_id` attribute.
-    pub const PROJECT_ID: ::daplug_runtime::Field<
-        ReservedIpCreateVariant1,
-        ::daplug_runtime::__private::std::string::String,
-    > = ::daplug_runtime::Field::new("project_id");
 }
 /// The Droplet that the reserved IP has been assigned to. When you query a reserved IP, if it is assigned to a Droplet, the entire Droplet object will be returned. If it is not assigned, the value will be null.<br><br>Requires `droplet:read` scope.
 #[derive(
@@ -73756,31 +71327,27 @@ pub struct ReservedIpRegion {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ReservedIpRegion {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ReservedIpRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        ReservedIpRegion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        ReservedIpRegion,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("features");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<ReservedIpRegion, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `sizes` attribute.
     pub const SIZES: ::daplug_runtime::Field<
-        ReservedIpRegion,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -73827,24 +71394,21 @@ pub struct ReservedIpv6 {
     )]
     pub droplet: ::daplug_runtime::__private::std::option::Option<ReservedIpv6Droplet>,
 }
+#[allow(missing_docs)]
 impl ReservedIpv6 {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        ReservedIpv6,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `reserved_at` attribute.
     pub const RESERVED_AT: ::daplug_runtime::Field<
-        ReservedIpv6,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reserved_at");
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        ReservedIpv6,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
-    /// The `droplet` attribute.
-    pub const DROPLET: ::daplug_runtime::Field<ReservedIpv6, ReservedIpv6Droplet> = ::daplug_runtime::Field::new(
+    pub const DROPLET: ::daplug_runtime::Field<Self, ReservedIpv6Droplet> = ::daplug_runtime::Field::new(
         "droplet",
     );
 }
@@ -73950,10 +71514,10 @@ pub struct ReservedIpv6Create {
     /// The slug identifier for the region the reserved IPv6 will be reserved to.
     pub region_slug: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ReservedIpv6Create {
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        ReservedIpv6Create,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
 }
@@ -74074,10 +71638,10 @@ pub struct ReservedIpv6List {
         ::daplug_runtime::__private::std::vec::Vec<ReservedIpv6ListReservedIpv6sItem>,
     >,
 }
+#[allow(missing_docs)]
 impl ReservedIpv6List {
-    /// The `reserved_ipv6s` attribute.
     pub const RESERVED_IPV6S: ::daplug_runtime::Field<
-        ReservedIpv6List,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ReservedIpv6ListReservedIpv6sItem>,
     > = ::daplug_runtime::Field::new("reserved_ipv6s");
 }
@@ -74197,25 +71761,22 @@ pub struct ReservedIpv6ListReservedIpv6sItem {
         ReservedIpv6ListReservedIpv6sItemDroplet,
     >,
 }
+#[allow(missing_docs)]
 impl ReservedIpv6ListReservedIpv6sItem {
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        ReservedIpv6ListReservedIpv6sItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        ReservedIpv6ListReservedIpv6sItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
-    /// The `reserved_at` attribute.
     pub const RESERVED_AT: ::daplug_runtime::Field<
-        ReservedIpv6ListReservedIpv6sItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reserved_at");
-    /// The `droplet` attribute.
     pub const DROPLET: ::daplug_runtime::Field<
-        ReservedIpv6ListReservedIpv6sItem,
+        Self,
         ReservedIpv6ListReservedIpv6sItemDroplet,
     > = ::daplug_runtime::Field::new("droplet");
 }
@@ -74277,22 +71838,19 @@ pub struct Resource {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<ResourceStatus>,
 }
+#[allow(missing_docs)]
 impl Resource {
-    /// The `urn` attribute.
-    pub const URN: ::daplug_runtime::Field<Resource, Urn> = ::daplug_runtime::Field::new(
+    pub const URN: ::daplug_runtime::Field<Self, Urn> = ::daplug_runtime::Field::new(
         "urn",
     );
-    /// The `assigned_at` attribute.
     pub const ASSIGNED_AT: ::daplug_runtime::Field<
-        Resource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("assigned_at");
-    /// The `links` attribute.
-    pub const LINKS: ::daplug_runtime::Field<Resource, ResourceLinks> = ::daplug_runtime::Field::new(
+    pub const LINKS: ::daplug_runtime::Field<Self, ResourceLinks> = ::daplug_runtime::Field::new(
         "links",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Resource, ResourceStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ResourceStatus> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -74399,10 +71957,11 @@ pub struct ResourceLinks {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ResourceLinks {
     /// The `self` attribute.
     pub const SELF_: ::daplug_runtime::Field<
-        ResourceLinks,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
@@ -74458,27 +72017,23 @@ pub struct ResponseUsage {
     /// The total number of tokens used.
     pub total_tokens: i64,
 }
+#[allow(missing_docs)]
 impl ResponseUsage {
-    /// The `input_tokens` attribute.
-    pub const INPUT_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+    pub const INPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "input_tokens",
     );
-    /// The `input_tokens_details` attribute.
     pub const INPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
-        ResponseUsage,
+        Self,
         ResponseUsageInputTokensDetails,
     > = ::daplug_runtime::Field::new("input_tokens_details");
-    /// The `output_tokens` attribute.
-    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "output_tokens",
     );
-    /// The `output_tokens_details` attribute.
     pub const OUTPUT_TOKENS_DETAILS: ::daplug_runtime::Field<
-        ResponseUsage,
+        Self,
         ResponseUsageOutputTokensDetails,
     > = ::daplug_runtime::Field::new("output_tokens_details");
-    /// The `total_tokens` attribute.
-    pub const TOTAL_TOKENS: ::daplug_runtime::Field<ResponseUsage, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total_tokens",
     );
 }
@@ -74583,12 +72138,11 @@ pub struct ResponseUsageInputTokensDetails {
     /// The number of tokens that were retrieved from the cache.
     pub cached_tokens: i64,
 }
+#[allow(missing_docs)]
 impl ResponseUsageInputTokensDetails {
-    /// The `cached_tokens` attribute.
-    pub const CACHED_TOKENS: ::daplug_runtime::Field<
-        ResponseUsageInputTokensDetails,
-        i64,
-    > = ::daplug_runtime::Field::new("cached_tokens");
+    pub const CACHED_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "cached_tokens",
+    );
 }
 /// A detailed breakdown of the output tokens.
 #[derive(
@@ -74606,17 +72160,14 @@ pub struct ResponseUsageOutputTokensDetails {
     /// The number of tool output tokens.
     pub tool_output_tokens: i64,
 }
+#[allow(missing_docs)]
 impl ResponseUsageOutputTokensDetails {
-    /// The `reasoning_tokens` attribute.
-    pub const REASONING_TOKENS: ::daplug_runtime::Field<
-        ResponseUsageOutputTokensDetails,
-        i64,
-    > = ::daplug_runtime::Field::new("reasoning_tokens");
-    /// The `tool_output_tokens` attribute.
-    pub const TOOL_OUTPUT_TOKENS: ::daplug_runtime::Field<
-        ResponseUsageOutputTokensDetails,
-        i64,
-    > = ::daplug_runtime::Field::new("tool_output_tokens");
+    pub const REASONING_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "reasoning_tokens",
+    );
+    pub const TOOL_OUTPUT_TOKENS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "tool_output_tokens",
+    );
 }
 /// An object specifying whether the routing-agent component should be enabled for the Kubernetes cluster.
 #[derive(
@@ -74636,9 +72187,9 @@ pub struct RoutingAgent {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl RoutingAgent {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<RoutingAgent, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -74790,47 +72341,39 @@ pub struct RsyslogLogsink {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RsyslogLogsink {
-    /// The `server` attribute.
     pub const SERVER: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("server");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<RsyslogLogsink, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `tls` attribute.
-    pub const TLS: ::daplug_runtime::Field<RsyslogLogsink, bool> = ::daplug_runtime::Field::new(
+    pub const TLS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tls",
     );
-    /// The `format` attribute.
-    pub const FORMAT: ::daplug_runtime::Field<RsyslogLogsink, RsyslogLogsinkFormat> = ::daplug_runtime::Field::new(
+    pub const FORMAT: ::daplug_runtime::Field<Self, RsyslogLogsinkFormat> = ::daplug_runtime::Field::new(
         "format",
     );
-    /// The `logline` attribute.
     pub const LOGLINE: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("logline");
-    /// The `sd` attribute.
     pub const SD: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sd");
-    /// The `ca` attribute.
     pub const CA: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ca");
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `cert` attribute.
     pub const CERT: ::daplug_runtime::Field<
-        RsyslogLogsink,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cert");
 }
@@ -74987,14 +72530,13 @@ pub struct ScheduledDetails {
     )]
     pub body: ::daplug_runtime::__private::std::option::Option<ScheduledDetailsBody>,
 }
+#[allow(missing_docs)]
 impl ScheduledDetails {
-    /// The `cron` attribute.
     pub const CRON: ::daplug_runtime::Field<
-        ScheduledDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cron");
-    /// The `body` attribute.
-    pub const BODY: ::daplug_runtime::Field<ScheduledDetails, ScheduledDetailsBody> = ::daplug_runtime::Field::new(
+    pub const BODY: ::daplug_runtime::Field<Self, ScheduledDetailsBody> = ::daplug_runtime::Field::new(
         "body",
     );
 }
@@ -75093,10 +72635,10 @@ pub struct ScheduledDetailsBody {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ScheduledDetailsBody {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ScheduledDetailsBody,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -75156,33 +72698,28 @@ pub struct SchemaRegistryConnection {
     )]
     pub ssl: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SchemaRegistryConnection {
-    /// The `uri` attribute.
     pub const URI: ::daplug_runtime::Field<
-        SchemaRegistryConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uri");
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        SchemaRegistryConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<SchemaRegistryConnection, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        SchemaRegistryConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        SchemaRegistryConnection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `ssl` attribute.
-    pub const SSL: ::daplug_runtime::Field<SchemaRegistryConnection, bool> = ::daplug_runtime::Field::new(
+    pub const SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ssl",
     );
 }
@@ -75348,38 +72885,34 @@ pub struct SelectiveDestroyAssociatedResource {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl SelectiveDestroyAssociatedResource {
-    /// The `floating_ips` attribute.
     pub const FLOATING_IPS: ::daplug_runtime::Field<
-        SelectiveDestroyAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("floating_ips");
-    /// The `reserved_ips` attribute.
     pub const RESERVED_IPS: ::daplug_runtime::Field<
-        SelectiveDestroyAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("reserved_ips");
-    /// The `snapshots` attribute.
     pub const SNAPSHOTS: ::daplug_runtime::Field<
-        SelectiveDestroyAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("snapshots");
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        SelectiveDestroyAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("volumes");
-    /// The `volume_snapshots` attribute.
     pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<
-        SelectiveDestroyAssociatedResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -75527,15 +73060,14 @@ pub struct SimpleCharge {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SimpleCharge {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SimpleCharge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        SimpleCharge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
 }
@@ -75639,15 +73171,14 @@ pub struct SinkResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SinkResource {
-    /// The `urn` attribute.
     pub const URN: ::daplug_runtime::Field<
-        SinkResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("urn");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SinkResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -75754,14 +73285,13 @@ pub struct SinksResponse {
         ::daplug_runtime::__private::std::vec::Vec<SinkResource>,
     >,
 }
+#[allow(missing_docs)]
 impl SinksResponse {
-    /// The `destination` attribute.
-    pub const DESTINATION: ::daplug_runtime::Field<SinksResponse, Destination> = ::daplug_runtime::Field::new(
+    pub const DESTINATION: ::daplug_runtime::Field<Self, Destination> = ::daplug_runtime::Field::new(
         "destination",
     );
-    /// The `resources` attribute.
     pub const RESOURCES: ::daplug_runtime::Field<
-        SinksResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SinkResource>,
     > = ::daplug_runtime::Field::new("resources");
 }
@@ -75888,59 +73418,48 @@ pub struct Size {
     )]
     pub gpu_info: ::daplug_runtime::__private::std::option::Option<GpuInfo>,
 }
+#[allow(missing_docs)]
 impl Size {
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        Size,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `memory` attribute.
-    pub const MEMORY: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+    pub const MEMORY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "memory",
     );
-    /// The `vcpus` attribute.
-    pub const VCPUS: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+    pub const VCPUS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "vcpus",
     );
-    /// The `disk` attribute.
-    pub const DISK: ::daplug_runtime::Field<Size, i64> = ::daplug_runtime::Field::new(
+    pub const DISK: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "disk",
     );
-    /// The `transfer` attribute.
-    pub const TRANSFER: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+    pub const TRANSFER: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "transfer",
     );
-    /// The `price_monthly` attribute.
-    pub const PRICE_MONTHLY: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+    pub const PRICE_MONTHLY: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "price_monthly",
     );
-    /// The `price_hourly` attribute.
-    pub const PRICE_HOURLY: ::daplug_runtime::Field<Size, f32> = ::daplug_runtime::Field::new(
+    pub const PRICE_HOURLY: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "price_hourly",
     );
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        Size,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<Size, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        Size,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `disk_info` attribute.
     pub const DISK_INFO: ::daplug_runtime::Field<
-        Size,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DiskInfo>,
     > = ::daplug_runtime::Field::new("disk_info");
-    /// The `gpu_info` attribute.
-    pub const GPU_INFO: ::daplug_runtime::Field<Size, GpuInfo> = ::daplug_runtime::Field::new(
+    pub const GPU_INFO: ::daplug_runtime::Field<Self, GpuInfo> = ::daplug_runtime::Field::new(
         "gpu_info",
     );
 }
@@ -76076,15 +73595,14 @@ pub struct SlackDetails {
     /// Slack Webhook URL.
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl SlackDetails {
-    /// The `channel` attribute.
     pub const CHANNEL: ::daplug_runtime::Field<
-        SlackDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("channel");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        SlackDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -76206,49 +73724,41 @@ pub struct Snapshots {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl Snapshots {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `min_disk_size` attribute.
-    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Snapshots, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_disk_size",
     );
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Snapshots, f32> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `resource_id` attribute.
     pub const RESOURCE_ID: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_id");
-    /// The `resource_type` attribute.
-    pub const RESOURCE_TYPE: ::daplug_runtime::Field<Snapshots, SnapshotsResourceType> = ::daplug_runtime::Field::new(
+    pub const RESOURCE_TYPE: ::daplug_runtime::Field<Self, SnapshotsResourceType> = ::daplug_runtime::Field::new(
         "resource_type",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        Snapshots,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -76391,30 +73901,26 @@ pub struct SnapshotsBase {
     /// The billable size of the snapshot in gigabytes.
     pub size_gigabytes: f32,
 }
+#[allow(missing_docs)]
 impl SnapshotsBase {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SnapshotsBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        SnapshotsBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `regions` attribute.
     pub const REGIONS: ::daplug_runtime::Field<
-        SnapshotsBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regions");
-    /// The `min_disk_size` attribute.
-    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<SnapshotsBase, i64> = ::daplug_runtime::Field::new(
+    pub const MIN_DISK_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_disk_size",
     );
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<SnapshotsBase, f32> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, f32> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
 }
@@ -76559,18 +74065,16 @@ pub struct SourceDatabase {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl SourceDatabase {
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<SourceDatabase, SourceDatabaseSource> = ::daplug_runtime::Field::new(
+    pub const SOURCE: ::daplug_runtime::Field<Self, SourceDatabaseSource> = ::daplug_runtime::Field::new(
         "source",
     );
-    /// The `disable_ssl` attribute.
-    pub const DISABLE_SSL: ::daplug_runtime::Field<SourceDatabase, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLE_SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disable_ssl",
     );
-    /// The `ignore_dbs` attribute.
     pub const IGNORE_DBS: ::daplug_runtime::Field<
-        SourceDatabase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -76707,29 +74211,25 @@ pub struct SourceDatabaseSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SourceDatabaseSource {
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        SourceDatabaseSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<SourceDatabaseSource, i64> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `dbname` attribute.
     pub const DBNAME: ::daplug_runtime::Field<
-        SourceDatabaseSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dbname");
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        SourceDatabaseSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        SourceDatabaseSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
 }
@@ -76747,10 +74247,10 @@ pub struct SqlMode {
     /// A string specifying the configured SQL modes for the MySQL cluster.
     pub sql_mode: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl SqlMode {
-    /// The `sql_mode` attribute.
     pub const SQL_MODE: ::daplug_runtime::Field<
-        SqlMode,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sql_mode");
 }
@@ -76856,22 +74356,19 @@ pub struct SshKeys {
     pub public_key: ::daplug_runtime::__private::std::string::String,
     pub name: SshKeyName,
 }
+#[allow(missing_docs)]
 impl SshKeys {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SshKeys, SshKeyId> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SshKeyId> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `fingerprint` attribute.
-    pub const FINGERPRINT: ::daplug_runtime::Field<SshKeys, SshKeyFingerprint> = ::daplug_runtime::Field::new(
+    pub const FINGERPRINT: ::daplug_runtime::Field<Self, SshKeyFingerprint> = ::daplug_runtime::Field::new(
         "fingerprint",
     );
-    /// The `public_key` attribute.
     pub const PUBLIC_KEY: ::daplug_runtime::Field<
-        SshKeys,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("public_key");
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<SshKeys, SshKeyName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, SshKeyName> = ::daplug_runtime::Field::new(
         "name",
     );
 }
@@ -77001,23 +74498,20 @@ pub struct Sso {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Sso {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<Sso, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<Sso, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `issuer_url` attribute.
     pub const ISSUER_URL: ::daplug_runtime::Field<
-        Sso,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("issuer_url");
-    /// The `client_id` attribute.
     pub const CLIENT_ID: ::daplug_runtime::Field<
-        Sso,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("client_id");
 }
@@ -77135,15 +74629,14 @@ pub struct StatusMessages {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl StatusMessages {
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        StatusMessages,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        StatusMessages,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
 }
@@ -77258,18 +74751,17 @@ pub struct StickySessions {
     )]
     pub cookie_ttl_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl StickySessions {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<StickySessions, StickySessionsType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StickySessionsType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `cookie_name` attribute.
     pub const COOKIE_NAME: ::daplug_runtime::Field<
-        StickySessions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cookie_name");
-    /// The `cookie_ttl_seconds` attribute.
-    pub const COOKIE_TTL_SECONDS: ::daplug_runtime::Field<StickySessions, i64> = ::daplug_runtime::Field::new(
+    pub const COOKIE_TTL_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "cookie_ttl_seconds",
     );
 }
@@ -77406,19 +74898,17 @@ pub struct Subscription {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Subscription {
-    /// The `tier` attribute.
-    pub const TIER: ::daplug_runtime::Field<Subscription, SubscriptionTierBase> = ::daplug_runtime::Field::new(
+    pub const TIER: ::daplug_runtime::Field<Self, SubscriptionTierBase> = ::daplug_runtime::Field::new(
         "tier",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        Subscription,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        Subscription,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -77571,47 +75061,34 @@ pub struct SubscriptionTierBase {
         i64,
     >,
 }
+#[allow(missing_docs)]
 impl SubscriptionTierBase {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SubscriptionTierBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        SubscriptionTierBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `included_repositories` attribute.
-    pub const INCLUDED_REPOSITORIES: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        i64,
-    > = ::daplug_runtime::Field::new("included_repositories");
-    /// The `included_storage_bytes` attribute.
-    pub const INCLUDED_STORAGE_BYTES: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        i64,
-    > = ::daplug_runtime::Field::new("included_storage_bytes");
-    /// The `allow_storage_overage` attribute.
-    pub const ALLOW_STORAGE_OVERAGE: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        bool,
-    > = ::daplug_runtime::Field::new("allow_storage_overage");
-    /// The `included_bandwidth_bytes` attribute.
-    pub const INCLUDED_BANDWIDTH_BYTES: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        i64,
-    > = ::daplug_runtime::Field::new("included_bandwidth_bytes");
-    /// The `monthly_price_in_cents` attribute.
-    pub const MONTHLY_PRICE_IN_CENTS: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        i64,
-    > = ::daplug_runtime::Field::new("monthly_price_in_cents");
-    /// The `storage_overage_price_in_cents` attribute.
-    pub const STORAGE_OVERAGE_PRICE_IN_CENTS: ::daplug_runtime::Field<
-        SubscriptionTierBase,
-        i64,
-    > = ::daplug_runtime::Field::new("storage_overage_price_in_cents");
+    pub const INCLUDED_REPOSITORIES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "included_repositories",
+    );
+    pub const INCLUDED_STORAGE_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "included_storage_bytes",
+    );
+    pub const ALLOW_STORAGE_OVERAGE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "allow_storage_overage",
+    );
+    pub const INCLUDED_BANDWIDTH_BYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "included_bandwidth_bytes",
+    );
+    pub const MONTHLY_PRICE_IN_CENTS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "monthly_price_in_cents",
+    );
+    pub const STORAGE_OVERAGE_PRICE_IN_CENTS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "storage_overage_price_in_cents",
+    );
 }
 /// A partial update of [`SubscriptionTierBase`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -77772,30 +75249,24 @@ pub struct SupportedDropletBackupPolicy {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl SupportedDropletBackupPolicy {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SupportedDropletBackupPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `possible_window_starts` attribute.
     pub const POSSIBLE_WINDOW_STARTS: ::daplug_runtime::Field<
-        SupportedDropletBackupPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("possible_window_starts");
-    /// The `window_length_hours` attribute.
-    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<
-        SupportedDropletBackupPolicy,
-        i64,
-    > = ::daplug_runtime::Field::new("window_length_hours");
-    /// The `retention_period_days` attribute.
-    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<
-        SupportedDropletBackupPolicy,
-        i64,
-    > = ::daplug_runtime::Field::new("retention_period_days");
-    /// The `possible_days` attribute.
+    pub const WINDOW_LENGTH_HOURS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "window_length_hours",
+    );
+    pub const RETENTION_PERIOD_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "retention_period_days",
+    );
     pub const POSSIBLE_DAYS: ::daplug_runtime::Field<
-        SupportedDropletBackupPolicy,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -77934,14 +75405,13 @@ pub struct Tags {
     )]
     pub resources: ::daplug_runtime::__private::std::option::Option<TagsResources>,
 }
+#[allow(missing_docs)]
 impl Tags {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Tags,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `resources` attribute.
-    pub const RESOURCES: ::daplug_runtime::Field<Tags, TagsResources> = ::daplug_runtime::Field::new(
+    pub const RESOURCES: ::daplug_runtime::Field<Self, TagsResources> = ::daplug_runtime::Field::new(
         "resources",
     );
 }
@@ -78059,14 +75529,13 @@ pub struct TagsMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TagsMetadata {
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<TagsMetadata, i64> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `last_tagged_uri` attribute.
     pub const LAST_TAGGED_URI: ::daplug_runtime::Field<
-        TagsMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_tagged_uri");
 }
@@ -78164,10 +75633,10 @@ pub struct TagsResource {
     /// For example, to see Droplets, include the `droplet:read` scope.
     pub resources: ::daplug_runtime::__private::std::vec::Vec<TagsResourceResourcesItem>,
 }
+#[allow(missing_docs)]
 impl TagsResource {
-    /// The `resources` attribute.
     pub const RESOURCES: ::daplug_runtime::Field<
-        TagsResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TagsResourceResourcesItem>,
     > = ::daplug_runtime::Field::new("resources");
 }
@@ -78270,15 +75739,14 @@ pub struct TagsResourceResourcesItem {
         TagsResourceResourcesItemResourceType,
     >,
 }
+#[allow(missing_docs)]
 impl TagsResourceResourcesItem {
-    /// The `resource_id` attribute.
     pub const RESOURCE_ID: ::daplug_runtime::Field<
-        TagsResourceResourcesItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_id");
-    /// The `resource_type` attribute.
     pub const RESOURCE_TYPE: ::daplug_runtime::Field<
-        TagsResourceResourcesItem,
+        Self,
         TagsResourceResourcesItemResourceType,
     > = ::daplug_runtime::Field::new("resource_type");
 }
@@ -78363,34 +75831,28 @@ pub struct TagsResources {
     )]
     pub databases: ::daplug_runtime::__private::std::option::Option<TagsMetadata>,
 }
+#[allow(missing_docs)]
 impl TagsResources {
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<TagsResources, i64> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `last_tagged_uri` attribute.
     pub const LAST_TAGGED_URI: ::daplug_runtime::Field<
-        TagsResources,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_tagged_uri");
-    /// The `droplets` attribute.
-    pub const DROPLETS: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+    pub const DROPLETS: ::daplug_runtime::Field<Self, TagsMetadata> = ::daplug_runtime::Field::new(
         "droplets",
     );
-    /// The `imgages` attribute.
-    pub const IMGAGES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+    pub const IMGAGES: ::daplug_runtime::Field<Self, TagsMetadata> = ::daplug_runtime::Field::new(
         "imgages",
     );
-    /// The `volumes` attribute.
-    pub const VOLUMES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+    pub const VOLUMES: ::daplug_runtime::Field<Self, TagsMetadata> = ::daplug_runtime::Field::new(
         "volumes",
     );
-    /// The `volume_snapshots` attribute.
-    pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+    pub const VOLUME_SNAPSHOTS: ::daplug_runtime::Field<Self, TagsMetadata> = ::daplug_runtime::Field::new(
         "volume_snapshots",
     );
-    /// The `databases` attribute.
-    pub const DATABASES: ::daplug_runtime::Field<TagsResources, TagsMetadata> = ::daplug_runtime::Field::new(
+    pub const DATABASES: ::daplug_runtime::Field<Self, TagsMetadata> = ::daplug_runtime::Field::new(
         "databases",
     );
 }
@@ -78410,14 +75872,13 @@ pub struct TeamInvitation {
     /// The role to assign to the invited user. The `owner` role cannot be assigned via invitation.
     pub role: TeamInvitationRole,
 }
+#[allow(missing_docs)]
 impl TeamInvitation {
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        TeamInvitation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<TeamInvitation, TeamInvitationRole> = ::daplug_runtime::Field::new(
+    pub const ROLE: ::daplug_runtime::Field<Self, TeamInvitationRole> = ::daplug_runtime::Field::new(
         "role",
     );
 }
@@ -78545,12 +76006,11 @@ pub struct TimescaledbAdvancedConfig {
     )]
     pub max_background_workers: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl TimescaledbAdvancedConfig {
-    /// The `max_background_workers` attribute.
-    pub const MAX_BACKGROUND_WORKERS: ::daplug_runtime::Field<
-        TimescaledbAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("max_background_workers");
+    pub const MAX_BACKGROUND_WORKERS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_background_workers",
+    );
 }
 /// A partial update of [`TimescaledbAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -78647,22 +76107,21 @@ pub struct ToggleDatabaseTrustedSourceRequest {
     /// Whether to enable or disable the trusted source status
     pub enable: bool,
 }
+#[allow(missing_docs)]
 impl ToggleDatabaseTrustedSourceRequest {
     /// The `appId` attribute.
     pub const APP_ID: ::daplug_runtime::Field<
-        ToggleDatabaseTrustedSourceRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("appId");
     /// The `componentName` attribute.
     pub const COMPONENT_NAME: ::daplug_runtime::Field<
-        ToggleDatabaseTrustedSourceRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("componentName");
-    /// The `enable` attribute.
-    pub const ENABLE: ::daplug_runtime::Field<
-        ToggleDatabaseTrustedSourceRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("enable");
+    pub const ENABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enable",
+    );
 }
 /// A partial update of [`ToggleDatabaseTrustedSourceRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -78839,51 +76298,42 @@ pub struct TriggerInfo {
         TriggerInfoScheduledRuns,
     >,
 }
+#[allow(missing_docs)]
 impl TriggerInfo {
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `function` attribute.
     pub const FUNCTION: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("function");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<TriggerInfo, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        TriggerInfo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `scheduled_details` attribute.
-    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
-        TriggerInfo,
-        ScheduledDetails,
-    > = ::daplug_runtime::Field::new("scheduled_details");
-    /// The `scheduled_runs` attribute.
-    pub const SCHEDULED_RUNS: ::daplug_runtime::Field<
-        TriggerInfo,
-        TriggerInfoScheduledRuns,
-    > = ::daplug_runtime::Field::new("scheduled_runs");
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<Self, ScheduledDetails> = ::daplug_runtime::Field::new(
+        "scheduled_details",
+    );
+    pub const SCHEDULED_RUNS: ::daplug_runtime::Field<Self, TriggerInfoScheduledRuns> = ::daplug_runtime::Field::new(
+        "scheduled_runs",
+    );
 }
 /// A partial update of [`TriggerInfo`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -79024,15 +76474,14 @@ pub struct TriggerInfoScheduledRuns {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TriggerInfoScheduledRuns {
-    /// The `last_run_at` attribute.
     pub const LAST_RUN_AT: ::daplug_runtime::Field<
-        TriggerInfoScheduledRuns,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_run_at");
-    /// The `next_run_at` attribute.
     pub const NEXT_RUN_AT: ::daplug_runtime::Field<
-        TriggerInfoScheduledRuns,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next_run_at");
 }
@@ -79070,19 +76519,17 @@ pub struct UpdateEndpoint {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateEndpoint {
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<UpdateEndpoint, UpdateEndpointTtl> = ::daplug_runtime::Field::new(
+    pub const TTL: ::daplug_runtime::Field<Self, UpdateEndpointTtl> = ::daplug_runtime::Field::new(
         "ttl",
     );
-    /// The `certificate_id` attribute.
     pub const CERTIFICATE_ID: ::daplug_runtime::Field<
-        UpdateEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("certificate_id");
-    /// The `custom_domain` attribute.
     pub const CUSTOM_DOMAIN: ::daplug_runtime::Field<
-        UpdateEndpoint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_domain");
 }
@@ -79248,9 +76695,9 @@ pub struct UpdateRegistry {
     )]
     pub cancel: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl UpdateRegistry {
-    /// The `cancel` attribute.
-    pub const CANCEL: ::daplug_runtime::Field<UpdateRegistry, bool> = ::daplug_runtime::Field::new(
+    pub const CANCEL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "cancel",
     );
 }
@@ -79348,16 +76795,14 @@ pub struct UpdateTrigger {
         ScheduledDetails,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateTrigger {
-    /// The `is_enabled` attribute.
-    pub const IS_ENABLED: ::daplug_runtime::Field<UpdateTrigger, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_enabled",
     );
-    /// The `scheduled_details` attribute.
-    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<
-        UpdateTrigger,
-        ScheduledDetails,
-    > = ::daplug_runtime::Field::new("scheduled_details");
+    pub const SCHEDULED_DETAILS: ::daplug_runtime::Field<Self, ScheduledDetails> = ::daplug_runtime::Field::new(
+        "scheduled_details",
+    );
 }
 /// A partial update of [`UpdateTrigger`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -79456,10 +76901,10 @@ pub struct User {
         UserKubernetesClusterUser,
     >,
 }
+#[allow(missing_docs)]
 impl User {
-    /// The `kubernetes_cluster_user` attribute.
     pub const KUBERNETES_CLUSTER_USER: ::daplug_runtime::Field<
-        User,
+        Self,
         UserKubernetesClusterUser,
     > = ::daplug_runtime::Field::new("kubernetes_cluster_user");
 }
@@ -79566,15 +77011,14 @@ pub struct UserKubernetesClusterUser {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl UserKubernetesClusterUser {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        UserKubernetesClusterUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `groups` attribute.
     pub const GROUPS: ::daplug_runtime::Field<
-        UserKubernetesClusterUser,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -79625,24 +77069,21 @@ pub struct UserSettings {
         UserSettingsMongoUserSettings,
     >,
 }
+#[allow(missing_docs)]
 impl UserSettings {
-    /// The `pg_allow_replication` attribute.
-    pub const PG_ALLOW_REPLICATION: ::daplug_runtime::Field<UserSettings, bool> = ::daplug_runtime::Field::new(
+    pub const PG_ALLOW_REPLICATION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pg_allow_replication",
     );
-    /// The `opensearch_acl` attribute.
     pub const OPENSEARCH_ACL: ::daplug_runtime::Field<
-        UserSettings,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserSettingsOpensearchAclItem>,
     > = ::daplug_runtime::Field::new("opensearch_acl");
-    /// The `acl` attribute.
     pub const ACL: ::daplug_runtime::Field<
-        UserSettings,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserSettingsAclItem>,
     > = ::daplug_runtime::Field::new("acl");
-    /// The `mongo_user_settings` attribute.
     pub const MONGO_USER_SETTINGS: ::daplug_runtime::Field<
-        UserSettings,
+        Self,
         UserSettingsMongoUserSettings,
     > = ::daplug_runtime::Field::new("mongo_user_settings");
 }
@@ -79756,22 +77197,19 @@ pub struct UserSettingsAclItem {
     /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
     pub permission: UserSettingsAclItemPermission,
 }
+#[allow(missing_docs)]
 impl UserSettingsAclItem {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        UserSettingsAclItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `topic` attribute.
     pub const TOPIC: ::daplug_runtime::Field<
-        UserSettingsAclItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `permission` attribute.
-    pub const PERMISSION: ::daplug_runtime::Field<
-        UserSettingsAclItem,
-        UserSettingsAclItemPermission,
-    > = ::daplug_runtime::Field::new("permission");
+    pub const PERMISSION: ::daplug_runtime::Field<Self, UserSettingsAclItemPermission> = ::daplug_runtime::Field::new(
+        "permission",
+    );
 }
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed from the topic. 'produce' allows for messages to be published to the topic. 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin' allows for 'produceconsume' as well as any operations to administer the topic (delete, update).
 #[derive(
@@ -79830,19 +77268,17 @@ pub struct UserSettingsMongoUserSettings {
         UserSettingsMongoUserSettingsRole,
     >,
 }
+#[allow(missing_docs)]
 impl UserSettingsMongoUserSettings {
-    /// The `databases` attribute.
     pub const DATABASES: ::daplug_runtime::Field<
-        UserSettingsMongoUserSettings,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("databases");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<
-        UserSettingsMongoUserSettings,
-        UserSettingsMongoUserSettingsRole,
-    > = ::daplug_runtime::Field::new("role");
+    pub const ROLE: ::daplug_runtime::Field<Self, UserSettingsMongoUserSettingsRole> = ::daplug_runtime::Field::new(
+        "role",
+    );
 }
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.  `readOnly` maps to a [read](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-read) role. `readWrite` maps to a [readWrite](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-readWrite) role. `dbAdmin` maps to a [dbAdmin](https://www.mongodb.com/docs/manual/reference/built-in-roles/#mongodb-authrole-dbAdmin) role.
 #[derive(
@@ -79896,15 +77332,14 @@ pub struct UserSettingsOpensearchAclItem {
         UserSettingsOpensearchAclItemPermission,
     >,
 }
+#[allow(missing_docs)]
 impl UserSettingsOpensearchAclItem {
-    /// The `index` attribute.
     pub const INDEX: ::daplug_runtime::Field<
-        UserSettingsOpensearchAclItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("index");
-    /// The `permission` attribute.
     pub const PERMISSION: ::daplug_runtime::Field<
-        UserSettingsOpensearchAclItem,
+        Self,
         UserSettingsOpensearchAclItemPermission,
     > = ::daplug_runtime::Field::new("permission");
 }
@@ -79952,10 +77387,10 @@ pub struct ValidateRegistry {
     /// A globally unique name for the container registry. Must be lowercase and be composed only of numbers, letters and `-`, up to a limit of 63 characters.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ValidateRegistry {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ValidateRegistry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -80150,68 +77585,52 @@ pub struct ValkeyAdvancedConfig {
         i64,
     >,
 }
+#[allow(missing_docs)]
 impl ValkeyAdvancedConfig {
-    /// The `valkey_maxmemory_policy` attribute.
     pub const VALKEY_MAXMEMORY_POLICY: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
+        Self,
         EvictionPolicyModel,
     > = ::daplug_runtime::Field::new("valkey_maxmemory_policy");
-    /// The `valkey_pubsub_client_output_buffer_limit` attribute.
     pub const VALKEY_PUBSUB_CLIENT_OUTPUT_BUFFER_LIMIT: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
+        Self,
         i64,
     > = ::daplug_runtime::Field::new("valkey_pubsub_client_output_buffer_limit");
-    /// The `valkey_number_of_databases` attribute.
-    pub const VALKEY_NUMBER_OF_DATABASES: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("valkey_number_of_databases");
-    /// The `valkey_io_threads` attribute.
-    pub const VALKEY_IO_THREADS: ::daplug_runtime::Field<ValkeyAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const VALKEY_NUMBER_OF_DATABASES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "valkey_number_of_databases",
+    );
+    pub const VALKEY_IO_THREADS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "valkey_io_threads",
     );
-    /// The `valkey_lfu_log_factor` attribute.
-    pub const VALKEY_LFU_LOG_FACTOR: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("valkey_lfu_log_factor");
-    /// The `valkey_lfu_decay_time` attribute.
-    pub const VALKEY_LFU_DECAY_TIME: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("valkey_lfu_decay_time");
-    /// The `valkey_ssl` attribute.
-    pub const VALKEY_SSL: ::daplug_runtime::Field<ValkeyAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const VALKEY_LFU_LOG_FACTOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "valkey_lfu_log_factor",
+    );
+    pub const VALKEY_LFU_DECAY_TIME: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "valkey_lfu_decay_time",
+    );
+    pub const VALKEY_SSL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "valkey_ssl",
     );
-    /// The `valkey_timeout` attribute.
-    pub const VALKEY_TIMEOUT: ::daplug_runtime::Field<ValkeyAdvancedConfig, i64> = ::daplug_runtime::Field::new(
+    pub const VALKEY_TIMEOUT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "valkey_timeout",
     );
-    /// The `valkey_notify_keyspace_events` attribute.
     pub const VALKEY_NOTIFY_KEYSPACE_EVENTS: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("valkey_notify_keyspace_events");
-    /// The `valkey_persistence` attribute.
     pub const VALKEY_PERSISTENCE: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
+        Self,
         ValkeyAdvancedConfigValkeyPersistence,
     > = ::daplug_runtime::Field::new("valkey_persistence");
-    /// The `valkey_acl_channels_default` attribute.
     pub const VALKEY_ACL_CHANNELS_DEFAULT: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
+        Self,
         ValkeyAdvancedConfigValkeyAclChannelsDefault,
     > = ::daplug_runtime::Field::new("valkey_acl_channels_default");
-    /// The `frequent_snapshots` attribute.
-    pub const FREQUENT_SNAPSHOTS: ::daplug_runtime::Field<ValkeyAdvancedConfig, bool> = ::daplug_runtime::Field::new(
+    pub const FREQUENT_SNAPSHOTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "frequent_snapshots",
     );
-    /// The `valkey_active_expire_effort` attribute.
-    pub const VALKEY_ACTIVE_EXPIRE_EFFORT: ::daplug_runtime::Field<
-        ValkeyAdvancedConfig,
-        i64,
-    > = ::daplug_runtime::Field::new("valkey_active_expire_effort");
+    pub const VALKEY_ACTIVE_EXPIRE_EFFORT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "valkey_active_expire_effort",
+    );
 }
 /// A partial update of [`ValkeyAdvancedConfig`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -80408,10 +77827,10 @@ pub struct Version {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Version {
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        Version,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
@@ -80562,46 +77981,39 @@ pub struct VolumeAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VolumeAction {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        VolumeAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `resource_id` attribute.
-    pub const RESOURCE_ID: ::daplug_runtime::Field<VolumeAction, i64> = ::daplug_runtime::Field::new(
+    pub const RESOURCE_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "resource_id",
     );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<VolumeAction, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<VolumeAction, ActionStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, ActionStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `started_at` attribute.
     pub const STARTED_AT: ::daplug_runtime::Field<
-        VolumeAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("started_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        VolumeAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `resource_type` attribute.
     pub const RESOURCE_TYPE: ::daplug_runtime::Field<
-        VolumeAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource_type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeAction, Region> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, Region> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `region_slug` attribute.
     pub const REGION_SLUG: ::daplug_runtime::Field<
-        VolumeAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region_slug");
 }
@@ -80738,23 +78150,19 @@ pub struct VolumeActionPostAttach {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
 }
+#[allow(missing_docs)]
 impl VolumeActionPostAttach {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        VolumeActionPostAttach,
-        VolumeActionPostBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeActionPostAttach, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VolumeActionPostBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<
-        VolumeActionPostAttach,
-        VolumeActionDropletId,
-    > = ::daplug_runtime::Field::new("droplet_id");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumeActionPostAttach, TagsArray> = ::daplug_runtime::Field::new(
+    pub const DROPLET_ID: ::daplug_runtime::Field<Self, VolumeActionDropletId> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
 }
@@ -80866,14 +78274,13 @@ pub struct VolumeActionPostBase {
     )]
     pub region: ::daplug_runtime::__private::std::option::Option<RegionSlug>,
 }
+#[allow(missing_docs)]
 impl VolumeActionPostBase {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        VolumeActionPostBase,
-        VolumeActionPostBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeActionPostBase, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VolumeActionPostBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
 }
@@ -81002,21 +78409,18 @@ pub struct VolumeActionPostDetach {
     pub region: ::daplug_runtime::__private::std::option::Option<RegionSlug>,
     pub droplet_id: VolumeActionDropletId,
 }
+#[allow(missing_docs)]
 impl VolumeActionPostDetach {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        VolumeActionPostDetach,
-        VolumeActionPostBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeActionPostDetach, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VolumeActionPostBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `droplet_id` attribute.
-    pub const DROPLET_ID: ::daplug_runtime::Field<
-        VolumeActionPostDetach,
-        VolumeActionDropletId,
-    > = ::daplug_runtime::Field::new("droplet_id");
+    pub const DROPLET_ID: ::daplug_runtime::Field<Self, VolumeActionDropletId> = ::daplug_runtime::Field::new(
+        "droplet_id",
+    );
 }
 /// A partial update of [`VolumeActionPostDetach`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -81125,18 +78529,16 @@ pub struct VolumeActionPostResize {
     /// The new size of the block storage volume in GiB (1024^3).
     pub size_gigabytes: i64,
 }
+#[allow(missing_docs)]
 impl VolumeActionPostResize {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        VolumeActionPostResize,
-        VolumeActionPostBaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeActionPostResize, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VolumeActionPostBaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeActionPostResize, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
 }
@@ -81286,38 +78688,32 @@ pub struct VolumeBase {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArray>,
 }
+#[allow(missing_docs)]
 impl VolumeBase {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VolumeBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        VolumeBase,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VolumeBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VolumeBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeBase, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VolumeBase,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumeBase, TagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
 }
@@ -81483,38 +78879,32 @@ pub struct VolumeBaseRead {
     )]
     pub tags: ::daplug_runtime::__private::std::option::Option<TagsArrayRead>,
 }
+#[allow(missing_docs)]
 impl VolumeBaseRead {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VolumeBaseRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        VolumeBaseRead,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VolumeBaseRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VolumeBaseRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeBaseRead, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VolumeBaseRead,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumeBaseRead, TagsArrayRead> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArrayRead> = ::daplug_runtime::Field::new(
         "tags",
     );
 }
@@ -81701,52 +79091,43 @@ pub struct VolumeFull {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VolumeFull {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumeFull, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumeFull, TagsArrayRead> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArrayRead> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumeFull, Region> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, Region> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `filesystem_type` attribute.
     pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filesystem_type");
-    /// The `filesystem_label` attribute.
     pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
-        VolumeFull,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filesystem_label");
 }
@@ -81941,57 +79322,47 @@ pub struct VolumesExt4 {
         VolumesExt4FilesystemLabel,
     >,
 }
+#[allow(missing_docs)]
 impl VolumesExt4 {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumesExt4, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumesExt4, TagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `snapshot_id` attribute.
     pub const SNAPSHOT_ID: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("snapshot_id");
-    /// The `filesystem_type` attribute.
     pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filesystem_type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumesExt4, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `filesystem_label` attribute.
     pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
-        VolumesExt4,
+        Self,
         VolumesExt4FilesystemLabel,
     > = ::daplug_runtime::Field::new("filesystem_label");
 }
@@ -82200,57 +79571,47 @@ pub struct VolumesXfs {
         VolumesXfsFilesystemLabel,
     >,
 }
+#[allow(missing_docs)]
 impl VolumesXfs {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `droplet_ids` attribute.
     pub const DROPLET_IDS: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("droplet_ids");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `size_gigabytes` attribute.
-    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<VolumesXfs, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE_GIGABYTES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size_gigabytes",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<VolumesXfs, TagsArray> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, TagsArray> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `snapshot_id` attribute.
     pub const SNAPSHOT_ID: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("snapshot_id");
-    /// The `filesystem_type` attribute.
     pub const FILESYSTEM_TYPE: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filesystem_type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<VolumesXfs, RegionSlug> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, RegionSlug> = ::daplug_runtime::Field::new(
         "region",
     );
-    /// The `filesystem_label` attribute.
     pub const FILESYSTEM_LABEL: ::daplug_runtime::Field<
-        VolumesXfs,
+        Self,
         VolumesXfsFilesystemLabel,
     > = ::daplug_runtime::Field::new("filesystem_label");
 }
@@ -82417,19 +79778,17 @@ pub struct VpcMember {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VpcMember {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VpcMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `urn` attribute.
-    pub const URN: ::daplug_runtime::Field<VpcMember, Urn> = ::daplug_runtime::Field::new(
+    pub const URN: ::daplug_runtime::Field<Self, Urn> = ::daplug_runtime::Field::new(
         "urn",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VpcMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
 }
@@ -82555,41 +79914,33 @@ pub struct VpcNatGatewayCreate {
     )]
     pub tcp_timeout_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayCreate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VpcNatGatewayCreate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        VpcNatGatewayCreate,
-        VpcNatGatewayCreateType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<
-        VpcNatGatewayCreate,
-        VpcNatGatewayCreateRegion,
-    > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VpcNatGatewayCreateType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const REGION: ::daplug_runtime::Field<Self, VpcNatGatewayCreateRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `vpcs` attribute.
     pub const VPCS: ::daplug_runtime::Field<
-        VpcNatGatewayCreate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayCreateVpcsItem>,
     > = ::daplug_runtime::Field::new("vpcs");
-    /// The `udp_timeout_seconds` attribute.
-    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "udp_timeout_seconds",
     );
-    /// The `icmp_timeout_seconds` attribute.
-    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "icmp_timeout_seconds",
     );
-    /// The `tcp_timeout_seconds` attribute.
-    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayCreate, i64> = ::daplug_runtime::Field::new(
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tcp_timeout_seconds",
     );
 }
@@ -82793,17 +80144,15 @@ pub struct VpcNatGatewayCreateVpcsItem {
     )]
     pub default_gateway: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayCreateVpcsItem {
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        VpcNatGatewayCreateVpcsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `default_gateway` attribute.
-    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<
-        VpcNatGatewayCreateVpcsItem,
-        bool,
-    > = ::daplug_runtime::Field::new("default_gateway");
+    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "default_gateway",
+    );
 }
 /// The `vpc_nat_gateway_get` schema of `resources/vpc_nat_gateways/models/vpc_nat_gateway_get.yml`.
 #[derive(
@@ -82908,64 +80257,51 @@ pub struct VpcNatGatewayGet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayGet {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<VpcNatGatewayGet, VpcNatGatewayGetType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, VpcNatGatewayGetType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `state` attribute.
-    pub const STATE: ::daplug_runtime::Field<VpcNatGatewayGet, VpcNatGatewayGetState> = ::daplug_runtime::Field::new(
+    pub const STATE: ::daplug_runtime::Field<Self, VpcNatGatewayGetState> = ::daplug_runtime::Field::new(
         "state",
     );
-    /// The `region` attribute.
-    pub const REGION: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
-        VpcNatGatewayGetRegion,
-    > = ::daplug_runtime::Field::new("region");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+    pub const REGION: ::daplug_runtime::Field<Self, VpcNatGatewayGetRegion> = ::daplug_runtime::Field::new(
+        "region",
+    );
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `vpcs` attribute.
     pub const VPCS: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayGetVpcsItem>,
     > = ::daplug_runtime::Field::new("vpcs");
-    /// The `egresses` attribute.
-    pub const EGRESSES: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
-        VpcNatGatewayGetEgresses,
-    > = ::daplug_runtime::Field::new("egresses");
-    /// The `udp_timeout_seconds` attribute.
-    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+    pub const EGRESSES: ::daplug_runtime::Field<Self, VpcNatGatewayGetEgresses> = ::daplug_runtime::Field::new(
+        "egresses",
+    );
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "udp_timeout_seconds",
     );
-    /// The `icmp_timeout_seconds` attribute.
-    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "icmp_timeout_seconds",
     );
-    /// The `tcp_timeout_seconds` attribute.
-    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayGet, i64> = ::daplug_runtime::Field::new(
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tcp_timeout_seconds",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        VpcNatGatewayGet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
 }
@@ -83110,10 +80446,10 @@ pub struct VpcNatGatewayGetEgresses {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayGetEgresses {
-    /// The `public_gateways` attribute.
     pub const PUBLIC_GATEWAYS: ::daplug_runtime::Field<
-        VpcNatGatewayGetEgresses,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             VpcNatGatewayGetEgressesPublicGatewaysItem,
         >,
@@ -83139,10 +80475,10 @@ pub struct VpcNatGatewayGetEgressesPublicGatewaysItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayGetEgressesPublicGatewaysItem {
-    /// The `ipv4` attribute.
     pub const IPV4: ::daplug_runtime::Field<
-        VpcNatGatewayGetEgressesPublicGatewaysItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ipv4");
 }
@@ -83285,15 +80621,14 @@ pub struct VpcNatGatewayGetVpcsItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayGetVpcsItem {
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        VpcNatGatewayGetVpcsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `gateway_ip` attribute.
     pub const GATEWAY_IP: ::daplug_runtime::Field<
-        VpcNatGatewayGetVpcsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gateway_ip");
 }
@@ -83339,31 +80674,26 @@ pub struct VpcNatGatewayUpdate {
     )]
     pub tcp_timeout_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayUpdate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VpcNatGatewayUpdate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `vpcs` attribute.
     pub const VPCS: ::daplug_runtime::Field<
-        VpcNatGatewayUpdate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<VpcNatGatewayUpdateVpcsItem>,
     > = ::daplug_runtime::Field::new("vpcs");
-    /// The `udp_timeout_seconds` attribute.
-    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const UDP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "udp_timeout_seconds",
     );
-    /// The `icmp_timeout_seconds` attribute.
-    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const ICMP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "icmp_timeout_seconds",
     );
-    /// The `tcp_timeout_seconds` attribute.
-    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<VpcNatGatewayUpdate, i64> = ::daplug_runtime::Field::new(
+    pub const TCP_TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tcp_timeout_seconds",
     );
 }
@@ -83487,17 +80817,15 @@ pub struct VpcNatGatewayUpdateVpcsItem {
     )]
     pub default_gateway: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl VpcNatGatewayUpdateVpcsItem {
-    /// The `vpc_uuid` attribute.
     pub const VPC_UUID: ::daplug_runtime::Field<
-        VpcNatGatewayUpdateVpcsItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vpc_uuid");
-    /// The `default_gateway` attribute.
-    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<
-        VpcNatGatewayUpdateVpcsItem,
-        bool,
-    > = ::daplug_runtime::Field::new("default_gateway");
+    pub const DEFAULT_GATEWAY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "default_gateway",
+    );
 }
 /// The `vpc_peering` schema of `resources/vpc_peerings/models/vpc_peering.yml`.
 pub type VpcPeering = ::daplug_runtime::__private::serde_json::Value;

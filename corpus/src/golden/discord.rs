@@ -20,15 +20,14 @@ pub struct AccountResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccountResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        AccountResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccountResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -132,19 +131,17 @@ pub struct ActionRowComponentForMessageRequest {
         ActionRowComponentForMessageRequestComponentsItem,
     >,
 }
+#[allow(missing_docs)]
 impl ActionRowComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ActionRowComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ActionRowComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ActionRowComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ActionRowComponentForMessageRequestComponentsItem,
         >,
@@ -289,19 +286,17 @@ pub struct ActionRowComponentForModalRequest {
         TextInputComponentForModalRequest,
     >,
 }
+#[allow(missing_docs)]
 impl ActionRowComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ActionRowComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ActionRowComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ActionRowComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TextInputComponentForModalRequest>,
     > = ::daplug_runtime::Field::new("components");
 }
@@ -411,19 +406,17 @@ pub struct ActionRowComponentResponse {
         ActionRowComponentResponseComponentsItem,
     >,
 }
+#[allow(missing_docs)]
 impl ActionRowComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ActionRowComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ActionRowComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ActionRowComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ActionRowComponentResponseComponentsItem,
         >,
@@ -806,12 +799,11 @@ pub enum ActionTypes {
 pub struct ActivitiesAttachmentResponse {
     pub attachment: AttachmentResponse,
 }
+#[allow(missing_docs)]
 impl ActivitiesAttachmentResponse {
-    /// The `attachment` attribute.
-    pub const ATTACHMENT: ::daplug_runtime::Field<
-        ActivitiesAttachmentResponse,
-        AttachmentResponse,
-    > = ::daplug_runtime::Field::new("attachment");
+    pub const ATTACHMENT: ::daplug_runtime::Field<Self, AttachmentResponse> = ::daplug_runtime::Field::new(
+        "attachment",
+    );
 }
 /// A partial update of [`ActivitiesAttachmentResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -960,10 +952,10 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for ActivityActionT
 pub struct ActivityInstanceCallbackResponse {
     pub id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ActivityInstanceCallbackResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ActivityInstanceCallbackResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -1181,43 +1173,37 @@ pub struct ApplicationCommandAttachmentOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandAttachmentOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOption,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandAttachmentOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1385,53 +1371,45 @@ pub struct ApplicationCommandAttachmentOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandAttachmentOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandAttachmentOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandAttachmentOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1569,15 +1547,14 @@ pub struct ApplicationCommandAutocompleteCallbackRequest {
     pub type_: InteractionCallbackTypes,
     pub data: ApplicationCommandAutocompleteCallbackRequestData,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandAutocompleteCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandAutocompleteCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `data` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const DATA: ::daplug_runtime::Field<
-        ApplicationCommandAutocompleteCallbackRequest,
+        Self,
         ApplicationCommandAutocompleteCallbackRequestData,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -1734,40 +1711,35 @@ pub struct ApplicationCommandBooleanOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandBooleanOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandBooleanOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
 }
@@ -1934,53 +1906,45 @@ pub struct ApplicationCommandBooleanOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandBooleanOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandBooleanOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandBooleanOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2151,45 +2115,39 @@ pub struct ApplicationCommandChannelOption {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandChannelOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandChannelOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `channel_types` attribute.
     pub const CHANNEL_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandChannelOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     > = ::daplug_runtime::Field::new("channel_types");
 }
@@ -2368,56 +2326,47 @@ pub struct ApplicationCommandChannelOptionResponse {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandChannelOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `channel_types` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const CHANNEL_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandChannelOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     > = ::daplug_runtime::Field::new("channel_types");
 }
@@ -2636,70 +2585,57 @@ pub struct ApplicationCommandCreateRequest {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<ApplicationCommandType>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandCreateRequestOptionsItem,
         >,
     > = ::daplug_runtime::Field::new("options");
-    /// The `default_member_permissions` attribute.
-    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("default_member_permissions");
-    /// The `dm_permission` attribute.
-    pub const DM_PERMISSION: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("dm_permission");
-    /// The `contexts` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_member_permissions",
+    );
+    pub const DM_PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "dm_permission",
+    );
     pub const CONTEXTS: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
     > = ::daplug_runtime::Field::new("contexts");
-    /// The `integration_types` attribute.
     pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
     > = ::daplug_runtime::Field::new("integration_types");
-    /// The `handler` attribute.
-    pub const HANDLER: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
-        ApplicationCommandHandler,
-    > = ::daplug_runtime::Field::new("handler");
+    pub const HANDLER: ::daplug_runtime::Field<Self, ApplicationCommandHandler> = ::daplug_runtime::Field::new(
+        "handler",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandCreateRequest,
-        ApplicationCommandType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`ApplicationCommandCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2984,62 +2920,50 @@ pub struct ApplicationCommandIntegerOption {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<Int53Type>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandIntegerOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandIntegerOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `choices` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionIntegerChoice>,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `min_value` attribute.
-    pub const MIN_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("min_value");
-    /// The `max_value` attribute.
-    pub const MAX_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOption,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("max_value");
+    pub const MIN_VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "min_value",
+    );
+    pub const MAX_VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "max_value",
+    );
 }
 /// A partial update of [`ApplicationCommandIntegerOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3242,75 +3166,60 @@ pub struct ApplicationCommandIntegerOptionResponse {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<Int53Type>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandIntegerOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `choices` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandOptionIntegerChoiceResponse,
         >,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `min_value` attribute.
-    pub const MIN_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("min_value");
-    /// The `max_value` attribute.
-    pub const MAX_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandIntegerOptionResponse,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("max_value");
+    pub const MIN_VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "min_value",
+    );
+    pub const MAX_VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "max_value",
+    );
 }
 /// A partial update of [`ApplicationCommandIntegerOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3492,45 +3401,35 @@ pub struct ApplicationCommandInteractionMetadataResponse {
         SnowflakeType,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandInteractionMetadataResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
-        InteractionTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `authorizing_integration_owners` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             SnowflakeType,
         >,
     > = ::daplug_runtime::Field::new("authorizing_integration_owners");
-    /// The `original_response_message_id` attribute.
     pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
+        Self,
         SnowflakeType,
     > = ::daplug_runtime::Field::new("original_response_message_id");
-    /// The `target_user` attribute.
-    pub const TARGET_USER: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("target_user");
-    /// The `target_message_id` attribute.
-    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<
-        ApplicationCommandInteractionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("target_message_id");
+    pub const TARGET_USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "target_user",
+    );
+    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_message_id",
+    );
 }
 /// A partial update of [`ApplicationCommandInteractionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3686,43 +3585,37 @@ pub struct ApplicationCommandMentionableOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandMentionableOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOption,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandMentionableOption`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3890,53 +3783,45 @@ pub struct ApplicationCommandMentionableOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandMentionableOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandMentionableOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandMentionableOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4122,58 +4007,48 @@ pub struct ApplicationCommandNumberOption {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandNumberOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandNumberOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `choices` attribute.
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandNumberOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionNumberChoice>,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `min_value` attribute.
-    pub const MIN_VALUE: ::daplug_runtime::Field<ApplicationCommandNumberOption, f64> = ::daplug_runtime::Field::new(
+    pub const MIN_VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "min_value",
     );
-    /// The `max_value` attribute.
-    pub const MAX_VALUE: ::daplug_runtime::Field<ApplicationCommandNumberOption, f64> = ::daplug_runtime::Field::new(
+    pub const MAX_VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "max_value",
     );
 }
@@ -4378,75 +4253,60 @@ pub struct ApplicationCommandNumberOptionResponse {
     )]
     pub max_value: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandNumberOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `choices` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandOptionNumberChoiceResponse,
         >,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `min_value` attribute.
-    pub const MIN_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
-        f64,
-    > = ::daplug_runtime::Field::new("min_value");
-    /// The `max_value` attribute.
-    pub const MAX_VALUE: ::daplug_runtime::Field<
-        ApplicationCommandNumberOptionResponse,
-        f64,
-    > = ::daplug_runtime::Field::new("max_value");
+    pub const MIN_VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "min_value",
+    );
+    pub const MAX_VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "max_value",
+    );
 }
 /// A partial update of [`ApplicationCommandNumberOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4609,25 +4469,22 @@ pub struct ApplicationCommandOptionIntegerChoice {
     >,
     pub value: Int53Type,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionIntegerChoice {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoice,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoice,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("value");
+    pub const VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`ApplicationCommandOptionIntegerChoice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4753,30 +4610,26 @@ pub struct ApplicationCommandOptionIntegerChoiceResponse {
     >,
     pub value: Int53Type,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionIntegerChoiceResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionIntegerChoiceResponse,
-        Int53Type,
-    > = ::daplug_runtime::Field::new("value");
+    pub const VALUE: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`ApplicationCommandOptionIntegerChoiceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4900,25 +4753,22 @@ pub struct ApplicationCommandOptionNumberChoice {
     >,
     pub value: f64,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionNumberChoice {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoice,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoice,
-        f64,
-    > = ::daplug_runtime::Field::new("value");
+    pub const VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`ApplicationCommandOptionNumberChoice`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5044,30 +4894,26 @@ pub struct ApplicationCommandOptionNumberChoiceResponse {
     >,
     pub value: f64,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionNumberChoiceResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
-    pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionNumberChoiceResponse,
-        f64,
-    > = ::daplug_runtime::Field::new("value");
+    pub const VALUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "value",
+    );
 }
 /// A partial update of [`ApplicationCommandOptionNumberChoiceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5191,23 +5037,21 @@ pub struct ApplicationCommandOptionStringChoice {
     >,
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionStringChoice {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoice,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -5337,28 +5181,25 @@ pub struct ApplicationCommandOptionStringChoiceResponse {
     >,
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandOptionStringChoiceResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        ApplicationCommandOptionStringChoiceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -5636,65 +5477,53 @@ pub struct ApplicationCommandPatchRequestPartial {
         ApplicationCommandHandler,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandPatchRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandPatchRequestPartialOptionsItem,
         >,
     > = ::daplug_runtime::Field::new("options");
-    /// The `default_member_permissions` attribute.
-    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
-        i64,
-    > = ::daplug_runtime::Field::new("default_member_permissions");
-    /// The `dm_permission` attribute.
-    pub const DM_PERMISSION: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
-        bool,
-    > = ::daplug_runtime::Field::new("dm_permission");
-    /// The `contexts` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_member_permissions",
+    );
+    pub const DM_PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "dm_permission",
+    );
     pub const CONTEXTS: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
     > = ::daplug_runtime::Field::new("contexts");
-    /// The `integration_types` attribute.
     pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
     > = ::daplug_runtime::Field::new("integration_types");
-    /// The `handler` attribute.
-    pub const HANDLER: ::daplug_runtime::Field<
-        ApplicationCommandPatchRequestPartial,
-        ApplicationCommandHandler,
-    > = ::daplug_runtime::Field::new("handler");
+    pub const HANDLER: ::daplug_runtime::Field<Self, ApplicationCommandHandler> = ::daplug_runtime::Field::new(
+        "handler",
+    );
 }
 /// A partial update of [`ApplicationCommandPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5880,18 +5709,16 @@ pub struct ApplicationCommandPermission {
     pub type_: ApplicationCommandPermissionType,
     pub permission: bool,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandPermission {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ApplicationCommandPermission, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandPermission,
-        ApplicationCommandPermissionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `permission` attribute.
-    pub const PERMISSION: ::daplug_runtime::Field<ApplicationCommandPermission, bool> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandPermissionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "permission",
     );
 }
@@ -6133,100 +5960,79 @@ pub struct ApplicationCommandResponse {
         ApplicationCommandHandler,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ApplicationCommandResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("version");
-    /// The `default_member_permissions` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    pub const VERSION: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "version",
+    );
     pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default_member_permissions");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
-        ApplicationCommandType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `dm_permission` attribute.
-    pub const DM_PERMISSION: ::daplug_runtime::Field<ApplicationCommandResponse, bool> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const DM_PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "dm_permission",
     );
-    /// The `contexts` attribute.
     pub const CONTEXTS: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
     > = ::daplug_runtime::Field::new("contexts");
-    /// The `integration_types` attribute.
     pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
     > = ::daplug_runtime::Field::new("integration_types");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandResponseOptionsItem>,
     > = ::daplug_runtime::Field::new("options");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<ApplicationCommandResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `handler` attribute.
-    pub const HANDLER: ::daplug_runtime::Field<
-        ApplicationCommandResponse,
-        ApplicationCommandHandler,
-    > = ::daplug_runtime::Field::new("handler");
+    pub const HANDLER: ::daplug_runtime::Field<Self, ApplicationCommandHandler> = ::daplug_runtime::Field::new(
+        "handler",
+    );
 }
 /// A partial update of [`ApplicationCommandResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6466,40 +6272,35 @@ pub struct ApplicationCommandRoleOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandRoleOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandRoleOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandRoleOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandRoleOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandRoleOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandRoleOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandRoleOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
 }
@@ -6665,53 +6466,45 @@ pub struct ApplicationCommandRoleOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandRoleOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandRoleOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandRoleOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6897,58 +6690,48 @@ pub struct ApplicationCommandStringOption {
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionStringChoice>,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandStringOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandStringOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `min_length` attribute.
-    pub const MIN_LENGTH: ::daplug_runtime::Field<ApplicationCommandStringOption, i64> = ::daplug_runtime::Field::new(
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
+    pub const MIN_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "min_length",
     );
-    /// The `max_length` attribute.
-    pub const MAX_LENGTH: ::daplug_runtime::Field<ApplicationCommandStringOption, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_length",
     );
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandStringOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandOptionStringChoice>,
     > = ::daplug_runtime::Field::new("choices");
 }
@@ -7153,75 +6936,60 @@ pub struct ApplicationCommandStringOptionResponse {
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandStringOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `autocomplete` attribute.
-    pub const AUTOCOMPLETE: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("autocomplete");
-    /// The `choices` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    pub const AUTOCOMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "autocomplete",
+    );
     pub const CHOICES: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandOptionStringChoiceResponse,
         >,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `min_length` attribute.
-    pub const MIN_LENGTH: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("min_length");
-    /// The `max_length` attribute.
-    pub const MAX_LENGTH: ::daplug_runtime::Field<
-        ApplicationCommandStringOptionResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_length");
+    pub const MIN_LENGTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "min_length",
+    );
+    pub const MAX_LENGTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_length",
+    );
 }
 /// A partial update of [`ApplicationCommandStringOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7408,46 +7176,39 @@ pub struct ApplicationCommandSubcommandGroupOption {
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandSubcommandOption>,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandSubcommandGroupOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandSubcommandOption>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -7631,56 +7392,47 @@ pub struct ApplicationCommandSubcommandGroupOptionResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandSubcommandGroupOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandGroupOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandSubcommandOptionResponse,
         >,
@@ -7864,46 +7616,39 @@ pub struct ApplicationCommandSubcommandOption {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandSubcommandOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOption,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandSubcommandOptionOptionsItem,
         >,
@@ -8122,56 +7867,47 @@ pub struct ApplicationCommandSubcommandOptionResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandSubcommandOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandSubcommandOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandSubcommandOptionResponseOptionsItem,
         >,
@@ -8489,75 +8225,60 @@ pub struct ApplicationCommandUpdateRequest {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandUpdateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ApplicationCommandUpdateRequestOptionsItem,
         >,
     > = ::daplug_runtime::Field::new("options");
-    /// The `default_member_permissions` attribute.
-    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("default_member_permissions");
-    /// The `dm_permission` attribute.
-    pub const DM_PERMISSION: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("dm_permission");
-    /// The `contexts` attribute.
+    pub const DEFAULT_MEMBER_PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_member_permissions",
+    );
+    pub const DM_PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "dm_permission",
+    );
     pub const CONTEXTS: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InteractionContextType>,
     > = ::daplug_runtime::Field::new("contexts");
-    /// The `integration_types` attribute.
     pub const INTEGRATION_TYPES: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationIntegrationType>,
     > = ::daplug_runtime::Field::new("integration_types");
-    /// The `handler` attribute.
-    pub const HANDLER: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
-        ApplicationCommandHandler,
-    > = ::daplug_runtime::Field::new("handler");
+    pub const HANDLER: ::daplug_runtime::Field<Self, ApplicationCommandHandler> = ::daplug_runtime::Field::new(
+        "handler",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
-        ApplicationCommandType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ApplicationCommandUpdateRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`ApplicationCommandUpdateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8771,40 +8492,35 @@ pub struct ApplicationCommandUserOption {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandUserOption {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandUserOption,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandUserOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUserOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandUserOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUserOption,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ApplicationCommandUserOption, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
 }
@@ -8970,53 +8686,45 @@ pub struct ApplicationCommandUserOptionResponse {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ApplicationCommandUserOptionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
-        ApplicationCommandOptionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandOptionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localized` attribute.
     pub const DESCRIPTION_LOCALIZED: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description_localized");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("description_localizations");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ApplicationCommandUserOptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`ApplicationCommandUserOptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9373,73 +9081,61 @@ pub struct ApplicationFormPartial {
         ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationFormPartial {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ApplicationFormPartialDescription,
     > = ::daplug_runtime::Field::new("description");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `cover_image` attribute.
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `team_id` attribute.
-    pub const TEAM_ID: ::daplug_runtime::Field<ApplicationFormPartial, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TEAM_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "team_id",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<ApplicationFormPartial, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `interactions_endpoint_url` attribute.
     pub const INTERACTIONS_ENDPOINT_URL: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("interactions_endpoint_url");
-    /// The `explicit_content_filter` attribute.
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ApplicationExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `max_participants` attribute.
-    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<ApplicationFormPartial, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_participants",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<ApplicationFormPartial, ApplicationTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `custom_install_url` attribute.
     pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_install_url");
-    /// The `install_params` attribute.
     pub const INSTALL_PARAMS: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ApplicationOAuth2InstallParams,
     > = ::daplug_runtime::Field::new("install_params");
-    /// The `role_connections_verification_url` attribute.
     pub const ROLE_CONNECTIONS_VERIFICATION_URL: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("role_connections_verification_url");
-    /// The `integration_types_config` attribute.
     pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::option::Option<
@@ -9447,19 +9143,16 @@ impl ApplicationFormPartial {
             >,
         >,
     > = ::daplug_runtime::Field::new("integration_types_config");
-    /// The `event_webhooks_status` attribute.
     pub const EVENT_WEBHOOKS_STATUS: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ApplicationEventWebhooksStatus,
     > = ::daplug_runtime::Field::new("event_webhooks_status");
-    /// The `event_webhooks_url` attribute.
     pub const EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("event_webhooks_url");
-    /// The `event_webhooks_types` attribute.
     pub const EVENT_WEBHOOKS_TYPES: ::daplug_runtime::Field<
-        ApplicationFormPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
     > = ::daplug_runtime::Field::new("event_webhooks_types");
 }
@@ -9648,15 +9341,14 @@ pub struct ApplicationFormPartialDescription {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationFormPartialDescription {
-    /// The `default` attribute.
     pub const DEFAULT: ::daplug_runtime::Field<
-        ApplicationFormPartialDescription,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default");
-    /// The `localizations` attribute.
     pub const LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationFormPartialDescription,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -9745,47 +9437,35 @@ pub struct ApplicationIncomingWebhookResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl ApplicationIncomingWebhookResponse {
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `avatar` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
     pub const AVATAR: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        WebhookTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ApplicationIncomingWebhookResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// A partial update of [`ApplicationIncomingWebhookResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9962,10 +9642,10 @@ pub struct ApplicationIntegrationTypeConfiguration {
         ApplicationOAuth2InstallParams,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationIntegrationTypeConfiguration {
-    /// The `oauth2_install_params` attribute.
     pub const OAUTH2_INSTALL_PARAMS: ::daplug_runtime::Field<
-        ApplicationIntegrationTypeConfiguration,
+        Self,
         ApplicationOAuth2InstallParams,
     > = ::daplug_runtime::Field::new("oauth2_install_params");
 }
@@ -10070,10 +9750,10 @@ pub struct ApplicationIntegrationTypeConfigurationResponse {
         ApplicationOAuth2InstallParamsResponse,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationIntegrationTypeConfigurationResponse {
-    /// The `oauth2_install_params` attribute.
     pub const OAUTH2_INSTALL_PARAMS: ::daplug_runtime::Field<
-        ApplicationIntegrationTypeConfigurationResponse,
+        Self,
         ApplicationOAuth2InstallParamsResponse,
     > = ::daplug_runtime::Field::new("oauth2_install_params");
 }
@@ -10183,17 +9863,15 @@ pub struct ApplicationOAuth2InstallParams {
     )]
     pub permissions: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl ApplicationOAuth2InstallParams {
-    /// The `scopes` attribute.
     pub const SCOPES: ::daplug_runtime::Field<
-        ApplicationOAuth2InstallParams,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     > = ::daplug_runtime::Field::new("scopes");
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationOAuth2InstallParams,
-        i64,
-    > = ::daplug_runtime::Field::new("permissions");
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "permissions",
+    );
 }
 /// A partial update of [`ApplicationOAuth2InstallParams`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10291,15 +9969,14 @@ pub struct ApplicationOAuth2InstallParamsResponse {
     pub scopes: ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     pub permissions: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ApplicationOAuth2InstallParamsResponse {
-    /// The `scopes` attribute.
     pub const SCOPES: ::daplug_runtime::Field<
-        ApplicationOAuth2InstallParamsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     > = ::daplug_runtime::Field::new("scopes");
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        ApplicationOAuth2InstallParamsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
 }
@@ -10521,118 +10198,95 @@ pub struct ApplicationResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<ApplicationResponse, ApplicationTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `cover_image` attribute.
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `primary_sku_id` attribute.
-    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
-        ApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("primary_sku_id");
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<ApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "primary_sku_id",
+    );
+    pub const BOT: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "bot",
     );
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<ApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `rpc_origins` attribute.
     pub const RPC_ORIGINS: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("rpc_origins");
-    /// The `bot_public` attribute.
-    pub const BOT_PUBLIC: ::daplug_runtime::Field<ApplicationResponse, bool> = ::daplug_runtime::Field::new(
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bot_public",
     );
-    /// The `bot_require_code_grant` attribute.
-    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
-        ApplicationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("bot_require_code_grant");
-    /// The `terms_of_service_url` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "bot_require_code_grant",
+    );
     pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terms_of_service_url");
-    /// The `privacy_policy_url` attribute.
     pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("privacy_policy_url");
-    /// The `custom_install_url` attribute.
     pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_install_url");
-    /// The `install_params` attribute.
     pub const INSTALL_PARAMS: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ApplicationOAuth2InstallParamsResponse,
     > = ::daplug_runtime::Field::new("install_params");
-    /// The `integration_types_config` attribute.
     pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ApplicationIntegrationTypeConfigurationResponse,
         >,
     > = ::daplug_runtime::Field::new("integration_types_config");
-    /// The `verify_key` attribute.
     pub const VERIFY_KEY: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verify_key");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<ApplicationResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `flags_new` attribute.
     pub const FLAGS_NEW: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flags_new");
-    /// The `max_participants` attribute.
-    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<ApplicationResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_participants",
     );
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        ApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -10855,25 +10509,22 @@ pub struct ApplicationRoleConnectionsMetadataItemRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationRoleConnectionsMetadataItemRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
-        MetadataItemTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `key` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataItemTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const KEY: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::option::Option<
@@ -10881,14 +10532,12 @@ impl ApplicationRoleConnectionsMetadataItemRequest {
             >,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::option::Option<
@@ -11049,38 +10698,33 @@ pub struct ApplicationRoleConnectionsMetadataItemResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationRoleConnectionsMetadataItemResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
-        MetadataItemTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `key` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MetadataItemTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const KEY: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `name_localizations` attribute.
     pub const NAME_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("name_localizations");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `description_localizations` attribute.
     pub const DESCRIPTION_LOCALIZATIONS: ::daplug_runtime::Field<
-        ApplicationRoleConnectionsMetadataItemResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -11279,20 +10923,18 @@ pub struct ApplicationUserRoleConnectionResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ApplicationUserRoleConnectionResponse {
-    /// The `platform_name` attribute.
     pub const PLATFORM_NAME: ::daplug_runtime::Field<
-        ApplicationUserRoleConnectionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("platform_name");
-    /// The `platform_username` attribute.
     pub const PLATFORM_USERNAME: ::daplug_runtime::Field<
-        ApplicationUserRoleConnectionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("platform_username");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        ApplicationUserRoleConnectionResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -11497,92 +11139,73 @@ pub struct AttachmentResponse {
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl AttachmentResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AttachmentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `filename` attribute.
     pub const FILENAME: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filename");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `proxy_url` attribute.
     pub const PROXY_URL: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `duration_secs` attribute.
-    pub const DURATION_SECS: ::daplug_runtime::Field<AttachmentResponse, f64> = ::daplug_runtime::Field::new(
+    pub const DURATION_SECS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "duration_secs",
     );
-    /// The `waveform` attribute.
     pub const WAVEFORM: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("waveform");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `content_type` attribute.
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `ephemeral` attribute.
-    pub const EPHEMERAL: ::daplug_runtime::Field<AttachmentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const EPHEMERAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ephemeral",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<AttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "placeholder_version",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `application` attribute.
-    pub const APPLICATION: ::daplug_runtime::Field<
-        AttachmentResponse,
-        ApplicationResponse,
-    > = ::daplug_runtime::Field::new("application");
-    /// The `clip_created_at` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<Self, ApplicationResponse> = ::daplug_runtime::Field::new(
+        "application",
+    );
     pub const CLIP_CREATED_AT: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("clip_created_at");
-    /// The `clip_participants` attribute.
     pub const CLIP_PARTICIPANTS: ::daplug_runtime::Field<
-        AttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("clip_participants");
 }
@@ -12293,40 +11916,33 @@ pub struct AuditLogEntryResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AuditLogEntryResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `action_type` attribute.
-    pub const ACTION_TYPE: ::daplug_runtime::Field<
-        AuditLogEntryResponse,
-        AuditLogActionTypes,
-    > = ::daplug_runtime::Field::new("action_type");
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ACTION_TYPE: ::daplug_runtime::Field<Self, AuditLogActionTypes> = ::daplug_runtime::Field::new(
+        "action_type",
+    );
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "user_id",
     );
-    /// The `target_id` attribute.
-    pub const TARGET_ID: ::daplug_runtime::Field<AuditLogEntryResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TARGET_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "target_id",
     );
-    /// The `changes` attribute.
     pub const CHANGES: ::daplug_runtime::Field<
-        AuditLogEntryResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AuditLogObjectChangeResponse>,
     > = ::daplug_runtime::Field::new("changes");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        AuditLogEntryResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("options");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        AuditLogEntryResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
@@ -12467,20 +12083,18 @@ pub struct AuditLogObjectChangeResponse {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl AuditLogObjectChangeResponse {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        AuditLogObjectChangeResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `new_value` attribute.
     pub const NEW_VALUE: ::daplug_runtime::Field<
-        AuditLogObjectChangeResponse,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("new_value");
-    /// The `old_value` attribute.
     pub const OLD_VALUE: ::daplug_runtime::Field<
-        AuditLogObjectChangeResponse,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("old_value");
 }
@@ -12971,17 +12585,14 @@ pub struct BanUserFromGuildRequest {
     )]
     pub delete_message_days: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BanUserFromGuildRequest {
-    /// The `delete_message_seconds` attribute.
-    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<
-        BanUserFromGuildRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("delete_message_seconds");
-    /// The `delete_message_days` attribute.
-    pub const DELETE_MESSAGE_DAYS: ::daplug_runtime::Field<
-        BanUserFromGuildRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("delete_message_days");
+    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "delete_message_seconds",
+    );
+    pub const DELETE_MESSAGE_DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "delete_message_days",
+    );
 }
 /// A partial update of [`BanUserFromGuildRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13134,51 +12745,42 @@ pub struct BaseCreateMessageCreateRequest {
         CustomClientThemeShareRequest,
     >,
 }
+#[allow(missing_docs)]
 impl BaseCreateMessageCreateRequest {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `sticker_ids` attribute.
     pub const STICKER_IDS: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("sticker_ids");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             BaseCreateMessageCreateRequestComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<BaseCreateMessageCreateRequest, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
-        PollCreateRequest,
-    > = ::daplug_runtime::Field::new("poll");
-    /// The `shared_client_theme` attribute.
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        BaseCreateMessageCreateRequest,
+        Self,
         CustomClientThemeShareRequest,
     > = ::daplug_runtime::Field::new("shared_client_theme");
 }
@@ -13371,47 +12973,37 @@ pub struct BasicApplicationResponseWithBot {
     )]
     pub bot: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl BasicApplicationResponseWithBot {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
-        ApplicationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `cover_image` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `primary_sku_id` attribute.
-    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("primary_sku_id");
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<
-        BasicApplicationResponseWithBot,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("bot");
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "primary_sku_id",
+    );
+    pub const BOT: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "bot",
+    );
 }
 /// A partial update of [`BasicApplicationResponseWithBot`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13595,60 +13187,49 @@ pub struct BasicGuildMemberResponse {
         UserCollectiblesResponse,
     >,
 }
+#[allow(missing_docs)]
 impl BasicGuildMemberResponse {
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `avatar_decoration_data` attribute.
     pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         UserAvatarDecorationResponse,
     > = ::daplug_runtime::Field::new("avatar_decoration_data");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `communication_disabled_until` attribute.
     pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("communication_disabled_until");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<BasicGuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `joined_at` attribute.
     pub const JOINED_AT: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("joined_at");
-    /// The `nick` attribute.
     pub const NICK: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nick");
-    /// The `pending` attribute.
-    pub const PENDING: ::daplug_runtime::Field<BasicGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PENDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pending",
     );
-    /// The `premium_since` attribute.
     pub const PREMIUM_SINCE: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("premium_since");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `collectibles` attribute.
-    pub const COLLECTIBLES: ::daplug_runtime::Field<
-        BasicGuildMemberResponse,
-        UserCollectiblesResponse,
-    > = ::daplug_runtime::Field::new("collectibles");
+    pub const COLLECTIBLES: ::daplug_runtime::Field<Self, UserCollectiblesResponse> = ::daplug_runtime::Field::new(
+        "collectibles",
+    );
 }
 /// A partial update of [`BasicGuildMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13947,179 +13528,138 @@ pub struct BasicMessageResponse {
         MessageLobbyMemberResponse,
     >,
 }
+#[allow(missing_docs)]
 impl BasicMessageResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<BasicMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `mentions` attribute.
     pub const MENTIONS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("mentions");
-    /// The `mention_roles` attribute.
     pub const MENTION_ROLES: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("mention_roles");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `edited_timestamp` attribute.
     pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("edited_timestamp");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<BasicMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BasicMessageResponseComponentsItem>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BasicMessageResponseStickersItem>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `sticker_items` attribute.
     pub const STICKER_ITEMS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     > = ::daplug_runtime::Field::new("sticker_items");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<BasicMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "author",
     );
-    /// The `pinned` attribute.
-    pub const PINNED: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PINNED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pinned",
     );
-    /// The `mention_everyone` attribute.
-    pub const MENTION_EVERYONE: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mention_everyone",
     );
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<BasicMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
-    /// The `call` attribute.
-    pub const CALL: ::daplug_runtime::Field<BasicMessageResponse, MessageCallResponse> = ::daplug_runtime::Field::new(
+    pub const CALL: ::daplug_runtime::Field<Self, MessageCallResponse> = ::daplug_runtime::Field::new(
         "call",
     );
-    /// The `activity` attribute.
-    pub const ACTIVITY: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        MessageActivityResponse,
-    > = ::daplug_runtime::Field::new("activity");
-    /// The `application` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<Self, MessageActivityResponse> = ::daplug_runtime::Field::new(
+        "activity",
+    );
     pub const APPLICATION: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         BasicApplicationResponseWithBot,
     > = ::daplug_runtime::Field::new("application");
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `interaction` attribute.
-    pub const INTERACTION: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        MessageInteractionResponse,
-    > = ::daplug_runtime::Field::new("interaction");
-    /// The `nonce` attribute.
-    pub const NONCE: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        BasicMessageResponseNonce,
-    > = ::daplug_runtime::Field::new("nonce");
-    /// The `webhook_id` attribute.
-    pub const WEBHOOK_ID: ::daplug_runtime::Field<BasicMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    pub const INTERACTION: ::daplug_runtime::Field<Self, MessageInteractionResponse> = ::daplug_runtime::Field::new(
+        "interaction",
+    );
+    pub const NONCE: ::daplug_runtime::Field<Self, BasicMessageResponseNonce> = ::daplug_runtime::Field::new(
+        "nonce",
+    );
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "webhook_id",
     );
-    /// The `message_reference` attribute.
     pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         MessageReferenceResponse,
     > = ::daplug_runtime::Field::new("message_reference");
-    /// The `thread` attribute.
-    pub const THREAD: ::daplug_runtime::Field<BasicMessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+    pub const THREAD: ::daplug_runtime::Field<Self, ThreadResponse> = ::daplug_runtime::Field::new(
         "thread",
     );
-    /// The `mention_channels` attribute.
     pub const MENTION_CHANNELS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
     > = ::daplug_runtime::Field::new("mention_channels");
-    /// The `role_subscription_data` attribute.
     pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         MessageRoleSubscriptionDataResponse,
     > = ::daplug_runtime::Field::new("role_subscription_data");
-    /// The `purchase_notification` attribute.
     pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         PurchaseNotificationResponse,
     > = ::daplug_runtime::Field::new("purchase_notification");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<BasicMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `resolved` attribute.
-    pub const RESOLVED: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        ResolvedObjectsResponse,
-    > = ::daplug_runtime::Field::new("resolved");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<BasicMessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+    pub const RESOLVED: ::daplug_runtime::Field<Self, ResolvedObjectsResponse> = ::daplug_runtime::Field::new(
+        "resolved",
+    );
+    pub const POLL: ::daplug_runtime::Field<Self, PollResponse> = ::daplug_runtime::Field::new(
         "poll",
     );
-    /// The `shared_client_theme` attribute.
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         CustomClientThemeResponse,
     > = ::daplug_runtime::Field::new("shared_client_theme");
-    /// The `interaction_metadata` attribute.
     pub const INTERACTION_METADATA: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         BasicMessageResponseInteractionMetadata,
     > = ::daplug_runtime::Field::new("interaction_metadata");
-    /// The `message_snapshots` attribute.
     pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
-        BasicMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
     > = ::daplug_runtime::Field::new("message_snapshots");
-    /// The `lobby_member` attribute.
-    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
-        BasicMessageResponse,
-        MessageLobbyMemberResponse,
-    > = ::daplug_runtime::Field::new("lobby_member");
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<Self, MessageLobbyMemberResponse> = ::daplug_runtime::Field::new(
+        "lobby_member",
+    );
 }
 /// A partial update of [`BasicMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14455,16 +13995,15 @@ pub struct BlockMessageAction {
         BlockMessageActionMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl BlockMessageAction {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<BlockMessageAction, AutomodActionType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `metadata` attribute.
-    pub const METADATA: ::daplug_runtime::Field<
-        BlockMessageAction,
-        BlockMessageActionMetadata,
-    > = ::daplug_runtime::Field::new("metadata");
+    pub const METADATA: ::daplug_runtime::Field<Self, BlockMessageActionMetadata> = ::daplug_runtime::Field::new(
+        "metadata",
+    );
 }
 /// A partial update of [`BlockMessageAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14565,10 +14104,10 @@ pub struct BlockMessageActionMetadata {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BlockMessageActionMetadata {
-    /// The `custom_message` attribute.
     pub const CUSTOM_MESSAGE: ::daplug_runtime::Field<
-        BlockMessageActionMetadata,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_message");
 }
@@ -14668,10 +14207,10 @@ pub struct BlockMessageActionMetadataResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BlockMessageActionMetadataResponse {
-    /// The `custom_message` attribute.
     pub const CUSTOM_MESSAGE: ::daplug_runtime::Field<
-        BlockMessageActionMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_message");
 }
@@ -14772,15 +14311,14 @@ pub struct BlockMessageActionResponse {
     pub type_: AutomodActionType,
     pub metadata: BlockMessageActionMetadataResponse,
 }
+#[allow(missing_docs)]
 impl BlockMessageActionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        BlockMessageActionResponse,
-        AutomodActionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `metadata` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        BlockMessageActionResponse,
+        Self,
         BlockMessageActionMetadataResponse,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -14891,20 +14429,18 @@ pub struct BotAccountPatchRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BotAccountPatchRequest {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        BotAccountPatchRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        BotAccountPatchRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        BotAccountPatchRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
 }
@@ -15037,32 +14573,27 @@ pub struct BotAddGuildMemberRequest {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BotAddGuildMemberRequest {
-    /// The `nick` attribute.
     pub const NICK: ::daplug_runtime::Field<
-        BotAddGuildMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nick");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        BotAddGuildMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `mute` attribute.
-    pub const MUTE: ::daplug_runtime::Field<BotAddGuildMemberRequest, bool> = ::daplug_runtime::Field::new(
+    pub const MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mute",
     );
-    /// The `deaf` attribute.
-    pub const DEAF: ::daplug_runtime::Field<BotAddGuildMemberRequest, bool> = ::daplug_runtime::Field::new(
+    pub const DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deaf",
     );
-    /// The `access_token` attribute.
     pub const ACCESS_TOKEN: ::daplug_runtime::Field<
-        BotAddGuildMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_token");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<BotAddGuildMemberRequest, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -15180,17 +14711,15 @@ pub struct BulkBanUsersRequest {
     )]
     pub delete_message_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl BulkBanUsersRequest {
-    /// The `user_ids` attribute.
     pub const USER_IDS: ::daplug_runtime::Field<
-        BulkBanUsersRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("user_ids");
-    /// The `delete_message_seconds` attribute.
-    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<
-        BulkBanUsersRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("delete_message_seconds");
+    pub const DELETE_MESSAGE_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "delete_message_seconds",
+    );
 }
 /// A partial update of [`BulkBanUsersRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15286,15 +14815,14 @@ pub struct BulkBanUsersResponse {
     pub banned_users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub failed_users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl BulkBanUsersResponse {
-    /// The `banned_users` attribute.
     pub const BANNED_USERS: ::daplug_runtime::Field<
-        BulkBanUsersResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("banned_users");
-    /// The `failed_users` attribute.
     pub const FAILED_USERS: ::daplug_runtime::Field<
-        BulkBanUsersResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("failed_users");
 }
@@ -15422,31 +14950,27 @@ pub struct BulkLobbyMemberRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BulkLobbyMemberRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<BulkLobbyMemberRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        BulkLobbyMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `flags` attribute.
     pub const FLAGS: ::daplug_runtime::Field<
-        BulkLobbyMemberRequest,
+        Self,
         BulkLobbyMemberRequestFlagsVariant1,
     > = ::daplug_runtime::Field::new("flags");
-    /// The `remove_member` attribute.
-    pub const REMOVE_MEMBER: ::daplug_runtime::Field<BulkLobbyMemberRequest, bool> = ::daplug_runtime::Field::new(
+    pub const REMOVE_MEMBER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "remove_member",
     );
-    /// The `additional_name` attribute.
     pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
-        BulkLobbyMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("additional_name");
 }
@@ -15648,51 +15172,39 @@ pub struct ButtonComponentForMessageRequest {
         ComponentEmojiForRequest,
     >,
 }
+#[allow(missing_docs)]
 impl ButtonComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ButtonComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `style` attribute.
-    pub const STYLE: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
-        ButtonStyleTypes,
-    > = ::daplug_runtime::Field::new("style");
-    /// The `label` attribute.
+    pub const STYLE: ::daplug_runtime::Field<Self, ButtonStyleTypes> = ::daplug_runtime::Field::new(
+        "style",
+    );
     pub const LABEL: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `url` attribute.
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
     pub const URL: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("sku_id");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        ButtonComponentForMessageRequest,
-        ComponentEmojiForRequest,
-    > = ::daplug_runtime::Field::new("emoji");
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
+    pub const EMOJI: ::daplug_runtime::Field<Self, ComponentEmojiForRequest> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
 }
 /// A partial update of [`ButtonComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15858,47 +15370,37 @@ pub struct ButtonComponentResponse {
     )]
     pub sku_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl ButtonComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ButtonComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ButtonComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ButtonComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `style` attribute.
-    pub const STYLE: ::daplug_runtime::Field<
-        ButtonComponentResponse,
-        ButtonStyleTypes,
-    > = ::daplug_runtime::Field::new("style");
-    /// The `label` attribute.
+    pub const STYLE: ::daplug_runtime::Field<Self, ButtonStyleTypes> = ::daplug_runtime::Field::new(
+        "style",
+    );
     pub const LABEL: ::daplug_runtime::Field<
-        ButtonComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<ButtonComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        ButtonComponentResponse,
-        ComponentEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `url` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<Self, ComponentEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
     pub const URL: ::daplug_runtime::Field<
-        ButtonComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<ButtonComponentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "sku_id",
     );
 }
@@ -16080,13 +15582,10 @@ pub struct ByNWeekday {
     /// The day within the week to reoccur on
     pub day: RecurrenceRuleWeekdays,
 }
+#[allow(missing_docs)]
 impl ByNWeekday {
-    /// The `n` attribute.
-    pub const N: ::daplug_runtime::Field<ByNWeekday, i32> = ::daplug_runtime::Field::new(
-        "n",
-    );
-    /// The `day` attribute.
-    pub const DAY: ::daplug_runtime::Field<ByNWeekday, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
+    pub const N: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new("n");
+    pub const DAY: ::daplug_runtime::Field<Self, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
         "day",
     );
 }
@@ -16180,13 +15679,10 @@ pub struct ByNWeekdayResponse {
     /// The day within the week to reoccur on
     pub day: RecurrenceRuleWeekdays,
 }
+#[allow(missing_docs)]
 impl ByNWeekdayResponse {
-    /// The `n` attribute.
-    pub const N: ::daplug_runtime::Field<ByNWeekdayResponse, i32> = ::daplug_runtime::Field::new(
-        "n",
-    );
-    /// The `day` attribute.
-    pub const DAY: ::daplug_runtime::Field<ByNWeekdayResponse, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
+    pub const N: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new("n");
+    pub const DAY: ::daplug_runtime::Field<Self, RecurrenceRuleWeekdays> = ::daplug_runtime::Field::new(
         "day",
     );
 }
@@ -16282,17 +15778,14 @@ pub struct ChannelFollowerResponse {
     pub channel_id: SnowflakeType,
     pub webhook_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl ChannelFollowerResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ChannelFollowerResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `webhook_id` attribute.
-    pub const WEBHOOK_ID: ::daplug_runtime::Field<
-        ChannelFollowerResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("webhook_id");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "webhook_id",
+    );
 }
 /// A partial update of [`ChannelFollowerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16429,55 +15922,40 @@ pub struct ChannelFollowerWebhookResponse {
         WebhookSourceChannelResponse,
     >,
 }
+#[allow(missing_docs)]
 impl ChannelFollowerWebhookResponse {
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `avatar` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
     pub const AVATAR: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        WebhookTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `source_guild` attribute.
-    pub const SOURCE_GUILD: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
-        WebhookSourceGuildResponse,
-    > = ::daplug_runtime::Field::new("source_guild");
-    /// The `source_channel` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    pub const SOURCE_GUILD: ::daplug_runtime::Field<Self, WebhookSourceGuildResponse> = ::daplug_runtime::Field::new(
+        "source_guild",
+    );
     pub const SOURCE_CHANNEL: ::daplug_runtime::Field<
-        ChannelFollowerWebhookResponse,
+        Self,
         WebhookSourceChannelResponse,
     > = ::daplug_runtime::Field::new("source_channel");
 }
@@ -16624,23 +16102,19 @@ pub struct ChannelPermissionOverwriteRequest {
     )]
     pub deny: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl ChannelPermissionOverwriteRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteRequest,
-        ChannelPermissionOverwrites,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `allow` attribute.
-    pub const ALLOW: ::daplug_runtime::Field<ChannelPermissionOverwriteRequest, i64> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelPermissionOverwrites> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ALLOW: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "allow",
     );
-    /// The `deny` attribute.
-    pub const DENY: ::daplug_runtime::Field<ChannelPermissionOverwriteRequest, i64> = ::daplug_runtime::Field::new(
+    pub const DENY: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "deny",
     );
 }
@@ -16752,25 +16226,21 @@ pub struct ChannelPermissionOverwriteResponse {
     pub allow: ::daplug_runtime::__private::std::string::String,
     pub deny: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ChannelPermissionOverwriteResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteResponse,
-        ChannelPermissionOverwrites,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `allow` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelPermissionOverwrites> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ALLOW: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("allow");
-    /// The `deny` attribute.
     pub const DENY: ::daplug_runtime::Field<
-        ChannelPermissionOverwriteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deny");
 }
@@ -16977,55 +16447,41 @@ pub struct ChannelSelectComponentForMessageRequest {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+#[allow(missing_docs)]
 impl ChannelSelectComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `custom_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
-    /// The `channel_types` attribute.
     pub const CHANNEL_TYPES: ::daplug_runtime::Field<
-        ChannelSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     > = ::daplug_runtime::Field::new("channel_types");
 }
@@ -17205,54 +16661,41 @@ pub struct ChannelSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     >,
 }
+#[allow(missing_docs)]
 impl ChannelSelectComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ChannelSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
-    /// The `channel_types` attribute.
     pub const CHANNEL_TYPES: ::daplug_runtime::Field<
-        ChannelSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     > = ::daplug_runtime::Field::new("channel_types");
 }
@@ -17415,46 +16858,38 @@ pub struct ChannelSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValueResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl ChannelSelectComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelSelectComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ChannelSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        ChannelSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "min_values",
     );
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<ChannelSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_values",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<ChannelSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `channel_types` attribute.
     pub const CHANNEL_TYPES: ::daplug_runtime::Field<
-        ChannelSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelTypes>,
     > = ::daplug_runtime::Field::new("channel_types");
-    /// The `default_values` attribute.
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        ChannelSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelSelectDefaultValueResponse>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -17582,14 +17017,13 @@ pub struct ChannelSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl ChannelSelectDefaultValue {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelSelectDefaultValue,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ChannelSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
 }
@@ -17688,17 +17122,15 @@ pub struct ChannelSelectDefaultValueResponse {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl ChannelSelectDefaultValueResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ChannelSelectDefaultValueResponse,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ChannelSelectDefaultValueResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`ChannelSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -17912,23 +17344,20 @@ pub struct CheckboxComponentForModalRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CheckboxComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CheckboxComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<CheckboxComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        CheckboxComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<CheckboxComponentForModalRequest, bool> = ::daplug_runtime::Field::new(
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
 }
@@ -18061,39 +17490,30 @@ pub struct CheckboxGroupComponentForModalRequest {
         CheckboxGroupOptionForRequest,
     >,
 }
+#[allow(missing_docs)]
 impl CheckboxGroupComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<CheckboxGroupComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        CheckboxGroupComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CheckboxGroupOptionForRequest>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -18225,24 +17645,21 @@ pub struct CheckboxGroupOptionForRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CheckboxGroupOptionForRequest {
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        CheckboxGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        CheckboxGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        CheckboxGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<CheckboxGroupOptionForRequest, bool> = ::daplug_runtime::Field::new(
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
 }
@@ -18354,18 +17771,16 @@ pub struct CommandPermissionResponse {
     pub type_: ApplicationCommandPermissionType,
     pub permission: bool,
 }
+#[allow(missing_docs)]
 impl CommandPermissionResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<CommandPermissionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CommandPermissionResponse,
-        ApplicationCommandPermissionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `permission` attribute.
-    pub const PERMISSION: ::daplug_runtime::Field<CommandPermissionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationCommandPermissionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const PERMISSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "permission",
     );
 }
@@ -18470,24 +17885,19 @@ pub struct CommandPermissionsResponse {
         CommandPermissionResponse,
     >,
 }
+#[allow(missing_docs)]
 impl CommandPermissionsResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<CommandPermissionsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        CommandPermissionsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        CommandPermissionsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `permissions` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        CommandPermissionsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<CommandPermissionResponse>,
     > = ::daplug_runtime::Field::new("permissions");
 }
@@ -18595,14 +18005,13 @@ pub struct ComponentEmojiForRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ComponentEmojiForRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ComponentEmojiForRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ComponentEmojiForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -18709,18 +18118,16 @@ pub struct ComponentEmojiResponse {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ComponentEmojiResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ComponentEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ComponentEmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<ComponentEmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
 }
@@ -18828,20 +18235,17 @@ pub struct ConnectedAccountGuildResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ConnectedAccountGuildResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ConnectedAccountGuildResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ConnectedAccountGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        ConnectedAccountGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
 }
@@ -18949,27 +18353,22 @@ pub struct ConnectedAccountIntegrationResponse {
     pub account: AccountResponse,
     pub guild: ConnectedAccountGuildResponse,
 }
+#[allow(missing_docs)]
 impl ConnectedAccountIntegrationResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ConnectedAccountIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ConnectedAccountIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        ConnectedAccountIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
-    /// The `guild` attribute.
-    pub const GUILD: ::daplug_runtime::Field<
-        ConnectedAccountIntegrationResponse,
-        ConnectedAccountGuildResponse,
-    > = ::daplug_runtime::Field::new("guild");
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
+    pub const GUILD: ::daplug_runtime::Field<Self, ConnectedAccountGuildResponse> = ::daplug_runtime::Field::new(
+        "guild",
+    );
 }
 /// A partial update of [`ConnectedAccountIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19190,50 +18589,40 @@ pub struct ConnectedAccountResponse {
     )]
     pub revoked: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ConnectedAccountResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ConnectedAccountResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ConnectedAccountResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ConnectedAccountResponse,
-        ConnectedAccountProviders,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `friend_sync` attribute.
-    pub const FRIEND_SYNC: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ConnectedAccountProviders> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const FRIEND_SYNC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "friend_sync",
     );
-    /// The `integrations` attribute.
     pub const INTEGRATIONS: ::daplug_runtime::Field<
-        ConnectedAccountResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ConnectedAccountIntegrationResponse>,
     > = ::daplug_runtime::Field::new("integrations");
-    /// The `show_activity` attribute.
-    pub const SHOW_ACTIVITY: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SHOW_ACTIVITY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "show_activity",
     );
-    /// The `two_way_link` attribute.
-    pub const TWO_WAY_LINK: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TWO_WAY_LINK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "two_way_link",
     );
-    /// The `verified` attribute.
-    pub const VERIFIED: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+    pub const VERIFIED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "verified",
     );
-    /// The `visibility` attribute.
-    pub const VISIBILITY: ::daplug_runtime::Field<
-        ConnectedAccountResponse,
-        ConnectedAccountVisibility,
-    > = ::daplug_runtime::Field::new("visibility");
-    /// The `revoked` attribute.
-    pub const REVOKED: ::daplug_runtime::Field<ConnectedAccountResponse, bool> = ::daplug_runtime::Field::new(
+    pub const VISIBILITY: ::daplug_runtime::Field<Self, ConnectedAccountVisibility> = ::daplug_runtime::Field::new(
+        "visibility",
+    );
+    pub const REVOKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "revoked",
     );
 }
@@ -19428,33 +18817,27 @@ pub struct ContainerComponentForMessageRequest {
     )]
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ContainerComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ContainerComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ContainerComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `accent_color` attribute.
-    pub const ACCENT_COLOR: ::daplug_runtime::Field<
-        ContainerComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("accent_color");
-    /// The `components` attribute.
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "accent_color",
+    );
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ContainerComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ContainerComponentForMessageRequestComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<
-        ContainerComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("spoiler");
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
 }
 /// A partial update of [`ContainerComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19601,29 +18984,25 @@ pub struct ContainerComponentResponse {
     >,
     pub spoiler: bool,
 }
+#[allow(missing_docs)]
 impl ContainerComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ContainerComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ContainerComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `accent_color` attribute.
-    pub const ACCENT_COLOR: ::daplug_runtime::Field<ContainerComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "accent_color",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ContainerComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ContainerComponentResponseComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<ContainerComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
 }
@@ -19761,22 +19140,17 @@ pub struct CreateEntitlementRequestData {
     /// 1 for a guild subscription, 2 for a user subscription
     pub owner_type: EntitlementOwnerTypes,
 }
+#[allow(missing_docs)]
 impl CreateEntitlementRequestData {
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<
-        CreateEntitlementRequestData,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("sku_id");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<
-        CreateEntitlementRequestData,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("owner_id");
-    /// The `owner_type` attribute.
-    pub const OWNER_TYPE: ::daplug_runtime::Field<
-        CreateEntitlementRequestData,
-        EntitlementOwnerTypes,
-    > = ::daplug_runtime::Field::new("owner_type");
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    pub const OWNER_TYPE: ::daplug_runtime::Field<Self, EntitlementOwnerTypes> = ::daplug_runtime::Field::new(
+        "owner_type",
+    );
 }
 /// A partial update of [`CreateEntitlementRequestData`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -19895,32 +19269,26 @@ pub struct CreateForumThreadRequest {
     >,
     pub message: BaseCreateMessageCreateRequest,
 }
+#[allow(missing_docs)]
 impl CreateForumThreadRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateForumThreadRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `auto_archive_duration` attribute.
     pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        CreateForumThreadRequest,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("auto_archive_duration");
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        CreateForumThreadRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
-    /// The `applied_tags` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
     pub const APPLIED_TAGS: ::daplug_runtime::Field<
-        CreateForumThreadRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("applied_tags");
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<
-        CreateForumThreadRequest,
-        BaseCreateMessageCreateRequest,
-    > = ::daplug_runtime::Field::new("message");
+    pub const MESSAGE: ::daplug_runtime::Field<Self, BaseCreateMessageCreateRequest> = ::daplug_runtime::Field::new(
+        "message",
+    );
 }
 /// A partial update of [`CreateForumThreadRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20034,9 +19402,9 @@ pub struct CreateGroupDmInviteRequest {
     )]
     pub max_age: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl CreateGroupDmInviteRequest {
-    /// The `max_age` attribute.
-    pub const MAX_AGE: ::daplug_runtime::Field<CreateGroupDmInviteRequest, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_AGE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_age",
     );
 }
@@ -20245,95 +19613,72 @@ pub struct CreateGuildChannelRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CreateGuildChannelRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CreateGuildChannelRequest, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `topic` attribute.
     pub const TOPIC: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<CreateGuildChannelRequest, i32> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<CreateGuildChannelRequest, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("parent_id");
-    /// The `permission_overwrites` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
     pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteRequest>,
     > = ::daplug_runtime::Field::new("permission_overwrites");
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
-    /// The `default_auto_archive_duration` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
     pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("default_auto_archive_duration");
-    /// The `default_reaction_emoji` attribute.
     pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         UpdateDefaultReactionEmojiRequest,
     > = ::daplug_runtime::Field::new("default_reaction_emoji");
-    /// The `default_thread_rate_limit_per_user` attribute.
-    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
-    /// The `default_sort_order` attribute.
-    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        ThreadSortOrder,
-    > = ::daplug_runtime::Field::new("default_sort_order");
-    /// The `default_forum_layout` attribute.
-    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
-        ForumLayout,
-    > = ::daplug_runtime::Field::new("default_forum_layout");
-    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_thread_rate_limit_per_user",
+    );
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<Self, ThreadSortOrder> = ::daplug_runtime::Field::new(
+        "default_sort_order",
+    );
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<Self, ForumLayout> = ::daplug_runtime::Field::new(
+        "default_forum_layout",
+    );
     pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ThreadSearchTagSetting,
     > = ::daplug_runtime::Field::new("default_tag_setting");
-    /// The `available_tags` attribute.
     pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
-        CreateGuildChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 CreateOrUpdateThreadTagRequest,
@@ -20563,43 +19908,32 @@ pub struct CreateGuildInviteRequest {
         CreateGuildInviteRequestRoleIds,
     >,
 }
+#[allow(missing_docs)]
 impl CreateGuildInviteRequest {
-    /// The `max_age` attribute.
-    pub const MAX_AGE: ::daplug_runtime::Field<CreateGuildInviteRequest, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_AGE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_age",
     );
-    /// The `temporary` attribute.
-    pub const TEMPORARY: ::daplug_runtime::Field<CreateGuildInviteRequest, bool> = ::daplug_runtime::Field::new(
+    pub const TEMPORARY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "temporary",
     );
-    /// The `max_uses` attribute.
-    pub const MAX_USES: ::daplug_runtime::Field<CreateGuildInviteRequest, i64> = ::daplug_runtime::Field::new(
+    pub const MAX_USES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max_uses",
     );
-    /// The `unique` attribute.
-    pub const UNIQUE: ::daplug_runtime::Field<CreateGuildInviteRequest, bool> = ::daplug_runtime::Field::new(
+    pub const UNIQUE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "unique",
     );
-    /// The `target_user_id` attribute.
-    pub const TARGET_USER_ID: ::daplug_runtime::Field<
-        CreateGuildInviteRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("target_user_id");
-    /// The `target_application_id` attribute.
-    pub const TARGET_APPLICATION_ID: ::daplug_runtime::Field<
-        CreateGuildInviteRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("target_application_id");
-    /// The `target_type` attribute.
-    pub const TARGET_TYPE: ::daplug_runtime::Field<
-        CreateGuildInviteRequest,
-        InviteTargetTypes,
-    > = ::daplug_runtime::Field::new("target_type");
-    /// The `role_ids` attribute.
-    pub const ROLE_IDS: ::daplug_runtime::Field<
-        CreateGuildInviteRequest,
-        CreateGuildInviteRequestRoleIds,
-    > = ::daplug_runtime::Field::new("role_ids");
+    pub const TARGET_USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_user_id",
+    );
+    pub const TARGET_APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_application_id",
+    );
+    pub const TARGET_TYPE: ::daplug_runtime::Field<Self, InviteTargetTypes> = ::daplug_runtime::Field::new(
+        "target_type",
+    );
+    pub const ROLE_IDS: ::daplug_runtime::Field<Self, CreateGuildInviteRequestRoleIds> = ::daplug_runtime::Field::new(
+        "role_ids",
+    );
 }
 /// A partial update of [`CreateGuildInviteRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20739,17 +20073,15 @@ pub struct CreateMessageInteractionCallbackRequest {
         IncomingWebhookInteractionRequest,
     >,
 }
+#[allow(missing_docs)]
 impl CreateMessageInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CreateMessageInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `data` attribute.
-    pub const DATA: ::daplug_runtime::Field<
-        CreateMessageInteractionCallbackRequest,
-        IncomingWebhookInteractionRequest,
-    > = ::daplug_runtime::Field::new("data");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const DATA: ::daplug_runtime::Field<Self, IncomingWebhookInteractionRequest> = ::daplug_runtime::Field::new(
+        "data",
+    );
 }
 /// A partial update of [`CreateMessageInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20853,17 +20185,15 @@ pub struct CreateMessageInteractionCallbackResponse {
     pub type_: InteractionCallbackTypes,
     pub message: MessageResponse,
 }
+#[allow(missing_docs)]
 impl CreateMessageInteractionCallbackResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CreateMessageInteractionCallbackResponse,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<
-        CreateMessageInteractionCallbackResponse,
-        MessageResponse,
-    > = ::daplug_runtime::Field::new("message");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const MESSAGE: ::daplug_runtime::Field<Self, MessageResponse> = ::daplug_runtime::Field::new(
+        "message",
+    );
 }
 /// A partial update of [`CreateMessageInteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -20980,24 +20310,20 @@ pub struct CreateOrUpdateThreadTagRequest {
     )]
     pub moderated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CreateOrUpdateThreadTagRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateOrUpdateThreadTagRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        CreateOrUpdateThreadTagRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        CreateOrUpdateThreadTagRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `moderated` attribute.
-    pub const MODERATED: ::daplug_runtime::Field<CreateOrUpdateThreadTagRequest, bool> = ::daplug_runtime::Field::new(
+    pub const MODERATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "moderated",
     );
 }
@@ -21129,22 +20455,19 @@ pub struct CreatePrivateChannelRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl CreatePrivateChannelRequest {
-    /// The `recipient_id` attribute.
-    pub const RECIPIENT_ID: ::daplug_runtime::Field<
-        CreatePrivateChannelRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("recipient_id");
-    /// The `access_tokens` attribute.
+    pub const RECIPIENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "recipient_id",
+    );
     pub const ACCESS_TOKENS: ::daplug_runtime::Field<
-        CreatePrivateChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("access_tokens");
-    /// The `nicks` attribute.
     pub const NICKS: ::daplug_runtime::Field<
-        CreatePrivateChannelRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::option::Option<
@@ -21303,40 +20626,33 @@ pub struct CreateRoleRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl CreateRoleRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateRoleRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<CreateRoleRequest, i64> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "permissions",
     );
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<CreateRoleRequest, i64> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `colors` attribute.
-    pub const COLORS: ::daplug_runtime::Field<CreateRoleRequest, RoleColors> = ::daplug_runtime::Field::new(
+    pub const COLORS: ::daplug_runtime::Field<Self, RoleColors> = ::daplug_runtime::Field::new(
         "colors",
     );
-    /// The `hoist` attribute.
-    pub const HOIST: ::daplug_runtime::Field<CreateRoleRequest, bool> = ::daplug_runtime::Field::new(
+    pub const HOIST: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hoist",
     );
-    /// The `mentionable` attribute.
-    pub const MENTIONABLE: ::daplug_runtime::Field<CreateRoleRequest, bool> = ::daplug_runtime::Field::new(
+    pub const MENTIONABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mentionable",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        CreateRoleRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `unicode_emoji` attribute.
     pub const UNICODE_EMOJI: ::daplug_runtime::Field<
-        CreateRoleRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unicode_emoji");
 }
@@ -21463,22 +20779,19 @@ pub struct CreateTextThreadWithMessageRequest {
     )]
     pub rate_limit_per_user: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl CreateTextThreadWithMessageRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateTextThreadWithMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `auto_archive_duration` attribute.
     pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        CreateTextThreadWithMessageRequest,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("auto_archive_duration");
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        CreateTextThreadWithMessageRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
 }
 /// A partial update of [`CreateTextThreadWithMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21606,32 +20919,26 @@ pub struct CreateTextThreadWithoutMessageRequest {
     )]
     pub invitable: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl CreateTextThreadWithoutMessageRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreateTextThreadWithoutMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `auto_archive_duration` attribute.
     pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        CreateTextThreadWithoutMessageRequest,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("auto_archive_duration");
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        CreateTextThreadWithoutMessageRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        CreateTextThreadWithoutMessageRequest,
-        ChannelTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `invitable` attribute.
-    pub const INVITABLE: ::daplug_runtime::Field<
-        CreateTextThreadWithoutMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("invitable");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const INVITABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "invitable",
+    );
 }
 /// A partial update of [`CreateTextThreadWithoutMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21817,100 +21124,77 @@ pub struct CreatedThreadResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<ThreadMemberResponse>,
 }
+#[allow(missing_docs)]
 impl CreatedThreadResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<CreatedThreadResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `last_message_id` attribute.
-    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
-        CreatedThreadResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("last_message_id");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "last_message_id",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `last_pin_timestamp` attribute.
     pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
-        CreatedThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_pin_timestamp");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        CreatedThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "parent_id",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "rate_limit_per_user",
     );
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        CreatedThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        CreatedThreadResponse,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
-    /// The `permissions` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        CreatedThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<CreatedThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "owner_id",
     );
-    /// The `thread_metadata` attribute.
-    pub const THREAD_METADATA: ::daplug_runtime::Field<
-        CreatedThreadResponse,
-        ThreadMetadataResponse,
-    > = ::daplug_runtime::Field::new("thread_metadata");
-    /// The `message_count` attribute.
-    pub const MESSAGE_COUNT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const THREAD_METADATA: ::daplug_runtime::Field<Self, ThreadMetadataResponse> = ::daplug_runtime::Field::new(
+        "thread_metadata",
+    );
+    pub const MESSAGE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "message_count",
     );
-    /// The `member_count` attribute.
-    pub const MEMBER_COUNT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "member_count",
     );
-    /// The `total_message_sent` attribute.
-    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<CreatedThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_message_sent",
     );
-    /// The `applied_tags` attribute.
     pub const APPLIED_TAGS: ::daplug_runtime::Field<
-        CreatedThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("applied_tags");
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<
-        CreatedThreadResponse,
-        ThreadMemberResponse,
-    > = ::daplug_runtime::Field::new("member");
+    pub const MEMBER: ::daplug_runtime::Field<Self, ThreadMemberResponse> = ::daplug_runtime::Field::new(
+        "member",
+    );
 }
 /// A partial update of [`CreatedThreadResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -22079,25 +21363,22 @@ pub struct CustomClientThemeResponse {
     pub base_mix: i32,
     pub base_theme: MessageShareCustomUserThemeBaseTheme,
 }
+#[allow(missing_docs)]
 impl CustomClientThemeResponse {
-    /// The `colors` attribute.
     pub const COLORS: ::daplug_runtime::Field<
-        CustomClientThemeResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("colors");
-    /// The `gradient_angle` attribute.
-    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<CustomClientThemeResponse, i32> = ::daplug_runtime::Field::new(
+    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "gradient_angle",
     );
-    /// The `base_mix` attribute.
-    pub const BASE_MIX: ::daplug_runtime::Field<CustomClientThemeResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BASE_MIX: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "base_mix",
     );
-    /// The `base_theme` attribute.
     pub const BASE_THEME: ::daplug_runtime::Field<
-        CustomClientThemeResponse,
+        Self,
         MessageShareCustomUserThemeBaseTheme,
     > = ::daplug_runtime::Field::new("base_theme");
 }
@@ -22215,26 +21496,22 @@ pub struct CustomClientThemeShareRequest {
         MessageShareCustomUserThemeBaseTheme,
     >,
 }
+#[allow(missing_docs)]
 impl CustomClientThemeShareRequest {
-    /// The `colors` attribute.
     pub const COLORS: ::daplug_runtime::Field<
-        CustomClientThemeShareRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("colors");
-    /// The `gradient_angle` attribute.
-    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<
-        CustomClientThemeShareRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("gradient_angle");
-    /// The `base_mix` attribute.
-    pub const BASE_MIX: ::daplug_runtime::Field<CustomClientThemeShareRequest, i32> = ::daplug_runtime::Field::new(
+    pub const GRADIENT_ANGLE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "gradient_angle",
+    );
+    pub const BASE_MIX: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "base_mix",
     );
-    /// The `base_theme` attribute.
     pub const BASE_THEME: ::daplug_runtime::Field<
-        CustomClientThemeShareRequest,
+        Self,
         MessageShareCustomUserThemeBaseTheme,
     > = ::daplug_runtime::Field::new("base_theme");
 }
@@ -22358,17 +21635,16 @@ pub struct DefaultKeywordListTriggerMetadata {
         ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
     >,
 }
+#[allow(missing_docs)]
 impl DefaultKeywordListTriggerMetadata {
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        DefaultKeywordListTriggerMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("allow_list");
-    /// The `presets` attribute.
     pub const PRESETS: ::daplug_runtime::Field<
-        DefaultKeywordListTriggerMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
     > = ::daplug_runtime::Field::new("presets");
 }
@@ -22477,17 +21753,16 @@ pub struct DefaultKeywordListTriggerMetadataResponse {
     >,
     pub presets: ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
 }
+#[allow(missing_docs)]
 impl DefaultKeywordListTriggerMetadataResponse {
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        DefaultKeywordListTriggerMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("allow_list");
-    /// The `presets` attribute.
     pub const PRESETS: ::daplug_runtime::Field<
-        DefaultKeywordListTriggerMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AutomodKeywordPresetType>,
     > = ::daplug_runtime::Field::new("presets");
 }
@@ -22624,46 +21899,37 @@ pub struct DefaultKeywordListUpsertRequest {
     pub trigger_type: AutomodTriggerType,
     pub trigger_metadata: DefaultKeywordListTriggerMetadata,
 }
+#[allow(missing_docs)]
 impl DefaultKeywordListUpsertRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             DefaultKeywordListUpsertRequestActionsItem,
         >,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<DefaultKeywordListUpsertRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequest,
+        Self,
         DefaultKeywordListTriggerMetadata,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -22866,47 +22132,37 @@ pub struct DefaultKeywordListUpsertRequestPartial {
         DefaultKeywordListTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl DefaultKeywordListUpsertRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             DefaultKeywordListUpsertRequestPartialActionsItem,
         >,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
-        bool,
-    > = ::daplug_runtime::Field::new("enabled");
-    /// The `exempt_roles` attribute.
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        DefaultKeywordListUpsertRequestPartial,
+        Self,
         DefaultKeywordListTriggerMetadata,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -23071,58 +22327,44 @@ pub struct DefaultKeywordRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: DefaultKeywordListTriggerMetadataResponse,
 }
+#[allow(missing_docs)]
 impl DefaultKeywordRuleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<DefaultKeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `name` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DefaultKeywordRuleResponseActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<DefaultKeywordRuleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_metadata` attribute.
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        DefaultKeywordRuleResponse,
+        Self,
         DefaultKeywordListTriggerMetadataResponse,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -23288,15 +22530,13 @@ pub struct DefaultReactionEmojiResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DefaultReactionEmojiResponse {
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        DefaultReactionEmojiResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        DefaultReactionEmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -23412,42 +22652,34 @@ pub struct DiscordIntegrationResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl DiscordIntegrationResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        DiscordIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        DiscordIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        DiscordIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<DiscordIntegrationResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<DiscordIntegrationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `application` attribute.
     pub const APPLICATION: ::daplug_runtime::Field<
-        DiscordIntegrationResponse,
+        Self,
         IntegrationApplicationResponse,
     > = ::daplug_runtime::Field::new("application");
-    /// The `scopes` attribute.
     pub const SCOPES: ::daplug_runtime::Field<
-        DiscordIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     > = ::daplug_runtime::Field::new("scopes");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<DiscordIntegrationResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
 }
@@ -23570,30 +22802,25 @@ pub struct EmbeddedActivityInstance {
     pub location: EmbeddedActivityInstanceLocation,
     pub users: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl EmbeddedActivityInstance {
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        EmbeddedActivityInstance,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `instance_id` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
     pub const INSTANCE_ID: ::daplug_runtime::Field<
-        EmbeddedActivityInstance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance_id");
-    /// The `launch_id` attribute.
     pub const LAUNCH_ID: ::daplug_runtime::Field<
-        EmbeddedActivityInstance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("launch_id");
-    /// The `location` attribute.
     pub const LOCATION: ::daplug_runtime::Field<
-        EmbeddedActivityInstance,
+        Self,
         EmbeddedActivityInstanceLocation,
     > = ::daplug_runtime::Field::new("location");
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        EmbeddedActivityInstance,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("users");
 }
@@ -23757,39 +22984,32 @@ pub struct EmojiResponse {
     pub animated: bool,
     pub available: bool,
 }
+#[allow(missing_docs)]
 impl EmojiResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<EmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<EmojiResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        EmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `require_colons` attribute.
-    pub const REQUIRE_COLONS: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRE_COLONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "require_colons",
     );
-    /// The `managed` attribute.
-    pub const MANAGED: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MANAGED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "managed",
     );
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<EmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
 }
@@ -24001,67 +23221,53 @@ pub struct EntitlementResponse {
     )]
     pub parent_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl EntitlementResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "sku_id",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        EntitlementResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "user_id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `deleted` attribute.
-    pub const DELETED: ::daplug_runtime::Field<EntitlementResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DELETED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deleted",
     );
-    /// The `starts_at` attribute.
     pub const STARTS_AT: ::daplug_runtime::Field<
-        EntitlementResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("starts_at");
-    /// The `ends_at` attribute.
     pub const ENDS_AT: ::daplug_runtime::Field<
-        EntitlementResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ends_at");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<EntitlementResponse, EntitlementTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, EntitlementTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `fulfilled_at` attribute.
     pub const FULFILLED_AT: ::daplug_runtime::Field<
-        EntitlementResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fulfilled_at");
-    /// The `fulfillment_status` attribute.
     pub const FULFILLMENT_STATUS: ::daplug_runtime::Field<
-        EntitlementResponse,
+        Self,
         EntitlementTenantFulfillmentStatusResponse,
     > = ::daplug_runtime::Field::new("fulfillment_status");
-    /// The `consumed` attribute.
-    pub const CONSUMED: ::daplug_runtime::Field<EntitlementResponse, bool> = ::daplug_runtime::Field::new(
+    pub const CONSUMED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "consumed",
     );
-    /// The `gifter_user_id` attribute.
-    pub const GIFTER_USER_ID: ::daplug_runtime::Field<
-        EntitlementResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("gifter_user_id");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<EntitlementResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GIFTER_USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "gifter_user_id",
+    );
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "parent_id",
     );
 }
@@ -24339,10 +23545,10 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for EntitlementType
 pub struct EntityMetadataExternal {
     pub location: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl EntityMetadataExternal {
-    /// The `location` attribute.
     pub const LOCATION: ::daplug_runtime::Field<
-        EntityMetadataExternal,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("location");
 }
@@ -24437,10 +23643,10 @@ pub struct EntityMetadataExternalResponse {
     /// Location of the external event
     pub location: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl EntityMetadataExternalResponse {
-    /// The `location` attribute.
     pub const LOCATION: ::daplug_runtime::Field<
-        EntityMetadataExternalResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("location");
 }
@@ -24547,14 +23753,13 @@ pub struct Error {
     /// Human-readable error message
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Error {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<Error, i64> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -24677,18 +23882,16 @@ pub struct ErrorResponse {
     )]
     pub errors: ::daplug_runtime::__private::std::option::Option<ErrorDetails>,
 }
+#[allow(missing_docs)]
 impl ErrorResponse {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<ErrorResponse, i64> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ErrorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `errors` attribute.
-    pub const ERRORS: ::daplug_runtime::Field<ErrorResponse, ErrorDetails> = ::daplug_runtime::Field::new(
+    pub const ERRORS: ::daplug_runtime::Field<Self, ErrorDetails> = ::daplug_runtime::Field::new(
         "errors",
     );
 }
@@ -24842,77 +24045,56 @@ pub struct ExternalConnectionIntegrationResponse {
     )]
     pub enable_emoticons: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ExternalConnectionIntegrationResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("enabled");
-    /// The `id` attribute.
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
     pub const ID: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `revoked` attribute.
-    pub const REVOKED: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("revoked");
-    /// The `expire_behavior` attribute.
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
+    pub const REVOKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "revoked",
+    );
     pub const EXPIRE_BEHAVIOR: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
+        Self,
         IntegrationExpireBehaviorTypes,
     > = ::daplug_runtime::Field::new("expire_behavior");
-    /// The `expire_grace_period` attribute.
     pub const EXPIRE_GRACE_PERIOD: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
+        Self,
         IntegrationExpireGracePeriodTypes,
     > = ::daplug_runtime::Field::new("expire_grace_period");
-    /// The `subscriber_count` attribute.
-    pub const SUBSCRIBER_COUNT: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("subscriber_count");
-    /// The `synced_at` attribute.
+    pub const SUBSCRIBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "subscriber_count",
+    );
     pub const SYNCED_AT: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("synced_at");
-    /// The `role_id` attribute.
-    pub const ROLE_ID: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("role_id");
-    /// The `syncing` attribute.
-    pub const SYNCING: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("syncing");
-    /// The `enable_emoticons` attribute.
-    pub const ENABLE_EMOTICONS: ::daplug_runtime::Field<
-        ExternalConnectionIntegrationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("enable_emoticons");
+    pub const ROLE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "role_id",
+    );
+    pub const SYNCING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "syncing",
+    );
+    pub const ENABLE_EMOTICONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enable_emoticons",
+    );
 }
 /// A partial update of [`ExternalConnectionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25094,57 +24276,45 @@ pub struct ExternalScheduledEventCreateRequest {
     >,
     pub entity_metadata: EntityMetadataExternal,
 }
+#[allow(missing_docs)]
 impl ExternalScheduledEventCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
-    pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        ExternalScheduledEventCreateRequest,
-        EntityMetadataExternal,
-    > = ::daplug_runtime::Field::new("entity_metadata");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<Self, EntityMetadataExternal> = ::daplug_runtime::Field::new(
+        "entity_metadata",
+    );
 }
 /// A partial update of [`ExternalScheduledEventCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25359,62 +24529,48 @@ pub struct ExternalScheduledEventPatchRequestPartial {
         EntityMetadataExternal,
     >,
 }
+#[allow(missing_docs)]
 impl ExternalScheduledEventPatchRequestPartial {
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `name` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
-    pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        ExternalScheduledEventPatchRequestPartial,
-        EntityMetadataExternal,
-    > = ::daplug_runtime::Field::new("entity_metadata");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<Self, EntityMetadataExternal> = ::daplug_runtime::Field::new(
+        "entity_metadata",
+    );
 }
 /// A partial update of [`ExternalScheduledEventPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -25645,99 +24801,72 @@ pub struct ExternalScheduledEventResponse {
     >,
     pub entity_metadata: EntityMetadataExternalResponse,
 }
+#[allow(missing_docs)]
 impl ExternalScheduledEventResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `creator` attribute.
-    pub const CREATOR: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("creator");
-    /// The `image` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    pub const CREATOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "creator",
+    );
     pub const IMAGE: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `entity_type` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `entity_id` attribute.
-    pub const ENTITY_ID: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("entity_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        RecurrenceRuleResponse,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `user_count` attribute.
-    pub const USER_COUNT: ::daplug_runtime::Field<ExternalScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ENTITY_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "entity_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRuleResponse> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const USER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_count",
     );
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `user_rsvp` attribute.
-    pub const USER_RSVP: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
-        ScheduledEventUserResponse,
-    > = ::daplug_runtime::Field::new("user_rsvp");
-    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<Self, ScheduledEventUserResponse> = ::daplug_runtime::Field::new(
+        "user_rsvp",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
     > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
-    /// The `entity_metadata` attribute.
     pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        ExternalScheduledEventResponse,
+        Self,
         EntityMetadataExternalResponse,
     > = ::daplug_runtime::Field::new("entity_metadata");
 }
@@ -25927,23 +25056,20 @@ pub struct FileComponentForMessageRequest {
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub file: UnfurledMediaRequestWithAttachmentReferenceRequired,
 }
+#[allow(missing_docs)]
 impl FileComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<FileComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<FileComponentForMessageRequest, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
-    /// The `file` attribute.
     pub const FILE: ::daplug_runtime::Field<
-        FileComponentForMessageRequest,
+        Self,
         UnfurledMediaRequestWithAttachmentReferenceRequired,
     > = ::daplug_runtime::Field::new("file");
 }
@@ -26064,32 +25190,26 @@ pub struct FileComponentResponse {
     pub size: ::daplug_runtime::__private::std::option::Option<i32>,
     pub spoiler: bool,
 }
+#[allow(missing_docs)]
 impl FileComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<FileComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `file` attribute.
-    pub const FILE: ::daplug_runtime::Field<
-        FileComponentResponse,
-        UnfurledMediaResponse,
-    > = ::daplug_runtime::Field::new("file");
-    /// The `name` attribute.
+    pub const FILE: ::daplug_runtime::Field<Self, UnfurledMediaResponse> = ::daplug_runtime::Field::new(
+        "file",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        FileComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<FileComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<FileComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
 }
@@ -26220,36 +25340,28 @@ pub struct FileUploadComponentForModalRequest {
     )]
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl FileUploadComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FileUploadComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<FileUploadComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        FileUploadComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        FileUploadComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        FileUploadComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        FileUploadComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
 }
 /// A partial update of [`FileUploadComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26363,16 +25475,15 @@ pub struct FlagToChannelAction {
     pub type_: AutomodActionType,
     pub metadata: FlagToChannelActionMetadata,
 }
+#[allow(missing_docs)]
 impl FlagToChannelAction {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FlagToChannelAction, AutomodActionType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `metadata` attribute.
-    pub const METADATA: ::daplug_runtime::Field<
-        FlagToChannelAction,
-        FlagToChannelActionMetadata,
-    > = ::daplug_runtime::Field::new("metadata");
+    pub const METADATA: ::daplug_runtime::Field<Self, FlagToChannelActionMetadata> = ::daplug_runtime::Field::new(
+        "metadata",
+    );
 }
 /// A partial update of [`FlagToChannelAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26467,12 +25578,11 @@ const _: () = {
 pub struct FlagToChannelActionMetadata {
     pub channel_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl FlagToChannelActionMetadata {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        FlagToChannelActionMetadata,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`FlagToChannelActionMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26562,12 +25672,11 @@ const _: () = {
 pub struct FlagToChannelActionMetadataResponse {
     pub channel_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl FlagToChannelActionMetadataResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        FlagToChannelActionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`FlagToChannelActionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -26664,15 +25773,14 @@ pub struct FlagToChannelActionResponse {
     pub type_: AutomodActionType,
     pub metadata: FlagToChannelActionMetadataResponse,
 }
+#[allow(missing_docs)]
 impl FlagToChannelActionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        FlagToChannelActionResponse,
-        AutomodActionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `metadata` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        FlagToChannelActionResponse,
+        Self,
         FlagToChannelActionMetadataResponse,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -26831,27 +25939,23 @@ pub struct ForumTagResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ForumTagResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ForumTagResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ForumTagResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `moderated` attribute.
-    pub const MODERATED: ::daplug_runtime::Field<ForumTagResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MODERATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "moderated",
     );
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<ForumTagResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "emoji_id",
     );
-    /// The `emoji_name` attribute.
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        ForumTagResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -27011,57 +26115,46 @@ pub struct FriendInviteResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl FriendInviteResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<FriendInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InviteTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        FriendInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `inviter` attribute.
-    pub const INVITER: ::daplug_runtime::Field<FriendInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const INVITER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "inviter",
     );
-    /// The `max_age` attribute.
-    pub const MAX_AGE: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_AGE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_age",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        FriendInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        FriendInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `friends_count` attribute.
-    pub const FRIENDS_COUNT: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FRIENDS_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "friends_count",
     );
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        FriendInviteResponse,
-        InviteChannelResponse,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `is_contact` attribute.
-    pub const IS_CONTACT: ::daplug_runtime::Field<FriendInviteResponse, bool> = ::daplug_runtime::Field::new(
+    pub const CHANNEL: ::daplug_runtime::Field<Self, InviteChannelResponse> = ::daplug_runtime::Field::new(
+        "channel",
+    );
+    pub const IS_CONTACT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_contact",
     );
-    /// The `uses` attribute.
-    pub const USES: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "uses",
     );
-    /// The `max_uses` attribute.
-    pub const MAX_USES: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_USES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_uses",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<FriendInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -27194,19 +26287,17 @@ pub struct GatewayBotResponse {
     pub session_start_limit: GatewayBotSessionStartLimitResponse,
     pub shards: i32,
 }
+#[allow(missing_docs)]
 impl GatewayBotResponse {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        GatewayBotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `session_start_limit` attribute.
     pub const SESSION_START_LIMIT: ::daplug_runtime::Field<
-        GatewayBotResponse,
+        Self,
         GatewayBotSessionStartLimitResponse,
     > = ::daplug_runtime::Field::new("session_start_limit");
-    /// The `shards` attribute.
-    pub const SHARDS: ::daplug_runtime::Field<GatewayBotResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SHARDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "shards",
     );
 }
@@ -27311,24 +26402,18 @@ pub struct GatewayBotSessionStartLimitResponse {
     pub reset_after: i32,
     pub total: i32,
 }
+#[allow(missing_docs)]
 impl GatewayBotSessionStartLimitResponse {
-    /// The `max_concurrency` attribute.
-    pub const MAX_CONCURRENCY: ::daplug_runtime::Field<
-        GatewayBotSessionStartLimitResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_concurrency");
-    /// The `remaining` attribute.
-    pub const REMAINING: ::daplug_runtime::Field<
-        GatewayBotSessionStartLimitResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("remaining");
-    /// The `reset_after` attribute.
-    pub const RESET_AFTER: ::daplug_runtime::Field<
-        GatewayBotSessionStartLimitResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("reset_after");
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<GatewayBotSessionStartLimitResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_CONCURRENCY: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_concurrency",
+    );
+    pub const REMAINING: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "remaining",
+    );
+    pub const RESET_AFTER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "reset_after",
+    );
+    pub const TOTAL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total",
     );
 }
@@ -27434,10 +26519,10 @@ const _: () = {
 pub struct GatewayResponse {
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GatewayResponse {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        GatewayResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -27532,15 +26617,14 @@ pub struct GithubAuthor {
     >,
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubAuthor {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        GithubAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GithubAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -27635,10 +26719,10 @@ const _: () = {
 pub struct GithubCheckApp {
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubCheckApp {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GithubCheckApp,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -27726,9 +26810,9 @@ const _: () = {
 pub struct GithubCheckPullRequest {
     pub number: i64,
 }
+#[allow(missing_docs)]
 impl GithubCheckPullRequest {
-    /// The `number` attribute.
-    pub const NUMBER: ::daplug_runtime::Field<GithubCheckPullRequest, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number",
     );
 }
@@ -27848,38 +26932,32 @@ pub struct GithubCheckRun {
         ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
     >,
 }
+#[allow(missing_docs)]
 impl GithubCheckRun {
-    /// The `conclusion` attribute.
     pub const CONCLUSION: ::daplug_runtime::Field<
-        GithubCheckRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conclusion");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GithubCheckRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubCheckRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `check_suite` attribute.
-    pub const CHECK_SUITE: ::daplug_runtime::Field<GithubCheckRun, GithubCheckSuite> = ::daplug_runtime::Field::new(
+    pub const CHECK_SUITE: ::daplug_runtime::Field<Self, GithubCheckSuite> = ::daplug_runtime::Field::new(
         "check_suite",
     );
-    /// The `details_url` attribute.
     pub const DETAILS_URL: ::daplug_runtime::Field<
-        GithubCheckRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("details_url");
-    /// The `output` attribute.
-    pub const OUTPUT: ::daplug_runtime::Field<GithubCheckRun, GithubCheckRunOutput> = ::daplug_runtime::Field::new(
+    pub const OUTPUT: ::daplug_runtime::Field<Self, GithubCheckRunOutput> = ::daplug_runtime::Field::new(
         "output",
     );
-    /// The `pull_requests` attribute.
     pub const PULL_REQUESTS: ::daplug_runtime::Field<
-        GithubCheckRun,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
     > = ::daplug_runtime::Field::new("pull_requests");
 }
@@ -28008,15 +27086,14 @@ pub struct GithubCheckRunOutput {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GithubCheckRunOutput {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        GithubCheckRunOutput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `summary` attribute.
     pub const SUMMARY: ::daplug_runtime::Field<
-        GithubCheckRunOutput,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("summary");
 }
@@ -28137,29 +27214,25 @@ pub struct GithubCheckSuite {
     >,
     pub app: GithubCheckApp,
 }
+#[allow(missing_docs)]
 impl GithubCheckSuite {
-    /// The `conclusion` attribute.
     pub const CONCLUSION: ::daplug_runtime::Field<
-        GithubCheckSuite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conclusion");
-    /// The `head_branch` attribute.
     pub const HEAD_BRANCH: ::daplug_runtime::Field<
-        GithubCheckSuite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("head_branch");
-    /// The `head_sha` attribute.
     pub const HEAD_SHA: ::daplug_runtime::Field<
-        GithubCheckSuite,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("head_sha");
-    /// The `pull_requests` attribute.
     pub const PULL_REQUESTS: ::daplug_runtime::Field<
-        GithubCheckSuite,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GithubCheckPullRequest>,
     > = ::daplug_runtime::Field::new("pull_requests");
-    /// The `app` attribute.
-    pub const APP: ::daplug_runtime::Field<GithubCheckSuite, GithubCheckApp> = ::daplug_runtime::Field::new(
+    pub const APP: ::daplug_runtime::Field<Self, GithubCheckApp> = ::daplug_runtime::Field::new(
         "app",
     );
 }
@@ -28277,28 +27350,24 @@ pub struct GithubComment {
     >,
     pub body: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubComment {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GithubComment, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubComment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GithubComment, GithubUser> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `commit_id` attribute.
     pub const COMMIT_ID: ::daplug_runtime::Field<
-        GithubComment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("commit_id");
-    /// The `body` attribute.
     pub const BODY: ::daplug_runtime::Field<
-        GithubComment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("body");
 }
@@ -28407,24 +27476,21 @@ pub struct GithubCommit {
     pub message: ::daplug_runtime::__private::std::string::String,
     pub author: GithubAuthor,
 }
+#[allow(missing_docs)]
 impl GithubCommit {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GithubCommit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        GithubCommit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        GithubCommit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<GithubCommit, GithubAuthor> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, GithubAuthor> = ::daplug_runtime::Field::new(
         "author",
     );
 }
@@ -28544,33 +27610,28 @@ pub struct GithubDiscussion {
     >,
     pub user: GithubUser,
 }
+#[allow(missing_docs)]
 impl GithubDiscussion {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        GithubDiscussion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `number` attribute.
-    pub const NUMBER: ::daplug_runtime::Field<GithubDiscussion, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number",
     );
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubDiscussion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `answer_html_url` attribute.
     pub const ANSWER_HTML_URL: ::daplug_runtime::Field<
-        GithubDiscussion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("answer_html_url");
-    /// The `body` attribute.
     pub const BODY: ::daplug_runtime::Field<
-        GithubDiscussion,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("body");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GithubDiscussion, GithubUser> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "user",
     );
 }
@@ -28699,37 +27760,31 @@ pub struct GithubIssue {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl GithubIssue {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GithubIssue, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `number` attribute.
-    pub const NUMBER: ::daplug_runtime::Field<GithubIssue, i64> = ::daplug_runtime::Field::new(
+    pub const NUMBER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "number",
     );
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubIssue,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GithubIssue, GithubUser> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        GithubIssue,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `body` attribute.
     pub const BODY: ::daplug_runtime::Field<
-        GithubIssue,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("body");
-    /// The `pull_request` attribute.
     pub const PULL_REQUEST: ::daplug_runtime::Field<
-        GithubIssue,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("pull_request");
 }
@@ -28846,23 +27901,20 @@ pub struct GithubRelease {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub author: GithubUser,
 }
+#[allow(missing_docs)]
 impl GithubRelease {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GithubRelease, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `tag_name` attribute.
     pub const TAG_NAME: ::daplug_runtime::Field<
-        GithubRelease,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag_name");
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubRelease,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<GithubRelease, GithubUser> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "author",
     );
 }
@@ -28966,24 +28018,21 @@ pub struct GithubRepository {
     pub name: ::daplug_runtime::__private::std::string::String,
     pub full_name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubRepository {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GithubRepository, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubRepository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GithubRepository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `full_name` attribute.
     pub const FULL_NAME: ::daplug_runtime::Field<
-        GithubRepository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("full_name");
 }
@@ -29095,24 +28144,21 @@ pub struct GithubReview {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub state: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubReview {
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GithubReview, GithubUser> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `body` attribute.
     pub const BODY: ::daplug_runtime::Field<
-        GithubReview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("body");
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubReview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `state` attribute.
     pub const STATE: ::daplug_runtime::Field<
-        GithubReview,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("state");
 }
@@ -29218,24 +28264,21 @@ pub struct GithubUser {
     pub html_url: ::daplug_runtime::__private::std::string::String,
     pub avatar_url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GithubUser {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GithubUser, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `login` attribute.
     pub const LOGIN: ::daplug_runtime::Field<
-        GithubUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("login");
-    /// The `html_url` attribute.
     pub const HTML_URL: ::daplug_runtime::Field<
-        GithubUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("html_url");
-    /// The `avatar_url` attribute.
     pub const AVATAR_URL: ::daplug_runtime::Field<
-        GithubUser,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar_url");
 }
@@ -29444,90 +28487,72 @@ pub struct GithubWebhook {
     )]
     pub answer: ::daplug_runtime::__private::std::option::Option<GithubComment>,
 }
+#[allow(missing_docs)]
 impl GithubWebhook {
-    /// The `action` attribute.
     pub const ACTION: ::daplug_runtime::Field<
-        GithubWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("action");
     /// The `ref` attribute.
     pub const REF_: ::daplug_runtime::Field<
-        GithubWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ref");
-    /// The `ref_type` attribute.
     pub const REF_TYPE: ::daplug_runtime::Field<
-        GithubWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ref_type");
-    /// The `comment` attribute.
-    pub const COMMENT: ::daplug_runtime::Field<GithubWebhook, GithubComment> = ::daplug_runtime::Field::new(
+    pub const COMMENT: ::daplug_runtime::Field<Self, GithubComment> = ::daplug_runtime::Field::new(
         "comment",
     );
-    /// The `issue` attribute.
-    pub const ISSUE: ::daplug_runtime::Field<GithubWebhook, GithubIssue> = ::daplug_runtime::Field::new(
+    pub const ISSUE: ::daplug_runtime::Field<Self, GithubIssue> = ::daplug_runtime::Field::new(
         "issue",
     );
-    /// The `pull_request` attribute.
-    pub const PULL_REQUEST: ::daplug_runtime::Field<GithubWebhook, GithubIssue> = ::daplug_runtime::Field::new(
+    pub const PULL_REQUEST: ::daplug_runtime::Field<Self, GithubIssue> = ::daplug_runtime::Field::new(
         "pull_request",
     );
-    /// The `repository` attribute.
-    pub const REPOSITORY: ::daplug_runtime::Field<GithubWebhook, GithubRepository> = ::daplug_runtime::Field::new(
+    pub const REPOSITORY: ::daplug_runtime::Field<Self, GithubRepository> = ::daplug_runtime::Field::new(
         "repository",
     );
-    /// The `forkee` attribute.
-    pub const FORKEE: ::daplug_runtime::Field<GithubWebhook, GithubRepository> = ::daplug_runtime::Field::new(
+    pub const FORKEE: ::daplug_runtime::Field<Self, GithubRepository> = ::daplug_runtime::Field::new(
         "forkee",
     );
-    /// The `sender` attribute.
-    pub const SENDER: ::daplug_runtime::Field<GithubWebhook, GithubUser> = ::daplug_runtime::Field::new(
+    pub const SENDER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "sender",
     );
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<GithubWebhook, GithubUser> = ::daplug_runtime::Field::new(
+    pub const MEMBER: ::daplug_runtime::Field<Self, GithubUser> = ::daplug_runtime::Field::new(
         "member",
     );
-    /// The `release` attribute.
-    pub const RELEASE: ::daplug_runtime::Field<GithubWebhook, GithubRelease> = ::daplug_runtime::Field::new(
+    pub const RELEASE: ::daplug_runtime::Field<Self, GithubRelease> = ::daplug_runtime::Field::new(
         "release",
     );
-    /// The `head_commit` attribute.
-    pub const HEAD_COMMIT: ::daplug_runtime::Field<GithubWebhook, GithubCommit> = ::daplug_runtime::Field::new(
+    pub const HEAD_COMMIT: ::daplug_runtime::Field<Self, GithubCommit> = ::daplug_runtime::Field::new(
         "head_commit",
     );
-    /// The `commits` attribute.
     pub const COMMITS: ::daplug_runtime::Field<
-        GithubWebhook,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GithubCommit>,
     > = ::daplug_runtime::Field::new("commits");
-    /// The `forced` attribute.
-    pub const FORCED: ::daplug_runtime::Field<GithubWebhook, bool> = ::daplug_runtime::Field::new(
+    pub const FORCED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "forced",
     );
-    /// The `compare` attribute.
     pub const COMPARE: ::daplug_runtime::Field<
-        GithubWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("compare");
-    /// The `review` attribute.
-    pub const REVIEW: ::daplug_runtime::Field<GithubWebhook, GithubReview> = ::daplug_runtime::Field::new(
+    pub const REVIEW: ::daplug_runtime::Field<Self, GithubReview> = ::daplug_runtime::Field::new(
         "review",
     );
-    /// The `check_run` attribute.
-    pub const CHECK_RUN: ::daplug_runtime::Field<GithubWebhook, GithubCheckRun> = ::daplug_runtime::Field::new(
+    pub const CHECK_RUN: ::daplug_runtime::Field<Self, GithubCheckRun> = ::daplug_runtime::Field::new(
         "check_run",
     );
-    /// The `check_suite` attribute.
-    pub const CHECK_SUITE: ::daplug_runtime::Field<GithubWebhook, GithubCheckSuite> = ::daplug_runtime::Field::new(
+    pub const CHECK_SUITE: ::daplug_runtime::Field<Self, GithubCheckSuite> = ::daplug_runtime::Field::new(
         "check_suite",
     );
-    /// The `discussion` attribute.
-    pub const DISCUSSION: ::daplug_runtime::Field<GithubWebhook, GithubDiscussion> = ::daplug_runtime::Field::new(
+    pub const DISCUSSION: ::daplug_runtime::Field<Self, GithubDiscussion> = ::daplug_runtime::Field::new(
         "discussion",
     );
-    /// The `answer` attribute.
-    pub const ANSWER: ::daplug_runtime::Field<GithubWebhook, GithubComment> = ::daplug_runtime::Field::new(
+    pub const ANSWER: ::daplug_runtime::Field<Self, GithubComment> = ::daplug_runtime::Field::new(
         "answer",
     );
 }
@@ -29714,44 +28739,36 @@ pub struct GroupDmInviteResponse {
     )]
     pub approximate_member_count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GroupDmInviteResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GroupDmInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InviteTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        GroupDmInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `inviter` attribute.
-    pub const INVITER: ::daplug_runtime::Field<GroupDmInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const INVITER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "inviter",
     );
-    /// The `max_age` attribute.
-    pub const MAX_AGE: ::daplug_runtime::Field<GroupDmInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_AGE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_age",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GroupDmInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        GroupDmInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        GroupDmInviteResponse,
-        InviteChannelResponse,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `approximate_member_count` attribute.
-    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
-        GroupDmInviteResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_member_count");
+    pub const CHANNEL: ::daplug_runtime::Field<Self, InviteChannelResponse> = ::daplug_runtime::Field::new(
+        "channel",
+    );
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_member_count",
+    );
 }
 /// A partial update of [`GroupDmInviteResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -29889,47 +28906,40 @@ pub struct GuildAuditLogResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl GuildAuditLogResponse {
-    /// The `audit_log_entries` attribute.
     pub const AUDIT_LOG_ENTRIES: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<AuditLogEntryResponse>,
     > = ::daplug_runtime::Field::new("audit_log_entries");
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("users");
-    /// The `integrations` attribute.
     pub const INTEGRATIONS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildAuditLogResponseIntegrationsItem>,
     > = ::daplug_runtime::Field::new("integrations");
-    /// The `webhooks` attribute.
     pub const WEBHOOKS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildAuditLogResponseWebhooksItem>,
     > = ::daplug_runtime::Field::new("webhooks");
-    /// The `guild_scheduled_events` attribute.
     pub const GUILD_SCHEDULED_EVENTS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             GuildAuditLogResponseGuildScheduledEventsItem,
         >,
     > = ::daplug_runtime::Field::new("guild_scheduled_events");
-    /// The `threads` attribute.
     pub const THREADS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
     > = ::daplug_runtime::Field::new("threads");
-    /// The `application_commands` attribute.
     pub const APPLICATION_COMMANDS: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ApplicationCommandResponse>,
     > = ::daplug_runtime::Field::new("application_commands");
-    /// The `auto_moderation_rules` attribute.
     pub const AUTO_MODERATION_RULES: ::daplug_runtime::Field<
-        GuildAuditLogResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 GuildAuditLogResponseAutoModerationRulesItem,
@@ -30159,14 +29169,13 @@ pub struct GuildBanResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildBanResponse {
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GuildBanResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        GuildBanResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
@@ -30262,23 +29271,19 @@ pub struct GuildChannelLocation {
     pub channel_id: SnowflakeType,
     pub guild_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl GuildChannelLocation {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        GuildChannelLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `kind` attribute.
-    pub const KIND: ::daplug_runtime::Field<
-        GuildChannelLocation,
-        EmbeddedActivityLocationKind,
-    > = ::daplug_runtime::Field::new("kind");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<GuildChannelLocation, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const KIND: ::daplug_runtime::Field<Self, EmbeddedActivityLocationKind> = ::daplug_runtime::Field::new(
+        "kind",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<GuildChannelLocation, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
 }
@@ -30510,120 +29515,92 @@ pub struct GuildChannelResponse {
         ThreadSearchTagSetting,
     >,
 }
+#[allow(missing_docs)]
 impl GuildChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GuildChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `last_message_id` attribute.
-    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
-        GuildChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("last_message_id");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "last_message_id",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `last_pin_timestamp` attribute.
     pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_pin_timestamp");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<GuildChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "parent_id",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "rate_limit_per_user",
     );
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        GuildChannelResponse,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
-    /// The `permissions` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `topic` attribute.
     pub const TOPIC: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `default_auto_archive_duration` attribute.
     pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("default_auto_archive_duration");
-    /// The `default_thread_rate_limit_per_user` attribute.
-    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        GuildChannelResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<GuildChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "default_thread_rate_limit_per_user",
+    );
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `permission_overwrites` attribute.
     pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteResponse>,
     > = ::daplug_runtime::Field::new("permission_overwrites");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<GuildChannelResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `available_tags` attribute.
     pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ForumTagResponse>,
     > = ::daplug_runtime::Field::new("available_tags");
-    /// The `default_reaction_emoji` attribute.
     pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         DefaultReactionEmojiResponse,
     > = ::daplug_runtime::Field::new("default_reaction_emoji");
-    /// The `default_sort_order` attribute.
-    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
-        GuildChannelResponse,
-        ThreadSortOrder,
-    > = ::daplug_runtime::Field::new("default_sort_order");
-    /// The `default_forum_layout` attribute.
-    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
-        GuildChannelResponse,
-        ForumLayout,
-    > = ::daplug_runtime::Field::new("default_forum_layout");
-    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<Self, ThreadSortOrder> = ::daplug_runtime::Field::new(
+        "default_sort_order",
+    );
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<Self, ForumLayout> = ::daplug_runtime::Field::new(
+        "default_forum_layout",
+    );
     pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
-        GuildChannelResponse,
+        Self,
         ThreadSearchTagSetting,
     > = ::daplug_runtime::Field::new("default_tag_setting");
 }
@@ -30996,29 +29973,23 @@ pub struct GuildHomeSettingsResponse {
         ResourceChannelResponse,
     >,
 }
+#[allow(missing_docs)]
 impl GuildHomeSettingsResponse {
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        GuildHomeSettingsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<GuildHomeSettingsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `welcome_message` attribute.
-    pub const WELCOME_MESSAGE: ::daplug_runtime::Field<
-        GuildHomeSettingsResponse,
-        WelcomeMessageResponse,
-    > = ::daplug_runtime::Field::new("welcome_message");
-    /// The `new_member_actions` attribute.
+    pub const WELCOME_MESSAGE: ::daplug_runtime::Field<Self, WelcomeMessageResponse> = ::daplug_runtime::Field::new(
+        "welcome_message",
+    );
     pub const NEW_MEMBER_ACTIONS: ::daplug_runtime::Field<
-        GuildHomeSettingsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NewMemberActionResponse>,
     > = ::daplug_runtime::Field::new("new_member_actions");
-    /// The `resource_channels` attribute.
     pub const RESOURCE_CHANNELS: ::daplug_runtime::Field<
-        GuildHomeSettingsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ResourceChannelResponse>,
     > = ::daplug_runtime::Field::new("resource_channels");
 }
@@ -31143,15 +30114,14 @@ pub struct GuildIncidentActionsRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildIncidentActionsRequest {
-    /// The `invites_disabled_until` attribute.
     pub const INVITES_DISABLED_UNTIL: ::daplug_runtime::Field<
-        GuildIncidentActionsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invites_disabled_until");
-    /// The `dms_disabled_until` attribute.
     pub const DMS_DISABLED_UNTIL: ::daplug_runtime::Field<
-        GuildIncidentActionsRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dms_disabled_until");
 }
@@ -31265,15 +30235,14 @@ pub struct GuildIncidentsDataResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildIncidentsDataResponse {
-    /// The `invites_disabled_until` attribute.
     pub const INVITES_DISABLED_UNTIL: ::daplug_runtime::Field<
-        GuildIncidentsDataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("invites_disabled_until");
-    /// The `dms_disabled_until` attribute.
     pub const DMS_DISABLED_UNTIL: ::daplug_runtime::Field<
-        GuildIncidentsDataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dms_disabled_until");
 }
@@ -31416,54 +30385,41 @@ pub struct GuildIncomingWebhookResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildIncomingWebhookResponse {
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `avatar` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
     pub const AVATAR: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildIncomingWebhookResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
-        WebhookTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `token` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, WebhookTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const TOKEN: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        GuildIncomingWebhookResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -31714,119 +30670,88 @@ pub struct GuildInviteResponse {
         ::daplug_runtime::__private::std::vec::Vec<InviteGuildRoleResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl GuildInviteResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GuildInviteResponse, InviteTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InviteTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `inviter` attribute.
-    pub const INVITER: ::daplug_runtime::Field<GuildInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const INVITER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "inviter",
     );
-    /// The `max_age` attribute.
-    pub const MAX_AGE: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_AGE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_age",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `expires_at` attribute.
     pub const EXPIRES_AT: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires_at");
-    /// The `is_contact` attribute.
-    pub const IS_CONTACT: ::daplug_runtime::Field<GuildInviteResponse, bool> = ::daplug_runtime::Field::new(
+    pub const IS_CONTACT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_contact",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `guild` attribute.
-    pub const GUILD: ::daplug_runtime::Field<GuildInviteResponse, InviteGuildResponse> = ::daplug_runtime::Field::new(
+    pub const GUILD: ::daplug_runtime::Field<Self, InviteGuildResponse> = ::daplug_runtime::Field::new(
         "guild",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<GuildInviteResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        InviteChannelResponse,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `target_type` attribute.
-    pub const TARGET_TYPE: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        InviteTargetTypes,
-    > = ::daplug_runtime::Field::new("target_type");
-    /// The `target_user` attribute.
-    pub const TARGET_USER: ::daplug_runtime::Field<GuildInviteResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const CHANNEL: ::daplug_runtime::Field<Self, InviteChannelResponse> = ::daplug_runtime::Field::new(
+        "channel",
+    );
+    pub const TARGET_TYPE: ::daplug_runtime::Field<Self, InviteTargetTypes> = ::daplug_runtime::Field::new(
+        "target_type",
+    );
+    pub const TARGET_USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "target_user",
     );
-    /// The `target_application` attribute.
     pub const TARGET_APPLICATION: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         InviteApplicationResponse,
     > = ::daplug_runtime::Field::new("target_application");
-    /// The `guild_scheduled_event` attribute.
     pub const GUILD_SCHEDULED_EVENT: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         ScheduledEventResponse,
     > = ::daplug_runtime::Field::new("guild_scheduled_event");
-    /// The `target_channel_id` attribute.
-    pub const TARGET_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("target_channel_id");
-    /// The `target_message_id` attribute.
-    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("target_message_id");
-    /// The `liveliness` attribute.
-    pub const LIVELINESS: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        GuildLivelinessResponse,
-    > = ::daplug_runtime::Field::new("liveliness");
-    /// The `uses` attribute.
-    pub const USES: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TARGET_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_channel_id",
+    );
+    pub const TARGET_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "target_message_id",
+    );
+    pub const LIVELINESS: ::daplug_runtime::Field<Self, GuildLivelinessResponse> = ::daplug_runtime::Field::new(
+        "liveliness",
+    );
+    pub const USES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "uses",
     );
-    /// The `max_uses` attribute.
-    pub const MAX_USES: ::daplug_runtime::Field<GuildInviteResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_USES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_uses",
     );
-    /// The `temporary` attribute.
-    pub const TEMPORARY: ::daplug_runtime::Field<GuildInviteResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TEMPORARY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "temporary",
     );
-    /// The `approximate_member_count` attribute.
-    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_member_count");
-    /// The `approximate_presence_count` attribute.
-    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_presence_count");
-    /// The `is_nickname_changeable` attribute.
-    pub const IS_NICKNAME_CHANGEABLE: ::daplug_runtime::Field<
-        GuildInviteResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_nickname_changeable");
-    /// The `roles` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_member_count",
+    );
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_presence_count",
+    );
+    pub const IS_NICKNAME_CHANGEABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_nickname_changeable",
+    );
     pub const ROLES: ::daplug_runtime::Field<
-        GuildInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InviteGuildRoleResponse>,
     > = ::daplug_runtime::Field::new("roles");
 }
@@ -32082,57 +31007,45 @@ pub struct GuildJoinRequestResponse {
     )]
     pub actioned_by_user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl GuildJoinRequestResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildJoinRequestResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `reviewed_at` attribute.
     pub const REVIEWED_AT: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reviewed_at");
-    /// The `application_status` attribute.
     pub const APPLICATION_STATUS: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
+        Self,
         GuildJoinRequestApplicationStatus,
     > = ::daplug_runtime::Field::new("application_status");
-    /// The `rejection_reason` attribute.
     pub const REJECTION_REASON: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rejection_reason");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("user_id");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GuildJoinRequestResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `form_responses` attribute.
     pub const FORM_RESPONSES: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             GuildJoinRequestResponseFormResponsesItem,
         >,
     > = ::daplug_runtime::Field::new("form_responses");
-    /// The `actioned_by_user` attribute.
-    pub const ACTIONED_BY_USER: ::daplug_runtime::Field<
-        GuildJoinRequestResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("actioned_by_user");
+    pub const ACTIONED_BY_USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "actioned_by_user",
+    );
 }
 /// A partial update of [`GuildJoinRequestResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -32293,14 +31206,13 @@ pub struct GuildJoinRequestsListResponse {
         ::daplug_runtime::__private::std::vec::Vec<GuildJoinRequestResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl GuildJoinRequestsListResponse {
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<GuildJoinRequestsListResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total",
     );
-    /// The `guild_join_requests` attribute.
     pub const GUILD_JOIN_REQUESTS: ::daplug_runtime::Field<
-        GuildJoinRequestsListResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildJoinRequestResponse>,
     > = ::daplug_runtime::Field::new("guild_join_requests");
 }
@@ -32406,15 +31318,14 @@ pub struct GuildLivelinessResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildLivelinessResponse {
-    /// The `msg_activity_bins` attribute.
     pub const MSG_ACTIVITY_BINS: ::daplug_runtime::Field<
-        GuildLivelinessResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i32>,
     > = ::daplug_runtime::Field::new("msg_activity_bins");
-    /// The `last_updated_ts` attribute.
     pub const LAST_UPDATED_TS: ::daplug_runtime::Field<
-        GuildLivelinessResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_updated_ts");
 }
@@ -32582,70 +31493,56 @@ pub struct GuildMemberResponse {
     /// whether the user is deafened in voice channels
     pub deaf: bool,
 }
+#[allow(missing_docs)]
 impl GuildMemberResponse {
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `avatar_decoration_data` attribute.
     pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         UserAvatarDecorationResponse,
     > = ::daplug_runtime::Field::new("avatar_decoration_data");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `communication_disabled_until` attribute.
     pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("communication_disabled_until");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<GuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `joined_at` attribute.
     pub const JOINED_AT: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("joined_at");
-    /// The `nick` attribute.
     pub const NICK: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nick");
-    /// The `pending` attribute.
-    pub const PENDING: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PENDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pending",
     );
-    /// The `premium_since` attribute.
     pub const PREMIUM_SINCE: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("premium_since");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        GuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `collectibles` attribute.
-    pub const COLLECTIBLES: ::daplug_runtime::Field<
-        GuildMemberResponse,
-        UserCollectiblesResponse,
-    > = ::daplug_runtime::Field::new("collectibles");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GuildMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const COLLECTIBLES: ::daplug_runtime::Field<Self, UserCollectiblesResponse> = ::daplug_runtime::Field::new(
+        "collectibles",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `mute` attribute.
-    pub const MUTE: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mute",
     );
-    /// The `deaf` attribute.
-    pub const DEAF: ::daplug_runtime::Field<GuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deaf",
     );
 }
@@ -32976,31 +31873,25 @@ pub struct GuildOnboardingResponse {
     pub enabled: bool,
     pub mode: GuildOnboardingMode,
 }
+#[allow(missing_docs)]
 impl GuildOnboardingResponse {
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        GuildOnboardingResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `prompts` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const PROMPTS: ::daplug_runtime::Field<
-        GuildOnboardingResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptResponse>,
     > = ::daplug_runtime::Field::new("prompts");
-    /// The `default_channel_ids` attribute.
     pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
-        GuildOnboardingResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("default_channel_ids");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<GuildOnboardingResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<
-        GuildOnboardingResponse,
-        GuildOnboardingMode,
-    > = ::daplug_runtime::Field::new("mode");
+    pub const MODE: ::daplug_runtime::Field<Self, GuildOnboardingMode> = ::daplug_runtime::Field::new(
+        "mode",
+    );
 }
 /// A partial update of [`GuildOnboardingResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33250,116 +32141,86 @@ pub struct GuildPatchRequestPartial {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl GuildPatchRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `verification_level` attribute.
-    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        VerificationLevels,
-    > = ::daplug_runtime::Field::new("verification_level");
-    /// The `default_message_notifications` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<Self, VerificationLevels> = ::daplug_runtime::Field::new(
+        "verification_level",
+    );
     pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         UserNotificationSettings,
     > = ::daplug_runtime::Field::new("default_message_notifications");
-    /// The `explicit_content_filter` attribute.
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         GuildExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `preferred_locale` attribute.
-    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        AvailableLocalesEnum,
-    > = ::daplug_runtime::Field::new("preferred_locale");
-    /// The `afk_timeout` attribute.
-    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        AfkTimeouts,
-    > = ::daplug_runtime::Field::new("afk_timeout");
-    /// The `afk_channel_id` attribute.
-    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("afk_channel_id");
-    /// The `system_channel_id` attribute.
-    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("system_channel_id");
-    /// The `splash` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<Self, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+        "preferred_locale",
+    );
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<Self, AfkTimeouts> = ::daplug_runtime::Field::new(
+        "afk_timeout",
+    );
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "afk_channel_id",
+    );
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "system_channel_id",
+    );
     pub const SPLASH: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("splash");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `system_channel_flags` attribute.
-    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        i64,
-    > = ::daplug_runtime::Field::new("system_channel_flags");
-    /// The `features` attribute.
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "system_channel_flags",
+    );
     pub const FEATURES: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 ::daplug_runtime::__private::std::string::String,
             >,
         >,
     > = ::daplug_runtime::Field::new("features");
-    /// The `discovery_splash` attribute.
     pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discovery_splash");
-    /// The `home_header` attribute.
     pub const HOME_HEADER: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("home_header");
-    /// The `rules_channel_id` attribute.
-    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("rules_channel_id");
-    /// The `safety_alerts_channel_id` attribute.
-    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
-    /// The `public_updates_channel_id` attribute.
-    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("public_updates_channel_id");
-    /// The `premium_progress_bar_enabled` attribute.
-    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
-        GuildPatchRequestPartial,
-        bool,
-    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "rules_channel_id",
+    );
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "safety_alerts_channel_id",
+    );
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "public_updates_channel_id",
+    );
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "premium_progress_bar_enabled",
+    );
 }
 /// A partial update of [`GuildPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -33593,64 +32454,51 @@ pub struct GuildPreviewResponse {
     pub emojis: ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     pub stickers: ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
 }
+#[allow(missing_docs)]
 impl GuildPreviewResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildPreviewResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `home_header` attribute.
     pub const HOME_HEADER: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("home_header");
-    /// The `splash` attribute.
     pub const SPLASH: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("splash");
-    /// The `discovery_splash` attribute.
     pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discovery_splash");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `approximate_member_count` attribute.
-    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
-        GuildPreviewResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_member_count");
-    /// The `approximate_presence_count` attribute.
-    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
-        GuildPreviewResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_presence_count");
-    /// The `emojis` attribute.
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_member_count",
+    );
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_presence_count",
+    );
     pub const EMOJIS: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     > = ::daplug_runtime::Field::new("emojis");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        GuildPreviewResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
     > = ::daplug_runtime::Field::new("stickers");
 }
@@ -33796,15 +32644,13 @@ pub struct GuildProductPurchaseResponse {
     pub listing_id: SnowflakeType,
     pub product_name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl GuildProductPurchaseResponse {
-    /// The `listing_id` attribute.
-    pub const LISTING_ID: ::daplug_runtime::Field<
-        GuildProductPurchaseResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("listing_id");
-    /// The `product_name` attribute.
+    pub const LISTING_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "listing_id",
+    );
     pub const PRODUCT_NAME: ::daplug_runtime::Field<
-        GuildProductPurchaseResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("product_name");
 }
@@ -33906,9 +32752,9 @@ pub struct GuildPruneResponse {
     )]
     pub pruned: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GuildPruneResponse {
-    /// The `pruned` attribute.
-    pub const PRUNED: ::daplug_runtime::Field<GuildPruneResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PRUNED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "pruned",
     );
 }
@@ -34134,193 +32980,146 @@ pub struct GuildResponse {
         GuildIncidentsDataResponse,
     >,
 }
+#[allow(missing_docs)]
 impl GuildResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `home_header` attribute.
     pub const HOME_HEADER: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("home_header");
-    /// The `splash` attribute.
     pub const SPLASH: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("splash");
-    /// The `discovery_splash` attribute.
     pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discovery_splash");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "owner_id",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "application_id",
     );
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `afk_channel_id` attribute.
-    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "afk_channel_id",
     );
-    /// The `afk_timeout` attribute.
-    pub const AFK_TIMEOUT: ::daplug_runtime::Field<GuildResponse, AfkTimeouts> = ::daplug_runtime::Field::new(
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<Self, AfkTimeouts> = ::daplug_runtime::Field::new(
         "afk_timeout",
     );
-    /// The `system_channel_id` attribute.
-    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "system_channel_id",
     );
-    /// The `system_channel_flags` attribute.
-    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "system_channel_flags",
     );
-    /// The `widget_enabled` attribute.
-    pub const WIDGET_ENABLED: ::daplug_runtime::Field<GuildResponse, bool> = ::daplug_runtime::Field::new(
+    pub const WIDGET_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "widget_enabled",
     );
-    /// The `widget_channel_id` attribute.
-    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "widget_channel_id",
     );
-    /// The `verification_level` attribute.
-    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
-        GuildResponse,
-        VerificationLevels,
-    > = ::daplug_runtime::Field::new("verification_level");
-    /// The `roles` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<Self, VerificationLevels> = ::daplug_runtime::Field::new(
+        "verification_level",
+    );
     pub const ROLES: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildRoleResponse>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `default_message_notifications` attribute.
     pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         UserNotificationSettings,
     > = ::daplug_runtime::Field::new("default_message_notifications");
-    /// The `mfa_level` attribute.
-    pub const MFA_LEVEL: ::daplug_runtime::Field<GuildResponse, GuildMfaLevel> = ::daplug_runtime::Field::new(
+    pub const MFA_LEVEL: ::daplug_runtime::Field<Self, GuildMfaLevel> = ::daplug_runtime::Field::new(
         "mfa_level",
     );
-    /// The `explicit_content_filter` attribute.
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         GuildExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `max_presences` attribute.
-    pub const MAX_PRESENCES: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_PRESENCES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_presences",
     );
-    /// The `max_members` attribute.
-    pub const MAX_MEMBERS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_MEMBERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_members",
     );
-    /// The `max_stage_video_channel_users` attribute.
-    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
-        GuildResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_stage_video_channel_users");
-    /// The `max_video_channel_users` attribute.
-    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_stage_video_channel_users",
+    );
+    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_video_channel_users",
     );
-    /// The `vanity_url_code` attribute.
     pub const VANITY_URL_CODE: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url_code");
-    /// The `premium_tier` attribute.
-    pub const PREMIUM_TIER: ::daplug_runtime::Field<GuildResponse, PremiumGuildTiers> = ::daplug_runtime::Field::new(
+    pub const PREMIUM_TIER: ::daplug_runtime::Field<Self, PremiumGuildTiers> = ::daplug_runtime::Field::new(
         "premium_tier",
     );
-    /// The `premium_subscription_count` attribute.
-    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<GuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "premium_subscription_count",
     );
-    /// The `preferred_locale` attribute.
-    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
-        GuildResponse,
-        AvailableLocalesEnum,
-    > = ::daplug_runtime::Field::new("preferred_locale");
-    /// The `rules_channel_id` attribute.
-    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<GuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<Self, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+        "preferred_locale",
+    );
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "rules_channel_id",
     );
-    /// The `safety_alerts_channel_id` attribute.
-    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
-    /// The `public_updates_channel_id` attribute.
-    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("public_updates_channel_id");
-    /// The `premium_progress_bar_enabled` attribute.
-    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
-        GuildResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
-    /// The `premium_progress_bar_enabled_user_updated_at` attribute.
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "safety_alerts_channel_id",
+    );
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "public_updates_channel_id",
+    );
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "premium_progress_bar_enabled",
+    );
     pub const PREMIUM_PROGRESS_BAR_ENABLED_USER_UPDATED_AT: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("premium_progress_bar_enabled_user_updated_at");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<GuildResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `nsfw_level` attribute.
-    pub const NSFW_LEVEL: ::daplug_runtime::Field<
-        GuildResponse,
-        GuildNsfwContentLevel,
-    > = ::daplug_runtime::Field::new("nsfw_level");
-    /// The `emojis` attribute.
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<Self, GuildNsfwContentLevel> = ::daplug_runtime::Field::new(
+        "nsfw_level",
+    );
     pub const EMOJIS: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     > = ::daplug_runtime::Field::new("emojis");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `incidents_data` attribute.
     pub const INCIDENTS_DATA: ::daplug_runtime::Field<
-        GuildResponse,
+        Self,
         GuildIncidentsDataResponse,
     > = ::daplug_runtime::Field::new("incidents_data");
 }
@@ -34608,17 +33407,15 @@ pub struct GuildRoleColorsResponse {
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GuildRoleColorsResponse {
-    /// The `primary_color` attribute.
-    pub const PRIMARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "primary_color",
     );
-    /// The `secondary_color` attribute.
-    pub const SECONDARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "secondary_color",
     );
-    /// The `tertiary_color` attribute.
-    pub const TERTIARY_COLOR: ::daplug_runtime::Field<GuildRoleColorsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "tertiary_color",
     );
 }
@@ -34744,62 +33541,49 @@ pub struct GuildRoleResponse {
     pub tags: ::daplug_runtime::__private::std::option::Option<GuildRoleTagsResponse>,
     pub flags: i32,
 }
+#[allow(missing_docs)]
 impl GuildRoleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildRoleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        GuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `colors` attribute.
-    pub const COLORS: ::daplug_runtime::Field<
-        GuildRoleResponse,
-        GuildRoleColorsResponse,
-    > = ::daplug_runtime::Field::new("colors");
-    /// The `hoist` attribute.
-    pub const HOIST: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const COLORS: ::daplug_runtime::Field<Self, GuildRoleColorsResponse> = ::daplug_runtime::Field::new(
+        "colors",
+    );
+    pub const HOIST: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hoist",
     );
-    /// The `managed` attribute.
-    pub const MANAGED: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MANAGED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "managed",
     );
-    /// The `mentionable` attribute.
-    pub const MENTIONABLE: ::daplug_runtime::Field<GuildRoleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MENTIONABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mentionable",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `unicode_emoji` attribute.
     pub const UNICODE_EMOJI: ::daplug_runtime::Field<
-        GuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unicode_emoji");
-    /// The `tags` attribute.
-    pub const TAGS: ::daplug_runtime::Field<GuildRoleResponse, GuildRoleTagsResponse> = ::daplug_runtime::Field::new(
+    pub const TAGS: ::daplug_runtime::Field<Self, GuildRoleTagsResponse> = ::daplug_runtime::Field::new(
         "tags",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<GuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -34974,34 +33758,27 @@ pub struct GuildRoleTagsResponse {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl GuildRoleTagsResponse {
-    /// The `premium_subscriber` attribute.
     pub const PREMIUM_SUBSCRIBER: ::daplug_runtime::Field<
-        GuildRoleTagsResponse,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("premium_subscriber");
-    /// The `bot_id` attribute.
-    pub const BOT_ID: ::daplug_runtime::Field<GuildRoleTagsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const BOT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "bot_id",
     );
-    /// The `integration_id` attribute.
-    pub const INTEGRATION_ID: ::daplug_runtime::Field<
-        GuildRoleTagsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("integration_id");
-    /// The `subscription_listing_id` attribute.
-    pub const SUBSCRIPTION_LISTING_ID: ::daplug_runtime::Field<
-        GuildRoleTagsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("subscription_listing_id");
-    /// The `available_for_purchase` attribute.
+    pub const INTEGRATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "integration_id",
+    );
+    pub const SUBSCRIPTION_LISTING_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "subscription_listing_id",
+    );
     pub const AVAILABLE_FOR_PURCHASE: ::daplug_runtime::Field<
-        GuildRoleTagsResponse,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("available_for_purchase");
-    /// The `guild_connections` attribute.
     pub const GUILD_CONNECTIONS: ::daplug_runtime::Field<
-        GuildRoleTagsResponse,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("guild_connections");
 }
@@ -35194,27 +33971,23 @@ pub struct GuildScheduledEventExceptionCreateRequest {
     )]
     pub is_canceled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl GuildScheduledEventExceptionCreateRequest {
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `original_scheduled_start_time` attribute.
     pub const ORIGINAL_SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("original_scheduled_start_time");
-    /// The `is_canceled` attribute.
-    pub const IS_CANCELED: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionCreateRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("is_canceled");
+    pub const IS_CANCELED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_canceled",
+    );
 }
 /// A partial update of [`GuildScheduledEventExceptionCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35348,22 +34121,19 @@ pub struct GuildScheduledEventExceptionPatchRequestPartial {
     )]
     pub is_canceled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl GuildScheduledEventExceptionPatchRequestPartial {
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `is_canceled` attribute.
-    pub const IS_CANCELED: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionPatchRequestPartial,
-        bool,
-    > = ::daplug_runtime::Field::new("is_canceled");
+    pub const IS_CANCELED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_canceled",
+    );
 }
 /// A partial update of [`GuildScheduledEventExceptionPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35489,32 +34259,25 @@ pub struct GuildScheduledEventExceptionResponse {
     /// Whether this occurrence is canceled
     pub is_canceled: bool,
 }
+#[allow(missing_docs)]
 impl GuildScheduledEventExceptionResponse {
-    /// The `event_id` attribute.
-    pub const EVENT_ID: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("event_id");
-    /// The `event_exception_id` attribute.
-    pub const EVENT_EXCEPTION_ID: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("event_exception_id");
-    /// The `scheduled_start_time` attribute.
+    pub const EVENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "event_id",
+    );
+    pub const EVENT_EXCEPTION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "event_exception_id",
+    );
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `is_canceled` attribute.
-    pub const IS_CANCELED: ::daplug_runtime::Field<
-        GuildScheduledEventExceptionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_canceled");
+    pub const IS_CANCELED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_canceled",
+    );
 }
 /// A partial update of [`GuildScheduledEventExceptionResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -35801,35 +34564,29 @@ pub struct GuildSearchResponse {
     )]
     pub documents_indexed: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GuildSearchResponse {
-    /// The `messages` attribute.
     pub const MESSAGES: ::daplug_runtime::Field<
-        GuildSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponse>,
         >,
     > = ::daplug_runtime::Field::new("messages");
-    /// The `doing_deep_historical_index` attribute.
-    pub const DOING_DEEP_HISTORICAL_INDEX: ::daplug_runtime::Field<
-        GuildSearchResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("doing_deep_historical_index");
-    /// The `total_results` attribute.
-    pub const TOTAL_RESULTS: ::daplug_runtime::Field<GuildSearchResponse, i32> = ::daplug_runtime::Field::new(
+    pub const DOING_DEEP_HISTORICAL_INDEX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "doing_deep_historical_index",
+    );
+    pub const TOTAL_RESULTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_results",
     );
-    /// The `threads` attribute.
     pub const THREADS: ::daplug_runtime::Field<
-        GuildSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
     > = ::daplug_runtime::Field::new("threads");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        GuildSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
     > = ::daplug_runtime::Field::new("members");
-    /// The `documents_indexed` attribute.
-    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<GuildSearchResponse, i32> = ::daplug_runtime::Field::new(
+    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "documents_indexed",
     );
 }
@@ -35971,45 +34728,37 @@ pub struct GuildStickerResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl GuildStickerResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        GuildStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tags");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<GuildStickerResponse, StickerTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StickerTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `format_type` attribute.
-    pub const FORMAT_TYPE: ::daplug_runtime::Field<
-        GuildStickerResponse,
-        StickerFormatTypes,
-    > = ::daplug_runtime::Field::new("format_type");
-    /// The `description` attribute.
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<Self, StickerFormatTypes> = ::daplug_runtime::Field::new(
+        "format_type",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<GuildStickerResponse, bool> = ::daplug_runtime::Field::new(
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<GuildStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<GuildStickerResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
 }
@@ -36144,32 +34893,25 @@ pub struct GuildSubscriptionIntegrationResponse {
     pub enabled: bool,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl GuildSubscriptionIntegrationResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        GuildSubscriptionIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        GuildSubscriptionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        GuildSubscriptionIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<
-        GuildSubscriptionIntegrationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("enabled");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        GuildSubscriptionIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enabled",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`GuildSubscriptionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -36370,99 +35112,75 @@ pub struct GuildTemplateChannelResponse {
     )]
     pub theme_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GuildTemplateChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        ChannelTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `topic` attribute.
     pub const TOPIC: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<GuildTemplateChannelResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("parent_id");
-    /// The `default_auto_archive_duration` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
     pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("default_auto_archive_duration");
-    /// The `permission_overwrites` attribute.
     pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteResponse>,
     > = ::daplug_runtime::Field::new("permission_overwrites");
-    /// The `available_tags` attribute.
     pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildTemplateChannelTags>,
     > = ::daplug_runtime::Field::new("available_tags");
-    /// The `template` attribute.
     pub const TEMPLATE: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("template");
-    /// The `default_reaction_emoji` attribute.
     pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         DefaultReactionEmojiResponse,
     > = ::daplug_runtime::Field::new("default_reaction_emoji");
-    /// The `default_thread_rate_limit_per_user` attribute.
-    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
-    /// The `default_sort_order` attribute.
-    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        ThreadSortOrder,
-    > = ::daplug_runtime::Field::new("default_sort_order");
-    /// The `default_forum_layout` attribute.
-    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
-        ForumLayout,
-    > = ::daplug_runtime::Field::new("default_forum_layout");
-    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "default_thread_rate_limit_per_user",
+    );
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<Self, ThreadSortOrder> = ::daplug_runtime::Field::new(
+        "default_sort_order",
+    );
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<Self, ForumLayout> = ::daplug_runtime::Field::new(
+        "default_forum_layout",
+    );
     pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
-        GuildTemplateChannelResponse,
+        Self,
         ThreadSearchTagSetting,
     > = ::daplug_runtime::Field::new("default_tag_setting");
-    /// The `theme_color` attribute.
-    pub const THEME_COLOR: ::daplug_runtime::Field<GuildTemplateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const THEME_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "theme_color",
     );
 }
@@ -36665,28 +35383,23 @@ pub struct GuildTemplateChannelTags {
     )]
     pub moderated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl GuildTemplateChannelTags {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildTemplateChannelTags, i32> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildTemplateChannelTags,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        GuildTemplateChannelTags,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        GuildTemplateChannelTags,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `moderated` attribute.
-    pub const MODERATED: ::daplug_runtime::Field<GuildTemplateChannelTags, bool> = ::daplug_runtime::Field::new(
+    pub const MODERATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "moderated",
     );
 }
@@ -36818,57 +35531,45 @@ pub struct GuildTemplateResponse {
     )]
     pub is_dirty: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl GuildTemplateResponse {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `usage_count` attribute.
-    pub const USAGE_COUNT: ::daplug_runtime::Field<GuildTemplateResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USAGE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "usage_count",
     );
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        GuildTemplateResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `creator` attribute.
-    pub const CREATOR: ::daplug_runtime::Field<GuildTemplateResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    pub const CREATOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "creator",
     );
-    /// The `created_at` attribute.
     pub const CREATED_AT: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `updated_at` attribute.
     pub const UPDATED_AT: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updated_at");
-    /// The `source_guild_id` attribute.
-    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<
-        GuildTemplateResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("source_guild_id");
-    /// The `serialized_source_guild` attribute.
+    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "source_guild_id",
+    );
     pub const SERIALIZED_SOURCE_GUILD: ::daplug_runtime::Field<
-        GuildTemplateResponse,
+        Self,
         GuildTemplateSnapshotResponse,
     > = ::daplug_runtime::Field::new("serialized_source_guild");
-    /// The `is_dirty` attribute.
-    pub const IS_DIRTY: ::daplug_runtime::Field<GuildTemplateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const IS_DIRTY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_dirty",
     );
 }
@@ -37012,22 +35713,17 @@ pub struct GuildTemplateRoleColorsResponse {
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl GuildTemplateRoleColorsResponse {
-    /// The `primary_color` attribute.
-    pub const PRIMARY_COLOR: ::daplug_runtime::Field<
-        GuildTemplateRoleColorsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("primary_color");
-    /// The `secondary_color` attribute.
-    pub const SECONDARY_COLOR: ::daplug_runtime::Field<
-        GuildTemplateRoleColorsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("secondary_color");
-    /// The `tertiary_color` attribute.
-    pub const TERTIARY_COLOR: ::daplug_runtime::Field<
-        GuildTemplateRoleColorsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("tertiary_color");
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "primary_color",
+    );
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "secondary_color",
+    );
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "tertiary_color",
+    );
 }
 /// A partial update of [`GuildTemplateRoleColorsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -37151,46 +35847,37 @@ pub struct GuildTemplateRoleResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildTemplateRoleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildTemplateRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildTemplateRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        GuildTemplateRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<GuildTemplateRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `colors` attribute.
-    pub const COLORS: ::daplug_runtime::Field<
-        GuildTemplateRoleResponse,
-        GuildTemplateRoleColorsResponse,
-    > = ::daplug_runtime::Field::new("colors");
-    /// The `hoist` attribute.
-    pub const HOIST: ::daplug_runtime::Field<GuildTemplateRoleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const COLORS: ::daplug_runtime::Field<Self, GuildTemplateRoleColorsResponse> = ::daplug_runtime::Field::new(
+        "colors",
+    );
+    pub const HOIST: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hoist",
     );
-    /// The `mentionable` attribute.
-    pub const MENTIONABLE: ::daplug_runtime::Field<GuildTemplateRoleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MENTIONABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mentionable",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildTemplateRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `unicode_emoji` attribute.
     pub const UNICODE_EMOJI: ::daplug_runtime::Field<
-        GuildTemplateRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unicode_emoji");
 }
@@ -37352,70 +36039,52 @@ pub struct GuildTemplateSnapshotResponse {
         GuildTemplateChannelResponse,
     >,
 }
+#[allow(missing_docs)]
 impl GuildTemplateSnapshotResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `region` attribute.
     pub const REGION: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `verification_level` attribute.
-    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        VerificationLevels,
-    > = ::daplug_runtime::Field::new("verification_level");
-    /// The `default_message_notifications` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<Self, VerificationLevels> = ::daplug_runtime::Field::new(
+        "verification_level",
+    );
     pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         UserNotificationSettings,
     > = ::daplug_runtime::Field::new("default_message_notifications");
-    /// The `explicit_content_filter` attribute.
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         GuildExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `preferred_locale` attribute.
-    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        AvailableLocalesEnum,
-    > = ::daplug_runtime::Field::new("preferred_locale");
-    /// The `afk_channel_id` attribute.
-    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("afk_channel_id");
-    /// The `afk_timeout` attribute.
-    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        AfkTimeouts,
-    > = ::daplug_runtime::Field::new("afk_timeout");
-    /// The `system_channel_id` attribute.
-    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("system_channel_id");
-    /// The `system_channel_flags` attribute.
-    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("system_channel_flags");
-    /// The `roles` attribute.
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<Self, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+        "preferred_locale",
+    );
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "afk_channel_id",
+    );
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<Self, AfkTimeouts> = ::daplug_runtime::Field::new(
+        "afk_timeout",
+    );
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "system_channel_id",
+    );
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "system_channel_flags",
+    );
     pub const ROLES: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildTemplateRoleResponse>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `channels` attribute.
     pub const CHANNELS: ::daplug_runtime::Field<
-        GuildTemplateSnapshotResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildTemplateChannelResponse>,
     > = ::daplug_runtime::Field::new("channels");
 }
@@ -37581,23 +36250,20 @@ pub struct GuildWelcomeChannel {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildWelcomeChannel {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<GuildWelcomeChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildWelcomeChannel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<GuildWelcomeChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "emoji_id",
     );
-    /// The `emoji_name` attribute.
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        GuildWelcomeChannel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -37715,25 +36381,20 @@ pub struct GuildWelcomeScreenChannelResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl GuildWelcomeScreenChannelResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWelcomeScreenChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `description` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildWelcomeScreenChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        GuildWelcomeScreenChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        GuildWelcomeScreenChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -37852,15 +36513,14 @@ pub struct GuildWelcomeScreenResponse {
         GuildWelcomeScreenChannelResponse,
     >,
 }
+#[allow(missing_docs)]
 impl GuildWelcomeScreenResponse {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildWelcomeScreenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `welcome_channels` attribute.
     pub const WELCOME_CHANNELS: ::daplug_runtime::Field<
-        GuildWelcomeScreenResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildWelcomeScreenChannelResponse>,
     > = ::daplug_runtime::Field::new("welcome_channels");
 }
@@ -38107,217 +36767,154 @@ pub struct GuildWithCountsResponse {
         i32,
     >,
 }
+#[allow(missing_docs)]
 impl GuildWithCountsResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<GuildWithCountsResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `home_header` attribute.
     pub const HOME_HEADER: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("home_header");
-    /// The `splash` attribute.
     pub const SPLASH: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("splash");
-    /// The `discovery_splash` attribute.
     pub const DISCOVERY_SPLASH: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discovery_splash");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("owner_id");
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `region` attribute.
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
     pub const REGION: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("region");
-    /// The `afk_channel_id` attribute.
-    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("afk_channel_id");
-    /// The `afk_timeout` attribute.
-    pub const AFK_TIMEOUT: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        AfkTimeouts,
-    > = ::daplug_runtime::Field::new("afk_timeout");
-    /// The `system_channel_id` attribute.
-    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("system_channel_id");
-    /// The `system_channel_flags` attribute.
-    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("system_channel_flags");
-    /// The `widget_enabled` attribute.
-    pub const WIDGET_ENABLED: ::daplug_runtime::Field<GuildWithCountsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const AFK_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "afk_channel_id",
+    );
+    pub const AFK_TIMEOUT: ::daplug_runtime::Field<Self, AfkTimeouts> = ::daplug_runtime::Field::new(
+        "afk_timeout",
+    );
+    pub const SYSTEM_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "system_channel_id",
+    );
+    pub const SYSTEM_CHANNEL_FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "system_channel_flags",
+    );
+    pub const WIDGET_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "widget_enabled",
     );
-    /// The `widget_channel_id` attribute.
-    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("widget_channel_id");
-    /// The `verification_level` attribute.
-    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        VerificationLevels,
-    > = ::daplug_runtime::Field::new("verification_level");
-    /// The `roles` attribute.
+    pub const WIDGET_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "widget_channel_id",
+    );
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<Self, VerificationLevels> = ::daplug_runtime::Field::new(
+        "verification_level",
+    );
     pub const ROLES: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildRoleResponse>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `default_message_notifications` attribute.
     pub const DEFAULT_MESSAGE_NOTIFICATIONS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         UserNotificationSettings,
     > = ::daplug_runtime::Field::new("default_message_notifications");
-    /// The `mfa_level` attribute.
-    pub const MFA_LEVEL: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        GuildMfaLevel,
-    > = ::daplug_runtime::Field::new("mfa_level");
-    /// The `explicit_content_filter` attribute.
+    pub const MFA_LEVEL: ::daplug_runtime::Field<Self, GuildMfaLevel> = ::daplug_runtime::Field::new(
+        "mfa_level",
+    );
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         GuildExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `max_presences` attribute.
-    pub const MAX_PRESENCES: ::daplug_runtime::Field<GuildWithCountsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_PRESENCES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_presences",
     );
-    /// The `max_members` attribute.
-    pub const MAX_MEMBERS: ::daplug_runtime::Field<GuildWithCountsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_MEMBERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_members",
     );
-    /// The `max_stage_video_channel_users` attribute.
-    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_stage_video_channel_users");
-    /// The `max_video_channel_users` attribute.
-    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_video_channel_users");
-    /// The `vanity_url_code` attribute.
+    pub const MAX_STAGE_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_stage_video_channel_users",
+    );
+    pub const MAX_VIDEO_CHANNEL_USERS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_video_channel_users",
+    );
     pub const VANITY_URL_CODE: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url_code");
-    /// The `premium_tier` attribute.
-    pub const PREMIUM_TIER: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        PremiumGuildTiers,
-    > = ::daplug_runtime::Field::new("premium_tier");
-    /// The `premium_subscription_count` attribute.
-    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("premium_subscription_count");
-    /// The `preferred_locale` attribute.
-    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        AvailableLocalesEnum,
-    > = ::daplug_runtime::Field::new("preferred_locale");
-    /// The `rules_channel_id` attribute.
-    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("rules_channel_id");
-    /// The `safety_alerts_channel_id` attribute.
-    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("safety_alerts_channel_id");
-    /// The `public_updates_channel_id` attribute.
-    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("public_updates_channel_id");
-    /// The `premium_progress_bar_enabled` attribute.
-    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("premium_progress_bar_enabled");
-    /// The `premium_progress_bar_enabled_user_updated_at` attribute.
+    pub const PREMIUM_TIER: ::daplug_runtime::Field<Self, PremiumGuildTiers> = ::daplug_runtime::Field::new(
+        "premium_tier",
+    );
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "premium_subscription_count",
+    );
+    pub const PREFERRED_LOCALE: ::daplug_runtime::Field<Self, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+        "preferred_locale",
+    );
+    pub const RULES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "rules_channel_id",
+    );
+    pub const SAFETY_ALERTS_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "safety_alerts_channel_id",
+    );
+    pub const PUBLIC_UPDATES_CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "public_updates_channel_id",
+    );
+    pub const PREMIUM_PROGRESS_BAR_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "premium_progress_bar_enabled",
+    );
     pub const PREMIUM_PROGRESS_BAR_ENABLED_USER_UPDATED_AT: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("premium_progress_bar_enabled_user_updated_at");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<GuildWithCountsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `nsfw_level` attribute.
-    pub const NSFW_LEVEL: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        GuildNsfwContentLevel,
-    > = ::daplug_runtime::Field::new("nsfw_level");
-    /// The `emojis` attribute.
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<Self, GuildNsfwContentLevel> = ::daplug_runtime::Field::new(
+        "nsfw_level",
+    );
     pub const EMOJIS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     > = ::daplug_runtime::Field::new("emojis");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildStickerResponse>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `incidents_data` attribute.
     pub const INCIDENTS_DATA: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
+        Self,
         GuildIncidentsDataResponse,
     > = ::daplug_runtime::Field::new("incidents_data");
-    /// The `approximate_member_count` attribute.
-    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_member_count");
-    /// The `approximate_presence_count` attribute.
-    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
-        GuildWithCountsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_presence_count");
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_member_count",
+    );
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_presence_count",
+    );
 }
 /// A partial update of [`GuildWithCountsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -38725,45 +37322,37 @@ pub struct IncomingWebhookInteractionRequest {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl IncomingWebhookInteractionRequest {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IncomingWebhookInteractionRequestComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<
-        IncomingWebhookInteractionRequest,
-        PollCreateRequest,
-    > = ::daplug_runtime::Field::new("poll");
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<IncomingWebhookInteractionRequest, bool> = ::daplug_runtime::Field::new(
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookInteractionRequest, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -38999,65 +37588,53 @@ pub struct IncomingWebhookRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     >,
 }
+#[allow(missing_docs)]
 impl IncomingWebhookRequestPartial {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IncomingWebhookRequestPartialComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
-        PollCreateRequest,
-    > = ::daplug_runtime::Field::new("poll");
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<IncomingWebhookRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `avatar_url` attribute.
     pub const AVATAR_URL: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar_url");
-    /// The `thread_name` attribute.
     pub const THREAD_NAME: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("thread_name");
-    /// The `applied_tags` attribute.
     pub const APPLIED_TAGS: ::daplug_runtime::Field<
-        IncomingWebhookRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("applied_tags");
 }
@@ -39272,39 +37849,33 @@ pub struct IncomingWebhookUpdateForInteractionCallbackRequestPartial {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl IncomingWebhookUpdateForInteractionCallbackRequestPartial {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IncomingWebhookUpdateForInteractionCallbackRequestPartialComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateForInteractionCallbackRequestPartial,
-        i64,
-    > = ::daplug_runtime::Field::new("flags");
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "flags",
+    );
 }
 /// A partial update of [`IncomingWebhookUpdateForInteractionCallbackRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -39502,41 +38073,34 @@ pub struct IncomingWebhookUpdateRequestPartial {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl IncomingWebhookUpdateRequestPartial {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IncomingWebhookUpdateRequestPartialComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<
-        IncomingWebhookUpdateRequestPartial,
-        PollCreateRequest,
-    > = ::daplug_runtime::Field::new("poll");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<IncomingWebhookUpdateRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
+        "poll",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -39692,10 +38256,11 @@ pub struct InnerErrors {
     #[serde(rename = "_errors")]
     pub errors: ::daplug_runtime::__private::std::vec::Vec<Error>,
 }
+#[allow(missing_docs)]
 impl InnerErrors {
     /// The `_errors` attribute.
     pub const ERRORS: ::daplug_runtime::Field<
-        InnerErrors,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Error>,
     > = ::daplug_runtime::Field::new("_errors");
 }
@@ -39817,47 +38382,37 @@ pub struct IntegrationApplicationResponse {
     )]
     pub bot: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl IntegrationApplicationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
-        ApplicationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `cover_image` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `primary_sku_id` attribute.
-    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("primary_sku_id");
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<
-        IntegrationApplicationResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("bot");
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "primary_sku_id",
+    );
+    pub const BOT: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "bot",
+    );
 }
 /// A partial update of [`IntegrationApplicationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -40124,10 +38679,10 @@ pub struct InteractionApplicationCommandAutocompleteCallbackIntegerData {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl InteractionApplicationCommandAutocompleteCallbackIntegerData {
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        InteractionApplicationCommandAutocompleteCallbackIntegerData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 ApplicationCommandOptionIntegerChoice,
@@ -40249,10 +38804,10 @@ pub struct InteractionApplicationCommandAutocompleteCallbackNumberData {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl InteractionApplicationCommandAutocompleteCallbackNumberData {
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        InteractionApplicationCommandAutocompleteCallbackNumberData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 ApplicationCommandOptionNumberChoice,
@@ -40374,10 +38929,10 @@ pub struct InteractionApplicationCommandAutocompleteCallbackStringData {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl InteractionApplicationCommandAutocompleteCallbackStringData {
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        InteractionApplicationCommandAutocompleteCallbackStringData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<
                 ApplicationCommandOptionStringChoice,
@@ -40496,15 +39051,13 @@ pub struct InteractionCallbackResponse {
         InteractionCallbackResponseResource,
     >,
 }
+#[allow(missing_docs)]
 impl InteractionCallbackResponse {
-    /// The `interaction` attribute.
-    pub const INTERACTION: ::daplug_runtime::Field<
-        InteractionCallbackResponse,
-        InteractionResponse,
-    > = ::daplug_runtime::Field::new("interaction");
-    /// The `resource` attribute.
+    pub const INTERACTION: ::daplug_runtime::Field<Self, InteractionResponse> = ::daplug_runtime::Field::new(
+        "interaction",
+    );
     pub const RESOURCE: ::daplug_runtime::Field<
-        InteractionCallbackResponse,
+        Self,
         InteractionCallbackResponseResource,
     > = ::daplug_runtime::Field::new("resource");
 }
@@ -40806,41 +39359,32 @@ pub struct InteractionResponse {
     )]
     pub guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl InteractionResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<InteractionResponse, InteractionTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `activity_instance_id` attribute.
     pub const ACTIVITY_INSTANCE_ID: ::daplug_runtime::Field<
-        InteractionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("activity_instance_id");
-    /// The `response_message_id` attribute.
-    pub const RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
-        InteractionResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("response_message_id");
-    /// The `response_message_loading` attribute.
-    pub const RESPONSE_MESSAGE_LOADING: ::daplug_runtime::Field<
-        InteractionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("response_message_loading");
-    /// The `response_message_ephemeral` attribute.
-    pub const RESPONSE_MESSAGE_EPHEMERAL: ::daplug_runtime::Field<
-        InteractionResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("response_message_ephemeral");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "response_message_id",
+    );
+    pub const RESPONSE_MESSAGE_LOADING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "response_message_loading",
+    );
+    pub const RESPONSE_MESSAGE_EPHEMERAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "response_message_ephemeral",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<InteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
 }
@@ -41152,121 +39696,95 @@ pub struct InviteApplicationResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl InviteApplicationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<InviteApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        InviteApplicationResponse,
-        ApplicationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `cover_image` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `primary_sku_id` attribute.
-    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
-        InviteApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("primary_sku_id");
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<InviteApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "primary_sku_id",
+    );
+    pub const BOT: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "bot",
     );
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        InviteApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `rpc_origins` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const RPC_ORIGINS: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("rpc_origins");
-    /// The `bot_public` attribute.
-    pub const BOT_PUBLIC: ::daplug_runtime::Field<InviteApplicationResponse, bool> = ::daplug_runtime::Field::new(
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bot_public",
     );
-    /// The `bot_require_code_grant` attribute.
-    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
-        InviteApplicationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("bot_require_code_grant");
-    /// The `terms_of_service_url` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "bot_require_code_grant",
+    );
     pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terms_of_service_url");
-    /// The `privacy_policy_url` attribute.
     pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("privacy_policy_url");
-    /// The `custom_install_url` attribute.
     pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_install_url");
-    /// The `install_params` attribute.
     pub const INSTALL_PARAMS: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ApplicationOAuth2InstallParamsResponse,
     > = ::daplug_runtime::Field::new("install_params");
-    /// The `integration_types_config` attribute.
     pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ApplicationIntegrationTypeConfigurationResponse,
         >,
     > = ::daplug_runtime::Field::new("integration_types_config");
-    /// The `verify_key` attribute.
     pub const VERIFY_KEY: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verify_key");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<InviteApplicationResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `flags_new` attribute.
     pub const FLAGS_NEW: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flags_new");
-    /// The `max_participants` attribute.
-    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<
-        InviteApplicationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_participants");
-    /// The `tags` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_participants",
+    );
     pub const TAGS: ::daplug_runtime::Field<
-        InviteApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -41469,20 +39987,17 @@ pub struct InviteChannelRecipientResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InviteChannelRecipientResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        InviteChannelRecipientResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `username` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const USERNAME: ::daplug_runtime::Field<
-        InviteChannelRecipientResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        InviteChannelRecipientResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
 }
@@ -41609,28 +40124,25 @@ pub struct InviteChannelResponse {
         ::daplug_runtime::__private::std::vec::Vec<InviteChannelRecipientResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl InviteChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<InviteChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<InviteChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InviteChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        InviteChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `recipients` attribute.
     pub const RECIPIENTS: ::daplug_runtime::Field<
-        InviteChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InviteChannelRecipientResponse>,
     > = ::daplug_runtime::Field::new("recipients");
 }
@@ -41797,65 +40309,51 @@ pub struct InviteGuildResponse {
     pub nsfw: ::daplug_runtime::__private::std::option::Option<bool>,
     pub premium_subscription_count: i32,
 }
+#[allow(missing_docs)]
 impl InviteGuildResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<InviteGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `splash` attribute.
     pub const SPLASH: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("splash");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `verification_level` attribute.
-    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<
-        InviteGuildResponse,
-        VerificationLevels,
-    > = ::daplug_runtime::Field::new("verification_level");
-    /// The `vanity_url_code` attribute.
+    pub const VERIFICATION_LEVEL: ::daplug_runtime::Field<Self, VerificationLevels> = ::daplug_runtime::Field::new(
+        "verification_level",
+    );
     pub const VANITY_URL_CODE: ::daplug_runtime::Field<
-        InviteGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("vanity_url_code");
-    /// The `nsfw_level` attribute.
-    pub const NSFW_LEVEL: ::daplug_runtime::Field<
-        InviteGuildResponse,
-        GuildNsfwContentLevel,
-    > = ::daplug_runtime::Field::new("nsfw_level");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<InviteGuildResponse, bool> = ::daplug_runtime::Field::new(
+    pub const NSFW_LEVEL: ::daplug_runtime::Field<Self, GuildNsfwContentLevel> = ::daplug_runtime::Field::new(
+        "nsfw_level",
+    );
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `premium_subscription_count` attribute.
-    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<
-        InviteGuildResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("premium_subscription_count");
+    pub const PREMIUM_SUBSCRIPTION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "premium_subscription_count",
+    );
 }
 /// A partial update of [`InviteGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -42023,42 +40521,34 @@ pub struct InviteGuildRoleResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InviteGuildRoleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<InviteGuildRoleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InviteGuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<InviteGuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<InviteGuildRoleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `colors` attribute.
-    pub const COLORS: ::daplug_runtime::Field<
-        InviteGuildRoleResponse,
-        GuildRoleColorsResponse,
-    > = ::daplug_runtime::Field::new("colors");
-    /// The `icon` attribute.
+    pub const COLORS: ::daplug_runtime::Field<Self, GuildRoleColorsResponse> = ::daplug_runtime::Field::new(
+        "colors",
+    );
     pub const ICON: ::daplug_runtime::Field<
-        InviteGuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `unicode_emoji` attribute.
     pub const UNICODE_EMOJI: ::daplug_runtime::Field<
-        InviteGuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unicode_emoji");
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        InviteGuildRoleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
 }
@@ -42297,56 +40787,44 @@ pub struct KeywordRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: KeywordTriggerMetadataResponse,
 }
+#[allow(missing_docs)]
 impl KeywordRuleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<KeywordRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "creator_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        KeywordRuleResponse,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        KeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KeywordRuleResponseActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        KeywordRuleResponse,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<KeywordRuleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        KeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        KeywordRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_metadata` attribute.
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        KeywordRuleResponse,
+        Self,
         KeywordTriggerMetadataResponse,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -42527,24 +41005,22 @@ pub struct KeywordTriggerMetadata {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl KeywordTriggerMetadata {
-    /// The `keyword_filter` attribute.
     pub const KEYWORD_FILTER: ::daplug_runtime::Field<
-        KeywordTriggerMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("keyword_filter");
-    /// The `regex_patterns` attribute.
     pub const REGEX_PATTERNS: ::daplug_runtime::Field<
-        KeywordTriggerMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regex_patterns");
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        KeywordTriggerMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -42664,24 +41140,22 @@ pub struct KeywordTriggerMetadataResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl KeywordTriggerMetadataResponse {
-    /// The `keyword_filter` attribute.
     pub const KEYWORD_FILTER: ::daplug_runtime::Field<
-        KeywordTriggerMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("keyword_filter");
-    /// The `regex_patterns` attribute.
     pub const REGEX_PATTERNS: ::daplug_runtime::Field<
-        KeywordTriggerMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regex_patterns");
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        KeywordTriggerMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -42830,46 +41304,36 @@ pub struct KeywordUpsertRequest {
         KeywordTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl KeywordUpsertRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<KeywordUpsertRequestActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<KeywordUpsertRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        KeywordUpsertRequest,
-        KeywordTriggerMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, KeywordTriggerMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`KeywordUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43066,48 +41530,38 @@ pub struct KeywordUpsertRequestPartial {
         KeywordTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl KeywordUpsertRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             KeywordUpsertRequestPartialActionsItem,
         >,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<KeywordUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        KeywordUpsertRequestPartial,
-        KeywordTriggerMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, KeywordTriggerMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`KeywordUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43268,29 +41722,25 @@ pub struct LabelComponentForModalRequest {
     >,
     pub component: LabelComponentForModalRequestComponent,
 }
+#[allow(missing_docs)]
 impl LabelComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LabelComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<LabelComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        LabelComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        LabelComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `component` attribute.
     pub const COMPONENT: ::daplug_runtime::Field<
-        LabelComponentForModalRequest,
+        Self,
         LabelComponentForModalRequestComponent,
     > = ::daplug_runtime::Field::new("component");
 }
@@ -43436,12 +41886,12 @@ pub struct LaunchActivityInteractionCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
 }
+#[allow(missing_docs)]
 impl LaunchActivityInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LaunchActivityInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`LaunchActivityInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -43540,15 +41990,14 @@ pub struct LaunchActivityInteractionCallbackResponse {
     pub type_: InteractionCallbackTypes,
     pub activity_instance: ActivityInstanceCallbackResponse,
 }
+#[allow(missing_docs)]
 impl LaunchActivityInteractionCallbackResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        LaunchActivityInteractionCallbackResponse,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `activity_instance` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const ACTIVITY_INSTANCE: ::daplug_runtime::Field<
-        LaunchActivityInteractionCallbackResponse,
+        Self,
         ActivityInstanceCallbackResponse,
     > = ::daplug_runtime::Field::new("activity_instance");
 }
@@ -43652,10 +42101,10 @@ const _: () = {
 pub struct ListApplicationEmojisResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
 }
+#[allow(missing_docs)]
 impl ListApplicationEmojisResponse {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        ListApplicationEmojisResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmojiResponse>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -43751,10 +42200,10 @@ const _: () = {
 pub struct ListGuildSoundboardSoundsResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<SoundboardSoundResponse>,
 }
+#[allow(missing_docs)]
 impl ListGuildSoundboardSoundsResponse {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        ListGuildSoundboardSoundsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SoundboardSoundResponse>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -43853,10 +42302,10 @@ const _: () = {
 pub struct LobbyGuildInviteResponse {
     pub code: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl LobbyGuildInviteResponse {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        LobbyGuildInviteResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
 }
@@ -43967,24 +42416,21 @@ pub struct LobbyMemberRequest {
         LobbyMemberRequestFlagsVariant1,
     >,
 }
+#[allow(missing_docs)]
 impl LobbyMemberRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<LobbyMemberRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        LobbyMemberRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<
-        LobbyMemberRequest,
-        LobbyMemberRequestFlagsVariant1,
-    > = ::daplug_runtime::Field::new("flags");
+    pub const FLAGS: ::daplug_runtime::Field<Self, LobbyMemberRequestFlagsVariant1> = ::daplug_runtime::Field::new(
+        "flags",
+    );
 }
 /// A partial update of [`LobbyMemberRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44149,26 +42595,23 @@ pub struct LobbyMemberResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LobbyMemberResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<LobbyMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        LobbyMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<LobbyMemberResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `additional_name` attribute.
     pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
-        LobbyMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("additional_name");
 }
@@ -44315,62 +42758,51 @@ pub struct LobbyMessageResponse {
     )]
     pub application_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl LobbyMessageResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<LobbyMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        LobbyMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `lobby_id` attribute.
-    pub const LOBBY_ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const LOBBY_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "lobby_id",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<LobbyMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<LobbyMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "author",
     );
-    /// The `lobby_member` attribute.
-    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
-        LobbyMessageResponse,
-        MessageLobbyMemberResponse,
-    > = ::daplug_runtime::Field::new("lobby_member");
-    /// The `metadata` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<Self, MessageLobbyMemberResponse> = ::daplug_runtime::Field::new(
+        "lobby_member",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        LobbyMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `moderation_metadata` attribute.
     pub const MODERATION_METADATA: ::daplug_runtime::Field<
-        LobbyMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("moderation_metadata");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<LobbyMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        LobbyMessageResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
 }
 /// A partial update of [`LobbyMessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -44531,40 +42963,33 @@ pub struct LobbyResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LobbyResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<LobbyResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<LobbyResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "application_id",
     );
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        LobbyResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        LobbyResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LobbyMemberResponse>,
     > = ::daplug_runtime::Field::new("members");
-    /// The `linked_channel` attribute.
-    pub const LINKED_CHANNEL: ::daplug_runtime::Field<
-        LobbyResponse,
-        GuildChannelResponse,
-    > = ::daplug_runtime::Field::new("linked_channel");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<LobbyResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const LINKED_CHANNEL: ::daplug_runtime::Field<Self, GuildChannelResponse> = ::daplug_runtime::Field::new(
+        "linked_channel",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `override_event_webhooks_url` attribute.
     pub const OVERRIDE_EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
-        LobbyResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("override_event_webhooks_url");
 }
@@ -44688,19 +43113,17 @@ pub struct MediaGalleryComponentForMessageRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub items: ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemRequest>,
 }
+#[allow(missing_docs)]
 impl MediaGalleryComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MediaGalleryComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MediaGalleryComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        MediaGalleryComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemRequest>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -44808,19 +43231,17 @@ pub struct MediaGalleryComponentResponse {
     pub id: i32,
     pub items: ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemResponse>,
 }
+#[allow(missing_docs)]
 impl MediaGalleryComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MediaGalleryComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MediaGalleryComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        MediaGalleryComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MediaGalleryItemResponse>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -44934,21 +43355,18 @@ pub struct MediaGalleryItemRequest {
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub media: UnfurledMediaRequest,
 }
+#[allow(missing_docs)]
 impl MediaGalleryItemRequest {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MediaGalleryItemRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<MediaGalleryItemRequest, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
-    /// The `media` attribute.
-    pub const MEDIA: ::daplug_runtime::Field<
-        MediaGalleryItemRequest,
-        UnfurledMediaRequest,
-    > = ::daplug_runtime::Field::new("media");
+    pub const MEDIA: ::daplug_runtime::Field<Self, UnfurledMediaRequest> = ::daplug_runtime::Field::new(
+        "media",
+    );
 }
 /// A partial update of [`MediaGalleryItemRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45054,19 +43472,16 @@ pub struct MediaGalleryItemResponse {
     >,
     pub spoiler: bool,
 }
+#[allow(missing_docs)]
 impl MediaGalleryItemResponse {
-    /// The `media` attribute.
-    pub const MEDIA: ::daplug_runtime::Field<
-        MediaGalleryItemResponse,
-        UnfurledMediaResponse,
-    > = ::daplug_runtime::Field::new("media");
-    /// The `description` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<Self, UnfurledMediaResponse> = ::daplug_runtime::Field::new(
+        "media",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MediaGalleryItemResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<MediaGalleryItemResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
 }
@@ -45178,58 +43593,44 @@ pub struct MentionSpamRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: MentionSpamTriggerMetadataResponse,
 }
+#[allow(missing_docs)]
 impl MentionSpamRuleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MentionSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `name` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MentionSpamRuleResponseActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MentionSpamRuleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_metadata` attribute.
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MentionSpamRuleResponse,
+        Self,
         MentionSpamTriggerMetadataResponse,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -45395,17 +43796,14 @@ pub struct MentionSpamTriggerMetadata {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl MentionSpamTriggerMetadata {
-    /// The `mention_total_limit` attribute.
-    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<
-        MentionSpamTriggerMetadata,
-        i64,
-    > = ::daplug_runtime::Field::new("mention_total_limit");
-    /// The `mention_raid_protection_enabled` attribute.
-    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<
-        MentionSpamTriggerMetadata,
-        bool,
-    > = ::daplug_runtime::Field::new("mention_raid_protection_enabled");
+    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "mention_total_limit",
+    );
+    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "mention_raid_protection_enabled",
+    );
 }
 /// A partial update of [`MentionSpamTriggerMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45507,17 +43905,14 @@ pub struct MentionSpamTriggerMetadataResponse {
     pub mention_total_limit: i32,
     pub mention_raid_protection_enabled: bool,
 }
+#[allow(missing_docs)]
 impl MentionSpamTriggerMetadataResponse {
-    /// The `mention_total_limit` attribute.
-    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<
-        MentionSpamTriggerMetadataResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("mention_total_limit");
-    /// The `mention_raid_protection_enabled` attribute.
-    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<
-        MentionSpamTriggerMetadataResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("mention_raid_protection_enabled");
+    pub const MENTION_TOTAL_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "mention_total_limit",
+    );
+    pub const MENTION_RAID_PROTECTION_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "mention_raid_protection_enabled",
+    );
 }
 /// A partial update of [`MentionSpamTriggerMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -45658,44 +44053,35 @@ pub struct MentionSpamUpsertRequest {
         MentionSpamTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl MentionSpamUpsertRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MentionSpamUpsertRequestActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MentionSpamUpsertRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MentionSpamUpsertRequest,
+        Self,
         MentionSpamTriggerMetadata,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -45894,46 +44280,37 @@ pub struct MentionSpamUpsertRequestPartial {
         MentionSpamTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl MentionSpamUpsertRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MentionSpamUpsertRequestPartialActionsItem,
         >,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MentionSpamUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MentionSpamUpsertRequestPartial,
+        Self,
         MentionSpamTriggerMetadata,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -46126,50 +44503,37 @@ pub struct MentionableSelectComponentForMessageRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl MentionableSelectComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `custom_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MentionableSelectComponentForMessageRequestDefaultValuesItem,
         >,
@@ -46360,50 +44724,37 @@ pub struct MentionableSelectComponentForModalRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl MentionableSelectComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        i32,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `custom_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MentionableSelectComponentForModalRequestDefaultValuesItem,
         >,
@@ -46577,44 +44928,34 @@ pub struct MentionableSelectComponentResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl MentionableSelectComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MentionableSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        MentionableSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MentionableSelectComponentResponseDefaultValuesItem,
         >,
@@ -46767,15 +45108,14 @@ pub struct MessageActivityResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessageActivityResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageActivityResponse,
-        ActivityActionTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `party_id` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ActivityActionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const PARTY_ID: ::daplug_runtime::Field<
-        MessageActivityResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("party_id");
 }
@@ -46903,33 +45243,29 @@ pub struct MessageAllowedMentionsRequest {
     )]
     pub replied_user: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl MessageAllowedMentionsRequest {
-    /// The `parse` attribute.
     pub const PARSE: ::daplug_runtime::Field<
-        MessageAllowedMentionsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<AllowedMentionTypes>,
         >,
     > = ::daplug_runtime::Field::new("parse");
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        MessageAllowedMentionsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
         >,
     > = ::daplug_runtime::Field::new("users");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        MessageAllowedMentionsRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
         >,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `replied_user` attribute.
-    pub const REPLIED_USER: ::daplug_runtime::Field<
-        MessageAllowedMentionsRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("replied_user");
+    pub const REPLIED_USER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "replied_user",
+    );
 }
 /// A partial update of [`MessageAllowedMentionsRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -47085,41 +45421,34 @@ pub struct MessageAttachmentRequest {
     )]
     pub is_remix: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl MessageAttachmentRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageAttachmentRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `filename` attribute.
     pub const FILENAME: ::daplug_runtime::Field<
-        MessageAttachmentRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filename");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessageAttachmentRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `duration_secs` attribute.
-    pub const DURATION_SECS: ::daplug_runtime::Field<MessageAttachmentRequest, f64> = ::daplug_runtime::Field::new(
+    pub const DURATION_SECS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "duration_secs",
     );
-    /// The `waveform` attribute.
     pub const WAVEFORM: ::daplug_runtime::Field<
-        MessageAttachmentRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("waveform");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        MessageAttachmentRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `is_spoiler` attribute.
-    pub const IS_SPOILER: ::daplug_runtime::Field<MessageAttachmentRequest, bool> = ::daplug_runtime::Field::new(
+    pub const IS_SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_spoiler",
     );
-    /// The `is_remix` attribute.
-    pub const IS_REMIX: ::daplug_runtime::Field<MessageAttachmentRequest, bool> = ::daplug_runtime::Field::new(
+    pub const IS_REMIX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_remix",
     );
 }
@@ -47330,93 +45659,73 @@ pub struct MessageAttachmentResponse {
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl MessageAttachmentResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageAttachmentResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `filename` attribute.
     pub const FILENAME: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("filename");
-    /// The `size` attribute.
-    pub const SIZE: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SIZE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "size",
     );
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `proxy_url` attribute.
     pub const PROXY_URL: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `duration_secs` attribute.
-    pub const DURATION_SECS: ::daplug_runtime::Field<MessageAttachmentResponse, f64> = ::daplug_runtime::Field::new(
+    pub const DURATION_SECS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "duration_secs",
     );
-    /// The `waveform` attribute.
     pub const WAVEFORM: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("waveform");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `content_type` attribute.
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `ephemeral` attribute.
-    pub const EPHEMERAL: ::daplug_runtime::Field<MessageAttachmentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const EPHEMERAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "ephemeral",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageAttachmentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("placeholder_version");
-    /// The `title` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `application` attribute.
-    pub const APPLICATION: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
-        ApplicationResponse,
-    > = ::daplug_runtime::Field::new("application");
-    /// The `clip_created_at` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<Self, ApplicationResponse> = ::daplug_runtime::Field::new(
+        "application",
+    );
     pub const CLIP_CREATED_AT: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("clip_created_at");
-    /// The `clip_participants` attribute.
     pub const CLIP_PARTICIPANTS: ::daplug_runtime::Field<
-        MessageAttachmentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("clip_participants");
 }
@@ -47591,15 +45900,14 @@ pub struct MessageCallResponse {
     >,
     pub participants: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl MessageCallResponse {
-    /// The `ended_timestamp` attribute.
     pub const ENDED_TIMESTAMP: ::daplug_runtime::Field<
-        MessageCallResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ended_timestamp");
-    /// The `participants` attribute.
     pub const PARTICIPANTS: ::daplug_runtime::Field<
-        MessageCallResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("participants");
 }
@@ -47717,40 +46025,32 @@ pub struct MessageComponentInteractionMetadataResponse {
     >,
     pub interacted_message_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl MessageComponentInteractionMetadataResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
-        InteractionTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `authorizing_integration_owners` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             SnowflakeType,
         >,
     > = ::daplug_runtime::Field::new("authorizing_integration_owners");
-    /// The `original_response_message_id` attribute.
     pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
+        Self,
         SnowflakeType,
     > = ::daplug_runtime::Field::new("original_response_message_id");
-    /// The `interacted_message_id` attribute.
-    pub const INTERACTED_MESSAGE_ID: ::daplug_runtime::Field<
-        MessageComponentInteractionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("interacted_message_id");
+    pub const INTERACTED_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "interacted_message_id",
+    );
 }
 /// A partial update of [`MessageComponentInteractionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -48133,66 +46433,53 @@ pub struct MessageCreateRequest {
     )]
     pub tts: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl MessageCreateRequest {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `sticker_ids` attribute.
     pub const STICKER_IDS: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("sticker_ids");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageCreateRequestComponentsItem>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageCreateRequest, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<MessageCreateRequest, PollCreateRequest> = ::daplug_runtime::Field::new(
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
         "poll",
     );
-    /// The `shared_client_theme` attribute.
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         CustomClientThemeShareRequest,
     > = ::daplug_runtime::Field::new("shared_client_theme");
-    /// The `message_reference` attribute.
     pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
-        MessageCreateRequest,
+        Self,
         MessageReferenceRequest,
     > = ::daplug_runtime::Field::new("message_reference");
-    /// The `nonce` attribute.
-    pub const NONCE: ::daplug_runtime::Field<
-        MessageCreateRequest,
-        MessageCreateRequestNonce,
-    > = ::daplug_runtime::Field::new("nonce");
-    /// The `enforce_nonce` attribute.
-    pub const ENFORCE_NONCE: ::daplug_runtime::Field<MessageCreateRequest, bool> = ::daplug_runtime::Field::new(
+    pub const NONCE: ::daplug_runtime::Field<Self, MessageCreateRequestNonce> = ::daplug_runtime::Field::new(
+        "nonce",
+    );
+    pub const ENFORCE_NONCE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enforce_nonce",
     );
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<MessageCreateRequest, bool> = ::daplug_runtime::Field::new(
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
 }
@@ -48430,41 +46717,35 @@ pub struct MessageEditRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     >,
 }
+#[allow(missing_docs)]
 impl MessageEditRequestPartial {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageEditRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `sticker_ids` attribute.
     pub const STICKER_IDS: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("sticker_ids");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MessageEditRequestPartialComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        MessageEditRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
 }
@@ -48636,25 +46917,22 @@ pub struct MessageEmbedAuthorResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessageEmbedAuthorResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessageEmbedAuthorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageEmbedAuthorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `icon_url` attribute.
     pub const ICON_URL: ::daplug_runtime::Field<
-        MessageEmbedAuthorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_url");
-    /// The `proxy_icon_url` attribute.
     pub const PROXY_ICON_URL: ::daplug_runtime::Field<
-        MessageEmbedAuthorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_icon_url");
 }
@@ -48765,19 +47043,17 @@ pub struct MessageEmbedFieldResponse {
     pub value: ::daplug_runtime::__private::std::string::String,
     pub inline: bool,
 }
+#[allow(missing_docs)]
 impl MessageEmbedFieldResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessageEmbedFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        MessageEmbedFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `inline` attribute.
-    pub const INLINE: ::daplug_runtime::Field<MessageEmbedFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const INLINE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "inline",
     );
 }
@@ -48893,20 +47169,18 @@ pub struct MessageEmbedFooterResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessageEmbedFooterResponse {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        MessageEmbedFooterResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `icon_url` attribute.
     pub const ICON_URL: ::daplug_runtime::Field<
-        MessageEmbedFooterResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_url");
-    /// The `proxy_icon_url` attribute.
     pub const PROXY_ICON_URL: ::daplug_runtime::Field<
-        MessageEmbedFooterResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_icon_url");
 }
@@ -49066,47 +47340,38 @@ pub struct MessageEmbedImageResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<UInt32Type>,
 }
+#[allow(missing_docs)]
 impl MessageEmbedImageResponse {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `proxy_url` attribute.
     pub const PROXY_URL: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `content_type` attribute.
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
-        UInt32Type,
-    > = ::daplug_runtime::Field::new("placeholder_version");
-    /// The `description` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessageEmbedImageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedImageResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -49241,15 +47506,14 @@ pub struct MessageEmbedProviderResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessageEmbedProviderResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessageEmbedProviderResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageEmbedProviderResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -49444,78 +47708,59 @@ pub struct MessageEmbedResponse {
         ::daplug_runtime::__private::std::vec::Vec<ContainerComponentResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl MessageEmbedResponse {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<MessageEmbedResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageEmbedFieldResponse>,
     > = ::daplug_runtime::Field::new("fields");
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedAuthorResponse,
-    > = ::daplug_runtime::Field::new("author");
-    /// The `provider` attribute.
-    pub const PROVIDER: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedProviderResponse,
-    > = ::daplug_runtime::Field::new("provider");
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedImageResponse,
-    > = ::daplug_runtime::Field::new("image");
-    /// The `thumbnail` attribute.
-    pub const THUMBNAIL: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedImageResponse,
-    > = ::daplug_runtime::Field::new("thumbnail");
-    /// The `video` attribute.
-    pub const VIDEO: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedVideoResponse,
-    > = ::daplug_runtime::Field::new("video");
-    /// The `footer` attribute.
-    pub const FOOTER: ::daplug_runtime::Field<
-        MessageEmbedResponse,
-        MessageEmbedFooterResponse,
-    > = ::daplug_runtime::Field::new("footer");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedResponse, i32> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, MessageEmbedAuthorResponse> = ::daplug_runtime::Field::new(
+        "author",
+    );
+    pub const PROVIDER: ::daplug_runtime::Field<Self, MessageEmbedProviderResponse> = ::daplug_runtime::Field::new(
+        "provider",
+    );
+    pub const IMAGE: ::daplug_runtime::Field<Self, MessageEmbedImageResponse> = ::daplug_runtime::Field::new(
+        "image",
+    );
+    pub const THUMBNAIL: ::daplug_runtime::Field<Self, MessageEmbedImageResponse> = ::daplug_runtime::Field::new(
+        "thumbnail",
+    );
+    pub const VIDEO: ::daplug_runtime::Field<Self, MessageEmbedVideoResponse> = ::daplug_runtime::Field::new(
+        "video",
+    );
+    pub const FOOTER: ::daplug_runtime::Field<Self, MessageEmbedFooterResponse> = ::daplug_runtime::Field::new(
+        "footer",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        MessageEmbedResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ContainerComponentResponse>,
     > = ::daplug_runtime::Field::new("components");
 }
@@ -49731,47 +47976,38 @@ pub struct MessageEmbedVideoResponse {
     )]
     pub flags: ::daplug_runtime::__private::std::option::Option<UInt32Type>,
 }
+#[allow(missing_docs)]
 impl MessageEmbedVideoResponse {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `proxy_url` attribute.
     pub const PROXY_URL: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `content_type` attribute.
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
-        UInt32Type,
-    > = ::daplug_runtime::Field::new("placeholder_version");
-    /// The `description` attribute.
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
+        "placeholder_version",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MessageEmbedVideoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageEmbedVideoResponse, UInt32Type> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
         "flags",
     );
 }
@@ -49914,28 +48150,24 @@ pub struct MessageInteractionResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl MessageInteractionResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageInteractionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageInteractionResponse,
-        InteractionTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        MessageInteractionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<MessageInteractionResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `name_localized` attribute.
     pub const NAME_LOCALIZED: ::daplug_runtime::Field<
-        MessageInteractionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name_localized");
 }
@@ -50043,10 +48275,10 @@ const _: () = {
 pub struct MessageLobbyMemberResponse {
     pub additional_name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MessageLobbyMemberResponse {
-    /// The `additional_name` attribute.
     pub const ADDITIONAL_NAME: ::daplug_runtime::Field<
-        MessageLobbyMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("additional_name");
 }
@@ -50144,27 +48376,22 @@ pub struct MessageMentionChannelResponse {
     pub type_: ChannelTypes,
     pub guild_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl MessageMentionChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        MessageMentionChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        MessageMentionChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageMentionChannelResponse,
-        ChannelTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        MessageMentionChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
 }
 /// A partial update of [`MessageMentionChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50268,16 +48495,14 @@ pub struct MessageReactionCountDetailsResponse {
     pub burst: i32,
     pub normal: i32,
 }
+#[allow(missing_docs)]
 impl MessageReactionCountDetailsResponse {
-    /// The `burst` attribute.
-    pub const BURST: ::daplug_runtime::Field<MessageReactionCountDetailsResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BURST: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "burst",
     );
-    /// The `normal` attribute.
-    pub const NORMAL: ::daplug_runtime::Field<
-        MessageReactionCountDetailsResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("normal");
+    pub const NORMAL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "normal",
+    );
 }
 /// A partial update of [`MessageReactionCountDetailsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50391,18 +48616,16 @@ pub struct MessageReactionEmojiResponse {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl MessageReactionEmojiResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageReactionEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessageReactionEmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<MessageReactionEmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
 }
@@ -50510,34 +48733,28 @@ pub struct MessageReactionResponse {
     pub me_burst: bool,
     pub me: bool,
 }
+#[allow(missing_docs)]
 impl MessageReactionResponse {
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        MessageReactionResponse,
-        MessageReactionEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<MessageReactionResponse, i32> = ::daplug_runtime::Field::new(
+    pub const EMOJI: ::daplug_runtime::Field<Self, MessageReactionEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
+    pub const COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `count_details` attribute.
     pub const COUNT_DETAILS: ::daplug_runtime::Field<
-        MessageReactionResponse,
+        Self,
         MessageReactionCountDetailsResponse,
     > = ::daplug_runtime::Field::new("count_details");
-    /// The `burst_colors` attribute.
     pub const BURST_COLORS: ::daplug_runtime::Field<
-        MessageReactionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("burst_colors");
-    /// The `me_burst` attribute.
-    pub const ME_BURST: ::daplug_runtime::Field<MessageReactionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ME_BURST: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "me_burst",
     );
-    /// The `me` attribute.
-    pub const ME: ::daplug_runtime::Field<MessageReactionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ME: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "me",
     );
 }
@@ -50673,32 +48890,24 @@ pub struct MessageReferenceRequest {
     )]
     pub type_: ::daplug_runtime::__private::std::option::Option<MessageReferenceType>,
 }
+#[allow(missing_docs)]
 impl MessageReferenceRequest {
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        MessageReferenceRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        MessageReferenceRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `message_id` attribute.
-    pub const MESSAGE_ID: ::daplug_runtime::Field<
-        MessageReferenceRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("message_id");
-    /// The `fail_if_not_exists` attribute.
-    pub const FAIL_IF_NOT_EXISTS: ::daplug_runtime::Field<
-        MessageReferenceRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("fail_if_not_exists");
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "message_id",
+    );
+    pub const FAIL_IF_NOT_EXISTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "fail_if_not_exists",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageReferenceRequest,
-        MessageReferenceType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`MessageReferenceRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -50812,27 +49021,21 @@ pub struct MessageReferenceResponse {
     )]
     pub guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl MessageReferenceResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MessageReferenceResponse,
-        MessageReferenceType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        MessageReferenceResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `message_id` attribute.
-    pub const MESSAGE_ID: ::daplug_runtime::Field<
-        MessageReferenceResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("message_id");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        MessageReferenceResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageReferenceType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "message_id",
+    );
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
 }
 /// A partial update of [`MessageReferenceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51150,187 +49353,145 @@ pub struct MessageResponse {
         BasicMessageResponse,
     >,
 }
+#[allow(missing_docs)]
 impl MessageResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<MessageResponse, MessageType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `mentions` attribute.
     pub const MENTIONS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("mentions");
-    /// The `mention_roles` attribute.
     pub const MENTION_ROLES: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("mention_roles");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `edited_timestamp` attribute.
     pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("edited_timestamp");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageResponseComponentsItem>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageResponseStickersItem>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `sticker_items` attribute.
     pub const STICKER_ITEMS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     > = ::daplug_runtime::Field::new("sticker_items");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<MessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "author",
     );
-    /// The `pinned` attribute.
-    pub const PINNED: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PINNED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pinned",
     );
-    /// The `mention_everyone` attribute.
-    pub const MENTION_EVERYONE: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mention_everyone",
     );
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<MessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
-    /// The `call` attribute.
-    pub const CALL: ::daplug_runtime::Field<MessageResponse, MessageCallResponse> = ::daplug_runtime::Field::new(
+    pub const CALL: ::daplug_runtime::Field<Self, MessageCallResponse> = ::daplug_runtime::Field::new(
         "call",
     );
-    /// The `activity` attribute.
-    pub const ACTIVITY: ::daplug_runtime::Field<
-        MessageResponse,
-        MessageActivityResponse,
-    > = ::daplug_runtime::Field::new("activity");
-    /// The `application` attribute.
+    pub const ACTIVITY: ::daplug_runtime::Field<Self, MessageActivityResponse> = ::daplug_runtime::Field::new(
+        "activity",
+    );
     pub const APPLICATION: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         BasicApplicationResponseWithBot,
     > = ::daplug_runtime::Field::new("application");
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "application_id",
     );
-    /// The `interaction` attribute.
-    pub const INTERACTION: ::daplug_runtime::Field<
-        MessageResponse,
-        MessageInteractionResponse,
-    > = ::daplug_runtime::Field::new("interaction");
-    /// The `nonce` attribute.
-    pub const NONCE: ::daplug_runtime::Field<MessageResponse, MessageResponseNonce> = ::daplug_runtime::Field::new(
+    pub const INTERACTION: ::daplug_runtime::Field<Self, MessageInteractionResponse> = ::daplug_runtime::Field::new(
+        "interaction",
+    );
+    pub const NONCE: ::daplug_runtime::Field<Self, MessageResponseNonce> = ::daplug_runtime::Field::new(
         "nonce",
     );
-    /// The `webhook_id` attribute.
-    pub const WEBHOOK_ID: ::daplug_runtime::Field<MessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "webhook_id",
     );
-    /// The `message_reference` attribute.
     pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         MessageReferenceResponse,
     > = ::daplug_runtime::Field::new("message_reference");
-    /// The `thread` attribute.
-    pub const THREAD: ::daplug_runtime::Field<MessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+    pub const THREAD: ::daplug_runtime::Field<Self, ThreadResponse> = ::daplug_runtime::Field::new(
         "thread",
     );
-    /// The `mention_channels` attribute.
     pub const MENTION_CHANNELS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
     > = ::daplug_runtime::Field::new("mention_channels");
-    /// The `role_subscription_data` attribute.
     pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         MessageRoleSubscriptionDataResponse,
     > = ::daplug_runtime::Field::new("role_subscription_data");
-    /// The `purchase_notification` attribute.
     pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         PurchaseNotificationResponse,
     > = ::daplug_runtime::Field::new("purchase_notification");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<MessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `resolved` attribute.
-    pub const RESOLVED: ::daplug_runtime::Field<
-        MessageResponse,
-        ResolvedObjectsResponse,
-    > = ::daplug_runtime::Field::new("resolved");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<MessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+    pub const RESOLVED: ::daplug_runtime::Field<Self, ResolvedObjectsResponse> = ::daplug_runtime::Field::new(
+        "resolved",
+    );
+    pub const POLL: ::daplug_runtime::Field<Self, PollResponse> = ::daplug_runtime::Field::new(
         "poll",
     );
-    /// The `shared_client_theme` attribute.
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         CustomClientThemeResponse,
     > = ::daplug_runtime::Field::new("shared_client_theme");
-    /// The `interaction_metadata` attribute.
     pub const INTERACTION_METADATA: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         MessageResponseInteractionMetadata,
     > = ::daplug_runtime::Field::new("interaction_metadata");
-    /// The `message_snapshots` attribute.
     pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
     > = ::daplug_runtime::Field::new("message_snapshots");
-    /// The `lobby_member` attribute.
-    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
-        MessageResponse,
-        MessageLobbyMemberResponse,
-    > = ::daplug_runtime::Field::new("lobby_member");
-    /// The `reactions` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<Self, MessageLobbyMemberResponse> = ::daplug_runtime::Field::new(
+        "lobby_member",
+    );
     pub const REACTIONS: ::daplug_runtime::Field<
-        MessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageReactionResponse>,
     > = ::daplug_runtime::Field::new("reactions");
-    /// The `referenced_message` attribute.
-    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<
-        MessageResponse,
-        BasicMessageResponse,
-    > = ::daplug_runtime::Field::new("referenced_message");
+    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<Self, BasicMessageResponse> = ::daplug_runtime::Field::new(
+        "referenced_message",
+    );
 }
 /// A partial update of [`MessageResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51665,27 +49826,22 @@ pub struct MessageRoleSubscriptionDataResponse {
     pub total_months_subscribed: i32,
     pub is_renewal: bool,
 }
+#[allow(missing_docs)]
 impl MessageRoleSubscriptionDataResponse {
-    /// The `role_subscription_listing_id` attribute.
     pub const ROLE_SUBSCRIPTION_LISTING_ID: ::daplug_runtime::Field<
-        MessageRoleSubscriptionDataResponse,
+        Self,
         SnowflakeType,
     > = ::daplug_runtime::Field::new("role_subscription_listing_id");
-    /// The `tier_name` attribute.
     pub const TIER_NAME: ::daplug_runtime::Field<
-        MessageRoleSubscriptionDataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tier_name");
-    /// The `total_months_subscribed` attribute.
-    pub const TOTAL_MONTHS_SUBSCRIBED: ::daplug_runtime::Field<
-        MessageRoleSubscriptionDataResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("total_months_subscribed");
-    /// The `is_renewal` attribute.
-    pub const IS_RENEWAL: ::daplug_runtime::Field<
-        MessageRoleSubscriptionDataResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("is_renewal");
+    pub const TOTAL_MONTHS_SUBSCRIBED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "total_months_subscribed",
+    );
+    pub const IS_RENEWAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "is_renewal",
+    );
 }
 /// A partial update of [`MessageRoleSubscriptionDataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51850,12 +50006,11 @@ for MessageShareCustomUserThemeBaseTheme {
 pub struct MessageSnapshotResponse {
     pub message: MinimalContentMessageResponse,
 }
+#[allow(missing_docs)]
 impl MessageSnapshotResponse {
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<
-        MessageSnapshotResponse,
-        MinimalContentMessageResponse,
-    > = ::daplug_runtime::Field::new("message");
+    pub const MESSAGE: ::daplug_runtime::Field<Self, MinimalContentMessageResponse> = ::daplug_runtime::Field::new(
+        "message",
+    );
 }
 /// A partial update of [`MessageSnapshotResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -51949,21 +50104,18 @@ pub struct MessageStickerItemResponse {
     pub name: ::daplug_runtime::__private::std::string::String,
     pub format_type: StickerFormatTypes,
 }
+#[allow(missing_docs)]
 impl MessageStickerItemResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MessageStickerItemResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MessageStickerItemResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `format_type` attribute.
-    pub const FORMAT_TYPE: ::daplug_runtime::Field<
-        MessageStickerItemResponse,
-        StickerFormatTypes,
-    > = ::daplug_runtime::Field::new("format_type");
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<Self, StickerFormatTypes> = ::daplug_runtime::Field::new(
+        "format_type",
+    );
 }
 /// A partial update of [`MessageStickerItemResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -52455,68 +50607,57 @@ pub struct MinimalContentMessageResponse {
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl MinimalContentMessageResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
-        MessageType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `content` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const CONTENT: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `mentions` attribute.
     pub const MENTIONS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("mentions");
-    /// The `mention_roles` attribute.
     pub const MENTION_ROLES: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("mention_roles");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `edited_timestamp` attribute.
     pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("edited_timestamp");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<MinimalContentMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MinimalContentMessageResponseComponentsItem,
         >,
     > = ::daplug_runtime::Field::new("components");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             MinimalContentMessageResponseStickersItem,
         >,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `sticker_items` attribute.
     pub const STICKER_ITEMS: ::daplug_runtime::Field<
-        MinimalContentMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     > = ::daplug_runtime::Field::new("sticker_items");
 }
@@ -52723,56 +50864,44 @@ pub struct MlSpamRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: MlSpamTriggerMetadataResponse,
 }
+#[allow(missing_docs)]
 impl MlSpamRuleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<MlSpamRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "creator_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MlSpamRuleResponseActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MlSpamRuleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_metadata` attribute.
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MlSpamRuleResponse,
+        Self,
         MlSpamTriggerMetadataResponse,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -52966,46 +51095,36 @@ pub struct MlSpamUpsertRequest {
         MlSpamTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl MlSpamUpsertRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MlSpamUpsertRequestActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MlSpamUpsertRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MlSpamUpsertRequest,
-        MlSpamTriggerMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, MlSpamTriggerMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`MlSpamUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53200,46 +51319,36 @@ pub struct MlSpamUpsertRequestPartial {
         MlSpamTriggerMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl MlSpamUpsertRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MlSpamUpsertRequestPartialActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<MlSpamUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        MlSpamUpsertRequestPartial,
-        MlSpamTriggerMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, MlSpamTriggerMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`MlSpamUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53385,17 +51494,15 @@ pub struct ModalInteractionCallbackRequest {
     pub type_: InteractionCallbackTypes,
     pub data: ModalInteractionCallbackRequestData,
 }
+#[allow(missing_docs)]
 impl ModalInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ModalInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `data` attribute.
-    pub const DATA: ::daplug_runtime::Field<
-        ModalInteractionCallbackRequest,
-        ModalInteractionCallbackRequestData,
-    > = ::daplug_runtime::Field::new("data");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const DATA: ::daplug_runtime::Field<Self, ModalInteractionCallbackRequestData> = ::daplug_runtime::Field::new(
+        "data",
+    );
 }
 /// A partial update of [`ModalInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -53498,20 +51605,18 @@ pub struct ModalInteractionCallbackRequestData {
         ModalInteractionCallbackRequestDataComponentsItem,
     >,
 }
+#[allow(missing_docs)]
 impl ModalInteractionCallbackRequestData {
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        ModalInteractionCallbackRequestData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        ModalInteractionCallbackRequestData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        ModalInteractionCallbackRequestData,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ModalInteractionCallbackRequestDataComponentsItem,
         >,
@@ -53662,38 +51767,31 @@ pub struct ModalSubmitInteractionMetadataResponse {
     >,
     pub triggering_interaction_metadata: ModalSubmitInteractionMetadataResponseTriggeringInteractionMetadata,
 }
+#[allow(missing_docs)]
 impl ModalSubmitInteractionMetadataResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
-        InteractionTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
-    /// The `authorizing_integration_owners` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
     pub const AUTHORIZING_INTEGRATION_OWNERS: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             SnowflakeType,
         >,
     > = ::daplug_runtime::Field::new("authorizing_integration_owners");
-    /// The `original_response_message_id` attribute.
     pub const ORIGINAL_RESPONSE_MESSAGE_ID: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
+        Self,
         SnowflakeType,
     > = ::daplug_runtime::Field::new("original_response_message_id");
-    /// The `triggering_interaction_metadata` attribute.
     pub const TRIGGERING_INTERACTION_METADATA: ::daplug_runtime::Field<
-        ModalSubmitInteractionMetadataResponse,
+        Self,
         ModalSubmitInteractionMetadataResponseTriggeringInteractionMetadata,
     > = ::daplug_runtime::Field::new("triggering_interaction_metadata");
 }
@@ -53880,35 +51978,30 @@ pub struct MultipleChoiceFormFieldResponse {
     )]
     pub response: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl MultipleChoiceFormFieldResponse {
-    /// The `field_type` attribute.
     pub const FIELD_TYPE: ::daplug_runtime::Field<
-        MultipleChoiceFormFieldResponse,
+        Self,
         GuildMemberVerificationFormFieldType,
     > = ::daplug_runtime::Field::new("field_type");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        MultipleChoiceFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        MultipleChoiceFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<MultipleChoiceFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `choices` attribute.
     pub const CHOICES: ::daplug_runtime::Field<
-        MultipleChoiceFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("choices");
-    /// The `response` attribute.
-    pub const RESPONSE: ::daplug_runtime::Field<MultipleChoiceFormFieldResponse, i32> = ::daplug_runtime::Field::new(
+    pub const RESPONSE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "response",
     );
 }
@@ -54057,49 +52150,40 @@ pub struct MyGuildResponse {
         i32,
     >,
 }
+#[allow(missing_docs)]
 impl MyGuildResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<MyGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        MyGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        MyGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        MyGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `owner` attribute.
-    pub const OWNER: ::daplug_runtime::Field<MyGuildResponse, bool> = ::daplug_runtime::Field::new(
+    pub const OWNER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "owner",
     );
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        MyGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `features` attribute.
     pub const FEATURES: ::daplug_runtime::Field<
-        MyGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildFeatures>,
     > = ::daplug_runtime::Field::new("features");
-    /// The `approximate_member_count` attribute.
-    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<MyGuildResponse, i32> = ::daplug_runtime::Field::new(
+    pub const APPROXIMATE_MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "approximate_member_count",
     );
-    /// The `approximate_presence_count` attribute.
-    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<
-        MyGuildResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_presence_count");
+    pub const APPROXIMATE_PRESENCE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_presence_count",
+    );
 }
 /// A partial update of [`MyGuildResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54287,35 +52371,27 @@ pub struct NewMemberActionResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl NewMemberActionResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        NewMemberActionResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `action_type` attribute.
-    pub const ACTION_TYPE: ::daplug_runtime::Field<
-        NewMemberActionResponse,
-        NewMemberActionType,
-    > = ::daplug_runtime::Field::new("action_type");
-    /// The `title` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const ACTION_TYPE: ::daplug_runtime::Field<Self, NewMemberActionType> = ::daplug_runtime::Field::new(
+        "action_type",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        NewMemberActionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        NewMemberActionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        NewMemberActionResponse,
-        SettingsEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `icon` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<Self, SettingsEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
     pub const ICON: ::daplug_runtime::Field<
-        NewMemberActionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
 }
@@ -54482,27 +52558,22 @@ pub struct OAuth2GetAuthorizationResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl OAuth2GetAuthorizationResponse {
-    /// The `application` attribute.
-    pub const APPLICATION: ::daplug_runtime::Field<
-        OAuth2GetAuthorizationResponse,
-        ApplicationResponse,
-    > = ::daplug_runtime::Field::new("application");
-    /// The `expires` attribute.
+    pub const APPLICATION: ::daplug_runtime::Field<Self, ApplicationResponse> = ::daplug_runtime::Field::new(
+        "application",
+    );
     pub const EXPIRES: ::daplug_runtime::Field<
-        OAuth2GetAuthorizationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expires");
-    /// The `scopes` attribute.
     pub const SCOPES: ::daplug_runtime::Field<
-        OAuth2GetAuthorizationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     > = ::daplug_runtime::Field::new("scopes");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<
-        OAuth2GetAuthorizationResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("user");
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "user",
+    );
 }
 /// A partial update of [`OAuth2GetAuthorizationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -54609,10 +52680,10 @@ const _: () = {
 pub struct OAuth2GetKeys {
     pub keys: ::daplug_runtime::__private::std::vec::Vec<OAuth2Key>,
 }
+#[allow(missing_docs)]
 impl OAuth2GetKeys {
-    /// The `keys` attribute.
     pub const KEYS: ::daplug_runtime::Field<
-        OAuth2GetKeys,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Key>,
     > = ::daplug_runtime::Field::new("keys");
 }
@@ -54740,40 +52811,33 @@ pub struct OAuth2GetOpenIdConnectUserInfoResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl OAuth2GetOpenIdConnectUserInfoResponse {
-    /// The `sub` attribute.
     pub const SUB: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sub");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `email_verified` attribute.
-    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("email_verified");
-    /// The `preferred_username` attribute.
+    pub const EMAIL_VERIFIED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "email_verified",
+    );
     pub const PREFERRED_USERNAME: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("preferred_username");
-    /// The `nickname` attribute.
     pub const NICKNAME: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nickname");
-    /// The `picture` attribute.
     pub const PICTURE: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("picture");
-    /// The `locale` attribute.
     pub const LOCALE: ::daplug_runtime::Field<
-        OAuth2GetOpenIdConnectUserInfoResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("locale");
 }
@@ -54906,35 +52970,31 @@ pub struct OAuth2Key {
     pub e: ::daplug_runtime::__private::std::string::String,
     pub alg: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl OAuth2Key {
-    /// The `kty` attribute.
     pub const KTY: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kty");
     /// The `use` attribute.
     pub const USE_: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("use");
-    /// The `kid` attribute.
     pub const KID: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kid");
-    /// The `n` attribute.
     pub const N: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("n");
-    /// The `e` attribute.
     pub const E: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("e");
-    /// The `alg` attribute.
     pub const ALG: ::daplug_runtime::Field<
-        OAuth2Key,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("alg");
 }
@@ -55209,45 +53269,35 @@ pub struct OnboardingPromptOptionRequest {
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     >,
 }
+#[allow(missing_docs)]
 impl OnboardingPromptOptionRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `title` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `emoji_animated` attribute.
-    pub const EMOJI_ANIMATED: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("emoji_animated");
-    /// The `role_ids` attribute.
+    pub const EMOJI_ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "emoji_animated",
+    );
     pub const ROLE_IDS: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("role_ids");
-    /// The `channel_ids` attribute.
     pub const CHANNEL_IDS: ::daplug_runtime::Field<
-        OnboardingPromptOptionRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("channel_ids");
 }
@@ -55377,35 +53427,28 @@ pub struct OnboardingPromptOptionResponse {
     pub role_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub channel_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl OnboardingPromptOptionResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
-    /// The `title` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
-        SettingsEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `role_ids` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<Self, SettingsEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
     pub const ROLE_IDS: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("role_ids");
-    /// The `channel_ids` attribute.
     pub const CHANNEL_IDS: ::daplug_runtime::Field<
-        OnboardingPromptOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("channel_ids");
 }
@@ -55531,38 +53574,32 @@ pub struct OnboardingPromptResponse {
     #[serde(rename = "type")]
     pub type_: OnboardingPromptType,
 }
+#[allow(missing_docs)]
 impl OnboardingPromptResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<OnboardingPromptResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        OnboardingPromptResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        OnboardingPromptResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptOptionResponse>,
     > = ::daplug_runtime::Field::new("options");
-    /// The `single_select` attribute.
-    pub const SINGLE_SELECT: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SINGLE_SELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "single_select",
     );
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `in_onboarding` attribute.
-    pub const IN_ONBOARDING: ::daplug_runtime::Field<OnboardingPromptResponse, bool> = ::daplug_runtime::Field::new(
+    pub const IN_ONBOARDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "in_onboarding",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        OnboardingPromptResponse,
-        OnboardingPromptType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, OnboardingPromptType> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`OnboardingPromptResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -55762,34 +53799,29 @@ pub struct ParagraphFormFieldResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ParagraphFormFieldResponse {
-    /// The `field_type` attribute.
     pub const FIELD_TYPE: ::daplug_runtime::Field<
-        ParagraphFormFieldResponse,
+        Self,
         GuildMemberVerificationFormFieldType,
     > = ::daplug_runtime::Field::new("field_type");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        ParagraphFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ParagraphFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<ParagraphFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        ParagraphFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `response` attribute.
     pub const RESPONSE: ::daplug_runtime::Field<
-        ParagraphFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("response");
 }
@@ -55917,32 +53949,25 @@ pub struct PartialDiscordIntegrationResponse {
     pub account: AccountResponse,
     pub application_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl PartialDiscordIntegrationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        PartialDiscordIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PartialDiscordIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        PartialDiscordIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        PartialDiscordIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        PartialDiscordIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
 }
 /// A partial update of [`PartialDiscordIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56061,27 +54086,22 @@ pub struct PartialExternalConnectionIntegrationResponse {
     >,
     pub account: AccountResponse,
 }
+#[allow(missing_docs)]
 impl PartialExternalConnectionIntegrationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        PartialExternalConnectionIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PartialExternalConnectionIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        PartialExternalConnectionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        PartialExternalConnectionIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
 }
 /// A partial update of [`PartialExternalConnectionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56197,27 +54217,22 @@ pub struct PartialGuildSubscriptionIntegrationResponse {
     >,
     pub account: AccountResponse,
 }
+#[allow(missing_docs)]
 impl PartialGuildSubscriptionIntegrationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        PartialGuildSubscriptionIntegrationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PartialGuildSubscriptionIntegrationResponse,
-        IntegrationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, IntegrationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        PartialGuildSubscriptionIntegrationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `account` attribute.
-    pub const ACCOUNT: ::daplug_runtime::Field<
-        PartialGuildSubscriptionIntegrationResponse,
-        AccountResponse,
-    > = ::daplug_runtime::Field::new("account");
+    pub const ACCOUNT: ::daplug_runtime::Field<Self, AccountResponse> = ::daplug_runtime::Field::new(
+        "account",
+    );
 }
 /// A partial update of [`PartialGuildSubscriptionIntegrationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56324,14 +54339,13 @@ pub struct PinnedMessageResponse {
     pub pinned_at: ::daplug_runtime::__private::std::string::String,
     pub message: MessageResponse,
 }
+#[allow(missing_docs)]
 impl PinnedMessageResponse {
-    /// The `pinned_at` attribute.
     pub const PINNED_AT: ::daplug_runtime::Field<
-        PinnedMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pinned_at");
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<PinnedMessageResponse, MessageResponse> = ::daplug_runtime::Field::new(
+    pub const MESSAGE: ::daplug_runtime::Field<Self, MessageResponse> = ::daplug_runtime::Field::new(
         "message",
     );
 }
@@ -56429,14 +54443,13 @@ pub struct PinnedMessagesResponse {
     pub items: ::daplug_runtime::__private::std::vec::Vec<PinnedMessageResponse>,
     pub has_more: bool,
 }
+#[allow(missing_docs)]
 impl PinnedMessagesResponse {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        PinnedMessagesResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PinnedMessageResponse>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `has_more` attribute.
-    pub const HAS_MORE: ::daplug_runtime::Field<PinnedMessagesResponse, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_MORE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_more",
     );
 }
@@ -56534,12 +54547,11 @@ pub struct PollAnswerCreateRequest {
     /// The data of the answer
     pub poll_media: PollMediaCreateRequest,
 }
+#[allow(missing_docs)]
 impl PollAnswerCreateRequest {
-    /// The `poll_media` attribute.
-    pub const POLL_MEDIA: ::daplug_runtime::Field<
-        PollAnswerCreateRequest,
-        PollMediaCreateRequest,
-    > = ::daplug_runtime::Field::new("poll_media");
+    pub const POLL_MEDIA: ::daplug_runtime::Field<Self, PollMediaCreateRequest> = ::daplug_runtime::Field::new(
+        "poll_media",
+    );
 }
 /// A partial update of [`PollAnswerCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56631,10 +54643,10 @@ const _: () = {
 pub struct PollAnswerDetailsResponse {
     pub users: ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
 }
+#[allow(missing_docs)]
 impl PollAnswerDetailsResponse {
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        PollAnswerDetailsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("users");
 }
@@ -56731,16 +54743,14 @@ pub struct PollAnswerResponse {
     /// The data of the answer
     pub poll_media: PollMediaResponse,
 }
+#[allow(missing_docs)]
 impl PollAnswerResponse {
-    /// The `answer_id` attribute.
-    pub const ANSWER_ID: ::daplug_runtime::Field<PollAnswerResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ANSWER_ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "answer_id",
     );
-    /// The `poll_media` attribute.
-    pub const POLL_MEDIA: ::daplug_runtime::Field<
-        PollAnswerResponse,
-        PollMediaResponse,
-    > = ::daplug_runtime::Field::new("poll_media");
+    pub const POLL_MEDIA: ::daplug_runtime::Field<Self, PollMediaResponse> = ::daplug_runtime::Field::new(
+        "poll_media",
+    );
 }
 /// A partial update of [`PollAnswerResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -56854,26 +54864,22 @@ pub struct PollCreateRequest {
     )]
     pub duration: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl PollCreateRequest {
-    /// The `question` attribute.
-    pub const QUESTION: ::daplug_runtime::Field<PollCreateRequest, PollMedia> = ::daplug_runtime::Field::new(
+    pub const QUESTION: ::daplug_runtime::Field<Self, PollMedia> = ::daplug_runtime::Field::new(
         "question",
     );
-    /// The `answers` attribute.
     pub const ANSWERS: ::daplug_runtime::Field<
-        PollCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PollAnswerCreateRequest>,
     > = ::daplug_runtime::Field::new("answers");
-    /// The `allow_multiselect` attribute.
-    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<PollCreateRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "allow_multiselect",
     );
-    /// The `layout_type` attribute.
-    pub const LAYOUT_TYPE: ::daplug_runtime::Field<PollCreateRequest, PollLayoutTypes> = ::daplug_runtime::Field::new(
+    pub const LAYOUT_TYPE: ::daplug_runtime::Field<Self, PollLayoutTypes> = ::daplug_runtime::Field::new(
         "layout_type",
     );
-    /// The `duration` attribute.
-    pub const DURATION: ::daplug_runtime::Field<PollCreateRequest, i32> = ::daplug_runtime::Field::new(
+    pub const DURATION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "duration",
     );
 }
@@ -56994,18 +55000,16 @@ pub struct PollEmoji {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl PollEmoji {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PollEmoji, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        PollEmoji,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<PollEmoji, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
 }
@@ -57120,18 +55124,16 @@ pub struct PollEmojiCreateRequest {
     )]
     pub animated: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl PollEmojiCreateRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PollEmojiCreateRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        PollEmojiCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<PollEmojiCreateRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
 }
@@ -57289,14 +55291,13 @@ pub struct PollMedia {
     )]
     pub emoji: ::daplug_runtime::__private::std::option::Option<PollEmoji>,
 }
+#[allow(missing_docs)]
 impl PollMedia {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        PollMedia,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<PollMedia, PollEmoji> = ::daplug_runtime::Field::new(
+    pub const EMOJI: ::daplug_runtime::Field<Self, PollEmoji> = ::daplug_runtime::Field::new(
         "emoji",
     );
 }
@@ -57402,17 +55403,15 @@ pub struct PollMediaCreateRequest {
     )]
     pub emoji: ::daplug_runtime::__private::std::option::Option<PollEmojiCreateRequest>,
 }
+#[allow(missing_docs)]
 impl PollMediaCreateRequest {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        PollMediaCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        PollMediaCreateRequest,
-        PollEmojiCreateRequest,
-    > = ::daplug_runtime::Field::new("emoji");
+    pub const EMOJI: ::daplug_runtime::Field<Self, PollEmojiCreateRequest> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
 }
 /// A partial update of [`PollMediaCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57522,17 +55521,15 @@ pub struct PollMediaResponse {
         MessageReactionEmojiResponse,
     >,
 }
+#[allow(missing_docs)]
 impl PollMediaResponse {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        PollMediaResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        PollMediaResponse,
-        MessageReactionEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
+    pub const EMOJI: ::daplug_runtime::Field<Self, MessageReactionEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
 }
 /// A partial update of [`PollMediaResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -57636,31 +55633,26 @@ pub struct PollResponse {
     /// The results of the poll
     pub results: PollResultsResponse,
 }
+#[allow(missing_docs)]
 impl PollResponse {
-    /// The `question` attribute.
-    pub const QUESTION: ::daplug_runtime::Field<PollResponse, PollMediaResponse> = ::daplug_runtime::Field::new(
+    pub const QUESTION: ::daplug_runtime::Field<Self, PollMediaResponse> = ::daplug_runtime::Field::new(
         "question",
     );
-    /// The `answers` attribute.
     pub const ANSWERS: ::daplug_runtime::Field<
-        PollResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PollAnswerResponse>,
     > = ::daplug_runtime::Field::new("answers");
-    /// The `expiry` attribute.
     pub const EXPIRY: ::daplug_runtime::Field<
-        PollResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expiry");
-    /// The `allow_multiselect` attribute.
-    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<PollResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ALLOW_MULTISELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "allow_multiselect",
     );
-    /// The `layout_type` attribute.
-    pub const LAYOUT_TYPE: ::daplug_runtime::Field<PollResponse, PollLayoutTypes> = ::daplug_runtime::Field::new(
+    pub const LAYOUT_TYPE: ::daplug_runtime::Field<Self, PollLayoutTypes> = ::daplug_runtime::Field::new(
         "layout_type",
     );
-    /// The `results` attribute.
-    pub const RESULTS: ::daplug_runtime::Field<PollResponse, PollResultsResponse> = ::daplug_runtime::Field::new(
+    pub const RESULTS: ::daplug_runtime::Field<Self, PollResultsResponse> = ::daplug_runtime::Field::new(
         "results",
     );
 }
@@ -57772,17 +55764,15 @@ pub struct PollResultsEntryResponse {
     /// Whether the current user voted for this answer
     pub me_voted: bool,
 }
+#[allow(missing_docs)]
 impl PollResultsEntryResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PollResultsEntryResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<PollResultsEntryResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "count",
     );
-    /// The `me_voted` attribute.
-    pub const ME_VOTED: ::daplug_runtime::Field<PollResultsEntryResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ME_VOTED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "me_voted",
     );
 }
@@ -57885,14 +55875,13 @@ pub struct PollResultsResponse {
     /// Whether the votes have been precisely counted
     pub is_finalized: bool,
 }
+#[allow(missing_docs)]
 impl PollResultsResponse {
-    /// The `answer_counts` attribute.
     pub const ANSWER_COUNTS: ::daplug_runtime::Field<
-        PollResultsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PollResultsEntryResponse>,
     > = ::daplug_runtime::Field::new("answer_counts");
-    /// The `is_finalized` attribute.
-    pub const IS_FINALIZED: ::daplug_runtime::Field<PollResultsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const IS_FINALIZED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_finalized",
     );
 }
@@ -57990,12 +55979,12 @@ pub struct PongInteractionCallbackRequest {
     #[serde(rename = "type")]
     pub type_: InteractionCallbackTypes,
 }
+#[allow(missing_docs)]
 impl PongInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PongInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
 }
 /// A partial update of [`PongInteractionCallbackRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58358,188 +56347,146 @@ pub struct PrivateApplicationResponse {
     pub team: ::daplug_runtime::__private::std::option::Option<TeamResponse>,
     pub eligible_oauth2_scopes: ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
 }
+#[allow(missing_docs)]
 impl PrivateApplicationResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PrivateApplicationResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        ApplicationTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `cover_image` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ApplicationTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const COVER_IMAGE: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cover_image");
-    /// The `primary_sku_id` attribute.
-    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("primary_sku_id");
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<PrivateApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const PRIMARY_SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "primary_sku_id",
+    );
+    pub const BOT: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "bot",
     );
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `rpc_origins` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const RPC_ORIGINS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("rpc_origins");
-    /// The `bot_public` attribute.
-    pub const BOT_PUBLIC: ::daplug_runtime::Field<PrivateApplicationResponse, bool> = ::daplug_runtime::Field::new(
+    pub const BOT_PUBLIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bot_public",
     );
-    /// The `bot_require_code_grant` attribute.
-    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("bot_require_code_grant");
-    /// The `terms_of_service_url` attribute.
+    pub const BOT_REQUIRE_CODE_GRANT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "bot_require_code_grant",
+    );
     pub const TERMS_OF_SERVICE_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terms_of_service_url");
-    /// The `privacy_policy_url` attribute.
     pub const PRIVACY_POLICY_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("privacy_policy_url");
-    /// The `custom_install_url` attribute.
     pub const CUSTOM_INSTALL_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_install_url");
-    /// The `install_params` attribute.
     pub const INSTALL_PARAMS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ApplicationOAuth2InstallParamsResponse,
     > = ::daplug_runtime::Field::new("install_params");
-    /// The `integration_types_config` attribute.
     pub const INTEGRATION_TYPES_CONFIG: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ApplicationIntegrationTypeConfigurationResponse,
         >,
     > = ::daplug_runtime::Field::new("integration_types_config");
-    /// The `verify_key` attribute.
     pub const VERIFY_KEY: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verify_key");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<PrivateApplicationResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `flags_new` attribute.
     pub const FLAGS_NEW: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("flags_new");
-    /// The `max_participants` attribute.
-    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("max_participants");
-    /// The `tags` attribute.
+    pub const MAX_PARTICIPANTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "max_participants",
+    );
     pub const TAGS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `redirect_uris` attribute.
     pub const REDIRECT_URIS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("redirect_uris");
-    /// The `interactions_endpoint_url` attribute.
     pub const INTERACTIONS_ENDPOINT_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("interactions_endpoint_url");
-    /// The `role_connections_verification_url` attribute.
     pub const ROLE_CONNECTIONS_VERIFICATION_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("role_connections_verification_url");
-    /// The `owner` attribute.
-    pub const OWNER: ::daplug_runtime::Field<PrivateApplicationResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const OWNER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "owner",
     );
-    /// The `approximate_guild_count` attribute.
-    pub const APPROXIMATE_GUILD_COUNT: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_guild_count");
-    /// The `approximate_user_install_count` attribute.
-    pub const APPROXIMATE_USER_INSTALL_COUNT: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_user_install_count");
-    /// The `approximate_user_authorization_count` attribute.
-    pub const APPROXIMATE_USER_AUTHORIZATION_COUNT: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("approximate_user_authorization_count");
-    /// The `event_webhooks_url` attribute.
+    pub const APPROXIMATE_GUILD_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_guild_count",
+    );
+    pub const APPROXIMATE_USER_INSTALL_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_user_install_count",
+    );
+    pub const APPROXIMATE_USER_AUTHORIZATION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "approximate_user_authorization_count",
+    );
     pub const EVENT_WEBHOOKS_URL: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("event_webhooks_url");
-    /// The `event_webhooks_status` attribute.
     pub const EVENT_WEBHOOKS_STATUS: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ApplicationEventWebhooksStatus,
     > = ::daplug_runtime::Field::new("event_webhooks_status");
-    /// The `event_webhooks_types` attribute.
     pub const EVENT_WEBHOOKS_TYPES: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ActionTypes>,
     > = ::daplug_runtime::Field::new("event_webhooks_types");
-    /// The `explicit_content_filter` attribute.
     pub const EXPLICIT_CONTENT_FILTER: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ApplicationExplicitContentFilterTypes,
     > = ::daplug_runtime::Field::new("explicit_content_filter");
-    /// The `team` attribute.
-    pub const TEAM: ::daplug_runtime::Field<PrivateApplicationResponse, TeamResponse> = ::daplug_runtime::Field::new(
+    pub const TEAM: ::daplug_runtime::Field<Self, TeamResponse> = ::daplug_runtime::Field::new(
         "team",
     );
-    /// The `eligible_oauth2_scopes` attribute.
     pub const ELIGIBLE_OAUTH2_SCOPES: ::daplug_runtime::Field<
-        PrivateApplicationResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OAuth2Scopes>,
     > = ::daplug_runtime::Field::new("eligible_oauth2_scopes");
 }
@@ -58813,22 +56760,18 @@ pub struct PrivateChannelLocation {
     pub kind: EmbeddedActivityLocationKind,
     pub channel_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl PrivateChannelLocation {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        PrivateChannelLocation,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `kind` attribute.
-    pub const KIND: ::daplug_runtime::Field<
-        PrivateChannelLocation,
-        EmbeddedActivityLocationKind,
-    > = ::daplug_runtime::Field::new("kind");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        PrivateChannelLocation,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const KIND: ::daplug_runtime::Field<Self, EmbeddedActivityLocationKind> = ::daplug_runtime::Field::new(
+        "kind",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`PrivateChannelLocation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -58944,32 +56887,27 @@ pub struct PrivateChannelResponse {
     >,
     pub recipients: ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
 }
+#[allow(missing_docs)]
 impl PrivateChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PrivateChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<PrivateChannelResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `last_message_id` attribute.
-    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
-        PrivateChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("last_message_id");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<PrivateChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "last_message_id",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `last_pin_timestamp` attribute.
     pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
-        PrivateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_pin_timestamp");
-    /// The `recipients` attribute.
     pub const RECIPIENTS: ::daplug_runtime::Field<
-        PrivateChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("recipients");
 }
@@ -59121,59 +57059,46 @@ pub struct PrivateGroupChannelResponse {
     )]
     pub application_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl PrivateGroupChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<PrivateGroupChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
-        ChannelTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `last_message_id` attribute.
-    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("last_message_id");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<PrivateGroupChannelResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "last_message_id",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `last_pin_timestamp` attribute.
     pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_pin_timestamp");
-    /// The `recipients` attribute.
     pub const RECIPIENTS: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("recipients");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("owner_id");
-    /// The `managed` attribute.
-    pub const MANAGED: ::daplug_runtime::Field<PrivateGroupChannelResponse, bool> = ::daplug_runtime::Field::new(
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "owner_id",
+    );
+    pub const MANAGED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "managed",
     );
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        PrivateGroupChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
 }
 /// A partial update of [`PrivateGroupChannelResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -59377,75 +57302,60 @@ pub struct PrivateGuildMemberResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PrivateGuildMemberResponse {
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `avatar_decoration_data` attribute.
     pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         UserAvatarDecorationResponse,
     > = ::daplug_runtime::Field::new("avatar_decoration_data");
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `communication_disabled_until` attribute.
     pub const COMMUNICATION_DISABLED_UNTIL: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("communication_disabled_until");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<PrivateGuildMemberResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `joined_at` attribute.
     pub const JOINED_AT: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("joined_at");
-    /// The `nick` attribute.
     pub const NICK: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nick");
-    /// The `pending` attribute.
-    pub const PENDING: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PENDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pending",
     );
-    /// The `premium_since` attribute.
     pub const PREMIUM_SINCE: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("premium_since");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("roles");
-    /// The `collectibles` attribute.
-    pub const COLLECTIBLES: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
-        UserCollectiblesResponse,
-    > = ::daplug_runtime::Field::new("collectibles");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<PrivateGuildMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const COLLECTIBLES: ::daplug_runtime::Field<Self, UserCollectiblesResponse> = ::daplug_runtime::Field::new(
+        "collectibles",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `mute` attribute.
-    pub const MUTE: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mute",
     );
-    /// The `deaf` attribute.
-    pub const DEAF: ::daplug_runtime::Field<PrivateGuildMemberResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deaf",
     );
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        PrivateGuildMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
 }
@@ -59624,45 +57534,38 @@ pub struct ProvisionalTokenResponse {
     )]
     pub expires_at_s: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl ProvisionalTokenResponse {
-    /// The `token_type` attribute.
     pub const TOKEN_TYPE: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token_type");
-    /// The `access_token` attribute.
     pub const ACCESS_TOKEN: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("access_token");
-    /// The `expires_in` attribute.
-    pub const EXPIRES_IN: ::daplug_runtime::Field<ProvisionalTokenResponse, i32> = ::daplug_runtime::Field::new(
+    pub const EXPIRES_IN: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "expires_in",
     );
-    /// The `scope` attribute.
     pub const SCOPE: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scope");
-    /// The `id_token` attribute.
     pub const ID_TOKEN: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id_token");
-    /// The `refresh_token` attribute.
     pub const REFRESH_TOKEN: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("refresh_token");
-    /// The `scopes` attribute.
     pub const SCOPES: ::daplug_runtime::Field<
-        ProvisionalTokenResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("scopes");
-    /// The `expires_at_s` attribute.
-    pub const EXPIRES_AT_S: ::daplug_runtime::Field<ProvisionalTokenResponse, i32> = ::daplug_runtime::Field::new(
+    pub const EXPIRES_AT_S: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "expires_at_s",
     );
 }
@@ -59805,18 +57708,16 @@ pub struct PruneGuildRequest {
         PruneGuildRequestIncludeRoles,
     >,
 }
+#[allow(missing_docs)]
 impl PruneGuildRequest {
-    /// The `days` attribute.
-    pub const DAYS: ::daplug_runtime::Field<PruneGuildRequest, i64> = ::daplug_runtime::Field::new(
+    pub const DAYS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "days",
     );
-    /// The `compute_prune_count` attribute.
-    pub const COMPUTE_PRUNE_COUNT: ::daplug_runtime::Field<PruneGuildRequest, bool> = ::daplug_runtime::Field::new(
+    pub const COMPUTE_PRUNE_COUNT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "compute_prune_count",
     );
-    /// The `include_roles` attribute.
     pub const INCLUDE_ROLES: ::daplug_runtime::Field<
-        PruneGuildRequest,
+        Self,
         PruneGuildRequestIncludeRoles,
     > = ::daplug_runtime::Field::new("include_roles");
 }
@@ -59937,15 +57838,14 @@ pub struct PurchaseNotificationResponse {
         GuildProductPurchaseResponse,
     >,
 }
+#[allow(missing_docs)]
 impl PurchaseNotificationResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        PurchaseNotificationResponse,
-        PurchaseType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `guild_product_purchase` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, PurchaseType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const GUILD_PRODUCT_PURCHASE: ::daplug_runtime::Field<
-        PurchaseNotificationResponse,
+        Self,
         GuildProductPurchaseResponse,
     > = ::daplug_runtime::Field::new("guild_product_purchase");
 }
@@ -60095,16 +57995,15 @@ pub struct QuarantineUserAction {
         QuarantineUserActionMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl QuarantineUserAction {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<QuarantineUserAction, AutomodActionType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `metadata` attribute.
-    pub const METADATA: ::daplug_runtime::Field<
-        QuarantineUserAction,
-        QuarantineUserActionMetadata,
-    > = ::daplug_runtime::Field::new("metadata");
+    pub const METADATA: ::daplug_runtime::Field<Self, QuarantineUserActionMetadata> = ::daplug_runtime::Field::new(
+        "metadata",
+    );
 }
 /// A partial update of [`QuarantineUserAction`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -60205,15 +58104,14 @@ pub struct QuarantineUserActionResponse {
     pub type_: AutomodActionType,
     pub metadata: QuarantineUserActionMetadataResponse,
 }
+#[allow(missing_docs)]
 impl QuarantineUserActionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        QuarantineUserActionResponse,
-        AutomodActionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `metadata` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        QuarantineUserActionResponse,
+        Self,
         QuarantineUserActionMetadataResponse,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -60324,29 +58222,24 @@ pub struct RadioGroupComponentForModalRequest {
     pub required: ::daplug_runtime::__private::std::option::Option<bool>,
     pub options: ::daplug_runtime::__private::std::vec::Vec<RadioGroupOptionForRequest>,
 }
+#[allow(missing_docs)]
 impl RadioGroupComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RadioGroupComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<RadioGroupComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        RadioGroupComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        RadioGroupComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        RadioGroupComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RadioGroupOptionForRequest>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -60472,24 +58365,21 @@ pub struct RadioGroupOptionForRequest {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl RadioGroupOptionForRequest {
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        RadioGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        RadioGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RadioGroupOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<RadioGroupOptionForRequest, bool> = ::daplug_runtime::Field::new(
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
 }
@@ -60603,22 +58493,19 @@ pub struct RatelimitedResponse {
     /// Whether you are being ratelimited by the global ratelimit or a per-endpoint ratelimit
     pub global: bool,
 }
+#[allow(missing_docs)]
 impl RatelimitedResponse {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<RatelimitedResponse, i64> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        RatelimitedResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `retry_after` attribute.
-    pub const RETRY_AFTER: ::daplug_runtime::Field<RatelimitedResponse, f64> = ::daplug_runtime::Field::new(
+    pub const RETRY_AFTER: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "retry_after",
     );
-    /// The `global` attribute.
-    pub const GLOBAL: ::daplug_runtime::Field<RatelimitedResponse, bool> = ::daplug_runtime::Field::new(
+    pub const GLOBAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "global",
     );
 }
@@ -60829,53 +58716,43 @@ pub struct RecurrenceRule {
     )]
     pub count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl RecurrenceRule {
-    /// The `start` attribute.
     pub const START: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start");
-    /// The `end` attribute.
     pub const END: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end");
-    /// The `frequency` attribute.
-    pub const FREQUENCY: ::daplug_runtime::Field<
-        RecurrenceRule,
-        RecurrenceRuleFrequencies,
-    > = ::daplug_runtime::Field::new("frequency");
-    /// The `interval` attribute.
-    pub const INTERVAL: ::daplug_runtime::Field<RecurrenceRule, i32> = ::daplug_runtime::Field::new(
+    pub const FREQUENCY: ::daplug_runtime::Field<Self, RecurrenceRuleFrequencies> = ::daplug_runtime::Field::new(
+        "frequency",
+    );
+    pub const INTERVAL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "interval",
     );
-    /// The `by_weekday` attribute.
     pub const BY_WEEKDAY: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleWeekdays>,
     > = ::daplug_runtime::Field::new("by_weekday");
-    /// The `by_n_weekday` attribute.
     pub const BY_N_WEEKDAY: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ByNWeekday>,
     > = ::daplug_runtime::Field::new("by_n_weekday");
-    /// The `by_month` attribute.
     pub const BY_MONTH: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleMonths>,
     > = ::daplug_runtime::Field::new("by_month");
-    /// The `by_month_day` attribute.
     pub const BY_MONTH_DAY: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i32>,
     > = ::daplug_runtime::Field::new("by_month_day");
-    /// The `by_year_day` attribute.
     pub const BY_YEAR_DAY: ::daplug_runtime::Field<
-        RecurrenceRule,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i32>,
     > = ::daplug_runtime::Field::new("by_year_day");
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<RecurrenceRule, i32> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "count",
     );
 }
@@ -61193,53 +59070,43 @@ pub struct RecurrenceRuleResponse {
     )]
     pub count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl RecurrenceRuleResponse {
-    /// The `start` attribute.
     pub const START: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("start");
-    /// The `end` attribute.
     pub const END: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("end");
-    /// The `frequency` attribute.
-    pub const FREQUENCY: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
-        RecurrenceRuleFrequencies,
-    > = ::daplug_runtime::Field::new("frequency");
-    /// The `interval` attribute.
-    pub const INTERVAL: ::daplug_runtime::Field<RecurrenceRuleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FREQUENCY: ::daplug_runtime::Field<Self, RecurrenceRuleFrequencies> = ::daplug_runtime::Field::new(
+        "frequency",
+    );
+    pub const INTERVAL: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "interval",
     );
-    /// The `by_weekday` attribute.
     pub const BY_WEEKDAY: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleWeekdays>,
     > = ::daplug_runtime::Field::new("by_weekday");
-    /// The `by_n_weekday` attribute.
     pub const BY_N_WEEKDAY: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ByNWeekdayResponse>,
     > = ::daplug_runtime::Field::new("by_n_weekday");
-    /// The `by_month` attribute.
     pub const BY_MONTH: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RecurrenceRuleMonths>,
     > = ::daplug_runtime::Field::new("by_month");
-    /// The `by_month_day` attribute.
     pub const BY_MONTH_DAY: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i32>,
     > = ::daplug_runtime::Field::new("by_month_day");
-    /// The `by_year_day` attribute.
     pub const BY_YEAR_DAY: ::daplug_runtime::Field<
-        RecurrenceRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i32>,
     > = ::daplug_runtime::Field::new("by_year_day");
-    /// The `count` attribute.
-    pub const COUNT: ::daplug_runtime::Field<RecurrenceRuleResponse, i32> = ::daplug_runtime::Field::new(
+    pub const COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "count",
     );
 }
@@ -61473,34 +59340,31 @@ pub struct ResolvedObjectsResponse {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl ResolvedObjectsResponse {
-    /// The `users` attribute.
     pub const USERS: ::daplug_runtime::Field<
-        ResolvedObjectsResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             UserResponse,
         >,
     > = ::daplug_runtime::Field::new("users");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        ResolvedObjectsResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             BasicGuildMemberResponse,
         >,
     > = ::daplug_runtime::Field::new("members");
-    /// The `channels` attribute.
     pub const CHANNELS: ::daplug_runtime::Field<
-        ResolvedObjectsResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ResolvedObjectsResponseChannelsValue,
         >,
     > = ::daplug_runtime::Field::new("channels");
-    /// The `roles` attribute.
     pub const ROLES: ::daplug_runtime::Field<
-        ResolvedObjectsResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             GuildRoleResponse,
@@ -61659,30 +59523,24 @@ pub struct ResourceChannelResponse {
     >,
     pub description: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl ResourceChannelResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ResourceChannelResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `title` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
     pub const TITLE: ::daplug_runtime::Field<
-        ResourceChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        ResourceChannelResponse,
-        SettingsEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `icon` attribute.
+    pub const EMOJI: ::daplug_runtime::Field<Self, SettingsEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
     pub const ICON: ::daplug_runtime::Field<
-        ResourceChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ResourceChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
 }
@@ -61869,63 +59727,52 @@ pub struct RichEmbed {
     )]
     pub video: ::daplug_runtime::__private::std::option::Option<RichEmbedVideo>,
 }
+#[allow(missing_docs)]
 impl RichEmbed {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<RichEmbed, i64> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<RichEmbed, RichEmbedAuthor> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, RichEmbedAuthor> = ::daplug_runtime::Field::new(
         "author",
     );
-    /// The `image` attribute.
-    pub const IMAGE: ::daplug_runtime::Field<RichEmbed, RichEmbedImage> = ::daplug_runtime::Field::new(
+    pub const IMAGE: ::daplug_runtime::Field<Self, RichEmbedImage> = ::daplug_runtime::Field::new(
         "image",
     );
-    /// The `thumbnail` attribute.
-    pub const THUMBNAIL: ::daplug_runtime::Field<RichEmbed, RichEmbedThumbnail> = ::daplug_runtime::Field::new(
+    pub const THUMBNAIL: ::daplug_runtime::Field<Self, RichEmbedThumbnail> = ::daplug_runtime::Field::new(
         "thumbnail",
     );
-    /// The `footer` attribute.
-    pub const FOOTER: ::daplug_runtime::Field<RichEmbed, RichEmbedFooter> = ::daplug_runtime::Field::new(
+    pub const FOOTER: ::daplug_runtime::Field<Self, RichEmbedFooter> = ::daplug_runtime::Field::new(
         "footer",
     );
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        RichEmbed,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbedField>,
     > = ::daplug_runtime::Field::new("fields");
-    /// The `provider` attribute.
-    pub const PROVIDER: ::daplug_runtime::Field<RichEmbed, RichEmbedProvider> = ::daplug_runtime::Field::new(
+    pub const PROVIDER: ::daplug_runtime::Field<Self, RichEmbedProvider> = ::daplug_runtime::Field::new(
         "provider",
     );
-    /// The `video` attribute.
-    pub const VIDEO: ::daplug_runtime::Field<RichEmbed, RichEmbedVideo> = ::daplug_runtime::Field::new(
+    pub const VIDEO: ::daplug_runtime::Field<Self, RichEmbedVideo> = ::daplug_runtime::Field::new(
         "video",
     );
 }
@@ -62081,20 +59928,18 @@ pub struct RichEmbedAuthor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedAuthor {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RichEmbedAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbedAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `icon_url` attribute.
     pub const ICON_URL: ::daplug_runtime::Field<
-        RichEmbedAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_url");
 }
@@ -62200,19 +60045,17 @@ pub struct RichEmbedField {
     )]
     pub inline: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl RichEmbedField {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RichEmbedField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        RichEmbedField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `inline` attribute.
-    pub const INLINE: ::daplug_runtime::Field<RichEmbedField, bool> = ::daplug_runtime::Field::new(
+    pub const INLINE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "inline",
     );
 }
@@ -62323,15 +60166,14 @@ pub struct RichEmbedFooter {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedFooter {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        RichEmbedFooter,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `icon_url` attribute.
     pub const ICON_URL: ::daplug_runtime::Field<
-        RichEmbedFooter,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_url");
 }
@@ -62466,36 +60308,30 @@ pub struct RichEmbedImage {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedImage {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbedImage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RichEmbedImage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedImage, i64> = ::daplug_runtime::Field::new(
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "placeholder_version",
     );
-    /// The `is_animated` attribute.
-    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedImage, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_animated",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RichEmbedImage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
 }
@@ -62620,15 +60456,14 @@ pub struct RichEmbedProvider {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedProvider {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RichEmbedProvider,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbedProvider,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -62763,36 +60598,30 @@ pub struct RichEmbedThumbnail {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedThumbnail {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbedThumbnail,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RichEmbedThumbnail,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedThumbnail, i64> = ::daplug_runtime::Field::new(
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "placeholder_version",
     );
-    /// The `is_animated` attribute.
-    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedThumbnail, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_animated",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RichEmbedThumbnail,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
 }
@@ -62948,36 +60777,30 @@ pub struct RichEmbedVideo {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedVideo {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        RichEmbedVideo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RichEmbedVideo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `placeholder_version` attribute.
-    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<RichEmbedVideo, i64> = ::daplug_runtime::Field::new(
+    pub const PLACEHOLDER_VERSION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "placeholder_version",
     );
-    /// The `is_animated` attribute.
-    pub const IS_ANIMATED: ::daplug_runtime::Field<RichEmbedVideo, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "is_animated",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        RichEmbedVideo,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
 }
@@ -63103,17 +60926,15 @@ pub struct RoleColors {
     )]
     pub tertiary_color: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl RoleColors {
-    /// The `primary_color` attribute.
-    pub const PRIMARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+    pub const PRIMARY_COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "primary_color",
     );
-    /// The `secondary_color` attribute.
-    pub const SECONDARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+    pub const SECONDARY_COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "secondary_color",
     );
-    /// The `tertiary_color` attribute.
-    pub const TERTIARY_COLOR: ::daplug_runtime::Field<RoleColors, i64> = ::daplug_runtime::Field::new(
+    pub const TERTIARY_COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "tertiary_color",
     );
 }
@@ -63248,49 +61069,37 @@ pub struct RoleSelectComponentForMessageRequest {
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     >,
 }
+#[allow(missing_docs)]
 impl RoleSelectComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<RoleSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -63458,49 +61267,37 @@ pub struct RoleSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     >,
 }
+#[allow(missing_docs)]
 impl RoleSelectComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<RoleSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -63651,41 +61448,34 @@ pub struct RoleSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValueResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl RoleSelectComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RoleSelectComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        RoleSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        RoleSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "min_values",
     );
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<RoleSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_values",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<RoleSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `default_values` attribute.
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        RoleSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RoleSelectDefaultValueResponse>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -63806,14 +61596,13 @@ pub struct RoleSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl RoleSelectDefaultValue {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RoleSelectDefaultValue,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<RoleSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
 }
@@ -63912,17 +61701,15 @@ pub struct RoleSelectDefaultValueResponse {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl RoleSelectDefaultValueResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        RoleSelectDefaultValueResponse,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        RoleSelectDefaultValueResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`RoleSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -64104,91 +61891,68 @@ pub struct ScheduledEventResponse {
         GuildScheduledEventExceptionResponse,
     >,
 }
+#[allow(missing_docs)]
 impl ScheduledEventResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<ScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `creator` attribute.
-    pub const CREATOR: ::daplug_runtime::Field<ScheduledEventResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    pub const CREATOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "creator",
     );
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `entity_type` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `entity_id` attribute.
-    pub const ENTITY_ID: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("entity_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        RecurrenceRuleResponse,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `user_count` attribute.
-    pub const USER_COUNT: ::daplug_runtime::Field<ScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ENTITY_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "entity_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRuleResponse> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const USER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_count",
     );
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `user_rsvp` attribute.
-    pub const USER_RSVP: ::daplug_runtime::Field<
-        ScheduledEventResponse,
-        ScheduledEventUserResponse,
-    > = ::daplug_runtime::Field::new("user_rsvp");
-    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<Self, ScheduledEventUserResponse> = ::daplug_runtime::Field::new(
+        "user_rsvp",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
-        ScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
     > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
 }
@@ -64365,15 +62129,13 @@ pub struct ScheduledEventUserCountResponse {
         i32,
     >,
 }
+#[allow(missing_docs)]
 impl ScheduledEventUserCountResponse {
-    /// The `guild_scheduled_event_count` attribute.
-    pub const GUILD_SCHEDULED_EVENT_COUNT: ::daplug_runtime::Field<
-        ScheduledEventUserCountResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("guild_scheduled_event_count");
-    /// The `guild_scheduled_event_exception_counts` attribute.
+    pub const GUILD_SCHEDULED_EVENT_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "guild_scheduled_event_count",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTION_COUNTS: ::daplug_runtime::Field<
-        ScheduledEventUserCountResponse,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             i32,
@@ -64511,34 +62273,26 @@ pub struct ScheduledEventUserResponse {
     /// User's RSVP status for the event
     pub response: GuildScheduledEventUserResponses,
 }
+#[allow(missing_docs)]
 impl ScheduledEventUserResponse {
-    /// The `guild_scheduled_event_id` attribute.
-    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<
-        ScheduledEventUserResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_scheduled_event_id");
-    /// The `guild_scheduled_event_exception_id` attribute.
+    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_scheduled_event_id",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTION_ID: ::daplug_runtime::Field<
-        ScheduledEventUserResponse,
+        Self,
         SnowflakeType,
     > = ::daplug_runtime::Field::new("guild_scheduled_event_exception_id");
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<
-        ScheduledEventUserResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("user_id");
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<ScheduledEventUserResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "user_id",
+    );
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<
-        ScheduledEventUserResponse,
-        GuildMemberResponse,
-    > = ::daplug_runtime::Field::new("member");
-    /// The `response` attribute.
+    pub const MEMBER: ::daplug_runtime::Field<Self, GuildMemberResponse> = ::daplug_runtime::Field::new(
+        "member",
+    );
     pub const RESPONSE: ::daplug_runtime::Field<
-        ScheduledEventUserResponse,
+        Self,
         GuildScheduledEventUserResponses,
     > = ::daplug_runtime::Field::new("response");
 }
@@ -64737,66 +62491,53 @@ pub struct SdkMessageRequest {
     )]
     pub tts: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SdkMessageRequest {
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<RichEmbed>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `allowed_mentions` attribute.
     pub const ALLOWED_MENTIONS: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         MessageAllowedMentionsRequest,
     > = ::daplug_runtime::Field::new("allowed_mentions");
-    /// The `sticker_ids` attribute.
     pub const STICKER_IDS: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("sticker_ids");
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SdkMessageRequestComponentsItem>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<SdkMessageRequest, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentRequest>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<SdkMessageRequest, PollCreateRequest> = ::daplug_runtime::Field::new(
+    pub const POLL: ::daplug_runtime::Field<Self, PollCreateRequest> = ::daplug_runtime::Field::new(
         "poll",
     );
-    /// The `shared_client_theme` attribute.
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         CustomClientThemeShareRequest,
     > = ::daplug_runtime::Field::new("shared_client_theme");
-    /// The `message_reference` attribute.
     pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
-        SdkMessageRequest,
+        Self,
         MessageReferenceRequest,
     > = ::daplug_runtime::Field::new("message_reference");
-    /// The `nonce` attribute.
-    pub const NONCE: ::daplug_runtime::Field<
-        SdkMessageRequest,
-        SdkMessageRequestNonce,
-    > = ::daplug_runtime::Field::new("nonce");
-    /// The `enforce_nonce` attribute.
-    pub const ENFORCE_NONCE: ::daplug_runtime::Field<SdkMessageRequest, bool> = ::daplug_runtime::Field::new(
+    pub const NONCE: ::daplug_runtime::Field<Self, SdkMessageRequestNonce> = ::daplug_runtime::Field::new(
+        "nonce",
+    );
+    pub const ENFORCE_NONCE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enforce_nonce",
     );
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<SdkMessageRequest, bool> = ::daplug_runtime::Field::new(
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
 }
@@ -64987,23 +62728,19 @@ pub struct SearchIndexNotReadyResponse {
     pub documents_indexed: i32,
     pub retry_after: i32,
 }
+#[allow(missing_docs)]
 impl SearchIndexNotReadyResponse {
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        SearchIndexNotReadyResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<SearchIndexNotReadyResponse, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `documents_indexed` attribute.
-    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<
-        SearchIndexNotReadyResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("documents_indexed");
-    /// The `retry_after` attribute.
-    pub const RETRY_AFTER: ::daplug_runtime::Field<SearchIndexNotReadyResponse, i32> = ::daplug_runtime::Field::new(
+    pub const DOCUMENTS_INDEXED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "documents_indexed",
+    );
+    pub const RETRY_AFTER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "retry_after",
     );
 }
@@ -65287,198 +63024,149 @@ pub struct SearchMessageResponse {
     )]
     pub restriction_count: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl SearchMessageResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<SearchMessageResponse, MessageType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
-    /// The `mentions` attribute.
     pub const MENTIONS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserResponse>,
     > = ::daplug_runtime::Field::new("mentions");
-    /// The `mention_roles` attribute.
     pub const MENTION_ROLES: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("mention_roles");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageAttachmentResponse>,
     > = ::daplug_runtime::Field::new("attachments");
-    /// The `embeds` attribute.
     pub const EMBEDS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageEmbedResponse>,
     > = ::daplug_runtime::Field::new("embeds");
-    /// The `timestamp` attribute.
     pub const TIMESTAMP: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timestamp");
-    /// The `edited_timestamp` attribute.
     pub const EDITED_TIMESTAMP: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("edited_timestamp");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponseComponentsItem>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SearchMessageResponseStickersItem>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `sticker_items` attribute.
     pub const STICKER_ITEMS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageStickerItemResponse>,
     > = ::daplug_runtime::Field::new("sticker_items");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SearchMessageResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<SearchMessageResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const AUTHOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "author",
     );
-    /// The `pinned` attribute.
-    pub const PINNED: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const PINNED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "pinned",
     );
-    /// The `mention_everyone` attribute.
-    pub const MENTION_EVERYONE: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MENTION_EVERYONE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mention_everyone",
     );
-    /// The `tts` attribute.
-    pub const TTS: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tts",
     );
-    /// The `call` attribute.
-    pub const CALL: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        MessageCallResponse,
-    > = ::daplug_runtime::Field::new("call");
-    /// The `activity` attribute.
-    pub const ACTIVITY: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        MessageActivityResponse,
-    > = ::daplug_runtime::Field::new("activity");
-    /// The `application` attribute.
+    pub const CALL: ::daplug_runtime::Field<Self, MessageCallResponse> = ::daplug_runtime::Field::new(
+        "call",
+    );
+    pub const ACTIVITY: ::daplug_runtime::Field<Self, MessageActivityResponse> = ::daplug_runtime::Field::new(
+        "activity",
+    );
     pub const APPLICATION: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         BasicApplicationResponseWithBot,
     > = ::daplug_runtime::Field::new("application");
-    /// The `application_id` attribute.
-    pub const APPLICATION_ID: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("application_id");
-    /// The `interaction` attribute.
-    pub const INTERACTION: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        MessageInteractionResponse,
-    > = ::daplug_runtime::Field::new("interaction");
-    /// The `nonce` attribute.
-    pub const NONCE: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        SearchMessageResponseNonce,
-    > = ::daplug_runtime::Field::new("nonce");
-    /// The `webhook_id` attribute.
-    pub const WEBHOOK_ID: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("webhook_id");
-    /// The `message_reference` attribute.
+    pub const APPLICATION_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "application_id",
+    );
+    pub const INTERACTION: ::daplug_runtime::Field<Self, MessageInteractionResponse> = ::daplug_runtime::Field::new(
+        "interaction",
+    );
+    pub const NONCE: ::daplug_runtime::Field<Self, SearchMessageResponseNonce> = ::daplug_runtime::Field::new(
+        "nonce",
+    );
+    pub const WEBHOOK_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "webhook_id",
+    );
     pub const MESSAGE_REFERENCE: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         MessageReferenceResponse,
     > = ::daplug_runtime::Field::new("message_reference");
-    /// The `thread` attribute.
-    pub const THREAD: ::daplug_runtime::Field<SearchMessageResponse, ThreadResponse> = ::daplug_runtime::Field::new(
+    pub const THREAD: ::daplug_runtime::Field<Self, ThreadResponse> = ::daplug_runtime::Field::new(
         "thread",
     );
-    /// The `mention_channels` attribute.
     pub const MENTION_CHANNELS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageMentionChannelResponse>,
     > = ::daplug_runtime::Field::new("mention_channels");
-    /// The `role_subscription_data` attribute.
     pub const ROLE_SUBSCRIPTION_DATA: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         MessageRoleSubscriptionDataResponse,
     > = ::daplug_runtime::Field::new("role_subscription_data");
-    /// The `purchase_notification` attribute.
     pub const PURCHASE_NOTIFICATION: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         PurchaseNotificationResponse,
     > = ::daplug_runtime::Field::new("purchase_notification");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `resolved` attribute.
-    pub const RESOLVED: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        ResolvedObjectsResponse,
-    > = ::daplug_runtime::Field::new("resolved");
-    /// The `poll` attribute.
-    pub const POLL: ::daplug_runtime::Field<SearchMessageResponse, PollResponse> = ::daplug_runtime::Field::new(
+    pub const RESOLVED: ::daplug_runtime::Field<Self, ResolvedObjectsResponse> = ::daplug_runtime::Field::new(
+        "resolved",
+    );
+    pub const POLL: ::daplug_runtime::Field<Self, PollResponse> = ::daplug_runtime::Field::new(
         "poll",
     );
-    /// The `shared_client_theme` attribute.
     pub const SHARED_CLIENT_THEME: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         CustomClientThemeResponse,
     > = ::daplug_runtime::Field::new("shared_client_theme");
-    /// The `interaction_metadata` attribute.
     pub const INTERACTION_METADATA: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         SearchMessageResponseInteractionMetadata,
     > = ::daplug_runtime::Field::new("interaction_metadata");
-    /// The `message_snapshots` attribute.
     pub const MESSAGE_SNAPSHOTS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageSnapshotResponse>,
     > = ::daplug_runtime::Field::new("message_snapshots");
-    /// The `lobby_member` attribute.
-    pub const LOBBY_MEMBER: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        MessageLobbyMemberResponse,
-    > = ::daplug_runtime::Field::new("lobby_member");
-    /// The `reactions` attribute.
+    pub const LOBBY_MEMBER: ::daplug_runtime::Field<Self, MessageLobbyMemberResponse> = ::daplug_runtime::Field::new(
+        "lobby_member",
+    );
     pub const REACTIONS: ::daplug_runtime::Field<
-        SearchMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageReactionResponse>,
     > = ::daplug_runtime::Field::new("reactions");
-    /// The `referenced_message` attribute.
-    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<
-        SearchMessageResponse,
-        BasicMessageResponse,
-    > = ::daplug_runtime::Field::new("referenced_message");
-    /// The `hit` attribute.
-    pub const HIT: ::daplug_runtime::Field<SearchMessageResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REFERENCED_MESSAGE: ::daplug_runtime::Field<Self, BasicMessageResponse> = ::daplug_runtime::Field::new(
+        "referenced_message",
+    );
+    pub const HIT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hit",
     );
-    /// The `restriction_count` attribute.
-    pub const RESTRICTION_COUNT: ::daplug_runtime::Field<SearchMessageResponse, i32> = ::daplug_runtime::Field::new(
+    pub const RESTRICTION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "restriction_count",
     );
 }
@@ -65864,24 +63552,21 @@ pub struct SectionComponentForMessageRequest {
     >,
     pub accessory: SectionComponentForMessageRequestAccessory,
 }
+#[allow(missing_docs)]
 impl SectionComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SectionComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SectionComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        SectionComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TextDisplayComponentForMessageRequest>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `accessory` attribute.
     pub const ACCESSORY: ::daplug_runtime::Field<
-        SectionComponentForMessageRequest,
+        Self,
         SectionComponentForMessageRequestAccessory,
     > = ::daplug_runtime::Field::new("accessory");
 }
@@ -66014,24 +63699,21 @@ pub struct SectionComponentResponse {
     >,
     pub accessory: SectionComponentResponseAccessory,
 }
+#[allow(missing_docs)]
 impl SectionComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SectionComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SectionComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `components` attribute.
     pub const COMPONENTS: ::daplug_runtime::Field<
-        SectionComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TextDisplayComponentResponse>,
     > = ::daplug_runtime::Field::new("components");
-    /// The `accessory` attribute.
     pub const ACCESSORY: ::daplug_runtime::Field<
-        SectionComponentResponse,
+        Self,
         SectionComponentResponseAccessory,
     > = ::daplug_runtime::Field::new("accessory");
 }
@@ -66171,26 +63853,22 @@ pub struct SeparatorComponentForMessageRequest {
     )]
     pub divider: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl SeparatorComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SeparatorComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SeparatorComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `spacing` attribute.
     pub const SPACING: ::daplug_runtime::Field<
-        SeparatorComponentForMessageRequest,
+        Self,
         MessageComponentSeparatorSpacingSize,
     > = ::daplug_runtime::Field::new("spacing");
-    /// The `divider` attribute.
-    pub const DIVIDER: ::daplug_runtime::Field<
-        SeparatorComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("divider");
+    pub const DIVIDER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "divider",
+    );
 }
 /// A partial update of [`SeparatorComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -66300,23 +63978,20 @@ pub struct SeparatorComponentResponse {
     pub spacing: MessageComponentSeparatorSpacingSize,
     pub divider: bool,
 }
+#[allow(missing_docs)]
 impl SeparatorComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SeparatorComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SeparatorComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `spacing` attribute.
     pub const SPACING: ::daplug_runtime::Field<
-        SeparatorComponentResponse,
+        Self,
         MessageComponentSeparatorSpacingSize,
     > = ::daplug_runtime::Field::new("spacing");
-    /// The `divider` attribute.
-    pub const DIVIDER: ::daplug_runtime::Field<SeparatorComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DIVIDER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "divider",
     );
 }
@@ -66431,18 +64106,16 @@ pub struct SettingsEmojiResponse {
     >,
     pub animated: bool,
 }
+#[allow(missing_docs)]
 impl SettingsEmojiResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SettingsEmojiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SettingsEmojiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `animated` attribute.
-    pub const ANIMATED: ::daplug_runtime::Field<SettingsEmojiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ANIMATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "animated",
     );
 }
@@ -66625,25 +64298,22 @@ pub struct SlackWebhook {
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbed>,
     >,
 }
+#[allow(missing_docs)]
 impl SlackWebhook {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        SlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        SlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `icon_url` attribute.
     pub const ICON_URL: ::daplug_runtime::Field<
-        SlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon_url");
-    /// The `attachments` attribute.
     pub const ATTACHMENTS: ::daplug_runtime::Field<
-        SlackWebhook,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbed>,
     > = ::daplug_runtime::Field::new("attachments");
 }
@@ -66788,20 +64458,16 @@ pub struct SocialLayerSkuPurchaseEligibilityCallbackData {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SocialLayerSkuPurchaseEligibilityCallbackData {
-    /// The `eligible` attribute.
-    pub const ELIGIBLE: ::daplug_runtime::Field<
-        SocialLayerSkuPurchaseEligibilityCallbackData,
-        bool,
-    > = ::daplug_runtime::Field::new("eligible");
-    /// The `ineligible_reason` attribute.
-    pub const INELIGIBLE_REASON: ::daplug_runtime::Field<
-        SocialLayerSkuPurchaseEligibilityCallbackData,
-        SkuIneligibilityReason,
-    > = ::daplug_runtime::Field::new("ineligible_reason");
-    /// The `ineligible_reason_description` attribute.
+    pub const ELIGIBLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "eligible",
+    );
+    pub const INELIGIBLE_REASON: ::daplug_runtime::Field<Self, SkuIneligibilityReason> = ::daplug_runtime::Field::new(
+        "ineligible_reason",
+    );
     pub const INELIGIBLE_REASON_DESCRIPTION: ::daplug_runtime::Field<
-        SocialLayerSkuPurchaseEligibilityCallbackData,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ineligible_reason_description");
 }
@@ -66913,15 +64579,14 @@ pub struct SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest {
     pub type_: InteractionCallbackTypes,
     pub data: SocialLayerSkuPurchaseEligibilityCallbackData,
 }
+#[allow(missing_docs)]
 impl SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `data` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const DATA: ::daplug_runtime::Field<
-        SocialLayerSkuPurchaseEligibilityInteractionCallbackRequest,
+        Self,
         SocialLayerSkuPurchaseEligibilityCallbackData,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -67090,29 +64755,24 @@ pub struct SoundboardCreateRequest {
     >,
     pub sound: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl SoundboardCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SoundboardCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `volume` attribute.
-    pub const VOLUME: ::daplug_runtime::Field<SoundboardCreateRequest, f64> = ::daplug_runtime::Field::new(
+    pub const VOLUME: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "volume",
     );
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        SoundboardCreateRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        SoundboardCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `sound` attribute.
     pub const SOUND: ::daplug_runtime::Field<
-        SoundboardCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sound");
 }
@@ -67245,24 +64905,20 @@ pub struct SoundboardPatchRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SoundboardPatchRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SoundboardPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `volume` attribute.
-    pub const VOLUME: ::daplug_runtime::Field<SoundboardPatchRequestPartial, f64> = ::daplug_runtime::Field::new(
+    pub const VOLUME: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "volume",
     );
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        SoundboardPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        SoundboardPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -67394,42 +65050,32 @@ pub struct SoundboardSoundResponse {
     )]
     pub user: ::daplug_runtime::__private::std::option::Option<UserResponse>,
 }
+#[allow(missing_docs)]
 impl SoundboardSoundResponse {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        SoundboardSoundResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `sound_id` attribute.
-    pub const SOUND_ID: ::daplug_runtime::Field<
-        SoundboardSoundResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("sound_id");
-    /// The `volume` attribute.
-    pub const VOLUME: ::daplug_runtime::Field<SoundboardSoundResponse, f64> = ::daplug_runtime::Field::new(
+    pub const SOUND_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sound_id",
+    );
+    pub const VOLUME: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "volume",
     );
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        SoundboardSoundResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        SoundboardSoundResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        SoundboardSoundResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `available` attribute.
-    pub const AVAILABLE: ::daplug_runtime::Field<SoundboardSoundResponse, bool> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const AVAILABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "available",
     );
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<SoundboardSoundResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
 }
@@ -67551,17 +65197,14 @@ pub struct SoundboardSoundSendRequest {
     )]
     pub source_guild_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl SoundboardSoundSendRequest {
-    /// The `sound_id` attribute.
-    pub const SOUND_ID: ::daplug_runtime::Field<
-        SoundboardSoundSendRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("sound_id");
-    /// The `source_guild_id` attribute.
-    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<
-        SoundboardSoundSendRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("source_guild_id");
+    pub const SOUND_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sound_id",
+    );
+    pub const SOURCE_GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "source_guild_id",
+    );
 }
 /// A partial update of [`SoundboardSoundSendRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67666,40 +65309,31 @@ pub struct StageInstanceResponse {
         SnowflakeType,
     >,
 }
+#[allow(missing_docs)]
 impl StageInstanceResponse {
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<StageInstanceResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        StageInstanceResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `topic` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
     pub const TOPIC: ::daplug_runtime::Field<
-        StageInstanceResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        StageInstanceResponse,
+        Self,
         StageInstancesPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StageInstanceResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `discoverable_disabled` attribute.
-    pub const DISCOVERABLE_DISABLED: ::daplug_runtime::Field<
-        StageInstanceResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("discoverable_disabled");
-    /// The `guild_scheduled_event_id` attribute.
-    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<
-        StageInstanceResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_scheduled_event_id");
+    pub const DISCOVERABLE_DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "discoverable_disabled",
+    );
+    pub const GUILD_SCHEDULED_EVENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_scheduled_event_id",
+    );
 }
 /// A partial update of [`StageInstanceResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -67904,55 +65538,44 @@ pub struct StageScheduledEventCreateRequest {
         EntityMetadataStageInstance,
     >,
 }
+#[allow(missing_docs)]
 impl StageScheduledEventCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
     pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        StageScheduledEventCreateRequest,
+        Self,
         EntityMetadataStageInstance,
     > = ::daplug_runtime::Field::new("entity_metadata");
 }
@@ -68169,60 +65792,47 @@ pub struct StageScheduledEventPatchRequestPartial {
         EntityMetadataStageInstance,
     >,
 }
+#[allow(missing_docs)]
 impl StageScheduledEventPatchRequestPartial {
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `name` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
     pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        StageScheduledEventPatchRequestPartial,
+        Self,
         EntityMetadataStageInstance,
     > = ::daplug_runtime::Field::new("entity_metadata");
 }
@@ -68461,98 +66071,72 @@ pub struct StageScheduledEventResponse {
         EntityMetadataStageInstanceResponse,
     >,
 }
+#[allow(missing_docs)]
 impl StageScheduledEventResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StageScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `name` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `creator` attribute.
-    pub const CREATOR: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("creator");
-    /// The `image` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    pub const CREATOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "creator",
+    );
     pub const IMAGE: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `entity_type` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `entity_id` attribute.
-    pub const ENTITY_ID: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("entity_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        RecurrenceRuleResponse,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `user_count` attribute.
-    pub const USER_COUNT: ::daplug_runtime::Field<StageScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ENTITY_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "entity_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRuleResponse> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const USER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_count",
     );
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `user_rsvp` attribute.
-    pub const USER_RSVP: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
-        ScheduledEventUserResponse,
-    > = ::daplug_runtime::Field::new("user_rsvp");
-    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<Self, ScheduledEventUserResponse> = ::daplug_runtime::Field::new(
+        "user_rsvp",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
     > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
-    /// The `entity_metadata` attribute.
     pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        StageScheduledEventResponse,
+        Self,
         EntityMetadataStageInstanceResponse,
     > = ::daplug_runtime::Field::new("entity_metadata");
 }
@@ -68748,41 +66332,34 @@ pub struct StandardStickerResponse {
     pub pack_id: SnowflakeType,
     pub sort_value: i32,
 }
+#[allow(missing_docs)]
 impl StandardStickerResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StandardStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        StandardStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        StandardStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tags");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<StandardStickerResponse, StickerTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, StickerTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `format_type` attribute.
-    pub const FORMAT_TYPE: ::daplug_runtime::Field<
-        StandardStickerResponse,
-        StickerFormatTypes,
-    > = ::daplug_runtime::Field::new("format_type");
-    /// The `description` attribute.
+    pub const FORMAT_TYPE: ::daplug_runtime::Field<Self, StickerFormatTypes> = ::daplug_runtime::Field::new(
+        "format_type",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StandardStickerResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `pack_id` attribute.
-    pub const PACK_ID: ::daplug_runtime::Field<StandardStickerResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const PACK_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "pack_id",
     );
-    /// The `sort_value` attribute.
-    pub const SORT_VALUE: ::daplug_runtime::Field<StandardStickerResponse, i32> = ::daplug_runtime::Field::new(
+    pub const SORT_VALUE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "sort_value",
     );
 }
@@ -68954,10 +66531,10 @@ impl ::daplug_runtime::__private::std::convert::TryFrom<i64> for StickerFormatTy
 pub struct StickerPackCollectionResponse {
     pub sticker_packs: ::daplug_runtime::__private::std::vec::Vec<StickerPackResponse>,
 }
+#[allow(missing_docs)]
 impl StickerPackCollectionResponse {
-    /// The `sticker_packs` attribute.
     pub const STICKER_PACKS: ::daplug_runtime::Field<
-        StickerPackCollectionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StickerPackResponse>,
     > = ::daplug_runtime::Field::new("sticker_packs");
 }
@@ -69075,40 +66652,32 @@ pub struct StickerPackResponse {
     )]
     pub banner_asset_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl StickerPackResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StickerPackResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<StickerPackResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "sku_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        StickerPackResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StickerPackResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `stickers` attribute.
     pub const STICKERS: ::daplug_runtime::Field<
-        StickerPackResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StandardStickerResponse>,
     > = ::daplug_runtime::Field::new("stickers");
-    /// The `cover_sticker_id` attribute.
-    pub const COVER_STICKER_ID: ::daplug_runtime::Field<
-        StickerPackResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("cover_sticker_id");
-    /// The `banner_asset_id` attribute.
-    pub const BANNER_ASSET_ID: ::daplug_runtime::Field<
-        StickerPackResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("banner_asset_id");
+    pub const COVER_STICKER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "cover_sticker_id",
+    );
+    pub const BANNER_ASSET_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "banner_asset_id",
+    );
 }
 /// A partial update of [`StickerPackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -69306,49 +66875,37 @@ pub struct StringSelectComponentForMessageRequest {
         StringSelectOptionForRequest,
     >,
 }
+#[allow(missing_docs)]
 impl StringSelectComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StringSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        StringSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionForRequest>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -69512,49 +67069,37 @@ pub struct StringSelectComponentForModalRequest {
         StringSelectOptionForRequest,
     >,
 }
+#[allow(missing_docs)]
 impl StringSelectComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StringSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `options` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const OPTIONS: ::daplug_runtime::Field<
-        StringSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionForRequest>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -69699,41 +67244,34 @@ pub struct StringSelectComponentResponse {
     pub disabled: ::daplug_runtime::__private::std::option::Option<bool>,
     pub options: ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionResponse>,
 }
+#[allow(missing_docs)]
 impl StringSelectComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        StringSelectComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        StringSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        StringSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "min_values",
     );
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<StringSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_values",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<StringSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        StringSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<StringSelectOptionResponse>,
     > = ::daplug_runtime::Field::new("options");
 }
@@ -69874,31 +67412,26 @@ pub struct StringSelectOptionForRequest {
         ComponentEmojiForRequest,
     >,
 }
+#[allow(missing_docs)]
 impl StringSelectOptionForRequest {
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        StringSelectOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        StringSelectOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StringSelectOptionForRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<StringSelectOptionForRequest, bool> = ::daplug_runtime::Field::new(
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        StringSelectOptionForRequest,
-        ComponentEmojiForRequest,
-    > = ::daplug_runtime::Field::new("emoji");
+    pub const EMOJI: ::daplug_runtime::Field<Self, ComponentEmojiForRequest> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
 }
 /// A partial update of [`StringSelectOptionForRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -70027,29 +67560,24 @@ pub struct StringSelectOptionResponse {
     )]
     pub default: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl StringSelectOptionResponse {
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        StringSelectOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        StringSelectOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        StringSelectOptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `emoji` attribute.
-    pub const EMOJI: ::daplug_runtime::Field<
-        StringSelectOptionResponse,
-        ComponentEmojiResponse,
-    > = ::daplug_runtime::Field::new("emoji");
-    /// The `default` attribute.
-    pub const DEFAULT: ::daplug_runtime::Field<StringSelectOptionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const EMOJI: ::daplug_runtime::Field<Self, ComponentEmojiResponse> = ::daplug_runtime::Field::new(
+        "emoji",
+    );
+    pub const DEFAULT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "default",
     );
 }
@@ -70196,53 +67724,43 @@ pub struct SubscriptionResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SubscriptionResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<SubscriptionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<SubscriptionResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "user_id",
     );
-    /// The `sku_ids` attribute.
     pub const SKU_IDS: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("sku_ids");
-    /// The `renewal_sku_ids` attribute.
     pub const RENEWAL_SKU_IDS: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("renewal_sku_ids");
-    /// The `entitlement_ids` attribute.
     pub const ENTITLEMENT_IDS: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("entitlement_ids");
-    /// The `current_period_start` attribute.
     pub const CURRENT_PERIOD_START: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("current_period_start");
-    /// The `current_period_end` attribute.
     pub const CURRENT_PERIOD_END: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("current_period_end");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        SubscriptionResponse,
-        SubscriptionResponseStatusType,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `canceled_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, SubscriptionResponseStatusType> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const CANCELED_AT: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("canceled_at");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        SubscriptionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
 }
@@ -70456,35 +67974,27 @@ pub struct TargetUsersJobStatusResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TargetUsersJobStatusResponse {
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
-        TargetUsersJobStatusTypes,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `total_users` attribute.
-    pub const TOTAL_USERS: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
-        UInt32Type,
-    > = ::daplug_runtime::Field::new("total_users");
-    /// The `processed_users` attribute.
-    pub const PROCESSED_USERS: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
-        UInt32Type,
-    > = ::daplug_runtime::Field::new("processed_users");
-    /// The `created_at` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, TargetUsersJobStatusTypes> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const TOTAL_USERS: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
+        "total_users",
+    );
+    pub const PROCESSED_USERS: ::daplug_runtime::Field<Self, UInt32Type> = ::daplug_runtime::Field::new(
+        "processed_users",
+    );
     pub const CREATED_AT: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("created_at");
-    /// The `completed_at` attribute.
     pub const COMPLETED_AT: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("completed_at");
-    /// The `error_message` attribute.
     pub const ERROR_MESSAGE: ::daplug_runtime::Field<
-        TargetUsersJobStatusResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("error_message");
 }
@@ -70662,27 +68172,22 @@ pub struct TeamMemberResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TeamMemberResponse {
-    /// The `user` attribute.
-    pub const USER: ::daplug_runtime::Field<TeamMemberResponse, UserResponse> = ::daplug_runtime::Field::new(
+    pub const USER: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
         "user",
     );
-    /// The `team_id` attribute.
-    pub const TEAM_ID: ::daplug_runtime::Field<TeamMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TEAM_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "team_id",
     );
-    /// The `membership_state` attribute.
-    pub const MEMBERSHIP_STATE: ::daplug_runtime::Field<
-        TeamMemberResponse,
-        TeamMembershipStates,
-    > = ::daplug_runtime::Field::new("membership_state");
-    /// The `role` attribute.
-    pub const ROLE: ::daplug_runtime::Field<TeamMemberResponse, TeamMemberRoles> = ::daplug_runtime::Field::new(
+    pub const MEMBERSHIP_STATE: ::daplug_runtime::Field<Self, TeamMembershipStates> = ::daplug_runtime::Field::new(
+        "membership_state",
+    );
+    pub const ROLE: ::daplug_runtime::Field<Self, TeamMemberRoles> = ::daplug_runtime::Field::new(
         "role",
     );
-    /// The `permissions` attribute.
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        TeamMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -70873,28 +68378,24 @@ pub struct TeamResponse {
     pub owner_user_id: SnowflakeType,
     pub members: ::daplug_runtime::__private::std::vec::Vec<TeamMemberResponse>,
 }
+#[allow(missing_docs)]
 impl TeamResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TeamResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        TeamResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        TeamResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `owner_user_id` attribute.
-    pub const OWNER_USER_ID: ::daplug_runtime::Field<TeamResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const OWNER_USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "owner_user_id",
     );
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        TeamResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<TeamMemberResponse>,
     > = ::daplug_runtime::Field::new("members");
 }
@@ -71033,35 +68534,30 @@ pub struct TermsFormFieldResponse {
     )]
     pub response: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl TermsFormFieldResponse {
-    /// The `field_type` attribute.
     pub const FIELD_TYPE: ::daplug_runtime::Field<
-        TermsFormFieldResponse,
+        Self,
         GuildMemberVerificationFormFieldType,
     > = ::daplug_runtime::Field::new("field_type");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        TermsFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TermsFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<TermsFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `values` attribute.
     pub const VALUES: ::daplug_runtime::Field<
-        TermsFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("values");
-    /// The `response` attribute.
-    pub const RESPONSE: ::daplug_runtime::Field<TermsFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const RESPONSE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "response",
     );
 }
@@ -71185,19 +68681,17 @@ pub struct TextDisplayComponentForMessageRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TextDisplayComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TextDisplayComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TextDisplayComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        TextDisplayComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -71309,19 +68803,17 @@ pub struct TextDisplayComponentForModalRequest {
     pub id: ::daplug_runtime::__private::std::option::Option<i32>,
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TextDisplayComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TextDisplayComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TextDisplayComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        TextDisplayComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -71429,19 +68921,17 @@ pub struct TextDisplayComponentResponse {
     pub id: i32,
     pub content: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl TextDisplayComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TextDisplayComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TextDisplayComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `content` attribute.
     pub const CONTENT: ::daplug_runtime::Field<
-        TextDisplayComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content");
 }
@@ -71586,56 +69076,43 @@ pub struct TextInputComponentForModalRequest {
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl TextInputComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TextInputComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `style` attribute.
-    pub const STYLE: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
-        TextInputStyleTypes,
-    > = ::daplug_runtime::Field::new("style");
-    /// The `label` attribute.
+    pub const STYLE: ::daplug_runtime::Field<Self, TextInputStyleTypes> = ::daplug_runtime::Field::new(
+        "style",
+    );
     pub const LABEL: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `min_length` attribute.
-    pub const MIN_LENGTH: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_length");
-    /// The `max_length` attribute.
-    pub const MAX_LENGTH: ::daplug_runtime::Field<
-        TextInputComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_length");
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
+    pub const MIN_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_length",
+    );
+    pub const MAX_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_length",
+    );
 }
 /// A partial update of [`TextInputComponentForModalRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -71805,51 +69282,41 @@ pub struct TextInputComponentResponse {
     )]
     pub max_length: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl TextInputComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        TextInputComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        TextInputComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `style` attribute.
-    pub const STYLE: ::daplug_runtime::Field<
-        TextInputComponentResponse,
-        TextInputStyleTypes,
-    > = ::daplug_runtime::Field::new("style");
-    /// The `label` attribute.
+    pub const STYLE: ::daplug_runtime::Field<Self, TextInputStyleTypes> = ::daplug_runtime::Field::new(
+        "style",
+    );
     pub const LABEL: ::daplug_runtime::Field<
-        TextInputComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        TextInputComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        TextInputComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<TextInputComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `min_length` attribute.
-    pub const MIN_LENGTH: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_LENGTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "min_length",
     );
-    /// The `max_length` attribute.
-    pub const MAX_LENGTH: ::daplug_runtime::Field<TextInputComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_LENGTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_length",
     );
 }
@@ -72015,34 +69482,29 @@ pub struct TextInputFormFieldResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TextInputFormFieldResponse {
-    /// The `field_type` attribute.
     pub const FIELD_TYPE: ::daplug_runtime::Field<
-        TextInputFormFieldResponse,
+        Self,
         GuildMemberVerificationFormFieldType,
     > = ::daplug_runtime::Field::new("field_type");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        TextInputFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TextInputFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<TextInputFormFieldResponse, bool> = ::daplug_runtime::Field::new(
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        TextInputFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `response` attribute.
     pub const RESPONSE: ::daplug_runtime::Field<
-        TextInputFormFieldResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("response");
 }
@@ -72268,29 +69730,24 @@ pub struct ThreadMemberResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<GuildMemberResponse>,
 }
+#[allow(missing_docs)]
 impl ThreadMemberResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ThreadMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<ThreadMemberResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "user_id",
     );
-    /// The `join_timestamp` attribute.
     pub const JOIN_TIMESTAMP: ::daplug_runtime::Field<
-        ThreadMemberResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("join_timestamp");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<ThreadMemberResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<
-        ThreadMemberResponse,
-        GuildMemberResponse,
-    > = ::daplug_runtime::Field::new("member");
+    pub const MEMBER: ::daplug_runtime::Field<Self, GuildMemberResponse> = ::daplug_runtime::Field::new(
+        "member",
+    );
 }
 /// A partial update of [`ThreadMemberResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -72415,32 +69872,27 @@ pub struct ThreadMetadataResponse {
     )]
     pub invitable: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl ThreadMetadataResponse {
-    /// The `archived` attribute.
-    pub const ARCHIVED: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ARCHIVED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "archived",
     );
-    /// The `archive_timestamp` attribute.
     pub const ARCHIVE_TIMESTAMP: ::daplug_runtime::Field<
-        ThreadMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("archive_timestamp");
-    /// The `auto_archive_duration` attribute.
     pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        ThreadMetadataResponse,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("auto_archive_duration");
-    /// The `locked` attribute.
-    pub const LOCKED: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+    pub const LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "locked",
     );
-    /// The `create_timestamp` attribute.
     pub const CREATE_TIMESTAMP: ::daplug_runtime::Field<
-        ThreadMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("create_timestamp");
-    /// The `invitable` attribute.
-    pub const INVITABLE: ::daplug_runtime::Field<ThreadMetadataResponse, bool> = ::daplug_runtime::Field::new(
+    pub const INVITABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "invitable",
     );
 }
@@ -72628,96 +70080,75 @@ pub struct ThreadResponse {
     )]
     pub member: ::daplug_runtime::__private::std::option::Option<ThreadMemberResponse>,
 }
+#[allow(missing_docs)]
 impl ThreadResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<ThreadResponse, ChannelTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `last_message_id` attribute.
-    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const LAST_MESSAGE_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "last_message_id",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `last_pin_timestamp` attribute.
     pub const LAST_PIN_TIMESTAMP: ::daplug_runtime::Field<
-        ThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("last_pin_timestamp");
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        ThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "parent_id",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "rate_limit_per_user",
     );
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        ThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        ThreadResponse,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
-    /// The `permissions` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
     pub const PERMISSIONS: ::daplug_runtime::Field<
-        ThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("permissions");
-    /// The `owner_id` attribute.
-    pub const OWNER_ID: ::daplug_runtime::Field<ThreadResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const OWNER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "owner_id",
     );
-    /// The `thread_metadata` attribute.
-    pub const THREAD_METADATA: ::daplug_runtime::Field<
-        ThreadResponse,
-        ThreadMetadataResponse,
-    > = ::daplug_runtime::Field::new("thread_metadata");
-    /// The `message_count` attribute.
-    pub const MESSAGE_COUNT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const THREAD_METADATA: ::daplug_runtime::Field<Self, ThreadMetadataResponse> = ::daplug_runtime::Field::new(
+        "thread_metadata",
+    );
+    pub const MESSAGE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "message_count",
     );
-    /// The `member_count` attribute.
-    pub const MEMBER_COUNT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MEMBER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "member_count",
     );
-    /// The `total_message_sent` attribute.
-    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<ThreadResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL_MESSAGE_SENT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_message_sent",
     );
-    /// The `applied_tags` attribute.
     pub const APPLIED_TAGS: ::daplug_runtime::Field<
-        ThreadResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("applied_tags");
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<ThreadResponse, ThreadMemberResponse> = ::daplug_runtime::Field::new(
+    pub const MEMBER: ::daplug_runtime::Field<Self, ThreadMemberResponse> = ::daplug_runtime::Field::new(
         "member",
     );
 }
@@ -72889,28 +70320,24 @@ pub struct ThreadSearchResponse {
     >,
     pub total_results: i32,
 }
+#[allow(missing_docs)]
 impl ThreadSearchResponse {
-    /// The `threads` attribute.
     pub const THREADS: ::daplug_runtime::Field<
-        ThreadSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
     > = ::daplug_runtime::Field::new("threads");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        ThreadSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
     > = ::daplug_runtime::Field::new("members");
-    /// The `has_more` attribute.
-    pub const HAS_MORE: ::daplug_runtime::Field<ThreadSearchResponse, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_MORE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_more",
     );
-    /// The `first_messages` attribute.
     pub const FIRST_MESSAGES: ::daplug_runtime::Field<
-        ThreadSearchResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
     > = ::daplug_runtime::Field::new("first_messages");
-    /// The `total_results` attribute.
-    pub const TOTAL_RESULTS: ::daplug_runtime::Field<ThreadSearchResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TOTAL_RESULTS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "total_results",
     );
 }
@@ -73128,24 +70555,21 @@ pub struct ThreadsResponse {
         ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl ThreadsResponse {
-    /// The `threads` attribute.
     pub const THREADS: ::daplug_runtime::Field<
-        ThreadsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadResponse>,
     > = ::daplug_runtime::Field::new("threads");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        ThreadsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ThreadMemberResponse>,
     > = ::daplug_runtime::Field::new("members");
-    /// The `has_more` attribute.
-    pub const HAS_MORE: ::daplug_runtime::Field<ThreadsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_MORE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_more",
     );
-    /// The `first_messages` attribute.
     pub const FIRST_MESSAGES: ::daplug_runtime::Field<
-        ThreadsResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<MessageResponse>,
     > = ::daplug_runtime::Field::new("first_messages");
 }
@@ -73267,31 +70691,25 @@ pub struct ThumbnailComponentForMessageRequest {
     pub spoiler: ::daplug_runtime::__private::std::option::Option<bool>,
     pub media: UnfurledMediaRequest,
 }
+#[allow(missing_docs)]
 impl ThumbnailComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ThumbnailComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ThumbnailComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ThumbnailComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<
-        ThumbnailComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("spoiler");
-    /// The `media` attribute.
-    pub const MEDIA: ::daplug_runtime::Field<
-        ThumbnailComponentForMessageRequest,
-        UnfurledMediaRequest,
-    > = ::daplug_runtime::Field::new("media");
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "spoiler",
+    );
+    pub const MEDIA: ::daplug_runtime::Field<Self, UnfurledMediaRequest> = ::daplug_runtime::Field::new(
+        "media",
+    );
 }
 /// A partial update of [`ThumbnailComponentForMessageRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -73411,28 +70829,23 @@ pub struct ThumbnailComponentResponse {
     >,
     pub spoiler: bool,
 }
+#[allow(missing_docs)]
 impl ThumbnailComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        ThumbnailComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ThumbnailComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `media` attribute.
-    pub const MEDIA: ::daplug_runtime::Field<
-        ThumbnailComponentResponse,
-        UnfurledMediaResponse,
-    > = ::daplug_runtime::Field::new("media");
-    /// The `description` attribute.
+    pub const MEDIA: ::daplug_runtime::Field<Self, UnfurledMediaResponse> = ::daplug_runtime::Field::new(
+        "media",
+    );
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ThumbnailComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `spoiler` attribute.
-    pub const SPOILER: ::daplug_runtime::Field<ThumbnailComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SPOILER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "spoiler",
     );
 }
@@ -73544,10 +70957,10 @@ pub type UnbanUserFromGuildRequest = ::daplug_runtime::__private::serde_json::Va
 pub struct UnfurledMediaRequest {
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl UnfurledMediaRequest {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        UnfurledMediaRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -73639,10 +71052,10 @@ const _: () = {
 pub struct UnfurledMediaRequestWithAttachmentReferenceRequired {
     pub url: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl UnfurledMediaRequestWithAttachmentReferenceRequired {
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        UnfurledMediaRequestWithAttachmentReferenceRequired,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -73766,39 +71179,32 @@ pub struct UnfurledMediaResponse {
     )]
     pub attachment_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl UnfurledMediaResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UnfurledMediaResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        UnfurledMediaResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `proxy_url` attribute.
     pub const PROXY_URL: ::daplug_runtime::Field<
-        UnfurledMediaResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("proxy_url");
-    /// The `width` attribute.
-    pub const WIDTH: ::daplug_runtime::Field<UnfurledMediaResponse, i32> = ::daplug_runtime::Field::new(
+    pub const WIDTH: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "width",
     );
-    /// The `height` attribute.
-    pub const HEIGHT: ::daplug_runtime::Field<UnfurledMediaResponse, i32> = ::daplug_runtime::Field::new(
+    pub const HEIGHT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "height",
     );
-    /// The `content_type` attribute.
     pub const CONTENT_TYPE: ::daplug_runtime::Field<
-        UnfurledMediaResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("content_type");
-    /// The `attachment_id` attribute.
-    pub const ATTACHMENT_ID: ::daplug_runtime::Field<
-        UnfurledMediaResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("attachment_id");
+    pub const ATTACHMENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "attachment_id",
+    );
 }
 /// A partial update of [`UnfurledMediaResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -73935,20 +71341,18 @@ pub struct UpdateApplicationUserRoleConnectionRequest {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateApplicationUserRoleConnectionRequest {
-    /// The `platform_name` attribute.
     pub const PLATFORM_NAME: ::daplug_runtime::Field<
-        UpdateApplicationUserRoleConnectionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("platform_name");
-    /// The `platform_username` attribute.
     pub const PLATFORM_USERNAME: ::daplug_runtime::Field<
-        UpdateApplicationUserRoleConnectionRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("platform_username");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        UpdateApplicationUserRoleConnectionRequest,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -74074,15 +71478,13 @@ pub struct UpdateDefaultReactionEmojiRequest {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateDefaultReactionEmojiRequest {
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<
-        UpdateDefaultReactionEmojiRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("emoji_id");
-    /// The `emoji_name` attribute.
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "emoji_id",
+    );
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        UpdateDefaultReactionEmojiRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
 }
@@ -74190,10 +71592,10 @@ pub struct UpdateDmRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateDmRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UpdateDmRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -74298,15 +71700,14 @@ pub struct UpdateGroupDmRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateGroupDmRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UpdateGroupDmRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        UpdateGroupDmRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
 }
@@ -74529,101 +71930,75 @@ pub struct UpdateGuildChannelRequestPartial {
         ::daplug_runtime::__private::std::vec::Vec<UpdateThreadTagRequest>,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateGuildChannelRequestPartial {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        ChannelTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `name` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, ChannelTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
-    /// The `topic` attribute.
     pub const TOPIC: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topic");
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        i32,
-    > = ::daplug_runtime::Field::new("user_limit");
-    /// The `nsfw` attribute.
-    pub const NSFW: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "user_limit",
+    );
+    pub const NSFW: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "nsfw",
     );
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        i64,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
-    /// The `parent_id` attribute.
-    pub const PARENT_ID: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("parent_id");
-    /// The `permission_overwrites` attribute.
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    pub const PARENT_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "parent_id",
+    );
     pub const PERMISSION_OVERWRITES: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<ChannelPermissionOverwriteRequest>,
     > = ::daplug_runtime::Field::new("permission_overwrites");
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
-    /// The `default_auto_archive_duration` attribute.
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
     pub const DEFAULT_AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("default_auto_archive_duration");
-    /// The `default_reaction_emoji` attribute.
     pub const DEFAULT_REACTION_EMOJI: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         UpdateDefaultReactionEmojiRequest,
     > = ::daplug_runtime::Field::new("default_reaction_emoji");
-    /// The `default_thread_rate_limit_per_user` attribute.
-    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        i64,
-    > = ::daplug_runtime::Field::new("default_thread_rate_limit_per_user");
-    /// The `default_sort_order` attribute.
-    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        ThreadSortOrder,
-    > = ::daplug_runtime::Field::new("default_sort_order");
-    /// The `default_forum_layout` attribute.
-    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
-        ForumLayout,
-    > = ::daplug_runtime::Field::new("default_forum_layout");
-    /// The `default_tag_setting` attribute.
+    pub const DEFAULT_THREAD_RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "default_thread_rate_limit_per_user",
+    );
+    pub const DEFAULT_SORT_ORDER: ::daplug_runtime::Field<Self, ThreadSortOrder> = ::daplug_runtime::Field::new(
+        "default_sort_order",
+    );
+    pub const DEFAULT_FORUM_LAYOUT: ::daplug_runtime::Field<Self, ForumLayout> = ::daplug_runtime::Field::new(
+        "default_forum_layout",
+    );
     pub const DEFAULT_TAG_SETTING: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ThreadSearchTagSetting,
     > = ::daplug_runtime::Field::new("default_tag_setting");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<UpdateGuildChannelRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `available_tags` attribute.
     pub const AVAILABLE_TAGS: ::daplug_runtime::Field<
-        UpdateGuildChannelRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UpdateThreadTagRequest>,
     > = ::daplug_runtime::Field::new("available_tags");
 }
@@ -74833,26 +72208,22 @@ pub struct UpdateGuildOnboardingRequest {
     )]
     pub mode: ::daplug_runtime::__private::std::option::Option<GuildOnboardingMode>,
 }
+#[allow(missing_docs)]
 impl UpdateGuildOnboardingRequest {
-    /// The `prompts` attribute.
     pub const PROMPTS: ::daplug_runtime::Field<
-        UpdateGuildOnboardingRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UpdateOnboardingPromptRequest>,
     > = ::daplug_runtime::Field::new("prompts");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<UpdateGuildOnboardingRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `default_channel_ids` attribute.
     pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
-        UpdateGuildOnboardingRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("default_channel_ids");
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<
-        UpdateGuildOnboardingRequest,
-        GuildOnboardingMode,
-    > = ::daplug_runtime::Field::new("mode");
+    pub const MODE: ::daplug_runtime::Field<Self, GuildOnboardingMode> = ::daplug_runtime::Field::new(
+        "mode",
+    );
 }
 /// A partial update of [`UpdateGuildOnboardingRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -74964,15 +72335,14 @@ pub struct UpdateMessageInteractionCallbackRequest {
         IncomingWebhookUpdateForInteractionCallbackRequestPartial,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateMessageInteractionCallbackRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UpdateMessageInteractionCallbackRequest,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `data` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const DATA: ::daplug_runtime::Field<
-        UpdateMessageInteractionCallbackRequest,
+        Self,
         IncomingWebhookUpdateForInteractionCallbackRequestPartial,
     > = ::daplug_runtime::Field::new("data");
 }
@@ -75078,17 +72448,15 @@ pub struct UpdateMessageInteractionCallbackResponse {
     pub type_: InteractionCallbackTypes,
     pub message: MessageResponse,
 }
+#[allow(missing_docs)]
 impl UpdateMessageInteractionCallbackResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UpdateMessageInteractionCallbackResponse,
-        InteractionCallbackTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<
-        UpdateMessageInteractionCallbackResponse,
-        MessageResponse,
-    > = ::daplug_runtime::Field::new("message");
+    pub const TYPE_: ::daplug_runtime::Field<Self, InteractionCallbackTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const MESSAGE: ::daplug_runtime::Field<Self, MessageResponse> = ::daplug_runtime::Field::new(
+        "message",
+    );
 }
 /// A partial update of [`UpdateMessageInteractionCallbackResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -75213,41 +72581,32 @@ pub struct UpdateOnboardingPromptRequest {
     pub type_: ::daplug_runtime::__private::std::option::Option<OnboardingPromptType>,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl UpdateOnboardingPromptRequest {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptOptionRequest>,
     > = ::daplug_runtime::Field::new("options");
-    /// The `single_select` attribute.
-    pub const SINGLE_SELECT: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("single_select");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<UpdateOnboardingPromptRequest, bool> = ::daplug_runtime::Field::new(
+    pub const SINGLE_SELECT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "single_select",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "required",
     );
-    /// The `in_onboarding` attribute.
-    pub const IN_ONBOARDING: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("in_onboarding");
+    pub const IN_ONBOARDING: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "in_onboarding",
+    );
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
-        OnboardingPromptType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        UpdateOnboardingPromptRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, OnboardingPromptType> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`UpdateOnboardingPromptRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -75370,13 +72729,12 @@ pub struct UpdateRolePositionsRequest {
     )]
     pub position: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl UpdateRolePositionsRequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UpdateRolePositionsRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<UpdateRolePositionsRequest, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
 }
@@ -75516,40 +72874,33 @@ pub struct UpdateRoleRequestPartial {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateRoleRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UpdateRoleRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `permissions` attribute.
-    pub const PERMISSIONS: ::daplug_runtime::Field<UpdateRoleRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const PERMISSIONS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "permissions",
     );
-    /// The `color` attribute.
-    pub const COLOR: ::daplug_runtime::Field<UpdateRoleRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const COLOR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "color",
     );
-    /// The `colors` attribute.
-    pub const COLORS: ::daplug_runtime::Field<UpdateRoleRequestPartial, RoleColors> = ::daplug_runtime::Field::new(
+    pub const COLORS: ::daplug_runtime::Field<Self, RoleColors> = ::daplug_runtime::Field::new(
         "colors",
     );
-    /// The `hoist` attribute.
-    pub const HOIST: ::daplug_runtime::Field<UpdateRoleRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const HOIST: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hoist",
     );
-    /// The `mentionable` attribute.
-    pub const MENTIONABLE: ::daplug_runtime::Field<UpdateRoleRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const MENTIONABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mentionable",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        UpdateRoleRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `unicode_emoji` attribute.
     pub const UNICODE_EMOJI: ::daplug_runtime::Field<
-        UpdateRoleRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unicode_emoji");
 }
@@ -75684,22 +73035,18 @@ pub struct UpdateSelfVoiceStateRequestPartial {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl UpdateSelfVoiceStateRequestPartial {
-    /// The `request_to_speak_timestamp` attribute.
     pub const REQUEST_TO_SPEAK_TIMESTAMP: ::daplug_runtime::Field<
-        UpdateSelfVoiceStateRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_to_speak_timestamp");
-    /// The `suppress` attribute.
-    pub const SUPPRESS: ::daplug_runtime::Field<
-        UpdateSelfVoiceStateRequestPartial,
-        bool,
-    > = ::daplug_runtime::Field::new("suppress");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        UpdateSelfVoiceStateRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const SUPPRESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "suppress",
+    );
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`UpdateSelfVoiceStateRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -75871,61 +73218,48 @@ pub struct UpdateThreadRequestPartial {
         VideoQualityModes,
     >,
 }
+#[allow(missing_docs)]
 impl UpdateThreadRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `archived` attribute.
-    pub const ARCHIVED: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ARCHIVED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "archived",
     );
-    /// The `locked` attribute.
-    pub const LOCKED: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const LOCKED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "locked",
     );
-    /// The `invitable` attribute.
-    pub const INVITABLE: ::daplug_runtime::Field<UpdateThreadRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const INVITABLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "invitable",
     );
-    /// The `auto_archive_duration` attribute.
     pub const AUTO_ARCHIVE_DURATION: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
+        Self,
         ThreadAutoArchiveDuration,
     > = ::daplug_runtime::Field::new("auto_archive_duration");
-    /// The `rate_limit_per_user` attribute.
-    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
-        i32,
-    > = ::daplug_runtime::Field::new("rate_limit_per_user");
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<UpdateThreadRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const RATE_LIMIT_PER_USER: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "rate_limit_per_user",
+    );
+    pub const FLAGS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `applied_tags` attribute.
     pub const APPLIED_TAGS: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("applied_tags");
-    /// The `bitrate` attribute.
-    pub const BITRATE: ::daplug_runtime::Field<UpdateThreadRequestPartial, i32> = ::daplug_runtime::Field::new(
+    pub const BITRATE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "bitrate",
     );
-    /// The `user_limit` attribute.
-    pub const USER_LIMIT: ::daplug_runtime::Field<UpdateThreadRequestPartial, i64> = ::daplug_runtime::Field::new(
+    pub const USER_LIMIT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "user_limit",
     );
-    /// The `rtc_region` attribute.
     pub const RTC_REGION: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rtc_region");
-    /// The `video_quality_mode` attribute.
-    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<
-        UpdateThreadRequestPartial,
-        VideoQualityModes,
-    > = ::daplug_runtime::Field::new("video_quality_mode");
+    pub const VIDEO_QUALITY_MODE: ::daplug_runtime::Field<Self, VideoQualityModes> = ::daplug_runtime::Field::new(
+        "video_quality_mode",
+    );
 }
 /// A partial update of [`UpdateThreadRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76080,27 +73414,23 @@ pub struct UpdateThreadTagRequest {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl UpdateThreadTagRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UpdateThreadTagRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `emoji_id` attribute.
-    pub const EMOJI_ID: ::daplug_runtime::Field<UpdateThreadTagRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const EMOJI_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "emoji_id",
     );
-    /// The `emoji_name` attribute.
     pub const EMOJI_NAME: ::daplug_runtime::Field<
-        UpdateThreadTagRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("emoji_name");
-    /// The `moderated` attribute.
-    pub const MODERATED: ::daplug_runtime::Field<UpdateThreadTagRequest, bool> = ::daplug_runtime::Field::new(
+    pub const MODERATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "moderated",
     );
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UpdateThreadTagRequest, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
 }
@@ -76217,16 +73547,14 @@ pub struct UpdateVoiceStateRequestPartial {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl UpdateVoiceStateRequestPartial {
-    /// The `suppress` attribute.
-    pub const SUPPRESS: ::daplug_runtime::Field<UpdateVoiceStateRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const SUPPRESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "suppress",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        UpdateVoiceStateRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`UpdateVoiceStateRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76328,17 +73656,15 @@ pub struct UserAvatarDecorationResponse {
     )]
     pub sku_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl UserAvatarDecorationResponse {
-    /// The `asset` attribute.
     pub const ASSET: ::daplug_runtime::Field<
-        UserAvatarDecorationResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("asset");
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<
-        UserAvatarDecorationResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("sku_id");
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "sku_id",
+    );
 }
 /// A partial update of [`UserAvatarDecorationResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76441,12 +73767,11 @@ pub struct UserCollectiblesResponse {
         UserNameplateResponse,
     >,
 }
+#[allow(missing_docs)]
 impl UserCollectiblesResponse {
-    /// The `nameplate` attribute.
-    pub const NAMEPLATE: ::daplug_runtime::Field<
-        UserCollectiblesResponse,
-        UserNameplateResponse,
-    > = ::daplug_runtime::Field::new("nameplate");
+    pub const NAMEPLATE: ::daplug_runtime::Field<Self, UserNameplateResponse> = ::daplug_runtime::Field::new(
+        "nameplate",
+    );
 }
 /// A partial update of [`UserCollectiblesResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76540,15 +73865,14 @@ pub struct UserCommunicationDisabledAction {
     pub type_: AutomodActionType,
     pub metadata: UserCommunicationDisabledActionMetadata,
 }
+#[allow(missing_docs)]
 impl UserCommunicationDisabledAction {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserCommunicationDisabledAction,
-        AutomodActionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `metadata` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        UserCommunicationDisabledAction,
+        Self,
         UserCommunicationDisabledActionMetadata,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -76651,12 +73975,11 @@ pub struct UserCommunicationDisabledActionMetadata {
     )]
     pub duration_seconds: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl UserCommunicationDisabledActionMetadata {
-    /// The `duration_seconds` attribute.
-    pub const DURATION_SECONDS: ::daplug_runtime::Field<
-        UserCommunicationDisabledActionMetadata,
-        i64,
-    > = ::daplug_runtime::Field::new("duration_seconds");
+    pub const DURATION_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "duration_seconds",
+    );
 }
 /// A partial update of [`UserCommunicationDisabledActionMetadata`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76751,12 +74074,11 @@ const _: () = {
 pub struct UserCommunicationDisabledActionMetadataResponse {
     pub duration_seconds: i32,
 }
+#[allow(missing_docs)]
 impl UserCommunicationDisabledActionMetadataResponse {
-    /// The `duration_seconds` attribute.
-    pub const DURATION_SECONDS: ::daplug_runtime::Field<
-        UserCommunicationDisabledActionMetadataResponse,
-        i32,
-    > = ::daplug_runtime::Field::new("duration_seconds");
+    pub const DURATION_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "duration_seconds",
+    );
 }
 /// A partial update of [`UserCommunicationDisabledActionMetadataResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -76853,15 +74175,14 @@ pub struct UserCommunicationDisabledActionResponse {
     pub type_: AutomodActionType,
     pub metadata: UserCommunicationDisabledActionMetadataResponse,
 }
+#[allow(missing_docs)]
 impl UserCommunicationDisabledActionResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserCommunicationDisabledActionResponse,
-        AutomodActionType,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `metadata` attribute.
+    pub const TYPE_: ::daplug_runtime::Field<Self, AutomodActionType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     pub const METADATA: ::daplug_runtime::Field<
-        UserCommunicationDisabledActionResponse,
+        Self,
         UserCommunicationDisabledActionMetadataResponse,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -76967,31 +74288,25 @@ pub struct UserGuildOnboardingResponse {
     pub enabled: bool,
     pub mode: GuildOnboardingMode,
 }
+#[allow(missing_docs)]
 impl UserGuildOnboardingResponse {
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        UserGuildOnboardingResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `prompts` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const PROMPTS: ::daplug_runtime::Field<
-        UserGuildOnboardingResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<OnboardingPromptResponse>,
     > = ::daplug_runtime::Field::new("prompts");
-    /// The `default_channel_ids` attribute.
     pub const DEFAULT_CHANNEL_IDS: ::daplug_runtime::Field<
-        UserGuildOnboardingResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("default_channel_ids");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<UserGuildOnboardingResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<
-        UserGuildOnboardingResponse,
-        GuildOnboardingMode,
-    > = ::daplug_runtime::Field::new("mode");
+    pub const MODE: ::daplug_runtime::Field<Self, GuildOnboardingMode> = ::daplug_runtime::Field::new(
+        "mode",
+    );
 }
 /// A partial update of [`UserGuildOnboardingResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -77108,26 +74423,22 @@ pub struct UserNameplateResponse {
     /// Background color of the nameplate
     pub palette: NameplatePalette,
 }
+#[allow(missing_docs)]
 impl UserNameplateResponse {
-    /// The `sku_id` attribute.
-    pub const SKU_ID: ::daplug_runtime::Field<UserNameplateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const SKU_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "sku_id",
     );
-    /// The `asset` attribute.
     pub const ASSET: ::daplug_runtime::Field<
-        UserNameplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("asset");
-    /// The `label` attribute.
     pub const LABEL: ::daplug_runtime::Field<
-        UserNameplateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("label");
-    /// The `palette` attribute.
-    pub const PALETTE: ::daplug_runtime::Field<
-        UserNameplateResponse,
-        NameplatePalette,
-    > = ::daplug_runtime::Field::new("palette");
+    pub const PALETTE: ::daplug_runtime::Field<Self, NameplatePalette> = ::daplug_runtime::Field::new(
+        "palette",
+    );
 }
 /// A partial update of [`UserNameplateResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -77373,90 +74684,70 @@ pub struct UserPiiResponse {
     )]
     pub verified: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl UserPiiResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserPiiResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `discriminator` attribute.
     pub const DISCRIMINATOR: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discriminator");
-    /// The `public_flags` attribute.
-    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<UserPiiResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "public_flags",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<UserPiiResponse, Int53Type> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const BOT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bot",
     );
-    /// The `system` attribute.
-    pub const SYSTEM: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SYSTEM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "system",
     );
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `accent_color` attribute.
-    pub const ACCENT_COLOR: ::daplug_runtime::Field<UserPiiResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "accent_color",
     );
-    /// The `global_name` attribute.
     pub const GLOBAL_NAME: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("global_name");
-    /// The `avatar_decoration_data` attribute.
     pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         UserAvatarDecorationResponse,
     > = ::daplug_runtime::Field::new("avatar_decoration_data");
-    /// The `collectibles` attribute.
-    pub const COLLECTIBLES: ::daplug_runtime::Field<
-        UserPiiResponse,
-        UserCollectiblesResponse,
-    > = ::daplug_runtime::Field::new("collectibles");
-    /// The `primary_guild` attribute.
-    pub const PRIMARY_GUILD: ::daplug_runtime::Field<
-        UserPiiResponse,
-        UserPrimaryGuildResponse,
-    > = ::daplug_runtime::Field::new("primary_guild");
-    /// The `mfa_enabled` attribute.
-    pub const MFA_ENABLED: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const COLLECTIBLES: ::daplug_runtime::Field<Self, UserCollectiblesResponse> = ::daplug_runtime::Field::new(
+        "collectibles",
+    );
+    pub const PRIMARY_GUILD: ::daplug_runtime::Field<Self, UserPrimaryGuildResponse> = ::daplug_runtime::Field::new(
+        "primary_guild",
+    );
+    pub const MFA_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mfa_enabled",
     );
-    /// The `locale` attribute.
-    pub const LOCALE: ::daplug_runtime::Field<UserPiiResponse, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
+    pub const LOCALE: ::daplug_runtime::Field<Self, AvailableLocalesEnum> = ::daplug_runtime::Field::new(
         "locale",
     );
-    /// The `premium_type` attribute.
-    pub const PREMIUM_TYPE: ::daplug_runtime::Field<UserPiiResponse, PremiumTypes> = ::daplug_runtime::Field::new(
+    pub const PREMIUM_TYPE: ::daplug_runtime::Field<Self, PremiumTypes> = ::daplug_runtime::Field::new(
         "premium_type",
     );
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        UserPiiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `verified` attribute.
-    pub const VERIFIED: ::daplug_runtime::Field<UserPiiResponse, bool> = ::daplug_runtime::Field::new(
+    pub const VERIFIED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "verified",
     );
 }
@@ -77645,25 +74936,20 @@ pub struct UserPrimaryGuildResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserPrimaryGuildResponse {
-    /// The `identity_guild_id` attribute.
-    pub const IDENTITY_GUILD_ID: ::daplug_runtime::Field<
-        UserPrimaryGuildResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("identity_guild_id");
-    /// The `identity_enabled` attribute.
-    pub const IDENTITY_ENABLED: ::daplug_runtime::Field<
-        UserPrimaryGuildResponse,
-        bool,
-    > = ::daplug_runtime::Field::new("identity_enabled");
-    /// The `tag` attribute.
+    pub const IDENTITY_GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "identity_guild_id",
+    );
+    pub const IDENTITY_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "identity_enabled",
+    );
     pub const TAG: ::daplug_runtime::Field<
-        UserPrimaryGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
-    /// The `badge` attribute.
     pub const BADGE: ::daplug_runtime::Field<
-        UserPrimaryGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("badge");
 }
@@ -77796,24 +75082,22 @@ pub struct UserProfileMetadata {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl UserProfileMetadata {
-    /// The `keyword_filter` attribute.
     pub const KEYWORD_FILTER: ::daplug_runtime::Field<
-        UserProfileMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("keyword_filter");
-    /// The `regex_patterns` attribute.
     pub const REGEX_PATTERNS: ::daplug_runtime::Field<
-        UserProfileMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regex_patterns");
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        UserProfileMetadata,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -77933,24 +75217,22 @@ pub struct UserProfileMetadataResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl UserProfileMetadataResponse {
-    /// The `keyword_filter` attribute.
     pub const KEYWORD_FILTER: ::daplug_runtime::Field<
-        UserProfileMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("keyword_filter");
-    /// The `regex_patterns` attribute.
     pub const REGEX_PATTERNS: ::daplug_runtime::Field<
-        UserProfileMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("regex_patterns");
-    /// The `allow_list` attribute.
     pub const ALLOW_LIST: ::daplug_runtime::Field<
-        UserProfileMetadataResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -78074,58 +75356,44 @@ pub struct UserProfileRuleResponse {
     pub exempt_channels: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub trigger_metadata: UserProfileMetadataResponse,
 }
+#[allow(missing_docs)]
 impl UserProfileRuleResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserProfileRuleResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `name` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserProfileRuleResponseActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<UserProfileRuleResponse, bool> = ::daplug_runtime::Field::new(
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_metadata` attribute.
     pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        UserProfileRuleResponse,
+        Self,
         UserProfileMetadataResponse,
     > = ::daplug_runtime::Field::new("trigger_metadata");
 }
@@ -78309,46 +75577,36 @@ pub struct UserProfileUpsertRequest {
     pub trigger_type: AutomodTriggerType,
     pub trigger_metadata: UserProfileMetadata,
 }
+#[allow(missing_docs)]
 impl UserProfileUpsertRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserProfileUpsertRequestActionsItem>,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<UserProfileUpsertRequest, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        UserProfileUpsertRequest,
-        UserProfileMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, UserProfileMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`UserProfileUpsertRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -78545,48 +75803,38 @@ pub struct UserProfileUpsertRequestPartial {
         UserProfileMetadata,
     >,
 }
+#[allow(missing_docs)]
 impl UserProfileUpsertRequestPartial {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `event_type` attribute.
-    pub const EVENT_TYPE: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
-        AutomodEventType,
-    > = ::daplug_runtime::Field::new("event_type");
-    /// The `actions` attribute.
+    pub const EVENT_TYPE: ::daplug_runtime::Field<Self, AutomodEventType> = ::daplug_runtime::Field::new(
+        "event_type",
+    );
     pub const ACTIONS: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             UserProfileUpsertRequestPartialActionsItem,
         >,
     > = ::daplug_runtime::Field::new("actions");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<UserProfileUpsertRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `exempt_roles` attribute.
     pub const EXEMPT_ROLES: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_roles");
-    /// The `exempt_channels` attribute.
     pub const EXEMPT_CHANNELS: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("exempt_channels");
-    /// The `trigger_type` attribute.
-    pub const TRIGGER_TYPE: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
-        AutomodTriggerType,
-    > = ::daplug_runtime::Field::new("trigger_type");
-    /// The `trigger_metadata` attribute.
-    pub const TRIGGER_METADATA: ::daplug_runtime::Field<
-        UserProfileUpsertRequestPartial,
-        UserProfileMetadata,
-    > = ::daplug_runtime::Field::new("trigger_metadata");
+    pub const TRIGGER_TYPE: ::daplug_runtime::Field<Self, AutomodTriggerType> = ::daplug_runtime::Field::new(
+        "trigger_type",
+    );
+    pub const TRIGGER_METADATA: ::daplug_runtime::Field<Self, UserProfileMetadata> = ::daplug_runtime::Field::new(
+        "trigger_metadata",
+    );
 }
 /// A partial update of [`UserProfileUpsertRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -78809,71 +76057,56 @@ pub struct UserResponse {
         UserPrimaryGuildResponse,
     >,
 }
+#[allow(missing_docs)]
 impl UserResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `avatar` attribute.
     pub const AVATAR: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `discriminator` attribute.
     pub const DISCRIMINATOR: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("discriminator");
-    /// The `public_flags` attribute.
-    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<UserResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PUBLIC_FLAGS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "public_flags",
     );
-    /// The `flags` attribute.
-    pub const FLAGS: ::daplug_runtime::Field<UserResponse, Int53Type> = ::daplug_runtime::Field::new(
+    pub const FLAGS: ::daplug_runtime::Field<Self, Int53Type> = ::daplug_runtime::Field::new(
         "flags",
     );
-    /// The `bot` attribute.
-    pub const BOT: ::daplug_runtime::Field<UserResponse, bool> = ::daplug_runtime::Field::new(
+    pub const BOT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bot",
     );
-    /// The `system` attribute.
-    pub const SYSTEM: ::daplug_runtime::Field<UserResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SYSTEM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "system",
     );
-    /// The `banner` attribute.
     pub const BANNER: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("banner");
-    /// The `accent_color` attribute.
-    pub const ACCENT_COLOR: ::daplug_runtime::Field<UserResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ACCENT_COLOR: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "accent_color",
     );
-    /// The `global_name` attribute.
     pub const GLOBAL_NAME: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("global_name");
-    /// The `avatar_decoration_data` attribute.
     pub const AVATAR_DECORATION_DATA: ::daplug_runtime::Field<
-        UserResponse,
+        Self,
         UserAvatarDecorationResponse,
     > = ::daplug_runtime::Field::new("avatar_decoration_data");
-    /// The `collectibles` attribute.
-    pub const COLLECTIBLES: ::daplug_runtime::Field<
-        UserResponse,
-        UserCollectiblesResponse,
-    > = ::daplug_runtime::Field::new("collectibles");
-    /// The `primary_guild` attribute.
-    pub const PRIMARY_GUILD: ::daplug_runtime::Field<
-        UserResponse,
-        UserPrimaryGuildResponse,
-    > = ::daplug_runtime::Field::new("primary_guild");
+    pub const COLLECTIBLES: ::daplug_runtime::Field<Self, UserCollectiblesResponse> = ::daplug_runtime::Field::new(
+        "collectibles",
+    );
+    pub const PRIMARY_GUILD: ::daplug_runtime::Field<Self, UserPrimaryGuildResponse> = ::daplug_runtime::Field::new(
+        "primary_guild",
+    );
 }
 /// A partial update of [`UserResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -79055,49 +76288,37 @@ pub struct UserSelectComponentForMessageRequest {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     >,
 }
+#[allow(missing_docs)]
 impl UserSelectComponentForMessageRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserSelectComponentForMessageRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForMessageRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -79265,49 +76486,37 @@ pub struct UserSelectComponentForModalRequest {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     >,
 }
+#[allow(missing_docs)]
 impl UserSelectComponentForModalRequest {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserSelectComponentForModalRequest, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("min_values");
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
-        i64,
-    > = ::daplug_runtime::Field::new("max_values");
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("disabled");
-    /// The `required` attribute.
-    pub const REQUIRED: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
-        bool,
-    > = ::daplug_runtime::Field::new("required");
-    /// The `default_values` attribute.
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "min_values",
+    );
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "max_values",
+    );
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "disabled",
+    );
+    pub const REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "required",
+    );
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentForModalRequest,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValue>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -79458,41 +76667,34 @@ pub struct UserSelectComponentResponse {
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValueResponse>,
     >,
 }
+#[allow(missing_docs)]
 impl UserSelectComponentResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserSelectComponentResponse,
-        MessageComponentTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, MessageComponentTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `custom_id` attribute.
     pub const CUSTOM_ID: ::daplug_runtime::Field<
-        UserSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("custom_id");
-    /// The `placeholder` attribute.
     pub const PLACEHOLDER: ::daplug_runtime::Field<
-        UserSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("placeholder");
-    /// The `min_values` attribute.
-    pub const MIN_VALUES: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "min_values",
     );
-    /// The `max_values` attribute.
-    pub const MAX_VALUES: ::daplug_runtime::Field<UserSelectComponentResponse, i32> = ::daplug_runtime::Field::new(
+    pub const MAX_VALUES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "max_values",
     );
-    /// The `disabled` attribute.
-    pub const DISABLED: ::daplug_runtime::Field<UserSelectComponentResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DISABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "disabled",
     );
-    /// The `default_values` attribute.
     pub const DEFAULT_VALUES: ::daplug_runtime::Field<
-        UserSelectComponentResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<UserSelectDefaultValueResponse>,
     > = ::daplug_runtime::Field::new("default_values");
 }
@@ -79613,14 +76815,13 @@ pub struct UserSelectDefaultValue {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl UserSelectDefaultValue {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserSelectDefaultValue,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<UserSelectDefaultValue, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
 }
@@ -79719,17 +76920,15 @@ pub struct UserSelectDefaultValueResponse {
     pub type_: SnowflakeSelectDefaultValueTypes,
     pub id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl UserSelectDefaultValueResponse {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        UserSelectDefaultValueResponse,
-        SnowflakeSelectDefaultValueTypes,
-    > = ::daplug_runtime::Field::new("type");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<
-        UserSelectDefaultValueResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("id");
+    pub const TYPE_: ::daplug_runtime::Field<Self, SnowflakeSelectDefaultValueTypes> = ::daplug_runtime::Field::new(
+        "type",
+    );
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`UserSelectDefaultValueResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -79827,14 +77026,13 @@ pub struct VanityUrlErrorResponse {
     pub message: ::daplug_runtime::__private::std::string::String,
     pub code: i32,
 }
+#[allow(missing_docs)]
 impl VanityUrlErrorResponse {
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        VanityUrlErrorResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<VanityUrlErrorResponse, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
 }
@@ -79943,21 +77141,18 @@ pub struct VanityUrlResponse {
     )]
     pub error: ::daplug_runtime::__private::std::option::Option<VanityUrlErrorResponse>,
 }
+#[allow(missing_docs)]
 impl VanityUrlResponse {
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        VanityUrlResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `uses` attribute.
-    pub const USES: ::daplug_runtime::Field<VanityUrlResponse, i32> = ::daplug_runtime::Field::new(
+    pub const USES: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "uses",
     );
-    /// The `error` attribute.
-    pub const ERROR: ::daplug_runtime::Field<
-        VanityUrlResponse,
-        VanityUrlErrorResponse,
-    > = ::daplug_runtime::Field::new("error");
+    pub const ERROR: ::daplug_runtime::Field<Self, VanityUrlErrorResponse> = ::daplug_runtime::Field::new(
+        "error",
+    );
 }
 /// A partial update of [`VanityUrlResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -80154,27 +77349,23 @@ pub struct VoiceRegionResponse {
     pub deprecated: bool,
     pub optimal: bool,
 }
+#[allow(missing_docs)]
 impl VoiceRegionResponse {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        VoiceRegionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VoiceRegionResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `custom` attribute.
-    pub const CUSTOM: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const CUSTOM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "custom",
     );
-    /// The `deprecated` attribute.
-    pub const DEPRECATED: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DEPRECATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deprecated",
     );
-    /// The `optimal` attribute.
-    pub const OPTIMAL: ::daplug_runtime::Field<VoiceRegionResponse, bool> = ::daplug_runtime::Field::new(
+    pub const OPTIMAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "optimal",
     );
 }
@@ -80326,57 +77517,45 @@ pub struct VoiceScheduledEventCreateRequest {
         EntityMetadataVoice,
     >,
 }
+#[allow(missing_docs)]
 impl VoiceScheduledEventCreateRequest {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
-    pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        VoiceScheduledEventCreateRequest,
-        EntityMetadataVoice,
-    > = ::daplug_runtime::Field::new("entity_metadata");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<Self, EntityMetadataVoice> = ::daplug_runtime::Field::new(
+        "entity_metadata",
+    );
 }
 /// A partial update of [`VoiceScheduledEventCreateRequest`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -80591,62 +77770,48 @@ pub struct VoiceScheduledEventPatchRequestPartial {
         EntityMetadataVoice,
     >,
 }
+#[allow(missing_docs)]
 impl VoiceScheduledEventPatchRequestPartial {
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `name` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `entity_type` attribute.
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
-        RecurrenceRule,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `entity_metadata` attribute.
-    pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        VoiceScheduledEventPatchRequestPartial,
-        EntityMetadataVoice,
-    > = ::daplug_runtime::Field::new("entity_metadata");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRule> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const ENTITY_METADATA: ::daplug_runtime::Field<Self, EntityMetadataVoice> = ::daplug_runtime::Field::new(
+        "entity_metadata",
+    );
 }
 /// A partial update of [`VoiceScheduledEventPatchRequestPartial`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -80883,98 +78048,72 @@ pub struct VoiceScheduledEventResponse {
         EntityMetadataVoiceResponse,
     >,
 }
+#[allow(missing_docs)]
 impl VoiceScheduledEventResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<VoiceScheduledEventResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("guild_id");
-    /// The `name` attribute.
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "guild_id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
-    /// The `creator_id` attribute.
-    pub const CREATOR_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("creator_id");
-    /// The `creator` attribute.
-    pub const CREATOR: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        UserResponse,
-    > = ::daplug_runtime::Field::new("creator");
-    /// The `image` attribute.
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
+    pub const CREATOR_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "creator_id",
+    );
+    pub const CREATOR: ::daplug_runtime::Field<Self, UserResponse> = ::daplug_runtime::Field::new(
+        "creator",
+    );
     pub const IMAGE: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `scheduled_start_time` attribute.
     pub const SCHEDULED_START_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_start_time");
-    /// The `scheduled_end_time` attribute.
     pub const SCHEDULED_END_TIME: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduled_end_time");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        GuildScheduledEventStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `entity_type` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, GuildScheduledEventStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const ENTITY_TYPE: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         GuildScheduledEventEntityTypes,
     > = ::daplug_runtime::Field::new("entity_type");
-    /// The `entity_id` attribute.
-    pub const ENTITY_ID: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("entity_id");
-    /// The `recurrence_rule` attribute.
-    pub const RECURRENCE_RULE: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        RecurrenceRuleResponse,
-    > = ::daplug_runtime::Field::new("recurrence_rule");
-    /// The `user_count` attribute.
-    pub const USER_COUNT: ::daplug_runtime::Field<VoiceScheduledEventResponse, i32> = ::daplug_runtime::Field::new(
+    pub const ENTITY_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "entity_id",
+    );
+    pub const RECURRENCE_RULE: ::daplug_runtime::Field<Self, RecurrenceRuleResponse> = ::daplug_runtime::Field::new(
+        "recurrence_rule",
+    );
+    pub const USER_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "user_count",
     );
-    /// The `privacy_level` attribute.
     pub const PRIVACY_LEVEL: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         GuildScheduledEventPrivacyLevels,
     > = ::daplug_runtime::Field::new("privacy_level");
-    /// The `user_rsvp` attribute.
-    pub const USER_RSVP: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
-        ScheduledEventUserResponse,
-    > = ::daplug_runtime::Field::new("user_rsvp");
-    /// The `guild_scheduled_event_exceptions` attribute.
+    pub const USER_RSVP: ::daplug_runtime::Field<Self, ScheduledEventUserResponse> = ::daplug_runtime::Field::new(
+        "user_rsvp",
+    );
     pub const GUILD_SCHEDULED_EVENT_EXCEPTIONS: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildScheduledEventExceptionResponse>,
     > = ::daplug_runtime::Field::new("guild_scheduled_event_exceptions");
-    /// The `entity_metadata` attribute.
     pub const ENTITY_METADATA: ::daplug_runtime::Field<
-        VoiceScheduledEventResponse,
+        Self,
         EntityMetadataVoiceResponse,
     > = ::daplug_runtime::Field::new("entity_metadata");
 }
@@ -81184,59 +78323,47 @@ pub struct VoiceStateResponse {
     pub session_id: ::daplug_runtime::__private::std::string::String,
     pub user_id: SnowflakeType,
 }
+#[allow(missing_docs)]
 impl VoiceStateResponse {
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
-    /// The `deaf` attribute.
-    pub const DEAF: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deaf",
     );
-    /// The `guild_id` attribute.
-    pub const GUILD_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const GUILD_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "guild_id",
     );
-    /// The `member` attribute.
-    pub const MEMBER: ::daplug_runtime::Field<VoiceStateResponse, GuildMemberResponse> = ::daplug_runtime::Field::new(
+    pub const MEMBER: ::daplug_runtime::Field<Self, GuildMemberResponse> = ::daplug_runtime::Field::new(
         "member",
     );
-    /// The `mute` attribute.
-    pub const MUTE: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mute",
     );
-    /// The `request_to_speak_timestamp` attribute.
     pub const REQUEST_TO_SPEAK_TIMESTAMP: ::daplug_runtime::Field<
-        VoiceStateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("request_to_speak_timestamp");
-    /// The `suppress` attribute.
-    pub const SUPPRESS: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SUPPRESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "suppress",
     );
-    /// The `self_stream` attribute.
-    pub const SELF_STREAM: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_STREAM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_stream",
     );
-    /// The `self_deaf` attribute.
-    pub const SELF_DEAF: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_deaf",
     );
-    /// The `self_mute` attribute.
-    pub const SELF_MUTE: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_mute",
     );
-    /// The `self_video` attribute.
-    pub const SELF_VIDEO: ::daplug_runtime::Field<VoiceStateResponse, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_VIDEO: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_video",
     );
-    /// The `session_id` attribute.
     pub const SESSION_ID: ::daplug_runtime::Field<
-        VoiceStateResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("session_id");
-    /// The `user_id` attribute.
-    pub const USER_ID: ::daplug_runtime::Field<VoiceStateResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const USER_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "user_id",
     );
 }
@@ -81463,74 +78590,61 @@ pub struct WebhookSlackEmbed {
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbedField>,
     >,
 }
+#[allow(missing_docs)]
 impl WebhookSlackEmbed {
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `title_link` attribute.
     pub const TITLE_LINK: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title_link");
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
-    /// The `color` attribute.
     pub const COLOR: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("color");
-    /// The `ts` attribute.
-    pub const TS: ::daplug_runtime::Field<WebhookSlackEmbed, i64> = ::daplug_runtime::Field::new(
+    pub const TS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "ts",
     );
-    /// The `pretext` attribute.
     pub const PRETEXT: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pretext");
-    /// The `footer` attribute.
     pub const FOOTER: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("footer");
-    /// The `footer_icon` attribute.
     pub const FOOTER_ICON: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("footer_icon");
-    /// The `author_name` attribute.
     pub const AUTHOR_NAME: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("author_name");
-    /// The `author_link` attribute.
     pub const AUTHOR_LINK: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("author_link");
-    /// The `author_icon` attribute.
     pub const AUTHOR_ICON: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("author_icon");
-    /// The `image_url` attribute.
     pub const IMAGE_URL: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image_url");
-    /// The `thumb_url` attribute.
     pub const THUMB_URL: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("thumb_url");
-    /// The `fields` attribute.
     pub const FIELDS: ::daplug_runtime::Field<
-        WebhookSlackEmbed,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WebhookSlackEmbedField>,
     > = ::daplug_runtime::Field::new("fields");
 }
@@ -81705,19 +78819,17 @@ pub struct WebhookSlackEmbedField {
     )]
     pub inline: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl WebhookSlackEmbedField {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WebhookSlackEmbedField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        WebhookSlackEmbedField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
-    /// The `inline` attribute.
-    pub const INLINE: ::daplug_runtime::Field<WebhookSlackEmbedField, bool> = ::daplug_runtime::Field::new(
+    pub const INLINE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "inline",
     );
 }
@@ -81820,14 +78932,13 @@ pub struct WebhookSourceChannelResponse {
     pub id: SnowflakeType,
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl WebhookSourceChannelResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<WebhookSourceChannelResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WebhookSourceChannelResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -81933,19 +79044,17 @@ pub struct WebhookSourceGuildResponse {
     >,
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl WebhookSourceGuildResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<WebhookSourceGuildResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `icon` attribute.
     pub const ICON: ::daplug_runtime::Field<
-        WebhookSourceGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("icon");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WebhookSourceGuildResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -82106,15 +79215,14 @@ pub struct WelcomeMessageResponse {
     pub author_ids: ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl WelcomeMessageResponse {
-    /// The `author_ids` attribute.
     pub const AUTHOR_IDS: ::daplug_runtime::Field<
-        WelcomeMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SnowflakeType>,
     > = ::daplug_runtime::Field::new("author_ids");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        WelcomeMessageResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -82231,19 +79339,17 @@ pub struct WelcomeScreenPatchRequestPartial {
     )]
     pub enabled: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl WelcomeScreenPatchRequestPartial {
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        WelcomeScreenPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `welcome_channels` attribute.
     pub const WELCOME_CHANNELS: ::daplug_runtime::Field<
-        WelcomeScreenPatchRequestPartial,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<GuildWelcomeChannel>,
     > = ::daplug_runtime::Field::new("welcome_channels");
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<WelcomeScreenPatchRequestPartial, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
 }
@@ -82350,10 +79456,10 @@ const _: () = {
 pub struct WidgetActivity {
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl WidgetActivity {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WidgetActivity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -82443,18 +79549,16 @@ pub struct WidgetChannel {
     pub name: ::daplug_runtime::__private::std::string::String,
     pub position: i32,
 }
+#[allow(missing_docs)]
 impl WidgetChannel {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<WidgetChannel, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WidgetChannel,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `position` attribute.
-    pub const POSITION: ::daplug_runtime::Field<WidgetChannel, i32> = ::daplug_runtime::Field::new(
+    pub const POSITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "position",
     );
 }
@@ -82620,63 +79724,50 @@ pub struct WidgetMember {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl WidgetMember {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        WidgetMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        WidgetMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `discriminator` attribute.
-    pub const DISCRIMINATOR: ::daplug_runtime::Field<
-        WidgetMember,
-        WidgetUserDiscriminator,
-    > = ::daplug_runtime::Field::new("discriminator");
-    /// The `avatar` attribute.
+    pub const DISCRIMINATOR: ::daplug_runtime::Field<Self, WidgetUserDiscriminator> = ::daplug_runtime::Field::new(
+        "discriminator",
+    );
     pub const AVATAR: ::daplug_runtime::Field<
-        WidgetMember,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("avatar");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        WidgetMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `avatar_url` attribute.
     pub const AVATAR_URL: ::daplug_runtime::Field<
-        WidgetMember,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("avatar_url");
-    /// The `activity` attribute.
-    pub const ACTIVITY: ::daplug_runtime::Field<WidgetMember, WidgetActivity> = ::daplug_runtime::Field::new(
+    pub const ACTIVITY: ::daplug_runtime::Field<Self, WidgetActivity> = ::daplug_runtime::Field::new(
         "activity",
     );
-    /// The `deaf` attribute.
-    pub const DEAF: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+    pub const DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "deaf",
     );
-    /// The `mute` attribute.
-    pub const MUTE: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+    pub const MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "mute",
     );
-    /// The `self_deaf` attribute.
-    pub const SELF_DEAF: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_DEAF: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_deaf",
     );
-    /// The `self_mute` attribute.
-    pub const SELF_MUTE: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+    pub const SELF_MUTE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "self_mute",
     );
-    /// The `suppress` attribute.
-    pub const SUPPRESS: ::daplug_runtime::Field<WidgetMember, bool> = ::daplug_runtime::Field::new(
+    pub const SUPPRESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "suppress",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<WidgetMember, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "channel_id",
     );
 }
@@ -82823,33 +79914,28 @@ pub struct WidgetResponse {
     pub members: ::daplug_runtime::__private::std::vec::Vec<WidgetMember>,
     pub presence_count: i32,
 }
+#[allow(missing_docs)]
 impl WidgetResponse {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<WidgetResponse, SnowflakeType> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        WidgetResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `instant_invite` attribute.
     pub const INSTANT_INVITE: ::daplug_runtime::Field<
-        WidgetResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instant_invite");
-    /// The `channels` attribute.
     pub const CHANNELS: ::daplug_runtime::Field<
-        WidgetResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WidgetChannel>,
     > = ::daplug_runtime::Field::new("channels");
-    /// The `members` attribute.
     pub const MEMBERS: ::daplug_runtime::Field<
-        WidgetResponse,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<WidgetMember>,
     > = ::daplug_runtime::Field::new("members");
-    /// The `presence_count` attribute.
-    pub const PRESENCE_COUNT: ::daplug_runtime::Field<WidgetResponse, i32> = ::daplug_runtime::Field::new(
+    pub const PRESENCE_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "presence_count",
     );
 }
@@ -82965,16 +80051,14 @@ pub struct WidgetSettingsResponse {
     )]
     pub channel_id: ::daplug_runtime::__private::std::option::Option<SnowflakeType>,
 }
+#[allow(missing_docs)]
 impl WidgetSettingsResponse {
-    /// The `enabled` attribute.
-    pub const ENABLED: ::daplug_runtime::Field<WidgetSettingsResponse, bool> = ::daplug_runtime::Field::new(
+    pub const ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "enabled",
     );
-    /// The `channel_id` attribute.
-    pub const CHANNEL_ID: ::daplug_runtime::Field<
-        WidgetSettingsResponse,
-        SnowflakeType,
-    > = ::daplug_runtime::Field::new("channel_id");
+    pub const CHANNEL_ID: ::daplug_runtime::Field<Self, SnowflakeType> = ::daplug_runtime::Field::new(
+        "channel_id",
+    );
 }
 /// A partial update of [`WidgetSettingsResponse`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

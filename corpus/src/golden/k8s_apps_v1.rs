@@ -47,29 +47,26 @@ pub struct IoK8sApiAppsV1ControllerRevision {
     /// Revision indicates the revision of the state represented by Data.
     pub revision: i64,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ControllerRevision {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevision,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevision,
+        Self,
         IoK8sApimachineryPkgRuntimeRawExtension,
     > = ::daplug_runtime::Field::new("data");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevision,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevision,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `revision` attribute.
-    pub const REVISION: ::daplug_runtime::Field<IoK8sApiAppsV1ControllerRevision, i64> = ::daplug_runtime::Field::new(
+    pub const REVISION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "revision",
     );
 }
@@ -214,25 +211,23 @@ pub struct IoK8sApiAppsV1ControllerRevisionList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ControllerRevisionList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevisionList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevisionList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ControllerRevision>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevisionList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ControllerRevisionList,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -386,32 +381,27 @@ pub struct IoK8sApiAppsV1DaemonSet {
         IoK8sApiAppsV1DaemonSetStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSet {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSet,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSet,
-        IoK8sApiAppsV1DaemonSetSpec,
-    > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSet,
-        IoK8sApiAppsV1DaemonSetStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiAppsV1DaemonSetSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, IoK8sApiAppsV1DaemonSetStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1DaemonSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -552,30 +542,28 @@ pub struct IoK8sApiAppsV1DaemonSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetCondition {
     /// The `lastTransitionTime` attribute.
     pub const LAST_TRANSITION_TIME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastTransitionTime");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -720,25 +708,23 @@ pub struct IoK8sApiAppsV1DaemonSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSet>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetList,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -873,30 +859,26 @@ pub struct IoK8sApiAppsV1DaemonSetSpec {
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetSpec {
     /// The `minReadySeconds` attribute.
-    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("minReadySeconds");
+    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "minReadySeconds",
+    );
     /// The `revisionHistoryLimit` attribute.
-    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("revisionHistoryLimit");
-    /// The `selector` attribute.
+    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "revisionHistoryLimit",
+    );
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("selector");
-    /// The `template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetSpec,
-        IoK8sApiCoreV1PodTemplateSpec,
-    > = ::daplug_runtime::Field::new("template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodTemplateSpec> = ::daplug_runtime::Field::new(
+        "template",
+    );
     /// The `updateStrategy` attribute.
     pub const UPDATE_STRATEGY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetSpec,
+        Self,
         IoK8sApiAppsV1DaemonSetUpdateStrategy,
     > = ::daplug_runtime::Field::new("updateStrategy");
 }
@@ -1060,57 +1042,48 @@ pub struct IoK8sApiAppsV1DaemonSetStatus {
     )]
     pub updated_number_scheduled: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetStatus {
     /// The `collisionCount` attribute.
-    pub const COLLISION_COUNT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("collisionCount");
-    /// The `conditions` attribute.
+    pub const COLLISION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "collisionCount",
+    );
     pub const CONDITIONS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSetCondition>,
     > = ::daplug_runtime::Field::new("conditions");
     /// The `currentNumberScheduled` attribute.
-    pub const CURRENT_NUMBER_SCHEDULED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("currentNumberScheduled");
+    pub const CURRENT_NUMBER_SCHEDULED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "currentNumberScheduled",
+    );
     /// The `desiredNumberScheduled` attribute.
-    pub const DESIRED_NUMBER_SCHEDULED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("desiredNumberScheduled");
+    pub const DESIRED_NUMBER_SCHEDULED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "desiredNumberScheduled",
+    );
     /// The `numberAvailable` attribute.
-    pub const NUMBER_AVAILABLE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("numberAvailable");
+    pub const NUMBER_AVAILABLE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberAvailable",
+    );
     /// The `numberMisscheduled` attribute.
-    pub const NUMBER_MISSCHEDULED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("numberMisscheduled");
+    pub const NUMBER_MISSCHEDULED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberMisscheduled",
+    );
     /// The `numberReady` attribute.
-    pub const NUMBER_READY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("numberReady");
+    pub const NUMBER_READY: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberReady",
+    );
     /// The `numberUnavailable` attribute.
-    pub const NUMBER_UNAVAILABLE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("numberUnavailable");
+    pub const NUMBER_UNAVAILABLE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "numberUnavailable",
+    );
     /// The `observedGeneration` attribute.
-    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i64,
-    > = ::daplug_runtime::Field::new("observedGeneration");
+    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "observedGeneration",
+    );
     /// The `updatedNumberScheduled` attribute.
-    pub const UPDATED_NUMBER_SCHEDULED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("updatedNumberScheduled");
+    pub const UPDATED_NUMBER_SCHEDULED: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "updatedNumberScheduled",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1DaemonSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1248,15 +1221,16 @@ pub struct IoK8sApiAppsV1DaemonSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DaemonSetUpdateStrategy {
     /// The `rollingUpdate` attribute.
     pub const ROLLING_UPDATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetUpdateStrategy,
+        Self,
         IoK8sApiAppsV1RollingUpdateDaemonSet,
     > = ::daplug_runtime::Field::new("rollingUpdate");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DaemonSetUpdateStrategy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -1400,32 +1374,27 @@ pub struct IoK8sApiAppsV1Deployment {
         IoK8sApiAppsV1DeploymentStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1Deployment {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1Deployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1Deployment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1Deployment,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiAppsV1Deployment,
-        IoK8sApiAppsV1DeploymentSpec,
-    > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1Deployment,
-        IoK8sApiAppsV1DeploymentStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiAppsV1DeploymentSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, IoK8sApiAppsV1DeploymentStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1Deployment`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -1575,35 +1544,33 @@ pub struct IoK8sApiAppsV1DeploymentCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentCondition {
     /// The `lastTransitionTime` attribute.
     pub const LAST_TRANSITION_TIME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastTransitionTime");
     /// The `lastUpdateTime` attribute.
     pub const LAST_UPDATE_TIME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastUpdateTime");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -1753,25 +1720,23 @@ pub struct IoK8sApiAppsV1DeploymentList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1Deployment>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentList,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -1925,45 +1890,37 @@ pub struct IoK8sApiAppsV1DeploymentSpec {
     /// Template describes the pods that will be created.
     pub template: IoK8sApiCoreV1PodTemplateSpec,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentSpec {
     /// The `minReadySeconds` attribute.
-    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("minReadySeconds");
-    /// The `paused` attribute.
-    pub const PAUSED: ::daplug_runtime::Field<IoK8sApiAppsV1DeploymentSpec, bool> = ::daplug_runtime::Field::new(
+    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "minReadySeconds",
+    );
+    pub const PAUSED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "paused",
     );
     /// The `progressDeadlineSeconds` attribute.
-    pub const PROGRESS_DEADLINE_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("progressDeadlineSeconds");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1DeploymentSpec, i32> = ::daplug_runtime::Field::new(
+    pub const PROGRESS_DEADLINE_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "progressDeadlineSeconds",
+    );
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
     /// The `revisionHistoryLimit` attribute.
-    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("revisionHistoryLimit");
-    /// The `selector` attribute.
+    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "revisionHistoryLimit",
+    );
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("selector");
-    /// The `strategy` attribute.
     pub const STRATEGY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
+        Self,
         IoK8sApiAppsV1DeploymentStrategy,
     > = ::daplug_runtime::Field::new("strategy");
-    /// The `template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentSpec,
-        IoK8sApiCoreV1PodTemplateSpec,
-    > = ::daplug_runtime::Field::new("template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodTemplateSpec> = ::daplug_runtime::Field::new(
+        "template",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1DeploymentSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2136,46 +2093,39 @@ pub struct IoK8sApiAppsV1DeploymentStatus {
     )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentStatus {
     /// The `availableReplicas` attribute.
-    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("availableReplicas");
+    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "availableReplicas",
+    );
     /// The `collisionCount` attribute.
-    pub const COLLISION_COUNT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("collisionCount");
-    /// The `conditions` attribute.
+    pub const COLLISION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "collisionCount",
+    );
     pub const CONDITIONS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DeploymentCondition>,
     > = ::daplug_runtime::Field::new("conditions");
     /// The `observedGeneration` attribute.
-    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i64,
-    > = ::daplug_runtime::Field::new("observedGeneration");
+    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "observedGeneration",
+    );
     /// The `readyReplicas` attribute.
-    pub const READY_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("readyReplicas");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1DeploymentStatus, i32> = ::daplug_runtime::Field::new(
+    pub const READY_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "readyReplicas",
+    );
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
     /// The `unavailableReplicas` attribute.
-    pub const UNAVAILABLE_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("unavailableReplicas");
+    pub const UNAVAILABLE_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "unavailableReplicas",
+    );
     /// The `updatedReplicas` attribute.
-    pub const UPDATED_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("updatedReplicas");
+    pub const UPDATED_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "updatedReplicas",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1DeploymentStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2307,15 +2257,16 @@ pub struct IoK8sApiAppsV1DeploymentStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1DeploymentStrategy {
     /// The `rollingUpdate` attribute.
     pub const ROLLING_UPDATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStrategy,
+        Self,
         IoK8sApiAppsV1RollingUpdateDeployment,
     > = ::daplug_runtime::Field::new("rollingUpdate");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1DeploymentStrategy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -2459,32 +2410,27 @@ pub struct IoK8sApiAppsV1ReplicaSet {
         IoK8sApiAppsV1ReplicaSetStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSet {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSet,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSet,
-        IoK8sApiAppsV1ReplicaSetSpec,
-    > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSet,
-        IoK8sApiAppsV1ReplicaSetStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiAppsV1ReplicaSetSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, IoK8sApiAppsV1ReplicaSetStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1ReplicaSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -2625,30 +2571,28 @@ pub struct IoK8sApiAppsV1ReplicaSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetCondition {
     /// The `lastTransitionTime` attribute.
     pub const LAST_TRANSITION_TIME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastTransitionTime");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -2793,25 +2737,23 @@ pub struct IoK8sApiAppsV1ReplicaSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSet>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetList,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -2943,26 +2885,22 @@ pub struct IoK8sApiAppsV1ReplicaSetSpec {
         IoK8sApiCoreV1PodTemplateSpec,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetSpec {
     /// The `minReadySeconds` attribute.
-    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("minReadySeconds");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1ReplicaSetSpec, i32> = ::daplug_runtime::Field::new(
+    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "minReadySeconds",
+    );
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
-    /// The `selector` attribute.
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("selector");
-    /// The `template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetSpec,
-        IoK8sApiCoreV1PodTemplateSpec,
-    > = ::daplug_runtime::Field::new("template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodTemplateSpec> = ::daplug_runtime::Field::new(
+        "template",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1ReplicaSetSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3103,34 +3041,29 @@ pub struct IoK8sApiAppsV1ReplicaSetStatus {
     /// Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller
     pub replicas: i32,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1ReplicaSetStatus {
     /// The `availableReplicas` attribute.
-    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("availableReplicas");
-    /// The `conditions` attribute.
+    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "availableReplicas",
+    );
     pub const CONDITIONS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSetCondition>,
     > = ::daplug_runtime::Field::new("conditions");
     /// The `fullyLabeledReplicas` attribute.
-    pub const FULLY_LABELED_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("fullyLabeledReplicas");
+    pub const FULLY_LABELED_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "fullyLabeledReplicas",
+    );
     /// The `observedGeneration` attribute.
-    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetStatus,
-        i64,
-    > = ::daplug_runtime::Field::new("observedGeneration");
+    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "observedGeneration",
+    );
     /// The `readyReplicas` attribute.
-    pub const READY_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1ReplicaSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("readyReplicas");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1ReplicaSetStatus, i32> = ::daplug_runtime::Field::new(
+    pub const READY_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "readyReplicas",
+    );
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
 }
@@ -3258,15 +3191,16 @@ pub struct IoK8sApiAppsV1RollingUpdateDaemonSet {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1RollingUpdateDaemonSet {
     /// The `maxSurge` attribute.
     pub const MAX_SURGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateDaemonSet,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxSurge");
     /// The `maxUnavailable` attribute.
     pub const MAX_UNAVAILABLE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateDaemonSet,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
@@ -3387,15 +3321,16 @@ pub struct IoK8sApiAppsV1RollingUpdateDeployment {
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1RollingUpdateDeployment {
     /// The `maxSurge` attribute.
     pub const MAX_SURGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateDeployment,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxSurge");
     /// The `maxUnavailable` attribute.
     pub const MAX_UNAVAILABLE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateDeployment,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
 }
@@ -3513,17 +3448,16 @@ pub struct IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
     )]
     pub partition: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
     /// The `maxUnavailable` attribute.
     pub const MAX_UNAVAILABLE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("maxUnavailable");
-    /// The `partition` attribute.
-    pub const PARTITION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
-        i32,
-    > = ::daplug_runtime::Field::new("partition");
+    pub const PARTITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "partition",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1RollingUpdateStatefulSetStrategy`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3667,32 +3601,27 @@ pub struct IoK8sApiAppsV1StatefulSet {
         IoK8sApiAppsV1StatefulSetStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSet {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSet,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSet,
-        IoK8sApiAppsV1StatefulSetSpec,
-    > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSet,
-        IoK8sApiAppsV1StatefulSetStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiAppsV1StatefulSetSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, IoK8sApiAppsV1StatefulSetStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1StatefulSet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3833,30 +3762,28 @@ pub struct IoK8sApiAppsV1StatefulSetCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetCondition {
     /// The `lastTransitionTime` attribute.
     pub const LAST_TRANSITION_TIME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastTransitionTime");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -4001,25 +3928,23 @@ pub struct IoK8sApiAppsV1StatefulSetList {
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSet>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetList,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
 }
@@ -4138,9 +4063,9 @@ pub struct IoK8sApiAppsV1StatefulSetOrdinals {
     )]
     pub start: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetOrdinals {
-    /// The `start` attribute.
-    pub const START: ::daplug_runtime::Field<IoK8sApiAppsV1StatefulSetOrdinals, i32> = ::daplug_runtime::Field::new(
+    pub const START: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "start",
     );
 }
@@ -4254,15 +4179,16 @@ pub struct IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
     /// The `whenDeleted` attribute.
     pub const WHEN_DELETED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenDeleted");
     /// The `whenScaled` attribute.
     pub const WHEN_SCALED: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenScaled");
 }
@@ -4441,59 +4367,53 @@ pub struct IoK8sApiAppsV1StatefulSetSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetSpec {
     /// The `minReadySeconds` attribute.
-    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("minReadySeconds");
-    /// The `ordinals` attribute.
+    pub const MIN_READY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "minReadySeconds",
+    );
     pub const ORDINALS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         IoK8sApiAppsV1StatefulSetOrdinals,
     > = ::daplug_runtime::Field::new("ordinals");
     /// The `persistentVolumeClaimRetentionPolicy` attribute.
     pub const PERSISTENT_VOLUME_CLAIM_RETENTION_POLICY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
     > = ::daplug_runtime::Field::new("persistentVolumeClaimRetentionPolicy");
     /// The `podManagementPolicy` attribute.
     pub const POD_MANAGEMENT_POLICY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("podManagementPolicy");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1StatefulSetSpec, i32> = ::daplug_runtime::Field::new(
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
     /// The `revisionHistoryLimit` attribute.
-    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
-        i32,
-    > = ::daplug_runtime::Field::new("revisionHistoryLimit");
-    /// The `selector` attribute.
+    pub const REVISION_HISTORY_LIMIT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "revisionHistoryLimit",
+    );
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("selector");
     /// The `serviceName` attribute.
     pub const SERVICE_NAME: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("serviceName");
-    /// The `template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
-        IoK8sApiCoreV1PodTemplateSpec,
-    > = ::daplug_runtime::Field::new("template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodTemplateSpec> = ::daplug_runtime::Field::new(
+        "template",
+    );
     /// The `updateStrategy` attribute.
     pub const UPDATE_STRATEGY: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         IoK8sApiAppsV1StatefulSetUpdateStrategy,
     > = ::daplug_runtime::Field::new("updateStrategy");
     /// The `volumeClaimTemplates` attribute.
     pub const VOLUME_CLAIM_TEMPLATES: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PersistentVolumeClaim>,
     > = ::daplug_runtime::Field::new("volumeClaimTemplates");
 }
@@ -4708,56 +4628,49 @@ pub struct IoK8sApiAppsV1StatefulSetStatus {
     )]
     pub updated_replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetStatus {
     /// The `availableReplicas` attribute.
-    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("availableReplicas");
+    pub const AVAILABLE_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "availableReplicas",
+    );
     /// The `collisionCount` attribute.
-    pub const COLLISION_COUNT: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("collisionCount");
-    /// The `conditions` attribute.
+    pub const COLLISION_COUNT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "collisionCount",
+    );
     pub const CONDITIONS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSetCondition>,
     > = ::daplug_runtime::Field::new("conditions");
     /// The `currentReplicas` attribute.
-    pub const CURRENT_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("currentReplicas");
+    pub const CURRENT_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "currentReplicas",
+    );
     /// The `currentRevision` attribute.
     pub const CURRENT_REVISION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currentRevision");
     /// The `observedGeneration` attribute.
-    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i64,
-    > = ::daplug_runtime::Field::new("observedGeneration");
+    pub const OBSERVED_GENERATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "observedGeneration",
+    );
     /// The `readyReplicas` attribute.
-    pub const READY_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("readyReplicas");
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAppsV1StatefulSetStatus, i32> = ::daplug_runtime::Field::new(
+    pub const READY_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "readyReplicas",
+    );
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
     /// The `updateRevision` attribute.
     pub const UPDATE_REVISION: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updateRevision");
     /// The `updatedReplicas` attribute.
-    pub const UPDATED_REPLICAS: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetStatus,
-        i32,
-    > = ::daplug_runtime::Field::new("updatedReplicas");
+    pub const UPDATED_REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "updatedReplicas",
+    );
 }
 /// A partial update of [`IoK8sApiAppsV1StatefulSetStatus`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4899,15 +4812,16 @@ pub struct IoK8sApiAppsV1StatefulSetUpdateStrategy {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAppsV1StatefulSetUpdateStrategy {
     /// The `rollingUpdate` attribute.
     pub const ROLLING_UPDATE: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetUpdateStrategy,
+        Self,
         IoK8sApiAppsV1RollingUpdateStatefulSetStrategy,
     > = ::daplug_runtime::Field::new("rollingUpdate");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiAppsV1StatefulSetUpdateStrategy,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -5051,32 +4965,27 @@ pub struct IoK8sApiAutoscalingV1Scale {
         IoK8sApiAutoscalingV1ScaleStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAutoscalingV1Scale {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1Scale,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1Scale,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1Scale,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1Scale,
-        IoK8sApiAutoscalingV1ScaleSpec,
-    > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1Scale,
-        IoK8sApiAutoscalingV1ScaleStatus,
-    > = ::daplug_runtime::Field::new("status");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiAutoscalingV1ScaleSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
+    pub const STATUS: ::daplug_runtime::Field<Self, IoK8sApiAutoscalingV1ScaleStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
 }
 /// A partial update of [`IoK8sApiAutoscalingV1Scale`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5193,9 +5102,9 @@ pub struct IoK8sApiAutoscalingV1ScaleSpec {
     )]
     pub replicas: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAutoscalingV1ScaleSpec {
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAutoscalingV1ScaleSpec, i32> = ::daplug_runtime::Field::new(
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
 }
@@ -5298,14 +5207,13 @@ pub struct IoK8sApiAutoscalingV1ScaleStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiAutoscalingV1ScaleStatus {
-    /// The `replicas` attribute.
-    pub const REPLICAS: ::daplug_runtime::Field<IoK8sApiAutoscalingV1ScaleStatus, i32> = ::daplug_runtime::Field::new(
+    pub const REPLICAS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "replicas",
     );
-    /// The `selector` attribute.
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiAutoscalingV1ScaleStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selector");
 }
@@ -5433,20 +5341,19 @@ pub struct IoK8sApiCoreV1Affinity {
         IoK8sApiCoreV1PodAntiAffinity,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Affinity {
     /// The `nodeAffinity` attribute.
-    pub const NODE_AFFINITY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Affinity,
-        IoK8sApiCoreV1NodeAffinity,
-    > = ::daplug_runtime::Field::new("nodeAffinity");
+    pub const NODE_AFFINITY: ::daplug_runtime::Field<Self, IoK8sApiCoreV1NodeAffinity> = ::daplug_runtime::Field::new(
+        "nodeAffinity",
+    );
     /// The `podAffinity` attribute.
-    pub const POD_AFFINITY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Affinity,
-        IoK8sApiCoreV1PodAffinity,
-    > = ::daplug_runtime::Field::new("podAffinity");
+    pub const POD_AFFINITY: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodAffinity> = ::daplug_runtime::Field::new(
+        "podAffinity",
+    );
     /// The `podAntiAffinity` attribute.
     pub const POD_ANTI_AFFINITY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Affinity,
+        Self,
         IoK8sApiCoreV1PodAntiAffinity,
     > = ::daplug_runtime::Field::new("podAntiAffinity");
 }
@@ -5576,25 +5483,23 @@ pub struct IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `partition` attribute.
-    pub const PARTITION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("partition");
+    pub const PARTITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "partition",
+    );
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `volumeID` attribute.
     pub const VOLUME_ID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
@@ -5742,37 +5647,36 @@ pub struct IoK8sApiCoreV1AzureDiskVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1AzureDiskVolumeSource {
     /// The `cachingMode` attribute.
     pub const CACHING_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cachingMode");
     /// The `diskName` attribute.
     pub const DISK_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("diskName");
     /// The `diskURI` attribute.
     pub const DISK_URI: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("diskURI");
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureDiskVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1AzureDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5904,20 +5808,20 @@ pub struct IoK8sApiCoreV1AzureFileVolumeSource {
     #[serde(rename = "shareName")]
     pub share_name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1AzureFileVolumeSource {
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureFileVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretName` attribute.
     pub const SECRET_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureFileVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secretName");
     /// The `shareName` attribute.
     pub const SHARE_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1AzureFileVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shareName");
 }
@@ -6043,17 +5947,16 @@ pub struct IoK8sApiCoreV1Capabilities {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Capabilities {
-    /// The `add` attribute.
     pub const ADD: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Capabilities,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("add");
-    /// The `drop` attribute.
     pub const DROP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Capabilities,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -6202,37 +6105,34 @@ pub struct IoK8sApiCoreV1CephFsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1CephFsVolumeSource {
-    /// The `monitors` attribute.
     pub const MONITORS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("monitors");
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretFile` attribute.
     pub const SECRET_FILE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secretFile");
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CephFsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -6383,25 +6283,25 @@ pub struct IoK8sApiCoreV1CinderVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1CinderVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CinderVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CinderVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CinderVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
     /// The `volumeID` attribute.
     pub const VOLUME_ID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CinderVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
@@ -6538,15 +6438,16 @@ pub struct IoK8sApiCoreV1ClaimSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ClaimSource {
     /// The `resourceClaimName` attribute.
     pub const RESOURCE_CLAIM_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ClaimSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceClaimName");
     /// The `resourceClaimTemplateName` attribute.
     pub const RESOURCE_CLAIM_TEMPLATE_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ClaimSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceClaimTemplateName");
 }
@@ -6660,17 +6561,15 @@ pub struct IoK8sApiCoreV1ConfigMapEnvSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ConfigMapEnvSource {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapEnvSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapEnvSource,
-        bool,
-    > = ::daplug_runtime::Field::new("optional");
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "optional",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1ConfigMapEnvSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6785,22 +6684,19 @@ pub struct IoK8sApiCoreV1ConfigMapKeySelector {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ConfigMapKeySelector {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapKeySelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapKeySelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapKeySelector,
-        bool,
-    > = ::daplug_runtime::Field::new("optional");
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "optional",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1ConfigMapKeySelector`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6928,22 +6824,19 @@ pub struct IoK8sApiCoreV1ConfigMapProjection {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ConfigMapProjection {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapProjection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapProjection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapProjection,
-        bool,
-    > = ::daplug_runtime::Field::new("optional");
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "optional",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1ConfigMapProjection`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7078,27 +6971,23 @@ pub struct IoK8sApiCoreV1ConfigMapVolumeSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ConfigMapVolumeSource {
     /// The `defaultMode` attribute.
-    pub const DEFAULT_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("defaultMode");
-    /// The `items` attribute.
+    pub const DEFAULT_MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "defaultMode",
+    );
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ConfigMapVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("optional");
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "optional",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1ConfigMapVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -7385,116 +7274,103 @@ pub struct IoK8sApiCoreV1Container {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Container {
-    /// The `args` attribute.
     pub const ARGS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("args");
-    /// The `command` attribute.
     pub const COMMAND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("command");
-    /// The `env` attribute.
     pub const ENV: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
     > = ::daplug_runtime::Field::new("env");
     /// The `envFrom` attribute.
     pub const ENV_FROM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
     > = ::daplug_runtime::Field::new("envFrom");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
     /// The `imagePullPolicy` attribute.
     pub const IMAGE_PULL_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("imagePullPolicy");
-    /// The `lifecycle` attribute.
-    pub const LIFECYCLE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
-        IoK8sApiCoreV1Lifecycle,
-    > = ::daplug_runtime::Field::new("lifecycle");
+    pub const LIFECYCLE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Lifecycle> = ::daplug_runtime::Field::new(
+        "lifecycle",
+    );
     /// The `livenessProbe` attribute.
-    pub const LIVENESS_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("livenessProbe");
-    /// The `name` attribute.
+    pub const LIVENESS_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "livenessProbe",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `ports` attribute.
     pub const PORTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
     > = ::daplug_runtime::Field::new("ports");
     /// The `readinessProbe` attribute.
-    pub const READINESS_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("readinessProbe");
-    /// The `resources` attribute.
+    pub const READINESS_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "readinessProbe",
+    );
     pub const RESOURCES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         IoK8sApiCoreV1ResourceRequirements,
     > = ::daplug_runtime::Field::new("resources");
     /// The `securityContext` attribute.
     pub const SECURITY_CONTEXT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         IoK8sApiCoreV1SecurityContext,
     > = ::daplug_runtime::Field::new("securityContext");
     /// The `startupProbe` attribute.
-    pub const STARTUP_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("startupProbe");
-    /// The `stdin` attribute.
-    pub const STDIN: ::daplug_runtime::Field<IoK8sApiCoreV1Container, bool> = ::daplug_runtime::Field::new(
+    pub const STARTUP_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "startupProbe",
+    );
+    pub const STDIN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stdin",
     );
     /// The `stdinOnce` attribute.
-    pub const STDIN_ONCE: ::daplug_runtime::Field<IoK8sApiCoreV1Container, bool> = ::daplug_runtime::Field::new(
+    pub const STDIN_ONCE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stdinOnce",
     );
     /// The `terminationMessagePath` attribute.
     pub const TERMINATION_MESSAGE_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terminationMessagePath");
     /// The `terminationMessagePolicy` attribute.
     pub const TERMINATION_MESSAGE_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terminationMessagePolicy");
-    /// The `tty` attribute.
-    pub const TTY: ::daplug_runtime::Field<IoK8sApiCoreV1Container, bool> = ::daplug_runtime::Field::new(
+    pub const TTY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tty",
     );
     /// The `volumeDevices` attribute.
     pub const VOLUME_DEVICES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
     > = ::daplug_runtime::Field::new("volumeDevices");
     /// The `volumeMounts` attribute.
     pub const VOLUME_MOUNTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
     > = ::daplug_runtime::Field::new("volumeMounts");
     /// The `workingDir` attribute.
     pub const WORKING_DIR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Container,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
@@ -7725,29 +7601,27 @@ pub struct IoK8sApiCoreV1ContainerPort {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ContainerPort {
     /// The `containerPort` attribute.
-    pub const CONTAINER_PORT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ContainerPort,
-        i32,
-    > = ::daplug_runtime::Field::new("containerPort");
+    pub const CONTAINER_PORT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "containerPort",
+    );
     /// The `hostIP` attribute.
     pub const HOST_IP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ContainerPort,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("hostIP");
     /// The `hostPort` attribute.
-    pub const HOST_PORT: ::daplug_runtime::Field<IoK8sApiCoreV1ContainerPort, i32> = ::daplug_runtime::Field::new(
+    pub const HOST_PORT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "hostPort",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ContainerPort,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `protocol` attribute.
     pub const PROTOCOL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ContainerPort,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("protocol");
 }
@@ -7895,29 +7769,29 @@ pub struct IoK8sApiCoreV1CsiVolumeSource {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1CsiVolumeSource {
-    /// The `driver` attribute.
     pub const DRIVER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("driver");
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `nodePublishSecretRef` attribute.
     pub const NODE_PUBLISH_SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CsiVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("nodePublishSecretRef");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1CsiVolumeSource, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
     /// The `volumeAttributes` attribute.
     pub const VOLUME_ATTRIBUTES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1CsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -8044,10 +7918,10 @@ pub struct IoK8sApiCoreV1DownwardApiProjection {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1DownwardApiProjection {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiProjection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -8171,24 +8045,23 @@ pub struct IoK8sApiCoreV1DownwardApiVolumeFile {
         IoK8sApiCoreV1ResourceFieldSelector,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1DownwardApiVolumeFile {
     /// The `fieldRef` attribute.
     pub const FIELD_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiVolumeFile,
+        Self,
         IoK8sApiCoreV1ObjectFieldSelector,
     > = ::daplug_runtime::Field::new("fieldRef");
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<IoK8sApiCoreV1DownwardApiVolumeFile, i32> = ::daplug_runtime::Field::new(
+    pub const MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "mode",
     );
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiVolumeFile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
     /// The `resourceFieldRef` attribute.
     pub const RESOURCE_FIELD_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiVolumeFile,
+        Self,
         IoK8sApiCoreV1ResourceFieldSelector,
     > = ::daplug_runtime::Field::new("resourceFieldRef");
 }
@@ -8314,15 +8187,14 @@ pub struct IoK8sApiCoreV1DownwardApiVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1DownwardApiVolumeSource {
     /// The `defaultMode` attribute.
-    pub const DEFAULT_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("defaultMode");
-    /// The `items` attribute.
+    pub const DEFAULT_MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "defaultMode",
+    );
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1DownwardApiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1DownwardApiVolumeFile>,
     > = ::daplug_runtime::Field::new("items");
 }
@@ -8440,15 +8312,15 @@ pub struct IoK8sApiCoreV1EmptyDirVolumeSource {
         IoK8sApimachineryPkgApiResourceQuantity,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EmptyDirVolumeSource {
-    /// The `medium` attribute.
     pub const MEDIUM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EmptyDirVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("medium");
     /// The `sizeLimit` attribute.
     pub const SIZE_LIMIT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EmptyDirVolumeSource,
+        Self,
         IoK8sApimachineryPkgApiResourceQuantity,
     > = ::daplug_runtime::Field::new("sizeLimit");
 }
@@ -8577,22 +8449,21 @@ pub struct IoK8sApiCoreV1EnvFromSource {
         IoK8sApiCoreV1SecretEnvSource,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EnvFromSource {
     /// The `configMapRef` attribute.
     pub const CONFIG_MAP_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvFromSource,
+        Self,
         IoK8sApiCoreV1ConfigMapEnvSource,
     > = ::daplug_runtime::Field::new("configMapRef");
-    /// The `prefix` attribute.
     pub const PREFIX: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvFromSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prefix");
     /// The `secretRef` attribute.
-    pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvFromSource,
-        IoK8sApiCoreV1SecretEnvSource,
-    > = ::daplug_runtime::Field::new("secretRef");
+    pub const SECRET_REF: ::daplug_runtime::Field<Self, IoK8sApiCoreV1SecretEnvSource> = ::daplug_runtime::Field::new(
+        "secretRef",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1EnvFromSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8712,22 +8583,20 @@ pub struct IoK8sApiCoreV1EnvVar {
         IoK8sApiCoreV1EnvVarSource,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EnvVar {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
     /// The `valueFrom` attribute.
-    pub const VALUE_FROM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVar,
-        IoK8sApiCoreV1EnvVarSource,
-    > = ::daplug_runtime::Field::new("valueFrom");
+    pub const VALUE_FROM: ::daplug_runtime::Field<Self, IoK8sApiCoreV1EnvVarSource> = ::daplug_runtime::Field::new(
+        "valueFrom",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1EnvVar`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -8864,25 +8733,26 @@ pub struct IoK8sApiCoreV1EnvVarSource {
         IoK8sApiCoreV1SecretKeySelector,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EnvVarSource {
     /// The `configMapKeyRef` attribute.
     pub const CONFIG_MAP_KEY_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVarSource,
+        Self,
         IoK8sApiCoreV1ConfigMapKeySelector,
     > = ::daplug_runtime::Field::new("configMapKeyRef");
     /// The `fieldRef` attribute.
     pub const FIELD_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVarSource,
+        Self,
         IoK8sApiCoreV1ObjectFieldSelector,
     > = ::daplug_runtime::Field::new("fieldRef");
     /// The `resourceFieldRef` attribute.
     pub const RESOURCE_FIELD_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVarSource,
+        Self,
         IoK8sApiCoreV1ResourceFieldSelector,
     > = ::daplug_runtime::Field::new("resourceFieldRef");
     /// The `secretKeyRef` attribute.
     pub const SECRET_KEY_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EnvVarSource,
+        Self,
         IoK8sApiCoreV1SecretKeySelector,
     > = ::daplug_runtime::Field::new("secretKeyRef");
 }
@@ -9183,122 +9053,108 @@ pub struct IoK8sApiCoreV1EphemeralContainer {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EphemeralContainer {
-    /// The `args` attribute.
     pub const ARGS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("args");
-    /// The `command` attribute.
     pub const COMMAND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("command");
-    /// The `env` attribute.
     pub const ENV: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
     > = ::daplug_runtime::Field::new("env");
     /// The `envFrom` attribute.
     pub const ENV_FROM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvFromSource>,
     > = ::daplug_runtime::Field::new("envFrom");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
     /// The `imagePullPolicy` attribute.
     pub const IMAGE_PULL_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("imagePullPolicy");
-    /// The `lifecycle` attribute.
-    pub const LIFECYCLE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
-        IoK8sApiCoreV1Lifecycle,
-    > = ::daplug_runtime::Field::new("lifecycle");
+    pub const LIFECYCLE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Lifecycle> = ::daplug_runtime::Field::new(
+        "lifecycle",
+    );
     /// The `livenessProbe` attribute.
-    pub const LIVENESS_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("livenessProbe");
-    /// The `name` attribute.
+    pub const LIVENESS_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "livenessProbe",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `ports` attribute.
     pub const PORTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ContainerPort>,
     > = ::daplug_runtime::Field::new("ports");
     /// The `readinessProbe` attribute.
-    pub const READINESS_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("readinessProbe");
-    /// The `resources` attribute.
+    pub const READINESS_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "readinessProbe",
+    );
     pub const RESOURCES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         IoK8sApiCoreV1ResourceRequirements,
     > = ::daplug_runtime::Field::new("resources");
     /// The `securityContext` attribute.
     pub const SECURITY_CONTEXT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         IoK8sApiCoreV1SecurityContext,
     > = ::daplug_runtime::Field::new("securityContext");
     /// The `startupProbe` attribute.
-    pub const STARTUP_PROBE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
-        IoK8sApiCoreV1Probe,
-    > = ::daplug_runtime::Field::new("startupProbe");
-    /// The `stdin` attribute.
-    pub const STDIN: ::daplug_runtime::Field<IoK8sApiCoreV1EphemeralContainer, bool> = ::daplug_runtime::Field::new(
+    pub const STARTUP_PROBE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Probe> = ::daplug_runtime::Field::new(
+        "startupProbe",
+    );
+    pub const STDIN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "stdin",
     );
     /// The `stdinOnce` attribute.
-    pub const STDIN_ONCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
-        bool,
-    > = ::daplug_runtime::Field::new("stdinOnce");
+    pub const STDIN_ONCE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "stdinOnce",
+    );
     /// The `targetContainerName` attribute.
     pub const TARGET_CONTAINER_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("targetContainerName");
     /// The `terminationMessagePath` attribute.
     pub const TERMINATION_MESSAGE_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terminationMessagePath");
     /// The `terminationMessagePolicy` attribute.
     pub const TERMINATION_MESSAGE_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("terminationMessagePolicy");
-    /// The `tty` attribute.
-    pub const TTY: ::daplug_runtime::Field<IoK8sApiCoreV1EphemeralContainer, bool> = ::daplug_runtime::Field::new(
+    pub const TTY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "tty",
     );
     /// The `volumeDevices` attribute.
     pub const VOLUME_DEVICES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeDevice>,
     > = ::daplug_runtime::Field::new("volumeDevices");
     /// The `volumeMounts` attribute.
     pub const VOLUME_MOUNTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeMount>,
     > = ::daplug_runtime::Field::new("volumeMounts");
     /// The `workingDir` attribute.
     pub const WORKING_DIR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralContainer,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workingDir");
 }
@@ -9519,10 +9375,11 @@ pub struct IoK8sApiCoreV1EphemeralVolumeSource {
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1EphemeralVolumeSource {
     /// The `volumeClaimTemplate` attribute.
     pub const VOLUME_CLAIM_TEMPLATE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1EphemeralVolumeSource,
+        Self,
         IoK8sApiCoreV1PersistentVolumeClaimTemplate,
     > = ::daplug_runtime::Field::new("volumeClaimTemplate");
 }
@@ -9630,10 +9487,10 @@ pub struct IoK8sApiCoreV1ExecAction {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ExecAction {
-    /// The `command` attribute.
     pub const COMMAND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ExecAction,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -9773,30 +9630,29 @@ pub struct IoK8sApiCoreV1FcVolumeSource {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1FcVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FcVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `lun` attribute.
-    pub const LUN: ::daplug_runtime::Field<IoK8sApiCoreV1FcVolumeSource, i32> = ::daplug_runtime::Field::new(
+    pub const LUN: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "lun",
     );
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1FcVolumeSource, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
     /// The `targetWWNs` attribute.
     pub const TARGET_WW_NS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FcVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("targetWWNs");
-    /// The `wwids` attribute.
     pub const WWIDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FcVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -9950,32 +9806,31 @@ pub struct IoK8sApiCoreV1FlexVolumeSource {
         IoK8sApiCoreV1LocalObjectReference,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1FlexVolumeSource {
-    /// The `driver` attribute.
     pub const DRIVER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlexVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("driver");
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlexVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlexVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("options");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1FlexVolumeSource, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlexVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
 }
@@ -10109,15 +9964,16 @@ pub struct IoK8sApiCoreV1FlockerVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1FlockerVolumeSource {
     /// The `datasetName` attribute.
     pub const DATASET_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlockerVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("datasetName");
     /// The `datasetUUID` attribute.
     pub const DATASET_UUID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1FlockerVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("datasetUUID");
 }
@@ -10247,27 +10103,25 @@ pub struct IoK8sApiCoreV1GcePersistentDiskVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1GcePersistentDiskVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `partition` attribute.
-    pub const PARTITION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("partition");
+    pub const PARTITION: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "partition",
+    );
     /// The `pdName` attribute.
     pub const PD_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pdName");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GcePersistentDiskVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1GcePersistentDiskVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10394,20 +10248,18 @@ pub struct IoK8sApiCoreV1GitRepoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1GitRepoVolumeSource {
-    /// The `directory` attribute.
     pub const DIRECTORY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GitRepoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("directory");
-    /// The `repository` attribute.
     pub const REPOSITORY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GitRepoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("repository");
-    /// The `revision` attribute.
     pub const REVISION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GitRepoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("revision");
 }
@@ -10526,22 +10378,20 @@ pub struct IoK8sApiCoreV1GlusterfsVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1GlusterfsVolumeSource {
-    /// The `endpoints` attribute.
     pub const ENDPOINTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GlusterfsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endpoints");
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GlusterfsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GlusterfsVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1GlusterfsVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10657,14 +10507,13 @@ pub struct IoK8sApiCoreV1GrpcAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1GrpcAction {
-    /// The `port` attribute.
-    pub const PORT: ::daplug_runtime::Field<IoK8sApiCoreV1GrpcAction, i32> = ::daplug_runtime::Field::new(
+    pub const PORT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "port",
     );
-    /// The `service` attribute.
     pub const SERVICE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1GrpcAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service");
 }
@@ -10778,17 +10627,16 @@ pub struct IoK8sApiCoreV1HostAlias {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1HostAlias {
-    /// The `hostnames` attribute.
     pub const HOSTNAMES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HostAlias,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("hostnames");
-    /// The `ip` attribute.
     pub const IP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HostAlias,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("ip");
 }
@@ -10899,15 +10747,15 @@ pub struct IoK8sApiCoreV1HostPathVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1HostPathVolumeSource {
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HostPathVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HostPathVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -11045,30 +10893,27 @@ pub struct IoK8sApiCoreV1HttpGetAction {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1HttpGetAction {
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpGetAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
     /// The `httpHeaders` attribute.
     pub const HTTP_HEADERS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpGetAction,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
     > = ::daplug_runtime::Field::new("httpHeaders");
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpGetAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
-    /// The `port` attribute.
     pub const PORT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpGetAction,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("port");
-    /// The `scheme` attribute.
     pub const SCHEME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpGetAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheme");
 }
@@ -11185,15 +11030,14 @@ pub struct IoK8sApiCoreV1HttpHeader {
     /// The header field value
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1HttpHeader {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpHeader,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1HttpHeader,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -11365,61 +11209,56 @@ pub struct IoK8sApiCoreV1IscsiVolumeSource {
     #[serde(rename = "targetPortal")]
     pub target_portal: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1IscsiVolumeSource {
     /// The `chapAuthDiscovery` attribute.
-    pub const CHAP_AUTH_DISCOVERY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("chapAuthDiscovery");
+    pub const CHAP_AUTH_DISCOVERY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "chapAuthDiscovery",
+    );
     /// The `chapAuthSession` attribute.
-    pub const CHAP_AUTH_SESSION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("chapAuthSession");
+    pub const CHAP_AUTH_SESSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "chapAuthSession",
+    );
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `initiatorName` attribute.
     pub const INITIATOR_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("initiatorName");
-    /// The `iqn` attribute.
     pub const IQN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("iqn");
     /// The `iscsiInterface` attribute.
     pub const ISCSI_INTERFACE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("iscsiInterface");
-    /// The `lun` attribute.
-    pub const LUN: ::daplug_runtime::Field<IoK8sApiCoreV1IscsiVolumeSource, i32> = ::daplug_runtime::Field::new(
+    pub const LUN: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "lun",
     );
-    /// The `portals` attribute.
     pub const PORTALS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("portals");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
     /// The `targetPortal` attribute.
     pub const TARGET_PORTAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1IscsiVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("targetPortal");
 }
@@ -11568,19 +11407,17 @@ pub struct IoK8sApiCoreV1KeyToPath {
     /// path is the relative path of the file to map the key to. May not be an absolute path. May not contain the path element '..'. May not start with the string '..'.
     pub path: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1KeyToPath {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1KeyToPath,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `mode` attribute.
-    pub const MODE: ::daplug_runtime::Field<IoK8sApiCoreV1KeyToPath, i32> = ::daplug_runtime::Field::new(
+    pub const MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "mode",
     );
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1KeyToPath,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
@@ -11699,17 +11536,17 @@ pub struct IoK8sApiCoreV1Lifecycle {
         IoK8sApiCoreV1LifecycleHandler,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Lifecycle {
     /// The `postStart` attribute.
     pub const POST_START: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Lifecycle,
+        Self,
         IoK8sApiCoreV1LifecycleHandler,
     > = ::daplug_runtime::Field::new("postStart");
     /// The `preStop` attribute.
-    pub const PRE_STOP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Lifecycle,
-        IoK8sApiCoreV1LifecycleHandler,
-    > = ::daplug_runtime::Field::new("preStop");
+    pub const PRE_STOP: ::daplug_runtime::Field<Self, IoK8sApiCoreV1LifecycleHandler> = ::daplug_runtime::Field::new(
+        "preStop",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1Lifecycle`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11829,22 +11666,19 @@ pub struct IoK8sApiCoreV1LifecycleHandler {
         IoK8sApiCoreV1TcpSocketAction,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1LifecycleHandler {
-    /// The `exec` attribute.
-    pub const EXEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1LifecycleHandler,
-        IoK8sApiCoreV1ExecAction,
-    > = ::daplug_runtime::Field::new("exec");
+    pub const EXEC: ::daplug_runtime::Field<Self, IoK8sApiCoreV1ExecAction> = ::daplug_runtime::Field::new(
+        "exec",
+    );
     /// The `httpGet` attribute.
-    pub const HTTP_GET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1LifecycleHandler,
-        IoK8sApiCoreV1HttpGetAction,
-    > = ::daplug_runtime::Field::new("httpGet");
+    pub const HTTP_GET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1HttpGetAction> = ::daplug_runtime::Field::new(
+        "httpGet",
+    );
     /// The `tcpSocket` attribute.
-    pub const TCP_SOCKET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1LifecycleHandler,
-        IoK8sApiCoreV1TcpSocketAction,
-    > = ::daplug_runtime::Field::new("tcpSocket");
+    pub const TCP_SOCKET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1TcpSocketAction> = ::daplug_runtime::Field::new(
+        "tcpSocket",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1LifecycleHandler`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11953,10 +11787,10 @@ pub struct IoK8sApiCoreV1LocalObjectReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1LocalObjectReference {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1LocalObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -12065,19 +11899,18 @@ pub struct IoK8sApiCoreV1NfsVolumeSource {
     /// server is the hostname or IP address of the NFS server. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs
     pub server: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1NfsVolumeSource {
-    /// The `path` attribute.
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NfsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1NfsVolumeSource, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
-    /// The `server` attribute.
     pub const SERVER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NfsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("server");
 }
@@ -12198,15 +12031,16 @@ pub struct IoK8sApiCoreV1NodeAffinity {
         IoK8sApiCoreV1NodeSelector,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1NodeAffinity {
     /// The `preferredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const PREFERRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeAffinity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PreferredSchedulingTerm>,
     > = ::daplug_runtime::Field::new("preferredDuringSchedulingIgnoredDuringExecution");
     /// The `requiredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const REQUIRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeAffinity,
+        Self,
         IoK8sApiCoreV1NodeSelector,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
@@ -12321,10 +12155,11 @@ pub struct IoK8sApiCoreV1NodeSelector {
         IoK8sApiCoreV1NodeSelectorTerm,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1NodeSelector {
     /// The `nodeSelectorTerms` attribute.
     pub const NODE_SELECTOR_TERMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelector,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorTerm>,
     > = ::daplug_runtime::Field::new("nodeSelectorTerms");
 }
@@ -12431,20 +12266,18 @@ pub struct IoK8sApiCoreV1NodeSelectorRequirement {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1NodeSelectorRequirement {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `operator` attribute.
     pub const OPERATOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("operator");
-    /// The `values` attribute.
     pub const VALUES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -12574,15 +12407,16 @@ pub struct IoK8sApiCoreV1NodeSelectorTerm {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1NodeSelectorTerm {
     /// The `matchExpressions` attribute.
     pub const MATCH_EXPRESSIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelectorTerm,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     > = ::daplug_runtime::Field::new("matchExpressions");
     /// The `matchFields` attribute.
     pub const MATCH_FIELDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1NodeSelectorTerm,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1NodeSelectorRequirement>,
     > = ::daplug_runtime::Field::new("matchFields");
 }
@@ -12694,15 +12528,16 @@ pub struct IoK8sApiCoreV1ObjectFieldSelector {
     #[serde(rename = "fieldPath")]
     pub field_path: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ObjectFieldSelector {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ObjectFieldSelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
     /// The `fieldPath` attribute.
     pub const FIELD_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ObjectFieldSelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fieldPath");
 }
@@ -12846,30 +12681,27 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaim {
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaim {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaim,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaim,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaim,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
     pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaim,
+        Self,
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     > = ::daplug_runtime::Field::new("spec");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaim,
+        Self,
         IoK8sApiCoreV1PersistentVolumeClaimStatus,
     > = ::daplug_runtime::Field::new("status");
 }
@@ -13024,35 +12856,33 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimCondition {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimCondition {
     /// The `lastProbeTime` attribute.
     pub const LAST_PROBE_TIME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastProbeTime");
     /// The `lastTransitionTime` attribute.
     pub const LAST_TRANSITION_TIME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("lastTransitionTime");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -13254,47 +13084,46 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimSpec {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimSpec {
     /// The `accessModes` attribute.
     pub const ACCESS_MODES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("accessModes");
     /// The `dataSource` attribute.
     pub const DATA_SOURCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         IoK8sApiCoreV1TypedLocalObjectReference,
     > = ::daplug_runtime::Field::new("dataSource");
     /// The `dataSourceRef` attribute.
     pub const DATA_SOURCE_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         IoK8sApiCoreV1TypedObjectReference,
     > = ::daplug_runtime::Field::new("dataSourceRef");
-    /// The `resources` attribute.
     pub const RESOURCES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         IoK8sApiCoreV1ResourceRequirements,
     > = ::daplug_runtime::Field::new("resources");
-    /// The `selector` attribute.
     pub const SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("selector");
     /// The `storageClassName` attribute.
     pub const STORAGE_CLASS_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storageClassName");
     /// The `volumeMode` attribute.
     pub const VOLUME_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeMode");
     /// The `volumeName` attribute.
     pub const VOLUME_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
@@ -13490,45 +13319,43 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimStatus {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimStatus {
     /// The `accessModes` attribute.
     pub const ACCESS_MODES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("accessModes");
     /// The `allocatedResources` attribute.
     pub const ALLOCATED_RESOURCES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     > = ::daplug_runtime::Field::new("allocatedResources");
-    /// The `capacity` attribute.
     pub const CAPACITY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     > = ::daplug_runtime::Field::new("capacity");
-    /// The `conditions` attribute.
     pub const CONDITIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApiCoreV1PersistentVolumeClaimCondition,
         >,
     > = ::daplug_runtime::Field::new("conditions");
-    /// The `phase` attribute.
     pub const PHASE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phase");
     /// The `resizeStatus` attribute.
     pub const RESIZE_STATUS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimStatus,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resizeStatus");
 }
@@ -13671,15 +13498,14 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimTemplate {
     /// The specification for the PersistentVolumeClaim. The entire content is copied unchanged into the PVC that gets created from this template. The same fields as in a PersistentVolumeClaim are also valid here.
     pub spec: IoK8sApiCoreV1PersistentVolumeClaimSpec,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimTemplate {
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimTemplate,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
     pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimTemplate,
+        Self,
         IoK8sApiCoreV1PersistentVolumeClaimSpec,
     > = ::daplug_runtime::Field::new("spec");
 }
@@ -13792,17 +13618,17 @@ pub struct IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
     )]
     pub read_only: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
     /// The `claimName` attribute.
     pub const CLAIM_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("claimName");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1PersistentVolumeClaimVolumeSource`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13913,15 +13739,16 @@ pub struct IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
     #[serde(rename = "pdID")]
     pub pd_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `pdID` attribute.
     pub const PD_ID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pdID");
 }
@@ -14042,15 +13869,16 @@ pub struct IoK8sApiCoreV1PodAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodAffinity {
     /// The `preferredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const PREFERRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
     > = ::daplug_runtime::Field::new("preferredDuringSchedulingIgnoredDuringExecution");
     /// The `requiredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const REQUIRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
@@ -14191,27 +14019,27 @@ pub struct IoK8sApiCoreV1PodAffinityTerm {
     #[serde(rename = "topologyKey")]
     pub topology_key: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodAffinityTerm {
     /// The `labelSelector` attribute.
     pub const LABEL_SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinityTerm,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("labelSelector");
     /// The `namespaceSelector` attribute.
     pub const NAMESPACE_SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinityTerm,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("namespaceSelector");
-    /// The `namespaces` attribute.
     pub const NAMESPACES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinityTerm,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("namespaces");
     /// The `topologyKey` attribute.
     pub const TOPOLOGY_KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAffinityTerm,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topologyKey");
 }
@@ -14341,15 +14169,16 @@ pub struct IoK8sApiCoreV1PodAntiAffinity {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodAntiAffinity {
     /// The `preferredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const PREFERRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAntiAffinity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1WeightedPodAffinityTerm>,
     > = ::daplug_runtime::Field::new("preferredDuringSchedulingIgnoredDuringExecution");
     /// The `requiredDuringSchedulingIgnoredDuringExecution` attribute.
     pub const REQUIRED_DURING_SCHEDULING_IGNORED_DURING_EXECUTION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodAntiAffinity,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodAffinityTerm>,
     > = ::daplug_runtime::Field::new("requiredDuringSchedulingIgnoredDuringExecution");
 }
@@ -14489,22 +14318,20 @@ pub struct IoK8sApiCoreV1PodDnsConfig {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodDnsConfig {
-    /// The `nameservers` attribute.
     pub const NAMESERVERS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodDnsConfig,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("nameservers");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodDnsConfig,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodDnsConfigOption>,
     > = ::daplug_runtime::Field::new("options");
-    /// The `searches` attribute.
     pub const SEARCHES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodDnsConfig,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -14628,15 +14455,14 @@ pub struct IoK8sApiCoreV1PodDnsConfigOption {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodDnsConfigOption {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodDnsConfigOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodDnsConfigOption,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -14741,10 +14567,10 @@ pub struct IoK8sApiCoreV1PodOs {
     /// Name is the name of the operating system. The currently supported values are linux and windows. Additional value may be defined in future and can be one of: https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration Clients should expect to handle additional values and treat unrecognized values in this field as os: null
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodOs {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodOs,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -14838,10 +14664,11 @@ pub struct IoK8sApiCoreV1PodReadinessGate {
     #[serde(rename = "conditionType")]
     pub condition_type: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodReadinessGate {
     /// The `conditionType` attribute.
     pub const CONDITION_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodReadinessGate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conditionType");
 }
@@ -14946,17 +14773,15 @@ pub struct IoK8sApiCoreV1PodResourceClaim {
         IoK8sApiCoreV1ClaimSource,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodResourceClaim {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodResourceClaim,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodResourceClaim,
-        IoK8sApiCoreV1ClaimSource,
-    > = ::daplug_runtime::Field::new("source");
+    pub const SOURCE: ::daplug_runtime::Field<Self, IoK8sApiCoreV1ClaimSource> = ::daplug_runtime::Field::new(
+        "source",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1PodResourceClaim`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15056,10 +14881,10 @@ pub struct IoK8sApiCoreV1PodSchedulingGate {
     /// Name of the scheduling gate. Each scheduling gate must have a unique name field.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodSchedulingGate {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSchedulingGate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -15239,54 +15064,51 @@ pub struct IoK8sApiCoreV1PodSecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodSecurityContext {
     /// The `fsGroup` attribute.
-    pub const FS_GROUP: ::daplug_runtime::Field<IoK8sApiCoreV1PodSecurityContext, i64> = ::daplug_runtime::Field::new(
+    pub const FS_GROUP: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "fsGroup",
     );
     /// The `fsGroupChangePolicy` attribute.
     pub const FS_GROUP_CHANGE_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsGroupChangePolicy");
     /// The `runAsGroup` attribute.
-    pub const RUN_AS_GROUP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
-        i64,
-    > = ::daplug_runtime::Field::new("runAsGroup");
+    pub const RUN_AS_GROUP: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "runAsGroup",
+    );
     /// The `runAsNonRoot` attribute.
-    pub const RUN_AS_NON_ROOT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
-        bool,
-    > = ::daplug_runtime::Field::new("runAsNonRoot");
+    pub const RUN_AS_NON_ROOT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "runAsNonRoot",
+    );
     /// The `runAsUser` attribute.
-    pub const RUN_AS_USER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
-        i64,
-    > = ::daplug_runtime::Field::new("runAsUser");
+    pub const RUN_AS_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "runAsUser",
+    );
     /// The `seLinuxOptions` attribute.
     pub const SE_LINUX_OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         IoK8sApiCoreV1SeLinuxOptions,
     > = ::daplug_runtime::Field::new("seLinuxOptions");
     /// The `seccompProfile` attribute.
     pub const SECCOMP_PROFILE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         IoK8sApiCoreV1SeccompProfile,
     > = ::daplug_runtime::Field::new("seccompProfile");
     /// The `supplementalGroups` attribute.
     pub const SUPPLEMENTAL_GROUPS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<i64>,
     > = ::daplug_runtime::Field::new("supplementalGroups");
-    /// The `sysctls` attribute.
     pub const SYSCTLS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
     > = ::daplug_runtime::Field::new("sysctls");
     /// The `windowsOptions` attribute.
     pub const WINDOWS_OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSecurityContext,
+        Self,
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
@@ -15755,103 +15577,94 @@ pub struct IoK8sApiCoreV1PodSpec {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodSpec {
     /// The `activeDeadlineSeconds` attribute.
-    pub const ACTIVE_DEADLINE_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        i64,
-    > = ::daplug_runtime::Field::new("activeDeadlineSeconds");
-    /// The `affinity` attribute.
-    pub const AFFINITY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        IoK8sApiCoreV1Affinity,
-    > = ::daplug_runtime::Field::new("affinity");
+    pub const ACTIVE_DEADLINE_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "activeDeadlineSeconds",
+    );
+    pub const AFFINITY: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Affinity> = ::daplug_runtime::Field::new(
+        "affinity",
+    );
     /// The `automountServiceAccountToken` attribute.
-    pub const AUTOMOUNT_SERVICE_ACCOUNT_TOKEN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        bool,
-    > = ::daplug_runtime::Field::new("automountServiceAccountToken");
-    /// The `containers` attribute.
+    pub const AUTOMOUNT_SERVICE_ACCOUNT_TOKEN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "automountServiceAccountToken",
+    );
     pub const CONTAINERS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
     > = ::daplug_runtime::Field::new("containers");
     /// The `dnsConfig` attribute.
-    pub const DNS_CONFIG: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        IoK8sApiCoreV1PodDnsConfig,
-    > = ::daplug_runtime::Field::new("dnsConfig");
+    pub const DNS_CONFIG: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodDnsConfig> = ::daplug_runtime::Field::new(
+        "dnsConfig",
+    );
     /// The `dnsPolicy` attribute.
     pub const DNS_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dnsPolicy");
     /// The `enableServiceLinks` attribute.
-    pub const ENABLE_SERVICE_LINKS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        bool,
-    > = ::daplug_runtime::Field::new("enableServiceLinks");
+    pub const ENABLE_SERVICE_LINKS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "enableServiceLinks",
+    );
     /// The `ephemeralContainers` attribute.
     pub const EPHEMERAL_CONTAINERS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EphemeralContainer>,
     > = ::daplug_runtime::Field::new("ephemeralContainers");
     /// The `hostAliases` attribute.
     pub const HOST_ALIASES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HostAlias>,
     > = ::daplug_runtime::Field::new("hostAliases");
     /// The `hostIPC` attribute.
-    pub const HOST_IPC: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, bool> = ::daplug_runtime::Field::new(
+    pub const HOST_IPC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hostIPC",
     );
     /// The `hostNetwork` attribute.
-    pub const HOST_NETWORK: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, bool> = ::daplug_runtime::Field::new(
+    pub const HOST_NETWORK: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hostNetwork",
     );
     /// The `hostPID` attribute.
-    pub const HOST_PID: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, bool> = ::daplug_runtime::Field::new(
+    pub const HOST_PID: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hostPID",
     );
     /// The `hostUsers` attribute.
-    pub const HOST_USERS: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, bool> = ::daplug_runtime::Field::new(
+    pub const HOST_USERS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hostUsers",
     );
-    /// The `hostname` attribute.
     pub const HOSTNAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("hostname");
     /// The `imagePullSecrets` attribute.
     pub const IMAGE_PULL_SECRETS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1LocalObjectReference>,
     > = ::daplug_runtime::Field::new("imagePullSecrets");
     /// The `initContainers` attribute.
     pub const INIT_CONTAINERS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Container>,
     > = ::daplug_runtime::Field::new("initContainers");
     /// The `nodeName` attribute.
     pub const NODE_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nodeName");
     /// The `nodeSelector` attribute.
     pub const NODE_SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("nodeSelector");
-    /// The `os` attribute.
-    pub const OS: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, IoK8sApiCoreV1PodOs> = ::daplug_runtime::Field::new(
+    pub const OS: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodOs> = ::daplug_runtime::Field::new(
         "os",
     );
-    /// The `overhead` attribute.
     pub const OVERHEAD: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
@@ -15859,98 +15672,91 @@ impl IoK8sApiCoreV1PodSpec {
     > = ::daplug_runtime::Field::new("overhead");
     /// The `preemptionPolicy` attribute.
     pub const PREEMPTION_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("preemptionPolicy");
-    /// The `priority` attribute.
-    pub const PRIORITY: ::daplug_runtime::Field<IoK8sApiCoreV1PodSpec, i32> = ::daplug_runtime::Field::new(
+    pub const PRIORITY: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "priority",
     );
     /// The `priorityClassName` attribute.
     pub const PRIORITY_CLASS_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("priorityClassName");
     /// The `readinessGates` attribute.
     pub const READINESS_GATES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodReadinessGate>,
     > = ::daplug_runtime::Field::new("readinessGates");
     /// The `resourceClaims` attribute.
     pub const RESOURCE_CLAIMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodResourceClaim>,
     > = ::daplug_runtime::Field::new("resourceClaims");
     /// The `restartPolicy` attribute.
     pub const RESTART_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("restartPolicy");
     /// The `runtimeClassName` attribute.
     pub const RUNTIME_CLASS_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("runtimeClassName");
     /// The `schedulerName` attribute.
     pub const SCHEDULER_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("schedulerName");
     /// The `schedulingGates` attribute.
     pub const SCHEDULING_GATES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1PodSchedulingGate>,
     > = ::daplug_runtime::Field::new("schedulingGates");
     /// The `securityContext` attribute.
     pub const SECURITY_CONTEXT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         IoK8sApiCoreV1PodSecurityContext,
     > = ::daplug_runtime::Field::new("securityContext");
     /// The `serviceAccount` attribute.
     pub const SERVICE_ACCOUNT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("serviceAccount");
     /// The `serviceAccountName` attribute.
     pub const SERVICE_ACCOUNT_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("serviceAccountName");
     /// The `setHostnameAsFQDN` attribute.
-    pub const SET_HOSTNAME_AS_FQDN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        bool,
-    > = ::daplug_runtime::Field::new("setHostnameAsFQDN");
+    pub const SET_HOSTNAME_AS_FQDN: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "setHostnameAsFQDN",
+    );
     /// The `shareProcessNamespace` attribute.
-    pub const SHARE_PROCESS_NAMESPACE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        bool,
-    > = ::daplug_runtime::Field::new("shareProcessNamespace");
-    /// The `subdomain` attribute.
+    pub const SHARE_PROCESS_NAMESPACE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "shareProcessNamespace",
+    );
     pub const SUBDOMAIN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subdomain");
     /// The `terminationGracePeriodSeconds` attribute.
-    pub const TERMINATION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
-        i64,
-    > = ::daplug_runtime::Field::new("terminationGracePeriodSeconds");
-    /// The `tolerations` attribute.
+    pub const TERMINATION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "terminationGracePeriodSeconds",
+    );
     pub const TOLERATIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Toleration>,
     > = ::daplug_runtime::Field::new("tolerations");
     /// The `topologySpreadConstraints` attribute.
     pub const TOPOLOGY_SPREAD_CONSTRAINTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApiCoreV1TopologySpreadConstraint,
         >,
     > = ::daplug_runtime::Field::new("topologySpreadConstraints");
-    /// The `volumes` attribute.
     pub const VOLUMES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodSpec,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
     > = ::daplug_runtime::Field::new("volumes");
 }
@@ -16247,17 +16053,15 @@ pub struct IoK8sApiCoreV1PodTemplateSpec {
     )]
     pub spec: ::daplug_runtime::__private::std::option::Option<IoK8sApiCoreV1PodSpec>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PodTemplateSpec {
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodTemplateSpec,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ObjectMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `spec` attribute.
-    pub const SPEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PodTemplateSpec,
-        IoK8sApiCoreV1PodSpec,
-    > = ::daplug_runtime::Field::new("spec");
+    pub const SPEC: ::daplug_runtime::Field<Self, IoK8sApiCoreV1PodSpec> = ::daplug_runtime::Field::new(
+        "spec",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1PodTemplateSpec`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16372,20 +16176,20 @@ pub struct IoK8sApiCoreV1PortworxVolumeSource {
     #[serde(rename = "volumeID")]
     pub volume_id: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PortworxVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PortworxVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PortworxVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `volumeID` attribute.
     pub const VOLUME_ID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PortworxVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeID");
 }
@@ -16495,17 +16299,15 @@ pub struct IoK8sApiCoreV1PreferredSchedulingTerm {
     /// Weight associated with matching the corresponding nodeSelectorTerm, in the range 1-100.
     pub weight: i32,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1PreferredSchedulingTerm {
-    /// The `preference` attribute.
     pub const PREFERENCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PreferredSchedulingTerm,
+        Self,
         IoK8sApiCoreV1NodeSelectorTerm,
     > = ::daplug_runtime::Field::new("preference");
-    /// The `weight` attribute.
-    pub const WEIGHT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1PreferredSchedulingTerm,
-        i32,
-    > = ::daplug_runtime::Field::new("weight");
+    pub const WEIGHT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "weight",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1PreferredSchedulingTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -16678,50 +16480,44 @@ pub struct IoK8sApiCoreV1Probe {
     )]
     pub timeout_seconds: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Probe {
-    /// The `exec` attribute.
-    pub const EXEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Probe,
-        IoK8sApiCoreV1ExecAction,
-    > = ::daplug_runtime::Field::new("exec");
+    pub const EXEC: ::daplug_runtime::Field<Self, IoK8sApiCoreV1ExecAction> = ::daplug_runtime::Field::new(
+        "exec",
+    );
     /// The `failureThreshold` attribute.
-    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<IoK8sApiCoreV1Probe, i32> = ::daplug_runtime::Field::new(
+    pub const FAILURE_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "failureThreshold",
     );
-    /// The `grpc` attribute.
-    pub const GRPC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Probe,
-        IoK8sApiCoreV1GrpcAction,
-    > = ::daplug_runtime::Field::new("grpc");
+    pub const GRPC: ::daplug_runtime::Field<Self, IoK8sApiCoreV1GrpcAction> = ::daplug_runtime::Field::new(
+        "grpc",
+    );
     /// The `httpGet` attribute.
-    pub const HTTP_GET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Probe,
-        IoK8sApiCoreV1HttpGetAction,
-    > = ::daplug_runtime::Field::new("httpGet");
+    pub const HTTP_GET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1HttpGetAction> = ::daplug_runtime::Field::new(
+        "httpGet",
+    );
     /// The `initialDelaySeconds` attribute.
-    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<IoK8sApiCoreV1Probe, i32> = ::daplug_runtime::Field::new(
+    pub const INITIAL_DELAY_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "initialDelaySeconds",
     );
     /// The `periodSeconds` attribute.
-    pub const PERIOD_SECONDS: ::daplug_runtime::Field<IoK8sApiCoreV1Probe, i32> = ::daplug_runtime::Field::new(
+    pub const PERIOD_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "periodSeconds",
     );
     /// The `successThreshold` attribute.
-    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<IoK8sApiCoreV1Probe, i32> = ::daplug_runtime::Field::new(
+    pub const SUCCESS_THRESHOLD: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "successThreshold",
     );
     /// The `tcpSocket` attribute.
-    pub const TCP_SOCKET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Probe,
-        IoK8sApiCoreV1TcpSocketAction,
-    > = ::daplug_runtime::Field::new("tcpSocket");
+    pub const TCP_SOCKET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1TcpSocketAction> = ::daplug_runtime::Field::new(
+        "tcpSocket",
+    );
     /// The `terminationGracePeriodSeconds` attribute.
-    pub const TERMINATION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Probe,
-        i64,
-    > = ::daplug_runtime::Field::new("terminationGracePeriodSeconds");
+    pub const TERMINATION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "terminationGracePeriodSeconds",
+    );
     /// The `timeoutSeconds` attribute.
-    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<IoK8sApiCoreV1Probe, i32> = ::daplug_runtime::Field::new(
+    pub const TIMEOUT_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "timeoutSeconds",
     );
 }
@@ -16866,15 +16662,14 @@ pub struct IoK8sApiCoreV1ProjectedVolumeSource {
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ProjectedVolumeSource {
     /// The `defaultMode` attribute.
-    pub const DEFAULT_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ProjectedVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("defaultMode");
-    /// The `sources` attribute.
+    pub const DEFAULT_MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "defaultMode",
+    );
     pub const SOURCES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ProjectedVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1VolumeProjection>,
     > = ::daplug_runtime::Field::new("sources");
 }
@@ -17010,35 +16805,30 @@ pub struct IoK8sApiCoreV1QuobyteVolumeSource {
     /// volume is a string that references an already created Quobyte volume by name.
     pub volume: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1QuobyteVolumeSource {
-    /// The `group` attribute.
     pub const GROUP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
-    /// The `registry` attribute.
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     pub const REGISTRY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("registry");
-    /// The `tenant` attribute.
     pub const TENANT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tenant");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
-    /// The `volume` attribute.
     pub const VOLUME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1QuobyteVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volume");
 }
@@ -17214,46 +17004,42 @@ pub struct IoK8sApiCoreV1RbdVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1RbdVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `image` attribute.
     pub const IMAGE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image");
-    /// The `keyring` attribute.
     pub const KEYRING: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("keyring");
-    /// The `monitors` attribute.
     pub const MONITORS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("monitors");
-    /// The `pool` attribute.
     pub const POOL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("pool");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1RbdVolumeSource, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1RbdVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -17385,10 +17171,10 @@ pub struct IoK8sApiCoreV1ResourceClaim {
     /// Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container.
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ResourceClaim {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceClaim,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -17500,20 +17286,19 @@ pub struct IoK8sApiCoreV1ResourceFieldSelector {
     /// Required: resource to select
     pub resource: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ResourceFieldSelector {
     /// The `containerName` attribute.
     pub const CONTAINER_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceFieldSelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("containerName");
-    /// The `divisor` attribute.
     pub const DIVISOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceFieldSelector,
+        Self,
         IoK8sApimachineryPkgApiResourceQuantity,
     > = ::daplug_runtime::Field::new("divisor");
-    /// The `resource` attribute.
     pub const RESOURCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceFieldSelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resource");
 }
@@ -17655,23 +17440,21 @@ pub struct IoK8sApiCoreV1ResourceRequirements {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ResourceRequirements {
-    /// The `claims` attribute.
     pub const CLAIMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceRequirements,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1ResourceClaim>,
     > = ::daplug_runtime::Field::new("claims");
-    /// The `limits` attribute.
     pub const LIMITS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceRequirements,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
         >,
     > = ::daplug_runtime::Field::new("limits");
-    /// The `requests` attribute.
     pub const REQUESTS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ResourceRequirements,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             IoK8sApimachineryPkgApiResourceQuantity,
@@ -17854,55 +17637,52 @@ pub struct IoK8sApiCoreV1ScaleIoVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ScaleIoVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
-    /// The `gateway` attribute.
     pub const GATEWAY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gateway");
     /// The `protectionDomain` attribute.
     pub const PROTECTION_DOMAIN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("protectionDomain");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
     /// The `sslEnabled` attribute.
-    pub const SSL_ENABLED: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("sslEnabled");
+    pub const SSL_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "sslEnabled",
+    );
     /// The `storageMode` attribute.
     pub const STORAGE_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storageMode");
     /// The `storagePool` attribute.
     pub const STORAGE_POOL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storagePool");
-    /// The `system` attribute.
     pub const SYSTEM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("system");
     /// The `volumeName` attribute.
     pub const VOLUME_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ScaleIoVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
 }
@@ -18074,25 +17854,23 @@ pub struct IoK8sApiCoreV1SeLinuxOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SeLinuxOptions {
-    /// The `level` attribute.
     pub const LEVEL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeLinuxOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("level");
-    /// The `role` attribute.
     pub const ROLE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeLinuxOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("role");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeLinuxOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `user` attribute.
     pub const USER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeLinuxOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("user");
 }
@@ -18215,15 +17993,16 @@ pub struct IoK8sApiCoreV1SeccompProfile {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SeccompProfile {
     /// The `localhostProfile` attribute.
     pub const LOCALHOST_PROFILE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeccompProfile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("localhostProfile");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SeccompProfile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }
@@ -18338,14 +18117,13 @@ pub struct IoK8sApiCoreV1SecretEnvSource {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SecretEnvSource {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretEnvSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<IoK8sApiCoreV1SecretEnvSource, bool> = ::daplug_runtime::Field::new(
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "optional",
     );
 }
@@ -18459,19 +18237,17 @@ pub struct IoK8sApiCoreV1SecretKeySelector {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SecretKeySelector {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretKeySelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretKeySelector,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<IoK8sApiCoreV1SecretKeySelector, bool> = ::daplug_runtime::Field::new(
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "optional",
     );
 }
@@ -18598,19 +18374,17 @@ pub struct IoK8sApiCoreV1SecretProjection {
     )]
     pub optional: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SecretProjection {
-    /// The `items` attribute.
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretProjection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretProjection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<IoK8sApiCoreV1SecretProjection, bool> = ::daplug_runtime::Field::new(
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "optional",
     );
 }
@@ -18745,25 +18519,22 @@ pub struct IoK8sApiCoreV1SecretVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SecretVolumeSource {
     /// The `defaultMode` attribute.
-    pub const DEFAULT_MODE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretVolumeSource,
-        i32,
-    > = ::daplug_runtime::Field::new("defaultMode");
-    /// The `items` attribute.
+    pub const DEFAULT_MODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "defaultMode",
+    );
     pub const ITEMS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
     > = ::daplug_runtime::Field::new("items");
-    /// The `optional` attribute.
-    pub const OPTIONAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("optional");
+    pub const OPTIONAL: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "optional",
+    );
     /// The `secretName` attribute.
     pub const SECRET_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecretVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("secretName");
 }
@@ -18961,58 +18732,52 @@ pub struct IoK8sApiCoreV1SecurityContext {
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1SecurityContext {
     /// The `allowPrivilegeEscalation` attribute.
-    pub const ALLOW_PRIVILEGE_ESCALATION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
-        bool,
-    > = ::daplug_runtime::Field::new("allowPrivilegeEscalation");
-    /// The `capabilities` attribute.
-    pub const CAPABILITIES: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
-        IoK8sApiCoreV1Capabilities,
-    > = ::daplug_runtime::Field::new("capabilities");
-    /// The `privileged` attribute.
-    pub const PRIVILEGED: ::daplug_runtime::Field<IoK8sApiCoreV1SecurityContext, bool> = ::daplug_runtime::Field::new(
+    pub const ALLOW_PRIVILEGE_ESCALATION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "allowPrivilegeEscalation",
+    );
+    pub const CAPABILITIES: ::daplug_runtime::Field<Self, IoK8sApiCoreV1Capabilities> = ::daplug_runtime::Field::new(
+        "capabilities",
+    );
+    pub const PRIVILEGED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "privileged",
     );
     /// The `procMount` attribute.
     pub const PROC_MOUNT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("procMount");
     /// The `readOnlyRootFilesystem` attribute.
-    pub const READ_ONLY_ROOT_FILESYSTEM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnlyRootFilesystem");
+    pub const READ_ONLY_ROOT_FILESYSTEM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnlyRootFilesystem",
+    );
     /// The `runAsGroup` attribute.
-    pub const RUN_AS_GROUP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
-        i64,
-    > = ::daplug_runtime::Field::new("runAsGroup");
+    pub const RUN_AS_GROUP: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "runAsGroup",
+    );
     /// The `runAsNonRoot` attribute.
-    pub const RUN_AS_NON_ROOT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
-        bool,
-    > = ::daplug_runtime::Field::new("runAsNonRoot");
+    pub const RUN_AS_NON_ROOT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "runAsNonRoot",
+    );
     /// The `runAsUser` attribute.
-    pub const RUN_AS_USER: ::daplug_runtime::Field<IoK8sApiCoreV1SecurityContext, i64> = ::daplug_runtime::Field::new(
+    pub const RUN_AS_USER: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "runAsUser",
     );
     /// The `seLinuxOptions` attribute.
     pub const SE_LINUX_OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
+        Self,
         IoK8sApiCoreV1SeLinuxOptions,
     > = ::daplug_runtime::Field::new("seLinuxOptions");
     /// The `seccompProfile` attribute.
     pub const SECCOMP_PROFILE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
+        Self,
         IoK8sApiCoreV1SeccompProfile,
     > = ::daplug_runtime::Field::new("seccompProfile");
     /// The `windowsOptions` attribute.
     pub const WINDOWS_OPTIONS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1SecurityContext,
+        Self,
         IoK8sApiCoreV1WindowsSecurityContextOptions,
     > = ::daplug_runtime::Field::new("windowsOptions");
 }
@@ -19166,20 +18931,18 @@ pub struct IoK8sApiCoreV1ServiceAccountTokenProjection {
     /// path is the path relative to the mount point of the file to project the token into.
     pub path: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1ServiceAccountTokenProjection {
-    /// The `audience` attribute.
     pub const AUDIENCE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ServiceAccountTokenProjection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("audience");
     /// The `expirationSeconds` attribute.
-    pub const EXPIRATION_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ServiceAccountTokenProjection,
-        i64,
-    > = ::daplug_runtime::Field::new("expirationSeconds");
-    /// The `path` attribute.
+    pub const EXPIRATION_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "expirationSeconds",
+    );
     pub const PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1ServiceAccountTokenProjection,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("path");
 }
@@ -19328,30 +19091,30 @@ pub struct IoK8sApiCoreV1StorageOsVolumeSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1StorageOsVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1StorageOsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1StorageOsVolumeSource,
-        bool,
-    > = ::daplug_runtime::Field::new("readOnly");
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "readOnly",
+    );
     /// The `secretRef` attribute.
     pub const SECRET_REF: ::daplug_runtime::Field<
-        IoK8sApiCoreV1StorageOsVolumeSource,
+        Self,
         IoK8sApiCoreV1LocalObjectReference,
     > = ::daplug_runtime::Field::new("secretRef");
     /// The `volumeName` attribute.
     pub const VOLUME_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1StorageOsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeName");
     /// The `volumeNamespace` attribute.
     pub const VOLUME_NAMESPACE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1StorageOsVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumeNamespace");
 }
@@ -19471,15 +19234,14 @@ pub struct IoK8sApiCoreV1Sysctl {
     /// Value of a property to set
     pub value: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Sysctl {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Sysctl,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `value` attribute.
     pub const VALUE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Sysctl,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -19587,15 +19349,14 @@ pub struct IoK8sApiCoreV1TcpSocketAction {
     /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     pub port: IoK8sApimachineryPkgUtilIntstrIntOrString,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1TcpSocketAction {
-    /// The `host` attribute.
     pub const HOST: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TcpSocketAction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("host");
-    /// The `port` attribute.
     pub const PORT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TcpSocketAction,
+        Self,
         IoK8sApimachineryPkgUtilIntstrIntOrString,
     > = ::daplug_runtime::Field::new("port");
 }
@@ -19734,30 +19495,26 @@ pub struct IoK8sApiCoreV1Toleration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Toleration {
-    /// The `effect` attribute.
     pub const EFFECT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Toleration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("effect");
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Toleration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `operator` attribute.
     pub const OPERATOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Toleration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("operator");
     /// The `tolerationSeconds` attribute.
-    pub const TOLERATION_SECONDS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Toleration,
-        i64,
-    > = ::daplug_runtime::Field::new("tolerationSeconds");
-    /// The `value` attribute.
+    pub const TOLERATION_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "tolerationSeconds",
+    );
     pub const VALUE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Toleration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("value");
 }
@@ -19933,47 +19690,46 @@ pub struct IoK8sApiCoreV1TopologySpreadConstraint {
     #[serde(rename = "whenUnsatisfiable")]
     pub when_unsatisfiable: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1TopologySpreadConstraint {
     /// The `labelSelector` attribute.
     pub const LABEL_SELECTOR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         IoK8sApimachineryPkgApisMetaV1LabelSelector,
     > = ::daplug_runtime::Field::new("labelSelector");
     /// The `matchLabelKeys` attribute.
     pub const MATCH_LABEL_KEYS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("matchLabelKeys");
     /// The `maxSkew` attribute.
-    pub const MAX_SKEW: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
-        i32,
-    > = ::daplug_runtime::Field::new("maxSkew");
+    pub const MAX_SKEW: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "maxSkew",
+    );
     /// The `minDomains` attribute.
-    pub const MIN_DOMAINS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
-        i32,
-    > = ::daplug_runtime::Field::new("minDomains");
+    pub const MIN_DOMAINS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "minDomains",
+    );
     /// The `nodeAffinityPolicy` attribute.
     pub const NODE_AFFINITY_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nodeAffinityPolicy");
     /// The `nodeTaintsPolicy` attribute.
     pub const NODE_TAINTS_POLICY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nodeTaintsPolicy");
     /// The `topologyKey` attribute.
     pub const TOPOLOGY_KEY: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("topologyKey");
     /// The `whenUnsatisfiable` attribute.
     pub const WHEN_UNSATISFIABLE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TopologySpreadConstraint,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("whenUnsatisfiable");
 }
@@ -20117,20 +19873,19 @@ pub struct IoK8sApiCoreV1TypedLocalObjectReference {
     /// Name is the name of resource being referenced
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1TypedLocalObjectReference {
     /// The `apiGroup` attribute.
     pub const API_GROUP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedLocalObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiGroup");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedLocalObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedLocalObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -20259,25 +20014,23 @@ pub struct IoK8sApiCoreV1TypedObjectReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1TypedObjectReference {
     /// The `apiGroup` attribute.
     pub const API_GROUP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiGroup");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1TypedObjectReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
 }
@@ -20652,155 +20405,133 @@ pub struct IoK8sApiCoreV1Volume {
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1Volume {
     /// The `awsElasticBlockStore` attribute.
     pub const AWS_ELASTIC_BLOCK_STORE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource,
     > = ::daplug_runtime::Field::new("awsElasticBlockStore");
     /// The `azureDisk` attribute.
     pub const AZURE_DISK: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1AzureDiskVolumeSource,
     > = ::daplug_runtime::Field::new("azureDisk");
     /// The `azureFile` attribute.
     pub const AZURE_FILE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1AzureFileVolumeSource,
     > = ::daplug_runtime::Field::new("azureFile");
-    /// The `cephfs` attribute.
-    pub const CEPHFS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1CephFsVolumeSource,
-    > = ::daplug_runtime::Field::new("cephfs");
-    /// The `cinder` attribute.
-    pub const CINDER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1CinderVolumeSource,
-    > = ::daplug_runtime::Field::new("cinder");
+    pub const CEPHFS: ::daplug_runtime::Field<Self, IoK8sApiCoreV1CephFsVolumeSource> = ::daplug_runtime::Field::new(
+        "cephfs",
+    );
+    pub const CINDER: ::daplug_runtime::Field<Self, IoK8sApiCoreV1CinderVolumeSource> = ::daplug_runtime::Field::new(
+        "cinder",
+    );
     /// The `configMap` attribute.
     pub const CONFIG_MAP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1ConfigMapVolumeSource,
     > = ::daplug_runtime::Field::new("configMap");
-    /// The `csi` attribute.
-    pub const CSI: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1CsiVolumeSource,
-    > = ::daplug_runtime::Field::new("csi");
+    pub const CSI: ::daplug_runtime::Field<Self, IoK8sApiCoreV1CsiVolumeSource> = ::daplug_runtime::Field::new(
+        "csi",
+    );
     /// The `downwardAPI` attribute.
     pub const DOWNWARD_API: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1DownwardApiVolumeSource,
     > = ::daplug_runtime::Field::new("downwardAPI");
     /// The `emptyDir` attribute.
     pub const EMPTY_DIR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1EmptyDirVolumeSource,
     > = ::daplug_runtime::Field::new("emptyDir");
-    /// The `ephemeral` attribute.
     pub const EPHEMERAL: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1EphemeralVolumeSource,
     > = ::daplug_runtime::Field::new("ephemeral");
-    /// The `fc` attribute.
-    pub const FC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1FcVolumeSource,
-    > = ::daplug_runtime::Field::new("fc");
+    pub const FC: ::daplug_runtime::Field<Self, IoK8sApiCoreV1FcVolumeSource> = ::daplug_runtime::Field::new(
+        "fc",
+    );
     /// The `flexVolume` attribute.
     pub const FLEX_VOLUME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1FlexVolumeSource,
     > = ::daplug_runtime::Field::new("flexVolume");
-    /// The `flocker` attribute.
     pub const FLOCKER: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1FlockerVolumeSource,
     > = ::daplug_runtime::Field::new("flocker");
     /// The `gcePersistentDisk` attribute.
     pub const GCE_PERSISTENT_DISK: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1GcePersistentDiskVolumeSource,
     > = ::daplug_runtime::Field::new("gcePersistentDisk");
     /// The `gitRepo` attribute.
     pub const GIT_REPO: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1GitRepoVolumeSource,
     > = ::daplug_runtime::Field::new("gitRepo");
-    /// The `glusterfs` attribute.
     pub const GLUSTERFS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1GlusterfsVolumeSource,
     > = ::daplug_runtime::Field::new("glusterfs");
     /// The `hostPath` attribute.
     pub const HOST_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1HostPathVolumeSource,
     > = ::daplug_runtime::Field::new("hostPath");
-    /// The `iscsi` attribute.
-    pub const ISCSI: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1IscsiVolumeSource,
-    > = ::daplug_runtime::Field::new("iscsi");
-    /// The `name` attribute.
+    pub const ISCSI: ::daplug_runtime::Field<Self, IoK8sApiCoreV1IscsiVolumeSource> = ::daplug_runtime::Field::new(
+        "iscsi",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `nfs` attribute.
-    pub const NFS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1NfsVolumeSource,
-    > = ::daplug_runtime::Field::new("nfs");
+    pub const NFS: ::daplug_runtime::Field<Self, IoK8sApiCoreV1NfsVolumeSource> = ::daplug_runtime::Field::new(
+        "nfs",
+    );
     /// The `persistentVolumeClaim` attribute.
     pub const PERSISTENT_VOLUME_CLAIM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1PersistentVolumeClaimVolumeSource,
     > = ::daplug_runtime::Field::new("persistentVolumeClaim");
     /// The `photonPersistentDisk` attribute.
     pub const PHOTON_PERSISTENT_DISK: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1PhotonPersistentDiskVolumeSource,
     > = ::daplug_runtime::Field::new("photonPersistentDisk");
     /// The `portworxVolume` attribute.
     pub const PORTWORX_VOLUME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1PortworxVolumeSource,
     > = ::daplug_runtime::Field::new("portworxVolume");
-    /// The `projected` attribute.
     pub const PROJECTED: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1ProjectedVolumeSource,
     > = ::daplug_runtime::Field::new("projected");
-    /// The `quobyte` attribute.
     pub const QUOBYTE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1QuobyteVolumeSource,
     > = ::daplug_runtime::Field::new("quobyte");
-    /// The `rbd` attribute.
-    pub const RBD: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1RbdVolumeSource,
-    > = ::daplug_runtime::Field::new("rbd");
+    pub const RBD: ::daplug_runtime::Field<Self, IoK8sApiCoreV1RbdVolumeSource> = ::daplug_runtime::Field::new(
+        "rbd",
+    );
     /// The `scaleIO` attribute.
     pub const SCALE_IO: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1ScaleIoVolumeSource,
     > = ::daplug_runtime::Field::new("scaleIO");
-    /// The `secret` attribute.
-    pub const SECRET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
-        IoK8sApiCoreV1SecretVolumeSource,
-    > = ::daplug_runtime::Field::new("secret");
-    /// The `storageos` attribute.
+    pub const SECRET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1SecretVolumeSource> = ::daplug_runtime::Field::new(
+        "secret",
+    );
     pub const STORAGEOS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1StorageOsVolumeSource,
     > = ::daplug_runtime::Field::new("storageos");
     /// The `vsphereVolume` attribute.
     pub const VSPHERE_VOLUME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1Volume,
+        Self,
         IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
     > = ::daplug_runtime::Field::new("vsphereVolume");
 }
@@ -21043,15 +20774,15 @@ pub struct IoK8sApiCoreV1VolumeDevice {
     /// name must match the name of a persistentVolumeClaim in the pod
     pub name: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1VolumeDevice {
     /// The `devicePath` attribute.
     pub const DEVICE_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeDevice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("devicePath");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeDevice,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -21188,34 +20919,34 @@ pub struct IoK8sApiCoreV1VolumeMount {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1VolumeMount {
     /// The `mountPath` attribute.
     pub const MOUNT_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeMount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mountPath");
     /// The `mountPropagation` attribute.
     pub const MOUNT_PROPAGATION: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeMount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("mountPropagation");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeMount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `readOnly` attribute.
-    pub const READ_ONLY: ::daplug_runtime::Field<IoK8sApiCoreV1VolumeMount, bool> = ::daplug_runtime::Field::new(
+    pub const READ_ONLY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "readOnly",
     );
     /// The `subPath` attribute.
     pub const SUB_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeMount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subPath");
     /// The `subPathExpr` attribute.
     pub const SUB_PATH_EXPR: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeMount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subPathExpr");
 }
@@ -21366,25 +21097,24 @@ pub struct IoK8sApiCoreV1VolumeProjection {
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1VolumeProjection {
     /// The `configMap` attribute.
     pub const CONFIG_MAP: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeProjection,
+        Self,
         IoK8sApiCoreV1ConfigMapProjection,
     > = ::daplug_runtime::Field::new("configMap");
     /// The `downwardAPI` attribute.
     pub const DOWNWARD_API: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeProjection,
+        Self,
         IoK8sApiCoreV1DownwardApiProjection,
     > = ::daplug_runtime::Field::new("downwardAPI");
-    /// The `secret` attribute.
-    pub const SECRET: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeProjection,
-        IoK8sApiCoreV1SecretProjection,
-    > = ::daplug_runtime::Field::new("secret");
+    pub const SECRET: ::daplug_runtime::Field<Self, IoK8sApiCoreV1SecretProjection> = ::daplug_runtime::Field::new(
+        "secret",
+    );
     /// The `serviceAccountToken` attribute.
     pub const SERVICE_ACCOUNT_TOKEN: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VolumeProjection,
+        Self,
         IoK8sApiCoreV1ServiceAccountTokenProjection,
     > = ::daplug_runtime::Field::new("serviceAccountToken");
 }
@@ -21524,25 +21254,26 @@ pub struct IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
     #[serde(rename = "volumePath")]
     pub volume_path: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
     /// The `fsType` attribute.
     pub const FS_TYPE: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fsType");
     /// The `storagePolicyID` attribute.
     pub const STORAGE_POLICY_ID: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storagePolicyID");
     /// The `storagePolicyName` attribute.
     pub const STORAGE_POLICY_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storagePolicyName");
     /// The `volumePath` attribute.
     pub const VOLUME_PATH: ::daplug_runtime::Field<
-        IoK8sApiCoreV1VsphereVirtualDiskVolumeSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("volumePath");
 }
@@ -21660,17 +21391,16 @@ pub struct IoK8sApiCoreV1WeightedPodAffinityTerm {
     /// weight associated with matching the corresponding podAffinityTerm, in the range 1-100.
     pub weight: i32,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1WeightedPodAffinityTerm {
     /// The `podAffinityTerm` attribute.
     pub const POD_AFFINITY_TERM: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WeightedPodAffinityTerm,
+        Self,
         IoK8sApiCoreV1PodAffinityTerm,
     > = ::daplug_runtime::Field::new("podAffinityTerm");
-    /// The `weight` attribute.
-    pub const WEIGHT: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WeightedPodAffinityTerm,
-        i32,
-    > = ::daplug_runtime::Field::new("weight");
+    pub const WEIGHT: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "weight",
+    );
 }
 /// A partial update of [`IoK8sApiCoreV1WeightedPodAffinityTerm`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -21803,25 +21533,25 @@ pub struct IoK8sApiCoreV1WindowsSecurityContextOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApiCoreV1WindowsSecurityContextOptions {
     /// The `gmsaCredentialSpec` attribute.
     pub const GMSA_CREDENTIAL_SPEC: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gmsaCredentialSpec");
     /// The `gmsaCredentialSpecName` attribute.
     pub const GMSA_CREDENTIAL_SPEC_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("gmsaCredentialSpecName");
     /// The `hostProcess` attribute.
-    pub const HOST_PROCESS: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
-        bool,
-    > = ::daplug_runtime::Field::new("hostProcess");
+    pub const HOST_PROCESS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "hostProcess",
+    );
     /// The `runAsUserName` attribute.
     pub const RUN_AS_USER_NAME: ::daplug_runtime::Field<
-        IoK8sApiCoreV1WindowsSecurityContextOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("runAsUserName");
 }
@@ -22044,61 +21774,54 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1ApiResource {
-    /// The `categories` attribute.
     pub const CATEGORIES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("categories");
-    /// The `group` attribute.
     pub const GROUP: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `namespaced` attribute.
-    pub const NAMESPACED: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
-        bool,
-    > = ::daplug_runtime::Field::new("namespaced");
+    pub const NAMESPACED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "namespaced",
+    );
     /// The `shortNames` attribute.
     pub const SHORT_NAMES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("shortNames");
     /// The `singularName` attribute.
     pub const SINGULAR_NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("singularName");
     /// The `storageVersionHash` attribute.
     pub const STORAGE_VERSION_HASH: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("storageVersionHash");
-    /// The `verbs` attribute.
     pub const VERBS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("verbs");
-    /// The `version` attribute.
     pub const VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("version");
 }
@@ -22269,25 +21992,24 @@ pub struct IoK8sApimachineryPkgApisMetaV1ApiResourceList {
         IoK8sApimachineryPkgApisMetaV1ApiResource,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1ApiResourceList {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResourceList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
     /// The `groupVersion` attribute.
     pub const GROUP_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResourceList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("groupVersion");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResourceList,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `resources` attribute.
     pub const RESOURCES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ApiResourceList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1ApiResource,
         >,
@@ -22463,42 +22185,39 @@ pub struct IoK8sApimachineryPkgApisMetaV1DeleteOptions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1DeleteOptions {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
     /// The `dryRun` attribute.
     pub const DRY_RUN: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("dryRun");
     /// The `gracePeriodSeconds` attribute.
-    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
-        i64,
-    > = ::daplug_runtime::Field::new("gracePeriodSeconds");
-    /// The `kind` attribute.
+    pub const GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "gracePeriodSeconds",
+    );
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
     /// The `orphanDependents` attribute.
-    pub const ORPHAN_DEPENDENTS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
-        bool,
-    > = ::daplug_runtime::Field::new("orphanDependents");
-    /// The `preconditions` attribute.
+    pub const ORPHAN_DEPENDENTS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "orphanDependents",
+    );
     pub const PRECONDITIONS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Preconditions,
     > = ::daplug_runtime::Field::new("preconditions");
     /// The `propagationPolicy` attribute.
     pub const PROPAGATION_POLICY: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1DeleteOptions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("propagationPolicy");
 }
@@ -22653,17 +22372,18 @@ pub struct IoK8sApimachineryPkgApisMetaV1LabelSelector {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1LabelSelector {
     /// The `matchExpressions` attribute.
     pub const MATCH_EXPRESSIONS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
         >,
     > = ::daplug_runtime::Field::new("matchExpressions");
     /// The `matchLabels` attribute.
     pub const MATCH_LABELS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1LabelSelector,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -22788,20 +22508,18 @@ pub struct IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
-    /// The `key` attribute.
     pub const KEY: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("key");
-    /// The `operator` attribute.
     pub const OPERATOR: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("operator");
-    /// The `values` attribute.
     pub const VALUES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
@@ -22948,25 +22666,25 @@ pub struct IoK8sApimachineryPkgApisMetaV1ListMeta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1ListMeta {
     /// The `continue` attribute.
     pub const CONTINUE_: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("continue");
     /// The `remainingItemCount` attribute.
-    pub const REMAINING_ITEM_COUNT: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
-        i64,
-    > = ::daplug_runtime::Field::new("remainingItemCount");
+    pub const REMAINING_ITEM_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "remainingItemCount",
+    );
     /// The `resourceVersion` attribute.
     pub const RESOURCE_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceVersion");
     /// The `selfLink` attribute.
     pub const SELF_LINK: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ListMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selfLink");
 }
@@ -23136,42 +22854,38 @@ pub struct IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
         IoK8sApimachineryPkgApisMetaV1Time,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
     /// The `fieldsType` attribute.
     pub const FIELDS_TYPE: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fieldsType");
     /// The `fieldsV1` attribute.
     pub const FIELDS_V1: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         IoK8sApimachineryPkgApisMetaV1FieldsV1,
     > = ::daplug_runtime::Field::new("fieldsV1");
-    /// The `manager` attribute.
     pub const MANAGER: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("manager");
-    /// The `operation` attribute.
     pub const OPERATION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("operation");
-    /// The `subresource` attribute.
     pub const SUBRESOURCE: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("subresource");
-    /// The `time` attribute.
-    pub const TIME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
-        IoK8sApimachineryPkgApisMetaV1Time,
-    > = ::daplug_runtime::Field::new("time");
+    pub const TIME: ::daplug_runtime::Field<Self, IoK8sApimachineryPkgApisMetaV1Time> = ::daplug_runtime::Field::new(
+        "time",
+    );
 }
 /// A partial update of [`IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -23449,10 +23163,10 @@ pub struct IoK8sApimachineryPkgApisMetaV1ObjectMeta {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
-    /// The `annotations` attribute.
     pub const ANNOTATIONS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -23460,39 +23174,34 @@ impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
     > = ::daplug_runtime::Field::new("annotations");
     /// The `creationTimestamp` attribute.
     pub const CREATION_TIMESTAMP: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("creationTimestamp");
     /// The `deletionGracePeriodSeconds` attribute.
-    pub const DELETION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
-        i64,
-    > = ::daplug_runtime::Field::new("deletionGracePeriodSeconds");
+    pub const DELETION_GRACE_PERIOD_SECONDS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "deletionGracePeriodSeconds",
+    );
     /// The `deletionTimestamp` attribute.
     pub const DELETION_TIMESTAMP: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         IoK8sApimachineryPkgApisMetaV1Time,
     > = ::daplug_runtime::Field::new("deletionTimestamp");
-    /// The `finalizers` attribute.
     pub const FINALIZERS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("finalizers");
     /// The `generateName` attribute.
     pub const GENERATE_NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("generateName");
-    /// The `generation` attribute.
-    pub const GENERATION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
-        i64,
-    > = ::daplug_runtime::Field::new("generation");
-    /// The `labels` attribute.
+    pub const GENERATION: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "generation",
+    );
     pub const LABELS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::collections::BTreeMap<
             ::daplug_runtime::__private::std::string::String,
             ::daplug_runtime::__private::std::string::String,
@@ -23500,41 +23209,38 @@ impl IoK8sApimachineryPkgApisMetaV1ObjectMeta {
     > = ::daplug_runtime::Field::new("labels");
     /// The `managedFields` attribute.
     pub const MANAGED_FIELDS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
         >,
     > = ::daplug_runtime::Field::new("managedFields");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `namespace` attribute.
     pub const NAMESPACE: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("namespace");
     /// The `ownerReferences` attribute.
     pub const OWNER_REFERENCES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1OwnerReference,
         >,
     > = ::daplug_runtime::Field::new("ownerReferences");
     /// The `resourceVersion` attribute.
     pub const RESOURCE_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceVersion");
     /// The `selfLink` attribute.
     pub const SELF_LINK: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("selfLink");
-    /// The `uid` attribute.
     pub const UID: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1ObjectMeta,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
@@ -23734,35 +23440,30 @@ pub struct IoK8sApimachineryPkgApisMetaV1OwnerReference {
     /// UID of the referent. More info: http://kubernetes.io/docs/user-guide/identifiers#uids
     pub uid: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1OwnerReference {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
     /// The `blockOwnerDeletion` attribute.
-    pub const BLOCK_OWNER_DELETION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
-        bool,
-    > = ::daplug_runtime::Field::new("blockOwnerDeletion");
-    /// The `controller` attribute.
-    pub const CONTROLLER: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
-        bool,
-    > = ::daplug_runtime::Field::new("controller");
-    /// The `kind` attribute.
+    pub const BLOCK_OWNER_DELETION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "blockOwnerDeletion",
+    );
+    pub const CONTROLLER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "controller",
+    );
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `uid` attribute.
     pub const UID: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1OwnerReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
@@ -23900,15 +23601,15 @@ pub struct IoK8sApimachineryPkgApisMetaV1Preconditions {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1Preconditions {
     /// The `resourceVersion` attribute.
     pub const RESOURCE_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Preconditions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("resourceVersion");
-    /// The `uid` attribute.
     pub const UID: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Preconditions,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
@@ -24074,44 +23775,38 @@ pub struct IoK8sApimachineryPkgApisMetaV1Status {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1Status {
     /// The `apiVersion` attribute.
     pub const API_VERSION: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersion");
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<IoK8sApimachineryPkgApisMetaV1Status, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `details` attribute.
     pub const DETAILS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         IoK8sApimachineryPkgApisMetaV1StatusDetails,
     > = ::daplug_runtime::Field::new("details");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         IoK8sApimachineryPkgApisMetaV1ListMeta,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1Status,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
 }
@@ -24270,20 +23965,18 @@ pub struct IoK8sApimachineryPkgApisMetaV1StatusCause {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1StatusCause {
-    /// The `field` attribute.
     pub const FIELD: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusCause,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("field");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusCause,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusCause,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
@@ -24440,37 +24133,32 @@ pub struct IoK8sApimachineryPkgApisMetaV1StatusDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1StatusDetails {
-    /// The `causes` attribute.
     pub const CAUSES: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             IoK8sApimachineryPkgApisMetaV1StatusCause,
         >,
     > = ::daplug_runtime::Field::new("causes");
-    /// The `group` attribute.
     pub const GROUP: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("group");
-    /// The `kind` attribute.
     pub const KIND: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("kind");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `retryAfterSeconds` attribute.
-    pub const RETRY_AFTER_SECONDS: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
-        i32,
-    > = ::daplug_runtime::Field::new("retryAfterSeconds");
-    /// The `uid` attribute.
+    pub const RETRY_AFTER_SECONDS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
+        "retryAfterSeconds",
+    );
     pub const UID: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1StatusDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uid");
 }
@@ -24603,15 +24291,15 @@ pub struct IoK8sApimachineryPkgApisMetaV1WatchEvent {
     #[serde(rename = "type")]
     pub type_: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl IoK8sApimachineryPkgApisMetaV1WatchEvent {
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1WatchEvent,
+        Self,
         IoK8sApimachineryPkgRuntimeRawExtension,
     > = ::daplug_runtime::Field::new("object");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        IoK8sApimachineryPkgApisMetaV1WatchEvent,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }

@@ -19,10 +19,10 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl A {
-    /// The `a` attribute.
     pub const A: ::daplug_runtime::Field<
-        A,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("a");
 }
@@ -115,10 +115,10 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl B {
-    /// The `b` attribute.
     pub const B: ::daplug_runtime::Field<
-        B,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b");
 }
@@ -227,20 +227,18 @@ pub struct Event {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Event {
-    /// The `a` attribute.
     pub const A: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("a");
-    /// The `b` attribute.
     pub const B: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b");
-    /// The `stream_id` attribute.
     pub const STREAM_ID: ::daplug_runtime::Field<
-        Event,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("stream_id");
 }

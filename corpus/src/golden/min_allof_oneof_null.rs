@@ -19,10 +19,10 @@ pub struct FileReference {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl FileReference {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        FileReference,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }
@@ -114,9 +114,9 @@ pub struct Job {
     )]
     pub output_file: ::daplug_runtime::__private::std::option::Option<FileReference>,
 }
+#[allow(missing_docs)]
 impl Job {
-    /// The `output_file` attribute.
-    pub const OUTPUT_FILE: ::daplug_runtime::Field<Job, FileReference> = ::daplug_runtime::Field::new(
+    pub const OUTPUT_FILE: ::daplug_runtime::Field<Self, FileReference> = ::daplug_runtime::Field::new(
         "output_file",
     );
 }

@@ -17,9 +17,9 @@ pub struct Event {
     )]
     pub source: ::daplug_runtime::__private::std::option::Option<EventSource>,
 }
+#[allow(missing_docs)]
 impl Event {
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<Event, EventSource> = ::daplug_runtime::Field::new(
+    pub const SOURCE: ::daplug_runtime::Field<Self, EventSource> = ::daplug_runtime::Field::new(
         "source",
     );
 }
@@ -111,10 +111,10 @@ pub struct EventSource {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EventSource {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        EventSource,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }

@@ -19,10 +19,10 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl A {
-    /// The `a` attribute.
     pub const A: ::daplug_runtime::Field<
-        A,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("a");
 }
@@ -132,10 +132,10 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl B {
-    /// The `b` attribute.
     pub const B: ::daplug_runtime::Field<
-        B,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b");
 }
@@ -226,11 +226,9 @@ pub struct Holder {
     )]
     pub x: ::daplug_runtime::__private::std::option::Option<AOrB>,
 }
+#[allow(missing_docs)]
 impl Holder {
-    /// The `x` attribute.
-    pub const X: ::daplug_runtime::Field<Holder, AOrB> = ::daplug_runtime::Field::new(
-        "x",
-    );
+    pub const X: ::daplug_runtime::Field<Self, AOrB> = ::daplug_runtime::Field::new("x");
 }
 /// A partial update of [`Holder`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -19,10 +19,10 @@ pub struct Response {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Response {
-    /// The `output_text` attribute.
     pub const OUTPUT_TEXT: ::daplug_runtime::Field<
-        Response,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("output_text");
 }
@@ -116,10 +116,10 @@ pub struct ResponseOutputText {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ResponseOutputText {
-    /// The `text` attribute.
     pub const TEXT: ::daplug_runtime::Field<
-        ResponseOutputText,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("text");
 }

@@ -19,12 +19,11 @@ pub struct Account {
         AccountBusinessProfile,
     >,
 }
+#[allow(missing_docs)]
 impl Account {
-    /// The `business_profile` attribute.
-    pub const BUSINESS_PROFILE: ::daplug_runtime::Field<
-        Account,
-        AccountBusinessProfile,
-    > = ::daplug_runtime::Field::new("business_profile");
+    pub const BUSINESS_PROFILE: ::daplug_runtime::Field<Self, AccountBusinessProfile> = ::daplug_runtime::Field::new(
+        "business_profile",
+    );
 }
 /// A partial update of [`Account`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -118,10 +117,10 @@ pub struct AccountBusinessProfile {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl AccountBusinessProfile {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        AccountBusinessProfile,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }

@@ -17,9 +17,9 @@ pub struct Req {
     )]
     pub seed: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl Req {
-    /// The `seed` attribute.
-    pub const SEED: ::daplug_runtime::Field<Req, i64> = ::daplug_runtime::Field::new(
+    pub const SEED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "seed",
     );
 }

@@ -14,9 +14,10 @@ pub struct Action {
     #[serde(rename = "type")]
     pub type_: ActionTypes,
 }
+#[allow(missing_docs)]
 impl Action {
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Action, ActionTypes> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, ActionTypes> = ::daplug_runtime::Field::new(
         "type",
     );
 }

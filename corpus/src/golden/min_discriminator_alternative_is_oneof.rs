@@ -27,15 +27,15 @@ pub struct A {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl A {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        A,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `a` attribute.
     pub const A: ::daplug_runtime::Field<
-        A,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("a");
 }
@@ -140,15 +140,15 @@ pub struct B {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl B {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        B,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `b` attribute.
     pub const B: ::daplug_runtime::Field<
-        B,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("b");
 }
@@ -246,10 +246,11 @@ pub struct C {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl C {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        C,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
 }

@@ -17,9 +17,9 @@ pub struct Query {
     )]
     pub direction: ::daplug_runtime::__private::std::option::Option<QueryDirection>,
 }
+#[allow(missing_docs)]
 impl Query {
-    /// The `direction` attribute.
-    pub const DIRECTION: ::daplug_runtime::Field<Query, QueryDirection> = ::daplug_runtime::Field::new(
+    pub const DIRECTION: ::daplug_runtime::Field<Self, QueryDirection> = ::daplug_runtime::Field::new(
         "direction",
     );
 }

@@ -19,10 +19,10 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Pet {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }

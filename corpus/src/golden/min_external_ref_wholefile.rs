@@ -17,9 +17,9 @@ pub struct ExternalRefKernel {
     )]
     pub id: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl ExternalRefKernel {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<ExternalRefKernel, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
 }
@@ -109,9 +109,9 @@ pub struct Holder {
     )]
     pub kernel: ::daplug_runtime::__private::std::option::Option<ExternalRefKernel>,
 }
+#[allow(missing_docs)]
 impl Holder {
-    /// The `kernel` attribute.
-    pub const KERNEL: ::daplug_runtime::Field<Holder, ExternalRefKernel> = ::daplug_runtime::Field::new(
+    pub const KERNEL: ::daplug_runtime::Field<Self, ExternalRefKernel> = ::daplug_runtime::Field::new(
         "kernel",
     );
 }

@@ -19,10 +19,10 @@ pub struct SetupIntentPaymentMethodOptions {
         SetupIntentPaymentMethodOptionsAcssDebit2,
     >,
 }
+#[allow(missing_docs)]
 impl SetupIntentPaymentMethodOptions {
-    /// The `acss_debit` attribute.
     pub const ACSS_DEBIT: ::daplug_runtime::Field<
-        SetupIntentPaymentMethodOptions,
+        Self,
         SetupIntentPaymentMethodOptionsAcssDebit2,
     > = ::daplug_runtime::Field::new("acss_debit");
 }
@@ -124,10 +124,10 @@ pub struct SetupIntentPaymentMethodOptionsAcssDebit {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SetupIntentPaymentMethodOptionsAcssDebit {
-    /// The `currency` attribute.
     pub const CURRENCY: ::daplug_runtime::Field<
-        SetupIntentPaymentMethodOptionsAcssDebit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("currency");
 }
@@ -251,10 +251,10 @@ pub struct SetupIntentTypeSpecificPaymentMethodOptionsClient {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl SetupIntentTypeSpecificPaymentMethodOptionsClient {
-    /// The `verification_method` attribute.
     pub const VERIFICATION_METHOD: ::daplug_runtime::Field<
-        SetupIntentTypeSpecificPaymentMethodOptionsClient,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_method");
 }

@@ -20,12 +20,12 @@ pub struct Classification {
         ClassificationTemplate2,
     >,
 }
+#[allow(missing_docs)]
 impl Classification {
     /// The `$template` attribute.
-    pub const TEMPLATE: ::daplug_runtime::Field<
-        Classification,
-        ClassificationTemplate2,
-    > = ::daplug_runtime::Field::new("$template");
+    pub const TEMPLATE: ::daplug_runtime::Field<Self, ClassificationTemplate2> = ::daplug_runtime::Field::new(
+        "$template",
+    );
 }
 /// A partial update of [`Classification`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -117,10 +117,10 @@ pub struct ClassificationTemplate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ClassificationTemplate {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        ClassificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
 }

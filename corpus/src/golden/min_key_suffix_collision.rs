@@ -19,10 +19,10 @@ pub struct ApiV2010Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ApiV2010Account {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        ApiV2010Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
 }
@@ -116,10 +116,10 @@ pub struct ApiV2010AccountKey {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ApiV2010AccountKey {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        ApiV2010AccountKey,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
 }

@@ -17,9 +17,9 @@ pub struct RichEmbed {
     )]
     pub author: ::daplug_runtime::__private::std::option::Option<RichEmbedAuthor>,
 }
+#[allow(missing_docs)]
 impl RichEmbed {
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<RichEmbed, RichEmbedAuthor> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, RichEmbedAuthor> = ::daplug_runtime::Field::new(
         "author",
     );
 }
@@ -111,10 +111,10 @@ pub struct RichEmbedAuthor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl RichEmbedAuthor {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        RichEmbedAuthor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }

@@ -28,15 +28,14 @@ pub struct ImageRef {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ImageRef {
-    /// The `image_url` attribute.
     pub const IMAGE_URL: ::daplug_runtime::Field<
-        ImageRef,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("image_url");
-    /// The `file_id` attribute.
     pub const FILE_ID: ::daplug_runtime::Field<
-        ImageRef,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("file_id");
 }

@@ -20,10 +20,11 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     >,
 }
+#[allow(missing_docs)]
 impl Employee {
     /// The `niCategories` attribute.
     pub const NI_CATEGORIES: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     > = ::daplug_runtime::Field::new("niCategories");
 }
@@ -124,19 +125,20 @@ pub struct NiCategory {
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NiCategory {
     /// The `niCategory` attribute.
     pub const NI_CATEGORY: ::daplug_runtime::Field<
-        NiCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("niCategory");
     /// The `niCategoryID` attribute.
-    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<NiCategory, f64> = ::daplug_runtime::Field::new(
+    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "niCategoryID",
     );
     /// The `workplacePostcode` attribute.
     pub const WORKPLACE_POSTCODE: ::daplug_runtime::Field<
-        NiCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workplacePostcode");
 }

@@ -35,25 +35,25 @@ pub struct BuyMuseumTickets {
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
+#[allow(missing_docs)]
 impl BuyMuseumTickets {
-    /// The `email` attribute.
-    pub const EMAIL: ::daplug_runtime::Field<BuyMuseumTickets, Email> = ::daplug_runtime::Field::new(
+    pub const EMAIL: ::daplug_runtime::Field<Self, Email> = ::daplug_runtime::Field::new(
         "email",
     );
     /// The `ticketId` attribute.
-    pub const TICKET_ID: ::daplug_runtime::Field<BuyMuseumTickets, TicketId> = ::daplug_runtime::Field::new(
+    pub const TICKET_ID: ::daplug_runtime::Field<Self, TicketId> = ::daplug_runtime::Field::new(
         "ticketId",
     );
     /// The `ticketDate` attribute.
-    pub const TICKET_DATE: ::daplug_runtime::Field<BuyMuseumTickets, Date> = ::daplug_runtime::Field::new(
+    pub const TICKET_DATE: ::daplug_runtime::Field<Self, Date> = ::daplug_runtime::Field::new(
         "ticketDate",
     );
     /// The `ticketType` attribute.
-    pub const TICKET_TYPE: ::daplug_runtime::Field<BuyMuseumTickets, TicketType> = ::daplug_runtime::Field::new(
+    pub const TICKET_TYPE: ::daplug_runtime::Field<Self, TicketType> = ::daplug_runtime::Field::new(
         "ticketType",
     );
     /// The `eventId` attribute.
-    pub const EVENT_ID: ::daplug_runtime::Field<BuyMuseumTickets, EventId> = ::daplug_runtime::Field::new(
+    pub const EVENT_ID: ::daplug_runtime::Field<Self, EventId> = ::daplug_runtime::Field::new(
         "eventId",
     );
 }
@@ -171,15 +171,15 @@ pub struct Error {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Error {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
 }
@@ -293,19 +293,19 @@ pub struct MuseumDailyHours {
     #[serde(rename = "timeClose")]
     pub time_close: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl MuseumDailyHours {
-    /// The `date` attribute.
-    pub const DATE: ::daplug_runtime::Field<MuseumDailyHours, Date> = ::daplug_runtime::Field::new(
+    pub const DATE: ::daplug_runtime::Field<Self, Date> = ::daplug_runtime::Field::new(
         "date",
     );
     /// The `timeOpen` attribute.
     pub const TIME_OPEN: ::daplug_runtime::Field<
-        MuseumDailyHours,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timeOpen");
     /// The `timeClose` attribute.
     pub const TIME_CLOSE: ::daplug_runtime::Field<
-        MuseumDailyHours,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timeClose");
 }
@@ -425,34 +425,31 @@ pub struct MuseumTicketsConfirmation {
     #[serde(rename = "confirmationCode")]
     pub confirmation_code: TicketConfirmation,
 }
+#[allow(missing_docs)]
 impl MuseumTicketsConfirmation {
     /// The `ticketId` attribute.
-    pub const TICKET_ID: ::daplug_runtime::Field<MuseumTicketsConfirmation, TicketId> = ::daplug_runtime::Field::new(
+    pub const TICKET_ID: ::daplug_runtime::Field<Self, TicketId> = ::daplug_runtime::Field::new(
         "ticketId",
     );
     /// The `ticketDate` attribute.
-    pub const TICKET_DATE: ::daplug_runtime::Field<MuseumTicketsConfirmation, Date> = ::daplug_runtime::Field::new(
+    pub const TICKET_DATE: ::daplug_runtime::Field<Self, Date> = ::daplug_runtime::Field::new(
         "ticketDate",
     );
     /// The `ticketType` attribute.
-    pub const TICKET_TYPE: ::daplug_runtime::Field<
-        MuseumTicketsConfirmation,
-        TicketType,
-    > = ::daplug_runtime::Field::new("ticketType");
+    pub const TICKET_TYPE: ::daplug_runtime::Field<Self, TicketType> = ::daplug_runtime::Field::new(
+        "ticketType",
+    );
     /// The `eventId` attribute.
-    pub const EVENT_ID: ::daplug_runtime::Field<MuseumTicketsConfirmation, EventId> = ::daplug_runtime::Field::new(
+    pub const EVENT_ID: ::daplug_runtime::Field<Self, EventId> = ::daplug_runtime::Field::new(
         "eventId",
     );
-    /// The `message` attribute.
-    pub const MESSAGE: ::daplug_runtime::Field<
-        MuseumTicketsConfirmation,
-        TicketMessage,
-    > = ::daplug_runtime::Field::new("message");
+    pub const MESSAGE: ::daplug_runtime::Field<Self, TicketMessage> = ::daplug_runtime::Field::new(
+        "message",
+    );
     /// The `confirmationCode` attribute.
-    pub const CONFIRMATION_CODE: ::daplug_runtime::Field<
-        MuseumTicketsConfirmation,
-        TicketConfirmation,
-    > = ::daplug_runtime::Field::new("confirmationCode");
+    pub const CONFIRMATION_CODE: ::daplug_runtime::Field<Self, TicketConfirmation> = ::daplug_runtime::Field::new(
+        "confirmationCode",
+    );
 }
 /// A partial update of [`MuseumTicketsConfirmation`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -570,30 +567,26 @@ pub struct SpecialEvent {
     pub dates: EventDates,
     pub price: EventPrice,
 }
+#[allow(missing_docs)]
 impl SpecialEvent {
     /// The `eventId` attribute.
-    pub const EVENT_ID: ::daplug_runtime::Field<SpecialEvent, EventId> = ::daplug_runtime::Field::new(
+    pub const EVENT_ID: ::daplug_runtime::Field<Self, EventId> = ::daplug_runtime::Field::new(
         "eventId",
     );
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<SpecialEvent, EventName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, EventName> = ::daplug_runtime::Field::new(
         "name",
     );
-    /// The `location` attribute.
-    pub const LOCATION: ::daplug_runtime::Field<SpecialEvent, EventLocation> = ::daplug_runtime::Field::new(
+    pub const LOCATION: ::daplug_runtime::Field<Self, EventLocation> = ::daplug_runtime::Field::new(
         "location",
     );
     /// The `eventDescription` attribute.
-    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<
-        SpecialEvent,
-        EventDescription,
-    > = ::daplug_runtime::Field::new("eventDescription");
-    /// The `dates` attribute.
-    pub const DATES: ::daplug_runtime::Field<SpecialEvent, EventDates> = ::daplug_runtime::Field::new(
+    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<Self, EventDescription> = ::daplug_runtime::Field::new(
+        "eventDescription",
+    );
+    pub const DATES: ::daplug_runtime::Field<Self, EventDates> = ::daplug_runtime::Field::new(
         "dates",
     );
-    /// The `price` attribute.
-    pub const PRICE: ::daplug_runtime::Field<SpecialEvent, EventPrice> = ::daplug_runtime::Field::new(
+    pub const PRICE: ::daplug_runtime::Field<Self, EventPrice> = ::daplug_runtime::Field::new(
         "price",
     );
 }
@@ -729,26 +722,22 @@ pub struct SpecialEventFields {
     )]
     pub price: ::daplug_runtime::__private::std::option::Option<EventPrice>,
 }
+#[allow(missing_docs)]
 impl SpecialEventFields {
-    /// The `name` attribute.
-    pub const NAME: ::daplug_runtime::Field<SpecialEventFields, EventName> = ::daplug_runtime::Field::new(
+    pub const NAME: ::daplug_runtime::Field<Self, EventName> = ::daplug_runtime::Field::new(
         "name",
     );
-    /// The `location` attribute.
-    pub const LOCATION: ::daplug_runtime::Field<SpecialEventFields, EventLocation> = ::daplug_runtime::Field::new(
+    pub const LOCATION: ::daplug_runtime::Field<Self, EventLocation> = ::daplug_runtime::Field::new(
         "location",
     );
     /// The `eventDescription` attribute.
-    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<
-        SpecialEventFields,
-        EventDescription,
-    > = ::daplug_runtime::Field::new("eventDescription");
-    /// The `dates` attribute.
-    pub const DATES: ::daplug_runtime::Field<SpecialEventFields, EventDates> = ::daplug_runtime::Field::new(
+    pub const EVENT_DESCRIPTION: ::daplug_runtime::Field<Self, EventDescription> = ::daplug_runtime::Field::new(
+        "eventDescription",
+    );
+    pub const DATES: ::daplug_runtime::Field<Self, EventDates> = ::daplug_runtime::Field::new(
         "dates",
     );
-    /// The `price` attribute.
-    pub const PRICE: ::daplug_runtime::Field<SpecialEventFields, EventPrice> = ::daplug_runtime::Field::new(
+    pub const PRICE: ::daplug_runtime::Field<Self, EventPrice> = ::daplug_runtime::Field::new(
         "price",
     );
 }
@@ -871,21 +860,22 @@ pub struct Ticket {
     )]
     pub event_id: ::daplug_runtime::__private::std::option::Option<EventId>,
 }
+#[allow(missing_docs)]
 impl Ticket {
     /// The `ticketId` attribute.
-    pub const TICKET_ID: ::daplug_runtime::Field<Ticket, TicketId> = ::daplug_runtime::Field::new(
+    pub const TICKET_ID: ::daplug_runtime::Field<Self, TicketId> = ::daplug_runtime::Field::new(
         "ticketId",
     );
     /// The `ticketDate` attribute.
-    pub const TICKET_DATE: ::daplug_runtime::Field<Ticket, Date> = ::daplug_runtime::Field::new(
+    pub const TICKET_DATE: ::daplug_runtime::Field<Self, Date> = ::daplug_runtime::Field::new(
         "ticketDate",
     );
     /// The `ticketType` attribute.
-    pub const TICKET_TYPE: ::daplug_runtime::Field<Ticket, TicketType> = ::daplug_runtime::Field::new(
+    pub const TICKET_TYPE: ::daplug_runtime::Field<Self, TicketType> = ::daplug_runtime::Field::new(
         "ticketType",
     );
     /// The `eventId` attribute.
-    pub const EVENT_ID: ::daplug_runtime::Field<Ticket, EventId> = ::daplug_runtime::Field::new(
+    pub const EVENT_ID: ::daplug_runtime::Field<Self, EventId> = ::daplug_runtime::Field::new(
         "eventId",
     );
 }

@@ -34,22 +34,19 @@ pub struct Pullrequest {
     )]
     pub author: ::daplug_runtime::__private::std::option::Option<User>,
 }
+#[allow(missing_docs)]
 impl Pullrequest {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Pullrequest, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        Pullrequest,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `repository` attribute.
-    pub const REPOSITORY: ::daplug_runtime::Field<Pullrequest, Repository> = ::daplug_runtime::Field::new(
+    pub const REPOSITORY: ::daplug_runtime::Field<Self, Repository> = ::daplug_runtime::Field::new(
         "repository",
     );
-    /// The `author` attribute.
-    pub const AUTHOR: ::daplug_runtime::Field<Pullrequest, User> = ::daplug_runtime::Field::new(
+    pub const AUTHOR: ::daplug_runtime::Field<Self, User> = ::daplug_runtime::Field::new(
         "author",
     );
 }
@@ -159,14 +156,13 @@ pub struct Repository {
     )]
     pub owner: ::daplug_runtime::__private::std::option::Option<User>,
 }
+#[allow(missing_docs)]
 impl Repository {
-    /// The `slug` attribute.
     pub const SLUG: ::daplug_runtime::Field<
-        Repository,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("slug");
-    /// The `owner` attribute.
-    pub const OWNER: ::daplug_runtime::Field<Repository, User> = ::daplug_runtime::Field::new(
+    pub const OWNER: ::daplug_runtime::Field<Self, User> = ::daplug_runtime::Field::new(
         "owner",
     );
 }
@@ -272,15 +268,14 @@ pub struct User {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl User {
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
-    /// The `uuid` attribute.
     pub const UUID: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("uuid");
 }

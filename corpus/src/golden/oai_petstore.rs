@@ -14,14 +14,13 @@ pub struct Error {
     pub code: i32,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Error {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<Error, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -122,17 +121,17 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Pet {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }

@@ -14,14 +14,13 @@ pub struct Error {
     pub code: i32,
     pub message: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl Error {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<Error, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        Error,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -121,15 +120,14 @@ pub struct NewPet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl NewPet {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        NewPet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        NewPet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }
@@ -232,19 +230,19 @@ pub struct Pet {
     >,
     pub id: i64,
 }
+#[allow(missing_docs)]
 impl Pet {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
 }
 /// A partial update of [`Pet`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(

@@ -24,14 +24,13 @@ pub struct DataSetList {
         ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
     >,
 }
+#[allow(missing_docs)]
 impl DataSetList {
-    /// The `total` attribute.
-    pub const TOTAL: ::daplug_runtime::Field<DataSetList, i64> = ::daplug_runtime::Field::new(
+    pub const TOTAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "total",
     );
-    /// The `apis` attribute.
     pub const APIS: ::daplug_runtime::Field<
-        DataSetList,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
     > = ::daplug_runtime::Field::new("apis");
 }
@@ -159,25 +158,26 @@ pub struct DataSetListApisItem {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DataSetListApisItem {
     /// The `apiKey` attribute.
     pub const API_KEY: ::daplug_runtime::Field<
-        DataSetListApisItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiKey");
     /// The `apiVersionNumber` attribute.
     pub const API_VERSION_NUMBER: ::daplug_runtime::Field<
-        DataSetListApisItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiVersionNumber");
     /// The `apiUrl` attribute.
     pub const API_URL: ::daplug_runtime::Field<
-        DataSetListApisItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiUrl");
     /// The `apiDocumentationUrl` attribute.
     pub const API_DOCUMENTATION_URL: ::daplug_runtime::Field<
-        DataSetListApisItem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiDocumentationUrl");
 }

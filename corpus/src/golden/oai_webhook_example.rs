@@ -21,17 +21,17 @@ pub struct Pet {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Pet {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `tag` attribute.
     pub const TAG: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tag");
 }

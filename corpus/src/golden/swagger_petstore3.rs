@@ -32,19 +32,18 @@ pub struct ApiResponse {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl ApiResponse {
-    /// The `code` attribute.
-    pub const CODE: ::daplug_runtime::Field<ApiResponse, i32> = ::daplug_runtime::Field::new(
+    pub const CODE: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "code",
     );
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        ApiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `message` attribute.
     pub const MESSAGE: ::daplug_runtime::Field<
-        ApiResponse,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("message");
 }
@@ -153,14 +152,13 @@ pub struct Category {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Category {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Category, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Category,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -287,30 +285,27 @@ pub struct Order {
     )]
     pub complete: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Order {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Order, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
     /// The `petId` attribute.
-    pub const PET_ID: ::daplug_runtime::Field<Order, i64> = ::daplug_runtime::Field::new(
+    pub const PET_ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "petId",
     );
-    /// The `quantity` attribute.
-    pub const QUANTITY: ::daplug_runtime::Field<Order, i32> = ::daplug_runtime::Field::new(
+    pub const QUANTITY: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "quantity",
     );
     /// The `shipDate` attribute.
     pub const SHIP_DATE: ::daplug_runtime::Field<
-        Order,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("shipDate");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Order, OrderStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, OrderStatus> = ::daplug_runtime::Field::new(
         "status",
     );
-    /// The `complete` attribute.
-    pub const COMPLETE: ::daplug_runtime::Field<Order, bool> = ::daplug_runtime::Field::new(
+    pub const COMPLETE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "complete",
     );
 }
@@ -466,32 +461,30 @@ pub struct Pet {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<PetStatus>,
 }
+#[allow(missing_docs)]
 impl Pet {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Pet, i64> = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `category` attribute.
-    pub const CATEGORY: ::daplug_runtime::Field<Pet, Category> = ::daplug_runtime::Field::new(
+    pub const CATEGORY: ::daplug_runtime::Field<Self, Category> = ::daplug_runtime::Field::new(
         "category",
     );
     /// The `photoUrls` attribute.
     pub const PHOTO_URLS: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("photoUrls");
-    /// The `tags` attribute.
     pub const TAGS: ::daplug_runtime::Field<
-        Pet,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Tag>,
     > = ::daplug_runtime::Field::new("tags");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Pet, PetStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, PetStatus> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -637,12 +630,13 @@ pub struct Tag {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Tag {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<Tag, i64> = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "id",
+    );
     pub const NAME: ::daplug_runtime::Field<
-        Tag,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -790,43 +784,39 @@ pub struct User {
     )]
     pub user_status: ::daplug_runtime::__private::std::option::Option<i32>,
 }
+#[allow(missing_docs)]
 impl User {
-    /// The `id` attribute.
-    pub const ID: ::daplug_runtime::Field<User, i64> = ::daplug_runtime::Field::new(
+    pub const ID: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "id",
     );
-    /// The `username` attribute.
     pub const USERNAME: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("username");
     /// The `firstName` attribute.
     pub const FIRST_NAME: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("firstName");
     /// The `lastName` attribute.
     pub const LAST_NAME: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastName");
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `password` attribute.
     pub const PASSWORD: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("password");
-    /// The `phone` attribute.
     pub const PHONE: ::daplug_runtime::Field<
-        User,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phone");
     /// The `userStatus` attribute.
-    pub const USER_STATUS: ::daplug_runtime::Field<User, i32> = ::daplug_runtime::Field::new(
+    pub const USER_STATUS: ::daplug_runtime::Field<Self, i32> = ::daplug_runtime::Field::new(
         "userStatus",
     );
 }

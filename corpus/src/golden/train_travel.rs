@@ -48,28 +48,24 @@ pub struct Booking {
     )]
     pub has_dog: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Booking {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Booking,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `trip_id` attribute.
     pub const TRIP_ID: ::daplug_runtime::Field<
-        Booking,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trip_id");
-    /// The `passenger_name` attribute.
     pub const PASSENGER_NAME: ::daplug_runtime::Field<
-        Booking,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("passenger_name");
-    /// The `has_bicycle` attribute.
-    pub const HAS_BICYCLE: ::daplug_runtime::Field<Booking, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_BICYCLE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_bicycle",
     );
-    /// The `has_dog` attribute.
-    pub const HAS_DOG: ::daplug_runtime::Field<Booking, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_DOG: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "has_dog",
     );
 }
@@ -208,27 +204,22 @@ pub struct BookingPayment {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<BookingPaymentStatus>,
 }
+#[allow(missing_docs)]
 impl BookingPayment {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        BookingPayment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<BookingPayment, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
-    /// The `currency` attribute.
-    pub const CURRENCY: ::daplug_runtime::Field<
-        BookingPayment,
-        BookingPaymentCurrency,
-    > = ::daplug_runtime::Field::new("currency");
-    /// The `source` attribute.
-    pub const SOURCE: ::daplug_runtime::Field<BookingPayment, BookingPaymentSource> = ::daplug_runtime::Field::new(
+    pub const CURRENCY: ::daplug_runtime::Field<Self, BookingPaymentCurrency> = ::daplug_runtime::Field::new(
+        "currency",
+    );
+    pub const SOURCE: ::daplug_runtime::Field<Self, BookingPaymentSource> = ::daplug_runtime::Field::new(
         "source",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<BookingPayment, BookingPaymentStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, BookingPaymentStatus> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -433,58 +424,48 @@ pub struct BookingPaymentSourceVariant0 {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl BookingPaymentSourceVariant0 {
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         BookingPaymentSourceVariant0Object,
     > = ::daplug_runtime::Field::new("object");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `number` attribute.
     pub const NUMBER: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("number");
-    /// The `cvc` attribute.
     pub const CVC: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("cvc");
-    /// The `exp_month` attribute.
-    pub const EXP_MONTH: ::daplug_runtime::Field<BookingPaymentSourceVariant0, i64> = ::daplug_runtime::Field::new(
+    pub const EXP_MONTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "exp_month",
     );
-    /// The `exp_year` attribute.
-    pub const EXP_YEAR: ::daplug_runtime::Field<BookingPaymentSourceVariant0, i64> = ::daplug_runtime::Field::new(
+    pub const EXP_YEAR: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "exp_year",
     );
-    /// The `address_line1` attribute.
     pub const ADDRESS_LINE1: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_line1");
-    /// The `address_line2` attribute.
     pub const ADDRESS_LINE2: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_line2");
-    /// The `address_city` attribute.
     pub const ADDRESS_CITY: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_city");
-    /// The `address_country` attribute.
     pub const ADDRESS_COUNTRY: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_country");
-    /// The `address_post_code` attribute.
     pub const ADDRESS_POST_CODE: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant0,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_post_code");
 }
@@ -542,40 +523,34 @@ pub struct BookingPaymentSourceVariant1 {
     /// Two-letter country code (ISO 3166-1 alpha-2).
     pub country: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl BookingPaymentSourceVariant1 {
-    /// The `object` attribute.
     pub const OBJECT: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         BookingPaymentSourceVariant1Object,
     > = ::daplug_runtime::Field::new("object");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `number` attribute.
     pub const NUMBER: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("number");
-    /// The `sort_code` attribute.
     pub const SORT_CODE: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sort_code");
-    /// The `account_type` attribute.
     pub const ACCOUNT_TYPE: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         BookingPaymentSourceVariant1AccountType,
     > = ::daplug_runtime::Field::new("account_type");
-    /// The `bank_name` attribute.
     pub const BANK_NAME: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bank_name");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        BookingPaymentSourceVariant1,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
 }
@@ -661,10 +636,10 @@ pub struct LinksBooking {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LinksBooking {
-    /// The `booking` attribute.
     pub const BOOKING: ::daplug_runtime::Field<
-        LinksBooking,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("booking");
 }
@@ -759,10 +734,11 @@ pub struct LinksDestination {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LinksDestination {
     /// The `self` attribute.
     pub const SELF_: ::daplug_runtime::Field<
-        LinksDestination,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
@@ -857,10 +833,11 @@ pub struct LinksOrigin {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LinksOrigin {
     /// The `self` attribute.
     pub const SELF_: ::daplug_runtime::Field<
-        LinksOrigin,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
@@ -961,15 +938,14 @@ pub struct LinksPagination {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LinksPagination {
-    /// The `next` attribute.
     pub const NEXT: ::daplug_runtime::Field<
-        LinksPagination,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("next");
-    /// The `prev` attribute.
     pub const PREV: ::daplug_runtime::Field<
-        LinksPagination,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("prev");
 }
@@ -1071,10 +1047,11 @@ pub struct LinksSelf {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl LinksSelf {
     /// The `self` attribute.
     pub const SELF_: ::daplug_runtime::Field<
-        LinksSelf,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("self");
 }
@@ -1200,29 +1177,26 @@ pub struct Problem {
     )]
     pub status: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl Problem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
-    /// The `instance` attribute.
     pub const INSTANCE: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Problem, i64> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "status",
     );
 }
@@ -1345,30 +1319,26 @@ pub struct Station {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Station {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Station,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Station,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `address` attribute.
     pub const ADDRESS: ::daplug_runtime::Field<
-        Station,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address");
-    /// The `country_code` attribute.
     pub const COUNTRY_CODE: ::daplug_runtime::Field<
-        Station,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country_code");
-    /// The `timezone` attribute.
     pub const TIMEZONE: ::daplug_runtime::Field<
-        Station,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timezone");
 }
@@ -1543,47 +1513,39 @@ pub struct Trip {
     )]
     pub dogs_allowed: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Trip {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `origin` attribute.
     pub const ORIGIN: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("origin");
-    /// The `destination` attribute.
     pub const DESTINATION: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("destination");
-    /// The `departure_time` attribute.
     pub const DEPARTURE_TIME: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("departure_time");
-    /// The `arrival_time` attribute.
     pub const ARRIVAL_TIME: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("arrival_time");
-    /// The `operator` attribute.
     pub const OPERATOR: ::daplug_runtime::Field<
-        Trip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("operator");
-    /// The `price` attribute.
-    pub const PRICE: ::daplug_runtime::Field<Trip, f64> = ::daplug_runtime::Field::new(
+    pub const PRICE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "price",
     );
-    /// The `bicycles_allowed` attribute.
-    pub const BICYCLES_ALLOWED: ::daplug_runtime::Field<Trip, bool> = ::daplug_runtime::Field::new(
+    pub const BICYCLES_ALLOWED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "bicycles_allowed",
     );
-    /// The `dogs_allowed` attribute.
-    pub const DOGS_ALLOWED: ::daplug_runtime::Field<Trip, bool> = ::daplug_runtime::Field::new(
+    pub const DOGS_ALLOWED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "dogs_allowed",
     );
 }
@@ -1724,17 +1686,16 @@ pub struct WrapperCollection {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl WrapperCollection {
-    /// The `data` attribute.
     pub const DATA: ::daplug_runtime::Field<
-        WrapperCollection,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("data");
-    /// The `links` attribute.
     pub const LINKS: ::daplug_runtime::Field<
-        WrapperCollection,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("links");
 }

@@ -659,24 +659,21 @@ pub struct VerifyV2Form {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2Form {
-    /// The `form_type` attribute.
-    pub const FORM_TYPE: ::daplug_runtime::Field<VerifyV2Form, FormEnumFormTypes> = ::daplug_runtime::Field::new(
+    pub const FORM_TYPE: ::daplug_runtime::Field<Self, FormEnumFormTypes> = ::daplug_runtime::Field::new(
         "form_type",
     );
-    /// The `forms` attribute.
     pub const FORMS: ::daplug_runtime::Field<
-        VerifyV2Form,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("forms");
-    /// The `form_meta` attribute.
     pub const FORM_META: ::daplug_runtime::Field<
-        VerifyV2Form,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("form_meta");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2Form,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -802,20 +799,18 @@ pub struct VerifyV2Safelist {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2Safelist {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2Safelist,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `phone_number` attribute.
     pub const PHONE_NUMBER: ::daplug_runtime::Field<
-        VerifyV2Safelist,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phone_number");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2Safelist,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -1067,104 +1062,82 @@ pub struct VerifyV2Service {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2Service {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `friendly_name` attribute.
     pub const FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("friendly_name");
-    /// The `code_length` attribute.
-    pub const CODE_LENGTH: ::daplug_runtime::Field<VerifyV2Service, i64> = ::daplug_runtime::Field::new(
+    pub const CODE_LENGTH: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "code_length",
     );
-    /// The `lookup_enabled` attribute.
-    pub const LOOKUP_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+    pub const LOOKUP_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "lookup_enabled",
     );
-    /// The `psd2_enabled` attribute.
-    pub const PSD2_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+    pub const PSD2_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "psd2_enabled",
     );
-    /// The `skip_sms_to_landlines` attribute.
-    pub const SKIP_SMS_TO_LANDLINES: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+    pub const SKIP_SMS_TO_LANDLINES: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "skip_sms_to_landlines",
     );
-    /// The `dtmf_input_required` attribute.
-    pub const DTMF_INPUT_REQUIRED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+    pub const DTMF_INPUT_REQUIRED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "dtmf_input_required",
     );
-    /// The `tts_name` attribute.
     pub const TTS_NAME: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("tts_name");
-    /// The `do_not_share_warning_enabled` attribute.
-    pub const DO_NOT_SHARE_WARNING_ENABLED: ::daplug_runtime::Field<
-        VerifyV2Service,
-        bool,
-    > = ::daplug_runtime::Field::new("do_not_share_warning_enabled");
-    /// The `custom_code_enabled` attribute.
-    pub const CUSTOM_CODE_ENABLED: ::daplug_runtime::Field<VerifyV2Service, bool> = ::daplug_runtime::Field::new(
+    pub const DO_NOT_SHARE_WARNING_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "do_not_share_warning_enabled",
+    );
+    pub const CUSTOM_CODE_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "custom_code_enabled",
     );
-    /// The `push` attribute.
     pub const PUSH: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("push");
-    /// The `totp` attribute.
     pub const TOTP: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("totp");
-    /// The `default_template_sid` attribute.
     pub const DEFAULT_TEMPLATE_SID: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("default_template_sid");
-    /// The `whatsapp` attribute.
     pub const WHATSAPP: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("whatsapp");
-    /// The `passkeys` attribute.
     pub const PASSKEYS: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("passkeys");
-    /// The `verify_event_subscription_enabled` attribute.
-    pub const VERIFY_EVENT_SUBSCRIPTION_ENABLED: ::daplug_runtime::Field<
-        VerifyV2Service,
-        bool,
-    > = ::daplug_runtime::Field::new("verify_event_subscription_enabled");
-    /// The `date_created` attribute.
+    pub const VERIFY_EVENT_SUBSCRIPTION_ENABLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "verify_event_subscription_enabled",
+    );
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `links` attribute.
     pub const LINKS: ::daplug_runtime::Field<
-        VerifyV2Service,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("links");
 }
@@ -1424,54 +1397,44 @@ pub struct VerifyV2ServiceAccessToken {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceAccessToken {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `entity_identity` attribute.
     pub const ENTITY_IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("entity_identity");
-    /// The `factor_type` attribute.
-    pub const FACTOR_TYPE: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
-        AccessTokenEnumFactorTypes,
-    > = ::daplug_runtime::Field::new("factor_type");
-    /// The `factor_friendly_name` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<Self, AccessTokenEnumFactorTypes> = ::daplug_runtime::Field::new(
+        "factor_type",
+    );
     pub const FACTOR_FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("factor_friendly_name");
-    /// The `token` attribute.
     pub const TOKEN: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("token");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<VerifyV2ServiceAccessToken, i64> = ::daplug_runtime::Field::new(
+    pub const TTL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "ttl",
     );
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceAccessToken,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
 }
@@ -1671,45 +1634,38 @@ pub struct VerifyV2ServiceEntity {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceEntity {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `identity` attribute.
     pub const IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("identity");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `links` attribute.
     pub const LINKS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntity,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("links");
 }
@@ -1978,95 +1934,76 @@ pub struct VerifyV2ServiceEntityChallenge {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceEntityChallenge {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `entity_sid` attribute.
     pub const ENTITY_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("entity_sid");
-    /// The `identity` attribute.
     pub const IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("identity");
-    /// The `factor_sid` attribute.
     pub const FACTOR_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("factor_sid");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `date_responded` attribute.
     pub const DATE_RESPONDED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_responded");
-    /// The `expiration_date` attribute.
     pub const EXPIRATION_DATE: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expiration_date");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
-        ChallengeEnumChallengeStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `responded_reason` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, ChallengeEnumChallengeStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
     pub const RESPONDED_REASON: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ChallengeEnumChallengeReasons,
     > = ::daplug_runtime::Field::new("responded_reason");
-    /// The `details` attribute.
     pub const DETAILS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("details");
-    /// The `hidden_details` attribute.
     pub const HIDDEN_DETAILS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("hidden_details");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `factor_type` attribute.
-    pub const FACTOR_TYPE: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
-        ChallengeEnumFactorTypes,
-    > = ::daplug_runtime::Field::new("factor_type");
-    /// The `url` attribute.
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<Self, ChallengeEnumFactorTypes> = ::daplug_runtime::Field::new(
+        "factor_type",
+    );
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `links` attribute.
     pub const LINKS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallenge,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("links");
 }
@@ -2316,50 +2253,41 @@ pub struct VerifyV2ServiceEntityChallengeNotification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceEntityChallengeNotification {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `entity_sid` attribute.
     pub const ENTITY_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("entity_sid");
-    /// The `identity` attribute.
     pub const IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("identity");
-    /// The `challenge_sid` attribute.
     pub const CHALLENGE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("challenge_sid");
-    /// The `priority` attribute.
     pub const PRIORITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("priority");
-    /// The `ttl` attribute.
-    pub const TTL: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
-        i64,
-    > = ::daplug_runtime::Field::new("ttl");
-    /// The `date_created` attribute.
+    pub const TTL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "ttl",
+    );
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityChallengeNotification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
 }
@@ -2597,70 +2525,56 @@ pub struct VerifyV2ServiceEntityFactor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceEntityFactor {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `entity_sid` attribute.
     pub const ENTITY_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("entity_sid");
-    /// The `identity` attribute.
     pub const IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("identity");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `friendly_name` attribute.
     pub const FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("friendly_name");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
-        FactorEnumFactorStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `factor_type` attribute.
-    pub const FACTOR_TYPE: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
-        FactorEnumFactorTypes,
-    > = ::daplug_runtime::Field::new("factor_type");
-    /// The `config` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, FactorEnumFactorStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<Self, FactorEnumFactorTypes> = ::daplug_runtime::Field::new(
+        "factor_type",
+    );
     pub const CONFIG: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("config");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -2938,80 +2852,64 @@ pub struct VerifyV2ServiceEntityNewFactor {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceEntityNewFactor {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `entity_sid` attribute.
     pub const ENTITY_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("entity_sid");
-    /// The `identity` attribute.
     pub const IDENTITY: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("identity");
-    /// The `binding` attribute.
     pub const BINDING: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("binding");
-    /// The `options` attribute.
     pub const OPTIONS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("options");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `friendly_name` attribute.
     pub const FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("friendly_name");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
-        NewFactorEnumFactorStatuses,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `factor_type` attribute.
-    pub const FACTOR_TYPE: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
-        NewFactorEnumFactorTypes,
-    > = ::daplug_runtime::Field::new("factor_type");
-    /// The `config` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, NewFactorEnumFactorStatuses> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const FACTOR_TYPE: ::daplug_runtime::Field<Self, NewFactorEnumFactorTypes> = ::daplug_runtime::Field::new(
+        "factor_type",
+    );
     pub const CONFIG: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("config");
-    /// The `metadata` attribute.
     pub const METADATA: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("metadata");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceEntityNewFactor,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -3232,40 +3130,34 @@ pub struct VerifyV2ServiceMessagingConfiguration {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceMessagingConfiguration {
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `country` attribute.
     pub const COUNTRY: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
-    /// The `messaging_service_sid` attribute.
     pub const MESSAGING_SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("messaging_service_sid");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceMessagingConfiguration,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -3465,50 +3357,42 @@ pub struct VerifyV2ServiceRateLimit {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceRateLimit {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `unique_name` attribute.
     pub const UNIQUE_NAME: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("unique_name");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
-    /// The `links` attribute.
     pub const LINKS: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimit,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("links");
 }
@@ -3709,48 +3593,40 @@ pub struct VerifyV2ServiceRateLimitBucket {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceRateLimitBucket {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `rate_limit_sid` attribute.
     pub const RATE_LIMIT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("rate_limit_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `max` attribute.
-    pub const MAX: ::daplug_runtime::Field<VerifyV2ServiceRateLimitBucket, i64> = ::daplug_runtime::Field::new(
+    pub const MAX: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "max",
     );
-    /// The `interval` attribute.
-    pub const INTERVAL: ::daplug_runtime::Field<VerifyV2ServiceRateLimitBucket, i64> = ::daplug_runtime::Field::new(
+    pub const INTERVAL: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "interval",
     );
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceRateLimitBucket,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -4000,81 +3876,66 @@ pub struct VerifyV2ServiceVerification {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceVerification {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `to` attribute.
     pub const TO: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("to");
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
-        VerificationEnumChannel,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `status` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<Self, VerificationEnumChannel> = ::daplug_runtime::Field::new(
+        "channel",
+    );
     pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `valid` attribute.
-    pub const VALID: ::daplug_runtime::Field<VerifyV2ServiceVerification, bool> = ::daplug_runtime::Field::new(
+    pub const VALID: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "valid",
     );
-    /// The `lookup` attribute.
     pub const LOOKUP: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("lookup");
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `payee` attribute.
     pub const PAYEE: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payee");
-    /// The `send_code_attempts` attribute.
     pub const SEND_CODE_ATTEMPTS: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
     > = ::daplug_runtime::Field::new("send_code_attempts");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `sna` attribute.
     pub const SNA: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("sna");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceVerification,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -4332,64 +4193,52 @@ pub struct VerifyV2ServiceVerificationCheck {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceVerificationCheck {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `to` attribute.
     pub const TO: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("to");
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
-        VerificationCheckEnumChannel,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `status` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<Self, VerificationCheckEnumChannel> = ::daplug_runtime::Field::new(
+        "channel",
+    );
     pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `valid` attribute.
-    pub const VALID: ::daplug_runtime::Field<VerifyV2ServiceVerificationCheck, bool> = ::daplug_runtime::Field::new(
+    pub const VALID: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "valid",
     );
-    /// The `amount` attribute.
     pub const AMOUNT: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("amount");
-    /// The `payee` attribute.
     pub const PAYEE: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payee");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `sna_attempts_error_codes` attribute.
     pub const SNA_ATTEMPTS_ERROR_CODES: ::daplug_runtime::Field<
-        VerifyV2ServiceVerificationCheck,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::serde_json::Value,
         >,
@@ -4635,67 +4484,53 @@ pub struct VerifyV2ServiceWebhook {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2ServiceWebhook {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `friendly_name` attribute.
     pub const FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("friendly_name");
-    /// The `event_types` attribute.
     pub const EVENT_TYPES: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("event_types");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
-        WebhookEnumStatus,
-    > = ::daplug_runtime::Field::new("status");
-    /// The `version` attribute.
-    pub const VERSION: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
-        WebhookEnumVersion,
-    > = ::daplug_runtime::Field::new("version");
-    /// The `webhook_url` attribute.
+    pub const STATUS: ::daplug_runtime::Field<Self, WebhookEnumStatus> = ::daplug_runtime::Field::new(
+        "status",
+    );
+    pub const VERSION: ::daplug_runtime::Field<Self, WebhookEnumVersion> = ::daplug_runtime::Field::new(
+        "version",
+    );
     pub const WEBHOOK_URL: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("webhook_url");
-    /// The `webhook_method` attribute.
-    pub const WEBHOOK_METHOD: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
-        WebhookEnumMethods,
-    > = ::daplug_runtime::Field::new("webhook_method");
-    /// The `date_created` attribute.
+    pub const WEBHOOK_METHOD: ::daplug_runtime::Field<Self, WebhookEnumMethods> = ::daplug_runtime::Field::new(
+        "webhook_method",
+    );
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2ServiceWebhook,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -4926,60 +4761,49 @@ pub struct VerifyV2VerificationAttempt {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2VerificationAttempt {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `service_sid` attribute.
     pub const SERVICE_SID: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("service_sid");
-    /// The `verification_sid` attribute.
     pub const VERIFICATION_SID: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("verification_sid");
-    /// The `date_created` attribute.
     pub const DATE_CREATED: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_created");
-    /// The `date_updated` attribute.
     pub const DATE_UPDATED: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date_updated");
-    /// The `conversion_status` attribute.
     pub const CONVERSION_STATUS: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         VerificationAttemptEnumConversionStatus,
     > = ::daplug_runtime::Field::new("conversion_status");
-    /// The `channel` attribute.
-    pub const CHANNEL: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
-        VerificationAttemptEnumChannels,
-    > = ::daplug_runtime::Field::new("channel");
-    /// The `price` attribute.
+    pub const CHANNEL: ::daplug_runtime::Field<Self, VerificationAttemptEnumChannels> = ::daplug_runtime::Field::new(
+        "channel",
+    );
     pub const PRICE: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("price");
-    /// The `channel_data` attribute.
     pub const CHANNEL_DATA: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("channel_data");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2VerificationAttempt,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -5155,30 +4979,23 @@ pub struct VerifyV2VerificationAttemptsSummary {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2VerificationAttemptsSummary {
-    /// The `total_attempts` attribute.
-    pub const TOTAL_ATTEMPTS: ::daplug_runtime::Field<
-        VerifyV2VerificationAttemptsSummary,
-        i64,
-    > = ::daplug_runtime::Field::new("total_attempts");
-    /// The `total_converted` attribute.
-    pub const TOTAL_CONVERTED: ::daplug_runtime::Field<
-        VerifyV2VerificationAttemptsSummary,
-        i64,
-    > = ::daplug_runtime::Field::new("total_converted");
-    /// The `total_unconverted` attribute.
-    pub const TOTAL_UNCONVERTED: ::daplug_runtime::Field<
-        VerifyV2VerificationAttemptsSummary,
-        i64,
-    > = ::daplug_runtime::Field::new("total_unconverted");
-    /// The `conversion_rate_percentage` attribute.
+    pub const TOTAL_ATTEMPTS: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_attempts",
+    );
+    pub const TOTAL_CONVERTED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_converted",
+    );
+    pub const TOTAL_UNCONVERTED: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
+        "total_unconverted",
+    );
     pub const CONVERSION_RATE_PERCENTAGE: ::daplug_runtime::Field<
-        VerifyV2VerificationAttemptsSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("conversion_rate_percentage");
-    /// The `url` attribute.
     pub const URL: ::daplug_runtime::Field<
-        VerifyV2VerificationAttemptsSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("url");
 }
@@ -5332,32 +5149,28 @@ pub struct VerifyV2VerificationTemplate {
         ::daplug_runtime::__private::serde_json::Value,
     >,
 }
+#[allow(missing_docs)]
 impl VerifyV2VerificationTemplate {
-    /// The `sid` attribute.
     pub const SID: ::daplug_runtime::Field<
-        VerifyV2VerificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sid");
-    /// The `account_sid` attribute.
     pub const ACCOUNT_SID: ::daplug_runtime::Field<
-        VerifyV2VerificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("account_sid");
-    /// The `friendly_name` attribute.
     pub const FRIENDLY_NAME: ::daplug_runtime::Field<
-        VerifyV2VerificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("friendly_name");
-    /// The `channels` attribute.
     pub const CHANNELS: ::daplug_runtime::Field<
-        VerifyV2VerificationTemplate,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("channels");
-    /// The `translations` attribute.
     pub const TRANSLATIONS: ::daplug_runtime::Field<
-        VerifyV2VerificationTemplate,
+        Self,
         ::daplug_runtime::__private::serde_json::Value,
     > = ::daplug_runtime::Field::new("translations");
 }

@@ -44,24 +44,23 @@ pub struct Account {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Account {
     /// The `accountID` attribute.
     pub const ACCOUNT_ID: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountID");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<Account, AccountType> = ::daplug_runtime::Field::new(
+    pub const TYPE_: ::daplug_runtime::Field<Self, AccountType> = ::daplug_runtime::Field::new(
         "type",
     );
-    /// The `code` attribute.
     pub const CODE: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("code");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Account,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -206,10 +205,10 @@ pub struct Accounts {
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     >,
 }
+#[allow(missing_docs)]
 impl Accounts {
-    /// The `accounts` attribute.
     pub const ACCOUNTS: ::daplug_runtime::Field<
-        Accounts,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Account>,
     > = ::daplug_runtime::Field::new("accounts");
 }
@@ -322,30 +321,30 @@ pub struct Address {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl Address {
     /// The `addressLine1` attribute.
     pub const ADDRESS_LINE1: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("addressLine1");
     /// The `addressLine2` attribute.
     pub const ADDRESS_LINE2: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("addressLine2");
-    /// The `city` attribute.
     pub const CITY: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("city");
     /// The `postCode` attribute.
     pub const POST_CODE: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postCode");
     /// The `countryName` attribute.
     pub const COUNTRY_NAME: ::daplug_runtime::Field<
-        Address,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("countryName");
 }
@@ -463,20 +462,21 @@ pub struct BankAccount {
     #[serde(rename = "sortCode")]
     pub sort_code: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl BankAccount {
     /// The `accountName` attribute.
     pub const ACCOUNT_NAME: ::daplug_runtime::Field<
-        BankAccount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountName");
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        BankAccount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `sortCode` attribute.
     pub const SORT_CODE: ::daplug_runtime::Field<
-        BankAccount,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sortCode");
 }
@@ -651,67 +651,63 @@ pub struct Benefit {
     )]
     pub show_balance_to_employee: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Benefit {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        Benefit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Benefit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `category` attribute.
-    pub const CATEGORY: ::daplug_runtime::Field<Benefit, BenefitCategory> = ::daplug_runtime::Field::new(
+    pub const CATEGORY: ::daplug_runtime::Field<Self, BenefitCategory> = ::daplug_runtime::Field::new(
         "category",
     );
     /// The `liabilityAccountId` attribute.
     pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
-        Benefit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("liabilityAccountId");
     /// The `expenseAccountId` attribute.
     pub const EXPENSE_ACCOUNT_ID: ::daplug_runtime::Field<
-        Benefit,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expenseAccountId");
     /// The `standardAmount` attribute.
-    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Benefit, f64> = ::daplug_runtime::Field::new(
+    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "standardAmount",
     );
-    /// The `percentage` attribute.
-    pub const PERCENTAGE: ::daplug_runtime::Field<Benefit, f64> = ::daplug_runtime::Field::new(
+    pub const PERCENTAGE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "percentage",
     );
     /// The `calculationType` attribute.
-    pub const CALCULATION_TYPE: ::daplug_runtime::Field<
-        Benefit,
-        BenefitCalculationType,
-    > = ::daplug_runtime::Field::new("calculationType");
+    pub const CALCULATION_TYPE: ::daplug_runtime::Field<Self, BenefitCalculationType> = ::daplug_runtime::Field::new(
+        "calculationType",
+    );
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
     /// The `subjectToNIC` attribute.
-    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToNIC",
     );
     /// The `subjectToPension` attribute.
-    pub const SUBJECT_TO_PENSION: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_PENSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToPension",
     );
     /// The `subjectToTax` attribute.
-    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToTax",
     );
     /// The `isCalculatingOnQualifyingEarnings` attribute.
     pub const IS_CALCULATING_ON_QUALIFYING_EARNINGS: ::daplug_runtime::Field<
-        Benefit,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("isCalculatingOnQualifyingEarnings");
     /// The `showBalanceToEmployee` attribute.
-    pub const SHOW_BALANCE_TO_EMPLOYEE: ::daplug_runtime::Field<Benefit, bool> = ::daplug_runtime::Field::new(
+    pub const SHOW_BALANCE_TO_EMPLOYEE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "showBalanceToEmployee",
     );
 }
@@ -930,27 +926,26 @@ pub struct BenefitLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl BenefitLine {
     /// The `benefitTypeID` attribute.
     pub const BENEFIT_TYPE_ID: ::daplug_runtime::Field<
-        BenefitLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("benefitTypeID");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        BenefitLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
-    /// The `percentage` attribute.
-    pub const PERCENTAGE: ::daplug_runtime::Field<BenefitLine, f64> = ::daplug_runtime::Field::new(
+    pub const PERCENTAGE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "percentage",
     );
 }
@@ -1070,17 +1065,15 @@ pub struct BenefitObject {
     )]
     pub benefit: ::daplug_runtime::__private::std::option::Option<Benefit>,
 }
+#[allow(missing_docs)]
 impl BenefitObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<BenefitObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<BenefitObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `benefit` attribute.
-    pub const BENEFIT: ::daplug_runtime::Field<BenefitObject, Benefit> = ::daplug_runtime::Field::new(
+    pub const BENEFIT: ::daplug_runtime::Field<Self, Benefit> = ::daplug_runtime::Field::new(
         "benefit",
     );
 }
@@ -1190,18 +1183,16 @@ pub struct Benefits {
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     >,
 }
+#[allow(missing_docs)]
 impl Benefits {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Benefits, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Benefits, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `benefits` attribute.
     pub const BENEFITS: ::daplug_runtime::Field<
-        Benefits,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Benefit>,
     > = ::daplug_runtime::Field::new("benefits");
 }
@@ -1359,37 +1350,38 @@ pub struct Contracts {
         DevelopmentalRoleDetails,
     >,
 }
+#[allow(missing_docs)]
 impl Contracts {
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        Contracts,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `employmentStatus` attribute.
-    pub const EMPLOYMENT_STATUS: ::daplug_runtime::Field<Contracts, EmploymentStatus> = ::daplug_runtime::Field::new(
+    pub const EMPLOYMENT_STATUS: ::daplug_runtime::Field<Self, EmploymentStatus> = ::daplug_runtime::Field::new(
         "employmentStatus",
     );
     /// The `contractType` attribute.
-    pub const CONTRACT_TYPE: ::daplug_runtime::Field<Contracts, ContractType> = ::daplug_runtime::Field::new(
+    pub const CONTRACT_TYPE: ::daplug_runtime::Field<Self, ContractType> = ::daplug_runtime::Field::new(
         "contractType",
     );
     /// The `publicKey` attribute.
     pub const PUBLIC_KEY: ::daplug_runtime::Field<
-        Contracts,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("publicKey");
     /// The `isFixedTerm` attribute.
-    pub const IS_FIXED_TERM: ::daplug_runtime::Field<Contracts, bool> = ::daplug_runtime::Field::new(
+    pub const IS_FIXED_TERM: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isFixedTerm",
     );
     /// The `fixedTermEndDate` attribute.
     pub const FIXED_TERM_END_DATE: ::daplug_runtime::Field<
-        Contracts,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("fixedTermEndDate");
     /// The `developmentalRoleDetails` attribute.
     pub const DEVELOPMENTAL_ROLE_DETAILS: ::daplug_runtime::Field<
-        Contracts,
+        Self,
         DevelopmentalRoleDetails,
     > = ::daplug_runtime::Field::new("developmentalRoleDetails");
 }
@@ -1519,14 +1511,14 @@ pub struct CourtOrderLine {
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl CourtOrderLine {
     /// The `courtOrderTypeID` attribute.
     pub const COURT_ORDER_TYPE_ID: ::daplug_runtime::Field<
-        CourtOrderLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("courtOrderTypeID");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<CourtOrderLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
 }
@@ -1733,75 +1725,75 @@ pub struct Deduction {
     )]
     pub is_pension: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Deduction {
     /// The `deductionId` attribute.
     pub const DEDUCTION_ID: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deductionId");
     /// The `deductionName` attribute.
     pub const DEDUCTION_NAME: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deductionName");
     /// The `deductionCategory` attribute.
     pub const DEDUCTION_CATEGORY: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         DeductionDeductionCategory,
     > = ::daplug_runtime::Field::new("deductionCategory");
     /// The `liabilityAccountId` attribute.
     pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("liabilityAccountId");
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
     /// The `standardAmount` attribute.
-    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Deduction, f64> = ::daplug_runtime::Field::new(
+    pub const STANDARD_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "standardAmount",
     );
     /// The `reducesSuperLiability` attribute.
-    pub const REDUCES_SUPER_LIABILITY: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const REDUCES_SUPER_LIABILITY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "reducesSuperLiability",
     );
     /// The `reducesTaxLiability` attribute.
-    pub const REDUCES_TAX_LIABILITY: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const REDUCES_TAX_LIABILITY: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "reducesTaxLiability",
     );
     /// The `calculationType` attribute.
     pub const CALCULATION_TYPE: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         DeductionCalculationType,
     > = ::daplug_runtime::Field::new("calculationType");
-    /// The `percentage` attribute.
-    pub const PERCENTAGE: ::daplug_runtime::Field<Deduction, f64> = ::daplug_runtime::Field::new(
+    pub const PERCENTAGE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "percentage",
     );
     /// The `subjectToNIC` attribute.
-    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_NIC: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToNIC",
     );
     /// The `subjectToTax` attribute.
-    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToTax",
     );
     /// The `isReducedByBasicRate` attribute.
-    pub const IS_REDUCED_BY_BASIC_RATE: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const IS_REDUCED_BY_BASIC_RATE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isReducedByBasicRate",
     );
     /// The `applyToPensionCalculations` attribute.
-    pub const APPLY_TO_PENSION_CALCULATIONS: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const APPLY_TO_PENSION_CALCULATIONS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "applyToPensionCalculations",
     );
     /// The `isCalculatingOnQualifyingEarnings` attribute.
     pub const IS_CALCULATING_ON_QUALIFYING_EARNINGS: ::daplug_runtime::Field<
-        Deduction,
+        Self,
         bool,
     > = ::daplug_runtime::Field::new("isCalculatingOnQualifyingEarnings");
     /// The `isPension` attribute.
-    pub const IS_PENSION: ::daplug_runtime::Field<Deduction, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PENSION: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isPension",
     );
 }
@@ -2035,22 +2027,21 @@ pub struct DeductionLine {
     )]
     pub percentage: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl DeductionLine {
     /// The `deductionTypeID` attribute.
     pub const DEDUCTION_TYPE_ID: ::daplug_runtime::Field<
-        DeductionLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("deductionTypeID");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<DeductionLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `subjectToTax` attribute.
-    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<DeductionLine, bool> = ::daplug_runtime::Field::new(
+    pub const SUBJECT_TO_TAX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "subjectToTax",
     );
-    /// The `percentage` attribute.
-    pub const PERCENTAGE: ::daplug_runtime::Field<DeductionLine, f64> = ::daplug_runtime::Field::new(
+    pub const PERCENTAGE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "percentage",
     );
 }
@@ -2165,17 +2156,15 @@ pub struct DeductionObject {
     )]
     pub deduction: ::daplug_runtime::__private::std::option::Option<Deduction>,
 }
+#[allow(missing_docs)]
 impl DeductionObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<DeductionObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<DeductionObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `deduction` attribute.
-    pub const DEDUCTION: ::daplug_runtime::Field<DeductionObject, Deduction> = ::daplug_runtime::Field::new(
+    pub const DEDUCTION: ::daplug_runtime::Field<Self, Deduction> = ::daplug_runtime::Field::new(
         "deduction",
     );
 }
@@ -2285,18 +2274,16 @@ pub struct Deductions {
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     >,
 }
+#[allow(missing_docs)]
 impl Deductions {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Deductions, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Deductions, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `deductions` attribute.
     pub const DEDUCTIONS: ::daplug_runtime::Field<
-        Deductions,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Deduction>,
     > = ::daplug_runtime::Field::new("deductions");
 }
@@ -2409,25 +2396,26 @@ pub struct DevelopmentalRoleDetails {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl DevelopmentalRoleDetails {
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        DevelopmentalRoleDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        DevelopmentalRoleDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
     /// The `developmentalRole` attribute.
     pub const DEVELOPMENTAL_ROLE: ::daplug_runtime::Field<
-        DevelopmentalRoleDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("developmentalRole");
     /// The `publicKey` attribute.
     pub const PUBLIC_KEY: ::daplug_runtime::Field<
-        DevelopmentalRoleDetails,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("publicKey");
 }
@@ -2605,44 +2593,44 @@ pub struct EarningsLine {
         bool,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsLine {
     /// The `earningsLineID` attribute.
     pub const EARNINGS_LINE_ID: ::daplug_runtime::Field<
-        EarningsLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsLineID");
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        EarningsLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
     /// The `displayName` attribute.
     pub const DISPLAY_NAME: ::daplug_runtime::Field<
-        EarningsLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("displayName");
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<EarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `isLinkedToTimesheet` attribute.
-    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<EarningsLine, bool> = ::daplug_runtime::Field::new(
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isLinkedToTimesheet",
     );
     /// The `isAverageDailyPayRate` attribute.
-    pub const IS_AVERAGE_DAILY_PAY_RATE: ::daplug_runtime::Field<EarningsLine, bool> = ::daplug_runtime::Field::new(
+    pub const IS_AVERAGE_DAILY_PAY_RATE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isAverageDailyPayRate",
     );
 }
@@ -2797,29 +2785,28 @@ pub struct EarningsOrder {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl EarningsOrder {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        EarningsOrder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EarningsOrder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `statutoryDeductionCategory` attribute.
     pub const STATUTORY_DEDUCTION_CATEGORY: ::daplug_runtime::Field<
-        EarningsOrder,
+        Self,
         StatutoryDeductionCategory,
     > = ::daplug_runtime::Field::new("statutoryDeductionCategory");
     /// The `liabilityAccountId` attribute.
     pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
-        EarningsOrder,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("liabilityAccountId");
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<EarningsOrder, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
 }
@@ -2944,20 +2931,18 @@ pub struct EarningsOrderObject {
         EarningsOrder,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsOrderObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EarningsOrderObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EarningsOrderObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `statutoryDeduction` attribute.
-    pub const STATUTORY_DEDUCTION: ::daplug_runtime::Field<
-        EarningsOrderObject,
-        EarningsOrder,
-    > = ::daplug_runtime::Field::new("statutoryDeduction");
+    pub const STATUTORY_DEDUCTION: ::daplug_runtime::Field<Self, EarningsOrder> = ::daplug_runtime::Field::new(
+        "statutoryDeduction",
+    );
 }
 /// A partial update of [`EarningsOrderObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -3072,18 +3057,17 @@ pub struct EarningsOrders {
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsOrders {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EarningsOrders, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EarningsOrders, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `statutoryDeductions` attribute.
     pub const STATUTORY_DEDUCTIONS: ::daplug_runtime::Field<
-        EarningsOrders,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EarningsOrder>,
     > = ::daplug_runtime::Field::new("statutoryDeductions");
 }
@@ -3231,51 +3215,49 @@ pub struct EarningsRate {
     )]
     pub fixed_amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl EarningsRate {
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        EarningsRate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EarningsRate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `earningsType` attribute.
-    pub const EARNINGS_TYPE: ::daplug_runtime::Field<
-        EarningsRate,
-        EarningsRateEarningsType,
-    > = ::daplug_runtime::Field::new("earningsType");
+    pub const EARNINGS_TYPE: ::daplug_runtime::Field<Self, EarningsRateEarningsType> = ::daplug_runtime::Field::new(
+        "earningsType",
+    );
     /// The `rateType` attribute.
-    pub const RATE_TYPE: ::daplug_runtime::Field<EarningsRate, EarningsRateRateType> = ::daplug_runtime::Field::new(
+    pub const RATE_TYPE: ::daplug_runtime::Field<Self, EarningsRateRateType> = ::daplug_runtime::Field::new(
         "rateType",
     );
     /// The `typeOfUnits` attribute.
     pub const TYPE_OF_UNITS: ::daplug_runtime::Field<
-        EarningsRate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("typeOfUnits");
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<EarningsRate, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
     /// The `expenseAccountID` attribute.
     pub const EXPENSE_ACCOUNT_ID: ::daplug_runtime::Field<
-        EarningsRate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("expenseAccountID");
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsRate, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `multipleOfOrdinaryEarningsRate` attribute.
-    pub const MULTIPLE_OF_ORDINARY_EARNINGS_RATE: ::daplug_runtime::Field<
-        EarningsRate,
-        f64,
-    > = ::daplug_runtime::Field::new("multipleOfOrdinaryEarningsRate");
+    pub const MULTIPLE_OF_ORDINARY_EARNINGS_RATE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "multipleOfOrdinaryEarningsRate",
+    );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsRate, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
 }
@@ -3492,17 +3474,16 @@ pub struct EarningsRateObject {
     )]
     pub earnings_rate: ::daplug_runtime::__private::std::option::Option<EarningsRate>,
 }
+#[allow(missing_docs)]
 impl EarningsRateObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EarningsRateObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EarningsRateObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `earningsRate` attribute.
-    pub const EARNINGS_RATE: ::daplug_runtime::Field<EarningsRateObject, EarningsRate> = ::daplug_runtime::Field::new(
+    pub const EARNINGS_RATE: ::daplug_runtime::Field<Self, EarningsRate> = ::daplug_runtime::Field::new(
         "earningsRate",
     );
 }
@@ -3638,18 +3619,17 @@ pub struct EarningsRates {
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsRates {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EarningsRates, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EarningsRates, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `earningsRates` attribute.
     pub const EARNINGS_RATES: ::daplug_runtime::Field<
-        EarningsRates,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EarningsRate>,
     > = ::daplug_runtime::Field::new("earningsRates");
 }
@@ -3791,32 +3771,32 @@ pub struct EarningsTemplate {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsTemplate {
     /// The `payTemplateEarningID` attribute.
     pub const PAY_TEMPLATE_EARNING_ID: ::daplug_runtime::Field<
-        EarningsTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payTemplateEarningID");
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<EarningsTemplate, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        EarningsTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EarningsTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
 }
@@ -3942,20 +3922,18 @@ pub struct EarningsTemplateObject {
         EarningsTemplate,
     >,
 }
+#[allow(missing_docs)]
 impl EarningsTemplateObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EarningsTemplateObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EarningsTemplateObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `earningTemplate` attribute.
-    pub const EARNING_TEMPLATE: ::daplug_runtime::Field<
-        EarningsTemplateObject,
-        EarningsTemplate,
-    > = ::daplug_runtime::Field::new("earningTemplate");
+    pub const EARNING_TEMPLATE: ::daplug_runtime::Field<Self, EarningsTemplate> = ::daplug_runtime::Field::new(
+        "earningTemplate",
+    );
 }
 /// A partial update of [`EarningsTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -4180,96 +4158,92 @@ pub struct Employee {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
+#[allow(missing_docs)]
 impl Employee {
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
     /// The `firstName` attribute.
     pub const FIRST_NAME: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("firstName");
     /// The `lastName` attribute.
     pub const LAST_NAME: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastName");
     /// The `dateOfBirth` attribute.
     pub const DATE_OF_BIRTH: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dateOfBirth");
-    /// The `address` attribute.
-    pub const ADDRESS: ::daplug_runtime::Field<Employee, Address> = ::daplug_runtime::Field::new(
+    pub const ADDRESS: ::daplug_runtime::Field<Self, Address> = ::daplug_runtime::Field::new(
         "address",
     );
-    /// The `email` attribute.
     pub const EMAIL: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("email");
-    /// The `gender` attribute.
-    pub const GENDER: ::daplug_runtime::Field<Employee, EmployeeGender> = ::daplug_runtime::Field::new(
+    pub const GENDER: ::daplug_runtime::Field<Self, EmployeeGender> = ::daplug_runtime::Field::new(
         "gender",
     );
     /// The `phoneNumber` attribute.
     pub const PHONE_NUMBER: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("phoneNumber");
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
     /// The `payrollCalendarID` attribute.
     pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payrollCalendarID");
     /// The `updatedDateUTC` attribute.
     pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
     /// The `createdDateUTC` attribute.
     pub const CREATED_DATE_UTC: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("createdDateUTC");
     /// The `niCategory` attribute.
-    pub const NI_CATEGORY: ::daplug_runtime::Field<Employee, NiCategoryLetter> = ::daplug_runtime::Field::new(
+    pub const NI_CATEGORY: ::daplug_runtime::Field<Self, NiCategoryLetter> = ::daplug_runtime::Field::new(
         "niCategory",
     );
     /// The `niCategories` attribute.
     pub const NI_CATEGORIES: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     > = ::daplug_runtime::Field::new("niCategories");
     /// The `nationalInsuranceNumber` attribute.
     pub const NATIONAL_INSURANCE_NUMBER: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nationalInsuranceNumber");
     /// The `isOffPayrollWorker` attribute.
-    pub const IS_OFF_PAYROLL_WORKER: ::daplug_runtime::Field<Employee, bool> = ::daplug_runtime::Field::new(
+    pub const IS_OFF_PAYROLL_WORKER: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isOffPayrollWorker",
     );
-    /// The `contracts` attribute.
     pub const CONTRACTS: ::daplug_runtime::Field<
-        Employee,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     > = ::daplug_runtime::Field::new("contracts");
 }
@@ -4496,40 +4470,39 @@ pub struct EmployeeLeave {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeave {
     /// The `leaveID` attribute.
     pub const LEAVE_ID: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveID");
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
-    /// The `periods` attribute.
     pub const PERIODS: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     > = ::daplug_runtime::Field::new("periods");
     /// The `updatedDateUTC` attribute.
     pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
-        EmployeeLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
 }
@@ -4680,24 +4653,23 @@ pub struct EmployeeLeaveBalance {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveBalance {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        EmployeeLeaveBalance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        EmployeeLeaveBalance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
-    /// The `balance` attribute.
-    pub const BALANCE: ::daplug_runtime::Field<EmployeeLeaveBalance, f64> = ::daplug_runtime::Field::new(
+    pub const BALANCE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "balance",
     );
     /// The `typeOfUnits` attribute.
     pub const TYPE_OF_UNITS: ::daplug_runtime::Field<
-        EmployeeLeaveBalance,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("typeOfUnits");
 }
@@ -4821,18 +4793,17 @@ pub struct EmployeeLeaveBalances {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveBalances {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveBalances, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveBalances, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `leaveBalances` attribute.
     pub const LEAVE_BALANCES: ::daplug_runtime::Field<
-        EmployeeLeaveBalances,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
     > = ::daplug_runtime::Field::new("leaveBalances");
 }
@@ -4946,17 +4917,15 @@ pub struct EmployeeLeaveObject {
     )]
     pub leave: ::daplug_runtime::__private::std::option::Option<EmployeeLeave>,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `leave` attribute.
-    pub const LEAVE: ::daplug_runtime::Field<EmployeeLeaveObject, EmployeeLeave> = ::daplug_runtime::Field::new(
+    pub const LEAVE: ::daplug_runtime::Field<Self, EmployeeLeave> = ::daplug_runtime::Field::new(
         "leave",
     );
 }
@@ -5096,36 +5065,37 @@ pub struct EmployeeLeaveType {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveType {
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        EmployeeLeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
     /// The `scheduleOfAccrual` attribute.
     pub const SCHEDULE_OF_ACCRUAL: ::daplug_runtime::Field<
-        EmployeeLeaveType,
+        Self,
         EmployeeLeaveTypeScheduleOfAccrual,
     > = ::daplug_runtime::Field::new("scheduleOfAccrual");
     /// The `hoursAccruedAnnually` attribute.
-    pub const HOURS_ACCRUED_ANNUALLY: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+    pub const HOURS_ACCRUED_ANNUALLY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "hoursAccruedAnnually",
     );
     /// The `maximumToAccrue` attribute.
-    pub const MAXIMUM_TO_ACCRUE: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+    pub const MAXIMUM_TO_ACCRUE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "maximumToAccrue",
     );
     /// The `openingBalance` attribute.
-    pub const OPENING_BALANCE: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+    pub const OPENING_BALANCE: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "openingBalance",
     );
     /// The `rateAccruedHourly` attribute.
-    pub const RATE_ACCRUED_HOURLY: ::daplug_runtime::Field<EmployeeLeaveType, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_ACCRUED_HOURLY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "rateAccruedHourly",
     );
     /// The `scheduleOfAccrualDate` attribute.
     pub const SCHEDULE_OF_ACCRUAL_DATE: ::daplug_runtime::Field<
-        EmployeeLeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("scheduleOfAccrualDate");
 }
@@ -5252,20 +5222,18 @@ pub struct EmployeeLeaveTypeObject {
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<EmployeeLeaveType>,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveTypeObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveTypeObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveTypeObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `leaveType` attribute.
-    pub const LEAVE_TYPE: ::daplug_runtime::Field<
-        EmployeeLeaveTypeObject,
-        EmployeeLeaveType,
-    > = ::daplug_runtime::Field::new("leaveType");
+    pub const LEAVE_TYPE: ::daplug_runtime::Field<Self, EmployeeLeaveType> = ::daplug_runtime::Field::new(
+        "leaveType",
+    );
 }
 /// A partial update of [`EmployeeLeaveTypeObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5401,18 +5369,17 @@ pub struct EmployeeLeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaveTypes {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaveTypes, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaveTypes, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `leaveTypes` attribute.
     pub const LEAVE_TYPES: ::daplug_runtime::Field<
-        EmployeeLeaveTypes,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
     > = ::daplug_runtime::Field::new("leaveTypes");
 }
@@ -5528,18 +5495,16 @@ pub struct EmployeeLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeLeaves {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeLeaves, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeLeaves, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `leave` attribute.
     pub const LEAVE: ::daplug_runtime::Field<
-        EmployeeLeaves,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>,
     > = ::daplug_runtime::Field::new("leave");
 }
@@ -5649,17 +5614,15 @@ pub struct EmployeeObject {
     )]
     pub problem: ::daplug_runtime::__private::std::option::Option<Problem>,
 }
+#[allow(missing_docs)]
 impl EmployeeObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `employee` attribute.
-    pub const EMPLOYEE: ::daplug_runtime::Field<EmployeeObject, Employee> = ::daplug_runtime::Field::new(
+    pub const EMPLOYEE: ::daplug_runtime::Field<Self, Employee> = ::daplug_runtime::Field::new(
         "employee",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
 }
@@ -5796,37 +5759,32 @@ pub struct EmployeeOpeningBalances {
     )]
     pub prior_employee_number: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl EmployeeOpeningBalances {
     /// The `statutoryAdoptionPay` attribute.
-    pub const STATUTORY_ADOPTION_PAY: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("statutoryAdoptionPay");
+    pub const STATUTORY_ADOPTION_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "statutoryAdoptionPay",
+    );
     /// The `statutoryMaternityPay` attribute.
-    pub const STATUTORY_MATERNITY_PAY: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("statutoryMaternityPay");
+    pub const STATUTORY_MATERNITY_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "statutoryMaternityPay",
+    );
     /// The `statutoryPaternityPay` attribute.
-    pub const STATUTORY_PATERNITY_PAY: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("statutoryPaternityPay");
+    pub const STATUTORY_PATERNITY_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "statutoryPaternityPay",
+    );
     /// The `statutorySharedParentalPay` attribute.
-    pub const STATUTORY_SHARED_PARENTAL_PAY: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("statutorySharedParentalPay");
+    pub const STATUTORY_SHARED_PARENTAL_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "statutorySharedParentalPay",
+    );
     /// The `statutorySickPay` attribute.
-    pub const STATUTORY_SICK_PAY: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("statutorySickPay");
+    pub const STATUTORY_SICK_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "statutorySickPay",
+    );
     /// The `priorEmployeeNumber` attribute.
-    pub const PRIOR_EMPLOYEE_NUMBER: ::daplug_runtime::Field<
-        EmployeeOpeningBalances,
-        f64,
-    > = ::daplug_runtime::Field::new("priorEmployeeNumber");
+    pub const PRIOR_EMPLOYEE_NUMBER: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "priorEmployeeNumber",
+    );
 }
 /// A partial update of [`EmployeeOpeningBalances`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -5950,21 +5908,18 @@ pub struct EmployeeOpeningBalancesObject {
         EmployeeOpeningBalances,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeOpeningBalancesObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeeOpeningBalancesObject,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeOpeningBalancesObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `openingBalances` attribute.
-    pub const OPENING_BALANCES: ::daplug_runtime::Field<
-        EmployeeOpeningBalancesObject,
-        EmployeeOpeningBalances,
-    > = ::daplug_runtime::Field::new("openingBalances");
+    pub const OPENING_BALANCES: ::daplug_runtime::Field<Self, EmployeeOpeningBalances> = ::daplug_runtime::Field::new(
+        "openingBalances",
+    );
 }
 /// A partial update of [`EmployeeOpeningBalancesObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6074,17 +6029,17 @@ pub struct EmployeePayTemplate {
     #[serde(rename = "earningTemplates")]
     pub earning_templates: EarningsTemplates,
 }
+#[allow(missing_docs)]
 impl EmployeePayTemplate {
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        EmployeePayTemplate,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
     /// The `earningTemplates` attribute.
-    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<
-        EmployeePayTemplate,
-        EarningsTemplates,
-    > = ::daplug_runtime::Field::new("earningTemplates");
+    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<Self, EarningsTemplates> = ::daplug_runtime::Field::new(
+        "earningTemplates",
+    );
 }
 /// A partial update of [`EmployeePayTemplate`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6198,21 +6153,18 @@ pub struct EmployeePayTemplateObject {
         EmployeePayTemplate,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeePayTemplateObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeePayTemplateObject,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeePayTemplateObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `payTemplate` attribute.
-    pub const PAY_TEMPLATE: ::daplug_runtime::Field<
-        EmployeePayTemplateObject,
-        EmployeePayTemplate,
-    > = ::daplug_runtime::Field::new("payTemplate");
+    pub const PAY_TEMPLATE: ::daplug_runtime::Field<Self, EmployeePayTemplate> = ::daplug_runtime::Field::new(
+        "payTemplate",
+    );
 }
 /// A partial update of [`EmployeePayTemplateObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6327,20 +6279,18 @@ pub struct EmployeePayTemplates {
         EarningsTemplates,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeePayTemplates {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeePayTemplates, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeePayTemplates, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `earningTemplates` attribute.
-    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<
-        EmployeePayTemplates,
-        EarningsTemplates,
-    > = ::daplug_runtime::Field::new("earningTemplates");
+    pub const EARNING_TEMPLATES: ::daplug_runtime::Field<Self, EarningsTemplates> = ::daplug_runtime::Field::new(
+        "earningTemplates",
+    );
 }
 /// A partial update of [`EmployeePayTemplates`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6461,22 +6411,20 @@ pub struct EmployeeStatutoryLeaveBalance {
         EmployeeStatutoryLeaveBalanceUnits,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutoryLeaveBalance {
     /// The `leaveType` attribute.
     pub const LEAVE_TYPE: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalance,
+        Self,
         EmployeeStatutoryLeaveBalanceLeaveType,
     > = ::daplug_runtime::Field::new("leaveType");
     /// The `balanceRemaining` attribute.
-    pub const BALANCE_REMAINING: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalance,
-        f64,
-    > = ::daplug_runtime::Field::new("balanceRemaining");
-    /// The `units` attribute.
-    pub const UNITS: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalance,
-        EmployeeStatutoryLeaveBalanceUnits,
-    > = ::daplug_runtime::Field::new("units");
+    pub const BALANCE_REMAINING: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "balanceRemaining",
+    );
+    pub const UNITS: ::daplug_runtime::Field<Self, EmployeeStatutoryLeaveBalanceUnits> = ::daplug_runtime::Field::new(
+        "units",
+    );
 }
 /// A partial update of [`EmployeeStatutoryLeaveBalance`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -6624,20 +6572,17 @@ pub struct EmployeeStatutoryLeaveBalanceObject {
         EmployeeStatutoryLeaveBalance,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutoryLeaveBalanceObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalanceObject,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalanceObject,
-        Problem,
-    > = ::daplug_runtime::Field::new("problem");
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
     /// The `leaveBalance` attribute.
     pub const LEAVE_BALANCE: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveBalanceObject,
+        Self,
         EmployeeStatutoryLeaveBalance,
     > = ::daplug_runtime::Field::new("leaveBalance");
 }
@@ -6818,40 +6763,38 @@ pub struct EmployeeStatutoryLeaveSummary {
         EmployeeStatutoryLeaveSummaryStatus,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutoryLeaveSummary {
     /// The `statutoryLeaveID` attribute.
     pub const STATUTORY_LEAVE_ID: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("statutoryLeaveID");
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
     /// The `type` attribute.
-    pub const TYPE_: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
-        EmployeeStatutoryLeaveSummaryType,
-    > = ::daplug_runtime::Field::new("type");
+    pub const TYPE_: ::daplug_runtime::Field<Self, EmployeeStatutoryLeaveSummaryType> = ::daplug_runtime::Field::new(
+        "type",
+    );
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
     /// The `isEntitled` attribute.
-    pub const IS_ENTITLED: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
-        bool,
-    > = ::daplug_runtime::Field::new("isEntitled");
-    /// The `status` attribute.
+    pub const IS_ENTITLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "isEntitled",
+    );
     pub const STATUS: ::daplug_runtime::Field<
-        EmployeeStatutoryLeaveSummary,
+        Self,
         EmployeeStatutoryLeaveSummaryStatus,
     > = ::daplug_runtime::Field::new("status");
 }
@@ -7045,20 +6988,17 @@ pub struct EmployeeStatutoryLeavesSummaries {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutoryLeavesSummaries {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeeStatutoryLeavesSummaries,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<
-        EmployeeStatutoryLeavesSummaries,
-        Problem,
-    > = ::daplug_runtime::Field::new("problem");
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
     /// The `statutoryLeaves` attribute.
     pub const STATUTORY_LEAVES: ::daplug_runtime::Field<
-        EmployeeStatutoryLeavesSummaries,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutoryLeaveSummary>,
     > = ::daplug_runtime::Field::new("statutoryLeaves");
 }
@@ -7265,86 +7205,80 @@ pub struct EmployeeStatutorySickLeave {
         >,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutorySickLeave {
     /// The `statutoryLeaveID` attribute.
     pub const STATUTORY_LEAVE_ID: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("statutoryLeaveID");
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
     /// The `workPattern` attribute.
     pub const WORK_PATTERN: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             ::daplug_runtime::__private::std::string::String,
         >,
     > = ::daplug_runtime::Field::new("workPattern");
     /// The `isPregnancyRelated` attribute.
-    pub const IS_PREGNANCY_RELATED: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        bool,
-    > = ::daplug_runtime::Field::new("isPregnancyRelated");
+    pub const IS_PREGNANCY_RELATED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "isPregnancyRelated",
+    );
     /// The `sufficientNotice` attribute.
-    pub const SUFFICIENT_NOTICE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        bool,
-    > = ::daplug_runtime::Field::new("sufficientNotice");
+    pub const SUFFICIENT_NOTICE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "sufficientNotice",
+    );
     /// The `isEntitled` attribute.
-    pub const IS_ENTITLED: ::daplug_runtime::Field<EmployeeStatutorySickLeave, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ENTITLED: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isEntitled",
     );
     /// The `entitlementWeeksRequested` attribute.
-    pub const ENTITLEMENT_WEEKS_REQUESTED: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        f64,
-    > = ::daplug_runtime::Field::new("entitlementWeeksRequested");
+    pub const ENTITLEMENT_WEEKS_REQUESTED: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "entitlementWeeksRequested",
+    );
     /// The `entitlementWeeksQualified` attribute.
-    pub const ENTITLEMENT_WEEKS_QUALIFIED: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        f64,
-    > = ::daplug_runtime::Field::new("entitlementWeeksQualified");
+    pub const ENTITLEMENT_WEEKS_QUALIFIED: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "entitlementWeeksQualified",
+    );
     /// The `entitlementWeeksRemaining` attribute.
-    pub const ENTITLEMENT_WEEKS_REMAINING: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        f64,
-    > = ::daplug_runtime::Field::new("entitlementWeeksRemaining");
+    pub const ENTITLEMENT_WEEKS_REMAINING: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
+        "entitlementWeeksRemaining",
+    );
     /// The `overlapsWithOtherLeave` attribute.
-    pub const OVERLAPS_WITH_OTHER_LEAVE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
-        bool,
-    > = ::daplug_runtime::Field::new("overlapsWithOtherLeave");
+    pub const OVERLAPS_WITH_OTHER_LEAVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "overlapsWithOtherLeave",
+    );
     /// The `entitlementFailureReasons` attribute.
     pub const ENTITLEMENT_FAILURE_REASONS: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeave,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<
             EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
         >,
@@ -7557,20 +7491,17 @@ pub struct EmployeeStatutorySickLeaveObject {
         EmployeeStatutorySickLeave,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutorySickLeaveObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeaveObject,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeaveObject,
-        Problem,
-    > = ::daplug_runtime::Field::new("problem");
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
+        "problem",
+    );
     /// The `statutorySickLeave` attribute.
     pub const STATUTORY_SICK_LEAVE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeaveObject,
+        Self,
         EmployeeStatutorySickLeave,
     > = ::daplug_runtime::Field::new("statutorySickLeave");
 }
@@ -7692,19 +7623,17 @@ pub struct EmployeeStatutorySickLeaves {
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeStatutorySickLeaves {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeaves,
-        Pagination,
-    > = ::daplug_runtime::Field::new("pagination");
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeStatutorySickLeaves, Problem> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
+        "pagination",
+    );
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `statutorySickLeave` attribute.
     pub const STATUTORY_SICK_LEAVE: ::daplug_runtime::Field<
-        EmployeeStatutorySickLeaves,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<EmployeeStatutorySickLeave>,
     > = ::daplug_runtime::Field::new("statutorySickLeave");
 }
@@ -7892,55 +7821,56 @@ pub struct EmployeeTax {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl EmployeeTax {
     /// The `starterType` attribute.
     pub const STARTER_TYPE: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("starterType");
     /// The `starterDeclaration` attribute.
     pub const STARTER_DECLARATION: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("starterDeclaration");
     /// The `taxCode` attribute.
     pub const TAX_CODE: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxCode");
     /// The `w1M1` attribute.
-    pub const W1_M1: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+    pub const W1_M1: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "w1M1",
     );
     /// The `previousTaxablePay` attribute.
-    pub const PREVIOUS_TAXABLE_PAY: ::daplug_runtime::Field<EmployeeTax, f64> = ::daplug_runtime::Field::new(
+    pub const PREVIOUS_TAXABLE_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "previousTaxablePay",
     );
     /// The `previousTaxPaid` attribute.
-    pub const PREVIOUS_TAX_PAID: ::daplug_runtime::Field<EmployeeTax, f64> = ::daplug_runtime::Field::new(
+    pub const PREVIOUS_TAX_PAID: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "previousTaxPaid",
     );
     /// The `studentLoanDeduction` attribute.
     pub const STUDENT_LOAN_DEDUCTION: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("studentLoanDeduction");
     /// The `hasPostGraduateLoans` attribute.
-    pub const HAS_POST_GRADUATE_LOANS: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+    pub const HAS_POST_GRADUATE_LOANS: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "hasPostGraduateLoans",
     );
     /// The `isDirector` attribute.
-    pub const IS_DIRECTOR: ::daplug_runtime::Field<EmployeeTax, bool> = ::daplug_runtime::Field::new(
+    pub const IS_DIRECTOR: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isDirector",
     );
     /// The `directorshipStartDate` attribute.
     pub const DIRECTORSHIP_START_DATE: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("directorshipStartDate");
     /// The `nicCalculationMethod` attribute.
     pub const NIC_CALCULATION_METHOD: ::daplug_runtime::Field<
-        EmployeeTax,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("nicCalculationMethod");
 }
@@ -8085,17 +8015,16 @@ pub struct EmployeeTaxObject {
     )]
     pub employee_tax: ::daplug_runtime::__private::std::option::Option<EmployeeTax>,
 }
+#[allow(missing_docs)]
 impl EmployeeTaxObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmployeeTaxObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmployeeTaxObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `employeeTax` attribute.
-    pub const EMPLOYEE_TAX: ::daplug_runtime::Field<EmployeeTaxObject, EmployeeTax> = ::daplug_runtime::Field::new(
+    pub const EMPLOYEE_TAX: ::daplug_runtime::Field<Self, EmployeeTax> = ::daplug_runtime::Field::new(
         "employeeTax",
     );
 }
@@ -8205,18 +8134,16 @@ pub struct Employees {
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     >,
 }
+#[allow(missing_docs)]
 impl Employees {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Employees, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Employees, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `employees` attribute.
     pub const EMPLOYEES: ::daplug_runtime::Field<
-        Employees,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Employee>,
     > = ::daplug_runtime::Field::new("employees");
 }
@@ -8337,34 +8264,34 @@ pub struct Employment {
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     >,
 }
+#[allow(missing_docs)]
 impl Employment {
     /// The `payrollCalendarID` attribute.
     pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
-        Employment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payrollCalendarID");
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        Employment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `employeeNumber` attribute.
     pub const EMPLOYEE_NUMBER: ::daplug_runtime::Field<
-        Employment,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeNumber");
     /// The `niCategory` attribute.
-    pub const NI_CATEGORY: ::daplug_runtime::Field<Employment, NiCategoryLetter> = ::daplug_runtime::Field::new(
+    pub const NI_CATEGORY: ::daplug_runtime::Field<Self, NiCategoryLetter> = ::daplug_runtime::Field::new(
         "niCategory",
     );
     /// The `niCategories` attribute.
     pub const NI_CATEGORIES: ::daplug_runtime::Field<
-        Employment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<NiCategory>,
     > = ::daplug_runtime::Field::new("niCategories");
-    /// The `contracts` attribute.
     pub const CONTRACTS: ::daplug_runtime::Field<
-        Employment,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Contracts>,
     > = ::daplug_runtime::Field::new("contracts");
 }
@@ -8491,17 +8418,15 @@ pub struct EmploymentObject {
     )]
     pub employment: ::daplug_runtime::__private::std::option::Option<Employment>,
 }
+#[allow(missing_docs)]
 impl EmploymentObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<EmploymentObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<EmploymentObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `employment` attribute.
-    pub const EMPLOYMENT: ::daplug_runtime::Field<EmploymentObject, Employment> = ::daplug_runtime::Field::new(
+    pub const EMPLOYMENT: ::daplug_runtime::Field<Self, Employment> = ::daplug_runtime::Field::new(
         "employment",
     );
 }
@@ -8631,15 +8556,14 @@ pub struct InvalidField {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl InvalidField {
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        InvalidField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
-    /// The `reason` attribute.
     pub const REASON: ::daplug_runtime::Field<
-        InvalidField,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reason");
 }
@@ -8749,14 +8673,15 @@ pub struct LeaveAccrualLine {
     )]
     pub number_of_units: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl LeaveAccrualLine {
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        LeaveAccrualLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeaveAccrualLine, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
 }
@@ -8895,30 +8820,30 @@ pub struct LeaveEarningsLine {
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl LeaveEarningsLine {
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        LeaveEarningsLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<LeaveEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `isLinkedToTimesheet` attribute.
-    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<LeaveEarningsLine, bool> = ::daplug_runtime::Field::new(
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isLinkedToTimesheet",
     );
 }
@@ -9060,26 +8985,26 @@ pub struct LeavePeriod {
         LeavePeriodPeriodStatus,
     >,
 }
+#[allow(missing_docs)]
 impl LeavePeriod {
     /// The `periodStartDate` attribute.
     pub const PERIOD_START_DATE: ::daplug_runtime::Field<
-        LeavePeriod,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodStartDate");
     /// The `periodEndDate` attribute.
     pub const PERIOD_END_DATE: ::daplug_runtime::Field<
-        LeavePeriod,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodEndDate");
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<LeavePeriod, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
     /// The `periodStatus` attribute.
-    pub const PERIOD_STATUS: ::daplug_runtime::Field<
-        LeavePeriod,
-        LeavePeriodPeriodStatus,
-    > = ::daplug_runtime::Field::new("periodStatus");
+    pub const PERIOD_STATUS: ::daplug_runtime::Field<Self, LeavePeriodPeriodStatus> = ::daplug_runtime::Field::new(
+        "periodStatus",
+    );
 }
 /// A partial update of [`LeavePeriod`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -9215,18 +9140,16 @@ pub struct LeavePeriods {
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     >,
 }
+#[allow(missing_docs)]
 impl LeavePeriods {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<LeavePeriods, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<LeavePeriods, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `periods` attribute.
     pub const PERIODS: ::daplug_runtime::Field<
-        LeavePeriods,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LeavePeriod>,
     > = ::daplug_runtime::Field::new("periods");
 }
@@ -9370,41 +9293,41 @@ pub struct LeaveType {
     )]
     pub is_statutory_leave: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl LeaveType {
     /// The `leaveID` attribute.
     pub const LEAVE_ID: ::daplug_runtime::Field<
-        LeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveID");
     /// The `leaveTypeID` attribute.
     pub const LEAVE_TYPE_ID: ::daplug_runtime::Field<
-        LeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("leaveTypeID");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        LeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `isPaidLeave` attribute.
-    pub const IS_PAID_LEAVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+    pub const IS_PAID_LEAVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isPaidLeave",
     );
     /// The `showOnPayslip` attribute.
-    pub const SHOW_ON_PAYSLIP: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+    pub const SHOW_ON_PAYSLIP: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "showOnPayslip",
     );
     /// The `updatedDateUTC` attribute.
     pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
-        LeaveType,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
     /// The `isActive` attribute.
-    pub const IS_ACTIVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+    pub const IS_ACTIVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isActive",
     );
     /// The `isStatutoryLeave` attribute.
-    pub const IS_STATUTORY_LEAVE: ::daplug_runtime::Field<LeaveType, bool> = ::daplug_runtime::Field::new(
+    pub const IS_STATUTORY_LEAVE: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isStatutoryLeave",
     );
 }
@@ -9536,17 +9459,16 @@ pub struct LeaveTypeObject {
     )]
     pub leave_type: ::daplug_runtime::__private::std::option::Option<LeaveType>,
 }
+#[allow(missing_docs)]
 impl LeaveTypeObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<LeaveTypeObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<LeaveTypeObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `leaveType` attribute.
-    pub const LEAVE_TYPE: ::daplug_runtime::Field<LeaveTypeObject, LeaveType> = ::daplug_runtime::Field::new(
+    pub const LEAVE_TYPE: ::daplug_runtime::Field<Self, LeaveType> = ::daplug_runtime::Field::new(
         "leaveType",
     );
 }
@@ -9657,18 +9579,17 @@ pub struct LeaveTypes {
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     >,
 }
+#[allow(missing_docs)]
 impl LeaveTypes {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<LeaveTypes, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<LeaveTypes, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `leaveTypes` attribute.
     pub const LEAVE_TYPES: ::daplug_runtime::Field<
-        LeaveTypes,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<LeaveType>,
     > = ::daplug_runtime::Field::new("leaveTypes");
 }
@@ -9795,28 +9716,29 @@ pub struct NiCategory {
     #[serde(rename = "workplacePostcode")]
     pub workplace_postcode: ::daplug_runtime::__private::std::string::String,
 }
+#[allow(missing_docs)]
 impl NiCategory {
     /// The `niCategory` attribute.
-    pub const NI_CATEGORY: ::daplug_runtime::Field<NiCategory, NiCategoryLetter> = ::daplug_runtime::Field::new(
+    pub const NI_CATEGORY: ::daplug_runtime::Field<Self, NiCategoryLetter> = ::daplug_runtime::Field::new(
         "niCategory",
     );
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        NiCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `niCategoryID` attribute.
-    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<NiCategory, f64> = ::daplug_runtime::Field::new(
+    pub const NI_CATEGORY_ID: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "niCategoryID",
     );
     /// The `dateFirstEmployedAsCivilian` attribute.
     pub const DATE_FIRST_EMPLOYED_AS_CIVILIAN: ::daplug_runtime::Field<
-        NiCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("dateFirstEmployedAsCivilian");
     /// The `workplacePostcode` attribute.
     pub const WORKPLACE_POSTCODE: ::daplug_runtime::Field<
-        NiCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("workplacePostcode");
 }
@@ -9999,21 +9921,21 @@ pub struct Pagination {
     )]
     pub item_count: ::daplug_runtime::__private::std::option::Option<i64>,
 }
+#[allow(missing_docs)]
 impl Pagination {
-    /// The `page` attribute.
-    pub const PAGE: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+    pub const PAGE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "page",
     );
     /// The `pageSize` attribute.
-    pub const PAGE_SIZE: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+    pub const PAGE_SIZE: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "pageSize",
     );
     /// The `pageCount` attribute.
-    pub const PAGE_COUNT: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+    pub const PAGE_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "pageCount",
     );
     /// The `itemCount` attribute.
-    pub const ITEM_COUNT: ::daplug_runtime::Field<Pagination, i64> = ::daplug_runtime::Field::new(
+    pub const ITEM_COUNT: ::daplug_runtime::Field<Self, i64> = ::daplug_runtime::Field::new(
         "itemCount",
     );
 }
@@ -10210,60 +10132,61 @@ pub struct PayRun {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
+#[allow(missing_docs)]
 impl PayRun {
     /// The `payRunID` attribute.
     pub const PAY_RUN_ID: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payRunID");
     /// The `payrollCalendarID` attribute.
     pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payrollCalendarID");
     /// The `periodStartDate` attribute.
     pub const PERIOD_START_DATE: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodStartDate");
     /// The `periodEndDate` attribute.
     pub const PERIOD_END_DATE: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodEndDate");
     /// The `paymentDate` attribute.
     pub const PAYMENT_DATE: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paymentDate");
     /// The `totalCost` attribute.
-    pub const TOTAL_COST: ::daplug_runtime::Field<PayRun, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COST: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalCost",
     );
     /// The `totalPay` attribute.
-    pub const TOTAL_PAY: ::daplug_runtime::Field<PayRun, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalPay",
     );
     /// The `payRunStatus` attribute.
-    pub const PAY_RUN_STATUS: ::daplug_runtime::Field<PayRun, PayRunPayRunStatus> = ::daplug_runtime::Field::new(
+    pub const PAY_RUN_STATUS: ::daplug_runtime::Field<Self, PayRunPayRunStatus> = ::daplug_runtime::Field::new(
         "payRunStatus",
     );
     /// The `payRunType` attribute.
-    pub const PAY_RUN_TYPE: ::daplug_runtime::Field<PayRun, PayRunPayRunType> = ::daplug_runtime::Field::new(
+    pub const PAY_RUN_TYPE: ::daplug_runtime::Field<Self, PayRunPayRunType> = ::daplug_runtime::Field::new(
         "payRunType",
     );
     /// The `calendarType` attribute.
-    pub const CALENDAR_TYPE: ::daplug_runtime::Field<PayRun, PayRunCalendarType> = ::daplug_runtime::Field::new(
+    pub const CALENDAR_TYPE: ::daplug_runtime::Field<Self, PayRunCalendarType> = ::daplug_runtime::Field::new(
         "calendarType",
     );
     /// The `postedDateTime` attribute.
     pub const POSTED_DATE_TIME: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("postedDateTime");
     /// The `paySlips` attribute.
     pub const PAY_SLIPS: ::daplug_runtime::Field<
-        PayRun,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     > = ::daplug_runtime::Field::new("paySlips");
 }
@@ -10439,40 +10362,39 @@ pub struct PayRunCalendar {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PayRunCalendar {
     /// The `payrollCalendarID` attribute.
     pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payrollCalendarID");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `calendarType` attribute.
-    pub const CALENDAR_TYPE: ::daplug_runtime::Field<
-        PayRunCalendar,
-        PayRunCalendarCalendarType,
-    > = ::daplug_runtime::Field::new("calendarType");
+    pub const CALENDAR_TYPE: ::daplug_runtime::Field<Self, PayRunCalendarCalendarType> = ::daplug_runtime::Field::new(
+        "calendarType",
+    );
     /// The `periodStartDate` attribute.
     pub const PERIOD_START_DATE: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodStartDate");
     /// The `periodEndDate` attribute.
     pub const PERIOD_END_DATE: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("periodEndDate");
     /// The `paymentDate` attribute.
     pub const PAYMENT_DATE: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paymentDate");
     /// The `updatedDateUTC` attribute.
     pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
-        PayRunCalendar,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
 }
@@ -10636,20 +10558,18 @@ pub struct PayRunCalendarObject {
         PayRunCalendar,
     >,
 }
+#[allow(missing_docs)]
 impl PayRunCalendarObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PayRunCalendarObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PayRunCalendarObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `payRunCalendar` attribute.
-    pub const PAY_RUN_CALENDAR: ::daplug_runtime::Field<
-        PayRunCalendarObject,
-        PayRunCalendar,
-    > = ::daplug_runtime::Field::new("payRunCalendar");
+    pub const PAY_RUN_CALENDAR: ::daplug_runtime::Field<Self, PayRunCalendar> = ::daplug_runtime::Field::new(
+        "payRunCalendar",
+    );
 }
 /// A partial update of [`PayRunCalendarObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -10791,18 +10711,17 @@ pub struct PayRunCalendars {
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     >,
 }
+#[allow(missing_docs)]
 impl PayRunCalendars {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PayRunCalendars, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PayRunCalendars, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `payRunCalendars` attribute.
     pub const PAY_RUN_CALENDARS: ::daplug_runtime::Field<
-        PayRunCalendars,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>,
     > = ::daplug_runtime::Field::new("payRunCalendars");
 }
@@ -10913,17 +10832,16 @@ pub struct PayRunObject {
     )]
     pub pay_run: ::daplug_runtime::__private::std::option::Option<PayRun>,
 }
+#[allow(missing_docs)]
 impl PayRunObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PayRunObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PayRunObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `payRun` attribute.
-    pub const PAY_RUN: ::daplug_runtime::Field<PayRunObject, PayRun> = ::daplug_runtime::Field::new(
+    pub const PAY_RUN: ::daplug_runtime::Field<Self, PayRun> = ::daplug_runtime::Field::new(
         "payRun",
     );
 }
@@ -11074,18 +10992,17 @@ pub struct PayRuns {
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     >,
 }
+#[allow(missing_docs)]
 impl PayRuns {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PayRuns, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PayRuns, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `payRuns` attribute.
     pub const PAY_RUNS: ::daplug_runtime::Field<
-        PayRuns,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<PayRun>,
     > = ::daplug_runtime::Field::new("payRuns");
 }
@@ -11222,29 +11139,29 @@ pub struct PaymentLine {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl PaymentLine {
     /// The `paymentLineID` attribute.
     pub const PAYMENT_LINE_ID: ::daplug_runtime::Field<
-        PaymentLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paymentLineID");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<PaymentLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `accountNumber` attribute.
     pub const ACCOUNT_NUMBER: ::daplug_runtime::Field<
-        PaymentLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountNumber");
     /// The `sortCode` attribute.
     pub const SORT_CODE: ::daplug_runtime::Field<
-        PaymentLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("sortCode");
     /// The `accountName` attribute.
     pub const ACCOUNT_NAME: ::daplug_runtime::Field<
-        PaymentLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountName");
 }
@@ -11364,15 +11281,16 @@ pub struct PaymentMethod {
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     >,
 }
+#[allow(missing_docs)]
 impl PaymentMethod {
     /// The `paymentMethod` attribute.
     pub const PAYMENT_METHOD: ::daplug_runtime::Field<
-        PaymentMethod,
+        Self,
         PaymentMethodPaymentMethod,
     > = ::daplug_runtime::Field::new("paymentMethod");
     /// The `bankAccounts` attribute.
     pub const BANK_ACCOUNTS: ::daplug_runtime::Field<
-        PaymentMethod,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<BankAccount>,
     > = ::daplug_runtime::Field::new("bankAccounts");
 }
@@ -11482,20 +11400,18 @@ pub struct PaymentMethodObject {
     )]
     pub payment_method: ::daplug_runtime::__private::std::option::Option<PaymentMethod>,
 }
+#[allow(missing_docs)]
 impl PaymentMethodObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PaymentMethodObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PaymentMethodObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `paymentMethod` attribute.
-    pub const PAYMENT_METHOD: ::daplug_runtime::Field<
-        PaymentMethodObject,
-        PaymentMethod,
-    > = ::daplug_runtime::Field::new("paymentMethod");
+    pub const PAYMENT_METHOD: ::daplug_runtime::Field<Self, PaymentMethod> = ::daplug_runtime::Field::new(
+        "paymentMethod",
+    );
 }
 /// A partial update of [`PaymentMethodObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -11824,127 +11740,126 @@ pub struct Payslip {
         CourtOrderLines,
     >,
 }
+#[allow(missing_docs)]
 impl Payslip {
     /// The `paySlipID` attribute.
     pub const PAY_SLIP_ID: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("paySlipID");
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
     /// The `payRunID` attribute.
     pub const PAY_RUN_ID: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payRunID");
     /// The `lastEdited` attribute.
     pub const LAST_EDITED: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastEdited");
     /// The `firstName` attribute.
     pub const FIRST_NAME: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("firstName");
     /// The `lastName` attribute.
     pub const LAST_NAME: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("lastName");
     /// The `totalEarnings` attribute.
-    pub const TOTAL_EARNINGS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_EARNINGS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalEarnings",
     );
     /// The `grossEarnings` attribute.
-    pub const GROSS_EARNINGS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const GROSS_EARNINGS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "grossEarnings",
     );
     /// The `totalPay` attribute.
-    pub const TOTAL_PAY: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_PAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalPay",
     );
     /// The `totalEmployerTaxes` attribute.
-    pub const TOTAL_EMPLOYER_TAXES: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_EMPLOYER_TAXES: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalEmployerTaxes",
     );
     /// The `totalEmployeeTaxes` attribute.
-    pub const TOTAL_EMPLOYEE_TAXES: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_EMPLOYEE_TAXES: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalEmployeeTaxes",
     );
     /// The `totalDeductions` attribute.
-    pub const TOTAL_DEDUCTIONS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_DEDUCTIONS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalDeductions",
     );
     /// The `totalReimbursements` attribute.
-    pub const TOTAL_REIMBURSEMENTS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_REIMBURSEMENTS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalReimbursements",
     );
     /// The `totalCourtOrders` attribute.
-    pub const TOTAL_COURT_ORDERS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_COURT_ORDERS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalCourtOrders",
     );
     /// The `totalBenefits` attribute.
-    pub const TOTAL_BENEFITS: ::daplug_runtime::Field<Payslip, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_BENEFITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalBenefits",
     );
     /// The `bacsHash` attribute.
     pub const BACS_HASH: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("bacsHash");
     /// The `paymentMethod` attribute.
-    pub const PAYMENT_METHOD: ::daplug_runtime::Field<Payslip, PayslipPaymentMethod> = ::daplug_runtime::Field::new(
+    pub const PAYMENT_METHOD: ::daplug_runtime::Field<Self, PayslipPaymentMethod> = ::daplug_runtime::Field::new(
         "paymentMethod",
     );
     /// The `earningsLines` attribute.
-    pub const EARNINGS_LINES: ::daplug_runtime::Field<Payslip, EarningsLines> = ::daplug_runtime::Field::new(
+    pub const EARNINGS_LINES: ::daplug_runtime::Field<Self, EarningsLines> = ::daplug_runtime::Field::new(
         "earningsLines",
     );
     /// The `leaveEarningsLines` attribute.
-    pub const LEAVE_EARNINGS_LINES: ::daplug_runtime::Field<
-        Payslip,
-        LeaveEarningsLines,
-    > = ::daplug_runtime::Field::new("leaveEarningsLines");
+    pub const LEAVE_EARNINGS_LINES: ::daplug_runtime::Field<Self, LeaveEarningsLines> = ::daplug_runtime::Field::new(
+        "leaveEarningsLines",
+    );
     /// The `timesheetEarningsLines` attribute.
     pub const TIMESHEET_EARNINGS_LINES: ::daplug_runtime::Field<
-        Payslip,
+        Self,
         TimesheetEarningsLines,
     > = ::daplug_runtime::Field::new("timesheetEarningsLines");
     /// The `deductionLines` attribute.
-    pub const DEDUCTION_LINES: ::daplug_runtime::Field<Payslip, DeductionLines> = ::daplug_runtime::Field::new(
+    pub const DEDUCTION_LINES: ::daplug_runtime::Field<Self, DeductionLines> = ::daplug_runtime::Field::new(
         "deductionLines",
     );
     /// The `reimbursementLines` attribute.
-    pub const REIMBURSEMENT_LINES: ::daplug_runtime::Field<
-        Payslip,
-        ReimbursementLines,
-    > = ::daplug_runtime::Field::new("reimbursementLines");
+    pub const REIMBURSEMENT_LINES: ::daplug_runtime::Field<Self, ReimbursementLines> = ::daplug_runtime::Field::new(
+        "reimbursementLines",
+    );
     /// The `leaveAccrualLines` attribute.
-    pub const LEAVE_ACCRUAL_LINES: ::daplug_runtime::Field<Payslip, LeaveAccrualLines> = ::daplug_runtime::Field::new(
+    pub const LEAVE_ACCRUAL_LINES: ::daplug_runtime::Field<Self, LeaveAccrualLines> = ::daplug_runtime::Field::new(
         "leaveAccrualLines",
     );
     /// The `benefitLines` attribute.
-    pub const BENEFIT_LINES: ::daplug_runtime::Field<Payslip, BenefitLines> = ::daplug_runtime::Field::new(
+    pub const BENEFIT_LINES: ::daplug_runtime::Field<Self, BenefitLines> = ::daplug_runtime::Field::new(
         "benefitLines",
     );
     /// The `paymentLines` attribute.
-    pub const PAYMENT_LINES: ::daplug_runtime::Field<Payslip, PaymentLines> = ::daplug_runtime::Field::new(
+    pub const PAYMENT_LINES: ::daplug_runtime::Field<Self, PaymentLines> = ::daplug_runtime::Field::new(
         "paymentLines",
     );
     /// The `employeeTaxLines` attribute.
-    pub const EMPLOYEE_TAX_LINES: ::daplug_runtime::Field<Payslip, TaxLines> = ::daplug_runtime::Field::new(
+    pub const EMPLOYEE_TAX_LINES: ::daplug_runtime::Field<Self, TaxLines> = ::daplug_runtime::Field::new(
         "employeeTaxLines",
     );
     /// The `employerTaxLines` attribute.
-    pub const EMPLOYER_TAX_LINES: ::daplug_runtime::Field<Payslip, TaxLines> = ::daplug_runtime::Field::new(
+    pub const EMPLOYER_TAX_LINES: ::daplug_runtime::Field<Self, TaxLines> = ::daplug_runtime::Field::new(
         "employerTaxLines",
     );
     /// The `courtOrderLines` attribute.
-    pub const COURT_ORDER_LINES: ::daplug_runtime::Field<Payslip, CourtOrderLines> = ::daplug_runtime::Field::new(
+    pub const COURT_ORDER_LINES: ::daplug_runtime::Field<Self, CourtOrderLines> = ::daplug_runtime::Field::new(
         "courtOrderLines",
     );
 }
@@ -12156,17 +12071,16 @@ pub struct PayslipObject {
     )]
     pub pay_slip: ::daplug_runtime::__private::std::option::Option<Payslip>,
 }
+#[allow(missing_docs)]
 impl PayslipObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<PayslipObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<PayslipObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `paySlip` attribute.
-    pub const PAY_SLIP: ::daplug_runtime::Field<PayslipObject, Payslip> = ::daplug_runtime::Field::new(
+    pub const PAY_SLIP: ::daplug_runtime::Field<Self, Payslip> = ::daplug_runtime::Field::new(
         "paySlip",
     );
 }
@@ -12298,18 +12212,17 @@ pub struct Payslips {
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     >,
 }
+#[allow(missing_docs)]
 impl Payslips {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Payslips, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Payslips, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `paySlips` attribute.
     pub const PAY_SLIPS: ::daplug_runtime::Field<
-        Payslips,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Payslip>,
     > = ::daplug_runtime::Field::new("paySlips");
 }
@@ -12452,35 +12365,32 @@ pub struct Problem {
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     >,
 }
+#[allow(missing_docs)]
 impl Problem {
     /// The `type` attribute.
     pub const TYPE_: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("type");
-    /// The `title` attribute.
     pub const TITLE: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("title");
-    /// The `status` attribute.
     pub const STATUS: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("status");
-    /// The `detail` attribute.
     pub const DETAIL: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("detail");
-    /// The `instance` attribute.
     pub const INSTANCE: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("instance");
     /// The `invalidFields` attribute.
     pub const INVALID_FIELDS: ::daplug_runtime::Field<
-        Problem,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
     > = ::daplug_runtime::Field::new("invalidFields");
 }
@@ -12615,24 +12525,24 @@ pub struct Reimbursement {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl Reimbursement {
     /// The `reimbursementID` attribute.
     pub const REIMBURSEMENT_ID: ::daplug_runtime::Field<
-        Reimbursement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reimbursementID");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        Reimbursement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `accountID` attribute.
     pub const ACCOUNT_ID: ::daplug_runtime::Field<
-        Reimbursement,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("accountID");
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<Reimbursement, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
 }
@@ -12757,19 +12667,18 @@ pub struct ReimbursementLine {
     )]
     pub amount: ::daplug_runtime::__private::std::option::Option<f64>,
 }
+#[allow(missing_docs)]
 impl ReimbursementLine {
     /// The `reimbursementTypeID` attribute.
     pub const REIMBURSEMENT_TYPE_ID: ::daplug_runtime::Field<
-        ReimbursementLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("reimbursementTypeID");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        ReimbursementLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<ReimbursementLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
 }
@@ -12885,20 +12794,17 @@ pub struct ReimbursementObject {
     )]
     pub reimbursement: ::daplug_runtime::__private::std::option::Option<Reimbursement>,
 }
+#[allow(missing_docs)]
 impl ReimbursementObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<ReimbursementObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<ReimbursementObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `reimbursement` attribute.
-    pub const REIMBURSEMENT: ::daplug_runtime::Field<
-        ReimbursementObject,
-        Reimbursement,
-    > = ::daplug_runtime::Field::new("reimbursement");
+    pub const REIMBURSEMENT: ::daplug_runtime::Field<Self, Reimbursement> = ::daplug_runtime::Field::new(
+        "reimbursement",
+    );
 }
 /// A partial update of [`ReimbursementObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13010,18 +12916,16 @@ pub struct Reimbursements {
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     >,
 }
+#[allow(missing_docs)]
 impl Reimbursements {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Reimbursements, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Reimbursements, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `reimbursements` attribute.
     pub const REIMBURSEMENTS: ::daplug_runtime::Field<
-        Reimbursements,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Reimbursement>,
     > = ::daplug_runtime::Field::new("reimbursements");
 }
@@ -13156,47 +13060,46 @@ pub struct SalaryAndWage {
     #[serde(rename = "paymentType")]
     pub payment_type: SalaryAndWagePaymentType,
 }
+#[allow(missing_docs)]
 impl SalaryAndWage {
     /// The `salaryAndWagesID` attribute.
     pub const SALARY_AND_WAGES_ID: ::daplug_runtime::Field<
-        SalaryAndWage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("salaryAndWagesID");
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        SalaryAndWage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
     /// The `numberOfUnitsPerWeek` attribute.
-    pub const NUMBER_OF_UNITS_PER_WEEK: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS_PER_WEEK: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnitsPerWeek",
     );
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `numberOfUnitsPerDay` attribute.
-    pub const NUMBER_OF_UNITS_PER_DAY: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS_PER_DAY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnitsPerDay",
     );
     /// The `effectiveFrom` attribute.
     pub const EFFECTIVE_FROM: ::daplug_runtime::Field<
-        SalaryAndWage,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("effectiveFrom");
     /// The `annualSalary` attribute.
-    pub const ANNUAL_SALARY: ::daplug_runtime::Field<SalaryAndWage, f64> = ::daplug_runtime::Field::new(
+    pub const ANNUAL_SALARY: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "annualSalary",
     );
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<SalaryAndWage, SalaryAndWageStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, SalaryAndWageStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `paymentType` attribute.
-    pub const PAYMENT_TYPE: ::daplug_runtime::Field<
-        SalaryAndWage,
-        SalaryAndWagePaymentType,
-    > = ::daplug_runtime::Field::new("paymentType");
+    pub const PAYMENT_TYPE: ::daplug_runtime::Field<Self, SalaryAndWagePaymentType> = ::daplug_runtime::Field::new(
+        "paymentType",
+    );
 }
 /// A partial update of [`SalaryAndWage`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13331,20 +13234,18 @@ pub struct SalaryAndWageObject {
         SalaryAndWage,
     >,
 }
+#[allow(missing_docs)]
 impl SalaryAndWageObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<SalaryAndWageObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<SalaryAndWageObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `salaryAndWages` attribute.
-    pub const SALARY_AND_WAGES: ::daplug_runtime::Field<
-        SalaryAndWageObject,
-        SalaryAndWage,
-    > = ::daplug_runtime::Field::new("salaryAndWages");
+    pub const SALARY_AND_WAGES: ::daplug_runtime::Field<Self, SalaryAndWage> = ::daplug_runtime::Field::new(
+        "salaryAndWages",
+    );
 }
 /// A partial update of [`SalaryAndWageObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -13499,18 +13400,17 @@ pub struct SalaryAndWages {
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     >,
 }
+#[allow(missing_docs)]
 impl SalaryAndWages {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<SalaryAndWages, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<SalaryAndWages, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `salaryAndWages` attribute.
     pub const SALARY_AND_WAGES: ::daplug_runtime::Field<
-        SalaryAndWages,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>,
     > = ::daplug_runtime::Field::new("salaryAndWages");
 }
@@ -13620,17 +13520,15 @@ pub struct Settings {
     )]
     pub settings: ::daplug_runtime::__private::std::option::Option<Accounts>,
 }
+#[allow(missing_docs)]
 impl Settings {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Settings, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Settings, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `settings` attribute.
-    pub const SETTINGS: ::daplug_runtime::Field<Settings, Accounts> = ::daplug_runtime::Field::new(
+    pub const SETTINGS: ::daplug_runtime::Field<Self, Accounts> = ::daplug_runtime::Field::new(
         "settings",
     );
 }
@@ -13763,29 +13661,28 @@ pub struct StatutoryDeduction {
     )]
     pub current_record: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl StatutoryDeduction {
-    /// The `id` attribute.
     pub const ID: ::daplug_runtime::Field<
-        StatutoryDeduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("id");
-    /// The `name` attribute.
     pub const NAME: ::daplug_runtime::Field<
-        StatutoryDeduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("name");
     /// The `statutoryDeductionCategory` attribute.
     pub const STATUTORY_DEDUCTION_CATEGORY: ::daplug_runtime::Field<
-        StatutoryDeduction,
+        Self,
         StatutoryDeductionCategory,
     > = ::daplug_runtime::Field::new("statutoryDeductionCategory");
     /// The `liabilityAccountId` attribute.
     pub const LIABILITY_ACCOUNT_ID: ::daplug_runtime::Field<
-        StatutoryDeduction,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("liabilityAccountId");
     /// The `currentRecord` attribute.
-    pub const CURRENT_RECORD: ::daplug_runtime::Field<StatutoryDeduction, bool> = ::daplug_runtime::Field::new(
+    pub const CURRENT_RECORD: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "currentRecord",
     );
 }
@@ -13990,32 +13887,31 @@ pub struct TaxLine {
     )]
     pub manual_adjustment: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl TaxLine {
     /// The `taxLineID` attribute.
     pub const TAX_LINE_ID: ::daplug_runtime::Field<
-        TaxLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("taxLineID");
-    /// The `description` attribute.
     pub const DESCRIPTION: ::daplug_runtime::Field<
-        TaxLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("description");
     /// The `isEmployerTax` attribute.
-    pub const IS_EMPLOYER_TAX: ::daplug_runtime::Field<TaxLine, bool> = ::daplug_runtime::Field::new(
+    pub const IS_EMPLOYER_TAX: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "isEmployerTax",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<TaxLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `globalTaxTypeID` attribute.
     pub const GLOBAL_TAX_TYPE_ID: ::daplug_runtime::Field<
-        TaxLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("globalTaxTypeID");
     /// The `manualAdjustment` attribute.
-    pub const MANUAL_ADJUSTMENT: ::daplug_runtime::Field<TaxLine, bool> = ::daplug_runtime::Field::new(
+    pub const MANUAL_ADJUSTMENT: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
         "manualAdjustment",
     );
 }
@@ -14176,47 +14072,47 @@ pub struct Timesheet {
         TimesheetLines,
     >,
 }
+#[allow(missing_docs)]
 impl Timesheet {
     /// The `timesheetID` attribute.
     pub const TIMESHEET_ID: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timesheetID");
     /// The `payrollCalendarID` attribute.
     pub const PAYROLL_CALENDAR_ID: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("payrollCalendarID");
     /// The `employeeID` attribute.
     pub const EMPLOYEE_ID: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeID");
     /// The `startDate` attribute.
     pub const START_DATE: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("startDate");
     /// The `endDate` attribute.
     pub const END_DATE: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("endDate");
-    /// The `status` attribute.
-    pub const STATUS: ::daplug_runtime::Field<Timesheet, TimesheetStatus> = ::daplug_runtime::Field::new(
+    pub const STATUS: ::daplug_runtime::Field<Self, TimesheetStatus> = ::daplug_runtime::Field::new(
         "status",
     );
     /// The `totalHours` attribute.
-    pub const TOTAL_HOURS: ::daplug_runtime::Field<Timesheet, f64> = ::daplug_runtime::Field::new(
+    pub const TOTAL_HOURS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "totalHours",
     );
     /// The `updatedDateUTC` attribute.
     pub const UPDATED_DATE_UTC: ::daplug_runtime::Field<
-        Timesheet,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("updatedDateUTC");
     /// The `timesheetLines` attribute.
-    pub const TIMESHEET_LINES: ::daplug_runtime::Field<Timesheet, TimesheetLines> = ::daplug_runtime::Field::new(
+    pub const TIMESHEET_LINES: ::daplug_runtime::Field<Self, TimesheetLines> = ::daplug_runtime::Field::new(
         "timesheetLines",
     );
 }
@@ -14384,33 +14280,32 @@ pub struct TimesheetEarningsLine {
     )]
     pub is_linked_to_timesheet: ::daplug_runtime::__private::std::option::Option<bool>,
 }
+#[allow(missing_docs)]
 impl TimesheetEarningsLine {
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        TimesheetEarningsLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
     /// The `ratePerUnit` attribute.
-    pub const RATE_PER_UNIT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const RATE_PER_UNIT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "ratePerUnit",
     );
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
     /// The `fixedAmount` attribute.
-    pub const FIXED_AMOUNT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const FIXED_AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "fixedAmount",
     );
-    /// The `amount` attribute.
-    pub const AMOUNT: ::daplug_runtime::Field<TimesheetEarningsLine, f64> = ::daplug_runtime::Field::new(
+    pub const AMOUNT: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "amount",
     );
     /// The `isLinkedToTimesheet` attribute.
-    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<
-        TimesheetEarningsLine,
-        bool,
-    > = ::daplug_runtime::Field::new("isLinkedToTimesheet");
+    pub const IS_LINKED_TO_TIMESHEET: ::daplug_runtime::Field<Self, bool> = ::daplug_runtime::Field::new(
+        "isLinkedToTimesheet",
+    );
 }
 /// A partial update of [`TimesheetEarningsLine`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14546,29 +14441,29 @@ pub struct TimesheetLine {
     #[serde(rename = "numberOfUnits")]
     pub number_of_units: f64,
 }
+#[allow(missing_docs)]
 impl TimesheetLine {
     /// The `timesheetLineID` attribute.
     pub const TIMESHEET_LINE_ID: ::daplug_runtime::Field<
-        TimesheetLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timesheetLineID");
-    /// The `date` attribute.
     pub const DATE: ::daplug_runtime::Field<
-        TimesheetLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("date");
     /// The `earningsRateID` attribute.
     pub const EARNINGS_RATE_ID: ::daplug_runtime::Field<
-        TimesheetLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("earningsRateID");
     /// The `trackingItemID` attribute.
     pub const TRACKING_ITEM_ID: ::daplug_runtime::Field<
-        TimesheetLine,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("trackingItemID");
     /// The `numberOfUnits` attribute.
-    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<TimesheetLine, f64> = ::daplug_runtime::Field::new(
+    pub const NUMBER_OF_UNITS: ::daplug_runtime::Field<Self, f64> = ::daplug_runtime::Field::new(
         "numberOfUnits",
     );
 }
@@ -14691,20 +14586,18 @@ pub struct TimesheetLineObject {
     )]
     pub timesheet_line: ::daplug_runtime::__private::std::option::Option<TimesheetLine>,
 }
+#[allow(missing_docs)]
 impl TimesheetLineObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<TimesheetLineObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<TimesheetLineObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `timesheetLine` attribute.
-    pub const TIMESHEET_LINE: ::daplug_runtime::Field<
-        TimesheetLineObject,
-        TimesheetLine,
-    > = ::daplug_runtime::Field::new("timesheetLine");
+    pub const TIMESHEET_LINE: ::daplug_runtime::Field<Self, TimesheetLine> = ::daplug_runtime::Field::new(
+        "timesheetLine",
+    );
 }
 /// A partial update of [`TimesheetLineObject`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -14816,17 +14709,15 @@ pub struct TimesheetObject {
     )]
     pub timesheet: ::daplug_runtime::__private::std::option::Option<Timesheet>,
 }
+#[allow(missing_docs)]
 impl TimesheetObject {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<TimesheetObject, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<TimesheetObject, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `timesheet` attribute.
-    pub const TIMESHEET: ::daplug_runtime::Field<TimesheetObject, Timesheet> = ::daplug_runtime::Field::new(
+    pub const TIMESHEET: ::daplug_runtime::Field<Self, Timesheet> = ::daplug_runtime::Field::new(
         "timesheet",
     );
 }
@@ -14957,18 +14848,16 @@ pub struct Timesheets {
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     >,
 }
+#[allow(missing_docs)]
 impl Timesheets {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<Timesheets, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<Timesheets, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
-    /// The `timesheets` attribute.
     pub const TIMESHEETS: ::daplug_runtime::Field<
-        Timesheets,
+        Self,
         ::daplug_runtime::__private::std::vec::Vec<Timesheet>,
     > = ::daplug_runtime::Field::new("timesheets");
 }
@@ -15081,20 +14970,18 @@ pub struct TrackingCategories {
         TrackingCategory,
     >,
 }
+#[allow(missing_docs)]
 impl TrackingCategories {
-    /// The `pagination` attribute.
-    pub const PAGINATION: ::daplug_runtime::Field<TrackingCategories, Pagination> = ::daplug_runtime::Field::new(
+    pub const PAGINATION: ::daplug_runtime::Field<Self, Pagination> = ::daplug_runtime::Field::new(
         "pagination",
     );
-    /// The `problem` attribute.
-    pub const PROBLEM: ::daplug_runtime::Field<TrackingCategories, Problem> = ::daplug_runtime::Field::new(
+    pub const PROBLEM: ::daplug_runtime::Field<Self, Problem> = ::daplug_runtime::Field::new(
         "problem",
     );
     /// The `trackingCategories` attribute.
-    pub const TRACKING_CATEGORIES: ::daplug_runtime::Field<
-        TrackingCategories,
-        TrackingCategory,
-    > = ::daplug_runtime::Field::new("trackingCategories");
+    pub const TRACKING_CATEGORIES: ::daplug_runtime::Field<Self, TrackingCategory> = ::daplug_runtime::Field::new(
+        "trackingCategories",
+    );
 }
 /// A partial update of [`TrackingCategories`]: `None` fields are left as stored; each field is the model's field of the same name.
 #[derive(
@@ -15209,15 +15096,16 @@ pub struct TrackingCategory {
         ::daplug_runtime::__private::std::string::String,
     >,
 }
+#[allow(missing_docs)]
 impl TrackingCategory {
     /// The `employeeGroupsTrackingCategoryID` attribute.
     pub const EMPLOYEE_GROUPS_TRACKING_CATEGORY_ID: ::daplug_runtime::Field<
-        TrackingCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("employeeGroupsTrackingCategoryID");
     /// The `timesheetTrackingCategoryID` attribute.
     pub const TIMESHEET_TRACKING_CATEGORY_ID: ::daplug_runtime::Field<
-        TrackingCategory,
+        Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("timesheetTrackingCategoryID");
 }

@@ -38,14 +38,16 @@ pub fn field_constants(s: &Struct) -> TokenStream {
         let constant = Ident::new(&constant, Span::call_site());
         let value = value_type(&f.ty);
         let wire = &f.wire_name;
-        let doc = doc(&format!("The `{wire}` attribute."));
+        // The constant's type says the rest; the wire name is worth a line only where it differs.
+        let doc = (wire != bare).then(|| doc(&format!("The `{wire}` attribute.")));
         quote! {
             #doc
-            #vis const #constant: ::daplug_runtime::Field<#name, #value> = ::daplug_runtime::Field::new(#wire);
+            #vis const #constant: ::daplug_runtime::Field<Self, #value> = ::daplug_runtime::Field::new(#wire);
         }
     });
     quote! {
         #allow
+        #[allow(missing_docs)]
         impl #name {
             #(#constants)*
         }

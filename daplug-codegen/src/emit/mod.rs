@@ -24,7 +24,8 @@ pub use tokens::{doc, ident, ty};
 
 /// Everything `schema!` expands to.
 pub fn module(module: &Module) -> TokenStream {
-    let defs = module.defs.iter().map(type_def);
+    let stored = module.stored_types();
+    let defs = module.defs.iter().map(|def| type_def(def, stored.contains(def.name())));
     let include = module.includes.iter().map(|path| {
         quote! {
             const _: &str = ::daplug_runtime::__private::std::include_str!(#path);
@@ -36,13 +37,14 @@ pub fn module(module: &Module) -> TokenStream {
     }
 }
 
-/// One generated type with what daplug adds to it: the field constants of a struct, and the model
-/// surface of a model struct.
-pub fn type_def(def: &TypeDef) -> TokenStream {
+/// One generated type with what daplug adds to it: the field constants of a struct a model stores
+/// (`stored`, see [`Module::stored_types`](crate::ir::Module::stored_types)), and the model surface
+/// of a model struct.
+pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
     let item = user_type(def);
     match def {
         TypeDef::Struct(s) => {
-            let fields = field_constants(s);
+            let fields = stored.then(|| field_constants(s));
             let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
             quote!(#item #fields #model)
         }
