@@ -23,4 +23,5 @@ mod tables;
 mod timeouts;
 mod transact;
 mod update;
+mod update_one;
 mod vectors;
