@@ -459,8 +459,8 @@ impl Plan {
         Ok(())
     }
 
-    /// Whether every action's stored side is free of increments and appends (the request may then be
-    /// sent again without changing its result).
+    /// Whether the plan has no increments or appends, so that sending it twice leaves the item as
+    /// sending it once (the SDK may then retry it).
     pub(crate) fn is_idempotent(&self) -> bool {
         self.actions.iter().all(Action::is_idempotent)
     }
