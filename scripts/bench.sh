@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [PARTS...] [OPTIONS]
 #
-# PARTS (default: all four)
+# PARTS (default: all five)
 #   conversion   criterion: generated model <-> item vs hand-written serde_dynamo; and the Python
 #                daplug-ddb package (map_to_schema + boto3 TypeSerializer/TypeDeserializer) on the same payloads
 #   compile      schema! vs the same types written by hand: generated 200/1,000-schema specs and two
@@ -11,6 +11,8 @@
 #                1,000 models, and the expansion's growth at 1,000 vs 2,000 schemas
 #   memory       peak RSS of a streaming scan (limit 500) of 10k vs 100k items in the emulator
 #   e2e          1,000 inserts + 1,000 gets: repository vs raw SDK, interleaved, on the emulator
+#   update       read-merge-write update vs update in one request on the emulator: requests per update,
+#                latency (interleaved), and racing writers' conflicts per increment (8 tasks x 25)
 #
 # OPTIONS
 #   --quick               short criterion runs, 1 compile rep, 10k/20k scan, 200 e2e calls (smoke test;
@@ -20,6 +22,7 @@
 #   --compile-reps N      alternating clean builds per crate (default 3)
 #   --scan-items "A B"    table sizes for the memory part (default "10000 100000")
 #   --e2e-count N         inserts and gets per side (default 1000)
+#   --update-count N      updates per mode (default 500)
 #   --no-report           leave BENCHMARKS.md alone (results stay in target/bench/results/)
 #
 # Needs Rust and Python 3 with venv. Installs daplug-ddb 1.0.0b18 into .venv-bench/ (first run) and
@@ -29,29 +32,30 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
-parts=() quick=0 payloads=1000 schemas=200,1000 compile_reps="" scan_items="" e2e_count="" report=1
+parts=() quick=0 payloads=1000 schemas=200,1000 compile_reps="" scan_items="" e2e_count="" update_count="" report=1
 opts=""  # the options as given, for the reproduce command recorded with each result
 while [ $# -gt 0 ]; do
-  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
+  case "$1" in --payloads|--schemas|--compile-reps|--scan-items|--e2e-count|--update-count) opts="$opts $1 '$2'" ;; --quick) opts="$opts $1" ;; esac
   case "$1" in
-    conversion|compile|memory|e2e) parts+=("$1") ;;
+    conversion|compile|memory|e2e|update) parts+=("$1") ;;
     --quick) quick=1 ;;
     --payloads) payloads="$2"; shift ;;
     --schemas) schemas="$2"; shift ;;
     --compile-reps) compile_reps="$2"; shift ;;
     --scan-items) scan_items="$2"; shift ;;
     --e2e-count) e2e_count="$2"; shift ;;
+    --update-count) update_count="$2"; shift ;;
     --no-report) report=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e)
+[ ${#parts[@]} -gt 0 ] || parts=(conversion compile memory e2e update)
 if [ "$quick" = 1 ]; then
-  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}"; export DAPLUG_BENCH_QUICK=1
+  : "${compile_reps:=1}" "${scan_items:=10000 20000}" "${e2e_count:=200}" "${update_count:=100}"; export DAPLUG_BENCH_QUICK=1
 fi
-: "${compile_reps:=3}" "${scan_items:=10000 100000}" "${e2e_count:=1000}"
+: "${compile_reps:=3}" "${scan_items:=10000 100000}" "${e2e_count:=1000}" "${update_count:=500}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -123,6 +127,12 @@ for part in "${parts[@]}"; do
       log "e2e: $e2e_count inserts + gets per side"
       out="$("$TARGET/release/bench-e2e" --endpoint "$endpoint" --count "$e2e_count" --rounds 10)"
       echo "$out" | python3 scripts/bench/report.py wrap "$(meta e2e)" > "$RESULTS/e2e.json"
+      ;;
+    update)
+      release_bins; emulator
+      log "update: $update_count updates per mode, then racing writers"
+      out="$("$TARGET/release/bench-update" --endpoint "$endpoint" --count "$update_count" --rounds 10 --writers 8 --each 25)"
+      echo "$out" | python3 scripts/bench/report.py wrap "$(meta update)" > "$RESULTS/update.json"
       ;;
   esac
 done

@@ -85,6 +85,39 @@ pub enum Error {
         table: String,
     },
 
+    /// An update in one request ([`Update::in_one_request`](crate::ops::Update::in_one_request))
+    /// cannot express this part of the patch without the stored item: a list or set under
+    /// [`ListOp::Add`](crate::ops::ListOp::Add) or [`ListOp::Remove`](crate::ops::ListOp::Remove)
+    /// (the merge compares elements with the stored ones), a latest-wins timestamp in a form that does
+    /// not compare as text, or, found when the service refused the request, a map the patch descends
+    /// into that is not stored (the merge would have set it whole). Nothing was written. The
+    /// read-merge-write [`update`](crate::Repository::update) (without `in_one_request`) handles it.
+    #[error("`{path}`: {reason}; this update needs the stored item (send it without `in_one_request`)")]
+    NeedsStoredItem {
+        /// Path of the part of the patch at fault (`profile.address`).
+        path: String,
+        /// Why the stored item is needed.
+        reason: String,
+    },
+
+    /// An update in one request was **written**, but the item DynamoDB returned does not decode as
+    /// the model (the patch gave an attribute a value of the wrong type: the one-request update has
+    /// no stored item to validate the patch with). The item stays written; no event was published.
+    /// `item` is the item as stored (unprefixed), `path` and `message` say what did not decode.
+    #[error("{schema}: written to `{table}`, but the written item does not decode at `{path}`: {message}")]
+    WrittenButUnreadable {
+        /// Table name.
+        table: String,
+        /// Schema (model) name.
+        schema: &'static str,
+        /// Path of the attribute that did not decode.
+        path: String,
+        /// What was wrong.
+        message: String,
+        /// The item as written (unprefixed).
+        item: Box<Item>,
+    },
+
     /// An update by query matched more than one item and `first_match` was not set. Nothing written.
     #[error("update matched {matches} items; narrow the query or call `first_match(true)`")]
     AmbiguousUpdate {
@@ -234,13 +267,14 @@ impl Error {
     /// (refused by daplug before sending, or by the service). `true` for a DynamoDB call that failed
     /// without a definite answer (timeout, dropped connection, unreadable response, 5xx:
     /// [`AwsErrorKind::maybe_applied`]), for [`Error::Publish`] (written, the event was lost), for
-    /// [`Error::OutcomeUnknown`], and for a batch whose leftovers include requests whose outcome is
-    /// unknown (`BatchIncomplete::outcome_unknown`; the batch's other requests are written or
-    /// listed as not applied).
+    /// [`Error::OutcomeUnknown`], for [`Error::WrittenButUnreadable`] (certainly written), and for a
+    /// batch whose leftovers include requests whose outcome is unknown
+    /// (`BatchIncomplete::outcome_unknown`; the batch's other requests are written or listed as not
+    /// applied).
     pub fn maybe_written(&self) -> bool {
         match self {
             Error::DynamoDb { kind, .. } => kind.maybe_applied(),
-            Error::Publish { .. } | Error::OutcomeUnknown { .. } => true,
+            Error::Publish { .. } | Error::OutcomeUnknown { .. } | Error::WrittenButUnreadable { .. } => true,
             Error::BatchIncomplete { outcome_unknown, .. } => !outcome_unknown.is_empty(),
             Error::BatchAborted { source, .. } => source.maybe_written(),
             _ => false,

@@ -61,7 +61,9 @@ impl<M: Model> Repository<M> {
 
     /// Updates the item with this key: `patch` (the model's typed `Patch`, or any JSON object) is
     /// merged into the stored item (maps deeply, lists per [`ListOp`](crate::ops::ListOp)), the result is validated by the
-    /// model and written back under the adapter's locking policy.
+    /// model and written back under the adapter's locking policy. Two requests (a consistent
+    /// `GetItem`, then a conditional `PutItem`); [`Update::in_one_request`] sends it as one
+    /// `UpdateItem` instead, with counters, appends and set changes.
     ///
     /// ```no_run
     /// # use daplug_runtime::{ops::ListOp, Model, Repository};

@@ -28,9 +28,32 @@ pub struct Condition(Node);
 
 #[derive(Clone)]
 enum Node {
-    Compare { attribute: AttrPath, op: &'static str, value: Value },
-    Between { attribute: AttrPath, low: Value, high: Value },
-    Function { function: &'static str, attribute: AttrPath, value: Option<Value> },
+    Compare {
+        attribute: AttrPath,
+        op: &'static str,
+        value: Value,
+    },
+    Between {
+        attribute: AttrPath,
+        low: Value,
+        high: Value,
+    },
+    Function {
+        function: &'static str,
+        attribute: AttrPath,
+        value: Option<Value>,
+    },
+    /// `attribute_type(path, :v)`: the type code is never prefixed.
+    Type {
+        attribute: AttrPath,
+        type_code: &'static str,
+    },
+    /// `size(path) op :v`
+    Size {
+        attribute: AttrPath,
+        op: &'static str,
+        size: usize,
+    },
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
     Not(Box<Node>),
@@ -99,7 +122,18 @@ impl Condition {
     /// `attribute_type(attribute, NULL)`: the attribute is stored as `NULL` (for which
     /// `attribute_not_exists` is false).
     pub(crate) fn is_null(attribute: impl Attribute) -> Self {
-        Self::function("attribute_type", attribute, Some(Ok(AttributeValue::S("NULL".into()))))
+        Self::has_type(attribute, "NULL")
+    }
+
+    /// `attribute_type(attribute, type_code)`: the attribute is stored with this DynamoDB type
+    /// (`"M"`, `"L"`, `"N"`, `"SS"`, `"NULL"`, ...).
+    pub(crate) fn has_type(attribute: impl Attribute, type_code: &'static str) -> Self {
+        Condition(Node::Type { attribute: attribute.into_path(), type_code })
+    }
+
+    /// `size(attribute) = size`: the length of a string (in bytes), binary, list, map or set.
+    pub(crate) fn size_eq(attribute: impl Attribute, size: usize) -> Self {
+        Condition(Node::Size { attribute: attribute.into_path(), op: "=", size })
     }
 
     fn function(function: &'static str, attribute: impl Attribute, value: Option<Value>) -> Self {
@@ -141,6 +175,16 @@ fn render(node: &Node, p: &mut Placeholders, prefixes: &Prefixes) -> Result<Stri
         Node::Function { function, attribute, value: Some(v) } => {
             let name = p.path(attribute);
             format!("{function}({name}, {})", value(attribute, v, p, prefixes)?)
+        }
+        Node::Type { attribute, type_code } => {
+            let name = p.path(attribute);
+            let code = p.value(attribute.top_level(), AttributeValue::S((*type_code).to_owned()), &Prefixes::none());
+            format!("attribute_type({name}, {code})")
+        }
+        Node::Size { attribute, op, size } => {
+            let name = p.path(attribute);
+            let size = p.value(attribute.top_level(), AttributeValue::N(size.to_string()), &Prefixes::none());
+            format!("size({name}) {op} {size}")
         }
         Node::And(a, b) => format!("({}) AND ({})", render(a, p, prefixes)?, render(b, p, prefixes)?),
         Node::Or(a, b) => format!("({}) OR ({})", render(a, p, prefixes)?, render(b, p, prefixes)?),
@@ -203,5 +247,17 @@ mod tests {
         let text = Condition::between("n", 1, 5).render(&mut p, &Prefixes::none()).unwrap();
         assert_eq!(text, "#n0 BETWEEN :v0 AND :v1");
         assert_eq!(p.values().unwrap()[":v1"], AttributeValue::N("5".into()));
+    }
+
+    #[test]
+    fn types_and_sizes_are_never_prefixed() {
+        let prefixes = Prefixes::none().with("pk", "t#");
+        let mut p = Placeholders::default();
+        let cond = Condition::has_type("pk", "M") & Condition::size_eq("pk", 3);
+        let text = cond.render(&mut p, &prefixes).unwrap();
+        assert_eq!(text, "(attribute_type(#n0, :v0)) AND (size(#n0) = :v1)");
+        let values = p.values().unwrap();
+        assert_eq!(values[":v0"], AttributeValue::S("M".into()));
+        assert_eq!(values[":v1"], AttributeValue::N("3".into()));
     }
 }

@@ -3,8 +3,9 @@
 //! into expression text. Values that belong to a prefixed key attribute are prefixed here, by the
 //! attribute they are compared with.
 //!
-//! [`Condition`] (filters, key conditions, transaction guards, lock conditions) renders through
-//! [`Placeholders`]; [`KeyGuard`] is the existence condition on the primary key of a write.
+//! [`Condition`] (filters, key conditions, transaction guards, lock conditions) and the actions of an
+//! update expression (`update`) render through [`Placeholders`]; [`KeyGuard`] is the existence
+//! condition on the primary key of a write.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use crate::key::KeyConfig;
 use crate::prefix::Prefixes;
 
 mod condition;
+pub(crate) mod update;
 
 pub use condition::Condition;
 

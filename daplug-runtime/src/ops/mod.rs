@@ -11,6 +11,8 @@ pub(crate) mod read;
 pub(crate) mod test_support;
 pub(crate) mod transact;
 pub(crate) mod update;
+pub(crate) mod update_expr;
+pub(crate) mod update_one;
 
 pub use crate::error::CancellationReason;
 pub use crate::merge::{ListOp, MapOp};
@@ -23,3 +25,4 @@ pub use put::{Insert, Overwrite};
 pub use read::{Page, Query, Scan};
 pub use transact::{TransactWrite, TRANSACTION_LIMIT};
 pub use update::{Update, UpdateOutcome};
+pub use update_one::OneRequestUpdate;

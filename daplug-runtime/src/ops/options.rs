@@ -97,6 +97,26 @@ impl EventOptions {
     }
 }
 
+impl EventOptions {
+    /// The checks of [`event`](Self::event) that need no written item, for writes whose item is
+    /// known only once written (an update in one request): message attributes, and the publish
+    /// contract's payload keys when the body is a replacement payload. Whether the written item has
+    /// the contract's payload keys can only be checked after the write.
+    pub(crate) fn check_before_write(
+        &self,
+        adapter: &AdapterInner,
+        operation: Operation,
+        schema: &'static str,
+    ) -> Result<()> {
+        // A stand-in body holding every required payload key: every other check runs as it will
+        // after the write (a replacement payload replaces it and is checked in full).
+        let stand_in: serde_json::Map<String, serde_json::Value> =
+            adapter.contract.payload_keys.iter().map(|key| (key.clone(), serde_json::Value::Null)).collect();
+        let body = serde_json::to_string(&stand_in).map_err(|err| Error::serialize(schema, err));
+        self.event(adapter, operation, schema, &Ok(body?), None).map(|_| ())
+    }
+}
+
 /// Publishes `event` (if any) after a successful write; a failure carries the written item.
 pub(crate) async fn publish(adapter: &AdapterInner, event: Option<Event>) -> Result<()> {
     let (Some(sink), Some(event)) = (adapter.sink.as_ref(), event) else {

@@ -44,7 +44,7 @@ pub enum UpdateOutcome<M> {
     },
 }
 
-enum Source<M: Model> {
+pub(super) enum Source<M: Model> {
     Key(Result<Item>),
     Query { query: Box<Query<M>>, first_match: bool },
 }
@@ -70,7 +70,7 @@ enum Step<M> {
 
 /// Which lock applies to this call.
 #[derive(Debug, Clone, Copy)]
-enum LockChoice {
+pub(super) enum LockChoice {
     Adapter,
     Off,
     Policy(LockPolicy),
@@ -82,18 +82,19 @@ enum LockChoice {
 /// [`Error::Conflict`]. [`outcome`](Update::outcome) reports both as values instead.
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Update<M: Model> {
-    repo: Repository<M>,
-    source: Source<M>,
+    // Visible to `update_one.rs`, which takes them over (`in_one_request`).
+    pub(super) repo: Repository<M>,
+    pub(super) source: Source<M>,
     /// The patch as an attribute value, or why it could not be converted (reported when sent).
-    patch: std::result::Result<AttributeValue, String>,
-    list: ListOp,
-    map: MapOp,
-    lock: LockChoice,
-    require_lock_value: Option<bool>,
+    pub(super) patch: std::result::Result<AttributeValue, String>,
+    pub(super) list: ListOp,
+    pub(super) map: MapOp,
+    pub(super) lock: LockChoice,
+    pub(super) require_lock_value: Option<bool>,
     /// The lock value the caller read ([`Update::if_lock_value`]), as JSON.
-    expected_lock: Option<std::result::Result<Value, String>>,
-    keys: KeyOptions,
-    events: EventOptions,
+    pub(super) expected_lock: Option<std::result::Result<Value, String>>,
+    pub(super) keys: KeyOptions,
+    pub(super) events: EventOptions,
 }
 
 impl<M: Model> fmt::Debug for Update<M> {
@@ -360,7 +361,11 @@ impl<M: Model> IntoFuture for Update<M> {
 option_setters!(payload, impl[M: Model] Update<M>);
 
 /// The lock in force for one call.
-fn lock_for(adapter: &Option<LockConfig>, choice: LockChoice, require: Option<bool>) -> Result<Option<LockConfig>> {
+pub(super) fn lock_for(
+    adapter: &Option<LockConfig>,
+    choice: LockChoice,
+    require: Option<bool>,
+) -> Result<Option<LockConfig>> {
     let mut lock = match (adapter, choice) {
         (_, LockChoice::Off) | (None, LockChoice::Adapter) => return Ok(None),
         (Some(lock), LockChoice::Adapter) => lock.clone(),

@@ -24,4 +24,5 @@ mod timeouts;
 mod transact;
 mod typed_names;
 mod update;
+mod update_one;
 mod vectors;
