@@ -6,7 +6,7 @@ use std::ops::{BitAnd, BitOr, Not};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
-use super::Placeholders;
+use super::{attribute_value, Placeholders};
 use crate::attr::{AttrPath, Attribute, AttributeOf};
 use crate::error::{Error, Result};
 use crate::prefix::Prefixes;
@@ -68,7 +68,7 @@ fn convert(value: impl Serialize) -> Value {
 
 impl Condition {
     fn compare<V, A: AttributeOf<V>>(attribute: A, op: &'static str, value: V) -> Self {
-        Condition(Node::Compare { op, value: convert(A::stored(value)), attribute: attribute.into_path() })
+        Condition(Node::Compare { op, value: attribute_value::<V, A>(value), attribute: attribute.into_path() })
     }
 
     /// `attribute = value`
@@ -97,12 +97,12 @@ impl Condition {
     }
     /// `attribute BETWEEN low AND high`
     pub fn between<V, A: AttributeOf<V>>(attribute: A, low: V, high: V) -> Self {
-        let (low, high) = (convert(A::stored(low)), convert(A::stored(high)));
+        let (low, high) = (attribute_value::<V, A>(low), attribute_value::<V, A>(high));
         Condition(Node::Between { attribute: attribute.into_path(), low, high })
     }
     /// `begins_with(attribute, prefix)`
     pub fn begins_with<V, A: AttributeOf<V>>(attribute: A, prefix: V) -> Self {
-        let prefix = convert(A::stored(prefix));
+        let prefix = attribute_value::<V, A>(prefix);
         Self::function("begins_with", attribute, Some(prefix))
     }
     /// `contains(attribute, value)`: a substring of a string, an element of a list or set. The

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::attr::{AttrPath, Step};
+use crate::attr::{AttrPath, AttributeOf, Step};
 use crate::key::KeyConfig;
 use crate::prefix::Prefixes;
 
@@ -41,6 +41,12 @@ impl KeyGuard {
         };
         keys.attributes().map(|k| format!("{function}({})", placeholders.name(k))).collect()
     }
+}
+
+/// A value as the attribute `A` stores it (converted into a typed field's type first), or why it
+/// cannot be; conditions and update actions convert eagerly and report a failure when sent.
+pub(crate) fn attribute_value<V, A: AttributeOf<V>>(value: V) -> std::result::Result<AttributeValue, String> {
+    crate::codec::to_attribute_value(&A::stored(value)).map_err(|err| err.to_string())
 }
 
 /// Placeholder tables shared by the expressions of one request.

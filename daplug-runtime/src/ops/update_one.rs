@@ -26,7 +26,7 @@ use crate::attr::{AttributeIn, AttributeOf};
 use crate::codec;
 use crate::error::{Error, Result};
 use crate::events::Operation;
-use crate::expr::{update, KeyGuard, Placeholders};
+use crate::expr::{attribute_value, update, KeyGuard, Placeholders};
 use crate::item::Item;
 use crate::key::check_key;
 use crate::merge::{ListOp, MapOp};
@@ -268,7 +268,7 @@ impl<M: Model> OneRequestUpdate<M> {
     /// # Ok(()) }
     /// ```
     pub fn increment<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, by: V) -> Self {
-        let by = converted::<V, A>(by);
+        let by = attribute_value::<V, A>(by);
         self.op(Op::Increment(attribute.into_path(), by))
     }
 
@@ -276,7 +276,7 @@ impl<M: Model> OneRequestUpdate<M> {
     /// list. `SET #a = list_append(if_not_exists(#a, :empty), :v)`, on condition that the stored value
     /// is a list or absent. Elements already stored are appended again (unlike [`ListOp::Add`]).
     pub fn append<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, values: V) -> Self {
-        let values = converted::<V, A>(values);
+        let values = attribute_value::<V, A>(values);
         self.op(Op::Append(attribute.into_path(), values))
     }
 
@@ -284,21 +284,21 @@ impl<M: Model> OneRequestUpdate<M> {
     /// `attribute`, creating it when absent: `ADD #a :set`, on condition that the stored value is a
     /// set of that type or absent. No elements: nothing to add.
     pub fn add_to_set<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, values: V) -> Self {
-        let values = converted::<V, A>(values);
+        let values = attribute_value::<V, A>(values);
         self.op(Op::AddToSet(attribute.into_path(), values))
     }
 
     /// Removes `values` from the set at the top-level `attribute`: `DELETE #a :set` (removing the
     /// last element removes the attribute; an absent set stays absent).
     pub fn remove_from_set<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, values: V) -> Self {
-        let values = converted::<V, A>(values);
+        let values = attribute_value::<V, A>(values);
         self.op(Op::RemoveFromSet(attribute.into_path(), values))
     }
 
     /// Sets `attribute` to `value` as given, whole (a map replaces the stored map, unlike the
     /// patch's deep merge): `SET #a = :v`. A nested path requires its parent to be stored.
     pub fn set<V, A: AttributeOf<V> + AttributeIn<M>>(self, attribute: A, value: V) -> Self {
-        let value = converted::<V, A>(value);
+        let value = attribute_value::<V, A>(value);
         self.op(Op::Set(attribute.into_path(), value))
     }
 
@@ -488,12 +488,6 @@ impl<M: Model> IntoFuture for OneRequestUpdate<M> {
     }
 }
 option_setters!(payload, impl[M: Model] OneRequestUpdate<M>);
-
-/// A value converted as the attribute stores it (a typed field's type); a failure is reported when
-/// the request is planned or sent.
-fn converted<V, A: AttributeOf<V>>(value: V) -> std::result::Result<AttributeValue, String> {
-    codec::to_attribute_value(&A::stored(value)).map_err(|err| err.to_string())
-}
 
 #[cfg(test)]
 pub(crate) fn fluent_input(client: &aws_sdk_dynamodb::Client, input: UpdateItemInputBuilder) -> UpdateItemInputBuilder {
