@@ -167,6 +167,12 @@ fn reference_read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (Stri
     crate::path::deserialize(deserializer).map_err(|(path, err)| (path, err.to_string()))
 }
 
+/// What the path tracker finds around this codec's deserializer.
+fn tracked_read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
+    crate::path::deserialize(de::AttributeDeserializer::new(AttributeValue::M(item)))
+        .map_err(|(path, err)| (path, err.to_string()))
+}
+
 fn read<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, (String, String)> {
     from_item(item).map_err(|(path, err)| (path, err.to_string()))
 }
@@ -394,4 +400,129 @@ fn items_read_as_json_as_serde_dynamo_reads_them() {
     assert_eq!(json, reference);
     assert_eq!(attribute_to_json(&item["n"]).unwrap(), json!(2));
     assert_eq!(to_attribute_value(&json["pk"]).unwrap(), AttributeValue::S("a".into()));
+}
+
+/// Every shape whose errors the path tracker names in its own way: variants (both forms), sets,
+/// keys that are not plain strings, buffered enums, decimals, nesting and floats.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Shapes {
+    #[serde(default)]
+    shape: Option<ReadShape>,
+    #[serde(default)]
+    tagged: Option<ReadTagged>,
+    #[serde(default)]
+    untagged: Option<ReadUntagged>,
+    #[serde(default)]
+    lines: BTreeMap<String, Line>,
+    #[serde(default)]
+    by_code: BTreeMap<Code, i64>,
+    #[serde(default)]
+    by_state: BTreeMap<State, i64>,
+    #[serde(default)]
+    strict: Option<Strict>,
+    #[serde(default, with = "serde_dynamo::number_set")]
+    floats: Vec<f64>,
+    #[serde(default, with = "serde_dynamo::string_set")]
+    words: Vec<String>,
+    #[serde(default)]
+    counts: Option<Vec<i64>>,
+    #[serde(default)]
+    single: Option<f32>,
+    #[serde(default)]
+    double: Option<f64>,
+    #[serde(default)]
+    json: Option<serde_json::Value>,
+    #[serde(default)]
+    total: Option<crate::Decimal>,
+    #[serde(default)]
+    pair: Option<(u8, Line)>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Code(String);
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Strict {
+    a: i32,
+}
+
+fn nest(levels: usize, inner: AttributeValue) -> AttributeValue {
+    (0..levels).fold(inner, |value, _| AttributeValue::M(HashMap::from([("x".to_owned(), value)])))
+}
+
+#[test]
+fn errors_name_the_tracker_s_path_on_every_shape() {
+    let s = |v: &str| AttributeValue::S(v.into());
+    let n = |v: &str| AttributeValue::N(v.into());
+    let m = |entries: Vec<(&str, AttributeValue)>| {
+        AttributeValue::M(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    };
+    let l = AttributeValue::L;
+    let line = |qty: AttributeValue| m(vec![("sku", s("a")), ("qty", qty)]);
+    let cases: Vec<(&str, &str, AttributeValue)> = vec![
+        ("newtype variant as its name", "shape", s("Circle")),
+        ("tuple variant as its name", "shape", s("Pair")),
+        ("struct variant as its name", "shape", s("Rect")),
+        ("newtype variant content", "shape", m(vec![("Circle", s("round"))])),
+        ("tuple variant element", "shape", m(vec![("Pair", l(vec![n("1"), s("2")]))])),
+        ("tuple variant length", "shape", m(vec![("Pair", l(vec![n("1")]))])),
+        ("struct variant field", "shape", m(vec![("Rect", m(vec![("w", n("1")), ("h", n("-1"))]))])),
+        ("struct variant missing field", "shape", m(vec![("Rect", m(vec![("w", n("1"))]))])),
+        ("unknown variant", "shape", m(vec![("Hexagon", n("1"))])),
+        ("empty variant map", "shape", m(vec![])),
+        ("internally tagged content", "tagged", m(vec![("kind", s("Wire")), ("sku", s("a")), ("qty", s("x"))])),
+        ("internally tagged without tag", "tagged", m(vec![("sku", s("a"))])),
+        ("untagged with a non-finite float", "untagged", m(vec![("sku", s("a")), ("qty", n("1e999"))])),
+        ("map of structs", "lines", m(vec![("first", line(s("x")))])),
+        ("map value not a map", "lines", m(vec![("first", n("1"))])),
+        ("newtype key's value", "by_code", m(vec![("c", s("x"))])),
+        ("unknown enum key", "by_state", m(vec![("Pending", n("1"))])),
+        ("enum key's value", "by_state", m(vec![("Open", s("x"))])),
+        ("unknown field", "strict", m(vec![("a", n("1")), ("b", n("2"))])),
+        ("NaN in a number set", "floats", AttributeValue::Ns(vec!["1".into(), "NaN".into()])),
+        ("bad number in a number set", "floats", AttributeValue::Ns(vec!["x".into()])),
+        ("number set for a string set", "words", AttributeValue::Ns(vec!["1".into()])),
+        ("string set for a list of numbers", "counts", AttributeValue::Ss(vec!["a".into()])),
+        ("number set for a list of numbers, bad element", "counts", AttributeValue::Ns(vec!["1".into(), "1.5".into()])),
+        ("f32 out of range", "single", n("3.5e38")),
+        ("f64 infinite", "double", n("1e999")),
+        ("f64 NaN", "double", n("NaN")),
+        ("json infinite", "json", m(vec![("a", l(vec![n("1"), n("-1e999")]))])),
+        ("json nested too deep", "json", nest(40, n("1"))),
+        ("json at the limit, then one more", "json", nest(31, m(vec![("y", n("1"))]))),
+        ("list nested too deep", "json", (0..40).fold(n("1"), |v, _| l(vec![v]))),
+        ("decimal from a string", "total", s("12.50")),
+        ("decimal NaN", "total", n("NaN")),
+        ("tuple element", "pair", l(vec![n("1"), line(s("x"))])),
+        ("tuple too short", "pair", l(vec![n("1")])),
+        ("null false", "double", AttributeValue::Null(false)),
+    ];
+    for (what, attribute, value) in cases {
+        let item = Item::from([(attribute.to_owned(), value)]);
+        let direct = read::<Shapes>(item.clone()).expect_err(what);
+        // serde_dynamo reads a decimal as a string: there the reference is the tracker around this
+        // deserializer (which, for a nesting error, the deserializer's own check would pre-empt).
+        let reference =
+            if attribute == "total" { tracked_read::<Shapes>(item) } else { reference_read::<Shapes>(item) };
+        assert_eq!(direct, reference.expect_err(what), "{what}");
+    }
+    // And what must still read.
+    let item = Item::from([
+        ("floats".to_owned(), AttributeValue::Ns(vec!["1.5".into()])),
+        ("json".to_owned(), nest(31, n("1"))),
+        ("by_code".to_owned(), m(vec![("c", n("1"))])),
+        ("by_state".to_owned(), m(vec![("Open", n("1"))])),
+        ("shape".to_owned(), s("Point")),
+    ]);
+    assert_eq!(read::<Shapes>(item.clone()), reference_read::<Shapes>(item));
+}
+
+#[test]
+fn nesting_is_bounded_without_recursing_into_the_rest() {
+    // Far deeper than the limit: refused at the limit, with the path to it.
+    let item = Item::from([("json".to_owned(), nest(5_000, AttributeValue::Null(true)))]);
+    let (path, message) = read::<Shapes>(item).unwrap_err();
+    assert_eq!(path, format!("json{}", ".x".repeat(crate::path::MAX_DEPTH)));
+    assert!(message.contains("nested deeper"), "{message}");
 }
