@@ -125,14 +125,11 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// non-finite or out-of-range number, nesting deeper than
     /// [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH)) is an [`Error::Validation`] naming its path.
     fn to_item(&self) -> Result<Item> {
-        let item = crate::codec::to_item(self)
-            .map_err(|source| Error::Serialize { schema: Self::META.schema, message: source.to_string() })?;
-        crate::limits::check_item(&item).map_err(|(path, message)| Error::Validation {
-            schema: Self::META.schema,
-            path,
-            message,
-        })?;
-        Ok(item)
+        // The limits are checked while the item is written (no second walk over it).
+        crate::codec::to_checked_item(self).map_err(|err| match err.limit_path() {
+            Some(path) => Error::Validation { schema: Self::META.schema, path, message: err.to_string() },
+            None => Error::Serialize { schema: Self::META.schema, message: err.to_string() },
+        })
     }
 
     /// Converts a DynamoDB item (unprefixed) to the model; the error names the attribute path at fault.

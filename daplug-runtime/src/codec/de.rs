@@ -27,64 +27,38 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::forward_to_deserialize_any;
 
+use super::steps::{render, Step};
 use crate::decimal::RAW_VALUE;
 use crate::path::MAX_DEPTH;
 
 /// Why a value could not be read, and where: serde_dynamo's messages, with the path of the value at
-/// fault (collected innermost first while the error travels back up).
+/// fault (collected innermost first while the error travels back up). Boxed, so that a `Result` of
+/// a small value stays small.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DeError {
+pub(crate) struct DeError(Box<DeErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeErrorInner {
     message: String,
     /// Innermost first.
     path: Vec<Step>,
 }
 
-/// One step of the path to a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
-    Key(String),
-    Index(usize),
-    /// A map key that did not read as a string (rendered `?`, as the path tracker does).
-    Unknown,
-}
-
 impl DeError {
     fn at(mut self, step: Step) -> Self {
-        self.path.push(step);
+        self.0.path.push(step);
         self
     }
 
     /// `a.b[0].c`; `.` for the value itself (the path tracker's format).
     pub(crate) fn path(&self) -> String {
-        if self.path.is_empty() {
-            return ".".to_owned();
-        }
-        let mut out = String::new();
-        for (i, step) in self.path.iter().rev().enumerate() {
-            let sep = if i == 0 { "" } else { "." };
-            match step {
-                Step::Index(index) => {
-                    out.push('[');
-                    out.push_str(&index.to_string());
-                    out.push(']');
-                }
-                Step::Key(key) => {
-                    out.push_str(sep);
-                    out.push_str(key);
-                }
-                Step::Unknown => {
-                    out.push_str(sep);
-                    out.push('?');
-                }
-            }
-        }
-        out
+        render(&self.0.path)
     }
 }
 
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -92,7 +66,7 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(message: T) -> Self {
-        DeError { message: message.to_string(), path: Vec::new() }
+        DeError(Box::new(DeErrorInner { message: message.to_string(), path: Vec::new() }))
     }
 }
 

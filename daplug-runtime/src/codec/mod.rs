@@ -4,7 +4,9 @@
 //! item. Both follow serde_dynamo's rules, so items and errors are the ones daplug had before.
 
 pub(crate) mod de;
+mod float_text;
 pub(crate) mod ser;
+mod steps;
 
 use crate::item::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -14,7 +16,17 @@ pub(crate) use ser::SerError;
 
 /// `value` as an item: it must serialise to a map (a struct, a map, or an enum written as one).
 pub(crate) fn to_item<T: Serialize + ?Sized>(value: &T) -> Result<Item, SerError> {
-    match value.serialize(ser::AttributeSerializer)? {
+    item_of(value, ser::AttributeSerializer::PLAIN)
+}
+
+/// [`to_item`], refusing what DynamoDB cannot store (nesting, numbers) with the path to it
+/// ([`SerError::limit_path`]), checked while the item is written.
+pub(crate) fn to_checked_item<T: Serialize + ?Sized>(value: &T) -> Result<Item, SerError> {
+    item_of(value, ser::AttributeSerializer::checked())
+}
+
+fn item_of<T: Serialize + ?Sized>(value: &T, serializer: ser::AttributeSerializer) -> Result<Item, SerError> {
+    match value.serialize(serializer)? {
         AttributeValue::M(item) => Ok(item),
         _ => Err(serde::ser::Error::custom("expected a map (a struct or an object), not a scalar or a list")),
     }
@@ -22,7 +34,7 @@ pub(crate) fn to_item<T: Serialize + ?Sized>(value: &T) -> Result<Item, SerError
 
 /// `value` as one attribute value.
 pub(crate) fn to_attribute_value<T: Serialize + ?Sized>(value: &T) -> Result<AttributeValue, SerError> {
-    value.serialize(ser::AttributeSerializer)
+    value.serialize(ser::AttributeSerializer::PLAIN)
 }
 
 /// An (unprefixed) item as JSON, for lock decisions and messages. Numbers become JSON numbers

@@ -6,6 +6,11 @@
 //! variants, `L` for tuples), which the unit tests check against serde_dynamo on every shape; serde_dynamo's
 //! set wrappers (`StringSet`, `NumberSet`, `BinarySet`) are handed to serde_dynamo itself, because it
 //! recognises them by the address of a private name.
+//!
+//! [`AttributeSerializer::checked`] also enforces what DynamoDB can store (`limits.rs`'s rules:
+//! nesting, and numbers' range and precision) while it writes, instead of walking the finished item
+//! again: only floats near the range's ends, 128-bit integers and raw texts need their text checked,
+//! and a violation names its path, collected as the error travels back up.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -13,16 +18,51 @@ use std::fmt;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::ser::{self, Serialize};
 
+use super::float_text::{f32_text, f64_text};
+use super::steps::{render, Step};
 use crate::decimal::RAW_VALUE;
 use crate::number;
+use crate::path::MAX_DEPTH;
 
-/// Why a value could not be written as an attribute value.
+/// Why a value could not be written as an attribute value: a value serde cannot write as one, or
+/// (when checked) one DynamoDB cannot store, with its path. Boxed: every write returns a `Result`
+/// of it, which stays the size of an `AttributeValue`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SerError(String);
+pub struct SerError(Box<SerErrorInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SerErrorInner {
+    message: String,
+    /// For a value DynamoDB cannot store: the steps to it, innermost first.
+    limit: Option<Vec<Step>>,
+}
+
+impl SerError {
+    fn new(message: impl Into<String>) -> Self {
+        SerError(Box::new(SerErrorInner { message: message.into(), limit: None }))
+    }
+
+    /// A value beyond what DynamoDB can store (`limits.rs`'s message).
+    fn limit(message: String) -> Self {
+        SerError(Box::new(SerErrorInner { message, limit: Some(Vec::new()) }))
+    }
+
+    fn at(mut self, step: impl FnOnce() -> Step) -> Self {
+        if let Some(steps) = &mut self.0.limit {
+            steps.push(step());
+        }
+        self
+    }
+
+    /// The path of the value DynamoDB cannot store, when that is the error.
+    pub(crate) fn limit_path(&self) -> Option<String> {
+        self.0.limit.as_deref().map(render)
+    }
+}
 
 impl fmt::Display for SerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -30,7 +70,7 @@ impl std::error::Error for SerError {}
 
 impl ser::Error for SerError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        SerError(msg.to_string())
+        SerError::new(msg.to_string())
     }
 }
 
@@ -38,12 +78,60 @@ type Result<T, E = SerError> = std::result::Result<T, E>;
 
 /// Writes one attribute value.
 #[derive(Debug, Clone, Copy)]
-pub struct AttributeSerializer;
+pub struct AttributeSerializer {
+    /// `Some(depth)` when DynamoDB's limits are checked: the value's depth below the item.
+    checked_depth: Option<usize>,
+}
 
 /// The private newtype names serde_dynamo gives its set wrappers all start with this character.
 const SET_MARKER: char = '\u{037E}';
 
-fn number(text: String) -> AttributeValue {
+/// The magnitudes whose `f64` text needs no check: DynamoDB stores 1E-130 to
+/// 9.9999999999999999999999999999999999999E+125, and an `f64` has at most 17 significant digits.
+const SAFE_FLOATS: std::ops::Range<f64> = 1e-129..9.9e125;
+
+impl AttributeSerializer {
+    /// Writes any value serde can write as an attribute value (condition values, patches, items of
+    /// generated models, whose `From` cannot fail).
+    pub const PLAIN: AttributeSerializer = AttributeSerializer { checked_depth: None };
+
+    /// Writes an item and refuses what DynamoDB cannot store: nesting deeper than [`MAX_DEPTH`],
+    /// numbers out of range or too precise (`inf`, `NaN`, `1e200`), with the path to the value.
+    pub fn checked() -> Self {
+        AttributeSerializer { checked_depth: Some(0) }
+    }
+
+    /// The serializer of a value one level down (a list element, a map value, a variant's content).
+    fn child(self) -> Result<Self> {
+        match self.checked_depth {
+            None => Ok(self),
+            Some(depth) if depth >= MAX_DEPTH => {
+                Err(SerError::limit(format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")))
+            }
+            Some(depth) => Ok(AttributeSerializer { checked_depth: Some(depth + 1) }),
+        }
+    }
+
+    /// An `N` whose text may need checking.
+    fn number(self, text: String) -> Result<AttributeValue> {
+        if self.checked_depth.is_some() {
+            number::check(&text).map_err(SerError::limit)?;
+        }
+        Ok(AttributeValue::N(text))
+    }
+
+    /// A float's `N`: its text is checked only when its magnitude is near the range's ends (or it
+    /// is not finite).
+    fn float(self, value: f64, text: String) -> Result<AttributeValue> {
+        if value == 0.0 || SAFE_FLOATS.contains(&value.abs()) {
+            return Ok(AttributeValue::N(text));
+        }
+        self.number(text)
+    }
+}
+
+/// An integer's `N` (at most 20 digits: always storable).
+fn integer(text: String) -> AttributeValue {
     AttributeValue::N(text)
 }
 
@@ -62,40 +150,40 @@ impl ser::Serializer for AttributeSerializer {
         Ok(AttributeValue::Bool(v))
     }
     fn serialize_i8(self, v: i8) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_i16(self, v: i16) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_i32(self, v: i32) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_i64(self, v: i64) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_i128(self, v: i128) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        self.number(v.to_string())
     }
     fn serialize_u8(self, v: u8) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_u16(self, v: u16) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_u32(self, v: u32) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_u64(self, v: u64) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        Ok(integer(v.to_string()))
     }
     fn serialize_u128(self, v: u128) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        self.number(v.to_string())
     }
     fn serialize_f32(self, v: f32) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        self.float(f64::from(v), f32_text(v))
     }
     fn serialize_f64(self, v: f64) -> Result<AttributeValue> {
-        Ok(number(v.to_string()))
+        self.float(v, f64_text(v))
     }
     fn serialize_char(self, v: char) -> Result<AttributeValue> {
         Ok(AttributeValue::S(v.to_string()))
@@ -123,9 +211,15 @@ impl ser::Serializer for AttributeSerializer {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<AttributeValue> {
         if name.starts_with(SET_MARKER) {
-            return ser::Serializer::serialize_newtype_struct(serde_dynamo::Serializer, name, value)
+            let set = ser::Serializer::serialize_newtype_struct(serde_dynamo::Serializer, name, value)
                 .map(AttributeValue::from)
-                .map_err(|err| SerError(err.to_string()));
+                .map_err(|err| SerError::new(err.to_string()))?;
+            if let (AttributeValue::Ns(numbers), Some(_)) = (&set, self.checked_depth) {
+                for (index, text) in numbers.iter().enumerate() {
+                    number::check(text).map_err(|message| SerError::limit(message).at(|| Step::Index(index)))?;
+                }
+            }
+            return Ok(set);
         }
         value.serialize(self)
     }
@@ -136,17 +230,20 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         value: &T,
     ) -> Result<AttributeValue> {
-        let value = value.serialize(AttributeSerializer)?;
+        let value = self
+            .child()
+            .and_then(|child| value.serialize(child))
+            .map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
         Ok(AttributeValue::M(HashMap::from([(variant.to_owned(), value)])))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqWriter> {
-        Ok(SeqWriter(Vec::with_capacity(len.unwrap_or(0))))
+        Ok(SeqWriter::new(self, len.unwrap_or(0)))
     }
     fn serialize_tuple(self, len: usize) -> Result<SeqWriter> {
-        Ok(SeqWriter(Vec::with_capacity(len)))
+        Ok(SeqWriter::new(self, len))
     }
     fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<SeqWriter> {
-        Ok(SeqWriter(Vec::with_capacity(len)))
+        Ok(SeqWriter::new(self, len))
     }
     fn serialize_tuple_variant(
         self,
@@ -155,16 +252,17 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<VariantWriter<SeqWriter>> {
-        Ok(VariantWriter { variant, inner: SeqWriter(Vec::with_capacity(len)) })
+        let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
+        Ok(VariantWriter { variant, inner: SeqWriter::new(content, len) })
     }
     fn serialize_map(self, len: Option<usize>) -> Result<MapWriter> {
-        Ok(MapWriter { map: HashMap::with_capacity(len.unwrap_or(0)), key: None })
+        Ok(MapWriter { map: HashMap::with_capacity(len.unwrap_or(0)), key: None, ser: self })
     }
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructWriter> {
         if name == RAW_VALUE {
-            return Ok(StructWriter::Number(None));
+            return Ok(StructWriter::Number(None, self));
         }
-        Ok(StructWriter::Map(HashMap::with_capacity(len)))
+        Ok(StructWriter::Map(HashMap::with_capacity(len), self))
     }
     fn serialize_struct_variant(
         self,
@@ -173,17 +271,29 @@ impl ser::Serializer for AttributeSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<VariantWriter<StructWriter>> {
-        Ok(VariantWriter { variant, inner: StructWriter::Map(HashMap::with_capacity(len)) })
+        let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
+        Ok(VariantWriter { variant, inner: StructWriter::Map(HashMap::with_capacity(len), content) })
     }
 }
 
 /// A list (`L`) being written.
 #[derive(Debug)]
-pub struct SeqWriter(Vec<AttributeValue>);
+pub struct SeqWriter {
+    values: Vec<AttributeValue>,
+    /// The list's own serializer (its elements are one level down).
+    ser: AttributeSerializer,
+}
 
 impl SeqWriter {
+    fn new(ser: AttributeSerializer, len: usize) -> Self {
+        SeqWriter { values: Vec::with_capacity(len), ser }
+    }
+
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.0.push(value.serialize(AttributeSerializer)?);
+        let index = self.values.len();
+        let value =
+            self.ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Index(index)))?;
+        self.values.push(value);
         Ok(())
     }
 }
@@ -195,7 +305,7 @@ impl ser::SerializeSeq for SeqWriter {
         self.push(value)
     }
     fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.0))
+        Ok(AttributeValue::L(self.values))
     }
 }
 
@@ -206,7 +316,7 @@ impl ser::SerializeTuple for SeqWriter {
         self.push(value)
     }
     fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.0))
+        Ok(AttributeValue::L(self.values))
     }
 }
 
@@ -217,27 +327,33 @@ impl ser::SerializeTupleStruct for SeqWriter {
         self.push(value)
     }
     fn end(self) -> Result<AttributeValue> {
-        Ok(AttributeValue::L(self.0))
+        Ok(AttributeValue::L(self.values))
     }
 }
 
 /// A struct (`M`) being written, or the raw JSON fragment a [`Decimal`](crate::Decimal) (or a
-/// serde_json `RawValue`) writes itself as, which becomes an `N` when it is a number.
+/// serde_json `RawValue`) writes itself as, which becomes an `N` when it is a number; each with the
+/// serializer of the value itself.
 #[derive(Debug)]
 pub enum StructWriter {
     /// An ordinary struct.
-    Map(HashMap<String, AttributeValue>),
+    Map(HashMap<String, AttributeValue>, AttributeSerializer),
     /// A raw fragment: its text, once written.
-    Number(Option<String>),
+    Number(Option<String>, AttributeSerializer),
 }
 
 impl StructWriter {
     fn map(self) -> HashMap<String, AttributeValue> {
         match self {
-            StructWriter::Map(map) => map,
-            StructWriter::Number(_) => HashMap::new(),
+            StructWriter::Map(map, _) => map,
+            StructWriter::Number(..) => HashMap::new(),
         }
     }
+}
+
+/// A field or map value, one level below `ser`'s value; an error gains the key.
+fn entry<T: Serialize + ?Sized>(ser: AttributeSerializer, key: &str, value: &T) -> Result<AttributeValue> {
+    ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Key(key.to_owned())))
 }
 
 impl ser::SerializeStruct for StructWriter {
@@ -245,21 +361,22 @@ impl ser::SerializeStruct for StructWriter {
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         match self {
-            StructWriter::Map(map) => {
-                map.insert(key.to_owned(), value.serialize(AttributeSerializer)?);
+            StructWriter::Map(map, ser) => {
+                let value = entry(*ser, key, value)?;
+                map.insert(key.to_owned(), value);
             }
-            StructWriter::Number(text) => match value.serialize(AttributeSerializer)? {
+            StructWriter::Number(text, _) => match value.serialize(AttributeSerializer::PLAIN)? {
                 AttributeValue::S(raw) if number::is_json(&raw) => *text = Some(raw),
-                _ => return Err(SerError("a raw JSON value is stored only when it is a number".into())),
+                _ => return Err(SerError::new("a raw JSON value is stored only when it is a number")),
             },
         }
         Ok(())
     }
     fn end(self) -> Result<AttributeValue> {
         match self {
-            StructWriter::Map(map) => Ok(AttributeValue::M(map)),
-            StructWriter::Number(Some(text)) => Ok(AttributeValue::N(text)),
-            StructWriter::Number(None) => Err(SerError("a raw JSON value without its text".into())),
+            StructWriter::Map(map, _) => Ok(AttributeValue::M(map)),
+            StructWriter::Number(Some(text), ser) => ser.number(text),
+            StructWriter::Number(None, _) => Err(SerError::new("a raw JSON value without its text")),
         }
     }
 }
@@ -269,6 +386,8 @@ impl ser::SerializeStruct for StructWriter {
 pub struct MapWriter {
     map: HashMap<String, AttributeValue>,
     key: Option<String>,
+    /// The map's own serializer (its values are one level down).
+    ser: AttributeSerializer,
 }
 
 impl ser::SerializeMap for MapWriter {
@@ -279,13 +398,15 @@ impl ser::SerializeMap for MapWriter {
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let key = self.key.take().ok_or_else(|| SerError("map value without a key".into()))?;
-        self.map.insert(key, value.serialize(AttributeSerializer)?);
+        let key = self.key.take().ok_or_else(|| SerError::new("map value without a key"))?;
+        let value = entry(self.ser, &key, value)?;
+        self.map.insert(key, value);
         Ok(())
     }
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, key: &K, value: &V) -> Result<()> {
         let key = map_key(key)?;
-        self.map.insert(key, value.serialize(AttributeSerializer)?);
+        let value = entry(self.ser, &key, value)?;
+        self.map.insert(key, value);
         Ok(())
     }
     fn end(self) -> Result<AttributeValue> {
@@ -297,11 +418,11 @@ impl ser::SerializeMap for MapWriter {
 /// or unit variant that writes a string, which serde_dynamo refuses); anything else is refused with
 /// serde_dynamo's reason.
 fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String> {
-    match key.serialize(AttributeSerializer)? {
+    match key.serialize(AttributeSerializer::PLAIN)? {
         AttributeValue::S(text) => Ok(text),
         AttributeValue::Bool(value) => Ok(value.to_string()),
         AttributeValue::N(text) if !text.contains(['.', 'e', 'E', 'N', 'i']) => Ok(text),
-        _ => Err(SerError("Key must be a string".into())),
+        _ => Err(SerError::new("Key must be a string")),
     }
 }
 
@@ -314,7 +435,7 @@ pub struct VariantWriter<W> {
 
 impl VariantWriter<SeqWriter> {
     fn finish(self) -> AttributeValue {
-        AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::L(self.inner.0))]))
+        AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::L(self.inner.values))]))
     }
 }
 
@@ -322,7 +443,8 @@ impl ser::SerializeTupleVariant for VariantWriter<SeqWriter> {
     type Ok = AttributeValue;
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.inner.push(value)
+        let variant = self.variant;
+        self.inner.push(value).map_err(|err| err.at(|| Step::Key(variant.to_owned())))
     }
     fn end(self) -> Result<AttributeValue> {
         Ok(self.finish())
@@ -333,7 +455,9 @@ impl ser::SerializeStructVariant for VariantWriter<StructWriter> {
     type Ok = AttributeValue;
     type Error = SerError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        let variant = self.variant;
         ser::SerializeStruct::serialize_field(&mut self.inner, key, value)
+            .map_err(|err| err.at(|| Step::Key(variant.to_owned())))
     }
     fn end(self) -> Result<AttributeValue> {
         Ok(AttributeValue::M(HashMap::from([(self.variant.to_owned(), AttributeValue::M(self.inner.map()))])))

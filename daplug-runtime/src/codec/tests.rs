@@ -361,9 +361,9 @@ fn decimals_are_their_n_text_both_ways() {
     }
     // serde_json's own raw fragments are numbers only.
     let raw = serde_json::value::RawValue::from_string("2.50".into()).unwrap();
-    assert_eq!(raw.serialize(ser::AttributeSerializer).unwrap(), AttributeValue::N("2.50".into()));
+    assert_eq!(raw.serialize(ser::AttributeSerializer::PLAIN).unwrap(), AttributeValue::N("2.50".into()));
     let raw = serde_json::value::RawValue::from_string("{}".into()).unwrap();
-    assert!(raw.serialize(ser::AttributeSerializer).is_err());
+    assert!(raw.serialize(ser::AttributeSerializer::PLAIN).is_err());
 }
 
 #[test]
@@ -525,4 +525,104 @@ fn nesting_is_bounded_without_recursing_into_the_rest() {
     let (path, message) = read::<Shapes>(item).unwrap_err();
     assert_eq!(path, format!("json{}", ".x".repeat(crate::path::MAX_DEPTH)));
     assert!(message.contains("nested deeper"), "{message}");
+}
+
+/// What `limits::check_item` says of the plain item: the walk the checked serializer replaces.
+fn walked<T: Serialize>(value: &T) -> Result<Item, (String, String)> {
+    let item = to_item(value).expect("the plain serializer writes it");
+    crate::limits::check_item(&item).map(|()| item)
+}
+
+fn checked<T: Serialize>(value: &T) -> Result<Item, (String, String)> {
+    to_checked_item(value).map_err(|err| (err.limit_path().expect("a limit error"), err.to_string()))
+}
+
+#[derive(Serialize)]
+enum Wrapped {
+    One(f64),
+    Two(i32, f64),
+    Named { x: f64 },
+}
+
+#[test]
+fn checked_items_refuse_what_the_limits_walk_refuses_at_the_same_path() {
+    let deep = |levels: usize| (0..levels).fold(json!(1), |value, _| json!({ "x": value }));
+    let deep_list = |levels: usize| (0..levels).fold(json!(1), |value, _| json!([value]));
+    let raw = |text: &str| serde_json::value::RawValue::from_string(text.into()).unwrap();
+    let floats = [
+        0.0,
+        -0.0,
+        1.5,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        1e200,
+        -1e200,
+        1e-200,
+        f64::MIN_POSITIVE,
+        9.9e125,
+        1e126_f64.next_down(),
+        1e126,
+        1e-129,
+        1e-130,
+        1e-130_f64.next_up(),
+        1e-130_f64.next_down(),
+        9.9e-131,
+        f64::MAX,
+    ];
+    type Written = Result<Item, (String, String)>;
+    let mut cases: Vec<(String, Written, Written)> = Vec::new();
+    for x in floats {
+        let value = BTreeMap::from([("f", x)]);
+        cases.push((format!("float {x:e}"), checked(&value), walked(&value)));
+        let value = BTreeMap::from([("l", vec![vec![1.0, x]])]);
+        cases.push((format!("float {x:e} in a list"), checked(&value), walked(&value)));
+        let value = BTreeMap::from([("v", vec![Wrapped::One(x), Wrapped::Two(1, x), Wrapped::Named { x }])]);
+        cases.push((format!("float {x:e} in variants"), checked(&value), walked(&value)));
+        let value = BTreeMap::from([("f32", x as f32)]);
+        cases.push((format!("f32 {x:e}"), checked(&value), walked(&value)));
+        let value = BTreeMap::from([("set", serde_dynamo::number_set::NumberSet(vec![1.0, x]))]);
+        cases.push((format!("float {x:e} in a number set"), checked(&value), walked(&value)));
+    }
+    for levels in [30, 31, 32, 33, 40] {
+        let value = json!({ "deep": deep(levels) });
+        cases.push((format!("{levels} maps"), checked(&value), walked(&value)));
+        let value = json!({ "deep": deep_list(levels) });
+        cases.push((format!("{levels} lists"), checked(&value), walked(&value)));
+        let value = BTreeMap::from([("v", (0..levels).fold(Vec::new(), |_, _| vec![Wrapped::Two(1, 2.0)]))]);
+        cases.push((format!("{levels} variants"), checked(&value), walked(&value)));
+    }
+    let value = json!({ "deep": deep(31), "fine": 1 });
+    cases.push(("a map at the limit".into(), checked(&value), walked(&value)));
+    let value = BTreeMap::from([("wide", i128::MIN)]);
+    cases.push(("39 digits".into(), checked(&value), walked(&value)));
+    let value = BTreeMap::from([("wide", 10i128.pow(37))]);
+    cases.push(("38 digits".into(), checked(&value), walked(&value)));
+    for text in ["1e999", "1e-999", "12.50", "123456789012345678901234567890123456789"] {
+        let value = BTreeMap::from([("raw", raw(text))]);
+        cases.push((format!("raw {text}"), checked(&value), walked(&value)));
+    }
+    let mut refused = 0;
+    for (what, checked, walked) in cases {
+        assert_eq!(checked, walked, "{what}");
+        refused += usize::from(checked.is_err());
+    }
+    assert!(refused > 40, "the cases must include refusals ({refused})");
+}
+
+#[test]
+fn checked_and_plain_items_are_the_same_item() {
+    assert_eq!(to_checked_item(&order()).unwrap(), to_item(&order()).unwrap());
+    assert_eq!(to_checked_item(&everything_storable()).unwrap(), reference(&everything_storable()));
+}
+
+/// [`everything`] without the values DynamoDB cannot store.
+fn everything_storable() -> Everything {
+    let storable = |some| Everything {
+        not_a_number: 0.5,
+        infinite: -2.0,
+        json: json!({"n": [1, -2.5, 1e100, null, {"deep": {"er": "x"}}], "b": false, "s": ""}),
+        ..everything(some)
+    };
+    storable(Some(Box::new(storable(None))))
 }
