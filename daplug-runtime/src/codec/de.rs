@@ -83,11 +83,17 @@ fn error(message: impl fmt::Display) -> DeError {
 }
 
 /// A nested value below the limit, or the tracker's error.
+#[inline]
 fn nested(depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
-        return Err(error(format_args!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")));
+        return Err(too_deep());
     }
     Ok(())
+}
+
+#[cold]
+fn too_deep() -> DeError {
+    error(format_args!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)"))
 }
 
 /// Reads one attribute value, `depth` levels below the item (the item itself is 0).
@@ -308,6 +314,7 @@ impl<'de> de::Deserializer<'de> for AttributeDeserializer {
 struct Number(String);
 
 /// The tracker's refusal of a float that is not finite.
+#[inline]
 fn finite<F: fmt::Display + Copy>(value: F, is_finite: bool) -> Result<F> {
     if is_finite {
         Ok(value)
@@ -482,14 +489,17 @@ struct Map {
     entries: hash_map::IntoIter<String, AttributeValue>,
     /// The entries' depth.
     depth: usize,
-    /// The current entry, once its key is read: the key, whether the key's visitor saw it as a
-    /// string (otherwise the path shows `?`, as the tracker's does), and the value.
-    current: Option<(String, bool, AttributeValue)>,
+    /// The current entry's key, and whether the key's visitor saw it as a string (otherwise the
+    /// path shows `?`, as the tracker's does).
+    key: String,
+    key_seen: bool,
+    /// The current entry's value, once its key is read.
+    value: Option<AttributeValue>,
 }
 
 impl Map {
     fn new(map: HashMap<String, AttributeValue>, depth: usize) -> Self {
-        Map { entries: map.into_iter(), depth: depth + 1, current: None }
+        Map { entries: map.into_iter(), depth: depth + 1, key: String::new(), key_seen: false, value: None }
     }
 }
 
@@ -509,7 +519,9 @@ impl<'de> MapAccess<'de> for Map {
         let mut seen = false;
         match seed.deserialize(Key { key: &key, seen: &mut seen }) {
             Ok(read) => {
-                self.current = Some((key, seen, value));
+                self.key = key;
+                self.key_seen = seen;
+                self.value = Some(value);
                 Ok(Some(read))
             }
             Err(err) => Err(err.at(key_step(key, seen))),
@@ -517,10 +529,10 @@ impl<'de> MapAccess<'de> for Map {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        match self.current.take() {
-            Some((key, seen, value)) => nested(self.depth)
+        match self.value.take() {
+            Some(value) => nested(self.depth)
                 .and_then(|()| seed.deserialize(AttributeDeserializer::nested(value, self.depth)))
-                .map_err(|err| err.at(key_step(key, seen))),
+                .map_err(|err| err.at(key_step(std::mem::take(&mut self.key), self.key_seen))),
             // serde calls `next_value` only after `next_key` returned a key.
             None => Err(error("map value requested before its key")),
         }

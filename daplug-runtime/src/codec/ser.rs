@@ -102,12 +102,11 @@ impl AttributeSerializer {
     }
 
     /// The serializer of a value one level down (a list element, a map value, a variant's content).
+    #[inline]
     fn child(self) -> Result<Self> {
         match self.checked_depth {
             None => Ok(self),
-            Some(depth) if depth >= MAX_DEPTH => {
-                Err(SerError::limit(format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")))
-            }
+            Some(depth) if depth >= MAX_DEPTH => Err(too_deep()),
             Some(depth) => Ok(AttributeSerializer { checked_depth: Some(depth + 1) }),
         }
     }
@@ -122,6 +121,7 @@ impl AttributeSerializer {
 
     /// A float's `N`: its text is checked only when its magnitude is near the range's ends (or it
     /// is not finite).
+    #[inline]
     fn float(self, value: f64, text: String) -> Result<AttributeValue> {
         if value == 0.0 || SAFE_FLOATS.contains(&value.abs()) {
             return Ok(AttributeValue::N(text));
@@ -130,7 +130,13 @@ impl AttributeSerializer {
     }
 }
 
+#[cold]
+fn too_deep() -> SerError {
+    SerError::limit(format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)"))
+}
+
 /// An integer's `N` (at most 20 digits: always storable).
+#[inline]
 fn integer(text: String) -> AttributeValue {
     AttributeValue::N(text)
 }
@@ -285,6 +291,7 @@ pub struct SeqWriter {
 }
 
 impl SeqWriter {
+    #[inline]
     fn new(ser: AttributeSerializer, len: usize) -> Self {
         SeqWriter { values: Vec::with_capacity(len), ser }
     }
@@ -352,6 +359,7 @@ impl StructWriter {
 }
 
 /// A field or map value, one level below `ser`'s value; an error gains the key.
+#[inline]
 fn entry<T: Serialize + ?Sized>(ser: AttributeSerializer, key: &str, value: &T) -> Result<AttributeValue> {
     ser.child().and_then(|child| value.serialize(child)).map_err(|err| err.at(|| Step::Key(key.to_owned())))
 }
