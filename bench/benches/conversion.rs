@@ -5,9 +5,9 @@
 //!
 //! Groups:
 //! - `roundtrip/*`: model → item → model;
-//! - `from_item/*`: item → model only, with and without the path-tracking wrapper of
-//!   `Model::from_item`, and plain decoding of a clone (the happy path of "retry with the path on
-//!   error");
+//! - `from_item/*`: item → model only: `Model::from_item` (errors name their path), plain
+//!   `serde_dynamo`, the direct twin, and plain decoding of a clone (the happy path of "retry with
+//!   the path on error");
 //! - `to_item/*`: model → item only;
 //! - `pipeline/generated`: inbound JSON → model (`Model::from_json`, the schema mapping) → item →
 //!   model: the Rust side of the comparison with daplug-ddb's `map_to_schema` + boto3 serialisation.
@@ -107,8 +107,6 @@ fn conversion(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    // What "decode plain, and re-decode with the path only on error" would cost on the happy path:
-    // the deserializer consumes the item, so the fast path has to decode a clone.
     group.bench_function("hand_direct", |b| {
         b.iter_batched(
             || data.items.clone(),
@@ -120,6 +118,8 @@ fn conversion(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // What "decode plain, and re-decode with the path only on error" would cost on the happy path:
+    // the deserializer consumes the item, so the fast path has to decode a clone.
     group.bench_function("clone_then_serde_dynamo", |b| {
         b.iter_batched(
             || data.items.clone(),

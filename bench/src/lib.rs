@@ -288,8 +288,7 @@ pub fn payloads_path() -> std::path::PathBuf {
     }
 }
 
-/// Plain `serde_dynamo` item → value, without the path-tracking wrapper that
-/// `Model::from_item` adds (to measure what that wrapper costs).
+/// Plain `serde_dynamo` item → value (no path on error, unlike `Model::from_item`): the floor.
 pub fn from_item_plain<T: serde::de::DeserializeOwned>(item: Item) -> T {
     serde_dynamo::from_item(item).expect("item decodes")
 }

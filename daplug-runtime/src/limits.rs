@@ -5,21 +5,16 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::codec::steps::{render, Step};
 use crate::item::Item;
 use crate::number;
 use crate::path::MAX_DEPTH;
-
-/// One step of the path to a value.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
 
 /// Checks every attribute of `item`; the error is (path, message).
 pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
     for (name, value) in item {
         check_value(value, 1).map_err(|(mut steps, message)| {
-            steps.push(Step::Key(name));
+            steps.push(Step::Key(name.clone()));
             (render(&steps), message)
         })?;
     }
@@ -27,7 +22,7 @@ pub(crate) fn check_item(item: &Item) -> Result<(), (String, String)> {
 }
 
 /// Checks `value` at `depth` levels below the item; on error the steps are innermost first.
-fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step<'_>>, String)> {
+fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step>, String)> {
     if depth > MAX_DEPTH {
         return Err((Vec::new(), format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)")));
     }
@@ -45,28 +40,12 @@ fn check_value(value: &AttributeValue, depth: usize) -> Result<(), (Vec<Step<'_>
         }),
         AttributeValue::M(map) => map.iter().try_for_each(|(name, value)| {
             check_value(value, depth + 1).map_err(|(mut steps, message)| {
-                steps.push(Step::Key(name));
+                steps.push(Step::Key(name.clone()));
                 (steps, message)
             })
         }),
         _ => Ok(()),
     }
-}
-
-/// `a.b[0].c` from steps innermost first.
-fn render(steps: &[Step<'_>]) -> String {
-    let mut out = String::new();
-    for step in steps.iter().rev() {
-        match step {
-            Step::Key(key) if out.is_empty() => out.push_str(key),
-            Step::Key(key) => {
-                out.push('.');
-                out.push_str(key);
-            }
-            Step::Index(index) => out.push_str(&format!("[{index}]")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -136,8 +136,8 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// Nesting deeper than [`MAX_NESTING_DEPTH`](crate::MAX_NESTING_DEPTH) and numbers that read as
     /// `inf` / `NaN` (`N("1e999")`) are [`Error::Validation`].
     fn from_item(item: Item) -> Result<Self> {
-        // The direct deserializer recurses only through the path tracker, which stops at the
-        // nesting limit: no depth pre-check is needed (the item is never converted first).
+        // The codec's deserializer stops at the nesting limit itself: no depth pre-check is needed
+        // (the item is never converted first).
         crate::codec::from_item(item).map_err(|(path, err)| Error::Validation {
             schema: Self::META.schema,
             path,

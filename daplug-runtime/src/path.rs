@@ -1,5 +1,7 @@
 //! A small path-tracking `Deserializer` adapter: on error it names the attribute at fault
-//! (`line_items[0].qty`), in the same format as `serde_path_to_error`'s `Path`.
+//! (`line_items[0].qty`), in the same format as `serde_path_to_error`'s `Path`. It serves inbound
+//! JSON (`Model::from_json`); items are read by the codec's deserializer, which names the path,
+//! bounds depth and refuses non-finite floats itself, as this does (its tests compare the two).
 //!
 //! Unlike `serde_path_to_error`, map keys and enum variants are never cloned: an owned key
 //! (`visit_string`) is moved into the path slot and the inner visitor gets `visit_str` of it, a

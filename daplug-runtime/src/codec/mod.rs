@@ -6,7 +6,7 @@
 pub(crate) mod de;
 mod float_text;
 pub(crate) mod ser;
-mod steps;
+pub(crate) mod steps;
 
 use crate::item::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
