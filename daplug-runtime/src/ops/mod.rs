@@ -12,6 +12,7 @@ pub(crate) mod test_support;
 pub(crate) mod transact;
 pub(crate) mod update;
 pub(crate) mod update_expr;
+pub(crate) mod update_guard;
 pub(crate) mod update_one;
 
 pub use crate::error::CancellationReason;
