@@ -14,15 +14,8 @@ pub(crate) fn f64_text(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
-    let bits = value.to_bits();
-    let (exponent_bits, fraction) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
-    let binary = if exponent_bits == 0 {
-        Binary { mantissa: fraction, exponent: -1074 }
-    } else {
-        Binary { mantissa: fraction | (1 << 52), exponent: exponent_bits as i32 - 1075 }
-    };
     // An f64's shortest digits can tie only from 16 digits on (its spacing is ~1.1e-16 of it).
-    layout(zmij::Buffer::new().format_finite(value), binary, 16)
+    layout(zmij::Buffer::new().format_finite(value), Binary::of(value.to_bits(), 52, 11), 16)
 }
 
 /// The `Display` text of an `f32` (its own shortest digits, not those of the `f64` it widens to).
@@ -30,15 +23,8 @@ pub(crate) fn f32_text(value: f32) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
-    let bits = value.to_bits();
-    let (exponent_bits, fraction) = ((bits >> 23) & 0xff, bits & ((1 << 23) - 1));
-    let binary = if exponent_bits == 0 {
-        Binary { mantissa: u64::from(fraction), exponent: -149 }
-    } else {
-        Binary { mantissa: u64::from(fraction | (1 << 23)), exponent: exponent_bits as i32 - 150 }
-    };
     // An f32's can tie from 7 digits on (its spacing is ~6e-8 of it).
-    layout(zmij::Buffer::new().format_finite(value), binary, 7)
+    layout(zmij::Buffer::new().format_finite(value), Binary::of(u64::from(value.to_bits()), 23, 8), 7)
 }
 
 /// A float's exact value: `mantissa × 2^exponent`.
@@ -49,6 +35,20 @@ struct Binary {
 }
 
 impl Binary {
+    /// The exact value of an IEEE 754 float's `bits` with `fraction_bits` fraction and
+    /// `exponent_bits` exponent bits (52 and 11 for an `f64`, 23 and 8 for an `f32`).
+    fn of(bits: u64, fraction_bits: u32, exponent_bits: u32) -> Self {
+        let fraction = bits & ((1 << fraction_bits) - 1);
+        let biased = ((bits >> fraction_bits) & ((1 << exponent_bits) - 1)) as i32;
+        // The exponent of the fraction's last bit: bias plus the fraction's width.
+        let offset = (1 << (exponent_bits - 1)) - 1 + fraction_bits as i32;
+        if biased == 0 {
+            Binary { mantissa: fraction, exponent: 1 - offset }
+        } else {
+            Binary { mantissa: fraction | (1 << fraction_bits), exponent: biased - offset }
+        }
+    }
+
     /// Whether the float is exactly `odd × 10^power` for an odd `odd` (a decimal ending in 5).
     fn is_exactly(self, odd: u64, power: i32) -> bool {
         if self.mantissa == 0 {
