@@ -90,8 +90,8 @@ pub mod hand {
 /// with no serde at all: the limit a generated codec can approach (the benchmark's "direct" rows).
 /// It writes the same items as serde_dynamo (checked when the benchmark loads its data), formats
 /// floats with zmij (the fastest shortest-digits formatter; its text is `Display`'s for the
-/// payloads' numbers, which the same check confirms) and reads an item by matching each entry's
-/// key while moving the entries out (no hashing per field).
+/// payloads' numbers, which the same check confirms), integers with itoa, and reads an item by
+/// matching each entry's key while moving the entries out (no hashing per field).
 pub mod direct {
     use std::collections::{BTreeMap, HashMap};
 
@@ -141,7 +141,7 @@ pub mod direct {
                 .map(|l| {
                     let mut map = HashMap::with_capacity(3);
                     map.insert("sku".to_owned(), s(&l.sku));
-                    map.insert("qty".to_owned(), AttributeValue::N(l.qty.to_string()));
+                    map.insert("qty".to_owned(), AttributeValue::N(itoa::Buffer::new().format(l.qty).to_owned()));
                     if let Some(p) = l.price {
                         map.insert("price".to_owned(), n(p));
                     }

@@ -120,6 +120,7 @@ impl AttributeDeserializer {
         serde_dynamo::Deserializer::from_attribute_value(serde_dynamo::AttributeValue::from(self.value))
     }
 
+    #[inline]
     fn seq(list: Vec<AttributeValue>, depth: usize) -> Seq {
         Seq { values: list.into_iter(), depth: depth + 1, index: 0 }
     }
@@ -127,6 +128,7 @@ impl AttributeDeserializer {
 
 macro_rules! number {
     ($($method:ident),*) => {$(
+        #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             match self.value {
                 AttributeValue::N(text) => Number(text).$method(visitor),
@@ -333,6 +335,7 @@ fn finite<F: fmt::Display + Copy>(value: F, is_finite: bool) -> Result<F> {
 
 macro_rules! parse {
     ($($method:ident => $ty:ty, $visit:ident, $kind:literal;)*) => {$(
+        #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             match self.0.parse::<$ty>() {
                 Ok(n) => visitor.$visit(n),
@@ -376,6 +379,7 @@ impl<'de> de::Deserializer<'de> for Number {
         }
     }
 
+    #[inline]
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.0.parse::<f64>() {
             Ok(n) => visitor.visit_f64(finite(n, n.is_finite())?),
@@ -508,6 +512,7 @@ struct Map {
 }
 
 impl Map {
+    #[inline]
     fn new(map: HashMap<String, AttributeValue>, depth: usize) -> Self {
         Map { entries: map.into_iter(), depth: depth + 1, key: String::new(), key_seen: false, value: None }
     }

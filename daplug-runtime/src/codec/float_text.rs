@@ -14,8 +14,13 @@ pub(crate) fn f64_text(value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(value);
     // An f64's shortest digits can tie only from 16 digits on (its spacing is ~1.1e-16 of it).
-    layout(zmij::Buffer::new().format_finite(value), Binary::of(value.to_bits(), 52, 11), 16)
+    match plain(text, 16) {
+        Some(text) => text.to_owned(),
+        None => layout(text, Binary::of(value.to_bits(), 52, 11), 16),
+    }
 }
 
 /// The `Display` text of an `f32` (its own shortest digits, not those of the `f64` it widens to).
@@ -23,8 +28,24 @@ pub(crate) fn f32_text(value: f32) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(value);
     // An f32's can tie from 7 digits on (its spacing is ~6e-8 of it).
-    layout(zmij::Buffer::new().format_finite(value), Binary::of(u64::from(value.to_bits()), 23, 8), 7)
+    match plain(text, 7) {
+        Some(text) => text.to_owned(),
+        None => layout(text, Binary::of(u64::from(value.to_bits()), 23, 8), 7),
+    }
+}
+
+/// zmij's text when it is already `Display`'s but for a whole number's `.0` (the common case:
+/// `12.5`, `0.001`, `100.0`): decimal notation with fewer digits than a tie needs.
+#[inline]
+fn plain(text: &str, tie_digits: usize) -> Option<&str> {
+    if text.len() <= tie_digits && !text.as_bytes().contains(&b'e') {
+        Some(text.strip_suffix(".0").unwrap_or(text))
+    } else {
+        None
+    }
 }
 
 /// A float's exact value: `mantissa × 2^exponent`.
@@ -76,12 +97,10 @@ impl Binary {
 /// exactly as close to it (the float is exactly halfway between them, which happens only from
 /// `tie_digits` digits on), zmij takes the even one and `Display` the one above: such a tie is
 /// recognised from the float's exact value and rounded up.
+///
+/// Rare in stored data (prices, quantities and counts take [`plain`]'s way), so kept apart from it.
+#[cold]
 fn layout(text: &str, binary: Binary, tie_digits: usize) -> String {
-    if !text.contains('e') && text.len() <= tie_digits {
-        // Decimal notation with fewer digits than a tie needs (the common case: `12.5`, `0.001`,
-        // `100.0`): `Display`'s text already, but for zmij's `.0` on whole numbers.
-        return text.strip_suffix(".0").unwrap_or(text).to_owned();
-    }
     let (negative, text) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),

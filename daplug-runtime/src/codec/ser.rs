@@ -135,10 +135,11 @@ fn too_deep() -> SerError {
     SerError::limit(format!("nested deeper than {MAX_DEPTH} levels (DynamoDB's limit)"))
 }
 
-/// An integer's `N` (at most 20 digits: always storable).
+/// An integer's `N` (at most 20 digits: always storable), written by itoa (what serde_json
+/// writes integers with: `Display`'s digits, without the formatting machinery).
 #[inline]
-fn integer(text: String) -> AttributeValue {
-    AttributeValue::N(text)
+fn integer(value: impl itoa::Integer) -> AttributeValue {
+    AttributeValue::N(itoa::Buffer::new().format(value).to_owned())
 }
 
 impl ser::Serializer for AttributeSerializer {
@@ -152,57 +153,71 @@ impl ser::Serializer for AttributeSerializer {
     type SerializeStruct = StructWriter;
     type SerializeStructVariant = VariantWriter<StructWriter>;
 
+    #[inline]
     fn serialize_bool(self, v: bool) -> Result<AttributeValue> {
         Ok(AttributeValue::Bool(v))
     }
+    #[inline]
     fn serialize_i8(self, v: i8) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_i16(self, v: i16) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_i32(self, v: i32) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_i64(self, v: i64) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
     fn serialize_i128(self, v: i128) -> Result<AttributeValue> {
         self.number(v.to_string())
     }
+    #[inline]
     fn serialize_u8(self, v: u8) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_u16(self, v: u16) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_u32(self, v: u32) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
+    #[inline]
     fn serialize_u64(self, v: u64) -> Result<AttributeValue> {
-        Ok(integer(v.to_string()))
+        Ok(integer(v))
     }
     fn serialize_u128(self, v: u128) -> Result<AttributeValue> {
         self.number(v.to_string())
     }
+    #[inline]
     fn serialize_f32(self, v: f32) -> Result<AttributeValue> {
         self.float(f64::from(v), f32_text(v))
     }
+    #[inline]
     fn serialize_f64(self, v: f64) -> Result<AttributeValue> {
         self.float(v, f64_text(v))
     }
     fn serialize_char(self, v: char) -> Result<AttributeValue> {
         Ok(AttributeValue::S(v.to_string()))
     }
+    #[inline]
     fn serialize_str(self, v: &str) -> Result<AttributeValue> {
         Ok(AttributeValue::S(v.to_owned()))
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<AttributeValue> {
         Ok(AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(v)))
     }
+    #[inline]
     fn serialize_none(self) -> Result<AttributeValue> {
         Ok(AttributeValue::Null(true))
     }
+    #[inline]
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<AttributeValue> {
         value.serialize(self)
     }
@@ -212,6 +227,7 @@ impl ser::Serializer for AttributeSerializer {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<AttributeValue> {
         Ok(AttributeValue::Null(true))
     }
+    #[inline]
     fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<AttributeValue> {
         Ok(AttributeValue::S(variant.to_owned()))
     }
@@ -242,6 +258,7 @@ impl ser::Serializer for AttributeSerializer {
             .map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
         Ok(AttributeValue::M(HashMap::from([(variant.to_owned(), value)])))
     }
+    #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqWriter> {
         Ok(SeqWriter::new(self, len.unwrap_or(0)))
     }
@@ -261,9 +278,11 @@ impl ser::Serializer for AttributeSerializer {
         let content = self.child().map_err(|err| err.at(|| Step::Key(variant.to_owned())))?;
         Ok(VariantWriter { variant, inner: SeqWriter::new(content, len) })
     }
+    #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<MapWriter> {
         Ok(MapWriter { map: HashMap::with_capacity(len.unwrap_or(0)), key: None, ser: self })
     }
+    #[inline]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructWriter> {
         if name == RAW_VALUE {
             return Ok(StructWriter::Number(None, self));
@@ -296,6 +315,7 @@ impl SeqWriter {
         SeqWriter { values: Vec::with_capacity(len), ser }
     }
 
+    #[inline]
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let index = self.values.len();
         let value =
@@ -308,9 +328,11 @@ impl SeqWriter {
 impl ser::SerializeSeq for SeqWriter {
     type Ok = AttributeValue;
     type Error = SerError;
+    #[inline]
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         self.push(value)
     }
+    #[inline]
     fn end(self) -> Result<AttributeValue> {
         Ok(AttributeValue::L(self.values))
     }
@@ -367,6 +389,7 @@ fn entry<T: Serialize + ?Sized>(ser: AttributeSerializer, key: &str, value: &T) 
 impl ser::SerializeStruct for StructWriter {
     type Ok = AttributeValue;
     type Error = SerError;
+    #[inline]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<()> {
         match self {
             StructWriter::Map(map, ser) => {
@@ -380,6 +403,7 @@ impl ser::SerializeStruct for StructWriter {
         }
         Ok(())
     }
+    #[inline]
     fn end(self) -> Result<AttributeValue> {
         match self {
             StructWriter::Map(map, _) => Ok(AttributeValue::M(map)),
@@ -411,6 +435,7 @@ impl ser::SerializeMap for MapWriter {
         self.map.insert(key, value);
         Ok(())
     }
+    #[inline]
     fn serialize_entry<K: Serialize + ?Sized, V: Serialize + ?Sized>(&mut self, key: &K, value: &V) -> Result<()> {
         let key = map_key(key)?;
         let value = entry(self.ser, &key, value)?;
