@@ -64,8 +64,12 @@ pub mod aws {
 /// Paths used by generated code. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::codec::de::DeError as DecodeError;
+    pub use crate::codec::decode::{decode_struct, serde_decode, Decode, Names, Optional, Required, StructFields};
     pub use crate::codec::generated_item;
+    pub use crate::model::{decode_model, serde_model};
     pub use crate::support::{fields, Fields};
+    pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use serde;
     pub use serde_dynamo;
     pub use serde_json;

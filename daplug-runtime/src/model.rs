@@ -138,11 +138,7 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn from_item(item: Item) -> Result<Self> {
         // The codec's deserializer stops at the nesting limit itself: no depth pre-check is needed
         // (the item is never converted first).
-        crate::codec::from_item(item).map_err(|(path, err)| Error::Validation {
-            schema: Self::META.schema,
-            path,
-            message: err.to_string(),
-        })
+        serde_model(item)
     }
 
     /// Maps an inbound JSON payload to the model: unknown fields are dropped at every level, a value of
@@ -162,6 +158,26 @@ pub trait Model: Serialize + DeserializeOwned + Send + Sync + 'static {
         crate::codec::to_item(key)
             .map_err(|source| Error::Serialize { schema: Self::META.schema, message: format!("key: {source}") })
     }
+}
+
+/// `Model::from_item`'s default: the item read through serde (and the reference the generated
+/// decoders are tested against).
+#[doc(hidden)]
+#[inline]
+pub fn serde_model<M: Model>(item: Item) -> Result<M> {
+    crate::codec::from_item(item).map_err(decoding_error::<M>)
+}
+
+/// `Model::from_item` of a model `schema!` generates: through its generated
+/// [`Decode`](crate::codec::decode::Decode), with the values and errors of the default.
+#[doc(hidden)]
+#[inline]
+pub fn decode_model<M: Model + crate::codec::decode::Decode>(item: Item) -> Result<M> {
+    crate::codec::decode::decode_item(item).map_err(decoding_error::<M>)
+}
+
+fn decoding_error<M: Model>((path, err): (String, crate::codec::de::DeError)) -> Error {
+    Error::Validation { schema: M::META.schema, path, message: err.to_string() }
 }
 
 // The decoding accessors of the error types live here, with the trait they decode through, so that

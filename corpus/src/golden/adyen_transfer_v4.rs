@@ -109,6 +109,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<AdditionalBankIdentification>
@@ -130,6 +139,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AdditionalBankIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<AdditionalBankIdentificationType>,
+            ),
+        >(value, depth, &[("code", 0usize), ("type", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    code: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of additional bank identification, depending on the country.
 ///
 /// Possible values:
@@ -163,6 +202,19 @@ pub enum AdditionalBankIdentificationType {
     /// `usRoutingNumber`
     #[serde(rename = "usRoutingNumber")]
     UsRoutingNumber,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AdditionalBankIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Address` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -347,6 +399,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Address>
@@ -368,6 +429,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Address {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("city", 0usize),
+                ("line1", 2usize),
+                ("line2", 3usize),
+                ("country", 1usize),
+                ("postalCode", 4usize),
+                ("stateOrProvince", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    city: __field0,
+                    country: __field1,
+                    line1: __field2,
+                    line2: __field3,
+                    postal_code: __field4,
+                    state_or_province: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Airline` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -466,6 +578,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Airline>
@@ -487,6 +608,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Airline {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Leg>>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("legs", 0usize), ("ticketNumber", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    legs: __field0,
+                    ticket_number: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Amount` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -568,6 +719,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Amount>
@@ -589,6 +749,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Amount {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<i64>,
+            ),
+        >(value, depth, &[("value", 1usize), ("currency", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    currency: __field0,
+                    value: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `AmountAdjustment` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -696,6 +886,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<AmountAdjustment>
@@ -717,6 +916,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AmountAdjustment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Amount>,
+                __p::Optional<AmountAdjustmentAmountAdjustmentType>,
+                __p::Optional<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 0usize),
+                ("basepoints", 2usize),
+                ("amountAdjustmentType", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    amount_adjustment_type: __field1,
+                    basepoints: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of markup that is applied to an authorised payment.
 ///
 /// Possible values: **exchange**, **forexMarkup**, **authHoldReserve**, **atmMarkup**.
@@ -745,6 +984,19 @@ pub enum AmountAdjustmentAmountAdjustmentType {
     /// `forexMarkup`
     #[serde(rename = "forexMarkup")]
     ForexMarkup,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AmountAdjustmentAmountAdjustmentType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `ApproveTransfersRequest` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -837,6 +1089,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ApproveTransfersRequest>
@@ -858,6 +1119,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ApproveTransfersRequest {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("transferIds", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { transfer_ids: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `AULocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -963,6 +1254,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<AuLocalAccountIdentification>
@@ -984,6 +1284,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AuLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<AuLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("bsbCode", 1usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    bsb_code: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **auLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1001,6 +1337,19 @@ pub enum AuLocalAccountIdentificationType {
     /// `auLocal`
     #[serde(rename = "auLocal")]
     AuLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AuLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `BalanceMutation` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1117,6 +1466,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BalanceMutation>
@@ -1138,6 +1496,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BalanceMutation {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("balance", 0usize),
+                ("currency", 1usize),
+                ("received", 2usize),
+                ("reserved", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    balance: __field0,
+                    currency: __field1,
+                    received: __field2,
+                    reserved: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `BankAccountV3` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1244,6 +1645,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BankAccountV3>
@@ -1265,6 +1675,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankAccountV3 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<PartyIdentification>,
+                __p::Required<BankAccountV3AccountIdentification>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("accountHolder", 0usize),
+                ("accountIdentification", 1usize),
+                ("storedPaymentMethodId", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_holder: __field0,
+                    account_identification: __field1,
+                    stored_payment_method_id: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Contains the bank account details. The fields required in this object depend on the country of the bank account and the currency of the transfer.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1309,6 +1759,19 @@ pub enum BankAccountV3AccountIdentification {
     UkLocalAccountIdentification(UkLocalAccountIdentification),
     /// A [`UsLocalAccountIdentification`] value.
     UsLocalAccountIdentification(UsLocalAccountIdentification),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankAccountV3AccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `BankCategoryData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1416,6 +1879,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BankCategoryData>
@@ -1437,6 +1909,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankCategoryData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<BankCategoryDataPriority>,
+                __p::Optional<BankCategoryDataType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("priority", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    priority: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
 ///
 /// Possible values:
@@ -1484,6 +1986,19 @@ pub enum BankCategoryDataPriority {
     #[serde(rename = "wire")]
     Wire,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankCategoryDataPriority {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// **bank**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1501,6 +2016,19 @@ pub enum BankCategoryDataType {
     /// `bank`
     #[serde(rename = "bank")]
     Bank,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankCategoryDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `BRLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1637,6 +2165,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BrLocalAccountIdentification>
@@ -1658,6 +2195,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BrLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<BrLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("ispb", 3usize),
+                ("type", 4usize),
+                ("bankCode", 1usize),
+                ("branchNumber", 2usize),
+                ("accountNumber", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    bank_code: __field1,
+                    branch_number: __field2,
+                    ispb: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **brLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1675,6 +2260,19 @@ pub enum BrLocalAccountIdentificationType {
     /// `brLocal`
     #[serde(rename = "brLocal")]
     BrLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BrLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `CALocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1815,6 +2413,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CaLocalAccountIdentification>
@@ -1836,6 +2443,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CaLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<CaLocalAccountIdentificationAccountType>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<CaLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 4usize),
+                ("accountType", 1usize),
+                ("accountNumber", 0usize),
+                ("transitNumber", 3usize),
+                ("institutionNumber", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    account_type: __field1,
+                    institution_number: __field2,
+                    transit_number: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The bank account type.
 ///
 /// Possible values: **checking** or **savings**. Defaults to **checking**.
@@ -1859,6 +2514,19 @@ pub enum CaLocalAccountIdentificationAccountType {
     #[serde(rename = "savings")]
     Savings,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CaLocalAccountIdentificationAccountType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// **caLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1876,6 +2544,19 @@ pub enum CaLocalAccountIdentificationType {
     /// `caLocal`
     #[serde(rename = "caLocal")]
     CaLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CaLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `CancelTransfersRequest` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -1968,6 +2649,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CancelTransfersRequest>
@@ -1989,6 +2679,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CancelTransfersRequest {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("transferIds", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { transfer_ids: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CapitalBalance` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2086,6 +2806,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CapitalBalance>
@@ -2107,6 +2836,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CapitalBalance {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<i64>,
+                __p::Required<i64>,
+                __p::Required<i64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fee", 1usize),
+                ("total", 3usize),
+                ("currency", 0usize),
+                ("principal", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    currency: __field0,
+                    fee: __field1,
+                    principal: __field2,
+                    total: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CapitalGrant` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2274,6 +3046,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CapitalGrant>
@@ -2295,6 +3076,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CapitalGrant {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<Amount>,
+                    __p::Required<CapitalBalance>,
+                    __p::Optional<GrantCounterparty>,
+                    __p::Optional<Fee>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<Repayment>,
+                ),
+                (__p::Required<CapitalGrantStatus>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 6usize),
+                ("fee", 3usize),
+                ("amount", 0usize),
+                ("status", 8usize),
+                ("balances", 1usize),
+                ("repayment", 7usize),
+                ("counterparty", 2usize),
+                ("grantOfferId", 5usize),
+                ("grantAccountId", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    balances: __field1,
+                    counterparty: __field2,
+                    fee: __field3,
+                    grant_account_id: __field4,
+                    grant_offer_id: __field5,
+                    id: __field6,
+                    repayment: __field7,
+                    status: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CapitalGrantInfo` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2399,6 +3254,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CapitalGrantInfo>
@@ -2420,6 +3284,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CapitalGrantInfo {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<GrantInfoCounterparty>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("counterparty", 0usize),
+                ("grantOfferId", 2usize),
+                ("grantAccountId", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    counterparty: __field0,
+                    grant_account_id: __field1,
+                    grant_offer_id: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The current status of the grant. Possible values: **Pending**, **Active**, **Repaid**, **WrittenOff**, **Failed**, **Revoked**.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2446,6 +3350,19 @@ pub enum CapitalGrantStatus {
     WrittenOff,
     /// `Revoked`
     Revoked,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CapitalGrantStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `CapitalGrants` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -2518,6 +3435,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CapitalGrants>
@@ -2539,6 +3465,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CapitalGrants {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<::daplug_runtime::__private::std::vec::Vec<CapitalGrant>>,),
+        >(value, depth, &[("grants", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { grants: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Card` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2625,6 +3575,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Card>
@@ -2646,6 +3605,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Card {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<PartyIdentification>, __p::Required<CardIdentification>),
+        >(value, depth, &[("cardHolder", 0usize), ("cardIdentification", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    card_holder: __field0,
+                    card_identification: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CardIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2857,6 +3843,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CardIdentification>
@@ -2878,6 +3873,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CardIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("number", 3usize),
+                ("startYear", 5usize),
+                ("expiryYear", 1usize),
+                ("startMonth", 4usize),
+                ("expiryMonth", 0usize),
+                ("issueNumber", 2usize),
+                ("storedPaymentMethodId", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    expiry_month: __field0,
+                    expiry_year: __field1,
+                    issue_number: __field2,
+                    number: __field3,
+                    start_month: __field4,
+                    start_year: __field5,
+                    stored_payment_method_id: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CashOut` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3086,6 +4135,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CashOut>
@@ -3107,6 +4165,84 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CashOut {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Required<Amount>,
+                    __p::Optional<CashOutInfoCounterparty>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<Fee>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Required<
+                        ::daplug_runtime::__private::std::vec::Vec<CashOutTransfer>,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 4usize),
+                ("fee", 3usize),
+                ("amount", 0usize),
+                ("transfers", 8usize),
+                ("description", 2usize),
+                ("counterparty", 1usize),
+                ("transferInstrumentId", 7usize),
+                ("referenceForBeneficiary", 6usize),
+                ("instructingBalanceAccountId", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    counterparty: __field1,
+                    description: __field2,
+                    fee: __field3,
+                    id: __field4,
+                    instructing_balance_account_id: __field5,
+                    reference_for_beneficiary: __field6,
+                    transfer_instrument_id: __field7,
+                    transfers: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CashOutInfo` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3310,6 +4446,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CashOutInfo>
@@ -3331,6 +4476,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CashOutInfo {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<Amount>,
+                __p::Optional<CashOutInfoCounterparty>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<Fee>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 4usize),
+                ("fee", 3usize),
+                ("amount", 0usize),
+                ("description", 2usize),
+                ("counterparty", 1usize),
+                ("transferInstrumentId", 7usize),
+                ("referenceForBeneficiary", 6usize),
+                ("instructingBalanceAccountId", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    counterparty: __field1,
+                    description: __field2,
+                    fee: __field3,
+                    id: __field4,
+                    instructing_balance_account_id: __field5,
+                    reference_for_beneficiary: __field6,
+                    transfer_instrument_id: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CashOutInfoCounterparty` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3418,6 +4629,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CashOutInfoCounterparty>
@@ -3439,6 +4659,32 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CashOutInfoCounterparty {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("transferInstrumentId", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self {
+                    transfer_instrument_id: __field0,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CashOutTransfer` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3534,6 +4780,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CashOutTransfer>
@@ -3555,6 +4810,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CashOutTransfer {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<Amount>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<CashOutTransferType>,
+            ),
+        >(value, depth, &[("id", 1usize), ("type", 2usize), ("amount", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    id: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of the cashout transfer.
 ///
 /// Possible values:
@@ -3579,6 +4866,19 @@ pub enum CashOutTransferType {
     /// `cashoutFee`
     #[serde(rename = "cashoutFee")]
     CashoutFee,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CashOutTransferType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `ConfirmationTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -3676,6 +4976,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ConfirmationTrackingData>
@@ -3697,6 +5006,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ConfirmationTrackingData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<ConfirmationTrackingDataStatus>,
+                __p::Required<ConfirmationTrackingDataType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("status", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    status: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The status of the transfer.
 ///
 /// Possible values:
@@ -3722,6 +5061,19 @@ pub enum ConfirmationTrackingDataStatus {
     #[serde(rename = "accepted")]
     Accepted,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ConfirmationTrackingDataStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The type of the tracking event.
 ///
 /// Possible values:
@@ -3743,6 +5095,19 @@ pub enum ConfirmationTrackingDataType {
     /// `confirmation`
     #[serde(rename = "confirmation")]
     Confirmation,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ConfirmationTrackingDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `CounterpartyInfoV3` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -3874,6 +5239,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CounterpartyInfoV3>
@@ -3895,6 +5269,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CounterpartyInfoV3 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<BankAccountV3>,
+                __p::Optional<Card>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("card", 2usize),
+                ("bankAccount", 1usize),
+                ("balanceAccountId", 0usize),
+                ("transferInstrumentId", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    balance_account_id: __field0,
+                    bank_account: __field1,
+                    card: __field2,
+                    transfer_instrument_id: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CounterpartyV3` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4033,6 +5450,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CounterpartyV3>
@@ -4054,6 +5480,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CounterpartyV3 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<BankAccountV3>,
+                __p::Optional<Card>,
+                __p::Optional<MerchantData>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("card", 2usize),
+                ("merchant", 3usize),
+                ("bankAccount", 1usize),
+                ("balanceAccountId", 0usize),
+                ("transferInstrumentId", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    balance_account_id: __field0,
+                    bank_account: __field1,
+                    card: __field2,
+                    merchant: __field3,
+                    transfer_instrument_id: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CZLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4173,6 +5647,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CzLocalAccountIdentification>
@@ -4194,6 +5677,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CzLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<CzLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("bankCode", 1usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    bank_code: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **czLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4211,6 +5730,19 @@ pub enum CzLocalAccountIdentificationType {
     /// `czLocal`
     #[serde(rename = "czLocal")]
     CzLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CzLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// Standardized error response following RFC-7807 format
 #[derive(
@@ -4417,6 +5949,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DefaultErrorResponseEntity>
@@ -4438,6 +5979,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DefaultErrorResponseEntity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<InvalidField>>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 7usize),
+                ("title", 6usize),
+                ("detail", 0usize),
+                ("status", 5usize),
+                ("instance", 2usize),
+                ("errorCode", 1usize),
+                ("requestId", 4usize),
+                ("invalidFields", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    detail: __field0,
+                    error_code: __field1,
+                    instance: __field2,
+                    invalid_fields: __field3,
+                    request_id: __field4,
+                    status: __field5,
+                    title: __field6,
+                    type_: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `DirectDebitInformation` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4581,6 +6188,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DirectDebitInformation>
@@ -4602,6 +6218,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DirectDebitInformation {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("dueDate", 1usize),
+                ("mandateId", 2usize),
+                ("sequenceType", 3usize),
+                ("dateOfSignature", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    date_of_signature: __field0,
+                    due_date: __field1,
+                    mandate_id: __field2,
+                    sequence_type: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `DKLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4707,6 +6366,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DkLocalAccountIdentification>
@@ -4728,6 +6396,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DkLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<DkLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("bankCode", 1usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    bank_code: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **dkLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4745,6 +6449,19 @@ pub enum DkLocalAccountIdentificationType {
     /// `dkLocal`
     #[serde(rename = "dkLocal")]
     DkLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DkLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EstimationTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -4841,6 +6558,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EstimationTrackingData>
@@ -4862,6 +6588,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EstimationTrackingData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EstimationTrackingDataType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("estimatedArrivalTime", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    estimated_arrival_time: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of tracking event.
 ///
 /// Possible values:
@@ -4883,6 +6639,19 @@ pub enum EstimationTrackingDataType {
     /// `estimation`
     #[serde(rename = "estimation")]
     Estimation,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EstimationTrackingDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `ExecutionDate` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -4985,6 +6754,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ExecutionDate>
@@ -5006,6 +6784,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ExecutionDate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("date", 0usize), ("timezone", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    date: __field0,
+                    timezone: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ExternalReason` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5119,6 +6927,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ExternalReason>
@@ -5140,6 +6957,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ExternalReason {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("code", 0usize), ("namespace", 2usize), ("description", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    code: __field0,
+                    description: __field1,
+                    namespace: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Fee` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5208,6 +7061,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Fee>
@@ -5229,6 +7091,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Fee {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<Amount>,),
+        >(value, depth, &[("amount", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { amount: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `FindTransfersResponse` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5326,6 +7212,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<FindTransfersResponse>
@@ -5347,6 +7242,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FindTransfersResponse {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Links>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<TransferData>>,
+            ),
+        >(value, depth, &[("data", 1usize), ("_links", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    links: __field0,
+                    data: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `FundingInstrument` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5486,6 +7411,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<FundingInstrument>
@@ -5507,6 +7441,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FundingInstrument {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<CardIdentification>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<FundingInstrumentSourceOfFunds>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("reference", 2usize),
+                ("sourceOfFunds", 3usize),
+                ("cardIdentification", 0usize),
+                ("networkPaymentReference", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    card_identification: __field0,
+                    network_payment_reference: __field1,
+                    reference: __field2,
+                    source_of_funds: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Indicates where the funds used for the transfer originated. Possible values are:
 /// - **DEBIT** for card-to-card transfers.
 /// - **DEPOSIT_ACCOUNT** for wallet-to-card transfers.
@@ -5529,6 +7506,19 @@ pub enum FundingInstrumentSourceOfFunds {
     /// `DEPOSIT_ACCOUNT`
     #[serde(rename = "DEPOSIT_ACCOUNT")]
     DepositAccount,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FundingInstrumentSourceOfFunds {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `GrantCounterparty` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -5649,6 +7639,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<GrantCounterparty>
@@ -5670,6 +7669,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for GrantCounterparty {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("accountHolderId", 0usize),
+                ("balanceAccountId", 1usize),
+                ("transferInstrumentId", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_holder_id: __field0,
+                    balance_account_id: __field1,
+                    transfer_instrument_id: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `GrantInfoCounterparty` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5774,6 +7813,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<GrantInfoCounterparty>
@@ -5795,6 +7843,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for GrantInfoCounterparty {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("balanceAccountId", 0usize), ("transferInstrumentId", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    balance_account_id: __field0,
+                    transfer_instrument_id: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `HKLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5900,6 +7982,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<HkLocalAccountIdentification>
@@ -5921,6 +8012,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for HkLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<HkLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("clearingCode", 1usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    clearing_code: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **hkLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5938,6 +8065,19 @@ pub enum HkLocalAccountIdentificationType {
     /// `hkLocal`
     #[serde(rename = "hkLocal")]
     HkLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for HkLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `HULocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6031,6 +8171,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<HuLocalAccountIdentification>
@@ -6052,6 +8201,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for HuLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<HuLocalAccountIdentificationType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("accountNumber", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **huLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6069,6 +8248,19 @@ pub enum HuLocalAccountIdentificationType {
     /// `huLocal`
     #[serde(rename = "huLocal")]
     HuLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for HuLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `IbanAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6176,6 +8368,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IbanAccountIdentification>
@@ -6197,6 +8398,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IbanAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<IbanAccountIdentificationType>,
+            ),
+        >(value, depth, &[("bic", 0usize), ("iban", 1usize), ("type", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    bic: __field0,
+                    iban: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **iban**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6214,6 +8447,19 @@ pub enum IbanAccountIdentificationType {
     /// `iban`
     #[serde(rename = "iban")]
     Iban,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IbanAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `InterchangeData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6324,6 +8570,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<InterchangeData>
@@ -6345,6 +8600,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InterchangeData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Amount>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<InterchangeDataType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 2usize),
+                ("interchangeAmount", 0usize),
+                ("interchangeRateIndicator", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    interchange_amount: __field0,
+                    interchange_rate_indicator: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of events data.
 ///
 /// Possible values:
@@ -6366,6 +8661,19 @@ pub enum InterchangeDataType {
     /// `interchangeData`
     #[serde(rename = "interchangeData")]
     InterchangeData,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InterchangeDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `InternalCategoryData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6495,6 +8803,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<InternalCategoryData>
@@ -6516,6 +8833,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalCategoryData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<InternalCategoryDataType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 2usize),
+                ("modificationPspReference", 1usize),
+                ("modificationMerchantReference", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    modification_merchant_reference: __field0,
+                    modification_psp_reference: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **internal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6533,6 +8890,19 @@ pub enum InternalCategoryDataType {
     /// `internal`
     #[serde(rename = "internal")]
     Internal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalCategoryDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `InternalReviewTrackingData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6652,6 +9022,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<InternalReviewTrackingData>
@@ -6673,6 +9052,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalReviewTrackingData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<InternalReviewTrackingDataReason>,
+                __p::Required<InternalReviewTrackingDataStatus>,
+                __p::Required<InternalReviewTrackingDataType>,
+            ),
+        >(value, depth, &[("type", 2usize), ("reason", 0usize), ("status", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    reason: __field0,
+                    status: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The reason why the transfer failed Adyen's internal review.
 ///
 /// Possible values:
@@ -6694,6 +9105,19 @@ pub enum InternalReviewTrackingDataReason {
     /// `refusedForRegulatoryReasons`
     #[serde(rename = "refusedForRegulatoryReasons")]
     RefusedForRegulatoryReasons,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalReviewTrackingDataReason {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The status of the transfer.
 ///
@@ -6722,6 +9146,19 @@ pub enum InternalReviewTrackingDataStatus {
     #[serde(rename = "failed")]
     Failed,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalReviewTrackingDataStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The type of tracking event.
 ///
 /// Possible values:
@@ -6743,6 +9180,19 @@ pub enum InternalReviewTrackingDataType {
     /// `internalReview`
     #[serde(rename = "internalReview")]
     InternalReview,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InternalReviewTrackingDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `InvalidField` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -6839,6 +9289,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<InvalidField>
@@ -6860,6 +9319,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InvalidField {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 1usize), ("value", 2usize), ("message", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    message: __field0,
+                    name: __field1,
+                    value: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `IssuedCard` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7085,6 +9576,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IssuedCard>
@@ -7106,6 +9606,86 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuedCard {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<IssuedCardPanEntryMode>,
+                    __p::Optional<IssuedCardProcessingType>,
+                    __p::Optional<RelayedAuthorisationData>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<ThreeDSecure>,
+                    __p::Optional<IssuedCardType>,
+                ),
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferNotificationValidationFact,
+                        >,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 7usize),
+                ("panEntryMode", 1usize),
+                ("threeDSecure", 6usize),
+                ("schemeTraceId", 4usize),
+                ("processingType", 2usize),
+                ("validationFacts", 8usize),
+                ("authorisationType", 0usize),
+                ("relayedAuthorisationData", 3usize),
+                ("schemeUniqueTransactionId", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    authorisation_type: __field0,
+                    pan_entry_mode: __field1,
+                    processing_type: __field2,
+                    relayed_authorisation_data: __field3,
+                    scheme_trace_id: __field4,
+                    scheme_unique_transaction_id: __field5,
+                    three_d_secure: __field6,
+                    type_: __field7,
+                    validation_facts: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Indicates the method used for entering the PAN to initiate a transaction.
 ///
 /// Possible values: **manual**, **chip**, **magstripe**, **contactless**, **cof**, **ecommerce**, **token**.
@@ -7143,6 +9723,19 @@ pub enum IssuedCardPanEntryMode {
     /// `token`
     #[serde(rename = "token")]
     Token,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuedCardPanEntryMode {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// Contains information about how the payment was processed.
 ///
@@ -7185,6 +9778,19 @@ pub enum IssuedCardProcessingType {
     #[serde(rename = "token")]
     Token,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuedCardProcessingType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// **issuedCard**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7202,6 +9808,19 @@ pub enum IssuedCardType {
     /// `issuedCard`
     #[serde(rename = "issuedCard")]
     IssuedCard,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuedCardType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `IssuingTransactionData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -7304,6 +9923,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IssuingTransactionData>
@@ -7325,6 +9953,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuingTransactionData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<IssuingTransactionDataType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("captureCycleId", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    capture_cycle_id: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of events data.
 ///
 /// Possible values:
@@ -7346,6 +10004,19 @@ pub enum IssuingTransactionDataType {
     /// `issuingTransactionData`
     #[serde(rename = "issuingTransactionData")]
     IssuingTransactionData,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IssuingTransactionDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `JSONObject` schema of `adyen-transfer-v4.yaml`.
 pub type JsonObject = ::daplug_runtime::__private::serde_json::Value;
@@ -7525,6 +10196,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Leg>
@@ -7546,6 +10226,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Leg {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("carrierCode", 2usize),
+                ("flightNumber", 5usize),
+                ("basicFareCode", 1usize),
+                ("departureDate", 4usize),
+                ("arrivalAirportCode", 0usize),
+                ("departureAirportCode", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    arrival_airport_code: __field0,
+                    basic_fare_code: __field1,
+                    carrier_code: __field2,
+                    departure_airport_code: __field3,
+                    departure_date: __field4,
+                    flight_number: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Link` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7623,6 +10354,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Link>
@@ -7644,6 +10384,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Link {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("href", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { href: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Links` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7730,6 +10494,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Links>
@@ -7751,6 +10524,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Links {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Link>, __p::Optional<Link>),
+        >(value, depth, &[("next", 0usize), ("prev", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    next: __field0,
+                    prev: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Lodging` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7846,6 +10646,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Lodging>
@@ -7867,6 +10676,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Lodging {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+            ),
+        >(value, depth, &[("checkInDate", 0usize), ("numberOfNights", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    check_in_date: __field0,
+                    number_of_nights: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `MerchantData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8017,6 +10856,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MerchantData>
@@ -8038,6 +10886,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for MerchantData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<NameLocation>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("mcc", 1usize),
+                ("acquirerId", 0usize),
+                ("merchantId", 2usize),
+                ("postalCode", 4usize),
+                ("nameLocation", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    acquirer_id: __field0,
+                    mcc: __field1,
+                    merchant_id: __field2,
+                    name_location: __field3,
+                    postal_code: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `MerchantPurchaseData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8149,6 +11045,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MerchantPurchaseData>
@@ -8170,6 +11075,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for MerchantPurchaseData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Airline>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Lodging>>,
+                __p::Required<MerchantPurchaseDataType>,
+            ),
+        >(value, depth, &[("type", 2usize), ("airline", 0usize), ("lodging", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    airline: __field0,
+                    lodging: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of events data.
 ///
 /// Possible values:
@@ -8191,6 +11128,19 @@ pub enum MerchantPurchaseDataType {
     /// `merchantPurchaseData`
     #[serde(rename = "merchantPurchaseData")]
     MerchantPurchaseData,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for MerchantPurchaseDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Modification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -8336,6 +11286,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Modification>
@@ -8357,6 +11316,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Modification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<ModificationStatus>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 1usize),
+                ("type", 4usize),
+                ("status", 3usize),
+                ("direction", 0usize),
+                ("reference", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    direction: __field0,
+                    id: __field1,
+                    reference: __field2,
+                    status: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The status of the transfer event.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8588,6 +11595,19 @@ pub enum ModificationStatus {
     #[serde(rename = "undefined")]
     Undefined,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ModificationStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `NameLocation` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8756,6 +11776,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<NameLocation>
@@ -8777,6 +11806,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NameLocation {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("city", 0usize),
+                ("name", 3usize),
+                ("state", 5usize),
+                ("country", 1usize),
+                ("rawData", 4usize),
+                ("countryOfOrigin", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    city: __field0,
+                    country: __field1,
+                    country_of_origin: __field2,
+                    name: __field3,
+                    raw_data: __field4,
+                    state: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `NOLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8869,6 +11949,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<NoLocalAccountIdentification>
@@ -8890,6 +11979,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NoLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<NoLocalAccountIdentificationType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("accountNumber", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **noLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8907,6 +12026,19 @@ pub enum NoLocalAccountIdentificationType {
     /// `noLocal`
     #[serde(rename = "noLocal")]
     NoLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NoLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `NumberAndBicAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9038,6 +12170,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -9062,6 +12203,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NumberAndBicAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<AdditionalBankIdentification>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<NumberAndBicAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("bic", 2usize),
+                ("type", 3usize),
+                ("accountNumber", 0usize),
+                ("additionalBankIdentification", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    additional_bank_identification: __field1,
+                    bic: __field2,
+                    type_: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **numberAndBic**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9079,6 +12263,19 @@ pub enum NumberAndBicAccountIdentificationType {
     /// `numberAndBic`
     #[serde(rename = "numberAndBic")]
     NumberAndBic,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NumberAndBicAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `NZLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9172,6 +12369,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<NzLocalAccountIdentification>
@@ -9193,6 +12399,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NzLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<NzLocalAccountIdentificationType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("accountNumber", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **nzLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9210,6 +12446,19 @@ pub enum NzLocalAccountIdentificationType {
     /// `nzLocal`
     #[serde(rename = "nzLocal")]
     NzLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NzLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PartyIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9454,6 +12703,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PartyIdentification>
@@ -9475,6 +12733,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PartyIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<Address>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<PartyIdentificationType>,
+                ),
+                (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("url", 8usize),
+                ("type", 7usize),
+                ("email", 2usize),
+                ("address", 0usize),
+                ("fullName", 4usize),
+                ("lastName", 5usize),
+                ("firstName", 3usize),
+                ("reference", 6usize),
+                ("dateOfBirth", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    address: __field0,
+                    date_of_birth: __field1,
+                    email: __field2,
+                    first_name: __field3,
+                    full_name: __field4,
+                    last_name: __field5,
+                    reference: __field6,
+                    type_: __field7,
+                    url: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of entity that owns the bank account or card.
 ///
 /// Possible values: **individual**, **organization**, or **unknown**.
@@ -9502,6 +12834,19 @@ pub enum PartyIdentificationType {
     /// `unknown`
     #[serde(rename = "unknown")]
     Unknown,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PartyIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PaymentInstrument` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9635,6 +12980,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PaymentInstrument>
@@ -9656,6 +13010,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PaymentInstrument {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 1usize),
+                ("reference", 2usize),
+                ("tokenType", 3usize),
+                ("description", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    description: __field0,
+                    id: __field1,
+                    reference: __field2,
+                    token_type: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PLLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9748,6 +13145,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PlLocalAccountIdentification>
@@ -9769,6 +13175,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PlLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<PlLocalAccountIdentificationType>,
+            ),
+        >(value, depth, &[("type", 1usize), ("accountNumber", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **plLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9786,6 +13222,19 @@ pub enum PlLocalAccountIdentificationType {
     /// `plLocal`
     #[serde(rename = "plLocal")]
     PlLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PlLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PlatformPayment` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -9998,6 +13447,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PlatformPayment>
@@ -10019,6 +13477,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PlatformPayment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<PlatformPaymentPlatformPaymentType>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<PlatformPaymentType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 5usize),
+                ("platformPaymentType", 3usize),
+                ("pspPaymentReference", 4usize),
+                ("modificationPspReference", 1usize),
+                ("paymentMerchantReference", 2usize),
+                ("modificationMerchantReference", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    modification_merchant_reference: __field0,
+                    modification_psp_reference: __field1,
+                    payment_merchant_reference: __field2,
+                    platform_payment_type: __field3,
+                    psp_payment_reference: __field4,
+                    type_: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Specifies the nature of the transfer. This parameter helps categorize transfers so you can reconcile transactions at a later time, using the Balance Platform Accounting Report for [marketplaces](https://docs.adyen.com/marketplaces/reports-and-fees/balance-platform-accounting-report/) or [platforms](https://docs.adyen.com/platforms/reports-and-fees/balance-platform-accounting-report/).
 ///
 /// Possible values:
@@ -10107,6 +13616,19 @@ pub enum PlatformPaymentPlatformPaymentType {
     #[serde(rename = "VAT")]
     Vat,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PlatformPaymentPlatformPaymentType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// **platformPayment**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10124,6 +13646,19 @@ pub enum PlatformPaymentType {
     /// `platformPayment`
     #[serde(rename = "platformPayment")]
     PlatformPayment,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PlatformPaymentType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `RelayedAuthorisationData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -10234,6 +13769,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<RelayedAuthorisationData>
@@ -10255,6 +13799,41 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for RelayedAuthorisationData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("metadata", 0usize), ("reference", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    metadata: __field0,
+                    reference: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Repayment` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10351,6 +13930,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Repayment>
@@ -10372,6 +13960,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Repayment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i32>,
+                __p::Optional<RepaymentTerm>,
+                __p::Optional<ThresholdRepayment>,
+            ),
+        >(
+            value,
+            depth,
+            &[("term", 1usize), ("threshold", 2usize), ("basisPoints", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    basis_points: __field0,
+                    term: __field1,
+                    threshold: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `RepaymentTerm` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10458,6 +14082,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<RepaymentTerm>
@@ -10479,6 +14112,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for RepaymentTerm {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<i32>, __p::Optional<i32>),
+        >(value, depth, &[("maximumDays", 1usize), ("estimatedDays", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    estimated_days: __field0,
+                    maximum_days: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ResourceReference` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10592,6 +14252,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ResourceReference>
@@ -10613,6 +14282,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ResourceReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("id", 1usize), ("reference", 2usize), ("description", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    description: __field0,
+                    id: __field1,
+                    reference: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `RestServiceError` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10798,6 +14503,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<RestServiceError>
@@ -10819,6 +14533,82 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for RestServiceError {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<JsonObject>,
+                    __p::Required<i32>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+                (__p::Required<::daplug_runtime::__private::std::string::String>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 8usize),
+                ("title", 7usize),
+                ("detail", 0usize),
+                ("status", 6usize),
+                ("instance", 2usize),
+                ("response", 5usize),
+                ("errorCode", 1usize),
+                ("requestId", 4usize),
+                ("invalidFields", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    detail: __field0,
+                    error_code: __field1,
+                    instance: __field2,
+                    invalid_fields: __field3,
+                    request_id: __field4,
+                    response: __field5,
+                    status: __field6,
+                    title: __field7,
+                    type_: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ReturnTransferRequest` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10913,6 +14703,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ReturnTransferRequest>
@@ -10934,6 +14733,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ReturnTransferRequest {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<Amount>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("amount", 0usize), ("reference", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    reference: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ReturnTransferResponse` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11071,6 +14900,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ReturnTransferResponse>
@@ -11092,6 +14930,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ReturnTransferResponse {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<ReturnTransferResponseStatus>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("status", 2usize),
+                ("reference", 1usize),
+                ("transferId", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    reference: __field1,
+                    status: __field2,
+                    transfer_id: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The resulting status of the return.
 ///
 /// Possible values: **Authorised**, **Declined**.
@@ -11112,6 +14993,19 @@ pub enum ReturnTransferResponseStatus {
     Authorised,
     /// `Declined`
     Declined,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ReturnTransferResponseStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `RoutingDetails` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -11258,6 +15152,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<RoutingDetails>
@@ -11279,6 +15182,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for RoutingDetails {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<RoutingDetailsPriority>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("title", 3usize),
+                ("detail", 0usize),
+                ("priority", 2usize),
+                ("errorCode", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    detail: __field0,
+                    error_code: __field1,
+                    priority: __field2,
+                    title: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
 ///
 /// Possible values:
@@ -11325,6 +15271,19 @@ pub enum RoutingDetailsPriority {
     /// `wire`
     #[serde(rename = "wire")]
     Wire,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for RoutingDetailsPriority {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `SELocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -11431,6 +15390,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SeLocalAccountIdentification>
@@ -11452,6 +15420,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SeLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<SeLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("accountNumber", 0usize), ("clearingNumber", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    clearing_number: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **seLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11469,6 +15473,19 @@ pub enum SeLocalAccountIdentificationType {
     /// `seLocal`
     #[serde(rename = "seLocal")]
     SeLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SeLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `ServiceError` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -11618,6 +15635,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ServiceError>
@@ -11639,6 +15665,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ServiceError {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("status", 4usize),
+                ("message", 2usize),
+                ("errorCode", 0usize),
+                ("errorType", 1usize),
+                ("pspReference", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    error_code: __field0,
+                    error_type: __field1,
+                    message: __field2,
+                    psp_reference: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `SGLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11748,6 +15822,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SgLocalAccountIdentification>
@@ -11769,6 +15852,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SgLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<SgLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("bic", 1usize), ("type", 2usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    bic: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **sgLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11786,6 +15905,19 @@ pub enum SgLocalAccountIdentificationType {
     /// `sgLocal`
     #[serde(rename = "sgLocal")]
     SgLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SgLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `ThreeDSecure` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -11868,6 +16000,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ThreeDSecure>
@@ -11889,6 +16030,32 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ThreeDSecure {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("acsTransactionId", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self {
+                    acs_transaction_id: __field0,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ThresholdRepayment` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11961,6 +16128,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ThresholdRepayment>
@@ -11982,6 +16158,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ThresholdRepayment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<Amount>,),
+        >(value, depth, &[("amount", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { amount: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Transaction` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12229,6 +16429,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Transaction>
@@ -12250,6 +16459,94 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Transaction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Required<ResourceReference>,
+                    __p::Required<Amount>,
+                    __p::Required<ResourceReference>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<PaymentInstrument>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<TransactionStatus>,
+                    __p::Optional<TransferView>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 7usize),
+                ("amount", 1usize),
+                ("status", 10usize),
+                ("transfer", 11usize),
+                ("valueDate", 12usize),
+                ("bookingDate", 4usize),
+                ("description", 6usize),
+                ("creationDate", 5usize),
+                ("accountHolder", 0usize),
+                ("balanceAccount", 2usize),
+                ("balancePlatform", 3usize),
+                ("paymentInstrument", 8usize),
+                ("referenceForBeneficiary", 9usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11, __field12),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_holder: __field0,
+                    amount: __field1,
+                    balance_account: __field2,
+                    balance_platform: __field3,
+                    booking_date: __field4,
+                    creation_date: __field5,
+                    description: __field6,
+                    id: __field7,
+                    payment_instrument: __field8,
+                    reference_for_beneficiary: __field9,
+                    status: __field10,
+                    transfer: __field11,
+                    value_date: __field12,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransactionEventViolation` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12371,6 +16668,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransactionEventViolation>
@@ -12392,6 +16698,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionEventViolation {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<TransactionRuleReference>,
+                __p::Optional<TransactionRuleSource>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("reason", 0usize),
+                ("transactionRule", 1usize),
+                ("transactionRuleSource", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    reason: __field0,
+                    transaction_rule: __field1,
+                    transaction_rule_source: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransactionRuleReference` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12540,6 +16886,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransactionRuleReference>
@@ -12561,6 +16916,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionRuleReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 1usize),
+                ("score", 4usize),
+                ("reference", 3usize),
+                ("description", 0usize),
+                ("outcomeType", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    description: __field0,
+                    id: __field1,
+                    outcome_type: __field2,
+                    reference: __field3,
+                    score: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransactionRuleSource` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12675,6 +17078,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransactionRuleSource>
@@ -12696,6 +17108,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionRuleSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("id", 0usize), ("type", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransactionRulesResult` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12828,6 +17270,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransactionRulesResult>
@@ -12849,6 +17300,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionRulesResult {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<TransactionEventViolation>,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("score", 2usize),
+                ("advice", 0usize),
+                ("allHardBlockRulesPassed", 1usize),
+                ("triggeredTransactionRules", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    advice: __field0,
+                    all_hard_block_rules_passed: __field1,
+                    score: __field2,
+                    triggered_transaction_rules: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransactionSearchResponse` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12946,6 +17442,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransactionSearchResponse>
@@ -12967,6 +17472,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionSearchResponse {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Links>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Transaction>>,
+            ),
+        >(value, depth, &[("data", 1usize), ("_links", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    links: __field0,
+                    data: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The status of the transaction.
 ///
 ///  Possible values:
@@ -12993,6 +17528,19 @@ pub enum TransactionStatus {
     /// `pending`
     #[serde(rename = "pending")]
     Pending,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransactionStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Transfer` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -13411,6 +17959,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Transfer>
@@ -13432,6 +17989,130 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Transfer {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<ResourceReference>,
+                    __p::Required<Amount>,
+                    __p::Optional<ResourceReference>,
+                    __p::Required<TransferCategory>,
+                    __p::Optional<TransferCategoryData>,
+                    __p::Required<CounterpartyV3>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<DirectDebitInformation>,
+                    __p::Optional<TransferDirection>,
+                    __p::Optional<ExecutionDate>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<PaymentInstrument>,
+                    __p::Optional<TransferReason>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<TransferReview>,
+                    __p::Required<TransferStatus>,
+                    __p::Optional<TransferType>,
+                    __p::Optional<UltimatePartyIdentification>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 12usize),
+                ("type", 19usize),
+                ("amount", 1usize),
+                ("reason", 14usize),
+                ("review", 17usize),
+                ("status", 18usize),
+                ("category", 3usize),
+                ("createdAt", 6usize),
+                ("direction", 10usize),
+                ("reference", 15usize),
+                ("description", 8usize),
+                ("categoryData", 4usize),
+                ("counterparty", 5usize),
+                ("creationDate", 7usize),
+                ("accountHolder", 0usize),
+                ("executionDate", 11usize),
+                ("ultimateParty", 20usize),
+                ("balanceAccount", 2usize),
+                ("paymentInstrument", 13usize),
+                ("directDebitInformation", 9usize),
+                ("referenceForBeneficiary", 16usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17, __field18, __field19, __field20),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_holder: __field0,
+                    amount: __field1,
+                    balance_account: __field2,
+                    category: __field3,
+                    category_data: __field4,
+                    counterparty: __field5,
+                    created_at: __field6,
+                    creation_date: __field7,
+                    description: __field8,
+                    direct_debit_information: __field9,
+                    direction: __field10,
+                    execution_date: __field11,
+                    id: __field12,
+                    payment_instrument: __field13,
+                    reason: __field14,
+                    reference: __field15,
+                    reference_for_beneficiary: __field16,
+                    review: __field17,
+                    status: __field18,
+                    type_: __field19,
+                    ultimate_party: __field20,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The category of the transfer.
 ///
 /// Possible values:
@@ -13479,6 +18160,19 @@ pub enum TransferCategory {
     #[serde(rename = "topUp")]
     TopUp,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The relevant data according to the transfer category.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13499,6 +18193,19 @@ pub enum TransferCategoryData {
     IssuedCard(IssuedCard),
     /// A [`PlatformPayment`] value.
     PlatformPayment(PlatformPayment),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferCategoryData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `TransferData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -14086,6 +18793,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferData>
@@ -14107,6 +18823,173 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<ResourceReference>,
+                    __p::Required<Amount>,
+                    __p::Optional<ResourceReference>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+                    >,
+                    __p::Required<TransferDataCategory>,
+                    __p::Optional<TransferDataCategoryData>,
+                    __p::Optional<TransferNotificationCounterParty>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<DirectDebitInformation>,
+                    __p::Optional<TransferDataDirection>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<TransferEvent>,
+                    >,
+                    __p::Optional<ExecutionDate>,
+                ),
+                (
+                    __p::Optional<ExternalReason>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<PaymentInstrument>,
+                    __p::Optional<TransferDataReason>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<TransferReview>,
+                    __p::Optional<i32>,
+                ),
+                (
+                    __p::Required<TransferDataStatus>,
+                    __p::Optional<TransferDataTracking>,
+                    __p::Optional<TransactionRulesResult>,
+                    __p::Optional<TransferDataType>,
+                    __p::Optional<UltimatePartyIdentification>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 17usize),
+                ("type", 27usize),
+                ("amount", 1usize),
+                ("events", 14usize),
+                ("reason", 19usize),
+                ("review", 22usize),
+                ("status", 24usize),
+                ("eventId", 13usize),
+                ("balances", 4usize),
+                ("category", 5usize),
+                ("tracking", 25usize),
+                ("createdAt", 8usize),
+                ("direction", 12usize),
+                ("reference", 20usize),
+                ("updatedAt", 29usize),
+                ("description", 10usize),
+                ("categoryData", 6usize),
+                ("counterparty", 7usize),
+                ("creationDate", 9usize),
+                ("accountHolder", 0usize),
+                ("executionDate", 15usize),
+                ("ultimateParty", 28usize),
+                ("balanceAccount", 2usize),
+                ("externalReason", 16usize),
+                ("sequenceNumber", 23usize),
+                ("balancePlatform", 3usize),
+                ("paymentInstrument", 18usize),
+                ("directDebitInformation", 11usize),
+                ("transactionRulesResult", 26usize),
+                ("referenceForBeneficiary", 21usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (
+                        __field16,
+                        __field17,
+                        __field18,
+                        __field19,
+                        __field20,
+                        __field21,
+                        __field22,
+                        __field23,
+                    ),
+                    (__field24, __field25, __field26, __field27, __field28, __field29),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_holder: __field0,
+                    amount: __field1,
+                    balance_account: __field2,
+                    balance_platform: __field3,
+                    balances: __field4,
+                    category: __field5,
+                    category_data: __field6,
+                    counterparty: __field7,
+                    created_at: __field8,
+                    creation_date: __field9,
+                    description: __field10,
+                    direct_debit_information: __field11,
+                    direction: __field12,
+                    event_id: __field13,
+                    events: __field14,
+                    execution_date: __field15,
+                    external_reason: __field16,
+                    id: __field17,
+                    payment_instrument: __field18,
+                    reason: __field19,
+                    reference: __field20,
+                    reference_for_beneficiary: __field21,
+                    review: __field22,
+                    sequence_number: __field23,
+                    status: __field24,
+                    tracking: __field25,
+                    transaction_rules_result: __field26,
+                    type_: __field27,
+                    ultimate_party: __field28,
+                    updated_at: __field29,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The category of the transfer.
 ///
 /// Possible values:
@@ -14154,6 +19037,19 @@ pub enum TransferDataCategory {
     #[serde(rename = "topUp")]
     TopUp,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The relevant data according to the transfer category.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14174,6 +19070,19 @@ pub enum TransferDataCategoryData {
     IssuedCard(IssuedCard),
     /// A [`PlatformPayment`] value.
     PlatformPayment(PlatformPayment),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataCategoryData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The direction of the transfer.
 ///
@@ -14197,6 +19106,19 @@ pub enum TransferDataDirection {
     /// `outgoing`
     #[serde(rename = "outgoing")]
     Outgoing,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataDirection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// Additional information about the status of the transfer.
 #[derive(
@@ -14468,6 +19390,19 @@ pub enum TransferDataReason {
     #[serde(rename = "withdrawalCountExceeded")]
     WithdrawalCountExceeded,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataReason {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The result of the transfer.
 ///
 /// For example:
@@ -14710,6 +19645,19 @@ pub enum TransferDataStatus {
     #[serde(rename = "undefined")]
     Undefined,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The latest tracking information of the transfer.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14728,6 +19676,19 @@ pub enum TransferDataTracking {
     EstimationTrackingData(EstimationTrackingData),
     /// A [`InternalReviewTrackingData`] value.
     InternalReviewTrackingData(InternalReviewTrackingData),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataTracking {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
 #[derive(
@@ -14858,6 +19819,19 @@ pub enum TransferDataType {
     #[serde(rename = "balanceMigration")]
     BalanceMigration,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDataType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The direction of the transfer.
 ///
 /// Possible values: **incoming**, **outgoing**.
@@ -14880,6 +19854,19 @@ pub enum TransferDirection {
     /// `outgoing`
     #[serde(rename = "outgoing")]
     Outgoing,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferDirection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `TransferEvent` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -15239,6 +20226,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferEvent>
@@ -15260,6 +20256,129 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEvent {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<Amount>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<AmountAdjustment>,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferEventEventsDataItem,
+                        >,
+                    >,
+                    __p::Optional<ExternalReason>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<Modification>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<BalanceMutation>,
+                    >,
+                    __p::Optional<Amount>,
+                    __p::Optional<TransferEventReason>,
+                    __p::Optional<TransferEventStatus>,
+                    __p::Optional<TransferEventTrackingData>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<TransferEventType>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 7usize),
+                ("arn", 2usize),
+                ("type", 15usize),
+                ("amount", 0usize),
+                ("reason", 11usize),
+                ("status", 12usize),
+                ("mutations", 9usize),
+                ("valueDate", 17usize),
+                ("eventsData", 5usize),
+                ("updateDate", 16usize),
+                ("bookingDate", 3usize),
+                ("modification", 8usize),
+                ("trackingData", 13usize),
+                ("transactionId", 14usize),
+                ("externalReason", 6usize),
+                ("originalAmount", 10usize),
+                ("amountAdjustments", 1usize),
+                ("estimatedArrivalTime", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    amount_adjustments: __field1,
+                    arn: __field2,
+                    booking_date: __field3,
+                    estimated_arrival_time: __field4,
+                    events_data: __field5,
+                    external_reason: __field6,
+                    id: __field7,
+                    modification: __field8,
+                    mutations: __field9,
+                    original_amount: __field10,
+                    reason: __field11,
+                    status: __field12,
+                    tracking_data: __field13,
+                    transaction_id: __field14,
+                    type_: __field15,
+                    update_date: __field16,
+                    value_date: __field17,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The inline schema at `adyen-transfer-v4.yaml#/components/schemas/TransferEvent/properties/eventsData/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15278,6 +20397,19 @@ pub enum TransferEventEventsDataItem {
     IssuingTransactionData(IssuingTransactionData),
     /// A [`MerchantPurchaseData`] value.
     MerchantPurchaseData(MerchantPurchaseData),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEventEventsDataItem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The reason for the transfer status.
 #[derive(
@@ -15549,6 +20681,19 @@ pub enum TransferEventReason {
     #[serde(rename = "withdrawalCountExceeded")]
     WithdrawalCountExceeded,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEventReason {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The status of the transfer event.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15780,6 +20925,19 @@ pub enum TransferEventStatus {
     #[serde(rename = "undefined")]
     Undefined,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEventStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// Additional information for the tracking event.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15798,6 +20956,19 @@ pub enum TransferEventTrackingData {
     EstimationTrackingData(EstimationTrackingData),
     /// A [`InternalReviewTrackingData`] value.
     InternalReviewTrackingData(InternalReviewTrackingData),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEventTrackingData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The type of the transfer event. Possible values: **accounting**, **tracking**.
 #[derive(
@@ -15822,6 +20993,19 @@ pub enum TransferEventType {
     /// `tracking`
     #[serde(rename = "tracking")]
     Tracking,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferEventType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `TransferInfo` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -16158,6 +21342,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferInfo>
@@ -16179,6 +21372,101 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferInfo {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Required<Amount>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<TransferInfoCategory>,
+                    __p::Required<CounterpartyInfoV3>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<ExecutionDate>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            TransferInfoPrioritiesItem,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<TransferInfoPriority>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<TransferRequestReview>,
+                    __p::Optional<TransferInfoType>,
+                    __p::Optional<UltimatePartyIdentification>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 12usize),
+                ("amount", 0usize),
+                ("review", 11usize),
+                ("category", 2usize),
+                ("priority", 8usize),
+                ("reference", 9usize),
+                ("priorities", 7usize),
+                ("description", 4usize),
+                ("counterparty", 3usize),
+                ("executionDate", 5usize),
+                ("ultimateParty", 13usize),
+                ("balanceAccountId", 1usize),
+                ("paymentInstrumentId", 6usize),
+                ("referenceForBeneficiary", 10usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11, __field12, __field13),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    amount: __field0,
+                    balance_account_id: __field1,
+                    category: __field2,
+                    counterparty: __field3,
+                    description: __field4,
+                    execution_date: __field5,
+                    payment_instrument_id: __field6,
+                    priorities: __field7,
+                    priority: __field8,
+                    reference: __field9,
+                    reference_for_beneficiary: __field10,
+                    review: __field11,
+                    type_: __field12,
+                    ultimate_party: __field13,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The category of the transfer.
 ///
 /// Possible values:
@@ -16226,6 +21514,19 @@ pub enum TransferInfoCategory {
     #[serde(rename = "topUp")]
     TopUp,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferInfoCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The inline schema at `adyen-transfer-v4.yaml#/components/schemas/TransferInfo/properties/priorities/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16258,6 +21559,19 @@ pub enum TransferInfoPrioritiesItem {
     /// `wire`
     #[serde(rename = "wire")]
     Wire,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferInfoPrioritiesItem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The priority for the bank transfer. This sets the speed at which the transfer is sent and the fees that you have to pay. Required for transfers with `category` **bank**.
 ///
@@ -16306,6 +21620,19 @@ pub enum TransferInfoPriority {
     #[serde(rename = "wire")]
     Wire,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferInfoPriority {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The type of transfer.
 ///
 /// Possible values:
@@ -16335,6 +21662,19 @@ pub enum TransferInfoType {
     /// `internalDirectDebit`
     #[serde(rename = "internalDirectDebit")]
     InternalDirectDebit,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferInfoType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `TransferNotificationCounterParty` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -16485,6 +21825,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16509,6 +21858,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferNotificationCounterParty {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<BankAccountV3>,
+                __p::Optional<Card>,
+                __p::Optional<TransferNotificationMerchantData>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("card", 2usize),
+                ("merchant", 3usize),
+                ("bankAccount", 1usize),
+                ("balanceAccountId", 0usize),
+                ("transferInstrumentId", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    balance_account_id: __field0,
+                    bank_account: __field1,
+                    card: __field2,
+                    merchant: __field3,
+                    transfer_instrument_id: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransferNotificationMerchantData` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16721,6 +22118,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16745,6 +22151,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferNotificationMerchantData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("mcc", 4usize),
+                ("city", 1usize),
+                ("name", 6usize),
+                ("country", 2usize),
+                ("acquirerId", 0usize),
+                ("merchantId", 5usize),
+                ("postalCode", 7usize),
+                ("countryCode", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    acquirer_id: __field0,
+                    city: __field1,
+                    country: __field2,
+                    country_code: __field3,
+                    mcc: __field4,
+                    merchant_id: __field5,
+                    name: __field6,
+                    postal_code: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransferNotificationValidationFact` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16849,6 +22321,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16873,6 +22354,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferNotificationValidationFact {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("result", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    result: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Additional information about the status of the transfer.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17143,6 +22654,19 @@ pub enum TransferReason {
     #[serde(rename = "withdrawalCountExceeded")]
     WithdrawalCountExceeded,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferReason {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `TransferRequestReview` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17243,6 +22767,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferRequestReview>
@@ -17264,6 +22797,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferRequestReview {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<i32>, __p::Optional<bool>),
+        >(
+            value,
+            depth,
+            &[("scaOnApproval", 1usize), ("numberOfApprovalsRequired", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    number_of_approvals_required: __field0,
+                    sca_on_approval: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TransferReview` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17365,6 +22929,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferReview>
@@ -17386,6 +22959,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferReview {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<i32>, __p::Optional<TransferReviewScaOnApproval>),
+        >(
+            value,
+            depth,
+            &[("scaOnApproval", 1usize), ("numberOfApprovalsRequired", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    number_of_approvals_required: __field0,
+                    sca_on_approval: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Shows the status of the Strong Customer Authentication (SCA) process.
 ///
 /// Possible values: **required**, **notApplicable**.
@@ -17411,6 +23015,19 @@ pub enum TransferReviewScaOnApproval {
     /// `required`
     #[serde(rename = "required")]
     Required,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferReviewScaOnApproval {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `TransferServiceRestServiceError` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -17622,6 +23239,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferServiceRestServiceError>
@@ -17643,6 +23269,89 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferServiceRestServiceError {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<InvalidField>,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<JsonObject>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<RoutingDetails>,
+                    >,
+                    __p::Required<i32>,
+                ),
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 9usize),
+                ("title", 8usize),
+                ("detail", 0usize),
+                ("status", 7usize),
+                ("instance", 2usize),
+                ("response", 5usize),
+                ("errorCode", 1usize),
+                ("requestId", 4usize),
+                ("invalidFields", 3usize),
+                ("routingDetails", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    detail: __field0,
+                    error_code: __field1,
+                    instance: __field2,
+                    invalid_fields: __field3,
+                    request_id: __field4,
+                    response: __field5,
+                    routing_details: __field6,
+                    status: __field7,
+                    title: __field8,
+                    type_: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The result of the transfer.
 ///
 /// For example:
@@ -17885,6 +23594,19 @@ pub enum TransferStatus {
     #[serde(rename = "undefined")]
     Undefined,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The type of transfer or transaction. For example, **refund**, **payment**, **internalTransfer**, **bankTransfer**.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18014,6 +23736,19 @@ pub enum TransferType {
     #[serde(rename = "balanceMigration")]
     BalanceMigration,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `TransferView` schema of `adyen-transfer-v4.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18122,6 +23857,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TransferView>
@@ -18143,6 +23887,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferView {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<TransferViewCategoryData>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("id", 1usize), ("reference", 2usize), ("categoryData", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    category_data: __field0,
+                    id: __field1,
+                    reference: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The relevant data according to the transfer category.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18163,6 +23943,19 @@ pub enum TransferViewCategoryData {
     IssuedCard(IssuedCard),
     /// A [`PlatformPayment`] value.
     PlatformPayment(PlatformPayment),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TransferViewCategoryData {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `UKLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -18269,6 +24062,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<UkLocalAccountIdentification>
@@ -18290,6 +24092,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UkLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<UkLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("type", 2usize), ("sortCode", 1usize), ("accountNumber", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    sort_code: __field1,
+                    type_: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// **ukLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18307,6 +24145,19 @@ pub enum UkLocalAccountIdentificationType {
     /// `ukLocal`
     #[serde(rename = "ukLocal")]
     UkLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UkLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `UltimatePartyIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -18573,6 +24424,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<UltimatePartyIdentification>
@@ -18594,6 +24454,85 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UltimatePartyIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<Address>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<FundingInstrument>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<UltimatePartyIdentificationType>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("url", 9usize),
+                ("type", 8usize),
+                ("email", 2usize),
+                ("address", 0usize),
+                ("fullName", 4usize),
+                ("lastName", 6usize),
+                ("firstName", 3usize),
+                ("reference", 7usize),
+                ("dateOfBirth", 1usize),
+                ("fundingInstrument", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    address: __field0,
+                    date_of_birth: __field1,
+                    email: __field2,
+                    first_name: __field3,
+                    full_name: __field4,
+                    funding_instrument: __field5,
+                    last_name: __field6,
+                    reference: __field7,
+                    type_: __field8,
+                    url: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of entity that owns the bank account or card.
 ///
 /// Possible values: **individual**, **organization**, or **unknown**.
@@ -18621,6 +24560,19 @@ pub enum UltimatePartyIdentificationType {
     /// `unknown`
     #[serde(rename = "unknown")]
     Unknown,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UltimatePartyIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `USLocalAccountIdentification` schema of `adyen-transfer-v4.yaml`.
 #[derive(
@@ -18748,6 +24700,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<UsLocalAccountIdentification>
@@ -18769,6 +24730,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UsLocalAccountIdentification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<UsLocalAccountIdentificationAccountType>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<UsLocalAccountIdentificationType>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 3usize),
+                ("accountType", 1usize),
+                ("accountNumber", 0usize),
+                ("routingNumber", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_number: __field0,
+                    account_type: __field1,
+                    routing_number: __field2,
+                    type_: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The bank account type.
 ///
 /// Possible values: **checking** or **savings**. Defaults to **checking**.
@@ -18792,6 +24796,19 @@ pub enum UsLocalAccountIdentificationAccountType {
     #[serde(rename = "savings")]
     Savings,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UsLocalAccountIdentificationAccountType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// **usLocal**
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18809,4 +24826,17 @@ pub enum UsLocalAccountIdentificationType {
     /// `usLocal`
     #[serde(rename = "usLocal")]
     UsLocal,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for UsLocalAccountIdentificationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

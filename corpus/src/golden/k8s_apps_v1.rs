@@ -146,6 +146,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -170,6 +179,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ControllerRevision {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgRuntimeRawExtension>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Required<i64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("data", 1usize),
+                ("kind", 2usize),
+                ("metadata", 3usize),
+                ("revision", 4usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    data: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                    revision: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ControllerRevisionList is a resource containing a list of ControllerRevision objects.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -304,6 +361,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -328,6 +394,53 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ControllerRevisionList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiAppsV1ControllerRevision,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("items", 1usize),
+                ("metadata", 3usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    items: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSet represents the configuration of a daemon set.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -479,6 +592,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSet>
@@ -500,6 +622,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiAppsV1DaemonSetSpec>,
+                __p::Optional<IoK8sApiAppsV1DaemonSetStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSetCondition describes the state of a DaemonSet at a certain point.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -645,6 +815,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -669,6 +848,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSetCondition {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 4usize),
+                ("reason", 2usize),
+                ("status", 3usize),
+                ("message", 1usize),
+                ("lastTransitionTime", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    last_transition_time: __field0,
+                    message: __field1,
+                    reason: __field2,
+                    status: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSetList is a collection of daemon sets.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -799,6 +1026,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetList>
@@ -820,6 +1056,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSetList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1DaemonSet>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("items", 1usize),
+                ("metadata", 3usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    items: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSetSpec is the specification of a daemon set.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -954,6 +1235,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetSpec>
@@ -975,6 +1265,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSetSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Required<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Required<IoK8sApiCoreV1PodTemplateSpec>,
+                __p::Optional<IoK8sApiAppsV1DaemonSetUpdateStrategy>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("selector", 2usize),
+                ("template", 3usize),
+                ("updateStrategy", 4usize),
+                ("minReadySeconds", 0usize),
+                ("revisionHistoryLimit", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    min_ready_seconds: __field0,
+                    revision_history_limit: __field1,
+                    selector: __field2,
+                    template: __field3,
+                    update_strategy: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSetStatus represents the current status of a daemon set.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1170,6 +1508,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DaemonSetStatus>
@@ -1191,6 +1538,86 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSetStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<i32>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiAppsV1DaemonSetCondition,
+                        >,
+                    >,
+                    __p::Required<i32>,
+                    __p::Required<i32>,
+                    __p::Optional<i32>,
+                    __p::Required<i32>,
+                    __p::Required<i32>,
+                    __p::Optional<i32>,
+                ),
+                (__p::Optional<i64>, __p::Optional<i32>),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("conditions", 1usize),
+                ("numberReady", 6usize),
+                ("collisionCount", 0usize),
+                ("numberAvailable", 4usize),
+                ("numberUnavailable", 7usize),
+                ("numberMisscheduled", 5usize),
+                ("observedGeneration", 8usize),
+                ("currentNumberScheduled", 2usize),
+                ("desiredNumberScheduled", 3usize),
+                ("updatedNumberScheduled", 9usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    collision_count: __field0,
+                    conditions: __field1,
+                    current_number_scheduled: __field2,
+                    desired_number_scheduled: __field3,
+                    number_available: __field4,
+                    number_misscheduled: __field5,
+                    number_ready: __field6,
+                    number_unavailable: __field7,
+                    observed_generation: __field8,
+                    updated_number_scheduled: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DaemonSetUpdateStrategy is a struct used to control the update strategy for a DaemonSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1297,6 +1724,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -1321,6 +1757,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DaemonSetUpdateStrategy {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiAppsV1RollingUpdateDaemonSet>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("rollingUpdate", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    rolling_update: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Deployment enables declarative updates for Pods and ReplicaSets.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1472,6 +1938,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1Deployment>
@@ -1493,6 +1968,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1Deployment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiAppsV1DeploymentSpec>,
+                __p::Optional<IoK8sApiAppsV1DeploymentStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeploymentCondition describes the state of a deployment at a certain point.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1657,6 +2180,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -1681,6 +2213,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DeploymentCondition {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 5usize),
+                ("reason", 3usize),
+                ("status", 4usize),
+                ("message", 2usize),
+                ("lastUpdateTime", 1usize),
+                ("lastTransitionTime", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    last_transition_time: __field0,
+                    last_update_time: __field1,
+                    message: __field2,
+                    reason: __field3,
+                    status: __field4,
+                    type_: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeploymentList is a list of Deployments.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1812,6 +2395,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentList>
@@ -1833,6 +2425,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DeploymentList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1Deployment>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("items", 1usize),
+                ("metadata", 3usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    items: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeploymentSpec is the specification of the desired behavior of the Deployment.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2004,6 +2641,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentSpec>
@@ -2025,6 +2671,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DeploymentSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<bool>,
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Required<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<IoK8sApiAppsV1DeploymentStrategy>,
+                __p::Required<IoK8sApiCoreV1PodTemplateSpec>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("paused", 1usize),
+                ("replicas", 3usize),
+                ("selector", 5usize),
+                ("strategy", 6usize),
+                ("template", 7usize),
+                ("minReadySeconds", 0usize),
+                ("revisionHistoryLimit", 4usize),
+                ("progressDeadlineSeconds", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    min_ready_seconds: __field0,
+                    paused: __field1,
+                    progress_deadline_seconds: __field2,
+                    replicas: __field3,
+                    revision_history_limit: __field4,
+                    selector: __field5,
+                    strategy: __field6,
+                    template: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeploymentStatus is the most recently observed status of the Deployment.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2206,6 +2918,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1DeploymentStatus>
@@ -2227,6 +2948,76 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DeploymentStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiAppsV1DeploymentCondition,
+                    >,
+                >,
+                __p::Optional<i64>,
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("replicas", 5usize),
+                ("conditions", 2usize),
+                ("readyReplicas", 4usize),
+                ("collisionCount", 1usize),
+                ("updatedReplicas", 7usize),
+                ("availableReplicas", 0usize),
+                ("observedGeneration", 3usize),
+                ("unavailableReplicas", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    available_replicas: __field0,
+                    collision_count: __field1,
+                    conditions: __field2,
+                    observed_generation: __field3,
+                    ready_replicas: __field4,
+                    replicas: __field5,
+                    unavailable_replicas: __field6,
+                    updated_replicas: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeploymentStrategy describes how to replace existing pods with new ones.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2333,6 +3124,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -2357,6 +3157,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1DeploymentStrategy {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiAppsV1RollingUpdateDeployment>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("rollingUpdate", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    rolling_update: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ReplicaSet ensures that a specified number of pod replicas are running at any given time.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2508,6 +3338,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSet>
@@ -2529,6 +3368,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ReplicaSet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiAppsV1ReplicaSetSpec>,
+                __p::Optional<IoK8sApiAppsV1ReplicaSetStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ReplicaSetCondition describes the state of a replica set at a certain point.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2674,6 +3561,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -2698,6 +3594,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ReplicaSetCondition {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 4usize),
+                ("reason", 2usize),
+                ("status", 3usize),
+                ("message", 1usize),
+                ("lastTransitionTime", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    last_transition_time: __field0,
+                    message: __field1,
+                    reason: __field2,
+                    status: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ReplicaSetList is a collection of ReplicaSets.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2829,6 +3773,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetList>
@@ -2850,6 +3803,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ReplicaSetList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1ReplicaSet>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("items", 1usize),
+                ("metadata", 3usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    items: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ReplicaSetSpec is the specification of a ReplicaSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2970,6 +3968,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetSpec>
@@ -2991,6 +3998,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ReplicaSetSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<i32>,
+                __p::Required<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<IoK8sApiCoreV1PodTemplateSpec>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("replicas", 1usize),
+                ("selector", 2usize),
+                ("template", 3usize),
+                ("minReadySeconds", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    min_ready_seconds: __field0,
+                    replicas: __field1,
+                    selector: __field2,
+                    template: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ReplicaSetStatus represents the current status of a ReplicaSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3140,6 +4190,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1ReplicaSetStatus>
@@ -3161,6 +4220,61 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1ReplicaSetStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiAppsV1ReplicaSetCondition,
+                    >,
+                >,
+                __p::Optional<i32>,
+                __p::Optional<i64>,
+                __p::Optional<i32>,
+                __p::Required<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("replicas", 5usize),
+                ("conditions", 1usize),
+                ("readyReplicas", 4usize),
+                ("availableReplicas", 0usize),
+                ("observedGeneration", 3usize),
+                ("fullyLabeledReplicas", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    available_replicas: __field0,
+                    conditions: __field1,
+                    fully_labeled_replicas: __field2,
+                    observed_generation: __field3,
+                    ready_replicas: __field4,
+                    replicas: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Spec to control the desired behavior of daemon set rolling update.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3267,6 +4381,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -3291,6 +4414,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1RollingUpdateDaemonSet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+                __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+            ),
+        >(value, depth, &[("maxSurge", 0usize), ("maxUnavailable", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    max_surge: __field0,
+                    max_unavailable: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Spec to control the desired behavior of rolling update.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3397,6 +4550,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -3421,6 +4583,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1RollingUpdateDeployment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+                __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+            ),
+        >(value, depth, &[("maxSurge", 0usize), ("maxUnavailable", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    max_surge: __field0,
+                    max_unavailable: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// RollingUpdateStatefulSetStrategy is used to communicate parameter for RollingUpdateStatefulSetStrategyType.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3520,6 +4712,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -3544,6 +4745,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiAppsV1RollingUpdateStatefulSetStrategy {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+                __p::Optional<i32>,
+            ),
+        >(value, depth, &[("partition", 1usize), ("maxUnavailable", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    max_unavailable: __field0,
+                    partition: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSet represents a set of pods with consistent identities. Identities are defined as:
 ///   - Network: A single stable DNS and hostname.
 ///   - Storage: As many VolumeClaims as requested.
@@ -3699,6 +4931,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSet>
@@ -3720,6 +4961,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiAppsV1StatefulSetSpec>,
+                __p::Optional<IoK8sApiAppsV1StatefulSetStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetCondition describes the state of a statefulset at a certain point.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3865,6 +5154,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -3889,6 +5187,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetCondition {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 4usize),
+                ("reason", 2usize),
+                ("status", 3usize),
+                ("message", 1usize),
+                ("lastTransitionTime", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    last_transition_time: __field0,
+                    message: __field1,
+                    reason: __field2,
+                    status: __field3,
+                    type_: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetList is a collection of StatefulSets.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4021,6 +5367,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetList>
@@ -4042,6 +5397,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiAppsV1StatefulSet>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("items", 1usize),
+                ("metadata", 3usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    items: __field1,
+                    kind: __field2,
+                    metadata: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetOrdinals describes the policy used for replica ordinal assignment in this StatefulSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4125,6 +5525,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -4149,6 +5558,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetOrdinals {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<i32>,),
+        >(value, depth, &[("start", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { start: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetPersistentVolumeClaimRetentionPolicy describes the policy used for PVCs created from the StatefulSet VolumeClaimTemplates.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4258,6 +5691,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -4284,6 +5726,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("whenScaled", 1usize), ("whenDeleted", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    when_deleted: __field0,
+                    when_scaled: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A StatefulSetSpec is the specification of a StatefulSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4525,6 +5998,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetSpec>
@@ -4546,6 +6028,94 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<i32>,
+                    __p::Optional<IoK8sApiAppsV1StatefulSetOrdinals>,
+                    __p::Optional<
+                        IoK8sApiAppsV1StatefulSetPersistentVolumeClaimRetentionPolicy,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i32>,
+                    __p::Optional<i32>,
+                    __p::Required<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Required<IoK8sApiCoreV1PodTemplateSpec>,
+                    __p::Optional<IoK8sApiAppsV1StatefulSetUpdateStrategy>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PersistentVolumeClaim,
+                        >,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("ordinals", 1usize),
+                ("replicas", 4usize),
+                ("selector", 6usize),
+                ("template", 8usize),
+                ("serviceName", 7usize),
+                ("updateStrategy", 9usize),
+                ("minReadySeconds", 0usize),
+                ("podManagementPolicy", 3usize),
+                ("revisionHistoryLimit", 5usize),
+                ("volumeClaimTemplates", 10usize),
+                ("persistentVolumeClaimRetentionPolicy", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    min_ready_seconds: __field0,
+                    ordinals: __field1,
+                    persistent_volume_claim_retention_policy: __field2,
+                    pod_management_policy: __field3,
+                    replicas: __field4,
+                    revision_history_limit: __field5,
+                    selector: __field6,
+                    service_name: __field7,
+                    template: __field8,
+                    update_strategy: __field9,
+                    volume_claim_templates: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetStatus represents the current state of a StatefulSet.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4761,6 +6331,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAppsV1StatefulSetStatus>
@@ -4782,6 +6361,89 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<i32>,
+                    __p::Optional<i32>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiAppsV1StatefulSetCondition,
+                        >,
+                    >,
+                    __p::Optional<i32>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<i32>,
+                    __p::Required<i32>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i32>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("replicas", 7usize),
+                ("conditions", 2usize),
+                ("readyReplicas", 6usize),
+                ("collisionCount", 1usize),
+                ("updateRevision", 8usize),
+                ("currentReplicas", 3usize),
+                ("currentRevision", 4usize),
+                ("updatedReplicas", 9usize),
+                ("availableReplicas", 0usize),
+                ("observedGeneration", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    available_replicas: __field0,
+                    collision_count: __field1,
+                    conditions: __field2,
+                    current_replicas: __field3,
+                    current_revision: __field4,
+                    observed_generation: __field5,
+                    ready_replicas: __field6,
+                    replicas: __field7,
+                    update_revision: __field8,
+                    updated_replicas: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatefulSetUpdateStrategy indicates the strategy that the StatefulSet controller will use to perform updates. It includes any additional parameters necessary to perform the update for the indicated strategy.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4888,6 +6550,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -4912,6 +6583,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAppsV1StatefulSetUpdateStrategy {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiAppsV1RollingUpdateStatefulSetStrategy>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("rollingUpdate", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    rolling_update: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Scale represents a scaling request for a resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5063,6 +6764,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAutoscalingV1Scale>
@@ -5084,6 +6794,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAutoscalingV1Scale {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiAutoscalingV1ScaleSpec>,
+                __p::Optional<IoK8sApiAutoscalingV1ScaleStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ScaleSpec describes the attributes of a scale subresource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5164,6 +6922,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiAutoscalingV1ScaleSpec>
@@ -5185,6 +6952,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAutoscalingV1ScaleSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<i32>,),
+        >(value, depth, &[("replicas", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { replicas: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ScaleStatus represents the current status of a scale subresource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5278,6 +7069,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -5302,6 +7102,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiAutoscalingV1ScaleStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("replicas", 0usize), ("selector", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    replicas: __field0,
+                    selector: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Affinity is a group of affinity scheduling rules.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5423,6 +7253,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Affinity>
@@ -5444,6 +7283,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Affinity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1NodeAffinity>,
+                __p::Optional<IoK8sApiCoreV1PodAffinity>,
+                __p::Optional<IoK8sApiCoreV1PodAntiAffinity>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("podAffinity", 1usize),
+                ("nodeAffinity", 0usize),
+                ("podAntiAffinity", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    node_affinity: __field0,
+                    pod_affinity: __field1,
+                    pod_anti_affinity: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Persistent Disk resource in AWS.
 ///
 /// An AWS EBS disk must exist before mounting to a container. The disk must also be in the same AWS zone as the kubelet. An AWS EBS disk can only be mounted as read/write once. AWS EBS volumes support ownership management and SELinux relabeling.
@@ -5572,6 +7451,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -5596,6 +7484,50 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("readOnly", 2usize),
+                ("volumeID", 3usize),
+                ("partition", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    partition: __field1,
+                    read_only: __field2,
+                    volume_id: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5759,6 +7691,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -5783,6 +7724,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1AzureDiskVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 4usize),
+                ("fsType", 3usize),
+                ("diskURI", 2usize),
+                ("diskName", 1usize),
+                ("readOnly", 5usize),
+                ("cachingMode", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    caching_mode: __field0,
+                    disk_name: __field1,
+                    disk_uri: __field2,
+                    fs_type: __field3,
+                    kind: __field4,
+                    read_only: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5891,6 +7883,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -5915,6 +7916,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1AzureFileVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("readOnly", 0usize), ("shareName", 2usize), ("secretName", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    read_only: __field0,
+                    secret_name: __field1,
+                    share_name: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Adds and removes POSIX capabilities from running containers.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6027,6 +8064,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Capabilities>
@@ -6048,6 +8094,44 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Capabilities {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("add", 0usize), ("drop", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    add: __field0,
+                    drop: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6219,6 +8303,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6243,6 +8336,61 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1CephFsVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("path", 1usize),
+                ("user", 5usize),
+                ("monitors", 0usize),
+                ("readOnly", 2usize),
+                ("secretRef", 4usize),
+                ("secretFile", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    monitors: __field0,
+                    path: __field1,
+                    read_only: __field2,
+                    secret_file: __field3,
+                    secret_ref: __field4,
+                    user: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6376,6 +8524,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6400,6 +8557,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1CinderVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("readOnly", 1usize),
+                ("volumeID", 3usize),
+                ("secretRef", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    read_only: __field1,
+                    secret_ref: __field2,
+                    volume_id: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ClaimSource describes a reference to a ResourceClaim.
 ///
 /// Exactly one of these fields should be set.  Consumers of this type must treat an empty object as if it has an unknown value.
@@ -6512,6 +8712,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ClaimSource>
@@ -6533,6 +8742,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ClaimSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("resourceClaimName", 0usize), ("resourceClaimTemplateName", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    resource_claim_name: __field0,
+                    resource_claim_template_name: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.
 ///
 /// The contents of the target ConfigMap's Data field will represent the key-value pairs as environment variables.
@@ -6632,6 +8875,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6656,6 +8908,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ConfigMapEnvSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("name", 0usize), ("optional", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    optional: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Selects a key from a ConfigMap.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6764,6 +9046,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6788,6 +9079,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ConfigMapKeySelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("key", 0usize), ("name", 1usize), ("optional", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    key: __field0,
+                    name: __field1,
+                    optional: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Adapts a ConfigMap into a projected volume.
 ///
 /// The contents of the target ConfigMap's Data field will be presented in a projected volume as files using the keys in the Data field as the file names, unless the items element is populated with specific mappings of keys to paths. Note that this is identical to a configmap volume source without the default mode.
@@ -6904,6 +9227,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6928,6 +9260,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ConfigMapProjection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("name", 1usize), ("items", 0usize), ("optional", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    items: __field0,
+                    name: __field1,
+                    optional: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Adapts a ConfigMap into a volume.
 ///
 /// The contents of the target ConfigMap's Data field will be presented in a volume as files using the keys in the Data field as the file names, unless the items element is populated with specific mappings of keys to paths. ConfigMap volumes support ownership management and SELinux relabeling.
@@ -7058,6 +9424,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -7082,6 +9457,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ConfigMapVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 2usize),
+                ("items", 1usize),
+                ("optional", 3usize),
+                ("defaultMode", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    default_mode: __field0,
+                    items: __field1,
+                    name: __field2,
+                    optional: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A single application container that you want to run within a pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7533,6 +9953,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Container>
@@ -7554,6 +9983,159 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Container {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EnvFromSource,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<IoK8sApiCoreV1Lifecycle>,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                ),
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1ContainerPort,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                    __p::Optional<IoK8sApiCoreV1ResourceRequirements>,
+                    __p::Optional<IoK8sApiCoreV1SecurityContext>,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeDevice,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeMount,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("env", 2usize),
+                ("tty", 18usize),
+                ("args", 0usize),
+                ("name", 8usize),
+                ("image", 4usize),
+                ("ports", 9usize),
+                ("stdin", 14usize),
+                ("command", 1usize),
+                ("envFrom", 3usize),
+                ("lifecycle", 6usize),
+                ("resources", 11usize),
+                ("stdinOnce", 15usize),
+                ("workingDir", 21usize),
+                ("startupProbe", 13usize),
+                ("volumeMounts", 20usize),
+                ("livenessProbe", 7usize),
+                ("volumeDevices", 19usize),
+                ("readinessProbe", 10usize),
+                ("imagePullPolicy", 5usize),
+                ("securityContext", 12usize),
+                ("terminationMessagePath", 16usize),
+                ("terminationMessagePolicy", 17usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17, __field18, __field19, __field20, __field21),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    args: __field0,
+                    command: __field1,
+                    env: __field2,
+                    env_from: __field3,
+                    image: __field4,
+                    image_pull_policy: __field5,
+                    lifecycle: __field6,
+                    liveness_probe: __field7,
+                    name: __field8,
+                    ports: __field9,
+                    readiness_probe: __field10,
+                    resources: __field11,
+                    security_context: __field12,
+                    startup_probe: __field13,
+                    stdin: __field14,
+                    stdin_once: __field15,
+                    termination_message_path: __field16,
+                    termination_message_policy: __field17,
+                    tty: __field18,
+                    volume_devices: __field19,
+                    volume_mounts: __field20,
+                    working_dir: __field21,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ContainerPort represents a network port in a single container.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7697,6 +10279,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ContainerPort>
@@ -7718,6 +10309,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ContainerPort {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 3usize),
+                ("hostIP", 1usize),
+                ("hostPort", 2usize),
+                ("protocol", 4usize),
+                ("containerPort", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    container_port: __field0,
+                    host_ip: __field1,
+                    host_port: __field2,
+                    name: __field3,
+                    protocol: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a source location of a volume to mount, managed by an external CSI driver
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7877,6 +10516,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1CsiVolumeSource>
@@ -7898,6 +10546,59 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1CsiVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Optional<bool>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("driver", 0usize),
+                ("fsType", 1usize),
+                ("readOnly", 3usize),
+                ("volumeAttributes", 4usize),
+                ("nodePublishSecretRef", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    driver: __field0,
+                    fs_type: __field1,
+                    node_publish_secret_ref: __field2,
+                    read_only: __field3,
+                    volume_attributes: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents downward API info for projecting into a projected volume. Note that this is identical to a downwardAPI volume source without the default mode.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7983,6 +10684,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -8007,6 +10717,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1DownwardApiProjection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1DownwardApiVolumeFile,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("items", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { items: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DownwardAPIVolumeFile represents information to create the file containing the pod field
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8136,6 +10876,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -8160,6 +10909,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1DownwardApiVolumeFile {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1ObjectFieldSelector>,
+                __p::Optional<i32>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1ResourceFieldSelector>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("mode", 1usize),
+                ("path", 2usize),
+                ("fieldRef", 0usize),
+                ("resourceFieldRef", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    field_ref: __field0,
+                    mode: __field1,
+                    path: __field2,
+                    resource_field_ref: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DownwardAPIVolumeSource represents a volume containing downward API info. Downward API volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8259,6 +11051,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -8283,6 +11084,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1DownwardApiVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1DownwardApiVolumeFile,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("items", 1usize), ("defaultMode", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    default_mode: __field0,
+                    items: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents an empty directory for a pod. Empty directory volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8387,6 +11222,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -8411,6 +11255,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EmptyDirVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApiResourceQuantity>,
+            ),
+        >(value, depth, &[("medium", 0usize), ("sizeLimit", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    medium: __field0,
+                    size_limit: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// EnvFromSource represents the source of a set of ConfigMaps
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8531,6 +11405,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvFromSource>
@@ -8552,6 +11435,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EnvFromSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1ConfigMapEnvSource>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1SecretEnvSource>,
+            ),
+        >(
+            value,
+            depth,
+            &[("prefix", 1usize), ("secretRef", 2usize), ("configMapRef", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    config_map_ref: __field0,
+                    prefix: __field1,
+                    secret_ref: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// EnvVar represents an environment variable present in a Container.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8664,6 +11583,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvVar>
@@ -8685,6 +11613,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EnvVar {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1EnvVarSource>,
+            ),
+        >(value, depth, &[("name", 0usize), ("value", 1usize), ("valueFrom", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    value: __field1,
+                    value_from: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// EnvVarSource represents a source for the value of an EnvVar.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8827,6 +11787,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1EnvVarSource>
@@ -8848,6 +11817,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EnvVarSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1ConfigMapKeySelector>,
+                __p::Optional<IoK8sApiCoreV1ObjectFieldSelector>,
+                __p::Optional<IoK8sApiCoreV1ResourceFieldSelector>,
+                __p::Optional<IoK8sApiCoreV1SecretKeySelector>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fieldRef", 1usize),
+                ("secretKeyRef", 3usize),
+                ("configMapKeyRef", 0usize),
+                ("resourceFieldRef", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    config_map_key_ref: __field0,
+                    field_ref: __field1,
+                    resource_field_ref: __field2,
+                    secret_key_ref: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// An EphemeralContainer is a temporary container that you may add to an existing Pod for user-initiated activities such as debugging. Ephemeral containers have no resource or scheduling guarantees, and they will not be restarted when they exit or when a Pod is removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the Pod to exceed its resource allocation.
 ///
 /// To add an ephemeral container, use the ephemeralcontainers subresource of an existing Pod. Ephemeral containers may not be removed or restarted.
@@ -9324,6 +12336,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -9348,6 +12369,170 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EphemeralContainer {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1EnvVar>,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EnvFromSource,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<IoK8sApiCoreV1Lifecycle>,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                ),
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1ContainerPort,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                    __p::Optional<IoK8sApiCoreV1ResourceRequirements>,
+                    __p::Optional<IoK8sApiCoreV1SecurityContext>,
+                    __p::Optional<IoK8sApiCoreV1Probe>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeDevice,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1VolumeMount,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("env", 2usize),
+                ("tty", 19usize),
+                ("args", 0usize),
+                ("name", 8usize),
+                ("image", 4usize),
+                ("ports", 9usize),
+                ("stdin", 14usize),
+                ("command", 1usize),
+                ("envFrom", 3usize),
+                ("lifecycle", 6usize),
+                ("resources", 11usize),
+                ("stdinOnce", 15usize),
+                ("workingDir", 22usize),
+                ("startupProbe", 13usize),
+                ("volumeMounts", 21usize),
+                ("livenessProbe", 7usize),
+                ("volumeDevices", 20usize),
+                ("readinessProbe", 10usize),
+                ("imagePullPolicy", 5usize),
+                ("securityContext", 12usize),
+                ("targetContainerName", 16usize),
+                ("terminationMessagePath", 17usize),
+                ("terminationMessagePolicy", 18usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (
+                        __field16,
+                        __field17,
+                        __field18,
+                        __field19,
+                        __field20,
+                        __field21,
+                        __field22,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    args: __field0,
+                    command: __field1,
+                    env: __field2,
+                    env_from: __field3,
+                    image: __field4,
+                    image_pull_policy: __field5,
+                    lifecycle: __field6,
+                    liveness_probe: __field7,
+                    name: __field8,
+                    ports: __field9,
+                    readiness_probe: __field10,
+                    resources: __field11,
+                    security_context: __field12,
+                    startup_probe: __field13,
+                    stdin: __field14,
+                    stdin_once: __field15,
+                    target_container_name: __field16,
+                    termination_message_path: __field17,
+                    termination_message_policy: __field18,
+                    tty: __field19,
+                    volume_devices: __field20,
+                    volume_mounts: __field21,
+                    working_dir: __field22,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents an ephemeral volume that is handled by a normal storage driver.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9441,6 +12626,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -9465,6 +12659,32 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1EphemeralVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<IoK8sApiCoreV1PersistentVolumeClaimTemplate>,),
+        >(value, depth, &[("volumeClaimTemplate", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self {
+                    volume_claim_template: __field0,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ExecAction describes a "run in container" action.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9554,6 +12774,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ExecAction>
@@ -9575,6 +12804,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ExecAction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("command", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { command: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Fibre Channel volume. Fibre Channel volumes can only be mounted as read/write once. Fibre Channel volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9735,6 +12994,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1FcVolumeSource>
@@ -9756,6 +13024,62 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1FcVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<bool>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("lun", 1usize),
+                ("wwids", 4usize),
+                ("fsType", 0usize),
+                ("readOnly", 2usize),
+                ("targetWWNs", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    lun: __field1,
+                    read_only: __field2,
+                    target_ww_ns: __field3,
+                    wwids: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// FlexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9913,6 +13237,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1FlexVolumeSource>
@@ -9934,6 +13267,59 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1FlexVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<bool>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("driver", 0usize),
+                ("fsType", 1usize),
+                ("options", 2usize),
+                ("readOnly", 3usize),
+                ("secretRef", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    driver: __field0,
+                    fs_type: __field1,
+                    options: __field2,
+                    read_only: __field3,
+                    secret_ref: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Flocker volume mounted by the Flocker agent. One and only one of datasetName and datasetUUID should be set. Flocker volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10040,6 +13426,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -10064,6 +13459,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1FlockerVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("datasetName", 0usize), ("datasetUUID", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    dataset_name: __field0,
+                    dataset_uuid: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Persistent Disk resource in Google Compute Engine.
 ///
 /// A GCE PD must exist before mounting to a container. The disk must also be in the same GCE project and zone as the kubelet. A GCE PD can only be mounted as read/write once or read-only many times. GCE PDs support ownership management and SELinux relabeling.
@@ -10192,6 +13617,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -10216,6 +13650,50 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1GcePersistentDiskVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("pdName", 2usize),
+                ("readOnly", 3usize),
+                ("partition", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    partition: __field1,
+                    pd_name: __field2,
+                    read_only: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a volume that is populated with the contents of a git repository. Git repo volumes do not support ownership management. Git repo volumes support SELinux relabeling.
 ///
 /// DEPRECATED: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
@@ -10331,6 +13809,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -10355,6 +13842,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1GitRepoVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("revision", 2usize), ("directory", 0usize), ("repository", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    directory: __field0,
+                    repository: __field1,
+                    revision: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10459,6 +13982,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -10483,6 +14015,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1GlusterfsVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[("path", 1usize), ("readOnly", 2usize), ("endpoints", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    endpoints: __field0,
+                    path: __field1,
+                    read_only: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `io.k8s.api.core.v1.GRPCAction` schema of `k8s-apps-v1.json`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10576,6 +14144,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1GrpcAction>
@@ -10597,6 +14174,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1GrpcAction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("port", 0usize), ("service", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    port: __field0,
+                    service: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the pod's hosts file.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10703,6 +14310,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HostAlias>
@@ -10724,6 +14340,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1HostAlias {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("ip", 1usize), ("hostnames", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    hostnames: __field0,
+                    ip: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10822,6 +14472,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -10846,6 +14505,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1HostPathVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("path", 0usize), ("type", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    path: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// HTTPGetAction describes an action based on HTTP Get requests.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10993,6 +14682,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HttpGetAction>
@@ -11014,6 +14712,56 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1HttpGetAction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1HttpHeader>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("host", 0usize),
+                ("path", 2usize),
+                ("port", 3usize),
+                ("scheme", 4usize),
+                ("httpHeaders", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    host: __field0,
+                    http_headers: __field1,
+                    path: __field2,
+                    port: __field3,
+                    scheme: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// HTTPHeader describes a custom header to be used in HTTP probes
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11102,6 +14850,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1HttpHeader>
@@ -11123,6 +14880,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1HttpHeader {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 0usize), ("value", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    value: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11364,6 +15151,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1IscsiVolumeSource>
@@ -11385,6 +15181,92 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1IscsiVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<i32>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("iqn", 4usize),
+                ("lun", 6usize),
+                ("fsType", 2usize),
+                ("portals", 7usize),
+                ("readOnly", 8usize),
+                ("secretRef", 9usize),
+                ("targetPortal", 10usize),
+                ("initiatorName", 3usize),
+                ("iscsiInterface", 5usize),
+                ("chapAuthSession", 1usize),
+                ("chapAuthDiscovery", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    chap_auth_discovery: __field0,
+                    chap_auth_session: __field1,
+                    fs_type: __field2,
+                    initiator_name: __field3,
+                    iqn: __field4,
+                    iscsi_interface: __field5,
+                    lun: __field6,
+                    portals: __field7,
+                    read_only: __field8,
+                    secret_ref: __field9,
+                    target_portal: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Maps a string key to a path within a volume.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11485,6 +15367,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1KeyToPath>
@@ -11506,6 +15397,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1KeyToPath {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("key", 0usize), ("mode", 1usize), ("path", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    key: __field0,
+                    mode: __field1,
+                    path: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Lifecycle describes actions that the management system should take in response to container lifecycle events. For the PostStart and PreStop lifecycle handlers, management of the container blocks until the action is complete, unless the container process fails, in which case the handler is aborted.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11609,6 +15532,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Lifecycle>
@@ -11630,6 +15562,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Lifecycle {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1LifecycleHandler>,
+                __p::Optional<IoK8sApiCoreV1LifecycleHandler>,
+            ),
+        >(value, depth, &[("preStop", 1usize), ("postStart", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    post_start: __field0,
+                    pre_stop: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One and only one of the fields, except TCPSocket must be specified.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11746,6 +15708,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1LifecycleHandler>
@@ -11767,6 +15738,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1LifecycleHandler {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1ExecAction>,
+                __p::Optional<IoK8sApiCoreV1HttpGetAction>,
+                __p::Optional<IoK8sApiCoreV1TcpSocketAction>,
+            ),
+        >(
+            value,
+            depth,
+            &[("exec", 0usize), ("httpGet", 1usize), ("tcpSocket", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    exec: __field0,
+                    http_get: __field1,
+                    tcp_socket: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11852,6 +15859,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -11876,6 +15892,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1LocalObjectReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("name", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { name: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents an NFS mount that lasts the lifetime of a pod. NFS volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11980,6 +16020,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NfsVolumeSource>
@@ -12001,6 +16050,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1NfsVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("path", 0usize), ("server", 2usize), ("readOnly", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    path: __field0,
+                    read_only: __field1,
+                    server: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Node affinity is a group of node affinity scheduling rules.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12117,6 +16198,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeAffinity>
@@ -12138,6 +16228,47 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1NodeAffinity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PreferredSchedulingTerm,
+                    >,
+                >,
+                __p::Optional<IoK8sApiCoreV1NodeSelector>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
+                ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    preferred_during_scheduling_ignored_during_execution: __field0,
+                    required_during_scheduling_ignored_during_execution: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A node selector represents the union of the results of one or more label queries over a set of nodes; that is, it represents the OR of the selectors represented by the node selector terms.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12219,6 +16350,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeSelector>
@@ -12240,6 +16380,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1NodeSelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1NodeSelectorTerm,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("nodeSelectorTerms", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self {
+                    node_selector_terms: __field0,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12353,6 +16525,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -12377,6 +16558,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1NodeSelectorRequirement {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("key", 0usize), ("values", 2usize), ("operator", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    key: __field0,
+                    operator: __field1,
+                    values: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A null or empty node selector term matches no objects. The requirements of them are ANDed. The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12483,6 +16700,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1NodeSelectorTerm>
@@ -12504,6 +16730,44 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1NodeSelectorTerm {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1NodeSelectorRequirement,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1NodeSelectorRequirement,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("matchFields", 1usize), ("matchExpressions", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    match_expressions: __field0,
+                    match_fields: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ObjectFieldSelector selects an APIVersioned field of an object.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12604,6 +16868,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -12628,6 +16901,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ObjectFieldSelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("fieldPath", 1usize), ("apiVersion", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    field_path: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaim is a user's request for and claim to a persistent volume
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12783,6 +17086,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -12807,6 +17119,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PersistentVolumeClaim {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiCoreV1PersistentVolumeClaimSpec>,
+                __p::Optional<IoK8sApiCoreV1PersistentVolumeClaimStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("spec", 3usize),
+                ("status", 4usize),
+                ("metadata", 2usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    kind: __field1,
+                    metadata: __field2,
+                    spec: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaimCondition contails details about state of pvc
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12969,6 +17329,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -12993,6 +17362,58 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1PersistentVolumeClaimCondition {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 5usize),
+                ("reason", 3usize),
+                ("status", 4usize),
+                ("message", 2usize),
+                ("lastProbeTime", 0usize),
+                ("lastTransitionTime", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    last_probe_time: __field0,
+                    last_transition_time: __field1,
+                    message: __field2,
+                    reason: __field3,
+                    status: __field4,
+                    type_: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13222,6 +17643,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -13246,6 +17676,76 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PersistentVolumeClaimSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<IoK8sApiCoreV1TypedLocalObjectReference>,
+                __p::Optional<IoK8sApiCoreV1TypedObjectReference>,
+                __p::Optional<IoK8sApiCoreV1ResourceRequirements>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("selector", 4usize),
+                ("resources", 3usize),
+                ("dataSource", 1usize),
+                ("volumeMode", 6usize),
+                ("volumeName", 7usize),
+                ("accessModes", 0usize),
+                ("dataSourceRef", 2usize),
+                ("storageClassName", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    access_modes: __field0,
+                    data_source: __field1,
+                    data_source_ref: __field2,
+                    resources: __field3,
+                    selector: __field4,
+                    storage_class_name: __field5,
+                    volume_mode: __field6,
+                    volume_name: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaimStatus is the current status of a persistent volume claim.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13452,6 +17952,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -13476,6 +17985,75 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PersistentVolumeClaimStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PersistentVolumeClaimCondition,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("phase", 4usize),
+                ("capacity", 2usize),
+                ("conditions", 3usize),
+                ("accessModes", 0usize),
+                ("resizeStatus", 5usize),
+                ("allocatedResources", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    access_modes: __field0,
+                    allocated_resources: __field1,
+                    capacity: __field2,
+                    conditions: __field3,
+                    phase: __field4,
+                    resize_status: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as part of an EphemeralVolumeSource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13572,6 +18150,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -13596,6 +18183,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1PersistentVolumeClaimTemplate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Required<IoK8sApiCoreV1PersistentVolumeClaimSpec>,
+            ),
+        >(value, depth, &[("spec", 1usize), ("metadata", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    metadata: __field0,
+                    spec: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PersistentVolumeClaimVolumeSource references the user's PVC in the same namespace. This volume finds the bound PV and mounts that volume for the pod. A PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another type of volume that is owned by someone else (the system).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13691,6 +18309,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -13715,6 +18342,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1PersistentVolumeClaimVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("readOnly", 1usize), ("claimName", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    claim_name: __field0,
+                    read_only: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Photon Controller persistent disk resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13815,6 +18473,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -13839,6 +18506,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1PhotonPersistentDiskVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("pdID", 1usize), ("fsType", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    pd_id: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Pod affinity is a group of inter pod affinity scheduling rules.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13955,6 +18653,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAffinity>
@@ -13976,6 +18683,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodAffinity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1WeightedPodAffinityTerm,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodAffinityTerm,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
+                ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    preferred_during_scheduling_ignored_during_execution: __field0,
+                    required_during_scheduling_ignored_during_execution: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node whose value of the label with key <topologyKey> matches that of any node on which a pod of the set of pods is running
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14118,6 +18870,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAffinityTerm>
@@ -14139,6 +18900,53 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodAffinityTerm {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("namespaces", 2usize),
+                ("topologyKey", 3usize),
+                ("labelSelector", 0usize),
+                ("namespaceSelector", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    label_selector: __field0,
+                    namespace_selector: __field1,
+                    namespaces: __field2,
+                    topology_key: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Pod anti affinity is a group of inter pod anti affinity scheduling rules.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14257,6 +19065,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodAntiAffinity>
@@ -14278,6 +19095,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodAntiAffinity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1WeightedPodAffinityTerm,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodAffinityTerm,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("requiredDuringSchedulingIgnoredDuringExecution", 1usize),
+                ("preferredDuringSchedulingIgnoredDuringExecution", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    preferred_during_scheduling_ignored_during_execution: __field0,
+                    required_during_scheduling_ignored_during_execution: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodDNSConfig defines the DNS parameters of a pod in addition to those generated from DNSPolicy.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14407,6 +19269,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodDnsConfig>
@@ -14428,6 +19299,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodDnsConfig {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1PodDnsConfigOption,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[("options", 1usize), ("searches", 2usize), ("nameservers", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    nameservers: __field0,
+                    options: __field1,
+                    searches: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodDNSConfigOption defines DNS resolver options of a pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14529,6 +19448,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -14553,6 +19481,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodDnsConfigOption {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 0usize), ("value", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    value: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodOS defines the OS parameters of a pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14628,6 +19586,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodOs>
@@ -14649,6 +19616,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodOs {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("name", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { name: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodReadinessGate contains the reference to a pod condition
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14730,6 +19721,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodReadinessGate>
@@ -14751,6 +19751,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodReadinessGate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("conditionType", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { condition_type: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodResourceClaim references exactly one ResourceClaim through a ClaimSource. It adds a name to it that uniquely identifies the ResourceClaim inside the Pod. Containers that need access to the ResourceClaim reference it with this name.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14846,6 +19870,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodResourceClaim>
@@ -14867,6 +19900,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodResourceClaim {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApiCoreV1ClaimSource>,
+            ),
+        >(value, depth, &[("name", 0usize), ("source", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    source: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodSchedulingGate is associated to a Pod to guard its scheduling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14946,6 +20009,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodSchedulingGate>
@@ -14967,6 +20039,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodSchedulingGate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("name", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { name: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodSecurityContext holds pod-level security attributes and common container settings. Some fields are also present in container.securityContext.  Field values of container.securityContext take precedence over field values of PodSecurityContext.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15207,6 +20303,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -15231,6 +20336,87 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodSecurityContext {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<i64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<bool>,
+                    __p::Optional<i64>,
+                    __p::Optional<IoK8sApiCoreV1SeLinuxOptions>,
+                    __p::Optional<IoK8sApiCoreV1SeccompProfile>,
+                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<i64>>,
+                ),
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Sysctl>,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1WindowsSecurityContextOptions>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsGroup", 0usize),
+                ("sysctls", 8usize),
+                ("runAsUser", 4usize),
+                ("runAsGroup", 2usize),
+                ("runAsNonRoot", 3usize),
+                ("seLinuxOptions", 5usize),
+                ("seccompProfile", 6usize),
+                ("windowsOptions", 9usize),
+                ("supplementalGroups", 7usize),
+                ("fsGroupChangePolicy", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_group: __field0,
+                    fs_group_change_policy: __field1,
+                    run_as_group: __field2,
+                    run_as_non_root: __field3,
+                    run_as_user: __field4,
+                    se_linux_options: __field5,
+                    seccomp_profile: __field6,
+                    supplemental_groups: __field7,
+                    sysctls: __field8,
+                    windows_options: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodSpec is a description of a pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16006,6 +21192,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodSpec>
@@ -16027,6 +21222,268 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<i64>,
+                    __p::Optional<IoK8sApiCoreV1Affinity>,
+                    __p::Optional<bool>,
+                    __p::Required<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1Container,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1PodDnsConfig>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1EphemeralContainer,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1HostAlias,
+                        >,
+                    >,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1LocalObjectReference,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1Container,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1PodOs>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            IoK8sApimachineryPkgApiResourceQuantity,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i32>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodReadinessGate,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodResourceClaim,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1PodSchedulingGate,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApiCoreV1PodSecurityContext>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1Toleration,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApiCoreV1TopologySpreadConstraint,
+                        >,
+                    >,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1Volume>,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("os", 18usize),
+                ("hostIPC", 9usize),
+                ("hostPID", 11usize),
+                ("volumes", 38usize),
+                ("affinity", 1usize),
+                ("hostname", 13usize),
+                ("nodeName", 16usize),
+                ("overhead", 19usize),
+                ("priority", 21usize),
+                ("dnsConfig", 4usize),
+                ("dnsPolicy", 5usize),
+                ("hostUsers", 12usize),
+                ("subdomain", 34usize),
+                ("containers", 3usize),
+                ("hostAliases", 8usize),
+                ("hostNetwork", 10usize),
+                ("tolerations", 36usize),
+                ("nodeSelector", 17usize),
+                ("restartPolicy", 25usize),
+                ("schedulerName", 27usize),
+                ("initContainers", 15usize),
+                ("readinessGates", 23usize),
+                ("resourceClaims", 24usize),
+                ("serviceAccount", 30usize),
+                ("schedulingGates", 28usize),
+                ("securityContext", 29usize),
+                ("imagePullSecrets", 14usize),
+                ("preemptionPolicy", 20usize),
+                ("runtimeClassName", 26usize),
+                ("priorityClassName", 22usize),
+                ("setHostnameAsFQDN", 32usize),
+                ("enableServiceLinks", 6usize),
+                ("serviceAccountName", 31usize),
+                ("ephemeralContainers", 7usize),
+                ("activeDeadlineSeconds", 0usize),
+                ("shareProcessNamespace", 33usize),
+                ("topologySpreadConstraints", 37usize),
+                ("automountServiceAccountToken", 2usize),
+                ("terminationGracePeriodSeconds", 35usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (
+                        __field16,
+                        __field17,
+                        __field18,
+                        __field19,
+                        __field20,
+                        __field21,
+                        __field22,
+                        __field23,
+                    ),
+                    (
+                        __field24,
+                        __field25,
+                        __field26,
+                        __field27,
+                        __field28,
+                        __field29,
+                        __field30,
+                        __field31,
+                    ),
+                    (
+                        __field32,
+                        __field33,
+                        __field34,
+                        __field35,
+                        __field36,
+                        __field37,
+                        __field38,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    active_deadline_seconds: __field0,
+                    affinity: __field1,
+                    automount_service_account_token: __field2,
+                    containers: __field3,
+                    dns_config: __field4,
+                    dns_policy: __field5,
+                    enable_service_links: __field6,
+                    ephemeral_containers: __field7,
+                    host_aliases: __field8,
+                    host_ipc: __field9,
+                    host_network: __field10,
+                    host_pid: __field11,
+                    host_users: __field12,
+                    hostname: __field13,
+                    image_pull_secrets: __field14,
+                    init_containers: __field15,
+                    node_name: __field16,
+                    node_selector: __field17,
+                    os: __field18,
+                    overhead: __field19,
+                    preemption_policy: __field20,
+                    priority: __field21,
+                    priority_class_name: __field22,
+                    readiness_gates: __field23,
+                    resource_claims: __field24,
+                    restart_policy: __field25,
+                    runtime_class_name: __field26,
+                    scheduler_name: __field27,
+                    scheduling_gates: __field28,
+                    security_context: __field29,
+                    service_account: __field30,
+                    service_account_name: __field31,
+                    set_hostname_as_fqdn: __field32,
+                    share_process_namespace: __field33,
+                    subdomain: __field34,
+                    termination_grace_period_seconds: __field35,
+                    tolerations: __field36,
+                    topology_spread_constraints: __field37,
+                    volumes: __field38,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PodTemplateSpec describes the data a pod should have when created from a template
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16124,6 +21581,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1PodTemplateSpec>
@@ -16145,6 +21611,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PodTemplateSpec {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ObjectMeta>,
+                __p::Optional<IoK8sApiCoreV1PodSpec>,
+            ),
+        >(value, depth, &[("spec", 1usize), ("metadata", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    metadata: __field0,
+                    spec: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// PortworxVolumeSource represents a Portworx volume resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16259,6 +21755,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16283,6 +21788,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PortworxVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("fsType", 0usize), ("readOnly", 1usize), ("volumeID", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    read_only: __field1,
+                    volume_id: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16370,6 +21911,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16394,6 +21944,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1PreferredSchedulingTerm {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<IoK8sApiCoreV1NodeSelectorTerm>, __p::Required<i32>),
+        >(value, depth, &[("weight", 1usize), ("preference", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    preference: __field0,
+                    weight: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16614,6 +22191,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Probe>
@@ -16635,6 +22221,82 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Probe {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<IoK8sApiCoreV1ExecAction>,
+                    __p::Optional<i32>,
+                    __p::Optional<IoK8sApiCoreV1GrpcAction>,
+                    __p::Optional<IoK8sApiCoreV1HttpGetAction>,
+                    __p::Optional<i32>,
+                    __p::Optional<i32>,
+                    __p::Optional<i32>,
+                    __p::Optional<IoK8sApiCoreV1TcpSocketAction>,
+                ),
+                (__p::Optional<i64>, __p::Optional<i32>),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("exec", 0usize),
+                ("grpc", 2usize),
+                ("httpGet", 3usize),
+                ("tcpSocket", 7usize),
+                ("periodSeconds", 5usize),
+                ("timeoutSeconds", 9usize),
+                ("failureThreshold", 1usize),
+                ("successThreshold", 6usize),
+                ("initialDelaySeconds", 4usize),
+                ("terminationGracePeriodSeconds", 8usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    exec: __field0,
+                    failure_threshold: __field1,
+                    grpc: __field2,
+                    http_get: __field3,
+                    initial_delay_seconds: __field4,
+                    period_seconds: __field5,
+                    success_threshold: __field6,
+                    tcp_socket: __field7,
+                    termination_grace_period_seconds: __field8,
+                    timeout_seconds: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a projected volume source
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16734,6 +22396,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16758,6 +22429,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ProjectedVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1VolumeProjection,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("sources", 1usize), ("defaultMode", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    default_mode: __field0,
+                    sources: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Quobyte mount that lasts the lifetime of a pod. Quobyte volumes do not support ownership management or SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -16913,6 +22618,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -16937,6 +22651,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1QuobyteVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("user", 4usize),
+                ("group", 0usize),
+                ("tenant", 3usize),
+                ("volume", 5usize),
+                ("readOnly", 1usize),
+                ("registry", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    group: __field0,
+                    read_only: __field1,
+                    registry: __field2,
+                    tenant: __field3,
+                    user: __field4,
+                    volume: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17136,6 +22901,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1RbdVolumeSource>
@@ -17157,6 +22931,76 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1RbdVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("pool", 4usize),
+                ("user", 7usize),
+                ("image", 1usize),
+                ("fsType", 0usize),
+                ("keyring", 2usize),
+                ("monitors", 3usize),
+                ("readOnly", 5usize),
+                ("secretRef", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    image: __field1,
+                    keyring: __field2,
+                    monitors: __field3,
+                    pool: __field4,
+                    read_only: __field5,
+                    secret_ref: __field6,
+                    user: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ResourceClaim references one entry in PodSpec.ResourceClaims.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17234,6 +23078,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1ResourceClaim>
@@ -17255,6 +23108,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ResourceClaim {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("name", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { name: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ResourceFieldSelector represents container resources (cpu, memory) and their output format
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17370,6 +23247,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -17394,6 +23280,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ResourceFieldSelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApiResourceQuantity>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("divisor", 1usize), ("resource", 2usize), ("containerName", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    container_name: __field0,
+                    divisor: __field1,
+                    resource: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ResourceRequirements describes the compute resource requirements.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17535,6 +23457,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -17559,6 +23490,56 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ResourceRequirements {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApiCoreV1ResourceClaim,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        IoK8sApimachineryPkgApiResourceQuantity,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[("claims", 0usize), ("limits", 1usize), ("requests", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    claims: __field0,
+                    limits: __field1,
+                    requests: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ScaleIOVolumeSource represents a persistent ScaleIO volume
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17785,6 +23766,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -17809,6 +23799,85 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1ScaleIoVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Required<IoK8sApiCoreV1LocalObjectReference>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("system", 8usize),
+                ("gateway", 1usize),
+                ("readOnly", 3usize),
+                ("secretRef", 4usize),
+                ("sslEnabled", 5usize),
+                ("volumeName", 9usize),
+                ("storageMode", 6usize),
+                ("storagePool", 7usize),
+                ("protectionDomain", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    gateway: __field1,
+                    protection_domain: __field2,
+                    read_only: __field3,
+                    secret_ref: __field4,
+                    ssl_enabled: __field5,
+                    storage_mode: __field6,
+                    storage_pool: __field7,
+                    system: __field8,
+                    volume_name: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// SELinuxOptions are the labels to be applied to the container
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -17946,6 +24015,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SeLinuxOptions>
@@ -17967,6 +24045,44 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SeLinuxOptions {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("role", 1usize), ("type", 2usize), ("user", 3usize), ("level", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    level: __field0,
+                    role: __field1,
+                    type_: __field2,
+                    user: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// SeccompProfile defines a pod/container's seccomp profile settings. Only one profile source may be set.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18068,6 +24184,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SeccompProfile>
@@ -18089,6 +24214,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SeccompProfile {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("localhostProfile", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    localhost_profile: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// SecretEnvSource selects a Secret to populate the environment variables with.
 ///
 /// The contents of the target Secret's Data field will represent the key-value pairs as environment variables.
@@ -18188,6 +24343,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretEnvSource>
@@ -18209,6 +24373,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SecretEnvSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("name", 0usize), ("optional", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    optional: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// SecretKeySelector selects a key of a Secret.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18317,6 +24511,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretKeySelector>
@@ -18338,6 +24541,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SecretKeySelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("key", 0usize), ("name", 1usize), ("optional", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    key: __field0,
+                    name: __field1,
+                    optional: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Adapts a secret into a projected volume.
 ///
 /// The contents of the target Secret's Data field will be presented in a projected volume as files using the keys in the Data field as the file names. Note that this is identical to a secret volume source without the default mode.
@@ -18454,6 +24689,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecretProjection>
@@ -18475,6 +24719,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SecretProjection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(value, depth, &[("name", 1usize), ("items", 0usize), ("optional", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    items: __field0,
+                    name: __field1,
+                    optional: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Adapts a Secret into a volume.
 ///
 /// The contents of the target Secret's Data field will be presented in a volume as files using the keys in the Data field as the file names. Secret volumes support ownership management and SELinux relabeling.
@@ -18607,6 +24885,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -18631,6 +24918,51 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SecretVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<IoK8sApiCoreV1KeyToPath>,
+                >,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("items", 1usize),
+                ("optional", 2usize),
+                ("secretName", 3usize),
+                ("defaultMode", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    default_mode: __field0,
+                    items: __field1,
+                    optional: __field2,
+                    secret_name: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// SecurityContext holds security configuration that will be applied to a container. Some fields are present in both SecurityContext and PodSecurityContext.  When both are set, the values in SecurityContext take precedence.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -18881,6 +25213,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1SecurityContext>
@@ -18902,6 +25243,88 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1SecurityContext {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<IoK8sApiCoreV1Capabilities>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<i64>,
+                    __p::Optional<bool>,
+                    __p::Optional<i64>,
+                ),
+                (
+                    __p::Optional<IoK8sApiCoreV1SeLinuxOptions>,
+                    __p::Optional<IoK8sApiCoreV1SeccompProfile>,
+                    __p::Optional<IoK8sApiCoreV1WindowsSecurityContextOptions>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("procMount", 3usize),
+                ("runAsUser", 7usize),
+                ("privileged", 2usize),
+                ("runAsGroup", 5usize),
+                ("capabilities", 1usize),
+                ("runAsNonRoot", 6usize),
+                ("seLinuxOptions", 8usize),
+                ("seccompProfile", 9usize),
+                ("windowsOptions", 10usize),
+                ("readOnlyRootFilesystem", 4usize),
+                ("allowPrivilegeEscalation", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    allow_privilege_escalation: __field0,
+                    capabilities: __field1,
+                    privileged: __field2,
+                    proc_mount: __field3,
+                    read_only_root_filesystem: __field4,
+                    run_as_group: __field5,
+                    run_as_non_root: __field6,
+                    run_as_user: __field7,
+                    se_linux_options: __field8,
+                    seccomp_profile: __field9,
+                    windows_options: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ServiceAccountTokenProjection represents a projected service account token volume. This projection can be used to insert a service account token into the pods runtime filesystem for use against APIs (Kubernetes API Server or otherwise).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19012,6 +25435,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -19036,6 +25468,43 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1ServiceAccountTokenProjection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("path", 2usize), ("audience", 0usize), ("expirationSeconds", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    audience: __field0,
+                    expiration_seconds: __field1,
+                    path: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a StorageOS persistent volume resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19194,6 +25663,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -19218,6 +25696,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1StorageOsVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<IoK8sApiCoreV1LocalObjectReference>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("readOnly", 1usize),
+                ("secretRef", 2usize),
+                ("volumeName", 3usize),
+                ("volumeNamespace", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    read_only: __field1,
+                    secret_ref: __field2,
+                    volume_name: __field3,
+                    volume_namespace: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Sysctl defines a kernel parameter to be set
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19306,6 +25832,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Sysctl>
@@ -19327,6 +25862,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Sysctl {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 0usize), ("value", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    value: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// TCPSocketAction describes an action based on opening a socket
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19423,6 +25988,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1TcpSocketAction>
@@ -19444,6 +26018,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1TcpSocketAction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<IoK8sApimachineryPkgUtilIntstrIntOrString>,
+            ),
+        >(value, depth, &[("host", 0usize), ("port", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    host: __field0,
+                    port: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The pod this Toleration is attached to tolerates any taint that matches the triple <key,value,effect> using the matching operator <operator>.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19592,6 +26196,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Toleration>
@@ -19613,6 +26226,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Toleration {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("key", 1usize),
+                ("value", 4usize),
+                ("effect", 0usize),
+                ("operator", 2usize),
+                ("tolerationSeconds", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    effect: __field0,
+                    key: __field1,
+                    operator: __field2,
+                    toleration_seconds: __field3,
+                    value: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// TopologySpreadConstraint specifies how to spread matching pods among the given topology.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19824,6 +26485,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -19848,6 +26518,76 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1TopologySpreadConstraint {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1LabelSelector>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Required<i32>,
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("maxSkew", 2usize),
+                ("minDomains", 3usize),
+                ("topologyKey", 6usize),
+                ("labelSelector", 0usize),
+                ("matchLabelKeys", 1usize),
+                ("nodeTaintsPolicy", 5usize),
+                ("whenUnsatisfiable", 7usize),
+                ("nodeAffinityPolicy", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    label_selector: __field0,
+                    match_label_keys: __field1,
+                    max_skew: __field2,
+                    min_domains: __field3,
+                    node_affinity_policy: __field4,
+                    node_taints_policy: __field5,
+                    topology_key: __field6,
+                    when_unsatisfiable: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -19957,6 +26697,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -19981,6 +26730,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1TypedLocalObjectReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("kind", 1usize), ("name", 2usize), ("apiGroup", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_group: __field0,
+                    kind: __field1,
+                    name: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `io.k8s.api.core.v1.TypedObjectReference` schema of `k8s-apps-v1.json`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -20107,6 +26888,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -20131,6 +26921,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1TypedObjectReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 1usize),
+                ("name", 2usize),
+                ("apiGroup", 0usize),
+                ("namespace", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_group: __field0,
+                    kind: __field1,
+                    name: __field2,
+                    namespace: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Volume represents a named volume in a pod that may be accessed by any container in the pod.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -20736,6 +27569,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1Volume>
@@ -20757,6 +27599,169 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1Volume {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<IoK8sApiCoreV1AwsElasticBlockStoreVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1AzureDiskVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1AzureFileVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1CephFsVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1CinderVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1ConfigMapVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1CsiVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1DownwardApiVolumeSource>,
+                ),
+                (
+                    __p::Optional<IoK8sApiCoreV1EmptyDirVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1EphemeralVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1FcVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1FlexVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1FlockerVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1GcePersistentDiskVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1GitRepoVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1GlusterfsVolumeSource>,
+                ),
+                (
+                    __p::Optional<IoK8sApiCoreV1HostPathVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1IscsiVolumeSource>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<IoK8sApiCoreV1NfsVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1PersistentVolumeClaimVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1PhotonPersistentDiskVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1PortworxVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1ProjectedVolumeSource>,
+                ),
+                (
+                    __p::Optional<IoK8sApiCoreV1QuobyteVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1RbdVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1ScaleIoVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1SecretVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1StorageOsVolumeSource>,
+                    __p::Optional<IoK8sApiCoreV1VsphereVirtualDiskVolumeSource>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fc", 10usize),
+                ("csi", 6usize),
+                ("nfs", 19usize),
+                ("rbd", 25usize),
+                ("name", 18usize),
+                ("iscsi", 17usize),
+                ("cephfs", 3usize),
+                ("cinder", 4usize),
+                ("secret", 27usize),
+                ("flocker", 12usize),
+                ("gitRepo", 14usize),
+                ("quobyte", 24usize),
+                ("scaleIO", 26usize),
+                ("emptyDir", 8usize),
+                ("hostPath", 16usize),
+                ("azureDisk", 1usize),
+                ("azureFile", 2usize),
+                ("configMap", 5usize),
+                ("ephemeral", 9usize),
+                ("glusterfs", 15usize),
+                ("projected", 23usize),
+                ("storageos", 28usize),
+                ("flexVolume", 11usize),
+                ("downwardAPI", 7usize),
+                ("vsphereVolume", 29usize),
+                ("portworxVolume", 22usize),
+                ("gcePersistentDisk", 13usize),
+                ("awsElasticBlockStore", 0usize),
+                ("photonPersistentDisk", 21usize),
+                ("persistentVolumeClaim", 20usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (
+                        __field16,
+                        __field17,
+                        __field18,
+                        __field19,
+                        __field20,
+                        __field21,
+                        __field22,
+                        __field23,
+                    ),
+                    (__field24, __field25, __field26, __field27, __field28, __field29),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    aws_elastic_block_store: __field0,
+                    azure_disk: __field1,
+                    azure_file: __field2,
+                    cephfs: __field3,
+                    cinder: __field4,
+                    config_map: __field5,
+                    csi: __field6,
+                    downward_api: __field7,
+                    empty_dir: __field8,
+                    ephemeral: __field9,
+                    fc: __field10,
+                    flex_volume: __field11,
+                    flocker: __field12,
+                    gce_persistent_disk: __field13,
+                    git_repo: __field14,
+                    glusterfs: __field15,
+                    host_path: __field16,
+                    iscsi: __field17,
+                    name: __field18,
+                    nfs: __field19,
+                    persistent_volume_claim: __field20,
+                    photon_persistent_disk: __field21,
+                    portworx_volume: __field22,
+                    projected: __field23,
+                    quobyte: __field24,
+                    rbd: __field25,
+                    scale_io: __field26,
+                    secret: __field27,
+                    storageos: __field28,
+                    vsphere_volume: __field29,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// volumeDevice describes a mapping of a raw block device within a container.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -20847,6 +27852,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeDevice>
@@ -20868,6 +27882,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1VolumeDevice {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 1usize), ("devicePath", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    device_path: __field0,
+                    name: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// VolumeMount describes a mounting of a Volume within a container.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21029,6 +28073,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeMount>
@@ -21050,6 +28103,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1VolumeMount {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 2usize),
+                ("subPath", 4usize),
+                ("readOnly", 3usize),
+                ("mountPath", 0usize),
+                ("subPathExpr", 5usize),
+                ("mountPropagation", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    mount_path: __field0,
+                    mount_propagation: __field1,
+                    name: __field2,
+                    read_only: __field3,
+                    sub_path: __field4,
+                    sub_path_expr: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Projection that may be projected along with other supported volume types
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21191,6 +28295,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<IoK8sApiCoreV1VolumeProjection>
@@ -21212,6 +28325,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1VolumeProjection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<IoK8sApiCoreV1ConfigMapProjection>,
+                __p::Optional<IoK8sApiCoreV1DownwardApiProjection>,
+                __p::Optional<IoK8sApiCoreV1SecretProjection>,
+                __p::Optional<IoK8sApiCoreV1ServiceAccountTokenProjection>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("secret", 2usize),
+                ("configMap", 0usize),
+                ("downwardAPI", 1usize),
+                ("serviceAccountToken", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    config_map: __field0,
+                    downward_api: __field1,
+                    secret: __field2,
+                    service_account_token: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Represents a vSphere volume resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21350,6 +28506,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -21374,6 +28539,50 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1VsphereVirtualDiskVolumeSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("fsType", 0usize),
+                ("volumePath", 3usize),
+                ("storagePolicyID", 1usize),
+                ("storagePolicyName", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    fs_type: __field0,
+                    storage_policy_id: __field1,
+                    storage_policy_name: __field2,
+                    volume_path: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21463,6 +28672,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -21487,6 +28705,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApiCoreV1WeightedPodAffinityTerm {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Required<IoK8sApiCoreV1PodAffinityTerm>, __p::Required<i32>),
+        >(value, depth, &[("weight", 1usize), ("podAffinityTerm", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    pod_affinity_term: __field0,
+                    weight: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// WindowsSecurityContextOptions contain Windows-specific options and credentials.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -21626,6 +28871,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -21650,6 +28904,50 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApiCoreV1WindowsSecurityContextOptions {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("hostProcess", 2usize),
+                ("runAsUserName", 3usize),
+                ("gmsaCredentialSpec", 0usize),
+                ("gmsaCredentialSpecName", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    gmsa_credential_spec: __field0,
+                    gmsa_credential_spec_name: __field1,
+                    host_process: __field2,
+                    run_as_user_name: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.
 ///
 /// The serialization format is:
@@ -21702,6 +29000,19 @@ pub enum IoK8sApimachineryPkgApiResourceQuantity {
     String(::daplug_runtime::__private::std::string::String),
     /// A [`Number`] value.
     Number(f64),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApiResourceQuantity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// APIResource specifies the name of a resource and whether it is namespaced.
 #[derive(
@@ -21932,6 +29243,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -21956,6 +29276,97 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1ApiResource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<bool>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Required<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("name", 3usize),
+                ("group", 1usize),
+                ("verbs", 8usize),
+                ("version", 9usize),
+                ("categories", 0usize),
+                ("namespaced", 4usize),
+                ("shortNames", 5usize),
+                ("singularName", 6usize),
+                ("storageVersionHash", 7usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    categories: __field0,
+                    group: __field1,
+                    kind: __field2,
+                    name: __field3,
+                    namespaced: __field4,
+                    short_names: __field5,
+                    singular_name: __field6,
+                    storage_version_hash: __field7,
+                    verbs: __field8,
+                    version: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// APIResourceList is a list of APIResource, it is used to expose the name of the resources supported in a specific group and version, and if the resource is namespaced.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -22090,6 +29501,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22114,6 +29534,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1ApiResourceList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApimachineryPkgApisMetaV1ApiResource,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 2usize),
+                ("resources", 3usize),
+                ("apiVersion", 0usize),
+                ("groupVersion", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    group_version: __field1,
+                    kind: __field2,
+                    resources: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// DeleteOptions may be provided when deleting an API object.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -22307,6 +29775,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22331,6 +29808,65 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1DeleteOptions {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Preconditions>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("kind", 3usize),
+                ("dryRun", 1usize),
+                ("apiVersion", 0usize),
+                ("preconditions", 5usize),
+                ("orphanDependents", 4usize),
+                ("propagationPolicy", 6usize),
+                ("gracePeriodSeconds", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    dry_run: __field1,
+                    grace_period_seconds: __field2,
+                    kind: __field3,
+                    orphan_dependents: __field4,
+                    preconditions: __field5,
+                    propagation_policy: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.
 ///
 /// Each key is either a '.' representing the field itself, and will always map to an empty set, or a string representing a sub-field or item. The string will follow one of these four formats: 'f:<name>', where <name> is the name of a field in a struct, or key in a map 'v:<value>', where <value> is the exact json formatted value of a list item 'i:<index>', where <index> is position of a item in a list 'k:<keys>', where <keys> is a map of  a list item's key fields to their unique values If a key maps to an empty Fields value, the field that key represents is part of the set.
@@ -22458,6 +29994,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22482,6 +30027,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1LabelSelector {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement,
+                    >,
+                >,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::collections::BTreeMap<
+                        ::daplug_runtime::__private::std::string::String,
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("matchLabels", 1usize), ("matchExpressions", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    match_expressions: __field0,
+                    match_labels: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -22596,6 +30181,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22620,6 +30214,43 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1LabelSelectorRequirement {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+            ),
+        >(value, depth, &[("key", 0usize), ("values", 2usize), ("operator", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    key: __field0,
+                    operator: __field1,
+                    values: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ListMeta describes metadata that synthetic resources must have, including lists and various status objects. A resource may have only one of {ObjectMeta, ListMeta}.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -22759,6 +30390,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22783,6 +30423,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1ListMeta {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("continue", 0usize),
+                ("selfLink", 3usize),
+                ("resourceVersion", 2usize),
+                ("remainingItemCount", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    continue_: __field0,
+                    remaining_item_count: __field1,
+                    resource_version: __field2,
+                    self_link: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the resource that the fieldset applies to.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -22975,6 +30658,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -22999,6 +30691,61 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1FieldsV1>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("time", 6usize),
+                ("manager", 3usize),
+                ("fieldsV1", 2usize),
+                ("operation", 4usize),
+                ("apiVersion", 0usize),
+                ("fieldsType", 1usize),
+                ("subresource", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    fields_type: __field1,
+                    fields_v1: __field2,
+                    manager: __field3,
+                    operation: __field4,
+                    subresource: __field5,
+                    time: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23382,6 +31129,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -23406,6 +31162,130 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1ObjectMeta {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                    __p::Optional<i64>,
+                    __p::Optional<IoK8sApimachineryPkgApisMetaV1Time>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::collections::BTreeMap<
+                            ::daplug_runtime::__private::std::string::String,
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApimachineryPkgApisMetaV1ManagedFieldsEntry,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            IoK8sApimachineryPkgApisMetaV1OwnerReference,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("uid", 14usize),
+                ("name", 9usize),
+                ("labels", 7usize),
+                ("selfLink", 13usize),
+                ("namespace", 10usize),
+                ("finalizers", 4usize),
+                ("generation", 6usize),
+                ("annotations", 0usize),
+                ("generateName", 5usize),
+                ("managedFields", 8usize),
+                ("ownerReferences", 11usize),
+                ("resourceVersion", 12usize),
+                ("creationTimestamp", 1usize),
+                ("deletionTimestamp", 3usize),
+                ("deletionGracePeriodSeconds", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    annotations: __field0,
+                    creation_timestamp: __field1,
+                    deletion_grace_period_seconds: __field2,
+                    deletion_timestamp: __field3,
+                    finalizers: __field4,
+                    generate_name: __field5,
+                    generation: __field6,
+                    labels: __field7,
+                    managed_fields: __field8,
+                    name: __field9,
+                    namespace: __field10,
+                    owner_references: __field11,
+                    resource_version: __field12,
+                    self_link: __field13,
+                    uid: __field14,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// OwnerReference contains enough information to let you identify an owning object. An owning object must be in the same namespace as the dependent, or be cluster-scoped, so there is no namespace field.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23546,6 +31426,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -23570,6 +31459,58 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1OwnerReference {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("uid", 5usize),
+                ("kind", 3usize),
+                ("name", 4usize),
+                ("apiVersion", 0usize),
+                ("controller", 2usize),
+                ("blockOwnerDeletion", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    block_owner_deletion: __field1,
+                    controller: __field2,
+                    kind: __field3,
+                    name: __field4,
+                    uid: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.
 pub type IoK8sApimachineryPkgApisMetaV1Patch = ::daplug_runtime::__private::serde_json::Value;
 /// Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.
@@ -23676,6 +31617,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -23700,6 +31650,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1Preconditions {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("uid", 1usize), ("resourceVersion", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    resource_version: __field0,
+                    uid: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Status is a return value for calls that don't return other objects.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -23901,6 +31882,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -23925,6 +31915,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1Status {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1StatusDetails>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<IoK8sApimachineryPkgApisMetaV1ListMeta>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("code", 1usize),
+                ("kind", 3usize),
+                ("reason", 6usize),
+                ("status", 7usize),
+                ("details", 2usize),
+                ("message", 4usize),
+                ("metadata", 5usize),
+                ("apiVersion", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    api_version: __field0,
+                    code: __field1,
+                    details: __field2,
+                    kind: __field3,
+                    message: __field4,
+                    metadata: __field5,
+                    reason: __field6,
+                    status: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatusCause provides more information about an api.Status failure, including cases when multiple errors are encountered.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24048,6 +32104,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -24072,6 +32137,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1StatusCause {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("field", 0usize), ("reason", 2usize), ("message", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    field: __field0,
+                    message: __field1,
+                    reason: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// StatusDetails is a set of additional properties that MAY be set by the server to provide additional information about a response. The Reason field of a Status object defines what attributes will be set. Clients must ignore fields that do not match the defined type of each attribute, and should assume that any attribute may be empty, invalid, or under defined.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -24245,6 +32342,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -24269,6 +32375,62 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for IoK8sApimachineryPkgApisMetaV1StatusDetails {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        IoK8sApimachineryPkgApisMetaV1StatusCause,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("uid", 5usize),
+                ("kind", 2usize),
+                ("name", 3usize),
+                ("group", 1usize),
+                ("causes", 0usize),
+                ("retryAfterSeconds", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    causes: __field0,
+                    group: __field1,
+                    kind: __field2,
+                    name: __field3,
+                    retry_after_seconds: __field4,
+                    uid: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
 pub type IoK8sApimachineryPkgApisMetaV1Time = ::daplug_runtime::__private::std::string::String;
 /// Event represents a single event to a watched resource.
@@ -24366,6 +32528,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -24390,6 +32561,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgApisMetaV1WatchEvent {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<IoK8sApimachineryPkgRuntimeRawExtension>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 1usize), ("object", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    object: __field0,
+                    type_: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// RawExtension is used to hold extensions in external versions.
 ///
 /// To use this, make a field which has RawExtension as its type in your external, versioned struct, and Object in your internal struct. You also need to register your various plugin types.
@@ -24445,4 +32646,17 @@ pub enum IoK8sApimachineryPkgUtilIntstrIntOrString {
     Integer(i64),
     /// A [`String`] value.
     String(::daplug_runtime::__private::std::string::String),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for IoK8sApimachineryPkgUtilIntstrIntOrString {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

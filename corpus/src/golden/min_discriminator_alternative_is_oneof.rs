@@ -93,6 +93,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<A> for ::daplug_runtime::Item {
@@ -113,6 +122,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for A {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("a", 1usize), ("type", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    type_: __field0,
+                    a: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `B` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -206,6 +245,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<B> for ::daplug_runtime::Item {
@@ -226,6 +274,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for B {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("b", 1usize), ("type", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    type_: __field0,
+                    b: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `C` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -304,6 +382,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<C> for ::daplug_runtime::Item {
@@ -324,6 +411,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for C {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("type", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { type_: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `InputItem` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -341,6 +452,19 @@ pub enum InputItem {
     /// A [`C`] value.
     C(C),
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InputItem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `Item` schema of `discriminator-alternative-is-oneof.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -357,4 +481,17 @@ pub enum Item {
     A(A),
     /// A [`B`] value.
     B(B),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Item {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

@@ -77,6 +77,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Classification>
@@ -98,6 +107,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Classification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<ClassificationTemplate2>,),
+        >(value, depth, &[("$template", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { template: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ClassificationTemplate` schema of `inline-enum-name-collision.yml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -178,6 +211,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ClassificationTemplate>
@@ -199,6 +241,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ClassificationTemplate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("id", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { id: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The inline schema at `inline-enum-name-collision.yml#/components/schemas/Classification/properties/$template`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -216,4 +282,17 @@ pub enum ClassificationTemplate2 {
     /// `securityClassification-6VMVochwUWo`
     #[serde(rename = "securityClassification-6VMVochwUWo")]
     SecurityClassification6vmVochwUWo,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ClassificationTemplate2 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

@@ -94,6 +94,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ImageRef>
@@ -115,3 +124,33 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ImageRef {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("file_id", 1usize), ("image_url", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    image_url: __field0,
+                    file_id: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}

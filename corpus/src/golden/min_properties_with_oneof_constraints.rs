@@ -80,6 +80,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employee>
@@ -101,6 +110,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Employee {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,),
+        >(value, depth, &[("niCategories", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { ni_categories: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `NICategory` schema of `properties-with-oneof-constraints.yml`.
 ///
 /// The schema also asks for one of the alternatives of `properties-with-oneof-constraints.yml#/components/schemas/NICategory/oneOf` to hold; that is not checked, and the alternatives' properties are optional fields here.
@@ -202,6 +235,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<NiCategory>
@@ -223,3 +265,43 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NiCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("niCategory", 0usize),
+                ("niCategoryID", 1usize),
+                ("workplacePostcode", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    ni_category: __field0,
+                    ni_category_id: __field1,
+                    workplace_postcode: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}

@@ -119,6 +119,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BuyMuseumTickets>
@@ -140,6 +149,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BuyMuseumTickets {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Email>,
+                __p::Optional<TicketId>,
+                __p::Required<Date>,
+                __p::Required<TicketType>,
+                __p::Optional<EventId>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("email", 0usize),
+                ("eventId", 4usize),
+                ("ticketId", 1usize),
+                ("ticketDate", 2usize),
+                ("ticketType", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    email: __field0,
+                    ticket_id: __field1,
+                    ticket_date: __field2,
+                    ticket_type: __field3,
+                    event_id: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Date` schema of `museum.yaml`.
 pub type Date = ::daplug_runtime::__private::std::string::String;
 /// Email address for ticket purchaser.
@@ -240,6 +297,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Error>
@@ -261,6 +327,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Error {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("type", 0usize), ("title", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    type_: __field0,
+                    title: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// List of planned dates for the special event.
 pub type EventDates = ::daplug_runtime::__private::std::vec::Vec<Date>;
 /// Description of the special event.
@@ -369,6 +465,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MuseumDailyHours>
@@ -390,6 +495,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for MuseumDailyHours {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<Date>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("date", 0usize), ("timeOpen", 1usize), ("timeClose", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    date: __field0,
+                    time_open: __field1,
+                    time_close: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// List of museum operating hours for a date range.
 pub type MuseumHours = ::daplug_runtime::__private::std::vec::Vec<MuseumDailyHours>;
 /// Details for a museum ticket after a successful purchase.
@@ -522,6 +663,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<MuseumTicketsConfirmation>
@@ -543,6 +693,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for MuseumTicketsConfirmation {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<TicketId>,
+                __p::Required<Date>,
+                __p::Required<TicketType>,
+                __p::Optional<EventId>,
+                __p::Required<TicketMessage>,
+                __p::Required<TicketConfirmation>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("eventId", 3usize),
+                ("message", 4usize),
+                ("ticketId", 0usize),
+                ("ticketDate", 1usize),
+                ("ticketType", 2usize),
+                ("confirmationCode", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    ticket_id: __field0,
+                    ticket_date: __field1,
+                    ticket_type: __field2,
+                    event_id: __field3,
+                    message: __field4,
+                    confirmation_code: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `SpecialEvent` schema of `museum.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -657,6 +858,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SpecialEvent>
@@ -678,6 +888,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SpecialEvent {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<EventId>,
+                __p::Required<EventName>,
+                __p::Required<EventLocation>,
+                __p::Required<EventDescription>,
+                __p::Required<EventDates>,
+                __p::Required<EventPrice>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 1usize),
+                ("dates", 4usize),
+                ("price", 5usize),
+                ("eventId", 0usize),
+                ("location", 2usize),
+                ("eventDescription", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    event_id: __field0,
+                    name: __field1,
+                    location: __field2,
+                    event_description: __field3,
+                    dates: __field4,
+                    price: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// List of upcoming special events.
 pub type SpecialEventCollection = ::daplug_runtime::__private::std::vec::Vec<
     SpecialEvent,
@@ -809,6 +1070,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SpecialEventFields>
@@ -830,6 +1100,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SpecialEventFields {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<EventName>,
+                __p::Optional<EventLocation>,
+                __p::Optional<EventDescription>,
+                __p::Optional<EventDates>,
+                __p::Optional<EventPrice>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 0usize),
+                ("dates", 3usize),
+                ("price", 4usize),
+                ("location", 1usize),
+                ("eventDescription", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    location: __field1,
+                    event_description: __field2,
+                    dates: __field3,
+                    price: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Ticket for museum entry, can be general admission or special event.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -938,6 +1256,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Ticket>
@@ -959,6 +1286,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Ticket {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<TicketId>,
+                __p::Required<Date>,
+                __p::Required<TicketType>,
+                __p::Optional<EventId>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("eventId", 3usize),
+                ("ticketId", 0usize),
+                ("ticketDate", 1usize),
+                ("ticketType", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    ticket_id: __field0,
+                    ticket_date: __field1,
+                    ticket_type: __field2,
+                    event_id: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Image of a ticket with a QR code used for museum or event entry.
 pub type TicketCodeImage = ::daplug_runtime::__private::std::string::String;
 /// Unique confirmation code used to verify ticket purchase.
@@ -987,4 +1357,17 @@ pub enum TicketType {
     /// `general`
     #[serde(rename = "general")]
     General,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TicketType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

@@ -79,6 +79,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Error>
@@ -100,6 +109,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Error {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i32>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("code", 0usize), ("message", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    code: __field0,
+                    message: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Pet` schema of `oai-petstore.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -195,6 +234,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Pet>
@@ -216,5 +264,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Pet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<i64>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("id", 0usize), ("tag", 2usize), ("name", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    tag: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Pets` schema of `oai-petstore.yaml`.
 pub type Pets = ::daplug_runtime::__private::std::vec::Vec<Pet>;

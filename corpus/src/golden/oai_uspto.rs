@@ -89,6 +89,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DataSetList>
@@ -110,6 +119,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DataSetList {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<DataSetListApisItem>,
+                >,
+            ),
+        >(value, depth, &[("apis", 1usize), ("total", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    total: __field0,
+                    apis: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The inline schema at `oai-uspto.yaml#/components/schemas/dataSetList/properties/apis/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -180,4 +221,47 @@ impl DataSetListApisItem {
         Self,
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("apiDocumentationUrl");
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DataSetListApisItem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("apiKey", 0usize),
+                ("apiUrl", 2usize),
+                ("apiVersionNumber", 1usize),
+                ("apiDocumentationUrl", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    api_key: __field0,
+                    api_version_number: __field1,
+                    api_url: __field2,
+                    api_documentation_url: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
 }

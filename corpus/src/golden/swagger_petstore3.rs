@@ -107,6 +107,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ApiResponse>
@@ -128,6 +137,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ApiResponse {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("code", 0usize), ("type", 1usize), ("message", 2usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    code: __field0,
+                    type_: __field1,
+                    message: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Category` schema of `swagger-petstore3.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -217,6 +258,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Category>
@@ -238,6 +288,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Category {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("id", 0usize), ("name", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Order` schema of `swagger-petstore3.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -376,6 +456,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Order>
@@ -397,6 +486,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Order {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<i32>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<OrderStatus>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("petId", 1usize),
+                ("status", 4usize),
+                ("complete", 5usize),
+                ("quantity", 2usize),
+                ("shipDate", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    pet_id: __field1,
+                    quantity: __field2,
+                    ship_date: __field3,
+                    status: __field4,
+                    complete: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Order Status
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -420,6 +560,19 @@ pub enum OrderStatus {
     /// `delivered`
     #[serde(rename = "delivered")]
     Delivered,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for OrderStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Pet` schema of `swagger-petstore3.yaml`.
 #[derive(
@@ -561,6 +714,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Pet>
@@ -582,6 +744,61 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Pet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<Category>,
+                __p::Required<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Tag>>,
+                __p::Optional<PetStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("name", 1usize),
+                ("tags", 4usize),
+                ("status", 5usize),
+                ("category", 2usize),
+                ("photoUrls", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    category: __field2,
+                    photo_urls: __field3,
+                    tags: __field4,
+                    status: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// pet status in the store
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -605,6 +822,19 @@ pub enum PetStatus {
     /// `sold`
     #[serde(rename = "sold")]
     Sold,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PetStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Tag` schema of `swagger-petstore3.yaml`.
 #[derive(
@@ -695,6 +925,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Tag>
@@ -716,6 +955,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Tag {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("id", 0usize), ("name", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `User` schema of `swagger-petstore3.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -903,6 +1172,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<User>
@@ -924,3 +1202,69 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for User {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i32>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("email", 4usize),
+                ("phone", 6usize),
+                ("lastName", 3usize),
+                ("password", 5usize),
+                ("username", 1usize),
+                ("firstName", 2usize),
+                ("userStatus", 7usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    username: __field1,
+                    first_name: __field2,
+                    last_name: __field3,
+                    email: __field4,
+                    password: __field5,
+                    phone: __field6,
+                    user_status: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}

@@ -137,6 +137,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Booking>
@@ -158,6 +167,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Booking {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("has_dog", 4usize),
+                ("trip_id", 1usize),
+                ("has_bicycle", 3usize),
+                ("passenger_name", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    trip_id: __field1,
+                    passenger_name: __field2,
+                    has_bicycle: __field3,
+                    has_dog: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A payment for a booking.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -289,6 +346,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BookingPayment>
@@ -310,6 +376,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPayment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<BookingPaymentCurrency>,
+                __p::Optional<BookingPaymentSource>,
+                __p::Optional<BookingPaymentStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("amount", 1usize),
+                ("source", 3usize),
+                ("status", 4usize),
+                ("currency", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    amount: __field1,
+                    currency: __field2,
+                    source: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Three-letter [ISO currency code](https://www.iso.org/iso-4217-currency-codes.html), in lowercase.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -349,6 +463,19 @@ pub enum BookingPaymentCurrency {
     #[serde(rename = "try")]
     Try,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentCurrency {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The payment source to take the payment from. This can be a card or a bank account. Some of these properties will be hidden on read to protect PII leaking.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -365,6 +492,19 @@ pub enum BookingPaymentSource {
     Variant0(BookingPaymentSourceVariant0),
     /// A [`Variant1`] value.
     Variant1(BookingPaymentSourceVariant1),
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSource {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// A card (debit or credit) to take payment from.
 #[derive(
@@ -469,6 +609,88 @@ impl BookingPaymentSourceVariant0 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("address_post_code");
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant0 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<BookingPaymentSourceVariant0Object>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<i64>,
+                    __p::Required<i64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("cvc", 3usize),
+                ("name", 1usize),
+                ("number", 2usize),
+                ("object", 0usize),
+                ("exp_year", 5usize),
+                ("exp_month", 4usize),
+                ("address_city", 8usize),
+                ("address_line1", 6usize),
+                ("address_line2", 7usize),
+                ("address_country", 9usize),
+                ("address_post_code", 10usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    object: __field0,
+                    name: __field1,
+                    number: __field2,
+                    cvc: __field3,
+                    exp_month: __field4,
+                    exp_year: __field5,
+                    address_line1: __field6,
+                    address_line2: __field7,
+                    address_city: __field8,
+                    address_country: __field9,
+                    address_post_code: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/0/properties/object`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -486,6 +708,19 @@ pub enum BookingPaymentSourceVariant0Object {
     /// `card`
     #[serde(rename = "card")]
     Card,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant0Object {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// A bank account to take payment from. Must be able to make payments in the currency specified in the payment.
 #[derive(
@@ -554,6 +789,60 @@ impl BookingPaymentSourceVariant1 {
         ::daplug_runtime::__private::std::string::String,
     > = ::daplug_runtime::Field::new("country");
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1 {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<BookingPaymentSourceVariant1Object>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<BookingPaymentSourceVariant1AccountType>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 1usize),
+                ("number", 2usize),
+                ("object", 0usize),
+                ("country", 6usize),
+                ("bank_name", 5usize),
+                ("sort_code", 3usize),
+                ("account_type", 4usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    object: __field0,
+                    name: __field1,
+                    number: __field2,
+                    sort_code: __field3,
+                    account_type: __field4,
+                    bank_name: __field5,
+                    country: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of entity that holds the account. This can be either `individual` or `company`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -575,6 +864,19 @@ pub enum BookingPaymentSourceVariant1AccountType {
     #[serde(rename = "company")]
     Company,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1AccountType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The inline schema at `train-travel.yaml#/components/schemas/BookingPayment/properties/source/oneOf/1/properties/object`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -592,6 +894,19 @@ pub enum BookingPaymentSourceVariant1Object {
     /// `bank_account`
     #[serde(rename = "bank_account")]
     BankAccount,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentSourceVariant1Object {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The status of the payment, one of `pending`, `succeeded`, or `failed`.
 #[derive(
@@ -616,6 +931,19 @@ pub enum BookingPaymentStatus {
     /// `failed`
     #[serde(rename = "failed")]
     Failed,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BookingPaymentStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The link to the booking resource.
 #[derive(
@@ -693,6 +1021,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksBooking>
@@ -714,6 +1051,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LinksBooking {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("booking", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { booking: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The link to the destination station resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -792,6 +1153,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksDestination>
@@ -813,6 +1183,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LinksDestination {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("self", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { self_: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The link to the origin station resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -891,6 +1285,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksOrigin>
@@ -912,6 +1315,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LinksOrigin {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("self", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { self_: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Links to the next and previous pages of a paginated response.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1006,6 +1433,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksPagination>
@@ -1027,6 +1463,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LinksPagination {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("next", 0usize), ("prev", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    next: __field0,
+                    prev: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The link to the current resource.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1105,6 +1571,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LinksSelf>
@@ -1126,6 +1601,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LinksSelf {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+        >(value, depth, &[("self", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { self_: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A problem detail object as defined in RFC 7807.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1270,6 +1769,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Problem>
@@ -1291,6 +1799,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Problem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<i64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 0usize),
+                ("title", 1usize),
+                ("detail", 2usize),
+                ("status", 4usize),
+                ("instance", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    type_: __field0,
+                    title: __field1,
+                    detail: __field2,
+                    instance: __field3,
+                    status: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A train station.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1414,6 +1970,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Station>
@@ -1435,6 +2000,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Station {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("name", 1usize),
+                ("address", 2usize),
+                ("timezone", 4usize),
+                ("country_code", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    address: __field2,
+                    country_code: __field3,
+                    timezone: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// A train trip.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1635,6 +2248,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Trip>
@@ -1656,6 +2278,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Trip {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                    __p::Optional<bool>,
+                ),
+                (__p::Optional<bool>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("price", 6usize),
+                ("origin", 1usize),
+                ("operator", 5usize),
+                ("destination", 2usize),
+                ("arrival_time", 4usize),
+                ("dogs_allowed", 8usize),
+                ("departure_time", 3usize),
+                ("bicycles_allowed", 7usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    origin: __field1,
+                    destination: __field2,
+                    departure_time: __field3,
+                    arrival_time: __field4,
+                    operator: __field5,
+                    price: __field6,
+                    bicycles_allowed: __field7,
+                    dogs_allowed: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// This is a generic request/response wrapper which contains both data and links which serve as hypermedia controls (HATEOAS).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1758,6 +2454,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<WrapperCollection>
@@ -1779,3 +2484,37 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for WrapperCollection {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::serde_json::Value,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+        >(value, depth, &[("data", 0usize), ("links", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    data: __field0,
+                    links: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}

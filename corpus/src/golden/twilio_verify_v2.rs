@@ -18,6 +18,19 @@ pub enum AccessTokenEnumFactorTypes {
     #[serde(rename = "push")]
     Push,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AccessTokenEnumFactorTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// Reason for the Challenge to be in certain `status`. One of `none`, `not_needed` or `not_requested`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -41,6 +54,19 @@ pub enum ChallengeEnumChallengeReasons {
     /// `not_requested`
     #[serde(rename = "not_requested")]
     NotRequested,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ChallengeEnumChallengeReasons {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The Status of this Challenge. One of `pending`, `expired`, `approved` or `denied`.
 #[derive(
@@ -69,6 +95,19 @@ pub enum ChallengeEnumChallengeStatuses {
     #[serde(rename = "denied")]
     Denied,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ChallengeEnumChallengeStatuses {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The Factor Type of this Challenge. Currently `push` and `totp` are supported.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -93,6 +132,19 @@ pub enum ChallengeEnumFactorTypes {
     #[serde(rename = "passkeys")]
     Passkeys,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ChallengeEnumFactorTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `challenge_enum_list_orders` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -114,6 +166,19 @@ pub enum ChallengeEnumListOrders {
     #[serde(rename = "desc")]
     Desc,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ChallengeEnumListOrders {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The Status of this Factor. One of `unverified` or `verified`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -134,6 +199,19 @@ pub enum FactorEnumFactorStatuses {
     /// `verified`
     #[serde(rename = "verified")]
     Verified,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FactorEnumFactorStatuses {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The Type of this Factor. Currently `push` and `totp` are supported.
 #[derive(
@@ -159,6 +237,19 @@ pub enum FactorEnumFactorTypes {
     #[serde(rename = "passkeys")]
     Passkeys,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FactorEnumFactorTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -182,6 +273,19 @@ pub enum FactorEnumNotificationPlatforms {
     /// `none`
     #[serde(rename = "none")]
     None,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FactorEnumNotificationPlatforms {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `factor_enum_totp_algorithms` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -207,6 +311,19 @@ pub enum FactorEnumTotpAlgorithms {
     #[serde(rename = "sha512")]
     Sha512,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FactorEnumTotpAlgorithms {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The Type of this Form. Currently only `form-push` is supported.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -224,6 +341,19 @@ pub enum FormEnumFormTypes {
     /// `form-push`
     #[serde(rename = "form-push")]
     FormPush,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for FormEnumFormTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The Status of this Factor. One of `unverified` or `verified`.
 #[derive(
@@ -245,6 +375,19 @@ pub enum NewFactorEnumFactorStatuses {
     /// `verified`
     #[serde(rename = "verified")]
     Verified,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NewFactorEnumFactorStatuses {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The Type of this Factor. Currently `push` and `totp` are supported.
 #[derive(
@@ -270,6 +413,19 @@ pub enum NewFactorEnumFactorTypes {
     #[serde(rename = "passkeys")]
     Passkeys,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NewFactorEnumFactorTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `new_factor_enum_notification_platforms` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -293,6 +449,19 @@ pub enum NewFactorEnumNotificationPlatforms {
     /// `none`
     #[serde(rename = "none")]
     None,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NewFactorEnumNotificationPlatforms {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `new_factor_enum_totp_algorithms` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -318,6 +487,19 @@ pub enum NewFactorEnumTotpAlgorithms {
     #[serde(rename = "sha512")]
     Sha512,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NewFactorEnumTotpAlgorithms {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `verification_attempt_enum_attempt_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -341,6 +523,19 @@ pub enum VerificationAttemptEnumAttemptStatus {
     /// `expired`
     #[serde(rename = "expired")]
     Expired,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumAttemptStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `verification_attempt_enum_call_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -381,6 +576,19 @@ pub enum VerificationAttemptEnumCallStatus {
     #[serde(rename = "canceled")]
     Canceled,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumCallStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// A string specifying the communication channel used for the verification attempt.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -411,6 +619,19 @@ pub enum VerificationAttemptEnumChannels {
     #[serde(rename = "rbm")]
     Rbm,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumChannels {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// A string specifying the conversion status of the verification. A conversion happens when the user is able to provide the correct code. Possible values are `CONVERTED` and `UNCONVERTED`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -431,6 +652,19 @@ pub enum VerificationAttemptEnumConversionStatus {
     /// `unconverted`
     #[serde(rename = "unconverted")]
     Unconverted,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumConversionStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `verification_attempt_enum_message_status` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -486,6 +720,19 @@ pub enum VerificationAttemptEnumMessageStatus {
     #[serde(rename = "canceled")]
     Canceled,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptEnumMessageStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The `verification_attempts_summary_enum_channels` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -515,6 +762,19 @@ pub enum VerificationAttemptsSummaryEnumChannels {
     /// `rbm`
     #[serde(rename = "rbm")]
     Rbm,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationAttemptsSummaryEnumChannels {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The verification method to use. One of: [`email`](https://www.twilio.com/docs/verify/email), `sms`, `whatsapp`, `call`, or `sna`.
 #[derive(
@@ -546,6 +806,19 @@ pub enum VerificationCheckEnumChannel {
     #[serde(rename = "sna")]
     Sna,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationCheckEnumChannel {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The verification method used. One of: [`email`](https://www.twilio.com/docs/verify/email), `sms`, `whatsapp`, `call`, `sna`, or `rcs`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -576,6 +849,19 @@ pub enum VerificationEnumChannel {
     #[serde(rename = "sna")]
     Sna,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationEnumChannel {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// Risk_check overrides Fraud Prevention measures like Fraud Guard, Geo Permissions etc per verification attempt basis, allowing Verify to block traffic considered fraudulent if enabled or bypass active protections if disabled. Can be: `enable`(default) or `disable`. For SMS channel only.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -597,6 +883,19 @@ pub enum VerificationEnumRiskCheck {
     #[serde(rename = "disable")]
     Disable,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationEnumRiskCheck {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The status of the verification. Can be: `pending`, `approved`, `canceled`, `max_attempts_reached`, `deleted`, `failed` or `expired`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -617,6 +916,19 @@ pub enum VerificationEnumStatus {
     /// `approved`
     #[serde(rename = "approved")]
     Approved,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerificationEnumStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `verify.v2.form` schema of `twilio-verify-v2.yaml`.
 #[derive(
@@ -742,6 +1054,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2Form>
@@ -763,6 +1084,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2Form {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<FormEnumFormTypes>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("url", 3usize),
+                ("forms", 1usize),
+                ("form_meta", 2usize),
+                ("form_type", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    form_type: __field0,
+                    forms: __field1,
+                    form_meta: __field2,
+                    url: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.safelist` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -876,6 +1240,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2Safelist>
@@ -897,6 +1270,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2Safelist {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("sid", 0usize), ("url", 2usize), ("phone_number", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    phone_number: __field1,
+                    url: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1287,6 +1692,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2Service>
@@ -1308,6 +1722,130 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2Service {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                ),
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 19usize),
+                ("push", 11usize),
+                ("totp", 12usize),
+                ("links", 20usize),
+                ("passkeys", 15usize),
+                ("tts_name", 8usize),
+                ("whatsapp", 14usize),
+                ("account_sid", 1usize),
+                ("code_length", 3usize),
+                ("date_created", 17usize),
+                ("date_updated", 18usize),
+                ("psd2_enabled", 5usize),
+                ("friendly_name", 2usize),
+                ("lookup_enabled", 4usize),
+                ("custom_code_enabled", 10usize),
+                ("dtmf_input_required", 7usize),
+                ("default_template_sid", 13usize),
+                ("skip_sms_to_landlines", 6usize),
+                ("do_not_share_warning_enabled", 9usize),
+                ("verify_event_subscription_enabled", 16usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17, __field18, __field19, __field20),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    friendly_name: __field2,
+                    code_length: __field3,
+                    lookup_enabled: __field4,
+                    psd2_enabled: __field5,
+                    skip_sms_to_landlines: __field6,
+                    dtmf_input_required: __field7,
+                    tts_name: __field8,
+                    do_not_share_warning_enabled: __field9,
+                    custom_code_enabled: __field10,
+                    push: __field11,
+                    totp: __field12,
+                    default_template_sid: __field13,
+                    whatsapp: __field14,
+                    passkeys: __field15,
+                    verify_event_subscription_enabled: __field16,
+                    date_created: __field17,
+                    date_updated: __field18,
+                    url: __field19,
+                    links: __field20,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.access_token` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1537,6 +2075,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceAccessToken>
@@ -1558,6 +2105,85 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceAccessToken {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<AccessTokenEnumFactorTypes>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<i64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("ttl", 8usize),
+                ("url", 7usize),
+                ("token", 6usize),
+                ("account_sid", 1usize),
+                ("factor_type", 4usize),
+                ("service_sid", 2usize),
+                ("date_created", 9usize),
+                ("entity_identity", 3usize),
+                ("factor_friendly_name", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    entity_identity: __field3,
+                    factor_type: __field4,
+                    factor_friendly_name: __field5,
+                    token: __field6,
+                    url: __field7,
+                    ttl: __field8,
+                    date_created: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.entity` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1760,6 +2386,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntity>
@@ -1781,6 +2416,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntity {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 6usize),
+                ("links", 7usize),
+                ("identity", 1usize),
+                ("account_sid", 2usize),
+                ("service_sid", 3usize),
+                ("date_created", 4usize),
+                ("date_updated", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    identity: __field1,
+                    account_sid: __field2,
+                    service_sid: __field3,
+                    date_created: __field4,
+                    date_updated: __field5,
+                    url: __field6,
+                    links: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.entity.challenge` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2150,6 +2851,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityChallenge>
@@ -2171,6 +2881,121 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityChallenge {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<ChallengeEnumChallengeStatuses>,
+                    __p::Optional<ChallengeEnumChallengeReasons>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<ChallengeEnumFactorTypes>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 16usize),
+                ("links", 17usize),
+                ("status", 10usize),
+                ("details", 12usize),
+                ("identity", 4usize),
+                ("metadata", 14usize),
+                ("entity_sid", 3usize),
+                ("factor_sid", 5usize),
+                ("account_sid", 1usize),
+                ("factor_type", 15usize),
+                ("service_sid", 2usize),
+                ("date_created", 6usize),
+                ("date_updated", 7usize),
+                ("date_responded", 8usize),
+                ("hidden_details", 13usize),
+                ("expiration_date", 9usize),
+                ("responded_reason", 11usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    entity_sid: __field3,
+                    identity: __field4,
+                    factor_sid: __field5,
+                    date_created: __field6,
+                    date_updated: __field7,
+                    date_responded: __field8,
+                    expiration_date: __field9,
+                    status: __field10,
+                    responded_reason: __field11,
+                    details: __field12,
+                    hidden_details: __field13,
+                    metadata: __field14,
+                    factor_type: __field15,
+                    url: __field16,
+                    links: __field17,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.entity.challenge.notification` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2387,6 +3212,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -2411,6 +3245,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityChallengeNotification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                ),
+                (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("ttl", 7usize),
+                ("identity", 4usize),
+                ("priority", 6usize),
+                ("entity_sid", 3usize),
+                ("account_sid", 1usize),
+                ("service_sid", 2usize),
+                ("date_created", 8usize),
+                ("challenge_sid", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    entity_sid: __field3,
+                    identity: __field4,
+                    challenge_sid: __field5,
+                    priority: __field6,
+                    ttl: __field7,
+                    date_created: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.entity.factor` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2694,6 +3602,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityFactor>
@@ -2715,6 +3632,94 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityFactor {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<FactorEnumFactorStatuses>,
+                    __p::Optional<FactorEnumFactorTypes>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 12usize),
+                ("config", 10usize),
+                ("status", 8usize),
+                ("identity", 4usize),
+                ("metadata", 11usize),
+                ("entity_sid", 3usize),
+                ("account_sid", 1usize),
+                ("factor_type", 9usize),
+                ("service_sid", 2usize),
+                ("date_created", 5usize),
+                ("date_updated", 6usize),
+                ("friendly_name", 7usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11, __field12),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    entity_sid: __field3,
+                    identity: __field4,
+                    date_created: __field5,
+                    date_updated: __field6,
+                    friendly_name: __field7,
+                    status: __field8,
+                    factor_type: __field9,
+                    config: __field10,
+                    metadata: __field11,
+                    url: __field12,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.entity.new_factor` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3041,6 +4046,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceEntityNewFactor>
@@ -3062,6 +4076,108 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceEntityNewFactor {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<NewFactorEnumFactorStatuses>,
+                    __p::Optional<NewFactorEnumFactorTypes>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 14usize),
+                ("config", 12usize),
+                ("status", 10usize),
+                ("binding", 5usize),
+                ("options", 6usize),
+                ("identity", 4usize),
+                ("metadata", 13usize),
+                ("entity_sid", 3usize),
+                ("account_sid", 1usize),
+                ("factor_type", 11usize),
+                ("service_sid", 2usize),
+                ("date_created", 7usize),
+                ("date_updated", 8usize),
+                ("friendly_name", 9usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    entity_sid: __field3,
+                    identity: __field4,
+                    binding: __field5,
+                    options: __field6,
+                    date_created: __field7,
+                    date_updated: __field8,
+                    friendly_name: __field9,
+                    status: __field10,
+                    factor_type: __field11,
+                    config: __field12,
+                    metadata: __field13,
+                    url: __field14,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.messaging_configuration` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3249,6 +4365,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -3273,6 +4398,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceMessagingConfiguration {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("url", 6usize),
+                ("country", 2usize),
+                ("account_sid", 0usize),
+                ("service_sid", 1usize),
+                ("date_created", 4usize),
+                ("date_updated", 5usize),
+                ("messaging_service_sid", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    account_sid: __field0,
+                    service_sid: __field1,
+                    country: __field2,
+                    messaging_service_sid: __field3,
+                    date_created: __field4,
+                    date_updated: __field5,
+                    url: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.rate_limit` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3492,6 +4671,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceRateLimit>
@@ -3513,6 +4701,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceRateLimit {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (__p::Optional<::daplug_runtime::__private::serde_json::Value>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 7usize),
+                ("links", 8usize),
+                ("account_sid", 2usize),
+                ("description", 4usize),
+                ("service_sid", 1usize),
+                ("unique_name", 3usize),
+                ("date_created", 5usize),
+                ("date_updated", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    service_sid: __field1,
+                    account_sid: __field2,
+                    unique_name: __field3,
+                    description: __field4,
+                    date_created: __field5,
+                    date_updated: __field6,
+                    url: __field7,
+                    links: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.rate_limit.bucket` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3724,6 +4986,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceRateLimitBucket>
@@ -3745,6 +5016,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceRateLimitBucket {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<i64>,
+                    __p::Optional<i64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (__p::Optional<::daplug_runtime::__private::std::string::String>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("max", 4usize),
+                ("sid", 0usize),
+                ("url", 8usize),
+                ("interval", 5usize),
+                ("account_sid", 3usize),
+                ("service_sid", 2usize),
+                ("date_created", 6usize),
+                ("date_updated", 7usize),
+                ("rate_limit_sid", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    rate_limit_sid: __field1,
+                    service_sid: __field2,
+                    account_sid: __field3,
+                    max: __field4,
+                    interval: __field5,
+                    date_created: __field6,
+                    date_updated: __field7,
+                    url: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.verification` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4065,6 +5410,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceVerification>
@@ -4086,6 +5440,112 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceVerification {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<VerificationEnumChannel>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("to", 3usize),
+                ("sid", 0usize),
+                ("sna", 13usize),
+                ("url", 14usize),
+                ("payee", 9usize),
+                ("valid", 6usize),
+                ("amount", 8usize),
+                ("lookup", 7usize),
+                ("status", 5usize),
+                ("channel", 4usize),
+                ("account_sid", 2usize),
+                ("service_sid", 1usize),
+                ("date_created", 11usize),
+                ("date_updated", 12usize),
+                ("send_code_attempts", 10usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    service_sid: __field1,
+                    account_sid: __field2,
+                    to: __field3,
+                    channel: __field4,
+                    status: __field5,
+                    valid: __field6,
+                    lookup: __field7,
+                    amount: __field8,
+                    payee: __field9,
+                    send_code_attempts: __field10,
+                    date_created: __field11,
+                    date_updated: __field12,
+                    sna: __field13,
+                    url: __field14,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.verification_check` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4357,6 +5817,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -4381,6 +5850,95 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceVerificationCheck {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<VerificationCheckEnumChannel>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::serde_json::Value,
+                        >,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("to", 3usize),
+                ("sid", 0usize),
+                ("payee", 8usize),
+                ("valid", 6usize),
+                ("amount", 7usize),
+                ("status", 5usize),
+                ("channel", 4usize),
+                ("account_sid", 2usize),
+                ("service_sid", 1usize),
+                ("date_created", 9usize),
+                ("date_updated", 10usize),
+                ("sna_attempts_error_codes", 11usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    service_sid: __field1,
+                    account_sid: __field2,
+                    to: __field3,
+                    channel: __field4,
+                    status: __field5,
+                    valid: __field6,
+                    amount: __field7,
+                    payee: __field8,
+                    date_created: __field9,
+                    date_updated: __field10,
+                    sna_attempts_error_codes: __field11,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.service.webhook` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4643,6 +6201,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2ServiceWebhook>
@@ -4664,6 +6231,95 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2ServiceWebhook {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                    __p::Optional<WebhookEnumStatus>,
+                    __p::Optional<WebhookEnumVersion>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<WebhookEnumMethods>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 11usize),
+                ("status", 5usize),
+                ("version", 6usize),
+                ("account_sid", 2usize),
+                ("event_types", 4usize),
+                ("service_sid", 1usize),
+                ("webhook_url", 7usize),
+                ("date_created", 9usize),
+                ("date_updated", 10usize),
+                ("friendly_name", 3usize),
+                ("webhook_method", 8usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    service_sid: __field1,
+                    account_sid: __field2,
+                    friendly_name: __field3,
+                    event_types: __field4,
+                    status: __field5,
+                    version: __field6,
+                    webhook_url: __field7,
+                    webhook_method: __field8,
+                    date_created: __field9,
+                    date_updated: __field10,
+                    url: __field11,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.verification_attempt` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4913,6 +6569,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2VerificationAttempt>
@@ -4934,6 +6599,88 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2VerificationAttempt {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<VerificationAttemptEnumConversionStatus>,
+                    __p::Optional<VerificationAttemptEnumChannels>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("url", 10usize),
+                ("price", 8usize),
+                ("channel", 7usize),
+                ("account_sid", 1usize),
+                ("service_sid", 2usize),
+                ("channel_data", 9usize),
+                ("date_created", 4usize),
+                ("date_updated", 5usize),
+                ("verification_sid", 3usize),
+                ("conversion_status", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    service_sid: __field2,
+                    verification_sid: __field3,
+                    date_created: __field4,
+                    date_updated: __field5,
+                    conversion_status: __field6,
+                    channel: __field7,
+                    price: __field8,
+                    channel_data: __field9,
+                    url: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.verification_attempts_summary` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5071,6 +6818,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -5095,6 +6851,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2VerificationAttemptsSummary {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("url", 4usize),
+                ("total_attempts", 0usize),
+                ("total_converted", 1usize),
+                ("total_unconverted", 2usize),
+                ("conversion_rate_percentage", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    total_attempts: __field0,
+                    total_converted: __field1,
+                    total_unconverted: __field2,
+                    conversion_rate_percentage: __field3,
+                    url: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `verify.v2.verification_template` schema of `twilio-verify-v2.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5253,6 +7057,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<VerifyV2VerificationTemplate>
@@ -5274,6 +7087,58 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for VerifyV2VerificationTemplate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        ::daplug_runtime::__private::std::string::String,
+                    >,
+                >,
+                __p::Optional<::daplug_runtime::__private::serde_json::Value>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("sid", 0usize),
+                ("channels", 3usize),
+                ("account_sid", 1usize),
+                ("translations", 4usize),
+                ("friendly_name", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    sid: __field0,
+                    account_sid: __field1,
+                    friendly_name: __field2,
+                    channels: __field3,
+                    translations: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The method to be used when calling the webhook's URL.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5294,6 +7159,19 @@ pub enum WebhookEnumMethods {
     /// `POST`
     #[serde(rename = "POST")]
     Post,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for WebhookEnumMethods {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The webhook status. Default value is `enabled`. One of: `enabled` or `disabled`
 #[derive(
@@ -5316,6 +7194,19 @@ pub enum WebhookEnumStatus {
     #[serde(rename = "disabled")]
     Disabled,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for WebhookEnumStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// The webhook version. Default value is `v2` which includes all the latest fields. Version `v1` is legacy and may be removed in the future.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5336,4 +7227,17 @@ pub enum WebhookEnumVersion {
     /// `v2`
     #[serde(rename = "v2")]
     V2,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for WebhookEnumVersion {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }

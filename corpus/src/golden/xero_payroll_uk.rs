@@ -129,6 +129,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Account>
@@ -150,6 +159,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Account {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<AccountType>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("code", 2usize),
+                ("name", 3usize),
+                ("type", 1usize),
+                ("accountID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_id: __field0,
+                    type_: __field1,
+                    code: __field2,
+                    name: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The assigned AccountType
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -185,6 +237,19 @@ pub enum AccountType {
     /// `WAGESEXPENSE`
     #[serde(rename = "WAGESEXPENSE")]
     Wagesexpense,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for AccountType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Accounts` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -262,6 +327,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Accounts>
@@ -283,6 +357,30 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Accounts {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<::daplug_runtime::__private::std::vec::Vec<Account>>,),
+        >(value, depth, &[("accounts", 0usize)])? {
+            __p::std::result::Result::Ok((__field0,)) => {
+                __p::std::result::Result::Ok(Self { accounts: __field0 })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Address` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -420,6 +518,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Address>
@@ -441,6 +548,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Address {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("city", 2usize),
+                ("postCode", 3usize),
+                ("countryName", 4usize),
+                ("addressLine1", 0usize),
+                ("addressLine2", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    address_line1: __field0,
+                    address_line2: __field1,
+                    city: __field2,
+                    post_code: __field3,
+                    country_name: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `BankAccount` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -542,6 +697,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BankAccount>
@@ -563,6 +727,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BankAccount {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[("sortCode", 2usize), ("accountName", 0usize), ("accountNumber", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    account_name: __field0,
+                    account_number: __field1,
+                    sort_code: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `BankAccounts` schema of `xero-payroll-uk.yaml`.
 pub type BankAccounts = ::daplug_runtime::__private::std::vec::Vec<BankAccount>;
 /// The `Benefit` schema of `xero-payroll-uk.yaml`.
@@ -818,6 +1018,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Benefit>
@@ -839,6 +1048,97 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Benefit {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<BenefitCategory>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                    __p::Required<f64>,
+                    __p::Required<BenefitCalculationType>,
+                ),
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("name", 1usize),
+                ("category", 2usize),
+                ("percentage", 6usize),
+                ("subjectToNIC", 9usize),
+                ("subjectToTax", 11usize),
+                ("currentRecord", 8usize),
+                ("standardAmount", 5usize),
+                ("calculationType", 7usize),
+                ("expenseAccountId", 4usize),
+                ("subjectToPension", 10usize),
+                ("liabilityAccountId", 3usize),
+                ("showBalanceToEmployee", 13usize),
+                ("isCalculatingOnQualifyingEarnings", 12usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11, __field12, __field13),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    category: __field2,
+                    liability_account_id: __field3,
+                    expense_account_id: __field4,
+                    standard_amount: __field5,
+                    percentage: __field6,
+                    calculation_type: __field7,
+                    current_record: __field8,
+                    subject_to_nic: __field9,
+                    subject_to_pension: __field10,
+                    subject_to_tax: __field11,
+                    is_calculating_on_qualifying_earnings: __field12,
+                    show_balance_to_employee: __field13,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Calculation Type of the employer pension (FixedAmount or PercentageOfGross).
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -858,6 +1158,19 @@ pub enum BenefitCalculationType {
     /// `PercentageOfGross`
     PercentageOfGross,
 }
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BenefitCalculationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
+}
 /// Category type of the employer pension
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -876,6 +1189,19 @@ pub enum BenefitCategory {
     StakeholderPension,
     /// `Other`
     Other,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BenefitCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `BenefitLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -1015,6 +1341,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BenefitLine>
@@ -1036,6 +1371,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BenefitLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 2usize),
+                ("percentage", 4usize),
+                ("displayName", 1usize),
+                ("fixedAmount", 3usize),
+                ("benefitTypeID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    benefit_type_id: __field0,
+                    display_name: __field1,
+                    amount: __field2,
+                    fixed_amount: __field3,
+                    percentage: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `BenefitLines` schema of `xero-payroll-uk.yaml`.
 pub type BenefitLines = ::daplug_runtime::__private::std::vec::Vec<BenefitLine>;
 /// The `BenefitObject` schema of `xero-payroll-uk.yaml`.
@@ -1133,6 +1516,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<BenefitObject>
@@ -1154,6 +1546,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for BenefitObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Benefit>),
+        >(
+            value,
+            depth,
+            &[("benefit", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    benefit: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Benefits` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1254,6 +1678,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Benefits>
@@ -1275,6 +1708,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Benefits {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Benefit>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("benefits", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    benefits: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The contract type of the employee.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1297,6 +1766,19 @@ pub enum ContractType {
     ZeroHour,
     /// `Unspecified`
     Unspecified,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ContractType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Contracts` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -1463,6 +1945,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Contracts>
@@ -1484,6 +1975,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Contracts {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EmploymentStatus>,
+                __p::Required<ContractType>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<DevelopmentalRoleDetails>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("publicKey", 3usize),
+                ("startDate", 0usize),
+                ("isFixedTerm", 4usize),
+                ("contractType", 2usize),
+                ("employmentStatus", 1usize),
+                ("fixedTermEndDate", 5usize),
+                ("developmentalRoleDetails", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    start_date: __field0,
+                    employment_status: __field1,
+                    contract_type: __field2,
+                    public_key: __field3,
+                    is_fixed_term: __field4,
+                    fixed_term_end_date: __field5,
+                    developmental_role_details: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CourtOrderLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1577,6 +2122,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<CourtOrderLine>
@@ -1598,6 +2152,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for CourtOrderLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+            ),
+        >(value, depth, &[("amount", 1usize), ("courtOrderTypeID", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    court_order_type_id: __field0,
+                    amount: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `CourtOrderLines` schema of `xero-payroll-uk.yaml`.
 pub type CourtOrderLines = ::daplug_runtime::__private::std::vec::Vec<CourtOrderLine>;
 /// The `Deduction` schema of `xero-payroll-uk.yaml`.
@@ -1912,6 +2496,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Deduction>
@@ -1933,6 +2526,112 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Deduction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<DeductionDeductionCategory>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<f64>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+                (
+                    __p::Optional<DeductionCalculationType>,
+                    __p::Optional<f64>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<bool>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("isPension", 15usize),
+                ("percentage", 9usize),
+                ("deductionId", 0usize),
+                ("subjectToNIC", 10usize),
+                ("subjectToTax", 11usize),
+                ("currentRecord", 4usize),
+                ("deductionName", 1usize),
+                ("standardAmount", 5usize),
+                ("calculationType", 8usize),
+                ("deductionCategory", 2usize),
+                ("liabilityAccountId", 3usize),
+                ("reducesTaxLiability", 7usize),
+                ("isReducedByBasicRate", 12usize),
+                ("reducesSuperLiability", 6usize),
+                ("applyToPensionCalculations", 13usize),
+                ("isCalculatingOnQualifyingEarnings", 14usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    deduction_id: __field0,
+                    deduction_name: __field1,
+                    deduction_category: __field2,
+                    liability_account_id: __field3,
+                    current_record: __field4,
+                    standard_amount: __field5,
+                    reduces_super_liability: __field6,
+                    reduces_tax_liability: __field7,
+                    calculation_type: __field8,
+                    percentage: __field9,
+                    subject_to_nic: __field10,
+                    subject_to_tax: __field11,
+                    is_reduced_by_basic_rate: __field12,
+                    apply_to_pension_calculations: __field13,
+                    is_calculating_on_qualifying_earnings: __field14,
+                    is_pension: __field15,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// determine the calculation type whether fixed amount or percentage of gross
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -1951,6 +2650,19 @@ pub enum DeductionCalculationType {
     FixedAmount,
     /// `PercentageOfGross`
     PercentageOfGross,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DeductionCalculationType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// Deduction Category type
 #[derive(
@@ -1986,6 +2698,19 @@ pub enum DeductionDeductionCategory {
     StudentLoanDeductions,
     /// `UkOther`
     UkOther,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DeductionDeductionCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `DeductionLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -2106,6 +2831,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DeductionLine>
@@ -2127,6 +2861,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DeductionLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+                __p::Optional<f64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 1usize),
+                ("percentage", 3usize),
+                ("subjectToTax", 2usize),
+                ("deductionTypeID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    deduction_type_id: __field0,
+                    amount: __field1,
+                    subject_to_tax: __field2,
+                    percentage: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `DeductionLines` schema of `xero-payroll-uk.yaml`.
 pub type DeductionLines = ::daplug_runtime::__private::std::vec::Vec<DeductionLine>;
 /// The `DeductionObject` schema of `xero-payroll-uk.yaml`.
@@ -2224,6 +3001,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DeductionObject>
@@ -2245,6 +3031,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DeductionObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Deduction>),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("deduction", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    deduction: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Deductions` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2345,6 +3163,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Deductions>
@@ -2366,6 +3193,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Deductions {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Deduction>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("deductions", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    deductions: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `DevelopmentalRoleDetails` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2490,6 +3353,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<DevelopmentalRoleDetails>
@@ -2511,6 +3383,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for DevelopmentalRoleDetails {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("endDate", 1usize),
+                ("publicKey", 3usize),
+                ("startDate", 0usize),
+                ("developmentalRole", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    start_date: __field0,
+                    end_date: __field1,
+                    developmental_role: __field2,
+                    public_key: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -2716,6 +3631,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsLine>
@@ -2737,6 +3661,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<bool>,
+                ),
+                (__p::Optional<bool>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 6usize),
+                ("displayName", 2usize),
+                ("fixedAmount", 5usize),
+                ("ratePerUnit", 3usize),
+                ("numberOfUnits", 4usize),
+                ("earningsLineID", 0usize),
+                ("earningsRateID", 1usize),
+                ("isLinkedToTimesheet", 7usize),
+                ("isAverageDailyPayRate", 8usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    earnings_line_id: __field0,
+                    earnings_rate_id: __field1,
+                    display_name: __field2,
+                    rate_per_unit: __field3,
+                    number_of_units: __field4,
+                    fixed_amount: __field5,
+                    amount: __field6,
+                    is_linked_to_timesheet: __field7,
+                    is_average_daily_pay_rate: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type EarningsLines = ::daplug_runtime::__private::std::vec::Vec<EarningsLine>;
 /// The `EarningsOrder` schema of `xero-payroll-uk.yaml`.
@@ -2880,6 +3878,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsOrder>
@@ -2901,6 +3908,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsOrder {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<StatutoryDeductionCategory>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("name", 1usize),
+                ("currentRecord", 4usize),
+                ("liabilityAccountId", 3usize),
+                ("statutoryDeductionCategory", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    statutory_deduction_category: __field2,
+                    liability_account_id: __field3,
+                    current_record: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsOrderObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3006,6 +4061,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsOrderObject>
@@ -3027,6 +4091,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsOrderObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EarningsOrder>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("problem", 1usize),
+                ("pagination", 0usize),
+                ("statutoryDeduction", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    statutory_deduction: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsOrders` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3129,6 +4233,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsOrders>
@@ -3150,6 +4263,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsOrders {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsOrder>>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("problem", 1usize),
+                ("pagination", 0usize),
+                ("statutoryDeductions", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    statutory_deductions: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsRate` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3358,6 +4511,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsRate>
@@ -3379,6 +4541,82 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsRate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<EarningsRateEarningsType>,
+                    __p::Required<EarningsRateRateType>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                ),
+                (__p::Optional<f64>, __p::Optional<f64>),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 1usize),
+                ("rateType", 3usize),
+                ("fixedAmount", 9usize),
+                ("ratePerUnit", 7usize),
+                ("typeOfUnits", 4usize),
+                ("earningsType", 2usize),
+                ("currentRecord", 5usize),
+                ("earningsRateID", 0usize),
+                ("expenseAccountID", 6usize),
+                ("multipleOfOrdinaryEarningsRate", 8usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    earnings_rate_id: __field0,
+                    name: __field1,
+                    earnings_type: __field2,
+                    rate_type: __field3,
+                    type_of_units: __field4,
+                    current_record: __field5,
+                    expense_account_id: __field6,
+                    rate_per_unit: __field7,
+                    multiple_of_ordinary_earnings_rate: __field8,
+                    fixed_amount: __field9,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Indicates how an employee will be paid when taking this type of earning
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3445,6 +4683,19 @@ pub enum EarningsRateEarningsType {
     StatutoryNeonatalCarePayNonPensionable,
     /// `StatutoryBereavementPayNorthernIreland`
     StatutoryBereavementPayNorthernIreland,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsRateEarningsType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EarningsRateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -3547,6 +4798,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsRateObject>
@@ -3568,6 +4828,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsRateObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EarningsRate>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("earningsRate", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    earnings_rate: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Indicates the type of the earning rate
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3588,6 +4884,19 @@ pub enum EarningsRateRateType {
     MultipleOfOrdinaryEarningsRate,
     /// `FixedAmount`
     FixedAmount,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsRateRateType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EarningsRates` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -3691,6 +5000,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsRates>
@@ -3712,6 +5030,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsRates {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EarningsRate>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("earningsRates", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    earnings_rates: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsTemplate` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3871,6 +5225,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsTemplate>
@@ -3892,6 +5255,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsTemplate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 5usize),
+                ("fixedAmount", 3usize),
+                ("ratePerUnit", 1usize),
+                ("numberOfUnits", 2usize),
+                ("earningsRateID", 4usize),
+                ("payTemplateEarningID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    pay_template_earning_id: __field0,
+                    rate_per_unit: __field1,
+                    number_of_units: __field2,
+                    fixed_amount: __field3,
+                    earnings_rate_id: __field4,
+                    name: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsTemplateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -3997,6 +5411,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EarningsTemplateObject>
@@ -4018,6 +5441,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EarningsTemplateObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EarningsTemplate>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("earningTemplate", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    earning_template: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EarningsTemplates` schema of `xero-payroll-uk.yaml`.
 pub type EarningsTemplates = ::daplug_runtime::__private::std::vec::Vec<
     EarningsTemplate,
@@ -4381,6 +5840,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employee>
@@ -4402,6 +5870,124 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Employee {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<Address>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<EmployeeGender>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<NiCategoryLetter>,
+                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+                ),
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("email", 6usize),
+                ("title", 1usize),
+                ("gender", 7usize),
+                ("address", 5usize),
+                ("endDate", 10usize),
+                ("lastName", 3usize),
+                ("contracts", 18usize),
+                ("firstName", 2usize),
+                ("startDate", 9usize),
+                ("employeeID", 0usize),
+                ("niCategory", 14usize),
+                ("dateOfBirth", 4usize),
+                ("phoneNumber", 8usize),
+                ("niCategories", 15usize),
+                ("createdDateUTC", 13usize),
+                ("updatedDateUTC", 12usize),
+                ("payrollCalendarID", 11usize),
+                ("isOffPayrollWorker", 17usize),
+                ("nationalInsuranceNumber", 16usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (__field16, __field17, __field18),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    employee_id: __field0,
+                    title: __field1,
+                    first_name: __field2,
+                    last_name: __field3,
+                    date_of_birth: __field4,
+                    address: __field5,
+                    email: __field6,
+                    gender: __field7,
+                    phone_number: __field8,
+                    start_date: __field9,
+                    end_date: __field10,
+                    payroll_calendar_id: __field11,
+                    updated_date_utc: __field12,
+                    created_date_utc: __field13,
+                    ni_category: __field14,
+                    ni_categories: __field15,
+                    national_insurance_number: __field16,
+                    is_off_payroll_worker: __field17,
+                    contracts: __field18,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The employee’s gender
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4420,6 +6006,19 @@ pub enum EmployeeGender {
     M,
     /// `F`
     F,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeGender {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeLeave` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -4588,6 +6187,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeave>
@@ -4609,6 +6217,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeave {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("endDate", 4usize),
+                ("leaveID", 0usize),
+                ("periods", 5usize),
+                ("startDate", 3usize),
+                ("description", 2usize),
+                ("leaveTypeID", 1usize),
+                ("updatedDateUTC", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    leave_id: __field0,
+                    leave_type_id: __field1,
+                    description: __field2,
+                    start_date: __field3,
+                    end_date: __field4,
+                    periods: __field5,
+                    updated_date_utc: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaveBalance` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4742,6 +6404,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveBalance>
@@ -4763,6 +6434,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveBalance {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 0usize),
+                ("balance", 2usize),
+                ("leaveTypeID", 1usize),
+                ("typeOfUnits", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    leave_type_id: __field1,
+                    balance: __field2,
+                    type_of_units: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaveBalances` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4869,6 +6583,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveBalances>
@@ -4890,6 +6613,44 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveBalances {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveBalance>,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("leaveBalances", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_balances: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaveObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -4989,6 +6750,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveObject>
@@ -5010,6 +6780,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeLeave>,
+            ),
+        >(
+            value,
+            depth,
+            &[("leave", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaveType` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5173,6 +6979,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveType>
@@ -5194,6 +7009,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EmployeeLeaveTypeScheduleOfAccrual>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("leaveTypeID", 0usize),
+                ("openingBalance", 4usize),
+                ("maximumToAccrue", 3usize),
+                ("rateAccruedHourly", 5usize),
+                ("scheduleOfAccrual", 1usize),
+                ("hoursAccruedAnnually", 2usize),
+                ("scheduleOfAccrualDate", 6usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    leave_type_id: __field0,
+                    schedule_of_accrual: __field1,
+                    hours_accrued_annually: __field2,
+                    maximum_to_accrue: __field3,
+                    opening_balance: __field4,
+                    rate_accrued_hourly: __field5,
+                    schedule_of_accrual_date: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaveTypeObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5295,6 +7164,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveTypeObject>
@@ -5316,6 +7194,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypeObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeLeaveType>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("leaveType", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_type: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The schedule of accrual
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5338,6 +7252,19 @@ pub enum EmployeeLeaveTypeScheduleOfAccrual {
     EachPayPeriod,
     /// `OnHourWorked`
     OnHourWorked,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypeScheduleOfAccrual {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeLeaveTypes` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -5445,6 +7372,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaveTypes>
@@ -5466,6 +7402,44 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaveTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<EmployeeLeaveType>,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("leaveTypes", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_types: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeLeaves` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5566,6 +7540,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeLeaves>
@@ -5587,6 +7570,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeLeaves {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<EmployeeLeave>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("leave", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5682,6 +7701,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeObject>
@@ -5703,6 +7731,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Employee>, __p::Optional<Problem>),
+        >(
+            value,
+            depth,
+            &[("problem", 2usize), ("employee", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    employee: __field1,
+                    problem: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeOpeningBalances` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5857,6 +7917,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeOpeningBalances>
@@ -5878,6 +7947,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeOpeningBalances {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("statutorySickPay", 4usize),
+                ("priorEmployeeNumber", 5usize),
+                ("statutoryAdoptionPay", 0usize),
+                ("statutoryMaternityPay", 1usize),
+                ("statutoryPaternityPay", 2usize),
+                ("statutorySharedParentalPay", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    statutory_adoption_pay: __field0,
+                    statutory_maternity_pay: __field1,
+                    statutory_paternity_pay: __field2,
+                    statutory_shared_parental_pay: __field3,
+                    statutory_sick_pay: __field4,
+                    prior_employee_number: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeOpeningBalancesObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -5985,6 +8105,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeOpeningBalancesObject>
@@ -6006,6 +8135,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeOpeningBalancesObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeOpeningBalances>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("openingBalances", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    opening_balances: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeePayTemplate` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6102,6 +8267,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplate>
@@ -6123,6 +8297,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeePayTemplate {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<EarningsTemplates>,
+            ),
+        >(value, depth, &[("employeeID", 0usize), ("earningTemplates", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    employee_id: __field0,
+                    earning_templates: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeePayTemplateObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6228,6 +8432,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplateObject>
@@ -6249,6 +8462,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeePayTemplateObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeePayTemplate>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("payTemplate", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_template: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeePayTemplates` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6354,6 +8603,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeePayTemplates>
@@ -6375,6 +8633,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeePayTemplates {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EarningsTemplates>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("earningTemplates", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    earning_templates: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeStatutoryLeaveBalance` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6492,6 +8786,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutoryLeaveBalance>
@@ -6513,6 +8816,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalance {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<EmployeeStatutoryLeaveBalanceLeaveType>,
+                __p::Optional<f64>,
+                __p::Optional<EmployeeStatutoryLeaveBalanceUnits>,
+            ),
+        >(
+            value,
+            depth,
+            &[("units", 2usize), ("leaveType", 0usize), ("balanceRemaining", 1usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    leave_type: __field0,
+                    balance_remaining: __field1,
+                    units: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of statutory leave
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6541,6 +8880,19 @@ pub enum EmployeeStatutoryLeaveBalanceLeaveType {
     Bereavement,
     /// `NeonatalCare`
     NeonatalCare,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceLeaveType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeStatutoryLeaveBalanceObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -6650,6 +9002,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -6674,6 +9035,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeStatutoryLeaveBalance>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("leaveBalance", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_balance: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The units will be "Hours"
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6690,6 +9087,19 @@ const _: () = {
 pub enum EmployeeStatutoryLeaveBalanceUnits {
     /// `Hours`
     Hours,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveBalanceUnits {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeStatutoryLeaveSummary` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -6884,6 +9294,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutoryLeaveSummary>
@@ -6905,6 +9324,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummary {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<EmployeeStatutoryLeaveSummaryType>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<EmployeeStatutoryLeaveSummaryStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 2usize),
+                ("status", 6usize),
+                ("endDate", 4usize),
+                ("startDate", 3usize),
+                ("employeeID", 1usize),
+                ("isEntitled", 5usize),
+                ("statutoryLeaveID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    statutory_leave_id: __field0,
+                    employee_id: __field1,
+                    type_: __field2,
+                    start_date: __field3,
+                    end_date: __field4,
+                    is_entitled: __field5,
+                    status: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The status of the leave
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -6926,6 +9399,19 @@ pub enum EmployeeStatutoryLeaveSummaryStatus {
     InProgress,
     /// `Completed`
     Completed,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummaryStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The category of statutory leave
 #[derive(
@@ -6957,6 +9443,19 @@ pub enum EmployeeStatutoryLeaveSummaryType {
     NeonatalCare,
     /// `BereavementNire`
     BereavementNire,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeaveSummaryType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeStatutoryLeavesSummaries` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -7066,6 +9565,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -7090,6 +9598,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutoryLeavesSummaries {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        EmployeeStatutoryLeaveSummary,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("statutoryLeaves", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    statutory_leaves: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeStatutorySickLeave` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7413,6 +9961,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutorySickLeave>
@@ -7434,6 +9991,120 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeave {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            ::daplug_runtime::__private::std::string::String,
+                        >,
+                    >,
+                ),
+                (
+                    __p::Required<bool>,
+                    __p::Required<bool>,
+                    __p::Optional<bool>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<bool>,
+                    __p::Optional<
+                        ::daplug_runtime::__private::std::vec::Vec<
+                            EmployeeStatutorySickLeaveEntitlementFailureReasonsItem,
+                        >,
+                    >,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 5usize),
+                ("status", 6usize),
+                ("endDate", 4usize),
+                ("startDate", 3usize),
+                ("employeeID", 1usize),
+                ("isEntitled", 10usize),
+                ("leaveTypeID", 2usize),
+                ("workPattern", 7usize),
+                ("statutoryLeaveID", 0usize),
+                ("sufficientNotice", 9usize),
+                ("isPregnancyRelated", 8usize),
+                ("overlapsWithOtherLeave", 14usize),
+                ("entitlementFailureReasons", 15usize),
+                ("entitlementWeeksQualified", 12usize),
+                ("entitlementWeeksRemaining", 13usize),
+                ("entitlementWeeksRequested", 11usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    statutory_leave_id: __field0,
+                    employee_id: __field1,
+                    leave_type_id: __field2,
+                    start_date: __field3,
+                    end_date: __field4,
+                    type_: __field5,
+                    status: __field6,
+                    work_pattern: __field7,
+                    is_pregnancy_related: __field8,
+                    sufficient_notice: __field9,
+                    is_entitled: __field10,
+                    entitlement_weeks_requested: __field11,
+                    entitlement_weeks_qualified: __field12,
+                    entitlement_weeks_remaining: __field13,
+                    overlaps_with_other_leave: __field14,
+                    entitlement_failure_reasons: __field15,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The inline schema at `xero-payroll-uk.yaml#/components/schemas/EmployeeStatutorySickLeave/properties/entitlementFailureReasons/items`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7460,6 +10131,20 @@ pub enum EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
     ExceededMaximumDurationOfPiw,
     /// `SufficientNoticeNotGiven`
     SufficientNoticeNotGiven,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode
+for EmployeeStatutorySickLeaveEntitlementFailureReasonsItem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `EmployeeStatutorySickLeaveObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -7569,6 +10254,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<
@@ -7593,6 +10287,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeaveObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeStatutorySickLeave>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("problem", 1usize),
+                ("pagination", 0usize),
+                ("statutorySickLeave", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    statutory_sick_leave: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeStatutorySickLeaves` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7699,6 +10433,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeStatutorySickLeaves>
@@ -7720,6 +10463,50 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeStatutorySickLeaves {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<
+                    ::daplug_runtime::__private::std::vec::Vec<
+                        EmployeeStatutorySickLeave,
+                    >,
+                >,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("problem", 1usize),
+                ("pagination", 0usize),
+                ("statutorySickLeave", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    statutory_sick_leave: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeTax` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -7966,6 +10753,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeTax>
@@ -7987,6 +10783,88 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeTax {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<bool>,
+                ),
+                (
+                    __p::Optional<bool>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("w1M1", 3usize),
+                ("taxCode", 2usize),
+                ("isDirector", 8usize),
+                ("starterType", 0usize),
+                ("previousTaxPaid", 5usize),
+                ("previousTaxablePay", 4usize),
+                ("starterDeclaration", 1usize),
+                ("hasPostGraduateLoans", 7usize),
+                ("nicCalculationMethod", 10usize),
+                ("studentLoanDeduction", 6usize),
+                ("directorshipStartDate", 9usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    starter_type: __field0,
+                    starter_declaration: __field1,
+                    tax_code: __field2,
+                    w1_m1: __field3,
+                    previous_taxable_pay: __field4,
+                    previous_tax_paid: __field5,
+                    student_loan_deduction: __field6,
+                    has_post_graduate_loans: __field7,
+                    is_director: __field8,
+                    directorship_start_date: __field9,
+                    nic_calculation_method: __field10,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmployeeTaxObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8084,6 +10962,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmployeeTaxObject>
@@ -8105,6 +10992,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmployeeTaxObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<EmployeeTax>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("employeeTax", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    employee_tax: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Employees` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8205,6 +11128,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employees>
@@ -8226,6 +11158,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Employees {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Employee>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("employees", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    employees: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Employment` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8370,6 +11338,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Employment>
@@ -8391,6 +11368,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Employment {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<NiCategoryLetter>,
+                __p::Required<::daplug_runtime::__private::std::vec::Vec<NiCategory>>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Contracts>>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("contracts", 5usize),
+                ("startDate", 1usize),
+                ("niCategory", 3usize),
+                ("niCategories", 4usize),
+                ("employeeNumber", 2usize),
+                ("payrollCalendarID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    payroll_calendar_id: __field0,
+                    start_date: __field1,
+                    employee_number: __field2,
+                    ni_category: __field3,
+                    ni_categories: __field4,
+                    contracts: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `EmploymentObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8486,6 +11514,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<EmploymentObject>
@@ -8507,6 +11544,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmploymentObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<Employment>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("employment", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    employment: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The employment status of the employee.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8527,6 +11600,19 @@ pub enum EmploymentStatus {
     Worker,
     /// `Unspecified`
     Unspecified,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for EmploymentStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `InvalidField` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -8624,6 +11710,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<InvalidField>
@@ -8645,6 +11740,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for InvalidField {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(value, depth, &[("name", 0usize), ("reason", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    name: __field0,
+                    reason: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveAccrualLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -8740,6 +11865,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveAccrualLine>
@@ -8761,6 +11895,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeaveAccrualLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+            ),
+        >(value, depth, &[("leaveTypeID", 0usize), ("numberOfUnits", 1usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    leave_type_id: __field0,
+                    number_of_units: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveAccrualLines` schema of `xero-payroll-uk.yaml`.
 pub type LeaveAccrualLines = ::daplug_runtime::__private::std::vec::Vec<
     LeaveAccrualLine,
@@ -8914,6 +12078,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveEarningsLine>
@@ -8935,6 +12108,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeaveEarningsLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 4usize),
+                ("fixedAmount", 3usize),
+                ("ratePerUnit", 1usize),
+                ("numberOfUnits", 2usize),
+                ("earningsRateID", 0usize),
+                ("isLinkedToTimesheet", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    earnings_rate_id: __field0,
+                    rate_per_unit: __field1,
+                    number_of_units: __field2,
+                    fixed_amount: __field3,
+                    amount: __field4,
+                    is_linked_to_timesheet: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveEarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type LeaveEarningsLines = ::daplug_runtime::__private::std::vec::Vec<
     LeaveEarningsLine,
@@ -9071,6 +12295,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeavePeriod>
@@ -9092,6 +12325,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeavePeriod {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<LeavePeriodPeriodStatus>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("periodStatus", 3usize),
+                ("numberOfUnits", 2usize),
+                ("periodEndDate", 1usize),
+                ("periodStartDate", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    period_start_date: __field0,
+                    period_end_date: __field1,
+                    number_of_units: __field2,
+                    period_status: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Period Status
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9110,6 +12386,19 @@ pub enum LeavePeriodPeriodStatus {
     Approved,
     /// `Completed`
     Completed,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeavePeriodPeriodStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `LeavePeriods` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -9211,6 +12500,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeavePeriods>
@@ -9232,6 +12530,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeavePeriods {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeavePeriod>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("periods", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    periods: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveType` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9410,6 +12744,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveType>
@@ -9431,6 +12774,72 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeaveType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<bool>,
+                __p::Required<bool>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 2usize),
+                ("leaveID", 0usize),
+                ("isActive", 6usize),
+                ("isPaidLeave", 3usize),
+                ("leaveTypeID", 1usize),
+                ("showOnPayslip", 4usize),
+                ("updatedDateUTC", 5usize),
+                ("isStatutoryLeave", 7usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    __field0,
+                    __field1,
+                    __field2,
+                    __field3,
+                    __field4,
+                    __field5,
+                    __field6,
+                    __field7,
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    leave_id: __field0,
+                    leave_type_id: __field1,
+                    name: __field2,
+                    is_paid_leave: __field3,
+                    show_on_payslip: __field4,
+                    updated_date_utc: __field5,
+                    is_active: __field6,
+                    is_statutory_leave: __field7,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveTypeObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9528,6 +12937,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveTypeObject>
@@ -9549,6 +12967,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeaveTypeObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<LeaveType>),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("leaveType", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_type: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `LeaveTypes` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9651,6 +13101,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<LeaveTypes>
@@ -9672,6 +13131,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for LeaveTypes {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<LeaveType>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("leaveTypes", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    leave_types: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `NICategory` schema of `xero-payroll-uk.yaml`.
 ///
 /// The schema also asks for one of the alternatives of `xero-payroll-uk.yaml#/components/schemas/NICategory/oneOf` to hold; that is not checked, and the alternatives' properties are optional fields here.
@@ -9816,6 +13311,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<NiCategory>
@@ -9837,6 +13341,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NiCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<NiCategoryLetter>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("startDate", 1usize),
+                ("niCategory", 0usize),
+                ("niCategoryID", 2usize),
+                ("workplacePostcode", 4usize),
+                ("dateFirstEmployedAsCivilian", 3usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    ni_category: __field0,
+                    start_date: __field1,
+                    ni_category_id: __field2,
+                    date_first_employed_as_civilian: __field3,
+                    workplace_postcode: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The employee's NI Category letter.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -9885,6 +13437,19 @@ pub enum NiCategoryLetter {
     K,
     /// `N`
     N,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for NiCategoryLetter {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Pagination` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -9998,6 +13563,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Pagination>
@@ -10019,6 +13593,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Pagination {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+                __p::Optional<i64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("page", 0usize),
+                ("pageSize", 1usize),
+                ("itemCount", 3usize),
+                ("pageCount", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    page: __field0,
+                    page_size: __field1,
+                    page_count: __field2,
+                    item_count: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PayRun` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10291,6 +13908,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRun>
@@ -10312,6 +13938,91 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRun {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<PayRunPayRunStatus>,
+                ),
+                (
+                    __p::Optional<PayRunPayRunType>,
+                    __p::Optional<PayRunCalendarType>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("payRunID", 0usize),
+                ("paySlips", 11usize),
+                ("totalPay", 6usize),
+                ("totalCost", 5usize),
+                ("payRunType", 8usize),
+                ("paymentDate", 4usize),
+                ("calendarType", 9usize),
+                ("payRunStatus", 7usize),
+                ("periodEndDate", 3usize),
+                ("postedDateTime", 10usize),
+                ("periodStartDate", 2usize),
+                ("payrollCalendarID", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8, __field9, __field10, __field11),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    pay_run_id: __field0,
+                    payroll_calendar_id: __field1,
+                    period_start_date: __field2,
+                    period_end_date: __field3,
+                    payment_date: __field4,
+                    total_cost: __field5,
+                    total_pay: __field6,
+                    pay_run_status: __field7,
+                    pay_run_type: __field8,
+                    calendar_type: __field9,
+                    posted_date_time: __field10,
+                    pay_slips: __field11,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PayRunCalendar` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10480,6 +14191,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRunCalendar>
@@ -10501,6 +14221,60 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunCalendar {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<PayRunCalendarCalendarType>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 1usize),
+                ("paymentDate", 5usize),
+                ("calendarType", 2usize),
+                ("periodEndDate", 4usize),
+                ("updatedDateUTC", 6usize),
+                ("periodStartDate", 3usize),
+                ("payrollCalendarID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5, __field6),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    payroll_calendar_id: __field0,
+                    name: __field1,
+                    calendar_type: __field2,
+                    period_start_date: __field3,
+                    period_end_date: __field4,
+                    payment_date: __field5,
+                    updated_date_utc: __field6,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Type of the calendar
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10527,6 +14301,19 @@ pub enum PayRunCalendarCalendarType {
     Annual,
     /// `Quarterly`
     Quarterly,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunCalendarCalendarType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PayRunCalendarObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -10633,6 +14420,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRunCalendarObject>
@@ -10654,6 +14450,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunCalendarObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<PayRunCalendar>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("payRunCalendar", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_run_calendar: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Calendar type of the pay run
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10680,6 +14512,19 @@ pub enum PayRunCalendarType {
     Annual,
     /// `Quarterly`
     Quarterly,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunCalendarType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PayRunCalendars` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -10783,6 +14628,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRunCalendars>
@@ -10804,6 +14658,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunCalendars {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRunCalendar>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("payRunCalendars", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_run_calendars: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PayRunObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10901,6 +14791,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRunObject>
@@ -10922,6 +14821,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<PayRun>),
+        >(
+            value,
+            depth,
+            &[("payRun", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_run: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Pay run status
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -10940,6 +14871,19 @@ pub enum PayRunPayRunStatus {
     Draft,
     /// `Posted`
     Posted,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunPayRunStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// Pay run type
 #[derive(
@@ -10961,6 +14905,19 @@ pub enum PayRunPayRunType {
     Unscheduled,
     /// `EarlierYearUpdate`
     EarlierYearUpdate,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRunPayRunType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `PayRuns` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -11064,6 +15021,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayRuns>
@@ -11085,6 +15051,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayRuns {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<PayRun>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("payRuns", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_runs: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PaymentLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11235,6 +15237,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PaymentLine>
@@ -11256,6 +15267,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PaymentLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 1usize),
+                ("sortCode", 3usize),
+                ("accountName", 4usize),
+                ("accountNumber", 2usize),
+                ("paymentLineID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    payment_line_id: __field0,
+                    amount: __field1,
+                    account_number: __field2,
+                    sort_code: __field3,
+                    account_name: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PaymentLines` schema of `xero-payroll-uk.yaml`.
 pub type PaymentLines = ::daplug_runtime::__private::std::vec::Vec<PaymentLine>;
 /// The `PaymentMethod` schema of `xero-payroll-uk.yaml`.
@@ -11351,6 +15410,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PaymentMethod>
@@ -11372,6 +15440,36 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PaymentMethod {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Required<PaymentMethodPaymentMethod>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<BankAccount>>,
+            ),
+        >(value, depth, &[("bankAccounts", 1usize), ("paymentMethod", 0usize)])? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    payment_method: __field0,
+                    bank_accounts: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PaymentMethodObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11473,6 +15571,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PaymentMethodObject>
@@ -11494,6 +15601,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PaymentMethodObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<PaymentMethod>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("paymentMethod", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    payment_method: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The payment method code
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -11514,6 +15657,19 @@ pub enum PaymentMethodPaymentMethod {
     Electronically,
     /// `Manual`
     Manual,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PaymentMethodPaymentMethod {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Payslip` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -12022,6 +16178,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Payslip>
@@ -12043,6 +16208,163 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Payslip {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                ),
+                (
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (
+                    __p::Optional<PayslipPaymentMethod>,
+                    __p::Optional<EarningsLines>,
+                    __p::Optional<LeaveEarningsLines>,
+                    __p::Optional<TimesheetEarningsLines>,
+                    __p::Optional<DeductionLines>,
+                    __p::Optional<ReimbursementLines>,
+                    __p::Optional<LeaveAccrualLines>,
+                    __p::Optional<BenefitLines>,
+                ),
+                (
+                    __p::Optional<PaymentLines>,
+                    __p::Optional<TaxLines>,
+                    __p::Optional<TaxLines>,
+                    __p::Optional<CourtOrderLines>,
+                ),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("bacsHash", 15usize),
+                ("lastName", 5usize),
+                ("payRunID", 2usize),
+                ("totalPay", 8usize),
+                ("firstName", 4usize),
+                ("paySlipID", 0usize),
+                ("employeeID", 1usize),
+                ("lastEdited", 3usize),
+                ("benefitLines", 23usize),
+                ("paymentLines", 24usize),
+                ("earningsLines", 17usize),
+                ("grossEarnings", 7usize),
+                ("paymentMethod", 16usize),
+                ("totalBenefits", 14usize),
+                ("totalEarnings", 6usize),
+                ("deductionLines", 20usize),
+                ("courtOrderLines", 27usize),
+                ("totalDeductions", 11usize),
+                ("employeeTaxLines", 25usize),
+                ("employerTaxLines", 26usize),
+                ("totalCourtOrders", 13usize),
+                ("leaveAccrualLines", 22usize),
+                ("leaveEarningsLines", 18usize),
+                ("reimbursementLines", 21usize),
+                ("totalEmployeeTaxes", 10usize),
+                ("totalEmployerTaxes", 9usize),
+                ("totalReimbursements", 12usize),
+                ("timesheetEarningsLines", 19usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (
+                        __field8,
+                        __field9,
+                        __field10,
+                        __field11,
+                        __field12,
+                        __field13,
+                        __field14,
+                        __field15,
+                    ),
+                    (
+                        __field16,
+                        __field17,
+                        __field18,
+                        __field19,
+                        __field20,
+                        __field21,
+                        __field22,
+                        __field23,
+                    ),
+                    (__field24, __field25, __field26, __field27),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    pay_slip_id: __field0,
+                    employee_id: __field1,
+                    pay_run_id: __field2,
+                    last_edited: __field3,
+                    first_name: __field4,
+                    last_name: __field5,
+                    total_earnings: __field6,
+                    gross_earnings: __field7,
+                    total_pay: __field8,
+                    total_employer_taxes: __field9,
+                    total_employee_taxes: __field10,
+                    total_deductions: __field11,
+                    total_reimbursements: __field12,
+                    total_court_orders: __field13,
+                    total_benefits: __field14,
+                    bacs_hash: __field15,
+                    payment_method: __field16,
+                    earnings_lines: __field17,
+                    leave_earnings_lines: __field18,
+                    timesheet_earnings_lines: __field19,
+                    deduction_lines: __field20,
+                    reimbursement_lines: __field21,
+                    leave_accrual_lines: __field22,
+                    benefit_lines: __field23,
+                    payment_lines: __field24,
+                    employee_tax_lines: __field25,
+                    employer_tax_lines: __field26,
+                    court_order_lines: __field27,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `PayslipObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12140,6 +16462,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<PayslipObject>
@@ -12161,6 +16492,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayslipObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Payslip>),
+        >(
+            value,
+            depth,
+            &[("paySlip", 2usize), ("problem", 1usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_slip: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The payment method code
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12181,6 +16544,19 @@ pub enum PayslipPaymentMethod {
     Electronically,
     /// `Manual`
     Manual,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for PayslipPaymentMethod {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Payslips` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -12284,6 +16660,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Payslips>
@@ -12305,6 +16690,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Payslips {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Payslip>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("paySlips", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    pay_slips: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The object returned for a bad request
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12471,6 +16892,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Problem>
@@ -12492,6 +16922,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Problem {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<InvalidField>>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("type", 0usize),
+                ("title", 1usize),
+                ("detail", 3usize),
+                ("status", 2usize),
+                ("instance", 4usize),
+                ("invalidFields", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    type_: __field0,
+                    title: __field1,
+                    status: __field2,
+                    detail: __field3,
+                    instance: __field4,
+                    invalid_fields: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Reimbursement` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12611,6 +17092,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Reimbursement>
@@ -12632,6 +17122,49 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Reimbursement {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("name", 1usize),
+                ("accountID", 2usize),
+                ("currentRecord", 3usize),
+                ("reimbursementID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2, __field3)) => {
+                __p::std::result::Result::Ok(Self {
+                    reimbursement_id: __field0,
+                    name: __field1,
+                    account_id: __field2,
+                    current_record: __field3,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ReimbursementLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12742,6 +17275,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ReimbursementLine>
@@ -12763,6 +17305,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ReimbursementLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 2usize),
+                ("description", 1usize),
+                ("reimbursementTypeID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    reimbursement_type_id: __field0,
+                    description: __field1,
+                    amount: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `ReimbursementLines` schema of `xero-payroll-uk.yaml`.
 pub type ReimbursementLines = ::daplug_runtime::__private::std::vec::Vec<
     ReimbursementLine,
@@ -12866,6 +17448,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<ReimbursementObject>
@@ -12887,6 +17478,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for ReimbursementObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<Reimbursement>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("reimbursement", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    reimbursement: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Reimbursements` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -12987,6 +17614,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Reimbursements>
@@ -13008,6 +17644,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Reimbursements {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Reimbursement>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("reimbursements", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    reimbursements: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `SalaryAndWage` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13183,6 +17855,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SalaryAndWage>
@@ -13204,6 +17885,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SalaryAndWage {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<f64>,
+                    __p::Optional<f64>,
+                    __p::Optional<f64>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<f64>,
+                    __p::Required<SalaryAndWageStatus>,
+                ),
+                (__p::Required<SalaryAndWagePaymentType>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("status", 7usize),
+                ("paymentType", 8usize),
+                ("ratePerUnit", 3usize),
+                ("annualSalary", 6usize),
+                ("effectiveFrom", 5usize),
+                ("earningsRateID", 1usize),
+                ("salaryAndWagesID", 0usize),
+                ("numberOfUnitsPerDay", 4usize),
+                ("numberOfUnitsPerWeek", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    salary_and_wages_id: __field0,
+                    earnings_rate_id: __field1,
+                    number_of_units_per_week: __field2,
+                    rate_per_unit: __field3,
+                    number_of_units_per_day: __field4,
+                    effective_from: __field5,
+                    annual_salary: __field6,
+                    status: __field7,
+                    payment_type: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `SalaryAndWageObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13309,6 +18064,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SalaryAndWageObject>
@@ -13330,6 +18094,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SalaryAndWageObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<SalaryAndWage>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("salaryAndWages", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    salary_and_wages: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The type of the payment of the corresponding salary and wages
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13348,6 +18148,19 @@ pub enum SalaryAndWagePaymentType {
     Salary,
     /// `Hourly`
     Hourly,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SalaryAndWagePaymentType {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The current status of the corresponding salary and wages
 #[derive(
@@ -13369,6 +18182,19 @@ pub enum SalaryAndWageStatus {
     Pending,
     /// `History`
     History,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SalaryAndWageStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `SalaryAndWages` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -13472,6 +18298,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<SalaryAndWages>
@@ -13493,6 +18328,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for SalaryAndWages {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<SalaryAndWage>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("salaryAndWages", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    salary_and_wages: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `Settings` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13588,6 +18459,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Settings>
@@ -13609,6 +18489,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Settings {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Accounts>),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("settings", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    settings: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `StatutoryDeduction` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13760,6 +18672,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<StatutoryDeduction>
@@ -13781,6 +18702,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for StatutoryDeduction {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<StatutoryDeductionCategory>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("id", 0usize),
+                ("name", 1usize),
+                ("currentRecord", 4usize),
+                ("liabilityAccountId", 3usize),
+                ("statutoryDeductionCategory", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    id: __field0,
+                    name: __field1,
+                    statutory_deduction_category: __field2,
+                    liability_account_id: __field3,
+                    current_record: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Statutory Deduction Category
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -13824,6 +18793,19 @@ pub enum StatutoryDeductionCategory {
     /// `USChildSupport`
     #[serde(rename = "USChildSupport")]
     UsChildSupport,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for StatutoryDeductionCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `StatutoryDeductions` schema of `xero-payroll-uk.yaml`.
 pub type StatutoryDeductions = ::daplug_runtime::__private::std::vec::Vec<
@@ -13986,6 +18968,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TaxLine>
@@ -14007,6 +18998,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TaxLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+                __p::Optional<f64>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 3usize),
+                ("taxLineID", 0usize),
+                ("description", 1usize),
+                ("isEmployerTax", 2usize),
+                ("globalTaxTypeID", 4usize),
+                ("manualAdjustment", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    tax_line_id: __field0,
+                    description: __field1,
+                    is_employer_tax: __field2,
+                    amount: __field3,
+                    global_tax_type_id: __field4,
+                    manual_adjustment: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TaxLines` schema of `xero-payroll-uk.yaml`.
 pub type TaxLines = ::daplug_runtime::__private::std::vec::Vec<TaxLine>;
 /// The `Timesheet` schema of `xero-payroll-uk.yaml`.
@@ -14204,6 +19246,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Timesheet>
@@ -14225,6 +19276,80 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Timesheet {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                (
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Required<::daplug_runtime::__private::std::string::String>,
+                    __p::Optional<TimesheetStatus>,
+                    __p::Optional<f64>,
+                    __p::Optional<::daplug_runtime::__private::std::string::String>,
+                ),
+                (__p::Optional<TimesheetLines>,),
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("status", 5usize),
+                ("endDate", 4usize),
+                ("startDate", 3usize),
+                ("employeeID", 2usize),
+                ("totalHours", 6usize),
+                ("timesheetID", 0usize),
+                ("timesheetLines", 8usize),
+                ("updatedDateUTC", 7usize),
+                ("payrollCalendarID", 1usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (
+                    (
+                        __field0,
+                        __field1,
+                        __field2,
+                        __field3,
+                        __field4,
+                        __field5,
+                        __field6,
+                        __field7,
+                    ),
+                    (__field8,),
+                ),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    timesheet_id: __field0,
+                    payroll_calendar_id: __field1,
+                    employee_id: __field2,
+                    start_date: __field3,
+                    end_date: __field4,
+                    status: __field5,
+                    total_hours: __field6,
+                    updated_date_utc: __field7,
+                    timesheet_lines: __field8,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TimesheetEarningsLine` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14378,6 +19503,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TimesheetEarningsLine>
@@ -14399,6 +19533,57 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TimesheetEarningsLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<f64>,
+                __p::Optional<bool>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("amount", 4usize),
+                ("fixedAmount", 3usize),
+                ("ratePerUnit", 1usize),
+                ("numberOfUnits", 2usize),
+                ("earningsRateID", 0usize),
+                ("isLinkedToTimesheet", 5usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4, __field5),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    earnings_rate_id: __field0,
+                    rate_per_unit: __field1,
+                    number_of_units: __field2,
+                    fixed_amount: __field3,
+                    amount: __field4,
+                    is_linked_to_timesheet: __field5,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TimesheetEarningsLines` schema of `xero-payroll-uk.yaml`.
 pub type TimesheetEarningsLines = ::daplug_runtime::__private::std::vec::Vec<
     TimesheetEarningsLine,
@@ -14537,6 +19722,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TimesheetLine>
@@ -14558,6 +19752,54 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TimesheetLine {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Required<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Required<f64>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("date", 1usize),
+                ("numberOfUnits", 4usize),
+                ("earningsRateID", 2usize),
+                ("trackingItemID", 3usize),
+                ("timesheetLineID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok(
+                (__field0, __field1, __field2, __field3, __field4),
+            ) => {
+                __p::std::result::Result::Ok(Self {
+                    timesheet_line_id: __field0,
+                    date: __field1,
+                    earnings_rate_id: __field2,
+                    tracking_item_id: __field3,
+                    number_of_units: __field4,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TimesheetLineObject` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14659,6 +19901,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TimesheetLineObject>
@@ -14680,6 +19931,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TimesheetLineObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<TimesheetLine>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("timesheetLine", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    timesheet_line: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TimesheetLines` schema of `xero-payroll-uk.yaml`.
 pub type TimesheetLines = ::daplug_runtime::__private::std::vec::Vec<TimesheetLine>;
 /// The `TimesheetObject` schema of `xero-payroll-uk.yaml`.
@@ -14777,6 +20064,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TimesheetObject>
@@ -14798,6 +20094,38 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TimesheetObject {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (__p::Optional<Pagination>, __p::Optional<Problem>, __p::Optional<Timesheet>),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("timesheet", 2usize), ("pagination", 0usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    timesheet: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// Status of the timesheet
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -14818,6 +20146,19 @@ pub enum TimesheetStatus {
     Approved,
     /// `Completed`
     Completed,
+}
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TimesheetStatus {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        ::daplug_runtime::__private::serde_decode(value, depth)
+    }
 }
 /// The `Timesheets` schema of `xero-payroll-uk.yaml`.
 #[derive(
@@ -14919,6 +20260,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<Timesheets>
@@ -14940,6 +20290,42 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for Timesheets {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<::daplug_runtime::__private::std::vec::Vec<Timesheet>>,
+            ),
+        >(
+            value,
+            depth,
+            &[("problem", 1usize), ("pagination", 0usize), ("timesheets", 2usize)],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    timesheets: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TrackingCategories` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15045,6 +20431,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TrackingCategories>
@@ -15066,6 +20461,46 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TrackingCategories {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<Pagination>,
+                __p::Optional<Problem>,
+                __p::Optional<TrackingCategory>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("problem", 1usize),
+                ("pagination", 0usize),
+                ("trackingCategories", 2usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1, __field2)) => {
+                __p::std::result::Result::Ok(Self {
+                    pagination: __field0,
+                    problem: __field1,
+                    tracking_categories: __field2,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}
 /// The `TrackingCategory` schema of `xero-payroll-uk.yaml`.
 #[derive(
     ::daplug_runtime::__private::std::fmt::Debug,
@@ -15178,6 +20613,15 @@ const _: () = {
             idempotence_key: ::daplug_runtime::__private::std::option::Option::None,
             indexes: &[],
         };
+        #[inline]
+        fn from_item(
+            item: ::daplug_runtime::Item,
+        ) -> ::daplug_runtime::__private::std::result::Result<
+            Self,
+            ::daplug_runtime::Error,
+        > {
+            ::daplug_runtime::__private::decode_model(item)
+        }
     }
     #[automatically_derived]
     impl ::daplug_runtime::__private::std::convert::From<TrackingCategory>
@@ -15199,3 +20643,40 @@ const _: () = {
         }
     }
 };
+#[automatically_derived]
+impl ::daplug_runtime::__private::Decode for TrackingCategory {
+    #[inline]
+    fn decode(
+        value: ::daplug_runtime::__private::AttributeValue,
+        depth: usize,
+    ) -> ::daplug_runtime::__private::std::result::Result<
+        Self,
+        ::daplug_runtime::__private::DecodeError,
+    > {
+        use ::daplug_runtime::__private as __p;
+        match __p::decode_struct::<
+            Self,
+            (
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+                __p::Optional<::daplug_runtime::__private::std::string::String>,
+            ),
+        >(
+            value,
+            depth,
+            &[
+                ("timesheetTrackingCategoryID", 1usize),
+                ("employeeGroupsTrackingCategoryID", 0usize),
+            ],
+        )? {
+            __p::std::result::Result::Ok((__field0, __field1)) => {
+                __p::std::result::Result::Ok(Self {
+                    employee_groups_tracking_category_id: __field0,
+                    timesheet_tracking_category_id: __field1,
+                })
+            }
+            __p::std::result::Result::Err(read_by_serde) => {
+                __p::std::result::Result::Ok(read_by_serde)
+            }
+        }
+    }
+}

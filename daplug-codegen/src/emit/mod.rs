@@ -1,13 +1,14 @@
-//! IR → tokens. The only module that writes Rust, in four files: `tokens.rs` (paths, types,
+//! IR → tokens. The only module that writes Rust, in five files: `tokens.rs` (paths, types,
 //! docs, identifiers), `types.rs` (structs, enums, aliases), `fields.rs` (the typed attribute
-//! constants and index enums) and `model.rs` (what a model adds: companions, the `Model` impl, item
-//! conversions).
+//! constants and index enums), `model.rs` (what a model adds: companions, the `Model` impl, item
+//! conversions) and `codec.rs` (each generated type's item decoder).
 //!
 //! Generated code names nothing from the user's scope: std and serde are reached through
 //! `::daplug_runtime::__private` (so the user's crate needs no serde dependency and a local
 //! `struct String;` cannot break it), serde derives get `#[serde(crate = ...)]`, and impls sit in
 //! `const _: () = { ... };` (serde's `dummy.rs`) so nothing but the types lands in the user's module.
 
+mod codec;
 mod fields;
 mod model;
 mod tokens;
@@ -38,17 +39,26 @@ pub fn module(module: &Module) -> TokenStream {
 }
 
 /// One generated type with what daplug adds to it: the field constants of a struct a model stores
-/// (`stored`, see [`Module::stored_types`](crate::ir::Module::stored_types)), and the model surface
-/// of a model struct.
+/// (`stored`, see [`Module::stored_types`](crate::ir::Module::stored_types)), the model surface
+/// of a model struct, and the item decoder of every struct, enum and newtype.
 pub fn type_def(def: &TypeDef, stored: bool) -> TokenStream {
     let item = user_type(def);
     match def {
         TypeDef::Struct(s) => {
             let fields = stored.then(|| field_constants(s));
             let model = s.model.as_ref().map(|meta| model_items(s, meta, IntoItem::From));
-            quote!(#item #fields #model)
+            let decoder = codec::struct_decoder(s);
+            quote!(#item #fields #model #decoder)
         }
-        TypeDef::Enum(_) | TypeDef::Alias(_) => item,
+        TypeDef::Enum(e) => {
+            let decoder = codec::serde_decoder(&e.name);
+            quote!(#item #decoder)
+        }
+        TypeDef::Alias(a) if a.newtype => {
+            let decoder = codec::serde_decoder(&a.name);
+            quote!(#item #decoder)
+        }
+        TypeDef::Alias(_) => item,
     }
 }
 

@@ -62,6 +62,18 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
     };
     let index_enum = index_enum(&name, &s.companions.index, &vis, &meta.indexes);
     let meta = model_meta(meta);
+    // A generated model reads items through its generated decoder (`emit/codec.rs`); a hand-written
+    // one through serde (its field types need not implement `Decode`).
+    let from_item = (into_item == IntoItem::From).then(|| {
+        quote! {
+            #[inline]
+            fn from_item(
+                item: ::daplug_runtime::Item,
+            ) -> ::daplug_runtime::__private::std::result::Result<Self, ::daplug_runtime::Error> {
+                ::daplug_runtime::__private::decode_model(item)
+            }
+        }
+    });
     let to_item = match into_item {
         IntoItem::From => quote! {
             #[automatically_derived]
@@ -97,6 +109,7 @@ pub fn model_items(s: &Struct, meta: &KeyMeta, into_item: IntoItem) -> TokenStre
                 type Key = #key_ty;
                 type Patch = #patch_name;
                 const META: ::daplug_runtime::ModelMeta = #meta;
+                #from_item
             }
 
             #to_item

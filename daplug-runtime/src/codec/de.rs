@@ -35,7 +35,7 @@ use crate::path::MAX_DEPTH;
 /// fault (collected innermost first while the error travels back up). Boxed, so that a `Result` of
 /// a small value stays small.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DeError(Box<DeErrorInner>);
+pub struct DeError(Box<DeErrorInner>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DeErrorInner {
@@ -45,7 +45,7 @@ struct DeErrorInner {
 }
 
 impl DeError {
-    fn at(mut self, step: Step) -> Self {
+    pub(super) fn at(mut self, step: Step) -> Self {
         self.0.path.push(step);
         self
     }
@@ -84,7 +84,7 @@ fn error(message: impl fmt::Display) -> DeError {
 
 /// A nested value below the limit, or the tracker's error.
 #[inline]
-fn nested(depth: usize) -> Result<()> {
+pub(super) fn nested(depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
@@ -110,7 +110,7 @@ impl AttributeDeserializer {
     }
 
     #[inline]
-    fn nested(value: AttributeValue, depth: usize) -> Self {
+    pub(super) fn nested(value: AttributeValue, depth: usize) -> Self {
         AttributeDeserializer { value, depth }
     }
 

@@ -4,6 +4,7 @@
 //! item. Both follow serde_dynamo's rules, so items and errors are the ones daplug had before.
 
 pub(crate) mod de;
+pub(crate) mod decode;
 mod float_text;
 pub(crate) mod ser;
 pub(crate) mod steps;

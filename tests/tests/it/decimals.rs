@@ -6,7 +6,7 @@ use daplug_runtime::{Decimal, Item, Model};
 
 use crate::harness::{raw_get, standard, Topic};
 
-mod per_property {
+pub(crate) mod per_property {
     daplug_runtime::schema!("fixtures/decimals.yml");
 }
 

@@ -10,6 +10,7 @@ mod harness;
 mod batch;
 mod crud;
 mod decimals;
+mod decoder;
 mod errors;
 mod events;
 mod faults;

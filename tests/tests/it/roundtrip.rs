@@ -25,10 +25,10 @@ fn round_trip<M: Model + PartialEq + std::fmt::Debug>(json: Value) -> M {
 }
 
 /// A small deterministic generator (no extra dependency): xorshift.
-struct Gen(u64);
+pub(crate) struct Gen(pub(crate) u64);
 
 impl Gen {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -54,7 +54,7 @@ impl Gen {
             _ => Value::Object((0..self.next() % 3).map(|i| (format!("k{i}"), self.json(depth - 1))).collect()),
         }
     }
-    fn order(&mut self, depth: u32) -> Value {
+    pub(crate) fn order(&mut self, depth: u32) -> Value {
         let mut order = json!({
             "pk": self.text(), "sk": self.text(),
             "qty": (self.next() % u32::MAX as u64) as i64 - i32::MAX as i64,

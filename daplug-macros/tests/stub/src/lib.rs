@@ -10,6 +10,9 @@ use serde::Serialize;
 /// Stand-in for the DynamoDB item type.
 pub type Item = HashMap<String, serde_json::Value>;
 
+/// Mirrors `daplug_runtime::Result`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// Mirrors `daplug_runtime::Error` (only what the stub produces).
 #[derive(Debug)]
 pub enum Error {
@@ -179,6 +182,80 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
     pub use std;
+
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    /// Mirrors `daplug_runtime::__private::AttributeValue` (JSON values here).
+    pub type AttributeValue = Value;
+    /// Mirrors `daplug_runtime::__private::DecodeError`.
+    pub type DecodeError = serde_json::Error;
+
+    /// Mirrors `daplug_runtime::__private::Decode`.
+    pub trait Decode: Sized {
+        /// Reads `value`, `depth` levels below the item.
+        fn decode(value: AttributeValue, depth: usize) -> Result<Self, DecodeError>;
+    }
+
+    /// Mirrors `daplug_runtime::__private::serde_decode`.
+    pub fn serde_decode<T: DeserializeOwned>(value: AttributeValue, _depth: usize) -> Result<T, DecodeError> {
+        serde_json::from_value(value)
+    }
+
+    /// Mirrors `daplug_runtime::__private::StructFields` (the stub reads a struct through serde).
+    pub trait StructFields {
+        /// The fields' values.
+        type Values;
+    }
+
+    /// Mirrors `daplug_runtime::__private::Required`.
+    pub struct Required<T>(std::marker::PhantomData<T>);
+
+    /// Mirrors `daplug_runtime::__private::Optional`.
+    pub struct Optional<T>(std::marker::PhantomData<T>);
+
+    impl<T> StructFields for Required<T> {
+        type Values = T;
+    }
+    impl<T> StructFields for Optional<T> {
+        type Values = Option<T>;
+    }
+
+    macro_rules! tuple_fields {
+        ($($field:ident),*) => {
+            impl<$($field: StructFields),*> StructFields for ($($field,)*) {
+                type Values = ($($field::Values,)*);
+            }
+        };
+    }
+    tuple_fields!();
+    tuple_fields!(A);
+    tuple_fields!(A, B);
+    tuple_fields!(A, B, C);
+    tuple_fields!(A, B, C, D);
+    tuple_fields!(A, B, C, D, E);
+    tuple_fields!(A, B, C, D, E, F);
+    tuple_fields!(A, B, C, D, E, F, G);
+    tuple_fields!(A, B, C, D, E, F, G, H);
+
+    /// Mirrors `daplug_runtime::__private::decode_struct`: the stub reads the whole struct through
+    /// serde and hands it back as `Err(S)`, as the runtime does for a value it leaves to serde.
+    pub fn decode_struct<S: DeserializeOwned, F: StructFields>(
+        value: AttributeValue,
+        _depth: usize,
+        _lookup: &'static [(&'static str, usize)],
+    ) -> Result<Result<F::Values, S>, DecodeError> {
+        serde_json::from_value(value).map(Err)
+    }
+
+    /// Mirrors `daplug_runtime::__private::decode_model`.
+    pub fn decode_model<M: crate::Model + Decode>(item: crate::Item) -> crate::Result<M> {
+        M::decode(Value::Object(item.into_iter().collect()), 0).map_err(|err| crate::Error::Validation {
+            schema: M::META.schema,
+            path: String::new(),
+            message: err.to_string(),
+        })
+    }
 
     /// Mirrors `daplug_runtime::__private::generated_item` (JSON items here).
     pub fn generated_item<T: serde::Serialize + ?Sized>(value: &T) -> crate::Item {
