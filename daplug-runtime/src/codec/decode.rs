@@ -93,15 +93,14 @@ impl<T: Decode + DeserializeOwned> Decode for BTreeMap<String, T> {
     #[inline]
     fn decode(value: AttributeValue, depth: usize) -> Result<Self, DeError> {
         match value {
-            AttributeValue::M(map) => {
-                let depth = depth + 1;
-                map.into_iter()
-                    .map(|(key, value)| match nested(depth).and_then(|()| T::decode(value, depth)) {
-                        Ok(value) => Ok((key, value)),
-                        Err(err) => Err(err.at(Step::Key(key))),
-                    })
-                    .collect()
-            }
+            // Each entry is read as a struct's field is: one level down, its key on the error.
+            AttributeValue::M(map) => map
+                .into_iter()
+                .map(|(key, value)| {
+                    let value = field(value, depth, &key)?;
+                    Ok((key, value))
+                })
+                .collect(),
             value => serde_decode(value, depth),
         }
     }
